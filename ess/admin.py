@@ -1,0 +1,64 @@
+from django.contrib import admin
+
+from ess.models import ApiToken, AuditEvent, Commune, OutboundEmail, Specialty, Team
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    filter_horizontal = ["specialties", "departements"]
+
+    def has_add_permission(self, request):
+        return not Team.objects.exists()
+
+
+@admin.register(Specialty)
+class SpecialtyAdmin(admin.ModelAdmin):
+    list_display = ["label", "code"]
+    search_fields = ["label", "code"]
+
+
+@admin.register(Commune)
+class CommuneAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "departement", "postal_codes"]
+    search_fields = ["search_name", "code"]
+    list_select_related = ["departement"]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # official reference data, refreshed by `load_territory`
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the trail is append-only."""
+
+    list_display = ["at", "actor_email", "action", "object_type", "object_id", "ip_address"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["actor_email", "object_id"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["prefix", "user", "created_at", "revoked_at"]
+    readonly_fields = ["user", "key_hash", "prefix", "created_at"]
+    exclude = []
+
+    def has_add_permission(self, request):
+        return False  # tokens are issued by `manage.py issue_api_token`
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(admin.ModelAdmin):
+    list_display = ["to", "subject", "created_at", "sent_at", "attempts"]
+    readonly_fields = [f.name for f in OutboundEmail._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

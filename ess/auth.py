@@ -1,0 +1,50 @@
+"""Sign-in rules shared by allauth, the admin and the API.
+
+- Sign-up is closed: accounts come from an invitation (or, later, a validated membership).
+- Demo accounts are refused unless ESS_DEMO is on, with a message saying so.
+- All emails allauth sends (verification, password reset) go through the outbox.
+"""
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.auth_backends import AuthenticationBackend
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
+
+DEMO_DISABLED_MESSAGE = (
+    "Les comptes de démonstration sont désactivés sur cette instance "
+    "(paramètre ESS_DEMO désactivé)."
+)
+
+
+def demo_accounts_allowed() -> bool:
+    return bool(settings.ESS_DEMO)
+
+
+class EssAuthenticationBackend(AuthenticationBackend):
+    """allauth's email backend, refusing demo accounts on a non-demo instance."""
+
+    def user_can_authenticate(self, user) -> bool:
+        if getattr(user, "is_demo", False) and not demo_accounts_allowed():
+            return False
+        return super().user_can_authenticate(user)
+
+
+class EssAccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request) -> bool:
+        return False
+
+    def pre_authenticate(self, request, **credentials):
+        email = (credentials.get("email") or "").strip().lower()
+        if email and not demo_accounts_allowed():
+            User = get_user_model()
+            if User.objects.filter(email=email, is_demo=True).exists():
+                raise forms.ValidationError(_(DEMO_DISABLED_MESSAGE))
+        return super().pre_authenticate(request, **credentials)
+
+    def send_mail(self, template_prefix, email, context):
+        from ess.outbox import email_queue_message
+
+        message = self.render_mail(template_prefix, email, context)
+        email_queue_message(message)

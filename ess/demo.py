@@ -1,0 +1,140 @@
+"""Demo data: a cardiology ESS in the Loiret. Idempotent (get_or_create on natural keys).
+
+Each app adds its part in SEEDERS; `seed_demo` runs them in order.
+"""
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.db import transaction
+
+from ess.models import Departement, Specialty, Team
+from ess.roles import Role
+from members.models import Organisation, OrganisationKind, Profession, User
+from members.services import roles_grant
+
+DEMO_DOMAIN = "demo.example.org"
+
+# email local part → (first name, last name, profession, specialty code, roles, organisation key)
+DEMO_ACCOUNTS = {
+    "medecin": (
+        "Claire",
+        "Martin",
+        Profession.PHYSICIAN,
+        "medecine-generale",
+        [Role.REQUESTER],
+        "carmes",
+    ),
+    "medecin2": (
+        "Hugo",
+        "Lefèvre",
+        Profession.PHYSICIAN,
+        "medecine-generale",
+        [Role.REQUESTER],
+        "meung",
+    ),
+    "coordination": ("Sophie", "Bernard", Profession.COORDINATOR, None, [Role.COORDINATOR], None),
+    "cardiologue": (
+        "Antoine",
+        "Dubois",
+        Profession.PHYSICIAN,
+        "cardiologie",
+        [Role.SPECIALIST],
+        None,
+    ),
+    "cardiologue2": (
+        "Nadia",
+        "Benali",
+        Profession.PHYSICIAN,
+        "cardiologie",
+        [Role.SPECIALIST],
+        None,
+    ),
+    "direction": (
+        "Marc",
+        "Rousseau",
+        Profession.PHYSICIAN,
+        "cardiologie",
+        [Role.MANAGER, Role.SPECIALIST],
+        None,
+    ),
+    "ars": ("Isabelle", "Petit", Profession.ADMINISTRATIVE, None, [Role.AUTHORITY], "ars"),
+}
+
+# Valid (Luhn) RPPS numbers for the demo physicians: fictitious, never real people's.
+DEMO_RPPS = {
+    "medecin": "10000000009",
+    "medecin2": "10000000017",
+    "cardiologue": "10000000025",
+    "cardiologue2": "10000000033",
+    "direction": "10000000041",
+}
+
+ORGANISATIONS = {
+    "carmes": ("Cabinet médical des Carmes", OrganisationKind.PRACTICE, "45234"),
+    "meung": ("Maison de santé de Meung-sur-Loire", OrganisationKind.MSP, "45203"),
+    "ars": ("ARS Centre-Val de Loire — DD du Loiret", OrganisationKind.AUTHORITY, "45234"),
+}
+
+
+def demo_email(local: str) -> str:
+    return f"{local}@{DEMO_DOMAIN}"
+
+
+def seed_team() -> Team:
+    team, _ = Team.objects.get_or_create(
+        pk=1,
+        defaults={
+            "name": "ESS Cardiologie du Loiret",
+            "short_name": "ESS Cardio 45",
+            "email": "contact@ess-cardio45.example.org",
+            "phone": "02 38 00 00 00",
+            "address": "1 rue de la République, 45000 Orléans",
+        },
+    )
+    team.specialties.add(*Specialty.objects.filter(code="cardiologie"))
+    team.departements.add(*Departement.objects.filter(code="45"))
+    return team
+
+
+def seed_accounts() -> dict[str, User]:
+    organisations = {}
+    for key, (name, kind, commune) in ORGANISATIONS.items():
+        organisations[key], _ = Organisation.objects.get_or_create(
+            name=name, defaults={"kind": kind, "commune_id": commune}
+        )
+    users = {}
+    for local, (first, last, profession, specialty, roles, org) in DEMO_ACCOUNTS.items():
+        email = demo_email(local)
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(
+                email=email,
+                password=settings.ESS_DEMO_PASSWORD,
+                first_name=first,
+                last_name=last,
+                profession=profession,
+                is_demo=True,
+                specialty=Specialty.objects.filter(code=specialty).first() if specialty else None,
+                rpps=DEMO_RPPS.get(local, ""),
+                organisation=organisations.get(org),
+            )
+        EmailAddress.objects.get_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
+        roles_grant(user=user, roles=roles)
+        users[local] = user
+    return users
+
+
+SEEDERS = [
+    lambda ctx: ctx.update(team=seed_team()),
+    lambda ctx: ctx.update(users=seed_accounts()),
+]
+
+
+def seed_demo() -> dict:
+    ctx: dict = {}
+    with transaction.atomic():
+        for seeder in SEEDERS:
+            seeder(ctx)
+    return ctx

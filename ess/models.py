@@ -1,0 +1,247 @@
+"""Cross-cutting core: territory reference data, the ESS itself, audit trail, API tokens, outbox."""
+
+import hashlib
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+# ---------------------------------------------------------------------------------------------
+# Territory (official COG codes, from @etalab/decoupage-administratif)
+# ---------------------------------------------------------------------------------------------
+class Region(models.Model):
+    code = models.CharField(_("code"), max_length=3, primary_key=True)
+    name = models.CharField(_("nom"), max_length=100)
+
+    class Meta:
+        verbose_name = _("région")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Departement(models.Model):
+    code = models.CharField(_("code"), max_length=3, primary_key=True)
+    name = models.CharField(_("nom"), max_length=100)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departements")
+
+    class Meta:
+        verbose_name = _("département")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Commune(models.Model):
+    code = models.CharField(_("code INSEE"), max_length=5, primary_key=True)
+    name = models.CharField(_("nom"), max_length=100)
+    # Lower-case, accents and punctuation folded: what the lookup matches a prefix against.
+    search_name = models.CharField(max_length=100)
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="communes")
+    postal_codes = models.CharField(_("codes postaux"), max_length=200, blank=True)
+    population = models.PositiveIntegerField(null=True, blank=True)
+    epci = models.CharField(_("EPCI (SIREN)"), max_length=9, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("commune")
+        ordering = ["name"]
+        indexes = [
+            models.Index(
+                fields=["search_name"],
+                name="commune_search_prefix",
+                opclasses=["varchar_pattern_ops"],
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.departement_id})"
+
+    @property
+    def main_postal_code(self) -> str:
+        return self.postal_codes.split(" ", 1)[0] if self.postal_codes else ""
+
+    @property
+    def label(self) -> str:
+        """What the commune pickers show and parse back: code first, then name and postcode."""
+        return f"{self.code} — {self.name} ({self.main_postal_code or self.departement_id})"
+
+
+class PostalCode(models.Model):
+    code = models.CharField(max_length=5)
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["code", "commune"], name="postalcode_unique"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["code"], name="postalcode_prefix", opclasses=["varchar_pattern_ops"]
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.commune_id}"
+
+
+# ---------------------------------------------------------------------------------------------
+# The ESS itself, as configuration data
+# ---------------------------------------------------------------------------------------------
+class Specialty(models.Model):
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    label = models.CharField(_("libellé"), max_length=100)
+
+    class Meta:
+        verbose_name = _("spécialité")
+        verbose_name_plural = _("spécialités")
+        ordering = ["label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Team(models.Model):
+    """The ESS this platform serves: one row per deployment."""
+
+    name = models.CharField(_("nom"), max_length=200)
+    short_name = models.CharField(_("nom court"), max_length=50)
+    specialties = models.ManyToManyField(Specialty, verbose_name=_("spécialités"), blank=True)
+    departements = models.ManyToManyField(
+        Departement, verbose_name=_("territoire (départements)"), blank=True
+    )
+    email = models.EmailField(_("courriel de contact"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    address = models.TextField(_("adresse"), blank=True)
+    website = models.URLField(_("site web"), blank=True)
+
+    class Meta:
+        verbose_name = _("ESS")
+        verbose_name_plural = _("ESS")
+        constraints = [
+            # One deployment serves one ESS: the row with pk=1 is the only one allowed.
+            models.CheckConstraint(condition=models.Q(pk=1), name="team_singleton"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def current(cls) -> "Team | None":
+        return cls.objects.filter(pk=1).first()
+
+
+# ---------------------------------------------------------------------------------------------
+# Audit trail of access to patient data (append-only)
+# ---------------------------------------------------------------------------------------------
+class AuditAction(models.TextChoices):
+    VIEW = "view", _("Consultation")
+    DOWNLOAD = "download", _("Téléchargement")
+    EXPORT = "export", _("Export")
+    PRINT = "print", _("Impression")
+    CREATE = "create", _("Création")
+    UPDATE = "update", _("Modification")
+
+
+class AuditEvent(models.Model):
+    """Who read or touched which patient-data object, when and from where.
+
+    Append-only: the model refuses updates and deletes, and on PostgreSQL a trigger does too.
+    Holds identifiers only, never nominative data.
+    """
+
+    at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    actor_email = models.EmailField(_("acteur"), blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
+    object_type = models.CharField(_("type d'objet"), max_length=50)
+    object_id = models.CharField(_("identifiant"), max_length=64)
+    object_label = models.CharField(_("référence"), max_length=100, blank=True)
+    ip_address = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)
+    user_agent = models.CharField(max_length=200, blank=True)
+    path = models.CharField(_("chemin"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("événement d'audit")
+        verbose_name_plural = _("journal d'audit")
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object"),
+            models.Index(fields=["actor", "-at"], name="audit_actor"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_email} {self.action} {self.object_type}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Le journal d'audit est en ajout seul : modification refusée.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Le journal d'audit est en ajout seul : suppression refusée.")
+
+
+# ---------------------------------------------------------------------------------------------
+# API tokens (stored hashed; the clear token is shown once)
+# ---------------------------------------------------------------------------------------------
+class ApiToken(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(_("préfixe"), max_length=8)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("jeton d'API")
+        verbose_name_plural = _("jetons d'API")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"
+
+    @staticmethod
+    def hash(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @staticmethod
+    def generate_key() -> str:
+        return secrets.token_urlsafe(32)
+
+
+# ---------------------------------------------------------------------------------------------
+# Outbound email: written in the same transaction as the change, delivered by a task.
+# ---------------------------------------------------------------------------------------------
+class OutboundEmail(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    to = models.EmailField(_("destinataire"))
+    subject = models.CharField(_("objet"), max_length=300)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    # Set when a worker claims the row; a claim older than the lease can be taken again.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("courriel sortant")
+        verbose_name_plural = _("courriels sortants")
+        indexes = [
+            models.Index(
+                fields=["created_at"], name="outbox_pending", condition=models.Q(sent_at=None)
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.subject}"

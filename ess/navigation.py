@@ -1,0 +1,36 @@
+"""The main menu: one entry per page, shown to the roles that may use it."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from ess.roles import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    roles: frozenset[str]
+
+
+NAVIGATION = (
+    NavItem(_("Accueil"), "home", frozenset(Role)),
+    NavItem(_("Invitations"), "members:invitation_list", frozenset({Role.MANAGER})),
+    NavItem(_("Journal d'audit"), "audit_list", frozenset({Role.MANAGER})),
+    NavItem(_("API"), "api_docs", frozenset(Role) - {Role.AUTHORITY}),
+)
+
+
+def navigation_for(user, current_path: str = "") -> list[dict]:
+    if not user.is_authenticated:
+        return []
+    items = []
+    for item in NAVIGATION:
+        if user.roles & item.roles:
+            url = reverse(item.url_name)
+            active = current_path == url if url == "/" else current_path.startswith(url)
+            items.append({"label": item.label, "url": url, "active": active})
+    return items

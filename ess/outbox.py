@@ -1,0 +1,105 @@
+"""Outbound email as rows: written in the caller's transaction, delivered by a Celery task.
+
+A Redis or SMTP outage delays an email, never loses it: the row stays pending and the task is
+queued again after commit (and, from step 5 on, by a periodic sweep).
+"""
+
+import logging
+from datetime import timedelta
+
+from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from ess.models import OutboundEmail
+
+logger = logging.getLogger(__name__)
+
+# A worker that claimed an email and died: after this lease another one may take it.
+CLAIM_LEASE = timedelta(minutes=10)
+
+
+def enqueue_on_commit(task, *args) -> None:
+    """Queue `task` after commit; if the broker is down, log it: the row waits for the sweep."""
+
+    def _send():
+        try:
+            task.delay(*args)
+        except Exception:  # the broker's errors vary by transport: any failure is "retry later"
+            logger.warning("Broker unreachable, %s(%s) left for the sweep", task.name, args)
+
+    transaction.on_commit(_send)
+
+
+def email_queue(
+    *, to: str, subject: str, body_text: str, body_html: str = "", headers: dict | None = None
+) -> OutboundEmail:
+    """Record an email to send, and queue its delivery after the current transaction commits."""
+    from ess.tasks import deliver_email
+
+    email = OutboundEmail.objects.create(
+        to=to,
+        subject=subject[:300],
+        body_text=body_text,
+        body_html=body_html,
+        headers=headers or {},
+    )
+    enqueue_on_commit(deliver_email, email.pk)
+    return email
+
+
+def email_queue_message(message: EmailMessage) -> list[OutboundEmail]:
+    """Queue an already rendered EmailMessage (allauth's), one row per recipient."""
+    html = ""
+    for content, mimetype in getattr(message, "alternatives", []) or []:
+        if mimetype == "text/html":
+            html = content
+    body_text = message.body
+    if message.content_subtype == "html":
+        html, body_text = message.body, ""
+    return [
+        email_queue(to=to, subject=message.subject, body_text=body_text, body_html=html)
+        for to in message.to
+    ]
+
+
+def email_deliver(*, email_id: int) -> bool:
+    """Send one pending email. Idempotent: a sent or freshly claimed email is left alone.
+
+    Returns True when this call sent it. Raises the transport's error after releasing the
+    claim, so the task can retry.
+    """
+    now = timezone.now()
+    claimed = (
+        OutboundEmail.objects.filter(pk=email_id, sent_at=None)
+        .filter(Q(claimed_at=None) | Q(claimed_at__lt=now - CLAIM_LEASE))
+        .update(claimed_at=now, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return False
+    email = OutboundEmail.objects.get(pk=email_id)
+    message = EmailMultiAlternatives(
+        subject=email.subject, body=email.body_text, to=[email.to], headers=email.headers
+    )
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
+    try:
+        message.send()
+    except Exception as exc:
+        OutboundEmail.objects.filter(pk=email_id).update(
+            claimed_at=None, last_error=str(exc)[:2000]
+        )
+        raise
+    OutboundEmail.objects.filter(pk=email_id).update(sent_at=timezone.now(), last_error="")
+    return True
+
+
+def emails_pending_ids(*, older_than: timedelta = timedelta(minutes=2)) -> list[int]:
+    """Pending emails nobody is working on: what the periodic sweep queues again."""
+    now = timezone.now()
+    return list(
+        OutboundEmail.objects.filter(sent_at=None, created_at__lt=now - older_than)
+        .filter(Q(claimed_at=None) | Q(claimed_at__lt=now - CLAIM_LEASE))
+        .values_list("pk", flat=True)[:500]
+    )

@@ -1,0 +1,31 @@
+"""Named roles. A person may hold several; roles are never ranked or compared."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    REQUESTER = "requester", _("Demandeur")
+    COORDINATOR = "coordinator", _("Coordination")
+    SPECIALIST = "specialist", _("Spécialiste")
+    PARAMEDIC = "paramedic", _("Paramédical (IPA/IDE)")
+    MANAGER = "manager", _("Direction")
+    AUTHORITY = "authority", _("Autorité (ARS/CPAM)")
+
+
+# Roles that reach patient data or steer the ESS: a second factor is required for them when
+# ESS_REQUIRE_MFA is on. Requesters sign in with a password alone (they are outside the ESS).
+MFA_REQUIRED_ROLES = frozenset(
+    {Role.COORDINATOR, Role.SPECIALIST, Role.PARAMEDIC, Role.MANAGER, Role.AUTHORITY}
+)
+
+# The ESS's own staff: roles that work inside the team rather than asking it.
+STAFF_ROLES = frozenset({Role.COORDINATOR, Role.SPECIALIST, Role.PARAMEDIC, Role.MANAGER})
+
+
+def has_role(user, role: Role) -> bool:
+    return bool(user and user.is_authenticated and role in user.roles)
+
+
+def has_any_role(user, roles) -> bool:
+    return bool(user and user.is_authenticated and user.roles & set(roles))

@@ -1,0 +1,30 @@
+"""Thin Celery tasks: take ids, call one service."""
+
+import smtplib
+
+from celery import shared_task
+
+from ess import outbox
+
+TRANSIENT_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError)
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=30,
+    retry_backoff_max=3600,
+    max_retries=10,
+    acks_late=True,
+)
+def deliver_email(self, email_id: int) -> bool:
+    return outbox.email_deliver(email_id=email_id)
+
+
+@shared_task
+def sweep_pending_emails() -> int:
+    """Queue again what an outage left pending. Safe to run often: delivery is idempotent."""
+    ids = outbox.emails_pending_ids()
+    for email_id in ids:
+        deliver_email.delay(email_id)
+    return len(ids)

@@ -1,0 +1,83 @@
+"""Loading the official territory codes shipped in ess/data/territory.json.gz.
+
+Source: @etalab/decoupage-administratif (MIT), trimmed by ess/data/build_territory.py.
+"""
+
+import gzip
+import json
+from pathlib import Path
+
+from django.db import transaction
+
+from ess.text import fold
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "territory.json.gz"
+
+
+def territory_read(path: Path = DATA_FILE) -> dict:
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+@transaction.atomic
+def territory_load(*, apps=None, path: Path = DATA_FILE) -> dict[str, int]:
+    """Insert or refresh régions, départements, communes and postcodes. Idempotent.
+
+    `apps` is the migration state registry when called from a migration.
+    """
+    if apps is None:
+        from django.apps import apps
+    Region = apps.get_model("ess", "Region")
+    Departement = apps.get_model("ess", "Departement")
+    Commune = apps.get_model("ess", "Commune")
+    PostalCode = apps.get_model("ess", "PostalCode")
+    data = territory_read(path)
+
+    Region.objects.bulk_create(
+        [Region(code=r["code"], name=r["nom"]) for r in data["regions"]],
+        update_conflicts=True,
+        unique_fields=["code"],
+        update_fields=["name"],
+    )
+    Departement.objects.bulk_create(
+        [
+            Departement(code=d["code"], name=d["nom"], region_id=d["region"])
+            for d in data["departements"]
+        ],
+        update_conflicts=True,
+        unique_fields=["code"],
+        update_fields=["name", "region"],
+    )
+    communes = [
+        Commune(
+            code=c["code"],
+            name=c["nom"],
+            search_name=fold(c["nom"]),
+            departement_id=c["departement"],
+            postal_codes=" ".join(c.get("codesPostaux") or []),
+            population=c.get("population"),
+            epci=c.get("epci") or "",
+        )
+        for c in data["communes"]
+    ]
+    Commune.objects.bulk_create(
+        communes,
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["code"],
+        update_fields=["name", "search_name", "departement", "postal_codes", "population", "epci"],
+    )
+    PostalCode.objects.all().delete()
+    PostalCode.objects.bulk_create(
+        [
+            PostalCode(code=cp, commune_id=c["code"])
+            for c in data["communes"]
+            for cp in sorted(set(c.get("codesPostaux") or []))
+        ],
+        batch_size=5000,
+    )
+    return {
+        "regions": len(data["regions"]),
+        "departements": len(data["departements"]),
+        "communes": len(communes),
+    }

@@ -1,0 +1,14 @@
+import unicodedata
+
+
+def fold(text: str) -> str:
+    """Lower-case, accents dropped, hyphens and apostrophes as spaces.
+
+    'Saint-Jean-de-Braye' and 'st jean' fold alike.
+    """
+    text = unicodedata.normalize("NFKD", text or "")
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    for sep in "-'\u2019":
+        text = text.replace(sep, " ")
+    text = " ".join(text.split())
+    return text.replace("saint ", "st ").replace("sainte ", "ste ")

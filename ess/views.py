@@ -1,0 +1,84 @@
+import logging
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from ess.permissions import can_view_audit
+from ess.roles import Role
+from ess.selectors import audit_events_visible_to, communes_search
+
+logger = logging.getLogger(__name__)
+
+
+@login_required
+def home(request):
+    roles = request.user.roles
+    return render(
+        request,
+        "ess/home.html",
+        {"roles": [Role(r) for r in Role.values if r in roles], "Role": Role},
+    )
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    """200 when the database (and Redis where configured) answer; 503 otherwise."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception:  # any failure means "down" for a probe
+        logger.exception("healthz: database check failed")
+        checks["database"] = "error"
+    if settings.REDIS_URL:
+        import redis
+
+        try:
+            redis.Redis.from_url(
+                settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2
+            ).ping()
+            checks["redis"] = "ok"
+        except Exception:
+            logger.exception("healthz: redis check failed")
+            checks["redis"] = "error"
+    else:
+        checks["redis"] = "not_configured"
+    healthy = all(v != "error" for v in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
+    )
+
+
+@login_required
+@require_GET
+def commune_options(request):
+    """<option>s for a commune picker's datalist (htmx): name or postcode, as typed."""
+    communes = communes_search(request.GET.get("q", ""))
+    return render(request, "ess/_commune_options.html", {"communes": communes})
+
+
+@login_required
+@require_GET
+def audit_list(request):
+    if not can_view_audit(request.user):
+        raise PermissionDenied
+    events = audit_events_visible_to(request.user).select_related("actor")
+    actor = request.GET.get("acteur", "").strip()
+    if actor:
+        events = events.filter(actor_email__istartswith=actor)
+    object_id = request.GET.get("objet", "").strip()
+    if object_id:
+        events = events.filter(object_id=object_id)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "ess/audit_list.html", {"page": page, "actor": actor, "object_id": object_id}
+    )

@@ -1,0 +1,232 @@
+"""People: accounts (email login), professional identity, roles, organisations, invitations."""
+
+import uuid
+from functools import cached_property
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ess.roles import Role
+from ess.validators import validate_adeli, validate_finess, validate_rpps, validate_siret
+
+
+class Profession(models.TextChoices):
+    PHYSICIAN = "medecin", _("Médecin")
+    NURSE = "infirmier", _("Infirmier·e (IDE)")
+    ADVANCED_NURSE = "ipa", _("Infirmier·e en pratique avancée (IPA)")
+    PHARMACIST = "pharmacien", _("Pharmacien·ne")
+    MIDWIFE = "sage_femme", _("Sage-femme")
+    PHYSIOTHERAPIST = "kinesitherapeute", _("Masseur-kinésithérapeute")
+    COORDINATOR = "coordinateur", _("Coordinateur·rice de parcours")
+    ADMINISTRATIVE = "administratif", _("Personnel administratif")
+    OTHER = "autre", _("Autre")
+
+
+class OrganisationKind(models.TextChoices):
+    PRACTICE = "cabinet", _("Cabinet libéral")
+    MSP = "msp", _("Maison de santé pluriprofessionnelle (MSP)")
+    HEALTH_CENTRE = "centre_sante", _("Centre de santé")
+    CPTS = "cpts", _("CPTS")
+    DAC = "dac", _("Dispositif d'appui à la coordination (DAC)")
+    EHPAD = "ehpad", _("EHPAD")
+    HOSPITAL = "etablissement", _("Établissement de santé")
+    AUTHORITY = "tutelle", _("ARS / Assurance maladie")
+    OTHER = "autre", _("Autre")
+
+
+class Organisation(models.Model):
+    """Where a professional works and acts from: a practice, a CPTS, an EHPAD…"""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("nom"), max_length=200)
+    kind = models.CharField(_("type"), max_length=20, choices=OrganisationKind.choices)
+    commune = models.ForeignKey(
+        "ess.Commune", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[validate_siret])
+    finess = models.CharField(_("FINESS"), max_length=9, blank=True, validators=[validate_finess])
+
+    class Meta:
+        verbose_name = _("organisation")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("Une adresse électronique est requise.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields["is_staff"] = True
+        extra_fields["is_superuser"] = True
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    email = models.EmailField(_("adresse électronique"), unique=True)
+    first_name = models.CharField(_("prénom"), max_length=150, blank=True)
+    last_name = models.CharField(_("nom"), max_length=150, blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    profession = models.CharField(
+        _("profession"), max_length=30, choices=Profession.choices, blank=True
+    )
+    specialty = models.ForeignKey(
+        "ess.Specialty",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("spécialité"),
+    )
+    rpps = models.CharField(_("RPPS"), max_length=11, blank=True, validators=[validate_rpps])
+    adeli = models.CharField(_("ADELI"), max_length=9, blank=True, validators=[validate_adeli])
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("organisation"),
+    )
+    # A delegate (CPTS/DAC coordinator, practice secretary…) follows the organisation's requests.
+    acts_for_organisation = models.BooleanField(
+        _("suit les demandes de son organisation"), default=False
+    )
+    is_active = models.BooleanField(_("actif"), default=True)
+    is_staff = models.BooleanField(_("accès à l'administration"), default=False)
+    # Demo accounts exist only on demonstration instances: refused unless ESS_DEMO is on.
+    is_demo = models.BooleanField(_("compte de démonstration"), default=False)
+    date_joined = models.DateTimeField(_("inscription"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("utilisateur")
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rpps"], condition=~models.Q(rpps=""), name="user_rpps_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self) -> str:
+        return self.first_name or self.email
+
+    @property
+    def display_name(self) -> str:
+        title = "Dr " if self.profession == Profession.PHYSICIAN else ""
+        return f"{title}{self.get_full_name()}".strip() or self.email
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        """The roles this person holds (one query, then cached for the request)."""
+        return frozenset(grant.role for grant in self.role_grants.all())
+
+    @property
+    def national_id(self) -> str:
+        """The national professional identifier: '8' + RPPS (Pro Santé Connect, FHIR)."""
+        return f"8{self.rpps}" if self.rpps else ""
+
+
+class RoleGrant(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
+    granted_at = models.DateTimeField(default=timezone.now)
+    granted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("rôle attribué")
+        verbose_name_plural = _("rôles attribués")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role"], name="rolegrant_unique"),
+        ]
+        indexes = [models.Index(fields=["role"], name="rolegrant_role")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()}"
+
+
+class Invitation(models.Model):
+    """A manager invites someone by email: sign-up is not open to the public."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    email = models.EmailField(_("adresse électronique"))
+    first_name = models.CharField(_("prénom"), max_length=150)
+    last_name = models.CharField(_("nom"), max_length=150)
+    roles = models.JSONField(_("rôles"), default=list)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("invitation")
+        ordering = ["-created_at"]
+        constraints = [
+            # At most one pending invitation per address.
+            models.UniqueConstraint(
+                fields=["email"],
+                condition=models.Q(accepted_at=None, revoked_at=None),
+                name="invitation_one_pending_per_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None
+
+    @property
+    def is_usable(self) -> bool:
+        return self.is_pending and self.expires_at > timezone.now()
+
+    def get_roles_display(self) -> str:
+        return ", ".join(str(Role(r).label) for r in self.roles)
+
+
+__all__ = ["Invitation", "Organisation", "Profession", "RoleGrant", "User", "settings"]

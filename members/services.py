@@ -1,0 +1,138 @@
+"""Writes on people: invitations, accounts, roles."""
+
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ess.outbox import email_queue
+from ess.permissions import can_invite_users
+from ess.roles import Role
+from members.models import Invitation, Organisation, RoleGrant, User
+
+_INVITATION_SALT = "members.invitation"
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return signing.dumps(str(invitation.public_id), salt=_INVITATION_SALT)
+
+
+def invitation_from_token(token: str) -> Invitation | None:
+    """The pending invitation a link points to, or None (tampered, unknown, used or expired)."""
+    max_age = timedelta(days=settings.ESS_INVITATION_DAYS)
+    try:
+        public_id = signing.loads(token, salt=_INVITATION_SALT, max_age=max_age)
+    except signing.BadSignature:
+        return None
+    invitation = Invitation.objects.filter(public_id=public_id).first()
+    return invitation if invitation and invitation.is_usable else None
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    by: User,
+    email: str,
+    first_name: str,
+    last_name: str,
+    roles: list[str],
+    organisation: Organisation | None = None,
+    base_url: str,
+) -> Invitation:
+    """A manager invites someone. Raises PermissionDenied (not a manager) or ValidationError
+    (address already has an account or a pending invitation). After commit: the invitation
+    email is delivered from the outbox.
+    """
+    if not can_invite_users(by):
+        raise PermissionDenied
+    email = email.strip().lower()
+    if User.objects.filter(email=email).exists():
+        raise ValidationError({"email": _("Un compte existe déjà pour cette adresse.")})
+    roles = sorted({Role(r).value for r in roles})
+    if not roles:
+        raise ValidationError({"roles": _("Choisissez au moins un rôle.")})
+    try:
+        with transaction.atomic():
+            invitation = Invitation.objects.create(
+                email=email,
+                first_name=first_name.strip(),
+                last_name=last_name.strip(),
+                roles=roles,
+                organisation=organisation,
+                invited_by=by,
+                expires_at=timezone.now() + timedelta(days=settings.ESS_INVITATION_DAYS),
+            )
+    except IntegrityError:
+        raise ValidationError(
+            {"email": _("Une invitation est déjà en attente pour cette adresse.")}
+        ) from None
+    link = base_url.rstrip("/") + reverse(
+        "members:invitation_accept", kwargs={"token": invitation_token(invitation)}
+    )
+    context = {"invitation": invitation, "link": link, "days": settings.ESS_INVITATION_DAYS}
+    email_queue(
+        to=email,
+        subject=render_to_string("emails/invitation_subject.txt", context).strip(),
+        body_text=render_to_string("emails/invitation_body.txt", context),
+        body_html=render_to_string("emails/invitation_body.html", context),
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, by: User, invitation_id: int) -> Invitation:
+    if not can_invite_users(by):
+        raise PermissionDenied
+    invitation = Invitation.objects.select_for_update().get(pk=invitation_id)
+    if invitation.is_pending:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, password: str) -> User:
+    """The invitee sets a password: the account is created with the invited roles, its email
+    counted as verified (the link proved it). Raises ValidationError when the link is no longer
+    valid; accepting twice never creates two accounts.
+    """
+    invitation = invitation_from_token(token)
+    if invitation is None:
+        raise ValidationError(
+            _(
+                "Ce lien d'invitation n'est plus valable (déjà utilisé, révoqué "
+                "ou expiré). Demandez une nouvelle invitation."
+            )
+        )
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_usable:
+        raise ValidationError(_("Cette invitation a déjà été utilisée."))
+    user = User.objects.create_user(
+        email=invitation.email,
+        password=password,
+        first_name=invitation.first_name,
+        last_name=invitation.last_name,
+        organisation=invitation.organisation,
+    )
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    roles_grant(user=user, roles=invitation.roles, by=invitation.invited_by)
+    invitation.accepted_at = timezone.now()
+    invitation.user = user
+    invitation.save(update_fields=["accepted_at", "user"])
+    return user
+
+
+def roles_grant(*, user: User, roles, by: User | None = None) -> None:
+    """Give `user` these roles (those already held are kept as they are)."""
+    held = set(RoleGrant.objects.filter(user=user).values_list("role", flat=True))
+    RoleGrant.objects.bulk_create(
+        [RoleGrant(user=user, role=Role(r), granted_by=by) for r in set(roles) - held]
+    )
+    user.__dict__.pop("roles", None)

@@ -1,0 +1,69 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ess.permissions import can_invite_users
+from members import services
+from members.forms import InvitationAcceptForm, InvitationForm
+from members.selectors import invitations_visible_to
+
+
+@login_required
+def invitation_list(request):
+    if not can_invite_users(request.user):
+        raise PermissionDenied
+    page = Paginator(invitations_visible_to(request.user), 25).get_page(request.GET.get("page"))
+    return render(request, "members/invitation_list.html", {"page": page})
+
+
+@login_required
+def invitation_create(request):
+    if not can_invite_users(request.user):
+        raise PermissionDenied
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invitation_create(
+                by=request.user, base_url=request.build_absolute_uri("/"), **form.cleaned_data
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.success(
+                request, _("Invitation envoyée à %(email)s.") % {"email": invitation.email}
+            )
+            return redirect("members:invitation_list")
+    return render(request, "members/invitation_form.html", {"form": form})
+
+
+@login_required
+@require_POST
+def invitation_revoke(request, public_id):
+    invitation = get_object_or_404(invitations_visible_to(request.user), public_id=public_id)
+    services.invitation_revoke(by=request.user, invitation_id=invitation.pk)
+    messages.success(request, _("Invitation révoquée."))
+    return redirect("members:invitation_list")
+
+
+def invitation_accept(request, token):
+    invitation = services.invitation_from_token(token)
+    if invitation is None:
+        return render(request, "members/invitation_invalid.html", status=404)
+    form = InvitationAcceptForm(request.POST or None, invitation=invitation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invitation_accept(token=token, password=form.cleaned_data["password1"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Votre compte est créé. Connectez-vous."))
+            return redirect("account_login")
+    return render(
+        request, "members/invitation_accept.html", {"form": form, "invitation": invitation}
+    )
