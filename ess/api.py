@@ -13,13 +13,16 @@ class MeSerializer(serializers.Serializer):
     last_name = serializers.CharField()
     roles = serializers.SerializerMethodField()
     profession = serializers.CharField()
-    specialty = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    specialty = serializers.SerializerMethodField()
     rpps = serializers.CharField()
     national_id = serializers.CharField(help_text="'8' + RPPS (Pro Santé Connect, FHIR).")
     organisation = serializers.CharField(source="organisation.name", default=None)
 
     def get_roles(self, user) -> list[str]:
         return sorted(user.roles)
+
+    def get_specialty(self, user) -> str | None:
+        return user.specialty.code if user.specialty else None
 
 
 @extend_schema(responses=MeSerializer, summary="L'utilisateur authentifié et ses rôles")

@@ -19,11 +19,48 @@ def territory_read(path: Path = DATA_FILE) -> dict:
         return json.load(fh)
 
 
+# The national list of specialties (code → label); an ESS picks its own among them.
+SPECIALTIES = [
+    ("allergologie", "Allergologie"),
+    ("cardiologie", "Cardiologie et maladies vasculaires"),
+    ("dermatologie", "Dermatologie et vénéréologie"),
+    ("endocrinologie", "Endocrinologie, diabétologie, nutrition"),
+    ("gastro-enterologie", "Gastro-entérologie et hépatologie"),
+    ("geriatrie", "Gériatrie"),
+    ("gynecologie", "Gynécologie médicale"),
+    ("hematologie", "Hématologie"),
+    ("medecine-generale", "Médecine générale"),
+    ("medecine-interne", "Médecine interne"),
+    ("medecine-physique", "Médecine physique et de réadaptation"),
+    ("nephrologie", "Néphrologie"),
+    ("neurologie", "Neurologie"),
+    ("oncologie", "Oncologie médicale"),
+    ("ophtalmologie", "Ophtalmologie"),
+    ("orl", "Oto-rhino-laryngologie"),
+    ("pediatrie", "Pédiatrie"),
+    ("pneumologie", "Pneumologie"),
+    ("psychiatrie", "Psychiatrie"),
+    ("rhumatologie", "Rhumatologie"),
+    ("urologie", "Urologie"),
+]
+
+
+def specialties_load(*, apps=None) -> None:
+    if apps is None:
+        from django.apps import apps
+    Specialty = apps.get_model("ess", "Specialty")
+    for code, label in SPECIALTIES:
+        Specialty.objects.get_or_create(code=code, defaults={"label": label})
+
+
 @transaction.atomic
-def territory_load(*, apps=None, path: Path = DATA_FILE) -> dict[str, int]:
+def territory_load(
+    *, apps=None, path: Path = DATA_FILE, departements: set[str] | None = None
+) -> dict[str, int]:
     """Insert or refresh régions, départements, communes and postcodes. Idempotent.
 
-    `apps` is the migration state registry when called from a migration.
+    `apps` is the migration state registry when called from a migration; `departements`
+    limits the communes loaded (tests that need only a few).
     """
     if apps is None:
         from django.apps import apps
@@ -32,6 +69,8 @@ def territory_load(*, apps=None, path: Path = DATA_FILE) -> dict[str, int]:
     Commune = apps.get_model("ess", "Commune")
     PostalCode = apps.get_model("ess", "PostalCode")
     data = territory_read(path)
+    if departements is not None:
+        data["communes"] = [c for c in data["communes"] if c["departement"] in departements]
 
     Region.objects.bulk_create(
         [Region(code=r["code"], name=r["nom"]) for r in data["regions"]],

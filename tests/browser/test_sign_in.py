@@ -1,0 +1,38 @@
+import pytest
+from django.conf import settings
+
+from ess.demo import seed_demo
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+HOME_HEADINGS = {
+    "medecin@demo.example.org": "Espace demandeur",
+    "medecin2@demo.example.org": "Espace demandeur",
+    "coordination@demo.example.org": "Espace coordination",
+    "cardiologue@demo.example.org": "Espace spécialiste",
+    "cardiologue2@demo.example.org": "Espace spécialiste",
+    "direction@demo.example.org": "Espace direction",
+    "ars@demo.example.org": "Espace ARS / CPAM",
+}
+
+
+@pytest.fixture
+def demo(settings, territory):
+    settings.ESS_DEMO = True
+    seed_demo()
+
+
+@pytest.mark.parametrize("email", list(HOME_HEADINGS))
+def test_each_demo_account_signs_in_and_sees_its_home_page(demo, page, sign_in, email):
+    sign_in(email, settings.ESS_DEMO_PASSWORD)
+
+    assert page.url == page.base_url + "/"
+    assert page.get_by_role("heading", name=HOME_HEADINGS[email]).is_visible()
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Bonjour")
+
+
+def test_wrong_password_is_refused_with_a_message(demo, page, sign_in):
+    sign_in("medecin@demo.example.org", "pas-le-bon")
+
+    assert "/accounts/login/" in page.url
+    assert page.get_by_text("L’adresse e-mail ou le mot de passe sont incorrects.").is_visible()

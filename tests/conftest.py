@@ -1,0 +1,211 @@
+"""Test setup: strict templates, personas, and real services (PostgreSQL, Redis, Chromium).
+
+On a developer machine without PostgreSQL/Redis/Chromium the tests that need them are skipped
+with a reason; under CI (CI=true) the same situation is a failure: in CI everything runs for real.
+"""
+
+import inspect
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.template.base import Node
+
+from tests.factories import PASSWORD, UserFactory
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+SITE_PACKAGES = str(Path(pytest.__file__).resolve().parent.parent)
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip (developer machine) or fail (CI) when a real service is missing."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"CI exige ce service : {reason}")
+    pytest.skip(reason)
+
+
+# ---------------------------------------------------------------------------------------------
+# Strict templates: an undefined variable in one of *our* templates fails the test.
+# ---------------------------------------------------------------------------------------------
+class InvalidTemplateVariable(str):
+    def __contains__(self, item):
+        return item == "%s"
+
+    def __mod__(self, name):
+        for frame_info in inspect.stack()[1:40]:
+            node = frame_info.frame.f_locals.get("self")
+            if isinstance(node, Node) and getattr(node, "origin", None) is not None:
+                origin = str(node.origin.name)
+                if origin.startswith(SITE_PACKAGES):
+                    return ""  # third-party templates rely on undefined variables
+                raise AssertionError(f"Variable de gabarit indéfinie {name!r} dans {origin}")
+        return ""
+
+
+@pytest.fixture(autouse=True)
+def _strict_templates(settings):
+    settings.TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = InvalidTemplateVariable("")
+    from django.template import engines
+
+    for engine in engines.all():
+        engine.engine.string_if_invalid = settings.TEMPLATES[0]["OPTIONS"]["string_if_invalid"]
+    yield
+    for engine in engines.all():
+        engine.engine.string_if_invalid = ""
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery():
+    """Tasks run in-process unless a test asks for the real broker and worker."""
+    from ess.celery import app
+
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = saved
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters and allauth state live in the cache: each test starts clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.ESS_DEMO = False
+    settings.ESS_REQUIRE_MFA = False
+    # Hashing strength is not under test: a fast hasher keeps persona creation cheap.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
+    settings.SECURE_SSL_REDIRECT = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Services
+# ---------------------------------------------------------------------------------------------
+@pytest.fixture
+def postgres(db):
+    require(
+        connection.vendor == "postgresql",
+        "nécessite PostgreSQL (verrous de ligne, concurrence réelle) : définir DATABASE_URL",
+    )
+
+
+@pytest.fixture
+def redis_url():
+    url = settings.REDIS_URL
+    require(bool(url), "nécessite Redis : définir REDIS_URL")
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        require(False, f"Redis injoignable à {url} : {exc}")
+    return url
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _reference_data(django_db_setup, django_db_blocker):
+    """Reference data comes from migrations; a reused test database whose last run ended with
+    transactional tests (which empty every table) gets it back once, here."""
+    from ess.models import Commune
+    from ess.territory import specialties_load, territory_load
+
+    with django_db_blocker.unblock():
+        specialties_load()
+        if not Commune.objects.filter(code="45234").exists():
+            territory_load()
+
+
+@pytest.fixture
+def territory(db):
+    """Communes for the test. After a transactional test emptied the tables, only the Loiret
+    and Corsica are loaded again (fast); the full country is there for every other test."""
+    from ess.models import Commune
+    from ess.territory import specialties_load, territory_load
+
+    if not Commune.objects.filter(code="45234").exists():
+        territory_load(departements={"45", "2A", "2B"})
+        specialties_load()
+
+
+# ---------------------------------------------------------------------------------------------
+# Personas
+# ---------------------------------------------------------------------------------------------
+@pytest.fixture
+def requester(db):
+    return UserFactory(requester=True)
+
+
+@pytest.fixture
+def other_requester(db):
+    return UserFactory(requester=True)
+
+
+@pytest.fixture
+def coordinator(db):
+    return UserFactory(coordinator=True)
+
+
+@pytest.fixture
+def specialist(db):
+    return UserFactory(specialist=True)
+
+
+@pytest.fixture
+def other_specialist(db):
+    return UserFactory(specialist=True)
+
+
+@pytest.fixture
+def paramedic(db):
+    return UserFactory(paramedic=True)
+
+
+@pytest.fixture
+def manager(db):
+    return UserFactory(manager=True)
+
+
+@pytest.fixture
+def authority(db):
+    return UserFactory(authority=True)
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def client_for(client):
+    """Sign a persona in (session auth, as the browser would end up)."""
+
+    def _login(user):
+        client.force_login(user, backend="ess.auth.EssAuthenticationBackend")
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def api_client():
+    from rest_framework.test import APIClient
+
+    return APIClient()

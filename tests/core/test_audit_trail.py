@@ -1,0 +1,104 @@
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from ess.audit import audit_record
+from ess.models import AuditAction, AuditEvent
+from members.models import Organisation
+
+
+@pytest.fixture
+def an_object(db):
+    return Organisation.objects.create(name="Cabinet des Carmes", kind="cabinet")
+
+
+def test_audit_record_writes_who_what_when_and_from_where(rf, coordinator, an_object):
+    request = rf.get(
+        "/demandes/x/", HTTP_X_FORWARDED_FOR="203.0.113.7, 10.0.0.1", HTTP_USER_AGENT="Firefox"
+    )
+    request.user = coordinator
+
+    audit_record(request=request, action=AuditAction.VIEW, obj=an_object, label="ESS-2026-000001")
+
+    event = AuditEvent.objects.get()
+    assert event.actor == coordinator
+    assert event.actor_email == coordinator.email
+    assert event.action == "view"
+    assert (event.object_type, event.object_id) == (
+        "members.organisation",
+        str(an_object.public_id),
+    )
+    assert event.object_label == "ESS-2026-000001"
+    assert event.ip_address == "203.0.113.7"
+    assert event.path == "/demandes/x/"
+    assert event.at is not None
+
+
+def test_the_trail_refuses_updates_and_deletes_through_the_orm(rf, coordinator, an_object):
+    request = rf.get("/")
+    request.user = coordinator
+    event = audit_record(request=request, action=AuditAction.VIEW, obj=an_object)
+
+    event.action = "export"
+    with pytest.raises(ValueError, match="ajout seul"):
+        event.save()
+    with pytest.raises(ValueError, match="ajout seul"):
+        event.delete()
+    assert AuditEvent.objects.get().action == "view"
+
+
+def test_postgresql_refuses_raw_updates_and_deletes_of_the_trail(
+    postgres, rf, coordinator, an_object
+):
+    from django.db import DataError, InternalError, ProgrammingError, transaction
+
+    request = rf.get("/")
+    request.user = coordinator
+    audit_record(request=request, action=AuditAction.VIEW, obj=an_object)
+
+    for sql in ("UPDATE ess_auditevent SET action = 'export'", "DELETE FROM ess_auditevent"):
+        with (
+            pytest.raises((InternalError, DataError, ProgrammingError), match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql)
+    assert AuditEvent.objects.get().action == "view"
+
+
+def test_managers_browse_the_trail_and_filter_it(client_for, manager, coordinator, rf, an_object):
+    request = rf.get("/")
+    request.user = coordinator
+    audit_record(request=request, action=AuditAction.DOWNLOAD, obj=an_object, label="REF-A")
+    request.user = manager
+    audit_record(request=request, action=AuditAction.VIEW, obj=an_object, label="REF-B")
+    client = client_for(manager)
+
+    everything = client.get(reverse("audit_list"))
+    filtered = client.get(reverse("audit_list"), {"acteur": coordinator.email})
+
+    assert everything.status_code == 200
+    assert "REF-A" in everything.text and "REF-B" in everything.text
+    assert "REF-A" in filtered.text and "REF-B" not in filtered.text
+    assert "Téléchargement" in filtered.text
+
+
+@pytest.mark.parametrize("persona", ["requester", "coordinator", "specialist", "authority"])
+def test_other_roles_cannot_open_the_trail(client_for, request, persona):
+    client = client_for(request.getfixturevalue(persona))
+
+    assert client.get(reverse("audit_list")).status_code == 403
+
+
+def test_the_trail_page_runs_a_constant_number_of_queries(
+    client_for, manager, rf, an_object, django_assert_max_num_queries
+):
+    request = rf.get("/")
+    request.user = manager
+    for _ in range(60):
+        audit_record(request=request, action=AuditAction.VIEW, obj=an_object)
+    client = client_for(manager)
+
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("audit_list"))
+    assert response.status_code == 200

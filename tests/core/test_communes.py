@@ -1,0 +1,80 @@
+import pytest
+from django.urls import reverse
+
+from ess.selectors import commune_from_label, communes_search
+
+pytestmark = pytest.mark.usefixtures("territory")
+
+
+def names(communes):
+    return [c.name for c in communes]
+
+
+def test_the_whole_country_is_loaded(db):
+    from ess.models import Commune, Departement, Region
+
+    assert Commune.objects.count() > 34_000
+    assert Departement.objects.filter(code__in=["2A", "2B", "45", "971"]).count() == 4
+    assert Region.objects.get(code="24").name == "Centre-Val de Loire"
+
+
+def test_a_name_prefix_finds_the_largest_commune_first_whatever_the_accents(db):
+    assert names(communes_search("orl"))[0] == "Orléans"
+    assert names(communes_search("ORLEANS"))[0] == "Orléans"
+    assert "Saint-Jean-de-Braye" in names(communes_search("saint-jean-de-b"))
+    assert "Saint-Jean-de-Braye" in names(communes_search("St Jean de Br"))
+
+
+def test_a_postcode_finds_every_commune_it_serves(db):
+    found = names(communes_search("45130"))
+
+    assert {"Meung-sur-Loire", "Baule", "Saint-Ay"} <= set(found)
+
+
+def test_an_insee_code_finds_its_commune_including_corsica(db):
+    assert names(communes_search("2A004")) == ["Ajaccio"]
+    assert names(communes_search("45234")) == ["Orléans"]
+
+
+def test_too_short_or_unknown_queries_find_nothing(db):
+    assert communes_search("o") == []
+    assert communes_search("zzzzzz") == []
+
+
+def test_a_picker_label_is_parsed_back_to_its_commune(db):
+    orleans = communes_search("45234")[0]
+
+    assert commune_from_label(orleans.label) == orleans
+    assert commune_from_label("99999 — Nulle part") is None
+    assert commune_from_label("Orléans") is None
+
+
+def test_lookup_is_one_query(db, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        communes_search("saint")
+    with django_assert_num_queries(1):
+        communes_search("45000")
+
+
+def test_the_api_returns_communes_to_signed_in_users_only(api_client, requester):
+    url = reverse("api:communes")
+
+    assert api_client.get(url, {"q": "orl"}).status_code in (401, 403)
+    api_client.force_authenticate(requester)
+    data = api_client.get(url, {"q": "orléans"}).json()
+    assert data[0] == {
+        "code": "45234",
+        "name": "Orléans",
+        "departement": "45",
+        "postal_codes": ["45000", "45100"],
+        "label": "45234 — Orléans (45000)",
+    }
+
+
+def test_the_picker_fragment_lists_options_for_htmx(client_for, requester):
+    response = client_for(requester).get(
+        reverse("commune_options"), {"q": "45130"}, HTTP_HX_REQUEST="true"
+    )
+
+    assert response.status_code == 200
+    assert '<option value="45203 — Meung-sur-Loire (45130)">' in response.text

@@ -1,0 +1,39 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from ess.demo import DEMO_ACCOUNTS, demo_email
+from members.models import RoleGrant, User
+
+
+def test_seed_demo_refuses_unless_demo_is_on(db, settings):
+    settings.ESS_DEMO = False
+
+    with pytest.raises(CommandError, match="ESS_DEMO"):
+        call_command("seed_demo")
+    assert not User.objects.exists()
+
+
+def test_seed_demo_creates_the_documented_accounts_and_is_idempotent(db, settings, territory):
+    settings.ESS_DEMO = True
+
+    call_command("seed_demo")
+    counts = (User.objects.count(), RoleGrant.objects.count())
+    call_command("seed_demo")
+
+    assert (User.objects.count(), RoleGrant.objects.count()) == counts
+    assert counts[0] == len(DEMO_ACCOUNTS)
+    for local in (
+        "medecin",
+        "medecin2",
+        "coordination",
+        "cardiologue",
+        "cardiologue2",
+        "direction",
+        "ars",
+    ):
+        user = User.objects.get(email=demo_email(local))
+        assert user.is_demo
+        assert user.check_password("ess-demo-2026")
+    assert User.objects.get(email="ars@demo.example.org").roles == {"authority"}
+    medecin, medecin2 = (User.objects.get(email=demo_email(x)) for x in ("medecin", "medecin2"))
+    assert medecin.organisation != medecin2.organisation
