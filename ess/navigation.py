@@ -18,6 +18,10 @@ class NavItem:
 
 NAVIGATION = (
     NavItem(_("Accueil"), "home", frozenset(Role)),
+    NavItem(_("Mes demandes"), "referrals:list", frozenset({Role.REQUESTER})),
+    NavItem(_("Nouvelle demande"), "referrals:create", frozenset({Role.REQUESTER})),
+    NavItem(_("Régulation"), "referrals:dashboard", frozenset({Role.COORDINATOR})),
+    NavItem(_("Mes dossiers"), "referrals:inbox", frozenset({Role.SPECIALIST})),
     NavItem(_("Invitations"), "members:invitation_list", frozenset({Role.MANAGER})),
     NavItem(_("Journal d'audit"), "audit_list", frozenset({Role.MANAGER})),
     NavItem(_("API"), "api_docs", frozenset(Role) - {Role.AUTHORITY}),

@@ -299,3 +299,20 @@ LOGGING = {
     "root": {"handlers": ["stderr"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# ---------------------------------------------------------------------------------------------
+# Referrals
+# ---------------------------------------------------------------------------------------------
+# Due time after triage, per priority (DESIGN.md §4), in hours.
+ESS_PRIORITY_DELAYS_HOURS = {"P1": 24, "P2": 48, "P3": 7 * 24, "P4": 30 * 24}
+ESS_ATTACHMENT_MAX_BYTES = env.int("ESS_ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
+ESS_REFERRAL_ATTACHMENTS_MAX_BYTES = env.int(
+    "ESS_REFERRAL_ATTACHMENTS_MAX_BYTES", default=50 * 1024 * 1024
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Télé-expertise acts recorded for billing information (NGAP: requérant RQD, requis TE2).
+ESS_TELEEXPERTISE_CODES = {
+    "requesting": env.str("ESS_TE_REQUESTING_CODE", default="RQD"),
+    "answering": env.str("ESS_TE_ANSWERING_CODE", default="TE2"),
+}

@@ -62,7 +62,8 @@ def healthz(request):
 @require_GET
 def commune_options(request):
     """<option>s for a commune picker's datalist (htmx): name or postcode, as typed."""
-    communes = communes_search(request.GET.get("q", ""))
+    # htmx sends the input under its own name (e.g. "commune"); the API-style "q" works too.
+    communes = communes_search(request.GET.get("q") or request.GET.get("commune", ""))
     return render(request, "ess/_commune_options.html", {"communes": communes})
 
 

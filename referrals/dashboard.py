@@ -1,0 +1,128 @@
+"""The coordinator's queue: what needs action, sorted by due time, with counts per view.
+
+Every figure comes from the database: one query for the counts, one for the page.
+"""
+
+from datetime import timedelta
+
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ess.models import Departement, Specialty
+from ess.roles import Role
+from members.models import OrganisationKind, User
+from referrals.models import OPEN_STATUSES, Priority, Referral, Status
+from referrals.selectors import referrals_visible_to
+
+# How close to its due time a case counts as "nearing".
+NEARING_WINDOW = timedelta(hours=12)
+
+
+def _view_conditions(now) -> dict[str, Q]:
+    open_ = Q(status__in=OPEN_STATUSES)
+    return {
+        "a_traiter": Q(status=Status.SUBMITTED)
+        | Q(status=Status.TRIAGED, offered_to__isnull=True, offered_to_pool=False)
+        | (open_ & Q(due_at__lt=now + NEARING_WINDOW)),
+        "nouvelles": Q(status=Status.SUBMITTED, info_received_at__isnull=True),
+        "complements": Q(status=Status.SUBMITTED, info_received_at__isnull=False),
+        "en_attente_info": Q(status=Status.INFO_REQUESTED),
+        "refusees": Q(
+            status=Status.TRIAGED,
+            last_declined_at__isnull=False,
+            offered_to__isnull=True,
+            offered_to_pool=False,
+        ),
+        "proposees": Q(status=Status.TRIAGED)
+        & (Q(offered_to__isnull=False) | Q(offered_to_pool=True)),
+        "en_cours": Q(status__in=[Status.ACCEPTED, Status.SCHEDULED]),
+        "echeance_proche": open_ & Q(due_at__gte=now, due_at__lt=now + NEARING_WINDOW),
+        "en_retard": open_ & Q(due_at__lt=now),
+        "toutes": Q(),
+    }
+
+
+QUEUE_VIEWS = {
+    "a_traiter": _("À traiter"),
+    "nouvelles": _("Nouvelles"),
+    "complements": _("Complément reçu"),
+    "en_attente_info": _("En attente du demandeur"),
+    "refusees": _("Refusées par un spécialiste"),
+    "proposees": _("Proposées, non prises"),
+    "en_cours": _("En cours"),
+    "echeance_proche": _("Échéance proche"),
+    "en_retard": _("En retard"),
+    "toutes": _("Toutes"),
+}
+
+
+def queue_counts(user) -> dict[str, int]:
+    """Counts for every view, in one aggregate query."""
+    conditions = _view_conditions(timezone.now())
+    return referrals_visible_to(user).aggregate(
+        **{name: Count("pk", filter=condition) for name, condition in conditions.items()}
+    )
+
+
+def queue_referrals(
+    user,
+    *,
+    view: str,
+    statut="",
+    priorite="",
+    specialite="",
+    type="",
+    departement="",
+    commune="",
+    specialiste="",
+    q="",
+) -> QuerySet[Referral]:
+    qs = referrals_visible_to(user).filter(_view_conditions(timezone.now())[view])
+    if statut in Status.values:
+        qs = qs.filter(status=statut)
+    if priorite in Priority.values:
+        qs = qs.filter(Q(priority=priorite) | Q(priority="", urgency_requested=priorite))
+    if specialite:
+        qs = qs.filter(specialty__code=specialite)
+    if type in OrganisationKind.values:
+        qs = qs.filter(requester_organisation__kind=type)
+    if departement:
+        qs = qs.filter(patient__commune__departement_id=departement)
+    if commune:
+        qs = qs.filter(patient__commune_id=commune.split(" ", 1)[0])
+    if specialiste:
+        qs = qs.filter(Q(specialist__public_id=specialiste) | Q(offered_to__public_id=specialiste))
+    if q:
+        qs = qs.filter(
+            Q(reference__iexact=q)
+            | Q(reference__iendswith=q)
+            | Q(patient__birth_name__istartswith=q)
+            | Q(patient__used_name__istartswith=q)
+            | Q(patient__ins=q.replace(" ", ""))
+        )
+    return qs.select_related(
+        "patient",
+        "patient__commune",
+        "specialty",
+        "requester",
+        "requester_organisation",
+        "specialist",
+        "offered_to",
+    ).order_by(F("due_at").asc(nulls_last=True), "submitted_at", "pk")
+
+
+def queue_filter_options() -> dict:
+    """Choices for the filter bar (small reference tables)."""
+    return {
+        "priorities": Priority.choices,
+        "specialties": list(Specialty.objects.filter(team__isnull=False).order_by("label"))
+        or list(Specialty.objects.order_by("label")),
+        "types": OrganisationKind.choices,
+        "departements": list(Departement.objects.filter(team__isnull=False).order_by("code")),
+        "specialists": list(
+            User.objects.filter(role_grants__role=Role.SPECIALIST, is_active=True).order_by(
+                "last_name", "first_name"
+            )
+        ),
+    }

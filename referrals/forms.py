@@ -1,0 +1,338 @@
+import re
+import uuid
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ess.models import Departement, Specialty, Team
+from ess.selectors import commune_from_label
+from ess.uploads import ACCEPT_ATTRIBUTE
+from ess.validators import normalize_nir, validate_nir
+from referrals.models import URGENCY_HELP, PreferredResponse, Priority, ResponseMode, Sex
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked by ess.uploads in the service."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
+class CommuneField(forms.CharField):
+    """A commune typed by name or postcode, picked from the datalist ('45234 — Orléans (45000)')."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={
+                    "list": "communes-datalist",
+                    "autocomplete": "off",
+                    "hx-get": "/communes/options/",
+                    "hx-trigger": "input changed delay:250ms",
+                    "hx-target": "#communes-datalist",
+                    "hx-swap": "innerHTML",
+                    "placeholder": _("Nom ou code postal, puis choisir dans la liste"),
+                }
+            ),
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        commune = commune_from_label(value)
+        if commune is None:
+            raise forms.ValidationError(
+                _(
+                    "Commune inconnue : tapez son nom ou son code postal puis choisissez-la "
+                    "dans la liste proposée."
+                ),
+                code="unknown_commune",
+            )
+        return commune
+
+
+def specialty_choices():
+    team = Team.current()
+    qs = team.specialties.all() if team and team.specialties.exists() else Specialty.objects.all()
+    return qs.exclude(code="medecine-generale").order_by("label")
+
+
+class ReferralForm(forms.Form):
+    # Patient
+    ins = forms.CharField(
+        label=_("INS / NIR du patient"),
+        required=False,
+        max_length=25,
+        help_text=_(
+            "15 caractères (carte Vitale, attestation). Facultatif s'il est inconnu : "
+            "le lieu de naissance devient alors obligatoire."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
+    )
+    birth_name = forms.CharField(label=_("Nom de naissance"), max_length=100)
+    first_names = forms.CharField(
+        label=_("Prénoms de naissance"),
+        max_length=150,
+        help_text=_("Tous les prénoms, dans l'ordre de l'état civil."),
+    )
+    used_name = forms.CharField(label=_("Nom utilisé"), max_length=100, required=False)
+    sex = forms.ChoiceField(
+        label=_("Sexe"),
+        choices=Sex.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    birth_date = forms.DateField(
+        label=_("Date de naissance"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    birth_place_code = forms.CharField(
+        label=_("Lieu de naissance (code INSEE)"),
+        required=False,
+        max_length=5,
+        help_text=_(
+            "Code INSEE de la commune de naissance ; 99 + code pays si né à "
+            "l'étranger (ex. 99134 pour l'Espagne)."
+        ),
+    )
+    commune = CommuneField(label=_("Commune de résidence"))
+    phone = forms.CharField(label=_("Téléphone du patient"), max_length=30, required=False)
+    gp_name = forms.CharField(
+        label=_("Médecin traitant du patient"), max_length=150, required=False
+    )
+    # Request
+    specialty = forms.ModelChoiceField(
+        label=_("Spécialité"),
+        queryset=Specialty.objects.none(),
+        empty_label=None,
+        to_field_name="code",
+    )
+    question = forms.CharField(
+        label=_("Question clinique"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Ce que vous attendez du spécialiste."),
+    )
+    context = forms.CharField(
+        label=_("Contexte"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Antécédents, traitements en cours, résultats récents (ECG, biologie…)."),
+    )
+    urgency = forms.ChoiceField(
+        label=_("Délai souhaité"),
+        choices=[(p.value, URGENCY_HELP[p]) for p in Priority],
+        initial=Priority.P3,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    preferred_response = forms.ChoiceField(
+        label=_("Réponse souhaitée"),
+        choices=PreferredResponse.choices,
+        initial=PreferredResponse.NO_PREFERENCE,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    callback_availability = forms.CharField(
+        label=_("Vos disponibilités pour être rappelé"),
+        required=False,
+        max_length=200,
+        help_text=_("Ex. : « lundi-vendredi 12h-14h, 06 00 00 00 00 »."),
+    )
+    referring_gp_name = forms.CharField(
+        label=_("Pour le compte du médecin traitant"),
+        required=False,
+        max_length=150,
+        help_text=_(
+            "Si vous écrivez pour un médecin (CPTS, DAC, infirmier·e) : son nom. Il "
+            "sera tenu informé."
+        ),
+    )
+    files = MultipleFileField(
+        label=_("Pièces jointes"),
+        help_text=_("PDF, JPEG, PNG ou texte ; 20 Mo maximum par fichier, 50 Mo par demande."),
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "Le patient a été informé et accepte le partage de ces informations avec "
+            "l'équipe de soins spécialisés."
+        ),
+        error_messages={"required": _("Le consentement du patient au partage est requis.")},
+    )
+    submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["specialty"].queryset = specialty_choices()
+        if not self.is_bound:
+            self.initial.setdefault("submission_key", uuid.uuid4().hex)
+            first = self.fields["specialty"].queryset.first()
+            if first:
+                self.initial.setdefault("specialty", first.code)
+
+    def clean_ins(self):
+        ins = normalize_nir(self.cleaned_data["ins"])
+        if ins:
+            validate_nir(ins)
+        return ins
+
+    def clean_birth_place_code(self):
+        code = self.cleaned_data["birth_place_code"].strip().upper()
+        if not code:
+            return ""
+        if re.fullmatch(r"99\d{3}", code):
+            return code
+        match = re.fullmatch(r"(\d{2}|2A|2B|97\d)\d{2,3}", code)
+        if (
+            not match
+            or len(code) != 5
+            or not Departement.objects.filter(code__in=[code[:2], code[:3]]).exists()
+        ):
+            raise forms.ValidationError(
+                _(
+                    "Code INSEE de lieu de naissance invalide : 5 caractères, ex. 45234 (Orléans) "
+                    "ou 99134 (né en Espagne)."
+                ),
+                code="birth_place",
+            )
+        return code
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            not cleaned.get("ins")
+            and not cleaned.get("birth_place_code")
+            and ("birth_place_code" not in self.errors and "ins" not in self.errors)
+        ):
+            self.add_error(
+                "birth_place_code",
+                _("Sans INS, le lieu de naissance est obligatoire pour identifier le patient."),
+            )
+        return cleaned
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motif de l'annulation"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ProvideInfoForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Votre réponse"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    files = MultipleFileField(label=_("Documents"))
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Message"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    files = MultipleFileField(label=_("Pièces jointes"))
+
+
+class FeedbackForm(forms.Form):
+    YES_NO = [("1", _("Oui")), ("0", _("Non"))]
+    useful = forms.TypedChoiceField(
+        label=_("La réponse vous a-t-elle été utile ?"),
+        choices=YES_NO,
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    avoided_visit = forms.TypedChoiceField(
+        label=_("A-t-elle évité une consultation ou un passage aux urgences ?"),
+        choices=YES_NO,
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# ESS side (triage, specialist)
+# ---------------------------------------------------------------------------------------------
+class TriageForm(forms.Form):
+    priority = forms.ChoiceField(label=_("Priorité"), choices=Priority.choices)
+    response_mode = forms.ChoiceField(label=_("Mode de réponse"), choices=ResponseMode.choices)
+    specialist = forms.ChoiceField(label=_("Confier à"), required=False)
+    note = forms.CharField(
+        label=_("Note (visible dans l'historique)"), required=False, max_length=500
+    )
+
+    def __init__(self, *args, specialists=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("Proposer à tous les spécialistes de la spécialité"))]
+        choices += [(str(s.public_id), s.triage_label) for s in specialists]
+        self.fields["specialist"].choices = choices
+        self.specialists = {str(s.public_id): s for s in specialists}
+
+    def clean_specialist(self):
+        value = self.cleaned_data["specialist"]
+        return self.specialists.get(value) if value else None
+
+
+class EmptyForm(forms.Form):
+    """A POST with nothing to fill (accept): the CSRF token is the whole form."""
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RequestInfoForm(forms.Form):
+    question = forms.CharField(
+        label=_("Question au demandeur"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReorientForm(forms.Form):
+    target = forms.CharField(
+        label=_("Réorientée vers"),
+        max_length=200,
+        help_text=_("Ex. : urgences du CHR d'Orléans, centre de référence…"),
+    )
+    reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note interne (jamais visible du demandeur)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ScheduleForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label=_("Date et heure"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
+    )
+    location = forms.CharField(
+        label=_("Lieu"), max_length=200, help_text=_("Adresse du cabinet, ou « Téléconsultation ».")
+    )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Avis / compte rendu"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    recommended_actions = forms.CharField(
+        label=_("Conduite à tenir recommandée"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    consultation_needed = forms.BooleanField(
+        label=_(
+            "Une consultation est nécessaire (le dossier reste ouvert pour fixer le rendez-vous)"
+        ),
+        required=False,
+    )
+    files = MultipleFileField(label=_("Compte rendu (PDF)"))

@@ -1,0 +1,440 @@
+"""Patients, referrals and their lifecycle, events, messages, attachments."""
+
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ess.validators import validate_nir
+
+
+# ---------------------------------------------------------------------------------------------
+# Patient identity (INS, identitovigilance)
+# ---------------------------------------------------------------------------------------------
+class Sex(models.TextChoices):
+    FEMALE = "F", _("Féminin")
+    MALE = "M", _("Masculin")
+
+
+class IdentityStatus(models.TextChoices):
+    PROVISIONAL = "provisoire", _("Provisoire")
+    RETRIEVED = "recuperee", _("Récupérée")
+    VALIDATED = "validee", _("Validée")
+    QUALIFIED = "qualifiee", _("Qualifiée")
+
+
+class InsOid(models.TextChoices):
+    NIR = "1.2.250.1.213.1.4.8", _("NIR")
+    NIA = "1.2.250.1.213.1.4.9", _("NIA")
+    TEST = "1.2.250.1.213.1.4.10", _("INS de test")
+
+
+class Patient(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    ins = models.CharField(
+        _("matricule INS (NIR/NIA)"), max_length=15, blank=True, validators=[validate_nir]
+    )
+    ins_oid = models.CharField(
+        _("OID du matricule"), max_length=30, blank=True, choices=InsOid.choices
+    )
+    # The five strict traits (+ twin rank), as on the identity document.
+    birth_name = models.CharField(_("nom de naissance"), max_length=100)
+    first_names = models.CharField(_("prénoms de naissance"), max_length=150)
+    sex = models.CharField(_("sexe"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("date de naissance"))
+    birth_place_code = models.CharField(
+        _("lieu de naissance (code INSEE)"), max_length=5, blank=True
+    )
+    twin_rank = models.PositiveSmallIntegerField(_("rang gémellaire"), null=True, blank=True)
+    used_name = models.CharField(_("nom utilisé"), max_length=100, blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    commune = models.ForeignKey(
+        "ess.Commune",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("commune de résidence"),
+    )
+    gp_name = models.CharField(_("médecin traitant"), max_length=150, blank=True)
+    # Ours: stays "provisoire" until a staff member records a check against an identity document.
+    identity_status = models.CharField(
+        _("statut de l'identité"),
+        max_length=12,
+        choices=IdentityStatus.choices,
+        default=IdentityStatus.PROVISIONAL,
+    )
+    identity_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    identity_checked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("patient")
+        constraints = [
+            # The same INS twice is the same patient.
+            models.UniqueConstraint(
+                fields=["ins"], condition=~Q(ins=""), name="patient_ins_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["birth_name", "birth_date"], name="patient_traits"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.birth_date:%d/%m/%Y})"
+
+    @property
+    def display_name(self) -> str:
+        first = self.first_names.split(" ")[0] if self.first_names else ""
+        name = self.used_name or self.birth_name
+        return f"{name.upper()} {first}".strip()
+
+    def strict_traits(self) -> dict:
+        return {
+            "birth_name": self.birth_name.upper(),
+            "first_names": self.first_names.upper(),
+            "sex": self.sex,
+            "birth_date": self.birth_date.isoformat() if self.birth_date else "",
+            "birth_place_code": self.birth_place_code,
+        }
+
+
+# ---------------------------------------------------------------------------------------------
+# Referral lifecycle
+# ---------------------------------------------------------------------------------------------
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", _("Reçue")
+    INFO_REQUESTED = "info_requested", _("Complément demandé")
+    TRIAGED = "triaged", _("Régulée")
+    ACCEPTED = "accepted", _("Prise en charge")
+    SCHEDULED = "scheduled", _("Rendez-vous fixé")
+    COMPLETED = "completed", _("Terminée")
+    REORIENTED = "reoriented", _("Réorientée")
+    CANCELLED = "cancelled", _("Annulée")
+
+
+# The only definition of what may follow what. A transition to the same status (re-triage,
+# reschedule) is listed where it is allowed.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.SUBMITTED: frozenset(
+        {Status.TRIAGED, Status.INFO_REQUESTED, Status.REORIENTED, Status.CANCELLED}
+    ),
+    Status.INFO_REQUESTED: frozenset({Status.SUBMITTED, Status.REORIENTED, Status.CANCELLED}),
+    Status.TRIAGED: frozenset(
+        {
+            Status.TRIAGED,
+            Status.ACCEPTED,
+            Status.INFO_REQUESTED,
+            Status.REORIENTED,
+            Status.CANCELLED,
+        }
+    ),
+    Status.ACCEPTED: frozenset({Status.SCHEDULED, Status.COMPLETED, Status.TRIAGED}),
+    Status.SCHEDULED: frozenset({Status.SCHEDULED, Status.COMPLETED}),
+    Status.COMPLETED: frozenset(),
+    Status.REORIENTED: frozenset(),
+    Status.CANCELLED: frozenset(),
+}
+OPEN_STATUSES = frozenset(
+    {Status.SUBMITTED, Status.INFO_REQUESTED, Status.TRIAGED, Status.ACCEPTED, Status.SCHEDULED}
+)
+CLOSED_STATUSES = frozenset(Status) - OPEN_STATUSES
+
+
+class Priority(models.TextChoices):
+    P1 = "P1", _("P1 — urgent (24 h)")
+    P2 = "P2", _("P2 — soins non programmés (48 h)")
+    P3 = "P3", _("P3 — sous 7 jours")
+    P4 = "P4", _("P4 — programmé (30 jours)")
+
+
+# What the requester reads when choosing the urgency they ask for.
+URGENCY_HELP = {
+    Priority.P1: _("Urgent : réponse attendue dans les 24 heures"),
+    Priority.P2: _("Rapide : dans les 48 heures"),
+    Priority.P3: _("Dans la semaine"),
+    Priority.P4: _("Programmé : dans le mois"),
+}
+
+
+def priority_delay(priority: str) -> timedelta:
+    return timedelta(hours=settings.ESS_PRIORITY_DELAYS_HOURS[priority])
+
+
+class ResponseMode(models.TextChoices):
+    TELEEXPERTISE_ASYNC = "teleexpertise_async", _("Télé-expertise asynchrone")
+    TELEEXPERTISE_SYNC = "teleexpertise_sync", _("Télé-expertise synchrone")
+    TELECONSULTATION = "teleconsultation", _("Téléconsultation assistée")
+    URGENT_CONSULTATION = "urgent_consultation", _("Consultation urgente")
+    ADVANCED_CONSULTATION = "advanced_consultation", _("Consultation avancée")
+    HOSPITAL_ORIENTATION = "hospital_orientation", _("Orientation hospitalière")
+
+
+TELEEXPERTISE_MODES = frozenset({ResponseMode.TELEEXPERTISE_ASYNC, ResponseMode.TELEEXPERTISE_SYNC})
+
+
+class PreferredResponse(models.TextChoices):
+    OPINION = "opinion", _("Un avis (télé-expertise)")
+    CONSULTATION = "consultation", _("Une consultation")
+    NO_PREFERENCE = "no_preference", _("Pas de préférence")
+
+
+class Referral(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    reference = models.CharField(_("référence"), max_length=20, unique=True)
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="referrals")
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals_requested"
+    )
+    requester_organisation = models.ForeignKey(
+        "members.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+    )
+    # Sent on behalf of the patient's GP (CPTS/DAC coordinator, nurse): that GP is kept informed.
+    referring_gp = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals_as_gp",
+    )
+    referring_gp_name = models.CharField(_("médecin traitant informé"), max_length=150, blank=True)
+    specialty = models.ForeignKey("ess.Specialty", on_delete=models.PROTECT, related_name="+")
+    question = models.TextField(_("question clinique"))
+    context = models.TextField(_("contexte"), blank=True)
+    urgency_requested = models.CharField(
+        _("urgence demandée"), max_length=2, choices=Priority.choices
+    )
+    preferred_response = models.CharField(
+        _("réponse souhaitée"),
+        max_length=15,
+        choices=PreferredResponse.choices,
+        default=PreferredResponse.NO_PREFERENCE,
+    )
+    consent = models.BooleanField(_("patient informé et d'accord"))
+    callback_availability = models.CharField(
+        _("disponibilités pour être rappelé"), max_length=200, blank=True
+    )
+    # Identity traits as typed when they disagreed with the known patient (INS already on file).
+    identity_conflict = models.JSONField(_("traits d'identité divergents"), null=True, blank=True)
+
+    status = models.CharField(
+        _("statut"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
+    )
+    priority = models.CharField(_("priorité"), max_length=2, choices=Priority.choices, blank=True)
+    response_mode = models.CharField(
+        _("mode de réponse"), max_length=30, choices=ResponseMode.choices, blank=True
+    )
+    due_at = models.DateTimeField(_("échéance"), null=True, blank=True)
+    offered_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals_offered",
+    )
+    offered_to_pool = models.BooleanField(
+        _("proposée aux spécialistes de la spécialité"), default=False
+    )
+    specialist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals_held",
+    )
+    last_declined_at = models.DateTimeField(null=True, blank=True)
+    # The requester answered an information request: shown to coordinators until triaged again.
+    info_received_at = models.DateTimeField(null=True, blank=True)
+
+    appointment_at = models.DateTimeField(_("rendez-vous"), null=True, blank=True)
+    appointment_location = models.CharField(_("lieu"), max_length=200, blank=True)
+    answer = models.TextField(_("réponse"), blank=True)
+    recommended_actions = models.TextField(_("conduite à tenir"), blank=True)
+    consultation_needed = models.BooleanField(null=True, blank=True)
+    reorient_target = models.CharField(_("réorientée vers"), max_length=200, blank=True)
+    closing_reason = models.TextField(_("motif"), blank=True)
+    # Close-out feedback from the requester.
+    feedback_useful = models.BooleanField(null=True, blank=True)
+    feedback_avoided_visit = models.BooleanField(null=True, blank=True)
+
+    submitted_at = models.DateTimeField(_("reçue le"), default=timezone.now)
+    triaged_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("demande")
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(consent=True), name="referral_requires_consent"),
+            models.CheckConstraint(
+                condition=Q(specialist__isnull=False)
+                | ~Q(status__in=[Status.ACCEPTED, Status.SCHEDULED, Status.COMPLETED]),
+                name="referral_taken_has_specialist",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "due_at"], name="referral_queue"),
+            models.Index(fields=["requester", "-submitted_at"], name="referral_by_requester"),
+            models.Index(
+                fields=["requester_organisation", "-submitted_at"], name="referral_by_org"
+            ),
+            models.Index(fields=["specialist", "status"], name="referral_by_specialist"),
+            models.Index(fields=["offered_to", "status"], name="referral_by_offer"),
+            models.Index(fields=["specialty", "status"], name="referral_by_specialty"),
+            models.Index(fields=["-submitted_at"], name="referral_submitted"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def can_become(self, status: str) -> bool:
+        return status in TRANSITIONS[self.status]
+
+    @property
+    def sla_fraction(self) -> float | None:
+        """Share of the allowed time already used (1.0 = due now), for open, triaged cases."""
+        if not self.due_at or not self.is_open or not self.triaged_at:
+            return None
+        total = (self.due_at - self.triaged_at).total_seconds()
+        used = (timezone.now() - self.triaged_at).total_seconds()
+        return used / total if total > 0 else 1.0
+
+    @property
+    def is_overdue(self) -> bool:
+        return bool(self.due_at and self.is_open and self.due_at < timezone.now())
+
+
+class ReferenceCounter(models.Model):
+    """Human references ESS-<year>-<n>: the counter only goes up, so a number is never reused."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class EventKind(models.TextChoices):
+    TRANSITION = "transition", _("Changement de statut")
+    DECLINE = "decline", _("Refus du spécialiste")
+    NOTE = "note", _("Note interne")
+    IDENTITY = "identity", _("Identité")
+
+
+class ReferralEvent(models.Model):
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    kind = models.CharField(max_length=12, choices=EventKind.choices, default=EventKind.TRANSITION)
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    note = models.TextField(blank=True)
+    # Internal events (notes, declines) are for the ESS team only, never the requester.
+    internal = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["referral", "at"], name="event_timeline")]
+
+    def __str__(self) -> str:
+        return f"{self.referral_id} {self.from_status}→{self.to_status}"
+
+
+class Message(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("message"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["referral", "created_at"], name="message_thread")]
+
+    def __str__(self) -> str:
+        return f"{self.referral_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+def attachment_path(instance, filename: str) -> str:
+    # Never the uploaded name: the original is kept in the row, the path is opaque.
+    return f"referrals/{instance.referral.public_id}/{instance.public_id}"
+
+
+class Attachment(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(
+        Message, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("nom du fichier"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    # A report attached by the specialist with the answer (shown as "the answer" to the requester).
+    is_report = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class TeleexpertiseAct(models.Model):
+    """Billing information for a télé-expertise: who asked, who answered, when, which codes."""
+
+    referral = models.OneToOneField(Referral, on_delete=models.CASCADE, related_name="act")
+    requesting = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    answering = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    performed_on = models.DateField()
+    requesting_code = models.CharField(max_length=10)
+    answering_code = models.CharField(max_length=10)
+
+    def __str__(self) -> str:
+        return f"{self.answering_code} {self.performed_on}"
+
+
+class IdempotencyKey(models.Model):
+    """A client's retry with the same key returns the first result (API header or web form)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    fingerprint = models.CharField(max_length=64)
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,0 +1,103 @@
+"""Who may do what with a referral. Actor checks only: the transition table (models.TRANSITIONS)
+decides what the referral's status allows. One condition per line; roles are named."""
+
+from ess.roles import Role, has_role
+from referrals.models import Status
+
+
+def _is_requester_side(user, referral) -> bool:
+    if not has_role(user, Role.REQUESTER):
+        return False
+    if referral.requester_id == user.pk or referral.referring_gp_id == user.pk:
+        return True
+    return bool(
+        user.acts_for_organisation
+        and user.organisation_id
+        and referral.requester_organisation_id == user.organisation_id
+    )
+
+
+def _is_offered_to(user, referral) -> bool:
+    if not has_role(user, Role.SPECIALIST):
+        return False
+    if referral.offered_to_id == user.pk:
+        return True
+    return bool(referral.offered_to_pool and referral.specialty_id == user.specialty_id)
+
+
+def _holds(user, referral) -> bool:
+    return has_role(user, Role.SPECIALIST) and referral.specialist_id == user.pk
+
+
+def _is_staff_on(user, referral) -> bool:
+    """ESS staff involved: coordinators, managers, the specialist holding or offered the case."""
+    if has_role(user, Role.COORDINATOR) or has_role(user, Role.MANAGER):
+        return True
+    return _holds(user, referral) or (
+        referral.status == Status.TRIAGED and _is_offered_to(user, referral)
+    )
+
+
+def can_submit_referral(user) -> bool:
+    return has_role(user, Role.REQUESTER)
+
+
+def can_view_referral(user, referral) -> bool:
+    """Mirror of selectors.referrals_visible_to for one object."""
+    return _is_requester_side(user, referral) or _is_staff_on(user, referral)
+
+
+def can_view_internal_notes(user, referral) -> bool:
+    return _is_staff_on(user, referral)
+
+
+def can_post_message(user, referral) -> bool:
+    return can_view_referral(user, referral)
+
+
+def can_cancel_referral(user, referral) -> bool:
+    return _is_requester_side(user, referral)
+
+
+def can_provide_info(user, referral) -> bool:
+    return _is_requester_side(user, referral)
+
+
+def can_give_feedback(user, referral) -> bool:
+    return _is_requester_side(user, referral)
+
+
+def can_triage_referral(user, referral=None) -> bool:
+    return has_role(user, Role.COORDINATOR)
+
+
+def can_request_info(user, referral) -> bool:
+    return has_role(user, Role.COORDINATOR) or _holds(user, referral)
+
+
+def can_reorient_referral(user, referral) -> bool:
+    return has_role(user, Role.COORDINATOR)
+
+
+def can_add_internal_note(user, referral) -> bool:
+    return has_role(user, Role.COORDINATOR) or _holds(user, referral)
+
+
+def can_accept_referral(user, referral) -> bool:
+    return _is_offered_to(user, referral) or _holds(user, referral)
+
+
+def can_decline_referral(user, referral) -> bool:
+    return _is_offered_to(user, referral) or _holds(user, referral)
+
+
+def can_schedule_referral(user, referral) -> bool:
+    return _holds(user, referral)
+
+
+def can_complete_referral(user, referral) -> bool:
+    return _holds(user, referral)
+
+
+def can_check_identity(user, referral) -> bool:
+    return has_role(user, Role.COORDINATOR)

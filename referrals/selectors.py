@@ -1,0 +1,131 @@
+"""Reads of referrals. `referrals_visible_to` is the only definition of who sees which referral."""
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from ess.roles import Role
+from referrals.models import Attachment, Message, Referral, ReferralEvent, Status
+
+
+def referrals_visible_to(user) -> QuerySet[Referral]:
+    if not user or not user.is_authenticated:
+        return Referral.objects.none()
+    roles = user.roles
+    if Role.COORDINATOR in roles or Role.MANAGER in roles:
+        return Referral.objects.all()
+    condition = Q(pk__in=[])
+    if Role.REQUESTER in roles:
+        condition |= Q(requester=user) | Q(referring_gp=user)
+        if user.acts_for_organisation and user.organisation_id:
+            condition |= Q(requester_organisation_id=user.organisation_id)
+    if Role.SPECIALIST in roles:
+        condition |= Q(specialist=user)
+        offered = Q(offered_to=user)
+        if user.specialty_id:
+            offered |= Q(offered_to_pool=True, specialty_id=user.specialty_id)
+        condition |= Q(status=Status.TRIAGED) & offered
+    return Referral.objects.filter(condition)
+
+
+def referral_get_for_user(user, public_id) -> Referral:
+    """404 for "does not exist" and "not yours" alike."""
+    return get_object_or_404(
+        referrals_visible_to(user).select_related(
+            "patient",
+            "patient__commune",
+            "requester",
+            "requester_organisation",
+            "specialty",
+            "specialist",
+            "offered_to",
+            "referring_gp",
+        ),
+        public_id=public_id,
+    )
+
+
+def referral_list_for_requester(user, *, status: str = "", search: str = "") -> QuerySet[Referral]:
+    """'Mes demandes': what the requester (or their organisation) sent, newest first."""
+    qs = (
+        referrals_visible_to(user)
+        .select_related("patient", "specialty", "specialist", "requester")
+        .order_by("-submitted_at", "-pk")
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if search:
+        search = search.strip()
+        qs = qs.filter(
+            Q(reference__iexact=search)
+            | Q(reference__iendswith=search.lstrip("0") or search)
+            | Q(patient__birth_name__istartswith=search)
+            | Q(patient__used_name__istartswith=search)
+        )
+    return qs
+
+
+def referral_timeline(user, referral) -> list[ReferralEvent]:
+    from referrals.permissions import can_view_internal_notes
+
+    events = referral.events.select_related("actor")
+    if not can_view_internal_notes(user, referral):
+        events = events.filter(internal=False)
+    return list(events)
+
+
+def referral_messages(referral) -> list[Message]:
+    return list(
+        referral.messages.select_related("author").prefetch_related(
+            Prefetch("attachments", queryset=Attachment.objects.order_by("created_at"))
+        )
+    )
+
+
+def attachment_get_for_user(user, referral_public_id, attachment_public_id) -> Attachment:
+    referral = get_object_or_404(referrals_visible_to(user), public_id=referral_public_id)
+    return get_object_or_404(
+        Attachment.objects.select_related("referral"),
+        referral=referral,
+        public_id=attachment_public_id,
+    )
+
+
+def specialists_for_triage(referral):
+    """Active specialists of the referral's specialty with their current load (open cases held),
+    least loaded first. One query."""
+    from django.db.models import Count
+
+    from members.models import User
+
+    held = Q(referrals_held__status__in=[Status.ACCEPTED, Status.SCHEDULED])
+    specialists = (
+        User.objects.filter(
+            role_grants__role=Role.SPECIALIST, specialty_id=referral.specialty_id, is_active=True
+        )
+        .annotate(load=Count("referrals_held", filter=held, distinct=True))
+        .order_by("load", "last_name")
+    )
+    rows = list(specialists)
+    for s in rows:
+        s.triage_label = f"{s.display_name} — {s.load} dossier(s) en cours"
+    return rows
+
+
+def specialist_inbox(user) -> dict[str, list[Referral]]:
+    """Cases offered to the specialist (or their specialty pool), the ones they hold, and those
+    they recently closed. Three queries whatever the number of cases."""
+    base = referrals_visible_to(user).select_related("patient", "specialty", "requester")
+    offered = Q(offered_to=user)
+    if user.specialty_id:
+        offered |= Q(offered_to_pool=True, specialty_id=user.specialty_id)
+    return {
+        "offered": list(base.filter(offered, status=Status.TRIAGED).order_by("due_at")[:100]),
+        "held": list(
+            base.filter(specialist=user, status__in=[Status.ACCEPTED, Status.SCHEDULED]).order_by(
+                "due_at"
+            )[:100]
+        ),
+        "done": list(
+            base.filter(specialist=user, status=Status.COMPLETED).order_by("-completed_at")[:20]
+        ),
+    }

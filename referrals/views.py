@@ -1,0 +1,270 @@
+"""Referral pages: the requester's list and form, the referral page (everyone involved), actions.
+
+Each view validates the shape of the input, calls one service, renders. Access starts from
+selectors.referral_get_for_user (404 for "not yours") and permissions.can_*.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from ess.audit import audit_record, audit_record_many
+from ess.models import AuditAction
+from referrals import forms, services
+from referrals import permissions as perms
+from referrals.models import Status
+from referrals.selectors import (
+    attachment_get_for_user,
+    referral_get_for_user,
+    referral_list_for_requester,
+    referral_messages,
+    referral_timeline,
+)
+
+
+def _errors_to_form(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+    else:
+        for error in exc.messages:
+            form.add_error("files" if "files" in form.fields else None, error)
+
+
+@login_required
+@require_GET
+def referral_list(request):
+    """'Mes demandes': the requester's referrals (and their organisation's when they act for it)."""
+    if not perms.can_submit_referral(request.user):
+        raise PermissionDenied
+    status = request.GET.get("statut", "")
+    if status not in Status.values:
+        status = ""
+    search = request.GET.get("q", "").strip()
+    page = Paginator(
+        referral_list_for_requester(request.user, status=status, search=search), 20
+    ).get_page(request.GET.get("page"))
+    audit_record_many(
+        request=request, action=AuditAction.VIEW, objects=page.object_list, label_attr="reference"
+    )
+    context = {"page": page, "status": status, "search": search, "statuses": Status.choices}
+    template = "referrals/_referral_table.html" if request.htmx else "referrals/referral_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def referral_create(request):
+    if not perms.can_submit_referral(request.user):
+        raise PermissionDenied
+    form = forms.ReferralForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        payload = services.ReferralInput(
+            patient=services.PatientInput(
+                ins=data["ins"],
+                birth_name=data["birth_name"],
+                first_names=data["first_names"],
+                sex=data["sex"],
+                birth_date=data["birth_date"],
+                birth_place_code=data["birth_place_code"],
+                used_name=data["used_name"],
+                phone=data["phone"],
+                commune=data["commune"],
+                gp_name=data["gp_name"],
+            ),
+            specialty=data["specialty"],
+            question=data["question"],
+            context=data["context"],
+            urgency=data["urgency"],
+            preferred_response=data["preferred_response"],
+            consent=data["consent"],
+            callback_availability=data["callback_availability"],
+            referring_gp_name=data["referring_gp_name"],
+            files=data["files"],
+        )
+        try:
+            referral, created = services.referral_submit(
+                by=request.user, data=payload, idempotency_key=f"web:{data['submission_key']}"
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        except services.IdempotencyConflict:
+            form.add_error(
+                None,
+                _(
+                    "Ce formulaire a déjà été envoyé avec d'autres données : "
+                    "rechargez la page pour une nouvelle demande."
+                ),
+            )
+        else:
+            if created:
+                messages.success(
+                    request, _("Demande %(ref)s envoyée à l'ESS.") % {"ref": referral.reference}
+                )
+            else:
+                messages.info(
+                    request,
+                    _(
+                        "Cette demande était déjà enregistrée (%(ref)s) : elle "
+                        "n'a pas été envoyée deux fois."
+                    )
+                    % {"ref": referral.reference},
+                )
+            return redirect("referrals:detail", public_id=referral.public_id)
+    if form.is_bound and form.errors and request.FILES:
+        messages.warning(
+            request,
+            _(
+                "Corrigez les champs signalés ; pour des raisons de "
+                "sécurité, les pièces jointes sont à sélectionner à nouveau."
+            ),
+        )
+    return render(request, "referrals/referral_form.html", {"form": form})
+
+
+def _detail_context(request, referral):
+    user = request.user
+    context = {
+        "referral": referral,
+        "patient": referral.patient,
+        "timeline": referral_timeline(user, referral),
+        "thread": referral_messages(referral),
+        "attachments": [a for a in referral.attachments.all() if a.message_id is None],
+        "reports": [a for a in referral.attachments.all() if a.is_report],
+        "can_cancel": perms.can_cancel_referral(user, referral)
+        and referral.can_become(Status.CANCELLED),
+        "can_provide_info": perms.can_provide_info(user, referral)
+        and referral.status == Status.INFO_REQUESTED,
+        "can_post_message": perms.can_post_message(user, referral) and referral.is_open,
+        "can_give_feedback": perms.can_give_feedback(user, referral)
+        and referral.status == Status.COMPLETED
+        and referral.feedback_useful is None,
+        "is_staff_view": perms.can_view_internal_notes(user, referral),
+        "cancel_form": forms.CancelForm(),
+        "info_form": forms.ProvideInfoForm(),
+        "message_form": forms.MessageForm(),
+        "feedback_form": forms.FeedbackForm(),
+    }
+    from referrals.views_ess import ess_actions_context
+
+    context.update(ess_actions_context(request, referral))
+    return context
+
+
+@login_required
+@require_GET
+def referral_detail(request, public_id):
+    referral = referral_get_for_user(request.user, public_id)
+    audit_record(request=request, action=AuditAction.VIEW, obj=referral, label=referral.reference)
+    return render(request, "referrals/referral_detail.html", _detail_context(request, referral))
+
+
+def _act(request, public_id, form_class, call, success_message, *, files=False):
+    """POST helper: validate the form, call the service, report in French, back to the page."""
+    referral = referral_get_for_user(request.user, public_id)
+    form = form_class(request.POST, request.FILES if files else None)
+    if form.is_valid():
+        try:
+            call(referral, form.cleaned_data)
+        except ValidationError as exc:
+            for error in exc.messages:
+                messages.error(request, error)
+        except services.TransitionNotAllowed as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, success_message)
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label} : {error}" if label else error)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("referrals:detail", args=[public_id])
+    return redirect(target)
+
+
+@login_required
+@require_POST
+def referral_cancel(request, public_id):
+    return _act(
+        request,
+        public_id,
+        forms.CancelForm,
+        lambda r, d: services.referral_cancel(
+            referral_id=r.pk, by=request.user, reason=d["reason"]
+        ),
+        _("Demande annulée."),
+    )
+
+
+@login_required
+@require_POST
+def referral_provide_info(request, public_id):
+    return _act(
+        request,
+        public_id,
+        forms.ProvideInfoForm,
+        lambda r, d: services.referral_provide_info(
+            referral_id=r.pk, by=request.user, answer=d["answer"], files=d["files"]
+        ),
+        _("Complément envoyé : la demande retourne à la coordination."),
+        files=True,
+    )
+
+
+@login_required
+@require_POST
+def message_create(request, public_id):
+    return _act(
+        request,
+        public_id,
+        forms.MessageForm,
+        lambda r, d: services.message_post(
+            referral_id=r.pk, by=request.user, body=d["body"], files=d["files"]
+        ),
+        _("Message envoyé."),
+        files=True,
+    )
+
+
+@login_required
+@require_POST
+def referral_feedback(request, public_id):
+    return _act(
+        request,
+        public_id,
+        forms.FeedbackForm,
+        lambda r, d: services.referral_feedback(
+            referral_id=r.pk, by=request.user, useful=d["useful"], avoided_visit=d["avoided_visit"]
+        ),
+        _("Merci pour votre retour."),
+    )
+
+
+@login_required
+@require_GET
+def attachment_download(request, public_id, attachment_id):
+    attachment = attachment_get_for_user(request.user, public_id, attachment_id)
+    audit_record(
+        request=request,
+        action=AuditAction.DOWNLOAD,
+        obj=attachment,
+        label=f"{attachment.referral.reference} {attachment.original_name}",
+    )
+    response = FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.content_type,
+        as_attachment=True,
+        filename=attachment.original_name,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

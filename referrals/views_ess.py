@@ -1,0 +1,268 @@
+"""ESS-side pages: the coordinator's dashboard, the specialist's inbox, and the actions they take
+on a referral (triage, accept, decline, schedule, answer, request information, reorient, note)."""
+
+from datetime import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from ess.audit import audit_record_many
+from ess.models import AuditAction
+from ess.roles import Role, has_role
+from referrals import forms, services
+from referrals import permissions as perms
+from referrals.dashboard import QUEUE_VIEWS, queue_counts, queue_filter_options, queue_referrals
+from referrals.models import Status
+from referrals.selectors import (
+    referral_get_for_user,
+    specialist_inbox,
+    specialists_for_triage,
+)
+from referrals.views import _act
+
+
+def ess_actions_context(request, referral) -> dict:
+    """What the ESS side may do on this referral, for the referral page."""
+    user = request.user
+    ctx = {
+        "can_triage": perms.can_triage_referral(user, referral)
+        and referral.can_become(Status.TRIAGED)
+        and referral.status != Status.INFO_REQUESTED,
+        "can_request_info": perms.can_request_info(user, referral)
+        and referral.can_become(Status.INFO_REQUESTED),
+        "can_reorient": perms.can_reorient_referral(user, referral)
+        and referral.can_become(Status.REORIENTED),
+        "can_add_note": perms.can_add_internal_note(user, referral),
+        "can_accept": perms.can_accept_referral(user, referral)
+        and referral.status == Status.TRIAGED,
+        "can_decline": perms.can_decline_referral(user, referral)
+        and referral.status in (Status.TRIAGED, Status.ACCEPTED),
+        "can_schedule": perms.can_schedule_referral(user, referral)
+        and referral.can_become(Status.SCHEDULED),
+        "can_complete": perms.can_complete_referral(user, referral)
+        and referral.can_become(Status.COMPLETED),
+    }
+    if ctx["can_triage"]:
+        ctx["triage_form"] = forms.TriageForm(
+            specialists=specialists_for_triage(referral),
+            initial={
+                "priority": referral.priority or referral.urgency_requested,
+                "response_mode": referral.response_mode,
+                "specialist": referral.offered_to.public_id if referral.offered_to else "",
+            },
+        )
+    ctx["reason_form"] = forms.ReasonForm()
+    ctx["request_info_form"] = forms.RequestInfoForm()
+    ctx["reorient_form"] = forms.ReorientForm()
+    ctx["note_form"] = forms.NoteForm()
+    ctx["schedule_form"] = forms.ScheduleForm(
+        initial={"starts_at": referral.appointment_at, "location": referral.appointment_location}
+    )
+    ctx["answer_form"] = forms.AnswerForm(
+        initial={"answer": referral.answer, "recommended_actions": referral.recommended_actions}
+    )
+    return ctx
+
+
+# ---------------------------------------------------------------------------------------------
+# Coordinator dashboard
+# ---------------------------------------------------------------------------------------------
+@login_required
+@require_GET
+def dashboard(request):
+    if not has_role(request.user, Role.COORDINATOR):
+        raise PermissionDenied
+    view = request.GET.get("vue", "a_traiter")
+    if view not in QUEUE_VIEWS:
+        view = "a_traiter"
+    filters = {
+        key: request.GET.get(key, "").strip()
+        for key in (
+            "statut",
+            "priorite",
+            "specialite",
+            "type",
+            "departement",
+            "commune",
+            "specialiste",
+            "q",
+        )
+    }
+    page = Paginator(queue_referrals(request.user, view=view, **filters), 25).get_page(
+        request.GET.get("page")
+    )
+    audit_record_many(
+        request=request, action=AuditAction.VIEW, objects=page.object_list, label_attr="reference"
+    )
+    context = {
+        "page": page,
+        "view": view,
+        "views": QUEUE_VIEWS,
+        "filters": filters,
+        "counts": queue_counts(request.user),
+        "options": queue_filter_options(),
+        "statuses": Status.choices,
+        "query_string": request.GET.urlencode(),
+    }
+    if request.htmx and request.htmx.target == "queue":
+        return render(request, "referrals/_queue.html", context)
+    return render(request, "referrals/dashboard.html", context)
+
+
+# ---------------------------------------------------------------------------------------------
+# Specialist inbox
+# ---------------------------------------------------------------------------------------------
+@login_required
+@require_GET
+def inbox(request):
+    if not has_role(request.user, Role.SPECIALIST):
+        raise PermissionDenied
+    sections = specialist_inbox(request.user)
+    audit_record_many(
+        request=request,
+        action=AuditAction.VIEW,
+        objects=[r for rows in sections.values() for r in rows],
+        label_attr="reference",
+    )
+    return render(request, "referrals/inbox.html", {"sections": sections})
+
+
+# ---------------------------------------------------------------------------------------------
+# Actions (one POST per transition)
+# ---------------------------------------------------------------------------------------------
+@login_required
+@require_POST
+def triage(request, public_id):
+    referral = referral_get_for_user(request.user, public_id)
+    if not perms.can_triage_referral(request.user, referral):
+        raise PermissionDenied
+    form = forms.TriageForm(request.POST, specialists=specialists_for_triage(referral))
+    if form.is_valid():
+        expected = request.POST.get("version", "")
+        try:
+            services.referral_triage(
+                referral_id=referral.pk,
+                by=request.user,
+                priority=form.cleaned_data["priority"],
+                response_mode=form.cleaned_data["response_mode"],
+                specialist=form.cleaned_data["specialist"],
+                note=form.cleaned_data["note"],
+                expected_version=datetime.fromisoformat(expected) if expected else None,
+            )
+        except (ValidationError, services.TransitionNotAllowed) as exc:
+            for error in getattr(exc, "messages", [str(exc)]):
+                messages.error(request, error)
+            return redirect("referrals:detail", public_id=public_id)
+        messages.success(request, _("Demande %(ref)s régulée.") % {"ref": referral.reference})
+        return redirect(reverse("referrals:dashboard"))
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return redirect("referrals:detail", public_id=public_id)
+
+
+@login_required
+@require_POST
+def accept(request, public_id):
+    response = _act(
+        request,
+        public_id,
+        forms.EmptyForm,
+        lambda r, d: services.referral_accept(referral_id=r.pk, by=request.user),
+        _("Vous avez pris en charge la demande."),
+    )
+    return response
+
+
+@login_required
+@require_POST
+def decline(request, public_id):
+    return _act(
+        request,
+        public_id,
+        forms.ReasonForm,
+        lambda r, d: services.referral_decline(
+            referral_id=r.pk, by=request.user, reason=d["reason"]
+        ),
+        _("Demande refusée : elle retourne à la coordination."),
+    )
+
+
+@login_required
+@require_POST
+def schedule(request, public_id):
+    return _act(
+        request,
+        public_id,
+        forms.ScheduleForm,
+        lambda r, d: services.referral_schedule(
+            referral_id=r.pk, by=request.user, starts_at=d["starts_at"], location=d["location"]
+        ),
+        _("Rendez-vous enregistré."),
+    )
+
+
+@login_required
+@require_POST
+def complete(request, public_id):
+    return _act(
+        request,
+        public_id,
+        forms.AnswerForm,
+        lambda r, d: services.referral_complete(
+            referral_id=r.pk,
+            by=request.user,
+            answer=d["answer"],
+            recommended_actions=d["recommended_actions"],
+            consultation_needed=d["consultation_needed"],
+            report_files=d["files"],
+        ),
+        _("Réponse enregistrée et transmise au demandeur."),
+        files=True,
+    )
+
+
+@login_required
+@require_POST
+def request_info(request, public_id):
+    return _act(
+        request,
+        public_id,
+        forms.RequestInfoForm,
+        lambda r, d: services.referral_request_info(
+            referral_id=r.pk, by=request.user, question=d["question"]
+        ),
+        _("Question envoyée au demandeur."),
+    )
+
+
+@login_required
+@require_POST
+def reorient(request, public_id):
+    return _act(
+        request,
+        public_id,
+        forms.ReorientForm,
+        lambda r, d: services.referral_reorient(
+            referral_id=r.pk, by=request.user, target=d["target"], reason=d["reason"]
+        ),
+        _("Demande réorientée."),
+    )
+
+
+@login_required
+@require_POST
+def add_note(request, public_id):
+    return _act(
+        request,
+        public_id,
+        forms.NoteForm,
+        lambda r, d: services.referral_add_note(referral_id=r.pk, by=request.user, note=d["note"]),
+        _("Note ajoutée."),
+    )
