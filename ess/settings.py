@@ -265,6 +265,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set, whatever the field that uses it.
+    "ENUM_NAME_OVERRIDES": {
+        "PriorityEnum": "referrals.models.Priority",
+        "ReferralStatusEnum": "referrals.models.Status",
+        "ResponseModeEnum": "referrals.models.ResponseMode",
+    },
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -119,11 +119,11 @@ def specialist_inbox(user) -> dict[str, list[Referral]]:
     if user.specialty_id:
         offered |= Q(offered_to_pool=True, specialty_id=user.specialty_id)
     return {
-        "offered": list(base.filter(offered, status=Status.TRIAGED).order_by("due_at")[:100]),
+        "offered": list(base.filter(offered, status=Status.TRIAGED).order_by("due_at")[:50]),
         "held": list(
             base.filter(specialist=user, status__in=[Status.ACCEPTED, Status.SCHEDULED]).order_by(
                 "due_at"
-            )[:100]
+            )[:50]
         ),
         "done": list(
             base.filter(specialist=user, status=Status.COMPLETED).order_by("-completed_at")[:20]

@@ -355,6 +355,8 @@ def referral_triage(
         raise ValidationError(
             {"specialist": _("Ce spécialiste n'exerce pas la spécialité demandée.")}
         )
+    if referral.status not in (Status.SUBMITTED, Status.TRIAGED):
+        raise _refuse(referral, Status.TRIAGED)
     _transition(referral, to=Status.TRIAGED, by=by, note=note)
     now = timezone.now()
     referral.priority = priority

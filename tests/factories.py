@@ -1,8 +1,11 @@
 """factory_boy factories with traits per role."""
 
+from datetime import timedelta
+
 import factory
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.utils import timezone
 
 from ess.models import Specialty
 from ess.roles import Role
@@ -63,3 +66,62 @@ class UserFactory(factory.django.DjangoModelFactory):
     def verified_email(self, create, extracted, **kwargs):
         if create:
             EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Referrals
+# ---------------------------------------------------------------------------------------------
+def valid_nir(first13: str) -> str:
+    """A NIR with its correct key, for test data (Corsica: 2A/2B count as 19/18)."""
+    number = int(first13.replace("2A", "19").replace("2B", "18"))
+    return f"{first13}{97 - number % 97:02d}"
+
+
+class PatientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "referrals.Patient"
+
+    birth_name = factory.Faker("last_name", locale="fr_FR")
+    first_names = factory.Faker("first_name", locale="fr_FR")
+    sex = "F"
+    birth_date = factory.Faker("date_of_birth", minimum_age=20, maximum_age=90)
+    birth_place_code = "45234"
+    commune_id = "45234"
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    """A referral in a given state, written directly (setup only: tests of transitions go
+    through the services)."""
+
+    class Meta:
+        model = "referrals.Referral"
+        skip_postgeneration_save = True
+
+    reference = factory.Sequence(lambda n: f"ESS-2026-{900000 + n:06d}")
+    patient = factory.SubFactory(PatientFactory)
+    requester = factory.SubFactory(UserFactory, requester=True)
+    requester_organisation = factory.SelfAttribute("requester.organisation")
+    specialty = factory.LazyFunction(
+        lambda: Specialty.objects.get_or_create(
+            code="cardiologie", defaults={"label": "Cardiologie"}
+        )[0]
+    )
+    submitted_at = factory.LazyFunction(timezone.now)
+    question = "Avis sur des palpitations."
+    urgency_requested = "P3"
+    consent = True
+
+    class Params:
+        triaged = factory.Trait(
+            status="triaged",
+            priority="P2",
+            response_mode="teleexpertise_async",
+            offered_to_pool=True,
+            triaged_at=factory.LazyFunction(timezone.now),
+            due_at=factory.LazyAttribute(lambda o: o.submitted_at + timedelta(hours=48)),
+        )
+
+    @factory.post_generation
+    def submitted_event(self, create, extracted, **kwargs):
+        if create:
+            self.events.create(actor=self.requester, to_status="submitted", at=self.submitted_at)

@@ -63,3 +63,21 @@ def sign_in(page):
         return page
 
     return _sign_in
+
+
+@pytest.fixture
+def demo_accounts(settings, territory):
+    """The demo ESS and its accounts (no referrals: each journey makes its own)."""
+    from ess.demo import seed_accounts, seed_team
+
+    settings.ESS_DEMO = True
+    seed_team()
+    return seed_accounts()
+
+
+@pytest.fixture
+def sign_out(page):
+    def _sign_out():
+        page.context.clear_cookies()
+
+    return _sign_out

@@ -1,7 +1,7 @@
 import pytest
 from django.conf import settings
 
-from ess.demo import seed_demo
+from ess.demo import seed_accounts, seed_team
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,7 +19,8 @@ HOME_HEADINGS = {
 @pytest.fixture
 def demo(settings, territory):
     settings.ESS_DEMO = True
-    seed_demo()
+    seed_team()
+    seed_accounts()
 
 
 @pytest.mark.parametrize("email", list(HOME_HEADINGS))

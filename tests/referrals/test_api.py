@@ -1,0 +1,192 @@
+"""The referral API (DESIGN.md §8): creation, idempotency, visibility, errors."""
+
+import pytest
+
+from ess.models import AuditEvent
+from referrals.models import Attachment, Patient, Referral
+from tests.factories import ReferralFactory
+from tests.referrals.conftest import NIR, pdf_upload
+
+LIST = "/api/v1/referrals/"
+
+
+def detail(referral) -> str:
+    return f"/api/v1/referrals/{referral.public_id}/"
+
+
+def test_a_requester_creates_a_referral(api_client, requester, api_body):
+    api_client.force_authenticate(requester)
+
+    response = api_client.post(LIST, api_body, format="json")
+
+    assert response.status_code == 201
+    data = response.json()
+    referral = Referral.objects.get()
+    assert data["id"] == str(referral.public_id)
+    assert data["reference"] == referral.reference
+    assert data["status"] == "submitted"
+    assert data["patient"]["ins"] == NIR
+    assert data["timeline"][0]["to_status"] == "submitted"
+
+
+def test_a_retry_with_the_same_idempotency_key_returns_the_first_referral(
+    api_client, requester, api_body
+):
+    api_client.force_authenticate(requester)
+
+    first = api_client.post(LIST, api_body, format="json", HTTP_IDEMPOTENCY_KEY="cle-123")
+    retry = api_client.post(LIST, api_body, format="json", HTTP_IDEMPOTENCY_KEY="cle-123")
+
+    assert (first.status_code, retry.status_code) == (201, 200)
+    assert retry.json()["id"] == first.json()["id"]
+    assert Referral.objects.count() == 1
+
+
+def test_the_same_key_with_a_different_body_is_a_conflict(api_client, requester, api_body):
+    api_client.force_authenticate(requester)
+    api_client.post(LIST, api_body, format="json", HTTP_IDEMPOTENCY_KEY="cle-123")
+
+    response = api_client.post(
+        LIST,
+        {**api_body, "question": "Autre question"},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="cle-123",
+    )
+
+    assert response.status_code == 409
+    assert "clé d'idempotence" in response.json()["detail"]
+    assert Referral.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "path", "message"),
+    [
+        ({"patient": {"ins": NIR[:-2] + "00"}}, ["patient", "ins"], "La clé du NIR/INS"),
+        ({"consent": False}, ["consent"], "consentement du patient"),
+        ({"patient": {"commune": "99999"}}, ["patient", "commune"], "Commune inconnue"),
+        ({"urgency": "P9"}, ["urgency"], "n'est pas un choix valide"),
+        ({"specialty": "astrologie"}, ["specialty"], "n'existe pas"),
+    ],
+)
+def test_invalid_bodies_get_field_messages_and_write_nothing(
+    api_client, requester, api_body, change, path, message
+):
+    api_client.force_authenticate(requester)
+    body = {**api_body, **change}
+    if "patient" in change:
+        body["patient"] = {**api_body["patient"], **change["patient"]}
+
+    response = api_client.post(LIST, body, format="json")
+
+    assert response.status_code == 400
+    errors = response.json()
+    for key in path:
+        errors = errors[key]
+    assert message in " ".join(errors)
+    assert (Referral.objects.count(), Patient.objects.count()) == (0, 0)
+
+
+def test_the_list_shows_only_what_the_caller_may_see_paginated(
+    api_client, requester, other_requester
+):
+    mine = ReferralFactory(requester=requester)
+    ReferralFactory(requester=other_requester)
+    api_client.force_authenticate(requester)
+
+    data = api_client.get(LIST).json()
+
+    assert set(data) == {"count", "next", "previous", "results"}
+    assert data["count"] == 1
+    assert data["results"][0]["id"] == str(mine.public_id)
+
+
+def test_another_requesters_referral_is_a_404_by_api(api_client, requester, other_requester):
+    theirs = ReferralFactory(requester=other_requester)
+    api_client.force_authenticate(requester)
+
+    assert api_client.get(detail(theirs)).status_code == 404
+    assert api_client.post(detail(theirs) + "cancel/", {"reason": "x"}).status_code == 404
+    assert api_client.get(detail(theirs) + "messages/").status_code == 404
+
+
+def test_the_authority_sees_no_referral(api_client, authority, requester):
+    ReferralFactory(requester=requester)
+    api_client.force_authenticate(authority)
+
+    assert api_client.get(LIST).json()["count"] == 0
+
+
+def test_api_reads_are_audited(api_client, requester):
+    referral = ReferralFactory(requester=requester)
+    api_client.force_authenticate(requester)
+
+    api_client.get(LIST)
+    api_client.get(detail(referral))
+
+    assert (
+        AuditEvent.objects.filter(
+            object_id=str(referral.public_id), action="view", actor=requester
+        ).count()
+        == 2
+    )
+
+
+def test_the_list_runs_a_constant_number_of_queries(
+    api_client, coordinator, django_assert_max_num_queries
+):
+    ReferralFactory.create_batch(3)
+    api_client.force_authenticate(coordinator)
+    with django_assert_max_num_queries(12) as small:
+        api_client.get(LIST)
+    ReferralFactory.create_batch(30)
+
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert api_client.get(LIST).json()["count"] == 33
+
+
+def test_messages_and_attachments_by_api(api_client, requester):
+    referral = ReferralFactory(requester=requester)
+    api_client.force_authenticate(requester)
+
+    posted = api_client.post(
+        detail(referral) + "messages/", {"body": "Résultats joints."}, format="json"
+    )
+    uploaded = api_client.post(
+        detail(referral) + "attachments/", {"files": [pdf_upload("bio.pdf")]}, format="multipart"
+    )
+    thread = api_client.get(detail(referral) + "messages/").json()
+    listed = api_client.get(detail(referral) + "attachments/").json()
+
+    assert (posted.status_code, uploaded.status_code) == (201, 201)
+    assert thread[0]["body"] == "Résultats joints."
+    assert listed[0]["original_name"] == "bio.pdf"
+    assert Attachment.objects.get().uploaded_by == requester
+
+
+def test_a_disguised_upload_by_api_is_a_400(api_client, requester):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    referral = ReferralFactory(requester=requester)
+    api_client.force_authenticate(requester)
+    exe = SimpleUploadedFile("cr.pdf", b"MZ" + b"\x00" * 100)
+
+    response = api_client.post(
+        detail(referral) + "attachments/", {"files": [exe]}, format="multipart"
+    )
+
+    assert response.status_code == 400
+    assert "programme Windows" in str(response.json())
+    assert not Attachment.objects.exists()
+
+
+def test_the_schema_documents_the_referral_endpoints(client, db):
+    schema = client.get("/api/schema/").content.decode()
+
+    for path in (
+        "/api/v1/referrals/",
+        "/api/v1/referrals/{id}/triage/",
+        "/api/v1/referrals/{id}/request-info/",
+        "/api/v1/referrals/{id}/attachments/",
+    ):
+        assert path in schema
+    assert "Idempotency-Key" in schema

@@ -1,0 +1,411 @@
+"""Every transition from every state, by the right actor and by the wrong ones."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from referrals import services
+from referrals.models import Referral, ReferralEvent, TeleexpertiseAct
+from tests.factories import ReferralFactory
+
+
+@pytest.fixture
+def cast(
+    db, requester, coordinator, specialist, other_specialist, manager, authority, other_requester
+):
+    return {
+        "requester": requester,
+        "coordinator": coordinator,
+        "specialist": specialist,
+        "other_specialist": other_specialist,
+        "manager": manager,
+        "authority": authority,
+        "other_requester": other_requester,
+    }
+
+
+def bring_to(state: str, cast) -> Referral:
+    """Reach `state` through the services, as the users would."""
+    referral = ReferralFactory(requester=cast["requester"])
+    rid = referral.pk
+    coordinator, specialist = cast["coordinator"], cast["specialist"]
+    if state == "info_requested":
+        services.referral_request_info(referral_id=rid, by=coordinator, question="ECG ?")
+    if state in ("triaged", "accepted", "scheduled", "completed"):
+        services.referral_triage(
+            referral_id=rid,
+            by=coordinator,
+            priority="P2",
+            response_mode="urgent_consultation",
+            specialist=specialist,
+        )
+    if state in ("accepted", "scheduled", "completed"):
+        services.referral_accept(referral_id=rid, by=specialist)
+    if state in ("scheduled", "completed"):
+        services.referral_schedule(
+            referral_id=rid,
+            by=specialist,
+            starts_at=timezone.now() + timedelta(days=1),
+            location="Cabinet, Orléans",
+        )
+    if state == "completed":
+        services.referral_complete(referral_id=rid, by=specialist, answer="Holter normal.")
+    if state == "reoriented":
+        services.referral_reorient(referral_id=rid, by=coordinator, target="CHR", reason="STEMI")
+    if state == "cancelled":
+        services.referral_cancel(referral_id=rid, by=cast["requester"], reason="Vu aux urgences")
+    referral.refresh_from_db()
+    assert referral.status == state
+    return referral
+
+
+ACTIONS = {
+    "triage": (
+        "coordinator",
+        lambda r, u, c: services.referral_triage(
+            referral_id=r.pk, by=u, priority="P3", response_mode="teleexpertise_async"
+        ),
+    ),
+    "request_info": (
+        "coordinator",
+        lambda r, u, c: services.referral_request_info(
+            referral_id=r.pk, by=u, question="Dernier bilan ?"
+        ),
+    ),
+    "provide_info": (
+        "requester",
+        lambda r, u, c: services.referral_provide_info(referral_id=r.pk, by=u, answer="Joint."),
+    ),
+    "accept": ("specialist", lambda r, u, c: services.referral_accept(referral_id=r.pk, by=u)),
+    "decline": (
+        "specialist",
+        lambda r, u, c: services.referral_decline(referral_id=r.pk, by=u, reason="Absent"),
+    ),
+    "schedule": (
+        "specialist",
+        lambda r, u, c: services.referral_schedule(
+            referral_id=r.pk, by=u, starts_at=timezone.now() + timedelta(days=3), location="Gien"
+        ),
+    ),
+    "complete": (
+        "specialist",
+        lambda r, u, c: services.referral_complete(referral_id=r.pk, by=u, answer="Avis rendu."),
+    ),
+    "reorient": (
+        "coordinator",
+        lambda r, u, c: services.referral_reorient(
+            referral_id=r.pk, by=u, target="CHU de Tours", reason="Centre de référence"
+        ),
+    ),
+    "cancel": (
+        "requester",
+        lambda r, u, c: services.referral_cancel(referral_id=r.pk, by=u, reason="Plus nécessaire"),
+    ),
+}
+STATES = [
+    "submitted",
+    "info_requested",
+    "triaged",
+    "accepted",
+    "scheduled",
+    "completed",
+    "reoriented",
+    "cancelled",
+]
+# action → {state: resulting status}; any state not listed must be refused.
+LEGAL = {
+    "triage": {"submitted": "triaged", "triaged": "triaged"},
+    "request_info": {
+        "submitted": "info_requested",
+        "triaged": "info_requested",
+        "info_requested": "info_requested",
+    },
+    "provide_info": {"info_requested": "submitted"},
+    "accept": {"triaged": "accepted", "accepted": "accepted", "scheduled": "scheduled"},
+    "decline": {"triaged": "triaged", "accepted": "triaged"},
+    "schedule": {"accepted": "scheduled", "scheduled": "scheduled"},
+    "complete": {"accepted": "completed", "scheduled": "completed", "completed": "completed"},
+    "reorient": {
+        "submitted": "reoriented",
+        "info_requested": "reoriented",
+        "triaged": "reoriented",
+        "reoriented": "reoriented",
+    },
+    "cancel": {
+        "submitted": "cancelled",
+        "info_requested": "cancelled",
+        "triaged": "cancelled",
+        "cancelled": "cancelled",
+    },
+}
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("action", list(ACTIONS))
+def test_each_action_from_each_state_by_its_actor(cast, action, state):
+    referral = bring_to(state, cast)
+    role, call = ACTIONS[action]
+    before = referral.events.count()
+
+    if state in LEGAL[action]:
+        call(referral, cast[role], cast)
+        referral.refresh_from_db()
+        assert referral.status == LEGAL[action][state]
+    else:
+        with pytest.raises((services.TransitionNotAllowed, PermissionDenied)):
+            call(referral, cast[role], cast)
+        referral.refresh_from_db()
+        assert referral.status == state
+        assert referral.events.count() == before
+
+
+WRONG_ACTORS = {
+    "triage": ["requester", "specialist", "manager", "authority"],
+    "request_info": ["requester", "other_specialist", "authority"],
+    "accept": ["requester", "coordinator", "other_specialist", "authority"],
+    "decline": ["requester", "coordinator", "other_specialist"],
+    "reorient": ["requester", "specialist", "authority"],
+    "cancel": ["other_requester", "coordinator", "specialist", "authority"],
+}
+START = {
+    "triage": "submitted",
+    "request_info": "triaged",
+    "accept": "triaged",
+    "decline": "triaged",
+    "reorient": "submitted",
+    "cancel": "submitted",
+}
+
+
+@pytest.mark.parametrize(
+    ("action", "persona"), [(a, p) for a, ps in WRONG_ACTORS.items() for p in ps]
+)
+def test_the_wrong_actor_is_refused_and_nothing_changes(cast, action, persona):
+    referral = bring_to(START[action], cast)
+    _, call = ACTIONS[action]
+
+    with pytest.raises(PermissionDenied):
+        call(referral, cast[persona], cast)
+    referral.refresh_from_db()
+    assert referral.status == START[action]
+
+
+@pytest.mark.parametrize("action", ["schedule", "complete"])
+def test_only_the_specialist_holding_the_case_schedules_or_answers(cast, action):
+    referral = bring_to("accepted", cast)
+    _, call = ACTIONS[action]
+
+    for persona in ("other_specialist", "coordinator", "requester"):
+        with pytest.raises(PermissionDenied):
+            call(referral, cast[persona], cast)
+
+
+def test_every_transition_is_an_event_with_who_when_from_to(cast):
+    referral = bring_to("completed", cast)
+
+    events = list(
+        referral.events.order_by("at", "pk").values_list("from_status", "to_status", "actor")
+    )
+    assert events == [
+        ("", "submitted", cast["requester"].pk),
+        ("submitted", "triaged", cast["coordinator"].pk),
+        ("triaged", "accepted", cast["specialist"].pk),
+        ("accepted", "scheduled", cast["specialist"].pk),
+        ("scheduled", "completed", cast["specialist"].pk),
+    ]
+
+
+def test_triage_sets_due_time_from_priority(cast, settings):
+    referral = bring_to("submitted", cast)
+
+    for priority, hours in (("P1", 24), ("P2", 48), ("P3", 168), ("P4", 720)):
+        services.referral_triage(
+            referral_id=referral.pk,
+            by=cast["coordinator"],
+            priority=priority,
+            response_mode="teleexpertise_async",
+        )
+        referral.refresh_from_db()
+        assert referral.due_at == referral.submitted_at + timedelta(hours=hours)
+    settings.ESS_PRIORITY_DELAYS_HOURS = {**settings.ESS_PRIORITY_DELAYS_HOURS, "P1": 12}
+    services.referral_triage(
+        referral_id=referral.pk,
+        by=cast["coordinator"],
+        priority="P1",
+        response_mode="urgent_consultation",
+    )
+    referral.refresh_from_db()
+    assert referral.due_at == referral.submitted_at + timedelta(hours=12)
+
+
+def test_triage_to_a_specialist_of_another_specialty_is_refused(cast, db):
+    from tests.factories import UserFactory
+
+    referral = bring_to("submitted", cast)
+    stranger = UserFactory(roles=["specialist"])
+
+    with pytest.raises(ValidationError):
+        services.referral_triage(
+            referral_id=referral.pk,
+            by=cast["coordinator"],
+            priority="P2",
+            response_mode="teleexpertise_async",
+            specialist=stranger,
+        )
+    referral.refresh_from_db()
+    assert referral.status == "submitted"
+
+
+def test_a_stale_triage_form_is_refused(cast):
+    referral = bring_to("submitted", cast)
+    shown = referral.updated_at
+    services.referral_triage(
+        referral_id=referral.pk,
+        by=cast["coordinator"],
+        priority="P2",
+        response_mode="teleexpertise_async",
+    )
+
+    with pytest.raises(services.TransitionNotAllowed, match="modifiée entre-temps"):
+        services.referral_triage(
+            referral_id=referral.pk,
+            by=cast["coordinator"],
+            priority="P4",
+            response_mode="teleexpertise_async",
+            expected_version=shown,
+        )
+    referral.refresh_from_db()
+    assert referral.priority == "P2"
+
+
+def test_a_decline_needs_a_reason_and_returns_the_case_to_the_queue(cast):
+    referral = bring_to("triaged", cast)
+
+    with pytest.raises(ValidationError):
+        services.referral_decline(referral_id=referral.pk, by=cast["specialist"], reason=" ")
+    services.referral_decline(
+        referral_id=referral.pk, by=cast["specialist"], reason="En congés cette semaine"
+    )
+
+    referral.refresh_from_db()
+    assert (referral.status, referral.offered_to, referral.offered_to_pool) == (
+        "triaged",
+        None,
+        False,
+    )
+    assert referral.last_declined_at is not None
+    event = referral.events.latest("pk")
+    assert (event.kind, event.internal, event.note) == ("decline", True, "En congés cette semaine")
+
+
+def test_a_teleexpertise_answer_completes_and_records_the_act(cast):
+    referral = bring_to("submitted", cast)
+    services.referral_triage(
+        referral_id=referral.pk,
+        by=cast["coordinator"],
+        priority="P3",
+        response_mode="teleexpertise_async",
+        specialist=cast["specialist"],
+    )
+    services.referral_accept(referral_id=referral.pk, by=cast["specialist"])
+
+    services.referral_complete(
+        referral_id=referral.pk,
+        by=cast["specialist"],
+        answer="Extrasystoles bénignes.",
+        recommended_actions="Rassurer.",
+    )
+
+    referral.refresh_from_db()
+    assert referral.status == "completed"
+    act = TeleexpertiseAct.objects.get(referral=referral)
+    assert (act.requesting, act.answering, act.requesting_code, act.answering_code) == (
+        cast["requester"],
+        cast["specialist"],
+        "RQD",
+        "TE2",
+    )
+
+
+def test_a_teleexpertise_needing_a_consultation_goes_on_to_scheduling(cast):
+    referral = bring_to("submitted", cast)
+    services.referral_triage(
+        referral_id=referral.pk,
+        by=cast["coordinator"],
+        priority="P3",
+        response_mode="teleexpertise_async",
+        specialist=cast["specialist"],
+    )
+    services.referral_accept(referral_id=referral.pk, by=cast["specialist"])
+
+    services.referral_complete(
+        referral_id=referral.pk,
+        by=cast["specialist"],
+        answer="Souffle à explorer.",
+        consultation_needed=True,
+    )
+    referral.refresh_from_db()
+    assert (referral.status, referral.answer) == ("accepted", "Souffle à explorer.")
+
+    services.referral_schedule(
+        referral_id=referral.pk,
+        by=cast["specialist"],
+        starts_at=timezone.now() + timedelta(days=2),
+        location="Orléans",
+    )
+    services.referral_complete(
+        referral_id=referral.pk, by=cast["specialist"], answer="Échographie : RM minime."
+    )
+    referral.refresh_from_db()
+    assert referral.status == "completed"
+    assert Referral.objects.count() == 1  # the requester never had to submit again
+
+
+def test_internal_notes_and_declines_never_reach_the_requester(cast, client_for, api_client):
+    referral = bring_to("triaged", cast)
+    services.referral_add_note(
+        referral_id=referral.pk,
+        by=cast["coordinator"],
+        note="Patient connu du Dr X, rappeler la fille",
+    )
+    services.referral_decline(
+        referral_id=referral.pk, by=cast["specialist"], reason="Conflit d'intérêts familial"
+    )
+    from django.urls import reverse
+
+    page = (
+        client_for(cast["requester"])
+        .get(reverse("referrals:detail", args=[referral.public_id]))
+        .text
+    )
+    api_client.force_authenticate(cast["requester"])
+    data = api_client.get(f"/api/v1/referrals/{referral.public_id}/").json()
+
+    for secret in ("rappeler la fille", "Conflit d"):
+        assert secret not in page
+        assert secret not in str(data)
+    staff_page = (
+        client_for(cast["coordinator"])
+        .get(reverse("referrals:detail", args=[referral.public_id]))
+        .text
+    )
+    assert "rappeler la fille" in staff_page
+    assert ReferralEvent.objects.filter(internal=True).count() == 2
+
+
+def test_feedback_after_completion(cast):
+    referral = bring_to("triaged", cast)
+    with pytest.raises(services.TransitionNotAllowed):
+        services.referral_feedback(
+            referral_id=referral.pk, by=cast["requester"], useful=True, avoided_visit=True
+        )
+    referral = bring_to("completed", cast)
+
+    services.referral_feedback(
+        referral_id=referral.pk, by=cast["requester"], useful=True, avoided_visit=False
+    )
+
+    referral.refresh_from_db()
+    assert (referral.feedback_useful, referral.feedback_avoided_visit) == (True, False)
