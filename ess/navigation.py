@@ -31,10 +31,17 @@ NAVIGATION = (
 def navigation_for(user, current_path: str = "") -> list[dict]:
     if not user.is_authenticated:
         return []
-    items = []
-    for item in NAVIGATION:
-        if user.roles & item.roles:
-            url = reverse(item.url_name)
-            active = current_path == url if url == "/" else current_path.startswith(url)
-            items.append({"label": item.label, "url": url, "active": active})
+    items = [
+        {"label": item.label, "url": reverse(item.url_name), "active": False}
+        for item in NAVIGATION
+        if user.roles & item.roles
+    ]
+    # The entry whose URL is the longest prefix of the current path is the active one.
+    matches = [
+        i
+        for i in items
+        if current_path == i["url"] or (i["url"] != "/" and current_path.startswith(i["url"]))
+    ]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["active"] = True
     return items

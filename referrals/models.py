@@ -84,6 +84,15 @@ class Patient(models.Model):
         ]
         indexes = [
             models.Index(fields=["birth_name", "birth_date"], name="patient_traits"),
+            # Prefix search on names (stored upper-case) from the dashboard and "Mes demandes".
+            models.Index(
+                fields=["birth_name"], name="patient_name_prefix", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(
+                fields=["used_name"],
+                name="patient_used_name_prefix",
+                opclasses=["varchar_pattern_ops"],
+            ),
         ]
 
     def __str__(self) -> str:

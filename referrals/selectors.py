@@ -2,6 +2,7 @@
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from ess.roles import Role
 from referrals.models import Attachment, Message, Referral, ReferralEvent, Status
@@ -44,6 +45,20 @@ def referral_get_for_user(user, public_id) -> Referral:
     )
 
 
+def referral_search_condition(q: str) -> Q:
+    """Reference (full, or its number for recent years), INS, or start of the patient's name.
+    Names are stored upper-case, so a plain prefix match uses the index."""
+    q = q.strip()
+    condition = Q(reference=q.upper()) | Q(patient__ins=q.replace(" ", ""))
+    if q.isdigit():
+        year = timezone.localdate().year
+        condition |= Q(reference__in=[f"ESS-{y}-{int(q):06d}" for y in (year, year - 1)])
+    name = q.upper()
+    return (
+        condition | Q(patient__birth_name__startswith=name) | Q(patient__used_name__startswith=name)
+    )
+
+
 def referral_list_for_requester(user, *, status: str = "", search: str = "") -> QuerySet[Referral]:
     """'Mes demandes': what the requester (or their organisation) sent, newest first."""
     qs = (
@@ -54,13 +69,7 @@ def referral_list_for_requester(user, *, status: str = "", search: str = "") -> 
     if status:
         qs = qs.filter(status=status)
     if search:
-        search = search.strip()
-        qs = qs.filter(
-            Q(reference__iexact=search)
-            | Q(reference__iendswith=search.lstrip("0") or search)
-            | Q(patient__birth_name__istartswith=search)
-            | Q(patient__used_name__istartswith=search)
-        )
+        qs = qs.filter(referral_search_condition(search))
     return qs
 
 
