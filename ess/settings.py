@@ -292,7 +292,10 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Keep DB connections across tasks: ~5x throughput for DB-writing tasks (README, performance).
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=200)
 # Periodic jobs, declared in one place (django-celery-beat copies them into its tables).
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    # Re-queue emails an outage (broker or SMTP) left pending; delivery is idempotent.
+    "sweep-pending-emails": {"task": "ess.tasks.sweep_pending_emails", "schedule": 300.0},
+}
 
 # ---------------------------------------------------------------------------------------------
 # Logging: to stderr, one line per record (the container runtime collects it).

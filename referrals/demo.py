@@ -6,8 +6,9 @@ step as the services would have written it (status, timestamps, events, messages
 act) and stops at the present: older cases are closed, recent ones are still open. A few recent
 cases are held at a chosen stage so that every queue of the demo has something to show.
 
-Deterministic for a given day (one seeded random generator); idempotent: nothing is added when
-the demo GPs already have referrals.
+Reproducible (one seeded random generator): two runs on the same day give the same referrals,
+apart from the most recent ones. Idempotent: nothing is added when the demo GPs already have
+referrals.
 """
 
 import contextlib
@@ -53,11 +54,15 @@ REQUESTER_MIX = {"medecin": 6, "medecin2": 4}
 SPECIALIST_MIX = {"cardiologue": 45, "cardiologue2": 40, "direction": 15}
 ESS_CABINET = "Cabinet de l'ESS Cardio 45, 1 rue de la République, Orléans"
 
-# Opening hours (start hour, end hour, open days from Monday) of whoever acts next.
+# Opening hours (start hour, end hour, open days from Monday) of whoever acts next. Urgent
+# cases (P1, P2) are also handled in the evening and on Saturdays.
 COORDINATION = (8, 18, 5)
+URGENT_COORDINATION = (8, 20, 6)
 SPECIALIST = (8, 21, 6)
 PRACTICE = (8, 20, 6)
 CONSULTATIONS = (9, 17, 5)
+URGENT_CONSULTATIONS = (8, 19, 6)
+URGENT_PRIORITIES = frozenset({Priority.P1, Priority.P2})
 
 # Hours between a step and the next one, by urgency/priority.
 TRIAGE_DELAY = {"P1": (0.1, 0.8), "P2": (0.3, 3), "P3": (0.5, 6), "P4": (0.5, 10)}
@@ -395,7 +400,7 @@ CASES = (
             "- Appeler le 15 en cas de douleur de plus de 20 minutes ou survenant à l'effort."
         ),
         consultation=(
-            "Téléconsultation : interrogatoire confirmant des douleurs pariétales. Coroscanner "
+            "Consultation : interrogatoire confirmant des douleurs pariétales. Coroscanner "
             "réalisé entre-temps : score calcique à 45, plaques non significatives de l'IVA "
             "proximale, pas de sténose.",
             "- Atorvastatine 20 mg/j, objectif LDL < 1 g/L ;\n"
@@ -790,7 +795,7 @@ DECLINE_REASONS = (
     "Absent demain et après-demain (garde hospitalière) : à confier à un confrère.",
     "Lien personnel avec {patient} : je préfère qu'un confrère s'en charge.",
 )
-DECLINE_TO_REORIENT = "Ne relève pas de l'ESS à mon avis : à réorienter (voir le contexte)."
+DECLINE_TO_REORIENT = "Ne relève pas d'un avis de l'ESS à mon sens : à réorienter."
 
 CANCEL_REASONS = (
     "{Patient} a été hospitalisé{e} entre-temps au CHR d'Orléans.",
@@ -843,13 +848,15 @@ class Pending:
     declined: bool = False
     urgencies: tuple[str, ...] = ("P2", "P3", "P4")
     overdue: bool = False
+    named: bool | None = None
 
 
 PENDING = (
     Pending("submitted", 3, (0.5, 6)),
     Pending("info_provided", 2, (20, 72), info=True),
     Pending("info_requested", 4, (20, 120), info=True),
-    Pending("triaged", 6, (0.2, 0.7), per_delay=True),
+    Pending("triaged", 3, (0.2, 0.7), per_delay=True, named=False),
+    Pending("triaged", 3, (0.2, 0.7), per_delay=True, named=True),
     Pending("declined", 2, (0.3, 0.7), per_delay=True, declined=True, urgencies=("P3", "P4")),
     Pending("triaged", 1, (1.3, 2.0), per_delay=True, urgencies=("P2",), overdue=True),
     Pending("accepted", 4, (0.2, 0.7), per_delay=True, urgencies=("P3", "P4")),
@@ -1118,9 +1125,9 @@ def _after(
     return _desk(rng, at + timedelta(hours=rng.uniform(*hours)), desk)
 
 
-def _slot(rng: random.Random, at: datetime) -> datetime:
+def _slot(rng: random.Random, at: datetime, desk: tuple[int, int, int]) -> datetime:
     """The first consultation slot, on the quarter hour, from `at`."""
-    at = _desk(rng, at, CONSULTATIONS).replace(second=0, microsecond=0)
+    at = _desk(rng, at, desk).replace(second=0, microsecond=0)
     return at + timedelta(minutes=-at.minute % 15)
 
 
@@ -1341,6 +1348,14 @@ class Scenario:
     due_fraction: float = 0.5
     feedback: tuple[bool, bool] | None = None
 
+    @property
+    def coordination(self) -> tuple[int, int, int]:
+        return URGENT_COORDINATION if self.urgency in URGENT_PRIORITIES else COORDINATION
+
+    @property
+    def consultations(self) -> tuple[int, int, int]:
+        return URGENT_CONSULTATIONS if self.priority in URGENT_PRIORITIES else CONSULTATIONS
+
 
 def _replay(s: Scenario, rng: random.Random, now: datetime, hold: str = "") -> Timeline:
     referral = Referral(
@@ -1374,12 +1389,12 @@ def _live(tl: Timeline, s: Scenario, rng: random.Random) -> None:
 def _intake(tl: Timeline, s: Scenario, rng: random.Random) -> None:
     tl.submit()
     if s.outcome == REORIENT and s.reorient_at_intake:
-        tl.reorient(_after(rng, tl.last, (0.1, 1), COORDINATION), s.coordinator, *s.reorientation)
+        tl.reorient(_after(rng, tl.last, (0.1, 1), s.coordination), s.coordinator, *s.reorientation)
     elif s.outcome == CANCEL and s.cancel_from == Status.SUBMITTED:
         tl.cancel(_after(rng, tl.last, (1, 8), PRACTICE), s.cancel_reason)
     elif s.info_exchange:
         question, answer = s.info_exchange
-        tl.request_info(_after(rng, tl.last, (0.3, 3), COORDINATION), s.coordinator, question)
+        tl.request_info(_after(rng, tl.last, (0.3, 3), s.coordination), s.coordinator, question)
         if s.outcome == CANCEL and s.cancel_from == Status.INFO_REQUESTED:
             tl.cancel(_after(rng, tl.last, (24, 120), PRACTICE), s.cancel_reason)
         else:
@@ -1387,7 +1402,7 @@ def _intake(tl: Timeline, s: Scenario, rng: random.Random) -> None:
 
 
 def _regulation(tl: Timeline, s: Scenario, rng: random.Random) -> None:
-    at = _after(rng, tl.last, TRIAGE_DELAY[s.urgency], COORDINATION)
+    at = _after(rng, tl.last, TRIAGE_DELAY[s.urgency], s.coordination)
     if s.priority_note:
         tl.note(at, s.coordinator, s.priority_note)
     regulation = {"priority": s.priority, "mode": s.mode}
@@ -1395,11 +1410,11 @@ def _regulation(tl: Timeline, s: Scenario, rng: random.Random) -> None:
     if s.decliner:
         tl.decline(_after(rng, tl.last, (1, 18), SPECIALIST), s.decliner, s.decline_reason)
         if s.outcome == REORIENT:
-            at = _after(rng, tl.last, (0.5, 4), COORDINATION)
+            at = _after(rng, tl.last, (0.5, 4), s.coordination)
             tl.reorient(at, s.coordinator, *s.reorientation)
             return
         note = f"Reproposée au {s.taker.display_name} après refus."
-        at = _after(rng, tl.last, (0.5, 3), COORDINATION)
+        at = _after(rng, tl.last, (0.5, 3), s.coordination)
         tl.triage(at, s.coordinator, offer=s.taker, note=note, **regulation)
     if s.outcome == CANCEL:
         tl.cancel(_after(rng, tl.last, (4, 72), PRACTICE), s.cancel_reason)
@@ -1427,7 +1442,7 @@ def _response(tl: Timeline, s: Scenario, rng: random.Random) -> None:
 def _consultation(tl: Timeline, s: Scenario, rng: random.Random, target: datetime) -> None:
     scheduled_at = _after(rng, tl.last, (0.3, 20), SPECIALIST)
     lead = timedelta(hours=APPOINTMENT_LEAD[s.priority])
-    appointment = _slot(rng, max(target, scheduled_at + lead))
+    appointment = _slot(rng, max(target, scheduled_at + lead), s.consultations)
     tl.schedule(scheduled_at, appointment, s.location)
     tl.complete(appointment + timedelta(hours=rng.uniform(0.5, 3)), *s.report)
 
@@ -1462,7 +1477,7 @@ class Seeder:
                 urgency, case = self._case()
                 patient = self.people.new(self.users[gp_key], gp_key, self._age(case), at)
             scenario = self._scenario(gp_key, patient, case, urgency, at)
-            timelines.append(_replay(scenario, self.rng, self.now))
+            timelines.append(_replay(scenario, self._fork(), self.now))
         return timelines
 
     def _pending(self) -> list[Timeline]:
@@ -1478,7 +1493,7 @@ class Seeder:
         for _attempt in range(200):
             at = _awake(self.now - timedelta(hours=self.rng.uniform(*spec.age) * scale))
             scenario = self._scenario(gp_key, patient, case, urgency, at, spec)
-            timeline = _replay(scenario, self.rng, self.now, hold=spec.stage)
+            timeline = _replay(scenario, self._fork(), self.now, hold=spec.stage)
             if self._is_held(timeline, spec):
                 patient.created_at = at
                 return timeline
@@ -1519,14 +1534,14 @@ class Seeder:
             declined = not at_intake
         else:
             declined = outcome != CANCEL and rng.random() < 0.07
-        offer = self._offer(case)
+        offer = self._offer(case, named=spec.named if spec else None)
         decliner = (offer or self._specialist()) if declined else None
         taker = offer if offer and not declined else self._specialist(excluding=decliner)
         cancel_from = self._cancel_stage() if outcome == CANCEL else ""
         wants_info = spec.info if spec else urgency != Priority.P1 and rng.random() < 0.1
         wants_info = wants_info or cancel_from == Status.INFO_REQUESTED
         talks = outcome in (ANSWER, OPINION, CONSULTATION) and rng.random() < 0.08
-        (question, context) = fill(case.question, case.context)
+        question, context = fill(case.question, case.context)
         return Scenario(
             requester=requester,
             coordinator=self.users["coordination"],
@@ -1558,7 +1573,7 @@ class Seeder:
             answer=fill(*(case.hospital if mode == HOSPITAL else (case.answer, case.actions))),
             report=fill(*case.consultation) if case.consultation else ("", ""),
             location=self._location(requester, mode, outcome),
-            due_fraction=self._due_fraction(mode, late=not spec and rng.random() < 0.07),
+            due_fraction=self._due_fraction(mode, late=not spec and rng.random() < 0.14),
             feedback=self._feedback(mode, outcome),
         )
 
@@ -1640,7 +1655,7 @@ class Seeder:
             return True
 
         modes = [mode for mode in case.modes if fits(mode)]
-        urgent = priority in (Priority.P1, Priority.P2)
+        urgent = priority in URGENT_PRIORITIES
         preferred = [mode for mode in modes if (mode in FAST_MODES) == urgent]
         return self.rng.choice(preferred or modes)
 
@@ -1651,9 +1666,11 @@ class Seeder:
             return OPINION
         return ANSWER
 
-    def _offer(self, case: Case) -> User | None:
+    def _offer(self, case: Case, *, named: bool | None = None) -> User | None:
         """A named cardiologist (often the one for this kind of question), or None: the pool."""
-        if self.rng.random() >= 0.4:
+        if named is None:
+            named = self.rng.random() < 0.4
+        if not named:
             return None
         if case.expert and self.rng.random() < 0.7:
             return self.users[case.expert]
@@ -1695,16 +1712,21 @@ class Seeder:
         if late:
             return self.rng.uniform(1.05, 1.6)
         if mode in CONSULTATION_MODES:
-            return self.rng.triangular(0.25, 0.95, 0.7)
-        return self.rng.triangular(0.05, 0.9, 0.3)
+            return self.rng.triangular(0.15, 0.85, 0.5)
+        return self.rng.triangular(0.05, 0.85, 0.25)
 
     def _feedback(self, mode: str, outcome: str) -> tuple[bool, bool] | None:
         if self.rng.random() >= 0.6:
             return None
         useful = self.rng.random() < 0.92
         avoidable = outcome == ANSWER and mode in TELEEXPERTISE_MODES
-        avoided = useful and self.rng.random() < (0.58 if avoidable else 0.05)
+        avoided = useful and self.rng.random() < (0.78 if avoidable else 0.1)
         return useful, avoided
+
+    def _fork(self) -> random.Random:
+        """A generator for one story: where the present cuts a story short then changes
+        nothing for the next ones."""
+        return random.Random(self.rng.getrandbits(64))  # noqa: S311 -- demo data
 
     def _pick(self, weights: dict[str, int]) -> str:
         return self.rng.choices(list(weights), weights=list(weights.values()))[0]

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from ess.roles import Role
-from referrals.models import Attachment, Message, Referral, ReferralEvent, Status
+from referrals.models import Attachment, Message, Patient, Referral, ReferralEvent, Status
 
 
 def referrals_visible_to(user) -> QuerySet[Referral]:
@@ -47,16 +47,19 @@ def referral_get_for_user(user, public_id) -> Referral:
 
 def referral_search_condition(q: str) -> Q:
     """Reference (full, or its number for recent years), INS, or start of the patient's name.
-    Names are stored upper-case, so a plain prefix match uses the index."""
+
+    Patients are matched in a subquery (names are stored upper-case: a prefix match on the
+    index), so the OR never forces a scan of every referral joined to its patient."""
     q = q.strip()
-    condition = Q(reference=q.upper()) | Q(patient__ins=q.replace(" ", ""))
+    name = q.upper()
+    patients = Patient.objects.filter(
+        Q(birth_name__startswith=name) | Q(used_name__startswith=name) | Q(ins=q.replace(" ", ""))
+    ).values("pk")
+    condition = Q(reference=name) | Q(patient__in=patients)
     if q.isdigit():
         year = timezone.localdate().year
         condition |= Q(reference__in=[f"ESS-{y}-{int(q):06d}" for y in (year, year - 1)])
-    name = q.upper()
-    return (
-        condition | Q(patient__birth_name__startswith=name) | Q(patient__used_name__startswith=name)
-    )
+    return condition
 
 
 def referral_list_for_requester(user, *, status: str = "", search: str = "") -> QuerySet[Referral]:

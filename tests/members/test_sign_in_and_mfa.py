@@ -148,3 +148,23 @@ def test_a_demo_session_ends_when_demo_is_switched_off(client, settings, db):
     settings.ESS_DEMO = False
 
     assert client.get("/").status_code == 302
+
+
+def test_a_forgotten_password_is_reset_by_email(
+    client, requester, django_capture_on_commit_callbacks
+):
+    import re
+
+    from django.core import mail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": requester.email})
+
+    assert len(mail.outbox) == 1
+    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+/)", mail.outbox[0].body)
+    form_page = client.get(link.group(1), follow=True)
+    form_url = form_page.redirect_chain[-1][0] if form_page.redirect_chain else link.group(1)
+    new_password = "nouveau-mot-de-passe-2026"
+    client.post(form_url, {"password1": new_password, "password2": new_password})
+    requester.refresh_from_db()
+    assert requester.check_password(new_password)
