@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from ess.models import Departement, Specialty
 from ess.roles import Role
 from members.models import OrganisationKind, User
-from referrals.models import OPEN_STATUSES, Priority, Referral, Status
+from referrals.models import OPEN_STATUSES, WAITING, Priority, Referral, Status
 from referrals.selectors import referrals_visible_to
 
 # How close to its due time a case counts as "nearing".
@@ -20,11 +20,10 @@ NEARING_WINDOW = timedelta(hours=12)
 
 
 def _view_conditions(now) -> dict[str, Q]:
-    open_ = Q(status__in=OPEN_STATUSES)
     return {
         "a_traiter": Q(status=Status.SUBMITTED)
         | Q(status=Status.TRIAGED, offered_to__isnull=True, offered_to_pool=False)
-        | (open_ & Q(due_at__lt=now + NEARING_WINDOW)),
+        | (WAITING & Q(due_at__lt=now + NEARING_WINDOW)),
         "nouvelles": Q(status=Status.SUBMITTED, info_received_at__isnull=True),
         "complements": Q(status=Status.SUBMITTED, info_received_at__isnull=False),
         "en_attente_info": Q(status=Status.INFO_REQUESTED),
@@ -37,8 +36,8 @@ def _view_conditions(now) -> dict[str, Q]:
         "proposees": Q(status=Status.TRIAGED)
         & (Q(offered_to__isnull=False) | Q(offered_to_pool=True)),
         "en_cours": Q(status__in=[Status.ACCEPTED, Status.SCHEDULED]),
-        "echeance_proche": open_ & Q(due_at__gte=now, due_at__lt=now + NEARING_WINDOW),
-        "en_retard": open_ & Q(due_at__lt=now),
+        "echeance_proche": WAITING & Q(due_at__gte=now, due_at__lt=now + NEARING_WINDOW),
+        "en_retard": WAITING & Q(due_at__lt=now),
         "toutes": Q(),
     }
 

@@ -1216,6 +1216,8 @@ class Timeline:
         self._move(at, by, Status.ACCEPTED)
         r.specialist = by
         r.accepted_at = at
+        r.offered_to = None
+        r.offered_to_pool = False
         self._stage("accepted")
 
     def give_opinion(self, at: datetime, answer: str, actions: str) -> None:
@@ -1223,7 +1225,8 @@ class Timeline:
         r = self.referral
         at = self._clock(at)
         self._bill(at)
-        self._record(at, r.specialist, from_status=r.status, to_status=r.status, note=OPINION_NOTE)
+        self._record(at, r.specialist, kind=EventKind.ANSWER, note=OPINION_NOTE)
+        r.answered_at = at
         r.answer = answer
         r.recommended_actions = actions
         r.consultation_needed = True
@@ -1244,6 +1247,7 @@ class Timeline:
         if r.response_mode in TELEEXPERTISE_MODES and r.status == Status.ACCEPTED:
             self._bill(at)
         self._move(at, r.specialist, Status.COMPLETED)
+        r.answered_at = r.answered_at or at
         r.answer = answer
         r.recommended_actions = actions
         r.consultation_needed = False

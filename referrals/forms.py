@@ -8,7 +8,14 @@ from ess.models import Departement, Specialty, Team
 from ess.selectors import commune_from_label
 from ess.uploads import ACCEPT_ATTRIBUTE
 from ess.validators import normalize_nir, validate_nir
-from referrals.models import URGENCY_HELP, PreferredResponse, Priority, ResponseMode, Sex
+from referrals.models import (
+    URGENCY_HELP,
+    IdentityDocument,
+    PreferredResponse,
+    Priority,
+    ResponseMode,
+    Sex,
+)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -277,6 +284,12 @@ class TriageForm(forms.Form):
     def clean_specialist(self):
         value = self.cleaned_data["specialist"]
         return self.specialists.get(value) if value else None
+
+
+class IdentityCheckForm(forms.Form):
+    document = forms.ChoiceField(
+        label=_("Pièce d'identité présentée"), choices=IdentityDocument.choices
+    )
 
 
 class EmptyForm(forms.Form):

@@ -27,6 +27,13 @@ class IdentityStatus(models.TextChoices):
     QUALIFIED = "qualifiee", _("Qualifiée")
 
 
+class IdentityDocument(models.TextChoices):
+    ID_CARD = "cni", _("Carte nationale d'identité")
+    PASSPORT = "passeport", _("Passeport")
+    RESIDENCE_PERMIT = "titre_sejour", _("Titre de séjour")
+    BIRTH_RECORD = "acte_naissance", _("Extrait d'acte de naissance ou livret de famille (mineur)")
+
+
 class InsOid(models.TextChoices):
     NIR = "1.2.250.1.213.1.4.8", _("NIR")
     NIA = "1.2.250.1.213.1.4.9", _("NIA")
@@ -72,6 +79,9 @@ class Patient(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     identity_checked_at = models.DateTimeField(null=True, blank=True)
+    identity_document = models.CharField(
+        _("pièce d'identité vérifiée"), max_length=20, choices=IdentityDocument.choices, blank=True
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -154,6 +164,8 @@ OPEN_STATUSES = frozenset(
     {Status.SUBMITTED, Status.INFO_REQUESTED, Status.TRIAGED, Status.ACCEPTED, Status.SCHEDULED}
 )
 CLOSED_STATUSES = frozenset(Status) - OPEN_STATUSES
+# Open and waiting for an answer or appointment (the SLA clock runs), as a query condition.
+WAITING = Q(status__in=OPEN_STATUSES - {Status.SCHEDULED}, answered_at__isnull=True)
 
 
 class Priority(models.TextChoices):
@@ -279,6 +291,8 @@ class Referral(models.Model):
     submitted_at = models.DateTimeField(_("reçue le"), default=timezone.now)
     triaged_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
+    # First answer to the requester (an opinion, or the final answer): the SLA clock stops here.
+    answered_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -326,8 +340,13 @@ class Referral(models.Model):
         return used / total if total > 0 else 1.0
 
     @property
+    def is_waiting(self) -> bool:
+        """Open and still waiting for its answer or appointment: the SLA clock runs."""
+        return self.is_open and self.answered_at is None and self.status != Status.SCHEDULED
+
+    @property
     def is_overdue(self) -> bool:
-        return bool(self.due_at and self.is_open and self.due_at < timezone.now())
+        return bool(self.due_at and self.is_waiting and self.due_at < timezone.now())
 
 
 class ReferenceCounter(models.Model):
@@ -343,6 +362,7 @@ class ReferenceCounter(models.Model):
 class EventKind(models.TextChoices):
     TRANSITION = "transition", _("Changement de statut")
     DECLINE = "decline", _("Refus du spécialiste")
+    ANSWER = "answer", _("Avis rendu, consultation à fixer")
     NOTE = "note", _("Note interne")
     IDENTITY = "identity", _("Identité")
 

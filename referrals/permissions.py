@@ -72,7 +72,9 @@ def can_triage_referral(user, referral=None) -> bool:
 
 
 def can_request_info(user, referral) -> bool:
-    return has_role(user, Role.COORDINATOR) or _holds(user, referral)
+    # The specialist holding a case asks through the message thread: an information request
+    # sends the case back to the queue, which is the coordinator's call.
+    return has_role(user, Role.COORDINATOR)
 
 
 def can_reorient_referral(user, referral) -> bool:

@@ -27,6 +27,8 @@ from referrals.models import (
     Attachment,
     EventKind,
     IdempotencyKey,
+    IdentityDocument,
+    IdentityStatus,
     InsOid,
     Message,
     Patient,
@@ -400,7 +402,18 @@ def referral_accept(*, referral_id: int, by) -> Referral:
     _transition(referral, to=Status.ACCEPTED, by=by)
     referral.specialist = by
     referral.accepted_at = timezone.now()
-    referral.save(update_fields=["status", "specialist", "accepted_at", "updated_at"])
+    referral.offered_to = None
+    referral.offered_to_pool = False
+    referral.save(
+        update_fields=[
+            "status",
+            "specialist",
+            "accepted_at",
+            "offered_to",
+            "offered_to_pool",
+            "updated_at",
+        ]
+    )
     return referral
 
 
@@ -512,18 +525,24 @@ def referral_complete(
             },
         )
     _store_files(referral=referral, files=checked, by=by, is_report=True)
+    referral.answered_at = referral.answered_at or now
     if consultation_needed and referral.status == Status.ACCEPTED:
+        # Not a change of status: the opinion is given, the case stays for scheduling.
         ReferralEvent.objects.create(
             referral=referral,
             actor=by,
-            kind=EventKind.TRANSITION,
-            from_status=referral.status,
-            to_status=referral.status,
+            kind=EventKind.ANSWER,
             at=now,
             note=_("Avis rendu : une consultation est nécessaire, rendez-vous à fixer."),
         )
         referral.save(
-            update_fields=["answer", "recommended_actions", "consultation_needed", "updated_at"]
+            update_fields=[
+                "answer",
+                "recommended_actions",
+                "consultation_needed",
+                "answered_at",
+                "updated_at",
+            ]
         )
         return referral
     _transition(referral, to=Status.COMPLETED, by=by, at=now)
@@ -535,6 +554,7 @@ def referral_complete(
             "answer",
             "recommended_actions",
             "consultation_needed",
+            "answered_at",
             "completed_at",
             "closed_at",
             "updated_at",
@@ -646,6 +666,39 @@ def referral_add_note(*, referral_id: int, by, note: str) -> ReferralEvent:
     return ReferralEvent.objects.create(
         referral=referral, actor=by, kind=EventKind.NOTE, note=note.strip(), internal=True
     )
+
+
+@transaction.atomic
+def patient_identity_validate(*, referral_id: int, by, document: str) -> Patient:
+    """A staff member records that the patient's identity was checked against an identity
+    document: our status becomes "validée" (identitovigilance). Repeating it changes nothing."""
+    referral = _locked(referral_id)
+    _require(perms.can_check_identity(by, referral))
+    if document not in IdentityDocument.values:
+        raise ValidationError({"document": _("Choisissez la pièce d'identité vérifiée.")})
+    patient = Patient.objects.select_for_update().get(pk=referral.patient_id)
+    if patient.identity_status in (IdentityStatus.VALIDATED, IdentityStatus.QUALIFIED):
+        return patient
+    patient.identity_status = IdentityStatus.VALIDATED
+    patient.identity_document = document
+    patient.identity_checked_by = by
+    patient.identity_checked_at = timezone.now()
+    patient.save(
+        update_fields=[
+            "identity_status",
+            "identity_document",
+            "identity_checked_by",
+            "identity_checked_at",
+        ]
+    )
+    ReferralEvent.objects.create(
+        referral=referral,
+        actor=by,
+        kind=EventKind.IDENTITY,
+        internal=True,
+        note=_("Identité vérifiée sur %(doc)s.") % {"doc": IdentityDocument(document).label},
+    )
+    return patient
 
 
 @transaction.atomic

@@ -32,4 +32,5 @@ urlpatterns = [
     ),
     path("demandes/<uuid:public_id>/reorienter/", views_ess.reorient, name="reorient"),
     path("demandes/<uuid:public_id>/note/", views_ess.add_note, name="note"),
+    path("demandes/<uuid:public_id>/identite/", views_ess.identity_check, name="identity"),
 ]

@@ -39,6 +39,8 @@ def ess_actions_context(request, referral) -> dict:
         "can_reorient": perms.can_reorient_referral(user, referral)
         and referral.can_become(Status.REORIENTED),
         "can_add_note": perms.can_add_internal_note(user, referral),
+        "can_check_identity": perms.can_check_identity(user, referral)
+        and referral.patient.identity_status == "provisoire",
         "can_accept": perms.can_accept_referral(user, referral)
         and referral.status == Status.TRIAGED,
         "can_decline": perms.can_decline_referral(user, referral)
@@ -61,6 +63,7 @@ def ess_actions_context(request, referral) -> dict:
     ctx["request_info_form"] = forms.RequestInfoForm()
     ctx["reorient_form"] = forms.ReorientForm()
     ctx["note_form"] = forms.NoteForm()
+    ctx["identity_form"] = forms.IdentityCheckForm()
     ctx["schedule_form"] = forms.ScheduleForm(
         initial={"starts_at": referral.appointment_at, "location": referral.appointment_location}
     )
@@ -253,6 +256,20 @@ def reorient(request, public_id):
             referral_id=r.pk, by=request.user, target=d["target"], reason=d["reason"]
         ),
         _("Demande réorientée."),
+    )
+
+
+@login_required
+@require_POST
+def identity_check(request, public_id):
+    return _act(
+        request,
+        public_id,
+        forms.IdentityCheckForm,
+        lambda r, d: services.patient_identity_validate(
+            referral_id=r.pk, by=request.user, document=d["document"]
+        ),
+        _("Identité du patient enregistrée comme validée."),
     )
 
 

@@ -163,7 +163,7 @@ def test_each_action_from_each_state_by_its_actor(cast, action, state):
 
 WRONG_ACTORS = {
     "triage": ["requester", "specialist", "manager", "authority"],
-    "request_info": ["requester", "other_specialist", "authority"],
+    "request_info": ["requester", "specialist", "other_specialist", "authority"],
     "accept": ["requester", "coordinator", "other_specialist", "authority"],
     "decline": ["requester", "coordinator", "other_specialist"],
     "reorient": ["requester", "specialist", "authority"],
@@ -409,3 +409,45 @@ def test_feedback_after_completion(cast):
 
     referral.refresh_from_db()
     assert (referral.feedback_useful, referral.feedback_avoided_visit) == (True, False)
+
+
+def test_the_opinion_stops_the_sla_clock_while_the_consultation_is_set(cast):
+    referral = bring_to("accepted", cast)
+    Referral.objects.filter(pk=referral.pk).update(due_at=timezone.now() - timedelta(hours=1))
+    referral.refresh_from_db()
+    assert referral.is_overdue
+
+    services.referral_complete(referral_id=referral.pk, by=cast["specialist"],
+                               answer="Avis : échographie nécessaire.", consultation_needed=True)
+
+    referral.refresh_from_db()
+    assert referral.answered_at is not None
+    assert not referral.is_overdue
+    assert referral.events.latest("pk").kind == "answer"
+
+
+def test_accepting_clears_the_offer(cast):
+    referral = bring_to("triaged", cast)
+
+    services.referral_accept(referral_id=referral.pk, by=cast["specialist"])
+
+    referral.refresh_from_db()
+    assert (referral.offered_to, referral.offered_to_pool) == (None, False)
+
+
+def test_a_coordinator_records_the_identity_check(cast, client_for):
+    from django.urls import reverse
+
+    referral = bring_to("submitted", cast)
+    client = client_for(cast["coordinator"])
+
+    response = client.post(reverse("referrals:identity", args=[referral.public_id]),
+                           {"document": "passeport"}, follow=True)
+
+    referral.patient.refresh_from_db()
+    assert referral.patient.identity_status == "validee"
+    assert referral.patient.identity_checked_by == cast["coordinator"]
+    assert "identité validée" in response.text or "Identité du patient enregistrée" in response.text
+    with pytest.raises(PermissionDenied):
+        services.patient_identity_validate(referral_id=referral.pk, by=cast["requester"],
+                                           document="cni")
