@@ -1,8 +1,11 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
+from rest_framework import generics, serializers
 from rest_framework.decorators import api_view
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from ess.models import Notification
+from ess.notifications import notification_mark_read
 from ess.selectors import communes_search
 
 
@@ -50,3 +53,39 @@ class CommuneSerializer(serializers.Serializer):
 @api_view(["GET"])
 def communes(request):
     return Response(CommuneSerializer(communes_search(request.GET.get("q", "")), many=True).data)
+
+
+class NotificationSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    url = serializers.CharField()
+    urgent = serializers.BooleanField()
+    created_at = serializers.DateTimeField()
+    read_at = serializers.DateTimeField(allow_null=True)
+
+
+@extend_schema(
+    summary="Les notifications de l'appelant (les plus récentes d'abord)",
+    parameters=[OpenApiParameter("unread", bool, description="Non lues seulement")],
+)
+class NotificationList(generics.ListAPIView):
+    serializer_class = NotificationSerializer
+    queryset = Notification.objects.none()  # the schema's model; rows come from get_queryset
+
+    def get_queryset(self):
+        qs = Notification.objects.filter(recipient=self.request.user)
+        if self.request.query_params.get("unread") in ("1", "true"):
+            qs = qs.filter(read_at=None)
+        return qs
+
+
+@extend_schema(request=None, responses={204: None}, summary="Marquer une notification comme lue")
+@api_view(["POST"])
+def notification_read(request, public_id):
+    marked = notification_mark_read(user=request.user, public_id=public_id)
+    if not marked and not Notification.objects.filter(
+        recipient=request.user, public_id=public_id
+    ).exists():
+        raise NotFound
+    return Response(status=204)

@@ -245,3 +245,84 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to}: {self.subject}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Notifications (in-app, and by email through the outbox)
+# ---------------------------------------------------------------------------------------------
+class NotificationKind(models.TextChoices):
+    REFERRAL_NEW = "referral_new", _("Nouvelle demande")
+    REFERRAL_OFFERED = "referral_offered", _("Demande proposée")
+    REFERRAL_ASSIGNED = "referral_assigned", _("Demande qui vous est confiée")
+    REFERRAL_ACCEPTED = "referral_accepted", _("Demande prise en charge")
+    REFERRAL_DECLINED = "referral_declined", _("Demande refusée par un spécialiste")
+    REFERRAL_INFO_REQUESTED = "referral_info_requested", _("Complément demandé")
+    REFERRAL_INFO_RECEIVED = "referral_info_received", _("Complément reçu")
+    REFERRAL_SCHEDULED = "referral_scheduled", _("Rendez-vous fixé")
+    REFERRAL_ANSWERED = "referral_answered", _("Avis rendu")
+    REFERRAL_COMPLETED = "referral_completed", _("Réponse disponible")
+    REFERRAL_REORIENTED = "referral_reoriented", _("Demande réorientée")
+    REFERRAL_CANCELLED = "referral_cancelled", _("Demande annulée")
+    MESSAGE_NEW = "message_new", _("Nouveau message")
+    SLA_NEARING = "sla_nearing", _("Échéance proche")
+    SLA_OVERDUE = "sla_overdue", _("Échéance dépassée")
+
+
+class EmailChoice(models.TextChoices):
+    IMMEDIATE = "immediate", _("Un courriel à chaque notification")
+    DIGEST = "digest", _("Un récapitulatif quotidien")
+    NONE = "none", _("Pas de courriel (sauf urgences)")
+
+
+class NotificationEmail(models.TextChoices):
+    PENDING_IMMEDIATE = "immediate", _("Courriel envoyé")
+    DIGEST = "digest", _("Dans le récapitulatif")
+    DIGESTED = "digested", _("Récapitulatif envoyé")
+    NONE = "none", _("Sans courriel")
+
+
+class Notification(models.Model):
+    """Something that concerns one person. Holds no patient data: a title naming the referral
+    by its reference, and a link to sign in and see it."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=30, choices=NotificationKind.choices)
+    title = models.CharField(_("titre"), max_length=200)
+    url = models.CharField(max_length=300)
+    urgent = models.BooleanField(default=False)
+    # Escalations and the like happen once: a second notify() with the same key is a no-op.
+    dedupe_key = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    email_state = models.CharField(max_length=10, choices=NotificationEmail.choices)
+    email = models.ForeignKey(
+        OutboundEmail, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("notification")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "dedupe_key"],
+                condition=~models.Q(dedupe_key=""),
+                name="notification_once_per_key",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notification_inbox"),
+            models.Index(
+                fields=["recipient"], name="notification_unread", condition=models.Q(read_at=None)
+            ),
+            models.Index(
+                fields=["recipient"],
+                name="notification_digest",
+                condition=models.Q(email_state="digest"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id}: {self.title}"

@@ -8,6 +8,7 @@ under var/; without REDIS_URL Celery runs tasks eagerly and the cache lives in m
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -218,6 +219,8 @@ ESS_REQUIRE_MFA = env.bool("ESS_REQUIRE_MFA", default=not ESS_DEMO)
 # Public by design (DESIGN.md): demo accounts are refused unless ESS_DEMO is on.
 ESS_DEMO_PASSWORD = "ess-demo-2026"  # noqa: S105 -- documented demo password, not a secret
 ESS_INVITATION_DAYS = env.int("ESS_INVITATION_DAYS", default=14)
+# Absolute links in emails (notifications, invitations sent by background jobs).
+ESS_BASE_URL = env.str("ESS_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # ---------------------------------------------------------------------------------------------
 # Email
@@ -295,6 +298,13 @@ CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=200)
 CELERY_BEAT_SCHEDULE = {
     # Re-queue emails an outage (broker or SMTP) left pending; delivery is idempotent.
     "sweep-pending-emails": {"task": "ess.tasks.sweep_pending_emails", "schedule": 300.0},
+    # Referrals at 75 % of their due time, then past it, are escalated to coordinators once.
+    "escalate-referrals": {"task": "referrals.tasks.escalate_referrals", "schedule": 600.0},
+    # Those who chose a daily digest get it before the working day starts.
+    "notification-digests": {
+        "task": "ess.tasks.send_notification_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -28,3 +28,10 @@ def sweep_pending_emails() -> int:
     for email_id in ids:
         deliver_email.delay(email_id)
     return len(ids)
+
+
+@shared_task(acks_late=True)
+def send_notification_digests() -> int:
+    from ess.notifications import notifications_send_digests
+
+    return notifications_send_digests()

@@ -19,6 +19,8 @@ router.register("referrals", ReferralViewSet, basename="referral")
 api_v1 = [
     path("me/", api.me, name="me"),
     path("communes/", api.communes, name="communes"),
+    path("notifications/", api.NotificationList.as_view(), name="notifications"),
+    path("notifications/<uuid:public_id>/read/", api.notification_read, name="notification_read"),
     *router.urls,
 ]
 
@@ -27,6 +29,14 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("communes/options/", views.commune_options, name="commune_options"),
     path("audit/", views.audit_list, name="audit_list"),
+    path("notifications/", views.notification_list, name="notification_list"),
+    path("notifications/lues/", views.notification_read, name="notification_read_all"),
+    path("notifications/<uuid:public_id>/lue/", views.notification_read, name="notification_read"),
+    path(
+        "notifications/preferences/",
+        views.notification_preferences,
+        name="notification_preferences",
+    ),
     path("membres/", include("members.urls")),
     path("", include("referrals.urls")),
     path("accounts/", include("allauth.urls")),

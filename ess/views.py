@@ -1,14 +1,17 @@
 import logging
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from ess.permissions import can_view_audit
 from ess.roles import Role
@@ -83,3 +86,47 @@ def audit_list(request):
     return render(
         request, "ess/audit_list.html", {"page": page, "actor": actor, "object_id": object_id}
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Notifications
+# ---------------------------------------------------------------------------------------------
+@login_required
+@require_GET
+def notification_list(request):
+    from ess.models import Notification
+
+    page = Paginator(Notification.objects.filter(recipient=request.user), 30).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "ess/notification_list.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notification_read(request, public_id=None):
+    """Mark one notification (then follow its link) or all of them as read."""
+    from ess.models import Notification
+    from ess.notifications import notification_mark_read
+
+    notification_mark_read(user=request.user, public_id=public_id)
+    if public_id is not None:
+        target = Notification.objects.filter(
+            recipient=request.user, public_id=public_id
+        ).values_list("url", flat=True)
+        url = target.first()
+        if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
+            return redirect(url)
+    return redirect("notification_list")
+
+
+@login_required
+def notification_preferences(request):
+    from ess.forms import NotificationPreferencesForm
+
+    form = NotificationPreferencesForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Préférences enregistrées."))
+        return redirect("notification_preferences")
+    return render(request, "ess/notification_preferences.html", {"form": form})

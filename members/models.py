@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ess.models import EmailChoice
 from ess.roles import Role
 from ess.validators import validate_adeli, validate_finess, validate_rpps, validate_siret
 
@@ -113,6 +114,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("actif"), default=True)
     is_staff = models.BooleanField(_("accès à l'administration"), default=False)
+    notification_email = models.CharField(
+        _("courriels de notification"),
+        max_length=10,
+        choices=EmailChoice.choices,
+        default=EmailChoice.IMMEDIATE,
+    )
     # Demo accounts exist only on demonstration instances: refused unless ESS_DEMO is on.
     is_demo = models.BooleanField(_("compte de démonstration"), default=False)
     date_joined = models.DateTimeField(_("inscription"), default=timezone.now)

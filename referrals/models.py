@@ -274,6 +274,10 @@ class Referral(models.Model):
         related_name="referrals_held",
     )
     last_declined_at = models.DateTimeField(null=True, blank=True)
+    # SLA escalation: when 75 % of the allowed time is used, and the thresholds already escalated
+    # (0, 75, 100): each threshold is escalated to coordinators once.
+    escalate_at = models.DateTimeField(null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(default=0)
     # The requester answered an information request: shown to coordinators until triaged again.
     info_received_at = models.DateTimeField(null=True, blank=True)
 
@@ -318,6 +322,11 @@ class Referral(models.Model):
             models.Index(fields=["offered_to", "status"], name="referral_by_offer"),
             models.Index(fields=["specialty", "status"], name="referral_by_specialty"),
             models.Index(fields=["-submitted_at"], name="referral_submitted"),
+            models.Index(
+                fields=["escalate_at"],
+                name="referral_escalation",
+                condition=Q(escalation_level__lt=100),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -13,11 +13,13 @@ from datetime import date, datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ess.models import Commune, Specialty
+from ess.models import NotificationKind as Kind
 from ess.roles import Role
 from ess.uploads import CheckedFile, check_uploads
 from ess.validators import normalize_nir
@@ -40,6 +42,7 @@ from referrals.models import (
     TeleexpertiseAct,
     priority_delay,
 )
+from referrals.notifications import message_notify, referral_notify
 
 
 class TransitionNotAllowed(Exception):
@@ -235,6 +238,7 @@ def referral_submit(*, by, data: ReferralInput, idempotency_key: str = "") -> tu
                 note=_("Traits d'identité différents de ceux connus pour cet INS : à vérifier."),
             )
         _store_files(referral=referral, files=checked, by=by)
+        referral_notify(referral, Kind.REFERRAL_NEW, actor=by)
         if idempotency_key:
             try:
                 with transaction.atomic():
@@ -364,6 +368,8 @@ def referral_triage(
     referral.priority = priority
     referral.response_mode = response_mode
     referral.due_at = referral.submitted_at + priority_delay(priority)
+    referral.escalate_at = referral.submitted_at + priority_delay(priority) * 0.75
+    referral.escalation_level = 0
     referral.offered_to = specialist
     referral.offered_to_pool = specialist is None
     referral.triaged_at = referral.triaged_at or now
@@ -375,6 +381,8 @@ def referral_triage(
             "priority",
             "response_mode",
             "due_at",
+            "escalate_at",
+            "escalation_level",
             "offered_to",
             "offered_to_pool",
             "triaged_at",
@@ -382,6 +390,11 @@ def referral_triage(
             "last_declined_at",
             "updated_at",
         ]
+    )
+    referral_notify(
+        referral,
+        Kind.REFERRAL_ASSIGNED if specialist else Kind.REFERRAL_OFFERED,
+        actor=by,
     )
     return referral
 
@@ -414,6 +427,7 @@ def referral_accept(*, referral_id: int, by) -> Referral:
             "updated_at",
         ]
     )
+    referral_notify(referral, Kind.REFERRAL_ACCEPTED, actor=by)
     return referral
 
 
@@ -458,6 +472,7 @@ def referral_decline(*, referral_id: int, by, reason: str) -> Referral:
             "updated_at",
         ]
     )
+    referral_notify(referral, Kind.REFERRAL_DECLINED, actor=by)
     return referral
 
 
@@ -482,6 +497,7 @@ def referral_schedule(*, referral_id: int, by, starts_at: datetime, location: st
     referral.appointment_at = starts_at
     referral.appointment_location = location.strip()
     referral.save(update_fields=["status", "appointment_at", "appointment_location", "updated_at"])
+    referral_notify(referral, Kind.REFERRAL_SCHEDULED, actor=by)
     return referral
 
 
@@ -544,6 +560,7 @@ def referral_complete(
                 "updated_at",
             ]
         )
+        referral_notify(referral, Kind.REFERRAL_ANSWERED, actor=by)
         return referral
     _transition(referral, to=Status.COMPLETED, by=by, at=now)
     referral.completed_at = now
@@ -560,6 +577,7 @@ def referral_complete(
             "updated_at",
         ]
     )
+    referral_notify(referral, Kind.REFERRAL_COMPLETED, actor=by)
     return referral
 
 
@@ -575,6 +593,7 @@ def referral_request_info(*, referral_id: int, by, question: str) -> Referral:
     _transition(referral, to=Status.INFO_REQUESTED, by=by, note=question.strip())
     Message.objects.create(referral=referral, author=by, body=question.strip())
     referral.save(update_fields=["status", "updated_at"])
+    referral_notify(referral, Kind.REFERRAL_INFO_REQUESTED, actor=by)
     return referral
 
 
@@ -595,6 +614,7 @@ def referral_provide_info(*, referral_id: int, by, answer: str, files=()) -> Ref
     _store_files(referral=referral, files=checked, by=by, message=message)
     referral.info_received_at = timezone.now()
     referral.save(update_fields=["status", "info_received_at", "updated_at"])
+    referral_notify(referral, Kind.REFERRAL_INFO_RECEIVED, actor=by)
     return referral
 
 
@@ -626,6 +646,7 @@ def referral_reorient(*, referral_id: int, by, target: str, reason: str) -> Refe
             "updated_at",
         ]
     )
+    referral_notify(referral, Kind.REFERRAL_REORIENTED, actor=by)
     return referral
 
 
@@ -653,6 +674,7 @@ def referral_cancel(*, referral_id: int, by, reason: str) -> Referral:
             "updated_at",
         ]
     )
+    referral_notify(referral, Kind.REFERRAL_CANCELLED, actor=by)
     return referral
 
 
@@ -738,6 +760,7 @@ def message_post(*, referral_id: int, by, body: str, files=()) -> Message:
         )
         _store_files(referral=referral, files=checked, by=by, message=message)
         Referral.objects.filter(pk=referral.pk).update(updated_at=timezone.now())
+        message_notify(message)
     return message
 
 
@@ -753,3 +776,29 @@ def attachment_add(*, referral_id: int, by, files) -> list[Attachment]:
                 % {"ref": referral.reference}
             )
         return _store_files(referral=referral, files=checked, by=by)
+
+
+def referrals_escalate(*, now=None) -> int:
+    """SLA escalation (Celery beat, every 10 minutes): referrals still waiting for their answer
+    at 75 % of their due time, then past it, are escalated to coordinators once per threshold.
+
+    Each threshold is claimed by a conditional UPDATE (escalation_level below it), so overlapping
+    runs never escalate twice. Returns the number of escalations."""
+    from referrals.models import WAITING
+
+    now = now or timezone.now()
+    done = 0
+    for level, kind, reached in (
+        (75, Kind.SLA_NEARING, Q(escalate_at__lte=now)),
+        (100, Kind.SLA_OVERDUE, Q(due_at__lte=now)),
+    ):
+        candidates = Referral.objects.filter(WAITING, reached, escalation_level__lt=level)
+        for referral in candidates.select_related("requester").order_by("due_at")[:500]:
+            with transaction.atomic():
+                claimed = Referral.objects.filter(
+                    pk=referral.pk, escalation_level__lt=level
+                ).update(escalation_level=level)
+                if claimed:
+                    referral_notify(referral, kind, dedupe_key=f"sla{level}:{referral.pk}")
+                    done += 1
+    return done

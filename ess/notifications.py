@@ -1,0 +1,122 @@
+"""Telling people: in-app notifications, and emails through the outbox.
+
+`notify` is called inside the transaction of the change it reports: the notification rows and
+their email rows commit (or roll back) with it, and delivery is queued after commit. Emails carry
+no patient data: the title names the referral by its reference and the link asks to sign in.
+"""
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from ess.models import EmailChoice, Notification, NotificationEmail, NotificationKind
+from ess.outbox import email_queue
+
+
+def _email_state(user, urgent: bool) -> str:
+    if urgent or user.notification_email == EmailChoice.IMMEDIATE:
+        return NotificationEmail.PENDING_IMMEDIATE
+    if user.notification_email == EmailChoice.DIGEST:
+        return NotificationEmail.DIGEST
+    return NotificationEmail.NONE
+
+
+def notify(
+    *,
+    recipients: Iterable,
+    kind: NotificationKind,
+    title: str,
+    url: str,
+    actor=None,
+    urgent: bool = False,
+    dedupe_key: str = "",
+) -> list[Notification]:
+    """Notify each recipient once (the actor excepted). With `dedupe_key`, a recipient already
+    notified with that key is skipped. Immediate emails are queued after commit."""
+    created = []
+    seen = set()
+    for user in recipients:
+        if user is None or user.pk in seen or not user.is_active:
+            continue
+        seen.add(user.pk)
+        if actor is not None and user.pk == actor.pk:
+            continue
+        state = _email_state(user, urgent)
+        try:
+            with transaction.atomic():
+                notification = Notification.objects.create(
+                    recipient=user,
+                    kind=kind,
+                    title=title[:200],
+                    url=url,
+                    urgent=urgent,
+                    dedupe_key=dedupe_key,
+                    email_state=state,
+                )
+        except IntegrityError:  # already notified under this key
+            continue
+        if state == NotificationEmail.PENDING_IMMEDIATE:
+            notification.email = _queue_email(user, [notification])
+            notification.save(update_fields=["email"])
+        created.append(notification)
+    return created
+
+
+def _queue_email(user, notifications: list[Notification]):
+    context = {
+        "user": user,
+        "notifications": notifications,
+        "base_url": settings.ESS_BASE_URL,
+        "digest": len(notifications) > 1,
+    }
+    subject = render_to_string("emails/notification_subject.txt", context).strip()
+    return email_queue(
+        to=user.email,
+        subject=subject,
+        body_text=render_to_string("emails/notification_body.txt", context),
+        body_html=render_to_string("emails/notification_body.html", context),
+    )
+
+
+def notifications_send_digests() -> int:
+    """One email per person with the notifications kept for their daily digest. Idempotent:
+    each notification is claimed (digest → digested) before its email row is written, in the
+    same transaction."""
+    from members.models import User
+
+    sent = 0
+    user_ids = (
+        Notification.objects.filter(email_state=NotificationEmail.DIGEST)
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+    for user in User.objects.filter(pk__in=list(user_ids), is_active=True):
+        with transaction.atomic():
+            pending = list(
+                Notification.objects.select_for_update(skip_locked=True)
+                .filter(recipient=user, email_state=NotificationEmail.DIGEST)
+                .order_by("created_at")
+            )
+            if not pending:
+                continue
+            email = _queue_email(user, pending)
+            Notification.objects.filter(pk__in=[n.pk for n in pending]).update(
+                email_state=NotificationEmail.DIGESTED, email=email
+            )
+            sent += 1
+    return sent
+
+
+def notification_mark_read(*, user, public_id=None) -> int:
+    """Mark one (or, without `public_id`, all) of the user's notifications as read."""
+    qs = Notification.objects.filter(recipient=user, read_at=None)
+    if public_id is not None:
+        qs = qs.filter(public_id=public_id)
+    return qs.update(read_at=timezone.now())
+
+
+def unread_count(user) -> int:
+    return Notification.objects.filter(recipient=user, read_at=None).count()

@@ -1,0 +1,96 @@
+"""Who hears about what happens to a referral (DESIGN.md §5). Called by the services inside
+their transaction; see ess.notifications.notify for delivery."""
+
+from django.urls import reverse
+
+from ess.models import NotificationKind as Kind
+from ess.notifications import notify
+from ess.roles import Role
+from members.models import User
+from referrals.models import Priority
+
+# Who is told, per kind: coordinators, the requester's side, or the specialists concerned.
+COORDINATOR_KINDS = {
+    Kind.REFERRAL_NEW,
+    Kind.REFERRAL_DECLINED,
+    Kind.REFERRAL_INFO_RECEIVED,
+    Kind.REFERRAL_CANCELLED,
+    Kind.SLA_NEARING,
+    Kind.SLA_OVERDUE,
+}
+REQUESTER_KINDS = {
+    Kind.REFERRAL_ACCEPTED,
+    Kind.REFERRAL_INFO_REQUESTED,
+    Kind.REFERRAL_SCHEDULED,
+    Kind.REFERRAL_ANSWERED,
+    Kind.REFERRAL_COMPLETED,
+    Kind.REFERRAL_REORIENTED,
+}
+
+
+def coordinators():
+    return User.objects.filter(role_grants__role=Role.COORDINATOR, is_active=True).distinct()
+
+
+def _requester_side(referral) -> list:
+    # The requester, and the patient's GP when the request was sent on their behalf.
+    return [referral.requester, referral.referring_gp]
+
+
+def _offered_specialists(referral) -> list:
+    if referral.offered_to_id:
+        return [referral.offered_to]
+    if referral.offered_to_pool:
+        return list(
+            User.objects.filter(
+                role_grants__role=Role.SPECIALIST,
+                is_active=True,
+                specialty_id=referral.specialty_id,
+            ).distinct()
+        )
+    return []
+
+
+def referral_notify(referral, kind: Kind, *, actor=None, dedupe_key: str = "") -> None:
+    if kind in COORDINATOR_KINDS:
+        recipients = list(coordinators())
+        if kind == Kind.REFERRAL_CANCELLED:
+            recipients += [referral.specialist, referral.offered_to]
+    elif kind in REQUESTER_KINDS:
+        recipients = _requester_side(referral)
+    elif kind in (Kind.REFERRAL_OFFERED, Kind.REFERRAL_ASSIGNED):
+        recipients = _offered_specialists(referral)
+    else:
+        raise ValueError(kind)
+    urgent = Priority.P1 in (referral.priority, referral.urgency_requested) or kind in (
+        Kind.SLA_NEARING,
+        Kind.SLA_OVERDUE,
+    )
+    notify(
+        recipients=recipients,
+        kind=kind,
+        actor=actor,
+        urgent=urgent,
+        dedupe_key=dedupe_key,
+        title=f"{Kind(kind).label} : {referral.reference}",
+        url=reverse("referrals:detail", args=[referral.public_id]),
+    )
+
+
+def message_notify(message) -> None:
+    """Everyone taking part in the thread but the author: requester side, coordinators, and the
+    specialist holding (or offered) the case."""
+    referral = message.referral
+    recipients = [
+        *_requester_side(referral),
+        *coordinators(),
+        referral.specialist,
+        referral.offered_to,
+    ]
+    notify(
+        recipients=recipients,
+        kind=Kind.MESSAGE_NEW,
+        actor=message.author,
+        title=f"{Kind.MESSAGE_NEW.label} : {referral.reference}",
+        url=reverse("referrals:detail", args=[referral.public_id]) + "#thread-title",
+    )

@@ -1,0 +1,8 @@
+from celery import shared_task
+
+from referrals import services
+
+
+@shared_task(acks_late=True)
+def escalate_referrals() -> int:
+    return services.referrals_escalate()
