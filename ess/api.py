@@ -84,8 +84,9 @@ class NotificationList(generics.ListAPIView):
 @api_view(["POST"])
 def notification_read(request, public_id):
     marked = notification_mark_read(user=request.user, public_id=public_id)
-    if not marked and not Notification.objects.filter(
-        recipient=request.user, public_id=public_id
-    ).exists():
+    if (
+        not marked
+        and not Notification.objects.filter(recipient=request.user, public_id=public_id).exists()
+    ):
         raise NotFound
     return Response(status=204)

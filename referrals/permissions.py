@@ -89,6 +89,10 @@ def can_accept_referral(user, referral) -> bool:
     return _is_offered_to(user, referral) or _holds(user, referral)
 
 
+def can_accept_in_specialty(user, referral) -> bool:
+    return has_role(user, Role.SPECIALIST) and user.specialty_id == referral.specialty_id
+
+
 def can_decline_referral(user, referral) -> bool:
     return _is_offered_to(user, referral) or _holds(user, referral)
 

@@ -404,10 +404,14 @@ def referral_accept(*, referral_id: int, by) -> Referral:
     """The offered specialist (or one of the pool) takes the case. Exactly one wins a race:
     the others get TransitionNotAllowed("déjà prise en charge")."""
     referral = _locked(referral_id)
-    _require(perms.can_accept_referral(by, referral))
+    taken = referral.status in (Status.ACCEPTED, Status.SCHEDULED, Status.COMPLETED)
     if referral.status in (Status.ACCEPTED, Status.SCHEDULED) and referral.specialist_id == by.pk:
         return referral  # retried request
-    if referral.status in (Status.ACCEPTED, Status.SCHEDULED, Status.COMPLETED):
+    # A specialist of the specialty who lost the race (the offer is gone with it) is told the
+    # case was taken rather than refused.
+    lost_race = taken and perms.can_accept_in_specialty(by, referral)
+    _require(lost_race or perms.can_accept_referral(by, referral))
+    if taken:
         raise TransitionNotAllowed(
             _("Cette demande a déjà été prise en charge par %(who)s.")
             % {"who": referral.specialist.display_name}

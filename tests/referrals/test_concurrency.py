@@ -26,6 +26,8 @@ def race(referral_id: int, specialists) -> list[str]:
             result = "won"
         except services.TransitionNotAllowed as exc:
             result = "lost" if "déjà été prise en charge" in str(exc) else f"other: {exc}"
+        except Exception as exc:  # any other outcome is a failure the assertion must show
+            result = f"error: {exc!r}"
         finally:
             connection.close()
         with lock:
