@@ -318,6 +318,25 @@ def _transition(
     return event
 
 
+def _close(referral: Referral, *, reason: str, fields=()) -> None:
+    """Save a referral that leaves the ESS's hands (reoriented, cancelled): why, when, no offer."""
+    referral.closing_reason = reason
+    referral.closed_at = timezone.now()
+    referral.offered_to = None
+    referral.offered_to_pool = False
+    referral.save(
+        update_fields=[
+            "status",
+            "closing_reason",
+            "closed_at",
+            "offered_to",
+            "offered_to_pool",
+            "updated_at",
+            *fields,
+        ]
+    )
+
+
 def _require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
@@ -635,21 +654,7 @@ def referral_reorient(*, referral_id: int, by, target: str, reason: str) -> Refe
         return referral
     _transition(referral, to=Status.REORIENTED, by=by, note=f"{target.strip()} — {reason.strip()}")
     referral.reorient_target = target.strip()
-    referral.closing_reason = reason.strip()
-    referral.closed_at = timezone.now()
-    referral.offered_to = None
-    referral.offered_to_pool = False
-    referral.save(
-        update_fields=[
-            "status",
-            "reorient_target",
-            "closing_reason",
-            "closed_at",
-            "offered_to",
-            "offered_to_pool",
-            "updated_at",
-        ]
-    )
+    _close(referral, reason=reason.strip(), fields=["reorient_target"])
     referral_notify(referral, Kind.REFERRAL_REORIENTED, actor=by)
     return referral
 
@@ -664,21 +669,9 @@ def referral_cancel(*, referral_id: int, by, reason: str) -> Referral:
     if referral.status == Status.CANCELLED:
         return referral
     _transition(referral, to=Status.CANCELLED, by=by, note=reason.strip())
-    referral.closing_reason = reason.strip()
-    referral.closed_at = timezone.now()
-    referral.offered_to = None
-    referral.offered_to_pool = False
-    referral.save(
-        update_fields=[
-            "status",
-            "closing_reason",
-            "closed_at",
-            "offered_to",
-            "offered_to_pool",
-            "updated_at",
-        ]
-    )
+    # Told before the offer is cleared: the specialist it was offered to hears of it too.
     referral_notify(referral, Kind.REFERRAL_CANCELLED, actor=by)
+    _close(referral, reason=reason.strip())
     return referral
 
 
