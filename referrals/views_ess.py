@@ -103,12 +103,13 @@ def dashboard(request):
     audit_record_many(
         request=request, action=AuditAction.VIEW, objects=page.object_list, label_attr="reference"
     )
+    counts = queue_counts(request.user)
     context = {
         "page": page,
         "view": view,
-        "views": QUEUE_VIEWS,
         "filters": filters,
-        "counts": queue_counts(request.user),
+        "counts": counts,
+        "tabs": [(key, label, counts.get(key)) for key, label in QUEUE_VIEWS.items()],
         "options": queue_filter_options(),
         "statuses": Status.choices,
         "query_string": request.GET.urlencode(),
