@@ -124,6 +124,14 @@ class ReferralInSerializer(serializers.Serializer):
     )
     callback_availability = serializers.CharField(required=False, allow_blank=True, max_length=200)
     referring_gp_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    referring_gp = serializers.SlugRelatedField(
+        slug_field="public_id",
+        required=False,
+        allow_null=True,
+        queryset=User.objects.filter(is_active=True, role_grants__role="requester"),
+        help_text="Identifiant du médecin traitant inscrit pour le compte duquel la demande est "
+        "envoyée : il la voit et est tenu informé.",
+    )
     consent = serializers.BooleanField(
         help_text="Le patient est informé et accepte le partage : doit valoir true."
     )
@@ -392,6 +400,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             consent=data["consent"],
             callback_availability=data.get("callback_availability", ""),
             referring_gp_name=data.get("referring_gp_name", ""),
+            referring_gp=data.get("referring_gp"),
         )
         referral, created = _call(
             services.referral_submit,

@@ -78,6 +78,17 @@ def specialty_choices():
     return qs.exclude(code="medecine-generale").order_by("label")
 
 
+def gp_choices(*, exclude=None):
+    """Physicians who use the platform as requesters: a referral can be sent on their behalf."""
+    from ess.roles import Role
+    from members.models import Profession, User
+
+    qs = User.objects.filter(
+        role_grants__role=Role.REQUESTER, profession=Profession.PHYSICIAN, is_active=True
+    ).order_by("last_name", "first_name")
+    return qs.exclude(pk=exclude.pk) if exclude is not None else qs
+
+
 class ReferralForm(forms.Form):
     # Patient
     ins = forms.CharField(
@@ -155,14 +166,19 @@ class ReferralForm(forms.Form):
         max_length=200,
         help_text=_("Ex. : « lundi-vendredi 12h-14h, 06 00 00 00 00 »."),
     )
+    referring_gp = forms.ModelChoiceField(
+        label=_("Pour le compte du médecin traitant (inscrit sur la plateforme)"),
+        queryset=None,
+        required=False,
+        to_field_name="public_id",
+        empty_label=_("— Aucun / non inscrit —"),
+        help_text=_("Il verra la demande et sera tenu informé de chaque étape."),
+    )
     referring_gp_name = forms.CharField(
-        label=_("Pour le compte du médecin traitant"),
+        label=_("Pour le compte du médecin traitant (non inscrit)"),
         required=False,
         max_length=150,
-        help_text=_(
-            "Si vous écrivez pour un médecin (CPTS, DAC, infirmier·e) : son nom. Il "
-            "sera tenu informé."
-        ),
+        help_text=_("Si vous écrivez pour un médecin (CPTS, DAC, infirmier·e) : son nom."),
     )
     files = MultipleFileField(
         label=_("Pièces jointes"),
@@ -177,9 +193,10 @@ class ReferralForm(forms.Form):
     )
     submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["specialty"].queryset = specialty_choices()
+        self.fields["referring_gp"].queryset = gp_choices(exclude=user)
         if not self.is_bound:
             self.initial.setdefault("submission_key", uuid.uuid4().hex)
             first = self.fields["specialty"].queryset.first()

@@ -81,6 +81,7 @@ class ReferralInput:
     preferred_response: str = "no_preference"
     callback_availability: str = ""
     referring_gp_name: str = ""
+    referring_gp: object = None
     files: list = field(default_factory=list)
 
 
@@ -97,6 +98,7 @@ def _fingerprint(data: ReferralInput) -> str:
     payload = asdict(data) | {"files": [(f.name, f.size) for f in data.files]}
     payload["specialty"] = data.specialty.code
     payload["patient"]["commune"] = data.patient.commune.code if data.patient.commune else ""
+    payload["referring_gp"] = str(data.referring_gp.public_id) if data.referring_gp else ""
     raw = json.dumps(payload, sort_keys=True, default=default)
     return hashlib.sha256(raw.encode()).hexdigest()
 
@@ -222,6 +224,7 @@ def referral_submit(*, by, data: ReferralInput, idempotency_key: str = "") -> tu
             consent=True,
             callback_availability=data.callback_availability.strip(),
             referring_gp_name=data.referring_gp_name.strip(),
+            referring_gp=data.referring_gp,
             identity_conflict=conflict,
             submitted_at=now,
         )

@@ -64,7 +64,7 @@ def referral_list(request):
 def referral_create(request):
     if not perms.can_submit_referral(request.user):
         raise PermissionDenied
-    form = forms.ReferralForm(request.POST or None, request.FILES or None)
+    form = forms.ReferralForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         payload = services.ReferralInput(
@@ -88,6 +88,7 @@ def referral_create(request):
             consent=data["consent"],
             callback_availability=data["callback_availability"],
             referring_gp_name=data["referring_gp_name"],
+            referring_gp=data["referring_gp"],
             files=data["files"],
         )
         try:

@@ -258,8 +258,13 @@ def test_preferences_page_saves_the_choice(cast, client_for):
 
 def test_a_cancellation_tells_coordinators_and_the_specialist_it_was_offered_to(cast):
     referral = submitted(cast)
-    services.referral_triage(referral_id=referral.pk, by=cast["coordinator"], priority="P3",
-                             response_mode="teleexpertise_async", specialist=cast["specialist"])
+    services.referral_triage(
+        referral_id=referral.pk,
+        by=cast["coordinator"],
+        priority="P3",
+        response_mode="teleexpertise_async",
+        specialist=cast["specialist"],
+    )
 
     services.referral_cancel(referral_id=referral.pk, by=cast["requester"], reason="Vu hier")
 

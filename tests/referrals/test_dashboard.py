@@ -70,8 +70,12 @@ def test_the_queue_is_sorted_by_due_time_with_counts_per_view(client_for, coordi
 
     text = response.text
     assert text.index(late.reference) < text.index(soon.reference) < text.index(new.reference)
-    for view, count in (("en_retard", 1), ("echeance_proche", 1), ("nouvelles", 1),
-                        ("a_traiter", 3)):
+    for view, count in (
+        ("en_retard", 1),
+        ("echeance_proche", 1),
+        ("nouvelles", 1),
+        ("a_traiter", 3),
+    ):
         assert f'data-count="{view}">{count}</span>' in text
 
 

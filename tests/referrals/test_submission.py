@@ -235,3 +235,29 @@ def test_the_detail_page_read_is_audited(client_for, requester, form_data):
         "view",
         referral.reference,
     )
+
+
+def test_a_cpts_coordinator_submits_for_a_gp_who_then_follows_the_referral(
+    client_for, form_data, cardiology
+):
+    from ess.models import Notification
+    from referrals import services
+    from tests.factories import OrganisationFactory, UserFactory
+
+    gp = UserFactory(requester=True)
+    cpts_coordinator = UserFactory(
+        requester=True, profession="coordinateur", organisation=OrganisationFactory(kind="cpts")
+    )
+    client = client_for(cpts_coordinator)
+    assert gp.get_full_name() in client.get(URL).text
+
+    client.post(URL, {**form_data, "referring_gp": str(gp.public_id)})
+
+    referral = Referral.objects.get()
+    assert (referral.requester, referral.referring_gp) == (cpts_coordinator, gp)
+    gp_client = client_for(gp)
+    assert gp_client.get(reverse("referrals:detail", args=[referral.public_id])).status_code == 200
+    services.referral_request_info(
+        referral_id=referral.pk, by=UserFactory(coordinator=True), question="ECG ?"
+    )
+    assert Notification.objects.filter(recipient=gp, kind="referral_info_requested").exists()
