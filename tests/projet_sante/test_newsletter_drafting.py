@@ -103,3 +103,16 @@ def test_a_manager_refreshes_the_figures_of_a_draft(two_quarters, manager):
     letter.refresh_from_db()
     assert letter.figures["requests_received"] == 4
     assert letter.figures["answered_within_due_time"] == 3
+
+
+def test_seed_demo_adds_a_sent_letter_and_a_draft_once(db, settings, territory):
+    from django.core.management import call_command
+
+    settings.ESS_DEMO = True
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+
+    assert list(Newsletter.objects.values_list("status", flat=True)) == ["draft", "sent"]
+    sent = Newsletter.objects.get(status="sent")
+    assert sent.recipients_total == sent.deliveries.filter(sent_at__isnull=False).count() > 0
