@@ -24,6 +24,7 @@ NAVIGATION = (
     NavItem(_("Mes dossiers"), "referrals:inbox", frozenset({Role.SPECIALIST})),
     NavItem(_("Invitations"), "members:invitation_list", frozenset({Role.MANAGER})),
     NavItem(_("Journal d'audit"), "audit_list", frozenset({Role.MANAGER})),
+    NavItem(_("Lettre d'information"), "projet_sante:newsletter_archive", frozenset(Role)),
     NavItem(_("API"), "api_docs", frozenset(Role) - {Role.AUTHORITY}),
 )
 

@@ -305,6 +305,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ess.tasks.send_notification_digests",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Draft the letter of the quarter just ended; days 1-3 so a beat down on the 1st catches
+    # up. Idempotent: one letter per quarter.
+    "draft-quarterly-newsletter": {
+        "task": "projet_sante.tasks.draft_quarterly_newsletter",
+        "schedule": crontab(minute=0, hour=6, day_of_month="1-3", month_of_year="1,4,7,10"),
+    },
+    # Resume a newsletter send whose batches stopped (worker crash, broker outage).
+    "resume-stalled-newsletters": {
+        "task": "projet_sante.tasks.resume_stalled_newsletters",
+        "schedule": 600.0,
+    },
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -335,3 +346,9 @@ ESS_TELEEXPERTISE_CODES = {
     "requesting": env.str("ESS_TE_REQUESTING_CODE", default="RQD"),
     "answering": env.str("ESS_TE_ANSWERING_CODE", default="TE2"),
 }
+
+# ---------------------------------------------------------------------------------------------
+# Quarterly newsletter
+# ---------------------------------------------------------------------------------------------
+# Emails per batch task: small enough to stay far below the task time limit over SMTP.
+ESS_NEWSLETTER_BATCH_SIZE = env.int("ESS_NEWSLETTER_BATCH_SIZE", default=50)

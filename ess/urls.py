@@ -39,6 +39,7 @@ urlpatterns = [
     ),
     path("membres/", include("members.urls")),
     path("", include("referrals.urls")),
+    path("", include("projet_sante.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,0 +1,168 @@
+"""Reads for the quarterly newsletter: figures, audience, what each person may see."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, F, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from ess.roles import Role
+from members.models import User
+from projet_sante.models import (
+    Audience,
+    Newsletter,
+    NewsletterDelivery,
+    NewsletterStatus,
+    Subscriber,
+    Unsubscription,
+)
+from projet_sante.permissions import can_manage_newsletters
+from referrals.models import Referral
+
+PARIS = ZoneInfo("Europe/Paris")
+# Roles whose holders are "members" of the ESS for the letter (until members get a Membership).
+MEMBER_ROLES = (Role.SPECIALIST, Role.PARAMEDIC)
+
+
+# ---------------------------------------------------------------------------------------------
+# Quarters (Europe/Paris boundaries: a request sent at 00:30 on 1 April belongs to Q2)
+# ---------------------------------------------------------------------------------------------
+def quarter_bounds(year: int, quarter: int) -> tuple[datetime, datetime]:
+    """[start, end) of a quarter as aware datetimes, midnight in Paris."""
+    start = datetime(year, 3 * (quarter - 1) + 1, 1, tzinfo=PARIS)
+    end = (
+        datetime(year + 1, 1, 1, tzinfo=PARIS)
+        if quarter == 4
+        else datetime(year, 3 * quarter + 1, 1, tzinfo=PARIS)
+    )
+    return start, end
+
+
+def quarter_of(moment: datetime) -> tuple[int, int]:
+    local = timezone.localtime(moment, PARIS)
+    return local.year, (local.month - 1) // 3 + 1
+
+
+def previous_quarter(moment: datetime | None = None) -> tuple[int, int]:
+    """The quarter that ended last before `moment` (now by default)."""
+    year, quarter = quarter_of(moment or timezone.now())
+    return (year - 1, 4) if quarter == 1 else (year, quarter - 1)
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures
+# ---------------------------------------------------------------------------------------------
+def newsletter_members() -> QuerySet[User]:
+    """Active members of the ESS. Swap for the Membership model when members gets one."""
+    return User.objects.filter(is_active=True, role_grants__role__in=MEMBER_ROLES).distinct()
+
+
+def newsletter_member_count() -> int:
+    return newsletter_members().count()
+
+
+def newsletter_figures(*, year: int, quarter: int) -> dict:
+    """The quarter's key figures, computed by the database (one aggregate over referrals).
+
+    Partners and advanced consultations join here when their apps exist.
+    """
+    start, end = quarter_bounds(year, quarter)
+    due = Q(due_at__isnull=False)
+    counts = Referral.objects.filter(submitted_at__gte=start, submitted_at__lt=end).aggregate(
+        received=Count("pk"),
+        with_due=Count("pk", filter=due),
+        within_due=Count("pk", filter=due & Q(answered_at__lte=F("due_at"))),
+    )
+    share = (
+        round(100 * counts["within_due"] / counts["with_due"], 1) if counts["with_due"] else None
+    )
+    return {
+        "requests_received": counts["received"],
+        "requests_with_due_time": counts["with_due"],
+        "answered_within_due_time": counts["within_due"],
+        "answered_within_due_time_pct": share,
+        "members": newsletter_member_count(),
+    }
+
+
+def figure_rows(figures: dict) -> list[tuple[str, str]]:
+    """(label, value) pairs for the templates, in reading order; unknown keys are skipped."""
+    from django.utils.formats import number_format
+    from django.utils.translation import gettext as _
+
+    rows = []
+    if "requests_received" in figures:
+        rows.append((_("Demandes reçues"), str(figures["requests_received"])))
+    if figures.get("requests_with_due_time"):
+        pct = figures.get("answered_within_due_time_pct")
+        value = _("%(pct)s %% (%(n)s sur %(total)s)") % {
+            "pct": number_format(pct, 1) if pct is not None else "—",
+            "n": figures.get("answered_within_due_time", 0),
+            "total": figures["requests_with_due_time"],
+        }
+        rows.append((_("Réponses dans le délai"), value))
+    if "members" in figures:
+        rows.append((_("Membres de l'ESS"), str(figures["members"])))
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Audience
+# ---------------------------------------------------------------------------------------------
+def newsletter_partner_contact_emails() -> list[str]:
+    """Hook: partner contacts who receive the letter. The partners app has none yet."""
+    return []
+
+
+def newsletter_audience() -> dict[str, str]:
+    """{email: audience} of everyone a letter sent now goes to, each address once, minus every
+    address that unsubscribed. Members first: someone both member and subscriber is a member."""
+    audience: dict[str, str] = {}
+    sources = (
+        (Audience.MEMBER, newsletter_members().values_list("email", flat=True)),
+        (Audience.PARTNER, newsletter_partner_contact_emails()),
+        (
+            Audience.SUBSCRIBER,
+            Subscriber.objects.filter(confirmed_at__isnull=False).values_list("email", flat=True),
+        ),
+    )
+    for kind, emails in sources:
+        for email in emails:
+            audience.setdefault(email.strip().lower(), kind)
+    suppressed = set(
+        Unsubscription.objects.filter(email__in=list(audience)).values_list("email", flat=True)
+    )
+    return {email: kind for email, kind in audience.items() if email not in suppressed}
+
+
+# ---------------------------------------------------------------------------------------------
+# Access
+# ---------------------------------------------------------------------------------------------
+def newsletters_visible_to(user) -> QuerySet[Newsletter]:
+    """Managers see every letter; everyone else (anonymous included) the sent ones."""
+    newsletters = Newsletter.objects.all()
+    if not can_manage_newsletters(user):
+        newsletters = newsletters.filter(status=NewsletterStatus.SENT)
+    return newsletters.order_by("-year", "-quarter")
+
+
+def newsletters_with_progress(user) -> QuerySet[Newsletter]:
+    return newsletters_visible_to(user).annotate(
+        sent_count=Count("deliveries", filter=Q(deliveries__sent_at__isnull=False))
+    )
+
+
+def newsletter_get_for_user(user, public_id) -> Newsletter:
+    return get_object_or_404(newsletters_visible_to(user), public_id=public_id)
+
+
+def newsletter_progress(newsletter: Newsletter) -> dict:
+    counts = NewsletterDelivery.objects.filter(newsletter=newsletter).aggregate(
+        total=Count("pk"),
+        sent=Count("pk", filter=Q(sent_at__isnull=False)),
+        skipped=Count("pk", filter=Q(skipped_at__isnull=False)),
+    )
+    done = counts["done"] = counts["sent"] + counts["skipped"]
+    counts["percent"] = round(100 * done / counts["total"]) if counts["total"] else 100
+    return counts
