@@ -19,7 +19,7 @@ from ess.audit import audit_record, audit_record_many
 from ess.models import AuditAction
 from referrals import forms, services
 from referrals import permissions as perms
-from referrals.models import Status
+from referrals.models import Status, TeleexpertiseAct
 from referrals.selectors import (
     attachment_get_for_user,
     referral_get_for_user,
@@ -149,6 +149,9 @@ def _detail_context(request, referral):
         and referral.status == Status.COMPLETED
         and referral.feedback_useful is None,
         "is_staff_view": perms.can_view_internal_notes(user, referral),
+        "act": TeleexpertiseAct.objects.select_related("requesting", "answering")
+        .filter(referral=referral)
+        .first(),
         "cancel_form": forms.CancelForm(),
         "info_form": forms.ProvideInfoForm(),
         "message_form": forms.MessageForm(),

@@ -4,6 +4,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from referrals import services
@@ -327,6 +329,11 @@ def test_a_teleexpertise_answer_completes_and_records_the_act(cast):
         "RQD",
         "TE2",
     )
+    staff = Client()
+    staff.force_login(cast["coordinator"], backend="ess.auth.EssAuthenticationBackend")
+    page = staff.get(reverse("referrals:detail", args=[referral.public_id])).text
+    assert "Acte de télé-expertise du" in page
+    assert "(TE2)" in page
 
 
 def test_a_teleexpertise_needing_a_consultation_goes_on_to_scheduling(cast):
