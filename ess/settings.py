@@ -305,6 +305,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ess.tasks.send_notification_digests",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Conventions come into force and expire by their dates; 90/30-day reminders go out once.
+    "conventions-daily": {
+        "task": "partners.tasks.conventions_daily",
+        "schedule": crontab(hour=6, minute=30),
+    },
 }
 
 # ---------------------------------------------------------------------------------------------
