@@ -161,7 +161,7 @@ def _convention_check(convention: Convention, parties) -> None:
         raise ValidationError(
             {"end_on": _("L'échéance ne peut précéder la date de prise d'effet.")}
         )
-    convention.full_clean(exclude=["parties"])
+    convention.full_clean(exclude=["parties", "created_by"])
 
 
 @transaction.atomic

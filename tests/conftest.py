@@ -129,7 +129,6 @@ def _reference_data(django_db_setup, django_db_blocker):
     transactional tests (which empty every table) gets it back once, here."""
     from ess.models import Commune
     from ess.territory import specialties_load, territory_load
-
     from partners.reference import reference_data_load
 
     with django_db_blocker.unblock():

@@ -162,3 +162,13 @@ class ConventionFactory(factory.django.DjangoModelFactory):
     def parties(self, create, extracted, **kwargs):
         if create:
             self.parties.set(extracted or [PartnerFactory()])
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "partners.Contact"
+
+    partner = factory.SubFactory(PartnerFactory)
+    name = factory.Faker("name", locale="fr_FR")
+    role = "Coordinatrice"
+    email = factory.Sequence(lambda n: f"contact{n}@partenaire.example.org")
