@@ -11,6 +11,7 @@ from ess.models import Departement, Specialty, Team
 from ess.roles import Role
 from members.models import Organisation, OrganisationKind, Profession, User
 from members.services import roles_grant
+from partners.demo import seed_partners_and_conventions
 from projet_sante.demo import seed_newsletters
 from referrals.demo import seed_referrals
 
@@ -132,6 +133,7 @@ SEEDERS = [
     lambda ctx: ctx.update(team=seed_team()),
     lambda ctx: ctx.update(users=seed_accounts()),
     lambda ctx: ctx.update(referrals=seed_referrals(ctx["users"])),
+    lambda ctx: ctx.update(partners=seed_partners_and_conventions(ctx["users"])),
     lambda ctx: ctx.update(newsletters=seed_newsletters()),
 ]
 

@@ -266,6 +266,7 @@ class NotificationKind(models.TextChoices):
     MESSAGE_NEW = "message_new", _("Nouveau message")
     SLA_NEARING = "sla_nearing", _("Échéance proche")
     SLA_OVERDUE = "sla_overdue", _("Échéance dépassée")
+    CONVENTION_REMINDER = "convention_reminder", _("Convention : échéance ou évaluation")
 
 
 class EmailChoice(models.TextChoices):

@@ -22,6 +22,13 @@ NAVIGATION = (
     NavItem(_("Nouvelle demande"), "referrals:create", frozenset({Role.REQUESTER})),
     NavItem(_("Régulation"), "referrals:dashboard", frozenset({Role.COORDINATOR})),
     NavItem(_("Mes dossiers"), "referrals:inbox", frozenset({Role.SPECIALIST})),
+    NavItem(
+        _("Partenaires"),
+        "partners:list",
+        frozenset(
+            {Role.MANAGER, Role.COORDINATOR, Role.SPECIALIST, Role.PARAMEDIC, Role.AUTHORITY}
+        ),
+    ),
     NavItem(_("Invitations"), "members:invitation_list", frozenset({Role.MANAGER})),
     NavItem(_("Journal d'audit"), "audit_list", frozenset({Role.MANAGER})),
     NavItem(_("Lettre d'information"), "projet_sante:newsletter_archive", frozenset(Role)),

@@ -316,6 +316,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "projet_sante.tasks.resume_stalled_newsletters",
         "schedule": 600.0,
     },
+    # Conventions come into force and expire by their dates; 90/30-day reminders go out once.
+    "conventions-daily": {
+        "task": "partners.tasks.conventions_daily",
+        "schedule": crontab(hour=6, minute=30),
+    },
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from ess import api, views
+from partners.api import ConventionViewSet, PartnerViewSet
 from referrals.api import ReferralViewSet
 
 # The admin signs in through allauth: same form, same rate limits, same MFA.
@@ -15,6 +16,8 @@ admin.site.site_header = "Administration ESS"
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("referrals", ReferralViewSet, basename="referral")
+router.register("partners", PartnerViewSet, basename="partner")
+router.register("conventions", ConventionViewSet, basename="convention")
 
 api_v1 = [
     path("me/", api.me, name="me"),
@@ -40,6 +43,7 @@ urlpatterns = [
     path("membres/", include("members.urls")),
     path("", include("referrals.urls")),
     path("", include("projet_sante.urls")),
+    path("", include("partners.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

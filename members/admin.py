@@ -50,7 +50,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "commune"]
     list_filter = ["kind"]
     search_fields = ["name", "siret", "finess"]
-    autocomplete_fields = ["commune"]
+    autocomplete_fields = ["commune", "partner"]
 
 
 @admin.register(Invitation)

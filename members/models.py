@@ -50,6 +50,16 @@ class Organisation(models.Model):
     )
     siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[validate_siret])
     finess = models.CharField(_("FINESS"), max_length=9, blank=True, validators=[validate_finess])
+    # The partner record this organisation belongs to (a CPTS, an EHPAD…): indicators say where
+    # requests come from through it.
+    partner = models.ForeignKey(
+        "partners.Partner",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("partenaire"),
+    )
 
     class Meta:
         verbose_name = _("organisation")

@@ -1,6 +1,6 @@
 """Reads for the quarterly newsletter: figures, audience, what each person may see."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, F, Q, QuerySet
@@ -63,11 +63,14 @@ def newsletter_member_count() -> int:
 
 
 def newsletter_figures(*, year: int, quarter: int) -> dict:
-    """The quarter's key figures, computed by the database (one aggregate over referrals).
+    """The quarter's key figures, computed by the database (aggregates).
 
-    Partners and advanced consultations join here when their apps exist.
+    Advanced consultations join here when their app exists.
     """
+    from partners.models import Convention, ConventionStatus, Partner
+
     start, end = quarter_bounds(year, quarter)
+    last_day = timezone.localtime(end).date() - timedelta(days=1)
     due = Q(due_at__isnull=False)
     counts = Referral.objects.filter(submitted_at__gte=start, submitted_at__lt=end).aggregate(
         received=Count("pk"),
@@ -83,6 +86,14 @@ def newsletter_figures(*, year: int, quarter: int) -> dict:
         "answered_within_due_time": counts["within_due"],
         "answered_within_due_time_pct": share,
         "members": newsletter_member_count(),
+        "partners": Partner.objects.count(),
+        # Conventions in force on the last day of the quarter (terminated ones left out).
+        "conventions_in_force": Convention.objects.filter(
+            status__in=[ConventionStatus.ACTIVE, ConventionStatus.EXPIRED],
+            effective_on__lte=last_day,
+        )
+        .filter(Q(end_on__isnull=True) | Q(end_on__gte=last_day))
+        .count(),
     }
 
 
@@ -104,6 +115,10 @@ def figure_rows(figures: dict) -> list[tuple[str, str]]:
         rows.append((_("Réponses dans le délai"), value))
     if "members" in figures:
         rows.append((_("Membres de l'ESS"), str(figures["members"])))
+    if "partners" in figures:
+        rows.append((_("Partenaires"), str(figures["partners"])))
+    if "conventions_in_force" in figures:
+        rows.append((_("Conventions en vigueur"), str(figures["conventions_in_force"])))
     return rows
 
 
@@ -111,8 +126,12 @@ def figure_rows(figures: dict) -> list[tuple[str, str]]:
 # Audience
 # ---------------------------------------------------------------------------------------------
 def newsletter_partner_contact_emails() -> list[str]:
-    """Hook: partner contacts who receive the letter. The partners app has none yet."""
-    return []
+    """Partner contacts who chose to receive the letter."""
+    from partners.models import Contact
+
+    return list(
+        Contact.objects.filter(newsletter=True).exclude(email="").values_list("email", flat=True)
+    )
 
 
 def newsletter_audience() -> dict[str, str]:

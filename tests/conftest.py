@@ -129,9 +129,11 @@ def _reference_data(django_db_setup, django_db_blocker):
     transactional tests (which empty every table) gets it back once, here."""
     from ess.models import Commune
     from ess.territory import specialties_load, territory_load
+    from partners.reference import reference_data_load
 
     with django_db_blocker.unblock():
         specialties_load()
+        reference_data_load()
         if not Commune.objects.filter(code="45234").exists():
             territory_load()
 
@@ -144,8 +146,11 @@ def territory(db):
     from ess.territory import specialties_load, territory_load
 
     if not Commune.objects.filter(code="45234").exists():
+        from partners.reference import reference_data_load
+
         territory_load(departements={"45", "2A", "2B"})
         specialties_load()
+        reference_data_load()
 
 
 # ---------------------------------------------------------------------------------------------

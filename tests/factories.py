@@ -10,6 +10,7 @@ from django.utils import timezone
 from ess.models import Specialty
 from ess.roles import Role
 from members.models import Organisation, OrganisationKind, Profession, RoleGrant, User
+from partners.models import ConventionKind, PartnerType
 
 PASSWORD = "un-mot-de-passe-solide-2026"
 
@@ -125,3 +126,49 @@ class ReferralFactory(factory.django.DjangoModelFactory):
     def submitted_event(self, create, extracted, **kwargs):
         if create:
             self.events.create(actor=self.requester, to_status="submitted", at=self.submitted_at)
+
+
+# ---------------------------------------------------------------------------------------------
+# Partners and conventions
+# ---------------------------------------------------------------------------------------------
+class PartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "partners.Partner"
+
+    type = factory.LazyFunction(lambda: PartnerType.objects.get(code="cpts"))
+    name = factory.Sequence(lambda n: f"CPTS n°{n}")
+    commune_id = "45234"
+
+
+class ConventionFactory(factory.django.DjangoModelFactory):
+    """A convention in a given state, written directly (setup only: tests of transitions go
+    through the services)."""
+
+    class Meta:
+        model = "partners.Convention"
+        skip_postgeneration_save = True
+
+    kind = factory.LazyFunction(lambda: ConventionKind.objects.get(code="partenariat"))
+    title = factory.Sequence(lambda n: f"Convention n°{n}")
+
+    class Params:
+        active = factory.Trait(
+            status="active",
+            signed_on=factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30)),
+            effective_on=factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30)),
+        )
+
+    @factory.post_generation
+    def parties(self, create, extracted, **kwargs):
+        if create:
+            self.parties.set(extracted or [PartnerFactory()])
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "partners.Contact"
+
+    partner = factory.SubFactory(PartnerFactory)
+    name = factory.Faker("name", locale="fr_FR")
+    role = "Coordinatrice"
+    email = factory.Sequence(lambda n: f"contact{n}@partenaire.example.org")

@@ -46,12 +46,27 @@ def two_quarters(db):
 
 
 def test_figures_count_each_quarter_in_paris_time(two_quarters):
+    from datetime import date
+
+    from tests.factories import ConventionFactory
+
+    # In force all Q1 but ended mid-Q2; in force from Q2; a draft never counts.
+    ConventionFactory(
+        status="expired",
+        signed_on=date(2025, 5, 20),
+        effective_on=date(2025, 6, 1),
+        end_on=date(2026, 5, 15),
+    )
+    ConventionFactory(status="active", signed_on=date(2026, 4, 1), effective_on=date(2026, 4, 10))
+    ConventionFactory(status="draft")
     assert newsletter_figures(year=2026, quarter=1) == {
         "requests_received": 5,
         "requests_with_due_time": 4,
         "answered_within_due_time": 2,
         "answered_within_due_time_pct": 50.0,
         "members": 3,
+        "partners": 3,
+        "conventions_in_force": 1,
     }
     assert newsletter_figures(year=2026, quarter=2) == {
         "requests_received": 3,
@@ -59,6 +74,8 @@ def test_figures_count_each_quarter_in_paris_time(two_quarters):
         "answered_within_due_time": 2,
         "answered_within_due_time_pct": 66.7,
         "members": 3,
+        "partners": 3,
+        "conventions_in_force": 1,
     }
 
 
@@ -66,10 +83,10 @@ def test_a_quarter_without_due_times_has_no_share(db):
     assert newsletter_figures(year=2025, quarter=4)["answered_within_due_time_pct"] is None
 
 
-def test_figures_are_one_aggregate_query_plus_the_member_count(
+def test_figures_are_a_few_aggregate_queries_whatever_the_data(
     two_quarters, django_assert_num_queries
 ):
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(4):
         newsletter_figures(year=2026, quarter=1)
 
 

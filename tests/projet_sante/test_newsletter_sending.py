@@ -184,3 +184,17 @@ def test_a_sent_letter_can_no_longer_be_edited(draft, manager, audience):
         services.newsletter_update(
             newsletter_id=draft.pk, by=manager, progress="x", news="", events=""
         )
+
+
+def test_partner_contacts_who_chose_the_letter_are_in_the_audience(db):
+    from projet_sante.selectors import newsletter_audience
+    from tests.factories import ContactFactory
+
+    ContactFactory(email="coordination@cpts-orleans.example.org", newsletter=True)
+    ContactFactory(email="direction@ehpad.example.org", newsletter=False)
+    ContactFactory(email="desabonne@msp.example.org", newsletter=True)
+    Unsubscription.objects.create(email="desabonne@msp.example.org")
+
+    audience = newsletter_audience()
+
+    assert audience == {"coordination@cpts-orleans.example.org": "partner"}

@@ -1,0 +1,202 @@
+"""REST API for partners and conventions (DESIGN.md §8): read what the caller may see; managers
+move conventions through their lifecycle, one POST per transition (409 when not allowed)."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
+from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.response import Response
+
+from partners import services
+from partners.models import Convention, ConventionStatus, Partner
+from partners.selectors import conventions_visible_to, partner_list
+from referrals.api import Conflict
+
+
+def _call(fn, **kwargs):
+    try:
+        return fn(**kwargs)
+    except DjangoValidationError as exc:
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        raise DRFValidationError(detail) from None
+    except PermissionDenied:
+        raise DRFPermissionDenied(
+            "Vous n'avez pas le droit d'effectuer cette action sur cette convention."
+        ) from None
+    except services.TransitionNotAllowed as exc:
+        raise Conflict(str(exc)) from None
+
+
+class PartnerRefSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    name = serializers.CharField()
+
+
+class PartnerSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id")
+    type = serializers.CharField(source="type.code")
+    type_label = serializers.CharField(source="type.label")
+    commune = serializers.CharField(source="commune_id", allow_null=True)
+    has_active_convention = serializers.BooleanField()
+
+    class Meta:
+        model = Partner
+        fields = [
+            "id",
+            "name",
+            "type",
+            "type_label",
+            "finess",
+            "siret",
+            "address",
+            "commune",
+            "website",
+            "has_active_convention",
+        ]
+
+
+class ConventionSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id")
+    kind = serializers.CharField(source="kind.code")
+    kind_label = serializers.CharField(source="kind.label")
+    parties = PartnerRefSerializer(many=True)
+
+    class Meta:
+        model = Convention
+        fields = [
+            "id",
+            "title",
+            "kind",
+            "kind_label",
+            "parties",
+            "object",
+            "commitments",
+            "status",
+            "signed_on",
+            "effective_on",
+            "end_on",
+            "next_evaluation_on",
+            "termination_reason",
+        ]
+
+
+class SignSerializer(serializers.Serializer):
+    signed_on = serializers.DateField()
+    effective_on = serializers.DateField(required=False, allow_null=True)
+
+
+class TerminateSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Partenaires de l'ESS",
+        parameters=[
+            OpenApiParameter("type", str, description="Code du type (cpts, msp, dac…)"),
+            OpenApiParameter("departement", str, description="Code du département"),
+            OpenApiParameter("convention", str, enum=["active", "none"]),
+            OpenApiParameter("q", str, description="Nom, FINESS, SIRET ou commune"),
+        ],
+    ),
+    retrieve=extend_schema(summary="Un partenaire (404 si inexistant ou non visible)"),
+)
+class PartnerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = PartnerSerializer
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+    filter_backends = []
+
+    def get_queryset(self):
+        params = self.request.query_params
+        convention = params.get("convention", "")
+        return partner_list(
+            self.request.user,
+            type_code=params.get("type", ""),
+            departement=params.get("departement", ""),
+            convention=convention if convention in ("active", "none") else "",
+            search=params.get("q", ""),
+        )
+
+
+TRANSITION_RESPONSES = {
+    200: ConventionSerializer,
+    400: OpenApiResponse(description="Champs invalides."),
+    403: OpenApiResponse(description="Réservé à la direction."),
+    404: OpenApiResponse(description="Inexistante ou non visible."),
+    409: OpenApiResponse(description="Le statut de la convention ne le permet pas."),
+}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Conventions et protocoles visibles par l'appelant",
+        parameters=[OpenApiParameter("status", str, enum=ConventionStatus.values)],
+    ),
+    retrieve=extend_schema(summary="Une convention (404 si inexistante ou non visible)"),
+)
+class ConventionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = ConventionSerializer
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+    filter_backends = []
+
+    def get_queryset(self):
+        qs = (
+            conventions_visible_to(self.request.user)
+            .select_related("kind")
+            .prefetch_related(Prefetch("parties", queryset=Partner.objects.order_by("name")))
+            .order_by("title", "pk")
+        )
+        wanted = self.request.query_params.get("status")
+        if self.action == "list" and wanted:
+            qs = qs.filter(status=wanted)
+        return qs
+
+    def _transition(self, request, serializer_class, service):
+        convention = self.get_object()
+        values = {}
+        if serializer_class is not None:
+            serializer = serializer_class(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            values = serializer.validated_data
+        _call(service, convention_id=convention.pk, by=request.user, **values)
+        return Response(ConventionSerializer(self.get_queryset().get(pk=convention.pk)).data)
+
+    @extend_schema(request=None, responses=TRANSITION_RESPONSES, summary="Passer en négociation")
+    @action(detail=True, methods=["post"], url_path="submit-for-negotiation")
+    def submit_for_negotiation(self, request, id=None):
+        return self._transition(request, None, services.convention_submit_for_negotiation)
+
+    @extend_schema(
+        request=SignSerializer,
+        responses=TRANSITION_RESPONSES,
+        summary="Marquer signée (en vigueur aussitôt si la prise d'effet est passée)",
+    )
+    @action(detail=True, methods=["post"])
+    def sign(self, request, id=None):
+        return self._transition(request, SignSerializer, services.convention_sign)
+
+    @extend_schema(request=None, responses=TRANSITION_RESPONSES, summary="Mettre en vigueur")
+    @action(detail=True, methods=["post"])
+    def activate(self, request, id=None):
+        return self._transition(request, None, services.convention_activate)
+
+    @extend_schema(request=None, responses=TRANSITION_RESPONSES, summary="Déclarer échue")
+    @action(detail=True, methods=["post"])
+    def expire(self, request, id=None):
+        return self._transition(request, None, services.convention_expire)
+
+    @extend_schema(request=TerminateSerializer, responses=TRANSITION_RESPONSES, summary="Résilier")
+    @action(detail=True, methods=["post"])
+    def terminate(self, request, id=None):
+        return self._transition(request, TerminateSerializer, services.convention_terminate)

@@ -1,0 +1,250 @@
+"""Forms of the partner pages: shape validation only; the services write."""
+
+import re
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ess.models import Commune, Departement
+from ess.roles import STAFF_ROLES
+from ess.validators import normalize_identifier
+from members.models import Organisation, OrganisationKind, User
+from partners.models import (
+    Contact,
+    Convention,
+    ConventionKind,
+    DocumentType,
+    Partner,
+    PartnerType,
+)
+from referrals.forms import CommuneField
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def staff_users():
+    return (
+        User.objects.filter(role_grants__role__in=STAFF_ROLES, is_active=True)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
+class PartnerForm(forms.ModelForm):
+    type = forms.ModelChoiceField(
+        label=_("Type"), queryset=PartnerType.objects.all(), empty_label=None
+    )
+    commune = CommuneField(label=_("Commune"), required=False)
+    covered_departements = forms.ModelMultipleChoiceField(
+        label=_("Départements couverts"),
+        queryset=Departement.objects.order_by("code"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    covered_communes_codes = forms.CharField(
+        label=_("Communes couvertes"),
+        required=False,
+        help_text=_("Codes INSEE séparés par des espaces ou des virgules, ex. 45234 45208."),
+    )
+    # Typed with spaces as printed on documents: normalised, then checked by the model's validators.
+    finess = forms.CharField(
+        label=_("FINESS"),
+        required=False,
+        max_length=20,
+        help_text=_("9 caractères, clé comprise (établissements et structures sanitaires)."),
+    )
+    siret = forms.CharField(
+        label=_("SIRET"), required=False, max_length=25, help_text=_("14 chiffres.")
+    )
+    website = forms.URLField(label=_("Site web"), required=False, assume_scheme="https")
+    referent = StaffChoiceField(
+        label=_("Référent dans l'ESS"), queryset=staff_users(), required=False
+    )
+    organisations = forms.ModelMultipleChoiceField(
+        label=_("Organisations de demandeurs rattachées"),
+        queryset=Organisation.objects.exclude(kind=OrganisationKind.AUTHORITY).order_by("name"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+        help_text=_("Les demandes de leurs membres sont comptées comme venant de ce partenaire."),
+    )
+
+    class Meta:
+        model = Partner
+        fields = [
+            "type",
+            "name",
+            "finess",
+            "siret",
+            "address",
+            "commune",
+            "covered_departements",
+            "website",
+            "referent",
+            "notes",
+        ]
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    field_order = [
+        "type",
+        "name",
+        "finess",
+        "siret",
+        "address",
+        "commune",
+        "covered_departements",
+        "covered_communes_codes",
+        "website",
+        "referent",
+        "organisations",
+        "notes",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["referent"].queryset = staff_users()
+        if self.instance.pk:
+            self.initial["commune"] = self.instance.commune.label if self.instance.commune else ""
+            self.initial["covered_communes_codes"] = " ".join(
+                self.instance.covered_communes.values_list("code", flat=True)
+            )
+            self.initial["organisations"] = list(
+                self.instance.organisations.values_list("pk", flat=True)
+            )
+
+    def clean_finess(self):
+        return normalize_identifier(self.cleaned_data["finess"]).upper()
+
+    def clean_siret(self):
+        return normalize_identifier(self.cleaned_data["siret"])
+
+    def clean_covered_communes_codes(self):
+        codes = [
+            c.upper()
+            for c in re.split(r"[\s,;]+", self.cleaned_data["covered_communes_codes"])
+            if c
+        ]
+        communes = list(Commune.objects.filter(code__in=codes))
+        unknown = sorted(set(codes) - {c.code for c in communes})
+        if unknown:
+            raise forms.ValidationError(
+                _("Codes INSEE inconnus : %(codes)s.") % {"codes": ", ".join(unknown)}
+            )
+        return communes
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["covered_communes"] = data.pop("covered_communes_codes")
+        return data
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["name", "role", "email", "phone", "newsletter"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("newsletter") and not data.get("email"):
+            self.add_error(
+                "email",
+                _("Pour recevoir la lettre d'information, le contact a besoin d'un courriel."),
+            )
+        return data
+
+
+class PartyChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class ConventionForm(forms.ModelForm):
+    kind = forms.ModelChoiceField(
+        label=_("Type"), queryset=ConventionKind.objects.all(), empty_label=None
+    )
+    parties = PartyChoiceField(
+        label=_("Partenaires signataires"),
+        queryset=Partner.objects.order_by("name"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    referent = StaffChoiceField(
+        label=_("Référent dans l'ESS"), queryset=staff_users(), required=False
+    )
+
+    class Meta:
+        model = Convention
+        fields = [
+            "kind",
+            "title",
+            "parties",
+            "object",
+            "commitments",
+            "referent",
+            "effective_on",
+            "end_on",
+            "next_evaluation_on",
+        ]
+        widgets = {
+            "object": forms.Textarea(attrs={"rows": 3}),
+            "commitments": forms.Textarea(attrs={"rows": 4}),
+            "effective_on": DateInput(),
+            "end_on": DateInput(),
+            "next_evaluation_on": DateInput(),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["referent"].queryset = staff_users()
+        self.fields["parties"].queryset = Partner.objects.order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("effective_on"), data.get("end_on")
+        if start and end and end < start:
+            self.add_error("end_on", _("L'échéance ne peut précéder la date de prise d'effet."))
+        return data
+
+    def _post_clean(self):
+        # The service validates the instance (with the status it owns); the form checks shape.
+        pass
+
+
+class DocumentForm(forms.Form):
+    doc_type = forms.ChoiceField(label=_("Document"), choices=DocumentType.choices)
+    file = forms.FileField(
+        label=_("Fichier"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.txt"}),
+    )
+
+
+class SignForm(forms.Form):
+    signed_on = forms.DateField(label=_("Signée le"), widget=DateInput())
+    effective_on = forms.DateField(
+        label=_("Prise d'effet"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Vide : la date déjà prévue, sinon la date de signature."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["signed_on"].initial = timezone.localdate()
+
+
+class TerminateForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motif de la résiliation"), widget=forms.Textarea(attrs={"rows": 2})
+    )

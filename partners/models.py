@@ -1,0 +1,352 @@
+"""Partners of the ESS (CPTS, MSP, DAC, hospitals, EHPAD…), their contacts, and the conventions
+and protocols that bind the ESS to them, with their lifecycle, documents and reminders."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ess.validators import validate_finess, validate_siret
+
+
+# ---------------------------------------------------------------------------------------------
+# Reference tables: extensible in the admin, seeded by a data migration
+# ---------------------------------------------------------------------------------------------
+class PartnerType(models.Model):
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    label = models.CharField(_("libellé"), max_length=120)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=100)
+
+    class Meta:
+        verbose_name = _("type de partenaire")
+        verbose_name_plural = _("types de partenaire")
+        ordering = ["position", "label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ConventionKind(models.Model):
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    label = models.CharField(_("libellé"), max_length=150)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=100)
+
+    class Meta:
+        verbose_name = _("type de convention")
+        verbose_name_plural = _("types de convention")
+        ordering = ["position", "label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+# ---------------------------------------------------------------------------------------------
+# Partners and contacts
+# ---------------------------------------------------------------------------------------------
+class Partner(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    type = models.ForeignKey(
+        PartnerType, on_delete=models.PROTECT, related_name="partners", verbose_name=_("type")
+    )
+    name = models.CharField(_("nom"), max_length=200)
+    finess = models.CharField(
+        _("FINESS"),
+        max_length=9,
+        blank=True,
+        validators=[validate_finess],
+        help_text=_("9 caractères, clé comprise (établissements et structures sanitaires)."),
+    )
+    siret = models.CharField(
+        _("SIRET"),
+        max_length=14,
+        blank=True,
+        validators=[validate_siret],
+        help_text=_("14 chiffres."),
+    )
+    address = models.TextField(_("adresse"), blank=True)
+    commune = models.ForeignKey(
+        "ess.Commune",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("commune"),
+    )
+    covered_departements = models.ManyToManyField(
+        "ess.Departement",
+        blank=True,
+        related_name="+",
+        verbose_name=_("départements couverts"),
+    )
+    covered_communes = models.ManyToManyField(
+        "ess.Commune", blank=True, related_name="+", verbose_name=_("communes couvertes")
+    )
+    website = models.URLField(_("site web"), blank=True)
+    referent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="partners_referred",
+        verbose_name=_("référent dans l'ESS"),
+    )
+    notes = models.TextField(_("notes internes"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("partenaire")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["finess"], condition=~Q(finess=""), name="partner_finess_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["siret"], condition=~Q(siret=""), name="partner_siret_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["type", "name"], name="partner_by_type")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Contact(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("nom"), max_length=150)
+    role = models.CharField(_("fonction"), max_length=150, blank=True)
+    email = models.EmailField(_("courriel"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    newsletter = models.BooleanField(_("reçoit la lettre d'information"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("contact")
+        ordering = ["name", "pk"]
+        constraints = [
+            # Subscribing needs somewhere to send the letter.
+            models.CheckConstraint(
+                condition=Q(newsletter=False) | ~Q(email=""), name="contact_newsletter_has_email"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# ---------------------------------------------------------------------------------------------
+# Conventions and protocols
+# ---------------------------------------------------------------------------------------------
+class ConventionStatus(models.TextChoices):
+    DRAFT = "draft", _("Projet")
+    NEGOTIATION = "negotiation", _("En négociation")
+    SIGNED = "signed", _("Signée")
+    ACTIVE = "active", _("En vigueur")
+    EXPIRED = "expired", _("Échue")
+    TERMINATED = "terminated", _("Résiliée")
+
+
+# The only definition of what may follow what. A draft can be signed without a negotiation
+# round (a standard convention); "terminated" closes an abandoned draft as well as a convention
+# ended early. A signed convention whose end date passed before it took effect expires.
+CONVENTION_TRANSITIONS: dict[str, frozenset[str]] = {
+    ConventionStatus.DRAFT: frozenset(
+        {ConventionStatus.NEGOTIATION, ConventionStatus.SIGNED, ConventionStatus.TERMINATED}
+    ),
+    ConventionStatus.NEGOTIATION: frozenset({ConventionStatus.SIGNED, ConventionStatus.TERMINATED}),
+    ConventionStatus.SIGNED: frozenset(
+        {ConventionStatus.ACTIVE, ConventionStatus.EXPIRED, ConventionStatus.TERMINATED}
+    ),
+    ConventionStatus.ACTIVE: frozenset({ConventionStatus.EXPIRED, ConventionStatus.TERMINATED}),
+    ConventionStatus.EXPIRED: frozenset(),
+    ConventionStatus.TERMINATED: frozenset(),
+}
+# Statuses in which the convention binds (or is about to bind) the ESS: reminders apply.
+BINDING_STATUSES = frozenset({ConventionStatus.SIGNED, ConventionStatus.ACTIVE})
+SIGNED_STATUSES = frozenset(
+    {
+        ConventionStatus.SIGNED,
+        ConventionStatus.ACTIVE,
+        ConventionStatus.EXPIRED,
+    }
+)
+
+
+class Convention(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.ForeignKey(
+        ConventionKind, on_delete=models.PROTECT, related_name="conventions", verbose_name=_("type")
+    )
+    title = models.CharField(_("intitulé"), max_length=200)
+    parties = models.ManyToManyField(
+        Partner, related_name="conventions", verbose_name=_("partenaires signataires")
+    )
+    object = models.TextField(_("objet"), blank=True)
+    commitments = models.TextField(_("engagements réciproques"), blank=True)
+    referent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="conventions_referred",
+        verbose_name=_("référent dans l'ESS"),
+    )
+    signed_on = models.DateField(_("signée le"), null=True, blank=True)
+    effective_on = models.DateField(_("prise d'effet"), null=True, blank=True)
+    end_on = models.DateField(_("échéance"), null=True, blank=True)
+    next_evaluation_on = models.DateField(_("prochaine évaluation"), null=True, blank=True)
+    status = models.CharField(
+        _("statut"),
+        max_length=12,
+        choices=ConventionStatus.choices,
+        default=ConventionStatus.DRAFT,
+    )
+    termination_reason = models.TextField(_("motif de résiliation"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("convention")
+        ordering = ["-effective_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_on__isnull=True)
+                | Q(effective_on__isnull=True)
+                | Q(end_on__gte=models.F("effective_on")),
+                name="convention_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=sorted(SIGNED_STATUSES))
+                | Q(signed_on__isnull=False, effective_on__isnull=False),
+                name="convention_signed_has_dates",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ConventionStatus.TERMINATED) | ~Q(termination_reason=""),
+                name="convention_terminated_has_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "effective_on"], name="convention_by_status"),
+            models.Index(fields=["end_on"], name="convention_end"),
+            models.Index(fields=["next_evaluation_on"], name="convention_evaluation"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def can_become(self, status: str) -> bool:
+        return status in CONVENTION_TRANSITIONS[self.status]
+
+    @property
+    def is_closed(self) -> bool:
+        return not CONVENTION_TRANSITIONS[self.status]
+
+
+class ConventionEventKind(models.TextChoices):
+    TRANSITION = "transition", _("Changement de statut")
+    CREATED = "created", _("Création")
+    UPDATED = "updated", _("Modification")
+    DOCUMENT = "document", _("Document déposé")
+
+
+class ConventionEvent(models.Model):
+    """The history of a convention: who changed what, when (actor empty: the daily job)."""
+
+    convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    kind = models.CharField(
+        max_length=12, choices=ConventionEventKind.choices, default=ConventionEventKind.TRANSITION
+    )
+    from_status = models.CharField(max_length=12, choices=ConventionStatus.choices, blank=True)
+    to_status = models.CharField(max_length=12, choices=ConventionStatus.choices, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["convention", "at"], name="convention_history")]
+
+    def __str__(self) -> str:
+        return f"{self.convention_id} {self.kind} {self.from_status}→{self.to_status}"
+
+
+class DocumentType(models.TextChoices):
+    DRAFT = "draft", _("Projet de convention")
+    SIGNED = "signed", _("Convention signée (PDF)")
+    ANNEX = "annex", _("Annexe")
+
+
+def document_path(instance, filename: str) -> str:
+    # Never the uploaded name: the original is kept in the row, the path is opaque.
+    return f"conventions/{instance.convention.public_id}/{instance.public_id}"
+
+
+class ConventionDocument(models.Model):
+    """A version of one of the convention's documents. Versions are kept, never replaced."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="documents")
+    doc_type = models.CharField(_("document"), max_length=10, choices=DocumentType.choices)
+    version = models.PositiveSmallIntegerField(_("version"))
+    file = models.FileField(upload_to=document_path, max_length=200)
+    original_name = models.CharField(_("nom du fichier"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("document de convention")
+        ordering = ["doc_type", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["convention", "doc_type", "version"], name="convention_document_version"
+            ),
+            models.CheckConstraint(
+                condition=~Q(doc_type="signed") | Q(content_type="application/pdf"),
+                name="convention_signed_document_is_pdf",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_doc_type_display()} v{self.version}"
+
+
+class ReminderKind(models.TextChoices):
+    END = "end", _("échéance")
+    EVALUATION = "evaluation", _("évaluation")
+
+
+class ConventionReminder(models.Model):
+    """A reminder claimed (and sent) once per convention, date kind, threshold and date.
+
+    If the date moves, the new date gets its own reminders."""
+
+    convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=12, choices=ReminderKind.choices)
+    threshold_days = models.PositiveSmallIntegerField()
+    target_date = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["convention", "kind", "threshold_days", "target_date"],
+                name="convention_reminder_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.convention_id} {self.kind} J-{self.threshold_days} {self.target_date}"

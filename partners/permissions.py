@@ -1,0 +1,55 @@
+"""Who may do what with partners and conventions. One condition per line; roles are named.
+
+- managers edit everything (partners, contacts, conventions, documents, transitions);
+- ESS staff (coordinators, specialists, paramedics) and authority users read partners and
+  conventions; requesters see nothing here;
+- where requests come from: coordinators see the list of a partner's referrals, other staff only
+  counts, authority users no referral data at all;
+- the convention register (CSV, PDF) is for managers and authority users;
+- documents: signed PDFs for managers, coordinators, authority users and the convention's
+  referent; drafts and annexes for managers and the referent only.
+"""
+
+from ess.roles import Role, has_any_role, has_role
+
+READER_ROLES = frozenset(
+    {Role.MANAGER, Role.COORDINATOR, Role.SPECIALIST, Role.PARAMEDIC, Role.AUTHORITY}
+)
+
+
+def can_view_partners(user) -> bool:
+    """Mirror of selectors.partners_visible_to / conventions_visible_to."""
+    return has_any_role(user, READER_ROLES)
+
+
+def can_manage_partners(user) -> bool:
+    return has_role(user, Role.MANAGER)
+
+
+def can_manage_conventions(user) -> bool:
+    return has_role(user, Role.MANAGER)
+
+
+def can_view_partner_referrals(user) -> bool:
+    """The list of referrals that came from a partner (patient data: the triage team only)."""
+    return has_role(user, Role.COORDINATOR)
+
+
+def can_view_partner_referral_counts(user) -> bool:
+    return has_any_role(user, {Role.COORDINATOR, Role.MANAGER, Role.SPECIALIST, Role.PARAMEDIC})
+
+
+def can_view_convention_register(user) -> bool:
+    return has_any_role(user, {Role.MANAGER, Role.AUTHORITY})
+
+
+def can_download_convention_document(user, document) -> bool:
+    if not can_view_partners(user):
+        return False
+    if has_role(user, Role.MANAGER):
+        return True
+    if document.convention.referent_id == user.pk:
+        return True
+    if document.doc_type != "signed":
+        return False
+    return has_any_role(user, {Role.COORDINATOR, Role.AUTHORITY})

@@ -1,0 +1,188 @@
+"""Reads of partners and conventions. `partners_visible_to` and `conventions_visible_to` are the
+only definitions of who sees which partner or convention; pages, API, exports start from them."""
+
+from django.db.models import CharField, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from partners.models import (
+    Contact,
+    Convention,
+    ConventionDocument,
+    ConventionStatus,
+    Partner,
+)
+from partners.permissions import can_view_partners
+
+
+def partners_visible_to(user) -> QuerySet[Partner]:
+    if can_view_partners(user):
+        return Partner.objects.all()
+    return Partner.objects.none()
+
+
+def conventions_visible_to(user) -> QuerySet[Convention]:
+    if can_view_partners(user):
+        return Convention.objects.all()
+    return Convention.objects.none()
+
+
+def partner_get_for_user(user, public_id) -> Partner:
+    """404 for "does not exist" and "not yours" alike."""
+    return get_object_or_404(
+        partners_visible_to(user).select_related("type", "commune", "referent"),
+        public_id=public_id,
+    )
+
+
+def convention_get_for_user(user, public_id) -> Convention:
+    return get_object_or_404(
+        conventions_visible_to(user).select_related("kind", "referent"), public_id=public_id
+    )
+
+
+def _active_convention():
+    return Convention.objects.filter(parties=OuterRef("pk"), status=ConventionStatus.ACTIVE)
+
+
+def partner_list(
+    user,
+    *,
+    type_code: str = "",
+    departement: str = "",
+    convention: str = "",
+    search: str = "",
+) -> QuerySet[Partner]:
+    """The partners page and API: filters by type, territory (the département of the partner's
+    commune or one it covers), with/without an active convention, and a search on the name,
+    FINESS, SIRET or commune. One query (plus the count) whatever the number of partners."""
+    qs = (
+        partners_visible_to(user)
+        .select_related("type", "commune", "referent")
+        .annotate(
+            has_active_convention=Exists(_active_convention()),
+            active_conventions=Count(
+                "conventions",
+                filter=Q(conventions__status=ConventionStatus.ACTIVE),
+                distinct=True,
+            ),
+        )
+        .order_by("name", "pk")
+    )
+    if type_code:
+        qs = qs.filter(type__code=type_code)
+    if departement:
+        covered = Partner.covered_departements.through.objects.filter(
+            departement_id=departement
+        ).values("partner_id")
+        qs = qs.filter(Q(commune__departement_id=departement) | Q(pk__in=covered))
+    if convention == "active":
+        qs = qs.filter(has_active_convention=True)
+    elif convention == "none":
+        qs = qs.filter(has_active_convention=False)
+    search = search.strip()
+    if search:
+        compact = search.replace(" ", "")
+        qs = qs.filter(
+            Q(name__icontains=search)
+            | Q(finess=compact.upper())
+            | Q(siret=compact)
+            | Q(commune__name__istartswith=search)
+        )
+    return qs
+
+
+def partner_detail(partner: Partner) -> dict:
+    """Contacts, conventions (with their parties) and covered territory of one partner."""
+    return {
+        "contacts": list(partner.contacts.all()),
+        "conventions": list(
+            partner.conventions.select_related("kind", "referent")
+            .prefetch_related(Prefetch("parties", queryset=Partner.objects.only("pk", "name")))
+            .order_by("status", "-effective_on", "title")
+        ),
+        "departements": list(partner.covered_departements.all()),
+        "communes": list(partner.covered_communes.select_related("departement")),
+        "organisations": list(partner.organisations.all()),
+    }
+
+
+def partner_referral_counts(partner: Partner) -> dict:
+    """Referrals sent from the partner's organisations: total, open, completed. One query."""
+    from referrals.models import OPEN_STATUSES, Referral, Status
+
+    return Referral.objects.filter(requester_organisation__partner=partner).aggregate(
+        total=Count("pk"),
+        open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+        completed=Count("pk", filter=Q(status=Status.COMPLETED)),
+    )
+
+
+def partner_referrals(user, partner: Partner, *, limit: int = 20):
+    """The latest referrals from the partner's organisations that `user` may see."""
+    from referrals.selectors import referrals_visible_to
+
+    return list(
+        referrals_visible_to(user)
+        .filter(requester_organisation__partner=partner)
+        .select_related("specialty", "requester")
+        .order_by("-submitted_at", "-pk")[:limit]
+    )
+
+
+def referral_counts_by_partner_type(*, start=None, end=None) -> list[dict]:
+    """Where requests come from (indicators): referrals per partner type of the requester's
+    organisation over [start, end), aggregated in the database. Requests from organisations not
+    linked to a partner count under an empty type."""
+    from referrals.models import Referral
+
+    qs = Referral.objects.all()
+    if start:
+        qs = qs.filter(submitted_at__gte=start)
+    if end:
+        qs = qs.filter(submitted_at__lt=end)
+    type_code = Coalesce(
+        "requester_organisation__partner__type__code", Value(""), output_field=CharField()
+    )
+    return list(
+        qs.values(type_code=type_code).annotate(count=Count("pk")).order_by("-count", "type_code")
+    )
+
+
+def convention_register(user, *, status: str = "", kind: str = "") -> QuerySet[Convention]:
+    """The convention register (page, CSV, PDF): every convention the caller may see, with its
+    kind, referent and parties prefetched (three queries in all)."""
+    qs = (
+        conventions_visible_to(user)
+        .select_related("kind", "referent")
+        .prefetch_related(
+            Prefetch("parties", queryset=Partner.objects.select_related("type").order_by("name"))
+        )
+        .order_by("status", "end_on", "title", "pk")
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind__code=kind)
+    return qs
+
+
+def convention_documents(convention: Convention) -> list[ConventionDocument]:
+    return list(convention.documents.select_related("uploaded_by").order_by("doc_type", "-version"))
+
+
+def convention_history(convention: Convention):
+    return list(convention.events.select_related("actor"))
+
+
+def document_get_for_user(user, convention_public_id, document_public_id) -> ConventionDocument:
+    convention = convention_get_for_user(user, convention_public_id)
+    return get_object_or_404(
+        ConventionDocument.objects.select_related("convention"),
+        convention=convention,
+        public_id=document_public_id,
+    )
+
+
+def contact_get(partner: Partner, public_id) -> Contact:
+    return get_object_or_404(Contact, partner=partner, public_id=public_id)

@@ -1,0 +1,59 @@
+"""The manager's journey through partners and conventions, in a real Chromium."""
+
+import pytest
+from django.conf import settings
+
+from tests.referrals.conftest import PDF_BYTES
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_manager_records_a_partner_and_its_signed_convention(
+    demo_accounts, page, sign_in, tmp_path
+):
+    signed = tmp_path / "convention-signee.pdf"
+    signed.write_bytes(PDF_BYTES)
+    sign_in("direction@demo.example.org", settings.ESS_DEMO_PASSWORD)
+
+    page.get_by_role("link", name="Partenaires").first.click()
+    page.get_by_role("link", name="Nouveau partenaire").click()
+    page.get_by_label("Type").select_option(
+        label="Communauté professionnelle territoriale de santé (CPTS)"
+    )
+    page.get_by_label("Nom", exact=True).fill("CPTS Sologne Val de Loire")
+    page.get_by_label("SIRET").fill("801 234 568 00013")
+    page.get_by_label("Commune", exact=True).fill("45234 — Orléans (45000)")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_role("heading", name="CPTS Sologne Val de Loire").is_visible()
+
+    page.get_by_role("link", name="Nouvelle convention").click()
+    page.get_by_label("Type").select_option(label="Convention de partenariat")
+    page.get_by_label("Intitulé").fill("Partenariat ESS – CPTS Sologne")
+    assert page.get_by_label("CPTS Sologne Val de Loire").is_checked()
+    page.get_by_role("button", name="Créer le projet").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_role("heading", name="Partenariat ESS – CPTS Sologne").is_visible()
+    assert page.locator(".badge", has_text="Projet").is_visible()
+
+    page.get_by_label("Document", exact=True).select_option(label="Convention signée (PDF)")
+    page.get_by_label("Fichier").set_input_files(str(signed))
+    page.get_by_role("button", name="Déposer").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_role(
+        "link", name="Convention signée (PDF) — v1 : convention-signee.pdf"
+    ).is_visible()
+
+    page.get_by_role("button", name="Marquer signée").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_text("Convention marquée signée.").is_visible()
+    assert page.locator(".badge", has_text="En vigueur").is_visible()
+
+    page.get_by_role("navigation", name="Fil d’Ariane").get_by_role(
+        "link", name="CPTS Sologne Val de Loire"
+    ).click()
+    row = page.get_by_role("row").filter(has_text="Partenariat ESS – CPTS Sologne")
+    assert row.get_by_text("En vigueur").is_visible()
+    page.get_by_role("link", name="Partenaires").first.click()
+    row = page.get_by_role("row").filter(has_text="CPTS Sologne Val de Loire")
+    assert row.get_by_text("1", exact=True).is_visible()
