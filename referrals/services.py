@@ -391,10 +391,14 @@ def referral_accept(*, referral_id: int, by) -> Referral:
     """The offered specialist (or one of the pool) takes the case. Exactly one wins a race:
     the others get TransitionNotAllowed("déjà prise en charge")."""
     referral = _locked(referral_id)
-    _require(perms.can_accept_referral(by, referral))
+    taken = referral.status in (Status.ACCEPTED, Status.SCHEDULED, Status.COMPLETED)
+    # Accepting clears the offer: a peer who lost the race no longer passes can_accept.
+    _require(
+        perms.can_accept_referral(by, referral) or (taken and perms.is_specialty_peer(by, referral))
+    )
     if referral.status in (Status.ACCEPTED, Status.SCHEDULED) and referral.specialist_id == by.pk:
         return referral  # retried request
-    if referral.status in (Status.ACCEPTED, Status.SCHEDULED, Status.COMPLETED):
+    if taken:
         raise TransitionNotAllowed(
             _("Cette demande a déjà été prise en charge par %(who)s.")
             % {"who": referral.specialist.display_name}
