@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from ess import api, views
+from members.api import MemberViewSet
 from referrals.api import ReferralViewSet
 
 # The admin signs in through allauth: same form, same rate limits, same MFA.
@@ -15,6 +16,7 @@ admin.site.site_header = "Administration ESS"
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("referrals", ReferralViewSet, basename="referral")
+router.register("members", MemberViewSet, basename="member")
 
 api_v1 = [
     path("me/", api.me, name="me"),
@@ -27,7 +29,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("communes/options/", views.commune_options, name="commune_options"),
     path("audit/", views.audit_list, name="audit_list"),
-    path("membres/", include("members.urls")),
+    path("", include("members.urls")),
     path("", include("referrals.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

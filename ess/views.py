@@ -58,10 +58,12 @@ def healthz(request):
     )
 
 
-@login_required
 @require_GET
 def commune_options(request):
-    """<option>s for a commune picker's datalist (htmx): name or postcode, as typed."""
+    """<option>s for a commune picker's datalist (htmx): name or postcode, as typed.
+
+    Open without an account: communes are public reference data, and the public membership
+    application form uses the picker."""
     # htmx sends the input under its own name (e.g. "commune"); the API-style "q" works too.
     communes = communes_search(request.GET.get("q") or request.GET.get("commune", ""))
     return render(request, "ess/_commune_options.html", {"communes": communes})

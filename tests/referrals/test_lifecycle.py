@@ -417,8 +417,12 @@ def test_the_opinion_stops_the_sla_clock_while_the_consultation_is_set(cast):
     referral.refresh_from_db()
     assert referral.is_overdue
 
-    services.referral_complete(referral_id=referral.pk, by=cast["specialist"],
-                               answer="Avis : échographie nécessaire.", consultation_needed=True)
+    services.referral_complete(
+        referral_id=referral.pk,
+        by=cast["specialist"],
+        answer="Avis : échographie nécessaire.",
+        consultation_needed=True,
+    )
 
     referral.refresh_from_db()
     assert referral.answered_at is not None
@@ -441,13 +445,17 @@ def test_a_coordinator_records_the_identity_check(cast, client_for):
     referral = bring_to("submitted", cast)
     client = client_for(cast["coordinator"])
 
-    response = client.post(reverse("referrals:identity", args=[referral.public_id]),
-                           {"document": "passeport"}, follow=True)
+    response = client.post(
+        reverse("referrals:identity", args=[referral.public_id]),
+        {"document": "passeport"},
+        follow=True,
+    )
 
     referral.patient.refresh_from_db()
     assert referral.patient.identity_status == "validee"
     assert referral.patient.identity_checked_by == cast["coordinator"]
     assert "identité validée" in response.text or "Identité du patient enregistrée" in response.text
     with pytest.raises(PermissionDenied):
-        services.patient_identity_validate(referral_id=referral.pk, by=cast["requester"],
-                                           document="cni")
+        services.patient_identity_validate(
+            referral_id=referral.pk, by=cast["requester"], document="cni"
+        )
