@@ -66,7 +66,7 @@ def test_a_slot_needs_a_place_or_teleconsultation_and_an_end_after_its_start(
 
 
 @pytest.mark.parametrize("persona", ["requester", "coordinator", "manager", "authority"])
-def test_only_specialists_publish_slots(client_for, request, persona):
+def test_only_specialists_publish_slots(db, client_for, request, persona):
     client = client_for(request.getfixturevalue(persona))
 
     assert client.get(PAGE).status_code == 403

@@ -66,7 +66,7 @@ def test_the_directory_filters(client_for, requester, members, filters, expected
         ("authority", 403),
     ],
 )
-def test_every_signed_in_professional_reads_the_directory(client_for, request, persona, status):
+def test_every_signed_in_professional_reads_the_directory(db, client_for, request, persona, status):
     assert client_for(request.getfixturevalue(persona)).get(URL).status_code == status
 
 
@@ -260,3 +260,21 @@ def test_governance_dates_are_checked_and_departure_ends_functions(client_for, m
 def test_requesters_do_not_see_the_organisation_page(client_for, requester, authority):
     assert client_for(requester).get(reverse("members:organisation")).status_code == 403
     assert client_for(authority).get(reverse("members:organisation")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("persona", "shown", "hidden"),
+    [
+        ("requester", ["Annuaire"], ["Adhésions", "Mes disponibilités"]),
+        ("specialist", ["Annuaire", "Mes disponibilités"], ["Adhésions"]),
+        ("manager", ["Annuaire", "Adhésions"], ["Mes disponibilités"]),
+        ("authority", [], ["Annuaire", "Adhésions", "Mes disponibilités"]),
+    ],
+)
+def test_the_menu_offers_the_members_pages_to_the_right_roles(db, request, persona, shown, hidden):
+    from ess.navigation import navigation_for
+
+    labels = {str(i["label"]) for i in navigation_for(request.getfixturevalue(persona))}
+
+    assert set(shown) <= labels
+    assert not set(hidden) & labels

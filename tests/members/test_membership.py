@@ -314,6 +314,15 @@ def test_a_rejected_change_leaves_the_entry_as_it_was(client_for, manager, appli
     assert MembershipEvent.objects.filter(note__contains="Pas de titre").exists()
 
 
+def test_members_find_their_entry_from_the_menu(client_for, territory):
+    membership = MembershipFactory(active=True)
+
+    home = client_for(membership.user).get("/")
+
+    assert reverse("members:profile") in home.text
+    assert client_for(membership.user).get(reverse("members:profile")).status_code == 200
+
+
 def test_the_profile_page_is_for_members_only(client_for, requester):
     assert client_for(requester).get(reverse("members:profile")).status_code == 404
 
@@ -333,7 +342,7 @@ PERSONAS = ["requester", "coordinator", "specialist", "paramedic", "manager", "a
 
 
 @pytest.mark.parametrize(("persona", "allowed"), [(p, p == "manager") for p in PERSONAS])
-def test_can_manage_memberships(request, persona, allowed):
+def test_can_manage_memberships(db, request, persona, allowed):
     assert can_manage_memberships(request.getfixturevalue(persona)) is allowed
     assert can_manage_memberships(AnonymousUser()) is False
 
