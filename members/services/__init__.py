@@ -25,6 +25,11 @@ from members.services.directory import (
     members_import_csv,
     specialty_headcount_set,
 )
+from members.services.entry import (
+    membership_changes_approve,
+    membership_changes_reject,
+    membership_profile_update,
+)
 from members.services.membership import (
     ACTIVATION_SALT,
     APPLICATION_SALT,
@@ -34,11 +39,8 @@ from members.services.membership import (
     application_errors,
     membership_activate,
     membership_apply,
-    membership_changes_approve,
-    membership_changes_reject,
     membership_from_token,
     membership_leave,
-    membership_profile_update,
     membership_refuse,
     membership_reinstate,
     membership_request_changes,
