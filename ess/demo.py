@@ -9,6 +9,7 @@ from django.db import transaction
 
 from ess.models import Departement, Specialty, Team
 from ess.roles import Role
+from members.demo import seed_members
 from members.models import Organisation, OrganisationKind, Profession, User
 from members.services import roles_grant
 from partners.demo import seed_partners_and_conventions
@@ -132,6 +133,7 @@ def seed_accounts() -> dict[str, User]:
 SEEDERS = [
     lambda ctx: ctx.update(team=seed_team()),
     lambda ctx: ctx.update(users=seed_accounts()),
+    lambda ctx: ctx.update(members=seed_members(ctx["users"])),
     lambda ctx: ctx.update(referrals=seed_referrals(ctx["users"])),
     lambda ctx: ctx.update(partners=seed_partners_and_conventions(ctx["users"])),
     lambda ctx: ctx.update(newsletters=seed_newsletters()),

@@ -7,6 +7,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from ess.roles import Role
+from members.permissions import DIRECTORY_ROLES
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,11 @@ NAVIGATION = (
             {Role.MANAGER, Role.COORDINATOR, Role.SPECIALIST, Role.PARAMEDIC, Role.AUTHORITY}
         ),
     ),
+    NavItem(_("Mes disponibilités"), "members:availability", frozenset({Role.SPECIALIST})),
+    # Every signed-in professional reads the directory; ARS/CPAM staff do not (they follow the
+    # ESS through aggregates, see members/permissions.py) and read the public page like anyone.
+    NavItem(_("Annuaire"), "members:directory", DIRECTORY_ROLES),
+    NavItem(_("Adhésions"), "members:membership_list", frozenset({Role.MANAGER})),
     NavItem(_("Invitations"), "members:invitation_list", frozenset({Role.MANAGER})),
     NavItem(_("Journal d'audit"), "audit_list", frozenset({Role.MANAGER})),
     NavItem(_("Lettre d'information"), "projet_sante:newsletter_archive", frozenset(Role)),

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from ess import api, views
+from members.api import MemberViewSet
 from partners.api import ConventionViewSet, PartnerViewSet
 from referrals.api import ReferralViewSet
 
@@ -18,6 +19,7 @@ router.include_root_view = False
 router.register("referrals", ReferralViewSet, basename="referral")
 router.register("partners", PartnerViewSet, basename="partner")
 router.register("conventions", ConventionViewSet, basename="convention")
+router.register("members", MemberViewSet, basename="member")
 
 api_v1 = [
     path("me/", api.me, name="me"),
@@ -40,7 +42,7 @@ urlpatterns = [
         views.notification_preferences,
         name="notification_preferences",
     ),
-    path("membres/", include("members.urls")),
+    path("", include("members.urls")),
     path("", include("referrals.urls")),
     path("", include("projet_sante.urls")),
     path("", include("partners.urls")),

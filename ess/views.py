@@ -61,12 +61,18 @@ def healthz(request):
     )
 
 
-@login_required
 @require_GET
 def commune_options(request):
-    """<option>s for a commune picker's datalist (htmx): name or postcode, as typed."""
-    # htmx sends the input under its own name (e.g. "commune"); the API-style "q" works too.
-    communes = communes_search(request.GET.get("q") or request.GET.get("commune", ""))
+    """<option>s for a commune picker's datalist (htmx): name or postcode, as typed.
+
+    Open without an account: communes are public reference data, and the public membership
+    application form uses the picker."""
+    # htmx sends the input under its own name ("commune", or "sites-0-commune" in a formset);
+    # the API-style "q" works too.
+    typed = request.GET.get("q") or next(
+        (v for k, v in request.GET.items() if k.endswith("commune")), ""
+    )
+    communes = communes_search(typed)
     return render(request, "ess/_commune_options.html", {"communes": communes})
 
 

@@ -2,7 +2,20 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Invitation, Organisation, RoleGrant, User
+from members.models import (
+    Absence,
+    AvailabilitySlot,
+    Competence,
+    GovernanceRole,
+    Invitation,
+    Membership,
+    MembershipEvent,
+    Organisation,
+    PracticeSite,
+    RoleGrant,
+    SpecialtyHeadcount,
+    User,
+)
 
 
 class RoleGrantInline(admin.TabularInline):
@@ -60,3 +73,77 @@ class InvitationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # invitations go through the page that sends the email
+
+
+@admin.register(Competence)
+class CompetenceAdmin(admin.ModelAdmin):
+    """The list applicants and members choose their competences from."""
+
+    list_display = ["label", "code", "specialty"]
+    list_filter = ["specialty"]
+    search_fields = ["label", "code"]
+    prepopulated_fields = {"code": ["label"]}
+
+
+class PracticeSiteInline(admin.TabularInline):
+    model = PracticeSite
+    extra = 0
+    autocomplete_fields = ["commune"]
+
+
+class MembershipEventInline(admin.TabularInline):
+    model = MembershipEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["at", "actor", "from_status", "to_status", "note"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    """Corrections of an entry. The status and its history change only through the
+    membership pages (members/services), never here."""
+
+    list_display = ["last_name", "first_name", "profession", "specialty", "status"]
+    list_filter = ["status", "profession", "specialty"]
+    search_fields = ["last_name", "first_name", "email", "rpps"]
+    readonly_fields = [
+        "public_id",
+        "user",
+        "status",
+        "pending_changes",
+        "submission_key",
+        "applied_at",
+        "joined_at",
+        "ended_at",
+    ]
+    filter_horizontal = ["competences"]
+    inlines = [PracticeSiteInline, MembershipEventInline]
+
+    def has_add_permission(self, request):
+        return False  # applications come through the public form or the CSV import
+
+
+@admin.register(GovernanceRole)
+class GovernanceRoleAdmin(admin.ModelAdmin):
+    list_display = ["kind", "membership", "starts_on", "ends_on"]
+    list_filter = ["kind"]
+
+
+@admin.register(SpecialtyHeadcount)
+class SpecialtyHeadcountAdmin(admin.ModelAdmin):
+    list_display = ["specialty", "territory_count", "updated_at"]
+
+
+@admin.register(AvailabilitySlot)
+class AvailabilitySlotAdmin(admin.ModelAdmin):
+    list_display = ["starts_at", "specialist", "specialty", "capacity", "booked"]
+    list_filter = ["specialty"]
+    readonly_fields = ["booked"]  # kept equal to the bookings by members/services
+
+
+@admin.register(Absence)
+class AbsenceAdmin(admin.ModelAdmin):
+    list_display = ["specialist", "starts_on", "ends_on"]

@@ -1,9 +1,25 @@
+import uuid
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from ess.models import Specialty
 from ess.roles import Role
-from members.models import Organisation
+from ess.validators import normalize_identifier, validate_adeli, validate_rpps
+from members.models import (
+    PUBLISHABLE_FIELDS,
+    Competence,
+    GovernanceKind,
+    Membership,
+    Organisation,
+    Participation,
+    PracticeMode,
+    Profession,
+    Sector,
+)
+from members.services import ApplicationInput, SiteInput
+from referrals.forms import CommuneField
 
 
 class InvitationForm(forms.Form):
@@ -23,7 +39,7 @@ class InvitationForm(forms.Form):
     )
 
 
-class InvitationAcceptForm(forms.Form):
+class PasswordSetForm(forms.Form):
     password1 = forms.CharField(
         label=_("Mot de passe"),
         strip=False,
@@ -36,8 +52,10 @@ class InvitationAcceptForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    def __init__(self, *args, invitation=None, **kwargs):
-        self.invitation = invitation
+    def __init__(self, *args, person=None, **kwargs):
+        # Whoever sets the password (an invitation, a validated membership): the similarity
+        # check compares the password with their name and email.
+        self.person = person
         super().__init__(*args, **kwargs)
 
     def clean(self):
@@ -50,11 +68,11 @@ class InvitationAcceptForm(forms.Form):
 
             probe = (
                 User(
-                    email=self.invitation.email,
-                    first_name=self.invitation.first_name,
-                    last_name=self.invitation.last_name,
+                    email=self.person.email,
+                    first_name=self.person.first_name,
+                    last_name=self.person.last_name,
                 )
-                if self.invitation
+                if self.person
                 else None
             )
             try:
@@ -62,3 +80,266 @@ class InvitationAcceptForm(forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return cleaned
+
+
+# ---------------------------------------------------------------------------------------------
+# Membership: the application (public), the member's entry, the managers' review
+# ---------------------------------------------------------------------------------------------
+def _checkboxes():
+    return forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
+
+
+class CompetenceChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.specialty.label} — {obj.label}" if obj.specialty_id else obj.label
+
+
+class EntryForm(forms.Form):
+    """What a member declares about their practice: the application and the member's own
+    entry share it (the email and the one-time key belong to the application only)."""
+
+    first_name = forms.CharField(label=_("Prénom"), max_length=150)
+    last_name = forms.CharField(label=_("Nom"), max_length=150)
+    phone = forms.CharField(label=_("Téléphone personnel"), max_length=30, required=False)
+    profession = forms.ChoiceField(
+        label=_("Profession"),
+        choices=[
+            (p.value, p.label)
+            for p in (
+                Profession.PHYSICIAN,
+                Profession.ADVANCED_NURSE,
+                Profession.NURSE,
+                Profession.MIDWIFE,
+                Profession.PHARMACIST,
+                Profession.PHYSIOTHERAPIST,
+            )
+        ],
+    )
+    rpps = forms.CharField(
+        label=_("Numéro RPPS"),
+        max_length=20,
+        required=False,
+        help_text=_("11 chiffres (carte CPS, annuaire santé). Requis pour les médecins."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    adeli = forms.CharField(
+        label=_("Numéro ADELI"),
+        max_length=20,
+        required=False,
+        help_text=_("Pour les paramédicaux sans RPPS : 9 caractères."),
+    )
+    specialty = forms.ModelChoiceField(
+        label=_("Spécialité"),
+        queryset=Specialty.objects.exclude(code="medecine-generale"),
+        to_field_name="code",
+        required=False,
+    )
+    competences = CompetenceChoiceField(
+        label=_("Sur-spécialités et compétences"),
+        queryset=Competence.objects.select_related("specialty").order_by(
+            "specialty__label", "label"
+        ),
+        required=False,
+        widget=_checkboxes(),
+    )
+    practice_mode = forms.ChoiceField(
+        label=_("Mode d'exercice"),
+        choices=PracticeMode.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    sector = forms.ChoiceField(label=_("Secteur conventionnel"), choices=Sector.choices)
+    participations = forms.MultipleChoiceField(
+        label=_("Je participe à"),
+        choices=Participation.choices,
+        required=False,
+        widget=_checkboxes(),
+    )
+    languages = forms.CharField(
+        label=_("Langues parlées (en plus du français)"), max_length=200, required=False
+    )
+    is_public = forms.BooleanField(
+        label=_("Figurer sur l'annuaire public (nom et spécialité)"), required=False
+    )
+    public_fields = forms.MultipleChoiceField(
+        label=_("Informations publiées en plus"),
+        choices=list(PUBLISHABLE_FIELDS.items()),
+        required=False,
+        widget=_checkboxes(),
+    )
+
+    def clean_rpps(self):
+        value = normalize_identifier(self.cleaned_data["rpps"])
+        if value:
+            validate_rpps(value)
+        return value
+
+    def clean_adeli(self):
+        value = normalize_identifier(self.cleaned_data["adeli"])
+        if value:
+            validate_adeli(value)
+        return value
+
+    def to_input(self, sites, *, email: str = "") -> ApplicationInput:
+        d = self.cleaned_data
+        return ApplicationInput(
+            email=email or d.get("email", ""),
+            first_name=d["first_name"],
+            last_name=d["last_name"],
+            phone=d["phone"],
+            profession=d["profession"],
+            rpps=d["rpps"],
+            adeli=d["adeli"],
+            specialty=d["specialty"],
+            competences=list(d["competences"]),
+            practice_mode=d["practice_mode"],
+            sector=d["sector"],
+            participations=d["participations"],
+            languages=d["languages"],
+            is_public=d["is_public"],
+            public_fields=d["public_fields"],
+            sites=sites,
+        )
+
+    @classmethod
+    def initial_from(cls, membership) -> dict:
+        return {
+            "email": membership.email,
+            "first_name": membership.first_name,
+            "last_name": membership.last_name,
+            "phone": membership.phone,
+            "profession": membership.profession,
+            "rpps": membership.rpps,
+            "adeli": membership.adeli,
+            "specialty": membership.specialty.code if membership.specialty else "",
+            "competences": list(membership.competences.all()),
+            "practice_mode": membership.practice_mode,
+            "sector": membership.sector,
+            "participations": [p.value for p in membership.participations],
+            "languages": membership.languages,
+            "is_public": membership.is_public,
+            "public_fields": membership.public_fields,
+        }
+
+
+class ApplicationForm(EntryForm):
+    email = forms.EmailField(label=_("Adresse électronique professionnelle"))
+    submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    field_order = ["email"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission_key", uuid.uuid4().hex)
+
+
+class SiteForm(forms.Form):
+    address = forms.CharField(label=_("Adresse du lieu d'exercice"), max_length=200)
+    commune = CommuneField(label=_("Commune"))
+    phone = forms.CharField(label=_("Téléphone du lieu"), max_length=30, required=False)
+
+
+# One site required, a second offered empty (several sites without JavaScript).
+SiteFormSet = forms.formset_factory(SiteForm, extra=1, min_num=1, max_num=5, validate_min=True)
+
+
+def site_inputs(formset) -> list[SiteInput]:
+    return [
+        SiteInput(address=f["address"], commune=f["commune"], phone=f["phone"])
+        for f in formset.cleaned_data
+        if f and f.get("commune")
+    ]
+
+
+def site_initial(membership) -> list[dict]:
+    return [
+        {"address": s.address, "commune": s.commune.label, "phone": s.phone}
+        for s in membership.sites.all()
+    ]
+
+
+class EmptyForm(forms.Form):
+    """A POST with nothing to fill (validate, reinstate): the CSRF token is the whole form."""
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Ce qui est à compléter ou corriger"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class OptionalReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motif (facultatif)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Fichier CSV"),
+        help_text=_("UTF-8 ou Windows-1252, colonnes séparées par « ; » ou « , »."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+
+class GovernanceForm(forms.Form):
+    membership = forms.ModelChoiceField(
+        label=_("Membre"), queryset=Membership.objects.none(), to_field_name="public_id"
+    )
+    kind = forms.ChoiceField(label=_("Fonction"), choices=GovernanceKind.choices)
+    starts_on = forms.DateField(
+        label=_("Depuis le"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(
+        label=_("Jusqu'au (facultatif)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    note = forms.CharField(label=_("Précision"), max_length=200, required=False)
+
+    def __init__(self, *args, members=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if members is not None:
+            self.fields["membership"].queryset = members
+
+
+class HeadcountForm(forms.Form):
+    specialty = forms.ModelChoiceField(
+        queryset=Specialty.objects.all(), to_field_name="code", widget=forms.HiddenInput
+    )
+    territory_count = forms.IntegerField(label=_("Spécialistes sur le territoire"), min_value=0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Availability
+# ---------------------------------------------------------------------------------------------
+class SlotForm(forms.Form):
+    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.TimeField(label=_("Début"), widget=forms.TimeInput(attrs={"type": "time"}))
+    end = forms.TimeField(label=_("Fin"), widget=forms.TimeInput(attrs={"type": "time"}))
+    teleconsultation = forms.BooleanField(label=_("Téléconsultation"), required=False)
+    place = forms.CharField(
+        label=_("Lieu"), max_length=200, required=False, help_text=_("Sauf téléconsultation.")
+    )
+    capacity = forms.IntegerField(label=_("Nombre de patients"), min_value=1, initial=1)
+    weeks = forms.IntegerField(
+        label=_("Répéter chaque semaine pendant (semaines)"),
+        min_value=1,
+        initial=1,
+        help_text=_("1 : créneau ponctuel."),
+    )
+
+
+class AbsenceForm(forms.Form):
+    starts_on = forms.DateField(label=_("Du"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(
+        label=_("Au (inclus)"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(label=_("Motif (facultatif)"), max_length=200, required=False)
+
+
+class BookingForm(forms.Form):
+    slot = forms.UUIDField(widget=forms.HiddenInput)

@@ -1,7 +1,33 @@
-from django.db.models import QuerySet
+"""Reads on people: invitations, memberships and the directory, governance, availability.
 
+`memberships_visible_to` and `directory_visible_to` are the only definitions of who sees which
+membership; pages, CSV export and API start from them."""
+
+from datetime import date
+
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import TruncDate
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from ess.models import Specialty
 from ess.permissions import can_invite_users
-from members.models import Invitation
+from members import permissions as perms
+from members.models import (
+    Absence,
+    AvailabilitySlot,
+    Booking,
+    GovernanceRole,
+    Invitation,
+    Membership,
+    MembershipStatus,
+    Participation,
+    PracticeSite,
+    SpecialtyHeadcount,
+)
+
+# Members the directory lists: validated by a manager (account being activated) or active.
+LISTED_STATUSES = (MembershipStatus.VALIDATED, MembershipStatus.ACTIVE)
 
 
 def invitations_visible_to(user) -> QuerySet[Invitation]:
@@ -9,3 +35,208 @@ def invitations_visible_to(user) -> QuerySet[Invitation]:
     if can_invite_users(user):
         return Invitation.objects.select_related("organisation", "invited_by", "user")
     return Invitation.objects.none()
+
+
+# ---------------------------------------------------------------------------------------------
+# Memberships and the directory
+# ---------------------------------------------------------------------------------------------
+def _with_entry(qs: QuerySet[Membership]) -> QuerySet[Membership]:
+    """What a directory entry shows, in a fixed number of queries whatever the page size."""
+    return qs.select_related("specialty").prefetch_related(
+        "competences", Prefetch("sites", queryset=PracticeSite.objects.select_related("commune"))
+    )
+
+
+def memberships_visible_to(user) -> QuerySet[Membership]:
+    """Managers see every membership, applications included; a member sees their own."""
+    if perms.can_manage_memberships(user):
+        return Membership.objects.all()
+    if user and user.is_authenticated:
+        return Membership.objects.filter(user=user)
+    return Membership.objects.none()
+
+
+def membership_get_for_user(user, public_id) -> Membership:
+    """404 for "does not exist" and "not yours" alike."""
+    return get_object_or_404(
+        memberships_visible_to(user).select_related("specialty", "user"), public_id=public_id
+    )
+
+
+def membership_of(user) -> Membership | None:
+    """The person's current (open) membership, if any."""
+    if not user or not user.is_authenticated:
+        return None
+    return (
+        _with_entry(Membership.objects.filter(user=user))
+        .exclude(status__in=[MembershipStatus.REFUSED, MembershipStatus.LEFT])
+        .first()
+    )
+
+
+def membership_queue(user, *, status: str = "") -> QuerySet[Membership]:
+    """The managers' list: applications to review first, then everyone by name."""
+    qs = memberships_visible_to(user).select_related("specialty")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("status", "last_name", "first_name")
+
+
+def directory_visible_to(user) -> QuerySet[Membership]:
+    """Listed members, for every signed-in professional (permissions.can_view_directory)."""
+    if not perms.can_view_directory(user):
+        return Membership.objects.none()
+    return _with_entry(Membership.objects.filter(status__in=LISTED_STATUSES))
+
+
+def listed_members() -> QuerySet[Membership]:
+    """Listed members by name, for pickers (no entry details)."""
+    return Membership.objects.filter(status__in=LISTED_STATUSES).order_by("last_name", "first_name")
+
+
+def public_directory() -> QuerySet[Membership]:
+    """Listed members who agreed to appear on the public page."""
+    return _with_entry(Membership.objects.filter(status__in=LISTED_STATUSES, is_public=True))
+
+
+def directory_search(
+    qs: QuerySet[Membership],
+    *,
+    specialty: str = "",
+    competence: str = "",
+    commune: str = "",
+    departement: str = "",
+    participation: str = "",
+    q: str = "",
+) -> QuerySet[Membership]:
+    """Filter directory entries. Sites are matched in subqueries: a member with two sites in
+    the same commune is listed once."""
+    if specialty:
+        qs = qs.filter(specialty__code=specialty)
+    if competence:
+        qs = qs.filter(competences__code=competence)
+    if commune:
+        qs = qs.filter(
+            Exists(PracticeSite.objects.filter(membership=OuterRef("pk"), commune_id=commune))
+        )
+    if departement:
+        qs = qs.filter(
+            Exists(
+                PracticeSite.objects.filter(
+                    membership=OuterRef("pk"), commune__departement_id=departement
+                )
+            )
+        )
+    if participation in Participation.values:
+        qs = qs.filter(**{participation: True})
+    for word in q.split():
+        qs = qs.filter(Q(last_name__istartswith=word) | Q(first_name__istartswith=word))
+    return qs.order_by("last_name", "first_name", "pk")
+
+
+def governance_visible_to(user) -> list[GovernanceRole]:
+    """The ESS's organisation (current functions), for its members and staff."""
+    if not perms.can_view_organisation(user):
+        return []
+    today = timezone.localdate()
+    return list(
+        GovernanceRole.objects.filter(starts_on__lte=today)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .select_related("membership", "membership__specialty")
+        .order_by("kind", "membership__last_name")
+    )
+
+
+def governance_history(user) -> list[GovernanceRole]:
+    """Every function ever recorded, newest first (managers)."""
+    if not perms.can_manage_memberships(user):
+        return []
+    return list(
+        GovernanceRole.objects.select_related("membership").order_by("-starts_on", "kind")[:200]
+    )
+
+
+def representativeness(user) -> list[dict]:
+    """Per specialty: listed members against the specialists of the territory (entered by a
+    manager), as a share. Two queries."""
+    if not perms.can_manage_memberships(user):
+        return []
+    members = dict(
+        Membership.objects.filter(status__in=LISTED_STATUSES, specialty__isnull=False)
+        .values_list("specialty")
+        .annotate(n=Count("pk"))
+    )
+    counts = dict(SpecialtyHeadcount.objects.values_list("specialty", "territory_count"))
+    rows = []
+    for specialty in Specialty.objects.filter(Q(pk__in=members) | Q(pk__in=counts)):
+        n, total = members.get(specialty.pk, 0), counts.get(specialty.pk)
+        rows.append(
+            {
+                "specialty": specialty,
+                "members": n,
+                "territory": total,
+                "share": (100 * n / total) if total else None,
+            }
+        )
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Availability
+# ---------------------------------------------------------------------------------------------
+def absent_on(day: date) -> Exists:
+    """A condition on users: absent on `day`."""
+    return Exists(
+        Absence.objects.filter(specialist_id=OuterRef("pk"), starts_on__lte=day, ends_on__gte=day)
+    )
+
+
+def free_slots() -> QuerySet[AvailabilitySlot]:
+    """Slots to come with a free place, of active specialists, outside their absences."""
+    absent = Exists(
+        Absence.objects.filter(
+            specialist_id=OuterRef("specialist_id"),
+            starts_on__lte=OuterRef("day"),
+            ends_on__gte=OuterRef("day"),
+        )
+    )
+    return (
+        AvailabilitySlot.objects.filter(starts_at__gt=timezone.now(), specialist__is_active=True)
+        .filter(booked__lt=F("capacity"))
+        .annotate(day=TruncDate("starts_at"))
+        .exclude(absent)
+        .order_by("starts_at", "pk")
+    )
+
+
+def free_slots_for_specialty(specialty_id: int, *, limit: int = 8) -> list[AvailabilitySlot]:
+    """The next free slots of a specialty, soonest first (one query)."""
+    return list(free_slots().filter(specialty_id=specialty_id).select_related("specialist")[:limit])
+
+
+def next_free_slot_subquery() -> Subquery:
+    """For a user queryset: the start of their next free slot (None without one)."""
+    return Subquery(free_slots().filter(specialist_id=OuterRef("pk")).values("starts_at")[:1])
+
+
+def slots_of(user) -> list[AvailabilitySlot]:
+    """A specialist's slots to come, with the referrals booked in them."""
+    return list(
+        AvailabilitySlot.objects.filter(specialist=user, ends_at__gte=timezone.now())
+        .prefetch_related(Prefetch("bookings", queryset=Booking.objects.select_related("referral")))
+        .order_by("starts_at")[:200]
+    )
+
+
+def absences_of(user) -> list[Absence]:
+    return list(
+        Absence.objects.filter(specialist=user, ends_on__gte=timezone.localdate()).order_by(
+            "starts_on"
+        )
+    )
+
+
+def booking_for(referral) -> Booking | None:
+    return (
+        Booking.objects.select_related("slot", "slot__specialist").filter(referral=referral).first()
+    )

@@ -1,14 +1,107 @@
 from django.urls import path
 
-from members import views
+from members import views, views_availability, views_directory, views_membership
 
 app_name = "members"
 
 urlpatterns = [
-    path("invitations/", views.invitation_list, name="invitation_list"),
-    path("invitations/nouvelle/", views.invitation_create, name="invitation_create"),
+    # Invitations (managers)
+    path("membres/invitations/", views.invitation_list, name="invitation_list"),
+    path("membres/invitations/nouvelle/", views.invitation_create, name="invitation_create"),
     path(
-        "invitations/<uuid:public_id>/revoquer/", views.invitation_revoke, name="invitation_revoke"
+        "membres/invitations/<uuid:public_id>/revoquer/",
+        views.invitation_revoke,
+        name="invitation_revoke",
     ),
-    path("invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("membres/invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    # Applying to the ESS (public) and activating the account
+    path("adhesion/", views_membership.apply, name="apply"),
+    path("adhesion/envoyee/", views_membership.apply_sent, name="apply_sent"),
+    path("adhesion/completer/<str:token>/", views_membership.apply_again, name="apply_again"),
+    path("adhesion/activer/<str:token>/", views_membership.activate, name="activate"),
+    # Memberships (managers; a member sees their own)
+    path("membres/adhesions/", views_membership.membership_list, name="membership_list"),
+    path("membres/adhesions/import/", views_membership.membership_import, name="membership_import"),
+    path(
+        "membres/adhesions/<uuid:public_id>/",
+        views_membership.membership_detail,
+        name="membership_detail",
+    ),
+    path(
+        "membres/adhesions/<uuid:public_id>/valider/",
+        views_membership.membership_validate,
+        name="membership_validate",
+    ),
+    path(
+        "membres/adhesions/<uuid:public_id>/demander-complements/",
+        views_membership.membership_request_changes,
+        name="membership_request_changes",
+    ),
+    path(
+        "membres/adhesions/<uuid:public_id>/refuser/",
+        views_membership.membership_refuse,
+        name="membership_refuse",
+    ),
+    path(
+        "membres/adhesions/<uuid:public_id>/suspendre/",
+        views_membership.membership_suspend,
+        name="membership_suspend",
+    ),
+    path(
+        "membres/adhesions/<uuid:public_id>/reintegrer/",
+        views_membership.membership_reinstate,
+        name="membership_reinstate",
+    ),
+    path(
+        "membres/adhesions/<uuid:public_id>/depart/",
+        views_membership.membership_leave,
+        name="membership_leave",
+    ),
+    path(
+        "membres/adhesions/<uuid:public_id>/modifications/valider/",
+        views_membership.membership_changes_approve,
+        name="membership_changes_approve",
+    ),
+    path(
+        "membres/adhesions/<uuid:public_id>/modifications/refuser/",
+        views_membership.membership_changes_reject,
+        name="membership_changes_reject",
+    ),
+    path("membres/mon-profil/", views_membership.profile, name="profile"),
+    path("membres/organisation/", views_membership.organisation, name="organisation"),
+    path(
+        "membres/organisation/<uuid:public_id>/fin/",
+        views_membership.governance_end,
+        name="governance_end",
+    ),
+    path(
+        "membres/representativite/",
+        views_membership.representativeness_view,
+        name="representativeness",
+    ),
+    # Directory
+    path("annuaire/", views_directory.directory, name="directory"),
+    path("annuaire/export.csv", views_directory.directory_export, name="directory_export"),
+    path("annuaire/public/", views_directory.directory_public, name="directory_public"),
+    # Availability
+    path("membres/disponibilites/", views_availability.availability, name="availability"),
+    path(
+        "membres/disponibilites/creneaux/<uuid:public_id>/supprimer/",
+        views_availability.slot_delete,
+        name="slot_delete",
+    ),
+    path(
+        "membres/disponibilites/absences/", views_availability.absence_create, name="absence_create"
+    ),
+    path(
+        "membres/disponibilites/absences/<uuid:public_id>/supprimer/",
+        views_availability.absence_delete,
+        name="absence_delete",
+    ),
+    path("demandes/<uuid:public_id>/creneau/", views_availability.slot_book, name="slot_book"),
+    path(
+        "demandes/<uuid:public_id>/creneau/liberer/",
+        views_availability.booking_cancel,
+        name="booking_cancel",
+    ),
 ]

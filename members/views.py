@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from ess.permissions import can_invite_users
 from members import services
-from members.forms import InvitationAcceptForm, InvitationForm
+from members.forms import InvitationForm, PasswordSetForm
 from members.selectors import invitations_visible_to
 
 
@@ -55,7 +55,7 @@ def invitation_accept(request, token):
     invitation = services.invitation_from_token(token)
     if invitation is None:
         return render(request, "members/invitation_invalid.html", status=404)
-    form = InvitationAcceptForm(request.POST or None, invitation=invitation)
+    form = PasswordSetForm(request.POST or None, person=invitation)
     if request.method == "POST" and form.is_valid():
         try:
             services.invitation_accept(token=token, password=form.cleaned_data["password1"])

@@ -89,8 +89,10 @@ def can_accept_referral(user, referral) -> bool:
     return _is_offered_to(user, referral) or _holds(user, referral)
 
 
-def can_accept_in_specialty(user, referral) -> bool:
-    return has_role(user, Role.SPECIALIST) and user.specialty_id == referral.specialty_id
+def is_specialty_peer(user, referral) -> bool:
+    """A specialist of the referral's specialty: one who may have been offered the case (an
+    accept that lost the race is told the case is taken, not that it was never theirs)."""
+    return has_role(user, Role.SPECIALIST) and referral.specialty_id == user.specialty_id
 
 
 def can_decline_referral(user, referral) -> bool:

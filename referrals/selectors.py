@@ -103,23 +103,31 @@ def attachment_get_for_user(user, referral_public_id, attachment_public_id) -> A
 
 
 def specialists_for_triage(referral):
-    """Active specialists of the referral's specialty with their current load (open cases held),
-    least loaded first. One query."""
+    """Active specialists of the referral's specialty who are not absent today, with their
+    current load (open cases held) and their next free slot, least loaded first. One query."""
     from django.db.models import Count
 
     from members.models import User
+    from members.selectors import absent_on, next_free_slot_subquery
 
     held = Q(referrals_held__status__in=[Status.ACCEPTED, Status.SCHEDULED])
     specialists = (
         User.objects.filter(
             role_grants__role=Role.SPECIALIST, specialty_id=referral.specialty_id, is_active=True
         )
-        .annotate(load=Count("referrals_held", filter=held, distinct=True))
+        .exclude(absent_on(timezone.localdate()))
+        .annotate(
+            load=Count("referrals_held", filter=held, distinct=True),
+            next_slot=next_free_slot_subquery(),
+        )
         .order_by("load", "last_name")
     )
     rows = list(specialists)
     for s in rows:
         s.triage_label = f"{s.display_name} — {s.load} dossier(s) en cours"
+        if s.next_slot:
+            when = timezone.localtime(s.next_slot).strftime("%d/%m %H:%M")
+            s.triage_label += f" — prochain créneau le {when}"
     return rows
 
 

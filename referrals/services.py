@@ -427,12 +427,12 @@ def referral_accept(*, referral_id: int, by) -> Referral:
     the others get TransitionNotAllowed("déjà prise en charge")."""
     referral = _locked(referral_id)
     taken = referral.status in (Status.ACCEPTED, Status.SCHEDULED, Status.COMPLETED)
+    # Accepting clears the offer: a peer who lost the race no longer passes can_accept.
+    _require(
+        perms.can_accept_referral(by, referral) or (taken and perms.is_specialty_peer(by, referral))
+    )
     if referral.status in (Status.ACCEPTED, Status.SCHEDULED) and referral.specialist_id == by.pk:
         return referral  # retried request
-    # A specialist of the specialty who lost the race (the offer is gone with it) is told the
-    # case was taken rather than refused.
-    lost_race = taken and perms.can_accept_in_specialty(by, referral)
-    _require(lost_race or perms.can_accept_referral(by, referral))
     if taken:
         raise TransitionNotAllowed(
             _("Cette demande a déjà été prise en charge par %(who)s.")

@@ -15,6 +15,8 @@ from django.views.decorators.http import require_GET, require_POST
 from ess.audit import audit_record_many
 from ess.models import AuditAction
 from ess.roles import Role, has_role
+from members.permissions import can_book_slot
+from members.selectors import booking_for, free_slots_for_specialty
 from referrals import forms, services
 from referrals import permissions as perms
 from referrals.dashboard import QUEUE_VIEWS, queue_counts, queue_filter_options, queue_referrals
@@ -59,18 +61,40 @@ def ess_actions_context(request, referral) -> dict:
                 "specialist": referral.offered_to.public_id if referral.offered_to else "",
             },
         )
+    ctx.update(_slots_context(user, referral, staff=perms.can_view_internal_notes(user, referral)))
     ctx["reason_form"] = forms.ReasonForm()
     ctx["request_info_form"] = forms.RequestInfoForm()
     ctx["reorient_form"] = forms.ReorientForm()
     ctx["note_form"] = forms.NoteForm()
     ctx["identity_form"] = forms.IdentityCheckForm()
+    booked = ctx["booking"].slot if ctx["booking"] and not referral.appointment_at else None
     ctx["schedule_form"] = forms.ScheduleForm(
-        initial={"starts_at": referral.appointment_at, "location": referral.appointment_location}
+        initial={
+            "starts_at": booked.starts_at if booked else referral.appointment_at,
+            "location": booked.where if booked else referral.appointment_location,
+        }
     )
     ctx["answer_form"] = forms.AnswerForm(
         initial={"answer": referral.answer, "recommended_actions": referral.recommended_actions}
     )
     return ctx
+
+
+def _slots_context(user, referral, *, staff: bool) -> dict:
+    """The slot booked for this referral (ESS staff), and for a coordinator the next free
+    slots of its specialty to book it into."""
+    booking = booking_for(referral) if staff else None
+    can_book = (
+        can_book_slot(user)
+        and booking is None
+        and referral.status in (Status.SUBMITTED, Status.TRIAGED)
+    )
+    return {
+        "booking": booking,
+        "can_book": can_book,
+        "can_free_booking": booking is not None and can_book_slot(user),
+        "free_slots": free_slots_for_specialty(referral.specialty_id) if can_book else [],
+    }
 
 
 # ---------------------------------------------------------------------------------------------

@@ -172,3 +172,79 @@ class ContactFactory(factory.django.DjangoModelFactory):
     name = factory.Faker("name", locale="fr_FR")
     role = "Coordinatrice"
     email = factory.Sequence(lambda n: f"contact{n}@partenaire.example.org")
+
+
+# ---------------------------------------------------------------------------------------------
+# Members: memberships, competences, availability
+# ---------------------------------------------------------------------------------------------
+def valid_rpps(first10: str) -> str:
+    """An RPPS number with its correct Luhn key, for test data."""
+    from stdnum import luhn
+
+    return first10 + luhn.calc_check_digit(first10)
+
+
+def cardiology():
+    return Specialty.objects.get_or_create(code="cardiologie", defaults={"label": "Cardiologie"})[0]
+
+
+class CompetenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "members.Competence"
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"competence-{n}")
+    label = factory.Sequence(lambda n: f"Compétence {n}")
+    specialty = factory.LazyFunction(cardiology)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    """A membership; `active=True` gives it an account with the specialist role."""
+
+    class Meta:
+        model = "members.Membership"
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"membre{n}@exemple.fr")
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    profession = Profession.PHYSICIAN
+    rpps = factory.Sequence(lambda n: valid_rpps(f"2{n:09d}"))
+    specialty = factory.LazyFunction(cardiology)
+    practice_mode = "liberal"
+    sector = "secteur_1"
+
+    class Params:
+        active = factory.Trait(
+            status="active",
+            joined_at=factory.LazyFunction(timezone.now),
+            user=factory.SubFactory(
+                UserFactory,
+                specialist=True,
+                email=factory.SelfAttribute("..email"),
+                first_name=factory.SelfAttribute("..first_name"),
+                last_name=factory.SelfAttribute("..last_name"),
+                rpps=factory.SelfAttribute("..rpps"),
+                specialty=factory.SelfAttribute("..specialty"),
+            ),
+        )
+
+    @factory.post_generation
+    def sites(self, create, extracted, **kwargs):
+        if create:
+            for commune in extracted or ["45234"]:
+                self.sites.create(
+                    address="1 rue de la Gare", commune_id=commune, phone="0238000000"
+                )
+
+
+class SlotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "members.AvailabilitySlot"
+
+    specialist = factory.SubFactory(UserFactory, specialist=True)
+    specialty = factory.SelfAttribute("specialist.specialty")
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=1))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=1))
+    place = "Cabinet, 1 rue de la République, Orléans"
+    capacity = 1

@@ -78,3 +78,10 @@ def test_the_picker_fragment_lists_options_for_htmx(client_for, requester):
 
     assert response.status_code == 200
     assert '<option value="45203 — Meung-sur-Loire (45130)">' in response.text
+
+
+def test_the_picker_reads_a_formset_field_and_needs_no_account(client):
+    response = client.get(reverse("commune_options"), {"sites-0-commune": "45130"})
+
+    assert response.status_code == 200
+    assert '<option value="45203 — Meung-sur-Loire (45130)">' in response.text

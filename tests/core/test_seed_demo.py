@@ -2,7 +2,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from ess.demo import DEMO_ACCOUNTS, demo_email
-from members.models import RoleGrant, User
+from members.demo import EXTRA_MEMBERS
+from members.models import AvailabilitySlot, Membership, RoleGrant, User
 
 
 def test_seed_demo_refuses_unless_demo_is_on(db, settings):
@@ -17,11 +18,21 @@ def test_seed_demo_creates_the_documented_accounts_and_is_idempotent(db, setting
     settings.ESS_DEMO = True
 
     call_command("seed_demo")
-    counts = (User.objects.count(), RoleGrant.objects.count())
+    counts = (
+        User.objects.count(),
+        RoleGrant.objects.count(),
+        Membership.objects.count(),
+        AvailabilitySlot.objects.count(),
+    )
     call_command("seed_demo")
 
-    assert (User.objects.count(), RoleGrant.objects.count()) == counts
-    assert counts[0] == len(DEMO_ACCOUNTS)
+    assert (
+        User.objects.count(),
+        RoleGrant.objects.count(),
+        Membership.objects.count(),
+        AvailabilitySlot.objects.count(),
+    ) == counts
+    assert counts[0] == len(DEMO_ACCOUNTS) + len(EXTRA_MEMBERS)
     for local in (
         "medecin",
         "medecin2",
@@ -37,3 +48,18 @@ def test_seed_demo_creates_the_documented_accounts_and_is_idempotent(db, setting
     assert User.objects.get(email="ars@demo.example.org").roles == {"authority"}
     medecin, medecin2 = (User.objects.get(email=demo_email(x)) for x in ("medecin", "medecin2"))
     assert medecin.organisation != medecin2.organisation
+
+
+def test_seed_demo_adds_a_dozen_members_in_several_specialties_with_slots(db, settings, territory):
+    settings.ESS_DEMO = True
+
+    call_command("seed_demo")
+
+    active = Membership.objects.filter(status="active")
+    assert active.count() >= 12
+    assert active.values("specialty").distinct().count() >= 4
+    for local in ("cardiologue", "cardiologue2", "direction"):
+        membership = active.get(email=demo_email(local))
+        assert membership.specialty.code == "cardiologie"
+        assert AvailabilitySlot.objects.filter(specialist=membership.user).exists()
+    assert Membership.objects.filter(status="applied").exists()

@@ -1,4 +1,4 @@
-"""Writes on people: invitations, accounts, roles."""
+"""Writes on accounts: invitations, roles."""
 
 from datetime import timedelta
 
@@ -135,4 +135,10 @@ def roles_grant(*, user: User, roles, by: User | None = None) -> None:
     RoleGrant.objects.bulk_create(
         [RoleGrant(user=user, role=Role(r), granted_by=by) for r in set(roles) - held]
     )
+    user.__dict__.pop("roles", None)
+
+
+def roles_revoke(*, user: User, roles) -> None:
+    """Take these roles from `user` (a suspended or departed member loses the member roles)."""
+    RoleGrant.objects.filter(user=user, role__in=[Role(r) for r in roles]).delete()
     user.__dict__.pop("roles", None)

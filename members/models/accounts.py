@@ -3,7 +3,6 @@
 import uuid
 from functools import cached_property
 
-from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
@@ -244,6 +243,3 @@ class Invitation(models.Model):
 
     def get_roles_display(self) -> str:
         return ", ".join(str(Role(r).label) for r in self.roles)
-
-
-__all__ = ["Invitation", "Organisation", "Profession", "RoleGrant", "User", "settings"]

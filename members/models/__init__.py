@@ -1,0 +1,56 @@
+"""People: accounts and roles (accounts.py), ESS membership and the directory (membership.py),
+specialists' availability (availability.py)."""
+
+from members.models.accounts import (
+    Invitation,
+    Organisation,
+    OrganisationKind,
+    Profession,
+    RoleGrant,
+    User,
+    UserManager,
+)
+from members.models.availability import Absence, AvailabilitySlot, Booking
+from members.models.membership import (
+    MEMBERSHIP_TRANSITIONS,
+    OPEN_MEMBERSHIP_STATUSES,
+    PUBLISHABLE_FIELDS,
+    Competence,
+    GovernanceKind,
+    GovernanceRole,
+    Membership,
+    MembershipEvent,
+    MembershipStatus,
+    Participation,
+    PracticeMode,
+    PracticeSite,
+    Sector,
+    SpecialtyHeadcount,
+)
+
+__all__ = [
+    "MEMBERSHIP_TRANSITIONS",
+    "OPEN_MEMBERSHIP_STATUSES",
+    "PUBLISHABLE_FIELDS",
+    "Absence",
+    "AvailabilitySlot",
+    "Booking",
+    "Competence",
+    "GovernanceKind",
+    "GovernanceRole",
+    "Invitation",
+    "Membership",
+    "MembershipEvent",
+    "MembershipStatus",
+    "Organisation",
+    "OrganisationKind",
+    "Participation",
+    "PracticeMode",
+    "PracticeSite",
+    "Profession",
+    "RoleGrant",
+    "Sector",
+    "SpecialtyHeadcount",
+    "User",
+    "UserManager",
+]

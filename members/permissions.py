@@ -1,0 +1,53 @@
+"""Who may do what with memberships, the directory and availability. One condition per line;
+roles are named, never ranked."""
+
+from ess.roles import Role, has_any_role, has_role
+
+# Every signed-in health professional and the ESS's staff read the directory. ARS/CPAM staff
+# (authority) do not: they follow the ESS through aggregated indicators, representativeness
+# included, and can read the public page like anyone.
+DIRECTORY_ROLES = frozenset(
+    {Role.REQUESTER, Role.COORDINATOR, Role.SPECIALIST, Role.PARAMEDIC, Role.MANAGER}
+)
+# Members of the ESS and its staff: they see how the ESS is organised.
+MEMBER_ROLES = frozenset({Role.COORDINATOR, Role.SPECIALIST, Role.PARAMEDIC, Role.MANAGER})
+
+
+def can_view_directory(user) -> bool:
+    return has_any_role(user, DIRECTORY_ROLES)
+
+
+def can_export_directory(user) -> bool:
+    return has_role(user, Role.MANAGER)
+
+
+def can_view_organisation(user) -> bool:
+    return has_any_role(user, MEMBER_ROLES)
+
+
+def can_manage_memberships(user) -> bool:
+    """Review applications, suspend, record departures, import lists, governance, headcounts."""
+    return has_role(user, Role.MANAGER)
+
+
+def can_edit_membership(user, membership) -> bool:
+    """The member edits their own entry (regulated fields then go back to a manager)."""
+    if not user or not user.is_authenticated:
+        return False
+    return membership.user_id == user.pk
+
+
+def can_leave_membership(user, membership) -> bool:
+    return can_edit_membership(user, membership) or can_manage_memberships(user)
+
+
+def can_publish_slots(user) -> bool:
+    return has_role(user, Role.SPECIALIST)
+
+
+def can_manage_slot(user, slot) -> bool:
+    return has_role(user, Role.SPECIALIST) and slot.specialist_id == user.pk
+
+
+def can_book_slot(user) -> bool:
+    return has_role(user, Role.COORDINATOR)

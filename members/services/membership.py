@@ -1,0 +1,540 @@
+"""Writes on memberships: the application, its review, the member's life in the ESS.
+
+Transition services follow STYLE.md: atomic → re-read FOR UPDATE → check the actor
+(PermissionDenied) → check MEMBERSHIP_TRANSITIONS (TransitionNotAllowed) → write the event →
+save(update_fields=…) → emails as outbox rows. Repeating a transition already done is a no-op.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ess.models import Commune, Specialty
+from ess.outbox import email_queue
+from ess.roles import Role
+from ess.validators import normalize_identifier, validate_adeli, validate_rpps
+from members import permissions as perms
+from members.models import (
+    OPEN_MEMBERSHIP_STATUSES,
+    PUBLISHABLE_FIELDS,
+    Competence,
+    Membership,
+    MembershipEvent,
+    MembershipStatus,
+    Participation,
+    PracticeMode,
+    PracticeSite,
+    Profession,
+    Sector,
+    User,
+)
+from members.services.accounts import roles_grant, roles_revoke
+from referrals.services import TransitionNotAllowed
+
+ACTIVATION_SALT = "members.activation"
+APPLICATION_SALT = "members.application"
+# Profession fields only a manager changes once a member is validated (identity, specialty).
+REGULATED_FIELDS = ("profession", "rpps", "adeli", "specialty")
+# Professions registered in the RPPS (the others, paramedics, may give their ADELI number).
+RPPS_PROFESSIONS = frozenset({Profession.PHYSICIAN, Profession.PHARMACIST, Profession.MIDWIFE})
+MEMBER_ROLES = (Role.SPECIALIST, Role.PARAMEDIC)
+
+
+@dataclass
+class SiteInput:
+    address: str
+    commune: Commune
+    phone: str = ""
+
+
+@dataclass
+class ApplicationInput:
+    """What an applicant (or a member editing their entry) declares."""
+
+    email: str
+    first_name: str
+    last_name: str
+    profession: str
+    practice_mode: str
+    sector: str
+    rpps: str = ""
+    adeli: str = ""
+    phone: str = ""
+    specialty: Specialty | None = None
+    competences: list[Competence] = field(default_factory=list)
+    sites: list[SiteInput] = field(default_factory=list)
+    participations: list[str] = field(default_factory=list)
+    languages: str = ""
+    is_public: bool = False
+    public_fields: list[str] = field(default_factory=list)
+
+
+def member_role_for(profession: str) -> Role:
+    """Physicians work as specialists; IPA/IDE and other professions as paramedics."""
+    return Role.SPECIALIST if profession == Profession.PHYSICIAN else Role.PARAMEDIC
+
+
+def application_errors(data: ApplicationInput) -> dict[str, list[str]]:
+    """Every problem with an application, by field, in French. Empty when it is acceptable.
+
+    The form, the CSV import and the services all go through here."""
+    errors: dict[str, list[str]] = {}
+
+    def add(name: str, message) -> None:
+        errors.setdefault(name, []).append(str(message))
+
+    if not data.email.strip():
+        add("email", _("L'adresse électronique est requise."))
+    if not data.first_name.strip() or not data.last_name.strip():
+        add("last_name", _("Le nom et le prénom sont requis."))
+    if data.profession not in Profession.values:
+        add("profession", _("Profession inconnue."))
+    rpps, adeli = normalize_identifier(data.rpps), normalize_identifier(data.adeli)
+    if rpps:
+        try:
+            validate_rpps(rpps)
+        except ValidationError as exc:
+            add("rpps", exc.messages[0])
+    if adeli:
+        try:
+            validate_adeli(adeli)
+        except ValidationError as exc:
+            add("adeli", exc.messages[0])
+    if data.profession in RPPS_PROFESSIONS and not rpps and "rpps" not in errors:
+        add("rpps", _("Le numéro RPPS est requis pour cette profession (11 chiffres)."))
+    elif not rpps and not adeli and "rpps" not in errors and "adeli" not in errors:
+        add("adeli", _("Indiquez votre numéro RPPS ou, à défaut, votre numéro ADELI."))
+    if data.profession == Profession.PHYSICIAN and data.specialty is None:
+        add("specialty", _("Indiquez votre spécialité."))
+    if data.specialty is not None and data.specialty.code == "medecine-generale":
+        add("specialty", _("L'ESS réunit des spécialistes autres que de médecine générale."))
+    specialty_id = data.specialty.pk if data.specialty else None
+    wrong = [c.label for c in data.competences if c.specialty_id not in (None, specialty_id)]
+    if wrong:
+        add("competences", _("Compétences d'une autre spécialité : %s.") % ", ".join(wrong))
+    if data.practice_mode not in PracticeMode.values:
+        add("practice_mode", _("Mode d'exercice inconnu (libéral ou mixte)."))
+    if data.sector not in Sector.values:
+        add("sector", _("Secteur inconnu."))
+    if not data.sites:
+        add("sites", _("Indiquez au moins un lieu d'exercice (adresse et commune)."))
+    if set(data.participations) - set(Participation.values):
+        add("participations", _("Participation inconnue."))
+    if set(data.public_fields) - set(PUBLISHABLE_FIELDS):
+        add("public_fields", _("Information publiable inconnue."))
+    return errors
+
+
+def _check(data: ApplicationInput) -> None:
+    errors = application_errors(data)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _fill(membership: Membership, data: ApplicationInput, *, regulated: bool = True) -> None:
+    """Copy the declared values onto the row (regulated fields only when allowed)."""
+    membership.first_name = data.first_name.strip()
+    membership.last_name = data.last_name.strip()
+    membership.phone = data.phone.strip()
+    membership.practice_mode = data.practice_mode
+    membership.sector = data.sector
+    membership.languages = data.languages.strip()
+    for participation in Participation:
+        setattr(membership, participation.value, participation.value in data.participations)
+    membership.is_public = data.is_public
+    membership.public_fields = sorted(set(data.public_fields)) if data.is_public else []
+    if regulated:
+        membership.profession = data.profession
+        membership.rpps = normalize_identifier(data.rpps)
+        membership.adeli = normalize_identifier(data.adeli)
+        membership.specialty = data.specialty
+
+
+def _save_sites(membership: Membership, sites: list[SiteInput]) -> None:
+    membership.sites.all().delete()
+    PracticeSite.objects.bulk_create(
+        [
+            PracticeSite(
+                membership=membership,
+                address=s.address.strip(),
+                commune=s.commune,
+                phone=s.phone.strip(),
+            )
+            for s in sites
+        ]
+    )
+
+
+def _save_relations(membership: Membership, data: ApplicationInput) -> None:
+    membership.competences.set(data.competences)
+    _save_sites(membership, data.sites)
+
+
+def _email(*, to: str, template: str, context: dict) -> None:
+    email_queue(
+        to=to,
+        subject=render_to_string(f"emails/{template}_subject.txt", context).strip(),
+        body_text=render_to_string(f"emails/{template}_body.txt", context),
+    )
+
+
+def _link(base_url: str, url_name: str, token: str) -> str:
+    return base_url.rstrip("/") + reverse(url_name, kwargs={"token": token})
+
+
+def membership_token(membership: Membership, salt: str) -> str:
+    return signing.dumps(str(membership.public_id), salt=salt)
+
+
+def membership_from_token(token: str, *, salt: str, status: str) -> Membership | None:
+    """The membership a link points to while it is in `status`, or None (tampered, expired,
+    already used)."""
+    max_age = timedelta(days=settings.ESS_INVITATION_DAYS)
+    try:
+        public_id = signing.loads(token, salt=salt, max_age=max_age)
+    except signing.BadSignature:
+        return None
+    return (
+        Membership.objects.select_related("specialty", "user")
+        .filter(public_id=public_id, status=status)
+        .first()
+    )
+
+
+def _locked(membership_id: int) -> Membership:
+    return Membership.objects.select_for_update().get(pk=membership_id)
+
+
+ACTION_LABELS = {
+    MembershipStatus.APPLIED: gettext_lazy("renvoyer la candidature"),
+    MembershipStatus.CHANGES_REQUESTED: gettext_lazy("demander des compléments"),
+    MembershipStatus.VALIDATED: gettext_lazy("valider"),
+    MembershipStatus.ACTIVE: gettext_lazy("activer"),
+    MembershipStatus.SUSPENDED: gettext_lazy("suspendre"),
+    MembershipStatus.REFUSED: gettext_lazy("refuser"),
+    MembershipStatus.LEFT: gettext_lazy("enregistrer le départ"),
+}
+
+
+def _transition(membership: Membership, *, to: str, by, note: str = "") -> MembershipEvent:
+    if not membership.can_become(to):
+        raise TransitionNotAllowed(
+            _(
+                "Action impossible : l'adhésion de %(who)s est « %(status)s », on ne peut pas "
+                "%(action)s."
+            )
+            % {
+                "who": membership.display_name,
+                "status": membership.get_status_display(),
+                "action": ACTION_LABELS[to],
+            }
+        )
+    event = MembershipEvent.objects.create(
+        membership=membership,
+        actor=by,
+        from_status=membership.status,
+        to_status=to,
+        note=note,
+    )
+    membership.status = to
+    return event
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _open_duplicate(data: ApplicationInput, *, excluding: int | None = None) -> str | None:
+    """Why this person cannot apply now (an open membership with the same email or RPPS)."""
+    others = Membership.objects.filter(status__in=OPEN_MEMBERSHIP_STATUSES)
+    if excluding:
+        others = others.exclude(pk=excluding)
+    if others.filter(email=data.email.strip().lower()).exists():
+        return _("Une adhésion est déjà en cours ou active pour cette adresse électronique.")
+    rpps = normalize_identifier(data.rpps)
+    if rpps and others.filter(rpps=rpps).exists():
+        return _("Une adhésion est déjà en cours ou active pour ce numéro RPPS.")
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# The application (public form, no account needed)
+# ---------------------------------------------------------------------------------------------
+def membership_apply(
+    *, data: ApplicationInput, submission_key: str = "", base_url: str
+) -> tuple[Membership, bool]:
+    """Someone applies to join the ESS. Returns (membership, created).
+
+    Raises ValidationError (bad RPPS/ADELI, missing site…, or an open membership for the same
+    email/RPPS). A resent form (same `submission_key`) returns the first application. After
+    commit: the applicant gets an acknowledgement and the managers a notice to review it.
+    """
+    if submission_key:
+        existing = Membership.objects.filter(submission_key=submission_key).first()
+        if existing:
+            return existing, False
+    _check(data)
+    duplicate = _open_duplicate(data)
+    if duplicate:
+        raise ValidationError({"email": duplicate})
+    try:
+        with transaction.atomic():
+            membership = Membership(
+                email=data.email.strip().lower(), submission_key=submission_key or None
+            )
+            _fill(membership, data)
+            membership.save()
+            _save_relations(membership, data)
+            MembershipEvent.objects.create(
+                membership=membership, to_status=MembershipStatus.APPLIED
+            )
+            _email(
+                to=membership.email,
+                template="membership_received",
+                context={"membership": membership},
+            )
+            review = base_url.rstrip("/") + reverse(
+                "members:membership_detail", args=[membership.public_id]
+            )
+            managers = User.objects.filter(role_grants__role=Role.MANAGER, is_active=True)
+            for manager in managers:
+                _email(
+                    to=manager.email,
+                    template="membership_to_review",
+                    context={"membership": membership, "link": review},
+                )
+    except IntegrityError:
+        # A concurrent twin (double click, or the same person twice) won: answer with it.
+        existing = Membership.objects.filter(submission_key=submission_key).first()
+        if submission_key and existing:
+            return existing, False
+        raise ValidationError(
+            {"email": _("Une adhésion est déjà en cours ou active pour cette personne.")}
+        ) from None
+    return membership, True
+
+
+@transaction.atomic
+def membership_resubmit(*, token: str, data: ApplicationInput) -> Membership:
+    """The applicant completes the application a manager sent back (link from the email).
+    Raises ValidationError (link no longer valid, or the data)."""
+    found = membership_from_token(
+        token, salt=APPLICATION_SALT, status=MembershipStatus.CHANGES_REQUESTED
+    )
+    if found is None:
+        raise ValidationError(_("Ce lien n'est plus valable : la candidature a déjà été renvoyée."))
+    membership = _locked(found.pk)
+    data.email = membership.email  # the address the link was sent to stays the same
+    _check(data)
+    duplicate = _open_duplicate(data, excluding=membership.pk)
+    if duplicate:
+        raise ValidationError({"rpps": duplicate})
+    _transition(membership, to=MembershipStatus.APPLIED, by=None, note=_("Candidature complétée"))
+    _fill(membership, data)
+    membership.save()
+    _save_relations(membership, data)
+    return membership
+
+
+# ---------------------------------------------------------------------------------------------
+# Review by a manager
+# ---------------------------------------------------------------------------------------------
+def _sync_account(membership: Membership, user: User) -> None:
+    """The account carries the professional identity the rest of the platform reads."""
+    if membership.rpps and User.objects.filter(rpps=membership.rpps).exclude(pk=user.pk).exists():
+        raise ValidationError({"rpps": _("Ce numéro RPPS est déjà celui d'un autre compte.")})
+    user.first_name = membership.first_name
+    user.last_name = membership.last_name
+    user.phone = membership.phone or user.phone
+    user.profession = membership.profession
+    user.rpps = membership.rpps
+    user.adeli = membership.adeli
+    user.specialty = membership.specialty
+    user.save(
+        update_fields=[
+            "first_name",
+            "last_name",
+            "phone",
+            "profession",
+            "rpps",
+            "adeli",
+            "specialty",
+        ]
+    )
+
+
+@transaction.atomic
+def membership_validate(*, membership_id: int, by: User, base_url: str) -> Membership:
+    """A manager validates an application: the account is created (or the existing one with this
+    email reused) and gets the member role (specialist, or paramedic for IPA/IDE).
+
+    A new account gets an email with a link to set its password; the membership is active once
+    that is done. An existing account is active at once. Raises PermissionDenied,
+    TransitionNotAllowed, ValidationError (RPPS already held by another account).
+    """
+    membership = _locked(membership_id)
+    _require(perms.can_manage_memberships(by))
+    if membership.status in (MembershipStatus.VALIDATED, MembershipStatus.ACTIVE):
+        return membership  # retried request
+    _transition(membership, to=MembershipStatus.VALIDATED, by=by)
+    membership_admit(membership, by=by, base_url=base_url)
+    membership.save(update_fields=["status", "user", "joined_at", "updated_at"])
+    return membership
+
+
+def membership_admit(membership: Membership, *, by: User, base_url: str) -> None:
+    """Give a validated membership its account and member role (the caller saves the row).
+
+    A new account gets an email with a link to set its password (the membership stays
+    "validated" until then); an existing account with this email becomes active at once."""
+    user = User.objects.filter(email=membership.email).first()
+    is_new = user is None
+    if is_new:
+        user = User.objects.create_user(email=membership.email, password=None)
+        EmailAddress.objects.create(user=user, email=user.email, verified=False, primary=True)
+    _sync_account(membership, user)
+    roles_grant(user=user, roles=[member_role_for(membership.profession)], by=by)
+    membership.user = user
+    membership.joined_at = membership.joined_at or timezone.now()
+    if is_new:
+        link = _link(base_url, "members:activate", membership_token(membership, ACTIVATION_SALT))
+        _email(
+            to=membership.email,
+            template="membership_activation",
+            context={"membership": membership, "link": link, "days": settings.ESS_INVITATION_DAYS},
+        )
+    else:
+        _transition(membership, to=MembershipStatus.ACTIVE, by=by, note=_("Compte existant"))
+        _email(
+            to=membership.email, template="membership_welcome", context={"membership": membership}
+        )
+
+
+@transaction.atomic
+def membership_activate(*, token: str, password: str) -> User:
+    """The validated applicant sets their password from the emailed link: the membership
+    becomes active, the email address counts as verified. Raises ValidationError (link no
+    longer valid, weak password). The link works once."""
+    found = membership_from_token(token, salt=ACTIVATION_SALT, status=MembershipStatus.VALIDATED)
+    if found is None:
+        raise ValidationError(
+            _("Ce lien d'activation n'est plus valable (déjà utilisé ou expiré).")
+        )
+    membership = _locked(found.pk)
+    if membership.status != MembershipStatus.VALIDATED:
+        raise ValidationError(_("Ce compte est déjà activé."))
+    user = User.objects.select_for_update().get(pk=membership.user_id)
+    password_validation.validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    EmailAddress.objects.filter(user=user, email=user.email).update(verified=True)
+    _transition(membership, to=MembershipStatus.ACTIVE, by=user, note=_("Compte activé"))
+    membership.save(update_fields=["status", "updated_at"])
+    return user
+
+
+@transaction.atomic
+def membership_request_changes(
+    *, membership_id: int, by: User, note: str, base_url: str
+) -> Membership:
+    """A manager sends the application back with what to change; the applicant gets a link to
+    complete it. Raises PermissionDenied, TransitionNotAllowed, ValidationError (no note)."""
+    membership = _locked(membership_id)
+    _require(perms.can_manage_memberships(by))
+    if not note.strip():
+        raise ValidationError({"note": _("Précisez ce qui doit être complété ou corrigé.")})
+    if membership.status == MembershipStatus.CHANGES_REQUESTED:
+        return membership
+    _transition(membership, to=MembershipStatus.CHANGES_REQUESTED, by=by, note=note.strip())
+    membership.note = note.strip()
+    membership.save(update_fields=["status", "note", "updated_at"])
+    link = _link(base_url, "members:apply_again", membership_token(membership, APPLICATION_SALT))
+    _email(
+        to=membership.email,
+        template="membership_changes_requested",
+        context={"membership": membership, "link": link, "note": membership.note},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_refuse(*, membership_id: int, by: User, reason: str) -> Membership:
+    """A manager refuses an application, with a reason sent to the applicant."""
+    membership = _locked(membership_id)
+    _require(perms.can_manage_memberships(by))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Indiquez le motif du refus.")})
+    if membership.status == MembershipStatus.REFUSED:
+        return membership
+    _transition(membership, to=MembershipStatus.REFUSED, by=by, note=reason.strip())
+    membership.note = reason.strip()
+    membership.ended_at = timezone.now()
+    membership.save(update_fields=["status", "note", "ended_at", "updated_at"])
+    _email(
+        to=membership.email,
+        template="membership_refused",
+        context={"membership": membership, "reason": membership.note},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_suspend(*, membership_id: int, by: User, reason: str) -> Membership:
+    """A manager suspends a member (reason required): out of the directory, the member role is
+    withdrawn until reinstatement."""
+    membership = _locked(membership_id)
+    _require(perms.can_manage_memberships(by))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Indiquez le motif de la suspension.")})
+    if membership.status == MembershipStatus.SUSPENDED:
+        return membership
+    _transition(membership, to=MembershipStatus.SUSPENDED, by=by, note=reason.strip())
+    roles_revoke(user=membership.user, roles=MEMBER_ROLES)
+    membership.note = reason.strip()
+    membership.save(update_fields=["status", "note", "updated_at"])
+    return membership
+
+
+@transaction.atomic
+def membership_reinstate(*, membership_id: int, by: User) -> Membership:
+    """A manager lifts a suspension: the member role comes back."""
+    membership = _locked(membership_id)
+    _require(perms.can_manage_memberships(by))
+    if membership.status == MembershipStatus.ACTIVE:
+        return membership
+    if membership.status != MembershipStatus.SUSPENDED:
+        raise TransitionNotAllowed(_("Seul un membre suspendu peut être réintégré."))
+    _transition(membership, to=MembershipStatus.ACTIVE, by=by, note=_("Réintégration"))
+    roles_grant(user=membership.user, roles=[member_role_for(membership.profession)], by=by)
+    membership.save(update_fields=["status", "updated_at"])
+    return membership
+
+
+@transaction.atomic
+def membership_leave(*, membership_id: int, by: User, reason: str = "") -> Membership:
+    """The member leaves (or a manager records the departure). The history, the account and
+    its past cases stay; the member role and current governance functions end."""
+    membership = _locked(membership_id)
+    _require(perms.can_leave_membership(by, membership))
+    if membership.status == MembershipStatus.LEFT:
+        return membership
+    _transition(membership, to=MembershipStatus.LEFT, by=by, note=reason.strip())
+    if membership.user_id:
+        roles_revoke(user=membership.user, roles=MEMBER_ROLES)
+    today = timezone.localdate()
+    membership.governance_roles.filter(ends_on=None).update(ends_on=today)
+    membership.ended_at = timezone.now()
+    membership.save(update_fields=["status", "ended_at", "updated_at"])
+    return membership

@@ -1,0 +1,72 @@
+"""A specialist joins the ESS, in a real Chromium: apply, validation, activation, directory."""
+
+import re
+
+import pytest
+from django.conf import settings
+
+from ess.models import OutboundEmail
+from tests.factories import valid_rpps
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = settings.ESS_DEMO_PASSWORD
+EMAIL = "lea.moreau@exemple.fr"
+
+
+def test_a_new_specialist_applies_is_validated_and_appears_in_the_directory(
+    demo_accounts, page, sign_in, sign_out
+):
+    page.goto(page.base_url + "/adhesion/")
+    page.get_by_label("Adresse électronique professionnelle").fill(EMAIL)
+    page.get_by_label("Prénom").fill("Léa")
+    page.get_by_label("Nom", exact=True).fill("Moreau")
+    page.get_by_label("Profession", exact=True).select_option("medecin")
+    page.get_by_label("Numéro RPPS").fill("1234")  # a typo first: refused with a message
+    page.get_by_label("Spécialité", exact=True).select_option("cardiologie")
+    page.get_by_label("Adresse du lieu d'exercice").first.fill("12 rue Bannier")
+    commune = page.get_by_label("Commune", exact=True).first
+    commune.press_sequentially("45000", delay=30)
+    page.locator('#communes-datalist option[value="45234 — Orléans (45000)"]').wait_for(
+        state="attached"
+    )
+    commune.fill("45234 — Orléans (45000)")
+    page.get_by_label("Libéral", exact=True).check()
+    page.get_by_label("Secteur conventionnel").select_option("secteur_1")
+    page.get_by_label("Soins non programmés").check()
+    page.get_by_role("button", name="Envoyer ma candidature").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_text("Le numéro RPPS comporte exactement 11 chiffres.").is_visible()
+    page.get_by_label("Numéro RPPS").fill(valid_rpps("1012345678"))
+    page.get_by_label("Commune", exact=True).first.fill("45234 — Orléans (45000)")
+    page.get_by_role("button", name="Envoyer ma candidature").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_role("heading", name="Candidature envoyée").is_visible()
+
+    sign_in("direction@demo.example.org", PASSWORD)
+    page.get_by_role("link", name="Adhésions").click()
+    page.get_by_role("link", name="Dr Léa Moreau").click()
+    page.get_by_role("button", name="Valider l'adhésion").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_text("Adhésion validée").is_visible()
+    sign_out()
+
+    email = OutboundEmail.objects.get(to=EMAIL, subject__contains="activez")
+    link = re.search(r"https?://\S+(/adhesion/activer/\S+/)", email.body_text).group(1)
+    page.goto(page.base_url + link)
+    page.get_by_label("Mot de passe", exact=True).fill("un-mot-de-passe-solide-2026")
+    page.get_by_label("Confirmation du mot de passe").fill("un-mot-de-passe-solide-2026")
+    page.get_by_role("button", name="Activer mon compte").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_text("Votre compte est activé").is_visible()
+
+    sign_in(EMAIL, "un-mot-de-passe-solide-2026")
+    page.get_by_role("link", name="Annuaire").click()
+    page.get_by_label("Spécialité").select_option("cardiologie")
+    page.get_by_label("Nom", exact=True).press_sequentially("Mor", delay=30)
+    page.wait_for_url(re.compile(r"q=Mor"))  # htmx pushed the filters into the address bar
+    results = page.locator("#directory-results")
+    entry = results.get_by_role("article", name="Dr Léa Moreau")
+    entry.wait_for()
+    assert entry.get_by_text("12 rue Bannier, Orléans").is_visible()
+    assert results.get_by_role("article").count() == 1

@@ -1,0 +1,285 @@
+"""Availability: specialists publish slots and absences; coordinators book referrals into
+slots from the referral page, never beyond a slot's capacity."""
+
+from datetime import date, time, timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from members import services
+from members.models import Absence, AvailabilitySlot, Booking
+from referrals.selectors import specialists_for_triage
+from tests.factories import ReferralFactory, SlotFactory, UserFactory
+
+PAGE = reverse("members:availability")
+
+
+def next_monday() -> date:
+    today = timezone.localdate()
+    return today + timedelta(days=7 - today.weekday())
+
+
+def publish(client, **overrides):
+    data = {
+        "slot-day": next_monday().isoformat(),
+        "slot-start": "14:00",
+        "slot-end": "16:00",
+        "slot-place": "Cabinet, 12 rue Bannier, Orléans",
+        "slot-capacity": "3",
+        "slot-weeks": "1",
+        **overrides,
+    }
+    return client.post(PAGE, data)
+
+
+def test_a_specialist_publishes_a_weekly_slot(client_for, specialist):
+    response = publish(client_for(specialist), **{"slot-weeks": "4"})
+
+    assert response.status_code == 302
+    slots = list(AvailabilitySlot.objects.order_by("starts_at"))
+    assert len(slots) == 4
+    assert len({s.series for s in slots}) == 1
+    local = [timezone.localtime(s.starts_at) for s in slots]
+    assert [d.date() for d in local] == [next_monday() + timedelta(weeks=w) for w in range(4)]
+    assert {d.time() for d in local} == {time(14, 0)}  # same wall-clock time across DST
+    assert {(s.capacity, s.specialty.code) for s in slots} == {(3, "cardiologie")}
+
+
+def test_a_slot_needs_a_place_or_teleconsultation_and_an_end_after_its_start(
+    client_for, specialist
+):
+    client = client_for(specialist)
+
+    no_place = publish(client, **{"slot-place": ""})
+    backwards = publish(client, **{"slot-end": "13:00"})
+    past = publish(client, **{"slot-day": "2020-01-06"})
+    tele = publish(client, **{"slot-place": "", "slot-teleconsultation": "on"})
+
+    assert "Indiquez le lieu, ou cochez « téléconsultation »." in no_place.text
+    assert "L&#x27;heure de fin doit suivre l&#x27;heure de début." in backwards.text
+    assert "Le créneau doit être à venir." in past.text
+    assert tele.status_code == 302
+    assert AvailabilitySlot.objects.get().where == "Téléconsultation"
+
+
+@pytest.mark.parametrize("persona", ["requester", "coordinator", "manager", "authority"])
+def test_only_specialists_publish_slots(db, client_for, request, persona):
+    client = client_for(request.getfixturevalue(persona))
+
+    assert client.get(PAGE).status_code == 403
+    assert publish(client).status_code == 403
+    assert not AvailabilitySlot.objects.exists()
+
+
+def test_the_availability_page_lists_slots_with_their_bookings(
+    client_for, specialist, coordinator, territory, django_assert_max_num_queries
+):
+    client = client_for(specialist)
+    SlotFactory(specialist=specialist)
+    with django_assert_max_num_queries(30) as few:
+        client.get(PAGE)
+    for _ in range(10):
+        slot = SlotFactory(specialist=specialist, capacity=2)
+        referral = ReferralFactory()
+        services.slot_book(slot_id=slot.pk, referral_id=referral.pk, by=coordinator)
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(PAGE)
+
+    assert response.text.count("ESS-2026-") == 10
+
+
+def test_a_booked_slot_cannot_be_deleted(client_for, specialist, coordinator, territory):
+    slot = SlotFactory(specialist=specialist)
+    free = SlotFactory(specialist=specialist)
+    services.slot_book(slot_id=slot.pk, referral_id=ReferralFactory().pk, by=coordinator)
+    client = client_for(specialist)
+
+    client.post(reverse("members:slot_delete", args=[slot.public_id]))
+    client.post(reverse("members:slot_delete", args=[free.public_id]))
+
+    assert list(AvailabilitySlot.objects.all()) == [slot]
+
+
+def test_a_specialist_cannot_delete_someone_elses_slot(client_for, specialist):
+    slot = SlotFactory()
+
+    response = client_for(specialist).post(reverse("members:slot_delete", args=[slot.public_id]))
+
+    assert response.status_code == 404
+    assert AvailabilitySlot.objects.exists()
+
+
+def test_an_absent_specialist_is_not_suggested_for_triage(client_for, specialist, territory):
+    present = UserFactory(specialist=True)
+    referral = ReferralFactory()
+    today = timezone.localdate()
+    client_for(specialist).post(
+        reverse("members:absence_create"),
+        {"absence-starts_on": today.isoformat(), "absence-ends_on": (today + timedelta(days=7))},
+    )
+
+    suggested = specialists_for_triage(referral)
+
+    assert Absence.objects.filter(specialist=specialist).exists()
+    assert present in suggested and specialist not in suggested
+
+
+def test_an_absence_ending_before_it_starts_is_refused(client_for, specialist):
+    response = client_for(specialist).post(
+        reverse("members:absence_create"),
+        {"absence-starts_on": "2030-05-10", "absence-ends_on": "2030-05-01"},
+        follow=True,
+    )
+
+    assert "La fin de l&#x27;absence ne peut précéder son début." in response.text
+    assert not Absence.objects.exists()
+
+
+def test_triage_suggestions_show_each_specialists_next_free_slot(specialist, territory):
+    SlotFactory(specialist=specialist, starts_at=timezone.now() + timedelta(days=3))
+    soon = SlotFactory(specialist=specialist, starts_at=timezone.now() + timedelta(days=1))
+    SlotFactory(specialist=specialist, starts_at=timezone.now() + timedelta(hours=2), booked=1)
+
+    (row,) = specialists_for_triage(ReferralFactory())
+
+    assert row.next_slot == soon.starts_at
+    assert "prochain créneau le" in row.triage_label
+
+
+def test_the_coordinator_sees_the_next_free_slots_and_books_one(
+    client_for, coordinator, specialist, territory
+):
+    absent = UserFactory(specialist=True)
+    Absence.objects.create(
+        specialist=absent,
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate() + timedelta(days=9),
+    )
+    hidden = SlotFactory(specialist=absent)
+    full = SlotFactory(specialist=specialist, booked=1)
+    slot = SlotFactory(specialist=specialist, capacity=2)
+    referral = ReferralFactory(urgency_requested="P2")
+    client = client_for(coordinator)
+    page = client.get(reverse("referrals:detail", args=[referral.public_id]))
+    assert [s.pk for s in page.context["free_slots"]] == [slot.pk]
+    assert str(hidden.public_id) not in page.text and str(full.public_id) not in page.text
+
+    response = client.post(
+        reverse("members:slot_book", args=[referral.public_id]), {"slot": slot.public_id}
+    )
+
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert referral.status == "triaged"
+    assert referral.offered_to == specialist
+    assert (referral.priority, referral.response_mode) == ("P2", "urgent_consultation")
+    assert "Créneau réservé le" in referral.events.last().note
+    slot.refresh_from_db()
+    assert slot.booked == 1
+    assert Booking.objects.get().slot == slot
+    page = client.get(reverse("referrals:detail", args=[referral.public_id]))
+    assert "Créneau réservé" in page.text and page.context["free_slots"] == []
+
+
+def test_the_specialist_schedules_at_the_booked_slot(client_for, coordinator, specialist):
+    slot = SlotFactory(specialist=specialist)
+    referral = ReferralFactory()
+    services.slot_book(slot_id=slot.pk, referral_id=referral.pk, by=coordinator)
+    client = client_for(specialist)
+    client.post(reverse("referrals:accept", args=[referral.public_id]))
+
+    page = client.get(reverse("referrals:detail", args=[referral.public_id]))
+
+    form = page.context["schedule_form"]
+    assert form.initial == {"starts_at": slot.starts_at, "location": slot.place}
+
+
+def test_a_full_slot_is_refused_with_a_message(client_for, coordinator, territory):
+    slot = SlotFactory(capacity=1)
+    first, second = ReferralFactory(), ReferralFactory()
+    client = client_for(coordinator)
+    url = reverse("members:slot_book", args=[second.public_id])
+    services.slot_book(slot_id=slot.pk, referral_id=first.pk, by=coordinator)
+
+    response = client.post(url, {"slot": slot.public_id}, follow=True)
+
+    assert "est complet : choisissez-en un autre." in response.text
+    second.refresh_from_db()
+    assert second.status == "submitted"
+    assert Booking.objects.count() == 1
+
+
+def test_booking_twice_is_a_no_op_and_a_second_slot_is_refused(coordinator, territory):
+    slot, other = SlotFactory(capacity=3), SlotFactory()
+    referral = ReferralFactory()
+
+    first = services.slot_book(slot_id=slot.pk, referral_id=referral.pk, by=coordinator)
+    again = services.slot_book(slot_id=slot.pk, referral_id=referral.pk, by=coordinator)
+    with pytest.raises(services.TransitionNotAllowed, match="déjà un créneau"):
+        services.slot_book(slot_id=other.pk, referral_id=referral.pk, by=coordinator)
+
+    assert first == again
+    slot.refresh_from_db()
+    assert slot.booked == 1
+
+
+def test_a_slot_of_another_specialty_or_an_accepted_referral_cannot_be_booked(
+    coordinator, territory
+):
+    from ess.models import Specialty
+
+    pneumologist = UserFactory(specialist=True, specialty=Specialty.objects.get(code="pneumologie"))
+    other_specialty = SlotFactory(specialist=pneumologist)
+    accepted = ReferralFactory(status="accepted", specialist=UserFactory(specialist=True))
+
+    with pytest.raises(Exception, match="autre spécialité"):
+        services.slot_book(
+            slot_id=other_specialty.pk, referral_id=ReferralFactory().pk, by=coordinator
+        )
+    with pytest.raises(services.TransitionNotAllowed, match="Prise en charge"):
+        services.slot_book(slot_id=SlotFactory().pk, referral_id=accepted.pk, by=coordinator)
+
+
+@pytest.mark.parametrize("persona", ["requester", "specialist", "manager", "authority"])
+def test_only_coordinators_book(request, persona, territory):
+    with pytest.raises(PermissionDenied):
+        services.slot_book(
+            slot_id=SlotFactory().pk,
+            referral_id=ReferralFactory().pk,
+            by=request.getfixturevalue(persona),
+        )
+
+
+def test_a_requester_cannot_book_through_the_page(client_for, territory):
+    referral = ReferralFactory()
+    slot = SlotFactory()
+
+    response = client_for(referral.requester).post(
+        reverse("members:slot_book", args=[referral.public_id]), {"slot": slot.public_id}
+    )
+
+    assert response.status_code == 403
+    assert not Booking.objects.exists()
+
+
+def test_freeing_a_slot_gives_its_place_back(client_for, coordinator, territory):
+    slot = SlotFactory()
+    referral = ReferralFactory()
+    services.slot_book(slot_id=slot.pk, referral_id=referral.pk, by=coordinator)
+
+    client_for(coordinator).post(reverse("members:booking_cancel", args=[referral.public_id]))
+
+    slot.refresh_from_db()
+    assert slot.booked == 0
+    assert not Booking.objects.exists()
+
+
+def test_the_database_refuses_an_overbooked_slot(territory):
+    slot = SlotFactory(capacity=1, booked=1)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AvailabilitySlot.objects.filter(pk=slot.pk).update(booked=2)
