@@ -15,6 +15,11 @@ class NavItem:
     label: str | Promise
     url_name: str
     roles: frozenset[str]
+    # Entries of the same group share one drop-down menu (keeps the bar on one line).
+    group: str | Promise = ""
+
+
+MANAGEMENT = _("Gestion")
 
 
 NAVIGATION = (
@@ -34,28 +39,39 @@ NAVIGATION = (
     # Every signed-in professional reads the directory; ARS/CPAM staff do not (they follow the
     # ESS through aggregates, see members/permissions.py) and read the public page like anyone.
     NavItem(_("Annuaire"), "members:directory", DIRECTORY_ROLES),
-    NavItem(_("Adhésions"), "members:membership_list", frozenset({Role.MANAGER})),
-    NavItem(_("Invitations"), "members:invitation_list", frozenset({Role.MANAGER})),
-    NavItem(_("Journal d'audit"), "audit_list", frozenset({Role.MANAGER})),
+    NavItem(_("Adhésions"), "members:membership_list", frozenset({Role.MANAGER}), MANAGEMENT),
+    NavItem(_("Invitations"), "members:invitation_list", frozenset({Role.MANAGER}), MANAGEMENT),
+    NavItem(_("Journal d'audit"), "audit_list", frozenset({Role.MANAGER}), MANAGEMENT),
     NavItem(_("Lettre d'information"), "projet_sante:newsletter_archive", frozenset(Role)),
-    NavItem(_("API"), "api_docs", frozenset(Role) - {Role.AUTHORITY}),
+    NavItem(_("API"), "api_docs", frozenset(Role) - {Role.AUTHORITY}, MANAGEMENT),
 )
 
 
 def navigation_for(user, current_path: str = "") -> list[dict]:
+    """Entries for the bar: {"label", "url", "active"}, or a group {"label", "children",
+    "active"} whose children are entries."""
     if not user.is_authenticated:
         return []
-    items = [
-        {"label": item.label, "url": reverse(item.url_name), "active": False}
-        for item in NAVIGATION
-        if user.roles & item.roles
-    ]
+    visible = [item for item in NAVIGATION if user.roles & item.roles]
+    entries = [{"label": i.label, "url": reverse(i.url_name), "active": False} for i in visible]
     # The entry whose URL is the longest prefix of the current path is the active one.
     matches = [
-        i
-        for i in items
-        if current_path == i["url"] or (i["url"] != "/" and current_path.startswith(i["url"]))
+        e
+        for e in entries
+        if current_path == e["url"] or (e["url"] != "/" and current_path.startswith(e["url"]))
     ]
     if matches:
-        max(matches, key=lambda i: len(i["url"]))["active"] = True
-    return items
+        max(matches, key=lambda e: len(e["url"]))["active"] = True
+    bar: list[dict] = []
+    groups: dict[str, dict] = {}
+    for item, entry in zip(visible, entries, strict=True):
+        if not item.group:
+            bar.append(entry)
+            continue
+        if str(item.group) not in groups:
+            groups[str(item.group)] = {"label": item.group, "children": [], "active": False}
+            bar.append(groups[str(item.group)])
+        group = groups[str(item.group)]
+        group["children"].append(entry)
+        group["active"] = group["active"] or entry["active"]
+    return bar

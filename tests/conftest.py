@@ -72,6 +72,16 @@ def _eager_celery():
 
 
 @pytest.fixture(autouse=True)
+def _french():
+    """A request in English leaves English active in the thread: every test starts in French."""
+    from django.utils import translation
+
+    translation.activate("fr")
+    yield
+    translation.activate("fr")
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters and allauth state live in the cache: each test starts clean."""
     from django.core.cache import cache
