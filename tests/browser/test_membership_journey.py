@@ -44,6 +44,7 @@ def test_a_new_specialist_applies_is_validated_and_appears_in_the_directory(
     assert page.get_by_role("heading", name="Candidature envoyée").is_visible()
 
     sign_in("direction@demo.example.org", PASSWORD)
+    page.get_by_role("button", name="Gestion").click()
     page.get_by_role("link", name="Adhésions").click()
     page.get_by_role("link", name="Dr Léa Moreau").click()
     page.get_by_role("button", name="Valider l'adhésion").click()
