@@ -321,8 +321,17 @@ def _transition(
     return event
 
 
+def _release_slot(referral: Referral) -> None:
+    # The specialist's slot booked for this case is theirs to offer again.
+    from members.services.availability import booking_release_for_referral
+
+    booking_release_for_referral(referral_id=referral.pk)
+
+
 def _close(referral: Referral, *, reason: str, fields=()) -> None:
-    """Save a referral that leaves the ESS's hands (reoriented, cancelled): why, when, no offer."""
+    """Save a referral that leaves the ESS's hands (reoriented, cancelled): why, when, no offer,
+    no slot held."""
+    _release_slot(referral)
     referral.closing_reason = reason
     referral.closed_at = timezone.now()
     referral.offered_to = None
@@ -482,6 +491,7 @@ def referral_decline(*, referral_id: int, by, reason: str) -> Referral:
         kind=EventKind.DECLINE,
         internal=True,
     )
+    _release_slot(referral)
     referral.offered_to = None
     referral.offered_to_pool = False
     referral.specialist = None

@@ -179,3 +179,15 @@ def booking_cancel(*, booking_id: int, by: User) -> None:
     AvailabilitySlot.objects.select_for_update().get(pk=booking.slot_id)
     booking.delete()
     AvailabilitySlot.objects.filter(pk=booking.slot_id).update(booked=F("booked") - 1)
+
+
+def booking_release_for_referral(*, referral_id: int) -> bool:
+    """Free the slot a referral held when the case leaves that specialist (declined, cancelled,
+    reoriented). Called inside the referral's transition; returns whether a slot was freed."""
+    booking = Booking.objects.filter(referral_id=referral_id).first()
+    if booking is None:
+        return False
+    AvailabilitySlot.objects.select_for_update().get(pk=booking.slot_id)
+    booking.delete()
+    AvailabilitySlot.objects.filter(pk=booking.slot_id).update(booked=F("booked") - 1)
+    return True

@@ -283,3 +283,35 @@ def test_the_database_refuses_an_overbooked_slot(territory):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         AvailabilitySlot.objects.filter(pk=slot.pk).update(booked=2)
+
+
+@pytest.mark.parametrize("leaves", ["declined", "cancelled", "reoriented"])
+def test_a_case_that_leaves_its_specialist_frees_the_booked_slot(
+    specialist, coordinator, territory, leaves
+):
+    from referrals import services as referral_services
+
+    slot = SlotFactory(specialist=specialist, capacity=1)
+    referral = ReferralFactory()
+    services.slot_book(slot_id=slot.pk, referral_id=referral.pk, by=coordinator)
+    slot.refresh_from_db()
+    assert slot.booked == 1
+
+    if leaves == "declined":
+        referral_services.referral_decline(
+            referral_id=referral.pk, by=specialist, reason="Indisponible finalement"
+        )
+    elif leaves == "cancelled":
+        referral_services.referral_cancel(
+            referral_id=referral.pk, by=referral.requester, reason="Vu aux urgences"
+        )
+    else:
+        referral_services.referral_reorient(
+            referral_id=referral.pk, by=coordinator, target="CHU", reason="Avis chirurgical"
+        )
+
+    slot.refresh_from_db()
+    assert slot.booked == 0
+    assert not Booking.objects.filter(referral=referral).exists()
+    other = ReferralFactory()
+    services.slot_book(slot_id=slot.pk, referral_id=other.pk, by=coordinator)  # free again
