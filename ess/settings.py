@@ -210,6 +210,9 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
     "confirm_email": "1/3m/key",
+    # Public forms without an account (ess/throttle.py): each POST counts, valid or not.
+    "member_apply": env.str("ESS_RATE_MEMBER_APPLY", default="10/h/ip"),
+    "newsletter_subscribe": env.str("ESS_RATE_NEWSLETTER_SUBSCRIBE", default="10/h/ip"),
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="ESS")

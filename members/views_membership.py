@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ess.models import Specialty
+from ess.throttle import throttled_response
 from members import forms, services
 from members import permissions as perms
 from members.models import GovernanceRole, MembershipStatus
@@ -53,7 +54,9 @@ def _base_url(request) -> str:
 # Public: apply, complete an application sent back, activate the account
 # ---------------------------------------------------------------------------------------------
 def apply(request):
-    """The application form: open to anyone, no account needed."""
+    """The application form: open to anyone, no account needed (throttled per IP)."""
+    if throttled := throttled_response(request, action="member_apply"):
+        return throttled
     initial = {"email": request.user.email} if request.user.is_authenticated else None
     form = forms.ApplicationForm(request.POST or None, initial=initial)
     sites = forms.SiteFormSet(request.POST or None, prefix="sites")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ess.throttle import throttled_response
 from projet_sante import services
 from projet_sante.forms import NewsletterSectionsForm, SubscribeForm
 from projet_sante.models import Audience, Newsletter, NewsletterStatus
@@ -187,6 +188,8 @@ def newsletter_detail(request, public_id):
 
 @require_http_methods(["GET", "POST"])
 def subscribe(request):
+    if throttled := throttled_response(request, action="newsletter_subscribe"):
+        return throttled
     form = SubscribeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.subscriber_subscribe(

@@ -379,3 +379,23 @@ def test_the_managers_list_shows_applications_with_counts(
 
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == 3
+
+
+def test_the_public_application_form_is_throttled_per_address(client, application_data, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "member_apply": "2/h/ip"}
+    bad = {**application_data, "rpps": "12345678901"}
+    assert apply(client, bad).status_code == 200  # a refused form counts too
+    assert apply(client, bad).status_code == 200
+
+    response = apply(client, application_data)
+
+    assert response.status_code == 429
+    assert "Trop de demandes" in response.text
+    assert "Rien n'a été enregistré" in response.text
+    assert not Membership.objects.exists()
+    assert not OutboundEmail.objects.exists()
+    # Another address is not affected; reading the form is never throttled.
+    assert client.get(APPLY).status_code == 200
+    other = apply(client.__class__(REMOTE_ADDR="203.0.113.7"), application_data)
+    assert other.status_code == 302
+    assert Membership.objects.count() == 1

@@ -141,3 +141,23 @@ def test_subscribing_again_after_unsubscribing_needs_a_new_confirmation(
 
     assert Subscriber.objects.get().confirmed_at is not None
     assert not Unsubscription.objects.exists()
+
+
+def test_subscriptions_are_throttled_per_address_so_nobody_is_flooded_with_confirmations(
+    db, client, settings, django_capture_on_commit_callbacks
+):
+    settings.ACCOUNT_RATE_LIMITS = {
+        **settings.ACCOUNT_RATE_LIMITS,
+        "newsletter_subscribe": "3/h/ip",
+    }
+    for n in range(3):
+        assert subscribe(client, f"kine{n}@exemple.fr").status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = subscribe(client, "victime@exemple.fr")
+
+    assert response.status_code == 429
+    assert "Trop de demandes" in response.text
+    assert not Subscriber.objects.filter(email="victime@exemple.fr").exists()
+    assert [m.to for m in mail.outbox if "victime@exemple.fr" in m.to] == []
+    assert subscribe(Client(REMOTE_ADDR="203.0.113.9"), "victime@exemple.fr").status_code == 200
