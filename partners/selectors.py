@@ -1,7 +1,19 @@
 """Reads of partners and conventions. `partners_visible_to` and `conventions_visible_to` are the
 only definitions of who sees which partner or convention; pages, API, exports start from them."""
 
-from django.db.models import CharField, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -13,6 +25,20 @@ from partners.models import (
     Partner,
 )
 from partners.permissions import can_view_partners
+
+# Reading order of conventions: what binds the ESS today first, then what is coming, then history.
+_STATUS_ORDER = (
+    ConventionStatus.ACTIVE,
+    ConventionStatus.SIGNED,
+    ConventionStatus.NEGOTIATION,
+    ConventionStatus.DRAFT,
+    ConventionStatus.EXPIRED,
+    ConventionStatus.TERMINATED,
+)
+STATUS_RANK = Case(
+    *(When(status=status, then=Value(rank)) for rank, status in enumerate(_STATUS_ORDER)),
+    output_field=IntegerField(),
+)
 
 
 def partners_visible_to(user) -> QuerySet[Partner]:
@@ -99,7 +125,7 @@ def partner_detail(partner: Partner) -> dict:
         "conventions": list(
             partner.conventions.select_related("kind", "referent")
             .prefetch_related(Prefetch("parties", queryset=Partner.objects.only("pk", "name")))
-            .order_by("status", "-effective_on", "title")
+            .order_by(STATUS_RANK, "-effective_on", "title")
         ),
         "departements": list(partner.covered_departements.all()),
         "communes": list(partner.covered_communes.select_related("departement")),
@@ -158,7 +184,7 @@ def convention_register(user, *, status: str = "", kind: str = "") -> QuerySet[C
         .prefetch_related(
             Prefetch("parties", queryset=Partner.objects.select_related("type").order_by("name"))
         )
-        .order_by("status", "end_on", "title", "pk")
+        .order_by(STATUS_RANK, "end_on", "title", "pk")
     )
     if status:
         qs = qs.filter(status=status)

@@ -141,3 +141,23 @@ def test_the_register_pdf_lists_conventions_with_french_dates(db, client_for, ma
     assert f"{convention.signed_on.day} mars {convention.signed_on.year}" in text
     assert "Page 1 sur 1" in text
     assert AuditEvent.objects.filter(actor=manager, action="print").count() == 1
+
+
+def test_the_register_lists_conventions_in_force_first_then_coming_then_history(
+    db, client_for, manager
+):
+    for status, title in [
+        ("terminated", "Résiliée"),
+        ("draft", "Projet"),
+        ("expired", "Échue"),
+        ("active", "En vigueur"),
+        ("negotiation", "Négociation"),
+    ]:
+        dates = {"signed_on": timezone.localdate() - timedelta(days=400)}
+        dates["effective_on"] = dates["signed_on"]
+        ConventionFactory(status=status, title=title, termination_reason="Fusion", **dates)
+
+    response = client_for(manager).get("/partenaires/conventions/registre.csv")
+
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert [r[0] for r in rows[1:]] == ["En vigueur", "Négociation", "Projet", "Échue", "Résiliée"]
