@@ -13,7 +13,7 @@ from ess.models import Departement, Specialty
 from ess.roles import Role
 from members.models import OrganisationKind, User
 from referrals.models import OPEN_STATUSES, WAITING, Priority, Referral, Status
-from referrals.selectors import referrals_visible_to
+from referrals.selectors import referral_search_condition, referrals_visible_to
 
 # How close to its due time a case counts as "nearing".
 NEARING_WINDOW = timedelta(hours=12)
@@ -99,13 +99,8 @@ def queue_referrals(
     if specialiste:
         qs = qs.filter(Q(specialist__public_id=specialiste) | Q(offered_to__public_id=specialiste))
     if q:
-        qs = qs.filter(
-            Q(reference__iexact=q)
-            | Q(reference__iendswith=q)
-            | Q(patient__birth_name__istartswith=q)
-            | Q(patient__used_name__istartswith=q)
-            | Q(patient__ins=q.replace(" ", ""))
-        )
+        # The same definition as the requester's list: index-backed (patients in a subquery).
+        qs = qs.filter(referral_search_condition(q))
     return qs.select_related(
         "patient",
         "patient__commune",
