@@ -18,6 +18,7 @@ from tests.factories import (
     PatientFactory,
     ReferralFactory,
     SlotFactory,
+    UserFactory,
 )
 
 
@@ -46,7 +47,7 @@ def test_sessions_are_offered_nearest_the_patient_first_then_soonest(cardiology)
     )
     full = ConsultationSessionFactory(site=ConsultationSiteFactory(commune_id="45119"), capacity=1)
     services.session_book(
-        by=UserFactoryCoordinator(), session_id=full.pk, referral_id=advanced().pk
+        by=UserFactory(coordinator=True), session_id=full.pk, referral_id=advanced().pk
     )
     ConsultationSessionFactory(status="draft", site=ConsultationSiteFactory(commune_id="45119"))
     ConsultationSessionFactory(
@@ -58,12 +59,6 @@ def test_sessions_are_offered_nearest_the_patient_first_then_soonest(cardiology)
 
     assert offered == [same_soon, same_late, epci, dept, far]
     assert [s.free for s in offered] == [2, 2, 2, 2, 2]
-
-
-def UserFactoryCoordinator():  # noqa: N802 — reads as a factory call in the test above
-    from tests.factories import UserFactory
-
-    return UserFactory(coordinator=True)
 
 
 def test_booking_schedules_the_referral_with_the_sessions_specialist(session, coordinator):
