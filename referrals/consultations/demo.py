@@ -44,7 +44,7 @@ SITES = [
         "hours": (time(14), time(17)),
     },
 ]
-PAST_WEEKS = 20
+PAST_WEEKS = 36
 NEXT_WEEKS = 12
 PER_HELD_SESSION = 3
 PER_FUTURE_SESSION = 2
@@ -116,40 +116,61 @@ def seed_consultations(users: dict) -> int:
 
 
 def _book_demo_referrals(coordinator_id) -> None:
-    """Held sessions get completed advanced-consultation referrals of their specialist (seen
-    between triage and completion); sessions to come get scheduled ones, leaving free places."""
+    """Completed advanced-consultation referrals are seen at the last held session of their
+    specialist between triage and completion; scheduled ones at the next sessions to come, two
+    per session at most (free places remain)."""
     now = timezone.now()
+    sessions = list(
+        ConsultationSession.objects.filter(status=SessionStatus.PUBLISHED, plan__isnull=False)
+        .select_related("site__commune")
+        .order_by("starts_at")
+    )
     taken = set(Appointment.objects.values_list("referral_id", flat=True))
-    sessions = ConsultationSession.objects.filter(
-        status=SessionStatus.PUBLISHED, plan__isnull=False
-    ).select_related("site__commune")
-    for session in sessions.order_by("starts_at"):
-        held = session.ends_at <= now
-        candidates = Referral.objects.filter(
+    used = {s.pk: s.appointments.count() for s in sessions}
+    referrals = (
+        Referral.objects.filter(
             response_mode=ResponseMode.ADVANCED_CONSULTATION,
-            specialist_id=session.specialist_id,
-        ).exclude(pk__in=taken)
-        if held:
-            candidates = candidates.filter(
-                status=Status.COMPLETED,
-                triaged_at__lt=session.starts_at - timedelta(days=1),
-                completed_at__gt=session.ends_at,
-                completed_at__lt=session.ends_at + timedelta(days=10),
-            )
+            status__in=[Status.COMPLETED, Status.SCHEDULED],
+            specialist_id__in={s.specialist_id for s in sessions},
+            triaged_at__isnull=False,
+        )
+        .exclude(pk__in=taken)
+        .order_by("triaged_at")
+    )
+    for referral in referrals:
+        if referral.status == Status.COMPLETED:
+            fitting = [
+                s
+                for s in sessions
+                if s.specialist_id == referral.specialist_id
+                and s.ends_at <= now
+                and referral.triaged_at < s.starts_at
+                and s.ends_at < referral.completed_at
+                and used[s.pk] < PER_HELD_SESSION
+            ]
+            session = fitting[-1] if fitting else None
         else:
-            candidates = candidates.filter(status=Status.SCHEDULED)
-        limit = PER_HELD_SESSION if held else PER_FUTURE_SESSION
-        for position, referral in enumerate(candidates.order_by("pk")[:limit]):
-            starts_at = session.starts_at + timedelta(minutes=position * session.slot_minutes)
-            Appointment.objects.create(
-                session=session,
-                referral=referral,
-                position=position,
-                starts_at=starts_at,
-                booked_by_id=coordinator_id or session.specialist_id,
-                created_at=min(now, session.starts_at - timedelta(days=2)),
-            )
-            Referral.objects.filter(pk=referral.pk).update(
-                appointment_at=starts_at, appointment_location=session_location(session)
-            )
-            taken.add(referral.pk)
+            fitting = [
+                s
+                for s in sessions
+                if s.specialist_id == referral.specialist_id
+                and s.starts_at > now
+                and used[s.pk] < PER_FUTURE_SESSION
+            ]
+            session = fitting[0] if fitting else None
+        if session is None:
+            continue
+        position = used[session.pk]
+        starts_at = session.starts_at + timedelta(minutes=position * session.slot_minutes)
+        Appointment.objects.create(
+            session=session,
+            referral=referral,
+            position=position,
+            starts_at=starts_at,
+            booked_by_id=coordinator_id or session.specialist_id,
+            created_at=min(now, referral.triaged_at + timedelta(hours=1)),
+        )
+        Referral.objects.filter(pk=referral.pk).update(
+            appointment_at=starts_at, appointment_location=session_location(session)
+        )
+        used[session.pk] += 1
