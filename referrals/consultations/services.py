@@ -516,9 +516,9 @@ def session_location(session: ConsultationSession) -> str:
 def session_book(*, by, session_id: int, referral_id: int) -> Appointment:
     """A coordinator books a referral into a published session to come.
 
-    The session's row is locked first, so concurrent bookings of its last places are served one
-    after the other (the unique (session, position) is the database's backstop). The referral,
-    locked too, becomes `scheduled` through the transition table: the session's specialist holds
+    The session's row is locked, so concurrent bookings of its last places are served one after
+    the other (the unique (session, position) is the database's backstop). The referral, locked
+    too, becomes `scheduled` through the transition table: the session's specialist holds
     it, with the appointment time (the first free appointment) and place. Booking the same
     referral into the same session again is a no-op.
 
@@ -526,12 +526,14 @@ def session_book(*, by, session_id: int, referral_id: int) -> Appointment:
     published or past, referral already booked or not bookable in its status), ValidationError
     (another specialty)."""
     _require(perms.can_book_session(by))
+    # Referral first, then the session: the order the referral transitions use when they free
+    # a place (cancel, decline, reorient), so the two never wait on each other.
+    referral = Referral.objects.select_for_update().get(pk=referral_id)
     session = (
         ConsultationSession.objects.select_for_update()
         .select_related("site__commune")
         .get(pk=session_id)
     )
-    referral = Referral.objects.select_for_update().get(pk=referral_id)
     existing = Appointment.objects.filter(referral_id=referral.pk).select_related("session").first()
     if existing and existing.session_id == session.pk:
         return existing
