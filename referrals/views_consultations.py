@@ -7,8 +7,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -372,20 +373,38 @@ def day_sheet(request, public_id):
     if not perms.can_view_day_sheet(request.user, session):
         raise Http404  # same answer as a session that does not exist
     appointments = selectors.day_sheet(session)
-    audit_record(
-        request=request, action=AuditAction.VIEW, obj=session, label=f"feuille {session.date}"
-    )
+    as_pdf = request.GET.get("format") == "pdf"
+    action = AuditAction.PRINT if as_pdf else AuditAction.VIEW
+    audit_record(request=request, action=action, obj=session, label=f"feuille {session.date}")
     audit_record_many(
         request=request,
-        action=AuditAction.VIEW,
+        action=action,
         objects=[a.referral for a in appointments],
         label_attr="reference",
     )
+    if as_pdf:
+        return _day_sheet_pdf(request, session, appointments)
     return render(
         request,
         "referrals/consultation_day_sheet.html",
         {"session": session, "appointments": appointments},
     )
+
+
+def _day_sheet_pdf(request, session, appointments) -> HttpResponse:
+    from weasyprint import HTML
+
+    with translation.override("fr"):
+        html = render_to_string(
+            "pdf/consultation_day_sheet.html",
+            {"session": session, "appointments": appointments, "today": timezone.localdate()},
+        )
+        pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"consultation-{session.date:%Y-%m-%d}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # ---------------------------------------------------------------------------------------------

@@ -52,3 +52,25 @@ def test_others_are_refused_without_learning_anything(persona, request, booked, 
 def test_anonymous_is_sent_to_sign_in(booked, client):
     session, _ = booked
     assert client.get(url(session)).status_code == 302
+
+
+def test_the_pdf_lists_the_patients_and_is_audited_as_printed(booked, client_for, coordinator):
+    import io
+
+    from pypdf import PdfReader
+
+    session, referral = booked
+    response = client_for(coordinator).get(url(session) + "?format=pdf")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert referral.patient.display_name in text
+    assert referral.reference in text
+    assert AuditEvent.objects.filter(actor=coordinator, action="print").count() == 2
+
+
+def test_the_pdf_is_refused_like_the_page(booked, client_for, other_specialist):
+    session, _ = booked
+    response = client_for(other_specialist).get(url(session) + "?format=pdf")
+    assert response.status_code == 404

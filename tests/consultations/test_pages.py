@@ -197,3 +197,26 @@ def test_another_specialist_cannot_ask_for_a_swap(other_specialist, client_for, 
     )
     assert response.status_code == 404
     assert not SwapRequest.objects.exists()
+
+
+def test_manager_edits_a_site(manager, client_for, cardiology):
+    site = ConsultationSiteFactory(name="MSP de Gien", commune_id="45155")
+    client = client_for(manager)
+    url = reverse("referrals:consultation_site_edit", args=[site.public_id])
+
+    form = client.get(url)
+    assert 'value="MSP de Gien"' in form.text and "45155 — Gien" in form.text
+    client.post(
+        url,
+        {
+            "name": "MSP de Gien (rénovée)",
+            "commune": "45155",
+            "address": "3 rue Neuve",
+            "specialties": [cardiology.pk],
+            "accessibility": "Ascenseur",
+        },
+    )
+
+    site.refresh_from_db()
+    assert site.name == "MSP de Gien (rénovée)" and site.accessibility == "Ascenseur"
+    assert not site.active  # unchecked box

@@ -286,3 +286,20 @@ def test_only_the_sessions_specialist_asks_and_only_managers_decide(
         services.swap_request(
             by=published.specialist, session_id=published.pk, replacement=colleague
         )
+
+
+def test_a_session_with_patients_cannot_be_cancelled(published, manager, coordinator):
+    from tests.factories import ReferralFactory
+
+    services.session_book(
+        by=coordinator,
+        session_id=published.pk,
+        referral_id=ReferralFactory(triaged=True, response_mode="advanced_consultation").pk,
+    )
+    with pytest.raises(ValidationError):
+        services.session_cancel(by=manager, session_id=published.pk)
+    empty = ConsultationSessionFactory()
+    services.session_cancel(by=manager, session_id=empty.pk)
+    empty.refresh_from_db()
+    assert empty.status == "cancelled"
+    assert Notification.objects.filter(recipient=empty.specialist, kind="consultation").exists()
