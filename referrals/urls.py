@@ -66,6 +66,11 @@ urlpatterns = [
         name="consultation_session_assign",
     ),
     path(
+        "consultations-avancees/seances/<uuid:public_id>/annuler/",
+        views_consultations.session_cancel,
+        name="consultation_session_cancel",
+    ),
+    path(
         "consultations-avancees/seances/<uuid:public_id>/echange/",
         views_consultations.swap_request,
         name="consultation_swap_request",

@@ -258,6 +258,23 @@ def session_assign(request, public_id):
     return redirect("referrals:consultations")
 
 
+@login_required
+@require_POST
+def session_cancel(request, public_id):
+    if not perms.can_manage_consultations(request.user):
+        raise PermissionDenied
+    session = selectors.session_get_for_user(request.user, public_id)
+    try:
+        services.session_cancel(by=request.user, session_id=session.pk)
+    except (ValidationError, TransitionNotAllowed) as exc:
+        _report(request, exc)
+    else:
+        messages.success(request, _("Consultation annulée."))
+    if session.plan_id:
+        return redirect("referrals:consultation_plan", public_id=session.plan.public_id)
+    return redirect("referrals:consultations")
+
+
 # ---------------------------------------------------------------------------------------------
 # Swaps
 # ---------------------------------------------------------------------------------------------

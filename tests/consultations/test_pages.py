@@ -220,3 +220,32 @@ def test_manager_edits_a_site(manager, client_for, cardiology):
     site.refresh_from_db()
     assert site.name == "MSP de Gien (rénovée)" and site.accessibility == "Ascenseur"
     assert not site.active  # unchecked box
+
+
+def test_manager_cancels_an_empty_session_from_the_plan_page(manager, client_for, cardiology):
+    plan = ConsultationPlanFactory()
+    services.plan_generate_sessions(by=manager, plan_id=plan.pk)
+    session = plan.sessions.order_by("date").first()
+    client = client_for(manager)
+    assert (
+        "Annuler la consultation du"
+        in client.get(reverse("referrals:consultation_plan", args=[plan.public_id])).text
+    )
+
+    client.post(reverse("referrals:consultation_session_cancel", args=[session.public_id]))
+
+    session.refresh_from_db()
+    assert session.status == "cancelled"
+
+
+def test_the_specialist_sees_the_session_on_the_referral_page(coordinator, client_for, cardiology):
+    session = ConsultationSessionFactory()
+    referral = ReferralFactory(triaged=True, response_mode="advanced_consultation")
+    services.session_book(by=coordinator, session_id=session.pk, referral_id=referral.pk)
+
+    page = client_for(session.specialist).get(
+        reverse("referrals:detail", args=[referral.public_id])
+    )
+
+    assert "Consultation avancée réservée" in page.text
+    assert session.site.name in page.text
