@@ -14,6 +14,7 @@ from members.models import Organisation, OrganisationKind, Profession, User
 from members.services import roles_grant
 from partners.demo import seed_partners_and_conventions
 from projet_sante.demo import seed_newsletters
+from referrals.consultations.demo import seed_consultations
 from referrals.demo import seed_referrals
 
 DEMO_DOMAIN = "demo.example.org"
@@ -137,6 +138,8 @@ SEEDERS = [
     lambda ctx: ctx.update(referrals=seed_referrals(ctx["users"])),
     lambda ctx: ctx.update(partners=seed_partners_and_conventions(ctx["users"])),
     lambda ctx: ctx.update(newsletters=seed_newsletters()),
+    # Advanced consultations (step 8): after partners (the sites' hosts) and referrals.
+    lambda ctx: ctx.update(consultations=seed_consultations(ctx["users"])),
 ]
 
 

@@ -267,6 +267,7 @@ class NotificationKind(models.TextChoices):
     SLA_NEARING = "sla_nearing", _("Échéance proche")
     SLA_OVERDUE = "sla_overdue", _("Échéance dépassée")
     CONVENTION_REMINDER = "convention_reminder", _("Convention : échéance ou évaluation")
+    CONSULTATION = "consultation", _("Consultation avancée")
 
 
 class EmailChoice(models.TextChoices):

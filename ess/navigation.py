@@ -36,6 +36,12 @@ NAVIGATION = (
         ),
     ),
     NavItem(_("Mes disponibilités"), "members:availability", frozenset({Role.SPECIALIST})),
+    # Advanced consultations (step 8)
+    NavItem(
+        _("Consultations avancées"),
+        "referrals:consultations",
+        frozenset({Role.MANAGER, Role.COORDINATOR, Role.SPECIALIST}),
+    ),
     # Every signed-in professional reads the directory; ARS/CPAM staff do not (they follow the
     # ESS through aggregates, see members/permissions.py) and read the public page like anyone.
     NavItem(_("Annuaire"), "members:directory", DIRECTORY_ROLES),

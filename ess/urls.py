@@ -9,6 +9,7 @@ from ess import api, views
 from members.api import MemberViewSet
 from partners.api import ConventionViewSet, PartnerViewSet
 from referrals.api import ReferralViewSet
+from referrals.api_consultations import ConsultationSessionViewSet
 
 # The admin signs in through allauth: same form, same rate limits, same MFA.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -20,6 +21,9 @@ router.register("referrals", ReferralViewSet, basename="referral")
 router.register("partners", PartnerViewSet, basename="partner")
 router.register("conventions", ConventionViewSet, basename="convention")
 router.register("members", MemberViewSet, basename="member")
+router.register(
+    "consultation-sessions", ConsultationSessionViewSet, basename="consultation-session"
+)
 
 api_v1 = [
     path("me/", api.me, name="me"),

@@ -149,13 +149,25 @@ TRANSITIONS: dict[str, frozenset[str]] = {
         {
             Status.TRIAGED,
             Status.ACCEPTED,
+            # Booked straight into an advanced-consultation session by the coordinator.
+            Status.SCHEDULED,
             Status.INFO_REQUESTED,
             Status.REORIENTED,
             Status.CANCELLED,
         }
     ),
     Status.ACCEPTED: frozenset({Status.SCHEDULED, Status.COMPLETED, Status.TRIAGED}),
-    Status.SCHEDULED: frozenset({Status.SCHEDULED, Status.COMPLETED}),
+    # An appointment can be cancelled, declined (back to the queue) or reoriented: its place
+    # (slot or advanced-consultation session) is freed.
+    Status.SCHEDULED: frozenset(
+        {
+            Status.SCHEDULED,
+            Status.COMPLETED,
+            Status.TRIAGED,
+            Status.REORIENTED,
+            Status.CANCELLED,
+        }
+    ),
     Status.COMPLETED: frozenset(),
     Status.REORIENTED: frozenset(),
     Status.CANCELLED: frozenset(),
@@ -476,3 +488,7 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+# Advanced consultations live in their own module (sites, plans, sessions, appointments).
+from referrals.consultation_models import *  # noqa: E402, F403 — re-exported models of this app

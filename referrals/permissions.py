@@ -109,3 +109,41 @@ def can_complete_referral(user, referral) -> bool:
 
 def can_check_identity(user, referral) -> bool:
     return has_role(user, Role.COORDINATOR)
+
+
+# ---------------------------------------------------------------------------------------------
+# Advanced consultations (sites, plans, sessions, bookings, swaps, day sheets, calendar feeds)
+# ---------------------------------------------------------------------------------------------
+def can_manage_consultations(user) -> bool:
+    return has_role(user, Role.MANAGER)
+
+
+def can_book_session(user) -> bool:
+    return has_role(user, Role.COORDINATOR)
+
+
+def can_view_consultations(user) -> bool:
+    return (
+        has_role(user, Role.MANAGER)
+        or has_role(user, Role.COORDINATOR)
+        or has_role(user, Role.SPECIALIST)
+    )
+
+
+def can_view_day_sheet(user, session) -> bool:
+    """Patients' names and birth dates: the session's specialist, coordinators, managers."""
+    if has_role(user, Role.COORDINATOR) or has_role(user, Role.MANAGER):
+        return True
+    return has_role(user, Role.SPECIALIST) and session.specialist_id == user.pk
+
+
+def can_request_swap(user, session) -> bool:
+    return has_role(user, Role.SPECIALIST) and session.specialist_id == user.pk
+
+
+def can_decide_swap(user) -> bool:
+    return has_role(user, Role.MANAGER)
+
+
+def can_have_calendar_feed(user) -> bool:
+    return has_role(user, Role.SPECIALIST)

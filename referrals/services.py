@@ -322,10 +322,15 @@ def _transition(
 
 
 def _release_slot(referral: Referral) -> None:
-    # The specialist's slot booked for this case is theirs to offer again.
+    # The specialist's slot (or the advanced-consultation place) booked for this case is free
+    # for another patient.
     from members.services.availability import booking_release_for_referral
+    from referrals.consultations.services import appointment_release_for_referral
 
     booking_release_for_referral(referral_id=referral.pk)
+    if appointment_release_for_referral(referral_id=referral.pk):
+        referral.appointment_at = None
+        referral.appointment_location = ""
 
 
 def _close(referral: Referral, *, reason: str, fields=()) -> None:
@@ -473,9 +478,9 @@ def referral_decline(*, referral_id: int, by, reason: str) -> Referral:
     _require(perms.can_decline_referral(by, referral))
     if not reason.strip():
         raise ValidationError({"reason": _("Indiquez le motif du refus.")})
-    if referral.status == Status.ACCEPTED and referral.specialist_id != by.pk:
+    if referral.status in (Status.ACCEPTED, Status.SCHEDULED) and referral.specialist_id != by.pk:
         raise _refuse(referral, Status.TRIAGED)
-    if referral.status not in (Status.TRIAGED, Status.ACCEPTED):
+    if referral.status not in (Status.TRIAGED, Status.ACCEPTED, Status.SCHEDULED):
         raise TransitionNotAllowed(
             _(
                 "Action impossible : la demande %(ref)s est « %(status)s », elle ne peut plus être "

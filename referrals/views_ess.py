@@ -62,6 +62,9 @@ def ess_actions_context(request, referral) -> dict:
             },
         )
     ctx.update(_slots_context(user, referral, staff=perms.can_view_internal_notes(user, referral)))
+    from referrals.views_consultations import booking_context
+
+    ctx.update(booking_context(user, referral))
     ctx["reason_form"] = forms.ReasonForm()
     ctx["request_info_form"] = forms.RequestInfoForm()
     ctx["reorient_form"] = forms.ReorientForm()

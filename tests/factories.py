@@ -248,3 +248,66 @@ class SlotFactory(factory.django.DjangoModelFactory):
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=1))
     place = "Cabinet, 1 rue de la République, Orléans"
     capacity = 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Advanced consultations (step 8): sites, plans, sessions
+# ---------------------------------------------------------------------------------------------
+class ConsultationSiteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "referrals.ConsultationSite"
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"MSP n°{n}")
+    commune_id = "45252"  # Pithiviers
+    address = "2 rue de l'Hôpital"
+
+    @factory.post_generation
+    def specialties(self, create, extracted, **kwargs):
+        if create:
+            self.specialties.set(extracted or [cardiology()])
+
+
+class ConsultationPlanFactory(factory.django.DjangoModelFactory):
+    """Every Tuesday 9:00–12:00, 6 appointments of 30 minutes, for ten weeks from next week."""
+
+    class Meta:
+        model = "referrals.ConsultationPlan"
+        skip_postgeneration_save = True
+
+    site = factory.SubFactory(ConsultationSiteFactory)
+    specialty = factory.LazyFunction(cardiology)
+    weekday = 1
+    start_time = factory.LazyFunction(lambda: timezone.datetime(2026, 1, 1, 9, 0).time())
+    end_time = factory.LazyFunction(lambda: timezone.datetime(2026, 1, 1, 12, 0).time())
+    season_start = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=7))
+    season_end = factory.LazyAttribute(lambda o: o.season_start + timedelta(weeks=10))
+    capacity = 6
+    slot_minutes = 30
+
+    @factory.post_generation
+    def volunteers(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.volunteers.set(extracted)
+
+
+class ConsultationSessionFactory(factory.django.DjangoModelFactory):
+    """A published session in three days, 9:00–11:00 Paris time, 2 places."""
+
+    class Meta:
+        model = "referrals.ConsultationSession"
+
+    site = factory.SubFactory(ConsultationSiteFactory)
+    specialty = factory.LazyFunction(cardiology)
+    date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=3))
+    starts_at = factory.LazyAttribute(
+        lambda o: (
+            timezone.make_aware(timezone.datetime.combine(o.date, timezone.datetime.min.time()))
+            + timedelta(hours=9)
+        )
+    )
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=2))
+    specialist = factory.SubFactory(UserFactory, specialist=True)
+    capacity = 2
+    slot_minutes = 30
+    status = "published"

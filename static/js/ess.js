@@ -8,3 +8,9 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 });
+
+// Advanced consultations: "Imprimer" on the day sheet (the browser's print works without it).
+document.addEventListener("click", (event) => {
+  const link = event.target.closest(".js-print");
+  if (link) { event.preventDefault(); window.print(); }
+});

@@ -126,19 +126,22 @@ LEGAL = {
     },
     "provide_info": {"info_requested": "submitted"},
     "accept": {"triaged": "accepted", "accepted": "accepted", "scheduled": "scheduled"},
-    "decline": {"triaged": "triaged", "accepted": "triaged"},
+    # An appointment can be given back, cancelled or reoriented (its place is freed).
+    "decline": {"triaged": "triaged", "accepted": "triaged", "scheduled": "triaged"},
     "schedule": {"accepted": "scheduled", "scheduled": "scheduled"},
     "complete": {"accepted": "completed", "scheduled": "completed", "completed": "completed"},
     "reorient": {
         "submitted": "reoriented",
         "info_requested": "reoriented",
         "triaged": "reoriented",
+        "scheduled": "reoriented",
         "reoriented": "reoriented",
     },
     "cancel": {
         "submitted": "cancelled",
         "info_requested": "cancelled",
         "triaged": "cancelled",
+        "scheduled": "cancelled",
         "cancelled": "cancelled",
     },
 }

@@ -1,0 +1,138 @@
+"""Forms of the advanced-consultation pages: shape only, the services hold the rules."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ess.models import Specialty
+from ess.roles import Role
+from members.models import User
+from partners.models import Convention, Partner
+from referrals.forms import CommuneField
+from referrals.models import Weekday
+
+
+def specialists_of(specialty_id=None):
+    qs = User.objects.filter(role_grants__role=Role.SPECIALIST, is_active=True).distinct()
+    if specialty_id:
+        qs = qs.filter(specialty_id=specialty_id)
+    return qs.order_by("last_name", "first_name")
+
+
+class SpecialistChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
+class SpecialistsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
+class SiteForm(forms.Form):
+    name = forms.CharField(label=_("Nom du site"), max_length=150)
+    commune = CommuneField(label=_("Commune"))
+    address = forms.CharField(label=_("Adresse"), max_length=250)
+    host = forms.ModelChoiceField(
+        label=_("Structure d'accueil"), queryset=Partner.objects.none(), required=False
+    )
+    convention = forms.ModelChoiceField(
+        label=_("Convention d'accueil"),
+        queryset=Convention.objects.none(),
+        required=False,
+        help_text=_("Une convention signée avec la structure d'accueil."),
+    )
+    specialties = forms.ModelMultipleChoiceField(
+        label=_("Spécialités proposées"),
+        queryset=Specialty.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    rooms = forms.CharField(
+        label=_("Locaux et équipement"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    accessibility = forms.CharField(
+        label=_("Accessibilité"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    underserved = forms.BooleanField(label=_("Commune en zone sous-dotée"), required=False)
+    active = forms.BooleanField(label=_("Site actif"), required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["host"].queryset = Partner.objects.order_by("name")
+        self.fields["convention"].queryset = Convention.objects.order_by("title")
+        self.fields["specialties"].queryset = Specialty.objects.order_by("label")
+
+
+class PlanForm(forms.Form):
+    specialty = forms.ModelChoiceField(label=_("Spécialité"), queryset=Specialty.objects.none())
+    weekday = forms.TypedChoiceField(label=_("Jour"), choices=Weekday.choices, coerce=int)
+    start_time = forms.TimeField(
+        label=_("Début"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    end_time = forms.TimeField(
+        label=_("Fin"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    season_start = forms.DateField(
+        label=_("Début de saison"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    season_end = forms.DateField(
+        label=_("Fin de saison"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    capacity = forms.IntegerField(label=_("Nombre de rendez-vous"), min_value=1, max_value=40)
+    slot_minutes = forms.IntegerField(
+        label=_("Durée d'un rendez-vous (minutes)"), min_value=5, max_value=240
+    )
+    volunteers = SpecialistsField(
+        label=_("Spécialistes volontaires"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args, site=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["specialty"].queryset = (
+            site.specialties.all() if site else Specialty.objects.all()
+        )
+        self.fields["volunteers"].queryset = specialists_of()
+
+
+class VolunteersForm(forms.Form):
+    volunteers = SpecialistsField(
+        label=_("Spécialistes volontaires"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args, specialty_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["volunteers"].queryset = specialists_of(specialty_id)
+
+
+class AssignForm(forms.Form):
+    specialist = SpecialistChoiceField(label=_("Spécialiste"), queryset=User.objects.none())
+
+    def __init__(self, *args, specialty_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["specialist"].queryset = specialists_of(specialty_id)
+
+
+class SwapForm(forms.Form):
+    replacement = SpecialistChoiceField(label=_("Remplaçant"), queryset=User.objects.none())
+    reason = forms.CharField(label=_("Motif (facultatif)"), max_length=300, required=False)
+
+    def __init__(self, *args, specialty_id=None, exclude=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        qs = specialists_of(specialty_id)
+        if exclude is not None:
+            qs = qs.exclude(pk=exclude.pk)
+        self.fields["replacement"].queryset = qs
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(label=_("Commentaire (facultatif)"), max_length=300, required=False)
+
+
+class BookSessionForm(forms.Form):
+    session = forms.UUIDField()

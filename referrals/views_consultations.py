@@ -1,0 +1,468 @@
+"""Advanced-consultation pages: the role-dependent overview (/consultations-avancees/), sites
+and plans (managers), the rota, swaps, booking a referral into a session (coordinators), the
+printable day sheet and the specialists' private calendar feed."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ess.audit import audit_record, audit_record_many
+from ess.models import AuditAction
+from referrals import forms_consultations as forms
+from referrals import permissions as perms
+from referrals.consultations import selectors, services
+from referrals.models import ConsultationPlan, ConsultationSite, SwapRequest
+from referrals.selectors import referral_get_for_user
+from referrals.services import TransitionNotAllowed
+
+
+def _report(request, exc) -> None:
+    if isinstance(exc, ValidationError):
+        for error in exc.messages:
+            messages.error(request, error)
+    else:
+        messages.error(request, str(exc))
+
+
+def _form_errors(request, form) -> None:
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label} : {error}" if label else error)
+
+
+def _add_service_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+# ---------------------------------------------------------------------------------------------
+# Overview
+# ---------------------------------------------------------------------------------------------
+def overview_context(user) -> dict:
+    ctx = {
+        "is_manager": perms.can_manage_consultations(user),
+        "is_coordinator": perms.can_book_session(user),
+        "is_specialist": perms.can_have_calendar_feed(user),
+    }
+    if ctx["is_manager"]:
+        ctx["sites"] = selectors.sites_list()
+        ctx["plans"] = selectors.plans_list()
+        ctx["swaps"] = selectors.pending_swaps()
+        ctx["decision_form"] = forms.DecisionForm()
+    if ctx["is_coordinator"] or ctx["is_manager"]:
+        ctx["upcoming"] = selectors.upcoming_sessions(user)
+    if ctx["is_specialist"]:
+        ctx["mine"] = selectors.my_sessions(user)
+        ctx["feed"] = selectors.calendar_feed_active(user)
+        ctx["swap_form"] = forms.SwapForm(specialty_id=user.specialty_id, exclude=user)
+    return ctx
+
+
+@login_required
+@require_GET
+def consultations(request, feed_url: str = ""):
+    if not perms.can_view_consultations(request.user):
+        raise PermissionDenied
+    ctx = overview_context(request.user)
+    ctx["feed_url"] = feed_url
+    if ctx["is_specialist"]:
+        # The specialist sees the references of their patients' appointments.
+        audit_record_many(
+            request=request,
+            action=AuditAction.VIEW,
+            objects=[a.referral for s in ctx["mine"] for a in s.appointments.all()],
+            label_attr="reference",
+        )
+    return render(request, "referrals/consultations.html", ctx)
+
+
+# ---------------------------------------------------------------------------------------------
+# Sites and plans (managers)
+# ---------------------------------------------------------------------------------------------
+def _site_initial(site: ConsultationSite) -> dict:
+    return {
+        "name": site.name,
+        "commune": f"{site.commune.code} — {site.commune.name}",
+        "address": site.address,
+        "host": site.host_id,
+        "convention": site.convention_id,
+        "specialties": list(site.specialties.all()),
+        "rooms": site.rooms,
+        "accessibility": site.accessibility,
+        "underserved": site.underserved,
+        "active": site.active,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def site_form(request, public_id=None):
+    if not perms.can_manage_consultations(request.user):
+        raise PermissionDenied
+    site = get_object_or_404(ConsultationSite, public_id=public_id) if public_id else None
+    if request.method == "POST":
+        form = forms.SiteForm(request.POST)
+        if form.is_valid():
+            data = services.SiteInput(
+                **{**form.cleaned_data, "specialties": list(form.cleaned_data["specialties"])}
+            )
+            try:
+                if site:
+                    services.site_update(by=request.user, site_id=site.pk, data=data)
+                else:
+                    site = services.site_create(by=request.user, data=data)
+            except ValidationError as exc:
+                _add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Site « %(name)s » enregistré.") % {"name": site.name})
+                return redirect("referrals:consultations")
+    else:
+        form = forms.SiteForm(initial=_site_initial(site) if site else {"active": True})
+    return render(request, "referrals/consultation_site_form.html", {"form": form, "site": site})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_create(request, public_id):
+    if not perms.can_manage_consultations(request.user):
+        raise PermissionDenied
+    site = get_object_or_404(ConsultationSite, public_id=public_id)
+    if request.method == "POST":
+        form = forms.PlanForm(request.POST, site=site)
+        if form.is_valid():
+            data = services.PlanInput(
+                **{**form.cleaned_data, "volunteers": list(form.cleaned_data["volunteers"])}
+            )
+            try:
+                plan = services.plan_create(by=request.user, site_id=site.pk, data=data)
+            except ValidationError as exc:
+                _add_service_errors(form, exc)
+            else:
+                services.plan_generate_sessions(by=request.user, plan_id=plan.pk)
+                messages.success(
+                    request, _("Programme créé : ses consultations sont en brouillon.")
+                )
+                return redirect("referrals:consultation_plan", public_id=plan.public_id)
+    else:
+        form = forms.PlanForm(site=site)
+    return render(request, "referrals/consultation_plan_form.html", {"form": form, "site": site})
+
+
+def _plan(request, public_id) -> ConsultationPlan:
+    if not perms.can_manage_consultations(request.user):
+        raise PermissionDenied
+    return get_object_or_404(
+        ConsultationPlan.objects.select_related("site__commune", "specialty"), public_id=public_id
+    )
+
+
+@login_required
+@require_GET
+def plan_detail(request, public_id):
+    plan = _plan(request, public_id)
+    sessions = selectors.plan_sessions(plan)
+    return render(
+        request,
+        "referrals/consultation_plan.html",
+        {
+            "plan": plan,
+            "sessions": sessions,
+            "volunteers_form": forms.VolunteersForm(
+                specialty_id=plan.specialty_id,
+                initial={"volunteers": list(plan.volunteers.all())},
+            ),
+            "assign_form": forms.AssignForm(specialty_id=plan.specialty_id),
+            "unassigned": [s for s in sessions if s.specialist_id is None and s.status == "draft"],
+        },
+    )
+
+
+@login_required
+@require_POST
+def plan_action(request, public_id, action):
+    plan = _plan(request, public_id)
+    try:
+        if action == "generer":
+            n = services.plan_generate_sessions(by=request.user, plan_id=plan.pk)
+            messages.success(request, _("%(n)d consultation(s) créée(s).") % {"n": n})
+        elif action == "rotation":
+            result = services.rota_propose(by=request.user, plan_id=plan.pk)
+            messages.success(
+                request,
+                _("Rotation proposée : %(n)d consultation(s) attribuée(s).")
+                % {"n": result.assigned},
+            )
+            for session in result.unassigned:
+                messages.warning(
+                    request,
+                    _("Personne n'est disponible le %(when)s : consultation sans spécialiste.")
+                    % {"when": timezone.localtime(session.starts_at).strftime("%d/%m/%Y")},
+                )
+        elif action == "publier":
+            published, left = services.sessions_publish(by=request.user, plan_id=plan.pk)
+            messages.success(request, _("%(n)d consultation(s) publiée(s).") % {"n": published})
+            if left:
+                messages.warning(
+                    request,
+                    _("%(n)d consultation(s) sans spécialiste restent en brouillon.") % {"n": left},
+                )
+        elif action == "volontaires":
+            form = forms.VolunteersForm(request.POST, specialty_id=plan.specialty_id)
+            if form.is_valid():
+                services.plan_set_volunteers(
+                    by=request.user,
+                    plan_id=plan.pk,
+                    volunteers=list(form.cleaned_data["volunteers"]),
+                )
+                messages.success(request, _("Volontaires enregistrés."))
+            else:
+                _form_errors(request, form)
+        else:
+            raise Http404
+    except (ValidationError, TransitionNotAllowed) as exc:
+        _report(request, exc)
+    return redirect("referrals:consultation_plan", public_id=plan.public_id)
+
+
+@login_required
+@require_POST
+def session_assign(request, public_id):
+    if not perms.can_manage_consultations(request.user):
+        raise PermissionDenied
+    session = selectors.session_get_for_user(request.user, public_id)
+    form = forms.AssignForm(request.POST, specialty_id=session.specialty_id)
+    if form.is_valid():
+        try:
+            services.session_assign(
+                by=request.user, session_id=session.pk, specialist=form.cleaned_data["specialist"]
+            )
+        except (ValidationError, TransitionNotAllowed) as exc:
+            _report(request, exc)
+        else:
+            messages.success(request, _("Spécialiste modifié."))
+    else:
+        _form_errors(request, form)
+    if session.plan_id:
+        return redirect("referrals:consultation_plan", public_id=session.plan.public_id)
+    return redirect("referrals:consultations")
+
+
+@login_required
+@require_POST
+def session_cancel(request, public_id):
+    if not perms.can_manage_consultations(request.user):
+        raise PermissionDenied
+    session = selectors.session_get_for_user(request.user, public_id)
+    try:
+        services.session_cancel(by=request.user, session_id=session.pk)
+    except (ValidationError, TransitionNotAllowed) as exc:
+        _report(request, exc)
+    else:
+        messages.success(request, _("Consultation annulée."))
+    if session.plan_id:
+        return redirect("referrals:consultation_plan", public_id=session.plan.public_id)
+    return redirect("referrals:consultations")
+
+
+# ---------------------------------------------------------------------------------------------
+# Swaps
+# ---------------------------------------------------------------------------------------------
+@login_required
+@require_POST
+def swap_request(request, public_id):
+    session = selectors.session_get_for_user(request.user, public_id)
+    if not perms.can_request_swap(request.user, session):
+        raise Http404
+    form = forms.SwapForm(request.POST, specialty_id=session.specialty_id, exclude=request.user)
+    if form.is_valid():
+        try:
+            services.swap_request(
+                by=request.user,
+                session_id=session.pk,
+                replacement=form.cleaned_data["replacement"],
+                reason=form.cleaned_data["reason"],
+            )
+        except (ValidationError, TransitionNotAllowed) as exc:
+            _report(request, exc)
+        else:
+            messages.success(request, _("Demande d'échange envoyée à la direction."))
+    else:
+        _form_errors(request, form)
+    return redirect("referrals:consultations")
+
+
+@login_required
+@require_POST
+def swap_decide(request, public_id, decision):
+    if not perms.can_decide_swap(request.user):
+        raise PermissionDenied
+    if decision not in ("accepter", "refuser"):
+        raise Http404
+    swap = get_object_or_404(SwapRequest, public_id=public_id)
+    form = forms.DecisionForm(request.POST)
+    form.is_valid()
+    try:
+        services.swap_decide(
+            by=request.user,
+            swap_id=swap.pk,
+            approve=decision == "accepter",
+            note=form.cleaned_data.get("note", ""),
+        )
+    except (ValidationError, TransitionNotAllowed) as exc:
+        _report(request, exc)
+    else:
+        messages.success(
+            request, _("Échange accepté.") if decision == "accepter" else _("Échange refusé.")
+        )
+    return redirect("referrals:consultations")
+
+
+# ---------------------------------------------------------------------------------------------
+# Booking from the referral page (coordinators)
+# ---------------------------------------------------------------------------------------------
+def booking_context(user, referral) -> dict:
+    """For the referral page: the advanced-consultation appointment (ESS staff), and for a
+    coordinator on an advanced-consultation referral, the sessions to book it into."""
+    staff = perms.can_view_internal_notes(user, referral)
+    appointment = selectors.appointment_for(referral) if staff else None
+    can_book = (
+        perms.can_book_session(user)
+        and appointment is None
+        and referral.response_mode == "advanced_consultation"
+        and referral.status in ("triaged", "accepted")
+    )
+    return {
+        "consultation_appointment": appointment,
+        "can_book_session": can_book,
+        "bookable_sessions": selectors.sessions_for_referral(referral) if can_book else [],
+    }
+
+
+@login_required
+@require_POST
+def session_book(request, public_id):
+    referral = referral_get_for_user(request.user, public_id)
+    if not perms.can_book_session(request.user):
+        raise PermissionDenied
+    form = forms.BookSessionForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("referrals:detail", public_id=public_id)
+    session = get_object_or_404(
+        selectors.sessions_visible_to(request.user), public_id=form.cleaned_data["session"]
+    )
+    try:
+        appointment = services.session_book(
+            by=request.user, session_id=session.pk, referral_id=referral.pk
+        )
+    except (ValidationError, TransitionNotAllowed) as exc:
+        _report(request, exc)
+    else:
+        messages.success(
+            request,
+            _("Rendez-vous fixé le %(when)s en consultation avancée (%(site)s).")
+            % {
+                "when": timezone.localtime(appointment.starts_at).strftime("%d/%m/%Y %H:%M"),
+                "site": session.site.name,
+            },
+        )
+    return redirect("referrals:detail", public_id=public_id)
+
+
+# ---------------------------------------------------------------------------------------------
+# Day sheet (printable, audited)
+# ---------------------------------------------------------------------------------------------
+@login_required
+@require_GET
+def day_sheet(request, public_id):
+    session = selectors.session_get_for_user(request.user, public_id)
+    if not perms.can_view_day_sheet(request.user, session):
+        raise Http404  # same answer as a session that does not exist
+    appointments = selectors.day_sheet(session)
+    as_pdf = request.GET.get("format") == "pdf"
+    action = AuditAction.PRINT if as_pdf else AuditAction.VIEW
+    audit_record(request=request, action=action, obj=session, label=f"feuille {session.date}")
+    audit_record_many(
+        request=request,
+        action=action,
+        objects=[a.referral for a in appointments],
+        label_attr="reference",
+    )
+    if as_pdf:
+        return _day_sheet_pdf(request, session, appointments)
+    return render(
+        request,
+        "referrals/consultation_day_sheet.html",
+        {"session": session, "appointments": appointments},
+    )
+
+
+def _day_sheet_pdf(request, session, appointments) -> HttpResponse:
+    from weasyprint import HTML
+
+    with translation.override("fr"):
+        html = render_to_string(
+            "pdf/consultation_day_sheet.html",
+            {"session": session, "appointments": appointments, "today": timezone.localdate()},
+        )
+        pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"consultation-{session.date:%Y-%m-%d}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# Calendar feed
+# ---------------------------------------------------------------------------------------------
+@login_required
+@require_POST
+def calendar_regenerate(request):
+    if not perms.can_have_calendar_feed(request.user):
+        raise PermissionDenied
+    token = services.calendar_feed_regenerate(by=request.user)
+    url = request.build_absolute_uri(reverse("referrals:consultation_ical", args=[token]))
+    messages.success(
+        request,
+        _(
+            "Nouvelle adresse d'agenda créée : l'ancienne ne fonctionne plus. Copiez-la "
+            "maintenant, elle ne sera plus affichée."
+        ),
+    )
+    ctx = overview_context(request.user)
+    ctx["feed_url"] = url
+    return render(request, "referrals/consultations.html", ctx)
+
+
+@login_required
+@require_POST
+def calendar_revoke(request):
+    services.calendar_feed_revoke(by=request.user)
+    messages.success(request, _("Adresse d'agenda révoquée."))
+    return redirect("referrals:consultations")
+
+
+@require_GET
+def calendar_feed(request, token):
+    """No sign-in (calendar apps cannot): the unguessable token is the credential. It carries
+    sessions and appointment times with the referral reference only, never a patient's name."""
+    from referrals.consultations.ical import calendar_for
+
+    user = selectors.calendar_feed_user(token)
+    if user is None:
+        raise Http404
+    response = HttpResponse(calendar_for(user), content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,35 @@
+"""seed_demo adds two sites in under-served communes with a season of sessions (idempotent)."""
+
+from django.core.management import call_command
+from django.utils import timezone
+
+from referrals.consultations import advanced_consultation_figures
+from referrals.models import Appointment, ConsultationSession, ConsultationSite
+
+
+def test_seed_demo_adds_two_sites_with_a_season_of_sessions(db, settings, territory):
+    settings.ESS_DEMO = True
+
+    call_command("seed_demo")
+    counts = (ConsultationSite.objects.count(), ConsultationSession.objects.count())
+    call_command("seed_demo")
+
+    assert (ConsultationSite.objects.count(), ConsultationSession.objects.count()) == counts
+    sites = ConsultationSite.objects.order_by("name")
+    assert [s.commune.name for s in sites] == ["Gien", "Pithiviers"]
+    assert all(s.underserved for s in sites)
+    now = timezone.now()
+    sessions = ConsultationSession.objects.all()
+    emails = set(sessions.values_list("specialist__email", flat=True))
+    assert emails == {"cardiologue@demo.example.org", "cardiologue2@demo.example.org"}
+    assert sessions.filter(ends_at__lt=now, status="published").count() >= 30
+    future = sessions.filter(starts_at__gt=now, status="published")
+    assert future.count() >= 20
+    assert all(s.appointments.count() < s.capacity for s in future)
+    held_with_patients = Appointment.objects.filter(session__ends_at__lt=now)
+    assert held_with_patients.exists()
+    assert {a.referral.status for a in held_with_patients} <= {"completed", "scheduled"}
+    today = timezone.localdate()
+    figures = advanced_consultation_figures(today.replace(year=today.year - 1), today)
+    assert figures["sessions_held"] >= 30 and figures["communes_served"] == 2
+    assert figures["patients_seen"] == held_with_patients.count()

@@ -1,0 +1,87 @@
+"""advanced_consultation_figures: sessions held, patients seen, communes served, in one query."""
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from referrals.consultations import advanced_consultation_figures
+from referrals.models import Appointment
+from tests.factories import (
+    ConsultationSessionFactory,
+    ConsultationSiteFactory,
+    ReferralFactory,
+    UserFactory,
+)
+
+
+def held(site, day, *, status="published"):
+    start = timezone.make_aware(datetime.combine(day, datetime.min.time())) + timedelta(hours=9)
+    return ConsultationSessionFactory(
+        site=site,
+        date=day,
+        starts_at=start,
+        ends_at=start + timedelta(hours=3),
+        status=status,
+        capacity=6,
+    )
+
+
+def book(session, status, n=1):
+    coordinator = UserFactory(coordinator=True)
+    for i in range(n):
+        referral = ReferralFactory(status=status, specialist=session.specialist)
+        Appointment.objects.create(
+            session=session,
+            referral=referral,
+            position=session.appointments.count(),
+            starts_at=session.starts_at + timedelta(minutes=30 * i),
+            booked_by=coordinator,
+        )
+
+
+@pytest.fixture
+def dataset(cardiology):
+    pithiviers = ConsultationSiteFactory(commune_id="45252")
+    gien = ConsultationSiteFactory(commune_id="45155")
+    ajaccio = ConsultationSiteFactory(commune_id="2A004")
+    s1 = held(pithiviers, date(2026, 7, 7))
+    book(s1, "completed", 3)
+    book(s1, "cancelled", 1)  # booked then cancelled: not seen
+    s2 = held(pithiviers, date(2026, 7, 14))
+    book(s2, "scheduled", 2)
+    s3 = held(gien, date(2026, 8, 4))
+    book(s3, "completed", 1)
+    held(ajaccio, date(2026, 9, 1))  # held, nobody booked
+    held(gien, date(2026, 7, 21), status="cancelled")  # not held
+    draft = held(gien, date(2026, 7, 28), status="draft")  # not held
+    book(draft, "scheduled", 1)
+    held(pithiviers, date(2026, 10, 6))  # outside the quarter
+    future = ConsultationSessionFactory(site=gien)  # published, to come: not held yet
+    book(future, "scheduled", 1)
+
+
+def test_figures_of_a_quarter(dataset, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        figures = advanced_consultation_figures(date(2026, 7, 1), date(2026, 9, 30))
+
+    assert figures == {"sessions_held": 4, "patients_seen": 6, "communes_served": 3}
+
+
+def test_figures_by_departement_and_commune(dataset):
+    q3 = (date(2026, 7, 1), date(2026, 9, 30))
+    assert advanced_consultation_figures(*q3, departement="45") == {
+        "sessions_held": 3,
+        "patients_seen": 6,
+        "communes_served": 2,
+    }
+    assert advanced_consultation_figures(*q3, commune="45252") == {
+        "sessions_held": 2,
+        "patients_seen": 5,
+        "communes_served": 1,
+    }
+    assert advanced_consultation_figures(*q3, specialty="dermatologie") == {
+        "sessions_held": 0,
+        "patients_seen": 0,
+        "communes_served": 0,
+    }
