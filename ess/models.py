@@ -267,6 +267,8 @@ class NotificationKind(models.TextChoices):
     SLA_NEARING = "sla_nearing", _("Échéance proche")
     SLA_OVERDUE = "sla_overdue", _("Échéance dépassée")
     CONVENTION_REMINDER = "convention_reminder", _("Convention : échéance ou évaluation")
+    # Health project (step 7b): a version submitted, validated, sent back, or commented.
+    HEALTH_PROJECT = "health_project", _("Projet de santé")
 
 
 class EmailChoice(models.TextChoices):
