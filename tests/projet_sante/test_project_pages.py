@@ -399,8 +399,9 @@ def test_the_pdf_has_a_cover_a_toc_the_sections_and_page_numbers(
 
 
 def test_the_pdf_never_carries_scripts(project_draft, project_manager):
-    from projet_sante.project_pdf import project_pdf_context, render_project_pdf
     from django.template.loader import render_to_string
+
+    from projet_sante.project_pdf import project_pdf_context, render_project_pdf
 
     ps.section_update(
         version_id=project_draft.pk, key="partnerships", by=project_manager, body=EVIL
