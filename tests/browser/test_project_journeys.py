@@ -2,6 +2,7 @@
 new version and the ARS comments on it."""
 
 import io
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -33,7 +34,7 @@ def test_the_ars_reads_the_validated_project_and_downloads_its_pdf(demo_project,
     with page.expect_download() as download:
         page.get_by_role("link", name="Télécharger le PDF").click()
     path = download.value.path()
-    data = open(path, "rb").read()
+    data = Path(path).read_bytes()
     assert data.startswith(b"%PDF-")
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
     assert "Projet de santé" in text
