@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 from ess import api, views
 from members.api import MemberViewSet
 from partners.api import ConventionViewSet, PartnerViewSet
+from projet_sante.api_project import ProjectVersionViewSet
 from referrals.api import ReferralViewSet
 
 # The admin signs in through allauth: same form, same rate limits, same MFA.
@@ -20,6 +21,7 @@ router.register("referrals", ReferralViewSet, basename="referral")
 router.register("partners", PartnerViewSet, basename="partner")
 router.register("conventions", ConventionViewSet, basename="convention")
 router.register("members", MemberViewSet, basename="member")
+router.register("project-versions", ProjectVersionViewSet, basename="project-version")
 
 api_v1 = [
     path("me/", api.me, name="me"),
