@@ -422,3 +422,15 @@ def test_the_pdf_is_for_managers_and_authority_users(
         f"/projet-sante/versions/{project_validated.public_id}/pdf/"
     )
     assert response.status_code in (403, 404)
+
+
+def test_the_running_header_shows_names_with_quotes_as_typed(project_validated):
+    from ess.models import Team
+    from projet_sante.project_pdf import render_project_pdf
+
+    Team.objects.update_or_create(
+        pk=1, defaults={"name": "ESS du Cœur d'Orléans", "short_name": 'ESS "Cœur" d\'Orléans'}
+    )
+    _pages, text = _pdf_text(render_project_pdf(project_validated))
+    assert 'ESS "Cœur" d\'Orléans · Projet de santé v1' in text
+    assert "Validée le " in text
