@@ -49,6 +49,14 @@ NAVIGATION = (
     NavItem(_("Invitations"), "members:invitation_list", frozenset({Role.MANAGER}), MANAGEMENT),
     NavItem(_("Journal d'audit"), "audit_list", frozenset({Role.MANAGER}), MANAGEMENT),
     NavItem(_("Lettre d'information"), "projet_sante:newsletter_archive", frozenset(Role)),
+    # Health project (step 7b): managers, ARS/CPAM and the ESS's staff (validated version).
+    NavItem(
+        _("Projet de santé"),
+        "projet_sante:project_home",
+        frozenset(
+            {Role.MANAGER, Role.AUTHORITY, Role.COORDINATOR, Role.SPECIALIST, Role.PARAMEDIC}
+        ),
+    ),
     NavItem(_("API"), "api_docs", frozenset(Role) - {Role.AUTHORITY}, MANAGEMENT),
 )
 

@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 from ess import api, views
 from members.api import MemberViewSet
 from partners.api import ConventionViewSet, PartnerViewSet
+from projet_sante.api_project import ProjectVersionViewSet
 from referrals.api import ReferralViewSet
 from referrals.api_consultations import ConsultationSessionViewSet
 
@@ -24,6 +25,7 @@ router.register("members", MemberViewSet, basename="member")
 router.register(
     "consultation-sessions", ConsultationSessionViewSet, basename="consultation-session"
 )
+router.register("project-versions", ProjectVersionViewSet, basename="project-version")
 
 api_v1 = [
     path("me/", api.me, name="me"),

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from projet_sante import views
+from projet_sante.urls_project import urlpatterns as project_urlpatterns
 
 app_name = "projet_sante"
 
@@ -33,3 +34,6 @@ urlpatterns = [
     ),
     path("lettre/gestion/<uuid:public_id>/envoyer/", views.newsletter_send, name="newsletter_send"),
 ]
+
+# The health-project document (step 7b).
+urlpatterns += project_urlpatterns

@@ -1,0 +1,57 @@
+"""The health project as a PDF (WeasyPrint): cover, table of contents with page numbers,
+running header and footer, the sections, missions and actions, annexes, indicators.
+
+Rendered synchronously for now; the background cache (projet_sante/reports.py) can call
+`render_project_pdf` as its renderer for the "project" report.
+"""
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
+
+from ess.models import Team
+from projet_sante.models import ProjectVersion, SectionKey
+from projet_sante.project_selectors import version_content
+from projet_sante.rich_text import render_rich_text
+
+
+def css_string(text: str) -> str:
+    """A CSS string literal for @page margin boxes: the <style> element is raw text, so HTML
+    escaping would show as is; CSS escapes instead (and nothing can close the element)."""
+    escaped = "".join(f"\\{ord(c):x} " if c in '"\\<>&' or ord(c) < 32 else c for c in str(text))
+    return mark_safe(f'"{escaped}"')
+
+
+def project_pdf_context(version: ProjectVersion) -> dict:
+    version = version_content(version.pk)
+    team = Team.current()
+    header = f"{team.short_name} · " if team else ""
+    footer = version.get_status_display()
+    if version.validated_at:
+        footer += " le " + date_format(timezone.localtime(version.validated_at), "j F Y")
+    bodies = {s.key: s.body for s in version.sections.all()}
+    sections = [
+        {"key": key, "label": label, "html": render_rich_text(bodies.get(key, ""))}
+        for key, label in SectionKey.choices
+    ]
+    return {
+        "version": version,
+        "team": team,
+        "header_css": css_string(f"{header}Projet de santé {version.label}"),
+        "footer_css": css_string(footer),
+        "sections": sections,
+        "missions": list(version.missions.all()),
+        "annexes": list(version.annexes.all()),
+        "today": timezone.localdate(),
+    }
+
+
+def render_project_pdf(version: ProjectVersion) -> bytes:
+    """A4 PDF of one version. Pure: reads the version, writes nothing (callers audit)."""
+    from weasyprint import HTML
+
+    with translation.override("fr"):
+        html = render_to_string("pdf/project.html", project_pdf_context(version))
+        return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

@@ -1,0 +1,494 @@
+"""Health-project pages: the document (a version) with its workflow, editing by managers,
+comments by the authorities, annexes, the diff between two versions and the PDF.
+
+Each view validates the shape of the input, calls one service, renders. Access starts from
+project_selectors.version_get_for_user (404 for what the caller may not see) and
+project_permissions.can_* (403).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from ess.audit import audit_record
+from ess.models import AuditAction
+from projet_sante import forms_project as forms
+from projet_sante import project_permissions as perms
+from projet_sante import project_services as services
+from projet_sante.models import (
+    Action,
+    Mission,
+    ProjectAnnex,
+    SectionKey,
+    VersionStatus,
+)
+from projet_sante.project_selectors import (
+    open_version,
+    sections_diff,
+    version_content,
+    version_default_for,
+    version_get_for_user,
+    version_list,
+)
+from projet_sante.rich_text import render_rich_text
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _to_version(version):
+    return redirect("projet_sante:project_version", public_id=version.public_id)
+
+
+def _report(request, exc: Exception) -> None:
+    if isinstance(exc, ValidationError):
+        for error in exc.messages:
+            messages.error(request, error)
+    else:
+        messages.error(request, str(exc))
+
+
+def _form_errors(request, form) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label} : {error}" if label else error)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+# ---------------------------------------------------------------------------------------------
+def _version_context(request, version) -> dict:
+    user = request.user
+    version = version_content(version.pk)
+    follow = perms.can_follow_project_workflow(user)
+    comments = list(version.comments.all()) if follow else []
+    by_section: dict[str, list] = {}
+    for comment in comments:
+        by_section.setdefault(comment.section, []).append(comment)
+    bodies = {s.key: s for s in version.sections.all()}
+    sections = [
+        {
+            "key": key,
+            "label": label,
+            "html": render_rich_text(bodies[key].body) if key in bodies else "",
+            "empty": not (key in bodies and bodies[key].body.strip()),
+            "comments": by_section.get(key, []),
+        }
+        for key, label in SectionKey.choices
+    ]
+    versions = version_list(user)
+    earlier = [v for v in versions if v.number < version.number]
+    can_edit = perms.can_edit_project(user) and version.is_editable
+    can_review = perms.can_review_project(user) and version.status == VersionStatus.SUBMITTED
+    can_comment = perms.can_comment_project(user) and version.status in (
+        VersionStatus.SUBMITTED,
+        VersionStatus.REVISION_REQUESTED,
+    )
+    return {
+        "version": version,
+        "sections": sections,
+        "missions": list(version.missions.all()),
+        "annexes": list(version.annexes.all()),
+        "general_comments": by_section.get("", []),
+        "events": list(version.events.all()) if follow else [],
+        "versions": versions,
+        "previous": earlier[0] if earlier else None,
+        "follow": follow,
+        "can_edit": can_edit,
+        "can_submit": can_edit,
+        "can_review": can_review,
+        "can_comment": can_comment,
+        "can_start": perms.can_edit_project(user) and open_version() is None,
+        "can_pdf": perms.can_download_project_pdf(user),
+        "comment_form": forms.CommentForm() if can_comment else None,
+        "revision_form": forms.RevisionForm() if can_review else None,
+        "validate_form": forms.ValidateForm() if can_review else None,
+        "annex_form": forms.AnnexForm() if can_edit else None,
+    }
+
+
+@login_required
+@require_GET
+def project_home(request):
+    """/projet-sante/: the validated version (or the latest one) and the list of versions."""
+    _require(perms.can_view_project(request.user))
+    version = version_default_for(request.user)
+    if version is None:
+        context = {
+            "version": None,
+            "can_start": perms.can_edit_project(request.user) and open_version() is None,
+        }
+        return render(request, "projet_sante/project/version.html", context)
+    return render(request, "projet_sante/project/version.html", _version_context(request, version))
+
+
+@login_required
+@require_GET
+def version_detail(request, public_id):
+    _require(perms.can_view_project(request.user))
+    version = version_get_for_user(request.user, public_id)
+    return render(request, "projet_sante/project/version.html", _version_context(request, version))
+
+
+@login_required
+@require_GET
+def version_diff(request, a, b):
+    """Per section, the lines removed from version `a` and added in version `b`."""
+    _require(perms.can_view_project(request.user))
+    old = version_get_for_user(request.user, a)
+    new = version_get_for_user(request.user, b)
+    context = {"old": old, "new": new, "sections": sections_diff(old, new)}
+    return render(request, "projet_sante/project/diff.html", context)
+
+
+# ---------------------------------------------------------------------------------------------
+# Workflow
+# ---------------------------------------------------------------------------------------------
+@login_required
+@require_POST
+def version_start(request):
+    _require(perms.can_edit_project(request.user))
+    try:
+        version = services.version_start(by=request.user)
+    except services.TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+        return redirect("projet_sante:project_home")
+    messages.success(
+        request, _("Version %(version)s ouverte en brouillon.") % {"version": version.label}
+    )
+    return _to_version(version)
+
+
+def _workflow(request, public_id, form_class, call, success: str):
+    version = version_get_for_user(request.user, public_id)
+    form = form_class(request.POST) if form_class else None
+    if form is not None and not form.is_valid():
+        _form_errors(request, form)
+        return _to_version(version)
+    try:
+        call(version, form.cleaned_data if form else {})
+    except (ValidationError, services.TransitionNotAllowed) as exc:
+        _report(request, exc)
+    else:
+        messages.success(request, success)
+    return _to_version(version)
+
+
+@login_required
+@require_POST
+def version_submit(request, public_id):
+    return _workflow(
+        request,
+        public_id,
+        None,
+        lambda v, d: services.version_submit(version_id=v.pk, by=request.user),
+        _("Version soumise à l'ARS et à la CPAM."),
+    )
+
+
+@login_required
+@require_POST
+def version_validate(request, public_id):
+    return _workflow(
+        request,
+        public_id,
+        forms.ValidateForm,
+        lambda v, d: services.version_validate(version_id=v.pk, by=request.user, note=d["note"]),
+        _("Version validée : elle est désormais figée."),
+    )
+
+
+@login_required
+@require_POST
+def version_request_revision(request, public_id):
+    return _workflow(
+        request,
+        public_id,
+        forms.RevisionForm,
+        lambda v, d: services.version_request_revision(
+            version_id=v.pk, by=request.user, reason=d["reason"]
+        ),
+        _("Révision demandée : l'équipe de direction est prévenue."),
+    )
+
+
+@login_required
+@require_POST
+def comment_add(request, public_id):
+    return _workflow(
+        request,
+        public_id,
+        forms.CommentForm,
+        lambda v, d: services.comment_add(
+            version_id=v.pk, by=request.user, section=d["section"], body=d["body"]
+        ),
+        _("Commentaire enregistré."),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Editing (managers, draft or revision)
+# ---------------------------------------------------------------------------------------------
+def _editable(request, public_id):
+    """The version, if the user may edit it now; otherwise 403 (not a manager) or back to the
+    page with the reason (frozen, with the authorities)."""
+    version = version_get_for_user(request.user, public_id)
+    _require(perms.can_edit_project(request.user))
+    return version
+
+
+@login_required
+def section_edit(request, public_id, key):
+    version = _editable(request, public_id)
+    if key not in SectionKey.values:
+        raise Http404
+    if not version.is_editable:
+        messages.error(request, str(_not_editable(version)))
+        return _to_version(version)
+    section = version.sections.filter(key=key).first()
+    current = {
+        "body": section.body if section else "",
+        "revision": section.revision if section else 0,
+    }
+    form = forms.SectionForm(request.POST or None, initial=current)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.section_update(
+                version_id=version.pk,
+                key=key,
+                by=request.user,
+                body=form.cleaned_data["body"],
+                expected_revision=form.cleaned_data["revision"],
+            )
+        except services.TransitionNotAllowed as exc:
+            form.add_error(None, str(exc))
+            status = 409
+        else:
+            messages.success(
+                request,
+                _("Section « %(section)s » enregistrée.") % {"section": SectionKey(key).label},
+            )
+            return redirect(f"{_to_version(version).url}#section-{key}")
+    context = {"version": version, "form": form, "key": key, "label": SectionKey(key).label}
+    return render(request, "projet_sante/project/section_form.html", context, status=status)
+
+
+def _not_editable(version) -> str:
+    try:
+        services._require_editable(version)
+    except services.TransitionNotAllowed as exc:
+        return str(exc)
+    return ""
+
+
+@login_required
+@require_POST
+def rich_text_preview(request):
+    """htmx: the sanitised rendering of the Markdown being typed."""
+    _require(perms.can_edit_project(request.user))
+    return render(
+        request,
+        "projet_sante/project/_preview.html",
+        {"html": render_rich_text(request.POST.get("body", ""))},
+    )
+
+
+@login_required
+def mission_edit(request, public_id, mission_id=None):
+    version = _editable(request, public_id)
+    mission = (
+        get_object_or_404(Mission, version=version, public_id=mission_id) if mission_id else None
+    )
+    if not version.is_editable:
+        messages.error(request, _not_editable(version))
+        return _to_version(version)
+    initial = (
+        {"kind": mission.kind, "title": mission.title, "description": mission.description}
+        if mission
+        else {}
+    )
+    form = forms.MissionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mission_save(
+                version_id=version.pk,
+                by=request.user,
+                mission_id=mission.pk if mission else None,
+                **form.cleaned_data,
+            )
+        except (ValidationError, services.TransitionNotAllowed) as exc:
+            _report(request, exc)
+            return _to_version(version)
+        messages.success(request, _("Mission enregistrée."))
+        return redirect(f"{_to_version(version).url}#missions-actions")
+    context = {"version": version, "form": form, "mission": mission}
+    return render(request, "projet_sante/project/mission_form.html", context)
+
+
+@login_required
+@require_POST
+def mission_delete(request, public_id, mission_id):
+    version = _editable(request, public_id)
+    mission = get_object_or_404(Mission, version=version, public_id=mission_id)
+    try:
+        services.mission_delete(version_id=version.pk, by=request.user, mission_id=mission.pk)
+    except services.TransitionNotAllowed as exc:
+        _report(request, exc)
+    else:
+        messages.success(request, _("Mission supprimée, avec ses actions."))
+    return _to_version(version)
+
+
+@login_required
+def action_edit(request, public_id, mission_id=None, action_id=None):
+    version = _editable(request, public_id)
+    action = (
+        get_object_or_404(
+            Action.objects.select_related("mission"), mission__version=version, public_id=action_id
+        )
+        if action_id
+        else None
+    )
+    mission = (
+        action.mission
+        if action
+        else get_object_or_404(Mission, version=version, public_id=mission_id)
+    )
+    if not version.is_editable:
+        messages.error(request, _not_editable(version))
+        return _to_version(version)
+    initial = (
+        {
+            "title": action.title,
+            "owner": action.owner_id,
+            "owner_name": action.owner_name,
+            "target_date": action.target_date,
+            "status": action.status,
+            "progress": action.progress,
+            "indicator_codes": ", ".join(action.indicator_codes),
+        }
+        if action
+        else {}
+    )
+    form = forms.ActionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_save(
+                version_id=version.pk,
+                mission_id=mission.pk,
+                by=request.user,
+                action_id=action.pk if action else None,
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        except services.TransitionNotAllowed as exc:
+            _report(request, exc)
+            return _to_version(version)
+        else:
+            messages.success(request, _("Action enregistrée."))
+            return redirect(f"{_to_version(version).url}#missions-actions")
+    context = {"version": version, "form": form, "mission": mission, "action": action}
+    return render(request, "projet_sante/project/action_form.html", context)
+
+
+@login_required
+@require_POST
+def action_delete(request, public_id, action_id):
+    version = _editable(request, public_id)
+    action = get_object_or_404(Action, mission__version=version, public_id=action_id)
+    try:
+        services.action_delete(version_id=version.pk, by=request.user, action_id=action.pk)
+    except services.TransitionNotAllowed as exc:
+        _report(request, exc)
+    else:
+        messages.success(request, _("Action supprimée."))
+    return _to_version(version)
+
+
+# ---------------------------------------------------------------------------------------------
+# Annexes
+# ---------------------------------------------------------------------------------------------
+@login_required
+@require_POST
+def annex_add(request, public_id):
+    version = _editable(request, public_id)
+    form = forms.AnnexForm(request.POST, request.FILES)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _to_version(version)
+    try:
+        annex = services.annex_add(
+            version_id=version.pk,
+            by=request.user,
+            title=form.cleaned_data["title"],
+            upload=form.cleaned_data["file"],
+        )
+    except (ValidationError, services.TransitionNotAllowed) as exc:
+        _report(request, exc)
+    else:
+        messages.success(request, _("Annexe « %(title)s » ajoutée.") % {"title": annex.title})
+    return redirect(f"{_to_version(version).url}#annexes")
+
+
+@login_required
+@require_POST
+def annex_delete(request, public_id, annex_id):
+    version = _editable(request, public_id)
+    annex = get_object_or_404(ProjectAnnex, version=version, public_id=annex_id)
+    try:
+        services.annex_delete(version_id=version.pk, by=request.user, annex_id=annex.pk)
+    except services.TransitionNotAllowed as exc:
+        _report(request, exc)
+    else:
+        messages.success(request, _("Annexe retirée de cette version."))
+    return redirect(f"{_to_version(version).url}#annexes")
+
+
+@login_required
+@require_GET
+def annex_download(request, public_id, annex_id):
+    """Whoever sees the version downloads its annexes (404 otherwise); each download is
+    audited."""
+    version = version_get_for_user(request.user, public_id)
+    annex = get_object_or_404(ProjectAnnex, version=version, public_id=annex_id)
+    audit_record(
+        request=request, action=AuditAction.DOWNLOAD, obj=annex, label=f"{version.label} annexe"
+    )
+    response = FileResponse(
+        annex.file.open("rb"),
+        content_type=annex.content_type,
+        as_attachment=True,
+        filename=annex.original_name,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# PDF
+# ---------------------------------------------------------------------------------------------
+@login_required
+@require_GET
+def version_pdf(request, public_id):
+    """The project as a PDF (managers and authority users), rendered now; audited."""
+    from projet_sante.project_pdf import render_project_pdf
+
+    version = version_get_for_user(request.user, public_id)
+    _require(perms.can_download_project_pdf(request.user))
+    pdf = render_project_pdf(version)
+    audit_record(request=request, action=AuditAction.DOWNLOAD, obj=version, label=version.label)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="projet-de-sante-{version.label}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response

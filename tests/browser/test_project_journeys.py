@@ -1,0 +1,84 @@
+"""The health project in a real Chromium: the ARS reads and downloads it; the manager submits a
+new version and the ARS comments on it."""
+
+import io
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo_project(demo_accounts):
+    from projet_sante.demo import seed_health_project
+
+    seed_health_project(demo_accounts)
+    return demo_accounts
+
+
+def test_the_ars_reads_the_validated_project_and_downloads_its_pdf(demo_project, page, sign_in):
+    from pypdf import PdfReader
+
+    sign_in("ars@demo.example.org", settings.ESS_DEMO_PASSWORD)
+    page.get_by_role("link", name="Projet de santé").click()
+    assert page.get_by_role("heading", name="Projet de santé — version v1").is_visible()
+    assert page.locator(".badge", has_text="Validée").first.is_visible()
+    assert page.get_by_text("Validée par").is_visible()
+    assert page.get_by_role("heading", name="1. Diagnostic territorial").is_visible()
+    assert page.get_by_text("Diagnostic clair.").is_visible()  # its own comment on v1
+    # The draft v2 is the managers' until it is submitted.
+    assert page.get_by_role("link", name="v2", exact=True).count() == 0
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger le PDF").click()
+    path = download.value.path()
+    data = Path(path).read_bytes()
+    assert data.startswith(b"%PDF-")
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+    assert "Projet de santé" in text
+    assert "Sommaire" in text
+    assert "Diagnostic territorial" in text
+    assert "Page 1 sur" not in text  # the cover carries no footer
+    assert "Page 2 sur" in text
+
+
+def test_the_manager_submits_v2_and_the_ars_comments_a_section(
+    demo_project, page, sign_in, sign_out
+):
+    sign_in("direction@demo.example.org", settings.ESS_DEMO_PASSWORD)
+    page.get_by_role("link", name="Projet de santé").click()
+    page.get_by_role("link", name="v2", exact=True).click()
+    assert page.get_by_role("heading", name="Projet de santé — version v2").is_visible()
+    page.get_by_role("link", name="Modifier — Organisation et gouvernance").click()
+    field = page.get_by_label("Texte (Markdown)")
+    field.fill(field.input_value() + "\n\n## Nouveau\n\nUn **référent qualité** est désigné.")
+    page.get_by_role("button", name="Aperçu").click()
+    assert page.locator("#preview strong", has_text="référent qualité").is_visible()
+    page.get_by_role("button", name="Enregistrer").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_text("Section « Organisation et gouvernance » enregistrée.").is_visible()
+    page.get_by_role("link", name="Comparer avec v1").click()
+    assert page.get_by_text("Un **référent qualité** est désigné.").is_visible()
+    page.go_back()
+    page.get_by_role("button", name="Soumettre à l'ARS et à la CPAM").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_text("Version soumise à l'ARS et à la CPAM.").is_visible()
+
+    sign_out()
+    sign_in("ars@demo.example.org", settings.ESS_DEMO_PASSWORD)
+    page.get_by_role("link", name="Projet de santé").click()
+    page.get_by_role("link", name="v2", exact=True).click()
+    page.get_by_label("Porte sur").select_option(label="Organisation et gouvernance")
+    page.get_by_label("Commentaire").fill("Qui est le référent qualité ?")
+    page.get_by_role("button", name="Commenter").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_text("Commentaire enregistré.").is_visible()
+    section = page.locator("#section-governance")
+    assert section.get_by_text("Qui est le référent qualité ?").is_visible()
+    page.get_by_label("Ce qui doit être revu").fill("Nommer le référent qualité.")
+    page.get_by_role("button", name="Demander une révision").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".alert-warning", has_text="Nommer le référent qualité.").is_visible()
+    page.screenshot(path="/tmp/s7b_page.png", full_page=False)
