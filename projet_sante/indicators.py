@@ -845,3 +845,56 @@ def viewer_masks(user) -> bool:
     from ess.roles import Role, has_role
 
     return has_role(user, Role.AUTHORITY) and not has_role(user, Role.MANAGER)
+
+
+def indicators_context(period: Period, filters: Filters | None = None, *, mask: bool) -> dict:
+    """Everything the dashboard and the PDF show for a period: rows with targets, charts (the
+    same SVG in both), the quarterly trend. Constant number of queries."""
+    from projet_sante.charts import bar_chart, line_chart
+    from projet_sante.models import IndicatorTarget
+
+    filters = filters or Filters()
+    figures = indicators_for(period, filters)
+    targets = {t.code: t for t in IndicatorTarget.objects.all()}
+    rows = present(figures.values, mask=mask, targets=targets)
+    by_code = {r.code: r for r in rows}
+    trend = []
+    for quarter, value in requests_trend(period, filters):
+        ind = BY_CODE["requests_received"]
+        hidden = is_masked(value, ind, mask=mask)
+        shown = mask_label() if hidden else format_number(value.get("value"), Unit.COUNT)
+        trend.append(
+            (quarter.key.replace("-Q", " T"), None if hidden else value.get("value"), shown)
+        )
+    modes = by_code["response_modes"]
+    members = by_code["members_by_specialty"]
+    return {
+        "period": period,
+        "filters": filters,
+        "figures": figures,
+        "rows": rows,
+        "by_code": by_code,
+        "groups": _grouped(rows),
+        "targets": [r for r in rows if r.target is not None],
+        "masked": mask,
+        "threshold": small_count_threshold(),
+        "chart_modes": bar_chart(
+            str(_("Répartition des modes de réponse")),
+            [(label, v, d) for label, v, _h, d in modes.parts] if not modes.masked else [],
+        ),
+        "chart_members": bar_chart(
+            str(_("Membres actifs par spécialité")),
+            [(label, v, d) for label, v, _h, d in members.parts],
+        ),
+        "chart_trend": line_chart(str(_("Demandes reçues par trimestre")), trend),
+        "trend": trend,
+    }
+
+
+def _grouped(rows: list[Row]) -> list[tuple[str, list[Row]]]:
+    groups: dict[str, list[Row]] = {}
+    for row in rows:
+        if row.indicator.unit == Unit.DISTRIBUTION:
+            continue
+        groups.setdefault(str(row.indicator.group), []).append(row)
+    return list(groups.items())
