@@ -43,9 +43,7 @@ NAVIGATION = (
     NavItem(_("Invitations"), "members:invitation_list", frozenset({Role.MANAGER}), MANAGEMENT),
     NavItem(_("Journal d'audit"), "audit_list", frozenset({Role.MANAGER}), MANAGEMENT),
     NavItem(_("Lettre d'information"), "projet_sante:newsletter_archive", frozenset(Role)),
-    NavItem(
-        _("Indicateurs"), "projet_sante:indicators", frozenset({Role.MANAGER, Role.AUTHORITY})
-    ),
+    NavItem(_("Indicateurs"), "projet_sante:indicators", frozenset({Role.MANAGER, Role.AUTHORITY})),
     NavItem(_("API"), "api_docs", frozenset(Role) - {Role.AUTHORITY}, MANAGEMENT),
 )
 

@@ -24,7 +24,7 @@ def bar_chart(
             f'viewBox="0 0 {width} 40" class="ess-chart"><title>{escape(title)}</title>'
             f'<text x="0" y="24" font-size="13" fill="{TEXT_COLOUR}">Aucune donnée</text></svg>'
         )
-    row, label_width, value_width = 26, 230, 70
+    row, label_width, value_width = 26, 280, 70
     height = row * len(items) + 8
     plot = width - label_width - value_width
     top = max([v for _l, v, _d in items if v is not None] or [1]) or 1
@@ -37,7 +37,7 @@ def bar_chart(
     for i, (label, value, shown) in enumerate(items):
         y = 4 + i * row
         bar = 0 if value is None else max(2, round(plot * value / top)) if value else 0
-        short = label if len(label) <= 34 else label[:33] + "…"
+        short = label if len(label) <= 42 else label[:41] + "…"
         parts.append(
             f'<text x="{label_width - 8}" y="{y + 16}" font-size="12" text-anchor="end" '
             f'fill="{TEXT_COLOUR}">{escape(short)}</text>'
@@ -62,7 +62,7 @@ def bar_chart(
 
 
 def line_chart(
-    title: str, points: list[tuple[str, int | None, str]], *, width: int = 640, height: int = 220
+    title: str, points: list[tuple[str, int | None, str]], *, width: int = 640, height: int = 200
 ) -> SafeString:
     """A trend line. `points`: (x label, value or None when masked, displayed value)."""
     left, right, top_pad, bottom = 40, 20, 24, 36

@@ -808,7 +808,8 @@ def _distribution_parts(ind: Indicator, value: dict, *, mask: bool) -> list:
                 mask_label() if hidden else format_number(count, Unit.COUNT),
             )
         )
-    return parts
+    # Largest first (a JSONB snapshot does not keep key order).
+    return sorted(parts, key=lambda p: (p[2], -(p[1] or 0), p[0]))
 
 
 def present(values: dict, *, mask: bool, targets: dict | None = None) -> list[Row]:

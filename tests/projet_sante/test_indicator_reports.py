@@ -59,7 +59,7 @@ def test_quarterly_report_contains_its_sections_and_figures(quarter, manager):
     # Written for ARS/CPAM: the small cohort is masked, members and partners are exact.
     assert "< 10" in text
     assert "66,7 %" not in text
-    assert "3 membres actifs" in text
+    assert "Membres actifs au 31 mars 2026 : 3." in text
     assert "Atteint" in text
     assert "Séances de consultation avancée tenues" in text
     for referral in quarter.values():
