@@ -13,7 +13,7 @@ from members.demo import seed_members
 from members.models import Organisation, OrganisationKind, Profession, User
 from members.services import roles_grant
 from partners.demo import seed_partners_and_conventions
-from projet_sante.demo import seed_newsletters
+from projet_sante.demo import seed_indicators, seed_newsletters
 from referrals.demo import seed_referrals
 
 DEMO_DOMAIN = "demo.example.org"
@@ -137,6 +137,7 @@ SEEDERS = [
     lambda ctx: ctx.update(referrals=seed_referrals(ctx["users"])),
     lambda ctx: ctx.update(partners=seed_partners_and_conventions(ctx["users"])),
     lambda ctx: ctx.update(newsletters=seed_newsletters()),
+    lambda ctx: ctx.update(indicator_snapshots=seed_indicators()),  # step 7a
 ]
 
 

@@ -222,6 +222,12 @@ class IndicatorTarget(models.Model):
     def symbol(self) -> str:
         return "≤" if self.comparison == Comparison.AT_MOST else "≥"
 
+    @property
+    def display(self) -> str:
+        """ "≥ 80", "≤ 4,5": French decimal comma, no trailing zero."""
+        number = f"{self.value:f}".rstrip("0").rstrip(".").replace(".", ",")
+        return f"{self.symbol} {number}"
+
 
 class IndicatorSnapshot(models.Model):
     """A quarter's figures as computed just after it ended: reports of a past quarter read

@@ -128,9 +128,7 @@ def dashboard_csv(request):
         ind = row.indicator
         unit = {Unit.PERCENT: "%", Unit.HOURS: "h"}.get(ind.unit, "")
         base = "" if row.masked else row.n
-        target = (
-            f"{row.target.symbol} {decimal_comma(float(row.target.value))}" if row.target else ""
-        )
+        target = row.target.display if row.target else ""
         met = "" if row.target_met is None else (_("oui") if row.target_met else _("non"))
         if ind.unit == Unit.DISTRIBUTION:
             if row.masked:

@@ -118,7 +118,7 @@ def test_targets_shown_against_actuals(manager, client_for, quarter):
     assert rows["triage_median_hours"].target_met is True  # 3,5 ≤ 4
     assert "non atteint" in response.content.decode()
     body = client_for(manager).get(CSV_URL, {"periode": "2026-Q1"}).content.decode()
-    assert "p2_within_due_pct;P2 traitées dans le délai;;66,7;%;3;≥ 80,0;non" in body
+    assert "p2_within_due_pct;P2 traitées dans le délai;;66,7;%;3;≥ 80;non" in body
 
 
 def test_manager_edits_targets_from_the_page(manager, client_for):
