@@ -65,7 +65,7 @@ def line_chart(
     title: str, points: list[tuple[str, int | None, str]], *, width: int = 640, height: int = 200
 ) -> SafeString:
     """A trend line. `points`: (x label, value or None when masked, displayed value)."""
-    left, right, top_pad, bottom = 40, 20, 24, 36
+    left, right, top_pad, bottom = 40, 40, 24, 36
     plot_w, plot_h = width - left - right, height - top_pad - bottom
     known = [v for _l, v, _d in points if v is not None]
     top = max(known or [1]) or 1
