@@ -12,9 +12,10 @@ snapshot (`IndicatorSnapshot`), taken by beat when the quarter ends, so that it 
 after the fact; the current period is computed live.
 
 The number of queries is constant whatever the data size: one aggregate over referrals (counts,
-medians and 90th percentiles with PostgreSQL's `percentile_cont`), one GROUP BY for the response
-modes, one for members by specialty, one for partners and conventions. On SQLite (development
-only) the percentiles come from one extra query per duration, computed in Python.
+medians and 90th percentiles with PostgreSQL's `percentile_cont`; in a savepoint with JIT off,
+see below), one GROUP BY for the response modes, one for members by specialty, one for partners,
+one for conventions. On SQLite (development only) the percentiles come from one extra query per
+duration, computed in Python.
 
 Adding a source (advanced consultations): write a function `(period, filters) -> {code: {"value",
 "n"}}` and append it to `SOURCES`, then append its `Indicator`s to `REGISTRY` (see
