@@ -113,7 +113,8 @@ def main(argv=None) -> int:
         from django.core.management import call_command
         from django.db import connection
 
-        from projet_sante.indicators import indicators_compute, previous_quarter
+        from projet_sante.indicators import indicators_compute
+        from projet_sante.periods import previous_quarter
         from projet_sante.reports import render_quarterly_report
         from referrals.models import Referral
 

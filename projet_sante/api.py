@@ -6,14 +6,8 @@ from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
-from projet_sante.indicators import (
-    PeriodError,
-    clean_filters,
-    current_quarter,
-    indicators_context,
-    parse_period,
-    viewer_masks,
-)
+from projet_sante.indicator_display import indicators_context, viewer_masks
+from projet_sante.periods import PeriodError, clean_filters, current_quarter, parse_period
 from projet_sante.permissions import can_view_indicators
 
 

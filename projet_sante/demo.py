@@ -71,8 +71,8 @@ def seed_indicators() -> int:
     from django.utils import timezone
 
     from partners.models import Partner
-    from projet_sante.indicators import current_quarter
     from projet_sante.models import IndicatorTarget
+    from projet_sante.periods import current_quarter
     from projet_sante.services_indicators import indicator_snapshot_take
 
     # The demo's partners were just written; in the story they were recorded long ago (before

@@ -3,7 +3,8 @@
 Every indicator is an `Indicator` in `REGISTRY` (code, French label, unit, definition, which
 direction is better). `indicators_compute(period, filters)` returns, for each code, a JSON-ready
 `{"value": …, "n": …}` where `n` is the number of cases the value rests on (the base of a rate or
-a median): small-count masking for ARS/CPAM users is decided on it (see `present`).
+a median): small-count masking for ARS/CPAM users is decided on it (`indicator_display.present`).
+Periods and filters live in `periods.py`.
 
 Cohort: every referral-based indicator looks at the referrals SUBMITTED during the period (from
 the first instant of its first day to the last of its last day, Europe/Paris), and at what had
@@ -23,13 +24,10 @@ Adding a source (advanced consultations): write a function `(period, filters) ->
 """
 
 import math
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import (
     Aggregate,
@@ -47,189 +45,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from members.models import OrganisationKind
-
-PARIS = ZoneInfo("Europe/Paris")
-
-
-# ---------------------------------------------------------------------------------------------
-# Periods
-# ---------------------------------------------------------------------------------------------
-class PeriodError(ValueError):
-    """A period that cannot be read; the message is in French, for the user."""
-
-
-@dataclass(frozen=True)
-class Period:
-    """[first, last] days, inclusive. `key` is what the URL and the snapshot carry."""
-
-    first: date
-    last: date
-    key: str
-    kind: str  # "quarter", "year" or "custom"
-
-    @property
-    def start(self) -> datetime:
-        return datetime.combine(self.first, time.min, tzinfo=PARIS)
-
-    @property
-    def end(self) -> datetime:
-        """Exclusive end: midnight after the last day."""
-        return datetime.combine(self.last + timedelta(days=1), time.min, tzinfo=PARIS)
-
-    @property
-    def label(self) -> str:
-        if self.kind == "quarter":
-            year, quarter = self.key.split("-Q")
-            ordinal = _("1er") if quarter == "1" else _("%(n)se") % {"n": quarter}
-            return str(_("%(ordinal)s trimestre %(year)s") % {"ordinal": ordinal, "year": year})
-        if self.kind == "year":
-            return str(_("Année %(year)s") % {"year": self.key})
-        return str(
-            _("Du %(first)s au %(last)s")
-            % {"first": self.first.strftime("%d/%m/%Y"), "last": self.last.strftime("%d/%m/%Y")}
-        )
-
-    def is_past(self, now: datetime | None = None) -> bool:
-        return self.end <= (now or timezone.now())
-
-    def previous_quarters(self, count: int) -> list["Period"]:
-        """`count` quarters ending with the one containing this period's last day, oldest first."""
-        year, quarter = self.last.year, (self.last.month - 1) // 3 + 1
-        quarters = []
-        for _i in range(count):
-            quarters.append(quarter_period(year, quarter))
-            year, quarter = (year - 1, 4) if quarter == 1 else (year, quarter - 1)
-        return quarters[::-1]
-
-
-def quarter_period(year: int, quarter: int) -> Period:
-    first = date(year, 3 * (quarter - 1) + 1, 1)
-    last = (date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)) - timedelta(
-        days=1
-    )
-    return Period(first=first, last=last, key=f"{year}-Q{quarter}", kind="quarter")
-
-
-def current_quarter(now: datetime | None = None) -> Period:
-    local = timezone.localtime(now or timezone.now(), PARIS)
-    return quarter_period(local.year, (local.month - 1) // 3 + 1)
-
-
-def previous_quarter(now: datetime | None = None) -> Period:
-    current = current_quarter(now)
-    return quarter_period(*_shift(current.first.year, int(current.key[-1]), -1))
-
-
-def _shift(year: int, quarter: int, by: int) -> tuple[int, int]:
-    index = year * 4 + quarter - 1 + by
-    return index // 4, index % 4 + 1
-
-
-_QUARTER = re.compile(r"^(\d{4})-?[QqTt]([1-4])$")
-_YEAR = re.compile(r"^(\d{4})$")
-_CUSTOM = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:\.\.|_|/)(\d{4}-\d{2}-\d{2})$")
-MAX_CUSTOM_DAYS = 3 * 366
-
-
-def parse_period(text: str) -> Period:
-    """ "2026-Q3" (or "2026-T3"), "2026", or "2026-01-15..2026-02-20" (custom, inclusive).
-
-    Raises PeriodError with a French message."""
-    text = (text or "").strip()
-    if match := _QUARTER.match(text):
-        year = int(match[1])
-        _check_year(year)
-        return quarter_period(year, int(match[2]))
-    if match := _YEAR.match(text):
-        year = int(match[1])
-        _check_year(year)
-        return Period(first=date(year, 1, 1), last=date(year, 12, 31), key=str(year), kind="year")
-    if match := _CUSTOM.match(text):
-        return custom_period(match[1], match[2])
-    raise PeriodError(
-        _(
-            "Période « %(text)s » non reconnue : indiquez un trimestre (2026-T3), une année "
-            "(2026) ou deux dates (2026-01-15..2026-02-20)."
-        )
-        % {"text": text[:40]}
-    )
-
-
-def custom_period(first: str | date, last: str | date) -> Period:
-    try:
-        first = first if isinstance(first, date) else date.fromisoformat(first)
-        last = last if isinstance(last, date) else date.fromisoformat(last)
-    except ValueError as exc:
-        raise PeriodError(_("Date invalide : utilisez le format AAAA-MM-JJ.")) from exc
-    if last < first:
-        raise PeriodError(_("La date de fin précède la date de début."))
-    if (last - first).days > MAX_CUSTOM_DAYS:
-        raise PeriodError(_("Une période personnalisée ne peut dépasser trois ans."))
-    _check_year(first.year)
-    _check_year(last.year)
-    return Period(first=first, last=last, key=f"{first:%Y-%m-%d}..{last:%Y-%m-%d}", kind="custom")
-
-
-def _check_year(year: int) -> None:
-    if not 2000 <= year <= 2100:
-        raise PeriodError(_("Année %(year)s hors des limites (2000-2100).") % {"year": year})
-
-
-# ---------------------------------------------------------------------------------------------
-# Filters
-# ---------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Filters:
-    specialty: str = ""  # ess.Specialty code
-    requester_type: str = ""  # members.OrganisationKind of the requester's organisation
-    departement: str = ""  # of the patient's commune of residence
-    commune: str = ""  # INSEE code of the patient's commune of residence
-
-    @property
-    def key(self) -> str:
-        """ "" when unfiltered (the snapshot every report reads), else a stable string."""
-        parts = [f"{k}={v}" for k, v in self.__dict__.items() if v]
-        return "&".join(parts)
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.key
-
-
-def clean_filters(*, specialty="", requester_type="", departement="", commune="") -> Filters:
-    """Filters from user input; unknown values raise PeriodError (a French message)."""
-    from ess.models import Commune, Departement, Specialty
-
-    specialty, requester_type = (specialty or "").strip(), (requester_type or "").strip()
-    departement, commune = (departement or "").strip(), (commune or "").strip().split(" ", 1)[0]
-    if specialty and not Specialty.objects.filter(code=specialty).exists():
-        raise PeriodError(_("Spécialité inconnue : %(v)s.") % {"v": specialty[:50]})
-    if requester_type and requester_type not in OrganisationKind.values:
-        raise PeriodError(_("Type de demandeur inconnu : %(v)s.") % {"v": requester_type[:50]})
-    if departement and not Departement.objects.filter(code=departement).exists():
-        raise PeriodError(_("Département inconnu : %(v)s.") % {"v": departement[:10]})
-    if commune and not Commune.objects.filter(code=commune).exists():
-        raise PeriodError(_("Commune inconnue : %(v)s.") % {"v": commune[:10]})
-    return Filters(
-        specialty=specialty,
-        requester_type=requester_type,
-        departement=departement,
-        commune=commune,
-    )
-
-
-def _referral_filter(filters: Filters) -> Q:
-    q = Q()
-    if filters.specialty:
-        q &= Q(specialty__code=filters.specialty)
-    if filters.requester_type:
-        q &= Q(requester_organisation__kind=filters.requester_type)
-    if filters.departement:
-        q &= Q(patient__commune__departement_id=filters.departement)
-    if filters.commune:
-        q &= Q(patient__commune_id=filters.commune)
-    return q
+from projet_sante.periods import PARIS, Filters, Period, referral_filter
 
 
 # ---------------------------------------------------------------------------------------------
@@ -511,7 +327,7 @@ def _referral_figures(period: Period, filters: Filters, now: datetime) -> dict:
     from referrals.models import Attachment, EventKind, Referral, ReferralEvent
 
     submitted = Referral.objects.filter(
-        _referral_filter(filters), submitted_at__gte=period.start, submitted_at__lt=period.end
+        referral_filter(filters), submitted_at__gte=period.start, submitted_at__lt=period.end
     )
     cohort = submitted
     first_scheduled = (
@@ -729,7 +545,7 @@ def requests_trend(period: Period, filters: Filters | None = None, quarters: int
     if missing:
         rows = (
             Referral.objects.filter(
-                _referral_filter(filters),
+                referral_filter(filters),
                 submitted_at__gte=missing[0].start,
                 submitted_at__lt=missing[-1].end,
             )
@@ -750,169 +566,3 @@ def requests_trend(period: Period, filters: Filters | None = None, quarters: int
             n = live_counts.get(p.key, 0)
             result.append((p, {"value": n, "n": n}))
     return result
-
-
-# ---------------------------------------------------------------------------------------------
-# Presentation: masking, targets, formatting (shared by page, CSV, API and PDF)
-# ---------------------------------------------------------------------------------------------
-def small_count_threshold() -> int:
-    return settings.ESS_SMALL_COUNT_THRESHOLD
-
-
-def is_masked(value: dict | None, ind: Indicator, *, mask: bool) -> bool:
-    """For aggregate-only readers, a patient-derived figure resting on 1 to threshold-1 cases
-    is hidden: a count that small, or a rate or median computed on so few cases, could point
-    to a person. Zero is shown (it reveals nobody)."""
-    if not mask or not ind.patient_data or not value:
-        return False
-    n = value.get("n") or 0
-    return 0 < n < small_count_threshold()
-
-
-def mask_label() -> str:
-    return f"< {small_count_threshold()}"
-
-
-def format_number(value, unit: str) -> str:
-    if value is None:
-        return "—"
-    if unit == Unit.PERCENT:
-        return f"{value:.1f}".replace(".", ",") + " %"
-    if unit == Unit.HOURS:
-        return f"{value:.1f}".replace(".", ",") + " h"
-    if isinstance(value, float):
-        return f"{value:.1f}".replace(".", ",")
-    return f"{value:,}".replace(",", "\u202f")
-
-
-def decimal_comma(value) -> str:
-    """For the CSV: French decimal comma, no thousands separator."""
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.1f}".replace(".", ",")
-    return str(value)
-
-
-@dataclass
-class Row:
-    indicator: Indicator
-    value: object  # number, None, or a dict for distributions
-    n: int
-    masked: bool
-    display: str
-    target: object = None  # IndicatorTarget or None
-    target_met: bool | None = None
-    parts: list = field(default_factory=list)  # distributions: [(label, count, masked, display)]
-
-    @property
-    def code(self) -> str:
-        return self.indicator.code
-
-
-def _distribution_parts(ind: Indicator, value: dict, *, mask: bool) -> list:
-    from referrals.models import ResponseMode
-
-    labels = dict(ResponseMode.choices) if ind.code == "response_modes" else {}
-    parts = []
-    for key, count in (value or {}).items():
-        hidden = mask and ind.patient_data and 0 < count < small_count_threshold()
-        parts.append(
-            (
-                str(labels.get(key, key)),
-                None if hidden else count,
-                hidden,
-                mask_label() if hidden else format_number(count, Unit.COUNT),
-            )
-        )
-    # Largest first (a JSONB snapshot does not keep key order).
-    return sorted(parts, key=lambda p: (p[2], -(p[1] or 0), p[0]))
-
-
-def present(values: dict, *, mask: bool, targets: dict | None = None) -> list[Row]:
-    """One Row per registry indicator, in registry order, masked when `mask` (authority)."""
-    rows = []
-    targets = targets or {}
-    for ind in REGISTRY:
-        value = values.get(ind.code)
-        raw = value.get("value") if value else None
-        n = (value.get("n") or 0) if value else 0
-        masked = is_masked(value, ind, mask=mask)
-        row = Row(
-            indicator=ind,
-            value=None if masked else raw,
-            n=n,
-            masked=masked,
-            display="",
-        )
-        if ind.unit != Unit.DISTRIBUTION:
-            row.display = mask_label() if masked else format_number(raw, ind.unit)
-        if ind.unit == Unit.DISTRIBUTION:
-            row.parts = [] if masked else _distribution_parts(ind, raw, mask=mask)
-            row.display = mask_label() if masked else ""
-        target = targets.get(ind.code)
-        if target is not None:
-            row.target = target
-            row.target_met = None if row.value is None else target.is_met(row.value)
-        rows.append(row)
-    return rows
-
-
-def viewer_masks(user) -> bool:
-    """ARS/CPAM readers (authority without the manager role) get masked figures."""
-    from ess.roles import Role, has_role
-
-    return has_role(user, Role.AUTHORITY) and not has_role(user, Role.MANAGER)
-
-
-def indicators_context(period: Period, filters: Filters | None = None, *, mask: bool) -> dict:
-    """Everything the dashboard and the PDF show for a period: rows with targets, charts (the
-    same SVG in both), the quarterly trend. Constant number of queries."""
-    from projet_sante.charts import bar_chart, line_chart
-    from projet_sante.models import IndicatorTarget
-
-    filters = filters or Filters()
-    figures = indicators_for(period, filters)
-    targets = {t.code: t for t in IndicatorTarget.objects.all()}
-    rows = present(figures.values, mask=mask, targets=targets)
-    by_code = {r.code: r for r in rows}
-    trend = []
-    for quarter, value in requests_trend(period, filters):
-        ind = BY_CODE["requests_received"]
-        hidden = is_masked(value, ind, mask=mask)
-        shown = mask_label() if hidden else format_number(value.get("value"), Unit.COUNT)
-        trend.append(
-            (quarter.key.replace("-Q", " T"), None if hidden else value.get("value"), shown)
-        )
-    modes = by_code["response_modes"]
-    members = by_code["members_by_specialty"]
-    return {
-        "period": period,
-        "filters": filters,
-        "figures": figures,
-        "rows": rows,
-        "by_code": by_code,
-        "groups": _grouped(rows),
-        "targets": [r for r in rows if r.target is not None],
-        "masked": mask,
-        "threshold": small_count_threshold(),
-        "chart_modes": bar_chart(
-            str(_("Répartition des modes de réponse")),
-            [(label, v, d) for label, v, _h, d in modes.parts] if not modes.masked else [],
-        ),
-        "chart_members": bar_chart(
-            str(_("Membres actifs par spécialité")),
-            [(label, v, d) for label, v, _h, d in members.parts],
-        ),
-        "chart_trend": line_chart(str(_("Demandes reçues par trimestre")), trend),
-        "trend": trend,
-    }
-
-
-def _grouped(rows: list[Row]) -> list[tuple[str, list[Row]]]:
-    groups: dict[str, list[Row]] = {}
-    for row in rows:
-        if row.indicator.unit == Unit.DISTRIBUTION:
-            continue
-        groups.setdefault(str(row.indicator.group), []).append(row)
-    return list(groups.items())

@@ -44,7 +44,9 @@ def quarterly_report_context(key: str) -> dict:
     written for ARS/CPAM and the same file is served to everyone allowed to download it."""
     from ess.models import Team
     from partners.models import Convention, ConventionStatus
-    from projet_sante.indicators import ADVANCED_CONSULTATIONS, indicators_context, parse_period
+    from projet_sante.indicator_display import indicators_context
+    from projet_sante.indicators import ADVANCED_CONSULTATIONS
+    from projet_sante.periods import parse_period
 
     period = parse_period(key)
     context = indicators_context(period, mask=True)
@@ -100,7 +102,7 @@ def _is_fresh(report: GeneratedReport) -> bool:
         return False
     if report.kind != "quarterly":
         return True  # a health-project version is frozen: its PDF never goes stale
-    from projet_sante.indicators import parse_period
+    from projet_sante.periods import parse_period
 
     if parse_period(report.key).is_past():
         return report.finished_at is not None and report.finished_at >= parse_period(report.key).end

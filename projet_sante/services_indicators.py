@@ -7,15 +7,9 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from members.models import User
-from projet_sante.indicators import (
-    BY_CODE,
-    Filters,
-    Period,
-    Unit,
-    indicators_compute,
-    previous_quarter,
-)
+from projet_sante.indicators import BY_CODE, Unit, indicators_compute
 from projet_sante.models import Comparison, IndicatorSnapshot, IndicatorTarget
+from projet_sante.periods import Filters, Period, previous_quarter
 from projet_sante.permissions import can_edit_indicator_targets
 
 

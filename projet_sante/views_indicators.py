@@ -22,19 +22,16 @@ from ess.audit import audit_record
 from ess.models import AuditAction, Departement, Specialty
 from members.models import OrganisationKind
 from projet_sante import permissions as perms
-from projet_sante.indicators import (
-    REGISTRY,
+from projet_sante.indicator_display import decimal_comma, indicators_context, viewer_masks
+from projet_sante.indicators import REGISTRY, Unit
+from projet_sante.models import Comparison, GeneratedReport, IndicatorTarget, ReportStatus
+from projet_sante.periods import (
     PeriodError,
-    Unit,
     clean_filters,
     current_quarter,
     custom_period,
-    decimal_comma,
-    indicators_context,
     parse_period,
-    viewer_masks,
 )
-from projet_sante.models import Comparison, GeneratedReport, IndicatorTarget, ReportStatus
 from projet_sante.reports import request_report
 from projet_sante.services_indicators import indicator_target_set
 

@@ -17,7 +17,7 @@ def test_authority_reads_indicators_and_downloads_the_quarterly_report(
     demo_accounts, page, sign_in
 ):
     from projet_sante.demo import seed_indicators
-    from projet_sante.indicators import previous_quarter
+    from projet_sante.periods import previous_quarter
     from referrals.demo import seed_referrals
 
     seed_referrals(demo_accounts)

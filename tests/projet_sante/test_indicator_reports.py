@@ -13,8 +13,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from ess.models import AuditEvent
-from projet_sante.indicators import current_quarter, quarter_period
 from projet_sante.models import GeneratedReport, ReportStatus
+from projet_sante.periods import current_quarter, quarter_period
 from projet_sante.reports import RENDERERS, render_quarterly_report, request_report
 from projet_sante.services_indicators import indicator_snapshot_take, indicator_target_set
 from tests.projet_sante.indicator_data import build_network, build_quarter

@@ -4,16 +4,9 @@ from datetime import date
 
 import pytest
 
-from projet_sante.indicators import (
-    REGISTRY,
-    Filters,
-    PeriodError,
-    clean_filters,
-    indicators_compute,
-    parse_period,
-    present,
-    quarter_period,
-)
+from projet_sante.indicator_display import present
+from projet_sante.indicators import REGISTRY, indicators_compute
+from projet_sante.periods import Filters, PeriodError, clean_filters, parse_period, quarter_period
 from tests.factories import ReferralFactory
 from tests.projet_sante.indicator_data import T0, build_network, build_quarter
 

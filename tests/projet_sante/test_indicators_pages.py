@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from projet_sante.indicators import quarter_period
 from projet_sante.models import IndicatorSnapshot, IndicatorTarget
+from projet_sante.periods import quarter_period
 from projet_sante.services_indicators import indicator_snapshot_take, indicator_target_set
 from tests.factories import ReferralFactory
 from tests.projet_sante.indicator_data import PARIS, T0, build_network, build_quarter
@@ -199,7 +199,7 @@ def test_beat_task_snapshots_the_quarter_just_ended(db, time_machine):
 def test_current_quarter_cannot_be_frozen(db):
     from django.core.exceptions import ValidationError
 
-    from projet_sante.indicators import current_quarter
+    from projet_sante.periods import current_quarter
 
     with pytest.raises(ValidationError):
         indicator_snapshot_take(period=current_quarter())
