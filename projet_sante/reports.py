@@ -7,10 +7,10 @@ when the request's transaction ends.
 
 Renderers: `RENDERERS[kind](key) -> bytes`. The lead adds `"projet": render_project_pdf`.
 
-Cache policy: a ready report of a past quarter is served as is (its figures come from the
-frozen snapshot, so they cannot change); a report of the current quarter older than
-ESS_REPORT_MAX_AGE_MINUTES (default 60) is rendered again on the next request. A failed one is
-rendered again on the next request.
+Cache policy (`FRESHNESS`): a ready report of a past quarter rendered after its snapshot was
+taken is served as is (its figures are frozen); a report of the current quarter (or of a quarter
+not yet frozen) older than ESS_REPORT_MAX_AGE_MINUTES (default 60) is rendered again on the next
+request. A failed one is rendered again on the next request.
 """
 
 import io
@@ -97,17 +97,32 @@ RENDERERS: dict[str, Callable[[str], bytes]] = {"quarterly": render_quarterly_re
 # ---------------------------------------------------------------------------------------------
 # Cache and background rendering
 # ---------------------------------------------------------------------------------------------
-def _is_fresh(report: GeneratedReport) -> bool:
-    if report.status != ReportStatus.READY:
-        return False
-    if report.kind != "quarterly":
-        return True  # a health-project version is frozen: its PDF never goes stale
+def _quarterly_is_fresh(report: GeneratedReport) -> bool:
+    """A past quarter's report rendered from its snapshot is final; anything else (current
+    quarter, or a quarter whose snapshot is not taken yet) is good for
+    ESS_REPORT_MAX_AGE_MINUTES."""
+    from projet_sante.models import IndicatorSnapshot
     from projet_sante.periods import parse_period
 
-    if parse_period(report.key).is_past():
-        return report.finished_at is not None and report.finished_at >= parse_period(report.key).end
+    period = parse_period(report.key)
+    if period.is_past():
+        snapshot = IndicatorSnapshot.objects.filter(period_key=period.key, filters_key="").first()
+        if snapshot is not None:
+            return report.finished_at >= snapshot.computed_at
     max_age = timedelta(minutes=settings.ESS_REPORT_MAX_AGE_MINUTES)
-    return report.finished_at is not None and timezone.now() - report.finished_at < max_age
+    return timezone.now() - report.finished_at < max_age
+
+
+# Whether a ready report may still be served, per kind; a kind not listed never goes stale (a
+# frozen health-project version). The lead may add "projet" for draft versions.
+FRESHNESS: dict[str, Callable[[GeneratedReport], bool]] = {"quarterly": _quarterly_is_fresh}
+
+
+def _is_fresh(report: GeneratedReport) -> bool:
+    if report.status != ReportStatus.READY or report.finished_at is None:
+        return False
+    check = FRESHNESS.get(report.kind)
+    return check(report) if check else True
 
 
 def request_report(kind: str, key: str, *, by) -> GeneratedReport:

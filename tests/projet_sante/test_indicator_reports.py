@@ -79,6 +79,7 @@ def test_request_renders_at_once_with_eager_celery(
 
 
 def test_a_ready_past_quarter_report_is_served_from_cache(quarter, manager, authority):
+    indicator_snapshot_take(period=quarter_period(2026, 1))
     report = GeneratedReport.objects.create(
         kind="quarterly",
         key="2026-Q1",
@@ -89,6 +90,18 @@ def test_a_ready_past_quarter_report_is_served_from_cache(quarter, manager, auth
     again = request_report("quarterly", "2026-Q1", by=authority)
     assert again.pk == report.pk and again.status == ReportStatus.READY
     assert GeneratedReport.objects.count() == 1
+
+
+def test_a_past_quarter_report_rendered_before_its_snapshot_is_rendered_again(quarter, manager):
+    report = GeneratedReport.objects.create(
+        kind="quarterly",
+        key="2026-Q1",
+        status=ReportStatus.READY,
+        finished_at=timezone.now() - timedelta(minutes=5),
+    )
+    indicator_snapshot_take(period=quarter_period(2026, 1))
+    again = request_report("quarterly", "2026-Q1", by=manager)
+    assert again.pk == report.pk and again.status == ReportStatus.PENDING
 
 
 def test_a_stale_current_quarter_report_is_rendered_again(db, manager, settings):
