@@ -35,6 +35,21 @@ def test_authority_reads_indicators_and_downloads_the_quarterly_report(
     assert page.get_by_text("Vue agrégée").is_visible()
     _shot(page, "indicators-authority")
 
+    # Custom dates: typing them selects "Dates personnalisées…" (static/js/ess.js).
+    page.get_by_label("Du (dates personnalisées)").fill(quarter.first.isoformat())
+    page.get_by_label("Au", exact=True).fill(quarter.last.isoformat())
+    assert page.get_by_label("Période", exact=True).input_value() == "personnalisee"
+    page.get_by_role("button", name="Afficher").click()
+    page.wait_for_load_state("networkidle")
+    first, last = f"{quarter.first:%d/%m/%Y}", f"{quarter.last:%d/%m/%Y}"
+    assert page.get_by_role("heading", name=f"Indicateurs · Du {first} au {last}").is_visible()
+    assert page.get_by_text("Chiffres calculés le").is_visible()
+
+    page.get_by_label("Période", exact=True).select_option(quarter.key)
+    assert page.get_by_label("Au", exact=True).input_value() == ""
+    page.get_by_role("button", name="Afficher").click()
+    page.wait_for_load_state("networkidle")
+
     page.get_by_role("button", name="Rapport d'activité (PDF)").click()
     page.wait_for_load_state("networkidle")
     link = page.get_by_role("link", name="Télécharger le PDF")
