@@ -10,7 +10,7 @@ MANAGE := $(PY) manage.py
 export UV_COMPILE_BYTECODE := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test install system-deps chromium messages lint bench clean
+.PHONY: run test install system-deps chromium messages lint bench bench-indicators clean
 
 ## run: install, migrate, seed the demo and serve on http://127.0.0.1:$(PORT)
 run: install messages
@@ -49,6 +49,10 @@ lint: install
 
 bench: install
 	$(PY) bench/run.py
+
+## bench-indicators: indicators and quarterly PDF on 1,000,000 referrals (takes minutes)
+bench-indicators: install
+	$(PY) bench/indicators.py
 
 clean:
 	rm -rf $(VENV) .tools var/staticfiles

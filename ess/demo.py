@@ -13,8 +13,8 @@ from members.demo import seed_members
 from members.models import Organisation, OrganisationKind, Profession, User
 from members.services import roles_grant
 from partners.demo import seed_partners_and_conventions
+from projet_sante.demo import seed_health_project, seed_indicators, seed_newsletters
 from referrals.consultations.demo import seed_consultations
-from projet_sante.demo import seed_health_project, seed_newsletters
 from referrals.demo import seed_referrals
 
 DEMO_DOMAIN = "demo.example.org"
@@ -141,6 +141,7 @@ SEEDERS = [
     # Advanced consultations (step 8): after partners (the sites' hosts) and referrals.
     lambda ctx: ctx.update(consultations=seed_consultations(ctx["users"])),
     lambda ctx: ctx.update(health_project=seed_health_project(ctx["users"])),
+    lambda ctx: ctx.update(indicator_snapshots=seed_indicators()),  # step 7a
 ]
 
 

@@ -57,6 +57,7 @@ NAVIGATION = (
             {Role.MANAGER, Role.AUTHORITY, Role.COORDINATOR, Role.SPECIALIST, Role.PARAMEDIC}
         ),
     ),
+    NavItem(_("Indicateurs"), "projet_sante:indicators", frozenset({Role.MANAGER, Role.AUTHORITY})),
     NavItem(_("API"), "api_docs", frozenset(Role) - {Role.AUTHORITY}, MANAGEMENT),
 )
 

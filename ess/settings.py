@@ -321,6 +321,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "projet_sante.tasks.resume_stalled_newsletters",
         "schedule": 600.0,
     },
+    # --- Step 7a: indicators ---
+    # Freeze the figures of the quarter just ended (days 1-3: a beat down on the 1st catches
+    # up). Idempotent: one snapshot per quarter.
+    "snapshot-quarterly-indicators": {
+        "task": "projet_sante.tasks.snapshot_quarterly_indicators",
+        "schedule": crontab(minute=15, hour=5, day_of_month="1-3", month_of_year="1,4,7,10"),
+    },
+    # --- end step 7a ---
     # Conventions come into force and expire by their dates; 90/30-day reminders go out once.
     "conventions-daily": {
         "task": "partners.tasks.conventions_daily",
@@ -362,3 +370,11 @@ ESS_TELEEXPERTISE_CODES = {
 # ---------------------------------------------------------------------------------------------
 # Emails per batch task: small enough to stay far below the task time limit over SMTP.
 ESS_NEWSLETTER_BATCH_SIZE = env.int("ESS_NEWSLETTER_BATCH_SIZE", default=50)
+
+# ---------------------------------------------------------------------------------------------
+# Indicators and reports (step 7a)
+# ---------------------------------------------------------------------------------------------
+# ARS/CPAM readers see patient-derived figures resting on fewer cases than this as "< N".
+ESS_SMALL_COUNT_THRESHOLD = env.int("ESS_SMALL_COUNT_THRESHOLD", default=10)
+# A ready report of the current quarter older than this is rendered again on request.
+ESS_REPORT_MAX_AGE_MINUTES = env.int("ESS_REPORT_MAX_AGE_MINUTES", default=60)

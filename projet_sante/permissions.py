@@ -13,3 +13,24 @@ def can_view_newsletter(user, newsletter) -> bool:
     if newsletter.status == "sent":
         return True
     return can_manage_newsletters(user)
+
+
+# --- Indicators and reports (step 7a) --------------------------------------------------------
+def can_view_indicators(user) -> bool:
+    """The dashboard, its CSV and the API: the ESS's managers, and ARS/CPAM staff (aggregates
+    only, small counts masked)."""
+    if has_role(user, Role.MANAGER):
+        return True
+    return has_role(user, Role.AUTHORITY)
+
+
+def can_edit_indicator_targets(user) -> bool:
+    """Targets are set in the health project, by the ESS's managers."""
+    return has_role(user, Role.MANAGER)
+
+
+def can_download_reports(user) -> bool:
+    """Generated PDF reports (quarterly report, health project): managers and authority."""
+    if has_role(user, Role.MANAGER):
+        return True
+    return has_role(user, Role.AUTHORITY)

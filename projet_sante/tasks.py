@@ -37,3 +37,27 @@ def resume_stalled_newsletters() -> int:
     for newsletter_id in ids:
         enqueue_on_commit(send_newsletter_batch, newsletter_id)
     return len(ids)
+
+
+# --- Indicators and reports (step 7a) --------------------------------------------------------
+@shared_task(acks_late=True)
+def snapshot_quarterly_indicators() -> int:
+    """Beat, first days of each quarter: freeze the quarter just ended (idempotent)."""
+    from projet_sante.services_indicators import indicator_snapshot_previous_quarter
+
+    return indicator_snapshot_previous_quarter().pk
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=30,
+    retry_backoff_max=600,
+    max_retries=5,
+    acks_late=True,
+)
+def render_report(self, report_id: int) -> str:
+    """Render one pending report (a no-op when it is already ready)."""
+    from projet_sante.reports import report_render
+
+    return report_render(report_id=report_id)

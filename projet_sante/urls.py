@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from projet_sante import views
 from projet_sante.urls_project import urlpatterns as project_urlpatterns
@@ -33,6 +33,7 @@ urlpatterns = [
         name="newsletter_preview_email",
     ),
     path("lettre/gestion/<uuid:public_id>/envoyer/", views.newsletter_send, name="newsletter_send"),
+    path("projet-sante/", include("projet_sante.urls_indicators")),  # step 7a
 ]
 
 # The health-project document (step 7b).

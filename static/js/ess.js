@@ -7,6 +7,17 @@ document.addEventListener("DOMContentLoaded", () => {
       form.querySelectorAll("button[type=submit]").forEach((b) => { b.disabled = true; });
     });
   });
+  // Indicators: typing dates selects "custom dates"; choosing a quarter or a year clears them.
+  const period = document.getElementById("f-periode");
+  const dates = [document.getElementById("f-du"), document.getElementById("f-au")];
+  if (period && dates[0] && dates[1]) {
+    dates.forEach((input) => input.addEventListener("change", () => {
+      if (input.value) { period.value = "personnalisee"; }
+    }));
+    period.addEventListener("change", () => {
+      if (period.value !== "personnalisee") { dates.forEach((input) => { input.value = ""; }); }
+    });
+  }
 });
 
 // Advanced consultations: "Imprimer" on the day sheet (the browser's print works without it).

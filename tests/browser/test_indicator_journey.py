@@ -1,0 +1,62 @@
+"""ARS/CPAM staff read the indicators and download the quarterly report, in a real Chromium."""
+
+import os
+
+import pytest
+from django.conf import settings
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _shot(page, name):
+    if folder := os.environ.get("ESS_SCREENSHOTS"):
+        page.screenshot(path=f"{folder}/{name}.png", full_page=True)
+
+
+def test_authority_reads_indicators_and_downloads_the_quarterly_report(
+    demo_accounts, page, sign_in
+):
+    from projet_sante.demo import seed_indicators
+    from projet_sante.periods import previous_quarter
+    from referrals.demo import seed_referrals
+
+    seed_referrals(demo_accounts)
+    seed_indicators()
+    quarter = previous_quarter()
+    sign_in("ars@demo.example.org", settings.ESS_DEMO_PASSWORD)
+
+    page.get_by_role("link", name="Indicateurs").click()
+    page.get_by_label("Période", exact=True).select_option(quarter.key)
+    page.get_by_role("button", name="Afficher").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_role("heading", name=f"Indicateurs · {quarter.label}").is_visible()
+    assert page.get_by_text("Chiffres figés le").is_visible()
+    assert page.get_by_role("img", name="Répartition des modes de réponse").is_visible()
+    assert page.get_by_text("Vue agrégée").is_visible()
+    _shot(page, "indicators-authority")
+
+    # Custom dates: typing them selects "Dates personnalisées…" (static/js/ess.js).
+    page.get_by_label("Du (dates personnalisées)").fill(quarter.first.isoformat())
+    page.get_by_label("Au", exact=True).fill(quarter.last.isoformat())
+    assert page.get_by_label("Période", exact=True).input_value() == "personnalisee"
+    page.get_by_role("button", name="Afficher").click()
+    page.wait_for_load_state("networkidle")
+    first, last = f"{quarter.first:%d/%m/%Y}", f"{quarter.last:%d/%m/%Y}"
+    assert page.get_by_role("heading", name=f"Indicateurs · Du {first} au {last}").is_visible()
+    assert page.get_by_text("Chiffres calculés le").is_visible()
+
+    page.get_by_label("Période", exact=True).select_option(quarter.key)
+    assert page.get_by_label("Au", exact=True).input_value() == ""
+    page.get_by_role("button", name="Afficher").click()
+    page.wait_for_load_state("networkidle")
+
+    page.get_by_role("button", name="Rapport d'activité (PDF)").click()
+    page.wait_for_load_state("networkidle")
+    link = page.get_by_role("link", name="Télécharger le PDF")
+    link.wait_for()
+    with page.expect_download() as info:
+        link.click()
+    download = info.value
+    assert download.suggested_filename == f"rapport-activite-{quarter.key}.pdf"
+    with open(download.path(), "rb") as fh:
+        assert fh.read(5) == b"%PDF-"

@@ -1,0 +1,137 @@
+"""A hand-built quarter (2026-Q1) whose indicators are worked out by hand in the tests."""
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from ess.models import Specialty
+from referrals.models import EventKind
+from tests.factories import (
+    ConventionFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PartnerFactory,
+    ReferralFactory,
+    UserFactory,
+    cardiology,
+)
+
+PARIS = ZoneInfo("Europe/Paris")
+T0 = datetime(2026, 2, 2, 8, 0, tzinfo=PARIS)
+
+
+def h(hours: float) -> datetime:
+    return T0 + timedelta(hours=hours)
+
+
+def _referral(**kwargs):
+    return ReferralFactory(submitted_at=T0, specialty=cardiology(), **kwargs)
+
+
+def build_quarter() -> dict:
+    """Seven referrals submitted on 2 February 2026 (one more just after the quarter).
+
+    | ref | prio | triage | response             | status     | notes                       |
+    | R1  | P1   | 2 h    | answer 10 h          | completed  | within due (24 h)           |
+    | R2  | P1   | 4 h    | answer 30 h          | completed  | late                        |
+    | R3  | P2   | 1 h    | scheduled 20 h       | scheduled  | within due (48 h)           |
+    | R4  | P2   | 6 h    | none, due passed     | triaged    | declined once: late         |
+    | R5  | P2   | 8 h    | none                 | reoriented | out of the P2 base          |
+    | R6  | -    | -      | -                    | cancelled  | dermatology, MSP, Ajaccio   |
+    | R8  | P2   | 3 h    | answer 40 h, sch. 60 | scheduled  | within due (first = 40 h)   |
+    """
+    specialist = UserFactory(specialist=True)
+    common = {"specialist": specialist, "accepted_at": h(9)}
+
+    def triaged(priority, triage_h, **extra):
+        return {
+            "priority": priority,
+            "triaged_at": h(triage_h),
+            "due_at": T0 + timedelta(hours=24 if priority == "P1" else 48),
+            **extra,
+        }
+
+    r1 = _referral(
+        status="completed",
+        response_mode="teleexpertise_async",
+        answer="Avis : pas d'urgence.",
+        answered_at=h(10),
+        completed_at=h(10),
+        **triaged("P1", 2),
+        **common,
+    )
+    r2 = _referral(
+        status="completed",
+        response_mode="teleexpertise_async",
+        answer="Avis tardif.",
+        answered_at=h(30),
+        completed_at=h(30),
+        **triaged("P1", 4),
+        **common,
+    )
+    r3 = _referral(
+        status="scheduled",
+        response_mode="teleconsultation",
+        appointment_at=h(100),
+        **triaged("P2", 1),
+        **common,
+    )
+    r3.events.create(to_status="scheduled", from_status="accepted", at=h(20))
+    r4 = _referral(status="triaged", response_mode="teleconsultation", **triaged("P2", 6))
+    r4.events.create(kind=EventKind.DECLINE, at=h(7), internal=True, note="Indisponible")
+    r5 = _referral(
+        status="reoriented",
+        response_mode="hospital_orientation",
+        reorient_target="CHR d'Orléans",
+        **triaged("P2", 8),
+    )
+    msp = UserFactory(requester=True, organisation=OrganisationFactory(kind="msp"))
+    r6 = ReferralFactory(
+        submitted_at=T0,
+        requester=msp,
+        specialty=Specialty.objects.get(code="dermatologie"),
+        patient__commune_id="2A004",
+        status="cancelled",
+    )
+    r8 = _referral(
+        status="scheduled",
+        response_mode="teleconsultation",
+        answer="Avis : consultation nécessaire.",
+        answered_at=h(40),
+        appointment_at=h(120),
+        **triaged("P2", 3),
+        **common,
+    )
+    r8.events.create(to_status="scheduled", from_status="accepted", at=h(60))
+    # Just after the quarter (00:30 on 1 April in Paris is Q2), and just before its end.
+    r7 = ReferralFactory(submitted_at=datetime(2026, 4, 1, 0, 30, tzinfo=PARIS))
+    return {"r1": r1, "r2": r2, "r3": r3, "r4": r4, "r5": r5, "r6": r6, "r7": r7, "r8": r8}
+
+
+def build_network() -> None:
+    """Members and partners as of 31 March 2026: 2 cardiologists and 1 dermatologist in."""
+    joined = datetime(2025, 6, 1, tzinfo=PARIS)
+    derm = Specialty.objects.get(code="dermatologie")
+    MembershipFactory(active=True, joined_at=joined)
+    MembershipFactory(active=True, joined_at=joined)
+    MembershipFactory(active=True, joined_at=joined, specialty=derm)
+    # Left during the quarter: not a member on its last day.
+    MembershipFactory(status="left", joined_at=joined, ended_at=datetime(2026, 2, 15, tzinfo=PARIS))
+    # Joined after the quarter.
+    MembershipFactory(active=True, joined_at=datetime(2026, 5, 1, tzinfo=PARIS))
+    partner = PartnerFactory(created_at=datetime(2025, 9, 1, tzinfo=PARIS))
+    PartnerFactory(created_at=datetime(2025, 10, 1, tzinfo=PARIS))
+    PartnerFactory(created_at=datetime(2026, 6, 1, tzinfo=PARIS))  # after the quarter
+    ConventionFactory(
+        status="active",
+        signed_on=date(2026, 1, 5),
+        effective_on=date(2026, 1, 10),
+        parties=[partner],
+    )
+    ConventionFactory(
+        status="expired",
+        signed_on=date(2025, 1, 5),
+        effective_on=date(2025, 1, 10),
+        end_on=date(2026, 2, 1),
+        parties=[partner],
+    )
+    ConventionFactory(status="draft", parties=[partner])
