@@ -55,7 +55,8 @@ def test_the_manager_submits_v2_and_the_ars_comments_a_section(
     field = page.get_by_label("Texte (Markdown)")
     field.fill(field.input_value() + "\n\n## Nouveau\n\nUn **référent qualité** est désigné.")
     page.get_by_role("button", name="Aperçu").click()
-    assert page.locator("#preview strong", has_text="référent qualité").is_visible()
+    # The preview arrives by htmx: wait for it (an immediate is_visible() races the request).
+    page.locator("#preview strong", has_text="référent qualité").wait_for(timeout=5000)
     page.get_by_role("button", name="Enregistrer").click()
     page.wait_for_load_state("networkidle")
     assert page.get_by_text("Section « Organisation et gouvernance » enregistrée.").is_visible()
