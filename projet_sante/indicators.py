@@ -15,12 +15,12 @@ after the fact; the current period is computed live.
 The number of queries is constant whatever the data size: one aggregate over referrals (counts,
 medians and 90th percentiles with PostgreSQL's `percentile_cont`; in a savepoint with JIT off,
 see below), one GROUP BY for the response modes, one for members by specialty, one for partners,
-one for conventions. On SQLite (development only) the percentiles come from one extra query per
-duration, computed in Python.
+one for conventions, one over advanced-consultation sessions. On SQLite (development only) the
+percentiles come from one extra query per duration, computed in Python.
 
-Adding a source (advanced consultations): write a function `(period, filters) -> {code: {"value",
-"n"}}` and append it to `SOURCES`, then append its `Indicator`s to `REGISTRY` (see
-`ADVANCED_CONSULTATIONS`, the three codes the lead's consultation model will fill).
+Adding a source: write a function `(period, filters, now) -> {code: {"value", "n"}}`, append it
+to `SOURCES` and its `Indicator`s to `REGISTRY` (as `_advanced_source` does for the
+advanced-consultation sessions of the referrals app).
 """
 
 import math
@@ -243,10 +243,38 @@ REGISTRY: tuple[Indicator, ...] = (
         group=NETWORK,
         patient_data=False,
     ),
+    Indicator(
+        "sessions_held",
+        _("Séances de consultation avancée tenues"),
+        Unit.COUNT,
+        _("Séances publiées dont la date tombe dans la période et qui sont terminées."),
+        better="higher",
+        group=ADVANCED,
+        patient_data=False,
+    ),
+    Indicator(
+        "patients_seen",
+        _("Patients vus en consultation avancée"),
+        Unit.COUNT,
+        _(
+            "Rendez-vous des séances tenues dont la demande est planifiée ou terminée "
+            "(annulées et réorientées exclues)."
+        ),
+        better="higher",
+        group=ADVANCED,
+    ),
+    Indicator(
+        "communes_served",
+        _("Communes desservies"),
+        Unit.COUNT,
+        _("Communes distinctes des sites où au moins une séance s'est tenue."),
+        better="higher",
+        group=ADVANCED,
+        patient_data=False,
+    ),
 )
 
-# The three codes advanced consultations will fill (a source returning them is added by the
-# consultations app; until then they are absent from the results and shown as "—").
+# Filled by `_advanced_source` from the advanced-consultation sessions (referrals app).
 ADVANCED_CONSULTATIONS = ("sessions_held", "patients_seen", "communes_served")
 
 BY_CODE: dict[str, Indicator] = {i.code: i for i in REGISTRY}
@@ -479,8 +507,23 @@ def _network_source(period: Period, filters: Filters, now: datetime) -> dict:
     return _network_figures(period, filters)
 
 
+def _advanced_source(period: Period, filters: Filters, now: datetime) -> dict:
+    """Advanced consultations: one aggregate over sessions (filters by site, not patient)."""
+    from referrals.consultations import advanced_consultation_figures
+
+    figures = advanced_consultation_figures(
+        period.first,
+        period.last,
+        specialty=filters.specialty or None,
+        departement=filters.departement or None,
+        commune=filters.commune or None,
+        now=now,
+    )
+    return {code: {"value": n, "n": figures["patients_seen"]} for code, n in figures.items()}
+
+
 # Each source returns {code: {"value", "n"}} for some codes of REGISTRY.
-SOURCES: list[Source] = [_referrals_source, _network_source]
+SOURCES: list[Source] = [_referrals_source, _network_source, _advanced_source]
 
 
 def indicators_compute(period: Period, filters: Filters | None = None, *, now=None) -> dict:

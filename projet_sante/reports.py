@@ -81,8 +81,10 @@ def quarterly_report_context(key: str) -> dict:
 
 
 def advanced_consultation_figures(period) -> dict:
-    """Filled by the lead from the consultations app; empty until then (shown as "—")."""
-    return {}
+    """{sessions_held, patients_seen, communes_served} of the period (all sites)."""
+    from referrals.consultations import advanced_consultation_figures as figures
+
+    return figures(period.first, period.last)
 
 
 def render_quarterly_report(key: str) -> bytes:

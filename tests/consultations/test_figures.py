@@ -85,3 +85,29 @@ def test_figures_by_departement_and_commune(dataset):
         "patients_seen": 0,
         "communes_served": 0,
     }
+
+
+def test_the_indicators_and_the_quarterly_report_count_advanced_consultations(
+    dataset, client_for, authority
+):
+    from projet_sante.indicator_display import present
+    from projet_sante.indicators import indicators_compute
+    from projet_sante.periods import parse_period
+    from projet_sante.reports import advanced_consultation_figures as report_figures
+
+    q3 = parse_period("2026-Q3")
+    values = indicators_compute(q3)
+
+    assert {code: values[code]["value"] for code in ADVANCED} == {
+        "sessions_held": 4,
+        "patients_seen": 6,
+        "communes_served": 3,
+    }
+    assert report_figures(q3) == {"sessions_held": 4, "patients_seen": 6, "communes_served": 3}
+    shown = {row.code: row for row in present(values, mask=True)}
+    # Six patients are below the threshold of 10: masked for ARS/CPAM; sessions are not patients.
+    assert "< 10" in str(shown["patients_seen"].display)
+    assert str(shown["sessions_held"].display) == "4"
+
+
+ADVANCED = ("sessions_held", "patients_seen", "communes_served")
