@@ -160,7 +160,7 @@ PROJECT_MISSIONS = [
                 "",
                 100,
                 "done",
-                ["demandes_recues", "delai_median"],
+                ["requests_received", "response_median_hours"],
             ),
             (
                 "Garantir un avis sous 48 h pour les demandes P2",
@@ -168,7 +168,7 @@ PROJECT_MISSIONS = [
                 "",
                 70,
                 "in_progress",
-                ["delai_p2"],
+                ["p2_within_due_pct"],
             ),
         ],
     ),
@@ -183,7 +183,7 @@ PROJECT_MISSIONS = [
                 "",
                 100,
                 "done",
-                ["consultations_avancees"],
+                ["sessions_held", "patients_seen"],
             ),
             (
                 "Ouvrir une consultation avancée à Pithiviers",
@@ -191,7 +191,7 @@ PROJECT_MISSIONS = [
                 "",
                 45,
                 "in_progress",
-                ["consultations_avancees"],
+                ["sessions_held", "communes_served"],
             ),
             (
                 "Parcours insuffisance cardiaque avec les IPA",

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+import projet_sante
 from ess.roles import STAFF_ROLES
 from members.models import User
 from projet_sante.models import ActionStatus, MissionKind, SectionKey
@@ -55,10 +56,11 @@ class ActionForm(forms.Form):
     target_date = forms.DateField(label=_("Échéance"), required=False, widget=DateInput())
     status = forms.ChoiceField(label=_("État"), choices=ActionStatus.choices)
     progress = forms.IntegerField(label=_("Avancement (%)"), min_value=0, max_value=100, initial=0)
-    indicator_codes = forms.CharField(
+    indicator_codes = forms.MultipleChoiceField(
         label=_("Indicateurs suivis"),
         required=False,
-        help_text=_("Codes des indicateurs séparés par des virgules, ex. delai_p2, boucle_fermee."),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        help_text=_("Les indicateurs du tableau de bord qui mesurent cette action."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -68,10 +70,7 @@ class ActionForm(forms.Form):
             .distinct()
             .order_by("last_name", "first_name")
         )
-
-    def clean_indicator_codes(self) -> list[str]:
-        raw = self.cleaned_data.get("indicator_codes") or ""
-        return [c.strip() for c in raw.replace(";", ",").split(",") if c.strip()]
+        self.fields["indicator_codes"].choices = projet_sante.indicator_choices()
 
 
 class AnnexForm(forms.Form):

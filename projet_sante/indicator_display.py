@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from projet_sante.indicators import (
+    ADVANCED_CONSULTATIONS,
     BY_CODE,
     REGISTRY,
     Indicator,
@@ -159,6 +160,7 @@ def indicators_context(period: Period, filters: Filters | None = None, *, mask: 
         "by_code": by_code,
         "groups": _grouped(rows),
         "targets": [r for r in rows if r.target is not None],
+        "advanced_rows": [by_code[code] for code in ADVANCED_CONSULTATIONS],
         "masked": mask,
         "threshold": small_count_threshold(),
         "chart_modes": bar_chart(

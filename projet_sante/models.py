@@ -503,6 +503,14 @@ class IndicatorTarget(models.Model):
         number = f"{self.value:f}".rstrip("0").rstrip(".").replace(".", ",")
         return f"{self.symbol} {number}"
 
+    @property
+    def display_with_unit(self) -> str:
+        """ "≥ 80 %", "≤ 4,5 h": for pages and PDFs (the CSV has a unit column)."""
+        from projet_sante.indicators import BY_CODE, UNIT_LABELS
+
+        unit = UNIT_LABELS.get(BY_CODE[self.code].unit, "") if self.code in BY_CODE else ""
+        return f"{self.display} {unit}".rstrip()
+
 
 class IndicatorSnapshot(models.Model):
     """A quarter's figures as computed just after it ended: reports of a past quarter read

@@ -1,8 +1,9 @@
 """The health project as a PDF (WeasyPrint): cover, table of contents with page numbers,
 running header and footer, the sections, missions and actions, annexes, indicators.
 
-Rendered synchronously for now; the background cache (projet_sante/reports.py) can call
-`render_project_pdf` as its renderer for the "project" report.
+Rendered in the background and cached per version and quarter by projet_sante/reports.py
+("projet" reports). The indicators are those of a closed quarter, in the aggregate view the
+ARS/CPAM read (small counts masked): the same file serves managers and authority users.
 """
 
 from django.conf import settings
@@ -24,7 +25,11 @@ def css_string(text: str) -> str:
     return mark_safe(f'"{escaped}"')
 
 
-def project_pdf_context(version: ProjectVersion) -> dict:
+def project_pdf_context(version: ProjectVersion, period=None) -> dict:
+    from projet_sante.indicator_display import indicators_context
+    from projet_sante.periods import previous_quarter
+
+    period = period or previous_quarter()
     version = version_content(version.pk)
     team = Team.current()
     header = f"{team.short_name} · " if team else ""
@@ -36,22 +41,34 @@ def project_pdf_context(version: ProjectVersion) -> dict:
         {"key": key, "label": label, "html": render_rich_text(bodies.get(key, ""))}
         for key, label in SectionKey.choices
     ]
+    missions = list(version.missions.all())
+    indicators = indicators_context(period, mask=True)
+    by_code = indicators["by_code"]
+    followed = [
+        (action, [by_code[code] for code in action.indicator_codes if code in by_code])
+        for mission in missions
+        for action in mission.actions.all()
+        if action.indicator_codes
+    ]
     return {
+        **indicators,
+        "followed": followed,
         "version": version,
         "team": team,
         "header_css": css_string(f"{header}Projet de santé {version.label}"),
         "footer_css": css_string(footer),
         "sections": sections,
-        "missions": list(version.missions.all()),
+        "missions": missions,
         "annexes": list(version.annexes.all()),
         "today": timezone.localdate(),
     }
 
 
-def render_project_pdf(version: ProjectVersion) -> bytes:
-    """A4 PDF of one version. Pure: reads the version, writes nothing (callers audit)."""
+def render_project_pdf(version: ProjectVersion, period=None) -> bytes:
+    """A4 PDF of one version with the indicators of `period` (default: the last closed
+    quarter). Pure: reads, writes nothing (callers cache and audit)."""
     from weasyprint import HTML
 
     with translation.override("fr"):
-        html = render_to_string("pdf/project.html", project_pdf_context(version))
+        html = render_to_string("pdf/project.html", project_pdf_context(version, period))
         return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

@@ -8,7 +8,6 @@ are refused once the version has left the manager's hands (a validated version i
 PostgreSQL a trigger refuses it as well).
 """
 
-import re
 import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -40,8 +39,6 @@ from projet_sante.models import (
     VersionEvent,
     VersionStatus,
 )
-
-INDICATOR_CODE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,59}$")
 
 
 class TransitionNotAllowed(Exception):
@@ -321,6 +318,11 @@ def section_update(
     return section
 
 
+def _changed(version: ProjectVersion) -> None:
+    """Its content changes: a PDF rendered before is stale (reports.FRESHNESS)."""
+    version.save(update_fields=["updated_at"])
+
+
 def _mission_clean(fields: dict) -> dict:
     if fields.get("kind") not in MissionKind.values:
         raise ValidationError({"kind": _("Type de mission inconnu.")})
@@ -341,6 +343,7 @@ def mission_save(*, version_id: int, by, mission_id: int | None = None, **fields
     version = _locked(version_id)
     _require(perms.can_edit_project(by))
     _require_editable(version)
+    _changed(version)
     clean = _mission_clean(fields)
     if mission_id is None:
         position = version.missions.aggregate(p=Max("position"))["p"]
@@ -357,6 +360,7 @@ def mission_delete(*, version_id: int, by, mission_id: int) -> None:
     version = _locked(version_id)
     _require(perms.can_edit_project(by))
     _require_editable(version)
+    _changed(version)
     Mission.objects.filter(pk=mission_id, version=version).delete()
 
 
@@ -373,7 +377,7 @@ def _action_clean(fields: dict) -> dict:
         errors["progress"] = _("L'avancement est un pourcentage entre 0 et 100.")
     codes = [c.strip() for c in fields.get("indicator_codes") or [] if c and c.strip()]
     known = projet_sante.indicator_codes()
-    wrong = [c for c in codes if (c not in known if known else not INDICATOR_CODE.match(c))]
+    wrong = [c for c in codes if c not in known]
     if wrong:
         errors["indicator_codes"] = _("Indicateur inconnu : %(codes)s.") % {
             "codes": ", ".join(wrong)
@@ -405,6 +409,7 @@ def action_save(
     version = _locked(version_id)
     _require(perms.can_edit_project(by))
     _require_editable(version)
+    _changed(version)
     mission = Mission.objects.get(pk=mission_id, version=version)
     clean = _action_clean(fields)
     if action_id is None:
@@ -423,6 +428,7 @@ def action_delete(*, version_id: int, by, action_id: int) -> None:
     version = _locked(version_id)
     _require(perms.can_edit_project(by))
     _require_editable(version)
+    _changed(version)
     Action.objects.filter(pk=action_id, mission__version=version).delete()
 
 
@@ -434,6 +440,7 @@ def annex_add(*, version_id: int, by, title: str, upload) -> ProjectAnnex:
     version = _locked(version_id)
     _require(perms.can_edit_project(by))
     _require_editable(version)
+    _changed(version)
     try:
         checked = check_upload(upload)
     except ValidationError as exc:
@@ -465,4 +472,5 @@ def annex_delete(*, version_id: int, by, annex_id: int) -> None:
     version = _locked(version_id)
     _require(perms.can_edit_project(by))
     _require_editable(version)
+    _changed(version)
     ProjectAnnex.objects.filter(pk=annex_id, version=version).delete()

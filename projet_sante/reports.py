@@ -5,12 +5,14 @@ pending and queues `tasks.render_report` (thin, idempotent, retried) after commi
 CELERY_TASK_ALWAYS_EAGER (development, tests) the task runs at commit, so the report is ready
 when the request's transaction ends.
 
-Renderers: `RENDERERS[kind](key) -> bytes`. The lead adds `"projet": render_project_pdf`.
+Renderers: `RENDERERS[kind](key) -> bytes`: "quarterly" (key "2026-Q3") and "projet" (key
+"<version pk>:<quarter>", the version with the indicators of the last closed quarter).
 
 Cache policy (`FRESHNESS`): a ready report of a past quarter rendered after its snapshot was
 taken is served as is (its figures are frozen); a report of the current quarter (or of a quarter
 not yet frozen) older than ESS_REPORT_MAX_AGE_MINUTES (default 60) is rendered again on the next
-request. A failed one is rendered again on the next request.
+request. A failed one is rendered again on the next request. A health-project report also goes
+stale when its version changed after it was rendered (a draft being written).
 """
 
 import io
@@ -23,6 +25,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from ess.outbox import enqueue_on_commit
 from projet_sante.models import GeneratedReport, ReportStatus
@@ -45,7 +48,6 @@ def quarterly_report_context(key: str) -> dict:
     from ess.models import Team
     from partners.models import Convention, ConventionStatus
     from projet_sante.indicator_display import indicators_context
-    from projet_sante.indicators import ADVANCED_CONSULTATIONS
     from projet_sante.periods import parse_period
 
     period = parse_period(key)
@@ -70,21 +72,9 @@ def quarterly_report_context(key: str) -> dict:
                 for c in conventions_in_force
                 if c.signed_on and period.first <= c.signed_on <= period.last
             ],
-            # Advanced consultations: {sessions_held, patients_seen, communes_served} once the
-            # consultations app provides them; "—" until then.
-            "advanced": {code: None for code in ADVANCED_CONSULTATIONS}
-            | advanced_consultation_figures(period),
-            "advanced_available": bool(advanced_consultation_figures(period)),
         }
     )
     return context
-
-
-def advanced_consultation_figures(period) -> dict:
-    """{sessions_held, patients_seen, communes_served} of the period (all sites)."""
-    from referrals.consultations import advanced_consultation_figures as figures
-
-    return figures(period.first, period.last)
 
 
 def render_quarterly_report(key: str) -> bytes:
@@ -93,31 +83,91 @@ def render_quarterly_report(key: str) -> bytes:
         return html_to_pdf(html)
 
 
-RENDERERS: dict[str, Callable[[str], bytes]] = {"quarterly": render_quarterly_report}
+def project_report_key(version, quarter=None) -> str:
+    """ "<version pk>:<quarter key>": one file per version and per closed quarter shown."""
+    from projet_sante.periods import previous_quarter
+
+    return f"{version.pk}:{(quarter or previous_quarter()).key}"
+
+
+def _project_key_parts(key: str):
+    from projet_sante.models import ProjectVersion
+    from projet_sante.periods import parse_period
+
+    version_pk, _sep, period_key = key.partition(":")
+    return ProjectVersion.objects.get(pk=int(version_pk)), parse_period(period_key)
+
+
+def render_project_report(key: str) -> bytes:
+    from projet_sante.project_pdf import render_project_pdf
+
+    version, period = _project_key_parts(key)
+    return render_project_pdf(version, period)
+
+
+def report_title(report: GeneratedReport) -> str:
+    """What the report is, in the user's words (page title, audit label)."""
+    from projet_sante.periods import parse_period
+
+    if report.kind == "projet":
+        version, period = _project_key_parts(report.key)
+        return str(_("Projet de santé %(version)s · indicateurs %(period)s")) % {
+            "version": version.label,
+            "period": period.label,
+        }
+    return str(_("Rapport d'activité · %(period)s")) % {"period": parse_period(report.key).label}
+
+
+def report_filename(report: GeneratedReport) -> str:
+    if report.kind == "projet":
+        version, period = _project_key_parts(report.key)
+        return f"projet-de-sante-{version.label}-{period.key}.pdf"
+    return f"rapport-activite-{report.key}.pdf"
+
+
+RENDERERS: dict[str, Callable[[str], bytes]] = {
+    "quarterly": render_quarterly_report,
+    "projet": render_project_report,
+}
 
 
 # ---------------------------------------------------------------------------------------------
 # Cache and background rendering
 # ---------------------------------------------------------------------------------------------
-def _quarterly_is_fresh(report: GeneratedReport) -> bool:
-    """A past quarter's report rendered from its snapshot is final; anything else (current
+def _period_is_fresh(period, finished_at) -> bool:
+    """Figures of a past quarter rendered from its snapshot are final; anything else (current
     quarter, or a quarter whose snapshot is not taken yet) is good for
     ESS_REPORT_MAX_AGE_MINUTES."""
     from projet_sante.models import IndicatorSnapshot
-    from projet_sante.periods import parse_period
 
-    period = parse_period(report.key)
     if period.is_past():
         snapshot = IndicatorSnapshot.objects.filter(period_key=period.key, filters_key="").first()
         if snapshot is not None:
-            return report.finished_at >= snapshot.computed_at
+            return finished_at >= snapshot.computed_at
     max_age = timedelta(minutes=settings.ESS_REPORT_MAX_AGE_MINUTES)
-    return timezone.now() - report.finished_at < max_age
+    return timezone.now() - finished_at < max_age
 
 
-# Whether a ready report may still be served, per kind; a kind not listed never goes stale (a
-# frozen health-project version). The lead may add "projet" for draft versions.
-FRESHNESS: dict[str, Callable[[GeneratedReport], bool]] = {"quarterly": _quarterly_is_fresh}
+def _quarterly_is_fresh(report: GeneratedReport) -> bool:
+    from projet_sante.periods import parse_period
+
+    return _period_is_fresh(parse_period(report.key), report.finished_at)
+
+
+def _project_is_fresh(report: GeneratedReport) -> bool:
+    """Stale when the version changed since (a draft, or a version sent back for revision) or
+    when its indicators were not final yet."""
+    version, period = _project_key_parts(report.key)
+    if version.updated_at > report.requested_at:  # requested before the change: render again
+        return False
+    return _period_is_fresh(period, report.finished_at)
+
+
+# Whether a ready report may still be served, per kind; a kind not listed never goes stale.
+FRESHNESS: dict[str, Callable[[GeneratedReport], bool]] = {
+    "quarterly": _quarterly_is_fresh,
+    "projet": _project_is_fresh,
+}
 
 
 def _is_fresh(report: GeneratedReport) -> bool:

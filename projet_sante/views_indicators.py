@@ -32,7 +32,7 @@ from projet_sante.periods import (
     custom_period,
     parse_period,
 )
-from projet_sante.reports import request_report
+from projet_sante.reports import report_filename, report_title, request_report
 from projet_sante.services_indicators import indicator_target_set
 
 
@@ -211,12 +211,43 @@ def report_quarterly(request):
             content_type="text/plain; charset=utf-8",
         )
     report = request_report("quarterly", period.key, by=request.user)
+    return redirect_to_report(report)
+
+
+def redirect_to_report(report: GeneratedReport):
+    """Ready (cached, or rendered at once by an eager worker): straight to the audited
+    download; otherwise the report's page, which follows the rendering."""
+    report.refresh_from_db(fields=["status"])
+    if report.status == ReportStatus.READY:
+        return redirect("projet_sante:report_download", public_id=report.public_id)
     return redirect("projet_sante:report_detail", public_id=report.public_id)
 
 
 def _report_for(user, public_id) -> GeneratedReport:
+    """404 for a report the user may not read: a health-project report follows its version's
+    visibility (an authority user never gets a draft that was not submitted to them)."""
+    from projet_sante.project_selectors import versions_visible_to
+
     _require(perms.can_download_reports(user))
-    return get_object_or_404(GeneratedReport, public_id=public_id)
+    report = get_object_or_404(GeneratedReport, public_id=public_id)
+    if report.kind == "projet":
+        version_pk = int(report.key.partition(":")[0])
+        if not versions_visible_to(user).filter(pk=version_pk).exists():
+            raise Http404
+    return report
+
+
+def _report_back(report: GeneratedReport) -> tuple[str, str]:
+    """(url, label) of the page the report was asked from."""
+    if report.kind == "projet":
+        from projet_sante.models import ProjectVersion
+
+        version = ProjectVersion.objects.get(pk=int(report.key.partition(":")[0]))
+        return (
+            reverse("projet_sante:project_version", args=[version.public_id]),
+            _("Retour au projet de santé"),
+        )
+    return reverse("projet_sante:indicators"), _("Retour aux indicateurs")
 
 
 @login_required
@@ -229,7 +260,18 @@ def report_detail(request, public_id):
         if request.headers.get("HX-Request")
         else "projet_sante/indicators/report_detail.html"
     )
-    return render(request, template, {"report": report, "statuses": ReportStatus})
+    back_url, back_label = _report_back(report)
+    return render(
+        request,
+        template,
+        {
+            "report": report,
+            "title": report_title(report),
+            "back_url": back_url,
+            "back_label": back_label,
+            "statuses": ReportStatus,
+        },
+    )
 
 
 @login_required
@@ -248,8 +290,7 @@ def report_download(request, public_id):
         report.file.open("rb"),
         content_type="application/pdf",
         as_attachment=True,
-        filename=f"{'rapport-activite' if report.kind == 'quarterly' else report.kind}-"
-        f"{report.key.replace(':', '-')}.pdf",
+        filename=report_filename(report),
     )
     response["Cache-Control"] = "private, no-store"
     return response

@@ -9,7 +9,7 @@ project_permissions.can_* (403).
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -26,6 +26,7 @@ from projet_sante.models import (
     SectionKey,
     VersionStatus,
 )
+from projet_sante.permissions import can_download_reports
 from projet_sante.project_selectors import (
     open_version,
     sections_diff,
@@ -107,11 +108,19 @@ def _version_context(request, version) -> dict:
         "can_comment": can_comment,
         "can_start": perms.can_edit_project(user) and open_version() is None,
         "can_pdf": perms.can_download_project_pdf(user),
+        "report_quarters": _report_quarters() if can_download_reports(user) else [],
         "comment_form": forms.CommentForm() if can_comment else None,
         "revision_form": forms.RevisionForm() if can_review else None,
         "validate_form": forms.ValidateForm() if can_review else None,
         "annex_form": forms.AnnexForm() if can_edit else None,
     }
+
+
+def _report_quarters() -> list:
+    """The quarterly report's quarters, newest first: the one in progress, then four closed."""
+    from projet_sante.periods import current_quarter
+
+    return current_quarter().previous_quarters(5)[::-1]
 
 
 @login_required
@@ -373,7 +382,7 @@ def action_edit(request, public_id, mission_id=None, action_id=None):
             "target_date": action.target_date,
             "status": action.status,
             "progress": action.progress,
-            "indicator_codes": ", ".join(action.indicator_codes),
+            "indicator_codes": action.indicator_codes,
         }
         if action
         else {}
@@ -479,16 +488,16 @@ def annex_download(request, public_id, annex_id):
 # PDF
 # ---------------------------------------------------------------------------------------------
 @login_required
-@require_GET
+@require_POST
 def version_pdf(request, public_id):
-    """The project as a PDF (managers and authority users), rendered now; audited."""
-    from projet_sante.project_pdf import render_project_pdf
+    """Ask for the project as a PDF (managers and authority users): a cached file per version
+    and closed quarter, rendered in the background. Ready: straight to the (audited) download;
+    otherwise the report's page, which follows the rendering."""
+    from projet_sante.reports import project_report_key, request_report
+    from projet_sante.views_indicators import redirect_to_report
 
     version = version_get_for_user(request.user, public_id)
     _require(perms.can_download_project_pdf(request.user))
-    pdf = render_project_pdf(version)
-    audit_record(request=request, action=AuditAction.DOWNLOAD, obj=version, label=version.label)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="projet-de-sante-{version.label}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return redirect_to_report(
+        request_report("projet", project_report_key(version), by=request.user)
+    )

@@ -18,9 +18,24 @@ def demo_project(demo_accounts):
     return demo_accounts
 
 
-def test_the_ars_reads_the_validated_project_and_downloads_its_pdf(demo_project, page, sign_in):
+def _pdf_text(path) -> str:
     from pypdf import PdfReader
 
+    data = Path(path).read_bytes()
+    assert data.startswith(b"%PDF-")
+    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_the_ars_reads_the_project_and_downloads_its_pdf_and_the_quarterly_report(
+    demo_project, page, sign_in
+):
+    from projet_sante.demo import seed_indicators
+    from projet_sante.periods import previous_quarter
+    from referrals.demo import seed_referrals
+
+    seed_referrals(demo_project)
+    seed_indicators()
+    quarter = previous_quarter()
     sign_in("ars@demo.example.org", settings.ESS_DEMO_PASSWORD)
     page.get_by_role("link", name="Projet de santé").click()
     assert page.get_by_role("heading", name="Projet de santé — version v1").is_visible()
@@ -32,16 +47,26 @@ def test_the_ars_reads_the_validated_project_and_downloads_its_pdf(demo_project,
     assert page.get_by_role("link", name="v2", exact=True).count() == 0
 
     with page.expect_download() as download:
-        page.get_by_role("link", name="Télécharger le PDF").click()
-    path = download.value.path()
-    data = Path(path).read_bytes()
-    assert data.startswith(b"%PDF-")
-    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+        page.get_by_role("button", name="Télécharger le PDF").click()
+    assert download.value.suggested_filename == f"projet-de-sante-v1-{quarter.key}.pdf"
+    text = _pdf_text(download.value.path())
     assert "Projet de santé" in text
     assert "Sommaire" in text
     assert "Diagnostic territorial" in text
+    assert f"Indicateurs du {quarter.label}" in text
+    assert "Séances de consultation avancée tenues" in text
     assert "Page 1 sur" not in text  # the cover carries no footer
     assert "Page 2 sur" in text
+
+    # The quarterly report, from the same page: the last closed quarter is proposed.
+    assert page.get_by_label("Trimestre").input_value() == quarter.key
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Télécharger le rapport d'activité (PDF)").click()
+    assert download.value.suggested_filename == f"rapport-activite-{quarter.key}.pdf"
+    text = _pdf_text(download.value.path())
+    assert "Rapport d'activité trimestriel" in text
+    assert quarter.label in text
+    assert "Consultations avancées" in text
 
 
 def test_the_manager_submits_v2_and_the_ars_comments_a_section(

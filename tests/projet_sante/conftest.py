@@ -69,7 +69,7 @@ def project_draft(project_manager):
         owner=project_manager,
         status="in_progress",
         progress=40,
-        indicator_codes=["delai_p2"],
+        indicator_codes=["p2_within_due_pct"],
     )
     version.refresh_from_db()
     return version

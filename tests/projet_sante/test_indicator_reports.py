@@ -253,3 +253,17 @@ def test_report_request_bad_period(manager, client_for, periode, message):
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not GeneratedReport.objects.exists()
+
+
+def test_a_ready_report_is_downloaded_at_once(quarter, authority, client_for):
+    indicator_snapshot_take(period=quarter_period(2026, 1))
+    report = GeneratedReport.objects.create(
+        kind="quarterly",
+        key="2026-Q1",
+        status=ReportStatus.READY,
+        finished_at=timezone.now(),
+    )
+    response = client_for(authority).post(
+        reverse("projet_sante:report_quarterly"), {"periode": "2026-Q1"}
+    )
+    assert response["Location"] == reverse("projet_sante:report_download", args=[report.public_id])

@@ -1,13 +1,15 @@
 """The health-project pages: who sees what, the workflow buttons, editing, diff, annexes, PDF."""
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from ess.models import AuditEvent
 from projet_sante import project_services as ps
-from projet_sante.models import ProjectAnnex, ProjectVersion, VersionStatus
+from projet_sante.models import GeneratedReport, ProjectAnnex, ProjectVersion, VersionStatus
 from tests.factories import UserFactory
 from tests.referrals.conftest import PDF_BYTES
 
@@ -78,7 +80,7 @@ def test_staff_read_the_validated_version_without_the_review(
     assert "Télécharger le PDF" not in html
     assert _page(client, draft).status_code == 404
     assert (
-        client.get(f"/projet-sante/versions/{project_validated.public_id}/pdf/").status_code == 403
+        client.post(f"/projet-sante/versions/{project_validated.public_id}/pdf/").status_code == 403
     )
 
 
@@ -242,7 +244,6 @@ def test_the_manager_adds_a_mission_and_an_action(client_for, project_draft, pro
             "target_date": "2027-03-31",
             "status": "planned",
             "progress": "150",
-            "indicator_codes": "",
         },
     )
     assert response.status_code == 200  # progress out of range: the form again
@@ -255,13 +256,16 @@ def test_the_manager_adds_a_mission_and_an_action(client_for, project_draft, pro
             "target_date": "2027-03-31",
             "status": "in_progress",
             "progress": "30",
-            "indicator_codes": "consultations_avancees, delai_p2",
+            "indicator_codes": ["sessions_held", "p2_within_due_pct"],
         },
     )
     assert response.status_code == 302
     action = mission.actions.get()
-    assert action.indicator_codes == ["consultations_avancees", "delai_p2"]
-    assert "CPTS du Giennois" in client.get(base).content.decode()
+    assert action.indicator_codes == ["sessions_held", "p2_within_due_pct"]
+    page = client.get(base).content.decode()
+    assert "CPTS du Giennois" in page
+    # The page names the indicators, not their codes.
+    assert "Séances de consultation avancée tenues ; P2 traitées dans le délai" in page
 
 
 # ---------------------------------------------------------------------------------------------
@@ -367,16 +371,41 @@ def _pdf_text(content: bytes) -> tuple[int, str]:
     return len(reader.pages), "\n".join(page.extract_text() for page in reader.pages)
 
 
-def test_the_pdf_has_a_cover_a_toc_the_sections_and_page_numbers(
-    client_for, project_validated, project_manager
-):
-    ps.version_start(by=project_manager)  # another version does not change this one's PDF
-    user = UserFactory(authority=True)
-    response = client_for(user).get(f"/projet-sante/versions/{project_validated.public_id}/pdf/")
+def _ask_pdf(client, version, capture):
+    """POST the PDF button with the worker running at commit, as in production."""
+    with capture(execute=True):
+        return client.post(f"/projet-sante/versions/{version.public_id}/pdf/")
+
+
+def _download(client, report) -> bytes:
+    response = client.get(reverse("projet_sante:report_download", args=[report.public_id]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    pages, text = _pdf_text(response.content)
-    assert 8 <= pages <= 30
+    return b"".join(response.streaming_content)
+
+
+def test_the_pdf_has_a_cover_a_toc_the_sections_indicators_and_page_numbers(
+    client_for, project_validated, project_manager, django_capture_on_commit_callbacks
+):
+    from projet_sante.periods import previous_quarter
+    from projet_sante.services_indicators import indicator_target_set
+
+    indicator_target_set(
+        code="p2_within_due_pct", value=Decimal(80), comparison="gte", by=project_manager
+    )
+    ps.version_start(by=project_manager)  # another version does not change this one's PDF
+    user = UserFactory(authority=True)
+    client = client_for(user)
+    response = _ask_pdf(client, project_validated, django_capture_on_commit_callbacks)
+    report = GeneratedReport.objects.get(kind="projet")
+    assert report.key == f"{project_validated.pk}:{previous_quarter().key}"
+    # Rendered by the worker after the request: the report's page follows it.
+    assert response["Location"] == reverse("projet_sante:report_detail", args=[report.public_id])
+    page = client.get(response["Location"]).content.decode()
+    assert f"Projet de santé v1 · indicateurs {previous_quarter().label}" in page
+    assert "Retour au projet de santé" in page
+    pages, text = _pdf_text(_download(client, report))
+    assert 9 <= pages <= 30
     assert "Projet de santé" in text
     assert "Version 1 — Validée" in text
     assert "Sommaire" in text
@@ -387,15 +416,82 @@ def test_the_pdf_has_a_cover_a_toc_the_sections_and_page_numbers(
         "Missions et actions",
         "Annexes",
         "Indicateurs",
+        "Objectifs du projet et réalisations",
+        "Indicateurs suivis par les actions",
+        "Demandes reçues par trimestre",
+        "Répartition des modes de réponse",
     ]:
-        assert title in text
+        assert title in text, title
+    assert f"Indicateurs du {previous_quarter().label}" in text
+    # The action's indicator, by its label, with the target set in the project.
+    assert "P2 traitées dans le délai" in text
+    assert "P2 traitées dans le délai — ≥ 80 %" in text  # no P2 request: nothing to measure
     assert "Page 2 sur" in text
     assert f"Page {pages} sur {pages}" in text
     assert "Le Loiret compte 680 000 habitants." in text
     assert "Ouvrir la télé-expertise" in text
     assert AuditEvent.objects.filter(
-        actor=user, action="download", object_type="projet_sante.projectversion"
+        actor=user,
+        action="download",
+        object_type="projet_sante.generatedreport",
+        object_label=f"projet:{report.key}",
     ).exists()
+
+
+def test_the_pdf_is_cached_per_version_until_the_draft_changes(
+    client_for, project_draft, project_manager, django_capture_on_commit_callbacks
+):
+    client = client_for(project_manager)
+    _ask_pdf(client, project_draft, django_capture_on_commit_callbacks)
+    report = GeneratedReport.objects.get(kind="projet")
+    first_file = report.file.name
+    # Asked again, unchanged: straight to the cached file.
+    response = _ask_pdf(client, project_draft, django_capture_on_commit_callbacks)
+    assert response["Location"] == reverse("projet_sante:report_download", args=[report.public_id])
+    report.refresh_from_db()
+    assert report.file.name == first_file
+    # The draft changes (an action's progress): the next request renders it again.
+    action = project_draft.missions.get().actions.get()
+    ps.action_save(
+        version_id=project_draft.pk,
+        mission_id=action.mission_id,
+        by=project_manager,
+        action_id=action.pk,
+        title="Télé-expertise généralisée",
+        status="in_progress",
+        progress=75,
+        indicator_codes=["p2_within_due_pct"],
+    )
+    _ask_pdf(client, project_draft, django_capture_on_commit_callbacks)
+    report.refresh_from_db()
+    assert report.status == "ready" and report.file.name != first_file
+    _pages, text = _pdf_text(_download(client, report))
+    assert "Télé-expertise généralisée" in text
+    assert "75 %" in text
+    assert GeneratedReport.objects.filter(kind="projet").count() == 1
+
+
+def test_a_draft_report_is_not_for_authority_users(
+    client_for, project_draft, project_manager, authority, django_capture_on_commit_callbacks
+):
+    _ask_pdf(client_for(project_manager), project_draft, django_capture_on_commit_callbacks)
+    report = GeneratedReport.objects.get(kind="projet")
+    client = client_for(authority)
+    assert client.post(f"/projet-sante/versions/{project_draft.public_id}/pdf/").status_code == 404
+    for name in ("report_detail", "report_download"):
+        assert (
+            client.get(reverse(f"projet_sante:{name}", args=[report.public_id])).status_code == 404
+        )
+    assert not AuditEvent.objects.filter(actor=authority).exists()
+
+
+def test_the_project_page_offers_the_quarterly_report(client_for, project_validated, authority):
+    from projet_sante.periods import previous_quarter
+
+    html = _page(client_for(authority)).content.decode()
+    assert "activité trimestriel</h2>" in html
+    assert f'<option value="{previous_quarter().key}" selected>' in html
+    assert reverse("projet_sante:report_quarterly") in html
 
 
 def test_the_pdf_never_carries_scripts(project_draft, project_manager):
@@ -418,10 +514,11 @@ def test_the_pdf_never_carries_scripts(project_draft, project_manager):
 def test_the_pdf_is_for_managers_and_authority_users(
     persona, request, client_for, project_validated
 ):
-    response = client_for(request.getfixturevalue(persona)).get(
+    response = client_for(request.getfixturevalue(persona)).post(
         f"/projet-sante/versions/{project_validated.public_id}/pdf/"
     )
     assert response.status_code in (403, 404)
+    assert not GeneratedReport.objects.exists()
 
 
 def test_the_running_header_shows_names_with_quotes_as_typed(project_validated):

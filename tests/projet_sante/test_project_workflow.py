@@ -246,7 +246,7 @@ def test_a_new_draft_copies_the_validated_version(project_draft, project_manager
     assert (copied.title, copied.progress, copied.indicator_codes, copied.owner) == (
         "Ouvrir la télé-expertise",
         40,
-        ["delai_p2"],
+        ["p2_within_due_pct"],
         project_manager,
     )
     copy = draft.annexes.get()
@@ -325,19 +325,26 @@ def test_action_progress_is_checked_by_the_service_and_the_database(project_draf
         Action.objects.create(mission=mission, title="x", progress=101)
 
 
-def test_unknown_indicator_codes_are_refused(project_draft, project_manager, monkeypatch):
-    import projet_sante
-
-    monkeypatch.setattr(projet_sante, "indicator_codes", lambda: ["delai_p2"])
+def test_actions_link_registry_indicators_only(project_draft, project_manager):
     mission = project_draft.missions.get()
-    with pytest.raises(ValidationError, match="inconnu"):
+    before = list(mission.actions.values_list("pk", "indicator_codes"))
+    with pytest.raises(ValidationError, match="Indicateur inconnu : n_importe_quoi"):
         ps.action_save(
             version_id=project_draft.pk,
             mission_id=mission.pk,
             by=project_manager,
             title="x",
-            indicator_codes=["delai_p2", "n_importe_quoi"],
+            indicator_codes=["p2_within_due_pct", "n_importe_quoi"],
         )
+    assert list(mission.actions.values_list("pk", "indicator_codes")) == before
+    action = ps.action_save(
+        version_id=project_draft.pk,
+        mission_id=mission.pk,
+        by=project_manager,
+        title="Séances à Gien",
+        indicator_codes=["sessions_held", "patients_seen", "sessions_held"],
+    )
+    assert action.indicator_codes == ["sessions_held", "patients_seen"]
 
 
 def test_version_events_record_who(project_validated, project_authority):
