@@ -64,6 +64,7 @@ def quarterly_report_context(key: str) -> dict:
     )
     context.update(
         {
+            "advanced_sites": advanced_sites(period),
             "team": Team.current(),
             "generated_at": timezone.localtime(),
             "conventions": conventions_in_force,
@@ -75,6 +76,29 @@ def quarterly_report_context(key: str) -> dict:
         }
     )
     return context
+
+
+def advanced_sites(period) -> list[dict]:
+    """Per-site advanced consultations of the period, patients masked below the threshold
+    like every patient-derived figure of the report."""
+    from projet_sante.indicator_display import format_number, mask_label, small_count_threshold
+    from projet_sante.indicators import Unit
+    from referrals.consultations import advanced_consultation_sites
+
+    rows = []
+    for site in advanced_consultation_sites(period.first, period.last):
+        patients = site["patients_seen"]
+        hidden = 0 < patients < small_count_threshold()
+        rows.append(
+            {
+                "name": site["site__name"],
+                "commune": site["site__commune__name"],
+                "underserved": site["site__underserved"],
+                "sessions": format_number(site["sessions_held"], Unit.COUNT),
+                "patients": mask_label() if hidden else format_number(patients, Unit.COUNT),
+            }
+        )
+    return rows
 
 
 def render_quarterly_report(key: str) -> bytes:

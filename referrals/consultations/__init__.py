@@ -2,6 +2,9 @@
 
 `advanced_consultation_figures` is what the indicators read."""
 
-from referrals.consultations.selectors import advanced_consultation_figures
+from referrals.consultations.selectors import (
+    advanced_consultation_figures,
+    advanced_consultation_sites,
+)
 
-__all__ = ["advanced_consultation_figures"]
+__all__ = ["advanced_consultation_figures", "advanced_consultation_sites"]

@@ -109,3 +109,37 @@ def test_the_indicators_and_the_quarterly_report_count_advanced_consultations(
 
 
 ADVANCED = ("sessions_held", "patients_seen", "communes_served")
+
+
+def test_figures_per_site_in_one_query(dataset, django_assert_num_queries):
+    from referrals.consultations import advanced_consultation_sites
+
+    with django_assert_num_queries(1):
+        sites = advanced_consultation_sites(date(2026, 7, 1), date(2026, 9, 30))
+    rows = [(s["site__commune__name"], s["sessions_held"], s["patients_seen"]) for s in sites]
+    assert rows[0] == ("Pithiviers", 2, 5)  # busiest first
+    assert sorted(rows[1:]) == [("Ajaccio", 1, 0), ("Gien", 1, 1)]
+
+
+def test_the_quarterly_report_lists_the_sites_with_patients_masked(dataset, settings):
+    import io
+
+    from pypdf import PdfReader
+
+    from projet_sante.reports import render_quarterly_report
+
+    text = "\n".join(
+        page.extract_text()
+        for page in PdfReader(io.BytesIO(render_quarterly_report("2026-Q3"))).pages
+    )
+    assert "Par site" in text
+    assert "Pithiviers" in text and "Gien" in text and "Ajaccio" in text
+    # 5 patients at Pithiviers, 1 at Gien: below the threshold of 10, masked for ARS/CPAM.
+    assert "Séances de consultation avancée tenues 4" in text
+    assert "Pithiviers 2 < 10" in text
+    settings.ESS_SMALL_COUNT_THRESHOLD = 2
+    text = "\n".join(
+        page.extract_text()
+        for page in PdfReader(io.BytesIO(render_quarterly_report("2026-Q3"))).pages
+    )
+    assert "Pithiviers 2 5" in text
