@@ -249,3 +249,20 @@ def test_the_specialist_sees_the_session_on_the_referral_page(coordinator, clien
 
     assert "Consultation avancée réservée" in page.text
     assert session.site.name in page.text
+
+
+def test_manager_refuses_a_swap_with_a_comment_from_the_page(manager, client_for, cardiology):
+    session = ConsultationSessionFactory()
+    swap = services.swap_request(
+        by=session.specialist, session_id=session.pk, replacement=UserFactory(specialist=True)
+    )
+    client = client_for(manager)
+    refuse = reverse("referrals:consultation_swap_decide", args=[swap.public_id, "refuser"])
+
+    page = client.get(PAGE)
+    assert f'id="swap-note-{swap.pk}"' in page.text and f'formaction="{refuse}"' in page.text
+    client.post(refuse, {"note": "Déjà d'astreinte ce jour-là."})
+
+    swap.refresh_from_db()
+    assert (swap.status, swap.decision_note) == ("refused", "Déjà d'astreinte ce jour-là.")
+
