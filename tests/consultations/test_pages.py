@@ -266,3 +266,14 @@ def test_manager_refuses_a_swap_with_a_comment_from_the_page(manager, client_for
     swap.refresh_from_db()
     assert (swap.status, swap.decision_note) == ("refused", "Déjà d'astreinte ce jour-là.")
 
+
+def test_drafts_without_a_specialist_preselect_nobody(manager, client_for, cardiology):
+    plan = ConsultationPlanFactory(volunteers=[UserFactory(specialist=True)])
+    services.plan_generate_sessions(by=manager, plan_id=plan.pk)
+
+    page = client_for(manager).get(reverse("referrals:consultation_plan", args=[plan.public_id]))
+
+    drafts = plan.sessions.count()
+    assert page.text.count('<option value="" selected>Choisir…</option>') == drafts
+    assert page.text.count("selected>Dr ") == 0
+
