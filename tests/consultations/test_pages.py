@@ -14,6 +14,7 @@ from tests.factories import (
     ConsultationSessionFactory,
     ConsultationSiteFactory,
     ReferralFactory,
+    SlotFactory,
     UserFactory,
 )
 
@@ -277,3 +278,14 @@ def test_drafts_without_a_specialist_preselect_nobody(manager, client_for, cardi
     assert page.text.count('<option value="" selected>Choisir…</option>') == drafts
     assert page.text.count("selected>Dr ") == 0
 
+
+def test_an_advanced_consultation_referral_shows_the_sessions_before_the_slots(
+    coordinator, client_for, cardiology
+):
+    session = ConsultationSessionFactory()
+    SlotFactory(specialist=session.specialist)
+    referral = ReferralFactory(triaged=True, response_mode="advanced_consultation")
+
+    page = client_for(coordinator).get(reverse("referrals:detail", args=[referral.public_id]))
+
+    assert 0 < page.text.index('id="sessions-title"') < page.text.index('id="slots-title"')
