@@ -289,3 +289,14 @@ def test_an_advanced_consultation_referral_shows_the_sessions_before_the_slots(
     page = client_for(coordinator).get(reverse("referrals:detail", args=[referral.public_id]))
 
     assert 0 < page.text.index('id="sessions-title"') < page.text.index('id="slots-title"')
+
+
+def test_once_booked_the_referral_page_offers_no_triage_form(coordinator, client_for, cardiology):
+    session = ConsultationSessionFactory()
+    referral = ReferralFactory(triaged=True, response_mode="advanced_consultation")
+    services.session_book(by=coordinator, session_id=session.pk, referral_id=referral.pk)
+
+    page = client_for(coordinator).get(reverse("referrals:detail", args=[referral.public_id]))
+
+    assert "Consultation avancée réservée" in page.text
+    assert reverse("referrals:triage", args=[referral.public_id]) not in page.text
