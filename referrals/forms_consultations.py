@@ -33,18 +33,22 @@ class SiteForm(forms.Form):
     commune = CommuneField(label=_("Commune"))
     address = forms.CharField(label=_("Adresse"), max_length=250)
     host = forms.ModelChoiceField(
-        label=_("Structure d'accueil"), queryset=Partner.objects.none(), required=False
+        label=_("Structure d'accueil"),
+        queryset=Partner.objects.none(),
+        required=False,
+        empty_label=_("— Aucune —"),
     )
     convention = forms.ModelChoiceField(
         label=_("Convention d'accueil"),
         queryset=Convention.objects.none(),
         required=False,
+        empty_label=_("— Aucune —"),
         help_text=_("Une convention signée avec la structure d'accueil."),
     )
     specialties = forms.ModelMultipleChoiceField(
         label=_("Spécialités proposées"),
         queryset=Specialty.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         required=False,
     )
     rooms = forms.CharField(
@@ -85,7 +89,7 @@ class PlanForm(forms.Form):
     volunteers = SpecialistsField(
         label=_("Spécialistes volontaires"),
         queryset=User.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         required=False,
     )
 
@@ -94,6 +98,9 @@ class PlanForm(forms.Form):
         self.fields["specialty"].queryset = (
             site.specialties.all() if site else Specialty.objects.all()
         )
+        offered = list(site.specialties.all()[:2]) if site else []
+        if len(offered) == 1:  # nothing to choose: the site's only specialty
+            self.fields["specialty"].initial = offered[0].pk
         self.fields["volunteers"].queryset = specialists_of()
 
 
@@ -101,7 +108,7 @@ class VolunteersForm(forms.Form):
     volunteers = SpecialistsField(
         label=_("Spécialistes volontaires"),
         queryset=User.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         required=False,
     )
 

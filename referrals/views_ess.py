@@ -33,9 +33,10 @@ def ess_actions_context(request, referral) -> dict:
     """What the ESS side may do on this referral, for the referral page."""
     user = request.user
     ctx = {
+        # The table lets an accepted or scheduled case go back to triaged (a decline), but
+        # triage itself only takes a submitted or triaged one: show the form only there.
         "can_triage": perms.can_triage_referral(user, referral)
-        and referral.can_become(Status.TRIAGED)
-        and referral.status != Status.INFO_REQUESTED,
+        and referral.status in (Status.SUBMITTED, Status.TRIAGED),
         "can_request_info": perms.can_request_info(user, referral)
         and referral.can_become(Status.INFO_REQUESTED),
         "can_reorient": perms.can_reorient_referral(user, referral)

@@ -1,13 +1,15 @@
 """Demo advanced consultations (seed_demo): two sites in under-served Loiret communes, a weekly
 plan each, a season of sessions run in rota by the demo cardiologists — past ones held with
-appointments of demo referrals, the ones to come published with free places. Idempotent: adds
-nothing when the demo sites exist."""
+appointments of demo referrals, the ones to come published with free places — and two referrals
+of patients living near Gien and Pithiviers, triaged for an advanced consultation and waiting to
+be booked. Idempotent: adds no site when the demo sites exist, and no referral twice (each is
+submitted with its own idempotency key)."""
 
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 from django.utils import timezone
 
-from ess.models import Specialty
+from ess.models import Commune, Specialty
 from partners.models import Partner
 from referrals.consultations.rota import Availability, SessionSlot, fair_assignment
 from referrals.consultations.services import plan_dates, session_location
@@ -16,11 +18,15 @@ from referrals.models import (
     ConsultationPlan,
     ConsultationSession,
     ConsultationSite,
+    PreferredResponse,
+    Priority,
     Referral,
     ResponseMode,
     SessionStatus,
+    Sex,
     Status,
 )
+from referrals.services import PatientInput, ReferralInput, referral_submit, referral_triage
 
 SITES = [
     {
@@ -49,6 +55,60 @@ NEXT_WEEKS = 12
 PER_HELD_SESSION = 3
 PER_FUTURE_SESSION = 2
 
+# Referrals triaged for an advanced consultation and not yet booked: what the coordinator opens
+# to see the booking panel. Patients who live far from Orléans, near one of the demo sites.
+TO_BOOK = [
+    {
+        "key": "demo-consultation-avancee-gien",
+        "requester": "medecin",
+        "patient": {
+            "birth_name": "Gauthier",
+            "first_names": "Monique Andrée",
+            "sex": Sex.FEMALE,
+            "birth_date": date(1943, 5, 17),
+            "birth_place_code": "45155",
+            "phone": "06 12 48 30 71",
+            "commune_id": "45254",  # Poilly-lez-Gien
+        },
+        "question": (
+            "Souffle systolique aortique d'apparition récente : échocardiographie et avis, au plus "
+            "près du domicile ?"
+        ),
+        "context": (
+            "Patiente de {age} ans, suivie au cabinet depuis vingt ans, installée depuis l'automne "
+            "chez sa fille à Poilly-lez-Gien ; elle ne peut plus venir à Orléans. Souffle "
+            "systolique 3/6 au foyer aortique, B2 conservé, dyspnée pour des efforts importants "
+            "seulement. Hypertension traitée par amlodipine 5 mg. ECG : rythme sinusal."
+        ),
+        "urgency": Priority.P3,
+        "note": "Consultation avancée de Gien : la patiente ne se déplace plus jusqu'à Orléans.",
+    },
+    {
+        "key": "demo-consultation-avancee-pithiviers",
+        "requester": "medecin2",
+        "patient": {
+            "birth_name": "Moreau",
+            "first_names": "Gérard",
+            "sex": Sex.MALE,
+            "birth_date": date(1951, 11, 2),
+            "birth_place_code": "45252",
+            "phone": "02 38 30 12 64",
+            "commune_id": "45252",  # Pithiviers
+        },
+        "question": (
+            "Dyspnée d'effort et NT-proBNP élevé : bilan d'une insuffisance cardiaque débutante ?"
+        ),
+        "context": (
+            "Patient de {age} ans, diabétique de type 2 et hypertendu, vit à Pithiviers chez "
+            "son fils depuis son veuvage et n'a pas de véhicule. Essoufflement à la montée d'un "
+            "étage depuis deux mois, œdèmes vespéraux des chevilles. NT-proBNP à 870 pg/mL. "
+            "ECG : rythme sinusal, hypertrophie ventriculaire gauche électrique."
+        ),
+        "urgency": Priority.P4,
+        "note": "Consultation avancée de Pithiviers, au plus près du domicile du patient.",
+    },
+]
+
 
 def seed_consultations(users: dict) -> int:
     """Returns the number of sessions created (0 when already seeded)."""
@@ -56,6 +116,12 @@ def seed_consultations(users: dict) -> int:
     volunteers = [users[k] for k in ("cardiologue", "cardiologue2") if k in users]
     if specialty is None or not volunteers:
         return 0
+    created = _seed_sites(users, specialty, volunteers)
+    _referrals_to_book(users, specialty)
+    return created
+
+
+def _seed_sites(users: dict, specialty: Specialty, volunteers: list) -> int:
     if ConsultationSite.objects.filter(name=SITES[0]["name"]).exists():
         return 0
     today = timezone.localdate()
@@ -174,3 +240,37 @@ def _book_demo_referrals(coordinator_id) -> None:
             appointment_at=starts_at, appointment_location=session_location(session)
         )
         used[session.pk] += 1
+
+
+def _referrals_to_book(users: dict, specialty: Specialty) -> None:
+    """Submitted by the demo GPs and triaged by the coordinator through the services, as on the
+    site: the idempotency key makes a second run find the first referral instead of a new one."""
+    coordinator = users.get("coordination")
+    if coordinator is None:
+        return
+    for spec in TO_BOOK:
+        requester = users.get(spec["requester"])
+        if requester is None:
+            continue
+        patient = dict(spec["patient"])
+        born, today = patient["birth_date"], timezone.localdate()
+        age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+        commune = Commune.objects.filter(code=patient.pop("commune_id")).first()
+        data = ReferralInput(
+            patient=PatientInput(**patient, commune=commune),
+            specialty=specialty,
+            question=spec["question"],
+            context=spec["context"].format(age=age),
+            urgency=spec["urgency"],
+            preferred_response=PreferredResponse.CONSULTATION,
+            consent=True,
+        )
+        referral, created = referral_submit(by=requester, data=data, idempotency_key=spec["key"])
+        if created:
+            referral_triage(
+                referral_id=referral.pk,
+                by=coordinator,
+                priority=spec["urgency"],
+                response_mode=ResponseMode.ADVANCED_CONSULTATION,
+                note=spec["note"],
+            )

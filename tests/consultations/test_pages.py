@@ -14,6 +14,7 @@ from tests.factories import (
     ConsultationSessionFactory,
     ConsultationSiteFactory,
     ReferralFactory,
+    SlotFactory,
     UserFactory,
 )
 
@@ -249,3 +250,53 @@ def test_the_specialist_sees_the_session_on_the_referral_page(coordinator, clien
 
     assert "Consultation avancée réservée" in page.text
     assert session.site.name in page.text
+
+
+def test_manager_refuses_a_swap_with_a_comment_from_the_page(manager, client_for, cardiology):
+    session = ConsultationSessionFactory()
+    swap = services.swap_request(
+        by=session.specialist, session_id=session.pk, replacement=UserFactory(specialist=True)
+    )
+    client = client_for(manager)
+    refuse = reverse("referrals:consultation_swap_decide", args=[swap.public_id, "refuser"])
+
+    page = client.get(PAGE)
+    assert f'id="swap-note-{swap.pk}"' in page.text and f'formaction="{refuse}"' in page.text
+    client.post(refuse, {"note": "Déjà d'astreinte ce jour-là."})
+
+    swap.refresh_from_db()
+    assert (swap.status, swap.decision_note) == ("refused", "Déjà d'astreinte ce jour-là.")
+
+
+def test_drafts_without_a_specialist_preselect_nobody(manager, client_for, cardiology):
+    plan = ConsultationPlanFactory(volunteers=[UserFactory(specialist=True)])
+    services.plan_generate_sessions(by=manager, plan_id=plan.pk)
+
+    page = client_for(manager).get(reverse("referrals:consultation_plan", args=[plan.public_id]))
+
+    drafts = plan.sessions.count()
+    assert page.text.count('<option value="" selected>Choisir…</option>') == drafts
+    assert page.text.count("selected>Dr ") == 0
+
+
+def test_an_advanced_consultation_referral_shows_the_sessions_before_the_slots(
+    coordinator, client_for, cardiology
+):
+    session = ConsultationSessionFactory()
+    SlotFactory(specialist=session.specialist)
+    referral = ReferralFactory(triaged=True, response_mode="advanced_consultation")
+
+    page = client_for(coordinator).get(reverse("referrals:detail", args=[referral.public_id]))
+
+    assert 0 < page.text.index('id="sessions-title"') < page.text.index('id="slots-title"')
+
+
+def test_once_booked_the_referral_page_offers_no_triage_form(coordinator, client_for, cardiology):
+    session = ConsultationSessionFactory()
+    referral = ReferralFactory(triaged=True, response_mode="advanced_consultation")
+    services.session_book(by=coordinator, session_id=session.pk, referral_id=referral.pk)
+
+    page = client_for(coordinator).get(reverse("referrals:detail", args=[referral.public_id]))
+
+    assert "Consultation avancée réservée" in page.text
+    assert reverse("referrals:triage", args=[referral.public_id]) not in page.text
