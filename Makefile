@@ -50,7 +50,7 @@ lint: install
 bench: install
 	$(PY) bench/run.py
 
-## bench-indicators: indicators and quarterly PDF on 1,000,000 referrals (takes minutes)
+## bench-indicators: indicators and both PDFs (quarterly report, health project) on 1,000,000 referrals (takes minutes)
 bench-indicators: install
 	$(PY) bench/indicators.py
 

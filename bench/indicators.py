@@ -101,6 +101,17 @@ def timed(fn, repeat: int) -> tuple[float, list[float]]:
     return statistics.median(samples), samples
 
 
+def health_project():
+    """The demo's health project (validated v1: seven sections, missions and actions linked to
+    indicators), created through the services once."""
+    from ess.demo import seed_accounts
+    from projet_sante.demo import seed_health_project
+    from projet_sante.models import ProjectVersion
+
+    seed_health_project(seed_accounts())
+    return ProjectVersion.objects.order_by("number").first()
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     database_url = os.environ.get("BENCH_INDICATORS_DATABASE_URL", DEFAULT_DATABASE_URL)
@@ -115,6 +126,7 @@ def main(argv=None) -> int:
 
         from projet_sante.indicators import indicators_compute
         from projet_sante.periods import previous_quarter
+        from projet_sante.project_pdf import render_project_pdf
         from projet_sante.reports import render_quarterly_report
         from referrals.models import Referral
 
@@ -136,6 +148,11 @@ def main(argv=None) -> int:
         pdf_ms, pdf_samples = timed(
             lambda: render_quarterly_report(period.key), max(1, args.repeat // 2 + 1)
         )
+        version = health_project()
+        render_project_pdf(version, period)  # warm-up
+        project_ms, project_samples = timed(
+            lambda: render_project_pdf(version, period), max(1, args.repeat // 2 + 1)
+        )
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")
             (pg_version,) = cursor.fetchone()
@@ -152,6 +169,10 @@ def main(argv=None) -> int:
     print(
         f"| Quarterly report PDF of {period.key} (figures live + WeasyPrint) | {pdf_ms:.0f} | "
         f"{', '.join(f'{s:.0f}' for s in pdf_samples)} |"
+    )
+    print(
+        f"| Health-project PDF, v{version.number} with the indicators of {period.key} | "
+        f"{project_ms:.0f} | {', '.join(f'{s:.0f}' for s in project_samples)} |"
     )
     if load_s:
         print(f"\nData load: {load_s:.0f} s.")
