@@ -22,3 +22,18 @@ def bootstrap(field):
     if field.errors:
         attrs["aria-describedby"] = f"{field.auto_id}-errors"
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def long_date(value):
+    """"1er juillet 2026", "14 juillet 2026": the French long date (the first of the month is
+    written "1er"); the plain long date in other languages."""
+    from django.utils.formats import date_format
+    from django.utils.translation import get_language
+
+    if not value:
+        return ""
+    text = date_format(value, "j F Y")
+    if value.day == 1 and (get_language() or "fr").startswith("fr"):
+        text = "1er" + text[1:]
+    return text

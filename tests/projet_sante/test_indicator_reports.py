@@ -267,3 +267,8 @@ def test_a_ready_report_is_downloaded_at_once(quarter, authority, client_for):
         reverse("projet_sante:report_quarterly"), {"periode": "2026-Q1"}
     )
     assert response["Location"] == reverse("projet_sante:report_download", args=[report.public_id])
+
+
+def test_the_report_writes_the_first_of_the_month_the_french_way(quarter):
+    text, _pages = pdf_text(render_quarterly_report("2026-Q1"))
+    assert "Du 1er janvier 2026 au 31 mars 2026" in text

@@ -422,7 +422,7 @@ def test_the_pdf_has_a_cover_a_toc_the_sections_indicators_and_page_numbers(
         "Répartition des modes de réponse",
     ]:
         assert title in text, title
-    assert f"Indicateurs du {previous_quarter().label}" in text
+    assert f"Indicateurs du {previous_quarter().label}, du 1er " in text
     # The action's indicator, by its label, with the target set in the project.
     assert "P2 traitées dans le délai" in text
     assert "P2 traitées dans le délai — ≥ 80 %" in text  # no P2 request: nothing to measure
