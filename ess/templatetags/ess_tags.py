@@ -26,7 +26,7 @@ def bootstrap(field):
 
 @register.filter
 def long_date(value):
-    """"1er juillet 2026", "14 juillet 2026": the French long date (the first of the month is
+    """ "1er juillet 2026", "14 juillet 2026": the French long date (the first of the month is
     written "1er"); the plain long date in other languages."""
     from django.utils.formats import date_format
     from django.utils.translation import get_language
