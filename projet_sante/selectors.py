@@ -63,11 +63,10 @@ def newsletter_member_count() -> int:
 
 
 def newsletter_figures(*, year: int, quarter: int) -> dict:
-    """The quarter's key figures, computed by the database (aggregates).
-
-    Advanced consultations join here when their app exists.
-    """
+    """The quarter's key figures, computed by the database (aggregates). The letter is public:
+    advanced consultations give their sessions and communes, never a count of patients."""
     from partners.models import Convention, ConventionStatus, Partner
+    from referrals.consultations import advanced_consultation_figures
 
     start, end = quarter_bounds(year, quarter)
     last_day = timezone.localtime(end).date() - timedelta(days=1)
@@ -80,6 +79,7 @@ def newsletter_figures(*, year: int, quarter: int) -> dict:
     share = (
         round(100 * counts["within_due"] / counts["with_due"], 1) if counts["with_due"] else None
     )
+    advanced = advanced_consultation_figures(start, end)
     return {
         "requests_received": counts["received"],
         "requests_with_due_time": counts["with_due"],
@@ -94,6 +94,8 @@ def newsletter_figures(*, year: int, quarter: int) -> dict:
         )
         .filter(Q(end_on__isnull=True) | Q(end_on__gte=last_day))
         .count(),
+        "advanced_sessions_held": advanced["sessions_held"],
+        "advanced_communes_served": advanced["communes_served"],
     }
 
 
@@ -119,6 +121,14 @@ def figure_rows(figures: dict) -> list[tuple[str, str]]:
         rows.append((_("Partenaires"), str(figures["partners"])))
     if "conventions_in_force" in figures:
         rows.append((_("Conventions en vigueur"), str(figures["conventions_in_force"])))
+    if figures.get("advanced_sessions_held"):
+        rows.append((_("Séances de consultation avancée"), str(figures["advanced_sessions_held"])))
+        rows.append(
+            (
+                _("Communes desservies en consultation avancée"),
+                str(figures.get("advanced_communes_served", 0)),
+            )
+        )
     return rows
 
 

@@ -67,6 +67,8 @@ def test_figures_count_each_quarter_in_paris_time(two_quarters):
         "members": 3,
         "partners": 3,
         "conventions_in_force": 1,
+        "advanced_sessions_held": 0,
+        "advanced_communes_served": 0,
     }
     assert newsletter_figures(year=2026, quarter=2) == {
         "requests_received": 3,
@@ -76,6 +78,8 @@ def test_figures_count_each_quarter_in_paris_time(two_quarters):
         "members": 3,
         "partners": 3,
         "conventions_in_force": 1,
+        "advanced_sessions_held": 0,
+        "advanced_communes_served": 0,
     }
 
 
@@ -86,8 +90,48 @@ def test_a_quarter_without_due_times_has_no_share(db):
 def test_figures_are_a_few_aggregate_queries_whatever_the_data(
     two_quarters, django_assert_num_queries
 ):
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         newsletter_figures(year=2026, quarter=1)
+
+
+def test_the_letter_counts_advanced_consultations_never_patients(db, territory):
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from ess.models import Specialty
+    from projet_sante.selectors import figure_rows
+    from referrals.models import Appointment
+    from tests.factories import (
+        ConsultationSessionFactory,
+        ConsultationSiteFactory,
+        ReferralFactory,
+        UserFactory,
+    )
+
+    Specialty.objects.get_or_create(code="cardiologie", defaults={"label": "Cardiologie"})
+    for commune, day in (("45252", date(2026, 2, 3)), ("45155", date(2026, 2, 10))):
+        start = timezone.make_aware(datetime.combine(day, datetime.min.time())) + timedelta(hours=9)
+        session = ConsultationSessionFactory(
+            site=ConsultationSiteFactory(commune_id=commune),
+            date=day,
+            starts_at=start,
+            ends_at=start + timedelta(hours=3),
+            status="published",
+        )
+        Appointment.objects.create(
+            session=session,
+            referral=ReferralFactory(status="completed", specialist=session.specialist),
+            position=0,
+            starts_at=start,
+            booked_by=UserFactory(coordinator=True),
+        )
+    figures = newsletter_figures(year=2026, quarter=1)
+    assert (figures["advanced_sessions_held"], figures["advanced_communes_served"]) == (2, 2)
+    rows = dict(figure_rows(figures))
+    assert rows["Séances de consultation avancée"] == "2"
+    assert rows["Communes desservies en consultation avancée"] == "2"
+    assert not any("patient" in label.lower() for label in rows)
 
 
 def test_quarter_boundaries_and_the_quarter_just_ended():
