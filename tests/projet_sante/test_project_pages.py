@@ -531,3 +531,15 @@ def test_the_running_header_shows_names_with_quotes_as_typed(project_validated):
     _pages, text = _pdf_text(render_project_pdf(project_validated))
     assert 'ESS "Cœur" d\'Orléans · Projet de santé v1' in text
     assert "Validée le " in text
+
+
+def test_the_exchanges_card_says_whether_comments_are_open(
+    client_for, project_draft, project_manager, project_authority
+):
+    html = _page(client_for(project_manager), project_draft).content.decode()
+    assert "Les commentaires sont ouverts quand la version est soumise." in html
+    ps.version_submit(version_id=project_draft.pk, by=project_manager)
+    ps.version_validate(version_id=project_draft.pk, by=project_authority)
+    html = _page(client_for(project_authority), project_draft).content.decode()
+    assert "Version validée : les échanges sur cette version sont clos." in html
+    assert "Les commentaires sont ouverts" not in html
