@@ -114,12 +114,34 @@ def project_report_key(version, quarter=None) -> str:
     return f"{version.pk}:{(quarter or previous_quarter()).key}"
 
 
+def project_report_version_pk(key: str) -> int:
+    """The version a "projet" report key names (the one place that reads the key)."""
+    return int(key.partition(":")[0])
+
+
 def _project_key_parts(key: str):
     from projet_sante.models import ProjectVersion
     from projet_sante.periods import parse_period
 
-    version_pk, _sep, period_key = key.partition(":")
-    return ProjectVersion.objects.get(pk=int(version_pk)), parse_period(period_key)
+    version = ProjectVersion.objects.get(pk=project_report_version_pk(key))
+    return version, parse_period(key.partition(":")[2])
+
+
+def report_get_for_user(user, public_id) -> GeneratedReport:
+    """A report the user may read, else 404 ("does not exist" and "not yours" alike): a
+    health-project report follows its version's visibility (an authority user never gets a
+    draft that was not submitted to them). Role checks (403) are the caller's."""
+    from django.http import Http404
+    from django.shortcuts import get_object_or_404
+
+    from projet_sante.project_selectors import versions_visible_to
+
+    report = get_object_or_404(GeneratedReport, public_id=public_id)
+    if report.kind == "projet":
+        version_pk = project_report_version_pk(report.key)
+        if not versions_visible_to(user).filter(pk=version_pk).exists():
+            raise Http404
+    return report
 
 
 def render_project_report(key: str) -> bytes:

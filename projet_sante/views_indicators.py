@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,7 +32,13 @@ from projet_sante.periods import (
     custom_period,
     parse_period,
 )
-from projet_sante.reports import report_filename, report_title, request_report
+from projet_sante.reports import (
+    project_report_version_pk,
+    report_filename,
+    report_get_for_user,
+    report_title,
+    request_report,
+)
 from projet_sante.services_indicators import indicator_target_set
 
 
@@ -224,17 +230,8 @@ def redirect_to_report(report: GeneratedReport):
 
 
 def _report_for(user, public_id) -> GeneratedReport:
-    """404 for a report the user may not read: a health-project report follows its version's
-    visibility (an authority user never gets a draft that was not submitted to them)."""
-    from projet_sante.project_selectors import versions_visible_to
-
     _require(perms.can_download_reports(user))
-    report = get_object_or_404(GeneratedReport, public_id=public_id)
-    if report.kind == "projet":
-        version_pk = int(report.key.partition(":")[0])
-        if not versions_visible_to(user).filter(pk=version_pk).exists():
-            raise Http404
-    return report
+    return report_get_for_user(user, public_id)
 
 
 def _report_back(report: GeneratedReport) -> tuple[str, str]:
@@ -242,7 +239,7 @@ def _report_back(report: GeneratedReport) -> tuple[str, str]:
     if report.kind == "projet":
         from projet_sante.models import ProjectVersion
 
-        version = ProjectVersion.objects.get(pk=int(report.key.partition(":")[0]))
+        version = ProjectVersion.objects.get(pk=project_report_version_pk(report.key))
         return (
             reverse("projet_sante:project_version", args=[version.public_id]),
             _("Retour au projet de santé"),
