@@ -149,7 +149,6 @@ def plan_create(request, public_id):
             except ValidationError as exc:
                 _add_service_errors(form, exc)
             else:
-                services.plan_generate_sessions(by=request.user, plan_id=plan.pk)
                 messages.success(
                     request, _("Programme créé : ses consultations sont en brouillon.")
                 )

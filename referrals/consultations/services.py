@@ -193,7 +193,8 @@ def _plan_check(site: ConsultationSite, data: PlanInput) -> None:
 
 @transaction.atomic
 def plan_create(*, by, site_id: int, data: PlanInput) -> ConsultationPlan:
-    """A manager sets up a recurring session at a site for a season.
+    """A manager sets up a recurring session at a site for a season, with its draft sessions
+    (one per week, in the same transaction).
     Raises PermissionDenied, ValidationError (times, capacity that does not fit, specialty not
     offered, volunteers of another specialty) — nothing written."""
     _require(perms.can_manage_consultations(by))
@@ -211,6 +212,7 @@ def plan_create(*, by, site_id: int, data: PlanInput) -> ConsultationPlan:
         slot_minutes=data.slot_minutes,
     )
     plan.volunteers.set(data.volunteers)
+    plan_generate_sessions(by=by, plan_id=plan.pk)
     return plan
 
 

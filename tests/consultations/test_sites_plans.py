@@ -126,6 +126,17 @@ def test_a_plan_for_a_specialty_the_site_does_not_offer_is_refused(manager, card
     ]
 
 
+def test_a_new_plan_comes_with_its_draft_sessions(manager, cardiology):
+    site = ConsultationSiteFactory(specialties=[Specialty.objects.get(code="cardiologie")])
+
+    plan = services.plan_create(by=manager, site_id=site.pk, data=plan_input())
+
+    dates = list(plan.sessions.order_by("date").values_list("date", flat=True))
+    assert dates == services.plan_dates(plan)
+    assert len(dates) == 8 and {d.weekday() for d in dates} == {1}
+    assert set(plan.sessions.values_list("status", flat=True)) == {"draft"}
+
+
 def test_generating_sessions_is_idempotent_and_keeps_paris_wall_clock(manager, cardiology):
     plan = ConsultationPlanFactory(
         season_start=timezone.datetime(2026, 10, 1).date(),  # across the end of summer time
