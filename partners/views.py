@@ -14,13 +14,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ess.audit import audit_record, audit_record_many
 from ess.models import AuditAction, Departement, Team
+from ess.pdf import pdf_attachment, render_pdf
 from partners import forms, services
 from partners import permissions as perms
 from partners.models import ConventionStatus, PartnerType
@@ -517,24 +517,16 @@ def register_csv(request):
 @require_GET
 def register_pdf(request):
     """The register, printable: an A4 landscape PDF (WeasyPrint), French dates, page numbers."""
-    from weasyprint import HTML
-
     _require(perms.can_view_convention_register(request.user))
     conventions = list(convention_register(request.user, **_register_filters(request)))
-    with translation.override("fr"):
-        html = render_to_string(
-            "pdf/convention_register.html",
-            {
-                "conventions": conventions,
-                "team": Team.current(),
-                "today": timezone.localdate(),
-                "by": request.user,
-            },
-        )
-        pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    pdf = render_pdf(
+        "pdf/convention_register.html",
+        {
+            "conventions": conventions,
+            "team": Team.current(),
+            "today": timezone.localdate(),
+            "by": request.user,
+        },
+    )
     audit_record_many(request=request, action=AuditAction.PRINT, objects=conventions)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    filename = f"registre-conventions-{timezone.localdate():%Y-%m-%d}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_attachment(pdf, f"registre-conventions-{timezone.localdate():%Y-%m-%d}.pdf")

@@ -6,13 +6,12 @@ Rendered in the background and cached per version and quarter by projet_sante/re
 ARS/CPAM read (small counts masked): the same file serves managers and authority users.
 """
 
-from django.conf import settings
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 
 from ess.models import Team
+from ess.pdf import render_pdf
 from projet_sante.models import ProjectVersion, SectionKey
 from projet_sante.project_selectors import version_content
 from projet_sante.rich_text import render_rich_text
@@ -67,8 +66,5 @@ def project_pdf_context(version: ProjectVersion, period=None) -> dict:
 def render_project_pdf(version: ProjectVersion, period=None) -> bytes:
     """A4 PDF of one version with the indicators of `period` (default: the last closed
     quarter). Pure: reads, writes nothing (callers cache and audit)."""
-    from weasyprint import HTML
-
-    with translation.override("fr"):
-        html = render_to_string("pdf/project.html", project_pdf_context(version, period))
-        return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    with translation.override("fr"):  # the context holds lazy labels
+        return render_pdf("pdf/project.html", project_pdf_context(version, period))

@@ -23,11 +23,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from ess.outbox import enqueue_on_commit
+from ess.pdf import render_pdf
 from projet_sante.models import GeneratedReport, ReportStatus
 
 logger = logging.getLogger(__name__)
@@ -36,12 +36,6 @@ logger = logging.getLogger(__name__)
 # ---------------------------------------------------------------------------------------------
 # Renderers
 # ---------------------------------------------------------------------------------------------
-def html_to_pdf(html: str) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
-
-
 def quarterly_report_context(key: str) -> dict:
     """What the quarterly report shows. Always the aggregate (masked) view: the report is
     written for ARS/CPAM and the same file is served to everyone allowed to download it."""
@@ -102,9 +96,8 @@ def advanced_sites(period) -> list[dict]:
 
 
 def render_quarterly_report(key: str) -> bytes:
-    with translation.override("fr"):
-        html = render_to_string("pdf/quarterly_report.html", quarterly_report_context(key))
-        return html_to_pdf(html)
+    with translation.override("fr"):  # the context holds lazy labels
+        return render_pdf("pdf/quarterly_report.html", quarterly_report_context(key))
 
 
 def project_report_key(version, quarter=None) -> str:

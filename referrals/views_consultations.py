@@ -7,14 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ess.audit import audit_record, audit_record_many
 from ess.models import AuditAction
+from ess.pdf import pdf_attachment, render_pdf
 from referrals import forms_consultations as forms
 from referrals import permissions as perms
 from referrals.consultations import selectors, services
@@ -399,7 +399,7 @@ def day_sheet(request, public_id):
         label_attr="reference",
     )
     if as_pdf:
-        return _day_sheet_pdf(request, session, appointments)
+        return _day_sheet_pdf(session, appointments)
     return render(
         request,
         "referrals/consultation_day_sheet.html",
@@ -407,20 +407,12 @@ def day_sheet(request, public_id):
     )
 
 
-def _day_sheet_pdf(request, session, appointments) -> HttpResponse:
-    from weasyprint import HTML
-
-    with translation.override("fr"):
-        html = render_to_string(
-            "pdf/consultation_day_sheet.html",
-            {"session": session, "appointments": appointments, "today": timezone.localdate()},
-        )
-        pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    filename = f"consultation-{session.date:%Y-%m-%d}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+def _day_sheet_pdf(session, appointments) -> HttpResponse:
+    pdf = render_pdf(
+        "pdf/consultation_day_sheet.html",
+        {"session": session, "appointments": appointments, "today": timezone.localdate()},
+    )
+    return pdf_attachment(pdf, f"consultation-{session.date:%Y-%m-%d}.pdf")
 
 
 # ---------------------------------------------------------------------------------------------
