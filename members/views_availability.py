@@ -8,23 +8,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ess.flash import flash_error, flash_form_errors
 from members import forms, services
 from members import permissions as perms
 from members.models import Absence, AvailabilitySlot, Booking
 from members.selectors import absences_of, slots_of
 from referrals.selectors import referral_get_for_user
-
-
-def _report(request, form) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label} : {error}" if label else error)
-
-
-def _report_exc(request, exc: ValidationError) -> None:
-    for error in exc.messages:
-        messages.error(request, error)
 
 
 @login_required
@@ -62,7 +51,7 @@ def slot_delete(request, public_id):
     try:
         services.slot_delete(by=request.user, slot_id=slot.pk)
     except ValidationError as exc:
-        _report_exc(request, exc)
+        flash_error(request, exc)
     else:
         messages.success(request, _("Créneau supprimé."))
     return redirect("members:availability")
@@ -76,11 +65,11 @@ def absence_create(request):
         try:
             services.absence_record(by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _report_exc(request, exc)
+            flash_error(request, exc)
         else:
             messages.success(request, _("Absence enregistrée."))
     else:
-        _report(request, form)
+        flash_form_errors(request, form)
     return redirect("members:availability")
 
 
@@ -100,13 +89,13 @@ def slot_book(request, public_id):
     referral = referral_get_for_user(request.user, public_id)
     form = forms.BookingForm(request.POST)
     if not form.is_valid():
-        _report(request, form)
+        flash_form_errors(request, form)
         return redirect("referrals:detail", public_id=public_id)
     slot = get_object_or_404(AvailabilitySlot, public_id=form.cleaned_data["slot"])
     try:
         services.slot_book(slot_id=slot.pk, referral_id=referral.pk, by=request.user)
     except ValidationError as exc:
-        _report_exc(request, exc)
+        flash_error(request, exc)
     except services.TransitionNotAllowed as exc:
         messages.error(request, str(exc))
     else:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ess.audit import audit_record
+from ess.flash import flash_error, flash_form_errors
 from ess.models import AuditAction
 from projet_sante import forms_project as forms
 from projet_sante import project_permissions as perms
@@ -45,21 +46,6 @@ def _require(allowed: bool) -> None:
 
 def _to_version(version):
     return redirect("projet_sante:project_version", public_id=version.public_id)
-
-
-def _report(request, exc: Exception) -> None:
-    if isinstance(exc, ValidationError):
-        for error in exc.messages:
-            messages.error(request, error)
-    else:
-        messages.error(request, str(exc))
-
-
-def _form_errors(request, form) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label} : {error}" if label else error)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -179,12 +165,12 @@ def _workflow(request, public_id, form_class, call, success: str):
     version = version_get_for_user(request.user, public_id)
     form = form_class(request.POST) if form_class else None
     if form is not None and not form.is_valid():
-        _form_errors(request, form)
+        flash_form_errors(request, form)
         return _to_version(version)
     try:
         call(version, form.cleaned_data if form else {})
     except (ValidationError, services.TransitionNotAllowed) as exc:
-        _report(request, exc)
+        flash_error(request, exc)
     else:
         messages.success(request, success)
     return _to_version(version)
@@ -334,7 +320,7 @@ def mission_edit(request, public_id, mission_id=None):
                 **form.cleaned_data,
             )
         except (ValidationError, services.TransitionNotAllowed) as exc:
-            _report(request, exc)
+            flash_error(request, exc)
             return _to_version(version)
         messages.success(request, _("Mission enregistrée."))
         return redirect(f"{_to_version(version).url}#missions-actions")
@@ -350,7 +336,7 @@ def mission_delete(request, public_id, mission_id):
     try:
         services.mission_delete(version_id=version.pk, by=request.user, mission_id=mission.pk)
     except services.TransitionNotAllowed as exc:
-        _report(request, exc)
+        flash_error(request, exc)
     else:
         messages.success(request, _("Mission supprimée, avec ses actions."))
     return _to_version(version)
@@ -402,7 +388,7 @@ def action_edit(request, public_id, mission_id=None, action_id=None):
                 for error in errors:
                     form.add_error(field if field in form.fields else None, error)
         except services.TransitionNotAllowed as exc:
-            _report(request, exc)
+            flash_error(request, exc)
             return _to_version(version)
         else:
             messages.success(request, _("Action enregistrée."))
@@ -419,7 +405,7 @@ def action_delete(request, public_id, action_id):
     try:
         services.action_delete(version_id=version.pk, by=request.user, action_id=action.pk)
     except services.TransitionNotAllowed as exc:
-        _report(request, exc)
+        flash_error(request, exc)
     else:
         messages.success(request, _("Action supprimée."))
     return _to_version(version)
@@ -434,7 +420,7 @@ def annex_add(request, public_id):
     version = _editable(request, public_id)
     form = forms.AnnexForm(request.POST, request.FILES)
     if not form.is_valid():
-        _form_errors(request, form)
+        flash_form_errors(request, form)
         return _to_version(version)
     try:
         annex = services.annex_add(
@@ -444,7 +430,7 @@ def annex_add(request, public_id):
             upload=form.cleaned_data["file"],
         )
     except (ValidationError, services.TransitionNotAllowed) as exc:
-        _report(request, exc)
+        flash_error(request, exc)
     else:
         messages.success(request, _("Annexe « %(title)s » ajoutée.") % {"title": annex.title})
     return redirect(f"{_to_version(version).url}#annexes")
@@ -458,7 +444,7 @@ def annex_delete(request, public_id, annex_id):
     try:
         services.annex_delete(version_id=version.pk, by=request.user, annex_id=annex.pk)
     except services.TransitionNotAllowed as exc:
-        _report(request, exc)
+        flash_error(request, exc)
     else:
         messages.success(request, _("Annexe retirée de cette version."))
     return redirect(f"{_to_version(version).url}#annexes")

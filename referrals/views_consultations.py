@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ess.audit import audit_record, audit_record_many
+from ess.flash import flash_error, flash_form_errors
 from ess.models import AuditAction
 from ess.pdf import pdf_attachment, render_pdf
 from referrals import forms_consultations as forms
@@ -21,21 +22,6 @@ from referrals.consultations import selectors, services
 from referrals.models import ConsultationPlan, ConsultationSite, SwapRequest
 from referrals.selectors import referral_get_for_user
 from referrals.services import TransitionNotAllowed
-
-
-def _report(request, exc) -> None:
-    if isinstance(exc, ValidationError):
-        for error in exc.messages:
-            messages.error(request, error)
-    else:
-        messages.error(request, str(exc))
-
-
-def _form_errors(request, form) -> None:
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label} : {error}" if label else error)
 
 
 def _add_service_errors(form, exc: ValidationError) -> None:
@@ -226,11 +212,11 @@ def plan_action(request, public_id, action):
                 )
                 messages.success(request, _("Volontaires enregistrés."))
             else:
-                _form_errors(request, form)
+                flash_form_errors(request, form)
         else:
             raise Http404
     except (ValidationError, TransitionNotAllowed) as exc:
-        _report(request, exc)
+        flash_error(request, exc)
     return redirect("referrals:consultation_plan", public_id=plan.public_id)
 
 
@@ -247,11 +233,11 @@ def session_assign(request, public_id):
                 by=request.user, session_id=session.pk, specialist=form.cleaned_data["specialist"]
             )
         except (ValidationError, TransitionNotAllowed) as exc:
-            _report(request, exc)
+            flash_error(request, exc)
         else:
             messages.success(request, _("Spécialiste modifié."))
     else:
-        _form_errors(request, form)
+        flash_form_errors(request, form)
     if session.plan_id:
         return redirect("referrals:consultation_plan", public_id=session.plan.public_id)
     return redirect("referrals:consultations")
@@ -266,7 +252,7 @@ def session_cancel(request, public_id):
     try:
         services.session_cancel(by=request.user, session_id=session.pk)
     except (ValidationError, TransitionNotAllowed) as exc:
-        _report(request, exc)
+        flash_error(request, exc)
     else:
         messages.success(request, _("Consultation annulée."))
     if session.plan_id:
@@ -293,11 +279,11 @@ def swap_request(request, public_id):
                 reason=form.cleaned_data["reason"],
             )
         except (ValidationError, TransitionNotAllowed) as exc:
-            _report(request, exc)
+            flash_error(request, exc)
         else:
             messages.success(request, _("Demande d'échange envoyée à la direction."))
     else:
-        _form_errors(request, form)
+        flash_form_errors(request, form)
     return redirect("referrals:consultations")
 
 
@@ -319,7 +305,7 @@ def swap_decide(request, public_id, decision):
             note=form.cleaned_data.get("note", ""),
         )
     except (ValidationError, TransitionNotAllowed) as exc:
-        _report(request, exc)
+        flash_error(request, exc)
     else:
         messages.success(
             request, _("Échange accepté.") if decision == "accepter" else _("Échange refusé.")
@@ -356,7 +342,7 @@ def session_book(request, public_id):
         raise PermissionDenied
     form = forms.BookSessionForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        flash_form_errors(request, form)
         return redirect("referrals:detail", public_id=public_id)
     session = get_object_or_404(
         selectors.sessions_visible_to(request.user), public_id=form.cleaned_data["session"]
@@ -366,7 +352,7 @@ def session_book(request, public_id):
             by=request.user, session_id=session.pk, referral_id=referral.pk
         )
     except (ValidationError, TransitionNotAllowed) as exc:
-        _report(request, exc)
+        flash_error(request, exc)
     else:
         messages.success(
             request,
