@@ -76,3 +76,15 @@ def test_regenerating_from_the_page_shows_the_url_once(booked, client_for):
     assert response.status_code == 200
     assert "/consultations-avancees/ical/" in response.text
     assert CalendarFeed.objects.filter(user=session.specialist, revoked_at=None).count() == 1
+
+
+def test_revoking_from_the_page_stops_the_feed(booked, client_for, client):
+    session, _ = booked
+    token = services.calendar_feed_regenerate(by=session.specialist)
+    page = client_for(session.specialist)
+
+    response = page.post(reverse("referrals:consultation_ical_revoke"), follow=True)
+
+    assert "Adresse d&#x27;agenda révoquée." in response.text
+    assert feed(client, token).status_code == 404
+    assert not CalendarFeed.objects.filter(user=session.specialist, revoked_at=None).exists()

@@ -272,3 +272,28 @@ def test_a_ready_report_is_downloaded_at_once(quarter, authority, client_for):
 def test_the_report_writes_the_first_of_the_month_the_french_way(quarter):
     text, _pages = pdf_text(render_quarterly_report("2026-Q1"))
     assert "Du 1er janvier 2026 au 31 mars 2026" in text
+
+
+def test_a_failed_report_says_so_and_is_asked_again_from_its_page(
+    db, manager, client_for, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broken(key):
+        raise RuntimeError("police introuvable")
+
+    monkeypatch.setitem(RENDERERS, "quarterly", broken)
+    client = client_for(manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("projet_sante:report_quarterly"), {"periode": "2026-Q1"})
+    report = GeneratedReport.objects.get()
+    page = client.get(reverse("projet_sante:report_detail", args=[report.public_id])).text
+    assert "La génération a échoué" in page
+    assert "Télécharger le PDF" not in page
+    assert (
+        client.get(reverse("projet_sante:report_download", args=[report.public_id])).status_code
+        == 404
+    )
+    monkeypatch.setitem(RENDERERS, "quarterly", lambda key: _tiny_pdf())
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("projet_sante:report_quarterly"), {"periode": "2026-Q1"})
+    report.refresh_from_db()
+    assert report.status == ReportStatus.READY
