@@ -50,7 +50,7 @@ MAY_NOT_IMPORT = {
 
 
 def test_every_model_keeps_its_app_and_its_table():
-    models = apps.get_app_config("projet_sante").get_models()
+    models = list(apps.get_app_config("projet_sante").get_models())
     assert {model._meta.db_table for model in models} == TABLES
     assert {model._meta.app_label for model in models} == {"projet_sante"}
 
