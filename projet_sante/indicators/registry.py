@@ -11,9 +11,6 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
-# ---------------------------------------------------------------------------------------------
-# The registry
-# ---------------------------------------------------------------------------------------------
 class Unit:
     COUNT = "count"
     PERCENT = "percent"
@@ -237,11 +234,7 @@ REGISTRY: tuple[Indicator, ...] = (
     ),
 )
 
-# Filled by `_advanced_source` from the advanced-consultation sessions (referrals app).
+# Filled by `compute._advanced_source` from the advanced-consultation sessions (referrals app).
 ADVANCED_CONSULTATIONS = ("sessions_held", "patients_seen", "communes_served")
 
 BY_CODE: dict[str, Indicator] = {i.code: i for i in REGISTRY}
-
-
-def indicator(code: str) -> Indicator:
-    return BY_CODE[code]

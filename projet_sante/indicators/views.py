@@ -13,7 +13,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -283,7 +282,3 @@ def report_download(request, public_id):
     )
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-def report_url(report: GeneratedReport) -> str:
-    return reverse("projet_sante:report_detail", kwargs={"public_id": report.public_id})
