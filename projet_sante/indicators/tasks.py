@@ -3,7 +3,7 @@ projet_sante/tasks.py)."""
 
 from celery import shared_task
 
-from ess.tasks import TRANSIENT_ERRORS
+from ess.tasks import RETRIED_ON_TRANSIENT_ERRORS
 from projet_sante.indicators import reports, services
 
 
@@ -15,12 +15,9 @@ def snapshot_quarterly_indicators() -> int:
 
 @shared_task(
     name="projet_sante.tasks.render_report",
-    bind=True,
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=30,
+    **RETRIED_ON_TRANSIENT_ERRORS,
     retry_backoff_max=600,
     max_retries=5,
-    acks_late=True,
 )
 def render_report(self, report_id: int) -> str:
     """Render one pending report (a no-op when it is already ready)."""

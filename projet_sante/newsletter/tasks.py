@@ -4,7 +4,7 @@ projet_sante/tasks.py)."""
 from celery import shared_task
 
 from ess.outbox import enqueue_on_commit
-from ess.tasks import TRANSIENT_ERRORS
+from ess.tasks import RETRIED_ON_TRANSIENT_ERRORS
 from projet_sante.newsletter import services
 
 
@@ -16,12 +16,9 @@ def draft_quarterly_newsletter() -> int:
 
 @shared_task(
     name="projet_sante.tasks.send_newsletter_batch",
-    bind=True,
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=30,
+    **RETRIED_ON_TRANSIENT_ERRORS,
     retry_backoff_max=1800,
     max_retries=10,
-    acks_late=True,
 )
 def send_newsletter_batch(self, newsletter_id: int) -> int:
     """One batch, then the next one is queued until nothing is left (claims make a duplicate
