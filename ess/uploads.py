@@ -107,9 +107,9 @@ def _visible(name: str) -> str:
 
 
 def _check_name(raw: str) -> str:
-    """The name as shown and stored. A browser sends a bare name; Django's parser strips paths
-    and invisible characters from multipart uploads, but a file can reach the services another
-    way (API clients, imports), so they are refused here too."""
+    """The name as shown and stored. Django's multipart parser already drops paths and
+    invisible characters from what a client sends; a file handed to a service by other code (an
+    import, an attachment decoded from JSON) gets no such cleaning, so they are refused here."""
     if any(unicodedata.category(c) in _HIDDEN_CATEGORIES for c in raw):
         raise _refuse(
             _(
