@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class EssConfig(AppConfig):
     name = "ess"
     verbose_name = _("Socle ESS")
+
+    def ready(self):
+        from ess import mfa  # noqa: F401 -- connects the second-factor signal receivers

@@ -217,11 +217,14 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="ESS")
 
+# Staff roles always need a second factor (ess/mfa.py); no setting turns that off. Demo
+# accounts are exempt while ESS_DEMO is on.
 ESS_DEMO = env.bool("ESS_DEMO", default=False)
-ESS_REQUIRE_MFA = env.bool("ESS_REQUIRE_MFA", default=not ESS_DEMO)
 # Public by design (DESIGN.md): demo accounts are refused unless ESS_DEMO is on.
 ESS_DEMO_PASSWORD = "ess-demo-2026"  # noqa: S105 -- documented demo password, not a secret
 ESS_INVITATION_DAYS = env.int("ESS_INVITATION_DAYS", default=14)
+# Default validity of a new API token, in days.
+ESS_API_TOKEN_DAYS = env.int("ESS_API_TOKEN_DAYS", default=90)
 # Absolute links in emails (notifications, invitations sent by background jobs).
 ESS_BASE_URL = env.str("ESS_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
