@@ -204,7 +204,8 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ESS] "
 ACCOUNT_RATE_LIMITS = {
-    # allauth defaults, spelled out: failed sign-ins are throttled per IP and per account.
+    # Failed sign-ins: 10 a minute per address whatever the account, and 5 in 5 minutes per
+    # account *from one address* (ess/auth.py keys them so): a stranger cannot lock out the owner.
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
     "reset_password": "20/m/ip,5/m/key",

@@ -26,16 +26,6 @@ def test_a_wrong_password_is_refused_in_french(client, requester):
     assert "L’adresse e-mail ou le mot de passe sont incorrects." in response.text
 
 
-def test_repeated_failures_are_rate_limited(client, requester):
-    for _ in range(5):
-        sign_in(client, requester.email, "mauvais-mot-de-passe")
-
-    response = sign_in(client, requester.email)  # even the right password, for a while
-
-    assert "Trop de tentatives de connexion échouées" in response.text
-    assert client.get("/").status_code == 302
-
-
 def test_sign_up_is_closed_to_the_public(client, db):
     response = client.get("/accounts/signup/")
 
