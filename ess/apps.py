@@ -8,3 +8,4 @@ class EssConfig(AppConfig):
 
     def ready(self):
         from ess import checks  # noqa: F401 (registers the deploy checks)
+        from ess import mfa  # noqa: F401 -- connects the second-factor signal receivers

@@ -1,6 +1,6 @@
 """Recording reads of patient data. Views call `audit_record` once per object they reveal."""
 
-from ess.models import AuditAction, AuditEvent
+from ess.models import ApiToken, AuditAction, AuditEvent
 
 
 def _client_ip(request) -> str | None:
@@ -8,6 +8,12 @@ def _client_ip(request) -> str | None:
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     ip = forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR")
     return ip or None
+
+
+def _via(request) -> str:
+    # DRF's request.auth is the ApiToken when the caller came with one; pages have no `auth`.
+    token = getattr(request, "auth", None)
+    return token.audit_via if isinstance(token, ApiToken) else ""
 
 
 def audit_record(*, request, action: AuditAction, obj, label: str = "") -> AuditEvent:
@@ -28,12 +34,14 @@ def audit_record(*, request, action: AuditAction, obj, label: str = "") -> Audit
         ip_address=_client_ip(request),
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:200],
         path=request.get_full_path()[:300],
+        via=_via(request),
     )
 
 
 def audit_record_many(*, request, action: AuditAction, objects, label_attr: str = "") -> None:
     """One line per object for list pages that reveal several patients, in a single INSERT."""
     user = request.user if request.user.is_authenticated else None
+    via = _via(request)
     rows = [
         AuditEvent(
             actor=user,
@@ -45,6 +53,7 @@ def audit_record_many(*, request, action: AuditAction, objects, label_attr: str 
             ip_address=_client_ip(request),
             user_agent=request.META.get("HTTP_USER_AGENT", "")[:200],
             path=request.get_full_path()[:300],
+            via=via,
         )
         for obj in objects
     ]

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from ess.models import AuditEvent
 from referrals.models import Referral
+from tests.conftest import signed_in
 from tests.factories import PatientFactory, ReferralFactory, UserFactory
 
 URL = reverse("referrals:dashboard")
@@ -137,8 +138,8 @@ def test_two_coordinators_see_the_same_queue_and_the_second_triage_is_refused_if
     from django.test import Client
 
     c1, c2 = Client(), Client()
-    c1.force_login(first, backend="ess.auth.EssAuthenticationBackend")
-    c2.force_login(second, backend="ess.auth.EssAuthenticationBackend")
+    signed_in(c1, first)
+    signed_in(c2, second)
     page = c2.get(reverse("referrals:detail", args=[referral.public_id]))
     version = page.context["referral"].updated_at.isoformat()
     triage_url = reverse("referrals:triage", args=[referral.public_id])
