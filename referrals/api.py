@@ -18,6 +18,15 @@ from rest_framework.response import Response
 
 from ess.audit import audit_record, audit_record_many
 from ess.models import AuditAction, Commune, Specialty
+from ess.validators import (
+    normalize_birth_place_code,
+    normalize_nir,
+    normalize_phone,
+    validate_birth_date,
+    validate_long_text,
+    validate_nir,
+    validate_nir_traits,
+)
 from members.models import User
 from referrals import services
 from referrals.models import (
@@ -56,38 +65,57 @@ def _call(fn, **kwargs):
 # ---------------------------------------------------------------------------------------------
 # Serializers
 # ---------------------------------------------------------------------------------------------
+def _django_check(check, value):
+    """Run one of ess.validators' checks and report its French message the DRF way."""
+    try:
+        result = check(value)
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError(exc.messages) from None
+    return value if result is None else result
+
+
 class PatientInSerializer(serializers.Serializer):
     ins = serializers.CharField(
         required=False,
         allow_blank=True,
         max_length=25,
-        help_text="Matricule INS (NIR/NIA), 15 caractères ; facultatif.",
+        help_text="Matricule INS (NIR/NIA), 15 caractères ; facultatif. Son sexe, son année et "
+        "son mois de naissance doivent concorder avec les traits saisis.",
     )
     birth_name = serializers.CharField(max_length=100)
     first_names = serializers.CharField(max_length=150)
     sex = serializers.ChoiceField(choices=Sex.choices)
-    birth_date = serializers.DateField()
+    birth_date = serializers.DateField(help_text="Passée, il y a 125 ans au plus.")
     birth_place_code = serializers.CharField(
         required=False,
         allow_blank=True,
         max_length=5,
-        help_text="Code INSEE du lieu de naissance (obligatoire sans INS).",
+        help_text="Code INSEE du lieu de naissance (obligatoire sans INS) ; 99 + code pays pour "
+        "une naissance à l'étranger.",
     )
     used_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
     commune = serializers.CharField(help_text="Code INSEE de la commune de résidence.")
-    phone = serializers.CharField(required=False, allow_blank=True, max_length=30)
+    phone = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=30,
+        help_text="Numéro français (06 12 34 56 78) ou international (+41 21 234 56 78) ; "
+        "enregistré au format E.164 (+33612345678).",
+    )
     gp_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
 
     def validate_ins(self, value):
-        from ess.validators import normalize_nir, validate_nir
-
         value = normalize_nir(value)
-        if value:
-            try:
-                validate_nir(value)
-            except DjangoValidationError as exc:
-                raise serializers.ValidationError(exc.messages) from None
-        return value
+        return _django_check(validate_nir, value) if value else value
+
+    def validate_birth_date(self, value):
+        return _django_check(validate_birth_date, value)
+
+    def validate_birth_place_code(self, value):
+        return _django_check(normalize_birth_place_code, value)
+
+    def validate_phone(self, value):
+        return _django_check(normalize_phone, value)
 
     def validate_commune(self, value):
         commune = Commune.objects.filter(code=value.strip().upper()).first()
@@ -106,6 +134,16 @@ class PatientInSerializer(serializers.Serializer):
                     ]
                 }
             )
+        if attrs.get("ins"):
+            try:
+                validate_nir_traits(
+                    attrs["ins"],
+                    sex=attrs["sex"],
+                    birth_date=attrs["birth_date"],
+                    birth_place_code=attrs.get("birth_place_code", ""),
+                )
+            except DjangoValidationError as exc:
+                raise serializers.ValidationError(exc.message_dict) from None
         return attrs
 
 
@@ -116,8 +154,15 @@ class ReferralInSerializer(serializers.Serializer):
         queryset=Specialty.objects.all(),
         help_text="Code de spécialité, ex. cardiologie.",
     )
-    question = serializers.CharField()
-    context = serializers.CharField(required=False, allow_blank=True)
+    question = serializers.CharField(
+        validators=[validate_long_text], help_text="10 000 caractères au plus."
+    )
+    context = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        validators=[validate_long_text],
+        help_text="10 000 caractères au plus.",
+    )
     urgency = serializers.ChoiceField(choices=Priority.choices)
     preferred_response = serializers.ChoiceField(
         choices=PreferredResponse.choices, required=False, default=PreferredResponse.NO_PREFERENCE

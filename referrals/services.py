@@ -22,7 +22,14 @@ from ess.models import Commune, Specialty
 from ess.models import NotificationKind as Kind
 from ess.roles import Role
 from ess.uploads import CheckedFile, check_uploads
-from ess.validators import normalize_nir
+from ess.validators import (
+    normalize_birth_place_code,
+    normalize_nir,
+    normalize_phone,
+    validate_birth_date,
+    validate_long_text,
+    validate_nir_traits,
+)
 from referrals import permissions as perms
 from referrals.models import (
     TELEEXPERTISE_MODES,
@@ -181,12 +188,48 @@ def _store_files(
     return stored
 
 
+def _referral_input_check(data: ReferralInput) -> None:
+    """The identity and text rules of ess.validators, for callers that did not go through the
+    web form or the API serializer (which check the same rules field by field). Normalises the
+    phone number and birth place in place; raises ValidationError keyed by field."""
+    patient = data.patient
+    errors: dict[str, list[str]] = {}
+
+    def check(field, fn, value):
+        try:
+            return fn(value)
+        except ValidationError as exc:
+            errors.setdefault(field, []).extend(exc.messages)
+            return value
+
+    check("birth_date", validate_birth_date, patient.birth_date)
+    patient.birth_place_code = check(
+        "birth_place_code", normalize_birth_place_code, patient.birth_place_code
+    )
+    patient.phone = check("phone", normalize_phone, patient.phone)
+    check("question", validate_long_text, data.question)
+    check("context", validate_long_text, data.context)
+    if patient.ins and not errors:
+        try:
+            validate_nir_traits(
+                normalize_nir(patient.ins),
+                sex=patient.sex,
+                birth_date=patient.birth_date,
+                birth_place_code=patient.birth_place_code,
+            )
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
 def referral_submit(*, by, data: ReferralInput, idempotency_key: str = "") -> tuple[Referral, bool]:
     """A requester submits a referral. Returns (referral, created).
 
-    Raises PermissionDenied (not a requester), ValidationError (files, consent) before anything is
-    written, IdempotencyConflict (same key, different request). A retry with the same key returns
-    the first referral with created=False.
+    Raises PermissionDenied (not a requester), ValidationError (identity traits, phone, text
+    length, files, consent) before anything is written, IdempotencyConflict (same key,
+    different request). A retry with the same key returns the first referral with created=False.
     """
     if not perms.can_submit_referral(by):
         raise PermissionDenied
@@ -194,6 +237,7 @@ def referral_submit(*, by, data: ReferralInput, idempotency_key: str = "") -> tu
         raise ValidationError({"consent": _("Le consentement du patient au partage est requis.")})
     if data.urgency not in Priority.values:
         raise ValidationError({"urgency": _("Urgence inconnue.")})
+    _referral_input_check(data)
     checked = check_uploads(data.files)
     fingerprint = _fingerprint(data)
     with transaction.atomic():
