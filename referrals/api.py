@@ -38,7 +38,12 @@ from referrals.models import (
     Sex,
     Status,
 )
-from referrals.selectors import referral_messages, referral_timeline, referrals_visible_to
+from referrals.selectors import (
+    referral_get_for_accept,
+    referral_messages,
+    referral_timeline,
+    referrals_visible_to,
+)
 
 
 class Conflict(APIException):
@@ -456,8 +461,8 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
-    def _transition(self, request, serializer_class, service, **extra):
-        referral = self.get_object()
+    def _transition(self, request, serializer_class, service, *, referral=None, **extra):
+        referral = referral or self.get_object()
         values = {}
         if serializer_class is not None:
             serializer = serializer_class(data=request.data)
@@ -475,10 +480,16 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def triage(self, request, id=None):
         return self._transition(request, TriageSerializer, services.referral_triage)
 
-    @extend_schema(request=None, responses=TRANSITION_RESPONSES, summary="Prendre en charge")
+    @extend_schema(
+        request=None,
+        responses=TRANSITION_RESPONSES,
+        summary="Prendre en charge (409 si un confrère l'a prise entre-temps)",
+    )
     @action(detail=True, methods=["post"])
     def accept(self, request, id=None):
-        return self._transition(request, None, services.referral_accept)
+        # A specialist the case was offered to hears that a colleague took it (409), not 404.
+        referral = referral_get_for_accept(request.user, id)
+        return self._transition(request, None, services.referral_accept, referral=referral)
 
     @extend_schema(
         request=ReasonSerializer,

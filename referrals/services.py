@@ -32,6 +32,7 @@ from ess.validators import (
 )
 from referrals import permissions as perms
 from referrals.models import (
+    TAKEN_STATUSES,
     TELEEXPERTISE_MODES,
     Attachment,
     EventKind,
@@ -482,23 +483,26 @@ def referral_triage(
 @transaction.atomic
 def referral_accept(*, referral_id: int, by) -> Referral:
     """The offered specialist (or one of the pool) takes the case. Exactly one wins a race:
-    the others get TransitionNotAllowed("déjà prise en charge")."""
+    the others (the case was offered to them too) get TransitionNotAllowed("déjà prise en
+    charge par un confrère"); anyone else gets PermissionDenied."""
     referral = _locked(referral_id)
-    taken = referral.status in (Status.ACCEPTED, Status.SCHEDULED, Status.COMPLETED)
-    # Accepting clears the offer: a peer who lost the race no longer passes can_accept.
     _require(
-        perms.can_accept_referral(by, referral) or (taken and perms.is_specialty_peer(by, referral))
+        perms.can_accept_referral(by, referral) or perms.was_offered_before_taken(by, referral)
     )
     if referral.status in (Status.ACCEPTED, Status.SCHEDULED) and referral.specialist_id == by.pk:
         return referral  # retried request
-    if taken:
+    if referral.status in TAKEN_STATUSES and referral.specialist_id != by.pk:
         raise TransitionNotAllowed(
-            _("Cette demande a déjà été prise en charge par %(who)s.")
+            _("Cette demande a déjà été prise en charge par un confrère : %(who)s.")
             % {"who": referral.specialist.display_name}
         )
     _transition(referral, to=Status.ACCEPTED, by=by)
     referral.specialist = by
     referral.accepted_at = timezone.now()
+    # Accepting clears the offer: a peer who lost the race no longer passes can_accept, and
+    # is recognised through the offer kept here.
+    referral.taken_from_offer_to = referral.offered_to
+    referral.taken_from_pool = referral.offered_to_pool
     referral.offered_to = None
     referral.offered_to_pool = False
     referral.save(
@@ -506,6 +510,8 @@ def referral_accept(*, referral_id: int, by) -> Referral:
             "status",
             "specialist",
             "accepted_at",
+            "taken_from_offer_to",
+            "taken_from_pool",
             "offered_to",
             "offered_to_pool",
             "updated_at",

@@ -22,6 +22,7 @@ from referrals import permissions as perms
 from referrals.dashboard import QUEUE_VIEWS, queue_counts, queue_filter_options, queue_referrals
 from referrals.models import Status
 from referrals.selectors import (
+    referral_get_for_accept,
     referral_get_for_user,
     specialist_inbox,
     specialists_for_triage,
@@ -202,14 +203,15 @@ def triage(request, public_id):
 @login_required
 @require_POST
 def accept(request, public_id):
-    response = _act(
-        request,
-        public_id,
-        forms.EmptyForm,
-        lambda r, d: services.referral_accept(referral_id=r.pk, by=request.user),
-        _("Vous avez pris en charge la demande."),
-    )
-    return response
+    referral = referral_get_for_accept(request.user, public_id)
+    try:
+        services.referral_accept(referral_id=referral.pk, by=request.user)
+    except services.TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+        # A colleague took it: its page is no longer this specialist's to see.
+        return redirect("referrals:inbox")
+    messages.success(request, _("Vous avez pris en charge la demande."))
+    return redirect("referrals:detail", public_id=public_id)
 
 
 @login_required
