@@ -31,8 +31,16 @@ class CommuneAdmin(admin.ModelAdmin):
 class AuditEventAdmin(admin.ModelAdmin):
     """Read-only: the trail is append-only."""
 
-    list_display = ["at", "actor_email", "action", "object_type", "object_id", "ip_address"]
-    list_filter = ["action", "object_type"]
+    list_display = [
+        "at",
+        "actor_email",
+        "action",
+        "outcome",
+        "object_type",
+        "object_id",
+        "ip_address",
+    ]
+    list_filter = ["action", "outcome", "object_type"]
     search_fields = ["actor_email", "object_id"]
 
     def has_add_permission(self, request):

@@ -15,7 +15,7 @@ from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
-from ess.audit import audit_record, audit_record_many
+from ess.audit import audit_record, audit_record_many, audit_refusal
 from ess.models import AuditAction, Commune, Specialty
 from ess.validators import (
     normalize_birth_place_code,
@@ -398,6 +398,19 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def get_serializer_class(self):
         return ReferralListSerializer if self.action == "list" else ReferralDetailSerializer
 
+    def get_object(self):
+        # A referral the caller may not see (or that does not exist): 404, and a refused line
+        # in the audit trail.
+        return self._audited_lookup(super().get_object)
+
+    def _audited_lookup(self, lookup):
+        with audit_refusal(
+            request=self.request,
+            object_type=Referral._meta.label_lower,
+            object_id=self.kwargs.get(self.lookup_url_kwarg, ""),
+        ):
+            return lookup()
+
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
         audit_record_many(
@@ -488,7 +501,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @action(detail=True, methods=["post"])
     def accept(self, request, id=None):
         # A specialist the case was offered to hears that a colleague took it (409), not 404.
-        referral = referral_get_for_accept(request.user, id)
+        referral = self._audited_lookup(lambda: referral_get_for_accept(request.user, id))
         return self._transition(request, None, services.referral_accept, referral=referral)
 
     @extend_schema(
@@ -598,6 +611,9 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def attachments(self, request, id=None):
         referral = self.get_object()
         if request.method == "GET":
+            audit_record(
+                request=request, action=AuditAction.VIEW, obj=referral, label=referral.reference
+            )
             rows = referral.attachments.select_related("referral")
             return Response(AttachmentSerializer(rows, many=True).data)
         serializer = AttachmentInSerializer(data=request.data)

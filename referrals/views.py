@@ -15,11 +15,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from ess.audit import audit_record, audit_record_many
+from ess.audit import audit_record, audit_record_many, audit_refusal
 from ess.models import AuditAction
 from referrals import forms, services
 from referrals import permissions as perms
-from referrals.models import Status, TeleexpertiseAct
+from referrals.models import Attachment, Referral, Status, TeleexpertiseAct
 from referrals.selectors import (
     attachment_get_for_user,
     referral_get_for_user,
@@ -166,14 +166,22 @@ def _detail_context(request, referral):
 @login_required
 @require_GET
 def referral_detail(request, public_id):
-    referral = referral_get_for_user(request.user, public_id)
+    referral = referral_for_request(request, public_id)
     audit_record(request=request, action=AuditAction.VIEW, obj=referral, label=referral.reference)
     return render(request, "referrals/referral_detail.html", _detail_context(request, referral))
 
 
+def referral_for_request(request, public_id, lookup=referral_get_for_user) -> Referral:
+    """The referral a page or action is about; a refusal (404) is written to the audit trail."""
+    with audit_refusal(
+        request=request, object_type=Referral._meta.label_lower, object_id=public_id
+    ):
+        return lookup(request.user, public_id)
+
+
 def _act(request, public_id, form_class, call, success_message, *, files=False):
     """POST helper: validate the form, call the service, report in French, back to the page."""
-    referral = referral_get_for_user(request.user, public_id)
+    referral = referral_for_request(request, public_id)
     form = form_class(request.POST, request.FILES if files else None)
     if form.is_valid():
         try:
@@ -257,7 +265,10 @@ def referral_feedback(request, public_id):
 @login_required
 @require_GET
 def attachment_download(request, public_id, attachment_id):
-    attachment = attachment_get_for_user(request.user, public_id, attachment_id)
+    with audit_refusal(
+        request=request, object_type=Attachment._meta.label_lower, object_id=attachment_id
+    ):
+        attachment = attachment_get_for_user(request.user, public_id, attachment_id)
     audit_record(
         request=request,
         action=AuditAction.DOWNLOAD,

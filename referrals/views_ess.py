@@ -23,11 +23,10 @@ from referrals.dashboard import QUEUE_VIEWS, queue_counts, queue_filter_options,
 from referrals.models import Status
 from referrals.selectors import (
     referral_get_for_accept,
-    referral_get_for_user,
     specialist_inbox,
     specialists_for_triage,
 )
-from referrals.views import _act
+from referrals.views import _act, referral_for_request
 
 
 def ess_actions_context(request, referral) -> dict:
@@ -172,7 +171,7 @@ def inbox(request):
 @login_required
 @require_POST
 def triage(request, public_id):
-    referral = referral_get_for_user(request.user, public_id)
+    referral = referral_for_request(request, public_id)
     if not perms.can_triage_referral(request.user, referral):
         raise PermissionDenied
     form = forms.TriageForm(request.POST, specialists=specialists_for_triage(referral))
@@ -203,7 +202,7 @@ def triage(request, public_id):
 @login_required
 @require_POST
 def accept(request, public_id):
-    referral = referral_get_for_accept(request.user, public_id)
+    referral = referral_for_request(request, public_id, lookup=referral_get_for_accept)
     try:
         services.referral_accept(referral_id=referral.pk, by=request.user)
     except services.TransitionNotAllowed as exc:
