@@ -376,6 +376,9 @@ TRANSITION_RESPONSES = {
 @extend_schema_view(
     list=extend_schema(
         summary="Demandes visibles par l'appelant",
+        description="Les plus récentes d'abord, filtrables par statut. Pas de recherche par nom : "
+        "une URL finit dans les journaux d'accès, un nom de patient n'y a pas sa place. "
+        "Conservez l'identifiant (id) renvoyé à la création.",
         parameters=[OpenApiParameter("status", str, enum=Status.values)],
     ),
     retrieve=extend_schema(summary="Une demande (404 si inexistante ou non visible)"),

@@ -13,10 +13,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ess.audit import audit_record, audit_record_many, audit_refusal
 from ess.models import AuditAction
+from ess.private_search import search_recall, search_redirect, wants_search_redirect
 from referrals import forms, services
 from referrals import permissions as perms
 from referrals.models import Attachment, Referral, Status, TeleexpertiseAct
@@ -40,22 +41,32 @@ def _errors_to_form(form, exc: ValidationError) -> None:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def referral_list(request):
-    """'Mes demandes': the requester's referrals (and their organisation's when they act for it)."""
+    """'Mes demandes': the requester's referrals (and their organisation's when they act for it).
+
+    The search box POSTs (a patient's name stays out of the URL, see ess.private_search)."""
     if not perms.can_submit_referral(request.user):
         raise PermissionDenied
+    if wants_search_redirect(request):
+        return search_redirect(request, "referrals:list", keep=("statut",))
     status = request.GET.get("statut", "")
     if status not in Status.values:
         status = ""
-    search = request.GET.get("q", "").strip()
+    _token, search, search_expired = search_recall(request)
     page = Paginator(
         referral_list_for_requester(request.user, status=status, search=search), 20
     ).get_page(request.GET.get("page"))
     audit_record_many(
         request=request, action=AuditAction.VIEW, objects=page.object_list, label_attr="reference"
     )
-    context = {"page": page, "status": status, "search": search, "statuses": Status.choices}
+    context = {
+        "page": page,
+        "status": status,
+        "search": search,
+        "search_expired": search_expired,
+        "statuses": Status.choices,
+    }
     template = "referrals/_referral_table.html" if request.htmx else "referrals/referral_list.html"
     return render(request, template, context)
 

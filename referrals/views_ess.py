@@ -10,10 +10,11 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ess.audit import audit_record_many
 from ess.models import AuditAction
+from ess.private_search import search_recall, search_redirect, wants_search_redirect
 from ess.roles import Role, has_role
 from members.permissions import can_book_slot
 from members.selectors import booking_for, free_slots_for_specialty
@@ -104,27 +105,23 @@ def _slots_context(user, referral, *, staff: bool) -> dict:
 # ---------------------------------------------------------------------------------------------
 # Coordinator dashboard
 # ---------------------------------------------------------------------------------------------
+# Filters carried in the URL: codes and ids only. The search term (a patient's name, perhaps)
+# is POSTed and kept in the session (ess.private_search).
+FILTERS = ("statut", "priorite", "specialite", "type", "departement", "commune", "specialiste")
+
+
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def dashboard(request):
     if not has_role(request.user, Role.COORDINATOR):
         raise PermissionDenied
+    if wants_search_redirect(request):
+        return search_redirect(request, "referrals:dashboard", keep=(*FILTERS, "vue"))
     view = request.GET.get("vue", "a_traiter")
     if view not in QUEUE_VIEWS:
         view = "a_traiter"
-    filters = {
-        key: request.GET.get(key, "").strip()
-        for key in (
-            "statut",
-            "priorite",
-            "specialite",
-            "type",
-            "departement",
-            "commune",
-            "specialiste",
-            "q",
-        )
-    }
+    filters = {key: request.GET.get(key, "").strip() for key in FILTERS}
+    _token, filters["q"], search_expired = search_recall(request)
     page = Paginator(queue_referrals(request.user, view=view, **filters), 25).get_page(
         request.GET.get("page")
     )
@@ -136,6 +133,7 @@ def dashboard(request):
         "page": page,
         "view": view,
         "filters": filters,
+        "search_expired": search_expired,
         "counts": counts,
         "tabs": [(key, label, counts.get(key)) for key, label in QUEUE_VIEWS.items()],
         "options": queue_filter_options(),
