@@ -268,6 +268,17 @@ class ReferralListSerializer(serializers.ModelSerializer):
         ]
 
 
+class ReferralStateSerializer(serializers.ModelSerializer):
+    """Where a referral stands, without patient data: the answer to a caller who loses sight of
+    it by their own action (a specialist declining)."""
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+
+    class Meta:
+        model = Referral
+        fields = ["id", "reference", "status"]
+
+
 class EventSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
     kind = serializers.CharField()
@@ -509,12 +520,24 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(
         request=ReasonSerializer,
-        responses=TRANSITION_RESPONSES,
+        responses={**TRANSITION_RESPONSES, 200: ReferralStateSerializer},
         summary="Refuser (retour à la régulation)",
+        description="La demande retourne à la coordination et n'est plus visible du spécialiste "
+        "qui la refuse : la réponse ne donne que son identifiant, sa référence et son statut.",
     )
     @action(detail=True, methods=["post"])
     def decline(self, request, id=None):
-        return self._transition(request, ReasonSerializer, services.referral_decline)
+        referral = self.get_object()
+        serializer = ReasonSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        _call(
+            services.referral_decline,
+            referral_id=referral.pk,
+            by=request.user,
+            **serializer.validated_data,
+        )
+        referral.refresh_from_db(fields=["status"])
+        return Response(ReferralStateSerializer(referral).data)
 
     @extend_schema(
         request=ScheduleSerializer, responses=TRANSITION_RESPONSES, summary="Fixer le rendez-vous"
@@ -577,7 +600,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         responses={201: MessageSerializer},
         summary="Écrire un message",
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def messages(self, request, id=None):
         referral = self.get_object()
         if request.method == "GET":
@@ -610,7 +633,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         responses={201: AttachmentSerializer(many=True)},
         summary="Joindre des documents (PDF, JPEG, PNG, texte)",
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def attachments(self, request, id=None):
         referral = self.get_object()
         if request.method == "GET":

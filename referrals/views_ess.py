@@ -21,7 +21,7 @@ from members.selectors import booking_for, free_slots_for_specialty
 from referrals import forms, services
 from referrals import permissions as perms
 from referrals.dashboard import QUEUE_VIEWS, queue_counts, queue_filter_options, queue_referrals
-from referrals.models import Status
+from referrals.models import Referral, Status
 from referrals.selectors import (
     referral_get_for_accept,
     specialist_inbox,
@@ -214,7 +214,7 @@ def accept(request, public_id):
 @login_required
 @require_POST
 def decline(request, public_id):
-    return _act(
+    response = _act(
         request,
         public_id,
         forms.ReasonForm,
@@ -223,6 +223,10 @@ def decline(request, public_id):
         ),
         _("Demande refusée : elle retourne à la coordination."),
     )
+    if not perms.can_view_referral(request.user, Referral.objects.get(public_id=public_id)):
+        # Declined: the case is back with the coordinators, no longer this specialist's page.
+        return redirect("referrals:inbox")
+    return response
 
 
 @login_required
