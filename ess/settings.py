@@ -42,7 +42,7 @@ ALLOWED_HOSTS = env.list(
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
-# Behind a TLS-terminating proxy (see docker-compose.yml / README "production shape").
+# Behind a TLS-terminating proxy (see docker-compose.yml and docs/operations.md).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # probes talk plain HTTP inside the network
@@ -225,7 +225,7 @@ MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="ESS")
 
 ESS_DEMO = env.bool("ESS_DEMO", default=False)
 ESS_REQUIRE_MFA = env.bool("ESS_REQUIRE_MFA", default=not ESS_DEMO)
-# Public by design (DESIGN.md): demo accounts are refused unless ESS_DEMO is on.
+# Public by design (docs/design.md §8): demo accounts are refused unless ESS_DEMO is on.
 ESS_DEMO_PASSWORD = "ess-demo-2026"  # noqa: S105 -- documented demo password, not a secret
 ESS_INVITATION_DAYS = env.int("ESS_INVITATION_DAYS", default=14)
 # Absolute links in emails (notifications, invitations sent by background jobs).
@@ -355,7 +355,7 @@ LOGGING = {
 # ---------------------------------------------------------------------------------------------
 # Referrals
 # ---------------------------------------------------------------------------------------------
-# Due time after triage, per priority (DESIGN.md §4), in hours.
+# Due time after triage, per priority (docs/design.md §4), in hours.
 ESS_PRIORITY_DELAYS_HOURS = {"P1": 24, "P2": 48, "P3": 7 * 24, "P4": 30 * 24}
 ESS_ATTACHMENT_MAX_BYTES = env.int("ESS_ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 ESS_REFERRAL_ATTACHMENTS_MAX_BYTES = env.int(

@@ -251,7 +251,7 @@ class SlotFactory(factory.django.DjangoModelFactory):
 
 
 # ---------------------------------------------------------------------------------------------
-# Advanced consultations (step 8): sites, plans, sessions
+# Advanced consultations: sites, plans, sessions
 # ---------------------------------------------------------------------------------------------
 class ConsultationSiteFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -31,7 +31,7 @@ HOSTS_PROBE = (
 @pytest.fixture
 def clone(tmp_path):
     """The project's files in a directory of their own, sharing the virtualenv, with .env copied
-    from .env.example as the README's production section tells."""
+    from .env.example as docs/operations.md tells for production."""
     target = tmp_path / "ess"
     shutil.copytree(
         ROOT,
