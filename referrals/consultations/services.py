@@ -1,7 +1,7 @@
 """Writes on advanced consultations: sites, plans, sessions and their rota, swaps, bookings of
-referrals into sessions, calendar feeds. Same order as every service (STYLE.md): atomic → lock →
-actor check (PermissionDenied) → rules (ValidationError 400 / TransitionNotAllowed 409) → write →
-notifications in the same transaction."""
+referrals into sessions, calendar feeds. Same order as every service (docs/architecture.md):
+atomic → lock → actor check (PermissionDenied) → rules (ValidationError 400 / TransitionNotAllowed
+409) → write → notifications in the same transaction."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
