@@ -35,12 +35,13 @@ class AuditEventAdmin(admin.ModelAdmin):
         "at",
         "actor_email",
         "action",
+        "outcome",
         "object_type",
         "object_id",
         "ip_address",
         "via",
     ]
-    list_filter = ["action", "object_type"]
+    list_filter = ["action", "outcome", "object_type"]
     search_fields = ["actor_email", "object_id", "via"]
 
     def has_add_permission(self, request):

@@ -140,10 +140,11 @@ SEEDERS = [
     lambda ctx: ctx.update(referrals=seed_referrals(ctx["users"])),
     lambda ctx: ctx.update(partners=seed_partners_and_conventions(ctx["users"])),
     lambda ctx: ctx.update(newsletters=seed_newsletters()),
-    # Advanced consultations (step 8): after partners (the sites' hosts) and referrals.
+    # Advanced consultations: after partners (the sites' hosts) and referrals.
     lambda ctx: ctx.update(consultations=seed_consultations(ctx["users"])),
     lambda ctx: ctx.update(health_project=seed_health_project(ctx["users"])),
-    lambda ctx: ctx.update(indicator_snapshots=seed_indicators()),  # step 7a
+    # Last: the indicator snapshots freeze the quarters of everything seeded above.
+    lambda ctx: ctx.update(indicator_snapshots=seed_indicators()),
 ]
 
 

@@ -148,8 +148,14 @@ class AuditAction(models.TextChoices):
     UPDATE = "update", _("Modification")
 
 
+class AuditOutcome(models.TextChoices):
+    ALLOWED = "allowed", _("Autorisé")
+    REFUSED = "refused", _("Refusé")
+
+
 class AuditEvent(models.Model):
-    """Who read or touched which patient-data object, when and from where.
+    """Who read or touched which patient-data object, when and from where, and whether it was
+    allowed: an attempt on an object the caller may not see is recorded as refused.
 
     Append-only: the model refuses updates and deletes, and on PostgreSQL a trigger does too.
     Holds identifiers only, never nominative data.
@@ -169,6 +175,9 @@ class AuditEvent(models.Model):
     path = models.CharField(_("chemin"), max_length=300, blank=True)
     # The way in when it was not a browser session: "token:<prefix>" for an API token.
     via = models.CharField(_("accès"), max_length=20, blank=True)
+    outcome = models.CharField(
+        _("résultat"), max_length=10, choices=AuditOutcome.choices, default=AuditOutcome.ALLOWED
+    )
 
     class Meta:
         verbose_name = _("événement d'audit")
@@ -177,6 +186,10 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["object_type", "object_id"], name="audit_object"),
             models.Index(fields=["actor", "-at"], name="audit_actor"),
+            # Refusals are few among millions of reads: the "refused only" view reads this.
+            models.Index(
+                fields=["-at"], name="audit_refused", condition=models.Q(outcome="refused")
+            ),
         ]
 
     def __str__(self) -> str:
@@ -309,7 +322,7 @@ class NotificationKind(models.TextChoices):
     SLA_OVERDUE = "sla_overdue", _("Échéance dépassée")
     CONVENTION_REMINDER = "convention_reminder", _("Convention : échéance ou évaluation")
     CONSULTATION = "consultation", _("Consultation avancée")
-    # Health project (step 7b): a version submitted, validated, sent back, or commented.
+    # Health project: a version submitted, validated, sent back, or commented.
     HEALTH_PROJECT = "health_project", _("Projet de santé")
 
 

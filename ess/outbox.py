@@ -1,7 +1,7 @@
 """Outbound email as rows: written in the caller's transaction, delivered by a Celery task.
 
 A Redis or SMTP outage delays an email, never loses it: the row stays pending and the task is
-queued again after commit (and, from step 5 on, by a periodic sweep).
+queued again after commit and by the periodic sweep (`sweep_pending_emails`).
 """
 
 import logging

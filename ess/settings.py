@@ -5,6 +5,7 @@ ALLOWED_HOSTS required when not debugging. Without DATABASE_URL the platform run
 under var/; without REDIS_URL Celery runs tasks eagerly and the cache lives in memory.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -16,8 +17,13 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 env = environ.FileAwareEnv()  # honours FOO_FILE for every FOO (Docker/Kubernetes secrets)
-if (BASE_DIR / ".env").is_file():
-    environ.Env.read_env(BASE_DIR / ".env")
+# Variables already in the environment win over the file. ESS_ENV_FILE names another file, or
+# none when empty: `make run` and the tests set it empty, so a production .env never reaches
+# the demo (its ALLOWED_HOSTS, SMTP relay or database) nor the test suite.
+ENV_FILE = env.str("ESS_ENV_FILE", default=str(BASE_DIR / ".env"))
+if ENV_FILE and (Path(ENV_FILE).is_file() or "ESS_ENV_FILE" in os.environ):
+    with open(ENV_FILE, encoding="utf-8") as env_file:  # a named file that is missing: error
+        environ.Env.read_env(env_file)
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -36,7 +42,7 @@ ALLOWED_HOSTS = env.list(
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
-# Behind a TLS-terminating proxy (see docker-compose.yml / README "production shape").
+# Behind a TLS-terminating proxy (see docker-compose.yml and docs/operations.md).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # probes talk plain HTTP inside the network
@@ -140,7 +146,7 @@ TEMPLATES = [
 # ---------------------------------------------------------------------------------------------
 VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'ess.sqlite3'}")}
-# Persistent connections: measured ~8x throughput on a one-row insert view (README, performance).
+# Persistent connections: measured ~8x throughput on a one-row insert view (docs/performance.md).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False  # services own their transactions
@@ -221,7 +227,7 @@ MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="ESS")
 # Staff roles always need a second factor (ess/mfa.py); no setting turns that off. Demo
 # accounts are exempt while ESS_DEMO is on.
 ESS_DEMO = env.bool("ESS_DEMO", default=False)
-# Public by design (DESIGN.md): demo accounts are refused unless ESS_DEMO is on.
+# Public by design (docs/design.md §8): demo accounts are refused unless ESS_DEMO is on.
 ESS_DEMO_PASSWORD = "ess-demo-2026"  # noqa: S105 -- documented demo password, not a secret
 ESS_INVITATION_DAYS = env.int("ESS_INVITATION_DAYS", default=14)
 # Default validity of a new API token, in days.
@@ -260,7 +266,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "ess.api_parsers.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "ess.api_pagination.PageNumberPaginationV31",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -275,6 +286,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # 3.1: a nullable reference is written oneOf [ref, null]; 3.0's allOf + nullable does not
+    # actually allow null (the schema would lie about every nullable nested object).
+    "OAS_VERSION": "3.1.0",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "ess.api_schema.add_error_responses",
+    ],
     # One name per choice set, whatever the field that uses it.
     "ENUM_NAME_OVERRIDES": {
         "PriorityEnum": "referrals.models.Priority",
@@ -301,7 +319,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# Keep DB connections across tasks: ~5x throughput for DB-writing tasks (README, performance).
+# Keep DB connections across tasks: ~5x throughput for DB-writing tasks (docs/performance.md).
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=200)
 # Periodic jobs, declared in one place (django-celery-beat copies them into its tables).
 CELERY_BEAT_SCHEDULE = {
@@ -325,14 +343,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "projet_sante.tasks.resume_stalled_newsletters",
         "schedule": 600.0,
     },
-    # --- Step 7a: indicators ---
     # Freeze the figures of the quarter just ended (days 1-3: a beat down on the 1st catches
     # up). Idempotent: one snapshot per quarter.
     "snapshot-quarterly-indicators": {
         "task": "projet_sante.tasks.snapshot_quarterly_indicators",
         "schedule": crontab(minute=15, hour=5, day_of_month="1-3", month_of_year="1,4,7,10"),
     },
-    # --- end step 7a ---
     # Conventions come into force and expire by their dates; 90/30-day reminders go out once.
     "conventions-daily": {
         "task": "partners.tasks.conventions_daily",
@@ -355,7 +371,7 @@ LOGGING = {
 # ---------------------------------------------------------------------------------------------
 # Referrals
 # ---------------------------------------------------------------------------------------------
-# Due time after triage, per priority (DESIGN.md §4), in hours.
+# Due time after triage, per priority (docs/design.md §4), in hours.
 ESS_PRIORITY_DELAYS_HOURS = {"P1": 24, "P2": 48, "P3": 7 * 24, "P4": 30 * 24}
 ESS_ATTACHMENT_MAX_BYTES = env.int("ESS_ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 ESS_REFERRAL_ATTACHMENTS_MAX_BYTES = env.int(
@@ -383,7 +399,7 @@ ESS_TELEEXPERTISE_CODES = {
 ESS_NEWSLETTER_BATCH_SIZE = env.int("ESS_NEWSLETTER_BATCH_SIZE", default=50)
 
 # ---------------------------------------------------------------------------------------------
-# Indicators and reports (step 7a)
+# Indicators and reports
 # ---------------------------------------------------------------------------------------------
 # ARS/CPAM readers see patient-derived figures resting on fewer cases than this as "< N".
 ESS_SMALL_COUNT_THRESHOLD = env.int("ESS_SMALL_COUNT_THRESHOLD", default=10)

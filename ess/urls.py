@@ -33,7 +33,7 @@ api_v1 = [
     path("communes/", api.communes, name="communes"),
     path("notifications/", api.NotificationList.as_view(), name="notifications"),
     path("notifications/<uuid:public_id>/read/", api.notification_read, name="notification_read"),
-    path("indicators/", indicators_api, name="indicators"),  # step 7a
+    path("indicators/", indicators_api, name="indicators"),
     *router.urls,
 ]
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from ess.models import AuditOutcome
 from ess.permissions import can_view_audit
 from ess.roles import Role
 from ess.selectors import audit_events_visible_to, communes_search
@@ -89,9 +90,22 @@ def audit_list(request):
     object_id = request.GET.get("objet", "").strip()
     if object_id:
         events = events.filter(object_id=object_id)
+    outcome = request.GET.get("resultat", "")
+    if outcome in AuditOutcome.values:
+        events = events.filter(outcome=outcome)
+    else:
+        outcome = ""
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(
-        request, "ess/audit_list.html", {"page": page, "actor": actor, "object_id": object_id}
+        request,
+        "ess/audit_list.html",
+        {
+            "page": page,
+            "actor": actor,
+            "object_id": object_id,
+            "outcome": outcome,
+            "outcomes": AuditOutcome.choices,
+        },
     )
 
 

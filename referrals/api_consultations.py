@@ -1,4 +1,4 @@
-"""REST API for advanced-consultation sessions (DESIGN.md §8): the list a caller may see, and
+"""REST API for advanced-consultation sessions (docs/design.md §8): the list a caller may see, and
 booking a referral into a session (coordinators)."""
 
 from datetime import date

@@ -12,16 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ess.audit import audit_record, audit_record_many
+from ess.audit import audit_record, audit_record_many, audit_refusal
 from ess.flash import flash_error, flash_form_errors
 from ess.models import AuditAction
 from ess.pdf import pdf_attachment, render_pdf
 from referrals import forms_consultations as forms
 from referrals import permissions as perms
 from referrals.consultations import selectors, services
-from referrals.models import ConsultationPlan, ConsultationSite, SwapRequest
-from referrals.selectors import referral_get_for_user
+from referrals.models import ConsultationPlan, ConsultationSession, ConsultationSite, SwapRequest
 from referrals.services import TransitionNotAllowed
+from referrals.views import referral_for_request
 
 
 def _add_service_errors(form, exc: ValidationError) -> None:
@@ -337,7 +337,7 @@ def booking_context(user, referral) -> dict:
 @login_required
 @require_POST
 def session_book(request, public_id):
-    referral = referral_get_for_user(request.user, public_id)
+    referral = referral_for_request(request, public_id)
     if not perms.can_book_session(request.user):
         raise PermissionDenied
     form = forms.BookSessionForm(request.POST)
@@ -371,9 +371,12 @@ def session_book(request, public_id):
 @login_required
 @require_GET
 def day_sheet(request, public_id):
-    session = selectors.session_get_for_user(request.user, public_id)
-    if not perms.can_view_day_sheet(request.user, session):
-        raise Http404  # same answer as a session that does not exist
+    with audit_refusal(
+        request=request, object_type=ConsultationSession._meta.label_lower, object_id=public_id
+    ):
+        session = selectors.session_get_for_user(request.user, public_id)
+        if not perms.can_view_day_sheet(request.user, session):
+            raise Http404  # same answer as a session that does not exist
     appointments = selectors.day_sheet(session)
     as_pdf = request.GET.get("format") == "pdf"
     action = AuditAction.PRINT if as_pdf else AuditAction.VIEW

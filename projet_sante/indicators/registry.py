@@ -1,4 +1,4 @@
-"""The ESS's indicators (DESIGN.md §6), defined once: code, French label, unit, definition,
+"""The ESS's indicators (docs/design.md §6), defined once: code, French label, unit, definition,
 which direction is better, and whether small counts must be masked for ARS/CPAM readers.
 
 Pages, CSV, API, PDFs, targets and the health project's actions all name indicators by the

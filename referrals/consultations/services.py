@@ -1,7 +1,7 @@
 """Writes on advanced consultations: sites, plans, sessions and their rota, swaps, bookings of
-referrals into sessions, calendar feeds. Same order as every service (STYLE.md): atomic → lock →
-actor check (PermissionDenied) → rules (ValidationError 400 / TransitionNotAllowed 409) → write →
-notifications in the same transaction."""
+referrals into sessions, calendar feeds. Same order as every service (docs/architecture.md):
+atomic → lock → actor check (PermissionDenied) → rules (ValidationError 400 / TransitionNotAllowed
+409) → write → notifications in the same transaction."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -580,6 +580,9 @@ def session_book(*, by, session_id: int, referral_id: int) -> Appointment:
 
     booking_release_for_referral(referral_id=referral.pk)
     location = session_location(session)
+    if referral.status == Status.TRIAGED:  # taken straight from the offer, if there was one
+        referral.taken_from_offer_to_id = referral.offered_to_id
+        referral.taken_from_pool = referral.offered_to_pool
     _transition(
         referral,
         to=Status.SCHEDULED,
@@ -603,6 +606,8 @@ def session_book(*, by, session_id: int, referral_id: int) -> Appointment:
             "appointment_at",
             "appointment_location",
             "accepted_at",
+            "taken_from_offer_to",
+            "taken_from_pool",
             "offered_to",
             "offered_to_pool",
             "updated_at",
