@@ -1,13 +1,7 @@
 """Recording reads of patient data. Views call `audit_record` once per object they reveal."""
 
+from ess.client_ip import client_ip
 from ess.models import AuditAction, AuditEvent
-
-
-def _client_ip(request) -> str | None:
-    # Behind the reverse proxy the first X-Forwarded-For entry is the client.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    ip = forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR")
-    return ip or None
 
 
 def audit_record(*, request, action: AuditAction, obj, label: str = "") -> AuditEvent:
@@ -25,7 +19,7 @@ def audit_record(*, request, action: AuditAction, obj, label: str = "") -> Audit
         object_type=obj._meta.label_lower,
         object_id=str(object_id),
         object_label=label[:100],
-        ip_address=_client_ip(request),
+        ip_address=client_ip(request),
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:200],
         path=request.get_full_path()[:300],
     )
@@ -34,6 +28,7 @@ def audit_record(*, request, action: AuditAction, obj, label: str = "") -> Audit
 def audit_record_many(*, request, action: AuditAction, objects, label_attr: str = "") -> None:
     """One line per object for list pages that reveal several patients, in a single INSERT."""
     user = request.user if request.user.is_authenticated else None
+    ip_address = client_ip(request)
     rows = [
         AuditEvent(
             actor=user,
@@ -42,7 +37,7 @@ def audit_record_many(*, request, action: AuditAction, objects, label_attr: str 
             object_type=obj._meta.label_lower,
             object_id=str(getattr(obj, "public_id", None) or obj.pk),
             object_label=str(getattr(obj, label_attr, ""))[:100] if label_attr else "",
-            ip_address=_client_ip(request),
+            ip_address=ip_address,
             user_agent=request.META.get("HTTP_USER_AGENT", "")[:200],
             path=request.get_full_path()[:300],
         )

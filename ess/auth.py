@@ -10,7 +10,10 @@ from allauth.account.auth_backends import AuthenticationBackend
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
+
+from ess.client_ip import client_ip
 
 DEMO_DISABLED_MESSAGE = (
     "Les comptes de démonstration sont désactivés sur cette instance "
@@ -42,6 +45,14 @@ class EssAccountAdapter(DefaultAccountAdapter):
             if User.objects.filter(email=email, is_demo=True).exists():
                 raise forms.ValidationError(_(DEMO_DISABLED_MESSAGE))
         return super().pre_authenticate(request, **credentials)
+
+    def get_client_ip(self, request) -> str:
+        # allauth's rate limits (sign-in, password reset, public forms) key on the same client
+        # address as the audit trail and the API throttles, trusted proxies included.
+        ip = client_ip(request)
+        if not ip:
+            raise PermissionDenied("Unable to determine client IP address")
+        return ip
 
     def send_mail(self, template_prefix, email, context):
         from ess.outbox import email_queue_message

@@ -10,7 +10,10 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from ess.client_ip import parse_trusted_proxies
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -38,6 +41,14 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # Behind a TLS-terminating proxy (see docker-compose.yml / README "production shape").
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR ranges; default: none, so
+# the client is the connection's address). One definition of the client's address for the audit
+# trail and every rate limit: ess/client_ip.py.
+ESS_TRUSTED_PROXIES = env.list("ESS_TRUSTED_PROXIES", default=[])
+try:
+    parse_trusted_proxies(ESS_TRUSTED_PROXIES)
+except ValueError as exc:
+    raise ImproperlyConfigured(f"ESS_TRUSTED_PROXIES: {exc}") from exc
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # probes talk plain HTTP inside the network
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
