@@ -81,6 +81,39 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Browser features the platform never uses are switched off for every page (and any frame).
+# WebAuthn (publickey-credentials-*) is left at the browser default, same origin only.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "ambient-light-sensor",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "gamepad",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "interest-cohort",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "window-management",
+        "xr-spatial-tracking",
+    )
+}
+
 # ---------------------------------------------------------------------------------------------
 # Applications
 # ---------------------------------------------------------------------------------------------
