@@ -309,7 +309,17 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_RATES": {"anon": "60/min"},
+    # Per account (session or token) and per anonymous client address, counted in the shared
+    # cache (Redis in production): ess/api_throttling.py.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "ess.api_throttling.UserRateThrottle",
+        "ess.api_throttling.AnonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env.str("ESS_API_RATE_USER", default="600/min"),
+        "anon": env.str("ESS_API_RATE_ANON", default="60/min"),
+    },
+    "EXCEPTION_HANDLER": "ess.api_throttling.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API ESS — guichet unique",
