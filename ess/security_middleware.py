@@ -1,9 +1,10 @@
 """HTTP-level protections that hold for every view, so no view has to remember them.
 
 - `RejectMalformedInputMiddleware`: a query parameter or form field holding a control
-  character (NUL and the like), or a query string that is not valid percent-encoded UTF-8, is
-  refused with a 400 before any view runs. PostgreSQL cannot store NUL in text, and no French
-  name, address or free text needs a control character (tab and line breaks excepted in forms).
+  character (NUL and the like), or a query string that is not valid percent-encoded UTF-8 or
+  is longer than any page builds, is refused with a 400 before any view runs. PostgreSQL
+  cannot store NUL in text, and no French name, address or free text needs a control character
+  (tab and line breaks excepted in forms).
 - `NoStoreForAuthenticatedMiddleware`: nothing served to a signed-in user is kept by a browser
   or proxy cache (patient data on shared workstations).
 """
@@ -23,6 +24,10 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _CONTROL_IN_FORM = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _BAD_PERCENT = re.compile(rb"%(?![0-9A-Fa-f]{2})")
 _FIELD_NAME_SHOWN = re.compile(r"[\w.\-\[\]]{1,50}")
+# No page builds a query string of more than a few hundred characters. gunicorn already refuses
+# a request line over 4,094 bytes; this says the same in French whatever the server, before any
+# view parses or searches on a value of that size.
+MAX_QUERY_STRING = 4096
 
 
 class _Refused(Exception):
@@ -71,6 +76,14 @@ def _check_urlencoded(raw: bytes, control: re.Pattern) -> None:
 def _query_string_bytes(request) -> bytes:
     # WSGI (PEP 3333) and Django's ASGI handler both give the raw bytes decoded as latin-1.
     query = request.META.get("QUERY_STRING", "")
+    if len(query) > MAX_QUERY_STRING:
+        raise _Refused(
+            _(
+                "Les paramètres de la requête sont trop longs (plus de %(max)d caractères) : "
+                "elle a été refusée."
+            )
+            % {"max": MAX_QUERY_STRING}
+        )
     try:
         return query.encode("latin-1")
     except UnicodeEncodeError:

@@ -65,6 +65,20 @@ def test_a_broken_encoding_is_refused_with_a_french_message(client, db, query, m
     assert message in response.text
 
 
+def test_a_query_string_longer_than_any_page_builds_is_refused(client, db):
+    response = client.get("/communes/options/?q=" + "Orléans" * 1000)
+
+    assert response.status_code == 400
+    assert "Les paramètres de la requête sont trop longs" in response.text
+
+
+def test_a_long_query_string_within_the_limit_passes(client, territory):
+    response = client.get("/communes/options/?q=orl&pad=" + "x" * 4000)
+
+    assert response.status_code == 200
+    assert "Orléans" in response.text
+
+
 def test_accents_and_plus_signs_pass(client, territory):
     response = client.get("/communes/options/?q=Saint-Jean-de-Braye&x=caf%C3%A9+cr%C3%A8me")
 
