@@ -11,7 +11,10 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from ess.client_ip import parse_trusted_proxies
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -44,6 +47,14 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # Behind a TLS-terminating proxy (see docker-compose.yml and docs/operations.md).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR ranges; default: none, so
+# the client is the connection's address). One definition of the client's address for the audit
+# trail and every rate limit: ess/client_ip.py.
+ESS_TRUSTED_PROXIES = env.list("ESS_TRUSTED_PROXIES", default=[])
+try:
+    parse_trusted_proxies(ESS_TRUSTED_PROXIES)
+except ValueError as exc:
+    raise ImproperlyConfigured(f"ESS_TRUSTED_PROXIES: {exc}") from exc
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # probes talk plain HTTP inside the network
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
@@ -76,6 +87,39 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Browser features the platform never uses are switched off for every page (and any frame).
+# WebAuthn (publickey-credentials-*) is left at the browser default, same origin only.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "ambient-light-sensor",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "gamepad",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "interest-cohort",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "window-management",
+        "xr-spatial-tracking",
+    )
+}
+
 # ---------------------------------------------------------------------------------------------
 # Applications
 # ---------------------------------------------------------------------------------------------
@@ -106,9 +150,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise: public static files keep their long-lived caching.
+    "ess.security_middleware.NoStoreForAuthenticatedMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before any view or form reads the input; after LocaleMiddleware so the 400 is translated.
+    "ess.security_middleware.RejectMalformedInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -275,7 +324,17 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_RATES": {"anon": "60/min"},
+    # Per account (session or token) and per anonymous client address, counted in the shared
+    # cache (Redis in production): ess/api_throttling.py.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "ess.api_throttling.UserRateThrottle",
+        "ess.api_throttling.AnonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env.str("ESS_API_RATE_USER", default="600/min"),
+        "anon": env.str("ESS_API_RATE_ANON", default="60/min"),
+    },
+    "EXCEPTION_HANDLER": "ess.api_throttling.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API ESS — guichet unique",
