@@ -189,7 +189,8 @@ def offered_names(path: str, response) -> set[str]:
 # ---------------------------------------------------------------------------------------------
 @pytest.fixture
 def world(territory):
-    from projet_sante import project_services, services
+    from projet_sante.newsletter import services
+    from projet_sante.project import services as project_services
 
     manager = UserFactory(manager=True)
     plan = ConsultationPlanFactory()
