@@ -421,7 +421,12 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             serializer.is_valid(raise_exception=True)
             values = serializer.validated_data
         _call(service, referral_id=referral.pk, by=request.user, **values, **extra)
-        return Response(self._detail(referral))
+        try:
+            return Response(self._detail(referral))
+        except Referral.DoesNotExist:
+            # The caller let the case go (a specialist who declines): it is no longer theirs to
+            # read, so the answer carries nothing of it.
+            return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
         request=TriageSerializer,
@@ -439,7 +444,12 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(
         request=ReasonSerializer,
-        responses=TRANSITION_RESPONSES,
+        responses={
+            **TRANSITION_RESPONSES,
+            204: OpenApiResponse(
+                description="Refus enregistré : la demande n'est plus visible par l'appelant."
+            ),
+        },
         summary="Refuser (retour à la régulation)",
     )
     @action(detail=True, methods=["post"])

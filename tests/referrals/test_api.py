@@ -190,3 +190,26 @@ def test_the_schema_documents_the_referral_endpoints(client, db):
     ):
         assert path in schema
     assert "Idempotency-Key" in schema
+
+
+@pytest.mark.parametrize("state", ["offered", "held"])
+def test_a_specialist_who_declines_by_api_gets_204_and_no_longer_sees_the_case(
+    api_client, specialist, requester, state
+):
+    referral = ReferralFactory(requester=requester, triaged=True, offered_to_pool=False)
+    if state == "offered":
+        referral.offered_to = specialist
+    else:
+        referral.status, referral.specialist = "accepted", specialist
+    referral.save()
+    api_client.force_authenticate(specialist)
+
+    response = api_client.post(
+        detail(referral) + "decline/", {"reason": "Hors de mon champ."}, format="json"
+    )
+
+    assert response.status_code == 204
+    assert response.content == b""
+    referral.refresh_from_db()
+    assert (referral.status, referral.offered_to, referral.specialist) == ("triaged", None, None)
+    assert api_client.get(detail(referral)).status_code == 404
