@@ -23,6 +23,7 @@ from referrals.dashboard import QUEUE_VIEWS, queue_counts, queue_filter_options,
 from referrals.models import Status
 from referrals.selectors import (
     referral_get_for_user,
+    referrals_visible_to,
     specialist_inbox,
     specialists_for_triage,
 )
@@ -215,7 +216,7 @@ def accept(request, public_id):
 @login_required
 @require_POST
 def decline(request, public_id):
-    return _act(
+    response = _act(
         request,
         public_id,
         forms.ReasonForm,
@@ -224,6 +225,11 @@ def decline(request, public_id):
         ),
         _("Demande refusée : elle retourne à la coordination."),
     )
+    if not referrals_visible_to(request.user).filter(public_id=public_id).exists():
+        # The case went back to the coordination and out of the specialist's sight: their
+        # inbox, not a 404 on the page they just left.
+        return redirect("referrals:inbox")
+    return response
 
 
 @login_required
