@@ -21,8 +21,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils.crypto import get_random_string
 from django.utils.http import urlencode
 
+from tests.referrals.conftest import PDF_BYTES
 from tests.security.access_registry import NOBODY, PREFIXES, REGISTRY, Access, Who
-from tests.security.world import PDF_BYTES, Thing, World
+from tests.security.world import Thing, World
 
 # Tables a refused request may write: the audit trail records refusals, a session is a session.
 WRITES_ALLOWED = frozenset({"ess_auditevent", "django_session"})

@@ -27,6 +27,7 @@ from tests.factories import (
     cardiology,
     valid_nir,
 )
+from tests.referrals.conftest import PDF_BYTES
 
 PERSONAS = (
     "anonymous",
@@ -39,17 +40,9 @@ PERSONAS = (
     "manager",
     "authority",
 )
-SIGNED_IN = frozenset(PERSONAS) - {"anonymous"}
+SIGNED_IN_PERSONAS = frozenset(PERSONAS) - {"anonymous"}
 STAFF_READERS = frozenset({"coordinator", "specialist", "other_specialist", "paramedic"})
-NOBODY: frozenset[str] = frozenset()
-
-PDF_BYTES = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
-    b"xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000052 00000 n \n"
-    b"0000000101 00000 n \ntrailer<</Size 4/Root 1 0 R>>\nstartxref\n166\n%%EOF\n"
-)
+NO_ONE: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -187,17 +180,17 @@ def build_world() -> World:
     referrals = {}
     n = 0
     for state in REFERRAL_STATES:
-        for owner in ("mine", "stranger"):
+        for owner in ("own", "stranger"):
             n += 1
             referral, markers = _referral(
                 n,
                 state,
-                requester=users["requester"] if owner == "mine" else stranger_requester,
-                specialist=specialist if owner == "mine" else stranger_specialist,
+                requester=users["requester"] if owner == "own" else stranger_requester,
+                specialist=specialist if owner == "own" else stranger_specialist,
             )
             referrals[state, owner] = referral
             visible = set(triage_team)
-            if owner == "mine":
+            if owner == "own":
                 visible.add("requester")
                 if state in ("triaged", "accepted", "completed"):
                     visible.add("specialist")
@@ -212,7 +205,7 @@ def build_world() -> World:
             )
 
     # Messages and attachments on the accepted ones (the API lists them; pages download them).
-    for owner in ("mine", "stranger"):
+    for owner in ("own", "stranger"):
         referral = referrals["accepted", owner]
         author = referral.requester
         message = Message.objects.create(
@@ -245,10 +238,12 @@ def build_world() -> World:
     # --- Availability: each specialist's slots and absences are theirs alone; a booked slot on
     # the triaged referrals.
     now = timezone.now()
-    for owner, who in (("mine", specialist), ("stranger", stranger_specialist)):
+    for owner, who in (("own", specialist), ("stranger", stranger_specialist)):
         booked = SlotFactory(specialist=who, starts_at=now + timedelta(days=2))
         free = SlotFactory(specialist=who, starts_at=now + timedelta(days=3))
-        Booking.objects.create(slot=booked, referral=referrals["triaged", owner], booked_by=manager)
+        Booking.objects.create(
+            slot=booked, referral=referrals["triaged", owner], booked_by=users["coordinator"]
+        )
         booked.booked = 1
         booked.save(update_fields=["booked"])
         absence = Absence.objects.create(
@@ -256,7 +251,7 @@ def build_world() -> World:
             starts_on=timezone.localdate() + timedelta(days=20),
             ends_on=timezone.localdate() + timedelta(days=21),
         )
-        visible = frozenset({"specialist"}) if owner == "mine" else NOBODY
+        visible = frozenset({"specialist"}) if owner == "own" else NO_ONE
         add("slot", Thing(f"slot ({owner})", {"slot": str(free.public_id)}, visible))
         add("absence", Thing(f"absence ({owner})", {"absence": str(absence.public_id)}, visible))
     extra = {
@@ -276,7 +271,7 @@ def build_world() -> World:
             "membership",
             Thing(label, {"membership": str(membership.public_id)}, frozenset(visible)),
         )
-    directory_readers = SIGNED_IN - {"authority"}
+    directory_readers = SIGNED_IN_PERSONAS - {"authority"}
     add(
         "directory_entry",
         Thing(
@@ -287,7 +282,7 @@ def build_world() -> World:
     )
     add(
         "directory_entry",
-        Thing("application (not listed)", {"membership": str(applied.public_id)}, NOBODY),
+        Thing("application (not listed)", {"membership": str(applied.public_id)}, NO_ONE),
     )
     role = GovernanceRole.objects.create(
         membership=specialist_membership, kind="president", starts_on=timezone.localdate()
@@ -312,7 +307,7 @@ def build_world() -> World:
     )
 
     # --- Notifications: the recipient's only.
-    for owner, who in (("mine", users["requester"]), ("stranger", stranger_requester)):
+    for owner, who in (("own", users["requester"]), ("stranger", stranger_requester)):
         notification = Notification.objects.create(
             recipient=who,
             kind="referral_new",
@@ -320,7 +315,7 @@ def build_world() -> World:
             url="/demandes/",
             email_state="none",
         )
-        visible = frozenset({"requester"}) if owner == "mine" else NOBODY
+        visible = frozenset({"requester"}) if owner == "own" else NO_ONE
         add(
             "notification",
             Thing(
@@ -380,7 +375,7 @@ def build_world() -> World:
     add("consultation_site", Thing("site", {"site": str(site.public_id)}, frozenset({"manager"})))
     add("consultation_plan", Thing("plan", {"plan": str(plan.public_id)}, frozenset({"manager"})))
     cardiologists = frozenset({"specialist", "other_specialist"})
-    for days, owner, who in ((3, "mine", specialist), (4, "stranger", stranger_specialist)):
+    for days, owner, who in ((3, "own", specialist), (4, "stranger", stranger_specialist)):
         session = ConsultationSessionFactory(
             site=site,
             plan=plan,
@@ -409,7 +404,7 @@ def build_world() -> World:
             Thing(
                 f"day sheet ({owner})",
                 {"session": str(session.public_id)},
-                triage_team | ({"specialist"} if owner == "mine" else set()),
+                triage_team | ({"specialist"} if owner == "own" else set()),
                 # The appointment's patient is on the sheet.
                 next(
                     t.markers
@@ -418,7 +413,7 @@ def build_world() -> World:
                 ),
             ),
         )
-        if owner == "mine":
+        if owner == "own":
             extra["session"] = str(session.public_id)
             swap = SwapRequest.objects.create(
                 session=session,
