@@ -101,6 +101,7 @@ class Access:
     body: dict | None = None  # a plausible POST body when the generic one does not fit
     multipart: bool = False  # API: send the body as a form (uploads)
     bad_token_refused: bool = True  # TOKEN: a wrong token answers 404 (not a 200 "link invalid")
+    query: dict[str, str] | None = None  # read with this query string (a search for patients)
     note: str = ""
 
 
@@ -200,7 +201,8 @@ REGISTRY: dict[str, Access] = {
     "members:slot_book": page(COORDINATOR, **on("referral.submitted")),
     "members:booking_cancel": page(COORDINATOR, **on("referral.triaged")),
     # --- Referrals ----------------------------------------------------------------------------
-    "referrals:list": page(REQUESTER),
+    # The start of every test patient's name: the search must still find only the caller's.
+    "referrals:list": page(REQUESTER, query={"q": "QZXNOM"}),
     "referrals:create": page(REQUESTER),
     "referrals:detail": page(SIGNED_IN, **on(REFERRAL_ANY_STATE)),
     "referrals:cancel": page(REQUESTER, **on("referral.submitted")),
@@ -210,7 +212,7 @@ REGISTRY: dict[str, Access] = {
     "referrals:attachment": page(
         SIGNED_IN, obj=("attachment",), ids={"public_id": "referral", "attachment_id": "attachment"}
     ),
-    "referrals:dashboard": page(COORDINATOR),
+    "referrals:dashboard": page(COORDINATOR, query={"q": "QZXNOM", "vue": "toutes"}),
     "referrals:inbox": page(SPECIALIST),
     "referrals:triage": page(COORDINATOR, **on("referral.submitted")),
     "referrals:accept": page(SPECIALIST, **on("referral.triaged")),

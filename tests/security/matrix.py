@@ -305,11 +305,15 @@ class Prober:
             return self.send(method, path, access, api=api)
         return response
 
-    def probe(self, endpoint, access, method, values, *, thing: Thing | None, refused: bool):
+    def probe(
+        self, endpoint, access, method, values, *, thing: Thing | None, refused: bool, query=None
+    ):
         unsupported = (endpoint.key, method)
         if unsupported in self.not_allowed:
             return  # the view refuses the method itself (405), whatever object the URL names
         path = build_path(endpoint, values)
+        if query:
+            path += "?" + urlencode(query)
         api = is_api(endpoint)
         response = self.send(method, path, access, api=api)
         body = read_body(response)
@@ -437,7 +441,13 @@ def run_matrix(persona: str, client, world: World) -> Prober:
                         )
                     elif method == "GET" and (who.kind != "public" or persona in PUBLIC_READERS):
                         prober.probe(
-                            endpoint, access, method, dict(fixed), thing=None, refused=False
+                            endpoint,
+                            access,
+                            method,
+                            dict(fixed),
+                            thing=None,
+                            refused=False,
+                            query=access.query,
                         )
                     continue
                 things = [t for kind in access.obj for t in world.things[kind]]

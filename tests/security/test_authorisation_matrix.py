@@ -283,3 +283,33 @@ def test_every_object_url_finds_its_object_for_a_persona_allowed_to_use_it(in_wo
                     )
     assert sum(len(probes) for probes in uses.values()) > 150
     assert not wrong, "\n".join(wrong)
+
+
+def test_the_patient_search_finds_the_callers_own_patients(in_world, client_for):
+    """The matrix searches every test patient's name on the requester's list and finds none of
+    the others': the same search does find the requester's own."""
+    response = client_for(in_world.users["requester"]).get("/demandes/", {"q": "QZXNOM"})
+
+    body = read_body(response)
+    own = [
+        t.markers
+        for kind, things in in_world.things.items()
+        if kind.startswith("referral.")
+        for t in things
+        if "requester" in t.visible_to
+    ]
+    assert len(own) == 5
+    assert all(any(m.lower() in body for m in markers) for markers in own)
+
+
+def test_the_calendar_feed_names_no_patient(in_world, client):
+    """No sign-in for a calendar app: the token is the credential, so the feed carries times
+    and references only, never a patient's identity."""
+    token = in_world.extra["calendar_token"]
+
+    response = client.get(f"/consultations-avancees/ical/{token}.ics")
+
+    body = read_body(response)
+    assert response.status_code == 200
+    assert "BEGIN:VEVENT".lower() in body
+    assert not [m for m in in_world.all_patient_markers() if m.lower() in body]
