@@ -99,9 +99,12 @@ class Access:
     ids: dict[str, str] = field(default_factory=dict)  # URL argument → the object's id name
     fixed: tuple[dict[str, str], ...] = ({},)  # other URL arguments (slugs), one probe each
     body: dict | None = None  # a plausible POST body when the generic one does not fit
-    multipart: bool = False  # API: send the body as a form (uploads)
+    upload: str | None = None  # POST as multipart with a PDF in this field
     bad_token_refused: bool = True  # TOKEN: a wrong token answers 404 (not a 200 "link invalid")
     query: dict[str, str] | None = None  # read with this query string (a search for patients)
+    # A refusal answers 401/403/404/405/409, or sends the signed-out to sign in; a URL that
+    # answers a refusal with another redirect says so here (and why).
+    refuses_by_redirect: bool = False
     note: str = ""
 
 
@@ -155,7 +158,8 @@ REFERRAL_BODY = {
 }
 
 # ---------------------------------------------------------------------------------------------
-# The registry: URL name (namespace:name) → who may use it.
+# The registry: URL name (namespace:name) → who may use it. A key ending in "/*" classifies
+# every URL under that path (a tree a third-party app generates, one page per model).
 # ---------------------------------------------------------------------------------------------
 REGISTRY: dict[str, Access] = {
     # --- Core ---------------------------------------------------------------------------------
@@ -165,7 +169,12 @@ REGISTRY: dict[str, Access] = {
     "audit_list": page(MANAGER),
     "notification_list": page(SIGNED_IN, note="the caller's own notifications"),
     "notification_read_all": page(SIGNED_IN, note="marks the caller's own notifications"),
-    "notification_read": page(SIGNED_IN, **on("notification")),
+    "notification_read": page(
+        SIGNED_IN,
+        **on("notification"),
+        refuses_by_redirect=True,
+        note="marks the caller's own notification, if it is one, then the list",
+    ),
     "notification_preferences": page(SIGNED_IN, note="the caller's own preferences"),
     # --- Members ------------------------------------------------------------------------------
     "members:invitation_list": page(MANAGER),
@@ -196,7 +205,10 @@ REGISTRY: dict[str, Access] = {
     "members:directory_public": page(PUBLIC, note="only what members chose to publish"),
     "members:availability": page(SPECIALIST),
     "members:slot_delete": page(SPECIALIST, **on("slot"), note="the specialist's own slots"),
-    "members:absence_create": page(SPECIALIST),
+    "members:absence_create": page(
+        SPECIALIST,
+        body={"absence-starts_on": "2031-01-05", "absence-ends_on": "2031-01-06"},
+    ),
     "members:absence_delete": page(SPECIALIST, **on("absence")),
     "members:slot_book": page(COORDINATOR, **on("referral.submitted")),
     "members:booking_cancel": page(COORDINATOR, **on("referral.triaged")),
@@ -294,7 +306,7 @@ REGISTRY: dict[str, Access] = {
     "projet_sante:project_action_delete": page(
         MANAGER, obj=("action",), ids={"public_id": "version", "action_id": "action"}
     ),
-    "projet_sante:project_annex_add": page(MANAGER, **on("project_version")),
+    "projet_sante:project_annex_add": page(MANAGER, **on("project_version"), upload="file"),
     "projet_sante:project_annex_download": page(
         STAFF_AND_AUTHORITY, obj=("annex",), ids={"public_id": "version", "annex_id": "annex"}
     ),
@@ -314,7 +326,7 @@ REGISTRY: dict[str, Access] = {
     "partners:convention_create": page(MANAGER),
     "partners:convention_detail": page(STAFF_AND_AUTHORITY, **on("convention")),
     "partners:convention_edit": page(MANAGER, **on("convention")),
-    "partners:convention_document_upload": page(MANAGER, **on("convention")),
+    "partners:convention_document_upload": page(MANAGER, **on("convention"), upload="file"),
     "partners:convention_document": page(
         STAFF_AND_AUTHORITY,
         obj=("convention_document",),
@@ -362,6 +374,13 @@ REGISTRY: dict[str, Access] = {
     "mfa_generate_recovery_codes": page(SIGNED_IN),
     "mfa_download_recovery_codes": page(SIGNED_IN),
     # --- Third party: Django ------------------------------------------------------------------
+    # The admin's tree (every registered model's pages, named or not), by path prefix; its
+    # sign-in page is allauth's form.
+    "admin/*": page(
+        ADMIN,
+        refuses_by_redirect=True,
+        note="Django admin: is_staff superusers only; others go to its sign-in or index",
+    ),
     "admin:login": page(PUBLIC, note="allauth's sign-in form (secure_admin_login)"),
     "set_language": page(PUBLIC),
     "javascript-catalog": page(PUBLIC),
@@ -393,7 +412,7 @@ REGISTRY: dict[str, Access] = {
         {"GET": SIGNED_IN, "POST": SIGNED_IN}, **on("referral.accepted", "id")
     ),
     "api:referral-attachments": api(
-        {"GET": SIGNED_IN, "POST": SIGNED_IN}, **on("referral.accepted", "id"), multipart=True
+        {"GET": SIGNED_IN, "POST": SIGNED_IN}, **on("referral.accepted", "id"), upload="files"
     ),
     # API lists answer every signed-in caller with what they may see (an empty page for a
     # requester); the objects themselves follow the pages' rule.
@@ -433,10 +452,4 @@ REGISTRY: dict[str, Access] = {
     "api:project-version-comments": api(
         {"POST": REVIEW}, obj=("project_version",), ids={"id": "version"}
     ),
-}
-
-# Trees generated by a third-party app for each registered model: one rule for the whole tree,
-# by URL prefix (named or not). `admin:login` above is the exception (allauth's form).
-PREFIXES: dict[str, Access] = {
-    "admin/": page(ADMIN, note="Django admin: is_staff superusers only"),
 }

@@ -22,11 +22,12 @@ from django.utils.crypto import get_random_string
 from django.utils.http import urlencode
 
 from tests.referrals.conftest import PDF_BYTES
-from tests.security.access_registry import NOBODY, PREFIXES, REGISTRY, Access, Who
+from tests.security.access_registry import NOBODY, REGISTRY, Access, Who
 from tests.security.world import Thing, World
 
 # Tables a refused request may write: the audit trail records refusals, a session is a session.
 WRITES_ALLOWED = frozenset({"ess_auditevent", "django_session"})
+SIGN_IN_PATHS = ("/accounts/login/", "/admin/login/")
 TEXT_TYPES = ("text/", "application/json", "application/xml", "application/javascript")
 
 
@@ -83,8 +84,8 @@ def is_api(endpoint: Endpoint) -> bool:
 def access_for(endpoint: Endpoint) -> Access | None:
     if endpoint.name in REGISTRY:
         return REGISTRY[endpoint.name]
-    for prefix, access in PREFIXES.items():
-        if endpoint.route.startswith(prefix):
+    for key, access in REGISTRY.items():
+        if key.endswith("/*") and endpoint.route.startswith(key[:-1]):
             return access
     return None
 
@@ -166,8 +167,9 @@ def generic_form(world: World) -> dict:
         "document": "cni",
         "starts_at": "2031-01-06 10:00",
         "location": "Cabinet",
-        "useful": "True",
-        "avoided_visit": "False",
+        "useful": "1",
+        "avoided_visit": "0",
+        "doc_type": "draft",
         "signed_on": "2026-01-05",
         "effective_on": "2026-01-05",
         "title": "Titre de contrôle",
@@ -281,15 +283,16 @@ class Prober:
         kwargs = {"HTTP_X_CSRFTOKEN": self.csrf}
         if method == "GET":
             response = self.client.get(path, **kwargs)
-        elif api and not (access.multipart and method == "POST"):
+        elif access.upload and method == "POST":
+            body = dict(access.body or (self.json if api else self.form))
+            body[access.upload] = SimpleUploadedFile("piece.pdf", PDF_BYTES, "application/pdf")
+            body["csrfmiddlewaretoken"] = self.csrf
+            response = self.client.post(path, body, **kwargs)
+        elif api:
             body = access.body if access.body is not None else self.json
             response = self.client.generic(
                 method, path, json.dumps(body), content_type="application/json", **kwargs
             )
-        elif access.multipart:
-            body = dict(access.body if access.body is not None else self.json)
-            body["files"] = SimpleUploadedFile("cr.pdf", PDF_BYTES, "application/pdf")
-            response = self.client.post(path, body, **kwargs)
         else:
             # Urlencoded, as a browser sends a form without a file (and cheaper to parse).
             body = dict(access.body if access.body is not None else self.form)
@@ -330,6 +333,13 @@ class Prober:
             self.problems.append(f"{where}: server error {status}")
         if refused and 200 <= status < 300:
             self.problems.append(f"{where}: answered {status}, must be refused")
+        if refused and 300 <= status < 400 and not access.refuses_by_redirect:
+            target = response.get("Location", "")
+            if not target.startswith(SIGN_IN_PATHS):
+                self.problems.append(
+                    f"{where}: refused with a redirect to {target} — a form error rather than "
+                    "the access rules? Give its registry entry a plausible body"
+                )
         if status == 403 and ("csrf verification failed" in body or "csrf failed" in body):
             self.problems.append(f"{where}: refused by the CSRF check, not by the access rules")
         if written:

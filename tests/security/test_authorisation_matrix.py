@@ -76,7 +76,12 @@ def test_every_api_operation_is_classified_with_its_method(db):
 
 def test_the_registry_names_only_urls_and_operations_that_exist(db):
     names = {e.name for e in endpoints() if e.name}
-    stale = sorted(set(REGISTRY) - names)
+    routes = [e.route for e in endpoints()]
+    stale = sorted(
+        key
+        for key in set(REGISTRY) - names
+        if not (key.endswith("/*") and any(r.startswith(key[:-1]) for r in routes))
+    )
     by_name: dict[str, set[str]] = {}
     for method, path in schema_operations():
         by_name.setdefault(schema_url_name(path), set()).add(method)
