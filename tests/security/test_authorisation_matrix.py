@@ -119,16 +119,6 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         "STORAGES": storages(storage),
     }
     with django_db_blocker.unblock(), override_settings(**overrides), transaction.atomic():
-        from ess.models import Specialty, Team
-
-        team, _ = Team.objects.get_or_create(
-            pk=1, defaults={"name": "ESS test", "short_name": "ESS"}
-        )
-        team.specialties.add(
-            Specialty.objects.get_or_create(code="cardiologie", defaults={"label": "Cardiologie"})[
-                0
-            ]
-        )
         built = build_world()
         built.extra["storage"] = str(storage)
         yield built

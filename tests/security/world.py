@@ -130,6 +130,23 @@ def _referral(n: int, state: str, *, requester, specialist):
     return ReferralFactory(**fields), markers
 
 
+def _reference_data() -> None:
+    """Communes, specialties, partner types come from migrations; a transactional test run
+    earlier in the session empties every table: put back what the world uses (the Loiret)."""
+    from ess.models import Commune, Team
+    from ess.territory import specialties_load, territory_load
+    from partners.models import PartnerType
+    from partners.reference import reference_data_load
+
+    if not Commune.objects.filter(code="45234").exists():
+        territory_load(departements={"45"})
+        specialties_load()
+    if not PartnerType.objects.exists():
+        reference_data_load()
+    team, _ = Team.objects.get_or_create(pk=1, defaults={"name": "ESS test", "short_name": "ESS"})
+    team.specialties.add(cardiology())
+
+
 def build_world() -> World:
     from ess.models import Notification
     from members.models import Absence, Booking, GovernanceRole, Invitation
@@ -152,6 +169,7 @@ def build_world() -> World:
         ConsultationSiteFactory,
     )
 
+    _reference_data()
     specialty = cardiology()
     specialist_membership = MembershipFactory(active=True)
     other_specialist_membership = MembershipFactory(active=True)
