@@ -15,6 +15,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from partners.models import (
@@ -24,7 +25,7 @@ from partners.models import (
     ConventionStatus,
     Partner,
 )
-from partners.permissions import can_view_partners
+from partners.permissions import can_download_convention_document, can_view_partners
 
 # Reading order of conventions: what binds the ESS today first, then what is coming, then history.
 _STATUS_ORDER = (
@@ -202,12 +203,17 @@ def convention_history(convention: Convention):
 
 
 def document_get_for_user(user, convention_public_id, document_public_id) -> ConventionDocument:
+    """A document the user may download, else 404: the convention's page lists only those, and
+    a reader must not learn from a 403 that a draft or a signed copy exists."""
     convention = convention_get_for_user(user, convention_public_id)
-    return get_object_or_404(
+    document = get_object_or_404(
         ConventionDocument.objects.select_related("convention"),
         convention=convention,
         public_id=document_public_id,
     )
+    if not can_download_convention_document(user, document):
+        raise Http404
+    return document
 
 
 def contact_get(partner: Partner, public_id) -> Contact:

@@ -21,9 +21,10 @@ from members.selectors import booking_for, free_slots_for_specialty
 from referrals import forms, services
 from referrals import permissions as perms
 from referrals.dashboard import QUEUE_VIEWS, queue_counts, queue_filter_options, queue_referrals
-from referrals.models import Referral, Status
+from referrals.models import Status
 from referrals.selectors import (
     referral_get_for_accept,
+    referrals_visible_to,
     specialist_inbox,
     specialists_for_triage,
 )
@@ -223,8 +224,9 @@ def decline(request, public_id):
         ),
         _("Demande refusée : elle retourne à la coordination."),
     )
-    if not perms.can_view_referral(request.user, Referral.objects.get(public_id=public_id)):
-        # Declined: the case is back with the coordinators, no longer this specialist's page.
+    if not referrals_visible_to(request.user).filter(public_id=public_id).exists():
+        # The case went back to the coordination and out of the specialist's sight: their
+        # inbox, not a 404 on the page they just left.
         return redirect("referrals:inbox")
     return response
 

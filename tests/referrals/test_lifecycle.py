@@ -470,3 +470,21 @@ def test_a_coordinator_records_the_identity_check(cast, client_for):
         services.patient_identity_validate(
             referral_id=referral.pk, by=cast["requester"], document="cni"
         )
+
+
+def test_a_specialist_who_declines_on_the_page_lands_on_their_inbox(
+    client_for, specialist, requester
+):
+    referral = ReferralFactory(
+        requester=requester, triaged=True, offered_to_pool=False, offered_to=specialist
+    )
+
+    response = client_for(specialist).post(
+        reverse("referrals:decline", args=[referral.public_id]),
+        {"reason": "En congés cette semaine"},
+        follow=True,
+    )
+
+    assert response.redirect_chain == [(reverse("referrals:inbox"), 302)]
+    assert response.status_code == 200
+    assert "Demande refusée : elle retourne à la coordination." in response.text

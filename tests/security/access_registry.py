@@ -1,0 +1,455 @@
+"""Who may use each URL of the platform: the one place that says it, read by the authorisation
+matrix (tests/security/test_authorisation_matrix.py).
+
+Every URL pattern of `ess.urls` and every operation of the OpenAPI schema must be classified
+here; a new one fails the matrix until someone writes down who may use it:
+
+- `PUBLIC`: anyone, without signing in;
+- `TOKEN`: no sign-in, a secret in the URL is the credential (email links, calendar feeds);
+- `SIGNED_IN`: any signed-in user (what they get is limited to their own data or by `obj`);
+- `roles(Role.X, …)`: the holders of these roles;
+- `ADMIN`: Django's admin, for `is_staff` superusers only (no persona is one).
+
+An object URL also names, with `obj`, the kind of object whose visibility governs it (see
+tests/security/world.py: a referral in a given state, a partner's document, a draft project
+version…) and, with `ids`, which of the object's ids goes in which URL argument. The matrix then
+sends every persona not allowed by the rule, and every allowed persona on the objects they must
+not see, to the URL with every method, and expects a refusal that changes nothing, carries no
+patient data and does not reveal that the object exists.
+"""
+
+from dataclasses import dataclass, field
+
+from ess.roles import Role
+
+# Personas and the roles they hold (tests/conftest.py has a fixture for each).
+PERSONA_ROLES: dict[str, frozenset[str]] = {
+    "anonymous": frozenset(),
+    "requester": frozenset({Role.REQUESTER}),
+    "other_requester": frozenset({Role.REQUESTER}),
+    "coordinator": frozenset({Role.COORDINATOR}),
+    "specialist": frozenset({Role.SPECIALIST}),
+    "other_specialist": frozenset({Role.SPECIALIST}),
+    "paramedic": frozenset({Role.PARAMEDIC}),
+    "manager": frozenset({Role.MANAGER}),
+    "authority": frozenset({Role.AUTHORITY}),
+}
+
+
+@dataclass(frozen=True)
+class Who:
+    kind: str  # public, token, signed_in, roles, admin
+    roles: frozenset[str] = frozenset()
+
+    def allows(self, persona: str) -> bool:
+        if self.kind in ("public", "token"):
+            return True
+        if self.kind == "signed_in":
+            return persona != "anonymous"
+        if self.kind == "roles":
+            return bool(PERSONA_ROLES[persona] & self.roles)
+        return False  # admin (no persona is staff), nobody
+
+    def __str__(self) -> str:
+        if self.kind == "roles":
+            return "+".join(sorted(self.roles))
+        return self.kind
+
+
+NOBODY = Who("nobody")  # an API method the schema does not list
+PUBLIC = Who("public")
+TOKEN = Who("token")
+SIGNED_IN = Who("signed_in")
+ADMIN = Who("admin")
+
+
+def roles(*names: Role) -> Who:
+    return Who("roles", frozenset(names))
+
+
+MANAGER = roles(Role.MANAGER)
+COORDINATOR = roles(Role.COORDINATOR)
+SPECIALIST = roles(Role.SPECIALIST)
+REQUESTER = roles(Role.REQUESTER)
+AUTHORITY = roles(Role.AUTHORITY)
+REVIEW = roles(Role.MANAGER, Role.AUTHORITY)  # the health project's two sides, reports
+STAFF_AND_AUTHORITY = roles(  # partners, conventions, the health project (validated versions)
+    Role.MANAGER, Role.COORDINATOR, Role.SPECIALIST, Role.PARAMEDIC, Role.AUTHORITY
+)
+MEMBERS = roles(Role.COORDINATOR, Role.SPECIALIST, Role.PARAMEDIC, Role.MANAGER)
+DIRECTORY = roles(Role.REQUESTER, *MEMBERS.roles)  # every professional, not the ARS/CPAM
+CONSULTATION_TEAM = roles(Role.MANAGER, Role.COORDINATOR, Role.SPECIALIST)
+
+REFERRAL_ANY_STATE = (
+    "referral.submitted",
+    "referral.triaged",
+    "referral.accepted",
+    "referral.info_requested",
+    "referral.completed",
+)
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who may use a URL, per HTTP method. For HTML pages GET and POST are both probed (a read
+    page must refuse a POST just as well); for the API, the methods are the schema's."""
+
+    methods: dict[str, Who]
+    obj: tuple[str, ...] = ()  # kinds of objects (tests/security/world.py) the URL names
+    ids: dict[str, str] = field(default_factory=dict)  # URL argument → the object's id name
+    fixed: tuple[dict[str, str], ...] = ({},)  # other URL arguments (slugs), one probe each
+    body: dict | None = None  # a plausible POST body when the generic one does not fit
+    upload: str | None = None  # POST as multipart with a PDF in this field
+    bad_token_refused: bool = True  # TOKEN: a wrong token answers 404 (not a 200 "link invalid")
+    query: dict[str, str] | None = None  # read with this query string (a search for patients)
+    # A refusal answers 401/403/404/405/409, or sends the signed-out to sign in; a URL that
+    # answers a refusal with another redirect says so here (and why).
+    refuses_by_redirect: bool = False
+    note: str = ""
+
+
+def page(who: Who, *, post: Who | None = None, obj=(), **kwargs) -> Access:
+    """An HTML URL: `who` for GET (and POST unless `post` says otherwise)."""
+    return Access({"GET": who, "POST": post or who}, obj=_kinds(obj), **kwargs)
+
+
+def api(methods: dict[str, Who], *, obj=(), **kwargs) -> Access:
+    return Access(methods, obj=_kinds(obj), **kwargs)
+
+
+def _kinds(obj) -> tuple[str, ...]:
+    return (obj,) if isinstance(obj, str) else tuple(obj)
+
+
+# The name of a kind's own id in tests/security/world.py, where it is not the kind's name.
+OWN_ID = {
+    "consultation_site": "site",
+    "consultation_plan": "plan",
+    "consultation_session": "session",
+    "day_sheet": "session",
+    "governance_role": "role",
+    "directory_entry": "membership",
+    "project_version": "version",
+    "convention_document": "document",
+}
+
+
+def on(kind, url_arg: str = "public_id", **more: str) -> dict:
+    """`obj=` and `ids=` for a URL whose main argument (`url_arg`) is the object's own id."""
+    kinds = _kinds(kind)
+    base = kinds[0].split(".")[0]
+    return {"obj": kinds, "ids": {url_arg: OWN_ID.get(base, base), **more}}
+
+
+# A valid referral (DESIGN.md §8): a refusal then comes from the actor check, not from a 400.
+REFERRAL_BODY = {
+    "patient": {
+        "birth_name": "Contrôle",
+        "first_names": "Accès",
+        "sex": "F",
+        "birth_date": "1969-05-12",
+        "commune": "45234",
+        "phone": "0612345678",
+    },
+    "specialty": "cardiologie",
+    "question": "Avis sur un souffle ?",
+    "urgency": "P3",
+    "consent": True,
+}
+
+# ---------------------------------------------------------------------------------------------
+# The registry: URL name (namespace:name) → who may use it. A key ending in "/*" classifies
+# every URL under that path (a tree a third-party app generates, one page per model).
+# ---------------------------------------------------------------------------------------------
+REGISTRY: dict[str, Access] = {
+    # --- Core ---------------------------------------------------------------------------------
+    "home": page(SIGNED_IN),
+    "healthz": page(PUBLIC, note="probe: database and Redis status only"),
+    "commune_options": page(PUBLIC, note="reference data for the public application form"),
+    "audit_list": page(MANAGER),
+    "notification_list": page(SIGNED_IN, note="the caller's own notifications"),
+    "notification_read_all": page(SIGNED_IN, note="marks the caller's own notifications"),
+    "notification_read": page(
+        SIGNED_IN,
+        **on("notification"),
+        refuses_by_redirect=True,
+        note="marks the caller's own notification, if it is one, then the list",
+    ),
+    "notification_preferences": page(SIGNED_IN, note="the caller's own preferences"),
+    # --- Members ------------------------------------------------------------------------------
+    "members:invitation_list": page(MANAGER),
+    "members:invitation_create": page(MANAGER),
+    "members:invitation_revoke": page(MANAGER, **on("invitation")),
+    "members:invitation_accept": page(TOKEN, fixed=({"token": "not-a-token"},)),
+    "members:apply": page(PUBLIC, note="the public membership application (throttled)"),
+    "members:apply_sent": page(PUBLIC),
+    "members:apply_again": page(TOKEN, fixed=({"token": "not-a-token"},)),
+    "members:activate": page(TOKEN, fixed=({"token": "not-a-token"},)),
+    "members:membership_list": page(MANAGER),
+    "members:membership_import": page(MANAGER),
+    "members:membership_detail": page(SIGNED_IN, **on("membership"), note="own, or managers"),
+    "members:membership_validate": page(MANAGER, **on("membership")),
+    "members:membership_request_changes": page(MANAGER, **on("membership")),
+    "members:membership_refuse": page(MANAGER, **on("membership")),
+    "members:membership_suspend": page(MANAGER, **on("membership")),
+    "members:membership_reinstate": page(MANAGER, **on("membership")),
+    "members:membership_leave": page(SIGNED_IN, **on("membership"), note="own, or managers"),
+    "members:membership_changes_approve": page(MANAGER, **on("membership")),
+    "members:membership_changes_reject": page(MANAGER, **on("membership")),
+    "members:profile": page(SIGNED_IN, note="the caller's own membership, 404 without one"),
+    "members:organisation": page(MEMBERS, post=MANAGER),
+    "members:governance_end": page(MANAGER, **on("governance_role")),
+    "members:representativeness": page(MANAGER),
+    "members:directory": page(DIRECTORY),
+    "members:directory_export": page(MANAGER),
+    "members:directory_public": page(PUBLIC, note="only what members chose to publish"),
+    "members:availability": page(SPECIALIST),
+    "members:slot_delete": page(SPECIALIST, **on("slot"), note="the specialist's own slots"),
+    "members:absence_create": page(
+        SPECIALIST,
+        body={"absence-starts_on": "2031-01-05", "absence-ends_on": "2031-01-06"},
+    ),
+    "members:absence_delete": page(SPECIALIST, **on("absence")),
+    "members:slot_book": page(COORDINATOR, **on("referral.submitted")),
+    "members:booking_cancel": page(COORDINATOR, **on("referral.triaged")),
+    # --- Referrals ----------------------------------------------------------------------------
+    # The start of every test patient's name: the search must still find only the caller's.
+    "referrals:list": page(REQUESTER, query={"q": "QZXNOM"}),
+    "referrals:create": page(REQUESTER),
+    "referrals:detail": page(SIGNED_IN, **on(REFERRAL_ANY_STATE)),
+    "referrals:cancel": page(REQUESTER, **on("referral.submitted")),
+    "referrals:provide_info": page(REQUESTER, **on("referral.info_requested")),
+    "referrals:message": page(SIGNED_IN, **on("referral.accepted"), note="whoever sees it"),
+    "referrals:feedback": page(REQUESTER, **on("referral.completed")),
+    "referrals:attachment": page(
+        SIGNED_IN, obj=("attachment",), ids={"public_id": "referral", "attachment_id": "attachment"}
+    ),
+    "referrals:dashboard": page(COORDINATOR, query={"q": "QZXNOM", "vue": "toutes"}),
+    "referrals:inbox": page(SPECIALIST),
+    "referrals:triage": page(COORDINATOR, **on("referral.submitted")),
+    "referrals:accept": page(SPECIALIST, **on("referral.triaged")),
+    "referrals:decline": page(SPECIALIST, **on("referral.triaged")),
+    "referrals:schedule": page(SPECIALIST, **on("referral.accepted")),
+    "referrals:complete": page(SPECIALIST, **on("referral.accepted")),
+    "referrals:request_info": page(COORDINATOR, **on("referral.submitted")),
+    "referrals:reorient": page(COORDINATOR, **on("referral.submitted")),
+    "referrals:note": page(
+        roles(Role.COORDINATOR, Role.SPECIALIST), **on("referral.accepted"), note="or its holder"
+    ),
+    "referrals:identity": page(COORDINATOR, **on("referral.submitted")),
+    # Advanced consultations
+    "referrals:consultations": page(CONSULTATION_TEAM),
+    "referrals:consultation_site_create": page(MANAGER),
+    "referrals:consultation_site_edit": page(MANAGER, **on("consultation_site")),
+    "referrals:consultation_plan_create": page(MANAGER, **on("consultation_site")),
+    "referrals:consultation_plan": page(MANAGER, **on("consultation_plan")),
+    "referrals:consultation_plan_action": page(
+        MANAGER,
+        **on("consultation_plan"),
+        fixed=tuple({"action": a} for a in ("generer", "rotation", "publier", "volontaires")),
+    ),
+    "referrals:consultation_session_assign": page(MANAGER, **on("consultation_session")),
+    "referrals:consultation_session_cancel": page(MANAGER, **on("consultation_session")),
+    # A swap is asked by the session's own specialist: the day sheet's visibility, narrowed by
+    # the role rule to specialists.
+    "referrals:consultation_swap_request": page(SPECIALIST, **on("day_sheet")),
+    "referrals:consultation_swap_decide": page(
+        MANAGER, **on("swap"), fixed=({"decision": "accepter"}, {"decision": "refuser"})
+    ),
+    "referrals:consultation_day_sheet": page(CONSULTATION_TEAM, **on("day_sheet")),
+    "referrals:consultation_ical_regenerate": page(SPECIALIST),
+    "referrals:consultation_ical_revoke": page(SPECIALIST),
+    "referrals:consultation_ical": page(TOKEN, fixed=({"token": "not-a-token"},)),
+    "referrals:session_book": page(COORDINATOR, **on("referral.triaged")),
+    # --- Health project, indicators, reports, newsletter -------------------------------------
+    "projet_sante:newsletter_archive": page(PUBLIC, note="sent letters: aggregates only"),
+    "projet_sante:newsletter_detail": page(PUBLIC, **on("newsletter"), note="drafts: managers"),
+    "projet_sante:subscribe": page(PUBLIC),
+    "projet_sante:subscription_confirm": page(TOKEN, fixed=({"token": "not-a-token"},)),
+    "projet_sante:unsubscribe": page(TOKEN, fixed=({"token": "not-a-token"},)),
+    "projet_sante:newsletter_manage_list": page(MANAGER),
+    "projet_sante:newsletter_manage": page(MANAGER, **on("newsletter")),
+    "projet_sante:newsletter_refresh_figures": page(MANAGER, **on("newsletter")),
+    "projet_sante:newsletter_preview": page(MANAGER, **on("newsletter")),
+    "projet_sante:newsletter_preview_email": page(MANAGER, **on("newsletter")),
+    "projet_sante:newsletter_send": page(MANAGER, **on("newsletter")),
+    "projet_sante:indicators": page(REVIEW),
+    "projet_sante:indicators_csv": page(REVIEW),
+    "projet_sante:indicator_targets": page(MANAGER),
+    "projet_sante:report_quarterly": page(REVIEW),
+    "projet_sante:report_detail": page(REVIEW, **on("report")),
+    "projet_sante:report_download": page(REVIEW, **on("report")),
+    "projet_sante:project_home": page(STAFF_AND_AUTHORITY),
+    "projet_sante:project_version_start": page(MANAGER),
+    "projet_sante:project_preview": page(MANAGER),
+    "projet_sante:project_version": page(STAFF_AND_AUTHORITY, **on("project_version")),
+    "projet_sante:project_version_submit": page(MANAGER, **on("project_version")),
+    "projet_sante:project_version_validate": page(AUTHORITY, **on("project_version")),
+    "projet_sante:project_version_revision": page(AUTHORITY, **on("project_version")),
+    "projet_sante:project_comment_add": page(REVIEW, **on("project_version")),
+    "projet_sante:project_section_edit": page(
+        MANAGER, **on("project_version"), fixed=({"key": "diagnostic"},)
+    ),
+    "projet_sante:project_mission_add": page(MANAGER, **on("project_version")),
+    "projet_sante:project_mission_edit": page(
+        MANAGER, obj=("mission",), ids={"public_id": "version", "mission_id": "mission"}
+    ),
+    "projet_sante:project_mission_delete": page(
+        MANAGER, obj=("mission",), ids={"public_id": "version", "mission_id": "mission"}
+    ),
+    "projet_sante:project_action_add": page(
+        MANAGER, obj=("mission",), ids={"public_id": "version", "mission_id": "mission"}
+    ),
+    "projet_sante:project_action_edit": page(
+        MANAGER, obj=("action",), ids={"public_id": "version", "action_id": "action"}
+    ),
+    "projet_sante:project_action_delete": page(
+        MANAGER, obj=("action",), ids={"public_id": "version", "action_id": "action"}
+    ),
+    "projet_sante:project_annex_add": page(MANAGER, **on("project_version"), upload="file"),
+    "projet_sante:project_annex_download": page(
+        STAFF_AND_AUTHORITY, obj=("annex",), ids={"public_id": "version", "annex_id": "annex"}
+    ),
+    "projet_sante:project_annex_delete": page(
+        MANAGER, obj=("annex",), ids={"public_id": "version", "annex_id": "annex"}
+    ),
+    "projet_sante:project_version_pdf": page(REVIEW, **on("project_version")),
+    "projet_sante:project_version_diff": page(
+        STAFF_AND_AUTHORITY, obj=("project_version",), ids={"a": "validated", "b": "version"}
+    ),
+    # --- Partners and conventions -------------------------------------------------------------
+    "partners:list": page(STAFF_AND_AUTHORITY),
+    "partners:create": page(MANAGER),
+    "partners:register": page(REVIEW),
+    "partners:register_csv": page(REVIEW),
+    "partners:register_pdf": page(REVIEW),
+    "partners:convention_create": page(MANAGER),
+    "partners:convention_detail": page(STAFF_AND_AUTHORITY, **on("convention")),
+    "partners:convention_edit": page(MANAGER, **on("convention")),
+    "partners:convention_document_upload": page(MANAGER, **on("convention"), upload="file"),
+    "partners:convention_document": page(
+        STAFF_AND_AUTHORITY,
+        obj=("convention_document",),
+        ids={"public_id": "convention", "document_id": "document"},
+    ),
+    "partners:convention_negotiate": page(MANAGER, **on("convention")),
+    "partners:convention_sign": page(MANAGER, **on("convention")),
+    "partners:convention_activate": page(MANAGER, **on("convention")),
+    "partners:convention_expire": page(MANAGER, **on("convention")),
+    "partners:convention_terminate": page(MANAGER, **on("convention")),
+    "partners:detail": page(STAFF_AND_AUTHORITY, **on("partner")),
+    "partners:edit": page(MANAGER, **on("partner")),
+    "partners:contact_create": page(MANAGER, **on("partner")),
+    "partners:contact_edit": page(
+        MANAGER, obj=("contact",), ids={"public_id": "partner", "contact_id": "contact"}
+    ),
+    "partners:contact_delete": page(
+        MANAGER, obj=("contact",), ids={"public_id": "partner", "contact_id": "contact"}
+    ),
+    # --- Third party: allauth (sign-in, password, second factor) ------------------------------
+    "account_login": page(PUBLIC),
+    "account_logout": page(PUBLIC),
+    "account_inactive": page(PUBLIC),
+    "account_signup": page(PUBLIC),
+    "account_reauthenticate": page(SIGNED_IN),
+    "account_email": page(SIGNED_IN),
+    "account_email_verification_sent": page(PUBLIC),
+    "account_change_password": page(SIGNED_IN),
+    "account_set_password": page(SIGNED_IN),
+    "account_reset_password": page(PUBLIC),
+    "account_confirm_login_code": page(PUBLIC, note="part of the sign-in flow"),
+    # allauth answers a wrong key with its "link invalid or expired" page (200, nothing else).
+    "account_confirm_email": page(TOKEN, fixed=({"key": "not-a-key"},), bad_token_refused=False),
+    "account_reset_password_from_key_done": page(PUBLIC),
+    "account_reset_password_from_key": page(
+        TOKEN, fixed=({"uidb36": "zz", "key": "not-a-key"},), bad_token_refused=False
+    ),
+    "account_reset_password_done": page(PUBLIC),
+    "mfa_index": page(SIGNED_IN),
+    "mfa_authenticate": page(PUBLIC, note="second step of the sign-in flow"),
+    "mfa_reauthenticate": page(SIGNED_IN),
+    "mfa_activate_totp": page(SIGNED_IN),
+    "mfa_deactivate_totp": page(SIGNED_IN),
+    "mfa_view_recovery_codes": page(SIGNED_IN),
+    "mfa_generate_recovery_codes": page(SIGNED_IN),
+    "mfa_download_recovery_codes": page(SIGNED_IN),
+    # --- Third party: Django ------------------------------------------------------------------
+    # The admin's tree (every registered model's pages, named or not), by path prefix; its
+    # sign-in page is allauth's form.
+    "admin/*": page(
+        ADMIN,
+        refuses_by_redirect=True,
+        note="Django admin: is_staff superusers only; others go to its sign-in or index",
+    ),
+    "admin:login": page(PUBLIC, note="allauth's sign-in form (secure_admin_login)"),
+    "set_language": page(PUBLIC),
+    "javascript-catalog": page(PUBLIC),
+    # --- API documentation (public, as DESIGN.md §8 says) -------------------------------------
+    "api_schema": page(PUBLIC),
+    "api_docs": page(PUBLIC),
+    # --- REST API /api/v1/ (methods: the OpenAPI schema's) ------------------------------------
+    "api:me": api({"GET": SIGNED_IN}),
+    "api:communes": api({"GET": SIGNED_IN}),
+    "api:notifications": api({"GET": SIGNED_IN}, note="the caller's own"),
+    "api:notification_read": api({"POST": SIGNED_IN}, **on("notification")),
+    "api:indicators": api({"GET": REVIEW}),
+    "api:referral-list": api(
+        {"GET": SIGNED_IN, "POST": REQUESTER},
+        body=REFERRAL_BODY,
+        note="GET: only what the caller may see",
+    ),
+    "api:referral-detail": api({"GET": SIGNED_IN}, **on(REFERRAL_ANY_STATE, "id")),
+    "api:referral-triage": api({"POST": COORDINATOR}, **on("referral.submitted", "id")),
+    "api:referral-accept": api({"POST": SPECIALIST}, **on("referral.triaged", "id")),
+    "api:referral-decline": api({"POST": SPECIALIST}, **on("referral.triaged", "id")),
+    "api:referral-schedule": api({"POST": SPECIALIST}, **on("referral.accepted", "id")),
+    "api:referral-complete": api({"POST": SPECIALIST}, **on("referral.accepted", "id")),
+    "api:referral-request-info": api({"POST": COORDINATOR}, **on("referral.submitted", "id")),
+    "api:referral-provide-info": api({"POST": REQUESTER}, **on("referral.info_requested", "id")),
+    "api:referral-reorient": api({"POST": COORDINATOR}, **on("referral.submitted", "id")),
+    "api:referral-cancel": api({"POST": REQUESTER}, **on("referral.submitted", "id")),
+    "api:referral-messages": api(
+        {"GET": SIGNED_IN, "POST": SIGNED_IN}, **on("referral.accepted", "id")
+    ),
+    "api:referral-attachments": api(
+        {"GET": SIGNED_IN, "POST": SIGNED_IN}, **on("referral.accepted", "id"), upload="files"
+    ),
+    # API lists answer every signed-in caller with what they may see (an empty page for a
+    # requester); the objects themselves follow the pages' rule.
+    "api:partner-list": api({"GET": SIGNED_IN}, note="only what the caller may see"),
+    "api:partner-detail": api({"GET": STAFF_AND_AUTHORITY}, **on("partner", "id")),
+    "api:convention-list": api({"GET": SIGNED_IN}, note="only what the caller may see"),
+    "api:convention-detail": api({"GET": STAFF_AND_AUTHORITY}, **on("convention", "id")),
+    "api:convention-submit-for-negotiation": api({"POST": MANAGER}, **on("convention", "id")),
+    "api:convention-sign": api({"POST": MANAGER}, **on("convention", "id")),
+    "api:convention-activate": api({"POST": MANAGER}, **on("convention", "id")),
+    "api:convention-expire": api({"POST": MANAGER}, **on("convention", "id")),
+    "api:convention-terminate": api({"POST": MANAGER}, **on("convention", "id")),
+    "api:member-list": api({"GET": SIGNED_IN}, note="only what the caller may see"),
+    "api:member-detail": api(
+        {"GET": DIRECTORY}, obj=("directory_entry",), ids={"id": "membership"}
+    ),
+    "api:consultation-session-list": api({"GET": SIGNED_IN}, note="only what the caller may see"),
+    "api:consultation-session-detail": api(
+        {"GET": SIGNED_IN}, obj=("consultation_session",), ids={"id": "session"}
+    ),
+    "api:consultation-session-book": api(
+        {"POST": COORDINATOR}, obj=("consultation_session",), ids={"id": "session"}
+    ),
+    "api:project-version-list": api({"GET": STAFF_AND_AUTHORITY}),
+    "api:project-version-detail": api(
+        {"GET": STAFF_AND_AUTHORITY}, obj=("project_version",), ids={"id": "version"}
+    ),
+    "api:project-version-submit": api(
+        {"POST": MANAGER}, obj=("project_version",), ids={"id": "version"}
+    ),
+    "api:project-version-validate": api(
+        {"POST": AUTHORITY}, obj=("project_version",), ids={"id": "version"}
+    ),
+    "api:project-version-request-revision": api(
+        {"POST": AUTHORITY}, obj=("project_version",), ids={"id": "version"}
+    ),
+    "api:project-version-comments": api(
+        {"POST": REVIEW}, obj=("project_version",), ids={"id": "version"}
+    ),
+}

@@ -1,0 +1,553 @@
+"""The objects the authorisation matrix probes: one ESS with its personas, and for every kind of
+object that a URL names, an object some persona must not see (a referral of another requester
+offered to another specialist, a draft project version, a partner's draft document…).
+
+Each object is a `Thing`: the ids a URL needs, the personas who may see it (from DESIGN.md and the
+apps' rules, written out here rather than computed by the selectors under test), and, for
+referrals, the patient data that must never reach anyone else.
+"""
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from tests.factories import (
+    ContactFactory,
+    ConventionFactory,
+    MembershipFactory,
+    PartnerFactory,
+    PatientFactory,
+    ReferralFactory,
+    SlotFactory,
+    UserFactory,
+    cardiology,
+    valid_nir,
+)
+from tests.referrals.conftest import PDF_BYTES
+
+PERSONAS = (
+    "anonymous",
+    "requester",
+    "other_requester",
+    "coordinator",
+    "specialist",
+    "other_specialist",
+    "paramedic",
+    "manager",
+    "authority",
+)
+SIGNED_IN_PERSONAS = frozenset(PERSONAS) - {"anonymous"}
+STAFF_READERS = frozenset({"coordinator", "specialist", "other_specialist", "paramedic"})
+NO_ONE: frozenset[str] = frozenset()
+
+
+@dataclass
+class Thing:
+    """One object as URLs name it. `ids` maps the names the registry uses ("referral",
+    "attachment"…) to UUIDs or strings; `visible_to` lists the personas who may see it."""
+
+    label: str
+    ids: dict[str, str]
+    visible_to: frozenset[str]
+    markers: tuple[str, ...] = ()  # patient data carried by this object
+
+
+@dataclass
+class World:
+    users: dict[str, object]
+    things: dict[str, list[Thing]]
+    extra: dict[str, str] = field(default_factory=dict)  # ids bodies refer to (a free slot…)
+
+    def patient_markers_hidden_from(self, persona: str) -> set[str]:
+        """Patient data the persona must not see: carried by an object hidden from them, and
+        by none they may see (the same patient is on a referral and on a day sheet)."""
+        hidden, seen = set(), set()
+        for things in self.things.values():
+            for thing in things:
+                (seen if persona in thing.visible_to else hidden).update(thing.markers)
+        return hidden - seen
+
+    def all_patient_markers(self) -> set[str]:
+        return {m for things in self.things.values() for t in things for m in t.markers}
+
+
+def _upload(name: str = "document.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
+
+
+# NIRs of women born in the 1960s–1970s in the Loiret: valid keys, distinct per patient.
+def _nir(n: int) -> str:
+    return valid_nir(f"2{65 + n:02d}0{n % 9 + 1}45234{100 + n:03d}")
+
+
+def _patient(n: int):
+    """A patient whose every identifying trait is unmistakable in a response body."""
+    patient = PatientFactory(
+        birth_name=f"QZXNOM{n}",
+        first_names=f"Qzxprenom{n}",
+        used_name=f"QZXUSAGE{n}",
+        ins=_nir(n),
+        phone=f"06 99 88 7{n} 6{n}",
+    )
+    question = f"Question clinique confidentielle qzx{n}"
+    markers = (
+        patient.birth_name,
+        patient.first_names,
+        patient.used_name,
+        patient.ins,
+        patient.phone,
+        question,
+    )
+    return patient, question, markers
+
+
+REFERRAL_STATES = ("submitted", "triaged", "accepted", "info_requested", "completed")
+
+
+def _referral(n: int, state: str, *, requester, specialist):
+    """A referral of `requester` in `state`; offered to or held by `specialist` (never the
+    specialty pool, which would open it to every cardiologist)."""
+    patient, question, markers = _patient(n)
+    now = timezone.now()
+    fields = {"requester": requester, "patient": patient, "question": question, "status": state}
+    if state != "submitted":
+        fields.update(
+            priority="P2",
+            response_mode="teleexpertise_async",
+            triaged_at=now,
+            due_at=now + timedelta(hours=48),
+        )
+    if state == "triaged":
+        fields.update(offered_to=specialist, offered_to_pool=False)
+    if state in ("accepted", "completed"):
+        fields.update(specialist=specialist)
+    if state == "completed":
+        fields.update(answer=f"Réponse confidentielle qzx{n}", completed_at=now)
+    return ReferralFactory(**fields), markers
+
+
+def _reference_data() -> None:
+    """Communes, specialties, partner types come from migrations; a transactional test run
+    earlier in the session empties every table: put back what the world uses (the Loiret)."""
+    from ess.models import Commune, Team
+    from ess.territory import specialties_load, territory_load
+    from partners.models import PartnerType
+    from partners.reference import reference_data_load
+
+    if not Commune.objects.filter(code="45234").exists():
+        territory_load(departements={"45"})
+        specialties_load()
+    if not PartnerType.objects.exists():
+        reference_data_load()
+    team, _ = Team.objects.get_or_create(pk=1, defaults={"name": "ESS test", "short_name": "ESS"})
+    team.specialties.add(cardiology())
+
+
+def build_world() -> World:
+    from ess.models import Notification
+    from members.models import Absence, Booking, GovernanceRole, Invitation
+    from partners import services as partner_services
+    from projet_sante import project_services as ps
+    from projet_sante.models import GeneratedReport, Newsletter, ReportStatus
+    from referrals.consultations import services as consultation_services
+    from referrals.models import (
+        Appointment,
+        Attachment,
+        ConsultationPlan,
+        ConsultationSession,
+        ConsultationSite,
+        Message,
+        SwapRequest,
+    )
+    from tests.factories import (
+        ConsultationPlanFactory,
+        ConsultationSessionFactory,
+        ConsultationSiteFactory,
+    )
+
+    _reference_data()
+    specialty = cardiology()
+    specialist_membership = MembershipFactory(active=True)
+    other_specialist_membership = MembershipFactory(active=True)
+    stranger_specialist = MembershipFactory(active=True).user
+    users = {
+        "requester": UserFactory(requester=True),
+        "other_requester": UserFactory(requester=True),
+        "coordinator": UserFactory(coordinator=True),
+        "specialist": specialist_membership.user,
+        "other_specialist": other_specialist_membership.user,
+        "paramedic": UserFactory(paramedic=True),
+        "manager": UserFactory(manager=True),
+        "authority": UserFactory(authority=True),
+    }
+    stranger_requester = UserFactory(requester=True)
+    specialist, manager = users["specialist"], users["manager"]
+    things: dict[str, list[Thing]] = {}
+
+    def add(kind: str, thing: Thing) -> Thing:
+        things.setdefault(kind, []).append(thing)
+        return thing
+
+    # --- Referrals: the requester's, offered to or held by "specialist"; and a stranger's,
+    # offered to or held by a stranger specialist. Coordinators and managers see every one.
+    triage_team = frozenset({"coordinator", "manager"})
+    referrals = {}
+    n = 0
+    for state in REFERRAL_STATES:
+        for owner in ("own", "stranger"):
+            n += 1
+            referral, markers = _referral(
+                n,
+                state,
+                requester=users["requester"] if owner == "own" else stranger_requester,
+                specialist=specialist if owner == "own" else stranger_specialist,
+            )
+            referrals[state, owner] = referral
+            visible = set(triage_team)
+            if owner == "own":
+                visible.add("requester")
+                if state in ("triaged", "accepted", "completed"):
+                    visible.add("specialist")
+            add(
+                f"referral.{state}",
+                Thing(
+                    f"{state} referral ({owner})",
+                    {"referral": str(referral.public_id)},
+                    frozenset(visible),
+                    markers,
+                ),
+            )
+
+    # Messages and attachments on the accepted ones (the API lists them; pages download them).
+    for owner in ("own", "stranger"):
+        referral = referrals["accepted", owner]
+        author = referral.requester
+        message = Message.objects.create(
+            referral=referral, author=author, body=f"Message confidentiel {referral.reference}"
+        )
+        attachment = Attachment(
+            referral=referral,
+            message=message,
+            uploaded_by=author,
+            original_name="ecg.pdf",
+            content_type="application/pdf",
+            size=len(PDF_BYTES),
+            sha256="0" * 64,
+        )
+        attachment.file.save("ecg.pdf", ContentFile(PDF_BYTES), save=False)
+        attachment.save()
+        referral_thing = next(
+            t for t in things["referral.accepted"] if t.ids["referral"] == str(referral.public_id)
+        )
+        add(
+            "attachment",
+            Thing(
+                f"attachment of the accepted referral ({owner})",
+                {"referral": str(referral.public_id), "attachment": str(attachment.public_id)},
+                referral_thing.visible_to,
+                referral_thing.markers,
+            ),
+        )
+
+    # --- Availability: each specialist's slots and absences are theirs alone; a booked slot on
+    # the triaged referrals.
+    now = timezone.now()
+    for owner, who in (("own", specialist), ("stranger", stranger_specialist)):
+        booked = SlotFactory(specialist=who, starts_at=now + timedelta(days=2))
+        free = SlotFactory(specialist=who, starts_at=now + timedelta(days=3))
+        Booking.objects.create(
+            slot=booked, referral=referrals["triaged", owner], booked_by=users["coordinator"]
+        )
+        booked.booked = 1
+        booked.save(update_fields=["booked"])
+        absence = Absence.objects.create(
+            specialist=who,
+            starts_on=timezone.localdate() + timedelta(days=20),
+            ends_on=timezone.localdate() + timedelta(days=21),
+        )
+        visible = frozenset({"specialist"}) if owner == "own" else NO_ONE
+        add("slot", Thing(f"slot ({owner})", {"slot": str(free.public_id)}, visible))
+        add("absence", Thing(f"absence ({owner})", {"absence": str(absence.public_id)}, visible))
+    extra = {
+        "free_slot": things["slot"][0].ids["slot"],
+    }
+
+    # --- Memberships: a member sees their own, managers every one; an application in progress
+    # is no one else's business and is not in the directory.
+    applied = MembershipFactory(status="applied")
+    for label, membership, owner in (
+        ("specialist's membership", specialist_membership, "specialist"),
+        ("other specialist's membership", other_specialist_membership, "other_specialist"),
+        ("application", applied, None),
+    ):
+        visible = {"manager"} | ({owner} if owner else set())
+        add(
+            "membership",
+            Thing(label, {"membership": str(membership.public_id)}, frozenset(visible)),
+        )
+    directory_readers = SIGNED_IN_PERSONAS - {"authority"}
+    add(
+        "directory_entry",
+        Thing(
+            "listed member",
+            {"membership": str(specialist_membership.public_id)},
+            directory_readers,
+        ),
+    )
+    add(
+        "directory_entry",
+        Thing("application (not listed)", {"membership": str(applied.public_id)}, NO_ONE),
+    )
+    role = GovernanceRole.objects.create(
+        membership=specialist_membership, kind="president", starts_on=timezone.localdate()
+    )
+    add(
+        "governance_role",
+        Thing("governance role", {"role": str(role.public_id)}, frozenset({"manager"})),
+    )
+    invitation = Invitation.objects.create(
+        email="invitee@exemple.fr",
+        first_name="Ina",
+        last_name="Vitée",
+        roles=["coordinator"],
+        invited_by=manager,
+        expires_at=now + timedelta(days=7),
+    )
+    add(
+        "invitation",
+        Thing(
+            "pending invitation", {"invitation": str(invitation.public_id)}, frozenset({"manager"})
+        ),
+    )
+
+    # --- Notifications: the recipient's only.
+    for owner, who in (("own", users["requester"]), ("stranger", stranger_requester)):
+        notification = Notification.objects.create(
+            recipient=who,
+            kind="referral_new",
+            title="Notification de contrôle",
+            url="/demandes/",
+            email_state="none",
+        )
+        visible = frozenset({"requester"}) if owner == "own" else NO_ONE
+        add(
+            "notification",
+            Thing(
+                f"notification ({owner})", {"notification": str(notification.public_id)}, visible
+            ),
+        )
+
+    # --- Partners and conventions: ESS staff and authorities read them, requesters do not.
+    partner_readers = STAFF_READERS | {"manager", "authority"}
+    partner = PartnerFactory()
+    contact = ContactFactory(partner=partner)
+    convention = ConventionFactory(parties=[partner], referent=manager)
+    add(
+        "partner",
+        Thing("partner", {"partner": str(partner.public_id)}, partner_readers),
+    )
+    add(
+        "contact",
+        Thing(
+            "partner contact",
+            {"partner": str(partner.public_id), "contact": str(contact.public_id)},
+            partner_readers,
+        ),
+    )
+    add(
+        "convention",
+        Thing("draft convention", {"convention": str(convention.public_id)}, partner_readers),
+    )
+    signed = partner_services.convention_document_add(
+        convention_id=convention.pk, by=manager, doc_type="signed", upload=_upload()
+    )
+    draft_doc = partner_services.convention_document_add(
+        convention_id=convention.pk, by=manager, doc_type="draft", upload=_upload("projet.pdf")
+    )
+    add(
+        "convention_document",
+        Thing(
+            "signed convention PDF",
+            {"convention": str(convention.public_id), "document": str(signed.public_id)},
+            frozenset({"manager", "coordinator", "authority"}),
+        ),
+    )
+    add(
+        "convention_document",
+        Thing(
+            "draft convention document",
+            {"convention": str(convention.public_id), "document": str(draft_doc.public_id)},
+            frozenset({"manager"}),
+        ),
+    )
+
+    # --- Advanced consultations: sites, plans and swaps are the managers'; sessions are seen by
+    # coordinators, managers and specialists (published ones, or their own); a day sheet (names of
+    # patients) only by the session's specialist, coordinators and managers.
+    site = ConsultationSiteFactory()
+    plan = ConsultationPlanFactory(site=site, volunteers=[specialist])
+    add("consultation_site", Thing("site", {"site": str(site.public_id)}, frozenset({"manager"})))
+    add("consultation_plan", Thing("plan", {"plan": str(plan.public_id)}, frozenset({"manager"})))
+    cardiologists = frozenset({"specialist", "other_specialist"})
+    for days, owner, who in ((3, "own", specialist), (4, "stranger", stranger_specialist)):
+        session = ConsultationSessionFactory(
+            site=site,
+            plan=plan,
+            specialist=who,
+            specialty=specialty,
+            date=timezone.localdate() + timedelta(days=days),
+        )
+        referral = referrals["accepted", owner]
+        Appointment.objects.create(
+            session=session,
+            referral=referral,
+            position=1,
+            starts_at=session.starts_at,
+            booked_by=users["coordinator"],
+        )
+        add(
+            "consultation_session",
+            Thing(
+                f"published session ({owner})",
+                {"session": str(session.public_id)},
+                triage_team | cardiologists,
+            ),
+        )
+        add(
+            "day_sheet",
+            Thing(
+                f"day sheet ({owner})",
+                {"session": str(session.public_id)},
+                triage_team | ({"specialist"} if owner == "own" else set()),
+                # The appointment's patient is on the sheet.
+                next(
+                    t.markers
+                    for t in things["referral.accepted"]
+                    if t.ids["referral"] == str(referral.public_id)
+                ),
+            ),
+        )
+        if owner == "own":
+            extra["session"] = str(session.public_id)
+            swap = SwapRequest.objects.create(
+                session=session,
+                requested_by=specialist,
+                replacement=users["other_specialist"],
+            )
+            add(
+                "swap", Thing("pending swap", {"swap": str(swap.public_id)}, frozenset({"manager"}))
+            )
+    draft_session = ConsultationSessionFactory(
+        site=site,
+        plan=plan,
+        specialist=stranger_specialist,
+        status="draft",
+        date=timezone.localdate() + timedelta(days=5),
+    )
+    add(
+        "consultation_session",
+        Thing("draft session (stranger)", {"session": str(draft_session.public_id)}, triage_team),
+    )
+    assert ConsultationSite.objects.count() == 1
+    assert ConsultationPlan.objects.count() == 1
+    assert ConsultationSession.objects.count() == 3
+    feed_token = consultation_services.calendar_feed_regenerate(by=specialist)
+    extra["calendar_token"] = feed_token
+
+    # --- Health project: v1 validated (every reader), v2 a draft never submitted (managers
+    # only: not yet the authorities', and not the staff's).
+    authority = users["authority"]
+    v1 = ps.version_start(by=manager)
+    ps.section_update(version_id=v1.pk, key="diagnostic", by=manager, body="Le Loiret.")
+    mission = ps.mission_save(
+        version_id=v1.pk, by=manager, kind="core_1", title="Avis sous 48 h", description="TE."
+    )
+    ps.action_save(
+        version_id=v1.pk,
+        mission_id=mission.pk,
+        by=manager,
+        title="Ouvrir la télé-expertise",
+        owner=manager,
+        status="in_progress",
+        progress=40,
+        indicator_codes=[],
+    )
+    ps.annex_add(version_id=v1.pk, by=manager, title="Carte", upload=_upload("carte.pdf"))
+    ps.version_submit(version_id=v1.pk, by=manager)
+    ps.version_validate(version_id=v1.pk, by=authority)
+    v2 = ps.version_start(by=manager)
+    project_readers = STAFF_READERS | {"manager", "authority"}
+    for version, visible in ((v1, project_readers), (v2, frozenset({"manager"}))):
+        version.refresh_from_db()
+        label = f"project v{version.number} ({version.status})"
+        ids = {"version": str(version.public_id), "validated": str(v1.public_id)}
+        add("project_version", Thing(label, ids, visible))
+        for m in version.missions.all():
+            add(
+                "mission",
+                Thing(f"mission of {label}", {**ids, "mission": str(m.public_id)}, visible),
+            )
+            for a in m.actions.all():
+                add(
+                    "action",
+                    Thing(f"action of {label}", {**ids, "action": str(a.public_id)}, visible),
+                )
+        for annex in version.annexes.all():
+            add(
+                "annex", Thing(f"annex of {label}", {**ids, "annex": str(annex.public_id)}, visible)
+            )
+
+    # --- Reports: the quarterly one for managers and authorities; a health-project report
+    # follows its version (the draft's is the managers' alone).
+    reports = []
+    for kind, key in (("quarterly", "2026-Q1"), ("projet", f"{v2.pk}:2026-Q1")):
+        report = GeneratedReport(
+            kind=kind, key=key, status=ReportStatus.READY, requested_by=manager
+        )
+        report.file.save(f"{kind}.pdf", ContentFile(PDF_BYTES), save=False)
+        report.save()
+        reports.append(report)
+    quarterly, draft_report = reports
+    add(
+        "report",
+        Thing(
+            "quarterly report",
+            {"report": str(quarterly.public_id)},
+            frozenset({"manager", "authority"}),
+        ),
+    )
+    add(
+        "report",
+        Thing(
+            "report of the draft project",
+            {"report": str(draft_report.public_id)},
+            frozenset({"manager"}),
+        ),
+    )
+
+    # --- Newsletter: a sent letter is public; a draft is the managers'.
+    everyone = frozenset(PERSONAS)
+    sent = Newsletter.objects.create(
+        year=2026,
+        quarter=1,
+        status="sent",
+        progress="Envoyée.",
+        sent_by=manager,
+        sending_started_at=now,
+        sent_at=now,
+    )
+    draft = Newsletter.objects.create(year=2026, quarter=2, status="draft", progress="Brouillon.")
+    add("newsletter", Thing("sent letter", {"newsletter": str(sent.public_id)}, everyone))
+    add(
+        "newsletter",
+        Thing("draft letter", {"newsletter": str(draft.public_id)}, frozenset({"manager"})),
+    )
+
+    extra["specialty"] = str(specialty.pk)
+    extra["other_specialist"] = str(users["other_specialist"].pk)
+    extra["random"] = str(uuid.uuid4())
+    return World(users=users, things=things, extra=extra)
