@@ -176,6 +176,8 @@ REGISTRY: dict[str, Access] = {
         note="marks the caller's own notification, if it is one, then the list",
     ),
     "notification_preferences": page(SIGNED_IN, note="the caller's own preferences"),
+    "api_tokens": page(SIGNED_IN, note="the caller's own API tokens (list, create)"),
+    "api_token_revoke": page(SIGNED_IN, **on("api_token"), note="the caller's own token only"),
     # --- Members ------------------------------------------------------------------------------
     "members:invitation_list": page(MANAGER),
     "members:invitation_create": page(MANAGER),

@@ -319,6 +319,10 @@ class Prober:
             path += "?" + urlencode(query)
         api = is_api(endpoint)
         response = self.send(method, path, access, api=api)
+        if query and method == "GET" and response.status_code == 303:
+            # A search term is kept server-side (ess.private_search): the page answers with a
+            # redirect to an opaque search id, whose page holds the results to look into.
+            response = self.client.get(response["Location"])
         body = read_body(response)
         after = write_counters()
         written = written_tables(self.counters, after)

@@ -15,6 +15,8 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from ess.api_auth import token_issue
+from ess.models import TokenScope
 from tests.factories import (
     ContactFactory,
     ConventionFactory,
@@ -151,8 +153,9 @@ def build_world() -> World:
     from ess.models import Notification
     from members.models import Absence, Booking, GovernanceRole, Invitation
     from partners import services as partner_services
-    from projet_sante import project_services as ps
-    from projet_sante.models import GeneratedReport, Newsletter, ReportStatus
+    from projet_sante.indicators.models import GeneratedReport, ReportStatus
+    from projet_sante.newsletter.models import Newsletter
+    from projet_sante.project import services as ps
     from referrals.consultations import services as consultation_services
     from referrals.models import (
         Appointment,
@@ -339,6 +342,14 @@ def build_world() -> World:
             Thing(
                 f"notification ({owner})", {"notification": str(notification.public_id)}, visible
             ),
+        )
+
+    # --- API tokens: their owner's only (listed and revoked from the account page).
+    for owner, who in (("own", users["requester"]), ("stranger", stranger_requester)):
+        token, _key = token_issue(user=who, name="Contrôle", scope=TokenScope.READ)
+        visible = frozenset({"requester"}) if owner == "own" else NO_ONE
+        add(
+            "api_token", Thing(f"API token ({owner})", {"api_token": str(token.public_id)}, visible)
         )
 
     # --- Partners and conventions: ESS staff and authorities read them, requesters do not.
