@@ -9,6 +9,13 @@ from ess.notifications import notification_mark_read
 from ess.selectors import communes_search
 
 
+class PersonSerializer(serializers.Serializer):
+    """Someone named in an answer: public id and display name, nothing more."""
+
+    id = serializers.UUIDField(source="public_id")
+    name = serializers.CharField(source="display_name")
+
+
 class MeSerializer(serializers.Serializer):
     id = serializers.CharField(source="public_id", help_text="Identifiant public (UUID).")
     email = serializers.EmailField()

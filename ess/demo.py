@@ -14,8 +14,9 @@ from members.models import Organisation, OrganisationKind, Profession, User
 from members.services import roles_grant
 from partners.demo import seed_partners_and_conventions
 from projet_sante.demo import seed_health_project, seed_indicators, seed_newsletters
-from referrals.consultations.demo import seed_consultations
+from referrals.booking.demo import seed_consultations
 from referrals.demo import seed_referrals
+from scheduling.demo import seed_slots
 
 DEMO_DOMAIN = "demo.example.org"
 
@@ -135,10 +136,13 @@ SEEDERS = [
     lambda ctx: ctx.update(team=seed_team()),
     lambda ctx: ctx.update(users=seed_accounts()),
     lambda ctx: ctx.update(members=seed_members(ctx["users"])),
+    lambda ctx: seed_slots(
+        m.user for m in ctx["members"].values() if Role.SPECIALIST in m.user.roles
+    ),
     lambda ctx: ctx.update(referrals=seed_referrals(ctx["users"])),
     lambda ctx: ctx.update(partners=seed_partners_and_conventions(ctx["users"])),
     lambda ctx: ctx.update(newsletters=seed_newsletters()),
-    # Advanced consultations (step 8): after partners (the sites' hosts) and referrals.
+    # Advanced consultations: after partners (the sites' hosts) and referrals.
     lambda ctx: ctx.update(consultations=seed_consultations(ctx["users"])),
     lambda ctx: ctx.update(health_project=seed_health_project(ctx["users"])),
     lambda ctx: ctx.update(indicator_snapshots=seed_indicators()),  # step 7a

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "csp",
     "ess",
     "members",
+    "scheduling",
     "referrals",
     "partners",
     "projet_sante",

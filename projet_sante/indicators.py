@@ -509,7 +509,7 @@ def _network_source(period: Period, filters: Filters, now: datetime) -> dict:
 
 def _advanced_source(period: Period, filters: Filters, now: datetime) -> dict:
     """Advanced consultations: one aggregate over sessions (filters by site, not patient)."""
-    from referrals.consultations import advanced_consultation_figures
+    from referrals.booking import advanced_consultation_figures
 
     figures = advanced_consultation_figures(
         period.first,

@@ -77,7 +77,7 @@ def advanced_sites(period) -> list[dict]:
     like every patient-derived figure of the report."""
     from projet_sante.indicator_display import format_number, mask_label, small_count_threshold
     from projet_sante.indicators import Unit
-    from referrals.consultations import advanced_consultation_sites
+    from referrals.booking import advanced_consultation_sites
 
     rows = []
     for site in advanced_consultation_sites(period.first, period.last):

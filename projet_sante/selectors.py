@@ -66,7 +66,7 @@ def newsletter_figures(*, year: int, quarter: int) -> dict:
     """The quarter's key figures, computed by the database (aggregates). The letter is public:
     advanced consultations give their sessions and communes, never a count of patients."""
     from partners.models import Convention, ConventionStatus, Partner
-    from referrals.consultations import advanced_consultation_figures
+    from referrals.booking import advanced_consultation_figures
 
     start, end = quarter_bounds(year, quarter)
     last_day = timezone.localtime(end).date() - timedelta(days=1)

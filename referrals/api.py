@@ -16,6 +16,7 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from ess.api import PersonSerializer
 from ess.audit import audit_record, audit_record_many
 from ess.models import AuditAction, Commune, Specialty
 from members.models import User
@@ -140,11 +141,6 @@ class ReferralInSerializer(serializers.Serializer):
         if value is not True:
             raise serializers.ValidationError("Le consentement du patient au partage est requis.")
         return value
-
-
-class PersonSerializer(serializers.Serializer):
-    id = serializers.UUIDField(source="public_id")
-    name = serializers.CharField(source="display_name")
 
 
 class PatientOutSerializer(serializers.Serializer):
