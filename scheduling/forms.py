@@ -2,6 +2,7 @@
 rules."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from ess.forms import CommuneField
@@ -10,6 +11,15 @@ from ess.roles import Role
 from members.models import User
 from partners.models import Convention, Partner
 from scheduling.models import Weekday
+
+
+def add_service_errors(form, exc: ValidationError) -> None:
+    """A service's refusal shown on the form: each error on its field, or above the form."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
 
 
 # ---------------------------------------------------------------------------------------------

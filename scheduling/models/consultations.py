@@ -10,18 +10,6 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-__all__ = [
-    "SESSION_TRANSITIONS",
-    "Appointment",
-    "ConsultationPlan",
-    "ConsultationSession",
-    "ConsultationSite",
-    "SessionStatus",
-    "SwapRequest",
-    "SwapStatus",
-    "Weekday",
-]
-
 
 class ConsultationSite(models.Model):
     """A place where an ESS specialist consults regularly, usually hosted by a partner (MSP,

@@ -24,9 +24,7 @@ def availability(request):
         try:
             created = services.slot_publish(by=request.user, **slot_form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    slot_form.add_error(field if field in slot_form.fields else None, error)
+            forms.add_service_errors(slot_form, exc)
         else:
             messages.success(request, _("%(n)d créneau(x) publié(s).") % {"n": len(created)})
             return redirect("scheduling:availability")

@@ -21,14 +21,6 @@ from scheduling.models import ConsultationPlan, ConsultationSite, SwapRequest
 from scheduling.services import TransitionNotAllowed
 
 
-def _add_service_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 # ---------------------------------------------------------------------------------------------
 # Overview
 # ---------------------------------------------------------------------------------------------
@@ -106,7 +98,7 @@ def site_form(request, public_id=None):
                 else:
                     site = services.site_create(by=request.user, data=data)
             except ValidationError as exc:
-                _add_service_errors(form, exc)
+                forms.add_service_errors(form, exc)
             else:
                 messages.success(request, _("Site « %(name)s » enregistré.") % {"name": site.name})
                 return redirect("scheduling:consultations")
@@ -130,7 +122,7 @@ def plan_create(request, public_id):
             try:
                 plan = services.plan_create(by=request.user, site_id=site.pk, data=data)
             except ValidationError as exc:
-                _add_service_errors(form, exc)
+                forms.add_service_errors(form, exc)
             else:
                 messages.success(
                     request, _("Programme créé : ses consultations sont en brouillon.")
