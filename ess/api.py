@@ -9,9 +9,8 @@ from ess.notifications import notification_mark_read
 from ess.selectors import communes_search
 
 
+# Someone named in an answer (requester, specialist, author): public id and display name only.
 class PersonSerializer(serializers.Serializer):
-    """Someone named in an answer: public id and display name, nothing more."""
-
     id = serializers.UUIDField(source="public_id")
     name = serializers.CharField(source="display_name")
 
