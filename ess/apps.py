@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class EssConfig(AppConfig):
     name = "ess"
     verbose_name = _("Socle ESS")
+
+    def ready(self):
+        from ess import checks  # noqa: F401 (registers the deploy checks)

@@ -358,6 +358,13 @@ ESS_ATTACHMENT_MAX_BYTES = env.int("ESS_ATTACHMENT_MAX_BYTES", default=20 * 1024
 ESS_REFERRAL_ATTACHMENTS_MAX_BYTES = env.int(
     "ESS_REFERRAL_ATTACHMENTS_MAX_BYTES", default=50 * 1024 * 1024
 )
+# Images above this many pixels are refused (decompression bombs: a tiny PNG, gigabytes in memory).
+ESS_IMAGE_MAX_PIXELS = env.int("ESS_IMAGE_MAX_PIXELS", default=60_000_000)
+# Every upload is scanned by ClamAV's daemon when one of these is set (ess/antivirus.py), and
+# refused when the daemon does not answer. Unset: no scan, and `check --deploy` warns.
+CLAMD_SOCKET = env.str("CLAMD_SOCKET", default="")  # e.g. /run/clamav/clamd.ctl
+CLAMD_URL = env.str("CLAMD_URL", default="")  # e.g. tcp://clamav:3310
+CLAMD_TIMEOUT = env.float("CLAMD_TIMEOUT", default=20.0)  # seconds, per connection step
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Télé-expertise acts recorded for billing information (NGAP: requérant RQD, requis TE2).

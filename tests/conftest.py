@@ -133,6 +133,22 @@ def redis_url():
     return url
 
 
+@pytest.fixture
+def clamd():
+    """The real ClamAV daemon named by CLAMD_SOCKET/CLAMD_URL. `.ci/run` starts one with a local
+    signature database that detects the EICAR test file (bin/clamd-test)."""
+    from ess import antivirus
+
+    require(
+        antivirus.scanner_configured(),
+        "nécessite clamd : lancer bin/clamd-test et définir CLAMD_SOCKET",
+    )
+    try:
+        antivirus.scanner_ping()
+    except antivirus.ScannerUnavailable as exc:
+        require(False, f"clamd injoignable : {exc}")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _reference_data(django_db_setup, django_db_blocker):
     """Reference data comes from migrations; a reused test database whose last run ended with

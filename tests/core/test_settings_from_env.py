@@ -125,6 +125,7 @@ def test_check_deploy_reports_nothing_with_production_settings():
             **BASE_ENV,
             "SECRET_KEY": "Zx8-" + "production-like-secret-key-with-enough-entropy" * 2,
             "ALLOWED_HOSTS": "ess.example.org",
+            "CLAMD_URL": "tcp://clamav:3310",
         },
     )
 
