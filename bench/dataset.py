@@ -10,10 +10,12 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
+from ess.mfa import has_second_factor
 from ess.models import Commune, Specialty
 from ess.roles import Role
 from members.models import Organisation, OrganisationKind, Profession, RoleGrant, User
@@ -275,7 +277,8 @@ def truncate() -> None:
 
 
 def ensure_coordinator() -> User:
-    """The account the dashboard is requested as (coordinator role, MFA not required here)."""
+    """The account the dashboard is requested as: coordinator role, with the enrolled TOTP
+    every staff role needs (ess/mfa.py)."""
     user, _ = User.objects.get_or_create(
         email=COORDINATOR_EMAIL,
         defaults={
@@ -286,6 +289,8 @@ def ensure_coordinator() -> User:
         },
     )
     RoleGrant.objects.get_or_create(user=user, role=Role.COORDINATOR)
+    if not has_second_factor(user):
+        TOTP.activate(user, generate_totp_secret())
     return user
 
 

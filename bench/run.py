@@ -67,7 +67,6 @@ def configure_environment(database_url: str, static_root: str) -> None:
         SECRET_KEY=THROWAWAY_SECRET_KEY,
         ALLOWED_HOSTS="testserver,localhost",
         SECURE_SSL_REDIRECT="0",
-        ESS_REQUIRE_MFA="0",
         ESS_DEMO="0",
         # /healthz stays a database-only probe; the cache is in memory, as without Redis.
         REDIS_URL="",

@@ -31,9 +31,18 @@ class CommuneAdmin(admin.ModelAdmin):
 class AuditEventAdmin(admin.ModelAdmin):
     """Read-only: the trail is append-only."""
 
-    list_display = ["at", "actor_email", "action", "object_type", "object_id", "ip_address"]
-    list_filter = ["action", "object_type"]
-    search_fields = ["actor_email", "object_id"]
+    list_display = [
+        "at",
+        "actor_email",
+        "action",
+        "outcome",
+        "object_type",
+        "object_id",
+        "ip_address",
+        "via",
+    ]
+    list_filter = ["action", "outcome", "object_type"]
+    search_fields = ["actor_email", "object_id", "via"]
 
     def has_add_permission(self, request):
         return False
@@ -47,12 +56,36 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["prefix", "user", "created_at", "revoked_at"]
-    readonly_fields = ["user", "key_hash", "prefix", "created_at"]
-    exclude = []
+    """Tokens are issued by their owner (page "Jetons d'API") or `manage.py issue_api_token`;
+    an administrator may revoke one (set "révoqué le"), nothing else."""
+
+    list_display = [
+        "prefix",
+        "name",
+        "user",
+        "scope",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    list_filter = ["scope"]
+    search_fields = ["prefix", "name", "user__email"]
+    list_select_related = ["user"]
+    readonly_fields = [
+        "public_id",
+        "user",
+        "name",
+        "scope",
+        "key_hash",
+        "prefix",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+    ]
 
     def has_add_permission(self, request):
-        return False  # tokens are issued by `manage.py issue_api_token`
+        return False
 
 
 @admin.register(OutboundEmail)

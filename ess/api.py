@@ -25,7 +25,7 @@ class MeSerializer(serializers.Serializer):
     specialty = serializers.SerializerMethodField()
     rpps = serializers.CharField()
     national_id = serializers.CharField(help_text="'8' + RPPS (Pro Santé Connect, FHIR).")
-    organisation = serializers.CharField(source="organisation.name", default=None)
+    organisation = serializers.CharField(source="organisation.name", default=None, allow_null=True)
 
     def get_roles(self, user) -> list[str]:
         return sorted(user.roles)

@@ -7,4 +7,7 @@ class EssConfig(AppConfig):
     verbose_name = _("Socle ESS")
 
     def ready(self):
-        from ess import checks  # noqa: F401 (registers the deploy checks)
+        from ess import (
+            checks,  # noqa: F401 (registers the deploy checks)
+            mfa,  # noqa: F401 -- connects the second-factor signal receivers
+        )

@@ -1,6 +1,36 @@
-"""Recording reads of patient data. Views call `audit_record` once per object they reveal."""
+"""Recording reads of patient data. Views call `audit_record` once per object they reveal, and
+wrap the lookup of an object in `audit_refusal` so that a refused attempt is recorded too."""
 
-from ess.models import AuditAction, AuditEvent
+from contextlib import contextmanager
+from urllib.parse import urlencode
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
+
+from ess.models import ApiToken, AuditAction, AuditEvent, AuditOutcome
+
+# Query parameters kept in the audit row's path: codes, page numbers and opaque ids only. Any
+# other parameter (a search term may hold a patient's name) is left out.
+AUDIT_QUERY_PARAMETERS = frozenset(
+    {
+        "commune",
+        "departement",
+        "format",
+        "page",
+        "period",
+        "priorite",
+        "recherche",
+        "specialiste",
+        "specialite",
+        "specialty",
+        "status",
+        "statut",
+        "type",
+        "vue",
+    }
+)
 
 
 def _client_ip(request) -> str | None:
@@ -8,6 +38,19 @@ def _client_ip(request) -> str | None:
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     ip = forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR")
     return ip or None
+
+
+def _via(request) -> str:
+    # DRF's request.auth is the ApiToken when the caller came with one; pages have no `auth`.
+    token = getattr(request, "auth", None)
+    return token.audit_via if isinstance(token, ApiToken) else ""
+
+
+def _audited_path(request) -> str:
+    """The path, with only the query parameters known to be free of nominative data."""
+    kept = [(k, v) for k, v in request.GET.items() if k in AUDIT_QUERY_PARAMETERS]
+    path = request.path + (f"?{urlencode(kept)}" if kept else "")
+    return path[:300]
 
 
 def audit_record(*, request, action: AuditAction, obj, label: str = "") -> AuditEvent:
@@ -27,13 +70,15 @@ def audit_record(*, request, action: AuditAction, obj, label: str = "") -> Audit
         object_label=label[:100],
         ip_address=_client_ip(request),
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:200],
-        path=request.get_full_path()[:300],
+        path=_audited_path(request),
+        via=_via(request),
     )
 
 
 def audit_record_many(*, request, action: AuditAction, objects, label_attr: str = "") -> None:
     """One line per object for list pages that reveal several patients, in a single INSERT."""
     user = request.user if request.user.is_authenticated else None
+    via = _via(request)
     rows = [
         AuditEvent(
             actor=user,
@@ -44,9 +89,46 @@ def audit_record_many(*, request, action: AuditAction, objects, label_attr: str 
             object_label=str(getattr(obj, label_attr, ""))[:100] if label_attr else "",
             ip_address=_client_ip(request),
             user_agent=request.META.get("HTTP_USER_AGENT", "")[:200],
-            path=request.get_full_path()[:300],
+            path=_audited_path(request),
+            via=via,
         )
         for obj in objects
     ]
     if rows:
         AuditEvent.objects.bulk_create(rows)
+
+
+def _refused(*, request, action: AuditAction, object_type: str, object_id) -> None:
+    user = request.user if request.user.is_authenticated else None
+    AuditEvent.objects.create(
+        actor=user,
+        actor_email=user.email if user else "",
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id)[:64],
+        ip_address=_client_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", "")[:200],
+        path=_audited_path(request),
+        via=_via(request),
+        outcome=AuditOutcome.REFUSED,
+    )
+
+
+@contextmanager
+def audit_refusal(*, request, object_type: str, object_id, action: AuditAction | None = None):
+    """Record a refused access to a patient-data object: the lookup inside the block raised 404
+    (not visible to the caller, or absent: the caller cannot tell, the trail does not either)
+    or 403. The identifier asked for is written, nothing about the object itself.
+
+    `action` defaults to a read for GET/HEAD and a change for any other method."""
+    try:
+        yield
+    except (Http404, NotFound, PermissionDenied, DRFPermissionDenied):
+        if action is None:
+            action = (
+                AuditAction.VIEW
+                if request.method in ("GET", "HEAD", "OPTIONS")
+                else AuditAction.UPDATE
+            )
+        _refused(request=request, action=action, object_type=object_type, object_id=object_id)
+        raise

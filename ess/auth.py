@@ -2,11 +2,14 @@
 
 - Sign-up is closed: accounts come from an invitation (or, later, a validated membership).
 - Demo accounts are refused unless ESS_DEMO is on, with a message saying so.
+- Failed sign-ins are counted per account *and* source address (plus allauth's per-address
+  limit): a stranger's wrong passwords throttle the stranger, never lock out the owner.
 - All emails allauth sends (verification, password reset) go through the outbox.
 """
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.auth_backends import AuthenticationBackend
+from allauth.core.internal.ratelimit import get_ip
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -42,6 +45,15 @@ class EssAccountAdapter(DefaultAccountAdapter):
             if User.objects.filter(email=email, is_demo=True).exists():
                 raise forms.ValidationError(_(DEMO_DISABLED_MESSAGE))
         return super().pre_authenticate(request, **credentials)
+
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        # allauth keys the "login_failed" per-key limit by account alone, so five wrong passwords
+        # from anywhere lock the owner out. Keyed by account and client address, the limit stops
+        # a guesser at that address while the owner signs in from theirs; the per-address limit
+        # of the same setting still caps one address across every account.
+        # get_ip: the address as allauth's limiter counts it (IPv6 grouped by prefix).
+        account = super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{account}:{get_ip(request)}"
 
     def send_mail(self, template_prefix, email, context):
         from ess.outbox import email_queue_message

@@ -1,39 +1,37 @@
-from allauth.mfa.models import Authenticator
-from django.conf import settings
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from ess.roles import MFA_REQUIRED_ROLES
+from ess.mfa import API_REFUSALS, Verdict, second_factor_check
 
-# Paths a user without MFA may still reach: signing out, enrolling, static files, probes.
+# Paths a user without a second factor may still reach: signing in and out, enrolling,
+# confirming a code, static files, probes.
 _MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/i18n/", "/jsi18n/")
-
-
-def user_needs_mfa_enrolment(user) -> bool:
-    if not settings.ESS_REQUIRE_MFA or not user.is_authenticated or user.is_demo:
-        return False
-    if not (user.roles & MFA_REQUIRED_ROLES):
-        return False
-    return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+_API_PREFIXES = ("/api/",)
 
 
 class RequireMFAMiddleware:
-    """allauth cannot force enrolment: staff roles without TOTP are sent to enrol first."""
+    """The second-factor rule (ess/mfa.py) for browser sessions. allauth asks for the code at
+    sign-in but cannot force enrolment: staff without a second factor are sent to enrol first,
+    and a session that did not pass it is asked for a code. API tokens get the same rule in
+    ess/api_auth.py."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request.path.startswith(_MFA_EXEMPT_PREFIXES) and user_needs_mfa_enrolment(
-            request.user
-        ):
-            if request.path.startswith("/api/"):
-                return JsonResponse(
-                    {"detail": _("Activez la double authentification avant d'utiliser l'API.")},
-                    status=403,
-                )
+        if request.path.startswith(_MFA_EXEMPT_PREFIXES) or not request.user.is_authenticated:
+            return self.get_response(request)
+        verdict = second_factor_check(request.user, session=request.session)
+        if verdict is Verdict.SATISFIED:
+            return self.get_response(request)
+        if request.path.startswith(_API_PREFIXES):
+            return JsonResponse({"detail": str(API_REFUSALS[verdict])}, status=403)
+        if verdict is Verdict.ENROL:
             messages.warning(
                 request,
                 _(
@@ -42,4 +40,6 @@ class RequireMFAMiddleware:
                 ),
             )
             return redirect("mfa_activate_totp")
-        return self.get_response(request)
+        messages.info(request, _("Saisissez le code de votre application d'authentification."))
+        query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
+        return redirect(reverse("mfa_reauthenticate") + (f"?{query}" if query else ""))

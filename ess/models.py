@@ -148,8 +148,14 @@ class AuditAction(models.TextChoices):
     UPDATE = "update", _("Modification")
 
 
+class AuditOutcome(models.TextChoices):
+    ALLOWED = "allowed", _("Autorisé")
+    REFUSED = "refused", _("Refusé")
+
+
 class AuditEvent(models.Model):
-    """Who read or touched which patient-data object, when and from where.
+    """Who read or touched which patient-data object, when and from where, and whether it was
+    allowed: an attempt on an object the caller may not see is recorded as refused.
 
     Append-only: the model refuses updates and deletes, and on PostgreSQL a trigger does too.
     Holds identifiers only, never nominative data.
@@ -167,6 +173,11 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)
     user_agent = models.CharField(max_length=200, blank=True)
     path = models.CharField(_("chemin"), max_length=300, blank=True)
+    # The way in when it was not a browser session: "token:<prefix>" for an API token.
+    via = models.CharField(_("accès"), max_length=20, blank=True)
+    outcome = models.CharField(
+        _("résultat"), max_length=10, choices=AuditOutcome.choices, default=AuditOutcome.ALLOWED
+    )
 
     class Meta:
         verbose_name = _("événement d'audit")
@@ -175,6 +186,10 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["object_type", "object_id"], name="audit_object"),
             models.Index(fields=["actor", "-at"], name="audit_actor"),
+            # Refusals are few among millions of reads: the "refused only" view reads this.
+            models.Index(
+                fields=["-at"], name="audit_refused", condition=models.Q(outcome="refused")
+            ),
         ]
 
     def __str__(self) -> str:
@@ -188,25 +203,64 @@ class AuditEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise ValueError("Le journal d'audit est en ajout seul : suppression refusée.")
 
+    @property
+    def via_label(self) -> str:
+        if self.via.startswith("token:"):
+            return _("jeton d'API %(prefix)s…") % {"prefix": self.via.removeprefix("token:")}
+        return _("session")
+
 
 # ---------------------------------------------------------------------------------------------
 # API tokens (stored hashed; the clear token is shown once)
 # ---------------------------------------------------------------------------------------------
+class TokenScope(models.TextChoices):
+    READ = "read", _("Lecture seule")
+    READ_WRITE = "read_write", _("Lecture et écriture")
+
+
 class ApiToken(models.Model):
+    """A credential for `Authorization: Token <key>`. Only a SHA-256 hash of the key is stored;
+    the first characters (`prefix`) name it on pages and in the audit trail."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )
+    name = models.CharField(_("nom"), max_length=100)
+    scope = models.CharField(_("portée"), max_length=10, choices=TokenScope.choices)
     key_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(_("préfixe"), max_length=8)
-    created_at = models.DateTimeField(auto_now_add=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expire le"))
+    # Written at most once a minute (ess/api_auth.py): enough to spot an unused token.
+    last_used_at = models.DateTimeField(_("dernière utilisation"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("jeton d'API")
         verbose_name_plural = _("jetons d'API")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(scope__in=TokenScope.values), name="apitoken_scope_known"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and not self.is_expired
+
+    @property
+    def audit_via(self) -> str:
+        """How the audit trail names a read made with this token."""
+        return f"token:{self.prefix}"
 
     @staticmethod
     def hash(key: str) -> str:

@@ -13,8 +13,8 @@ class Role(models.TextChoices):
     AUTHORITY = "authority", _("Autorité (ARS/CPAM)")
 
 
-# Roles that reach patient data or steer the ESS: a second factor is required for them when
-# ESS_REQUIRE_MFA is on. Requesters sign in with a password alone (they are outside the ESS).
+# Roles that reach patient data or steer the ESS: a second factor is always required for them
+# (ess/mfa.py). Requesters sign in with a password alone (they are outside the ESS).
 MFA_REQUIRED_ROLES = frozenset(
     {Role.COORDINATOR, Role.SPECIALIST, Role.PARAMEDIC, Role.MANAGER, Role.AUTHORITY}
 )

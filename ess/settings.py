@@ -205,7 +205,8 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ESS] "
 ACCOUNT_RATE_LIMITS = {
-    # allauth defaults, spelled out: failed sign-ins are throttled per IP and per account.
+    # Failed sign-ins: 10 a minute per address whatever the account, and 5 in 5 minutes per
+    # account *from one address* (ess/auth.py keys them so): a stranger cannot lock out the owner.
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
     "reset_password": "20/m/ip,5/m/key",
@@ -218,11 +219,14 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="ESS")
 
+# Staff roles always need a second factor (ess/mfa.py); no setting turns that off. Demo
+# accounts are exempt while ESS_DEMO is on.
 ESS_DEMO = env.bool("ESS_DEMO", default=False)
-ESS_REQUIRE_MFA = env.bool("ESS_REQUIRE_MFA", default=not ESS_DEMO)
 # Public by design (DESIGN.md): demo accounts are refused unless ESS_DEMO is on.
 ESS_DEMO_PASSWORD = "ess-demo-2026"  # noqa: S105 -- documented demo password, not a secret
 ESS_INVITATION_DAYS = env.int("ESS_INVITATION_DAYS", default=14)
+# Default validity of a new API token, in days.
+ESS_API_TOKEN_DAYS = env.int("ESS_API_TOKEN_DAYS", default=90)
 # Absolute links in emails (notifications, invitations sent by background jobs).
 ESS_BASE_URL = env.str("ESS_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
@@ -257,7 +261,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "ess.api_parsers.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "ess.api_pagination.PageNumberPaginationV31",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -272,6 +281,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # 3.1: a nullable reference is written oneOf [ref, null]; 3.0's allOf + nullable does not
+    # actually allow null (the schema would lie about every nullable nested object).
+    "OAS_VERSION": "3.1.0",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "ess.api_schema.add_error_responses",
+    ],
     # One name per choice set, whatever the field that uses it.
     "ENUM_NAME_OVERRIDES": {
         "PriorityEnum": "referrals.models.Priority",

@@ -50,6 +50,10 @@ urlpatterns = [
         views.notification_preferences,
         name="notification_preferences",
     ),
+    path("compte/jetons/", views.api_tokens, name="api_tokens"),
+    path(
+        "compte/jetons/<uuid:public_id>/revoquer/", views.api_token_revoke, name="api_token_revoke"
+    ),
     path("", include("members.urls")),
     path("", include("referrals.urls")),
     path("", include("scheduling.urls")),

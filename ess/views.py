@@ -8,11 +8,13 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from ess.models import AuditOutcome
 from ess.permissions import can_view_audit
 from ess.roles import Role
 from ess.selectors import audit_events_visible_to, communes_search
@@ -88,9 +90,22 @@ def audit_list(request):
     object_id = request.GET.get("objet", "").strip()
     if object_id:
         events = events.filter(object_id=object_id)
+    outcome = request.GET.get("resultat", "")
+    if outcome in AuditOutcome.values:
+        events = events.filter(outcome=outcome)
+    else:
+        outcome = ""
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(
-        request, "ess/audit_list.html", {"page": page, "actor": actor, "object_id": object_id}
+        request,
+        "ess/audit_list.html",
+        {
+            "page": page,
+            "actor": actor,
+            "object_id": object_id,
+            "outcome": outcome,
+            "outcomes": AuditOutcome.choices,
+        },
     )
 
 
@@ -136,3 +151,56 @@ def notification_preferences(request):
         messages.success(request, _("Préférences enregistrées."))
         return redirect("notification_preferences")
     return render(request, "ess/notification_preferences.html", {"form": form})
+
+
+# ---------------------------------------------------------------------------------------------
+# API tokens of the signed-in user
+# ---------------------------------------------------------------------------------------------
+@login_required
+@never_cache
+def api_tokens(request):
+    """List the user's tokens and create one. The new token's key is in this response only:
+    the page is rendered, not redirected, so the key is never stored server-side."""
+    from django.core.exceptions import ValidationError
+
+    from ess.api_auth import token_issue, token_issue_refusal, tokens_of
+    from ess.forms import ApiTokenForm
+
+    form = ApiTokenForm(request.POST or None)
+    created = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, key = token_issue(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            created = {"token": token, "key": key}
+            form = ApiTokenForm()
+    return render(
+        request,
+        "ess/api_tokens.html",
+        {
+            "form": form,
+            "created": created,
+            "tokens": tokens_of(request.user),
+            "refusal": token_issue_refusal(request.user),
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+def api_token_revoke(request, public_id):
+    """GET asks for confirmation, POST revokes (another user's token: 404)."""
+    from ess.api_auth import token_get_for_user, token_revoke
+
+    token = token_get_for_user(request.user, public_id)
+    if request.method == "POST":
+        token_revoke(token=token)
+        messages.success(
+            request,
+            _("Jeton « %(name)s » révoqué : il ne donne plus accès à l'API.")
+            % {"name": token.name},
+        )
+        return redirect("api_tokens")
+    return render(request, "ess/api_token_revoke.html", {"token": token})

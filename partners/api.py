@@ -8,6 +8,7 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
+    extend_schema_field,
     extend_schema_view,
 )
 from rest_framework import mixins, serializers, viewsets
@@ -41,8 +42,16 @@ class PartnerRefSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
+@extend_schema_field(
+    {"anyOf": [{"type": "string", "format": "uri"}, {"type": "string", "maxLength": 0}]}
+)
+class BlankableURLField(serializers.URLField):
+    """A URL or the empty string (spectacular's oneOf matches "" twice, which oneOf forbids)."""
+
+
 class PartnerSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id")
+    website = BlankableURLField(allow_blank=True)
     type = serializers.CharField(source="type.code")
     type_label = serializers.CharField(source="type.label")
     commune = serializers.CharField(source="commune_id", allow_null=True)

@@ -1,6 +1,11 @@
 """API: the indicators of a period, as on the dashboard (managers exact, authority masked)."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import BasePermission
@@ -16,20 +21,39 @@ class CanViewIndicators(BasePermission):
         return can_view_indicators(request.user)
 
 
+@extend_schema_field(
+    {
+        "anyOf": [
+            {"type": "number"},
+            {"type": "object", "additionalProperties": {"type": ["integer", "null"]}},
+            {"type": "null"},
+        ]
+    }
+)
+class IndicatorValueField(serializers.JSONField):
+    """A number, a distribution {label: count or null when masked}, or null (masked/absent)."""
+
+
+class TargetSerializer(serializers.Serializer):
+    comparison = serializers.CharField(help_text="gte (au moins) ou lte (au plus)")
+    value = serializers.FloatField()
+    met = serializers.BooleanField(allow_null=True, help_text="null sans valeur à comparer")
+
+
 class IndicatorSerializer(serializers.Serializer):
     code = serializers.CharField()
     label = serializers.CharField()
     unit = serializers.CharField(help_text="count, percent, hours ou distribution")
     description = serializers.CharField()
     better = serializers.CharField(help_text="higher, lower ou vide")
-    value = serializers.JSONField(
+    value = IndicatorValueField(
         allow_null=True,
         help_text="Nombre, objet {clé: effectif} pour une répartition, ou null si masqué/absent.",
     )
     masked = serializers.BooleanField(help_text="Masqué : porte sur moins de cas que le seuil.")
     display = serializers.CharField(help_text="Valeur affichée (ex. « 66,7 % », « < 10 »).")
     n = serializers.IntegerField(allow_null=True, help_text="Base (nombre de cas), null si masqué.")
-    target = serializers.JSONField(allow_null=True, help_text="{comparison, value, met} ou null.")
+    target = TargetSerializer(allow_null=True, help_text="L'objectif du projet de santé, ou null.")
 
 
 def _indicator_payload(row) -> dict:

@@ -13,12 +13,20 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
 from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from ess.api import PersonSerializer
-from ess.audit import audit_record, audit_record_many
+from ess.audit import audit_record, audit_record_many, audit_refusal
 from ess.models import AuditAction, Commune, Specialty
+from ess.validators import (
+    normalize_birth_place_code,
+    normalize_nir,
+    normalize_phone,
+    validate_birth_date,
+    validate_long_text,
+    validate_nir,
+    validate_nir_traits,
+)
 from members.models import User
 from referrals import services
 from referrals.models import (
@@ -31,7 +39,12 @@ from referrals.models import (
     Sex,
     Status,
 )
-from referrals.selectors import referral_messages, referral_timeline, referrals_visible_to
+from referrals.selectors import (
+    referral_get_for_accept,
+    referral_messages,
+    referral_timeline,
+    referrals_visible_to,
+)
 
 
 class Conflict(APIException):
@@ -57,38 +70,57 @@ def _call(fn, **kwargs):
 # ---------------------------------------------------------------------------------------------
 # Serializers
 # ---------------------------------------------------------------------------------------------
+def _django_check(check, value):
+    """Run one of ess.validators' checks and report its French message the DRF way."""
+    try:
+        result = check(value)
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError(exc.messages) from None
+    return value if result is None else result
+
+
 class PatientInSerializer(serializers.Serializer):
     ins = serializers.CharField(
         required=False,
         allow_blank=True,
         max_length=25,
-        help_text="Matricule INS (NIR/NIA), 15 caractères ; facultatif.",
+        help_text="Matricule INS (NIR/NIA), 15 caractères ; facultatif. Son sexe, son année et "
+        "son mois de naissance doivent concorder avec les traits saisis.",
     )
     birth_name = serializers.CharField(max_length=100)
     first_names = serializers.CharField(max_length=150)
     sex = serializers.ChoiceField(choices=Sex.choices)
-    birth_date = serializers.DateField()
+    birth_date = serializers.DateField(help_text="Passée, il y a 125 ans au plus.")
     birth_place_code = serializers.CharField(
         required=False,
         allow_blank=True,
         max_length=5,
-        help_text="Code INSEE du lieu de naissance (obligatoire sans INS).",
+        help_text="Code INSEE du lieu de naissance (obligatoire sans INS) ; 99 + code pays pour "
+        "une naissance à l'étranger.",
     )
     used_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
     commune = serializers.CharField(help_text="Code INSEE de la commune de résidence.")
-    phone = serializers.CharField(required=False, allow_blank=True, max_length=30)
+    phone = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=30,
+        help_text="Numéro français (06 12 34 56 78) ou international (+41 21 234 56 78) ; "
+        "enregistré au format E.164 (+33612345678).",
+    )
     gp_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
 
     def validate_ins(self, value):
-        from ess.validators import normalize_nir, validate_nir
-
         value = normalize_nir(value)
-        if value:
-            try:
-                validate_nir(value)
-            except DjangoValidationError as exc:
-                raise serializers.ValidationError(exc.messages) from None
-        return value
+        return _django_check(validate_nir, value) if value else value
+
+    def validate_birth_date(self, value):
+        return _django_check(validate_birth_date, value)
+
+    def validate_birth_place_code(self, value):
+        return _django_check(normalize_birth_place_code, value)
+
+    def validate_phone(self, value):
+        return _django_check(normalize_phone, value)
 
     def validate_commune(self, value):
         commune = Commune.objects.filter(code=value.strip().upper()).first()
@@ -107,6 +139,16 @@ class PatientInSerializer(serializers.Serializer):
                     ]
                 }
             )
+        if attrs.get("ins"):
+            try:
+                validate_nir_traits(
+                    attrs["ins"],
+                    sex=attrs["sex"],
+                    birth_date=attrs["birth_date"],
+                    birth_place_code=attrs.get("birth_place_code", ""),
+                )
+            except DjangoValidationError as exc:
+                raise serializers.ValidationError(exc.message_dict) from None
         return attrs
 
 
@@ -117,8 +159,15 @@ class ReferralInSerializer(serializers.Serializer):
         queryset=Specialty.objects.all(),
         help_text="Code de spécialité, ex. cardiologie.",
     )
-    question = serializers.CharField()
-    context = serializers.CharField(required=False, allow_blank=True)
+    question = serializers.CharField(
+        validators=[validate_long_text], help_text="10 000 caractères au plus."
+    )
+    context = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        validators=[validate_long_text],
+        help_text="10 000 caractères au plus.",
+    )
     urgency = serializers.ChoiceField(choices=Priority.choices)
     preferred_response = serializers.ChoiceField(
         choices=PreferredResponse.choices, required=False, default=PreferredResponse.NO_PREFERENCE
@@ -213,6 +262,17 @@ class ReferralListSerializer(serializers.ModelSerializer):
             "submitted_at",
             "updated_at",
         ]
+
+
+class ReferralStateSerializer(serializers.ModelSerializer):
+    """Where a referral stands, without patient data: the answer to a caller who loses sight of
+    it by their own action (a specialist declining)."""
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+
+    class Meta:
+        model = Referral
+        fields = ["id", "reference", "status"]
 
 
 class EventSerializer(serializers.Serializer):
@@ -323,6 +383,9 @@ TRANSITION_RESPONSES = {
 @extend_schema_view(
     list=extend_schema(
         summary="Demandes visibles par l'appelant",
+        description="Les plus récentes d'abord, filtrables par statut. Pas de recherche par nom : "
+        "une URL finit dans les journaux d'accès, un nom de patient n'y a pas sa place. "
+        "Conservez l'identifiant (id) renvoyé à la création.",
         parameters=[OpenApiParameter("status", str, enum=Status.values)],
     ),
     retrieve=extend_schema(summary="Une demande (404 si inexistante ou non visible)"),
@@ -330,7 +393,6 @@ TRANSITION_RESPONSES = {
 class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
         qs = referrals_visible_to(self.request.user).select_related(
@@ -345,6 +407,19 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     def get_serializer_class(self):
         return ReferralListSerializer if self.action == "list" else ReferralDetailSerializer
+
+    def get_object(self):
+        # A referral the caller may not see (or that does not exist): 404, and a refused line
+        # in the audit trail.
+        return self._audited_lookup(super().get_object)
+
+    def _audited_lookup(self, lookup):
+        with audit_refusal(
+            request=self.request,
+            object_type=Referral._meta.label_lower,
+            object_id=self.kwargs.get(self.lookup_url_kwarg, ""),
+        ):
+            return lookup()
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
@@ -409,8 +484,8 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
-    def _transition(self, request, serializer_class, service, **extra):
-        referral = self.get_object()
+    def _transition(self, request, serializer_class, service, *, referral=None, **extra):
+        referral = referral or self.get_object()
         values = {}
         if serializer_class is not None:
             serializer = serializer_class(data=request.data)
@@ -428,19 +503,37 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def triage(self, request, id=None):
         return self._transition(request, TriageSerializer, services.referral_triage)
 
-    @extend_schema(request=None, responses=TRANSITION_RESPONSES, summary="Prendre en charge")
+    @extend_schema(
+        request=None,
+        responses=TRANSITION_RESPONSES,
+        summary="Prendre en charge (409 si un confrère l'a prise entre-temps)",
+    )
     @action(detail=True, methods=["post"])
     def accept(self, request, id=None):
-        return self._transition(request, None, services.referral_accept)
+        # A specialist the case was offered to hears that a colleague took it (409), not 404.
+        referral = self._audited_lookup(lambda: referral_get_for_accept(request.user, id))
+        return self._transition(request, None, services.referral_accept, referral=referral)
 
     @extend_schema(
         request=ReasonSerializer,
-        responses=TRANSITION_RESPONSES,
+        responses={**TRANSITION_RESPONSES, 200: ReferralStateSerializer},
         summary="Refuser (retour à la régulation)",
+        description="La demande retourne à la coordination et n'est plus visible du spécialiste "
+        "qui la refuse : la réponse ne donne que son identifiant, sa référence et son statut.",
     )
     @action(detail=True, methods=["post"])
     def decline(self, request, id=None):
-        return self._transition(request, ReasonSerializer, services.referral_decline)
+        referral = self.get_object()
+        serializer = ReasonSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        _call(
+            services.referral_decline,
+            referral_id=referral.pk,
+            by=request.user,
+            **serializer.validated_data,
+        )
+        referral.refresh_from_db(fields=["status"])
+        return Response(ReferralStateSerializer(referral).data)
 
     @extend_schema(
         request=ScheduleSerializer, responses=TRANSITION_RESPONSES, summary="Fixer le rendez-vous"
@@ -503,7 +596,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         responses={201: MessageSerializer},
         summary="Écrire un message",
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def messages(self, request, id=None):
         referral = self.get_object()
         if request.method == "GET":
@@ -536,10 +629,13 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         responses={201: AttachmentSerializer(many=True)},
         summary="Joindre des documents (PDF, JPEG, PNG, texte)",
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def attachments(self, request, id=None):
         referral = self.get_object()
         if request.method == "GET":
+            audit_record(
+                request=request, action=AuditAction.VIEW, obj=referral, label=referral.reference
+            )
             rows = referral.attachments.select_related("referral")
             return Response(AttachmentSerializer(rows, many=True).data)
         serializer = AttachmentInSerializer(data=request.data)

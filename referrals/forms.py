@@ -1,13 +1,20 @@
-import re
 import uuid
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ess.forms import CommuneField
-from ess.models import Departement, Specialty, Team
+from ess.models import Specialty, Team
 from ess.uploads import ACCEPT_ATTRIBUTE
-from ess.validators import normalize_nir, validate_nir
+from ess.validators import (
+    normalize_birth_place_code,
+    normalize_nir,
+    normalize_phone,
+    validate_birth_date,
+    validate_long_text,
+    validate_nir,
+    validate_nir_traits,
+)
 from referrals.models import (
     URGENCY_HELP,
     IdentityDocument,
@@ -105,12 +112,14 @@ class ReferralForm(forms.Form):
         label=_("Question clinique"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Ce que vous attendez du spécialiste."),
+        validators=[validate_long_text],
     )
     context = forms.CharField(
         label=_("Contexte"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Antécédents, traitements en cours, résultats récents (ECG, biologie…)."),
+        validators=[validate_long_text],
     )
     urgency = forms.ChoiceField(
         label=_("Délai souhaité"),
@@ -173,26 +182,16 @@ class ReferralForm(forms.Form):
             validate_nir(ins)
         return ins
 
+    def clean_birth_date(self):
+        value = self.cleaned_data["birth_date"]
+        validate_birth_date(value)
+        return value
+
     def clean_birth_place_code(self):
-        code = self.cleaned_data["birth_place_code"].strip().upper()
-        if not code:
-            return ""
-        if re.fullmatch(r"99\d{3}", code):
-            return code
-        match = re.fullmatch(r"(\d{2}|2A|2B|97\d)\d{2,3}", code)
-        if (
-            not match
-            or len(code) != 5
-            or not Departement.objects.filter(code__in=[code[:2], code[:3]]).exists()
-        ):
-            raise forms.ValidationError(
-                _(
-                    "Code INSEE de lieu de naissance invalide : 5 caractères, ex. 45234 (Orléans) "
-                    "ou 99134 (né en Espagne)."
-                ),
-                code="birth_place",
-            )
-        return code
+        return normalize_birth_place_code(self.cleaned_data["birth_place_code"])
+
+    def clean_phone(self):
+        return normalize_phone(self.cleaned_data["phone"])
 
     def clean(self):
         cleaned = super().clean()
@@ -205,6 +204,17 @@ class ReferralForm(forms.Form):
                 "birth_place_code",
                 _("Sans INS, le lieu de naissance est obligatoire pour identifier le patient."),
             )
+        traits = ("ins", "sex", "birth_date", "birth_place_code")
+        if cleaned.get("ins") and not any(name in self.errors for name in traits):
+            try:
+                validate_nir_traits(
+                    cleaned["ins"],
+                    sex=cleaned["sex"],
+                    birth_date=cleaned["birth_date"],
+                    birth_place_code=cleaned.get("birth_place_code", ""),
+                )
+            except forms.ValidationError as exc:
+                self.add_error(None, exc)
         return cleaned
 
 

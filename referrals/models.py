@@ -172,6 +172,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Status.REORIENTED: frozenset(),
     Status.CANCELLED: frozenset(),
 }
+# Held by a specialist: accepted, with an appointment, or answered.
+TAKEN_STATUSES = frozenset({Status.ACCEPTED, Status.SCHEDULED, Status.COMPLETED})
 OPEN_STATUSES = frozenset(
     {Status.SUBMITTED, Status.INFO_REQUESTED, Status.TRIAGED, Status.ACCEPTED, Status.SCHEDULED}
 )
@@ -285,6 +287,17 @@ class Referral(models.Model):
         blank=True,
         related_name="referrals_held",
     )
+    # The offer the case was taken from (the offer itself is cleared then): a specialist it was
+    # offered to who tries to accept too late is told a colleague took it (409), not that the
+    # case does not exist (404).
+    taken_from_offer_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    taken_from_pool = models.BooleanField(default=False)
     last_declined_at = models.DateTimeField(null=True, blank=True)
     # SLA escalation: when 75 % of the allowed time is used, and the thresholds already escalated
     # (0, 75, 100): each threshold is escalated to coordinators once.

@@ -2,7 +2,7 @@
 decides what the referral's status allows. One condition per line; roles are named."""
 
 from ess.roles import Role, has_role
-from referrals.models import Status
+from referrals.models import TAKEN_STATUSES, Status
 
 
 def _is_requester_side(user, referral) -> bool:
@@ -89,10 +89,15 @@ def can_accept_referral(user, referral) -> bool:
     return _is_offered_to(user, referral) or _holds(user, referral)
 
 
-def is_specialty_peer(user, referral) -> bool:
-    """A specialist of the referral's specialty: one who may have been offered the case (an
-    accept that lost the race is told the case is taken, not that it was never theirs)."""
-    return has_role(user, Role.SPECIALIST) and referral.specialty_id == user.specialty_id
+def was_offered_before_taken(user, referral) -> bool:
+    """The case was offered to this specialist (by name or through their specialty) and a
+    colleague took it: their late accept is told the case is taken, not that it is unknown.
+    Mirror of selectors.referrals_lost_by for one object."""
+    if not has_role(user, Role.SPECIALIST) or referral.status not in TAKEN_STATUSES:
+        return False
+    if referral.taken_from_offer_to_id == user.pk:
+        return True
+    return bool(referral.taken_from_pool and referral.specialty_id == user.specialty_id)
 
 
 def can_decline_referral(user, referral) -> bool:

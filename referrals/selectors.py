@@ -1,12 +1,23 @@
 """Reads of referrals. `referrals_visible_to` is the only definition of who sees which referral."""
 
+import uuid
+
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from ess.roles import Role
 from members.models import User
-from referrals.models import Attachment, Message, Patient, Referral, ReferralEvent, Status
+from referrals.models import (
+    TAKEN_STATUSES,
+    Attachment,
+    Message,
+    Patient,
+    Referral,
+    ReferralEvent,
+    Status,
+)
 from scheduling.selectors import absent_on, next_free_slot_subquery
 
 
@@ -43,6 +54,31 @@ def referral_get_for_user(user, public_id) -> Referral:
             "offered_to",
             "referring_gp",
         ),
+        public_id=public_id,
+    )
+
+
+def referrals_lost_by(user) -> QuerySet[Referral]:
+    """Cases offered to this specialist (by name or to their specialty) that a colleague took.
+    They give no access: a late accept is only told the case is taken (409), not unknown (404).
+    Mirror of permissions.was_offered_before_taken."""
+    if not user or not user.is_authenticated or Role.SPECIALIST not in user.roles:
+        return Referral.objects.none()
+    offered = Q(taken_from_offer_to=user)
+    if user.specialty_id:
+        offered |= Q(taken_from_pool=True, specialty_id=user.specialty_id)
+    return Referral.objects.filter(offered, status__in=TAKEN_STATUSES)
+
+
+def referral_get_for_accept(user, public_id) -> Referral:
+    """The referral a specialist asks to accept: one they may see, or one offered to them that a
+    colleague took meanwhile (the service then refuses with 409). 404 for anything else."""
+    try:
+        public_id = uuid.UUID(str(public_id))
+    except ValueError:
+        raise Http404 from None
+    return get_object_or_404(
+        (referrals_visible_to(user) | referrals_lost_by(user)).select_related("specialist"),
         public_id=public_id,
     )
 

@@ -22,9 +22,17 @@ from ess.models import Commune, Specialty
 from ess.models import NotificationKind as Kind
 from ess.roles import Role
 from ess.uploads import CheckedFile, check_uploads
-from ess.validators import normalize_nir
+from ess.validators import (
+    normalize_birth_place_code,
+    normalize_nir,
+    normalize_phone,
+    validate_birth_date,
+    validate_long_text,
+    validate_nir_traits,
+)
 from referrals import permissions as perms
 from referrals.models import (
+    TAKEN_STATUSES,
     TELEEXPERTISE_MODES,
     Attachment,
     EventKind,
@@ -182,12 +190,48 @@ def _store_files(
     return stored
 
 
+def _referral_input_check(data: ReferralInput) -> None:
+    """The identity and text rules of ess.validators, for callers that did not go through the
+    web form or the API serializer (which check the same rules field by field). Normalises the
+    phone number and birth place in place; raises ValidationError keyed by field."""
+    patient = data.patient
+    errors: dict[str, list[str]] = {}
+
+    def check(field, fn, value):
+        try:
+            return fn(value)
+        except ValidationError as exc:
+            errors.setdefault(field, []).extend(exc.messages)
+            return value
+
+    check("birth_date", validate_birth_date, patient.birth_date)
+    patient.birth_place_code = check(
+        "birth_place_code", normalize_birth_place_code, patient.birth_place_code
+    )
+    patient.phone = check("phone", normalize_phone, patient.phone)
+    check("question", validate_long_text, data.question)
+    check("context", validate_long_text, data.context)
+    if patient.ins and not errors:
+        try:
+            validate_nir_traits(
+                normalize_nir(patient.ins),
+                sex=patient.sex,
+                birth_date=patient.birth_date,
+                birth_place_code=patient.birth_place_code,
+            )
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
 def referral_submit(*, by, data: ReferralInput, idempotency_key: str = "") -> tuple[Referral, bool]:
     """A requester submits a referral. Returns (referral, created).
 
-    Raises PermissionDenied (not a requester), ValidationError (files, consent) before anything is
-    written, IdempotencyConflict (same key, different request). A retry with the same key returns
-    the first referral with created=False.
+    Raises PermissionDenied (not a requester), ValidationError (identity traits, phone, text
+    length, files, consent) before anything is written, IdempotencyConflict (same key,
+    different request). A retry with the same key returns the first referral with created=False.
     """
     if not perms.can_submit_referral(by):
         raise PermissionDenied
@@ -195,6 +239,7 @@ def referral_submit(*, by, data: ReferralInput, idempotency_key: str = "") -> tu
         raise ValidationError({"consent": _("Le consentement du patient au partage est requis.")})
     if data.urgency not in Priority.values:
         raise ValidationError({"urgency": _("Urgence inconnue.")})
+    _referral_input_check(data)
     checked = check_uploads(data.files)
     fingerprint = _fingerprint(data)
     with transaction.atomic():
@@ -438,23 +483,26 @@ def referral_triage(
 @transaction.atomic
 def referral_accept(*, referral_id: int, by) -> Referral:
     """The offered specialist (or one of the pool) takes the case. Exactly one wins a race:
-    the others get TransitionNotAllowed("déjà prise en charge")."""
+    the others (the case was offered to them too) get TransitionNotAllowed("déjà prise en
+    charge par un confrère"); anyone else gets PermissionDenied."""
     referral = _locked(referral_id)
-    taken = referral.status in (Status.ACCEPTED, Status.SCHEDULED, Status.COMPLETED)
-    # Accepting clears the offer: a peer who lost the race no longer passes can_accept.
     _require(
-        perms.can_accept_referral(by, referral) or (taken and perms.is_specialty_peer(by, referral))
+        perms.can_accept_referral(by, referral) or perms.was_offered_before_taken(by, referral)
     )
     if referral.status in (Status.ACCEPTED, Status.SCHEDULED) and referral.specialist_id == by.pk:
         return referral  # retried request
-    if taken:
+    if referral.status in TAKEN_STATUSES and referral.specialist_id != by.pk:
         raise TransitionNotAllowed(
-            _("Cette demande a déjà été prise en charge par %(who)s.")
+            _("Cette demande a déjà été prise en charge par un confrère : %(who)s.")
             % {"who": referral.specialist.display_name}
         )
     _transition(referral, to=Status.ACCEPTED, by=by)
     referral.specialist = by
     referral.accepted_at = timezone.now()
+    # Accepting clears the offer: a peer who lost the race no longer passes can_accept, and
+    # is recognised through the offer kept here.
+    referral.taken_from_offer_to = referral.offered_to
+    referral.taken_from_pool = referral.offered_to_pool
     referral.offered_to = None
     referral.offered_to_pool = False
     referral.save(
@@ -462,6 +510,8 @@ def referral_accept(*, referral_id: int, by) -> Referral:
             "status",
             "specialist",
             "accepted_at",
+            "taken_from_offer_to",
+            "taken_from_pool",
             "offered_to",
             "offered_to_pool",
             "updated_at",

@@ -13,13 +13,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ess.audit import audit_record, audit_record_many
+from ess.audit import audit_record, audit_record_many, audit_refusal
 from ess.models import AuditAction
+from ess.private_search import search_recall, search_redirect, wants_search_redirect
 from referrals import forms, services
 from referrals import permissions as perms
-from referrals.models import Status, TeleexpertiseAct
+from referrals.models import Attachment, Referral, Status, TeleexpertiseAct
 from referrals.selectors import (
     attachment_get_for_user,
     referral_get_for_user,
@@ -40,22 +41,32 @@ def _errors_to_form(form, exc: ValidationError) -> None:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def referral_list(request):
-    """'Mes demandes': the requester's referrals (and their organisation's when they act for it)."""
+    """'Mes demandes': the requester's referrals (and their organisation's when they act for it).
+
+    The search box POSTs (a patient's name stays out of the URL, see ess.private_search)."""
     if not perms.can_submit_referral(request.user):
         raise PermissionDenied
+    if wants_search_redirect(request):
+        return search_redirect(request, "referrals:list", keep=("statut",))
     status = request.GET.get("statut", "")
     if status not in Status.values:
         status = ""
-    search = request.GET.get("q", "").strip()
+    _token, search, search_expired = search_recall(request)
     page = Paginator(
         referral_list_for_requester(request.user, status=status, search=search), 20
     ).get_page(request.GET.get("page"))
     audit_record_many(
         request=request, action=AuditAction.VIEW, objects=page.object_list, label_attr="reference"
     )
-    context = {"page": page, "status": status, "search": search, "statuses": Status.choices}
+    context = {
+        "page": page,
+        "status": status,
+        "search": search,
+        "search_expired": search_expired,
+        "statuses": Status.choices,
+    }
     template = "referrals/_referral_table.html" if request.htmx else "referrals/referral_list.html"
     return render(request, template, context)
 
@@ -166,14 +177,22 @@ def _detail_context(request, referral):
 @login_required
 @require_GET
 def referral_detail(request, public_id):
-    referral = referral_get_for_user(request.user, public_id)
+    referral = referral_for_request(request, public_id)
     audit_record(request=request, action=AuditAction.VIEW, obj=referral, label=referral.reference)
     return render(request, "referrals/referral_detail.html", _detail_context(request, referral))
 
 
+def referral_for_request(request, public_id, lookup=referral_get_for_user) -> Referral:
+    """The referral a page or action is about; a refusal (404) is written to the audit trail."""
+    with audit_refusal(
+        request=request, object_type=Referral._meta.label_lower, object_id=public_id
+    ):
+        return lookup(request.user, public_id)
+
+
 def _act(request, public_id, form_class, call, success_message, *, files=False):
     """POST helper: validate the form, call the service, report in French, back to the page."""
-    referral = referral_get_for_user(request.user, public_id)
+    referral = referral_for_request(request, public_id)
     form = form_class(request.POST, request.FILES if files else None)
     if form.is_valid():
         try:
@@ -257,7 +276,10 @@ def referral_feedback(request, public_id):
 @login_required
 @require_GET
 def attachment_download(request, public_id, attachment_id):
-    attachment = attachment_get_for_user(request.user, public_id, attachment_id)
+    with audit_refusal(
+        request=request, object_type=Attachment._meta.label_lower, object_id=attachment_id
+    ):
+        attachment = attachment_get_for_user(request.user, public_id, attachment_id)
     audit_record(
         request=request,
         action=AuditAction.DOWNLOAD,

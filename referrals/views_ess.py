@@ -10,22 +10,23 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ess.audit import audit_record_many
 from ess.models import AuditAction
+from ess.private_search import search_recall, search_redirect, wants_search_redirect
 from ess.roles import Role, has_role
 from referrals import forms, services
 from referrals import permissions as perms
 from referrals.booking.views import booking_panels
 from referrals.dashboard import QUEUE_VIEWS, queue_counts, queue_filter_options, queue_referrals
-from referrals.models import Status
+from referrals.models import Referral, Status
 from referrals.selectors import (
-    referral_get_for_user,
+    referral_get_for_accept,
     specialist_inbox,
     specialists_for_triage,
 )
-from referrals.views import _act
+from referrals.views import _act, referral_for_request
 
 
 def ess_actions_context(request, referral) -> dict:
@@ -83,27 +84,23 @@ def ess_actions_context(request, referral) -> dict:
 # ---------------------------------------------------------------------------------------------
 # Coordinator dashboard
 # ---------------------------------------------------------------------------------------------
+# Filters carried in the URL: codes and ids only. The search term (a patient's name, perhaps)
+# is POSTed and kept in the session (ess.private_search).
+FILTERS = ("statut", "priorite", "specialite", "type", "departement", "commune", "specialiste")
+
+
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def dashboard(request):
     if not has_role(request.user, Role.COORDINATOR):
         raise PermissionDenied
+    if wants_search_redirect(request):
+        return search_redirect(request, "referrals:dashboard", keep=(*FILTERS, "vue"))
     view = request.GET.get("vue", "a_traiter")
     if view not in QUEUE_VIEWS:
         view = "a_traiter"
-    filters = {
-        key: request.GET.get(key, "").strip()
-        for key in (
-            "statut",
-            "priorite",
-            "specialite",
-            "type",
-            "departement",
-            "commune",
-            "specialiste",
-            "q",
-        )
-    }
+    filters = {key: request.GET.get(key, "").strip() for key in FILTERS}
+    _token, filters["q"], search_expired = search_recall(request)
     page = Paginator(queue_referrals(request.user, view=view, **filters), 25).get_page(
         request.GET.get("page")
     )
@@ -115,6 +112,7 @@ def dashboard(request):
         "page": page,
         "view": view,
         "filters": filters,
+        "search_expired": search_expired,
         "counts": counts,
         "tabs": [(key, label, counts.get(key)) for key, label in QUEUE_VIEWS.items()],
         "options": queue_filter_options(),
@@ -150,7 +148,7 @@ def inbox(request):
 @login_required
 @require_POST
 def triage(request, public_id):
-    referral = referral_get_for_user(request.user, public_id)
+    referral = referral_for_request(request, public_id)
     if not perms.can_triage_referral(request.user, referral):
         raise PermissionDenied
     form = forms.TriageForm(request.POST, specialists=specialists_for_triage(referral))
@@ -181,20 +179,21 @@ def triage(request, public_id):
 @login_required
 @require_POST
 def accept(request, public_id):
-    response = _act(
-        request,
-        public_id,
-        forms.EmptyForm,
-        lambda r, d: services.referral_accept(referral_id=r.pk, by=request.user),
-        _("Vous avez pris en charge la demande."),
-    )
-    return response
+    referral = referral_for_request(request, public_id, lookup=referral_get_for_accept)
+    try:
+        services.referral_accept(referral_id=referral.pk, by=request.user)
+    except services.TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+        # A colleague took it: its page is no longer this specialist's to see.
+        return redirect("referrals:inbox")
+    messages.success(request, _("Vous avez pris en charge la demande."))
+    return redirect("referrals:detail", public_id=public_id)
 
 
 @login_required
 @require_POST
 def decline(request, public_id):
-    return _act(
+    response = _act(
         request,
         public_id,
         forms.ReasonForm,
@@ -203,6 +202,10 @@ def decline(request, public_id):
         ),
         _("Demande refusée : elle retourne à la coordination."),
     )
+    if not perms.can_view_referral(request.user, Referral.objects.get(public_id=public_id)):
+        # Declined: the case is back with the coordinators, no longer this specialist's page.
+        return redirect("referrals:inbox")
+    return response
 
 
 @login_required

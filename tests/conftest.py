@@ -94,7 +94,6 @@ def _fresh_cache():
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.ESS_DEMO = False
-    settings.ESS_REQUIRE_MFA = False
     # Hashing strength is not under test: a fast hasher keeps persona creation cheap.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -227,15 +226,23 @@ def password():
     return PASSWORD
 
 
+def signed_in(client, user):
+    """`client` signed in as `user`, as the browser ends up after allauth's sign-in: password,
+    then the code of the enrolled second factor (ess/mfa.py) when the account has one."""
+    from ess.mfa import has_second_factor, second_factor_mark
+
+    client.force_login(user, backend="ess.auth.EssAuthenticationBackend")
+    if has_second_factor(user):
+        session = client.session
+        second_factor_mark(session, user, method="mfa")
+        session.save()
+    return client
+
+
 @pytest.fixture
 def client_for(client):
     """Sign a persona in (session auth, as the browser would end up)."""
-
-    def _login(user):
-        client.force_login(user, backend="ess.auth.EssAuthenticationBackend")
-        return client
-
-    return _login
+    return lambda user: signed_in(client, user)
 
 
 @pytest.fixture

@@ -4,11 +4,18 @@ from datetime import timedelta
 
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
 from django.conf import settings
 from django.utils import timezone
 
 from ess.models import Specialty
-from ess.roles import Role
+from ess.roles import MFA_REQUIRED_ROLES, Role
 from members.models import Organisation, OrganisationKind, Profession, RoleGrant, User
 from partners.models import ConventionKind, PartnerType
 
@@ -50,9 +57,14 @@ class UserFactory(factory.django.DjangoModelFactory):
         paramedic = factory.Trait(roles=[Role.PARAMEDIC], profession=Profession.ADVANCED_NURSE)
         manager = factory.Trait(roles=[Role.MANAGER])
         authority = factory.Trait(roles=[Role.AUTHORITY], profession=Profession.ADMINISTRATIVE)
+        # Demo accounts sign in without a second factor on a demo instance (ess/mfa.py).
         demo = factory.Trait(
-            is_demo=True, password=factory.django.Password(settings.ESS_DEMO_PASSWORD)
+            is_demo=True,
+            password=factory.django.Password(settings.ESS_DEMO_PASSWORD),
+            totp=False,
         )
+        # A staff account that has not enrolled its second factor yet.
+        without_mfa = factory.Trait(totp=False)
 
     # Not a model field: popped in _create and written as RoleGrant rows.
     roles: tuple = ()
@@ -67,6 +79,30 @@ class UserFactory(factory.django.DjangoModelFactory):
     def verified_email(self, create, extracted, **kwargs):
         if create:
             EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+    @factory.post_generation
+    def totp(self, create, extracted, **kwargs):
+        """Staff roles and admin access need a second factor (ess/mfa.py): they get an
+        enrolled TOTP unless `without_mfa` (or `totp=False`). The secret stays on the instance
+        (`totp_secret`) for tests that type a code; `totp_code(user)` computes the current one."""
+        self.totp_secret = None
+        if not create or extracted is False:
+            return
+        # Not `self.roles`: caching it here would hide roles a test grants later.
+        if self.is_staff or self.role_grants.filter(role__in=MFA_REQUIRED_ROLES).exists():
+            self.totp_secret = generate_totp_secret()
+            TOTP.activate(self, self.totp_secret)
+
+
+def current_totp_code(secret: str) -> str:
+    """The code an authenticator app holding `secret` shows now."""
+    counter = next(iter(yield_hotp_counters_from_time()))
+    return format_hotp_value(hotp_value(secret, counter))
+
+
+def totp_code(user) -> str:
+    """The code the factory-made user's authenticator app shows now."""
+    return current_totp_code(user.totp_secret)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -37,3 +37,11 @@ def long_date(value):
     if value.day == 1 and (get_language() or "fr").startswith("fr"):
         text = "1er" + text[1:]
     return text
+
+
+@register.filter
+def phone(value):
+    """A stored number (E.164) as people read it: 06 12 34 56 78, +41 21 234 56 78."""
+    from ess.validators import format_phone
+
+    return format_phone(value)

@@ -148,6 +148,9 @@ def session_book(*, by, session_id: int, referral_id: int) -> Appointment:
     session = appointment.session
     starts_at = appointment.starts_at
     location = scheduling.session_location(session)
+    if referral.status == Status.TRIAGED:  # taken straight from the offer, if there was one
+        referral.taken_from_offer_to_id = referral.offered_to_id
+        referral.taken_from_pool = referral.offered_to_pool
     _transition(
         referral,
         to=Status.SCHEDULED,
@@ -171,6 +174,8 @@ def session_book(*, by, session_id: int, referral_id: int) -> Appointment:
             "appointment_at",
             "appointment_location",
             "accepted_at",
+            "taken_from_offer_to",
+            "taken_from_pool",
             "offered_to",
             "offered_to_pool",
             "updated_at",

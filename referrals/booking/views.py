@@ -16,6 +16,7 @@ from referrals.booking import forms, services
 from referrals.booking.selectors import sessions_for_referral
 from referrals.models import Status
 from referrals.selectors import referral_get_for_user
+from referrals.views import referral_for_request
 from scheduling import permissions as scheduling_perms
 from scheduling import selectors as scheduling_selectors
 from scheduling.models import AvailabilitySlot, Booking
@@ -93,7 +94,7 @@ def booking_cancel(request, public_id):
 @require_POST
 def session_book(request, public_id):
     """Book this referral into an advanced-consultation session."""
-    referral = referral_get_for_user(request.user, public_id)
+    referral = referral_for_request(request, public_id)
     if not scheduling_perms.can_book_session(request.user):
         raise PermissionDenied
     form = forms.BookSessionForm(request.POST)

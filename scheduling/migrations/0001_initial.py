@@ -1,7 +1,7 @@
 # The models of places and times move here from members (availability) and referrals (advanced
 # consultations) with their tables and rows: this migration only tells Django's state that
 # they now belong to scheduling, on the tables that already hold them (members 0004,
-# referrals 0005). members 0005 and referrals 0006 take them out of their old apps' state;
+# referrals 0005). members 0005 and referrals 0007 take them out of their old apps' state;
 # scheduling 0002 then renames the tables to scheduling_*.
 
 import django.db.models.deletion

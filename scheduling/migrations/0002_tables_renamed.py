@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
         ('members', '0005_availability_moved_to_scheduling'),
-        ('referrals', '0006_consultations_moved_to_scheduling'),
+        ('referrals', '0007_consultations_moved_to_scheduling'),
         ('scheduling', '0001_initial'),
     ]
 

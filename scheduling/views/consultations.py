@@ -11,13 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ess.audit import audit_record, audit_record_many
+from ess.audit import audit_record, audit_record_many, audit_refusal
 from ess.flash import flash_error, flash_form_errors
 from ess.models import AuditAction
 from ess.pdf import pdf_attachment, render_pdf
 from scheduling import forms, selectors, services
 from scheduling import permissions as perms
-from scheduling.models import ConsultationPlan, ConsultationSite, SwapRequest
+from scheduling.models import ConsultationPlan, ConsultationSession, ConsultationSite, SwapRequest
 from scheduling.services import TransitionNotAllowed
 
 
@@ -308,9 +308,12 @@ def swap_decide(request, public_id, decision):
 @login_required
 @require_GET
 def day_sheet(request, public_id):
-    session = selectors.session_get_for_user(request.user, public_id)
-    if not perms.can_view_day_sheet(request.user, session):
-        raise Http404  # same answer as a session that does not exist
+    with audit_refusal(
+        request=request, object_type=ConsultationSession._meta.label_lower, object_id=public_id
+    ):
+        session = selectors.session_get_for_user(request.user, public_id)
+        if not perms.can_view_day_sheet(request.user, session):
+            raise Http404  # same answer as a session that does not exist
     appointments = selectors.day_sheet(session)
     as_pdf = request.GET.get("format") == "pdf"
     action = AuditAction.PRINT if as_pdf else AuditAction.VIEW

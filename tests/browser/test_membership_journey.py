@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 
 from ess.models import OutboundEmail
-from tests.factories import valid_rpps
+from tests.factories import current_totp_code, valid_rpps
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -62,6 +62,15 @@ def test_a_new_specialist_applies_is_validated_and_appears_in_the_directory(
     assert page.get_by_text("Votre compte est activé").is_visible()
 
     sign_in(EMAIL, "un-mot-de-passe-solide-2026")
+    # A specialist reaches patient data: the platform first has her set up a second factor
+    # (a real member, not a demo account: the demo setting does not exempt her).
+    page.get_by_label("Mot de passe").fill("un-mot-de-passe-solide-2026")
+    page.get_by_role("button", name="Confirmer").click()
+    secret = page.locator("#authenticator_secret").input_value()
+    page.get_by_label("Code de l'authentificateur").fill(current_totp_code(secret))
+    page.get_by_role("button", name="Activer").click()
+    page.wait_for_load_state("networkidle")
+    page.goto(page.base_url + "/")
     page.get_by_role("link", name="Annuaire").click()
     page.get_by_label("Spécialité").select_option("cardiologie")
     page.get_by_label("Nom", exact=True).press_sequentially("Mor", delay=30)

@@ -1,8 +1,9 @@
 import pytest
 from django.db import connection
+from django.http import Http404
 from django.urls import reverse
 
-from ess.audit import audit_record
+from ess.audit import audit_record, audit_refusal
 from ess.models import AuditAction, AuditEvent
 from members.models import Organisation
 
@@ -102,3 +103,33 @@ def test_the_trail_page_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(8):
         response = client.get(reverse("audit_list"))
     assert response.status_code == 200
+
+
+def test_the_audited_path_keeps_only_non_nominative_parameters(rf, coordinator, an_object):
+    request = rf.get("/regulation/", {"q": "DUPONT", "statut": "triaged", "page": "2", "x": "y"})
+    request.user = coordinator
+
+    audit_record(request=request, action=AuditAction.VIEW, obj=an_object)
+
+    assert AuditEvent.objects.get().path == "/regulation/?statut=triaged&page=2"
+
+
+def test_managers_see_refusals_and_filter_on_them(client_for, manager, coordinator, rf, an_object):
+    request = rf.get("/")
+    request.user = coordinator
+    audit_record(request=request, action=AuditAction.VIEW, obj=an_object, label="REF-LU")
+    with (
+        pytest.raises(Http404),
+        audit_refusal(request=request, object_type="referrals.referral", object_id="0f6c-refuse"),
+    ):
+        raise Http404
+    client = client_for(manager)
+
+    everything = client.get(reverse("audit_list")).text
+    refused = client.get(reverse("audit_list"), {"resultat": "refused"}).text
+    allowed = client.get(reverse("audit_list"), {"resultat": "allowed"}).text
+
+    assert "REF-LU" in everything and "0f6c-refuse" in everything
+    assert '<span class="badge text-bg-danger">Refusé</span>' in everything
+    assert "0f6c-refuse" in refused and "REF-LU" not in refused
+    assert "REF-LU" in allowed and "0f6c-refuse" not in allowed

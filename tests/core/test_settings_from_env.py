@@ -16,7 +16,8 @@ PROBE = (
     "'db_name': str(settings.DATABASES['default']['NAME']),"
     "'eager': settings.CELERY_TASK_ALWAYS_EAGER, 'cache': settings.CACHES['default']['BACKEND'],"
     "'email': settings.EMAIL_BACKEND, 'mail_dir': str(getattr(settings, 'EMAIL_FILE_PATH', '')),"
-    "'demo': settings.ESS_DEMO, 'mfa': settings.ESS_REQUIRE_MFA, 'hosts': settings.ALLOWED_HOSTS,"
+    "'demo': settings.ESS_DEMO, 'mfa_switch': hasattr(settings, 'ESS_REQUIRE_MFA'),"
+    "'token_days': settings.ESS_API_TOKEN_DAYS, 'hosts': settings.ALLOWED_HOSTS,"
     "'tz': settings.TIME_ZONE, 'lang': settings.LANGUAGE_CODE, 'secret': settings.SECRET_KEY,"
     "}))"
 )
@@ -99,18 +100,21 @@ def test_secret_key_can_come_from_a_file(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("env", "demo", "mfa"),
+    ("env", "demo", "token_days"),
     [
-        ({}, False, True),
-        ({"ESS_DEMO": "1"}, True, False),
-        ({"ESS_DEMO": "1", "ESS_REQUIRE_MFA": "1"}, True, True),
-        ({"ESS_REQUIRE_MFA": "0"}, False, False),
+        ({}, False, 90),
+        ({"ESS_DEMO": "1", "ESS_API_TOKEN_DAYS": "30"}, True, 30),
+        # The old switch is gone: an environment that still sets it turns nothing off.
+        ({"ESS_DEMO": "1", "ESS_REQUIRE_MFA": "0"}, True, 90),
     ],
 )
-def test_mfa_is_required_by_default_unless_demo(env, demo, mfa):
+def test_demo_mode_and_token_validity_come_from_the_environment_and_mfa_has_no_switch(
+    env, demo, token_days
+):
     conf = probe(DEBUG="1", **env)
 
-    assert (conf["demo"], conf["mfa"]) == (demo, mfa)
+    assert (conf["demo"], conf["token_days"]) == (demo, token_days)
+    assert conf["mfa_switch"] is False
 
 
 def test_check_deploy_reports_nothing_with_production_settings():

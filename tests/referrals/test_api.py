@@ -190,3 +190,35 @@ def test_the_schema_documents_the_referral_endpoints(client, db):
     ):
         assert path in schema
     assert "Idempotency-Key" in schema
+
+
+def test_a_specialist_declining_by_api_gets_the_state_without_patient_data(api_client, specialist):
+    from referrals import services
+
+    referral = ReferralFactory(triaged=True)
+    services.referral_accept(referral_id=referral.pk, by=specialist)
+    api_client.force_authenticate(specialist)
+
+    response = api_client.post(detail(referral) + "decline/", {"reason": "Absent."}, format="json")
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "id": str(referral.public_id),
+        "reference": referral.reference,
+        "status": "triaged",
+    }
+    referral.refresh_from_db()
+    assert (referral.status, referral.specialist) == ("triaged", None)
+
+
+def test_a_specialist_declining_on_the_web_is_sent_back_to_the_inbox(client_for, specialist):
+    from django.urls import reverse
+
+    referral = ReferralFactory(triaged=True)
+
+    response = client_for(specialist).post(
+        reverse("referrals:decline", args=[referral.public_id]), {"reason": "Absent."}, follow=True
+    )
+
+    assert response.redirect_chain[-1][0] == reverse("referrals:inbox")
+    assert "Demande refusée : elle retourne à la coordination." in response.text

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from referrals import services
 from referrals.models import Referral, ReferralEvent, TeleexpertiseAct
+from tests.conftest import signed_in
 from tests.factories import ReferralFactory
 
 
@@ -333,7 +334,7 @@ def test_a_teleexpertise_answer_completes_and_records_the_act(cast):
         "TE2",
     )
     staff = Client()
-    staff.force_login(cast["coordinator"], backend="ess.auth.EssAuthenticationBackend")
+    signed_in(staff, cast["coordinator"])
     page = staff.get(reverse("referrals:detail", args=[referral.public_id])).text
     assert "Acte de télé-expertise du" in page
     assert "(TE2)" in page

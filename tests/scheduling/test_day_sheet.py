@@ -46,7 +46,8 @@ def test_others_are_refused_without_learning_anything(persona, request, booked, 
     response = client_for(user).get(url(session))
 
     assert response.status_code == 404
-    assert not AuditEvent.objects.filter(actor=user).exists()
+    # The attempt is in the trail as refused; no patient of the sheet is recorded as read.
+    assert not AuditEvent.objects.filter(actor=user, outcome="allowed").exists()
 
 
 def test_anonymous_is_sent_to_sign_in(booked, client):

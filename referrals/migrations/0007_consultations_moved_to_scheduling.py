@@ -8,7 +8,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('referrals', '0005_advanced_consultations'),
+        ('referrals', '0006_referral_taken_from_offer'),
         ('scheduling', '0001_initial'),
     ]
 

@@ -1,0 +1,1 @@
+from tests.referrals.conftest import api_body, cardiology  # noqa: F401 -- shared fixtures
