@@ -9,6 +9,7 @@ from django.http import Http404
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 
+from ess.client_ip import client_ip
 from ess.models import ApiToken, AuditAction, AuditEvent, AuditOutcome
 
 # Query parameters kept in the audit row's path: codes, page numbers and opaque ids only. Any
@@ -31,13 +32,6 @@ AUDIT_QUERY_PARAMETERS = frozenset(
         "vue",
     }
 )
-
-
-def _client_ip(request) -> str | None:
-    # Behind the reverse proxy the first X-Forwarded-For entry is the client.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    ip = forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR")
-    return ip or None
 
 
 def _via(request) -> str:
@@ -68,7 +62,7 @@ def audit_record(*, request, action: AuditAction, obj, label: str = "") -> Audit
         object_type=obj._meta.label_lower,
         object_id=str(object_id),
         object_label=label[:100],
-        ip_address=_client_ip(request),
+        ip_address=client_ip(request),
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:200],
         path=_audited_path(request),
         via=_via(request),
@@ -79,6 +73,7 @@ def audit_record_many(*, request, action: AuditAction, objects, label_attr: str 
     """One line per object for list pages that reveal several patients, in a single INSERT."""
     user = request.user if request.user.is_authenticated else None
     via = _via(request)
+    ip_address = client_ip(request)
     rows = [
         AuditEvent(
             actor=user,
@@ -87,7 +82,7 @@ def audit_record_many(*, request, action: AuditAction, objects, label_attr: str 
             object_type=obj._meta.label_lower,
             object_id=str(getattr(obj, "public_id", None) or obj.pk),
             object_label=str(getattr(obj, label_attr, ""))[:100] if label_attr else "",
-            ip_address=_client_ip(request),
+            ip_address=ip_address,
             user_agent=request.META.get("HTTP_USER_AGENT", "")[:200],
             path=_audited_path(request),
             via=via,
@@ -106,7 +101,7 @@ def _refused(*, request, action: AuditAction, object_type: str, object_id) -> No
         action=action,
         object_type=object_type,
         object_id=str(object_id)[:64],
-        ip_address=_client_ip(request),
+        ip_address=client_ip(request),
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:200],
         path=_audited_path(request),
         via=_via(request),

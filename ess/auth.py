@@ -13,7 +13,10 @@ from allauth.core.internal.ratelimit import get_ip
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
+
+from ess.client_ip import client_ip
 
 DEMO_DISABLED_MESSAGE = (
     "Les comptes de démonstration sont désactivés sur cette instance "
@@ -54,6 +57,14 @@ class EssAccountAdapter(DefaultAccountAdapter):
         # get_ip: the address as allauth's limiter counts it (IPv6 grouped by prefix).
         account = super()._get_login_attempts_cache_key(request, **credentials)
         return f"{account}:{get_ip(request)}"
+
+    def get_client_ip(self, request) -> str:
+        # allauth's rate limits (sign-in, password reset, public forms) key on the same client
+        # address as the audit trail and the API throttles, trusted proxies included.
+        ip = client_ip(request)
+        if not ip:
+            raise PermissionDenied("Unable to determine client IP address")
+        return ip
 
     def send_mail(self, template_prefix, email, context):
         from ess.outbox import email_queue_message

@@ -145,7 +145,8 @@ SEEDERS = [
     # Advanced consultations: after partners (the sites' hosts) and referrals.
     lambda ctx: ctx.update(consultations=seed_consultations(ctx["users"])),
     lambda ctx: ctx.update(health_project=seed_health_project(ctx["users"])),
-    lambda ctx: ctx.update(indicator_snapshots=seed_indicators()),  # step 7a
+    # Last: the indicator snapshots freeze the quarters of everything seeded above.
+    lambda ctx: ctx.update(indicator_snapshots=seed_indicators()),
 ]
 
 

@@ -322,7 +322,7 @@ class NotificationKind(models.TextChoices):
     SLA_OVERDUE = "sla_overdue", _("Échéance dépassée")
     CONVENTION_REMINDER = "convention_reminder", _("Convention : échéance ou évaluation")
     CONSULTATION = "consultation", _("Consultation avancée")
-    # Health project (step 7b): a version submitted, validated, sent back, or commented.
+    # Health project: a version submitted, validated, sent back, or commented.
     HEALTH_PROJECT = "health_project", _("Projet de santé")
 
 

@@ -36,7 +36,7 @@ NAVIGATION = (
         ),
     ),
     NavItem(_("Mes disponibilités"), "scheduling:availability", frozenset({Role.SPECIALIST})),
-    # Advanced consultations (step 8)
+    # Advanced consultations: planned and booked by the ESS's staff.
     NavItem(
         _("Consultations avancées"),
         "scheduling:consultations",
@@ -49,7 +49,7 @@ NAVIGATION = (
     NavItem(_("Invitations"), "members:invitation_list", frozenset({Role.MANAGER}), MANAGEMENT),
     NavItem(_("Journal d'audit"), "audit_list", frozenset({Role.MANAGER}), MANAGEMENT),
     NavItem(_("Lettre d'information"), "projet_sante:newsletter_archive", frozenset(Role)),
-    # Health project (step 7b): managers, ARS/CPAM and the ESS's staff (validated version).
+    # Health project: managers, ARS/CPAM and the ESS's staff (validated version).
     NavItem(
         _("Projet de santé"),
         "projet_sante:project_home",

@@ -1,7 +1,9 @@
 """Outbound email as rows: written in the caller's transaction, delivered by a Celery task.
 
 A Redis or SMTP outage delays an email, never loses it: the row stays pending and the task is
-queued again after commit (and, from step 5 on, by a periodic sweep).
+queued again by the periodic sweep (`sweep-pending-emails`). Only Celery beat runs that sweep: a
+worker alone never picks up an email whose first queuing failed, so beat is part of production.
+`/healthz` reports the age of the oldest pending email so that a stuck queue shows.
 """
 
 import logging
@@ -9,7 +11,7 @@ from datetime import timedelta
 
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Min, Q
 from django.utils import timezone
 
 from ess.models import OutboundEmail
@@ -103,3 +105,13 @@ def emails_pending_ids(*, older_than: timedelta = timedelta(minutes=2)) -> list[
         .filter(Q(claimed_at=None) | Q(claimed_at__lt=now - CLAIM_LEASE))
         .values_list("pk", flat=True)[:500]
     )
+
+
+def outbox_oldest_pending_age() -> timedelta | None:
+    """How long the oldest undelivered email has waited (None: nothing waits).
+
+    One index read on the partial index `outbox_pending` (created_at WHERE sent_at IS NULL)."""
+    oldest = OutboundEmail.objects.filter(sent_at=None).aggregate(oldest=Min("created_at"))
+    if oldest["oldest"] is None:
+        return None
+    return max(timezone.now() - oldest["oldest"], timedelta(0))

@@ -5,19 +5,28 @@ ALLOWED_HOSTS required when not debugging. Without DATABASE_URL the platform run
 under var/; without REDIS_URL Celery runs tasks eagerly and the cache lives in memory.
 """
 
+import os
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from ess.client_ip import parse_trusted_proxies
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 env = environ.FileAwareEnv()  # honours FOO_FILE for every FOO (Docker/Kubernetes secrets)
-if (BASE_DIR / ".env").is_file():
-    environ.Env.read_env(BASE_DIR / ".env")
+# Variables already in the environment win over the file. ESS_ENV_FILE names another file, or
+# none when empty: `make run` and the tests set it empty, so a production .env never reaches
+# the demo (its ALLOWED_HOSTS, SMTP relay or database) nor the test suite.
+ENV_FILE = env.str("ESS_ENV_FILE", default=str(BASE_DIR / ".env"))
+if ENV_FILE and (Path(ENV_FILE).is_file() or "ESS_ENV_FILE" in os.environ):
+    with open(ENV_FILE, encoding="utf-8") as env_file:  # a named file that is missing: error
+        environ.Env.read_env(env_file)
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -36,8 +45,16 @@ ALLOWED_HOSTS = env.list(
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
-# Behind a TLS-terminating proxy (see docker-compose.yml / README "production shape").
+# Behind a TLS-terminating proxy (see docker-compose.yml and docs/operations.md).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR ranges; default: none, so
+# the client is the connection's address). One definition of the client's address for the audit
+# trail and every rate limit: ess/client_ip.py.
+ESS_TRUSTED_PROXIES = env.list("ESS_TRUSTED_PROXIES", default=[])
+try:
+    parse_trusted_proxies(ESS_TRUSTED_PROXIES)
+except ValueError as exc:
+    raise ImproperlyConfigured(f"ESS_TRUSTED_PROXIES: {exc}") from exc
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # probes talk plain HTTP inside the network
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
@@ -68,6 +85,39 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
         "form-action": [SELF],
     }
+}
+
+# Browser features the platform never uses are switched off for every page (and any frame).
+# WebAuthn (publickey-credentials-*) is left at the browser default, same origin only.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "ambient-light-sensor",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "gamepad",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "interest-cohort",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "window-management",
+        "xr-spatial-tracking",
+    )
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -101,9 +151,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise: public static files keep their long-lived caching.
+    "ess.security_middleware.NoStoreForAuthenticatedMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before any view or form reads the input; after LocaleMiddleware so the 400 is translated.
+    "ess.security_middleware.RejectMalformedInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -141,7 +196,7 @@ TEMPLATES = [
 # ---------------------------------------------------------------------------------------------
 VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'ess.sqlite3'}")}
-# Persistent connections: measured ~8x throughput on a one-row insert view (README, performance).
+# Persistent connections: measured ~8x throughput on a one-row insert view (docs/performance.md).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False  # services own their transactions
@@ -222,7 +277,7 @@ MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="ESS")
 # Staff roles always need a second factor (ess/mfa.py); no setting turns that off. Demo
 # accounts are exempt while ESS_DEMO is on.
 ESS_DEMO = env.bool("ESS_DEMO", default=False)
-# Public by design (DESIGN.md): demo accounts are refused unless ESS_DEMO is on.
+# Public by design (docs/design.md §8): demo accounts are refused unless ESS_DEMO is on.
 ESS_DEMO_PASSWORD = "ess-demo-2026"  # noqa: S105 -- documented demo password, not a secret
 ESS_INVITATION_DAYS = env.int("ESS_INVITATION_DAYS", default=14)
 # Default validity of a new API token, in days.
@@ -270,7 +325,17 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_RATES": {"anon": "60/min"},
+    # Per account (session or token) and per anonymous client address, counted in the shared
+    # cache (Redis in production): ess/api_throttling.py.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "ess.api_throttling.UserRateThrottle",
+        "ess.api_throttling.AnonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env.str("ESS_API_RATE_USER", default="600/min"),
+        "anon": env.str("ESS_API_RATE_ANON", default="60/min"),
+    },
+    "EXCEPTION_HANDLER": "ess.api_throttling.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API ESS — guichet unique",
@@ -314,7 +379,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# Keep DB connections across tasks: ~5x throughput for DB-writing tasks (README, performance).
+# Keep DB connections across tasks: ~5x throughput for DB-writing tasks (docs/performance.md).
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=200)
 # Periodic jobs, declared in one place (django-celery-beat copies them into its tables).
 CELERY_BEAT_SCHEDULE = {
@@ -338,14 +403,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "projet_sante.tasks.resume_stalled_newsletters",
         "schedule": 600.0,
     },
-    # --- Step 7a: indicators ---
     # Freeze the figures of the quarter just ended (days 1-3: a beat down on the 1st catches
     # up). Idempotent: one snapshot per quarter.
     "snapshot-quarterly-indicators": {
         "task": "projet_sante.tasks.snapshot_quarterly_indicators",
         "schedule": crontab(minute=15, hour=5, day_of_month="1-3", month_of_year="1,4,7,10"),
     },
-    # --- end step 7a ---
     # Conventions come into force and expire by their dates; 90/30-day reminders go out once.
     "conventions-daily": {
         "task": "partners.tasks.conventions_daily",
@@ -368,7 +431,7 @@ LOGGING = {
 # ---------------------------------------------------------------------------------------------
 # Referrals
 # ---------------------------------------------------------------------------------------------
-# Due time after triage, per priority (DESIGN.md §4), in hours.
+# Due time after triage, per priority (docs/design.md §4), in hours.
 ESS_PRIORITY_DELAYS_HOURS = {"P1": 24, "P2": 48, "P3": 7 * 24, "P4": 30 * 24}
 ESS_ATTACHMENT_MAX_BYTES = env.int("ESS_ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 ESS_REFERRAL_ATTACHMENTS_MAX_BYTES = env.int(
@@ -396,7 +459,7 @@ ESS_TELEEXPERTISE_CODES = {
 ESS_NEWSLETTER_BATCH_SIZE = env.int("ESS_NEWSLETTER_BATCH_SIZE", default=50)
 
 # ---------------------------------------------------------------------------------------------
-# Indicators and reports (step 7a)
+# Indicators and reports
 # ---------------------------------------------------------------------------------------------
 # ARS/CPAM readers see patient-derived figures resting on fewer cases than this as "< N".
 ESS_SMALL_COUNT_THRESHOLD = env.int("ESS_SMALL_COUNT_THRESHOLD", default=10)

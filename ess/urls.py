@@ -8,7 +8,7 @@ from rest_framework.routers import DefaultRouter
 from ess import api, views
 from members.api import MemberViewSet
 from partners.api import ConventionViewSet, PartnerViewSet
-from projet_sante.api import indicators as indicators_api  # step 7a
+from projet_sante.api import indicators as indicators_api
 from projet_sante.api_project import ProjectVersionViewSet
 from referrals.api import ReferralViewSet
 from referrals.booking.api import ConsultationSessionViewSet
@@ -33,7 +33,7 @@ api_v1 = [
     path("communes/", api.communes, name="communes"),
     path("notifications/", api.NotificationList.as_view(), name="notifications"),
     path("notifications/<uuid:public_id>/read/", api.notification_read, name="notification_read"),
-    path("indicators/", indicators_api, name="indicators"),  # step 7a
+    path("indicators/", indicators_api, name="indicators"),
     *router.urls,
 ]
 

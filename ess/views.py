@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from ess.models import AuditOutcome
+from ess.outbox import outbox_oldest_pending_age
 from ess.permissions import can_view_audit
 from ess.roles import Role
 from ess.selectors import audit_events_visible_to, communes_search
@@ -35,12 +36,20 @@ def home(request):
 @require_GET
 @never_cache
 def healthz(request):
-    """200 when the database (and Redis where configured) answer; 503 otherwise."""
+    """200 when the database (and Redis where configured) answer; 503 otherwise.
+
+    Also reports `outbox_oldest_pending_seconds`, the age of the oldest email not yet delivered
+    (null when none is waiting): growing past a few minutes means no worker or no beat is
+    delivering (broker down, beat missing, SMTP refusing). It informs; it never turns the probe
+    red, so a mail outage does not restart healthy web containers.
+    """
     checks = {}
+    oldest_pending = None
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         checks["database"] = "ok"
+        oldest_pending = outbox_oldest_pending_age()
     except Exception:  # any failure means "down" for a probe
         logger.exception("healthz: database check failed")
         checks["database"] = "error"
@@ -59,7 +68,14 @@ def healthz(request):
         checks["redis"] = "not_configured"
     healthy = all(v != "error" for v in checks.values())
     return JsonResponse(
-        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
+        {
+            "status": "ok" if healthy else "error",
+            **checks,
+            "outbox_oldest_pending_seconds": (
+                int(oldest_pending.total_seconds()) if oldest_pending is not None else None
+            ),
+        },
+        status=200 if healthy else 503,
     )
 
 

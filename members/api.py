@@ -1,4 +1,4 @@
-"""REST API for the directory (DESIGN.md §8: /api/v1/members/, filter ?specialty=), limited to
+"""REST API for the directory (docs/design.md §8: /api/v1/members/, filter ?specialty=), limited to
 what the caller may see: members.selectors.directory_visible_to."""
 
 import django_filters

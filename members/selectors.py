@@ -22,6 +22,8 @@ from members.models import (
 
 # Members the directory lists: validated by a manager (account being activated) or active.
 LISTED_STATUSES = (MembershipStatus.VALIDATED, MembershipStatus.ACTIVE)
+# "Jean-Pierre de La Fontaine" is five words: past that, extra words only add cost.
+DIRECTORY_SEARCH_MAX_WORDS = 6
 
 
 def invitations_visible_to(user) -> QuerySet[Invitation]:
@@ -123,7 +125,8 @@ def directory_search(
         )
     if participation in Participation.values:
         qs = qs.filter(**{participation: True})
-    for word in q.split():
+    # Each word adds a condition to the query; a pasted paragraph must not build thousands.
+    for word in q.split()[:DIRECTORY_SEARCH_MAX_WORDS]:
         qs = qs.filter(Q(last_name__istartswith=word) | Q(first_name__istartswith=word))
     return qs.order_by("last_name", "first_name", "pk")
 

@@ -98,7 +98,7 @@ def _safe_cell(value: str) -> str:
 @login_required
 @require_GET
 def directory_export(request):
-    """The filtered directory as CSV, in the import format (README "Members"): managers."""
+    """The filtered directory as CSV, in the import format (docs/features.md): managers."""
     if not perms.can_export_directory(request.user):
         raise PermissionDenied
     members = _search(directory_visible_to(request.user), _filters(request))

@@ -1,4 +1,4 @@
-"""REST API for partners and conventions (DESIGN.md §8): read what the caller may see; managers
+"""REST API for partners and conventions (docs/design.md §8): read what the caller may see; managers
 move conventions through their lifecycle, one POST per transition (409 when not allowed)."""
 
 from django.core.exceptions import PermissionDenied

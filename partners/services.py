@@ -1,6 +1,6 @@
 """Every write on partners and conventions.
 
-Transition services follow one order (STYLE.md): atomic → re-read the row FOR UPDATE → check the
+Transition services follow docs/architecture.md: atomic → re-read the row FOR UPDATE → check the
 actor (PermissionDenied, 403) → check the transition table (TransitionNotAllowed, 409) → write the
 event → save(update_fields=…). Repeating a transition already done is a no-op. `by=None` is the
 daily job (activation and expiry by date), allowed only where said.

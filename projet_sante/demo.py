@@ -278,7 +278,7 @@ def seed_health_project(users: dict) -> int:
     return 2
 
 
-# --- Indicators (step 7a) --------------------------------------------------------------------
+# --- Indicators -----------------------------------------------------------------------------------
 DEMO_TARGETS = [
     # (code, comparison, value, note)
     ("p1_within_due_pct", "gte", 90, "Projet de santé, axe 1 : urgences sous 24 h"),

@@ -1,4 +1,4 @@
-"""The ESS's indicators (DESIGN.md §6): defined once here, computed by the database.
+"""The ESS's indicators (docs/design.md §6): defined once here, computed by the database.
 
 Every indicator is an `Indicator` in `REGISTRY` (code, French label, unit, definition, which
 direction is better). `indicators_compute(period, filters)` returns, for each code, a JSON-ready

@@ -15,7 +15,7 @@ def can_view_newsletter(user, newsletter) -> bool:
     return can_manage_newsletters(user)
 
 
-# --- Indicators and reports (step 7a) --------------------------------------------------------
+# --- Indicators and reports -----------------------------------------------------------------------
 def can_view_indicators(user) -> bool:
     """The dashboard, its CSV and the API: the ESS's managers, and ARS/CPAM staff (aggregates
     only, small counts masked)."""

@@ -1,6 +1,6 @@
 """Every write on the health-project document.
 
-Transition services follow one order (STYLE.md): atomic → re-read the version FOR UPDATE →
+Transition services follow docs/architecture.md: atomic → re-read the version FOR UPDATE →
 check the actor (PermissionDenied, 403) → check the transition table (TransitionNotAllowed, 409)
 → write the event → save(update_fields=…) → notify the other side in the same transaction.
 Content edits lock the version row too, so that a submission and an edit never interleave, and

@@ -39,7 +39,7 @@ def resume_stalled_newsletters() -> int:
     return len(ids)
 
 
-# --- Indicators and reports (step 7a) --------------------------------------------------------
+# --- Indicators and reports -----------------------------------------------------------------------
 @shared_task(acks_late=True)
 def snapshot_quarterly_indicators() -> int:
     """Beat, first days of each quarter: freeze the quarter just ended (idempotent)."""

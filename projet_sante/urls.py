@@ -33,8 +33,9 @@ urlpatterns = [
         name="newsletter_preview_email",
     ),
     path("lettre/gestion/<uuid:public_id>/envoyer/", views.newsletter_send, name="newsletter_send"),
-    path("projet-sante/", include("projet_sante.urls_indicators")),  # step 7a
+    # Indicators and generated reports live under /projet-sante/ too.
+    path("projet-sante/", include("projet_sante.urls_indicators")),
 ]
 
-# The health-project document (step 7b).
+# The health-project document.
 urlpatterns += project_urlpatterns

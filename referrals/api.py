@@ -1,4 +1,4 @@
-"""REST API for referrals (DESIGN.md §8): shape validation here, one service call per action."""
+"""Referral REST API (docs/design.md §8): shape validation here, one service call per action."""
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError

@@ -3,6 +3,7 @@
 Every figure comes from the database: one query for the counts, one for the page.
 """
 
+import uuid
 from datetime import timedelta
 
 from django.db.models import Count, F, Q, QuerySet
@@ -97,7 +98,11 @@ def queue_referrals(
     if commune:
         qs = qs.filter(patient__commune_id=commune.split(" ", 1)[0])
     if specialiste:
-        qs = qs.filter(Q(specialist__public_id=specialiste) | Q(offered_to__public_id=specialiste))
+        try:
+            wanted = uuid.UUID(specialiste)
+        except ValueError:  # a hand-edited address: nobody has that identifier
+            return qs.none()
+        qs = qs.filter(Q(specialist__public_id=wanted) | Q(offered_to__public_id=wanted))
     if q:
         # The same definition as the requester's list: index-backed (patients in a subquery).
         qs = qs.filter(referral_search_condition(q))

@@ -1,4 +1,4 @@
-"""Who hears about what happens to a referral (DESIGN.md §5). Called by the services inside
+"""Who hears about what happens to a referral (docs/design.md §5). Called by the services inside
 their transaction; see ess.notifications.notify for delivery."""
 
 from django.urls import reverse

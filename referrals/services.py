@@ -1,6 +1,6 @@
 """Every write on referrals: intake, the lifecycle transitions, messages, attachments.
 
-Transition services follow one order (STYLE.md): atomic → re-read the row FOR UPDATE → check the
+Transition services follow docs/architecture.md: atomic → re-read the row FOR UPDATE → check the
 actor (PermissionDenied, 403) → check the transition table (TransitionNotAllowed, 409) → write the
 event → save(update_fields=…). Repeating a transition already done by the same actor is a no-op.
 """

@@ -1,4 +1,4 @@
-"""REST API for advanced-consultation sessions (DESIGN.md §8): the list a caller may see.
+"""REST API for advanced-consultation sessions (docs/design.md §8): the list a caller may see.
 Booking a referral into a session (POST .../book/) is added by referrals/booking/api.py."""
 
 import uuid

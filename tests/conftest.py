@@ -149,9 +149,15 @@ def clamd():
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _reference_data(django_db_setup, django_db_blocker):
+def _reference_data(request, django_db_setup, django_db_blocker):
     """Reference data comes from migrations; a reused test database whose last run ended with
     transactional tests (which empty every table) gets it back once, here."""
+    from pytest_django.fixtures import _get_databases_for_setup
+
+    # No selected test uses the database: no test database was created, and the configured
+    # one (a developer's, or a production one) must not be touched.
+    if not _get_databases_for_setup(request.session.items)[0]:
+        return
     from ess.models import Commune
     from ess.territory import specialties_load, territory_load
     from partners.reference import reference_data_load

@@ -287,7 +287,7 @@ class SlotFactory(factory.django.DjangoModelFactory):
 
 
 # ---------------------------------------------------------------------------------------------
-# Advanced consultations (step 8): sites, plans, sessions
+# Advanced consultations: sites, plans, sessions
 # ---------------------------------------------------------------------------------------------
 class ConsultationSiteFactory(factory.django.DjangoModelFactory):
     class Meta:

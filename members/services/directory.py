@@ -1,5 +1,5 @@
 """Writes on the ESS's organisation and directory: governance functions, territory headcounts,
-and the import of an existing member list (CSV, format in README "Members")."""
+and the import of an existing member list (CSV, format in docs/features.md, "Members")."""
 
 import csv
 import io

@@ -1,6 +1,6 @@
 """Writes on memberships: the application, its review, the member's life in the ESS.
 
-Transition services follow STYLE.md: atomic → re-read FOR UPDATE → check the actor
+Transition services follow docs/architecture.md: atomic → re-read FOR UPDATE → check the actor
 (PermissionDenied) → check MEMBERSHIP_TRANSITIONS (TransitionNotAllowed) → write the event →
 save(update_fields=…) → emails as outbox rows. Repeating a transition already done is a no-op.
 """

@@ -2,9 +2,9 @@
 advanced-consultation sites and plans (sites.py), sessions, their rota and appointments
 (sessions.py), swaps (swaps.py), calendar feeds (calendar.py).
 
-Same order as every service (STYLE.md): atomic → lock → actor check (PermissionDenied) → rules
-(ValidationError 400 / TransitionNotAllowed 409) → write → notifications in the same
-transaction.
+Same order as every service (docs/architecture.md): atomic → lock → actor check
+(PermissionDenied) → rules (ValidationError 400 / TransitionNotAllowed 409) → write →
+notifications in the same transaction.
 
 Lock order, the same everywhere, so that no two transactions wait on each other:
 

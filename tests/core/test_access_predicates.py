@@ -1,4 +1,4 @@
-"""Every core predicate, over every persona (STYLE.md: named roles, never ranked)."""
+"""Every core predicate, over every persona (docs/architecture.md: named roles, never ranked)."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser

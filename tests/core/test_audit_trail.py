@@ -13,7 +13,8 @@ def an_object(db):
     return Organisation.objects.create(name="Cabinet des Carmes", kind="cabinet")
 
 
-def test_audit_record_writes_who_what_when_and_from_where(rf, coordinator, an_object):
+def test_audit_record_writes_who_what_when_and_from_where(rf, coordinator, an_object, settings):
+    settings.ESS_TRUSTED_PROXIES = ["127.0.0.1", "10.0.0.0/8"]  # the request comes through both
     request = rf.get(
         "/demandes/x/", HTTP_X_FORWARDED_FOR="203.0.113.7, 10.0.0.1", HTTP_USER_AGENT="Firefox"
     )

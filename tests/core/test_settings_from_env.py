@@ -21,7 +21,12 @@ PROBE = (
     "'tz': settings.TIME_ZONE, 'lang': settings.LANGUAGE_CODE, 'secret': settings.SECRET_KEY,"
     "}))"
 )
-BASE_ENV = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "ess.settings", "HOME": "/tmp"}
+BASE_ENV = {
+    "PATH": os.environ["PATH"],
+    "DJANGO_SETTINGS_MODULE": "ess.settings",
+    "HOME": "/tmp",
+    "ESS_ENV_FILE": "",  # a developer's .env must not change what these cases see
+}
 
 
 def run(code: str, **env) -> subprocess.CompletedProcess:

@@ -27,7 +27,7 @@ def recipients(outbox) -> list[str]:
 
 
 # ---------------------------------------------------------------------------------------------
-# The health-project document (step 7b)
+# The health-project document
 # ---------------------------------------------------------------------------------------------
 @pytest.fixture
 def project_manager(db):

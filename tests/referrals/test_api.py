@@ -1,4 +1,4 @@
-"""The referral API (DESIGN.md §8): creation, idempotency, visibility, errors."""
+"""The referral API (docs/design.md §8): creation, idempotency, visibility, errors."""
 
 import pytest
 

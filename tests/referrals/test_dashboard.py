@@ -102,6 +102,19 @@ def test_filters_and_search(client_for, coordinator, cardiology):
     assert p4.reference in search(p4.reference.lower())
 
 
+def test_filtering_by_specialist(client_for, coordinator, cardiology, specialist):
+    held = ReferralFactory(triaged=True, specialist=specialist, status="accepted")
+    other = ReferralFactory(triaged=True)
+    client = client_for(coordinator)
+
+    by_specialist = client.get(URL, {"vue": "toutes", "specialiste": specialist.public_id})
+    hand_edited = client.get(URL, {"vue": "toutes", "specialiste": "pas-un-identifiant"})
+
+    assert held.reference in by_specialist.text and other.reference not in by_specialist.text
+    assert hand_edited.status_code == 200
+    assert held.reference not in hand_edited.text and other.reference not in hand_edited.text
+
+
 def test_the_htmx_fragment_is_the_queue_of_the_full_page(client_for, coordinator, cardiology):
     ReferralFactory.create_batch(3)
     client = client_for(coordinator)
