@@ -105,8 +105,8 @@ def health_project():
     """The demo's health project (validated v1: seven sections, missions and actions linked to
     indicators), created through the services once."""
     from ess.demo import seed_accounts
-    from projet_sante.demo import seed_health_project
-    from projet_sante.models import ProjectVersion
+    from projet_sante.project.demo import seed_health_project
+    from projet_sante.project.models import ProjectVersion
 
     seed_health_project(seed_accounts())
     return ProjectVersion.objects.order_by("number").first()
@@ -124,10 +124,10 @@ def main(argv=None) -> int:
         from django.core.management import call_command
         from django.db import connection
 
-        from projet_sante.indicators import indicators_compute
-        from projet_sante.periods import previous_quarter
-        from projet_sante.project_pdf import render_project_pdf
-        from projet_sante.reports import render_quarterly_report
+        from projet_sante.indicators.compute import indicators_compute
+        from projet_sante.indicators.periods import previous_quarter
+        from projet_sante.indicators.reports import render_quarterly_report
+        from projet_sante.project.pdf import render_project_pdf
         from referrals.models import Referral
 
         call_command("migrate", interactive=False, verbosity=0)

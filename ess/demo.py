@@ -13,7 +13,9 @@ from members.demo import seed_members
 from members.models import Organisation, OrganisationKind, Profession, User
 from members.services import roles_grant
 from partners.demo import seed_partners_and_conventions
-from projet_sante.demo import seed_health_project, seed_indicators, seed_newsletters
+from projet_sante.indicators.demo import seed_indicators
+from projet_sante.newsletter.demo import seed_newsletters
+from projet_sante.project.demo import seed_health_project
 from referrals.booking.demo import seed_consultations
 from referrals.demo import seed_referrals
 from scheduling.demo import seed_slots

@@ -358,8 +358,8 @@ SPECTACULAR_SETTINGS = {
         "PriorityEnum": "referrals.models.Priority",
         "ReferralStatusEnum": "referrals.models.Status",
         "ResponseModeEnum": "referrals.models.ResponseMode",
-        "ProjectVersionStatusEnum": "projet_sante.models.VersionStatus",
-        "ProjectActionStatusEnum": "projet_sante.models.ActionStatus",
+        "ProjectVersionStatusEnum": "projet_sante.project.models.VersionStatus",
+        "ProjectActionStatusEnum": "projet_sante.project.models.ActionStatus",
     },
 }
 

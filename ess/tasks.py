@@ -7,16 +7,17 @@ from celery import shared_task
 from ess import outbox
 
 TRANSIENT_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError)
+# A task retried on those errors, with exponential backoff from 30 s; each caller sets how long
+# and how many times (`retry_backoff_max`, `max_retries`).
+RETRIED_ON_TRANSIENT_ERRORS = {
+    "bind": True,
+    "autoretry_for": TRANSIENT_ERRORS,
+    "retry_backoff": 30,
+    "acks_late": True,
+}
 
 
-@shared_task(
-    bind=True,
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=30,
-    retry_backoff_max=3600,
-    max_retries=10,
-    acks_late=True,
-)
+@shared_task(**RETRIED_ON_TRANSIENT_ERRORS, retry_backoff_max=3600, max_retries=10)
 def deliver_email(self, email_id: int) -> bool:
     return outbox.email_deliver(email_id=email_id)
 

@@ -8,8 +8,8 @@ from rest_framework.routers import DefaultRouter
 from ess import api, views
 from members.api import MemberViewSet
 from partners.api import ConventionViewSet, PartnerViewSet
-from projet_sante.api import indicators as indicators_api
-from projet_sante.api_project import ProjectVersionViewSet
+from projet_sante.indicators.api import indicators as indicators_api
+from projet_sante.project.api import ProjectVersionViewSet
 from referrals.api import ReferralViewSet
 from referrals.booking.api import ConsultationSessionViewSet
 

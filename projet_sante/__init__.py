@@ -1,13 +1,10 @@
-def indicator_codes() -> list[str]:
-    """Codes of the indicator registry (projet_sante/indicators.py): the only codes an action of
-    the health project may be linked to."""
-    from projet_sante.indicators import REGISTRY
+"""Projet de santé: what the ESS shows its funders and its territory, in three parts with the
+same anatomy (models, services, selectors, permissions, forms, views, urls, api, tasks, demo):
 
-    return [indicator.code for indicator in REGISTRY]
+- `project`: the health-project document, its versions and their review by the ARS/CPAM;
+- `indicators`: the indicators, their targets and quarterly snapshots, the PDF reports;
+- `newsletter`: the quarterly information letter, its audience and subscriptions.
 
-
-def indicator_choices() -> list[tuple[str, str]]:
-    """(code, label) of the registry, for the action form."""
-    from projet_sante.indicators import REGISTRY
-
-    return [(indicator.code, str(indicator.label)) for indicator in REGISTRY]
+`indicators` is the base: `project` and `newsletter` use it and never each other. The app's
+`models.py`, `urls.py` and `tasks.py` only gather the parts' for Django and Celery.
+"""

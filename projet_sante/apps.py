@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ProjetSanteConfig(AppConfig):
     name = "projet_sante"
     verbose_name = _("Projet de santé")
+
+    def ready(self):
+        # The health project's PDF is a kind of generated report: the project part plugs it
+        # into the indicators part's machinery, which knows nothing of versions.
+        from projet_sante.project import reports
+
+        reports.register()

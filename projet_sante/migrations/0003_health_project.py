@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import projet_sante.models
+import projet_sante.project.models
 import uuid
 from django.conf import settings
 from django.db import migrations, models
@@ -79,7 +79,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
                 ('title', models.CharField(max_length=200, verbose_name='intitulé')),
-                ('file', models.FileField(max_length=200, upload_to=projet_sante.models.annex_path)),
+                ('file', models.FileField(max_length=200, upload_to=projet_sante.project.models.annex_path)),
                 ('original_name', models.CharField(max_length=200, verbose_name='nom du fichier')),
                 ('content_type', models.CharField(max_length=100)),
                 ('size', models.PositiveIntegerField()),

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import projet_sante.models
+import projet_sante.indicators.models
 import uuid
 from django.conf import settings
 from django.db import migrations, models
@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(max_length=30, verbose_name='type')),
                 ('key', models.CharField(max_length=100, verbose_name='clé')),
                 ('status', models.CharField(choices=[('pending', 'En cours de génération'), ('ready', 'Prêt'), ('failed', 'Échec')], default='pending', max_length=10, verbose_name='statut')),
-                ('file', models.FileField(blank=True, max_length=200, upload_to=projet_sante.models.report_path)),
+                ('file', models.FileField(blank=True, max_length=200, upload_to=projet_sante.indicators.models.report_path)),
                 ('size', models.PositiveIntegerField(default=0)),
                 ('pages', models.PositiveSmallIntegerField(default=0)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),

@@ -2,13 +2,13 @@
 
 from django import template
 
+from projet_sante.indicators.registry import BY_CODE
+
 register = template.Library()
 
 
 @register.filter
 def indicator_label(code: str) -> str:
     """The registry label of an indicator code; the code itself if it left the registry."""
-    from projet_sante.indicators import BY_CODE
-
     indicator = BY_CODE.get(code)
     return str(indicator.label) if indicator else code

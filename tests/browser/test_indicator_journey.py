@@ -16,8 +16,8 @@ def _shot(page, name):
 def test_authority_reads_indicators_and_downloads_the_quarterly_report(
     demo_accounts, page, sign_in
 ):
-    from projet_sante.demo import seed_indicators
-    from projet_sante.periods import previous_quarter
+    from projet_sante.indicators.demo import seed_indicators
+    from projet_sante.indicators.periods import previous_quarter
     from referrals.demo import seed_referrals
 
     seed_referrals(demo_accounts)

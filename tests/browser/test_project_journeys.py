@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def demo_project(demo_accounts):
-    from projet_sante.demo import seed_health_project
+    from projet_sante.project.demo import seed_health_project
 
     seed_health_project(demo_accounts)
     return demo_accounts
@@ -29,8 +29,8 @@ def _pdf_text(path) -> str:
 def test_the_ars_reads_the_project_and_downloads_its_pdf_and_the_quarterly_report(
     demo_project, page, sign_in
 ):
-    from projet_sante.demo import seed_indicators
-    from projet_sante.periods import previous_quarter
+    from projet_sante.indicators.demo import seed_indicators
+    from projet_sante.indicators.periods import previous_quarter
     from referrals.demo import seed_referrals
 
     seed_referrals(demo_project)

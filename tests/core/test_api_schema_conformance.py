@@ -15,8 +15,8 @@ from rest_framework.test import APIClient
 
 from ess.models import Notification, Specialty, Team
 from partners import services as partner_services
-from projet_sante import project_services as project
-from projet_sante.services_indicators import indicator_target_set
+from projet_sante.indicators.services import indicator_target_set
+from projet_sante.project import services as project
 from referrals import services as referral_services
 from tests.factories import (
     ConsultationSessionFactory,

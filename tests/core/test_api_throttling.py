@@ -7,6 +7,8 @@ import redis
 from django.test import Client
 from django.urls import reverse
 
+from tests.conftest import signed_in as conftest_signed_in
+
 
 @pytest.fixture
 def shared_cache(settings, redis_url):
@@ -34,9 +36,7 @@ def rates(settings):
 
 
 def signed_in(user) -> Client:
-    client = Client(REMOTE_ADDR="203.0.113.10")
-    client.force_login(user, backend="ess.auth.EssAuthenticationBackend")
-    return client
+    return conftest_signed_in(Client(REMOTE_ADDR="203.0.113.10"), user)
 
 
 def test_a_signed_in_caller_is_limited_per_account_with_a_french_429(

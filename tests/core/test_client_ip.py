@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from ess.client_ip import client_ip
 from ess.models import AuditEvent
+from tests.conftest import signed_in
 from tests.core.test_settings_from_env import BASE_ENV, ROOT
 from tests.factories import ReferralFactory
 
@@ -23,9 +24,7 @@ def audited_read(client, referral, **headers) -> AuditEvent:
 
 @pytest.fixture
 def coordinator_client(coordinator):
-    client = Client(REMOTE_ADDR=PROXY)
-    client.force_login(coordinator, backend="ess.auth.EssAuthenticationBackend")
-    return client
+    return signed_in(Client(REMOTE_ADDR=PROXY), coordinator)
 
 
 def test_without_trusted_proxies_a_spoofed_forwarded_address_is_not_stored(

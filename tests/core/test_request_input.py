@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 import pytest
 from django.urls import reverse
 
-from projet_sante.models import Subscriber
+from projet_sante.newsletter.models import Subscriber
 from referrals.models import Message
 from tests.factories import ReferralFactory
 

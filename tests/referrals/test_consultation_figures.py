@@ -90,9 +90,9 @@ def test_figures_by_departement_and_commune(dataset):
 def test_the_indicators_and_the_quarterly_report_count_advanced_consultations(
     dataset, client_for, authority
 ):
-    from projet_sante.indicator_display import present
-    from projet_sante.indicators import indicators_compute
-    from projet_sante.periods import parse_period
+    from projet_sante.indicators.compute import indicators_compute
+    from projet_sante.indicators.display import present
+    from projet_sante.indicators.periods import parse_period
 
     q3 = parse_period("2026-Q3")
     values = indicators_compute(q3)
@@ -126,7 +126,7 @@ def test_the_quarterly_report_lists_the_sites_with_patients_masked(dataset, sett
 
     from pypdf import PdfReader
 
-    from projet_sante.reports import render_quarterly_report
+    from projet_sante.indicators.reports import render_quarterly_report
 
     text = "\n".join(
         page.extract_text()

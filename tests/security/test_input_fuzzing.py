@@ -22,7 +22,6 @@ import uuid
 from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.converters import PathConverter, UUIDConverter
@@ -31,6 +30,7 @@ from django.utils.regex_helper import normalize
 
 from ess.roles import Role
 from ess.security_middleware import MAX_QUERY_STRING
+from tests.conftest import signed_in
 from tests.factories import (
     ConsultationPlanFactory,
     ConsultationSessionFactory,
@@ -189,7 +189,8 @@ def offered_names(path: str, response) -> set[str]:
 # ---------------------------------------------------------------------------------------------
 @pytest.fixture
 def world(territory):
-    from projet_sante import project_services, services
+    from projet_sante.newsletter import services
+    from projet_sante.project import services as project_services
 
     manager = UserFactory(manager=True)
     plan = ConsultationPlanFactory()
@@ -215,11 +216,9 @@ def _staff() -> Client:
         roles=[Role.COORDINATOR, Role.MANAGER, Role.SPECIALIST],
         specialty=cardiology(),
     )
-    # Enrolled in TOTP, as every staff member must be: the pages, not the enrolment, answer.
-    TOTP.activate(user, generate_totp_secret())
-    client = Client(raise_request_exception=False)
-    client.force_login(user, backend="ess.auth.EssAuthenticationBackend")
-    return client
+    # The factory enrols staff in TOTP, as every staff member must be: the pages, not the
+    # enrolment, answer.
+    return signed_in(Client(raise_request_exception=False), user)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from partners.models import ConventionDocument
-from projet_sante.models import ProjectAnnex
+from projet_sante.project.models import ProjectAnnex
 from referrals import services
 from referrals.models import Attachment, Message, Referral
 from tests.factories import ConventionFactory, ReferralFactory, UserFactory
@@ -201,7 +201,7 @@ def web_convention_document(world):
 
 
 def web_project_annex(world):
-    from projet_sante import project_services
+    from projet_sante.project import services as project_services
 
     manager = UserFactory(manager=True)
     version = project_services.version_start(by=manager)

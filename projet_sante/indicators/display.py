@@ -1,0 +1,180 @@
+"""Presentation of indicator values, shared by the dashboard, the CSV, the API and the PDF:
+small-count masking, targets met or not, French number formatting, charts."""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from ess.roles import Role, has_role
+from projet_sante.indicators.charts import bar_chart, line_chart
+from projet_sante.indicators.periods import Filters, Period
+from projet_sante.indicators.registry import (
+    ADVANCED_CONSULTATIONS,
+    BY_CODE,
+    REGISTRY,
+    Indicator,
+    Unit,
+)
+from projet_sante.indicators.selectors import indicator_targets, indicators_for, requests_trend
+from referrals.models import ResponseMode
+
+
+# ---------------------------------------------------------------------------------------------
+# Presentation: masking, targets, formatting (shared by page, CSV, API and PDF)
+# ---------------------------------------------------------------------------------------------
+def small_count_threshold() -> int:
+    return settings.ESS_SMALL_COUNT_THRESHOLD
+
+
+def is_masked(value: dict | None, ind: Indicator, *, mask: bool) -> bool:
+    """For aggregate-only readers, a patient-derived figure resting on 1 to threshold-1 cases
+    is hidden: a count that small, or a rate or median computed on so few cases, could point
+    to a person. Zero is shown (it reveals nobody)."""
+    if not mask or not ind.patient_data or not value:
+        return False
+    n = value.get("n") or 0
+    return 0 < n < small_count_threshold()
+
+
+def mask_label() -> str:
+    return f"< {small_count_threshold()}"
+
+
+def format_number(value, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit == Unit.PERCENT:
+        return f"{value:.1f}".replace(".", ",") + " %"
+    if unit == Unit.HOURS:
+        return f"{value:.1f}".replace(".", ",") + " h"
+    if isinstance(value, float):
+        return f"{value:.1f}".replace(".", ",")
+    return f"{value:,}".replace(",", "\u202f")
+
+
+def decimal_comma(value) -> str:
+    """For the CSV: French decimal comma, no thousands separator."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.1f}".replace(".", ",")
+    return str(value)
+
+
+@dataclass
+class Row:
+    indicator: Indicator
+    value: object  # number, None, or a dict for distributions
+    n: int
+    masked: bool
+    display: str
+    target: object = None  # IndicatorTarget or None
+    target_met: bool | None = None
+    parts: list = field(default_factory=list)  # distributions: [(label, count, masked, display)]
+
+    @property
+    def code(self) -> str:
+        return self.indicator.code
+
+
+def _distribution_parts(ind: Indicator, value: dict, *, mask: bool) -> list:
+    labels = dict(ResponseMode.choices) if ind.code == "response_modes" else {}
+    parts = []
+    for key, count in (value or {}).items():
+        hidden = mask and ind.patient_data and 0 < count < small_count_threshold()
+        parts.append(
+            (
+                str(labels.get(key, key)),
+                None if hidden else count,
+                hidden,
+                mask_label() if hidden else format_number(count, Unit.COUNT),
+            )
+        )
+    # Largest first (a JSONB snapshot does not keep key order).
+    return sorted(parts, key=lambda p: (p[2], -(p[1] or 0), p[0]))
+
+
+def present(values: dict, *, mask: bool, targets: dict | None = None) -> list[Row]:
+    """One Row per registry indicator, in registry order, masked when `mask` (authority)."""
+    rows = []
+    targets = targets or {}
+    for ind in REGISTRY:
+        value = values.get(ind.code)
+        raw = value.get("value") if value else None
+        n = (value.get("n") or 0) if value else 0
+        masked = is_masked(value, ind, mask=mask)
+        row = Row(
+            indicator=ind,
+            value=None if masked else raw,
+            n=n,
+            masked=masked,
+            display="",
+        )
+        if ind.unit != Unit.DISTRIBUTION:
+            row.display = mask_label() if masked else format_number(raw, ind.unit)
+        if ind.unit == Unit.DISTRIBUTION:
+            row.parts = [] if masked else _distribution_parts(ind, raw, mask=mask)
+            row.display = mask_label() if masked else ""
+        target = targets.get(ind.code)
+        if target is not None:
+            row.target = target
+            row.target_met = None if row.value is None else target.is_met(row.value)
+        rows.append(row)
+    return rows
+
+
+def viewer_masks(user) -> bool:
+    """ARS/CPAM readers (authority without the manager role) get masked figures."""
+    return has_role(user, Role.AUTHORITY) and not has_role(user, Role.MANAGER)
+
+
+def indicators_context(period: Period, filters: Filters | None = None, *, mask: bool) -> dict:
+    """Everything the dashboard and the PDF show for a period: rows with targets, charts (the
+    same SVG in both), the quarterly trend. Constant number of queries."""
+    filters = filters or Filters()
+    figures = indicators_for(period, filters)
+    targets = indicator_targets()
+    rows = present(figures.values, mask=mask, targets=targets)
+    by_code = {r.code: r for r in rows}
+    trend = []
+    for quarter, value in requests_trend(period, filters):
+        ind = BY_CODE["requests_received"]
+        hidden = is_masked(value, ind, mask=mask)
+        shown = mask_label() if hidden else format_number(value.get("value"), Unit.COUNT)
+        trend.append(
+            (quarter.key.replace("-Q", " T"), None if hidden else value.get("value"), shown)
+        )
+    modes = by_code["response_modes"]
+    members = by_code["members_by_specialty"]
+    return {
+        "period": period,
+        "filters": filters,
+        "figures": figures,
+        "rows": rows,
+        "by_code": by_code,
+        "groups": _grouped(rows),
+        "targets": [r for r in rows if r.target is not None],
+        "advanced_rows": [by_code[code] for code in ADVANCED_CONSULTATIONS],
+        "masked": mask,
+        "threshold": small_count_threshold(),
+        "chart_modes": bar_chart(
+            str(_("Répartition des modes de réponse")),
+            [(label, v, d) for label, v, _h, d in modes.parts] if not modes.masked else [],
+        ),
+        "chart_members": bar_chart(
+            str(_("Membres actifs par spécialité")),
+            [(label, v, d) for label, v, _h, d in members.parts],
+        ),
+        "chart_trend": line_chart(str(_("Demandes reçues par trimestre")), trend),
+        "trend": trend,
+    }
+
+
+def _grouped(rows: list[Row]) -> list[tuple[str, list[Row]]]:
+    groups: dict[str, list[Row]] = {}
+    for row in rows:
+        if row.indicator.unit == Unit.DISTRIBUTION:
+            continue
+        groups.setdefault(str(row.indicator.group), []).append(row)
+    return list(groups.items())

@@ -1,0 +1,72 @@
+"""Writes for indicators: targets set in the health project, quarterly snapshots."""
+
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from members.models import User
+from projet_sante.indicators.compute import indicators_compute
+from projet_sante.indicators.models import Comparison, IndicatorSnapshot, IndicatorTarget
+from projet_sante.indicators.periods import Filters, Period, previous_quarter
+from projet_sante.indicators.permissions import can_edit_indicator_targets
+from projet_sante.indicators.registry import BY_CODE, Unit
+
+
+@transaction.atomic
+def indicator_target_set(
+    *, code: str, value: Decimal | None, comparison: str, note: str = "", by: User
+) -> IndicatorTarget | None:
+    """Set (or, with `value` None, remove) the target of one indicator.
+
+    Raises PermissionDenied (not a manager) or ValidationError (unknown indicator, a
+    distribution, a percentage outside 0-100, an unknown comparison)."""
+    if not can_edit_indicator_targets(by):
+        raise PermissionDenied
+    ind = BY_CODE.get(code)
+    if ind is None or ind.unit == Unit.DISTRIBUTION:
+        raise ValidationError({"code": _("Cet indicateur ne peut pas recevoir d'objectif.")})
+    if value is None:
+        IndicatorTarget.objects.filter(code=code).delete()
+        return None
+    if comparison not in Comparison.values:
+        raise ValidationError({"comparison": _("Choisissez « au moins » ou « au plus ».")})
+    if value < 0 or (ind.unit == Unit.PERCENT and value > 100):
+        raise ValidationError({"value": _("Un pourcentage est compris entre 0 et 100.")})
+    target, _created = IndicatorTarget.objects.update_or_create(
+        code=code,
+        defaults={
+            "value": value,
+            "comparison": comparison,
+            "note": note.strip()[:300],
+            "updated_by": by,
+        },
+    )
+    return target
+
+
+def indicator_snapshot_take(*, period: Period, filters: Filters | None = None) -> IndicatorSnapshot:
+    """Freeze the figures of an ended quarter. Idempotent: an existing snapshot is returned
+    untouched (the unique constraint settles two workers racing)."""
+    filters = filters or Filters()
+    existing = IndicatorSnapshot.objects.filter(
+        period_key=period.key, filters_key=filters.key
+    ).first()
+    if existing:
+        return existing
+    if period.kind != "quarter" or not period.is_past():
+        raise ValidationError(_("Seul un trimestre terminé peut être figé."))
+    values = indicators_compute(period, filters)
+    try:
+        with transaction.atomic():
+            return IndicatorSnapshot.objects.create(
+                period_key=period.key, filters_key=filters.key, values=values
+            )
+    except IntegrityError:
+        return IndicatorSnapshot.objects.get(period_key=period.key, filters_key=filters.key)
+
+
+def indicator_snapshot_previous_quarter() -> IndicatorSnapshot:
+    """Beat, first days of each quarter: the unfiltered snapshot of the quarter just ended."""
+    return indicator_snapshot_take(period=previous_quarter())

@@ -1,0 +1,284 @@
+"""Indicator pages: the dashboard, its CSV, targets, and the generated reports (PDF).
+
+Managers see exact figures; ARS/CPAM users (authority) see aggregates with small counts masked.
+Nobody here ever sees a patient or a referral.
+"""
+
+import csv
+import io
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from ess.audit import audit_record
+from ess.models import AuditAction, Departement, Specialty
+from members.models import OrganisationKind
+from projet_sante.indicators import permissions as perms
+from projet_sante.indicators.display import decimal_comma, indicators_context, viewer_masks
+from projet_sante.indicators.models import Comparison, GeneratedReport, ReportStatus
+from projet_sante.indicators.periods import (
+    PeriodError,
+    clean_filters,
+    current_quarter,
+    custom_period,
+    filters_from,
+    parse_period,
+)
+from projet_sante.indicators.registry import REGISTRY, Unit
+from projet_sante.indicators.reports import (
+    report_back,
+    report_filename,
+    report_get_for_user,
+    report_title,
+    request_report,
+)
+from projet_sante.indicators.selectors import indicator_targets
+from projet_sante.indicators.services import indicator_target_set
+
+# The dashboard's filter fields and their (French) names in the query string.
+FILTER_PARAMS = {
+    "specialty": "specialite",
+    "requester_type": "type",
+    "departement": "departement",
+    "commune": "commune",
+}
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _period_and_filters(params):
+    """(period, filters, errors) from the GET form; a bad input falls back to the current
+    quarter with the French message shown."""
+    errors = []
+    choice = params.get("periode", "") or current_quarter().key
+    try:
+        if choice == "personnalisee":
+            period = custom_period(params.get("du", ""), params.get("au", ""))
+        else:
+            period = parse_period(choice)
+    except PeriodError as exc:
+        errors.append(str(exc))
+        period = current_quarter()
+    try:
+        filters = filters_from(params, names=FILTER_PARAMS)
+    except PeriodError as exc:
+        errors.append(str(exc))
+        filters = clean_filters()
+    return period, filters, errors
+
+
+def _period_choices() -> list[tuple[str, str]]:
+    quarters = current_quarter().previous_quarters(8)[::-1]
+    choices = [(q.key, q.label) for q in quarters]
+    year = quarters[0].first.year
+    choices += [(str(y), _("Année %(year)s") % {"year": y}) for y in (year, year - 1)]
+    choices.append(("personnalisee", _("Dates personnalisées…")))
+    return choices
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    _require(perms.can_view_indicators(request.user))
+    period, filters, errors = _period_and_filters(request.GET)
+    context = indicators_context(period, filters, mask=viewer_masks(request.user))
+    context.update(
+        {
+            "errors": errors,
+            "period_choices": _period_choices(),
+            "selected": request.GET.get("periode", "") or period.key,
+            "specialties": Specialty.objects.filter(team__isnull=False).order_by("label")
+            or Specialty.objects.order_by("label"),
+            "types": OrganisationKind.choices,
+            "departements": Departement.objects.filter(team__isnull=False).order_by("code"),
+            "query": request.GET.urlencode(),
+            "can_edit_targets": perms.can_edit_indicator_targets(request.user),
+            "can_request_report": perms.can_download_reports(request.user)
+            and period.kind == "quarter",
+        }
+    )
+    return render(request, "projet_sante/indicators/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def dashboard_csv(request):
+    """The same figures for a spreadsheet: UTF-8 with a BOM, `;` separated, decimal comma."""
+    _require(perms.can_view_indicators(request.user))
+    period, filters, errors = _period_and_filters(request.GET)
+    if errors:
+        return HttpResponse(" ".join(errors), status=400, content_type="text/plain; charset=utf-8")
+    context = indicators_context(period, filters, mask=viewer_masks(request.user))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([_("Période"), period.label])
+    writer.writerow([_("Filtres"), filters.key or _("aucun")])
+    writer.writerow(
+        [_("Source"), _("instantané figé") if context["figures"].from_snapshot else _("calcul")]
+    )
+    writer.writerow([])
+    writer.writerow(
+        [_("Code"), _("Indicateur"), _("Détail"), _("Valeur"), _("Unité"), _("Base (cas)"),
+         _("Objectif"), _("Objectif atteint")]
+    )  # fmt: skip
+    for row in context["rows"]:
+        ind = row.indicator
+        unit = {Unit.PERCENT: "%", Unit.HOURS: "h"}.get(ind.unit, "")
+        base = "" if row.masked else row.n
+        target = row.target.display if row.target else ""
+        met = "" if row.target_met is None else (_("oui") if row.target_met else _("non"))
+        if ind.unit == Unit.DISTRIBUTION:
+            if row.masked:
+                writer.writerow([ind.code, ind.label, "", row.display, "", "", "", ""])
+            for label, value, hidden, display in row.parts:
+                writer.writerow(
+                    [ind.code, ind.label, label, display if hidden else value, "", "", "", ""]
+                )
+            continue
+        value = row.display if row.masked else decimal_comma(row.value)
+        writer.writerow([ind.code, ind.label, "", value, unit, base, target, met])
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    filename = f"indicateurs-{period.key.replace('..', '_')}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def targets(request):
+    """Managers set the health project's targets, one line per indicator."""
+    _require(perms.can_edit_indicator_targets(request.user))
+    editable = [i for i in REGISTRY if i.unit != Unit.DISTRIBUTION]
+    current = indicator_targets()
+    errors = {}
+    if request.method == "POST":
+        for ind in editable:
+            raw = request.POST.get(f"{ind.code}-value", "").strip().replace(",", ".")
+            comparison = request.POST.get(f"{ind.code}-comparison", Comparison.AT_LEAST)
+            note = request.POST.get(f"{ind.code}-note", "")
+            try:
+                value = Decimal(raw) if raw else None
+                indicator_target_set(
+                    code=ind.code, value=value, comparison=comparison, note=note, by=request.user
+                )
+            except InvalidOperation:
+                errors[ind.code] = _("Saisissez un nombre (ex. : 80 ou 12,5).")
+            except ValidationError as exc:
+                errors[ind.code] = " ".join(exc.messages)
+        if not errors:
+            messages.success(request, _("Objectifs enregistrés."))
+            return redirect("projet_sante:indicators")
+        current = indicator_targets()
+    lines = [
+        {
+            "indicator": ind,
+            "target": current.get(ind.code),
+            "error": errors.get(ind.code, ""),
+            "posted": request.POST.get(f"{ind.code}-value", "") if errors else "",
+        }
+        for ind in editable
+    ]
+    return render(
+        request,
+        "projet_sante/indicators/targets.html",
+        {"lines": lines, "comparisons": Comparison.choices, "has_errors": bool(errors)},
+        status=400 if errors else 200,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Generated reports
+# ---------------------------------------------------------------------------------------------
+@login_required
+@require_POST
+def report_quarterly(request):
+    """Ask for the quarterly activity report of a quarter (cached; rendered in the background)."""
+    _require(perms.can_download_reports(request.user))
+    try:
+        period = parse_period(request.POST.get("periode", ""))
+    except PeriodError as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+    if period.kind != "quarter":
+        return HttpResponse(
+            _("Le rapport d'activité porte sur un trimestre."),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    if period.first > timezone.localdate():
+        return HttpResponse(
+            _("Ce trimestre n'a pas commencé."),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    report = request_report("quarterly", period.key, by=request.user)
+    return redirect_to_report(report)
+
+
+def redirect_to_report(report: GeneratedReport):
+    """Ready (cached, or rendered at once by an eager worker): straight to the audited
+    download; otherwise the report's page, which follows the rendering."""
+    report.refresh_from_db(fields=["status"])
+    if report.status == ReportStatus.READY:
+        return redirect("projet_sante:report_download", public_id=report.public_id)
+    return redirect("projet_sante:report_detail", public_id=report.public_id)
+
+
+def _report_for(user, public_id) -> GeneratedReport:
+    _require(perms.can_download_reports(user))
+    return report_get_for_user(user, public_id)
+
+
+@login_required
+@require_GET
+def report_detail(request, public_id):
+    """The report's page: "en cours de génération" (polled by htmx) or the download link."""
+    report = _report_for(request.user, public_id)
+    template = (
+        "projet_sante/indicators/_report_status.html"
+        if request.headers.get("HX-Request")
+        else "projet_sante/indicators/report_detail.html"
+    )
+    back_url, back_label = report_back(report)
+    return render(
+        request,
+        template,
+        {
+            "report": report,
+            "title": report_title(report),
+            "back_url": back_url,
+            "back_label": back_label,
+            "statuses": ReportStatus,
+        },
+    )
+
+
+@login_required
+@require_GET
+def report_download(request, public_id):
+    report = _report_for(request.user, public_id)
+    if report.status != ReportStatus.READY or not report.file:
+        raise Http404
+    audit_record(
+        request=request,
+        action=AuditAction.DOWNLOAD,
+        obj=report,
+        label=f"{report.kind}:{report.key}",
+    )
+    response = FileResponse(
+        report.file.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=report_filename(report),
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

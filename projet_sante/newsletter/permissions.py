@@ -1,0 +1,15 @@
+"""Who may do what with the newsletter. One condition per line; roles are named."""
+
+from ess.roles import Role, has_role
+
+
+def can_manage_newsletters(user) -> bool:
+    """List drafts, edit, preview and send: the ESS's managers."""
+    return has_role(user, Role.MANAGER)
+
+
+def can_view_newsletter(user, newsletter) -> bool:
+    """A sent letter is public (aggregates and editorial text only); drafts are managers'."""
+    if newsletter.status == "sent":
+        return True
+    return can_manage_newsletters(user)

@@ -1,0 +1,203 @@
+"""REST API for the health project: the versions the caller may see, with their sections,
+missions and actions; one POST per transition (409 when the status does not allow it)."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
+from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.response import Response
+
+from projet_sante.project import services
+from projet_sante.project.models import Action, Mission, ProjectVersion, SectionKey
+from projet_sante.project.permissions import can_view_project
+from projet_sante.project.selectors import versions_visible_to
+from referrals.api import Conflict
+
+
+def _call(fn, **kwargs):
+    try:
+        return fn(**kwargs)
+    except DjangoValidationError as exc:
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        raise DRFValidationError(detail) from None
+    except PermissionDenied:
+        raise DRFPermissionDenied(
+            "Vous n'avez pas le droit d'effectuer cette action sur le projet de santé."
+        ) from None
+    except services.TransitionNotAllowed as exc:
+        raise Conflict(str(exc)) from None
+
+
+class SectionSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField(source="get_key_display")
+    body = serializers.CharField(help_text="Texte source en Markdown.")
+
+
+class ActionSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id")
+    owner = serializers.CharField(source="owner_label")
+
+    class Meta:
+        model = Action
+        fields = [
+            "id",
+            "title",
+            "owner",
+            "target_date",
+            "status",
+            "progress",
+            "indicator_codes",
+        ]
+
+
+class MissionSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id")
+    actions = ActionSerializer(many=True)
+
+    class Meta:
+        model = Mission
+        fields = ["id", "kind", "title", "description", "actions"]
+
+
+class VersionSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id")
+    validated_by = serializers.CharField(
+        source="validated_by.display_name", allow_null=True, default=None
+    )
+
+    class Meta:
+        model = ProjectVersion
+        fields = [
+            "id",
+            "number",
+            "status",
+            "submitted_at",
+            "validated_at",
+            "validated_by",
+            "revision_reason",
+        ]
+
+
+class VersionDetailSerializer(VersionSerializer):
+    sections = SectionSerializer(many=True)
+    missions = MissionSerializer(many=True)
+
+    class Meta(VersionSerializer.Meta):
+        fields = [*VersionSerializer.Meta.fields, "sections", "missions"]
+
+
+class ValidateSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RevisionSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class CommentSerializer(serializers.Serializer):
+    section = serializers.ChoiceField(
+        choices=["", *SectionKey.values], required=False, allow_blank=True, default=""
+    )
+    body = serializers.CharField()
+
+
+TRANSITION_RESPONSES = {
+    200: VersionSerializer,
+    400: OpenApiResponse(description="Champs invalides."),
+    403: OpenApiResponse(description="Rôle ne permettant pas cette action."),
+    404: OpenApiResponse(description="Inexistante ou non visible."),
+    409: OpenApiResponse(description="Le statut de la version ne le permet pas."),
+}
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Versions du projet de santé visibles par l'appelant"),
+    retrieve=extend_schema(summary="Une version, avec ses sections, missions et actions"),
+)
+class ProjectVersionViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+    filter_backends = []
+
+    def get_serializer_class(self):
+        return VersionDetailSerializer if self.action == "retrieve" else VersionSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no caller
+            return ProjectVersion.objects.none()
+        if not can_view_project(self.request.user):
+            raise DRFPermissionDenied("Le projet de santé n'est pas accessible avec ce compte.")
+        qs = versions_visible_to(self.request.user).select_related("validated_by")
+        if self.action == "retrieve":
+            qs = qs.prefetch_related(
+                "sections",
+                Prefetch(
+                    "missions",
+                    queryset=Mission.objects.prefetch_related(
+                        Prefetch("actions", queryset=Action.objects.select_related("owner"))
+                    ),
+                ),
+            )
+        return qs.order_by("-number")
+
+    def _transition(self, request, serializer_class, service):
+        version = self.get_object()
+        values = {}
+        if serializer_class is not None:
+            serializer = serializer_class(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            values = serializer.validated_data
+        _call(service, version_id=version.pk, by=request.user, **values)
+        return Response(VersionSerializer(self.get_queryset().get(pk=version.pk)).data)
+
+    @extend_schema(request=None, responses=TRANSITION_RESPONSES, summary="Soumettre à l'ARS/CPAM")
+    @action(detail=True, methods=["post"])
+    def submit(self, request, id=None):
+        return self._transition(request, None, services.version_submit)
+
+    @extend_schema(
+        request=ValidateSerializer, responses=TRANSITION_RESPONSES, summary="Valider (ARS/CPAM)"
+    )
+    @action(detail=True, methods=["post"])
+    def validate(self, request, id=None):
+        return self._transition(request, ValidateSerializer, services.version_validate)
+
+    @extend_schema(
+        request=RevisionSerializer,
+        responses=TRANSITION_RESPONSES,
+        summary="Demander une révision (ARS/CPAM)",
+    )
+    @action(detail=True, methods=["post"], url_path="request-revision")
+    def request_revision(self, request, id=None):
+        return self._transition(request, RevisionSerializer, services.version_request_revision)
+
+    @extend_schema(
+        request=CommentSerializer,
+        responses={
+            201: OpenApiResponse(description="Commentaire enregistré."),
+            **{k: v for k, v in TRANSITION_RESPONSES.items() if k != 200},
+        },
+        summary="Commenter une section ou la version",
+    )
+    @action(detail=True, methods=["post"])
+    def comments(self, request, id=None):
+        version = self.get_object()
+        serializer = CommentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        comment = _call(
+            services.comment_add,
+            version_id=version.pk,
+            by=request.user,
+            **serializer.validated_data,
+        )
+        return Response(
+            {"section": comment.section, "body": comment.body, "created_at": comment.created_at},
+            status=status.HTTP_201_CREATED,
+        )

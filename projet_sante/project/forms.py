@@ -1,0 +1,103 @@
+"""Forms of the health-project pages: shape validation only; services write."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ess.roles import STAFF_ROLES
+from members.models import User
+from projet_sante.indicators.registry import REGISTRY
+from projet_sante.project.models import ActionStatus, MissionKind, SectionKey
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class SectionForm(forms.Form):
+    body = forms.CharField(
+        label=_("Texte (Markdown)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 18, "class": "font-monospace"}),
+    )
+    # The section's revision when the form was shown: a save by someone else since is refused.
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class MissionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Type"), choices=MissionKind.choices)
+    title = forms.CharField(label=_("Intitulé"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class OwnerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
+class ActionForm(forms.Form):
+    title = forms.CharField(label=_("Intitulé"), max_length=200)
+    owner = OwnerChoiceField(
+        label=_("Pilote (membre de l'ESS)"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("— aucun —"),
+    )
+    owner_name = forms.CharField(
+        label=_("Pilote (autre)"),
+        max_length=150,
+        required=False,
+        help_text=_("Un partenaire ou une personne hors de la plateforme, ex. « CPTS Giennoise »."),
+    )
+    target_date = forms.DateField(label=_("Échéance"), required=False, widget=DateInput())
+    status = forms.ChoiceField(label=_("État"), choices=ActionStatus.choices)
+    progress = forms.IntegerField(label=_("Avancement (%)"), min_value=0, max_value=100, initial=0)
+    indicator_codes = forms.MultipleChoiceField(
+        label=_("Indicateurs suivis"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        help_text=_("Les indicateurs du tableau de bord qui mesurent cette action."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = (
+            User.objects.filter(role_grants__role__in=STAFF_ROLES, is_active=True)
+            .distinct()
+            .order_by("last_name", "first_name")
+        )
+        self.fields["indicator_codes"].choices = [(i.code, str(i.label)) for i in REGISTRY]
+
+
+class AnnexForm(forms.Form):
+    title = forms.CharField(label=_("Intitulé de l'annexe"), max_length=200, required=False)
+    file = forms.FileField(
+        label=_("Fichier"), help_text=_("PDF, JPEG, PNG ou texte ; taille limitée.")
+    )
+
+
+class CommentForm(forms.Form):
+    section = forms.ChoiceField(
+        label=_("Porte sur"),
+        choices=[("", _("La version dans son ensemble")), *SectionKey.choices],
+        required=False,
+    )
+    body = forms.CharField(label=_("Commentaire"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RevisionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Ce qui doit être revu"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ValidateForm(forms.Form):
+    note = forms.CharField(
+        label=_("Observation (facultative)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

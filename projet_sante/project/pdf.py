@@ -1,0 +1,69 @@
+"""The health project as a PDF (WeasyPrint): cover, table of contents with page numbers,
+running header and footer, the sections, missions and actions, annexes, indicators.
+
+Rendered in the background and cached per version and quarter as a "projet" report
+(project/reports.py). The indicators are those of a closed quarter, in the aggregate view the
+ARS/CPAM read (small counts masked): the same file serves managers and authority users.
+"""
+
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
+
+from ess.models import Team
+from ess.pdf import render_pdf
+from projet_sante.indicators.display import indicators_context
+from projet_sante.indicators.periods import previous_quarter
+from projet_sante.project.models import ProjectVersion, SectionKey
+from projet_sante.project.rich_text import render_rich_text
+from projet_sante.project.selectors import version_content
+
+
+def css_string(text: str) -> str:
+    """A CSS string literal for @page margin boxes: the <style> element is raw text, so HTML
+    escaping would show as is; CSS escapes instead (and nothing can close the element)."""
+    escaped = "".join(f"\\{ord(c):x} " if c in '"\\<>&' or ord(c) < 32 else c for c in str(text))
+    return mark_safe(f'"{escaped}"')
+
+
+def project_pdf_context(version: ProjectVersion, period=None) -> dict:
+    period = period or previous_quarter()
+    version = version_content(version.pk)
+    team = Team.current()
+    header = f"{team.short_name} · " if team else ""
+    footer = version.get_status_display()
+    if version.validated_at:
+        footer += " le " + date_format(timezone.localtime(version.validated_at), "j F Y")
+    bodies = {s.key: s.body for s in version.sections.all()}
+    sections = [
+        {"key": key, "label": label, "html": render_rich_text(bodies.get(key, ""))}
+        for key, label in SectionKey.choices
+    ]
+    missions = list(version.missions.all())
+    indicators = indicators_context(period, mask=True)
+    by_code = indicators["by_code"]
+    followed = [
+        (action, [by_code[code] for code in action.indicator_codes if code in by_code])
+        for mission in missions
+        for action in mission.actions.all()
+        if action.indicator_codes
+    ]
+    return {
+        **indicators,
+        "followed": followed,
+        "version": version,
+        "team": team,
+        "header_css": css_string(f"{header}Projet de santé {version.label}"),
+        "footer_css": css_string(footer),
+        "sections": sections,
+        "missions": missions,
+        "annexes": list(version.annexes.all()),
+        "today": timezone.localdate(),
+    }
+
+
+def render_project_pdf(version: ProjectVersion, period=None) -> bytes:
+    """A4 PDF of one version with the indicators of `period` (default: the last closed
+    quarter). Pure: reads, writes nothing (callers cache and audit)."""
+    with translation.override("fr"):  # the context holds lazy labels
+        return render_pdf("pdf/project.html", project_pdf_context(version, period))

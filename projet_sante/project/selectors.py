@@ -1,0 +1,108 @@
+"""Reads for the health-project document: the one visibility selector and the page's data."""
+
+import difflib
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from ess.roles import Role, has_any_role, has_role
+from projet_sante.project.models import (
+    OPEN_STATUSES,
+    Action,
+    Mission,
+    ProjectComment,
+    ProjectSection,
+    ProjectVersion,
+    SectionKey,
+    VersionEvent,
+    VersionStatus,
+)
+from projet_sante.project.permissions import can_view_project
+
+
+def versions_visible_to(user) -> QuerySet[ProjectVersion]:
+    """The only definition of who sees which version: managers all of them; authority users
+    every version submitted to them at least once (a draft being written is not theirs yet);
+    the ESS's staff the validated ones; nobody else any."""
+    versions = ProjectVersion.objects.all()
+    if not can_view_project(user):
+        return versions.none()
+    if has_role(user, Role.MANAGER):
+        return versions
+    if has_role(user, Role.AUTHORITY):
+        return versions.filter(~Q(status=VersionStatus.DRAFT) | Q(submitted_at__isnull=False))
+    if has_any_role(user, {Role.COORDINATOR, Role.SPECIALIST, Role.PARAMEDIC}):
+        return versions.filter(status=VersionStatus.VALIDATED)
+    return versions.none()
+
+
+def version_get_for_user(user, public_id) -> ProjectVersion:
+    """404 for "does not exist" and "not yours" alike."""
+    return get_object_or_404(versions_visible_to(user), public_id=public_id)
+
+
+def version_default_for(user) -> ProjectVersion | None:
+    """What /projet-sante/ opens on: the latest validated version the user sees, else the
+    latest one."""
+    visible = versions_visible_to(user).select_related("validated_by", "submitted_by")
+    return (
+        visible.filter(status=VersionStatus.VALIDATED).order_by("-number").first()
+        or visible.order_by("-number").first()
+    )
+
+
+def version_list(user) -> list[ProjectVersion]:
+    return list(
+        versions_visible_to(user)
+        .select_related("validated_by", "submitted_by", "created_by")
+        .order_by("-number")
+    )
+
+
+def open_version() -> ProjectVersion | None:
+    return ProjectVersion.objects.filter(status__in=OPEN_STATUSES).first()
+
+
+def version_content(version_id: int) -> ProjectVersion:
+    """A version with everything the page and the PDF show, in a fixed number of queries."""
+    return (
+        ProjectVersion.objects.select_related("validated_by", "submitted_by", "based_on")
+        .prefetch_related(
+            "sections",
+            Prefetch(
+                "missions",
+                queryset=Mission.objects.order_by("kind", "position", "pk").prefetch_related(
+                    Prefetch("actions", queryset=Action.objects.select_related("owner"))
+                ),
+            ),
+            "annexes",
+            Prefetch("comments", queryset=ProjectComment.objects.select_related("author")),
+            Prefetch("events", queryset=VersionEvent.objects.select_related("actor")),
+        )
+        .get(pk=version_id)
+    )
+
+
+def sections_diff(old: ProjectVersion, new: ProjectVersion) -> list[dict]:
+    """Per section (in order): {"key", "label", "changed", "rows"} where rows are
+    {"op": "same"|"removed"|"added", "text"} lines of the Markdown source (difflib)."""
+    bodies = {
+        (s.version_id, s.key): s.body
+        for s in ProjectSection.objects.filter(version__in=[old, new]).only(
+            "version_id", "key", "body"
+        )
+    }
+    result = []
+    for key, label in SectionKey.choices:
+        before = bodies.get((old.pk, key), "").splitlines()
+        after = bodies.get((new.pk, key), "").splitlines()
+        rows = []
+        matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "equal":
+                rows.extend({"op": "same", "text": line} for line in before[i1:i2])
+                continue
+            rows.extend({"op": "removed", "text": line} for line in before[i1:i2])
+            rows.extend({"op": "added", "text": line} for line in after[j1:j2])
+        result.append({"key": key, "label": label, "changed": before != after, "rows": rows})
+    return result

@@ -1,0 +1,472 @@
+"""Every write on the health-project document.
+
+Transition services follow docs/architecture.md: atomic → re-read the version FOR UPDATE →
+check the actor (PermissionDenied, 403) → check the transition table (TransitionNotAllowed, 409)
+→ write the event → save(update_fields=…) → notify the other side in the same transaction.
+Content edits lock the version row too, so that a submission and an edit never interleave, and
+are refused once the version has left the manager's hands (a validated version is frozen: on
+PostgreSQL a trigger refuses it as well).
+"""
+
+import uuid
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ess.models import NotificationKind
+from ess.notifications import notify
+from ess.roles import Role
+from ess.uploads import check_upload
+from members.models import User
+from projet_sante.indicators.registry import BY_CODE
+from projet_sante.project import permissions as perms
+from projet_sante.project.models import (
+    OPEN_STATUSES,
+    SECTION_ORDER,
+    Action,
+    ActionStatus,
+    Mission,
+    MissionKind,
+    ProjectAnnex,
+    ProjectComment,
+    ProjectSection,
+    ProjectVersion,
+    SectionKey,
+    VersionEvent,
+    VersionStatus,
+)
+
+
+class TransitionNotAllowed(Exception):
+    """The version's status does not allow this action (HTTP 409, a message on pages)."""
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _locked(version_id: int) -> ProjectVersion:
+    return ProjectVersion.objects.select_for_update().get(pk=version_id)
+
+
+def _notify(version: ProjectVersion, *, recipients, title: str, by) -> None:
+    """Tell the other side of the review, with a link to the version (recorded in this
+    transaction, delivered after commit)."""
+    notify(
+        recipients=recipients,
+        kind=NotificationKind.HEALTH_PROJECT,
+        title=title,
+        url=reverse("projet_sante:project_version", args=[version.public_id]),
+        actor=by,
+    )
+
+
+def _notify_submitter_and_managers(version: ProjectVersion, *, title: str, by) -> None:
+    """The authorities' answer goes to whoever submitted the version and to every manager."""
+    _notify(
+        version, recipients=[version.submitted_by, *_users_with(Role.MANAGER)], title=title, by=by
+    )
+
+
+def _users_with(role: Role):
+    return User.objects.filter(role_grants__role=role, is_active=True).distinct()
+
+
+def not_editable_reason(version: ProjectVersion) -> str:
+    """Why managers cannot change this version's content now ("" when they can)."""
+    if version.is_frozen:
+        return _(
+            "La version %(version)s est validée : elle est figée, aucune modification n'est "
+            "possible. Créez une nouvelle version pour faire évoluer le projet."
+        ) % {"version": version.label}
+    if not version.is_editable:
+        return _(
+            "La version %(version)s est « %(status)s » : elle n'est pas modifiable tant que "
+            "l'ARS et la CPAM ne l'ont pas renvoyée en révision."
+        ) % {"version": version.label, "status": version.get_status_display()}
+    return ""
+
+
+def _locked_for_edit(version_id: int, by) -> ProjectVersion:
+    """The version, locked, for a manager to change its content. Raises PermissionDenied, or
+    TransitionNotAllowed when it has left the managers' hands."""
+    version = _locked(version_id)
+    _require(perms.can_edit_project(by))
+    if reason := not_editable_reason(version):
+        raise TransitionNotAllowed(reason)
+    return version
+
+
+def _locked_for_change(version_id: int, by) -> ProjectVersion:
+    """`_locked_for_edit`, and the version is marked changed: a PDF rendered before is stale
+    (project/reports.py compares it with `updated_at`)."""
+    version = _locked_for_edit(version_id, by)
+    version.save(update_fields=["updated_at"])
+    return version
+
+
+# ---------------------------------------------------------------------------------------------
+# Workflow
+# ---------------------------------------------------------------------------------------------
+ACTION_LABELS = {
+    VersionStatus.SUBMITTED: gettext_lazy("la soumettre"),
+    VersionStatus.VALIDATED: gettext_lazy("la valider"),
+    VersionStatus.REVISION_REQUESTED: gettext_lazy("demander sa révision"),
+}
+
+
+def _transition(version: ProjectVersion, *, to: str, by, note: str = "") -> VersionEvent:
+    if not version.can_become(to):
+        raise TransitionNotAllowed(
+            _(
+                "Action impossible : la version %(version)s est « %(status)s », on ne peut pas "
+                "%(action)s."
+            )
+            % {
+                "version": version.label,
+                "status": version.get_status_display(),
+                "action": ACTION_LABELS[to],
+            }
+        )
+    event = VersionEvent.objects.create(
+        version=version, actor=by, from_status=version.status, to_status=to, note=note
+    )
+    version.status = to
+    return event
+
+
+@transaction.atomic
+def version_start(*, by) -> ProjectVersion:
+    """A manager opens the next version (v1 if none): a draft copying the latest validated
+    version's sections, missions and actions, and annexes (rows copied, files shared). Only one
+    version may be open (not validated) at a time. Raises PermissionDenied,
+    TransitionNotAllowed."""
+    _require(perms.can_edit_project(by))
+    # Serialise concurrent starts: the constraint would refuse the second one anyway.
+    current = list(ProjectVersion.objects.select_for_update().filter(status__in=OPEN_STATUSES))
+    if current:
+        raise TransitionNotAllowed(
+            _(
+                "La version %(version)s est encore en cours (« %(status)s ») : une seule version "
+                "peut être ouverte à la fois."
+            )
+            % {"version": current[0].label, "status": current[0].get_status_display()}
+        )
+    base = ProjectVersion.objects.filter(status=VersionStatus.VALIDATED).order_by("-number").first()
+    number = (ProjectVersion.objects.aggregate(n=Max("number"))["n"] or 0) + 1
+    try:
+        with transaction.atomic():
+            version = ProjectVersion.objects.create(
+                number=number, status=VersionStatus.DRAFT, based_on=base, created_by=by
+            )
+    except IntegrityError as exc:
+        raise TransitionNotAllowed(
+            _("Une autre version vient d'être ouverte : rechargez la page.")
+        ) from exc
+    bodies = dict(base.sections.values_list("key", "body")) if base else {}
+    ProjectSection.objects.bulk_create(
+        ProjectSection(
+            version=version, key=key, position=SECTION_ORDER[key], body=bodies.get(key, "")
+        )
+        for key in SectionKey.values
+    )
+    if base:
+        for mission in base.missions.prefetch_related("actions"):
+            actions = list(mission.actions.all())
+            mission.pk = None
+            mission.public_id = uuid.uuid4()
+            mission.version = version
+            mission.save()
+            for action in actions:
+                action.pk = None
+                action.public_id = uuid.uuid4()
+                action.mission = mission
+            Action.objects.bulk_create(actions)
+        annexes = list(base.annexes.all())
+        for annex in annexes:
+            annex.pk = None
+            annex.public_id = uuid.uuid4()
+            annex.version = version  # the same stored file: a validated file never changes
+        ProjectAnnex.objects.bulk_create(annexes)
+    VersionEvent.objects.create(
+        version=version,
+        actor=by,
+        to_status=VersionStatus.DRAFT,
+        note=_("À partir de la version %(version)s.") % {"version": base.label} if base else "",
+    )
+    return version
+
+
+@transaction.atomic
+def version_submit(*, version_id: int, by) -> ProjectVersion:
+    """A manager sends the draft (or the revised version) to the ARS and the CPAM. Authority
+    users are notified. Raises PermissionDenied, TransitionNotAllowed."""
+    version = _locked(version_id)
+    _require(perms.can_edit_project(by))
+    if version.status == VersionStatus.SUBMITTED:
+        return version  # retried request
+    _transition(version, to=VersionStatus.SUBMITTED, by=by)
+    version.submitted_at = timezone.now()
+    version.submitted_by = by
+    version.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    _notify(
+        version,
+        recipients=[*_users_with(Role.AUTHORITY), *_users_with(Role.MANAGER)],
+        title=_("Projet de santé %(version)s soumis à votre validation")
+        % {"version": version.label},
+        by=by,
+    )
+    return version
+
+
+@transaction.atomic
+def version_validate(*, version_id: int, by, note: str = "") -> ProjectVersion:
+    """An authority user validates the submitted version: it is frozen from now on, with who
+    and when. Managers are notified. Raises PermissionDenied, TransitionNotAllowed."""
+    version = _locked(version_id)
+    _require(perms.can_review_project(by))
+    if version.status == VersionStatus.VALIDATED:
+        return version
+    _transition(version, to=VersionStatus.VALIDATED, by=by, note=(note or "").strip())
+    version.validated_at = timezone.now()
+    version.validated_by = by
+    version.save(update_fields=["status", "validated_at", "validated_by", "updated_at"])
+    _notify_submitter_and_managers(
+        version,
+        title=_("Projet de santé %(version)s validé par %(who)s")
+        % {"version": version.label, "who": by.display_name},
+        by=by,
+    )
+    return version
+
+
+@transaction.atomic
+def version_request_revision(*, version_id: int, by, reason: str) -> ProjectVersion:
+    """An authority user sends the submitted version back to the managers (reason required).
+    Raises PermissionDenied, ValidationError, TransitionNotAllowed."""
+    version = _locked(version_id)
+    _require(perms.can_review_project(by))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Indiquez ce qui doit être revu.")})
+    if version.status == VersionStatus.REVISION_REQUESTED and version.revision_reason == reason:
+        return version
+    _transition(version, to=VersionStatus.REVISION_REQUESTED, by=by, note=reason)
+    version.revision_reason = reason
+    version.save(update_fields=["status", "revision_reason", "updated_at"])
+    _notify_submitter_and_managers(
+        version,
+        title=_("Projet de santé %(version)s : révision demandée par %(who)s")
+        % {"version": version.label, "who": by.display_name},
+        by=by,
+    )
+    return version
+
+
+@transaction.atomic
+def comment_add(*, version_id: int, by, body: str, section: str = "") -> ProjectComment:
+    """A remark on a section (or on the whole version, `section` empty) while the version is
+    with the authorities or back in revision. The other side is notified.
+    Raises PermissionDenied, ValidationError, TransitionNotAllowed."""
+    version = _locked(version_id)
+    _require(perms.can_comment_project(by))
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": _("Le commentaire est vide.")})
+    if section and section not in SectionKey.values:
+        raise ValidationError({"section": _("Section inconnue.")})
+    if version.status not in (VersionStatus.SUBMITTED, VersionStatus.REVISION_REQUESTED):
+        raise TransitionNotAllowed(
+            _(
+                "On ne commente une version que lorsqu'elle est soumise ou en révision "
+                "(la version %(version)s est « %(status)s »)."
+            )
+            % {"version": version.label, "status": version.get_status_display()}
+        )
+    comment = ProjectComment.objects.create(version=version, section=section, author=by, body=body)
+    other_side = Role.MANAGER if Role.AUTHORITY in by.roles else Role.AUTHORITY
+    where = SectionKey(section).label if section else _("la version")
+    _notify(
+        version,
+        recipients=_users_with(other_side),
+        title=_("Projet de santé %(version)s : commentaire de %(who)s sur %(where)s")
+        % {"version": version.label, "who": by.display_name, "where": where},
+        by=by,
+    )
+    return comment
+
+
+# ---------------------------------------------------------------------------------------------
+# Content
+# ---------------------------------------------------------------------------------------------
+@transaction.atomic
+def section_update(
+    *, version_id: int, key: str, by, body: str, expected_revision: int | None = None
+) -> ProjectSection:
+    """A manager rewrites a section (Markdown). `expected_revision` (the section's revision
+    when the form was shown) refuses a stale form: someone saved it meanwhile.
+    Raises PermissionDenied, TransitionNotAllowed, ValidationError."""
+    version = _locked_for_edit(version_id, by)
+    if key not in SectionKey.values:
+        raise ValidationError({"key": _("Section inconnue.")})
+    section, _created = ProjectSection.objects.select_for_update().get_or_create(
+        version=version, key=key, defaults={"position": SECTION_ORDER[key]}
+    )
+    if expected_revision is not None and section.revision != expected_revision:
+        who = section.updated_by.display_name if section.updated_by else _("quelqu'un")
+        raise TransitionNotAllowed(
+            _(
+                "La section « %(section)s » a été modifiée entre-temps par %(who)s : rechargez-la "
+                "et reportez vos changements."
+            )
+            % {"section": SectionKey(key).label, "who": who}
+        )
+    body = (body or "").replace("\r\n", "\n")
+    if body == section.body:
+        return section
+    section.body = body
+    section.revision += 1
+    section.updated_by = by
+    section.save(update_fields=["body", "revision", "updated_by", "updated_at"])
+    version.save(update_fields=["updated_at"])
+    return section
+
+
+def _mission_clean(fields: dict) -> dict:
+    if fields.get("kind") not in MissionKind.values:
+        raise ValidationError({"kind": _("Type de mission inconnu.")})
+    title = (fields.get("title") or "").strip()
+    if not title:
+        raise ValidationError({"title": _("Donnez un intitulé à la mission.")})
+    return {
+        "kind": fields["kind"],
+        "title": title,
+        "description": (fields.get("description") or "").strip(),
+    }
+
+
+@transaction.atomic
+def mission_save(*, version_id: int, by, mission_id: int | None = None, **fields) -> Mission:
+    """Create (no `mission_id`) or edit a mission of an editable version: kind, title,
+    description. Raises PermissionDenied, TransitionNotAllowed, ValidationError."""
+    version = _locked_for_change(version_id, by)
+    clean = _mission_clean(fields)
+    if mission_id is None:
+        position = version.missions.aggregate(p=Max("position"))["p"]
+        return Mission.objects.create(version=version, position=(position or 0) + 1, **clean)
+    mission = Mission.objects.get(pk=mission_id, version=version)
+    for name, value in clean.items():
+        setattr(mission, name, value)
+    mission.save()
+    return mission
+
+
+@transaction.atomic
+def mission_delete(*, version_id: int, by, mission_id: int) -> None:
+    version = _locked_for_change(version_id, by)
+    Mission.objects.filter(pk=mission_id, version=version).delete()
+
+
+def _action_clean(fields: dict) -> dict:
+    errors = {}
+    title = (fields.get("title") or "").strip()
+    if not title:
+        errors["title"] = _("Donnez un intitulé à l'action.")
+    status = fields.get("status") or ActionStatus.PLANNED
+    if status not in ActionStatus.values:
+        errors["status"] = _("État inconnu.")
+    progress = fields.get("progress") or 0
+    if not isinstance(progress, int) or not 0 <= progress <= 100:
+        errors["progress"] = _("L'avancement est un pourcentage entre 0 et 100.")
+    codes = [c.strip() for c in fields.get("indicator_codes") or [] if c and c.strip()]
+    wrong = [c for c in codes if c not in BY_CODE]
+    if wrong:
+        errors["indicator_codes"] = _("Indicateur inconnu : %(codes)s.") % {
+            "codes": ", ".join(wrong)
+        }
+    owner = fields.get("owner")
+    owner_name = (fields.get("owner_name") or "").strip()
+    if owner is not None and owner_name:
+        errors["owner_name"] = _("Indiquez un pilote membre ou un nom, pas les deux.")
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "title": title,
+        "owner": owner,
+        "owner_name": owner_name,
+        "target_date": fields.get("target_date"),
+        "status": status,
+        "progress": 100 if status == ActionStatus.DONE and not progress else progress,
+        "indicator_codes": list(dict.fromkeys(codes)),
+    }
+
+
+@transaction.atomic
+def action_save(
+    *, version_id: int, mission_id: int, by, action_id: int | None = None, **fields
+) -> Action:
+    """Create (no `action_id`) or edit an action of a mission of an editable version: title,
+    owner (a user or a free-text name), target date, status, progress 0–100, indicator codes.
+    Raises PermissionDenied, TransitionNotAllowed, ValidationError."""
+    version = _locked_for_change(version_id, by)
+    mission = Mission.objects.get(pk=mission_id, version=version)
+    clean = _action_clean(fields)
+    if action_id is None:
+        position = mission.actions.aggregate(p=Max("position"))["p"]
+        return Action.objects.create(mission=mission, position=(position or 0) + 1, **clean)
+    action = Action.objects.get(pk=action_id, mission__version=version)
+    action.mission = mission
+    for name, value in clean.items():
+        setattr(action, name, value)
+    action.save()
+    return action
+
+
+@transaction.atomic
+def action_delete(*, version_id: int, by, action_id: int) -> None:
+    version = _locked_for_change(version_id, by)
+    Action.objects.filter(pk=action_id, mission__version=version).delete()
+
+
+@transaction.atomic
+def annex_add(*, version_id: int, by, title: str, upload) -> ProjectAnnex:
+    """Attach a file to an editable version, checked by its content (ess.uploads: PDF, JPEG,
+    PNG, text; size limited) and stored privately under an opaque name.
+    Raises PermissionDenied, TransitionNotAllowed, ValidationError (nothing is written)."""
+    version = _locked_for_change(version_id, by)
+    try:
+        checked = check_upload(upload)
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from exc
+    annex = ProjectAnnex(
+        version=version,
+        title=(title or "").strip() or checked.name,
+        original_name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=by,
+    )
+    checked.upload.seek(0)
+    annex.file.save(annex.public_id.hex, checked.upload, save=False)
+    try:
+        with transaction.atomic():
+            annex.save()
+    except Exception:
+        annex.file.delete(save=False)
+        raise
+    return annex
+
+
+@transaction.atomic
+def annex_delete(*, version_id: int, by, annex_id: int) -> None:
+    """Detach an annex from an editable version. The stored file stays: earlier versions may
+    share it."""
+    version = _locked_for_change(version_id, by)
+    ProjectAnnex.objects.filter(pk=annex_id, version=version).delete()

@@ -1,0 +1,488 @@
+"""Health-project pages: the document (a version) with its workflow, editing by managers,
+comments by the authorities, annexes, the diff between two versions and the PDF.
+
+Each view validates the shape of the input, calls one service, renders. Access starts from
+selectors.version_get_for_user (404 for what the caller may not see) and permissions.can_*
+(403).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from ess.audit import audit_record
+from ess.flash import flash_error, flash_form_errors
+from ess.models import AuditAction
+from projet_sante.indicators.periods import current_quarter
+from projet_sante.indicators.permissions import can_download_reports
+from projet_sante.indicators.views import redirect_to_report
+from projet_sante.project import forms, services
+from projet_sante.project import permissions as perms
+from projet_sante.project.models import Action, Mission, ProjectAnnex, SectionKey, VersionStatus
+from projet_sante.project.reports import project_report_request
+from projet_sante.project.rich_text import render_rich_text
+from projet_sante.project.selectors import (
+    open_version,
+    sections_diff,
+    version_content,
+    version_default_for,
+    version_get_for_user,
+    version_list,
+)
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _to_version(version):
+    return redirect("projet_sante:project_version", public_id=version.public_id)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+# ---------------------------------------------------------------------------------------------
+def _version_context(request, version) -> dict:
+    user = request.user
+    version = version_content(version.pk)
+    follow = perms.can_follow_project_workflow(user)
+    comments = list(version.comments.all()) if follow else []
+    by_section: dict[str, list] = {}
+    for comment in comments:
+        by_section.setdefault(comment.section, []).append(comment)
+    bodies = {s.key: s for s in version.sections.all()}
+    sections = [
+        {
+            "key": key,
+            "label": label,
+            "html": render_rich_text(bodies[key].body) if key in bodies else "",
+            "empty": not (key in bodies and bodies[key].body.strip()),
+            "comments": by_section.get(key, []),
+        }
+        for key, label in SectionKey.choices
+    ]
+    versions = version_list(user)
+    earlier = [v for v in versions if v.number < version.number]
+    can_edit = perms.can_edit_project(user) and version.is_editable
+    can_review = perms.can_review_project(user) and version.status == VersionStatus.SUBMITTED
+    can_comment = perms.can_comment_project(user) and version.status in (
+        VersionStatus.SUBMITTED,
+        VersionStatus.REVISION_REQUESTED,
+    )
+    return {
+        "version": version,
+        "sections": sections,
+        "missions": list(version.missions.all()),
+        "annexes": list(version.annexes.all()),
+        "general_comments": by_section.get("", []),
+        "events": list(version.events.all()) if follow else [],
+        "versions": versions,
+        "previous": earlier[0] if earlier else None,
+        "follow": follow,
+        "can_edit": can_edit,
+        "can_submit": can_edit,
+        "can_review": can_review,
+        "can_comment": can_comment,
+        "can_start": perms.can_edit_project(user) and open_version() is None,
+        "can_pdf": perms.can_download_project_pdf(user),
+        "report_quarters": _report_quarters() if can_download_reports(user) else [],
+        "comment_form": forms.CommentForm() if can_comment else None,
+        "revision_form": forms.RevisionForm() if can_review else None,
+        "validate_form": forms.ValidateForm() if can_review else None,
+        "annex_form": forms.AnnexForm() if can_edit else None,
+    }
+
+
+def _report_quarters() -> list:
+    """The quarterly report's quarters, newest first: the one in progress, then four closed."""
+    return current_quarter().previous_quarters(5)[::-1]
+
+
+@login_required
+@require_GET
+def project_home(request):
+    """/projet-sante/: the validated version (or the latest one) and the list of versions."""
+    _require(perms.can_view_project(request.user))
+    version = version_default_for(request.user)
+    if version is None:
+        context = {
+            "version": None,
+            "can_start": perms.can_edit_project(request.user) and open_version() is None,
+        }
+        return render(request, "projet_sante/project/version.html", context)
+    return render(request, "projet_sante/project/version.html", _version_context(request, version))
+
+
+@login_required
+@require_GET
+def version_detail(request, public_id):
+    _require(perms.can_view_project(request.user))
+    version = version_get_for_user(request.user, public_id)
+    return render(request, "projet_sante/project/version.html", _version_context(request, version))
+
+
+@login_required
+@require_GET
+def version_diff(request, a, b):
+    """Per section, the lines removed from version `a` and added in version `b`."""
+    _require(perms.can_view_project(request.user))
+    old = version_get_for_user(request.user, a)
+    new = version_get_for_user(request.user, b)
+    context = {"old": old, "new": new, "sections": sections_diff(old, new)}
+    return render(request, "projet_sante/project/diff.html", context)
+
+
+# ---------------------------------------------------------------------------------------------
+# Workflow
+# ---------------------------------------------------------------------------------------------
+@login_required
+@require_POST
+def version_start(request):
+    _require(perms.can_edit_project(request.user))
+    try:
+        version = services.version_start(by=request.user)
+    except services.TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+        return redirect("projet_sante:project_home")
+    messages.success(
+        request, _("Version %(version)s ouverte en brouillon.") % {"version": version.label}
+    )
+    return _to_version(version)
+
+
+def _post_back(request, version, call, *, success, form=None, anchor: str = ""):
+    """A POST from the version's page: check `form` (its errors are flashed), call the service
+    with its cleaned data, flash the service's refusal or `success` (a text, or a function of
+    what the service returned), then back to the version (at `#anchor`)."""
+    if form is not None and not form.is_valid():
+        flash_form_errors(request, form)
+        return _to_version(version)
+    try:
+        result = call(form.cleaned_data if form is not None else {})
+    except (ValidationError, services.TransitionNotAllowed) as exc:
+        flash_error(request, exc)
+    else:
+        messages.success(request, success(result) if callable(success) else success)
+    return redirect(f"{_to_version(version).url}{anchor}")
+
+
+def _workflow(request, public_id, form_class, call, success: str):
+    version = version_get_for_user(request.user, public_id)
+    form = form_class(request.POST) if form_class else None
+    return _post_back(
+        request, version, lambda data: call(version, data), success=success, form=form
+    )
+
+
+@login_required
+@require_POST
+def version_submit(request, public_id):
+    return _workflow(
+        request,
+        public_id,
+        None,
+        lambda v, d: services.version_submit(version_id=v.pk, by=request.user),
+        _("Version soumise à l'ARS et à la CPAM."),
+    )
+
+
+@login_required
+@require_POST
+def version_validate(request, public_id):
+    return _workflow(
+        request,
+        public_id,
+        forms.ValidateForm,
+        lambda v, d: services.version_validate(version_id=v.pk, by=request.user, note=d["note"]),
+        _("Version validée : elle est désormais figée."),
+    )
+
+
+@login_required
+@require_POST
+def version_request_revision(request, public_id):
+    return _workflow(
+        request,
+        public_id,
+        forms.RevisionForm,
+        lambda v, d: services.version_request_revision(
+            version_id=v.pk, by=request.user, reason=d["reason"]
+        ),
+        _("Révision demandée : l'équipe de direction est prévenue."),
+    )
+
+
+@login_required
+@require_POST
+def comment_add(request, public_id):
+    return _workflow(
+        request,
+        public_id,
+        forms.CommentForm,
+        lambda v, d: services.comment_add(
+            version_id=v.pk, by=request.user, section=d["section"], body=d["body"]
+        ),
+        _("Commentaire enregistré."),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Editing (managers, draft or revision)
+# ---------------------------------------------------------------------------------------------
+def _editable(request, public_id):
+    """The version, if the user may edit it (403 otherwise: not a manager)."""
+    version = version_get_for_user(request.user, public_id)
+    _require(perms.can_edit_project(request.user))
+    return version
+
+
+def _not_editable(request, version):
+    """Back to the version with the reason when it has left the managers' hands (frozen, with
+    the authorities); None when it may be edited."""
+    if reason := services.not_editable_reason(version):
+        messages.error(request, reason)
+        return _to_version(version)
+    return None
+
+
+@login_required
+def section_edit(request, public_id, key):
+    version = _editable(request, public_id)
+    if key not in SectionKey.values:
+        raise Http404
+    if refused := _not_editable(request, version):
+        return refused
+    section = version.sections.filter(key=key).first()
+    current = {
+        "body": section.body if section else "",
+        "revision": section.revision if section else 0,
+    }
+    form = forms.SectionForm(request.POST or None, initial=current)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.section_update(
+                version_id=version.pk,
+                key=key,
+                by=request.user,
+                body=form.cleaned_data["body"],
+                expected_revision=form.cleaned_data["revision"],
+            )
+        except services.TransitionNotAllowed as exc:
+            form.add_error(None, str(exc))
+            status = 409
+        else:
+            messages.success(
+                request,
+                _("Section « %(section)s » enregistrée.") % {"section": SectionKey(key).label},
+            )
+            return redirect(f"{_to_version(version).url}#section-{key}")
+    context = {"version": version, "form": form, "key": key, "label": SectionKey(key).label}
+    return render(request, "projet_sante/project/section_form.html", context, status=status)
+
+
+@login_required
+@require_POST
+def rich_text_preview(request):
+    """htmx: the sanitised rendering of the Markdown being typed."""
+    _require(perms.can_edit_project(request.user))
+    return render(
+        request,
+        "projet_sante/project/_preview.html",
+        {"html": render_rich_text(request.POST.get("body", ""))},
+    )
+
+
+def _content_form(request, version, form, save, *, success: str, template: str, context: dict):
+    """A page editing a mission or an action: a valid POST calls `save(cleaned_data)` and goes
+    back to the version's missions; the service's field errors are shown on the form, a refusal
+    by status back on the version."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        except services.TransitionNotAllowed as exc:
+            flash_error(request, exc)
+            return _to_version(version)
+        else:
+            messages.success(request, success)
+            return redirect(f"{_to_version(version).url}#missions-actions")
+    return render(request, template, {"version": version, "form": form, **context})
+
+
+@login_required
+def mission_edit(request, public_id, mission_id=None):
+    version = _editable(request, public_id)
+    mission = (
+        get_object_or_404(Mission, version=version, public_id=mission_id) if mission_id else None
+    )
+    if refused := _not_editable(request, version):
+        return refused
+    initial = (
+        {"kind": mission.kind, "title": mission.title, "description": mission.description}
+        if mission
+        else {}
+    )
+    return _content_form(
+        request,
+        version,
+        forms.MissionForm(request.POST or None, initial=initial),
+        lambda data: services.mission_save(
+            version_id=version.pk,
+            by=request.user,
+            mission_id=mission.pk if mission else None,
+            **data,
+        ),
+        success=_("Mission enregistrée."),
+        template="projet_sante/project/mission_form.html",
+        context={"mission": mission},
+    )
+
+
+@login_required
+@require_POST
+def mission_delete(request, public_id, mission_id):
+    version = _editable(request, public_id)
+    mission = get_object_or_404(Mission, version=version, public_id=mission_id)
+    return _post_back(
+        request,
+        version,
+        lambda _data: services.mission_delete(
+            version_id=version.pk, by=request.user, mission_id=mission.pk
+        ),
+        success=_("Mission supprimée, avec ses actions."),
+    )
+
+
+ACTION_FIELDS = ("title", "owner_name", "target_date", "status", "progress", "indicator_codes")
+
+
+@login_required
+def action_edit(request, public_id, mission_id=None, action_id=None):
+    version = _editable(request, public_id)
+    action = (
+        get_object_or_404(
+            Action.objects.select_related("mission"), mission__version=version, public_id=action_id
+        )
+        if action_id
+        else None
+    )
+    mission = (
+        action.mission
+        if action
+        else get_object_or_404(Mission, version=version, public_id=mission_id)
+    )
+    if refused := _not_editable(request, version):
+        return refused
+    initial = (
+        {"owner": action.owner_id, **{name: getattr(action, name) for name in ACTION_FIELDS}}
+        if action
+        else {}
+    )
+    return _content_form(
+        request,
+        version,
+        forms.ActionForm(request.POST or None, initial=initial),
+        lambda data: services.action_save(
+            version_id=version.pk,
+            mission_id=mission.pk,
+            by=request.user,
+            action_id=action.pk if action else None,
+            **data,
+        ),
+        success=_("Action enregistrée."),
+        template="projet_sante/project/action_form.html",
+        context={"mission": mission, "action": action},
+    )
+
+
+@login_required
+@require_POST
+def action_delete(request, public_id, action_id):
+    version = _editable(request, public_id)
+    action = get_object_or_404(Action, mission__version=version, public_id=action_id)
+    return _post_back(
+        request,
+        version,
+        lambda _data: services.action_delete(
+            version_id=version.pk, by=request.user, action_id=action.pk
+        ),
+        success=_("Action supprimée."),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Annexes
+# ---------------------------------------------------------------------------------------------
+@login_required
+@require_POST
+def annex_add(request, public_id):
+    version = _editable(request, public_id)
+    return _post_back(
+        request,
+        version,
+        lambda data: services.annex_add(
+            version_id=version.pk, by=request.user, title=data["title"], upload=data["file"]
+        ),
+        success=lambda annex: _("Annexe « %(title)s » ajoutée.") % {"title": annex.title},
+        form=forms.AnnexForm(request.POST, request.FILES),
+        anchor="#annexes",
+    )
+
+
+@login_required
+@require_POST
+def annex_delete(request, public_id, annex_id):
+    version = _editable(request, public_id)
+    annex = get_object_or_404(ProjectAnnex, version=version, public_id=annex_id)
+    return _post_back(
+        request,
+        version,
+        lambda _data: services.annex_delete(
+            version_id=version.pk, by=request.user, annex_id=annex.pk
+        ),
+        success=_("Annexe retirée de cette version."),
+        anchor="#annexes",
+    )
+
+
+@login_required
+@require_GET
+def annex_download(request, public_id, annex_id):
+    """Whoever sees the version downloads its annexes (404 otherwise); each download is
+    audited."""
+    version = version_get_for_user(request.user, public_id)
+    annex = get_object_or_404(ProjectAnnex, version=version, public_id=annex_id)
+    audit_record(
+        request=request, action=AuditAction.DOWNLOAD, obj=annex, label=f"{version.label} annexe"
+    )
+    response = FileResponse(
+        annex.file.open("rb"),
+        content_type=annex.content_type,
+        as_attachment=True,
+        filename=annex.original_name,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# PDF
+# ---------------------------------------------------------------------------------------------
+@login_required
+@require_POST
+def version_pdf(request, public_id):
+    """Ask for the project as a PDF (managers and authority users): a cached file per version
+    and closed quarter, rendered in the background. Ready: straight to the (audited) download;
+    otherwise the report's page, which follows the rendering."""
+    version = version_get_for_user(request.user, public_id)
+    _require(perms.can_download_project_pdf(request.user))
+    return redirect_to_report(project_report_request(version, by=request.user))

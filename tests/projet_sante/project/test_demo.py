@@ -1,0 +1,34 @@
+"""The demo's health project: v1 validated by the ARS account, v2 in progress with changes."""
+
+from ess.demo import seed_accounts, seed_team
+from projet_sante.project.demo import seed_health_project
+from projet_sante.project.models import Action, ProjectComment, ProjectVersion
+from projet_sante.project.selectors import sections_diff
+
+
+def test_the_demo_project_has_a_validated_v1_and_a_v2_draft(db, settings, territory):
+    settings.ESS_DEMO = True
+    seed_team()
+    users = seed_accounts()
+
+    seed_health_project(users)
+    seed_health_project(users)  # idempotent
+
+    v1, v2 = ProjectVersion.objects.order_by("number")
+    assert (v1.status, v2.status) == ("validated", "draft")
+    assert v1.validated_by.email == "ars@demo.example.org"
+    assert ProjectComment.objects.filter(version=v1, author=v1.validated_by).exists()
+    assert v2.based_on == v1
+    changed = [s["key"] for s in sections_diff(v1, v2) if s["changed"]]
+    assert changed == ["diagnostic", "missions", "evaluation"]
+    assert {a.status for a in Action.objects.filter(mission__version=v1)} == {
+        "planned",
+        "in_progress",
+        "done",
+        "abandoned",
+    }
+    assert (
+        Action.objects.filter(mission__version=v2).count()
+        == Action.objects.filter(mission__version=v1).count()
+    )
+    assert set(v1.missions.values_list("kind", flat=True)) == {"core_1", "core_2", "other"}
