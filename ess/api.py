@@ -9,6 +9,12 @@ from ess.notifications import notification_mark_read
 from ess.selectors import communes_search
 
 
+# Someone named in an answer (requester, specialist, author): public id and display name only.
+class PersonSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    name = serializers.CharField(source="display_name")
+
+
 class MeSerializer(serializers.Serializer):
     id = serializers.CharField(source="public_id", help_text="Identifiant public (UUID).")
     email = serializers.EmailField()

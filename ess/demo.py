@@ -16,8 +16,9 @@ from partners.demo import seed_partners_and_conventions
 from projet_sante.indicators.demo import seed_indicators
 from projet_sante.newsletter.demo import seed_newsletters
 from projet_sante.project.demo import seed_health_project
-from referrals.consultations.demo import seed_consultations
+from referrals.booking.demo import seed_consultations
 from referrals.demo import seed_referrals
+from scheduling.demo import seed_slots
 
 DEMO_DOMAIN = "demo.example.org"
 
@@ -137,6 +138,9 @@ SEEDERS = [
     lambda ctx: ctx.update(team=seed_team()),
     lambda ctx: ctx.update(users=seed_accounts()),
     lambda ctx: ctx.update(members=seed_members(ctx["users"])),
+    lambda ctx: seed_slots(
+        m.user for m in ctx["members"].values() if Role.SPECIALIST in m.user.roles
+    ),
     lambda ctx: ctx.update(referrals=seed_referrals(ctx["users"])),
     lambda ctx: ctx.update(partners=seed_partners_and_conventions(ctx["users"])),
     lambda ctx: ctx.update(newsletters=seed_newsletters()),

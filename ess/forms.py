@@ -4,7 +4,44 @@ from django.utils.translation import gettext_lazy as _
 
 from ess.api_auth import TOKEN_MAX_DAYS
 from ess.models import TokenScope
+from ess.selectors import commune_from_label
 from members.models import User
+
+
+class CommuneField(forms.CharField):
+    """A commune typed by name or postcode, picked from the datalist ('45234 — Orléans (45000)')."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={
+                    "list": "communes-datalist",
+                    "autocomplete": "off",
+                    "hx-get": "/communes/options/",
+                    "hx-trigger": "input changed delay:250ms",
+                    "hx-target": "#communes-datalist",
+                    "hx-swap": "innerHTML",
+                    "placeholder": _("Nom ou code postal, puis choisir dans la liste"),
+                }
+            ),
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        commune = commune_from_label(value)
+        if commune is None:
+            raise forms.ValidationError(
+                _(
+                    "Commune inconnue : tapez son nom ou son code postal puis choisissez-la "
+                    "dans la liste proposée."
+                ),
+                code="unknown_commune",
+            )
+        return commune
 
 
 class NotificationPreferencesForm(forms.ModelForm):

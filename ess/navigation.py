@@ -35,11 +35,11 @@ NAVIGATION = (
             {Role.MANAGER, Role.COORDINATOR, Role.SPECIALIST, Role.PARAMEDIC, Role.AUTHORITY}
         ),
     ),
-    NavItem(_("Mes disponibilités"), "members:availability", frozenset({Role.SPECIALIST})),
+    NavItem(_("Mes disponibilités"), "scheduling:availability", frozenset({Role.SPECIALIST})),
     # Advanced consultations: planned and booked by the ESS's staff.
     NavItem(
         _("Consultations avancées"),
-        "referrals:consultations",
+        "scheduling:consultations",
         frozenset({Role.MANAGER, Role.COORDINATOR, Role.SPECIALIST}),
     ),
     # Every signed-in professional reads the directory; ARS/CPAM staff do not (they follow the

@@ -143,6 +143,7 @@ INSTALLED_APPS = [
     "csp",
     "ess",
     "members",
+    "scheduling",
     "referrals",
     "partners",
     "projet_sante",

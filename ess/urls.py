@@ -11,7 +11,7 @@ from partners.api import ConventionViewSet, PartnerViewSet
 from projet_sante.indicators.api import indicators as indicators_api
 from projet_sante.project.api import ProjectVersionViewSet
 from referrals.api import ReferralViewSet
-from referrals.api_consultations import ConsultationSessionViewSet
+from referrals.booking.api import ConsultationSessionViewSet
 
 # The admin signs in through allauth: same form, same rate limits, same MFA.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -56,6 +56,7 @@ urlpatterns = [
     ),
     path("", include("members.urls")),
     path("", include("referrals.urls")),
+    path("", include("scheduling.urls")),
     path("", include("projet_sante.urls")),
     path("", include("partners.urls")),
     path("accounts/", include("allauth.urls")),

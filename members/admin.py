@@ -3,8 +3,6 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from members.models import (
-    Absence,
-    AvailabilitySlot,
     Competence,
     GovernanceRole,
     Invitation,
@@ -135,15 +133,3 @@ class GovernanceRoleAdmin(admin.ModelAdmin):
 @admin.register(SpecialtyHeadcount)
 class SpecialtyHeadcountAdmin(admin.ModelAdmin):
     list_display = ["specialty", "territory_count", "updated_at"]
-
-
-@admin.register(AvailabilitySlot)
-class AvailabilitySlotAdmin(admin.ModelAdmin):
-    list_display = ["starts_at", "specialist", "specialty", "capacity", "booked"]
-    list_filter = ["specialty"]
-    readonly_fields = ["booked"]  # kept equal to the bookings by members/services
-
-
-@admin.register(Absence)
-class AbsenceAdmin(admin.ModelAdmin):
-    list_display = ["specialist", "starts_on", "ends_on"]

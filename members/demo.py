@@ -1,11 +1,11 @@
 """Demo members: the demo specialists and about a dozen more in several specialties, with
-competences, practice sites, governance functions, territory headcounts and slots to come.
+competences, practice sites, governance functions and territory headcounts (their slots to
+come are scheduling's: scheduling/demo.py).
 
-Idempotent: rows are found by their natural keys (email, code); slots are added only for a
-specialist who has none to come.
+Idempotent: rows are found by their natural keys (email, code).
 """
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -15,7 +15,6 @@ from stdnum import luhn
 from ess.models import Specialty, Team
 from ess.roles import Role
 from members.models import (
-    AvailabilitySlot,
     Competence,
     GovernanceRole,
     Membership,
@@ -26,7 +25,7 @@ from members.models import (
     SpecialtyHeadcount,
     User,
 )
-from members.services import roles_grant, slot_publish
+from members.services import roles_grant
 
 SPECIALTIES = ("cardiologie", "pneumologie", "endocrinologie", "nephrologie")
 COMPETENCES = {
@@ -134,28 +133,6 @@ def _membership(user: User, competences: list[Competence], commune: str, **field
     return membership
 
 
-def _slots(user: User) -> None:
-    """Two weekly slots for the next four weeks, unless some are already to come."""
-    if AvailabilitySlot.objects.filter(specialist=user, starts_at__gte=timezone.now()).exists():
-        return
-    tomorrow = timezone.localdate() + timedelta(days=1)
-    offset = user.pk % 5
-    for day, start, tele in ((offset, 14, False), ((offset + 2) % 5, 9, True)):
-        on = tomorrow + timedelta(days=(day - tomorrow.weekday()) % 7)
-        if timezone.make_aware(datetime.combine(on, time(start))) <= timezone.now():
-            on += timedelta(weeks=1)
-        slot_publish(
-            by=user,
-            day=on,
-            start=time(start),
-            end=time(start + 2),
-            teleconsultation=tele,
-            place="" if tele else f"Cabinet, {ADDRESSES['45234']}, Orléans",
-            capacity=2,
-            weeks=4,
-        )
-
-
 def seed_members(users: dict[str, User]) -> dict[str, Membership]:
     competences = seed_competences()
     team = Team.current()
@@ -195,9 +172,6 @@ def seed_members(users: dict[str, User]) -> dict[str, Membership]:
             practice_mode="mixte" if n % 3 == 1 else "liberal",
             languages="anglais" if n % 2 else "",
         )
-    for membership in memberships.values():
-        if Role.SPECIALIST in membership.user.roles:
-            _slots(membership.user)
     start = timezone.localdate().replace(month=1, day=1)
     for local, kind in (("direction", "president"), ("cardiologue", "ambassador")):
         GovernanceRole.objects.get_or_create(

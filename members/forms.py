@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from ess.forms import CommuneField
 from ess.models import Specialty
 from ess.roles import Role
 from ess.validators import normalize_identifier, validate_adeli, validate_rpps
@@ -19,7 +20,6 @@ from members.models import (
     Sector,
 )
 from members.services import ApplicationInput, SiteInput
-from referrals.forms import CommuneField
 
 
 class InvitationForm(forms.Form):
@@ -311,35 +311,3 @@ class HeadcountForm(forms.Form):
         queryset=Specialty.objects.all(), to_field_name="code", widget=forms.HiddenInput
     )
     territory_count = forms.IntegerField(label=_("Spécialistes sur le territoire"), min_value=0)
-
-
-# ---------------------------------------------------------------------------------------------
-# Availability
-# ---------------------------------------------------------------------------------------------
-class SlotForm(forms.Form):
-    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    start = forms.TimeField(label=_("Début"), widget=forms.TimeInput(attrs={"type": "time"}))
-    end = forms.TimeField(label=_("Fin"), widget=forms.TimeInput(attrs={"type": "time"}))
-    teleconsultation = forms.BooleanField(label=_("Téléconsultation"), required=False)
-    place = forms.CharField(
-        label=_("Lieu"), max_length=200, required=False, help_text=_("Sauf téléconsultation.")
-    )
-    capacity = forms.IntegerField(label=_("Nombre de patients"), min_value=1, initial=1)
-    weeks = forms.IntegerField(
-        label=_("Répéter chaque semaine pendant (semaines)"),
-        min_value=1,
-        initial=1,
-        help_text=_("1 : créneau ponctuel."),
-    )
-
-
-class AbsenceForm(forms.Form):
-    starts_on = forms.DateField(label=_("Du"), widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(
-        label=_("Au (inclus)"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    reason = forms.CharField(label=_("Motif (facultatif)"), max_length=200, required=False)
-
-
-class BookingForm(forms.Form):
-    slot = forms.UUIDField(widget=forms.HiddenInput)

@@ -1,4 +1,4 @@
-"""Who may do what with memberships, the directory and availability. One condition per line;
+"""Who may do what with memberships and the directory. One condition per line;
 roles are named, never ranked."""
 
 from ess.roles import Role, has_any_role, has_role
@@ -39,15 +39,3 @@ def can_edit_membership(user, membership) -> bool:
 
 def can_leave_membership(user, membership) -> bool:
     return can_edit_membership(user, membership) or can_manage_memberships(user)
-
-
-def can_publish_slots(user) -> bool:
-    return has_role(user, Role.SPECIALIST)
-
-
-def can_manage_slot(user, slot) -> bool:
-    return has_role(user, Role.SPECIALIST) and slot.specialist_id == user.pk
-
-
-def can_book_slot(user) -> bool:
-    return has_role(user, Role.COORDINATOR)

@@ -1,12 +1,9 @@
-"""Reads on people: invitations, memberships and the directory, governance, availability.
+"""Reads on people: invitations, memberships and the directory, governance.
 
 `memberships_visible_to` and `directory_visible_to` are the only definitions of who sees which
 membership; pages, CSV export and API start from them."""
 
-from datetime import date
-
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -14,9 +11,6 @@ from ess.models import Specialty
 from ess.permissions import can_invite_users
 from members import permissions as perms
 from members.models import (
-    Absence,
-    AvailabilitySlot,
-    Booking,
     GovernanceRole,
     Invitation,
     Membership,
@@ -182,64 +176,3 @@ def representativeness(user) -> list[dict]:
             }
         )
     return rows
-
-
-# ---------------------------------------------------------------------------------------------
-# Availability
-# ---------------------------------------------------------------------------------------------
-def absent_on(day: date) -> Exists:
-    """A condition on users: absent on `day`."""
-    return Exists(
-        Absence.objects.filter(specialist_id=OuterRef("pk"), starts_on__lte=day, ends_on__gte=day)
-    )
-
-
-def free_slots() -> QuerySet[AvailabilitySlot]:
-    """Slots to come with a free place, of active specialists, outside their absences."""
-    absent = Exists(
-        Absence.objects.filter(
-            specialist_id=OuterRef("specialist_id"),
-            starts_on__lte=OuterRef("day"),
-            ends_on__gte=OuterRef("day"),
-        )
-    )
-    return (
-        AvailabilitySlot.objects.filter(starts_at__gt=timezone.now(), specialist__is_active=True)
-        .filter(booked__lt=F("capacity"))
-        .annotate(day=TruncDate("starts_at"))
-        .exclude(absent)
-        .order_by("starts_at", "pk")
-    )
-
-
-def free_slots_for_specialty(specialty_id: int, *, limit: int = 8) -> list[AvailabilitySlot]:
-    """The next free slots of a specialty, soonest first (one query)."""
-    return list(free_slots().filter(specialty_id=specialty_id).select_related("specialist")[:limit])
-
-
-def next_free_slot_subquery() -> Subquery:
-    """For a user queryset: the start of their next free slot (None without one)."""
-    return Subquery(free_slots().filter(specialist_id=OuterRef("pk")).values("starts_at")[:1])
-
-
-def slots_of(user) -> list[AvailabilitySlot]:
-    """A specialist's slots to come, with the referrals booked in them."""
-    return list(
-        AvailabilitySlot.objects.filter(specialist=user, ends_at__gte=timezone.now())
-        .prefetch_related(Prefetch("bookings", queryset=Booking.objects.select_related("referral")))
-        .order_by("starts_at")[:200]
-    )
-
-
-def absences_of(user) -> list[Absence]:
-    return list(
-        Absence.objects.filter(specialist=user, ends_on__gte=timezone.localdate()).order_by(
-            "starts_on"
-        )
-    )
-
-
-def booking_for(referral) -> Booking | None:
-    return (
-        Booking.objects.select_related("slot", "slot__specialist").filter(referral=referral).first()
-    )

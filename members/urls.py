@@ -1,6 +1,6 @@
 from django.urls import path
 
-from members import views, views_availability, views_directory, views_membership
+from members import views, views_directory, views_membership
 
 app_name = "members"
 
@@ -83,25 +83,4 @@ urlpatterns = [
     path("annuaire/", views_directory.directory, name="directory"),
     path("annuaire/export.csv", views_directory.directory_export, name="directory_export"),
     path("annuaire/public/", views_directory.directory_public, name="directory_public"),
-    # Availability
-    path("membres/disponibilites/", views_availability.availability, name="availability"),
-    path(
-        "membres/disponibilites/creneaux/<uuid:public_id>/supprimer/",
-        views_availability.slot_delete,
-        name="slot_delete",
-    ),
-    path(
-        "membres/disponibilites/absences/", views_availability.absence_create, name="absence_create"
-    ),
-    path(
-        "membres/disponibilites/absences/<uuid:public_id>/supprimer/",
-        views_availability.absence_delete,
-        name="absence_delete",
-    ),
-    path("demandes/<uuid:public_id>/creneau/", views_availability.slot_book, name="slot_book"),
-    path(
-        "demandes/<uuid:public_id>/creneau/liberer/",
-        views_availability.booking_cancel,
-        name="booking_cancel",
-    ),
 ]

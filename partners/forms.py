@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ess.forms import CommuneField
 from ess.models import Commune, Departement
 from ess.roles import STAFF_ROLES
 from ess.validators import normalize_identifier
@@ -18,7 +19,6 @@ from partners.models import (
     Partner,
     PartnerType,
 )
-from referrals.forms import CommuneField
 
 
 class DateInput(forms.DateInput):

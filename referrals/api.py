@@ -15,6 +15,7 @@ from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
+from ess.api import PersonSerializer
 from ess.audit import audit_record, audit_record_many, audit_refusal
 from ess.models import AuditAction, Commune, Specialty
 from ess.validators import (
@@ -189,11 +190,6 @@ class ReferralInSerializer(serializers.Serializer):
         if value is not True:
             raise serializers.ValidationError("Le consentement du patient au partage est requis.")
         return value
-
-
-class PersonSerializer(serializers.Serializer):
-    id = serializers.UUIDField(source="public_id")
-    name = serializers.CharField(source="display_name")
 
 
 class PatientOutSerializer(serializers.Serializer):

@@ -3,8 +3,8 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ess.forms import CommuneField
 from ess.models import Specialty, Team
-from ess.selectors import commune_from_label
 from ess.uploads import ACCEPT_ATTRIBUTE
 from ess.validators import (
     normalize_birth_place_code,
@@ -41,42 +41,6 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
         return [super().clean(data, initial)] if data else []
-
-
-class CommuneField(forms.CharField):
-    """A commune typed by name or postcode, picked from the datalist ('45234 — Orléans (45000)')."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault(
-            "widget",
-            forms.TextInput(
-                attrs={
-                    "list": "communes-datalist",
-                    "autocomplete": "off",
-                    "hx-get": "/communes/options/",
-                    "hx-trigger": "input changed delay:250ms",
-                    "hx-target": "#communes-datalist",
-                    "hx-swap": "innerHTML",
-                    "placeholder": _("Nom ou code postal, puis choisir dans la liste"),
-                }
-            ),
-        )
-        super().__init__(*args, **kwargs)
-
-    def clean(self, value):
-        value = super().clean(value)
-        if not value:
-            return None
-        commune = commune_from_label(value)
-        if commune is None:
-            raise forms.ValidationError(
-                _(
-                    "Commune inconnue : tapez son nom ou son code postal puis choisissez-la "
-                    "dans la liste proposée."
-                ),
-                code="unknown_commune",
-            )
-        return commune
 
 
 def specialty_choices():

@@ -501,7 +501,3 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
-
-
-# Advanced consultations live in their own module (sites, plans, sessions, appointments).
-from referrals.consultation_models import *  # noqa: E402, F403 — re-exported models of this app

@@ -2,12 +2,13 @@
 
 import uuid
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from ess.roles import Role
+from members.models import User
 from referrals.models import (
     TAKEN_STATUSES,
     Attachment,
@@ -17,6 +18,7 @@ from referrals.models import (
     ReferralEvent,
     Status,
 )
+from scheduling.selectors import absent_on, next_free_slot_subquery
 
 
 def referrals_visible_to(user) -> QuerySet[Referral]:
@@ -141,11 +143,6 @@ def attachment_get_for_user(user, referral_public_id, attachment_public_id) -> A
 def specialists_for_triage(referral):
     """Active specialists of the referral's specialty who are not absent today, with their
     current load (open cases held) and their next free slot, least loaded first. One query."""
-    from django.db.models import Count
-
-    from members.models import User
-    from members.selectors import absent_on, next_free_slot_subquery
-
     held = Q(referrals_held__status__in=[Status.ACCEPTED, Status.SCHEDULED])
     specialists = (
         User.objects.filter(

@@ -51,6 +51,7 @@ from referrals.models import (
     priority_delay,
 )
 from referrals.notifications import message_notify, referral_notify
+from scheduling import services as scheduling
 
 
 class TransitionNotAllowed(Exception):
@@ -367,15 +368,14 @@ def _transition(
 
 
 def _release_slot(referral: Referral) -> None:
-    # The specialist's slot (or the advanced-consultation place) booked for this case is free
-    # for another patient.
-    from members.services.availability import booking_release_for_referral
-    from referrals.consultations.services import appointment_release_for_referral
-
-    booking_release_for_referral(referral_id=referral.pk)
-    if appointment_release_for_referral(referral_id=referral.pk):
+    """The specialist's slot (or the advanced-consultation place) booked for this case is free
+    for another patient. Called inside a transition that holds the referral's row lock, so the
+    slot or session is locked second (lock order: scheduling/services/__init__.py)."""
+    scheduling.booking_release_for_referral(referral_id=referral.pk)
+    if scheduling.appointment_release_for_referral(referral_id=referral.pk):
         referral.appointment_at = None
         referral.appointment_location = ""
+        Referral.objects.filter(pk=referral.pk).update(appointment_at=None, appointment_location="")
 
 
 def _close(referral: Referral, *, reason: str, fields=()) -> None:

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from referrals import views, views_consultations, views_ess
+from referrals import views, views_ess
+from referrals.booking import views as booking_views
 
 app_name = "referrals"
 
@@ -33,76 +34,16 @@ urlpatterns = [
     path("demandes/<uuid:public_id>/reorienter/", views_ess.reorient, name="reorient"),
     path("demandes/<uuid:public_id>/note/", views_ess.add_note, name="note"),
     path("demandes/<uuid:public_id>/identite/", views_ess.identity_check, name="identity"),
-    # Advanced consultations
-    path("consultations-avancees/", views_consultations.consultations, name="consultations"),
+    # Booking into scheduling's places, from the referral page
+    path("demandes/<uuid:public_id>/creneau/", booking_views.slot_book, name="slot_book"),
     path(
-        "consultations-avancees/sites/nouveau/",
-        views_consultations.site_form,
-        name="consultation_site_create",
-    ),
-    path(
-        "consultations-avancees/sites/<uuid:public_id>/",
-        views_consultations.site_form,
-        name="consultation_site_edit",
-    ),
-    path(
-        "consultations-avancees/sites/<uuid:public_id>/programme/",
-        views_consultations.plan_create,
-        name="consultation_plan_create",
-    ),
-    path(
-        "consultations-avancees/programmes/<uuid:public_id>/",
-        views_consultations.plan_detail,
-        name="consultation_plan",
-    ),
-    path(
-        "consultations-avancees/programmes/<uuid:public_id>/<slug:action>/",
-        views_consultations.plan_action,
-        name="consultation_plan_action",
-    ),
-    path(
-        "consultations-avancees/seances/<uuid:public_id>/specialiste/",
-        views_consultations.session_assign,
-        name="consultation_session_assign",
-    ),
-    path(
-        "consultations-avancees/seances/<uuid:public_id>/annuler/",
-        views_consultations.session_cancel,
-        name="consultation_session_cancel",
-    ),
-    path(
-        "consultations-avancees/seances/<uuid:public_id>/echange/",
-        views_consultations.swap_request,
-        name="consultation_swap_request",
-    ),
-    path(
-        "consultations-avancees/echanges/<uuid:public_id>/<slug:decision>/",
-        views_consultations.swap_decide,
-        name="consultation_swap_decide",
-    ),
-    path(
-        "consultations-avancees/seances/<uuid:public_id>/feuille/",
-        views_consultations.day_sheet,
-        name="consultation_day_sheet",
-    ),
-    path(
-        "consultations-avancees/agenda/",
-        views_consultations.calendar_regenerate,
-        name="consultation_ical_regenerate",
-    ),
-    path(
-        "consultations-avancees/agenda/revoquer/",
-        views_consultations.calendar_revoke,
-        name="consultation_ical_revoke",
-    ),
-    path(
-        "consultations-avancees/ical/<str:token>.ics",
-        views_consultations.calendar_feed,
-        name="consultation_ical",
+        "demandes/<uuid:public_id>/creneau/liberer/",
+        booking_views.booking_cancel,
+        name="booking_cancel",
     ),
     path(
         "demandes/<uuid:public_id>/consultation-avancee/",
-        views_consultations.session_book,
+        booking_views.session_book,
         name="session_book",
     ),
 ]

@@ -16,10 +16,9 @@ from ess.audit import audit_record_many
 from ess.models import AuditAction
 from ess.private_search import search_recall, search_redirect, wants_search_redirect
 from ess.roles import Role, has_role
-from members.permissions import can_book_slot
-from members.selectors import booking_for, free_slots_for_specialty
 from referrals import forms, services
 from referrals import permissions as perms
+from referrals.booking.views import booking_panels
 from referrals.dashboard import QUEUE_VIEWS, queue_counts, queue_filter_options, queue_referrals
 from referrals.models import Status
 from referrals.selectors import (
@@ -64,10 +63,7 @@ def ess_actions_context(request, referral) -> dict:
                 "specialist": referral.offered_to.public_id if referral.offered_to else "",
             },
         )
-    ctx.update(_slots_context(user, referral, staff=perms.can_view_internal_notes(user, referral)))
-    from referrals.views_consultations import booking_context
-
-    ctx.update(booking_context(user, referral))
+    ctx.update(booking_panels(user, referral))
     ctx["reason_form"] = forms.ReasonForm()
     ctx["request_info_form"] = forms.RequestInfoForm()
     ctx["reorient_form"] = forms.ReorientForm()
@@ -84,23 +80,6 @@ def ess_actions_context(request, referral) -> dict:
         initial={"answer": referral.answer, "recommended_actions": referral.recommended_actions}
     )
     return ctx
-
-
-def _slots_context(user, referral, *, staff: bool) -> dict:
-    """The slot booked for this referral (ESS staff), and for a coordinator the next free
-    slots of its specialty to book it into."""
-    booking = booking_for(referral) if staff else None
-    can_book = (
-        can_book_slot(user)
-        and booking is None
-        and referral.status in (Status.SUBMITTED, Status.TRIAGED)
-    )
-    return {
-        "booking": booking,
-        "can_book": can_book,
-        "can_free_booking": booking is not None and can_book_slot(user),
-        "free_slots": free_slots_for_specialty(referral.specialty_id) if can_book else [],
-    }
 
 
 # ---------------------------------------------------------------------------------------------

@@ -276,7 +276,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
 class SlotFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "members.AvailabilitySlot"
+        model = "scheduling.AvailabilitySlot"
 
     specialist = factory.SubFactory(UserFactory, specialist=True)
     specialty = factory.SelfAttribute("specialist.specialty")
@@ -291,7 +291,7 @@ class SlotFactory(factory.django.DjangoModelFactory):
 # ---------------------------------------------------------------------------------------------
 class ConsultationSiteFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "referrals.ConsultationSite"
+        model = "scheduling.ConsultationSite"
         skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"MSP n°{n}")
@@ -308,7 +308,7 @@ class ConsultationPlanFactory(factory.django.DjangoModelFactory):
     """Every Tuesday 9:00–12:00, 6 appointments of 30 minutes, for ten weeks from next week."""
 
     class Meta:
-        model = "referrals.ConsultationPlan"
+        model = "scheduling.ConsultationPlan"
         skip_postgeneration_save = True
 
     site = factory.SubFactory(ConsultationSiteFactory)
@@ -331,7 +331,7 @@ class ConsultationSessionFactory(factory.django.DjangoModelFactory):
     """A published session in three days, 9:00–11:00 Paris time, 2 places."""
 
     class Meta:
-        model = "referrals.ConsultationSession"
+        model = "scheduling.ConsultationSession"
 
     site = factory.SubFactory(ConsultationSiteFactory)
     specialty = factory.LazyFunction(cardiology)

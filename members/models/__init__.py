@@ -1,5 +1,5 @@
-"""People: accounts and roles (accounts.py), ESS membership and the directory (membership.py),
-specialists' availability (availability.py)."""
+"""People: accounts and roles (accounts.py), ESS membership and the directory (membership.py).
+Specialists' availability is a schedule: it lives in scheduling.models."""
 
 from members.models.accounts import (
     Invitation,
@@ -10,7 +10,6 @@ from members.models.accounts import (
     User,
     UserManager,
 )
-from members.models.availability import Absence, AvailabilitySlot, Booking
 from members.models.membership import (
     MEMBERSHIP_TRANSITIONS,
     OPEN_MEMBERSHIP_STATUSES,
@@ -32,9 +31,6 @@ __all__ = [
     "MEMBERSHIP_TRANSITIONS",
     "OPEN_MEMBERSHIP_STATUSES",
     "PUBLISHABLE_FIELDS",
-    "Absence",
-    "AvailabilitySlot",
-    "Booking",
     "Competence",
     "GovernanceKind",
     "GovernanceRole",

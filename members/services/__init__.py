@@ -1,4 +1,4 @@
-"""Every write on people: accounts and invitations, memberships, the directory, availability."""
+"""Every write on people: accounts and invitations, memberships, the directory."""
 
 from members.services.accounts import (
     invitation_accept,
@@ -8,15 +8,6 @@ from members.services.accounts import (
     invitation_token,
     roles_grant,
     roles_revoke,
-)
-from members.services.availability import (
-    SlotFull,
-    absence_delete,
-    absence_record,
-    booking_cancel,
-    slot_book,
-    slot_delete,
-    slot_publish,
 )
 from members.services.directory import (
     CSV_COLUMNS,
@@ -56,12 +47,8 @@ __all__ = [
     "CSV_COLUMNS",
     "ApplicationInput",
     "SiteInput",
-    "SlotFull",
     "TransitionNotAllowed",
-    "absence_delete",
-    "absence_record",
     "application_errors",
-    "booking_cancel",
     "governance_role_assign",
     "governance_role_end",
     "invitation_accept",
@@ -86,8 +73,5 @@ __all__ = [
     "membership_validate",
     "roles_grant",
     "roles_revoke",
-    "slot_book",
-    "slot_delete",
-    "slot_publish",
     "specialty_headcount_set",
 ]

@@ -45,7 +45,7 @@ from django.utils.translation import gettext_lazy as _
 from members.models import Membership
 from partners.models import Convention, ConventionStatus, Partner
 from projet_sante.indicators.periods import Filters, Period, referral_filter
-from referrals.consultations import advanced_consultation_figures
+from referrals.booking import advanced_consultation_figures
 from referrals.models import Attachment, EventKind, Referral, ReferralEvent
 
 

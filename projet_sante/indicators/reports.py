@@ -45,7 +45,7 @@ from projet_sante.indicators.display import (
 from projet_sante.indicators.models import GeneratedReport, IndicatorSnapshot, ReportStatus
 from projet_sante.indicators.periods import parse_period
 from projet_sante.indicators.registry import Unit
-from referrals.consultations import advanced_consultation_sites
+from referrals.booking import advanced_consultation_sites
 
 logger = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from projet_sante.newsletter.models import (
     Unsubscription,
 )
 from projet_sante.newsletter.permissions import can_manage_newsletters
-from referrals.consultations import advanced_consultation_figures
+from referrals.booking import advanced_consultation_figures
 from referrals.models import Referral
 
 # Roles whose holders are "members" of the ESS for the letter (until members get a Membership).

@@ -3,7 +3,8 @@ from django.core.management import CommandError, call_command
 
 from ess.demo import DEMO_ACCOUNTS, demo_email
 from members.demo import EXTRA_MEMBERS
-from members.models import AvailabilitySlot, Membership, RoleGrant, User
+from members.models import Membership, RoleGrant, User
+from scheduling.models import AvailabilitySlot
 
 
 def test_seed_demo_refuses_unless_demo_is_on(db, settings):

@@ -47,7 +47,7 @@ def test_the_named_specialist_is_told_too_when_the_case_was_booked_meanwhile(
     specialist, coordinator, cardiology
 ):
     """Taken straight from the offer by a booking into an advanced consultation."""
-    from referrals.consultations.services import session_book
+    from referrals.booking.services import session_book
 
     session = ConsultationSessionFactory(site=ConsultationSiteFactory())
     referral = ReferralFactory(triaged=True, offered_to=specialist, offered_to_pool=False)

@@ -110,13 +110,13 @@ def test_a_refused_day_sheet_is_recorded(client_for, cardiology):
     colleague = UserFactory(specialist=True)
 
     response = client_for(colleague).get(
-        reverse("referrals:consultation_day_sheet", args=[session.public_id])
+        reverse("scheduling:consultation_day_sheet", args=[session.public_id])
     )
 
     assert response.status_code == 404
     event = refusals().get()
     assert (event.object_type, event.object_id) == (
-        "referrals.consultationsession",
+        "scheduling.consultationsession",  # the model moved to scheduling
         str(session.public_id),
     )
 

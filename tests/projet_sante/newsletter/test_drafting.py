@@ -101,7 +101,7 @@ def test_the_letter_counts_advanced_consultations_never_patients(db, territory):
 
     from ess.models import Specialty
     from projet_sante.newsletter.selectors import figure_rows
-    from referrals.models import Appointment
+    from scheduling.models import Appointment
     from tests.factories import (
         ConsultationSessionFactory,
         ConsultationSiteFactory,

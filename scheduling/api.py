@@ -1,0 +1,115 @@
+"""REST API for advanced-consultation sessions (docs/design.md §8): the list a caller may see.
+Booking a referral into a session (POST .../book/) is added by referrals/booking/api.py."""
+
+import uuid
+from datetime import date
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.exceptions import ValidationError as DRFValidationError
+
+from ess.api import PersonSerializer
+from scheduling import selectors
+from scheduling.models import ConsultationSession
+
+
+class CommuneOutSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class SiteOutSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    name = serializers.CharField()
+    address = serializers.CharField()
+    commune = CommuneOutSerializer()
+    underserved = serializers.BooleanField()
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    site = SiteOutSerializer()
+    specialty = serializers.CharField(source="specialty.code")
+    specialist = PersonSerializer(allow_null=True)
+    booked = serializers.IntegerField()
+    free_places = serializers.IntegerField(source="free")
+
+    class Meta:
+        model = ConsultationSession
+        fields = [
+            "id",
+            "site",
+            "specialty",
+            "date",
+            "starts_at",
+            "ends_at",
+            "specialist",
+            "status",
+            "capacity",
+            "slot_minutes",
+            "booked",
+            "free_places",
+        ]
+
+
+def _date(params, name) -> date | None:
+    raw = params.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise DRFValidationError({name: ["Date attendue au format AAAA-MM-JJ."]}) from None
+
+
+FILTERS = [
+    OpenApiParameter("site", str, description="Identifiant du site."),
+    OpenApiParameter("specialty", str, description="Code de la spécialité (ex. cardiologie)."),
+    OpenApiParameter("date_from", str, description="À partir de cette date (AAAA-MM-JJ)."),
+    OpenApiParameter("date_to", str, description="Jusqu'à cette date incluse (AAAA-MM-JJ)."),
+    OpenApiParameter("has_free_places", bool, description="Seulement avec des places libres."),
+]
+
+
+class ConsultationSessionViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Sessions the caller may see: coordinators and managers all, specialists their own and the
+    published ones; requesters and ARS/CPAM none (they follow aggregates, /indicators/)."""
+
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+    serializer_class = SessionSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        qs = selectors.with_fill(selectors.sessions_visible_to(self.request.user)).select_related(
+            "site__commune", "specialty", "specialist"
+        )
+        if self.action != "list":
+            return qs
+        params = self.request.query_params
+        if params.get("site"):
+            qs = qs.filter(site__public_id__in=[params["site"]] if _is_uuid(params["site"]) else [])
+        if params.get("specialty"):
+            qs = qs.filter(specialty__code=params["specialty"])
+        date_from, date_to = _date(params, "date_from"), _date(params, "date_to")
+        if date_from:
+            qs = qs.filter(date__gte=date_from)
+        if date_to:
+            qs = qs.filter(date__lte=date_to)
+        if params.get("has_free_places", "").lower() in ("1", "true", "oui"):
+            qs = qs.filter(free__gt=0)
+        return qs.order_by("starts_at", "pk")
+
+    @extend_schema(summary="Consultations avancées visibles", parameters=FILTERS)
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,141 @@
+"""Demo places and times (seed_demo): the specialists' slots to come, and two advanced-consultation
+sites in under-served Loiret communes with a weekly plan each and a season of sessions run in
+rota by the demo cardiologists (past ones held, the ones to come published). The referrals booked
+into them come from referrals/booking/demo.py. Idempotent: slots are added only for a specialist
+who has none to come, sites only when the demo sites do not exist."""
+
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
+
+from ess.models import Specialty
+from members.demo import ADDRESSES
+from members.models import User
+from partners.models import Partner
+from scheduling.models import (
+    AvailabilitySlot,
+    ConsultationPlan,
+    ConsultationSession,
+    ConsultationSite,
+    SessionStatus,
+)
+from scheduling.rota import Availability, SessionSlot, fair_assignment
+from scheduling.services import plan_dates, slot_publish
+
+SITES = [
+    {
+        "name": "Consultations avancées de Pithiviers",
+        "commune_id": "45252",
+        "address": "10 boulevard Beauvallet",
+        "host": "Centre hospitalier régional d'Orléans",
+        "rooms": "Un box de consultation au rez-de-chaussée, ECG et échographe partagés.",
+        "accessibility": "Accès de plain-pied, parking réservé devant l'entrée.",
+        "weekday": 1,  # Tuesday morning
+        "hours": (time(9), time(12)),
+    },
+    {
+        "name": "Consultations avancées de Gien",
+        "commune_id": "45155",
+        "address": "2 avenue de Montbricon",
+        "host": "",
+        "rooms": "Salle de consultation de la maison médicale municipale, ECG.",
+        "accessibility": "Ascenseur ; place de stationnement PMR.",
+        "weekday": 3,  # Thursday afternoon
+        "hours": (time(14), time(17)),
+    },
+]
+PAST_WEEKS = 36
+NEXT_WEEKS = 12
+
+
+def seed_slots(specialists) -> None:
+    """Two weekly slots for the next four weeks for each specialist, unless some are already to
+    come."""
+    for user in specialists:
+        _slots(user)
+
+
+def seed_consultation_sites(users: dict) -> int:
+    """Returns the number of sessions created (0 when already seeded, or without the demo
+    cardiologists)."""
+    specialty = Specialty.objects.filter(code="cardiologie").first()
+    volunteers = [users[k] for k in ("cardiologue", "cardiologue2") if k in users]
+    if specialty is None or not volunteers:
+        return 0
+    if ConsultationSite.objects.filter(name=SITES[0]["name"]).exists():
+        return 0
+    today = timezone.localdate()
+    created = 0
+    for spec in SITES:
+        host = (
+            Partner.objects.filter(name__icontains=spec["host"]).first() if spec["host"] else None
+        )
+        site = ConsultationSite.objects.create(
+            name=spec["name"],
+            commune_id=spec["commune_id"],
+            address=spec["address"],
+            host=host,
+            rooms=spec["rooms"],
+            accessibility=spec["accessibility"],
+            underserved=True,
+        )
+        site.specialties.set([specialty])
+        start, end = spec["hours"]
+        plan = ConsultationPlan.objects.create(
+            site=site,
+            specialty=specialty,
+            weekday=spec["weekday"],
+            start_time=start,
+            end_time=end,
+            season_start=today - timedelta(weeks=PAST_WEEKS),
+            season_end=today + timedelta(weeks=NEXT_WEEKS),
+            capacity=6,
+            slot_minutes=30,
+        )
+        plan.volunteers.set(volunteers)
+        sessions = [
+            ConsultationSession(
+                site=site,
+                plan=plan,
+                specialty=specialty,
+                date=day,
+                starts_at=timezone.make_aware(datetime.combine(day, start)),
+                ends_at=timezone.make_aware(datetime.combine(day, end)),
+                capacity=plan.capacity,
+                slot_minutes=plan.slot_minutes,
+            )
+            for day in plan_dates(plan)
+        ]
+        slots = [SessionSlot(i, s.starts_at, s.ends_at) for i, s in enumerate(sessions)]
+        availability = Availability(
+            [v.pk for v in volunteers], sessions[0].starts_at, sessions[-1].ends_at
+        )
+        assignment = fair_assignment(slots, [v.pk for v in volunteers], availability.available)
+        for i, session in enumerate(sessions):
+            session.specialist_id = assignment[i]
+            session.status = SessionStatus.PUBLISHED if assignment[i] else SessionStatus.DRAFT
+        ConsultationSession.objects.bulk_create(sessions)
+        created += len(sessions)
+    return created
+
+
+def _slots(user: User) -> None:
+    """Two weekly slots for the next four weeks, unless some are already to come."""
+    if AvailabilitySlot.objects.filter(specialist=user, starts_at__gte=timezone.now()).exists():
+        return
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    offset = user.pk % 5
+    for day, start, tele in ((offset, 14, False), ((offset + 2) % 5, 9, True)):
+        on = tomorrow + timedelta(days=(day - tomorrow.weekday()) % 7)
+        if timezone.make_aware(datetime.combine(on, time(start))) <= timezone.now():
+            on += timedelta(weeks=1)
+        slot_publish(
+            by=user,
+            day=on,
+            start=time(start),
+            end=time(start + 2),
+            teleconsultation=tele,
+            place="" if tele else f"Cabinet, {ADDRESSES['45234']}, Orléans",
+            capacity=2,
+            weeks=4,
+        )

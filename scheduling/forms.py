@@ -1,0 +1,185 @@
+"""Forms of the availability and advanced-consultation pages: shape only, the services hold the
+rules."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from ess.forms import CommuneField
+from ess.models import Specialty
+from ess.roles import Role
+from members.models import User
+from partners.models import Convention, Partner
+from scheduling.models import Weekday
+
+
+def add_service_errors(form, exc: ValidationError) -> None:
+    """A service's refusal shown on the form: each error on its field, or above the form."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+# ---------------------------------------------------------------------------------------------
+# Availability
+# ---------------------------------------------------------------------------------------------
+class SlotForm(forms.Form):
+    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.TimeField(label=_("Début"), widget=forms.TimeInput(attrs={"type": "time"}))
+    end = forms.TimeField(label=_("Fin"), widget=forms.TimeInput(attrs={"type": "time"}))
+    teleconsultation = forms.BooleanField(label=_("Téléconsultation"), required=False)
+    place = forms.CharField(
+        label=_("Lieu"), max_length=200, required=False, help_text=_("Sauf téléconsultation.")
+    )
+    capacity = forms.IntegerField(label=_("Nombre de patients"), min_value=1, initial=1)
+    weeks = forms.IntegerField(
+        label=_("Répéter chaque semaine pendant (semaines)"),
+        min_value=1,
+        initial=1,
+        help_text=_("1 : créneau ponctuel."),
+    )
+
+
+class AbsenceForm(forms.Form):
+    starts_on = forms.DateField(label=_("Du"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(
+        label=_("Au (inclus)"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(label=_("Motif (facultatif)"), max_length=200, required=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# Advanced consultations
+# ---------------------------------------------------------------------------------------------
+
+
+def specialists_of(specialty_id=None):
+    qs = User.objects.filter(role_grants__role=Role.SPECIALIST, is_active=True).distinct()
+    if specialty_id:
+        qs = qs.filter(specialty_id=specialty_id)
+    return qs.order_by("last_name", "first_name")
+
+
+class SpecialistChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
+class SpecialistsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
+class SiteForm(forms.Form):
+    name = forms.CharField(label=_("Nom du site"), max_length=150)
+    commune = CommuneField(label=_("Commune"))
+    address = forms.CharField(label=_("Adresse"), max_length=250)
+    host = forms.ModelChoiceField(
+        label=_("Structure d'accueil"),
+        queryset=Partner.objects.none(),
+        required=False,
+        empty_label=_("— Aucune —"),
+    )
+    convention = forms.ModelChoiceField(
+        label=_("Convention d'accueil"),
+        queryset=Convention.objects.none(),
+        required=False,
+        empty_label=_("— Aucune —"),
+        help_text=_("Une convention signée avec la structure d'accueil."),
+    )
+    specialties = forms.ModelMultipleChoiceField(
+        label=_("Spécialités proposées"),
+        queryset=Specialty.objects.none(),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        required=False,
+    )
+    rooms = forms.CharField(
+        label=_("Locaux et équipement"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    accessibility = forms.CharField(
+        label=_("Accessibilité"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    underserved = forms.BooleanField(label=_("Commune en zone sous-dotée"), required=False)
+    active = forms.BooleanField(label=_("Site actif"), required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["host"].queryset = Partner.objects.order_by("name")
+        self.fields["convention"].queryset = Convention.objects.order_by("title")
+        self.fields["specialties"].queryset = Specialty.objects.order_by("label")
+
+
+class PlanForm(forms.Form):
+    specialty = forms.ModelChoiceField(label=_("Spécialité"), queryset=Specialty.objects.none())
+    weekday = forms.TypedChoiceField(label=_("Jour"), choices=Weekday.choices, coerce=int)
+    start_time = forms.TimeField(
+        label=_("Début"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    end_time = forms.TimeField(
+        label=_("Fin"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    season_start = forms.DateField(
+        label=_("Début de saison"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    season_end = forms.DateField(
+        label=_("Fin de saison"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    capacity = forms.IntegerField(label=_("Nombre de rendez-vous"), min_value=1, max_value=40)
+    slot_minutes = forms.IntegerField(
+        label=_("Durée d'un rendez-vous (minutes)"), min_value=5, max_value=240
+    )
+    volunteers = SpecialistsField(
+        label=_("Spécialistes volontaires"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        required=False,
+    )
+
+    def __init__(self, *args, site=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["specialty"].queryset = (
+            site.specialties.all() if site else Specialty.objects.all()
+        )
+        offered = list(site.specialties.all()[:2]) if site else []
+        if len(offered) == 1:  # nothing to choose: the site's only specialty
+            self.fields["specialty"].initial = offered[0].pk
+        self.fields["volunteers"].queryset = specialists_of()
+
+
+class VolunteersForm(forms.Form):
+    volunteers = SpecialistsField(
+        label=_("Spécialistes volontaires"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        required=False,
+    )
+
+    def __init__(self, *args, specialty_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["volunteers"].queryset = specialists_of(specialty_id)
+
+
+class AssignForm(forms.Form):
+    specialist = SpecialistChoiceField(label=_("Spécialiste"), queryset=User.objects.none())
+
+    def __init__(self, *args, specialty_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["specialist"].queryset = specialists_of(specialty_id)
+
+
+class SwapForm(forms.Form):
+    replacement = SpecialistChoiceField(label=_("Remplaçant"), queryset=User.objects.none())
+    reason = forms.CharField(label=_("Motif (facultatif)"), max_length=300, required=False)
+
+    def __init__(self, *args, specialty_id=None, exclude=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        qs = specialists_of(specialty_id)
+        if exclude is not None:
+            qs = qs.exclude(pk=exclude.pk)
+        self.fields["replacement"].queryset = qs
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(label=_("Commentaire (facultatif)"), max_length=300, required=False)

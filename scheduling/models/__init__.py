@@ -1,0 +1,33 @@
+"""Places and times: specialists' availability (availability.py), advanced consultations
+(consultations.py), private calendar feeds (calendar.py). Each kind of schedule gets its own
+module here, the on-call rosters included when they come."""
+
+from scheduling.models.availability import Absence, AvailabilitySlot, Booking
+from scheduling.models.calendar import CalendarFeed
+from scheduling.models.consultations import (
+    SESSION_TRANSITIONS,
+    Appointment,
+    ConsultationPlan,
+    ConsultationSession,
+    ConsultationSite,
+    SessionStatus,
+    SwapRequest,
+    SwapStatus,
+    Weekday,
+)
+
+__all__ = [
+    "SESSION_TRANSITIONS",
+    "Absence",
+    "Appointment",
+    "AvailabilitySlot",
+    "Booking",
+    "CalendarFeed",
+    "ConsultationPlan",
+    "ConsultationSession",
+    "ConsultationSite",
+    "SessionStatus",
+    "SwapRequest",
+    "SwapStatus",
+    "Weekday",
+]

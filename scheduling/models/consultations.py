@@ -1,0 +1,270 @@
+"""Advanced consultations ("consultations avancées"): sites in under-served communes, recurring
+plans, concrete sessions run by a rota of specialists, the appointments booked into them and the
+swaps between specialists."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ConsultationSite(models.Model):
+    """A place where an ESS specialist consults regularly, usually hosted by a partner (MSP,
+    hospital) under a hosting convention."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("nom du site"), max_length=150)
+    commune = models.ForeignKey(
+        "ess.Commune", on_delete=models.PROTECT, related_name="+", verbose_name=_("commune")
+    )
+    address = models.CharField(_("adresse"), max_length=250)
+    host = models.ForeignKey(
+        "partners.Partner",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consultation_sites",
+        verbose_name=_("structure d'accueil"),
+    )
+    convention = models.ForeignKey(
+        "partners.Convention",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consultation_sites",
+        verbose_name=_("convention d'accueil"),
+    )
+    rooms = models.TextField(_("locaux et équipement"), blank=True)
+    accessibility = models.TextField(_("accessibilité"), blank=True)
+    specialties = models.ManyToManyField(
+        "ess.Specialty", related_name="+", verbose_name=_("spécialités proposées")
+    )
+    underserved = models.BooleanField(_("zone sous-dotée"), default=False)
+    active = models.BooleanField(_("actif"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("site de consultation avancée")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def full_address(self) -> str:
+        return f"{self.address}, {self.commune.name}"
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("lundi")
+    TUESDAY = 1, _("mardi")
+    WEDNESDAY = 2, _("mercredi")
+    THURSDAY = 3, _("jeudi")
+    FRIDAY = 4, _("vendredi")
+    SATURDAY = 5, _("samedi")
+
+
+class ConsultationPlan(models.Model):
+    """A recurring session (e.g. every Tuesday morning) of one specialty at a site, for a season,
+    with the specialists who volunteer to run it."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    site = models.ForeignKey(ConsultationSite, on_delete=models.PROTECT, related_name="plans")
+    specialty = models.ForeignKey(
+        "ess.Specialty", on_delete=models.PROTECT, related_name="+", verbose_name=_("spécialité")
+    )
+    weekday = models.PositiveSmallIntegerField(_("jour"), choices=Weekday.choices)
+    start_time = models.TimeField(_("début"))
+    end_time = models.TimeField(_("fin"))
+    season_start = models.DateField(_("début de saison"))
+    season_end = models.DateField(_("fin de saison"))
+    capacity = models.PositiveSmallIntegerField(_("nombre de rendez-vous"))
+    slot_minutes = models.PositiveSmallIntegerField(_("durée d'un rendez-vous (minutes)"))
+    volunteers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="consultation_plans",
+        blank=True,
+        verbose_name=_("spécialistes volontaires"),
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("programme de consultations avancées")
+        ordering = ["site__name", "weekday", "start_time"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_time__gt=F("start_time")), name="plan_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(season_end__gte=F("season_start")), name="plan_season_ordered"
+            ),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="plan_capacity_positive"),
+            models.CheckConstraint(condition=Q(slot_minutes__gte=5), name="plan_slot_minutes"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site} — {self.get_weekday_display()} {self.start_time:%H:%M}"
+
+
+class SessionStatus(models.TextChoices):
+    DRAFT = "draft", _("Brouillon")
+    PUBLISHED = "published", _("Publiée")
+    CANCELLED = "cancelled", _("Annulée")
+
+
+# The only definition of what may follow what for a session.
+SESSION_TRANSITIONS: dict[str, frozenset[str]] = {
+    SessionStatus.DRAFT: frozenset({SessionStatus.PUBLISHED, SessionStatus.CANCELLED}),
+    SessionStatus.PUBLISHED: frozenset({SessionStatus.CANCELLED}),
+    SessionStatus.CANCELLED: frozenset(),
+}
+
+
+class ConsultationSession(models.Model):
+    """One concrete half-day at a site: a specialist, a number of appointments of a given length.
+    Held = published and past. "Never two places at once" is also an exclusion constraint on
+    PostgreSQL (session_specialist_no_overlap, added by a migration: referrals 0005, where the
+    table was created)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    site = models.ForeignKey(ConsultationSite, on_delete=models.PROTECT, related_name="sessions")
+    plan = models.ForeignKey(
+        ConsultationPlan,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+    )
+    specialty = models.ForeignKey("ess.Specialty", on_delete=models.PROTECT, related_name="+")
+    date = models.DateField(_("date"))
+    starts_at = models.DateTimeField(_("début"))
+    ends_at = models.DateTimeField(_("fin"))
+    specialist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consultation_sessions",
+        verbose_name=_("spécialiste"),
+    )
+    capacity = models.PositiveSmallIntegerField(_("nombre de rendez-vous"))
+    slot_minutes = models.PositiveSmallIntegerField(_("durée d'un rendez-vous (minutes)"))
+    status = models.CharField(
+        _("statut"), max_length=12, choices=SessionStatus.choices, default=SessionStatus.DRAFT
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("consultation avancée")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start"
+            ),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="session_capacity_positive"),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(specialist__isnull=False),
+                name="session_published_has_specialist",
+            ),
+            # Generating a plan's sessions twice creates nothing the second time.
+            models.UniqueConstraint(
+                fields=["plan", "date"],
+                condition=Q(plan__isnull=False),
+                name="session_one_per_plan_date",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["specialty", "status", "starts_at"], name="session_bookable"),
+            models.Index(fields=["specialist", "starts_at"], name="session_by_specialist"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site} {timezone.localtime(self.starts_at):%d/%m/%Y %H:%M}"
+
+    @property
+    def is_held(self) -> bool:
+        return self.status == SessionStatus.PUBLISHED and self.ends_at <= timezone.now()
+
+    def can_become(self, status: str) -> bool:
+        return status in SESSION_TRANSITIONS[self.status]
+
+
+class Appointment(models.Model):
+    """A referral booked into a session (the referral holds at most one). `position` numbers the
+    appointment slots of the session (0 … capacity − 1): unique per session, so two bookings can
+    never share one."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    session = models.ForeignKey(
+        ConsultationSession, on_delete=models.PROTECT, related_name="appointments"
+    )
+    referral = models.OneToOneField(
+        "referrals.Referral", on_delete=models.CASCADE, related_name="consultation_appointment"
+    )
+    position = models.PositiveSmallIntegerField()
+    starts_at = models.DateTimeField(_("heure du rendez-vous"))
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("rendez-vous de consultation avancée")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "position"], name="appointment_one_per_position"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.referral_id} → {self.session_id} #{self.position}"
+
+
+class SwapStatus(models.TextChoices):
+    PENDING = "pending", _("En attente")
+    APPROVED = "approved", _("Acceptée")
+    REFUSED = "refused", _("Refusée")
+
+
+class SwapRequest(models.Model):
+    """A specialist asks to hand one of their sessions to a colleague; a manager decides."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    session = models.ForeignKey(
+        ConsultationSession, on_delete=models.CASCADE, related_name="swap_requests"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    replacement = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("remplaçant"),
+    )
+    reason = models.CharField(_("motif"), max_length=300, blank=True)
+    status = models.CharField(max_length=10, choices=SwapStatus.choices, default=SwapStatus.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("demande d'échange")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session"],
+                condition=Q(status="pending"),
+                name="swap_one_pending_per_session",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session_id} {self.status}"

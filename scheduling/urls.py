@@ -1,0 +1,88 @@
+from django.urls import path
+
+from scheduling.views import availability, calendar, consultations
+
+app_name = "scheduling"
+
+urlpatterns = [
+    # A specialist's availability
+    path("membres/disponibilites/", availability.availability, name="availability"),
+    path(
+        "membres/disponibilites/creneaux/<uuid:public_id>/supprimer/",
+        availability.slot_delete,
+        name="slot_delete",
+    ),
+    path("membres/disponibilites/absences/", availability.absence_create, name="absence_create"),
+    path(
+        "membres/disponibilites/absences/<uuid:public_id>/supprimer/",
+        availability.absence_delete,
+        name="absence_delete",
+    ),
+    # Advanced consultations
+    path("consultations-avancees/", consultations.consultations, name="consultations"),
+    path(
+        "consultations-avancees/sites/nouveau/",
+        consultations.site_form,
+        name="consultation_site_create",
+    ),
+    path(
+        "consultations-avancees/sites/<uuid:public_id>/",
+        consultations.site_form,
+        name="consultation_site_edit",
+    ),
+    path(
+        "consultations-avancees/sites/<uuid:public_id>/programme/",
+        consultations.plan_create,
+        name="consultation_plan_create",
+    ),
+    path(
+        "consultations-avancees/programmes/<uuid:public_id>/",
+        consultations.plan_detail,
+        name="consultation_plan",
+    ),
+    path(
+        "consultations-avancees/programmes/<uuid:public_id>/<slug:action>/",
+        consultations.plan_action,
+        name="consultation_plan_action",
+    ),
+    path(
+        "consultations-avancees/seances/<uuid:public_id>/specialiste/",
+        consultations.session_assign,
+        name="consultation_session_assign",
+    ),
+    path(
+        "consultations-avancees/seances/<uuid:public_id>/annuler/",
+        consultations.session_cancel,
+        name="consultation_session_cancel",
+    ),
+    path(
+        "consultations-avancees/seances/<uuid:public_id>/echange/",
+        consultations.swap_request,
+        name="consultation_swap_request",
+    ),
+    path(
+        "consultations-avancees/echanges/<uuid:public_id>/<slug:decision>/",
+        consultations.swap_decide,
+        name="consultation_swap_decide",
+    ),
+    path(
+        "consultations-avancees/seances/<uuid:public_id>/feuille/",
+        consultations.day_sheet,
+        name="consultation_day_sheet",
+    ),
+    path(
+        "consultations-avancees/agenda/",
+        calendar.calendar_regenerate,
+        name="consultation_ical_regenerate",
+    ),
+    path(
+        "consultations-avancees/agenda/revoquer/",
+        calendar.calendar_revoke,
+        name="consultation_ical_revoke",
+    ),
+    path(
+        "consultations-avancees/ical/<str:token>.ics",
+        calendar.calendar_feed,
+        name="consultation_ical",
+    ),
+]

@@ -1,0 +1,78 @@
+"""Availability: a specialist's slots and absences ("Mes disponibilités")."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ess.flash import flash_error, flash_form_errors
+from scheduling import forms, services
+from scheduling import permissions as perms
+from scheduling.models import Absence, AvailabilitySlot
+from scheduling.selectors import absences_of, slots_of
+
+
+@login_required
+def availability(request):
+    """The specialist's page: publish slots (once or weekly), record absences."""
+    if not perms.can_publish_slots(request.user):
+        raise PermissionDenied
+    slot_form = forms.SlotForm(request.POST or None, prefix="slot")
+    if request.method == "POST" and slot_form.is_valid():
+        try:
+            created = services.slot_publish(by=request.user, **slot_form.cleaned_data)
+        except ValidationError as exc:
+            forms.add_service_errors(slot_form, exc)
+        else:
+            messages.success(request, _("%(n)d créneau(x) publié(s).") % {"n": len(created)})
+            return redirect("scheduling:availability")
+    return render(
+        request,
+        "scheduling/availability.html",
+        {
+            "slots": slots_of(request.user),
+            "absences": absences_of(request.user),
+            "slot_form": slot_form,
+            "absence_form": forms.AbsenceForm(prefix="absence"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def slot_delete(request, public_id):
+    slot = get_object_or_404(AvailabilitySlot, public_id=public_id, specialist=request.user)
+    try:
+        services.slot_delete(by=request.user, slot_id=slot.pk)
+    except ValidationError as exc:
+        flash_error(request, exc)
+    else:
+        messages.success(request, _("Créneau supprimé."))
+    return redirect("scheduling:availability")
+
+
+@login_required
+@require_POST
+def absence_create(request):
+    form = forms.AbsenceForm(request.POST, prefix="absence")
+    if form.is_valid():
+        try:
+            services.absence_record(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            flash_error(request, exc)
+        else:
+            messages.success(request, _("Absence enregistrée."))
+    else:
+        flash_form_errors(request, form)
+    return redirect("scheduling:availability")
+
+
+@login_required
+@require_POST
+def absence_delete(request, public_id):
+    absence = get_object_or_404(Absence, public_id=public_id, specialist=request.user)
+    services.absence_delete(by=request.user, absence_id=absence.pk)
+    messages.success(request, _("Absence supprimée."))
+    return redirect("scheduling:availability")

@@ -1,0 +1,341 @@
+"""Advanced-consultation pages: the role-dependent overview (/consultations-avancees/), sites
+and plans (managers), the rota, swaps and the printable day sheet. Booking a referral into a
+session is done from the referral's page (referrals/booking)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ess.audit import audit_record, audit_record_many, audit_refusal
+from ess.flash import flash_error, flash_form_errors
+from ess.models import AuditAction
+from ess.pdf import pdf_attachment, render_pdf
+from scheduling import forms, selectors, services
+from scheduling import permissions as perms
+from scheduling.models import ConsultationPlan, ConsultationSession, ConsultationSite, SwapRequest
+from scheduling.services import TransitionNotAllowed
+
+
+# ---------------------------------------------------------------------------------------------
+# Overview
+# ---------------------------------------------------------------------------------------------
+def overview_context(user) -> dict:
+    ctx = {
+        "is_manager": perms.can_manage_consultations(user),
+        "is_coordinator": perms.can_book_session(user),
+        "is_specialist": perms.can_have_calendar_feed(user),
+    }
+    if ctx["is_manager"]:
+        ctx["sites"] = selectors.sites_list()
+        ctx["plans"] = selectors.plans_list()
+        ctx["swaps"] = selectors.pending_swaps()
+        ctx["decision_form"] = forms.DecisionForm()
+    if ctx["is_coordinator"] or ctx["is_manager"]:
+        ctx["upcoming"] = selectors.upcoming_sessions(user)
+    if ctx["is_specialist"]:
+        ctx["mine"] = selectors.my_sessions(user)
+        ctx["feed"] = selectors.calendar_feed_active(user)
+        ctx["swap_form"] = forms.SwapForm(specialty_id=user.specialty_id, exclude=user)
+    return ctx
+
+
+@login_required
+@require_GET
+def consultations(request, feed_url: str = ""):
+    if not perms.can_view_consultations(request.user):
+        raise PermissionDenied
+    ctx = overview_context(request.user)
+    ctx["feed_url"] = feed_url
+    if ctx["is_specialist"]:
+        # The specialist sees the references of their patients' appointments.
+        audit_record_many(
+            request=request,
+            action=AuditAction.VIEW,
+            objects=[a.referral for s in ctx["mine"] for a in s.appointments.all()],
+            label_attr="reference",
+        )
+    return render(request, "scheduling/consultations.html", ctx)
+
+
+# ---------------------------------------------------------------------------------------------
+# Sites and plans (managers)
+# ---------------------------------------------------------------------------------------------
+def _site_initial(site: ConsultationSite) -> dict:
+    return {
+        "name": site.name,
+        "commune": f"{site.commune.code} — {site.commune.name}",
+        "address": site.address,
+        "host": site.host_id,
+        "convention": site.convention_id,
+        "specialties": list(site.specialties.all()),
+        "rooms": site.rooms,
+        "accessibility": site.accessibility,
+        "underserved": site.underserved,
+        "active": site.active,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def site_form(request, public_id=None):
+    if not perms.can_manage_consultations(request.user):
+        raise PermissionDenied
+    site = get_object_or_404(ConsultationSite, public_id=public_id) if public_id else None
+    if request.method == "POST":
+        form = forms.SiteForm(request.POST)
+        if form.is_valid():
+            data = services.SiteInput(
+                **{**form.cleaned_data, "specialties": list(form.cleaned_data["specialties"])}
+            )
+            try:
+                if site:
+                    services.site_update(by=request.user, site_id=site.pk, data=data)
+                else:
+                    site = services.site_create(by=request.user, data=data)
+            except ValidationError as exc:
+                forms.add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Site « %(name)s » enregistré.") % {"name": site.name})
+                return redirect("scheduling:consultations")
+    else:
+        form = forms.SiteForm(initial=_site_initial(site) if site else {"active": True})
+    return render(request, "scheduling/consultation_site_form.html", {"form": form, "site": site})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_create(request, public_id):
+    if not perms.can_manage_consultations(request.user):
+        raise PermissionDenied
+    site = get_object_or_404(ConsultationSite, public_id=public_id)
+    if request.method == "POST":
+        form = forms.PlanForm(request.POST, site=site)
+        if form.is_valid():
+            data = services.PlanInput(
+                **{**form.cleaned_data, "volunteers": list(form.cleaned_data["volunteers"])}
+            )
+            try:
+                plan = services.plan_create(by=request.user, site_id=site.pk, data=data)
+            except ValidationError as exc:
+                forms.add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request, _("Programme créé : ses consultations sont en brouillon.")
+                )
+                return redirect("scheduling:consultation_plan", public_id=plan.public_id)
+    else:
+        form = forms.PlanForm(site=site)
+    return render(request, "scheduling/consultation_plan_form.html", {"form": form, "site": site})
+
+
+def _plan(request, public_id) -> ConsultationPlan:
+    if not perms.can_manage_consultations(request.user):
+        raise PermissionDenied
+    return get_object_or_404(
+        ConsultationPlan.objects.select_related("site__commune", "specialty"), public_id=public_id
+    )
+
+
+@login_required
+@require_GET
+def plan_detail(request, public_id):
+    plan = _plan(request, public_id)
+    sessions = selectors.plan_sessions(plan)
+    return render(
+        request,
+        "scheduling/consultation_plan.html",
+        {
+            "plan": plan,
+            "sessions": sessions,
+            "volunteers_form": forms.VolunteersForm(
+                specialty_id=plan.specialty_id,
+                initial={"volunteers": list(plan.volunteers.all())},
+            ),
+            "assign_form": forms.AssignForm(specialty_id=plan.specialty_id),
+            "unassigned": [s for s in sessions if s.specialist_id is None and s.status == "draft"],
+        },
+    )
+
+
+@login_required
+@require_POST
+def plan_action(request, public_id, action):
+    plan = _plan(request, public_id)
+    try:
+        if action == "generer":
+            n = services.plan_generate_sessions(by=request.user, plan_id=plan.pk)
+            messages.success(request, _("%(n)d consultation(s) créée(s).") % {"n": n})
+        elif action == "rotation":
+            result = services.rota_propose(by=request.user, plan_id=plan.pk)
+            messages.success(
+                request,
+                _("Rotation proposée : %(n)d consultation(s) attribuée(s).")
+                % {"n": result.assigned},
+            )
+            for session in result.unassigned:
+                messages.warning(
+                    request,
+                    _("Personne n'est disponible le %(when)s : consultation sans spécialiste.")
+                    % {"when": timezone.localtime(session.starts_at).strftime("%d/%m/%Y")},
+                )
+        elif action == "publier":
+            published, left = services.sessions_publish(by=request.user, plan_id=plan.pk)
+            messages.success(request, _("%(n)d consultation(s) publiée(s).") % {"n": published})
+            if left:
+                messages.warning(
+                    request,
+                    _("%(n)d consultation(s) sans spécialiste restent en brouillon.") % {"n": left},
+                )
+        elif action == "volontaires":
+            form = forms.VolunteersForm(request.POST, specialty_id=plan.specialty_id)
+            if form.is_valid():
+                services.plan_set_volunteers(
+                    by=request.user,
+                    plan_id=plan.pk,
+                    volunteers=list(form.cleaned_data["volunteers"]),
+                )
+                messages.success(request, _("Volontaires enregistrés."))
+            else:
+                flash_form_errors(request, form)
+        else:
+            raise Http404
+    except (ValidationError, TransitionNotAllowed) as exc:
+        flash_error(request, exc)
+    return redirect("scheduling:consultation_plan", public_id=plan.public_id)
+
+
+@login_required
+@require_POST
+def session_assign(request, public_id):
+    if not perms.can_manage_consultations(request.user):
+        raise PermissionDenied
+    session = selectors.session_get_for_user(request.user, public_id)
+    form = forms.AssignForm(request.POST, specialty_id=session.specialty_id)
+    if form.is_valid():
+        try:
+            services.session_assign(
+                by=request.user, session_id=session.pk, specialist=form.cleaned_data["specialist"]
+            )
+        except (ValidationError, TransitionNotAllowed) as exc:
+            flash_error(request, exc)
+        else:
+            messages.success(request, _("Spécialiste modifié."))
+    else:
+        flash_form_errors(request, form)
+    if session.plan_id:
+        return redirect("scheduling:consultation_plan", public_id=session.plan.public_id)
+    return redirect("scheduling:consultations")
+
+
+@login_required
+@require_POST
+def session_cancel(request, public_id):
+    if not perms.can_manage_consultations(request.user):
+        raise PermissionDenied
+    session = selectors.session_get_for_user(request.user, public_id)
+    try:
+        services.session_cancel(by=request.user, session_id=session.pk)
+    except (ValidationError, TransitionNotAllowed) as exc:
+        flash_error(request, exc)
+    else:
+        messages.success(request, _("Consultation annulée."))
+    if session.plan_id:
+        return redirect("scheduling:consultation_plan", public_id=session.plan.public_id)
+    return redirect("scheduling:consultations")
+
+
+# ---------------------------------------------------------------------------------------------
+# Swaps
+# ---------------------------------------------------------------------------------------------
+@login_required
+@require_POST
+def swap_request(request, public_id):
+    session = selectors.session_get_for_user(request.user, public_id)
+    if not perms.can_request_swap(request.user, session):
+        raise Http404
+    form = forms.SwapForm(request.POST, specialty_id=session.specialty_id, exclude=request.user)
+    if form.is_valid():
+        try:
+            services.swap_request(
+                by=request.user,
+                session_id=session.pk,
+                replacement=form.cleaned_data["replacement"],
+                reason=form.cleaned_data["reason"],
+            )
+        except (ValidationError, TransitionNotAllowed) as exc:
+            flash_error(request, exc)
+        else:
+            messages.success(request, _("Demande d'échange envoyée à la direction."))
+    else:
+        flash_form_errors(request, form)
+    return redirect("scheduling:consultations")
+
+
+@login_required
+@require_POST
+def swap_decide(request, public_id, decision):
+    if not perms.can_decide_swap(request.user):
+        raise PermissionDenied
+    if decision not in ("accepter", "refuser"):
+        raise Http404
+    swap = get_object_or_404(SwapRequest, public_id=public_id)
+    form = forms.DecisionForm(request.POST)
+    form.is_valid()
+    try:
+        services.swap_decide(
+            by=request.user,
+            swap_id=swap.pk,
+            approve=decision == "accepter",
+            note=form.cleaned_data.get("note", ""),
+        )
+    except (ValidationError, TransitionNotAllowed) as exc:
+        flash_error(request, exc)
+    else:
+        messages.success(
+            request, _("Échange accepté.") if decision == "accepter" else _("Échange refusé.")
+        )
+    return redirect("scheduling:consultations")
+
+
+# ---------------------------------------------------------------------------------------------
+# Day sheet (printable, audited)
+# ---------------------------------------------------------------------------------------------
+@login_required
+@require_GET
+def day_sheet(request, public_id):
+    with audit_refusal(
+        request=request, object_type=ConsultationSession._meta.label_lower, object_id=public_id
+    ):
+        session = selectors.session_get_for_user(request.user, public_id)
+        if not perms.can_view_day_sheet(request.user, session):
+            raise Http404  # same answer as a session that does not exist
+    appointments = selectors.day_sheet(session)
+    as_pdf = request.GET.get("format") == "pdf"
+    action = AuditAction.PRINT if as_pdf else AuditAction.VIEW
+    audit_record(request=request, action=action, obj=session, label=f"feuille {session.date}")
+    audit_record_many(
+        request=request,
+        action=action,
+        objects=[a.referral for a in appointments],
+        label_attr="reference",
+    )
+    if as_pdf:
+        return _day_sheet_pdf(session, appointments)
+    return render(
+        request,
+        "scheduling/consultation_day_sheet.html",
+        {"session": session, "appointments": appointments},
+    )
+
+
+def _day_sheet_pdf(session, appointments) -> HttpResponse:
+    pdf = render_pdf(
+        "pdf/consultation_day_sheet.html",
+        {"session": session, "appointments": appointments, "today": timezone.localdate()},
+    )
+    return pdf_attachment(pdf, f"consultation-{session.date:%Y-%m-%d}.pdf")

@@ -1,0 +1,129 @@
+"""Availability: specialists publish slots and absences, never beyond a slot's capacity (the
+bookings of referrals into slots: tests/referrals/test_slot_booking.py)."""
+
+from datetime import date, time, timedelta
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from referrals.booking import services
+from scheduling.models import Absence, AvailabilitySlot
+from tests.factories import ReferralFactory, SlotFactory
+
+PAGE = reverse("scheduling:availability")
+
+
+def next_monday() -> date:
+    today = timezone.localdate()
+    return today + timedelta(days=7 - today.weekday())
+
+
+def publish(client, **overrides):
+    data = {
+        "slot-day": next_monday().isoformat(),
+        "slot-start": "14:00",
+        "slot-end": "16:00",
+        "slot-place": "Cabinet, 12 rue Bannier, Orléans",
+        "slot-capacity": "3",
+        "slot-weeks": "1",
+        **overrides,
+    }
+    return client.post(PAGE, data)
+
+
+def test_a_specialist_publishes_a_weekly_slot(client_for, specialist):
+    response = publish(client_for(specialist), **{"slot-weeks": "4"})
+
+    assert response.status_code == 302
+    slots = list(AvailabilitySlot.objects.order_by("starts_at"))
+    assert len(slots) == 4
+    assert len({s.series for s in slots}) == 1
+    local = [timezone.localtime(s.starts_at) for s in slots]
+    assert [d.date() for d in local] == [next_monday() + timedelta(weeks=w) for w in range(4)]
+    assert {d.time() for d in local} == {time(14, 0)}  # same wall-clock time across DST
+    assert {(s.capacity, s.specialty.code) for s in slots} == {(3, "cardiologie")}
+
+
+def test_a_slot_needs_a_place_or_teleconsultation_and_an_end_after_its_start(
+    client_for, specialist
+):
+    client = client_for(specialist)
+
+    no_place = publish(client, **{"slot-place": ""})
+    backwards = publish(client, **{"slot-end": "13:00"})
+    past = publish(client, **{"slot-day": "2020-01-06"})
+    tele = publish(client, **{"slot-place": "", "slot-teleconsultation": "on"})
+
+    assert "Indiquez le lieu, ou cochez « téléconsultation »." in no_place.text
+    assert "L&#x27;heure de fin doit suivre l&#x27;heure de début." in backwards.text
+    assert "Le créneau doit être à venir." in past.text
+    assert tele.status_code == 302
+    assert AvailabilitySlot.objects.get().where == "Téléconsultation"
+
+
+@pytest.mark.parametrize("persona", ["requester", "coordinator", "manager", "authority"])
+def test_only_specialists_publish_slots(db, client_for, request, persona):
+    client = client_for(request.getfixturevalue(persona))
+
+    assert client.get(PAGE).status_code == 403
+    assert publish(client).status_code == 403
+    assert not AvailabilitySlot.objects.exists()
+
+
+def test_the_availability_page_lists_slots_with_their_bookings(
+    client_for, specialist, coordinator, territory, django_assert_max_num_queries
+):
+    client = client_for(specialist)
+    SlotFactory(specialist=specialist)
+    with django_assert_max_num_queries(30) as few:
+        client.get(PAGE)
+    for _ in range(10):
+        slot = SlotFactory(specialist=specialist, capacity=2)
+        referral = ReferralFactory()
+        services.slot_book(slot_id=slot.pk, referral_id=referral.pk, by=coordinator)
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(PAGE)
+
+    assert response.text.count("ESS-2026-") == 10
+
+
+def test_a_booked_slot_cannot_be_deleted(client_for, specialist, coordinator, territory):
+    slot = SlotFactory(specialist=specialist)
+    free = SlotFactory(specialist=specialist)
+    services.slot_book(slot_id=slot.pk, referral_id=ReferralFactory().pk, by=coordinator)
+    client = client_for(specialist)
+
+    client.post(reverse("scheduling:slot_delete", args=[slot.public_id]))
+    client.post(reverse("scheduling:slot_delete", args=[free.public_id]))
+
+    assert list(AvailabilitySlot.objects.all()) == [slot]
+
+
+def test_a_specialist_cannot_delete_someone_elses_slot(client_for, specialist):
+    slot = SlotFactory()
+
+    response = client_for(specialist).post(reverse("scheduling:slot_delete", args=[slot.public_id]))
+
+    assert response.status_code == 404
+    assert AvailabilitySlot.objects.exists()
+
+
+def test_an_absence_ending_before_it_starts_is_refused(client_for, specialist):
+    response = client_for(specialist).post(
+        reverse("scheduling:absence_create"),
+        {"absence-starts_on": "2030-05-10", "absence-ends_on": "2030-05-01"},
+        follow=True,
+    )
+
+    assert "La fin de l&#x27;absence ne peut précéder son début." in response.text
+    assert not Absence.objects.exists()
+
+
+def test_the_database_refuses_an_overbooked_slot(territory):
+    slot = SlotFactory(capacity=1, booked=1)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AvailabilitySlot.objects.filter(pk=slot.pk).update(booked=2)

@@ -1,0 +1,64 @@
+"""seed_demo adds two sites in under-served communes with a season of sessions, and referrals
+waiting to be booked into them (idempotent)."""
+
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from members.models import User
+from referrals.booking import advanced_consultation_figures
+from referrals.booking.selectors import sessions_for_referral
+from referrals.models import Referral, ResponseMode, Status
+from scheduling.models import Appointment, ConsultationSession, ConsultationSite
+
+
+def test_seed_demo_adds_two_sites_with_a_season_of_sessions(db, settings, territory):
+    settings.ESS_DEMO = True
+
+    call_command("seed_demo")
+    counts = (ConsultationSite.objects.count(), ConsultationSession.objects.count())
+    call_command("seed_demo")
+
+    assert (ConsultationSite.objects.count(), ConsultationSession.objects.count()) == counts
+    sites = ConsultationSite.objects.order_by("name")
+    assert [s.commune.name for s in sites] == ["Gien", "Pithiviers"]
+    assert all(s.underserved for s in sites)
+    now = timezone.now()
+    sessions = ConsultationSession.objects.all()
+    emails = set(sessions.values_list("specialist__email", flat=True))
+    assert emails == {"cardiologue@demo.example.org", "cardiologue2@demo.example.org"}
+    assert sessions.filter(ends_at__lt=now, status="published").count() >= 30
+    future = sessions.filter(starts_at__gt=now, status="published")
+    assert future.count() >= 20
+    assert all(s.appointments.count() < s.capacity for s in future)
+    held_with_patients = Appointment.objects.filter(session__ends_at__lt=now)
+    assert held_with_patients.exists()
+    assert {a.referral.status for a in held_with_patients} <= {"completed", "scheduled"}
+    today = timezone.localdate()
+    figures = advanced_consultation_figures(today.replace(year=today.year - 1), today)
+    assert figures["sessions_held"] >= 30 and figures["communes_served"] == 2
+    assert figures["patients_seen"] == held_with_patients.count()
+
+
+def test_seed_demo_leaves_referrals_to_book_near_the_demo_sites(
+    db, settings, territory, client_for
+):
+    settings.ESS_DEMO = True
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+
+    to_book = Referral.objects.filter(
+        status=Status.TRIAGED,
+        response_mode=ResponseMode.ADVANCED_CONSULTATION,
+        consultation_appointment__isnull=True,
+    ).select_related("patient__commune")
+    assert {r.patient.commune.name for r in to_book} == {"Poilly-lez-Gien", "Pithiviers"}
+    for referral in to_book:
+        nearest = sessions_for_referral(referral)[0]
+        assert nearest.site.commune.epci == referral.patient.commune.epci
+        assert nearest.starts_at > timezone.now()
+    coordinator = User.objects.get(email="coordination@demo.example.org")
+    page = client_for(coordinator).get(reverse("referrals:detail", args=[to_book[0].public_id]))
+    assert "Consultations avancées avec des places" in page.content.decode()
+    assert 'name="session"' in page.content.decode()
