@@ -283,7 +283,9 @@ def test_every_object_url_finds_its_object_for_a_persona_allowed_to_use_it(in_wo
 def test_the_patient_search_finds_the_callers_own_patients(in_world, client_for):
     """The matrix searches every test patient's name on the requester's list and finds none of
     the others': the same search does find the requester's own."""
-    response = client_for(in_world.users["requester"]).get("/demandes/", {"q": "QZXNOM"}, follow=True)
+    response = client_for(in_world.users["requester"]).get(
+        "/demandes/", {"q": "QZXNOM"}, follow=True
+    )
 
     body = read_body(response)
     own = [
