@@ -205,15 +205,15 @@ REGISTRY: dict[str, Access] = {
     "members:directory": page(DIRECTORY),
     "members:directory_export": page(MANAGER),
     "members:directory_public": page(PUBLIC, note="only what members chose to publish"),
-    "members:availability": page(SPECIALIST),
-    "members:slot_delete": page(SPECIALIST, **on("slot"), note="the specialist's own slots"),
-    "members:absence_create": page(
+    "scheduling:availability": page(SPECIALIST),
+    "scheduling:slot_delete": page(SPECIALIST, **on("slot"), note="the specialist's own slots"),
+    "scheduling:absence_create": page(
         SPECIALIST,
         body={"absence-starts_on": "2031-01-05", "absence-ends_on": "2031-01-06"},
     ),
-    "members:absence_delete": page(SPECIALIST, **on("absence")),
-    "members:slot_book": page(COORDINATOR, **on("referral.submitted")),
-    "members:booking_cancel": page(COORDINATOR, **on("referral.triaged")),
+    "scheduling:absence_delete": page(SPECIALIST, **on("absence")),
+    "referrals:slot_book": page(COORDINATOR, **on("referral.submitted")),
+    "referrals:booking_cancel": page(COORDINATOR, **on("referral.triaged")),
     # --- Referrals ----------------------------------------------------------------------------
     # The start of every test patient's name: the search must still find only the caller's.
     "referrals:list": page(REQUESTER, query={"q": "QZXNOM"}),
@@ -240,28 +240,28 @@ REGISTRY: dict[str, Access] = {
     ),
     "referrals:identity": page(COORDINATOR, **on("referral.submitted")),
     # Advanced consultations
-    "referrals:consultations": page(CONSULTATION_TEAM),
-    "referrals:consultation_site_create": page(MANAGER),
-    "referrals:consultation_site_edit": page(MANAGER, **on("consultation_site")),
-    "referrals:consultation_plan_create": page(MANAGER, **on("consultation_site")),
-    "referrals:consultation_plan": page(MANAGER, **on("consultation_plan")),
-    "referrals:consultation_plan_action": page(
+    "scheduling:consultations": page(CONSULTATION_TEAM),
+    "scheduling:consultation_site_create": page(MANAGER),
+    "scheduling:consultation_site_edit": page(MANAGER, **on("consultation_site")),
+    "scheduling:consultation_plan_create": page(MANAGER, **on("consultation_site")),
+    "scheduling:consultation_plan": page(MANAGER, **on("consultation_plan")),
+    "scheduling:consultation_plan_action": page(
         MANAGER,
         **on("consultation_plan"),
         fixed=tuple({"action": a} for a in ("generer", "rotation", "publier", "volontaires")),
     ),
-    "referrals:consultation_session_assign": page(MANAGER, **on("consultation_session")),
-    "referrals:consultation_session_cancel": page(MANAGER, **on("consultation_session")),
+    "scheduling:consultation_session_assign": page(MANAGER, **on("consultation_session")),
+    "scheduling:consultation_session_cancel": page(MANAGER, **on("consultation_session")),
     # A swap is asked by the session's own specialist: the day sheet's visibility, narrowed by
     # the role rule to specialists.
-    "referrals:consultation_swap_request": page(SPECIALIST, **on("day_sheet")),
-    "referrals:consultation_swap_decide": page(
+    "scheduling:consultation_swap_request": page(SPECIALIST, **on("day_sheet")),
+    "scheduling:consultation_swap_decide": page(
         MANAGER, **on("swap"), fixed=({"decision": "accepter"}, {"decision": "refuser"})
     ),
-    "referrals:consultation_day_sheet": page(CONSULTATION_TEAM, **on("day_sheet")),
-    "referrals:consultation_ical_regenerate": page(SPECIALIST),
-    "referrals:consultation_ical_revoke": page(SPECIALIST),
-    "referrals:consultation_ical": page(TOKEN, fixed=({"token": "not-a-token"},)),
+    "scheduling:consultation_day_sheet": page(CONSULTATION_TEAM, **on("day_sheet")),
+    "scheduling:consultation_ical_regenerate": page(SPECIALIST),
+    "scheduling:consultation_ical_revoke": page(SPECIALIST),
+    "scheduling:consultation_ical": page(TOKEN, fixed=({"token": "not-a-token"},)),
     "referrals:session_book": page(COORDINATOR, **on("referral.triaged")),
     # --- Health project, indicators, reports, newsletter -------------------------------------
     "projet_sante:newsletter_archive": page(PUBLIC, note="sent letters: aggregates only"),

@@ -159,7 +159,7 @@ SHOWN_TO_ITS_READERS = {
     "api:referral-detail": True,
     "api:referral-messages": False,
     "referrals:attachment": False,
-    "referrals:consultation_day_sheet": True,
+    "scheduling:consultation_day_sheet": True,
     "api:consultation-session-detail": False,
     "members:membership_detail": False,
     "api:member-detail": False,

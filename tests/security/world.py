@@ -151,19 +151,20 @@ def _reference_data() -> None:
 
 def build_world() -> World:
     from ess.models import Notification
-    from members.models import Absence, Booking, GovernanceRole, Invitation
+    from members.models import GovernanceRole, Invitation
     from partners import services as partner_services
     from projet_sante.indicators.models import GeneratedReport, ReportStatus
     from projet_sante.newsletter.models import Newsletter
     from projet_sante.project import services as ps
-    from referrals.consultations import services as consultation_services
-    from referrals.models import (
+    from referrals.models import Attachment, Message
+    from scheduling import services as consultation_services
+    from scheduling.models import (
+        Absence,
         Appointment,
-        Attachment,
+        Booking,
         ConsultationPlan,
         ConsultationSession,
         ConsultationSite,
-        Message,
         SwapRequest,
     )
     from tests.factories import (
