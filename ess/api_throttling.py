@@ -7,6 +7,7 @@ together. Rates come from settings (`ESS_API_RATE_USER`, `ESS_API_RATE_ANON`) th
 
 import math
 
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from rest_framework import exceptions, throttling
@@ -52,7 +53,11 @@ class ApiThrottled(exceptions.Throttled):
 
 
 def exception_handler(exc, context):
-    """DRF's handler, with the throttling refusal said in French (Retry-After stays)."""
+    """DRF's handler, with two refusals said in French: throttling (Retry-After stays), and an
+    object that does not exist or is not visible, whose Django Http404 carries an English
+    sentence naming the model ("No Referral matches the given query.")."""
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
     if isinstance(exc, exceptions.Throttled) and not isinstance(exc, ApiThrottled):
         exc = ApiThrottled(wait=exc.wait)
     return drf_exception_handler(exc, context)

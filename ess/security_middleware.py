@@ -4,7 +4,8 @@
   character (NUL and the like), or a query string that is not valid percent-encoded UTF-8 or
   is longer than any page builds, is refused with a 400 before any view runs. PostgreSQL
   cannot store NUL in text, and no French name, address or free text needs a control character
-  (tab and line breaks excepted in forms).
+  (tab and line breaks excepted in forms). JSON bodies, parsed by the API only, get the same
+  rule in `ess.api_parsers`.
 - `NoStoreForAuthenticatedMiddleware`: nothing served to a signed-in user is kept by a browser
   or proxy cache (patient data on shared workstations).
 """
@@ -20,8 +21,8 @@ from django.utils.translation import gettext as _
 
 # Unicode "Cc": C0 controls, DEL and C1 controls.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-# Forms legitimately carry tabs and line breaks (text areas).
-_CONTROL_IN_FORM = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Forms and JSON text legitimately carry tabs and line breaks (text areas).
+CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _BAD_PERCENT = re.compile(rb"%(?![0-9A-Fa-f]{2})")
 _FIELD_NAME_SHOWN = re.compile(r"[\w.\-\[\]]{1,50}")
 # No page builds a query string of more than a few hundred characters. gunicorn already refuses
@@ -40,7 +41,7 @@ def _field(name: str) -> str:
     return name if _FIELD_NAME_SHOWN.fullmatch(name) else "?"
 
 
-def _control_message(name: str) -> str:
+def control_message(name: str) -> str:
     return _(
         "Le paramètre « %(name)s » contient un caractère de contrôle (octet nul ou caractère "
         "invisible) : la requête a été refusée."
@@ -70,7 +71,7 @@ def _check_urlencoded(raw: bytes, control: re.Pattern) -> None:
         raw_name, _sep, raw_value = pair.partition(b"=")
         name, value = _decode(raw_name), _decode(raw_value)
         if control.search(name) or control.search(value):
-            raise _Refused(_control_message(name))
+            raise _Refused(control_message(name))
 
 
 def _query_string_bytes(request) -> bytes:
@@ -95,13 +96,13 @@ def _check_form(request) -> None:
         return
     content_type = request.content_type or ""
     if content_type == "application/x-www-form-urlencoded":
-        _check_urlencoded(request.body, _CONTROL_IN_FORM)
+        _check_urlencoded(request.body, CONTROL_IN_TEXT)
     elif content_type == "multipart/form-data" and request.method == "POST":
         # Parses the body now rather than in the view (as CsrfViewMiddleware does for every
         # form POST anyway): a view can no longer swap request.upload_handlers.
         for name, values in request.POST.lists():
-            if _CONTROL_IN_FORM.search(name) or any(_CONTROL_IN_FORM.search(v) for v in values):
-                raise _Refused(_control_message(name))
+            if CONTROL_IN_TEXT.search(name) or any(CONTROL_IN_TEXT.search(v) for v in values):
+                raise _Refused(control_message(name))
 
 
 def bad_request(request, message: str) -> HttpResponse:

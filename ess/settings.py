@@ -321,6 +321,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "ess.api_negotiation.UnknownFormatIgnored",
     "DEFAULT_PAGINATION_CLASS": "ess.api_pagination.PageNumberPaginationV31",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -16,6 +16,7 @@ from referrals.booking.api import ConsultationSessionViewSet
 # The admin signs in through allauth: same form, same rate limits, same MFA.
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Administration ESS"
+handler404 = views.page_not_found
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False

@@ -11,8 +11,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+from rest_framework.exceptions import NotFound
 
 from ess.models import AuditOutcome
 from ess.outbox import outbox_oldest_pending_age
@@ -220,3 +222,11 @@ def api_token_revoke(request, public_id):
         )
         return redirect("api_tokens")
     return render(request, "ess/api_token_revoke.html", {"token": token})
+
+
+def page_not_found(request, exception):
+    """No URL matches: under /api/, the JSON body every API 404 has (an identifier that is not
+    one, such as `/api/v1/referrals/0.5/`, never reaches a view); elsewhere Django's page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
+    return defaults.page_not_found(request, exception)

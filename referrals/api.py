@@ -593,7 +593,10 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @extend_schema(
         methods=["post"],
         request=MessageInSerializer,
-        responses={201: MessageSerializer},
+        responses={
+            201: MessageSerializer,
+            409: OpenApiResponse(description="Demande close : plus de message possible."),
+        },
         summary="Écrire un message",
     )
     @action(detail=True, methods=["get", "post"], pagination_class=None)
@@ -626,7 +629,10 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @extend_schema(
         methods=["post"],
         request={"multipart/form-data": AttachmentInSerializer},
-        responses={201: AttachmentSerializer(many=True)},
+        responses={
+            201: AttachmentSerializer(many=True),
+            409: OpenApiResponse(description="Demande close : plus de document possible."),
+        },
         summary="Joindre des documents (PDF, JPEG, PNG, texte)",
     )
     @action(detail=True, methods=["get", "post"], pagination_class=None)
