@@ -43,14 +43,14 @@ from members.models import Membership
 from members.selectors import directory_visible_to
 from partners.models import Convention, Partner
 from partners.selectors import conventions_visible_to, partners_visible_to
-from projet_sante import project_services as project
 from projet_sante.models import ProjectVersion
-from projet_sante.project_selectors import versions_visible_to
+from projet_sante.project import services as project
+from projet_sante.project.selectors import versions_visible_to
 from referrals import services as referral_services
-from referrals.consultation_models import ConsultationSession
-from referrals.consultations.selectors import sessions_visible_to
 from referrals.models import Referral
 from referrals.selectors import referrals_visible_to
+from scheduling.models import ConsultationSession
+from scheduling.selectors import sessions_visible_to
 from tests.factories import (
     ConsultationSessionFactory,
     ConsultationSiteFactory,
