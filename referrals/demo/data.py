@@ -274,7 +274,7 @@ def _build(cls, raw, where: str):
     obj = cls(**values)
     problems = obj.check() if hasattr(obj, "check") else []
     if problems:
-        raise DemoDataError(f"{where}: {problems[0]}")
+        raise DemoDataError(f"{where}.{problems[0]}")
     return obj
 
 
