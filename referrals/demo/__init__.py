@@ -14,9 +14,10 @@ referrals.
 
 from django.utils import timezone
 
+from ess.demo_data import DemoDataError
 from ess.models import Specialty
 from members.models import User
-from referrals.demo.data import DemoDataError, load
+from referrals.demo.data import load
 from referrals.demo.draw import Year
 from referrals.demo.replay import replay
 from referrals.models import Referral

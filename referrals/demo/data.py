@@ -1,17 +1,13 @@
-"""The demo's referral content, read from `data.toml` and checked before anything is written.
-
-Every entry is converted to the dataclasses below, field by field: an unknown or missing key, a
-value of the wrong type, an unknown priority, response mode, stage or placeholder stops the
-loading with a `DemoDataError` that names the entry (`cases[3].modes[1]: …`).
+"""The demo's referral content, read from `data.toml` into the dataclasses below and checked
+before anything is written (ess/demo_data.py): besides keys and types, an unknown priority,
+response mode, stage or placeholder stops the loading with a `DemoDataError` naming the entry.
 """
 
 import string
-import tomllib
-import types
-import typing
-from dataclasses import MISSING, dataclass, fields, is_dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
+from ess.demo_data import demo_data_load, unknown
 from referrals.models import PreferredResponse, Priority, ResponseMode, Sex
 
 DATA_FILE = Path(__file__).with_name("data.toml")
@@ -77,10 +73,6 @@ Range = tuple[float, float]
 Pair = tuple[str, str]
 
 
-class DemoDataError(ValueError):
-    """An entry of the demo data file the loader cannot use; the message says which and why."""
-
-
 @dataclass(frozen=True)
 class Year:
     seed: int
@@ -99,12 +91,7 @@ class Mix:
     priority: dict[str, int]
     requester: dict[str, int]
     specialist: dict[str, int]
-    submission_hours: tuple[int, ...]
-
-    def check(self) -> list[str]:
-        return _unknown("priority", self.priority, Priority.values) + (
-            [] if len(self.submission_hours) == 14 else ["submission_hours: 14 weights (8 h–21 h)"]
-        )
+    submission_hours: tuple[int, ...]  # weights of 8 h … 21 h
 
 
 @dataclass(frozen=True)
@@ -122,13 +109,6 @@ class Delays:
     triage: dict[str, Range]
     accept: dict[str, Range]
     appointment_lead: dict[str, float]
-
-    def check(self) -> list[str]:
-        return [
-            f"{name}: one entry per priority {Priority.values}"
-            for name in ("triage", "accept", "appointment_lead")
-            if set(getattr(self, name)) != set(Priority.values)
-        ]
 
 
 @dataclass(frozen=True)
@@ -160,7 +140,7 @@ class FirstNames:
     names: tuple[str, ...]
 
     def check(self) -> list[str]:
-        return _unknown("sex", [self.sex], Sex.values)
+        return unknown("sex", [self.sex], Sex.values)
 
 
 @dataclass(frozen=True)
@@ -192,9 +172,9 @@ class Pending:
 
     def check(self) -> list[str]:
         return (
-            _unknown("stage", [self.stage], STAGES)
-            + _unknown("outcome", [self.outcome], OUTCOMES)
-            + _unknown("urgencies", self.urgencies, Priority.values)
+            unknown("stage", [self.stage], STAGES)
+            + unknown("outcome", [self.outcome], OUTCOMES)
+            + unknown("urgencies", self.urgencies, Priority.values)
         )
 
 
@@ -222,9 +202,9 @@ class Case:
         for pair in (self.consultation, self.hospital, self.reorient):
             texts += pair or ()
         return (
-            _unknown("urgencies", self.urgencies, Priority.values)
-            + _unknown("modes", self.modes, ResponseMode.values)
-            + _unknown("preferred", [self.preferred], PreferredResponse.values)
+            unknown("urgencies", self.urgencies, Priority.values)
+            + unknown("modes", self.modes, ResponseMode.values)
+            + unknown("preferred", [self.preferred], PreferredResponse.values)
             + _placeholders("texts", texts)
             + ([] if self.ages[0] <= self.ages[1] else ["ages: [youngest, oldest]"])
         )
@@ -242,78 +222,27 @@ class DemoData:
     cases: tuple[Case, ...]
 
     def check(self) -> list[str]:
+        by_priority = {
+            "mix.priority": self.mix.priority,
+            "delays.triage": self.delays.triage,
+            "delays.accept": self.delays.accept,
+            "delays.appointment_lead": self.delays.appointment_lead,
+        }
+        problems = [
+            f"{key}: one entry per priority {Priority.values}"
+            for key, values in by_priority.items()
+            if set(values) != set(Priority.values)
+        ]
+        if len(self.mix.submission_hours) != 14:
+            problems.append("mix.submission_hours: 14 weights, for 8 h to 21 h")
         experts = {case.expert for case in self.cases if case.expert}
-        return _unknown("cases[].expert", experts, self.mix.specialist) + _unknown(
-            "people.homes", self.people.homes, self.mix.requester
-        )
+        problems += unknown("cases[].expert", experts, self.mix.specialist)
+        return problems + unknown("people.homes", self.people.homes, self.mix.requester)
 
 
 def load(path: Path = DATA_FILE) -> DemoData:
-    """The demo data of `path`. Raises DemoDataError naming the first entry it cannot use."""
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise DemoDataError(f"{path.name}: not valid TOML ({exc})") from exc
-    return _build(DemoData, raw, path.name)
-
-
-def _build(cls, raw, where: str):
-    if not isinstance(raw, dict):
-        raise DemoDataError(f"{where}: expected a table, got {raw!r:.60}")
-    known = {f.name: f for f in fields(cls)}
-    unknown = sorted(set(raw) - set(known))
-    if unknown:
-        raise DemoDataError(f"{where}: unknown key {unknown[0]!r} (expected one of {list(known)})")
-    hints = typing.get_type_hints(cls)
-    values = {}
-    for name, f in known.items():
-        if name in raw:
-            values[name] = _convert(raw[name], hints[name], f"{where}.{name}")
-        elif f.default is MISSING:
-            raise DemoDataError(f"{where}: missing key {name!r}")
-    obj = cls(**values)
-    problems = obj.check() if hasattr(obj, "check") else []
-    if problems:
-        raise DemoDataError(f"{where}.{problems[0]}")
-    return obj
-
-
-def _convert(value, hint, where: str):
-    origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if is_dataclass(hint):
-        return _build(hint, value, where)
-    if origin in (typing.Union, types.UnionType):  # X | None: absent means None
-        return _convert(value, next(a for a in args if a is not type(None)), where)
-    if origin is tuple:
-        if not isinstance(value, list):
-            raise DemoDataError(f"{where}: expected a list, got {value!r:.60}")
-        if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_convert(v, args[0], f"{where}[{i}]") for i, v in enumerate(value))
-        if len(value) != len(args):
-            raise DemoDataError(f"{where}: expected {len(args)} items, got {len(value)}")
-        return tuple(
-            _convert(v, a, f"{where}[{i}]")
-            for i, (v, a) in enumerate(zip(value, args, strict=True))
-        )
-    if origin is dict:
-        if not isinstance(value, dict):
-            raise DemoDataError(f"{where}: expected a table, got {value!r:.60}")
-        return {k: _convert(v, args[1], f"{where}.{k}") for k, v in value.items()}
-    if hint is float and isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    if hint is int and isinstance(value, bool):
-        raise DemoDataError(f"{where}: expected a whole number, got {value!r}")
-    if isinstance(value, hint):
-        return value
-    raise DemoDataError(f"{where}: expected {hint.__name__}, got {value!r:.60}")
-
-
-def _unknown(key: str, values, allowed) -> list[str]:
-    return [
-        f"{key}: unknown {value!r} (expected one of {list(allowed)})"
-        for value in values
-        if value not in allowed
-    ]
+    """The demo referrals' content. Raises DemoDataError naming the first entry it cannot use."""
+    return demo_data_load(path, DemoData)
 
 
 def _placeholders(key: str, texts) -> list[str]:

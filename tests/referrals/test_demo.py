@@ -8,9 +8,10 @@ import pytest
 from django.utils import timezone
 
 from ess.demo import seed_accounts, seed_team
+from ess.demo_data import DemoDataError
 from ess.models import Notification, OutboundEmail
 from referrals.demo import seed_referrals
-from referrals.demo.data import DATA_FILE, DemoDataError, load
+from referrals.demo.data import DATA_FILE, load
 from referrals.models import TRANSITIONS, Referral, ReferralEvent, Status, priority_delay
 
 
@@ -99,6 +100,7 @@ def test_the_demo_data_file_is_valid():
         (("ramp = 0.45", "rampe = 0.45"), "year: unknown key 'rampe'"),
         (("seed = 2026\n", ""), "year: missing key 'seed'"),
         (("ages = [22, 70]", "ages = [22]"), "cases[0].ages: expected 2 items"),
+        ((", P4 = [4, 72]", ""), "delays.accept: one entry per priority"),
         (("[year]", "[year"), "not valid TOML"),
     ],
 )
