@@ -1,14 +1,22 @@
 """Demo content read from TOML data files into frozen dataclasses, checked entry by entry
 before anything is written: an unknown or missing key, a value of the wrong type, or what a
 dataclass's own `check()` refuses stops the loading with a `DemoDataError` that names the entry
-(`cases[3].modes[1]: …`). The demo orchestration and each app's demo use it; it imports no app.
+(`cases[3].modes[1]: …`). Steps are dated with moments relative to the seeding day, and
+played with the clock moved there (`demo_clock`). The demo orchestration and each app's demo
+use it; it imports no app.
 """
 
+import re
 import tomllib
 import types
 import typing
+from contextlib import contextmanager
 from dataclasses import MISSING, fields, is_dataclass
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
+
+import time_machine
+from django.utils import timezone
 
 
 class DemoDataError(ValueError):
@@ -82,3 +90,32 @@ def unknown(key: str, values, allowed) -> list[str]:
         for value in values
         if value not in allowed
     ]
+
+
+# A moment relative to the day the demo is seeded: "-420d 10:00" is 10:00 (Paris time), 420
+# days before today; "+20d" is 09:00, 20 days after.
+MOMENT = re.compile(r"^(?P<days>[+-]\d+)d(?: (?P<hour>\d{2}):(?P<minute>\d{2}))?$")
+
+
+def moment_problems(key: str, values) -> list[str]:
+    """For a dataclass's `check()`: the values that are not moments."""
+    return [
+        f"{key}: {value!r} is not a moment like '-420d 10:00'"
+        for value in values
+        if value and not MOMENT.match(value)
+    ]
+
+
+def demo_moment(value: str, *, today: date) -> datetime:
+    match = MOMENT.match(value)
+    day = today + timedelta(days=int(match["days"]))
+    at = time(int(match["hour"] or 9), int(match["minute"] or 0))
+    return timezone.make_aware(datetime.combine(day, at))
+
+
+@contextmanager
+def demo_clock():
+    """Yields `travel(at)`: from then on, until the block ends, the clock reads `at` (time
+    stands still between two moves), so the services date their rows at that moment."""
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        yield traveller.move_to

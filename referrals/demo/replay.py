@@ -1,14 +1,13 @@
 """Plays the demo stories through the referral services, each step at its own moment: the
 clock is moved there (time-machine) so that every row the services write (statuses, history,
 due and escalation times, messages, télé-expertise acts, notifications and their emails) is
-dated as if a real user had acted then."""
+dated as if a real user had acted then (ess.demo_data.demo_clock)."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-import time_machine
 from django.db.models import F
-from django.utils import timezone
 
+from ess.demo_data import demo_clock
 from ess.models import Notification, OutboundEmail
 from referrals import services
 from referrals.demo.story import Story
@@ -41,18 +40,18 @@ def replay(stories: list[Story], *, now: datetime) -> None:
     if not steps:
         return
     first_email = OutboundEmail.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    with time_machine.travel(steps[0][0], tick=False) as traveller:
+    with demo_clock() as travel:
         for at, _n, story, step in steps:
-            traveller.move_to(at)
+            travel(at)
             if step.action == "submit":
                 story.referral_id = _submit(story)
             else:
                 SERVICES[step.action](referral_id=story.referral_id, by=step.by, **step.args)
     services.referrals_escalate(now=now)
     OutboundEmail.objects.filter(pk__gt=first_email, sent_at=None).update(sent_at=F("created_at"))
-    Notification.objects.filter(
-        read_at=None, created_at__lt=now - timezone.timedelta(days=7)
-    ).update(read_at=F("created_at"))
+    Notification.objects.filter(read_at=None, created_at__lt=now - timedelta(days=7)).update(
+        read_at=F("created_at")
+    )
 
 
 def _submit(story: Story) -> int:
