@@ -3,13 +3,13 @@
 Each app adds its part in SEEDERS; `seed_demo` runs them in order.
 """
 
-from allauth.account.models import EmailAddress
-from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
+from ess.demo_data import demo_past_settled
 from ess.models import Departement, Specialty, Team
 from ess.roles import Role
-from members.demo import seed_members
+from members.demo import demo_email, demo_user, seed_members
 from members.models import Organisation, OrganisationKind, Profession, User
 from members.services import roles_grant
 from partners.demo import seed_partners_and_conventions
@@ -20,7 +20,7 @@ from referrals.booking.demo import seed_consultations
 from referrals.demo import seed_referrals
 from scheduling.demo import seed_slots
 
-DEMO_DOMAIN = "demo.example.org"
+__all__ = ["DEMO_ACCOUNTS", "demo_email", "seed_accounts", "seed_demo", "seed_team"]
 
 # email local part → (first name, last name, profession, specialty code, roles, organisation key)
 DEMO_ACCOUNTS = {
@@ -84,10 +84,6 @@ ORGANISATIONS = {
 }
 
 
-def demo_email(local: str) -> str:
-    return f"{local}@{DEMO_DOMAIN}"
-
-
 def seed_team() -> Team:
     team, _ = Team.objects.get_or_create(
         pk=1,
@@ -112,25 +108,16 @@ def seed_accounts() -> dict[str, User]:
         )
     users = {}
     for local, (first, last, profession, specialty, roles, org) in DEMO_ACCOUNTS.items():
-        email = demo_email(local)
-        user = User.objects.filter(email=email).first()
-        if user is None:
-            user = User.objects.create_user(
-                email=email,
-                password=settings.ESS_DEMO_PASSWORD,
-                first_name=first,
-                last_name=last,
-                profession=profession,
-                is_demo=True,
-                specialty=Specialty.objects.filter(code=specialty).first() if specialty else None,
-                rpps=DEMO_RPPS.get(local, ""),
-                organisation=organisations.get(org),
-            )
-        EmailAddress.objects.get_or_create(
-            user=user, email=email, defaults={"verified": True, "primary": True}
+        users[local] = demo_user(
+            local,
+            first_name=first,
+            last_name=last,
+            profession=profession,
+            specialty=specialty,
+            rpps=DEMO_RPPS.get(local, ""),
+            organisation=organisations.get(org),
         )
-        roles_grant(user=user, roles=roles)
-        users[local] = user
+        roles_grant(user=users[local], roles=roles)
     return users
 
 
@@ -154,7 +141,9 @@ SEEDERS = [
 
 def seed_demo() -> dict:
     ctx: dict = {}
+    started = timezone.now()
     with transaction.atomic():
         for seeder in SEEDERS:
             seeder(ctx)
+        demo_past_settled(before=started)
     return ctx

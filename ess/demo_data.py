@@ -16,7 +16,10 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import time_machine
+from django.db.models import F
 from django.utils import timezone
+
+from ess.models import Notification, OutboundEmail
 
 
 class DemoDataError(ValueError):
@@ -119,3 +122,14 @@ def demo_clock():
     stands still between two moves), so the services date their rows at that moment."""
     with time_machine.travel(timezone.now(), tick=False) as traveller:
         yield traveller.move_to
+
+
+def demo_past_settled(*, before: datetime) -> None:
+    """The emails of the demo's past count as delivered then (not sent again now), and what
+    people were told more than a week before `before` as read."""
+    OutboundEmail.objects.filter(sent_at=None, created_at__lt=before).update(
+        sent_at=F("created_at")
+    )
+    Notification.objects.filter(read_at=None, created_at__lt=before - timedelta(days=7)).update(
+        read_at=F("created_at")
+    )

@@ -3,12 +3,9 @@ clock is moved there (time-machine) so that every row the services write (status
 due and escalation times, messages, télé-expertise acts, notifications and their emails) is
 dated as if a real user had acted then (ess.demo_data.demo_clock)."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.db.models import F
-
-from ess.demo_data import demo_clock
-from ess.models import Notification, OutboundEmail
+from ess.demo_data import demo_clock, demo_past_settled
 from referrals import services
 from referrals.demo.story import Story
 from referrals.services import ReferralInput
@@ -39,7 +36,6 @@ def replay(stories: list[Story], *, now: datetime) -> None:
     )
     if not steps:
         return
-    first_email = OutboundEmail.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     with demo_clock() as travel:
         for at, _n, story, step in steps:
             travel(at)
@@ -48,10 +44,7 @@ def replay(stories: list[Story], *, now: datetime) -> None:
             else:
                 SERVICES[step.action](referral_id=story.referral_id, by=step.by, **step.args)
     services.referrals_escalate(now=now)
-    OutboundEmail.objects.filter(pk__gt=first_email, sent_at=None).update(sent_at=F("created_at"))
-    Notification.objects.filter(read_at=None, created_at__lt=now - timedelta(days=7)).update(
-        read_at=F("created_at")
-    )
+    demo_past_settled(before=now)
 
 
 def _submit(story: Story) -> int:
