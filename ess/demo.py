@@ -3,10 +3,13 @@
 Each app adds its part in SEEDERS; `seed_demo` runs them in order.
 """
 
+from dataclasses import dataclass
+from pathlib import Path
+
 from django.db import transaction
 from django.utils import timezone
 
-from ess.demo_data import demo_past_settled
+from ess.demo_data import demo_data_load, demo_past_settled, unknown
 from ess.models import Departement, Specialty, Team
 from ess.roles import Role
 from members.demo import demo_email, demo_user, seed_members
@@ -22,102 +25,101 @@ from scheduling.demo import seed_slots
 
 __all__ = ["DEMO_ACCOUNTS", "demo_email", "seed_accounts", "seed_demo", "seed_team"]
 
-# email local part → (first name, last name, profession, specialty code, roles, organisation key)
-DEMO_ACCOUNTS = {
-    "medecin": (
-        "Claire",
-        "Martin",
-        Profession.PHYSICIAN,
-        "medecine-generale",
-        [Role.REQUESTER],
-        "carmes",
-    ),
-    "medecin2": (
-        "Hugo",
-        "Lefèvre",
-        Profession.PHYSICIAN,
-        "medecine-generale",
-        [Role.REQUESTER],
-        "meung",
-    ),
-    "coordination": ("Sophie", "Bernard", Profession.COORDINATOR, None, [Role.COORDINATOR], None),
-    "cardiologue": (
-        "Antoine",
-        "Dubois",
-        Profession.PHYSICIAN,
-        "cardiologie",
-        [Role.SPECIALIST],
-        None,
-    ),
-    "cardiologue2": (
-        "Nadia",
-        "Benali",
-        Profession.PHYSICIAN,
-        "cardiologie",
-        [Role.SPECIALIST],
-        None,
-    ),
-    "direction": (
-        "Marc",
-        "Rousseau",
-        Profession.PHYSICIAN,
-        "cardiologie",
-        [Role.MANAGER, Role.SPECIALIST],
-        None,
-    ),
-    "ars": ("Isabelle", "Petit", Profession.ADMINISTRATIVE, None, [Role.AUTHORITY], "ars"),
-}
+DATA_FILE = Path(__file__).with_name("demo_accounts.toml")
 
-# Valid (Luhn) RPPS numbers for the demo physicians: fictitious, never real people's.
-DEMO_RPPS = {
-    "medecin": "10000000009",
-    "medecin2": "10000000017",
-    "cardiologue": "10000000025",
-    "cardiologue2": "10000000033",
-    "direction": "10000000041",
-}
 
-ORGANISATIONS = {
-    "carmes": ("Cabinet médical des Carmes", OrganisationKind.PRACTICE, "45234"),
-    "meung": ("Maison de santé de Meung-sur-Loire", OrganisationKind.MSP, "45203"),
-    "ars": ("ARS Centre-Val de Loire — DD du Loiret", OrganisationKind.AUTHORITY, "45234"),
-}
+@dataclass(frozen=True)
+class TeamData:
+    name: str
+    short_name: str
+    email: str
+    phone: str
+    address: str
+    specialties: tuple[str, ...]
+    departements: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OrganisationData:
+    name: str
+    kind: str
+    commune: str
+
+    def check(self) -> list[str]:
+        return unknown("kind", [self.kind], OrganisationKind.values)
+
+
+@dataclass(frozen=True)
+class AccountData:
+    name: tuple[str, str]
+    profession: str
+    roles: tuple[str, ...]
+    specialty: str = ""
+    organisation: str = ""
+    rpps: str = ""
+
+    def check(self) -> list[str]:
+        return unknown("profession", [self.profession], Profession.values) + unknown(
+            "roles", self.roles, Role.values
+        )
+
+
+@dataclass(frozen=True)
+class AccountsData:
+    team: TeamData
+    organisations: dict[str, OrganisationData]
+    accounts: dict[str, AccountData]
+
+    def check(self) -> list[str]:
+        used = {a.organisation for a in self.accounts.values() if a.organisation}
+        return unknown("accounts.*.organisation", used, self.organisations)
+
+
+def load(path: Path = DATA_FILE) -> AccountsData:
+    return demo_data_load(path, AccountsData)
+
+
+# The demo accounts, by the local part of their email: a public contract.
+DEMO_ACCOUNTS = load().accounts
 
 
 def seed_team() -> Team:
+    data = load().team
     team, _ = Team.objects.get_or_create(
         pk=1,
         defaults={
-            "name": "ESS Cardiologie du Loiret",
-            "short_name": "ESS Cardio 45",
-            "email": "contact@ess-cardio45.example.org",
-            "phone": "02 38 00 00 00",
-            "address": "1 rue de la République, 45000 Orléans",
+            "name": data.name,
+            "short_name": data.short_name,
+            "email": data.email,
+            "phone": data.phone,
+            "address": data.address,
         },
     )
-    team.specialties.add(*Specialty.objects.filter(code="cardiologie"))
-    team.departements.add(*Departement.objects.filter(code="45"))
+    team.specialties.add(*Specialty.objects.filter(code__in=data.specialties))
+    team.departements.add(*Departement.objects.filter(code__in=data.departements))
     return team
 
 
 def seed_accounts() -> dict[str, User]:
+    data = load()
     organisations = {}
-    for key, (name, kind, commune) in ORGANISATIONS.items():
+    for key, org in data.organisations.items():
         organisations[key], _ = Organisation.objects.get_or_create(
-            name=name, defaults={"kind": kind, "commune_id": commune}
+            name=org.name, defaults={"kind": org.kind, "commune_id": org.commune}
         )
     users = {}
-    for local, (first, last, profession, specialty, roles, org) in DEMO_ACCOUNTS.items():
+    for local, account in data.accounts.items():
+        first_name, last_name = account.name
         users[local] = demo_user(
             local,
-            first_name=first,
-            last_name=last,
-            profession=profession,
-            specialty=specialty,
-            rpps=DEMO_RPPS.get(local, ""),
-            organisation=organisations.get(org),
+            first_name=first_name,
+            last_name=last_name,
+            profession=account.profession,
+            specialty=account.specialty,
+            rpps=account.rpps,
+            organisation=organisations.get(account.organisation),
         )
-        roles_grant(user=users[local], roles=roles)
+        roles_grant(user=users[local], roles=[Role(role) for role in account.roles])
     return users
 
 
