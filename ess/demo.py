@@ -30,11 +30,7 @@ DATA_FILE = Path(__file__).with_name("demo_accounts.toml")
 
 @dataclass(frozen=True)
 class TeamData:
-    name: str
-    short_name: str
-    email: str
-    phone: str
-    address: str
+    details: dict[str, str]  # name, short name, email, phone, address
     specialties: tuple[str, ...]
     departements: tuple[str, ...]
 
@@ -85,16 +81,7 @@ DEMO_ACCOUNTS = load().accounts
 
 def seed_team() -> Team:
     data = load().team
-    team, _ = Team.objects.get_or_create(
-        pk=1,
-        defaults={
-            "name": data.name,
-            "short_name": data.short_name,
-            "email": data.email,
-            "phone": data.phone,
-            "address": data.address,
-        },
-    )
+    team, _ = Team.objects.get_or_create(pk=1, defaults=data.details)
     team.specialties.add(*Specialty.objects.filter(code__in=data.specialties))
     team.departements.add(*Departement.objects.filter(code__in=data.departements))
     return team

@@ -113,18 +113,16 @@ def _partner(p: PartnerData, manager, users: dict) -> Partner:
     partner = Partner.objects.filter(name=p.name).first()
     if partner:
         return partner
+    identity = {name: getattr(p, name) for name in ("name", "finess", "siret", "address")}
     partner = services.partner_create(
         by=manager,
         type=PartnerType.objects.get(code=p.type),
-        name=p.name,
-        finess=p.finess,
-        siret=p.siret,
-        address=p.address,
         commune_id=p.commune,
         website=p.website,
         referent=users.get(p.referent),
         covered_departements=list(p.departements),
         organisations=list(Organisation.objects.filter(name__in=p.organisations)),
+        **identity,
     )
     for contact in p.contacts:
         services.contact_add(

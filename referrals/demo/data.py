@@ -94,14 +94,15 @@ class Mix:
     submission_hours: tuple[int, ...]  # weights of 8 h … 21 h
 
 
-@dataclass(frozen=True)
-class Desks:
-    coordination: Desk
-    urgent_coordination: Desk
-    specialist: Desk
-    practice: Desk
-    consultations: Desk
-    urgent_consultations: Desk
+# Whose opening hours the stories follow.
+DESKS = (
+    "coordination",
+    "urgent_coordination",
+    "specialist",
+    "practice",
+    "consultations",
+    "urgent_consultations",
+)
 
 
 @dataclass(frozen=True)
@@ -214,7 +215,7 @@ class Case:
 class DemoData:
     year: Year
     mix: Mix
-    desks: Desks
+    desks: dict[str, Desk]
     delays: Delays
     texts: Texts
     people: People
@@ -233,6 +234,8 @@ class DemoData:
             for key, values in by_priority.items()
             if set(values) != set(Priority.values)
         ]
+        if set(self.desks) != set(DESKS):
+            problems.append(f"desks: one entry for each of {DESKS}")
         if len(self.mix.submission_hours) != 14:
             problems.append("mix.submission_hours: 14 weights, for 8 h to 21 h")
         experts = {case.expert for case in self.cases if case.expert}

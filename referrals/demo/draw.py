@@ -146,7 +146,7 @@ class Year:
         wants_info = wants_info or cancel_from == Status.INFO_REQUESTED
         talks = outcome in (ANSWER, OPINION, CONSULTATION) and rng.random() < 0.08
         question, context = fill(case.question, case.context)
-        urgent = urgency in URGENT_PRIORITIES
+        urgent, quick = urgency in URGENT_PRIORITIES, priority in URGENT_PRIORITIES
         return Scenario(
             requester=requester,
             coordinator=self.users["coordination"],
@@ -160,10 +160,8 @@ class Year:
             mode=mode,
             outcome=outcome,
             taker=taker,
-            coordination=desks.urgent_coordination if urgent else desks.coordination,
-            consultations=(
-                desks.urgent_consultations if priority in URGENT_PRIORITIES else desks.consultations
-            ),
+            coordination=desks["urgent_coordination" if urgent else "coordination"],
+            consultations=desks["urgent_consultations" if quick else "consultations"],
             offer=offer,
             decliner=decliner,
             preferred=case.preferred if rng.random() < 0.7 else PreferredResponse.NO_PREFERENCE,

@@ -153,7 +153,7 @@ def _intake(story: Story, s: Scenario, rng: random.Random) -> None:
     if s.outcome == REORIENT and s.reorient_at_intake:
         _reorient(story, s, after(rng, story.last, (0.1, 1), s.coordination))
     elif s.outcome == CANCEL and s.cancel_from == Status.SUBMITTED:
-        _cancel(story, s, after(rng, story.last, (1, 8), desks.practice))
+        _cancel(story, s, after(rng, story.last, (1, 8), desks["practice"]))
     elif s.info_exchange:
         question, answer = s.info_exchange
         at = after(rng, story.last, (0.3, 3), s.coordination)
@@ -166,9 +166,9 @@ def _intake(story: Story, s: Scenario, rng: random.Random) -> None:
             stage="info_requested",
         )
         if s.outcome == CANCEL and s.cancel_from == Status.INFO_REQUESTED:
-            _cancel(story, s, after(rng, story.last, (24, 120), desks.practice))
+            _cancel(story, s, after(rng, story.last, (24, 120), desks["practice"]))
         else:
-            at = after(rng, story.last, (2, 60), desks.practice)
+            at = after(rng, story.last, (2, 60), desks["practice"])
             story.act(
                 at, "provide_info", s.requester, answer=answer, to=Status.SUBMITTED,
                 stage="info_provided",
@@ -182,7 +182,7 @@ def _regulation(story: Story, s: Scenario, rng: random.Random) -> None:
         story.act(at, "note", s.coordinator, note=s.priority_note)
     _triage(story, s, at, s.offer, s.triage_note)
     if s.decliner:
-        at = after(rng, story.last, (1, 18), data.desks.specialist)
+        at = after(rng, story.last, (1, 18), data.desks["specialist"])
         story.act(
             at, "decline", s.decliner, reason=s.decline_reason, to=Status.TRIAGED, stage="declined"
         )
@@ -192,9 +192,9 @@ def _regulation(story: Story, s: Scenario, rng: random.Random) -> None:
         note = f"Reproposée au {s.taker.display_name} après refus."
         _triage(story, s, after(rng, story.last, (0.5, 3), s.coordination), s.taker, note)
     if s.outcome == CANCEL:
-        _cancel(story, s, after(rng, story.last, (4, 72), data.desks.practice))
+        _cancel(story, s, after(rng, story.last, (4, 72), data.desks["practice"]))
         return
-    at = after(rng, story.last, data.delays.accept[s.priority], data.desks.specialist)
+    at = after(rng, story.last, data.delays.accept[s.priority], data.desks["specialist"])
     story.act(at, "accept", s.taker, to=Status.ACCEPTED, stage="accepted")
 
 
@@ -218,16 +218,16 @@ def _response(story: Story, s: Scenario, rng: random.Random) -> None:
     if s.specialist_exchange:
         question, answer = s.specialist_exchange
         story.act(
-            after(rng, story.last, (0.5, 6), desks.specialist), "message", s.taker, body=question
+            after(rng, story.last, (0.5, 6), desks["specialist"]), "message", s.taker, body=question
         )
         story.act(
-            after(rng, story.last, (1, 30), desks.practice), "message", s.requester, body=answer
+            after(rng, story.last, (1, 30), desks["practice"]), "message", s.requester, body=answer
         )
     target = s.submitted_at + priority_delay(s.priority) * s.due_fraction
     if s.outcome == CONSULTATION:
         _consultation(story, s, rng, target)
         return
-    answered_at = at_desk(rng, max(target, story.last + timedelta(minutes=20)), desks.specialist)
+    answered_at = at_desk(rng, max(target, story.last + timedelta(minutes=20)), desks["specialist"])
     if s.outcome == OPINION:
         story.act(
             answered_at, "complete", s.taker, answer=s.answer[0], recommended_actions=s.answer[1],
@@ -239,7 +239,7 @@ def _response(story: Story, s: Scenario, rng: random.Random) -> None:
 
 
 def _consultation(story: Story, s: Scenario, rng: random.Random, target: datetime) -> None:
-    scheduled_at = after(rng, story.last, (0.3, 20), story.data.desks.specialist)
+    scheduled_at = after(rng, story.last, (0.3, 20), story.data.desks["specialist"])
     lead = timedelta(hours=story.data.delays.appointment_lead[s.priority])
     appointment = consultation_slot(rng, max(target, scheduled_at + lead), s.consultations)
     story.appointment_at = appointment
@@ -261,7 +261,7 @@ def _feedback(story: Story, s: Scenario, rng: random.Random) -> None:
     if story.status != Status.COMPLETED or not s.feedback:
         return
     useful, avoided = s.feedback
-    at = after(rng, story.last, (1, 48), story.data.desks.practice)
+    at = after(rng, story.last, (1, 48), story.data.desks["practice"])
     story.act(at, "feedback", s.requester, useful=useful, avoided_visit=avoided)
 
 

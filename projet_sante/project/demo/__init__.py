@@ -14,16 +14,8 @@ from projet_sante.project.models import ActionStatus, MissionKind, ProjectVersio
 DATA_FILE = Path(__file__).with_name("data.toml")
 
 
-@dataclass(frozen=True)
-class Moments:
-    v1_drafted: str
-    v1_submitted: str
-    v1_commented: str
-    v1_validated: str
-    v2_drafted: str
-
-    def check(self) -> list[str]:
-        return moment_problems("moments", vars(self).values())
+# The steps of the project's story, each at its moment.
+STEPS = ("v1_drafted", "v1_submitted", "v1_commented", "v1_validated", "v2_drafted")
 
 
 @dataclass(frozen=True)
@@ -71,7 +63,7 @@ class Change:
 
 @dataclass(frozen=True)
 class ProjectData:
-    moments: Moments
+    moments: dict[str, str]
     review: Review
     v1: dict[str, str]
     missions: tuple[MissionData, ...]
@@ -84,7 +76,10 @@ class ProjectData:
             for c in self.v2
             if c.replace and c.replace[0] not in self.v1.get(c.section, "")
         ]
-        return unknown("sections", sections, SectionKey.values) + [
+        problems = moment_problems("moments", self.moments.values())
+        if set(self.moments) != set(STEPS):
+            problems.append(f"moments: one for each of {STEPS}")
+        return problems + unknown("sections", sections, SectionKey.values) + [
             f"v2[].replace: {old!r} is not in v1" for old in missing
         ]
 
@@ -107,22 +102,22 @@ def seed_health_project(users: dict) -> int:
         def travel(moment: str) -> None:
             move_to(demo_moment(moment, today=today))
 
-        travel(data.moments.v1_drafted)
+        travel(data.moments["v1_drafted"])
         v1 = ps.version_start(by=manager)
         for key, body in data.v1.items():
             ps.section_update(version_id=v1.pk, key=key, by=manager, body=body)
         for mission in data.missions:
             _mission(v1.pk, mission, manager, users, today)
-        travel(data.moments.v1_submitted)
+        travel(data.moments["v1_submitted"])
         ps.version_submit(version_id=v1.pk, by=manager)
-        travel(data.moments.v1_commented)
+        travel(data.moments["v1_commented"])
         review = data.review
         ps.comment_add(
             version_id=v1.pk, by=authority, section=review.comment_section, body=review.comment
         )
-        travel(data.moments.v1_validated)
+        travel(data.moments["v1_validated"])
         ps.version_validate(version_id=v1.pk, by=authority, note=review.validation_note)
-        travel(data.moments.v2_drafted)
+        travel(data.moments["v2_drafted"])
         v2 = ps.version_start(by=manager)
         for change in data.v2:
             body = change.apply(data.v1[change.section])
