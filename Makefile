@@ -58,8 +58,9 @@ chromium: ## Debian's Chromium for the browser tests (skipped with a reason when
 messages: install ## compile the translation catalogues (locale/)
 	@$(DEV_ENV) $(MANAGE) compilemessages --ignore=.venv --ignore=.tools -v 0
 
-lint: install-dev ## ruff (lint and format) and makemigrations --check
+lint: install-dev ## ruff (lint and format), the import contracts (layers) and makemigrations --check
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(DEV_ENV) $(MANAGE) makemigrations --check --dry-run
 
 bench: install ## coordinator dashboard on 100,000 referrals, PostgreSQL (docs/performance.md)
