@@ -34,6 +34,7 @@ from referrals import permissions as perms
 from referrals.models import (
     TAKEN_STATUSES,
     TELEEXPERTISE_MODES,
+    WAITING,
     Attachment,
     EventKind,
     IdempotencyKey,
@@ -849,8 +850,6 @@ def referrals_escalate(*, now=None) -> int:
 
     Each threshold is claimed by a conditional UPDATE (escalation_level below it), so overlapping
     runs never escalate twice. Returns the number of escalations."""
-    from referrals.models import WAITING
-
     now = now or timezone.now()
     done = 0
     for level, kind, reached in (
