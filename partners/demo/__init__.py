@@ -4,7 +4,7 @@ content is in `data.toml`, played through the partners' services, each step at i
 Idempotent: partners are found by name, conventions by title.
 """
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -125,15 +125,7 @@ def _partner(p: PartnerData, manager, users: dict) -> Partner:
         **identity,
     )
     for contact in p.contacts:
-        services.contact_add(
-            partner_id=partner.pk,
-            by=manager,
-            name=contact.name,
-            role=contact.role,
-            email=contact.email,
-            phone=p.phone,
-            newsletter=contact.newsletter,
-        )
+        services.contact_add(partner_id=partner.pk, by=manager, phone=p.phone, **asdict(contact))
     return partner
 
 
