@@ -79,9 +79,11 @@ class ProjectData:
         problems = moment_problems("moments", self.moments.values())
         if set(self.moments) != set(STEPS):
             problems.append(f"moments: one for each of {STEPS}")
-        return problems + unknown("sections", sections, SectionKey.values) + [
-            f"v2[].replace: {old!r} is not in v1" for old in missing
-        ]
+        return (
+            problems
+            + unknown("sections", sections, SectionKey.values)
+            + [f"v2[].replace: {old!r} is not in v1" for old in missing]
+        )
 
 
 def load(path: Path = DATA_FILE) -> ProjectData:
