@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from ess.errors import TransitionNotAllowed
 from ess.models import Specialty
 from ess.throttle import throttled_response
 from members import forms, services
@@ -189,7 +190,7 @@ def _act(request, public_id, form_class, call, success: str):
         except ValidationError as exc:
             for error in exc.messages:
                 messages.error(request, error)
-        except services.TransitionNotAllowed as exc:
+        except TransitionNotAllowed as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, success)

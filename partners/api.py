@@ -17,6 +17,7 @@ from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
+from ess.errors import TransitionNotAllowed
 from partners import services
 from partners.models import Convention, ConventionStatus, Partner
 from partners.selectors import conventions_visible_to, partner_list
@@ -33,7 +34,7 @@ def _call(fn, **kwargs):
         raise DRFPermissionDenied(
             "Vous n'avez pas le droit d'effectuer cette action sur cette convention."
         ) from None
-    except services.TransitionNotAllowed as exc:
+    except TransitionNotAllowed as exc:
         raise Conflict(str(exc)) from None
 
 

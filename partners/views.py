@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ess.audit import audit_record, audit_record_many
+from ess.errors import TransitionNotAllowed
 from ess.models import AuditAction, Departement, Team
 from ess.pdf import pdf_attachment, render_pdf
 from partners import forms, services
@@ -254,7 +255,7 @@ def convention_edit(request, public_id):
             )
         except ValidationError as exc:
             _errors_to_form(form, exc)
-        except services.TransitionNotAllowed as exc:
+        except TransitionNotAllowed as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("Convention mise à jour."))
@@ -312,7 +313,7 @@ def _act(request, public_id, form_class, call, success_message):
         except ValidationError as exc:
             for error in exc.messages:
                 messages.error(request, error)
-        except services.TransitionNotAllowed as exc:
+        except TransitionNotAllowed as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, success_message)

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from ess.api import PersonSerializer
 from ess.audit import audit_record, audit_record_many, audit_refusal
+from ess.errors import IdempotencyConflict, TransitionNotAllowed
 from ess.models import AuditAction, Commune, Specialty
 from ess.validators import (
     normalize_birth_place_code,
@@ -63,7 +64,7 @@ def _call(fn, **kwargs):
         raise DRFPermissionDenied(
             "Vous n'avez pas le droit d'effectuer cette action sur cette demande."
         ) from None
-    except (services.TransitionNotAllowed, services.IdempotencyConflict) as exc:
+    except (TransitionNotAllowed, IdempotencyConflict) as exc:
         raise Conflict(str(exc)) from None
 
 

@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ess import workflow
+from ess.errors import IdempotencyConflict, TransitionNotAllowed
 from ess.models import Commune, Specialty
 from ess.models import NotificationKind as Kind
 from ess.roles import Role
@@ -52,14 +54,6 @@ from referrals.models import (
 )
 from referrals.notifications import message_notify, referral_notify
 from scheduling import services as scheduling
-
-
-class TransitionNotAllowed(Exception):
-    """The referral's status does not allow this action (HTTP 409)."""
-
-
-class IdempotencyConflict(Exception):
-    """The same Idempotency-Key was used for a different request (HTTP 409)."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -324,7 +318,7 @@ ACTION_LABELS = {
 
 
 def _locked(referral_id: int) -> Referral:
-    return Referral.objects.select_for_update().get(pk=referral_id)
+    return workflow.locked(Referral, referral_id)
 
 
 def _refuse(referral: Referral, to: str) -> TransitionNotAllowed:
@@ -342,29 +336,11 @@ def _refuse(referral: Referral, to: str) -> TransitionNotAllowed:
 
 
 def _transition(
-    referral: Referral,
-    *,
-    to: str,
-    by,
-    note: str = "",
-    kind=EventKind.TRANSITION,
-    internal: bool = False,
-    at: datetime | None = None,
+    referral: Referral, *, to: str, by, at: datetime | None = None, **event
 ) -> ReferralEvent:
-    if not referral.can_become(to):
-        raise _refuse(referral, to)
-    event = ReferralEvent.objects.create(
-        referral=referral,
-        actor=by,
-        kind=kind,
-        from_status=referral.status,
-        to_status=to,
-        note=note,
-        internal=internal,
-        at=at or timezone.now(),
+    return workflow.transition(
+        referral, to=to, by=by, refused=_refuse, at=at or timezone.now(), **event
     )
-    referral.status = to
-    return event
 
 
 def _release_slot(referral: Referral) -> None:
@@ -399,11 +375,6 @@ def _close(referral: Referral, *, reason: str, fields=()) -> None:
     )
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 @transaction.atomic
 def referral_triage(
     *,
@@ -421,7 +392,7 @@ def referral_triage(
     `expected_version` (the referral's updated_at when the form was shown) refuses a stale form:
     another coordinator changed the referral meanwhile (TransitionNotAllowed)."""
     referral = _locked(referral_id)
-    _require(perms.can_triage_referral(by, referral))
+    workflow.require(perms.can_triage_referral(by, referral))
     if expected_version is not None and referral.updated_at != expected_version:
         raise TransitionNotAllowed(
             _(
@@ -486,7 +457,7 @@ def referral_accept(*, referral_id: int, by) -> Referral:
     the others (the case was offered to them too) get TransitionNotAllowed("déjà prise en
     charge par un confrère"); anyone else gets PermissionDenied."""
     referral = _locked(referral_id)
-    _require(
+    workflow.require(
         perms.can_accept_referral(by, referral) or perms.was_offered_before_taken(by, referral)
     )
     if referral.status in (Status.ACCEPTED, Status.SCHEDULED) and referral.specialist_id == by.pk:
@@ -525,7 +496,7 @@ def referral_accept(*, referral_id: int, by) -> Referral:
 def referral_decline(*, referral_id: int, by, reason: str) -> Referral:
     """The specialist declines (reason required): the case goes back to the coordinator's queue."""
     referral = _locked(referral_id)
-    _require(perms.can_decline_referral(by, referral))
+    workflow.require(perms.can_decline_referral(by, referral))
     if not reason.strip():
         raise ValidationError({"reason": _("Indiquez le motif du refus.")})
     if referral.status in (Status.ACCEPTED, Status.SCHEDULED) and referral.specialist_id != by.pk:
@@ -571,7 +542,7 @@ def referral_decline(*, referral_id: int, by, reason: str) -> Referral:
 def referral_schedule(*, referral_id: int, by, starts_at: datetime, location: str) -> Referral:
     """The specialist holding the case sets (or moves) the appointment."""
     referral = _locked(referral_id)
-    _require(perms.can_schedule_referral(by, referral))
+    workflow.require(perms.can_schedule_referral(by, referral))
     if not location.strip():
         raise ValidationError({"location": _("Indiquez le lieu ou « téléconsultation ».")})
     if (
@@ -607,7 +578,7 @@ def referral_complete(
     with the specialist for scheduling, without the requester submitting again."""
     checked = check_uploads(report_files) if report_files else []
     referral = _locked(referral_id)
-    _require(perms.can_complete_referral(by, referral))
+    workflow.require(perms.can_complete_referral(by, referral))
     if referral.status == Status.COMPLETED:
         return referral
     if not answer.strip() and not checked:
@@ -676,7 +647,7 @@ def referral_complete(
 def referral_request_info(*, referral_id: int, by, question: str) -> Referral:
     """The coordinator asks the requester for more; the question is posted in the thread."""
     referral = _locked(referral_id)
-    _require(perms.can_request_info(by, referral))
+    workflow.require(perms.can_request_info(by, referral))
     if not question.strip():
         raise ValidationError({"question": _("Précisez ce qui manque.")})
     if referral.status == Status.INFO_REQUESTED:
@@ -693,7 +664,7 @@ def referral_provide_info(*, referral_id: int, by, answer: str, files=()) -> Ref
     """The requester answers an information request: the referral is back in the queue."""
     checked = check_uploads(files, already_stored=_stored_bytes(referral_id)) if files else []
     referral = _locked(referral_id)
-    _require(perms.can_provide_info(by, referral))
+    workflow.require(perms.can_provide_info(by, referral))
     if not answer.strip() and not checked:
         raise ValidationError({"answer": _("Répondez à la question ou joignez un document.")})
     if referral.status != Status.INFO_REQUESTED:
@@ -713,7 +684,7 @@ def referral_provide_info(*, referral_id: int, by, answer: str, files=()) -> Ref
 def referral_reorient(*, referral_id: int, by, target: str, reason: str) -> Referral:
     """Sent outside the ESS (hospital, another team), with where and why."""
     referral = _locked(referral_id)
-    _require(perms.can_reorient_referral(by, referral))
+    workflow.require(perms.can_reorient_referral(by, referral))
     if not target.strip() or not reason.strip():
         raise ValidationError(
             {"target": _("Indiquez vers qui et pourquoi la demande est réorientée.")}
@@ -731,7 +702,7 @@ def referral_reorient(*, referral_id: int, by, target: str, reason: str) -> Refe
 def referral_cancel(*, referral_id: int, by, reason: str) -> Referral:
     """The requester withdraws a referral not yet accepted by a specialist (reason required)."""
     referral = _locked(referral_id)
-    _require(perms.can_cancel_referral(by, referral))
+    workflow.require(perms.can_cancel_referral(by, referral))
     if not reason.strip():
         raise ValidationError({"reason": _("Indiquez le motif de l'annulation.")})
     if referral.status == Status.CANCELLED:
@@ -747,7 +718,7 @@ def referral_cancel(*, referral_id: int, by, reason: str) -> Referral:
 def referral_add_note(*, referral_id: int, by, note: str) -> ReferralEvent:
     """An internal note: ESS team only, never shown to the requester."""
     referral = _locked(referral_id)
-    _require(perms.can_add_internal_note(by, referral))
+    workflow.require(perms.can_add_internal_note(by, referral))
     if not note.strip():
         raise ValidationError({"note": _("La note est vide.")})
     return ReferralEvent.objects.create(
@@ -760,7 +731,7 @@ def patient_identity_validate(*, referral_id: int, by, document: str) -> Patient
     """A staff member records that the patient's identity was checked against an identity
     document: our status becomes "validée" (identitovigilance). Repeating it changes nothing."""
     referral = _locked(referral_id)
-    _require(perms.can_check_identity(by, referral))
+    workflow.require(perms.can_check_identity(by, referral))
     if document not in IdentityDocument.values:
         raise ValidationError({"document": _("Choisissez la pièce d'identité vérifiée.")})
     patient = Patient.objects.select_for_update().get(pk=referral.patient_id)
@@ -792,7 +763,7 @@ def patient_identity_validate(*, referral_id: int, by, document: str) -> Patient
 def referral_feedback(*, referral_id: int, by, useful: bool, avoided_visit: bool) -> Referral:
     """Close-out feedback from the requester on a completed case (feeds the indicators)."""
     referral = _locked(referral_id)
-    _require(perms.can_give_feedback(by, referral))
+    workflow.require(perms.can_give_feedback(by, referral))
     if referral.status != Status.COMPLETED:
         raise TransitionNotAllowed(_("Le retour se donne une fois la demande terminée."))
     referral.feedback_useful = useful
@@ -812,7 +783,7 @@ def message_post(*, referral_id: int, by, body: str, files=()) -> Message:
     checked = check_uploads(files, already_stored=_stored_bytes(referral_id)) if files else []
     with transaction.atomic():
         referral = _locked(referral_id)
-        _require(perms.can_post_message(by, referral))
+        workflow.require(perms.can_post_message(by, referral))
         if not body.strip() and not checked:
             raise ValidationError({"body": _("Le message est vide.")})
         if not referral.is_open:
@@ -834,7 +805,7 @@ def attachment_add(*, referral_id: int, by, files) -> list[Attachment]:
     checked = check_uploads(files, already_stored=_stored_bytes(referral_id))
     with transaction.atomic():
         referral = _locked(referral_id)
-        _require(perms.can_post_message(by, referral))
+        workflow.require(perms.can_post_message(by, referral))
         if not referral.is_open:
             raise TransitionNotAllowed(
                 _("La demande %(ref)s est close : on ne peut plus y joindre de document.")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ess.audit import audit_record, audit_record_many, audit_refusal
+from ess.errors import IdempotencyConflict, TransitionNotAllowed
 from ess.models import AuditAction
 from ess.private_search import search_recall, search_redirect, wants_search_redirect
 from referrals import forms, services
@@ -108,7 +109,7 @@ def referral_create(request):
             )
         except ValidationError as exc:
             _errors_to_form(form, exc)
-        except services.IdempotencyConflict:
+        except IdempotencyConflict:
             form.add_error(
                 None,
                 _(
@@ -200,7 +201,7 @@ def _act(request, public_id, form_class, call, success_message, *, files=False):
         except ValidationError as exc:
             for error in exc.messages:
                 messages.error(request, error)
-        except services.TransitionNotAllowed as exc:
+        except TransitionNotAllowed as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, success_message)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ess.audit import audit_record_many
+from ess.errors import TransitionNotAllowed
 from ess.models import AuditAction
 from ess.private_search import search_recall, search_redirect, wants_search_redirect
 from ess.roles import Role, has_role
@@ -165,7 +166,7 @@ def triage(request, public_id):
                 note=form.cleaned_data["note"],
                 expected_version=datetime.fromisoformat(expected) if expected else None,
             )
-        except (ValidationError, services.TransitionNotAllowed) as exc:
+        except (ValidationError, TransitionNotAllowed) as exc:
             for error in getattr(exc, "messages", [str(exc)]):
                 messages.error(request, error)
             return redirect("referrals:detail", public_id=public_id)
@@ -183,7 +184,7 @@ def accept(request, public_id):
     referral = referral_for_request(request, public_id, lookup=referral_get_for_accept)
     try:
         services.referral_accept(referral_id=referral.pk, by=request.user)
-    except services.TransitionNotAllowed as exc:
+    except TransitionNotAllowed as exc:
         messages.error(request, str(exc))
         # A colleague took it: its page is no longer this specialist's to see.
         return redirect("referrals:inbox")

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ess.errors import TransitionNotAllowed
 from ess.models import Specialty
 from ess.validators import normalize_identifier
 from members import permissions as perms
@@ -20,7 +21,6 @@ from members.services.accounts import roles_grant, roles_revoke
 from members.services.membership import (
     MEMBER_ROLES,
     ApplicationInput,
-    TransitionNotAllowed,
     _check,
     _fill,
     _locked,

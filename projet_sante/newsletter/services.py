@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ess.errors import TransitionNotAllowed
 from ess.models import Team
 from ess.outbox import email_queue, enqueue_on_commit
 from members.models import User
@@ -45,10 +46,6 @@ STALLED_AFTER = timedelta(minutes=5)
 # The same address asking again within this delay gets no second confirmation email.
 CONFIRMATION_RESEND_AFTER = timedelta(hours=1)
 CONFIRMATION_DAYS = 7
-
-
-class TransitionNotAllowed(Exception):
-    """The letter's status does not allow this action (HTTP 409)."""
 
 
 def normalise_email(email: str) -> str:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ess.errors import TransitionNotAllowed
 from ess.throttle import throttled_response
 from projet_sante.newsletter import services
 from projet_sante.newsletter.forms import NewsletterSectionsForm, SubscribeForm
@@ -66,7 +67,7 @@ def newsletter_manage(request, public_id):
             services.newsletter_update(
                 newsletter_id=newsletter.pk, by=request.user, **form.cleaned_data
             )
-        except services.TransitionNotAllowed as exc:
+        except TransitionNotAllowed as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("Brouillon enregistré."))
@@ -90,7 +91,7 @@ def newsletter_refresh_figures(request, public_id):
     newsletter = _managed(request, public_id)
     try:
         services.newsletter_figures_refresh(newsletter_id=newsletter.pk, by=request.user)
-    except services.TransitionNotAllowed as exc:
+    except TransitionNotAllowed as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Chiffres recalculés."))

@@ -11,6 +11,7 @@ from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
+from ess.errors import TransitionNotAllowed
 from projet_sante.project import services
 from projet_sante.project.models import Action, Mission, ProjectVersion, SectionKey
 from projet_sante.project.permissions import can_view_project
@@ -28,7 +29,7 @@ def _call(fn, **kwargs):
         raise DRFPermissionDenied(
             "Vous n'avez pas le droit d'effectuer cette action sur le projet de santé."
         ) from None
-    except services.TransitionNotAllowed as exc:
+    except TransitionNotAllowed as exc:
         raise Conflict(str(exc)) from None
 
 

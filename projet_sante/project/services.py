@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ess.errors import TransitionNotAllowed
 from ess.models import NotificationKind
 from ess.notifications import notify
 from ess.roles import Role
@@ -40,10 +41,6 @@ from projet_sante.project.models import (
     VersionEvent,
     VersionStatus,
 )
-
-
-class TransitionNotAllowed(Exception):
-    """The version's status does not allow this action (HTTP 409, a message on pages)."""
 
 
 def _require(allowed: bool) -> None:

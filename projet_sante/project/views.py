@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ess.audit import audit_record
+from ess.errors import TransitionNotAllowed
 from ess.flash import flash_error, flash_form_errors
 from ess.models import AuditAction
 from projet_sante.indicators.periods import current_quarter
@@ -146,7 +147,7 @@ def version_start(request):
     _require(perms.can_edit_project(request.user))
     try:
         version = services.version_start(by=request.user)
-    except services.TransitionNotAllowed as exc:
+    except TransitionNotAllowed as exc:
         messages.error(request, str(exc))
         return redirect("projet_sante:project_home")
     messages.success(
@@ -164,7 +165,7 @@ def _post_back(request, version, call, *, success, form=None, anchor: str = ""):
         return _to_version(version)
     try:
         result = call(form.cleaned_data if form is not None else {})
-    except (ValidationError, services.TransitionNotAllowed) as exc:
+    except (ValidationError, TransitionNotAllowed) as exc:
         flash_error(request, exc)
     else:
         messages.success(request, success(result) if callable(success) else success)
@@ -273,7 +274,7 @@ def section_edit(request, public_id, key):
                 body=form.cleaned_data["body"],
                 expected_revision=form.cleaned_data["revision"],
             )
-        except services.TransitionNotAllowed as exc:
+        except TransitionNotAllowed as exc:
             form.add_error(None, str(exc))
             status = 409
         else:
@@ -309,7 +310,7 @@ def _content_form(request, version, form, save, *, success: str, template: str, 
             for field, errors in exc.message_dict.items():
                 for error in errors:
                     form.add_error(field if field in form.fields else None, error)
-        except services.TransitionNotAllowed as exc:
+        except TransitionNotAllowed as exc:
             flash_error(request, exc)
             return _to_version(version)
         else:

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ess.errors import TransitionNotAllowed
 from ess.models import NotificationKind
 from ess.notifications import notify
 from members.models import User
@@ -29,14 +30,13 @@ from scheduling import permissions as scheduling_perms
 from scheduling import selectors as scheduling_selectors
 from scheduling import services as scheduling
 from scheduling.models import Appointment, Booking, ConsultationSession
-from scheduling.services import SessionFull, SlotFull, TransitionNotAllowed
+from scheduling.services import SessionFull, SlotFull
 from scheduling.services.common import require as _require
 from scheduling.services.common import starts as _when
 
 __all__ = [
     "SessionFull",
     "SlotFull",
-    "TransitionNotAllowed",
     "appointments_follow_session",
     "booking_cancel",
     "session_book",

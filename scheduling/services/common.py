@@ -4,13 +4,9 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
+from ess.errors import TransitionNotAllowed
 from ess.roles import Role
 from members.models import User
-
-
-class TransitionNotAllowed(Exception):
-    """The place or time cannot be taken, or the session or swap's status does not allow the
-    action (HTTP 409)."""
 
 
 class SlotFull(TransitionNotAllowed):

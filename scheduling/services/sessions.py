@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ess.errors import TransitionNotAllowed
 from ess.models import NotificationKind
 from ess.notifications import notify
 from ess.roles import Role
@@ -20,7 +21,7 @@ from members.models import User
 from scheduling import permissions as perms
 from scheduling.models import Appointment, ConsultationPlan, ConsultationSession, SessionStatus
 from scheduling.rota import Availability, SessionSlot, fair_assignment
-from scheduling.services.common import SessionFull, TransitionNotAllowed, consultations_url
+from scheduling.services.common import SessionFull, consultations_url
 from scheduling.services.common import require as _require
 from scheduling.services.common import starts as _when
 
