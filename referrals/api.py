@@ -15,7 +15,7 @@ from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
-from ess.api import PersonSerializer
+from ess.api import AllowedActionsField, PersonSerializer
 from ess.audit import audit_record, audit_record_many, audit_refusal
 from ess.errors import IdempotencyConflict, TransitionNotAllowed
 from ess.models import AuditAction, Commune, Specialty
@@ -289,6 +289,7 @@ class ReferralDetailSerializer(ReferralListSerializer):
     offered_to = PersonSerializer(allow_null=True)
     timeline = serializers.SerializerMethodField()
     attachments = serializers.SerializerMethodField()
+    allowed_actions = AllowedActionsField()
 
     class Meta(ReferralListSerializer.Meta):
         fields = [
@@ -309,6 +310,7 @@ class ReferralDetailSerializer(ReferralListSerializer):
             "closing_reason",
             "timeline",
             "attachments",
+            "allowed_actions",
         ]
 
     def get_timeline(self, referral) -> list[dict]:

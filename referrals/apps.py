@@ -7,6 +7,7 @@ class ReferralsConfig(AppConfig):
     verbose_name = _("Demandes d'avis")
 
     def ready(self):
+        import referrals.permissions  # noqa: F401  (registers the workflow's actions)
         from referrals.booking.services import appointments_follow_session
         from scheduling.services import session_handed_over
 
