@@ -17,6 +17,7 @@ from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
+from ess.api import AllowedActionsField
 from ess.errors import TransitionNotAllowed
 from partners import services
 from partners.models import Convention, ConventionStatus, Partner
@@ -79,6 +80,7 @@ class ConventionSerializer(serializers.ModelSerializer):
     kind = serializers.CharField(source="kind.code")
     kind_label = serializers.CharField(source="kind.label")
     parties = PartnerRefSerializer(many=True)
+    allowed_actions = AllowedActionsField()
 
     class Meta:
         model = Convention
@@ -96,6 +98,7 @@ class ConventionSerializer(serializers.ModelSerializer):
             "end_on",
             "next_evaluation_on",
             "termination_reason",
+            "allowed_actions",
         ]
 
 
@@ -180,7 +183,7 @@ class ConventionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             serializer.is_valid(raise_exception=True)
             values = serializer.validated_data
         _call(service, convention_id=convention.pk, by=request.user, **values)
-        return Response(ConventionSerializer(self.get_queryset().get(pk=convention.pk)).data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=convention.pk)).data)
 
     @extend_schema(request=None, responses=TRANSITION_RESPONSES, summary="Passer en négociation")
     @action(detail=True, methods=["post"], url_path="submit-for-negotiation")

@@ -12,7 +12,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ess import workflow
 from ess.errors import TransitionNotAllowed
 from ess.models import Commune, Specialty
 from ess.outbox import email_queue
@@ -212,10 +213,6 @@ def membership_from_token(token: str, *, salt: str, status: str) -> Membership |
     )
 
 
-def _locked(membership_id: int) -> Membership:
-    return Membership.objects.select_for_update().get(pk=membership_id)
-
-
 ACTION_LABELS = {
     MembershipStatus.APPLIED: gettext_lazy("renvoyer la candidature"),
     MembershipStatus.CHANGES_REQUESTED: gettext_lazy("demander des compléments"),
@@ -227,33 +224,22 @@ ACTION_LABELS = {
 }
 
 
+def _refused(membership: Membership, to: str) -> str:
+    return _(
+        "Action impossible : l'adhésion de %(who)s est « %(status)s », on ne peut pas %(action)s."
+    ) % {
+        "who": membership.display_name,
+        "status": membership.get_status_display(),
+        "action": ACTION_LABELS[to],
+    }
+
+
+def _locked(membership_id: int) -> Membership:
+    return workflow.locked(Membership, membership_id)
+
+
 def _transition(membership: Membership, *, to: str, by, note: str = "") -> MembershipEvent:
-    if not membership.can_become(to):
-        raise TransitionNotAllowed(
-            _(
-                "Action impossible : l'adhésion de %(who)s est « %(status)s », on ne peut pas "
-                "%(action)s."
-            )
-            % {
-                "who": membership.display_name,
-                "status": membership.get_status_display(),
-                "action": ACTION_LABELS[to],
-            }
-        )
-    event = MembershipEvent.objects.create(
-        membership=membership,
-        actor=by,
-        from_status=membership.status,
-        to_status=to,
-        note=note,
-    )
-    membership.status = to
-    return event
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
+    return workflow.transition(membership, to=to, by=by, note=note, refused=_refused)
 
 
 def _open_duplicate(data: ApplicationInput, *, excluding: int | None = None) -> str | None:
@@ -385,7 +371,7 @@ def membership_validate(*, membership_id: int, by: User, base_url: str) -> Membe
     TransitionNotAllowed, ValidationError (RPPS already held by another account).
     """
     membership = _locked(membership_id)
-    _require(perms.can_manage_memberships(by))
+    workflow.require(perms.can_manage_memberships(by))
     if membership.status in (MembershipStatus.VALIDATED, MembershipStatus.ACTIVE):
         return membership  # retried request
     _transition(membership, to=MembershipStatus.VALIDATED, by=by)
@@ -452,7 +438,7 @@ def membership_request_changes(
     """A manager sends the application back with what to change; the applicant gets a link to
     complete it. Raises PermissionDenied, TransitionNotAllowed, ValidationError (no note)."""
     membership = _locked(membership_id)
-    _require(perms.can_manage_memberships(by))
+    workflow.require(perms.can_manage_memberships(by))
     if not note.strip():
         raise ValidationError({"note": _("Précisez ce qui doit être complété ou corrigé.")})
     if membership.status == MembershipStatus.CHANGES_REQUESTED:
@@ -473,7 +459,7 @@ def membership_request_changes(
 def membership_refuse(*, membership_id: int, by: User, reason: str) -> Membership:
     """A manager refuses an application, with a reason sent to the applicant."""
     membership = _locked(membership_id)
-    _require(perms.can_manage_memberships(by))
+    workflow.require(perms.can_manage_memberships(by))
     if not reason.strip():
         raise ValidationError({"reason": _("Indiquez le motif du refus.")})
     if membership.status == MembershipStatus.REFUSED:
@@ -495,7 +481,7 @@ def membership_suspend(*, membership_id: int, by: User, reason: str) -> Membersh
     """A manager suspends a member (reason required): out of the directory, the member role is
     withdrawn until reinstatement."""
     membership = _locked(membership_id)
-    _require(perms.can_manage_memberships(by))
+    workflow.require(perms.can_manage_memberships(by))
     if not reason.strip():
         raise ValidationError({"reason": _("Indiquez le motif de la suspension.")})
     if membership.status == MembershipStatus.SUSPENDED:
@@ -511,7 +497,7 @@ def membership_suspend(*, membership_id: int, by: User, reason: str) -> Membersh
 def membership_reinstate(*, membership_id: int, by: User) -> Membership:
     """A manager lifts a suspension: the member role comes back."""
     membership = _locked(membership_id)
-    _require(perms.can_manage_memberships(by))
+    workflow.require(perms.can_manage_memberships(by))
     if membership.status == MembershipStatus.ACTIVE:
         return membership
     if membership.status != MembershipStatus.SUSPENDED:
@@ -527,7 +513,7 @@ def membership_leave(*, membership_id: int, by: User, reason: str = "") -> Membe
     """The member leaves (or a manager records the departure). The history, the account and
     its past cases stay; the member role and current governance functions end."""
     membership = _locked(membership_id)
-    _require(perms.can_leave_membership(by, membership))
+    workflow.require(perms.can_leave_membership(by, membership))
     if membership.status == MembershipStatus.LEFT:
         return membership
     _transition(membership, to=MembershipStatus.LEFT, by=by, note=reason.strip())
