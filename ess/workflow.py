@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ess.errors import TransitionNotAllowed
 
@@ -75,19 +76,27 @@ def require(allowed: bool) -> None:
         raise PermissionDenied
 
 
+def refused(obj: Stateful, to: str) -> str:
+    """The refusal's message when the app gives none of its own."""
+    return _("Action impossible : « %(obj)s » est « %(status)s ».") % {
+        "obj": obj,
+        "status": obj.get_status_display(),
+    }
+
+
 def transition(
     obj: Stateful,
     *,
     to: str,
     by,
     note: str = "",
-    refused: Callable[[Stateful, str], str],
+    refused: Callable[[Stateful, str], str] = refused,
     history: bool = True,
     **event_fields,
 ) -> StatusEvent | None:
     """Move `obj` (locked by the caller) to status `to`.
 
-    Raises TransitionNotAllowed (HTTP 409), with the app's message `refused(obj, to)`, when
+    Raises TransitionNotAllowed (HTTP 409), with the message `refused(obj, to)`, when
     the table has no such transition. Otherwise writes the history row (from, to, actor, note
     and any `event_fields` of the history model) unless the model keeps none
     (`history=False`), and sets `obj.status`; the caller saves the row with the fields it
@@ -103,7 +112,7 @@ def transition(
     return event
 
 
-def check(obj: Stateful, to: str, *, refused: Callable[[Stateful, str], str]) -> None:
+def check(obj: Stateful, to: str, *, refused: Callable[[Stateful, str], str] = refused) -> None:
     """Refuse early (TransitionNotAllowed) what `transition` would refuse, before other checks."""
     if not obj.can_become(to):
         raise TransitionNotAllowed(refused(obj, to))

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ess.errors import TransitionNotAllowed
 from ess.throttle import throttled_response
+from ess.workflow import available_actions
 from projet_sante.newsletter import services
 from projet_sante.newsletter.forms import NewsletterSectionsForm, SubscribeForm
 from projet_sante.newsletter.models import Audience, Newsletter, NewsletterStatus
@@ -81,6 +82,7 @@ def newsletter_manage(request, public_id):
             "form": form,
             "progress": progress,
             "is_draft": newsletter.status == NewsletterStatus.DRAFT,
+            "actions": available_actions(request.user, newsletter),
         },
     )
 

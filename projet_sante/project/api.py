@@ -11,6 +11,7 @@ from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
+from ess.api import AllowedActionsField
 from ess.errors import TransitionNotAllowed
 from projet_sante.project import services
 from projet_sante.project.models import Action, Mission, ProjectVersion, SectionKey
@@ -70,6 +71,7 @@ class VersionSerializer(serializers.ModelSerializer):
     validated_by = serializers.CharField(
         source="validated_by.display_name", allow_null=True, default=None
     )
+    allowed_actions = AllowedActionsField()
 
     class Meta:
         model = ProjectVersion
@@ -81,6 +83,7 @@ class VersionSerializer(serializers.ModelSerializer):
             "validated_at",
             "validated_by",
             "revision_reason",
+            "allowed_actions",
         ]
 
 
@@ -156,7 +159,11 @@ class ProjectVersionViewSet(
             serializer.is_valid(raise_exception=True)
             values = serializer.validated_data
         _call(service, version_id=version.pk, by=request.user, **values)
-        return Response(VersionSerializer(self.get_queryset().get(pk=version.pk)).data)
+        return Response(
+            VersionSerializer(
+                self.get_queryset().get(pk=version.pk), context={"request": request}
+            ).data
+        )
 
     @extend_schema(request=None, responses=TRANSITION_RESPONSES, summary="Soumettre à l'ARS/CPAM")
     @action(detail=True, methods=["post"])

@@ -18,6 +18,7 @@ from ess.audit import audit_record
 from ess.errors import TransitionNotAllowed
 from ess.flash import flash_error, flash_form_errors
 from ess.models import AuditAction
+from ess.workflow import available_actions
 from projet_sante.indicators.periods import current_quarter
 from projet_sante.indicators.permissions import can_download_reports
 from projet_sante.indicators.views import redirect_to_report
@@ -69,8 +70,9 @@ def _version_context(request, version) -> dict:
     ]
     versions = version_list(user)
     earlier = [v for v in versions if v.number < version.number]
+    actions = available_actions(user, version)
     can_edit = perms.can_edit_project(user) and version.is_editable
-    can_review = perms.can_review_project(user) and version.status == VersionStatus.SUBMITTED
+    can_review = "validate" in actions or "request_revision" in actions
     can_comment = perms.can_comment_project(user) and version.status in (
         VersionStatus.SUBMITTED,
         VersionStatus.REVISION_REQUESTED,
@@ -85,9 +87,8 @@ def _version_context(request, version) -> dict:
         "versions": versions,
         "previous": earlier[0] if earlier else None,
         "follow": follow,
+        "actions": actions,
         "can_edit": can_edit,
-        "can_submit": can_edit,
-        "can_review": can_review,
         "can_comment": can_comment,
         "can_start": perms.can_edit_project(user) and open_version() is None,
         "can_pdf": perms.can_download_project_pdf(user),

@@ -1,11 +1,11 @@
 """What every scheduling service shares: its refusals and small helpers."""
 
-from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
 from ess.errors import TransitionNotAllowed
 from ess.roles import Role
+from ess.workflow import require as require  # the services' actor check
 from members.models import User
 
 
@@ -15,11 +15,6 @@ class SlotFull(TransitionNotAllowed):
 
 class SessionFull(TransitionNotAllowed):
     """Every appointment of the session is taken (HTTP 409)."""
-
-
-def require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def starts(obj) -> str:
