@@ -27,16 +27,18 @@ from members.services.membership import (
     ApplicationInput,
     SiteInput,
     application_errors,
-    membership_activate,
     membership_apply,
     membership_from_token,
+    membership_resubmit,
+    membership_token,
+)
+from members.services.review import (
+    membership_activate,
     membership_leave,
     membership_refuse,
     membership_reinstate,
     membership_request_changes,
-    membership_resubmit,
     membership_suspend,
-    membership_token,
     membership_validate,
 )
 

@@ -27,8 +27,10 @@ from members.services.membership import (
     _locked,
     _open_duplicate,
     _save_sites,
-    _sync_account,
     member_role_for,
+)
+from members.services.review import (
+    _sync_account,
 )
 
 
