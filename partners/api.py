@@ -17,12 +17,11 @@ from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
-from ess.api import AllowedActionsField
+from ess.api import AllowedActionsField, Conflict
 from ess.errors import TransitionNotAllowed
 from partners import services
 from partners.models import Convention, ConventionStatus, Partner
 from partners.selectors import conventions_visible_to, partner_list
-from referrals.api import Conflict
 
 
 def _call(fn, **kwargs):

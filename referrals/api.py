@@ -10,12 +10,11 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException
 from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
-from ess.api import AllowedActionsField, PersonSerializer
+from ess.api import AllowedActionsField, Conflict, PersonSerializer
 from ess.audit import audit_record, audit_record_many, audit_refusal
 from ess.errors import IdempotencyConflict, TransitionNotAllowed
 from ess.models import AuditAction, Commune, Specialty
@@ -46,11 +45,6 @@ from referrals.selectors import (
     referral_timeline,
     referrals_visible_to,
 )
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
 
 
 def _call(fn, **kwargs):

@@ -10,26 +10,25 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ess.audit import audit_record, audit_record_many, audit_refusal
-from ess.errors import IdempotencyConflict, TransitionNotAllowed
+from ess.errors import IdempotencyConflict
 from ess.models import AuditAction
 from ess.private_search import search_recall, search_redirect, wants_search_redirect
 from ess.workflow import available_actions
 from referrals import forms, services
 from referrals import permissions as perms
-from referrals.models import Attachment, Referral, Status, TeleexpertiseAct
+from referrals.models import Attachment, Status, TeleexpertiseAct
 from referrals.selectors import (
     attachment_get_for_user,
-    referral_get_for_user,
     referral_list_for_requester,
     referral_messages,
     referral_timeline,
 )
+from referrals.views_common import _act, referral_for_request
+from referrals.views_ess import ess_actions_context
 
 
 def _errors_to_form(form, exc: ValidationError) -> None:
@@ -168,8 +167,6 @@ def _detail_context(request, referral):
         "message_form": forms.MessageForm(),
         "feedback_form": forms.FeedbackForm(),
     }
-    from referrals.views_ess import ess_actions_context
-
     context.update(ess_actions_context(request, referral, actions))
     return context
 
@@ -180,39 +177,6 @@ def referral_detail(request, public_id):
     referral = referral_for_request(request, public_id)
     audit_record(request=request, action=AuditAction.VIEW, obj=referral, label=referral.reference)
     return render(request, "referrals/referral_detail.html", _detail_context(request, referral))
-
-
-def referral_for_request(request, public_id, lookup=referral_get_for_user) -> Referral:
-    """The referral a page or action is about; a refusal (404) is written to the audit trail."""
-    with audit_refusal(
-        request=request, object_type=Referral._meta.label_lower, object_id=public_id
-    ):
-        return lookup(request.user, public_id)
-
-
-def _act(request, public_id, form_class, call, success_message, *, files=False):
-    """POST helper: validate the form, call the service, report in French, back to the page."""
-    referral = referral_for_request(request, public_id)
-    form = form_class(request.POST, request.FILES if files else None)
-    if form.is_valid():
-        try:
-            call(referral, form.cleaned_data)
-        except ValidationError as exc:
-            for error in exc.messages:
-                messages.error(request, error)
-        except TransitionNotAllowed as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, success_message)
-    else:
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            for error in errors:
-                messages.error(request, f"{label} : {error}" if label else error)
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = reverse("referrals:detail", args=[public_id])
-    return redirect(target)
 
 
 @login_required

@@ -28,7 +28,7 @@ from referrals.selectors import (
     specialist_inbox,
     specialists_for_triage,
 )
-from referrals.views import _act, referral_for_request
+from referrals.views_common import _act, referral_for_request
 
 
 def ess_actions_context(request, referral, actions) -> dict:

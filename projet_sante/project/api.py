@@ -11,13 +11,12 @@ from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
-from ess.api import AllowedActionsField
+from ess.api import AllowedActionsField, Conflict
 from ess.errors import TransitionNotAllowed
 from projet_sante.project import services
 from projet_sante.project.models import Action, Mission, ProjectVersion, SectionKey
 from projet_sante.project.permissions import can_view_project
 from projet_sante.project.selectors import versions_visible_to
-from referrals.api import Conflict
 
 
 def _call(fn, **kwargs):

@@ -17,6 +17,7 @@ from ess.roles import Role
 from ess.uploads import check_uploads
 from referrals import permissions as perms
 from referrals.models import (
+    WAITING,
     Message,
     Priority,
     Referral,
@@ -188,8 +189,6 @@ def referrals_escalate(*, now=None) -> int:
 
     Each threshold is claimed by a conditional UPDATE (escalation_level below it), so overlapping
     runs never escalate twice. Returns the number of escalations."""
-    from referrals.models import WAITING
-
     now = now or timezone.now()
     done = 0
     for level, kind, reached in (
