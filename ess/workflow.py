@@ -76,6 +76,21 @@ def require(allowed: bool) -> None:
         raise PermissionDenied
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """An app's message for a refused transition: `message` (translatable) names the object
+    with the values `names(obj)` gives, its status (%(status)s) and the action refused
+    (%(action)s, `labels[to]`)."""
+
+    message: str
+    labels: Mapping[str, str]
+    names: Callable[[Stateful], dict]
+
+    def __call__(self, obj: Stateful, to: str) -> str:
+        values = {"status": obj.get_status_display(), "action": self.labels[to]}
+        return str(self.message) % (self.names(obj) | values)
+
+
 def refused(obj: Stateful, to: str) -> str:
     """The refusal's message when the app gives none of its own."""
     return _("Action impossible : « %(obj)s » est « %(status)s ».") % {
@@ -149,6 +164,11 @@ def register(model: type[Stateful], actions: Iterable[Action]) -> tuple[Action, 
 
 def actions_of(model: type[Stateful]) -> tuple[Action, ...]:
     return _ACTIONS[model]
+
+
+def actor(check: Callable[..., bool]) -> Callable[..., bool]:
+    """An action's `allowed` when only the actor matters: `actor(can_manage_conventions)`."""
+    return lambda user, obj: check(user)
 
 
 def available_actions(user, obj: Stateful) -> list[str]:

@@ -43,25 +43,23 @@ def can_leave_membership(user, membership) -> bool:
     return can_edit_membership(user, membership) or can_manage_memberships(user)
 
 
-def _manages(user, membership) -> bool:
-    return can_manage_memberships(user)
-
+_MANAGER = workflow.actor(can_manage_memberships)
 
 # The membership workflow's actions for its page (ess.workflow.available_actions); the names are
 # those of the POST endpoints. Activation (validated → active) is the new member's own link.
 ACTIONS = workflow.register(
     Membership,
     [
-        workflow.Action("validate", to=MembershipStatus.VALIDATED, allowed=_manages),
-        workflow.Action("request_changes", to=MembershipStatus.CHANGES_REQUESTED, allowed=_manages),
-        workflow.Action("refuse", to=MembershipStatus.REFUSED, allowed=_manages),
+        workflow.Action("validate", to=MembershipStatus.VALIDATED, allowed=_MANAGER),
+        workflow.Action("request_changes", to=MembershipStatus.CHANGES_REQUESTED, allowed=_MANAGER),
+        workflow.Action("refuse", to=MembershipStatus.REFUSED, allowed=_MANAGER),
         workflow.Action(
             "reinstate",
             to=MembershipStatus.ACTIVE,
-            allowed=_manages,
+            allowed=_MANAGER,
             sources=frozenset({MembershipStatus.SUSPENDED}),
         ),
-        workflow.Action("suspend", to=MembershipStatus.SUSPENDED, allowed=_manages),
+        workflow.Action("suspend", to=MembershipStatus.SUSPENDED, allowed=_MANAGER),
         workflow.Action("leave", to=MembershipStatus.LEFT, allowed=can_leave_membership),
     ],
 )

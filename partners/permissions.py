@@ -72,9 +72,7 @@ def _may_expire(user, convention) -> bool:
     return can_manage_conventions(user) and bool(end_on and end_on < timezone.localdate())
 
 
-def _manages(user, convention) -> bool:
-    return can_manage_conventions(user)
-
+_MANAGER = workflow.actor(can_manage_conventions)
 
 # The convention workflow's actions, named as the API's endpoints, for the convention page and
 # the API's `allowed_actions` (ess.workflow.available_actions).
@@ -82,11 +80,13 @@ ACTIONS = workflow.register(
     Convention,
     [
         workflow.Action(
-            "submit_for_negotiation", to=ConventionStatus.NEGOTIATION, allowed=_manages
+            "submit_for_negotiation",
+            to=ConventionStatus.NEGOTIATION,
+            allowed=_MANAGER,
         ),
-        workflow.Action("sign", to=ConventionStatus.SIGNED, allowed=_manages),
+        workflow.Action("sign", to=ConventionStatus.SIGNED, allowed=_MANAGER),
         workflow.Action("activate", to=ConventionStatus.ACTIVE, allowed=_may_activate),
         workflow.Action("expire", to=ConventionStatus.EXPIRED, allowed=_may_expire),
-        workflow.Action("terminate", to=ConventionStatus.TERMINATED, allowed=_manages),
+        workflow.Action("terminate", to=ConventionStatus.TERMINATED, allowed=_MANAGER),
     ],
 )

@@ -265,15 +265,14 @@ ACTION_LABELS = {
 }
 
 
-def _refused(convention: Convention, to: str) -> str:
-    return _(
+_refused = workflow.Refusal(
+    gettext_lazy(
         "Action impossible : la convention « %(title)s » est « %(status)s », on ne peut "
         "pas la %(action)s."
-    ) % {
-        "title": convention.title,
-        "status": convention.get_status_display(),
-        "action": ACTION_LABELS[to],
-    }
+    ),
+    ACTION_LABELS,
+    lambda convention: {"title": convention.title},
+)
 
 
 def _locked(convention_id: int) -> Convention:

@@ -219,14 +219,13 @@ ACTION_LABELS = {
 }
 
 
-def _refused(membership: Membership, to: str) -> str:
-    return _(
+_refused = workflow.Refusal(
+    gettext_lazy(
         "Action impossible : l'adhésion de %(who)s est « %(status)s », on ne peut pas %(action)s."
-    ) % {
-        "who": membership.display_name,
-        "status": membership.get_status_display(),
-        "action": ACTION_LABELS[to],
-    }
+    ),
+    ACTION_LABELS,
+    lambda membership: {"who": membership.display_name},
+)
 
 
 def _locked(membership_id: int) -> Membership:

@@ -17,11 +17,10 @@ def can_view_newsletter(user, newsletter) -> bool:
     return can_manage_newsletters(user)
 
 
-def _manages(user, newsletter) -> bool:
-    return can_manage_newsletters(user)
-
+_MANAGER = workflow.actor(can_manage_newsletters)
 
 # The letter's one action a person takes (sending ends by itself), for its page.
 ACTIONS = workflow.register(
-    Newsletter, [workflow.Action("send", to=NewsletterStatus.SENDING, allowed=_manages)]
+    Newsletter,
+    [workflow.Action("send", to=NewsletterStatus.SENDING, allowed=_MANAGER)],
 )

@@ -49,21 +49,16 @@ def can_download_project_pdf(user) -> bool:
     return has_any_role(user, PROJECT_REVIEW_ROLES)
 
 
-def _reviews(user, version) -> bool:
-    return can_review_project(user)
-
-
-def _edits(user, version) -> bool:
-    return can_edit_project(user)
-
+_EDITOR = workflow.actor(can_edit_project)
+_REVIEWER = workflow.actor(can_review_project)
 
 # The version workflow's actions, named as the API's endpoints, for the version page and the
 # API's `allowed_actions` (ess.workflow.available_actions).
 ACTIONS = workflow.register(
     ProjectVersion,
     [
-        workflow.Action("submit", to=VersionStatus.SUBMITTED, allowed=_edits),
-        workflow.Action("validate", to=VersionStatus.VALIDATED, allowed=_reviews),
-        workflow.Action("request_revision", to=VersionStatus.REVISION_REQUESTED, allowed=_reviews),
+        workflow.Action("submit", to=VersionStatus.SUBMITTED, allowed=_EDITOR),
+        workflow.Action("validate", to=VersionStatus.VALIDATED, allowed=_REVIEWER),
+        workflow.Action("request_revision", to=VersionStatus.REVISION_REQUESTED, allowed=_REVIEWER),
     ],
 )

@@ -114,14 +114,13 @@ ACTION_LABELS = {
 }
 
 
-def _refused(version: ProjectVersion, to: str) -> str:
-    return _(
+_refused = workflow.Refusal(
+    gettext_lazy(
         "Action impossible : la version %(version)s est « %(status)s », on ne peut pas %(action)s."
-    ) % {
-        "version": version.label,
-        "status": version.get_status_display(),
-        "action": ACTION_LABELS[to],
-    }
+    ),
+    ACTION_LABELS,
+    lambda version: {"version": version.label},
+)
 
 
 def _transition(version: ProjectVersion, *, to: str, by, note: str = "") -> VersionEvent:

@@ -5,7 +5,6 @@ place booked for a case, closing it, storing checked files.
 from datetime import datetime
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ess import workflow
@@ -35,25 +34,24 @@ def _locked(referral_id: int) -> Referral:
     return workflow.locked(Referral, referral_id)
 
 
+_refused = workflow.Refusal(
+    gettext_lazy(
+        "Action impossible : la demande %(ref)s est « %(status)s », on ne peut plus la %(action)s."
+    ),
+    ACTION_LABELS,
+    lambda referral: {"ref": referral.reference},
+)
+
+
 def _refuse(referral: Referral, to: str) -> TransitionNotAllowed:
-    return TransitionNotAllowed(
-        _(
-            "Action impossible : la demande %(ref)s est « %(status)s », on ne peut plus la "
-            "%(action)s."
-        )
-        % {
-            "ref": referral.reference,
-            "status": referral.get_status_display(),
-            "action": ACTION_LABELS[to],
-        }
-    )
+    return TransitionNotAllowed(_refused(referral, to))
 
 
 def _transition(
     referral: Referral, *, to: str, by, at: datetime | None = None, **event
 ) -> ReferralEvent:
     return workflow.transition(
-        referral, to=to, by=by, refused=_refuse, at=at or timezone.now(), **event
+        referral, to=to, by=by, refused=_refused, at=at or timezone.now(), **event
     )
 
 
