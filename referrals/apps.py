@@ -7,6 +7,7 @@ class ReferralsConfig(AppConfig):
     verbose_name = _("Demandes d'avis")
 
     def ready(self):
+        import referrals.permissions  # noqa: F401  (registers the workflow's actions)
         from partners.hooks import partner_page_sections
         from referrals.booking.services import appointments_follow_session
         from referrals.views_partners import partner_page_referrals
