@@ -1,8 +1,6 @@
 """REST API for partners and conventions (docs/design.md §8): read what the caller may see; managers
 move conventions through their lifecycle, one POST per transition (409 when not allowed)."""
 
-from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -13,28 +11,11 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
-from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
 from partners import services
 from partners.models import Convention, ConventionStatus, Partner
 from partners.selectors import conventions_visible_to, partner_list
-from referrals.api import Conflict
-
-
-def _call(fn, **kwargs):
-    try:
-        return fn(**kwargs)
-    except DjangoValidationError as exc:
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-        raise DRFValidationError(detail) from None
-    except PermissionDenied:
-        raise DRFPermissionDenied(
-            "Vous n'avez pas le droit d'effectuer cette action sur cette convention."
-        ) from None
-    except services.TransitionNotAllowed as exc:
-        raise Conflict(str(exc)) from None
 
 
 class PartnerRefSerializer(serializers.Serializer):
@@ -154,6 +135,9 @@ TRANSITION_RESPONSES = {
     retrieve=extend_schema(summary="Une convention (404 si inexistante ou non visible)"),
 )
 class ConventionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    service_denied_message = (
+        "Vous n'avez pas le droit d'effectuer cette action sur cette convention."
+    )
     serializer_class = ConventionSerializer
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
@@ -178,7 +162,7 @@ class ConventionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             serializer = serializer_class(data=request.data)
             serializer.is_valid(raise_exception=True)
             values = serializer.validated_data
-        _call(service, convention_id=convention.pk, by=request.user, **values)
+        service(convention_id=convention.pk, by=request.user, **values)
         return Response(ConventionSerializer(self.get_queryset().get(pk=convention.pk)).data)
 
     @extend_schema(request=None, responses=TRANSITION_RESPONSES, summary="Passer en négociation")

@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ess import errors
 from ess.models import NotificationKind
 from ess.notifications import notify
 from ess.roles import Role
@@ -38,7 +39,7 @@ from partners.models import (
 REMINDER_THRESHOLDS = (90, 30)  # days before the end date and before each evaluation date
 
 
-class TransitionNotAllowed(Exception):
+class TransitionNotAllowed(errors.TransitionNotAllowed):
     """The convention's status does not allow this action (HTTP 409)."""
 
 

@@ -1,6 +1,5 @@
 """Referral REST API (docs/design.md §8): shape validation here, one service call per action."""
 
-from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -10,9 +9,6 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException
-from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
-from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
 from ess.api import PersonSerializer
@@ -45,26 +41,6 @@ from referrals.selectors import (
     referral_timeline,
     referrals_visible_to,
 )
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
-
-
-def _call(fn, **kwargs):
-    """Run a service; translate its exceptions into the API's status codes."""
-    try:
-        return fn(**kwargs)
-    except DjangoValidationError as exc:
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"files": exc.messages}
-        raise DRFValidationError(detail) from None
-    except PermissionDenied:
-        raise DRFPermissionDenied(
-            "Vous n'avez pas le droit d'effectuer cette action sur cette demande."
-        ) from None
-    except (services.TransitionNotAllowed, services.IdempotencyConflict) as exc:
-        raise Conflict(str(exc)) from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -391,6 +367,8 @@ TRANSITION_RESPONSES = {
     retrieve=extend_schema(summary="Une demande (404 si inexistante ou non visible)"),
 )
 class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    service_denied_message = "Vous n'avez pas le droit d'effectuer cette action sur cette demande."
+    service_error_field = "files"
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
 
@@ -473,8 +451,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             referring_gp_name=data.get("referring_gp_name", ""),
             referring_gp=data.get("referring_gp"),
         )
-        referral, created = _call(
-            services.referral_submit,
+        referral, created = services.referral_submit(
             by=request.user,
             data=payload,
             idempotency_key=request.headers.get("Idempotency-Key", "").strip()[:200],
@@ -491,7 +468,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             serializer = serializer_class(data=request.data)
             serializer.is_valid(raise_exception=True)
             values = serializer.validated_data
-        _call(service, referral_id=referral.pk, by=request.user, **values, **extra)
+        service(referral_id=referral.pk, by=request.user, **values, **extra)
         return Response(self._detail(referral))
 
     @extend_schema(
@@ -526,8 +503,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         referral = self.get_object()
         serializer = ReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        _call(
-            services.referral_decline,
+        services.referral_decline(
             referral_id=referral.pk,
             by=request.user,
             **serializer.validated_data,
@@ -609,8 +585,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             return Response(MessageSerializer(referral_messages(referral), many=True).data)
         serializer = MessageInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        message = _call(
-            services.message_post,
+        message = services.message_post(
             referral_id=referral.pk,
             by=request.user,
             body=serializer.validated_data["body"],
@@ -646,8 +621,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             return Response(AttachmentSerializer(rows, many=True).data)
         serializer = AttachmentInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        stored = _call(
-            services.attachment_add,
+        stored = services.attachment_add(
             referral_id=referral.pk,
             by=request.user,
             files=serializer.validated_data["files"],

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ess import errors
 from ess.models import Commune, Specialty
 from ess.models import NotificationKind as Kind
 from ess.roles import Role
@@ -54,11 +55,11 @@ from referrals.notifications import message_notify, referral_notify
 from scheduling import services as scheduling
 
 
-class TransitionNotAllowed(Exception):
+class TransitionNotAllowed(errors.TransitionNotAllowed):
     """The referral's status does not allow this action (HTTP 409)."""
 
 
-class IdempotencyConflict(Exception):
+class IdempotencyConflict(errors.IdempotencyConflict):
     """The same Idempotency-Key was used for a different request (HTTP 409)."""
 
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ess import errors
 from ess.models import Team
 from ess.outbox import email_queue, enqueue_on_commit
 from members.models import User
@@ -47,7 +48,7 @@ CONFIRMATION_RESEND_AFTER = timedelta(hours=1)
 CONFIRMATION_DAYS = 7
 
 
-class TransitionNotAllowed(Exception):
+class TransitionNotAllowed(errors.TransitionNotAllowed):
     """The letter's status does not allow this action (HTTP 409)."""
 
 

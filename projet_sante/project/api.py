@@ -1,35 +1,17 @@
 """REST API for the health project: the versions the caller may see, with their sections,
 missions and actions; one POST per transition (409 when the status does not allow it)."""
 
-from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
-from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
 from projet_sante.project import services
 from projet_sante.project.models import Action, Mission, ProjectVersion, SectionKey
 from projet_sante.project.permissions import can_view_project
 from projet_sante.project.selectors import versions_visible_to
-from referrals.api import Conflict
-
-
-def _call(fn, **kwargs):
-    try:
-        return fn(**kwargs)
-    except DjangoValidationError as exc:
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-        raise DRFValidationError(detail) from None
-    except PermissionDenied:
-        raise DRFPermissionDenied(
-            "Vous n'avez pas le droit d'effectuer cette action sur le projet de santé."
-        ) from None
-    except services.TransitionNotAllowed as exc:
-        raise Conflict(str(exc)) from None
 
 
 class SectionSerializer(serializers.Serializer):
@@ -122,6 +104,9 @@ TRANSITION_RESPONSES = {
 class ProjectVersionViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
+    service_denied_message = (
+        "Vous n'avez pas le droit d'effectuer cette action sur le projet de santé."
+    )
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
     filter_backends = []
@@ -154,7 +139,7 @@ class ProjectVersionViewSet(
             serializer = serializer_class(data=request.data)
             serializer.is_valid(raise_exception=True)
             values = serializer.validated_data
-        _call(service, version_id=version.pk, by=request.user, **values)
+        service(version_id=version.pk, by=request.user, **values)
         return Response(VersionSerializer(self.get_queryset().get(pk=version.pk)).data)
 
     @extend_schema(request=None, responses=TRANSITION_RESPONSES, summary="Soumettre à l'ARS/CPAM")
@@ -191,8 +176,7 @@ class ProjectVersionViewSet(
         version = self.get_object()
         serializer = CommentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        comment = _call(
-            services.comment_add,
+        comment = services.comment_add(
             version_id=version.pk,
             by=request.user,
             **serializer.validated_data,

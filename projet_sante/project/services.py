@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ess import errors
 from ess.models import NotificationKind
 from ess.notifications import notify
 from ess.roles import Role
@@ -42,7 +43,7 @@ from projet_sante.project.models import (
 )
 
 
-class TransitionNotAllowed(Exception):
+class TransitionNotAllowed(errors.TransitionNotAllowed):
     """The version's status does not allow this action (HTTP 409, a message on pages)."""
 
 

@@ -4,11 +4,12 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
+from ess import errors
 from ess.roles import Role
 from members.models import User
 
 
-class TransitionNotAllowed(Exception):
+class TransitionNotAllowed(errors.TransitionNotAllowed):
     """The place or time cannot be taken, or the session or swap's status does not allow the
     action (HTTP 409)."""
 
