@@ -12,15 +12,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from ess.audit import audit_record, audit_record_many
+from ess.audit import audit_record_many
 from ess.models import AuditAction, Departement, Team
 from ess.pdf import pdf_attachment, render_pdf
+from ess.web.downloads import private_download
 from partners import forms, services
 from partners import permissions as perms
 from partners.models import ConventionStatus, PartnerType
@@ -411,20 +412,14 @@ def convention_terminate(request, public_id):
 @require_GET
 def convention_document_download(request, public_id, document_id):
     document = document_get_for_user(request.user, public_id, document_id)
-    audit_record(
-        request=request,
-        action=AuditAction.DOWNLOAD,
-        obj=document,
+    return private_download(
+        request,
+        document,
+        file=document.file,
+        filename=document.original_name,
+        content_type=document.content_type,
         label=f"{document.get_doc_type_display()} v{document.version}",
     )
-    response = FileResponse(
-        document.file.open("rb"),
-        content_type=document.content_type,
-        as_attachment=True,
-        filename=document.original_name,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # ---------------------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ess.audit import audit_record, audit_record_many, audit_refusal
 from ess.models import AuditAction
 from ess.private_search import search_recall, search_redirect, wants_search_redirect
+from ess.web.downloads import private_download
 from referrals import forms, services
 from referrals import permissions as perms
 from referrals.models import Attachment, Referral, Status, TeleexpertiseAct
@@ -280,17 +280,11 @@ def attachment_download(request, public_id, attachment_id):
         request=request, object_type=Attachment._meta.label_lower, object_id=attachment_id
     ):
         attachment = attachment_get_for_user(request.user, public_id, attachment_id)
-    audit_record(
-        request=request,
-        action=AuditAction.DOWNLOAD,
-        obj=attachment,
+    return private_download(
+        request,
+        attachment,
+        file=attachment.file,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
         label=f"{attachment.referral.reference} {attachment.original_name}",
     )
-    response = FileResponse(
-        attachment.file.open("rb"),
-        content_type=attachment.content_type,
-        as_attachment=True,
-        filename=attachment.original_name,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response

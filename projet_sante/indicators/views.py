@@ -11,14 +11,14 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from ess.audit import audit_record
-from ess.models import AuditAction, Departement, Specialty
+from ess.models import Departement, Specialty
+from ess.web.downloads import private_download
 from members.models import OrganisationKind
 from projet_sante.indicators import permissions as perms
 from projet_sante.indicators.display import decimal_comma, indicators_context, viewer_masks
@@ -268,17 +268,11 @@ def report_download(request, public_id):
     report = _report_for(request.user, public_id)
     if report.status != ReportStatus.READY or not report.file:
         raise Http404
-    audit_record(
-        request=request,
-        action=AuditAction.DOWNLOAD,
-        obj=report,
+    return private_download(
+        request,
+        report,
+        file=report.file,
+        filename=report_filename(report),
+        content_type="application/pdf",
         label=f"{report.kind}:{report.key}",
     )
-    response = FileResponse(
-        report.file.open("rb"),
-        content_type="application/pdf",
-        as_attachment=True,
-        filename=report_filename(report),
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -9,14 +9,13 @@ selectors.version_get_for_user (404 for what the caller may not see) and permiss
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from ess.audit import audit_record
 from ess.flash import flash_error, flash_form_errors
-from ess.models import AuditAction
+from ess.web.downloads import private_download
 from projet_sante.indicators.periods import current_quarter
 from projet_sante.indicators.permissions import can_download_reports
 from projet_sante.indicators.views import redirect_to_report
@@ -461,17 +460,14 @@ def annex_download(request, public_id, annex_id):
     audited."""
     version = version_get_for_user(request.user, public_id)
     annex = get_object_or_404(ProjectAnnex, version=version, public_id=annex_id)
-    audit_record(
-        request=request, action=AuditAction.DOWNLOAD, obj=annex, label=f"{version.label} annexe"
-    )
-    response = FileResponse(
-        annex.file.open("rb"),
-        content_type=annex.content_type,
-        as_attachment=True,
+    return private_download(
+        request,
+        annex,
+        file=annex.file,
         filename=annex.original_name,
+        content_type=annex.content_type,
+        label=f"{version.label} annexe",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # ---------------------------------------------------------------------------------------------
