@@ -5,14 +5,10 @@ Each view validates the shape of the input, calls one service, renders. Access s
 selectors.*_get_for_user (404 for what the caller may not see) and permissions.can_* (403).
 """
 
-import csv
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +18,7 @@ from ess.audit import audit_record_many
 from ess.models import AuditAction, Departement, Team
 from ess.pdf import pdf_attachment, render_pdf
 from ess.web.downloads import private_download
+from ess.web.spreadsheet import csv_response
 from partners import forms, services
 from partners import permissions as perms
 from partners.models import ConventionStatus, PartnerType
@@ -467,9 +464,8 @@ def register_csv(request):
     """The register for a spreadsheet: UTF-8 with a BOM (Excel opens it right), `;` separated."""
     _require(perms.can_view_convention_register(request.user))
     conventions = list(convention_register(request.user, **_register_filters(request)))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(
+    audit_record_many(request=request, action=AuditAction.EXPORT, objects=conventions)
+    rows = [
         [
             "Intitulé",
             "Type",
@@ -481,10 +477,8 @@ def register_csv(request):
             "Prochaine évaluation",
             "Référent ESS",
             "Motif de résiliation",
-        ]
-    )
-    for c in conventions:
-        writer.writerow(
+        ],
+        *(
             [
                 c.title,
                 c.kind.label,
@@ -497,13 +491,10 @@ def register_csv(request):
                 c.referent.display_name if c.referent else "",
                 c.termination_reason,
             ]
-        )
-    audit_record_many(request=request, action=AuditAction.EXPORT, objects=conventions)
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    filename = f"registre-conventions-{timezone.localdate():%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+            for c in conventions
+        ),
+    ]
+    return csv_response(rows, f"registre-conventions-{timezone.localdate():%Y-%m-%d}.csv")
 
 
 @login_required
