@@ -12,10 +12,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from ess.models import Specialty
 from ess.throttle import throttled_response
+from ess.web.actions import PageActions
 from members import forms, services
 from members import permissions as perms
 from members.models import GovernanceRole, MembershipStatus
@@ -179,136 +181,53 @@ def membership_detail(request, public_id):
     return render(request, "members/membership_detail.html", context)
 
 
-def _act(request, public_id, form_class, call, success: str):
-    """POST helper: validate the form, call the service, report in French, back to the page."""
-    membership = membership_get_for_user(request.user, public_id)
-    form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            call(membership, form.cleaned_data)
-        except ValidationError as exc:
-            for error in exc.messages:
-                messages.error(request, error)
-        except services.TransitionNotAllowed as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, success)
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-    return redirect("members:membership_detail", public_id=public_id)
+def _with_base_url(request, data: dict) -> dict:
+    return {**data, "base_url": _base_url(request)}
 
 
-@login_required
-@require_POST
-def membership_validate(request, public_id):
-    return _act(
-        request,
-        public_id,
-        forms.EmptyForm,
-        lambda m, d: services.membership_validate(
-            membership_id=m.pk, by=request.user, base_url=_base_url(request)
-        ),
-        _(
-            "Adhésion validée : le membre reçoit ses droits et, s'il n'a pas encore de compte, "
-            "un lien pour l'activer."
-        ),
-    )
-
-
-@login_required
-@require_POST
-def membership_request_changes(request, public_id):
-    return _act(
-        request,
-        public_id,
-        forms.NoteForm,
-        lambda m, d: services.membership_request_changes(
-            membership_id=m.pk, by=request.user, note=d["note"], base_url=_base_url(request)
-        ),
-        _("Demande de compléments envoyée au candidat."),
-    )
-
-
-@login_required
-@require_POST
-def membership_refuse(request, public_id):
-    return _act(
-        request,
-        public_id,
-        forms.ReasonForm,
-        lambda m, d: services.membership_refuse(
-            membership_id=m.pk, by=request.user, reason=d["reason"]
-        ),
-        _("Candidature refusée ; le motif a été envoyé au candidat."),
-    )
-
-
-@login_required
-@require_POST
-def membership_suspend(request, public_id):
-    return _act(
-        request,
-        public_id,
-        forms.ReasonForm,
-        lambda m, d: services.membership_suspend(
-            membership_id=m.pk, by=request.user, reason=d["reason"]
-        ),
-        _("Membre suspendu."),
-    )
-
-
-@login_required
-@require_POST
-def membership_reinstate(request, public_id):
-    return _act(
-        request,
-        public_id,
-        forms.EmptyForm,
-        lambda m, d: services.membership_reinstate(membership_id=m.pk, by=request.user),
-        _("Membre réintégré."),
-    )
-
-
-@login_required
-@require_POST
-def membership_leave(request, public_id):
-    return _act(
-        request,
-        public_id,
-        forms.OptionalReasonForm,
-        lambda m, d: services.membership_leave(
-            membership_id=m.pk, by=request.user, reason=d["reason"]
-        ),
-        _("Départ enregistré. L'historique est conservé."),
-    )
-
-
-@login_required
-@require_POST
-def membership_changes_approve(request, public_id):
-    return _act(
-        request,
-        public_id,
-        forms.EmptyForm,
-        lambda m, d: services.membership_changes_approve(membership_id=m.pk, by=request.user),
-        _("Modification validée."),
-    )
-
-
-@login_required
-@require_POST
-def membership_changes_reject(request, public_id):
-    return _act(
-        request,
-        public_id,
-        forms.ReasonForm,
-        lambda m, d: services.membership_changes_reject(
-            membership_id=m.pk, by=request.user, reason=d["reason"]
-        ),
-        _("Modification refusée."),
-    )
+_membership = PageActions(
+    lookup=lambda request, public_id: membership_get_for_user(request.user, public_id),
+    id_kwarg="membership_id",
+    back=lambda request, m: reverse("members:membership_detail", args=[m.public_id]),
+    label_errors=False,
+)
+membership_validate = _membership.view(
+    services.membership_validate,
+    gettext_lazy(
+        "Adhésion validée : le membre reçoit ses droits et, s'il n'a pas encore de compte, "
+        "un lien pour l'activer."
+    ),
+    forms.EmptyForm,
+    data=_with_base_url,
+)
+membership_request_changes = _membership.view(
+    services.membership_request_changes,
+    gettext_lazy("Demande de compléments envoyée au candidat."),
+    forms.NoteForm,
+    data=_with_base_url,
+)
+membership_refuse = _membership.view(
+    services.membership_refuse,
+    gettext_lazy("Candidature refusée ; le motif a été envoyé au candidat."),
+    forms.ReasonForm,
+)
+membership_suspend = _membership.view(
+    services.membership_suspend, gettext_lazy("Membre suspendu."), forms.ReasonForm
+)
+membership_reinstate = _membership.view(
+    services.membership_reinstate, gettext_lazy("Membre réintégré."), forms.EmptyForm
+)
+membership_leave = _membership.view(
+    services.membership_leave,
+    gettext_lazy("Départ enregistré. L'historique est conservé."),
+    forms.OptionalReasonForm,
+)
+membership_changes_approve = _membership.view(
+    services.membership_changes_approve, gettext_lazy("Modification validée."), forms.EmptyForm
+)
+membership_changes_reject = _membership.view(
+    services.membership_changes_reject, gettext_lazy("Modification refusée."), forms.ReasonForm
+)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -10,13 +10,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from ess.audit import audit_record_many
 from ess.models import AuditAction, Departement, Team
 from ess.pdf import pdf_attachment, render_pdf
+from ess.web.actions import PageActions
 from ess.web.downloads import private_download
 from ess.web.spreadsheet import csv_response
 from partners import forms, services
@@ -300,109 +303,34 @@ def convention_detail(request, public_id):
     return render(request, "partners/convention_detail.html", context)
 
 
-def _act(request, public_id, form_class, call, success_message):
-    """POST helper: validate the form, call the service, report in French, back to the page."""
-    convention = convention_get_for_user(request.user, public_id)
-    form = form_class(request.POST, request.FILES) if form_class else None
-    if form is None or form.is_valid():
-        try:
-            call(convention, form.cleaned_data if form else {})
-        except ValidationError as exc:
-            for error in exc.messages:
-                messages.error(request, error)
-        except services.TransitionNotAllowed as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, success_message)
-    else:
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            for error in errors:
-                messages.error(request, f"{label} : {error}" if label else error)
-    return redirect("partners:convention_detail", public_id=public_id)
-
-
-@login_required
-@require_POST
-def convention_document_upload(request, public_id):
-    return _act(
-        request,
-        public_id,
-        forms.DocumentForm,
-        lambda c, d: services.convention_document_add(
-            convention_id=c.pk, by=request.user, doc_type=d["doc_type"], upload=d["file"]
-        ),
-        _("Document déposé."),
-    )
-
-
-@login_required
-@require_POST
-def convention_negotiate(request, public_id):
-    return _act(
-        request,
-        public_id,
-        None,
-        lambda c, d: services.convention_submit_for_negotiation(
-            convention_id=c.pk, by=request.user
-        ),
-        _("Convention passée en négociation."),
-    )
-
-
-@login_required
-@require_POST
-def convention_sign(request, public_id):
-    return _act(
-        request,
-        public_id,
-        forms.SignForm,
-        lambda c, d: services.convention_sign(
-            convention_id=c.pk,
-            by=request.user,
-            signed_on=d["signed_on"],
-            effective_on=d["effective_on"],
-        ),
-        _("Convention marquée signée."),
-    )
-
-
-@login_required
-@require_POST
-def convention_activate(request, public_id):
-    return _act(
-        request,
-        public_id,
-        None,
-        lambda c, d: services.convention_activate(convention_id=c.pk, by=request.user),
-        _("Convention en vigueur."),
-    )
-
-
-@login_required
-@require_POST
-def convention_expire(request, public_id):
-    return _act(
-        request,
-        public_id,
-        None,
-        lambda c, d: services.convention_expire(convention_id=c.pk, by=request.user),
-        _("Convention déclarée échue."),
-    )
-
-
-@login_required
-@require_POST
-def convention_terminate(request, public_id):
-    return _act(
-        request,
-        public_id,
-        forms.TerminateForm,
-        lambda c, d: services.convention_terminate(
-            convention_id=c.pk, by=request.user, reason=d["reason"]
-        ),
-        _("Convention résiliée."),
-    )
+_convention = PageActions(
+    lookup=lambda request, public_id: convention_get_for_user(request.user, public_id),
+    id_kwarg="convention_id",
+    back=lambda request, c: reverse("partners:convention_detail", args=[c.public_id]),
+)
+convention_document_upload = _convention.view(
+    services.convention_document_add,
+    gettext_lazy("Document déposé."),
+    forms.DocumentForm,
+    files=True,
+    data=lambda request, d: {"doc_type": d["doc_type"], "upload": d["file"]},
+)
+convention_negotiate = _convention.view(
+    services.convention_submit_for_negotiation,
+    gettext_lazy("Convention passée en négociation."),
+)
+convention_sign = _convention.view(
+    services.convention_sign, gettext_lazy("Convention marquée signée."), forms.SignForm
+)
+convention_activate = _convention.view(
+    services.convention_activate, gettext_lazy("Convention en vigueur.")
+)
+convention_expire = _convention.view(
+    services.convention_expire, gettext_lazy("Convention déclarée échue.")
+)
+convention_terminate = _convention.view(
+    services.convention_terminate, gettext_lazy("Convention résiliée."), forms.TerminateForm
+)
 
 
 @login_required

@@ -12,11 +12,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
 
 from ess.audit import audit_record, audit_record_many, audit_refusal
 from ess.models import AuditAction
 from ess.private_search import search_recall, search_redirect, wants_search_redirect
+from ess.web.actions import PageActions
 from ess.web.downloads import private_download
 from referrals import forms, services
 from referrals import permissions as perms
@@ -190,87 +192,31 @@ def referral_for_request(request, public_id, lookup=referral_get_for_user) -> Re
         return lookup(request.user, public_id)
 
 
-def _act(request, public_id, form_class, call, success_message, *, files=False):
-    """POST helper: validate the form, call the service, report in French, back to the page."""
-    referral = referral_for_request(request, public_id)
-    form = form_class(request.POST, request.FILES if files else None)
-    if form.is_valid():
-        try:
-            call(referral, form.cleaned_data)
-        except ValidationError as exc:
-            for error in exc.messages:
-                messages.error(request, error)
-        except services.TransitionNotAllowed as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, success_message)
-    else:
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            for error in errors:
-                messages.error(request, f"{label} : {error}" if label else error)
+def _back(request, referral) -> str:
+    """Where an action returns: the page it was posted from (`next`, same site only), else the
+    referral's page."""
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = reverse("referrals:detail", args=[public_id])
-    return redirect(target)
+        target = reverse("referrals:detail", args=[referral.public_id])
+    return target
 
 
-@login_required
-@require_POST
-def referral_cancel(request, public_id):
-    return _act(
-        request,
-        public_id,
-        forms.CancelForm,
-        lambda r, d: services.referral_cancel(
-            referral_id=r.pk, by=request.user, reason=d["reason"]
-        ),
-        _("Demande annulée."),
-    )
-
-
-@login_required
-@require_POST
-def referral_provide_info(request, public_id):
-    return _act(
-        request,
-        public_id,
-        forms.ProvideInfoForm,
-        lambda r, d: services.referral_provide_info(
-            referral_id=r.pk, by=request.user, answer=d["answer"], files=d["files"]
-        ),
-        _("Complément envoyé : la demande retourne à la coordination."),
-        files=True,
-    )
-
-
-@login_required
-@require_POST
-def message_create(request, public_id):
-    return _act(
-        request,
-        public_id,
-        forms.MessageForm,
-        lambda r, d: services.message_post(
-            referral_id=r.pk, by=request.user, body=d["body"], files=d["files"]
-        ),
-        _("Message envoyé."),
-        files=True,
-    )
-
-
-@login_required
-@require_POST
-def referral_feedback(request, public_id):
-    return _act(
-        request,
-        public_id,
-        forms.FeedbackForm,
-        lambda r, d: services.referral_feedback(
-            referral_id=r.pk, by=request.user, useful=d["useful"], avoided_visit=d["avoided_visit"]
-        ),
-        _("Merci pour votre retour."),
-    )
+referral_actions = PageActions(lookup=referral_for_request, id_kwarg="referral_id", back=_back)
+referral_cancel = referral_actions.view(
+    services.referral_cancel, gettext_lazy("Demande annulée."), forms.CancelForm
+)
+referral_provide_info = referral_actions.view(
+    services.referral_provide_info,
+    gettext_lazy("Complément envoyé : la demande retourne à la coordination."),
+    forms.ProvideInfoForm,
+    files=True,
+)
+message_create = referral_actions.view(
+    services.message_post, gettext_lazy("Message envoyé."), forms.MessageForm, files=True
+)
+referral_feedback = referral_actions.view(
+    services.referral_feedback, gettext_lazy("Merci pour votre retour."), forms.FeedbackForm
+)
 
 
 @login_required

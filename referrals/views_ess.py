@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ess.audit import audit_record_many
@@ -27,7 +28,7 @@ from referrals.selectors import (
     specialist_inbox,
     specialists_for_triage,
 )
-from referrals.views import _act, referral_for_request
+from referrals.views import referral_actions, referral_for_request
 
 
 def ess_actions_context(request, referral) -> dict:
@@ -194,14 +195,12 @@ def accept(request, public_id):
 @login_required
 @require_POST
 def decline(request, public_id):
-    response = _act(
+    response = referral_actions.run(
         request,
         public_id,
-        forms.ReasonForm,
-        lambda r, d: services.referral_decline(
-            referral_id=r.pk, by=request.user, reason=d["reason"]
-        ),
+        services.referral_decline,
         _("Demande refusée : elle retourne à la coordination."),
+        forms.ReasonForm,
     )
     if not referrals_visible_to(request.user).filter(public_id=public_id).exists():
         # The case went back to the coordination and out of the specialist's sight: their
@@ -210,89 +209,34 @@ def decline(request, public_id):
     return response
 
 
-@login_required
-@require_POST
-def schedule(request, public_id):
-    return _act(
-        request,
-        public_id,
-        forms.ScheduleForm,
-        lambda r, d: services.referral_schedule(
-            referral_id=r.pk, by=request.user, starts_at=d["starts_at"], location=d["location"]
-        ),
-        _("Rendez-vous enregistré."),
-    )
-
-
-@login_required
-@require_POST
-def complete(request, public_id):
-    return _act(
-        request,
-        public_id,
-        forms.AnswerForm,
-        lambda r, d: services.referral_complete(
-            referral_id=r.pk,
-            by=request.user,
-            answer=d["answer"],
-            recommended_actions=d["recommended_actions"],
-            consultation_needed=d["consultation_needed"],
-            report_files=d["files"],
-        ),
-        _("Réponse enregistrée et transmise au demandeur."),
-        files=True,
-    )
-
-
-@login_required
-@require_POST
-def request_info(request, public_id):
-    return _act(
-        request,
-        public_id,
-        forms.RequestInfoForm,
-        lambda r, d: services.referral_request_info(
-            referral_id=r.pk, by=request.user, question=d["question"]
-        ),
-        _("Question envoyée au demandeur."),
-    )
-
-
-@login_required
-@require_POST
-def reorient(request, public_id):
-    return _act(
-        request,
-        public_id,
-        forms.ReorientForm,
-        lambda r, d: services.referral_reorient(
-            referral_id=r.pk, by=request.user, target=d["target"], reason=d["reason"]
-        ),
-        _("Demande réorientée."),
-    )
-
-
-@login_required
-@require_POST
-def identity_check(request, public_id):
-    return _act(
-        request,
-        public_id,
-        forms.IdentityCheckForm,
-        lambda r, d: services.patient_identity_validate(
-            referral_id=r.pk, by=request.user, document=d["document"]
-        ),
-        _("Identité du patient enregistrée comme validée."),
-    )
-
-
-@login_required
-@require_POST
-def add_note(request, public_id):
-    return _act(
-        request,
-        public_id,
-        forms.NoteForm,
-        lambda r, d: services.referral_add_note(referral_id=r.pk, by=request.user, note=d["note"]),
-        _("Note ajoutée."),
-    )
+schedule = referral_actions.view(
+    services.referral_schedule, gettext_lazy("Rendez-vous enregistré."), forms.ScheduleForm
+)
+complete = referral_actions.view(
+    services.referral_complete,
+    gettext_lazy("Réponse enregistrée et transmise au demandeur."),
+    forms.AnswerForm,
+    files=True,
+    data=lambda request, d: {
+        "answer": d["answer"],
+        "recommended_actions": d["recommended_actions"],
+        "consultation_needed": d["consultation_needed"],
+        "report_files": d["files"],
+    },
+)
+request_info = referral_actions.view(
+    services.referral_request_info,
+    gettext_lazy("Question envoyée au demandeur."),
+    forms.RequestInfoForm,
+)
+reorient = referral_actions.view(
+    services.referral_reorient, gettext_lazy("Demande réorientée."), forms.ReorientForm
+)
+identity_check = referral_actions.view(
+    services.patient_identity_validate,
+    gettext_lazy("Identité du patient enregistrée comme validée."),
+    forms.IdentityCheckForm,
+)
+add_note = referral_actions.view(
+    services.referral_add_note, gettext_lazy("Note ajoutée."), forms.NoteForm
+)

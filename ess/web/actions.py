@@ -42,21 +42,49 @@ def post_action(
     return redirect(back)
 
 
-def action_view(act: Callable, form_class, call: Callable, success, **options):
-    """A signed-in POST view `view(request, public_id)` that runs `act(request, public_id,
-    form_class, call, success, **options)`: the app's own `_act` finds the object and says where
-    to go back; `call(request, obj, data)` calls the service."""
+class PageActions:
+    """The POST actions of one kind of object's page, one view per action.
 
-    @login_required
-    @require_POST
-    def view(request, public_id):
-        return act(
+    `lookup(request, public_id)` finds the object (a 404 when the user may not see it),
+    `id_kwarg` names its id among the service's arguments, `back(request, obj)` is where every
+    action returns. Each view validates its form, calls `service(<id_kwarg>=obj.pk,
+    by=request.user, **data)` (`data` is the form's cleaned data, or what `data(request,
+    cleaned_data)` makes of it), then flashes the refusal or the success message."""
+
+    def __init__(self, *, lookup: Callable, id_kwarg: str, back: Callable, label_errors=True):
+        self.lookup = lookup
+        self.id_kwarg = id_kwarg
+        self.back = back
+        self.label_errors = label_errors
+
+    def run(self, request, public_id, service, success, form_class=None, *, files=False, data=None):
+        obj = self.lookup(request, public_id)
+        form = None
+        if form_class is not None:
+            form = form_class(request.POST, request.FILES if files else None)
+
+        def call(cleaned: dict):
+            kwargs = data(request, cleaned) if data is not None else cleaned
+            return service(**{self.id_kwarg: obj.pk}, by=request.user, **kwargs)
+
+        return post_action(
             request,
-            public_id,
-            form_class,
-            lambda obj, data: call(request, obj, data),
-            success,
-            **options,
+            call,
+            form=form,
+            success=success,
+            back=self.back(request, obj),
+            label_errors=self.label_errors,
         )
 
-    return view
+    def view(self, service: Callable, success, form_class=None, **options):
+        """A signed-in POST view `view(request, public_id)` running `service`; `success` is
+        lazily translated (the view is built at import)."""
+
+        @login_required
+        @require_POST
+        def view(request, public_id):
+            return self.run(request, public_id, service, success, form_class, **options)
+
+        view.__name__ = view.__qualname__ = service.__name__
+        view.__doc__ = service.__doc__
+        return view

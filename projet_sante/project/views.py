@@ -11,10 +11,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from ess.flash import flash_error, flash_form_errors
+from ess.flash import flash_error
+from ess.web.actions import PageActions, post_action
 from ess.web.downloads import private_download
 from projet_sante.indicators.periods import current_quarter
 from projet_sante.indicators.permissions import can_download_reports
@@ -154,80 +157,39 @@ def version_start(request):
     return _to_version(version)
 
 
+def _version_url(request, version) -> str:
+    return reverse("projet_sante:project_version", args=[version.public_id])
+
+
 def _post_back(request, version, call, *, success, form=None, anchor: str = ""):
     """A POST from the version's page: check `form` (its errors are flashed), call the service
     with its cleaned data, flash the service's refusal or `success` (a text, or a function of
     what the service returned), then back to the version (at `#anchor`)."""
-    if form is not None and not form.is_valid():
-        flash_form_errors(request, form)
-        return _to_version(version)
-    try:
-        result = call(form.cleaned_data if form is not None else {})
-    except (ValidationError, services.TransitionNotAllowed) as exc:
-        flash_error(request, exc)
-    else:
-        messages.success(request, success(result) if callable(success) else success)
-    return redirect(f"{_to_version(version).url}{anchor}")
+    url = _version_url(request, version)
+    return post_action(request, call, form=form, success=success, back=url + anchor)
 
 
-def _workflow(request, public_id, form_class, call, success: str):
-    version = version_get_for_user(request.user, public_id)
-    form = form_class(request.POST) if form_class else None
-    return _post_back(
-        request, version, lambda data: call(version, data), success=success, form=form
-    )
-
-
-@login_required
-@require_POST
-def version_submit(request, public_id):
-    return _workflow(
-        request,
-        public_id,
-        None,
-        lambda v, d: services.version_submit(version_id=v.pk, by=request.user),
-        _("Version soumise à l'ARS et à la CPAM."),
-    )
-
-
-@login_required
-@require_POST
-def version_validate(request, public_id):
-    return _workflow(
-        request,
-        public_id,
-        forms.ValidateForm,
-        lambda v, d: services.version_validate(version_id=v.pk, by=request.user, note=d["note"]),
-        _("Version validée : elle est désormais figée."),
-    )
-
-
-@login_required
-@require_POST
-def version_request_revision(request, public_id):
-    return _workflow(
-        request,
-        public_id,
-        forms.RevisionForm,
-        lambda v, d: services.version_request_revision(
-            version_id=v.pk, by=request.user, reason=d["reason"]
-        ),
-        _("Révision demandée : l'équipe de direction est prévenue."),
-    )
-
-
-@login_required
-@require_POST
-def comment_add(request, public_id):
-    return _workflow(
-        request,
-        public_id,
-        forms.CommentForm,
-        lambda v, d: services.comment_add(
-            version_id=v.pk, by=request.user, section=d["section"], body=d["body"]
-        ),
-        _("Commentaire enregistré."),
-    )
+_version = PageActions(
+    lookup=lambda request, public_id: version_get_for_user(request.user, public_id),
+    id_kwarg="version_id",
+    back=_version_url,
+)
+version_submit = _version.view(
+    services.version_submit, gettext_lazy("Version soumise à l'ARS et à la CPAM.")
+)
+version_validate = _version.view(
+    services.version_validate,
+    gettext_lazy("Version validée : elle est désormais figée."),
+    forms.ValidateForm,
+)
+version_request_revision = _version.view(
+    services.version_request_revision,
+    gettext_lazy("Révision demandée : l'équipe de direction est prévenue."),
+    forms.RevisionForm,
+)
+comment_add = _version.view(
+    services.comment_add, gettext_lazy("Commentaire enregistré."), forms.CommentForm
+)
 
 
 # ---------------------------------------------------------------------------------------------
