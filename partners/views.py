@@ -20,7 +20,6 @@ from ess.audit import audit_record_many
 from ess.models import AuditAction, Departement, Team
 from ess.pdf import pdf_attachment, render_pdf
 from ess.web.actions import PageActions
-from ess.web.downloads import private_download
 from ess.web.spreadsheet import csv_response
 from partners import forms, services
 from partners import permissions as perms
@@ -337,13 +336,8 @@ convention_terminate = _convention.view(
 @require_GET
 def convention_document_download(request, public_id, document_id):
     document = document_get_for_user(request.user, public_id, document_id)
-    return private_download(
-        request,
-        document,
-        file=document.file,
-        filename=document.original_name,
-        content_type=document.content_type,
-        label=f"{document.get_doc_type_display()} v{document.version}",
+    return document.download(
+        request, label=f"{document.get_doc_type_display()} v{document.version}"
     )
 
 

@@ -19,7 +19,6 @@ from ess.audit import audit_record, audit_record_many, audit_refusal
 from ess.models import AuditAction
 from ess.private_search import search_recall, search_redirect, wants_search_redirect
 from ess.web.actions import PageActions
-from ess.web.downloads import private_download
 from referrals import forms, services
 from referrals import permissions as perms
 from referrals.models import Attachment, Referral, Status, TeleexpertiseAct
@@ -226,11 +225,6 @@ def attachment_download(request, public_id, attachment_id):
         request=request, object_type=Attachment._meta.label_lower, object_id=attachment_id
     ):
         attachment = attachment_get_for_user(request.user, public_id, attachment_id)
-    return private_download(
-        request,
-        attachment,
-        file=attachment.file,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-        label=f"{attachment.referral.reference} {attachment.original_name}",
+    return attachment.download(
+        request, label=f"{attachment.referral.reference} {attachment.original_name}"
     )

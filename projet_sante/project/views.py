@@ -18,7 +18,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ess.flash import flash_error
 from ess.web.actions import PageActions, post_action
-from ess.web.downloads import private_download
 from projet_sante.indicators.periods import current_quarter
 from projet_sante.indicators.permissions import can_download_reports
 from projet_sante.indicators.views import redirect_to_report
@@ -422,14 +421,7 @@ def annex_download(request, public_id, annex_id):
     audited."""
     version = version_get_for_user(request.user, public_id)
     annex = get_object_or_404(ProjectAnnex, version=version, public_id=annex_id)
-    return private_download(
-        request,
-        annex,
-        file=annex.file,
-        filename=annex.original_name,
-        content_type=annex.content_type,
-        label=f"{version.label} annexe",
-    )
+    return annex.download(request, label=f"{version.label} annexe")
 
 
 # ---------------------------------------------------------------------------------------------
