@@ -380,6 +380,11 @@ class Referral(models.Model):
         return self.is_open and self.answered_at is None and self.status != Status.SCHEDULED
 
     @property
+    def effective_priority(self) -> str:
+        """Set at triage, else asked for (in a query: referrals.deadlines)."""
+        return self.priority or self.urgency_requested
+
+    @property
     def is_overdue(self) -> bool:
         return bool(self.due_at and self.is_waiting and self.due_at < timezone.now())
 

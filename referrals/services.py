@@ -32,9 +32,11 @@ from ess.validators import (
     validate_nir_traits,
 )
 from referrals import permissions as perms
+from referrals.deadlines import due_times, nearing_deadline
 from referrals.models import (
     TAKEN_STATUSES,
     TELEEXPERTISE_MODES,
+    WAITING,
     Attachment,
     EventKind,
     IdempotencyKey,
@@ -49,7 +51,6 @@ from referrals.models import (
     ResponseMode,
     Status,
     TeleexpertiseAct,
-    priority_delay,
 )
 from referrals.notifications import message_notify, referral_notify
 from scheduling import services as scheduling
@@ -444,8 +445,7 @@ def referral_triage(
     now = timezone.now()
     referral.priority = priority
     referral.response_mode = response_mode
-    referral.due_at = referral.submitted_at + priority_delay(priority)
-    referral.escalate_at = referral.submitted_at + priority_delay(priority) * 0.75
+    referral.due_at, referral.escalate_at = due_times(referral.submitted_at, priority)
     referral.escalation_level = 0
     referral.offered_to = specialist
     referral.offered_to_pool = specialist is None
@@ -845,15 +845,13 @@ def referrals_escalate(*, now=None) -> int:
 
     Each threshold is claimed by a conditional UPDATE (escalation_level below it), so overlapping
     runs never escalate twice. Returns the number of escalations."""
-    from referrals.models import WAITING
-
     now = now or timezone.now()
     done = 0
     for level, kind, reached in (
-        (75, Kind.SLA_NEARING, Q(escalate_at__lte=now)),
-        (100, Kind.SLA_OVERDUE, Q(due_at__lte=now)),
+        (75, Kind.SLA_NEARING, nearing_deadline(now)),
+        (100, Kind.SLA_OVERDUE, WAITING & Q(due_at__lte=now)),
     ):
-        candidates = Referral.objects.filter(WAITING, reached, escalation_level__lt=level)
+        candidates = Referral.objects.filter(reached, escalation_level__lt=level)
         for referral in candidates.select_related("requester").order_by("due_at")[:500]:
             with transaction.atomic():
                 claimed = Referral.objects.filter(

@@ -59,7 +59,7 @@ def ess_actions_context(request, referral) -> dict:
         ctx["triage_form"] = forms.TriageForm(
             specialists=specialists_for_triage(referral),
             initial={
-                "priority": referral.priority or referral.urgency_requested,
+                "priority": referral.effective_priority,
                 "response_mode": referral.response_mode,
                 "specialist": referral.offered_to.public_id if referral.offered_to else "",
             },
