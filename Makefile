@@ -29,7 +29,7 @@ run: install messages ## demo with its data on http://127.0.0.1:8000 (PORT=8010 
 	@$(DEMO_ENV) $(MANAGE) seed_demo
 	@$(DEMO_ENV) PORT=$(PORT) ./bin/serve
 
-test: install-dev chromium messages ## the whole test suite (PYTEST_ARGS="tests/core -x" for a part)
+test: install-dev chromium messages ## the whole test suite (PYTEST_ARGS="tests/ess -x" for a part)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 install: system-deps $(VENV)/.installed-runtime ## virtualenv with the runtime dependencies only

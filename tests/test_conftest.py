@@ -17,7 +17,7 @@ def test_a_part_of_the_suite_without_database_tests_runs_and_leaves_the_database
             sys.executable,
             "-m",
             "pytest",
-            "tests/core/test_settings_from_env.py::test_email_url_selects_smtp",
+            "tests/ess/test_settings_from_env.py::test_email_url_selects_smtp",
             "-q",
         ],
         cwd=ROOT,

@@ -11,7 +11,7 @@ from ess import outbox
 from ess.celery import app
 from ess.models import OutboundEmail
 from ess.tasks import deliver_email, sweep_pending_emails
-from tests.core.test_outbox import unreachable_broker
+from tests.ess.test_outbox import unreachable_broker
 
 pytestmark = pytest.mark.redis
 

@@ -1,5 +1,5 @@
 """Availability: specialists publish slots and absences, never beyond a slot's capacity (the
-bookings of referrals into slots: tests/referrals/test_slot_booking.py)."""
+bookings of referrals into slots: tests/referrals/booking/test_slots.py)."""
 
 from datetime import date, time, timedelta
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from ess.client_ip import client_ip
 from ess.models import AuditEvent
 from tests.conftest import signed_in
-from tests.core.test_settings_from_env import BASE_ENV, ROOT
+from tests.ess.test_settings_from_env import BASE_ENV, ROOT
 from tests.factories import ReferralFactory
 
 PROXY = "10.0.0.5"
