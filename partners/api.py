@@ -11,8 +11,8 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
+from ess.api_actions import ServiceActionsMixin
 from partners import services
 from partners.models import Convention, ConventionStatus, Partner
 from partners.selectors import conventions_visible_to, partner_list
@@ -134,7 +134,10 @@ TRANSITION_RESPONSES = {
     ),
     retrieve=extend_schema(summary="Une convention (404 si inexistante ou non visible)"),
 )
-class ConventionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ConventionViewSet(
+    ServiceActionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    service_id_kwarg = "convention_id"
     service_denied_message = (
         "Vous n'avez pas le droit d'effectuer cette action sur cette convention."
     )
@@ -155,20 +158,13 @@ class ConventionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             qs = qs.filter(status=wanted)
         return qs
 
-    def _transition(self, request, serializer_class, service):
-        convention = self.get_object()
-        values = {}
-        if serializer_class is not None:
-            serializer = serializer_class(data=request.data)
-            serializer.is_valid(raise_exception=True)
-            values = serializer.validated_data
-        service(convention_id=convention.pk, by=request.user, **values)
-        return Response(ConventionSerializer(self.get_queryset().get(pk=convention.pk)).data)
+    def action_response(self, convention):
+        return ConventionSerializer(self.get_queryset().get(pk=convention.pk)).data
 
     @extend_schema(request=None, responses=TRANSITION_RESPONSES, summary="Passer en négociation")
     @action(detail=True, methods=["post"], url_path="submit-for-negotiation")
     def submit_for_negotiation(self, request, id=None):
-        return self._transition(request, None, services.convention_submit_for_negotiation)
+        return self.transition(request, None, services.convention_submit_for_negotiation)
 
     @extend_schema(
         request=SignSerializer,
@@ -177,19 +173,19 @@ class ConventionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     )
     @action(detail=True, methods=["post"])
     def sign(self, request, id=None):
-        return self._transition(request, SignSerializer, services.convention_sign)
+        return self.transition(request, SignSerializer, services.convention_sign)
 
     @extend_schema(request=None, responses=TRANSITION_RESPONSES, summary="Mettre en vigueur")
     @action(detail=True, methods=["post"])
     def activate(self, request, id=None):
-        return self._transition(request, None, services.convention_activate)
+        return self.transition(request, None, services.convention_activate)
 
     @extend_schema(request=None, responses=TRANSITION_RESPONSES, summary="Déclarer échue")
     @action(detail=True, methods=["post"])
     def expire(self, request, id=None):
-        return self._transition(request, None, services.convention_expire)
+        return self.transition(request, None, services.convention_expire)
 
     @extend_schema(request=TerminateSerializer, responses=TRANSITION_RESPONSES, summary="Résilier")
     @action(detail=True, methods=["post"])
     def terminate(self, request, id=None):
-        return self._transition(request, TerminateSerializer, services.convention_terminate)
+        return self.transition(request, TerminateSerializer, services.convention_terminate)

@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.response import Response
 
+from ess.api_actions import ServiceActionsMixin
 from projet_sante.project import services
 from projet_sante.project.models import Action, Mission, ProjectVersion, SectionKey
 from projet_sante.project.permissions import can_view_project
@@ -102,8 +103,9 @@ TRANSITION_RESPONSES = {
     retrieve=extend_schema(summary="Une version, avec ses sections, missions et actions"),
 )
 class ProjectVersionViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    ServiceActionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
+    service_id_kwarg = "version_id"
     service_denied_message = (
         "Vous n'avez pas le droit d'effectuer cette action sur le projet de santé."
     )
@@ -132,27 +134,20 @@ class ProjectVersionViewSet(
             )
         return qs.order_by("-number")
 
-    def _transition(self, request, serializer_class, service):
-        version = self.get_object()
-        values = {}
-        if serializer_class is not None:
-            serializer = serializer_class(data=request.data)
-            serializer.is_valid(raise_exception=True)
-            values = serializer.validated_data
-        service(version_id=version.pk, by=request.user, **values)
-        return Response(VersionSerializer(self.get_queryset().get(pk=version.pk)).data)
+    def action_response(self, version):
+        return VersionSerializer(self.get_queryset().get(pk=version.pk)).data
 
     @extend_schema(request=None, responses=TRANSITION_RESPONSES, summary="Soumettre à l'ARS/CPAM")
     @action(detail=True, methods=["post"])
     def submit(self, request, id=None):
-        return self._transition(request, None, services.version_submit)
+        return self.transition(request, None, services.version_submit)
 
     @extend_schema(
         request=ValidateSerializer, responses=TRANSITION_RESPONSES, summary="Valider (ARS/CPAM)"
     )
     @action(detail=True, methods=["post"])
     def validate(self, request, id=None):
-        return self._transition(request, ValidateSerializer, services.version_validate)
+        return self.transition(request, ValidateSerializer, services.version_validate)
 
     @extend_schema(
         request=RevisionSerializer,
@@ -161,7 +156,7 @@ class ProjectVersionViewSet(
     )
     @action(detail=True, methods=["post"], url_path="request-revision")
     def request_revision(self, request, id=None):
-        return self._transition(request, RevisionSerializer, services.version_request_revision)
+        return self.transition(request, RevisionSerializer, services.version_request_revision)
 
     @extend_schema(
         request=CommentSerializer,
@@ -173,14 +168,7 @@ class ProjectVersionViewSet(
     )
     @action(detail=True, methods=["post"])
     def comments(self, request, id=None):
-        version = self.get_object()
-        serializer = CommentSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        comment = services.comment_add(
-            version_id=version.pk,
-            by=request.user,
-            **serializer.validated_data,
-        )
+        _version, comment = self.run_service(request, services.comment_add, CommentSerializer)
         return Response(
             {"section": comment.section, "body": comment.body, "created_at": comment.created_at},
             status=status.HTTP_201_CREATED,

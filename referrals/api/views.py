@@ -11,6 +11,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from ess.api_actions import ServiceActionsMixin
 from ess.audit import audit_record, audit_record_many, audit_refusal
 from ess.models import AuditAction
 from referrals import services
@@ -64,7 +65,10 @@ TRANSITION_RESPONSES = {
     ),
     retrieve=extend_schema(summary="Une demande (404 si inexistante ou non visible)"),
 )
-class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ReferralViewSet(
+    ServiceActionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    service_id_kwarg = "referral_id"
     service_denied_message = "Vous n'avez pas le droit d'effectuer cette action sur cette demande."
     service_error_field = "files"
     lookup_field = "public_id"
@@ -159,15 +163,8 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
-    def _transition(self, request, serializer_class, service, *, referral=None, **extra):
-        referral = referral or self.get_object()
-        values = {}
-        if serializer_class is not None:
-            serializer = serializer_class(data=request.data)
-            serializer.is_valid(raise_exception=True)
-            values = serializer.validated_data
-        service(referral_id=referral.pk, by=request.user, **values, **extra)
-        return Response(self._detail(referral))
+    def action_response(self, referral):
+        return self._detail(referral)
 
     @extend_schema(
         request=TriageSerializer,
@@ -176,7 +173,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     )
     @action(detail=True, methods=["post"])
     def triage(self, request, id=None):
-        return self._transition(request, TriageSerializer, services.referral_triage)
+        return self.transition(request, TriageSerializer, services.referral_triage)
 
     @extend_schema(
         request=None,
@@ -187,7 +184,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def accept(self, request, id=None):
         # A specialist the case was offered to hears that a colleague took it (409), not 404.
         referral = self._audited_lookup(lambda: referral_get_for_accept(request.user, id))
-        return self._transition(request, None, services.referral_accept, referral=referral)
+        return self.transition(request, None, services.referral_accept, obj=referral)
 
     @extend_schema(
         request=ReasonSerializer,
@@ -198,14 +195,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     )
     @action(detail=True, methods=["post"])
     def decline(self, request, id=None):
-        referral = self.get_object()
-        serializer = ReasonSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.referral_decline(
-            referral_id=referral.pk,
-            by=request.user,
-            **serializer.validated_data,
-        )
+        referral, _ = self.run_service(request, services.referral_decline, ReasonSerializer)
         referral.refresh_from_db(fields=["status"])
         return Response(ReferralStateSerializer(referral).data)
 
@@ -214,7 +204,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     )
     @action(detail=True, methods=["post"])
     def schedule(self, request, id=None):
-        return self._transition(request, ScheduleSerializer, services.referral_schedule)
+        return self.transition(request, ScheduleSerializer, services.referral_schedule)
 
     @extend_schema(
         request=CompleteSerializer,
@@ -223,7 +213,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     )
     @action(detail=True, methods=["post"])
     def complete(self, request, id=None):
-        return self._transition(request, CompleteSerializer, services.referral_complete)
+        return self.transition(request, CompleteSerializer, services.referral_complete)
 
     @extend_schema(
         request=RequestInfoSerializer,
@@ -232,7 +222,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     )
     @action(detail=True, methods=["post"], url_path="request-info")
     def request_info(self, request, id=None):
-        return self._transition(request, RequestInfoSerializer, services.referral_request_info)
+        return self.transition(request, RequestInfoSerializer, services.referral_request_info)
 
     @extend_schema(
         request=ProvideInfoSerializer,
@@ -241,7 +231,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     )
     @action(detail=True, methods=["post"], url_path="provide-info")
     def provide_info(self, request, id=None):
-        return self._transition(request, ProvideInfoSerializer, services.referral_provide_info)
+        return self.transition(request, ProvideInfoSerializer, services.referral_provide_info)
 
     @extend_schema(
         request=ReorientSerializer,
@@ -250,7 +240,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     )
     @action(detail=True, methods=["post"])
     def reorient(self, request, id=None):
-        return self._transition(request, ReorientSerializer, services.referral_reorient)
+        return self.transition(request, ReorientSerializer, services.referral_reorient)
 
     @extend_schema(
         request=ReasonSerializer,
@@ -259,7 +249,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request, id=None):
-        return self._transition(request, ReasonSerializer, services.referral_cancel)
+        return self.transition(request, ReasonSerializer, services.referral_cancel)
 
     @extend_schema(
         methods=["get"], responses=MessageSerializer(many=True), summary="Fil d'échanges"
@@ -281,13 +271,8 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                 request=request, action=AuditAction.VIEW, obj=referral, label=referral.reference
             )
             return Response(MessageSerializer(referral_messages(referral), many=True).data)
-        serializer = MessageInSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        message = services.message_post(
-            referral_id=referral.pk,
-            by=request.user,
-            body=serializer.validated_data["body"],
-            files=serializer.validated_data["files"],
+        _, message = self.run_service(
+            request, services.message_post, MessageInSerializer, obj=referral
         )
         message = (
             Message.objects.select_related("author", "referral")
@@ -317,12 +302,8 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             )
             rows = referral.attachments.select_related("referral")
             return Response(AttachmentSerializer(rows, many=True).data)
-        serializer = AttachmentInSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        stored = services.attachment_add(
-            referral_id=referral.pk,
-            by=request.user,
-            files=serializer.validated_data["files"],
+        _, stored = self.run_service(
+            request, services.attachment_add, AttachmentInSerializer, obj=referral
         )
         return Response(
             AttachmentSerializer(stored, many=True).data, status=status.HTTP_201_CREATED
