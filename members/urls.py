@@ -27,46 +27,7 @@ urlpatterns = [
         views_membership.membership_detail,
         name="membership_detail",
     ),
-    path(
-        "membres/adhesions/<uuid:public_id>/valider/",
-        views_membership.membership_validate,
-        name="membership_validate",
-    ),
-    path(
-        "membres/adhesions/<uuid:public_id>/demander-complements/",
-        views_membership.membership_request_changes,
-        name="membership_request_changes",
-    ),
-    path(
-        "membres/adhesions/<uuid:public_id>/refuser/",
-        views_membership.membership_refuse,
-        name="membership_refuse",
-    ),
-    path(
-        "membres/adhesions/<uuid:public_id>/suspendre/",
-        views_membership.membership_suspend,
-        name="membership_suspend",
-    ),
-    path(
-        "membres/adhesions/<uuid:public_id>/reintegrer/",
-        views_membership.membership_reinstate,
-        name="membership_reinstate",
-    ),
-    path(
-        "membres/adhesions/<uuid:public_id>/depart/",
-        views_membership.membership_leave,
-        name="membership_leave",
-    ),
-    path(
-        "membres/adhesions/<uuid:public_id>/modifications/valider/",
-        views_membership.membership_changes_approve,
-        name="membership_changes_approve",
-    ),
-    path(
-        "membres/adhesions/<uuid:public_id>/modifications/refuser/",
-        views_membership.membership_changes_reject,
-        name="membership_changes_reject",
-    ),
+    *views_membership.membership_actions.urlpatterns,
     path("membres/mon-profil/", views_membership.profile, name="profile"),
     path("membres/organisation/", views_membership.organisation, name="organisation"),
     path(

@@ -185,13 +185,16 @@ def _with_base_url(request, data: dict) -> dict:
     return {**data, "base_url": _base_url(request)}
 
 
-_membership = PageActions(
+membership_actions = PageActions(
+    route="membres/adhesions/<uuid:public_id>/",
     lookup=lambda request, public_id: membership_get_for_user(request.user, public_id),
     id_kwarg="membership_id",
     back=lambda request, m: reverse("members:membership_detail", args=[m.public_id]),
     label_errors=False,
 )
-membership_validate = _membership.view(
+membership_validate = membership_actions.view(
+    "valider/",
+    "membership_validate",
     services.membership_validate,
     gettext_lazy(
         "Adhésion validée : le membre reçoit ses droits et, s'il n'a pas encore de compte, "
@@ -200,33 +203,55 @@ membership_validate = _membership.view(
     forms.EmptyForm,
     data=_with_base_url,
 )
-membership_request_changes = _membership.view(
+membership_request_changes = membership_actions.view(
+    "demander-complements/",
+    "membership_request_changes",
     services.membership_request_changes,
     gettext_lazy("Demande de compléments envoyée au candidat."),
     forms.NoteForm,
     data=_with_base_url,
 )
-membership_refuse = _membership.view(
+membership_refuse = membership_actions.view(
+    "refuser/",
+    "membership_refuse",
     services.membership_refuse,
     gettext_lazy("Candidature refusée ; le motif a été envoyé au candidat."),
     forms.ReasonForm,
 )
-membership_suspend = _membership.view(
-    services.membership_suspend, gettext_lazy("Membre suspendu."), forms.ReasonForm
+membership_suspend = membership_actions.view(
+    "suspendre/",
+    "membership_suspend",
+    services.membership_suspend,
+    gettext_lazy("Membre suspendu."),
+    forms.ReasonForm,
 )
-membership_reinstate = _membership.view(
-    services.membership_reinstate, gettext_lazy("Membre réintégré."), forms.EmptyForm
+membership_reinstate = membership_actions.view(
+    "reintegrer/",
+    "membership_reinstate",
+    services.membership_reinstate,
+    gettext_lazy("Membre réintégré."),
+    forms.EmptyForm,
 )
-membership_leave = _membership.view(
+membership_leave = membership_actions.view(
+    "depart/",
+    "membership_leave",
     services.membership_leave,
     gettext_lazy("Départ enregistré. L'historique est conservé."),
     forms.OptionalReasonForm,
 )
-membership_changes_approve = _membership.view(
-    services.membership_changes_approve, gettext_lazy("Modification validée."), forms.EmptyForm
+membership_changes_approve = membership_actions.view(
+    "modifications/valider/",
+    "membership_changes_approve",
+    services.membership_changes_approve,
+    gettext_lazy("Modification validée."),
+    forms.EmptyForm,
 )
-membership_changes_reject = _membership.view(
-    services.membership_changes_reject, gettext_lazy("Modification refusée."), forms.ReasonForm
+membership_changes_reject = membership_actions.view(
+    "modifications/refuser/",
+    "membership_changes_reject",
+    services.membership_changes_reject,
+    gettext_lazy("Modification refusée."),
+    forms.ReasonForm,
 )
 
 

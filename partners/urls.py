@@ -21,40 +21,11 @@ urlpatterns = [
         views.convention_edit,
         name="convention_edit",
     ),
-    path(
-        "partenaires/conventions/<uuid:public_id>/documents/",
-        views.convention_document_upload,
-        name="convention_document_upload",
-    ),
+    *views.convention_actions.urlpatterns,
     path(
         "partenaires/conventions/<uuid:public_id>/documents/<uuid:document_id>/",
         views.convention_document_download,
         name="convention_document",
-    ),
-    path(
-        "partenaires/conventions/<uuid:public_id>/negociation/",
-        views.convention_negotiate,
-        name="convention_negotiate",
-    ),
-    path(
-        "partenaires/conventions/<uuid:public_id>/signer/",
-        views.convention_sign,
-        name="convention_sign",
-    ),
-    path(
-        "partenaires/conventions/<uuid:public_id>/mettre-en-vigueur/",
-        views.convention_activate,
-        name="convention_activate",
-    ),
-    path(
-        "partenaires/conventions/<uuid:public_id>/echue/",
-        views.convention_expire,
-        name="convention_expire",
-    ),
-    path(
-        "partenaires/conventions/<uuid:public_id>/resilier/",
-        views.convention_terminate,
-        name="convention_terminate",
     ),
     path("partenaires/<uuid:public_id>/", views.partner_detail_view, name="detail"),
     path("partenaires/<uuid:public_id>/modifier/", views.partner_edit, name="edit"),

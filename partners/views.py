@@ -302,33 +302,52 @@ def convention_detail(request, public_id):
     return render(request, "partners/convention_detail.html", context)
 
 
-_convention = PageActions(
+convention_actions = PageActions(
+    route="partenaires/conventions/<uuid:public_id>/",
     lookup=lambda request, public_id: convention_get_for_user(request.user, public_id),
     id_kwarg="convention_id",
     back=lambda request, c: reverse("partners:convention_detail", args=[c.public_id]),
 )
-convention_document_upload = _convention.view(
+convention_document_upload = convention_actions.view(
+    "documents/",
+    "convention_document_upload",
     services.convention_document_add,
     gettext_lazy("Document déposé."),
     forms.DocumentForm,
     files=True,
     data=lambda request, d: {"doc_type": d["doc_type"], "upload": d["file"]},
 )
-convention_negotiate = _convention.view(
+convention_negotiate = convention_actions.view(
+    "negociation/",
+    "convention_negotiate",
     services.convention_submit_for_negotiation,
     gettext_lazy("Convention passée en négociation."),
 )
-convention_sign = _convention.view(
-    services.convention_sign, gettext_lazy("Convention marquée signée."), forms.SignForm
+convention_sign = convention_actions.view(
+    "signer/",
+    "convention_sign",
+    services.convention_sign,
+    gettext_lazy("Convention marquée signée."),
+    forms.SignForm,
 )
-convention_activate = _convention.view(
-    services.convention_activate, gettext_lazy("Convention en vigueur.")
+convention_activate = convention_actions.view(
+    "mettre-en-vigueur/",
+    "convention_activate",
+    services.convention_activate,
+    gettext_lazy("Convention en vigueur."),
 )
-convention_expire = _convention.view(
-    services.convention_expire, gettext_lazy("Convention déclarée échue.")
+convention_expire = convention_actions.view(
+    "echue/",
+    "convention_expire",
+    services.convention_expire,
+    gettext_lazy("Convention déclarée échue."),
 )
-convention_terminate = _convention.view(
-    services.convention_terminate, gettext_lazy("Convention résiliée."), forms.TerminateForm
+convention_terminate = convention_actions.view(
+    "resilier/",
+    "convention_terminate",
+    services.convention_terminate,
+    gettext_lazy("Convention résiliée."),
+    forms.TerminateForm,
 )
 
 

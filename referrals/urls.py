@@ -9,10 +9,7 @@ urlpatterns = [
     path("demandes/", views.referral_list, name="list"),
     path("demandes/nouvelle/", views.referral_create, name="create"),
     path("demandes/<uuid:public_id>/", views.referral_detail, name="detail"),
-    path("demandes/<uuid:public_id>/annuler/", views.referral_cancel, name="cancel"),
-    path("demandes/<uuid:public_id>/complement/", views.referral_provide_info, name="provide_info"),
-    path("demandes/<uuid:public_id>/messages/", views.message_create, name="message"),
-    path("demandes/<uuid:public_id>/retour/", views.referral_feedback, name="feedback"),
+    *views.referral_actions.urlpatterns,
     path(
         "demandes/<uuid:public_id>/pieces/<uuid:attachment_id>/",
         views.attachment_download,
@@ -24,16 +21,7 @@ urlpatterns = [
     path("demandes/<uuid:public_id>/reguler/", views_ess.triage, name="triage"),
     path("demandes/<uuid:public_id>/accepter/", views_ess.accept, name="accept"),
     path("demandes/<uuid:public_id>/refuser/", views_ess.decline, name="decline"),
-    path("demandes/<uuid:public_id>/rendez-vous/", views_ess.schedule, name="schedule"),
-    path("demandes/<uuid:public_id>/repondre/", views_ess.complete, name="complete"),
-    path(
-        "demandes/<uuid:public_id>/demander-complement/",
-        views_ess.request_info,
-        name="request_info",
-    ),
-    path("demandes/<uuid:public_id>/reorienter/", views_ess.reorient, name="reorient"),
-    path("demandes/<uuid:public_id>/note/", views_ess.add_note, name="note"),
-    path("demandes/<uuid:public_id>/identite/", views_ess.identity_check, name="identity"),
+    *views_ess.ess_actions.urlpatterns,
     # Booking into scheduling's places, from the referral page
     path("demandes/<uuid:public_id>/creneau/", booking_views.slot_book, name="slot_book"),
     path(

@@ -191,7 +191,7 @@ def referral_for_request(request, public_id, lookup=referral_get_for_user) -> Re
         return lookup(request.user, public_id)
 
 
-def _back(request, referral) -> str:
+def action_back(request, referral) -> str:
     """Where an action returns: the page it was posted from (`next`, same site only), else the
     referral's page."""
     target = request.POST.get("next", "")
@@ -200,21 +200,41 @@ def _back(request, referral) -> str:
     return target
 
 
-referral_actions = PageActions(lookup=referral_for_request, id_kwarg="referral_id", back=_back)
+referral_actions = PageActions(
+    route="demandes/<uuid:public_id>/",
+    lookup=referral_for_request,
+    id_kwarg="referral_id",
+    back=action_back,
+)
 referral_cancel = referral_actions.view(
-    services.referral_cancel, gettext_lazy("Demande annulée."), forms.CancelForm
+    "annuler/",
+    "cancel",
+    services.referral_cancel,
+    gettext_lazy("Demande annulée."),
+    forms.CancelForm,
 )
 referral_provide_info = referral_actions.view(
+    "complement/",
+    "provide_info",
     services.referral_provide_info,
     gettext_lazy("Complément envoyé : la demande retourne à la coordination."),
     forms.ProvideInfoForm,
     files=True,
 )
 message_create = referral_actions.view(
-    services.message_post, gettext_lazy("Message envoyé."), forms.MessageForm, files=True
+    "messages/",
+    "message",
+    services.message_post,
+    gettext_lazy("Message envoyé."),
+    forms.MessageForm,
+    files=True,
 )
 referral_feedback = referral_actions.view(
-    services.referral_feedback, gettext_lazy("Merci pour votre retour."), forms.FeedbackForm
+    "retour/",
+    "feedback",
+    services.referral_feedback,
+    gettext_lazy("Merci pour votre retour."),
+    forms.FeedbackForm,
 )
 
 

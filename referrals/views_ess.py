@@ -17,6 +17,7 @@ from ess.audit import audit_record_many
 from ess.models import AuditAction
 from ess.private_search import search_recall, search_redirect, wants_search_redirect
 from ess.roles import Role, has_role
+from ess.web.actions import PageActions
 from referrals import forms, services
 from referrals import permissions as perms
 from referrals.booking.views import booking_panels
@@ -28,7 +29,7 @@ from referrals.selectors import (
     specialist_inbox,
     specialists_for_triage,
 )
-from referrals.views import referral_actions, referral_for_request
+from referrals.views import action_back, referral_actions, referral_for_request
 
 
 def ess_actions_context(request, referral) -> dict:
@@ -209,10 +210,22 @@ def decline(request, public_id):
     return response
 
 
-schedule = referral_actions.view(
-    services.referral_schedule, gettext_lazy("Rendez-vous enregistré."), forms.ScheduleForm
+ess_actions = PageActions(
+    route="demandes/<uuid:public_id>/",
+    lookup=referral_for_request,
+    id_kwarg="referral_id",
+    back=action_back,
 )
-complete = referral_actions.view(
+schedule = ess_actions.view(
+    "rendez-vous/",
+    "schedule",
+    services.referral_schedule,
+    gettext_lazy("Rendez-vous enregistré."),
+    forms.ScheduleForm,
+)
+complete = ess_actions.view(
+    "repondre/",
+    "complete",
     services.referral_complete,
     gettext_lazy("Réponse enregistrée et transmise au demandeur."),
     forms.AnswerForm,
@@ -224,19 +237,27 @@ complete = referral_actions.view(
         "report_files": d["files"],
     },
 )
-request_info = referral_actions.view(
+request_info = ess_actions.view(
+    "demander-complement/",
+    "request_info",
     services.referral_request_info,
     gettext_lazy("Question envoyée au demandeur."),
     forms.RequestInfoForm,
 )
-reorient = referral_actions.view(
-    services.referral_reorient, gettext_lazy("Demande réorientée."), forms.ReorientForm
+reorient = ess_actions.view(
+    "reorienter/",
+    "reorient",
+    services.referral_reorient,
+    gettext_lazy("Demande réorientée."),
+    forms.ReorientForm,
 )
-identity_check = referral_actions.view(
+identity_check = ess_actions.view(
+    "identite/",
+    "identity",
     services.patient_identity_validate,
     gettext_lazy("Identité du patient enregistrée comme validée."),
     forms.IdentityCheckForm,
 )
-add_note = referral_actions.view(
-    services.referral_add_note, gettext_lazy("Note ajoutée."), forms.NoteForm
+add_note = ess_actions.view(
+    "note/", "note", services.referral_add_note, gettext_lazy("Note ajoutée."), forms.NoteForm
 )

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
+from django.urls import path
 from django.views.decorators.http import require_POST
 
 from ess.errors import ServiceError
@@ -43,15 +44,21 @@ def post_action(
 
 
 class PageActions:
-    """The POST actions of one kind of object's page, one view per action.
+    """The POST actions of one kind of object's page, one view and one URL per action.
 
-    `lookup(request, public_id)` finds the object (a 404 when the user may not see it),
-    `id_kwarg` names its id among the service's arguments, `back(request, obj)` is where every
-    action returns. Each view validates its form, calls `service(<id_kwarg>=obj.pk,
-    by=request.user, **data)` (`data` is the form's cleaned data, or what `data(request,
-    cleaned_data)` makes of it), then flashes the refusal or the success message."""
+    `route` is the object's URL (with `<uuid:public_id>`), each action's path is below it and
+    `urlpatterns` lists them for the app's urls.py. `lookup(request, public_id)` finds the
+    object (a 404 when the user may not see it), `id_kwarg` names its id among the service's
+    arguments, `back(request, obj)` is where every action returns. Each view validates its
+    form, calls `service(<id_kwarg>=obj.pk, by=request.user, **data)` (`data` is the form's
+    cleaned data, or what `data(request, cleaned_data)` makes of it), then flashes the refusal
+    or the success message."""
 
-    def __init__(self, *, lookup: Callable, id_kwarg: str, back: Callable, label_errors=True):
+    def __init__(
+        self, *, route: str, lookup: Callable, id_kwarg: str, back: Callable, label_errors=True
+    ):
+        self.route = route
+        self.urlpatterns = []
         self.lookup = lookup
         self.id_kwarg = id_kwarg
         self.back = back
@@ -76,9 +83,10 @@ class PageActions:
             label_errors=self.label_errors,
         )
 
-    def view(self, service: Callable, success, form_class=None, **options):
-        """A signed-in POST view `view(request, public_id)` running `service`; `success` is
-        lazily translated (the view is built at import)."""
+    def view(self, path_: str, name: str, service: Callable, success, form_class=None, **options):
+        """A signed-in POST view `view(request, public_id)` running `service`, at `route` +
+        `path_` under the URL name `name`; `success` is lazily translated (the view is built at
+        import)."""
 
         @login_required
         @require_POST
@@ -87,4 +95,5 @@ class PageActions:
 
         view.__name__ = view.__qualname__ = service.__name__
         view.__doc__ = service.__doc__
+        self.urlpatterns.append(path(self.route + path_, view, name=name))
         return view

@@ -168,26 +168,38 @@ def _post_back(request, version, call, *, success, form=None, anchor: str = ""):
     return post_action(request, call, form=form, success=success, back=url + anchor)
 
 
-_version = PageActions(
+version_actions = PageActions(
+    route="",
     lookup=lambda request, public_id: version_get_for_user(request.user, public_id),
     id_kwarg="version_id",
     back=_version_url,
 )
-version_submit = _version.view(
-    services.version_submit, gettext_lazy("Version soumise à l'ARS et à la CPAM.")
+version_submit = version_actions.view(
+    "soumettre/",
+    "project_version_submit",
+    services.version_submit,
+    gettext_lazy("Version soumise à l'ARS et à la CPAM."),
 )
-version_validate = _version.view(
+version_validate = version_actions.view(
+    "valider/",
+    "project_version_validate",
     services.version_validate,
     gettext_lazy("Version validée : elle est désormais figée."),
     forms.ValidateForm,
 )
-version_request_revision = _version.view(
+version_request_revision = version_actions.view(
+    "revision/",
+    "project_version_revision",
     services.version_request_revision,
     gettext_lazy("Révision demandée : l'équipe de direction est prévenue."),
     forms.RevisionForm,
 )
-comment_add = _version.view(
-    services.comment_add, gettext_lazy("Commentaire enregistré."), forms.CommentForm
+comment_add = version_actions.view(
+    "commentaires/",
+    "project_comment_add",
+    services.comment_add,
+    gettext_lazy("Commentaire enregistré."),
+    forms.CommentForm,
 )
 
 
