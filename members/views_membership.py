@@ -17,7 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ess.models import Specialty
 from ess.throttle import throttled_response
-from ess.web.actions import PageActions
+from ess.web.actions import PageActions, form_page
+from ess.web.forms import add_service_errors
 from members import forms, services
 from members import permissions as perms
 from members.models import GovernanceRole, MembershipStatus
@@ -36,16 +37,11 @@ from members.selectors import (
 
 def _errors_to_form(form, exc: ValidationError, sites=None) -> None:
     """A service's ValidationError onto the form; 'sites' errors onto the sites formset."""
-    if not hasattr(exc, "error_dict"):
-        for error in exc.messages:
-            form.add_error(None, error)
-        return
-    for field, errors in exc.message_dict.items():
-        for error in errors:
-            if field == "sites" and sites is not None:
-                sites._non_form_errors = sites.error_class([*sites.non_form_errors(), error])
-            else:
-                form.add_error(field if field in form.fields else None, error)
+    if sites is not None and hasattr(exc, "error_dict") and "sites" in exc.error_dict:
+        errors = exc.message_dict
+        sites._non_form_errors = sites.error_class([*sites.non_form_errors(), *errors["sites"]])
+        exc = ValidationError({f: e for f, e in errors.items() if f != "sites"})
+    add_service_errors(form, exc)
 
 
 def _base_url(request) -> str:
@@ -117,16 +113,15 @@ def activate(request, token):
     )
     if membership is None:
         return render(request, "members/link_invalid.html", status=404)
-    form = forms.PasswordSetForm(request.POST or None, person=membership)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.membership_activate(token=token, password=form.cleaned_data["password1"])
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Votre compte est activé. Connectez-vous."))
-            return redirect("account_login")
-    return render(request, "members/activate.html", {"form": form, "membership": membership})
+    return form_page(
+        request,
+        forms.PasswordSetForm(request.POST or None, person=membership),
+        lambda data: services.membership_activate(token=token, password=data["password1"]),
+        success=_("Votre compte est activé. Connectez-vous."),
+        done="account_login",
+        template="members/activate.html",
+        context={"membership": membership},
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -186,7 +181,7 @@ def _with_base_url(request, data: dict) -> dict:
 
 
 membership_actions = PageActions(
-    route="membres/adhesions/<uuid:public_id>/",
+    route="<uuid:public_id>/",
     lookup=lambda request, public_id: membership_get_for_user(request.user, public_id),
     id_kwarg="membership_id",
     back=lambda request, m: reverse("members:membership_detail", args=[m.public_id]),

@@ -7,7 +7,7 @@ selectors.*_get_for_user (404 for what the caller may not see) and permissions.c
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from ess.audit import audit_record_many
 from ess.models import AuditAction, Departement, Team
 from ess.pdf import pdf_attachment, render_pdf
-from ess.web.actions import PageActions
+from ess.web.actions import PageActions, form_page
 from ess.web.spreadsheet import csv_response
 from partners import forms, services
 from partners import permissions as perms
@@ -43,16 +43,6 @@ from partners.selectors import (
 def _require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
-
-
-def _errors_to_form(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -101,15 +91,15 @@ def _territory_codes() -> list[str]:
 def partner_create(request):
     _require(perms.can_manage_partners(request.user))
     form = forms.PartnerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            partner = services.partner_create(by=request.user, **form.service_fields())
-        except ValidationError as exc:
-            _errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Partenaire « %(name)s » créé.") % {"name": partner.name})
-            return redirect("partners:detail", public_id=partner.public_id)
-    return render(request, "partners/partner_form.html", {"form": form, "partner": None})
+    return form_page(
+        request,
+        form,
+        lambda data: services.partner_create(by=request.user, **form.service_fields()),
+        success=lambda p: _("Partenaire « %(name)s » créé.") % {"name": p.name},
+        done=lambda p: reverse("partners:detail", args=[p.public_id]),
+        template="partners/partner_form.html",
+        context={"partner": None},
+    )
 
 
 @login_required
@@ -117,15 +107,17 @@ def partner_edit(request, public_id):
     partner = partner_get_for_user(request.user, public_id)
     _require(perms.can_manage_partners(request.user))
     form = forms.PartnerForm(request.POST or None, instance=partner)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.partner_update(partner_id=partner.pk, by=request.user, **form.service_fields())
-        except ValidationError as exc:
-            _errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Partenaire mis à jour."))
-            return redirect("partners:detail", public_id=partner.public_id)
-    return render(request, "partners/partner_form.html", {"form": form, "partner": partner})
+    return form_page(
+        request,
+        form,
+        lambda data: services.partner_update(
+            partner_id=partner.pk, by=request.user, **form.service_fields()
+        ),
+        success=_("Partenaire mis à jour."),
+        done=reverse("partners:detail", args=[partner.public_id]),
+        template="partners/partner_form.html",
+        context={"partner": partner},
+    )
 
 
 @login_required
@@ -158,17 +150,14 @@ def partner_detail_view(request, public_id):
 def contact_create(request, public_id):
     partner = partner_get_for_user(request.user, public_id)
     _require(perms.can_manage_partners(request.user))
-    form = forms.ContactForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contact_add(partner_id=partner.pk, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Contact ajouté."))
-            return redirect("partners:detail", public_id=partner.public_id)
-    return render(
-        request, "partners/contact_form.html", {"form": form, "partner": partner, "contact": None}
+    return form_page(
+        request,
+        forms.ContactForm(request.POST or None),
+        lambda data: services.contact_add(partner_id=partner.pk, by=request.user, **data),
+        success=_("Contact ajouté."),
+        done=reverse("partners:detail", args=[partner.public_id]),
+        template="partners/contact_form.html",
+        context={"partner": partner, "contact": None},
     )
 
 
@@ -177,19 +166,14 @@ def contact_edit(request, public_id, contact_id):
     partner = partner_get_for_user(request.user, public_id)
     _require(perms.can_manage_partners(request.user))
     contact = contact_get(partner, contact_id)
-    form = forms.ContactForm(request.POST or None, instance=contact)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contact_update(contact_id=contact.pk, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Contact mis à jour."))
-            return redirect("partners:detail", public_id=partner.public_id)
-    return render(
+    return form_page(
         request,
-        "partners/contact_form.html",
-        {"form": form, "partner": partner, "contact": contact},
+        forms.ContactForm(request.POST or None, instance=contact),
+        lambda data: services.contact_update(contact_id=contact.pk, by=request.user, **data),
+        success=_("Contact mis à jour."),
+        done=reverse("partners:detail", args=[partner.public_id]),
+        template="partners/contact_form.html",
+        context={"partner": partner, "contact": contact},
     )
 
 
@@ -215,20 +199,15 @@ def convention_create(request):
         party = partners_visible_to(request.user).filter(public_id=_uuid_or_none(wanted)).first()
         if party:
             initial["parties"] = [party.pk]
-    form = forms.ConventionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        parties = data.pop("parties")
-        try:
-            convention = services.convention_create(by=request.user, parties=parties, **data)
-        except ValidationError as exc:
-            _errors_to_form(form, exc)
-        else:
-            messages.success(
-                request, _("Projet de convention « %(t)s » créé.") % {"t": convention.title}
-            )
-            return redirect("partners:convention_detail", public_id=convention.public_id)
-    return render(request, "partners/convention_form.html", {"form": form, "convention": None})
+    return form_page(
+        request,
+        forms.ConventionForm(request.POST or None, initial=initial),
+        lambda data: services.convention_create(by=request.user, **data),
+        success=lambda c: _("Projet de convention « %(t)s » créé.") % {"t": c.title},
+        done=lambda c: reverse("partners:convention_detail", args=[c.public_id]),
+        template="partners/convention_form.html",
+        context={"convention": None},
+    )
 
 
 def _uuid_or_none(value: str):
@@ -244,23 +223,16 @@ def _uuid_or_none(value: str):
 def convention_edit(request, public_id):
     convention = convention_get_for_user(request.user, public_id)
     _require(perms.can_manage_conventions(request.user))
-    form = forms.ConventionForm(request.POST or None, instance=convention)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        parties = data.pop("parties")
-        try:
-            services.convention_update(
-                convention_id=convention.pk, by=request.user, parties=parties, **data
-            )
-        except ValidationError as exc:
-            _errors_to_form(form, exc)
-        except services.TransitionNotAllowed as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Convention mise à jour."))
-            return redirect("partners:convention_detail", public_id=convention.public_id)
-    return render(
-        request, "partners/convention_form.html", {"form": form, "convention": convention}
+    return form_page(
+        request,
+        forms.ConventionForm(request.POST or None, instance=convention),
+        lambda data: services.convention_update(
+            convention_id=convention.pk, by=request.user, **data
+        ),
+        success=_("Convention mise à jour."),
+        done=reverse("partners:convention_detail", args=[convention.public_id]),
+        template="partners/convention_form.html",
+        context={"convention": convention},
     )
 
 
@@ -303,7 +275,7 @@ def convention_detail(request, public_id):
 
 
 convention_actions = PageActions(
-    route="partenaires/conventions/<uuid:public_id>/",
+    route="<uuid:public_id>/",
     lookup=lambda request, public_id: convention_get_for_user(request.user, public_id),
     id_kwarg="convention_id",
     back=lambda request, c: reverse("partners:convention_detail", args=[c.public_id]),

@@ -19,6 +19,7 @@ from ess.audit import audit_record, audit_record_many, audit_refusal
 from ess.models import AuditAction
 from ess.private_search import search_recall, search_redirect, wants_search_redirect
 from ess.web.actions import PageActions
+from ess.web.forms import add_service_errors
 from referrals import forms, services
 from referrals import permissions as perms
 from referrals.models import Attachment, Referral, Status, TeleexpertiseAct
@@ -29,16 +30,6 @@ from referrals.selectors import (
     referral_messages,
     referral_timeline,
 )
-
-
-def _errors_to_form(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error("files" if "files" in form.fields else None, error)
 
 
 @login_required
@@ -108,7 +99,7 @@ def referral_create(request):
                 by=request.user, data=payload, idempotency_key=f"web:{data['submission_key']}"
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc, loose_field="files")
         except services.IdempotencyConflict:
             form.add_error(
                 None,
@@ -201,7 +192,7 @@ def action_back(request, referral) -> str:
 
 
 referral_actions = PageActions(
-    route="demandes/<uuid:public_id>/",
+    route="",
     lookup=referral_for_request,
     id_kwarg="referral_id",
     back=action_back,

@@ -211,7 +211,7 @@ def decline(request, public_id):
 
 
 ess_actions = PageActions(
-    route="demandes/<uuid:public_id>/",
+    route="",
     lookup=referral_for_request,
     id_kwarg="referral_id",
     back=action_back,

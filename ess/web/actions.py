@@ -5,12 +5,13 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST
 
 from ess.errors import ServiceError
 from ess.flash import flash_error, flash_form_errors
+from ess.web.forms import add_service_errors
 
 
 def post_action(
@@ -41,6 +42,24 @@ def post_action(
     else:
         messages.success(request, success(result) if callable(success) else success)
     return redirect(back)
+
+
+def form_page(request, form, save: Callable[[dict], object], *, success, done, template, context):
+    """A page with a form: shown on GET; a valid POST calls `save(cleaned_data)` (the service).
+    Its ValidationError lands on the form's fields, another refusal on the whole form; on
+    success `success` is flashed and the user goes to `done`. `success` and `done` may be
+    functions of what the service returned."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = save(form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, success(result) if callable(success) else success)
+            return redirect(done(result) if callable(done) else done)
+    return render(request, template, {"form": form, **context})
 
 
 class PageActions:

@@ -322,15 +322,24 @@ def mission_edit(request, public_id, mission_id=None):
 @login_required
 @require_POST
 def mission_delete(request, public_id, mission_id):
+    mission = (Mission, {"version__public_id": public_id}, mission_id)
+    return _remove(request, public_id, mission, services.mission_delete, "mission_id",
+                   success=_("Mission supprimée, avec ses actions."))  # fmt: skip
+
+
+def _remove(request, public_id, part, service, id_kwarg: str, *, success, anchor=""):
+    """Remove a part of an editable version (a mission, an action, an annex): `part` is
+    (model, how it belongs to the version, its public id); the service takes its pk as
+    `id_kwarg`."""
     version = _editable(request, public_id)
-    mission = get_object_or_404(Mission, version=version, public_id=mission_id)
+    model, belongs, part_id = part
+    obj = get_object_or_404(model, **belongs, public_id=part_id)
     return _post_back(
         request,
         version,
-        lambda _data: services.mission_delete(
-            version_id=version.pk, by=request.user, mission_id=mission.pk
-        ),
-        success=_("Mission supprimée, avec ses actions."),
+        lambda _data: service(version_id=version.pk, by=request.user, **{id_kwarg: obj.pk}),
+        success=success,
+        anchor=anchor,
     )
 
 
@@ -379,16 +388,9 @@ def action_edit(request, public_id, mission_id=None, action_id=None):
 @login_required
 @require_POST
 def action_delete(request, public_id, action_id):
-    version = _editable(request, public_id)
-    action = get_object_or_404(Action, mission__version=version, public_id=action_id)
-    return _post_back(
-        request,
-        version,
-        lambda _data: services.action_delete(
-            version_id=version.pk, by=request.user, action_id=action.pk
-        ),
-        success=_("Action supprimée."),
-    )
+    action = (Action, {"mission__version__public_id": public_id}, action_id)
+    return _remove(request, public_id, action, services.action_delete, "action_id",
+                   success=_("Action supprimée."))  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------------
@@ -413,17 +415,9 @@ def annex_add(request, public_id):
 @login_required
 @require_POST
 def annex_delete(request, public_id, annex_id):
-    version = _editable(request, public_id)
-    annex = get_object_or_404(ProjectAnnex, version=version, public_id=annex_id)
-    return _post_back(
-        request,
-        version,
-        lambda _data: services.annex_delete(
-            version_id=version.pk, by=request.user, annex_id=annex.pk
-        ),
-        success=_("Annexe retirée de cette version."),
-        anchor="#annexes",
-    )
+    annex = (ProjectAnnex, {"version__public_id": public_id}, annex_id)
+    return _remove(request, public_id, annex, services.annex_delete, "annex_id",
+                   success=_("Annexe retirée de cette version."), anchor="#annexes")  # fmt: skip
 
 
 @login_required
