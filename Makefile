@@ -29,8 +29,11 @@ run: install messages ## demo with its data on http://127.0.0.1:8000 (PORT=8010 
 	@$(DEMO_ENV) $(MANAGE) seed_demo
 	@$(DEMO_ENV) PORT=$(PORT) ./bin/serve
 
+# The suite runs on every core (pytest-xdist); TEST_WORKERS=0 runs it in this one process.
+TEST_WORKERS ?= auto
+
 test: install-dev chromium messages ## the whole test suite (PYTEST_ARGS="tests/ess -x" for a part)
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 install: system-deps $(VENV)/.installed-runtime ## virtualenv with the runtime dependencies only
 
@@ -58,8 +61,9 @@ chromium: ## Debian's Chromium for the browser tests (skipped with a reason when
 messages: install ## compile the translation catalogues (locale/)
 	@$(DEV_ENV) $(MANAGE) compilemessages --ignore=.venv --ignore=.tools -v 0
 
-lint: install-dev ## ruff (lint and format) and makemigrations --check
+lint: install-dev ## ruff (lint and format), the import contracts (layers) and makemigrations --check
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(DEV_ENV) $(MANAGE) makemigrations --check --dry-run
 
 bench: install ## coordinator dashboard on 100,000 referrals, PostgreSQL (docs/performance.md)

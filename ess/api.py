@@ -1,12 +1,20 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, serializers
+from rest_framework import generics, serializers, status
 from rest_framework.decorators import api_view
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import APIException, NotFound
 from rest_framework.response import Response
 
 from ess.models import Notification
 from ess.notifications import notification_mark_read
 from ess.selectors import communes_search
+
+
+class Conflict(APIException):
+    """409: the action does not fit the object's current state (a service's TransitionNotAllowed
+    or IdempotencyConflict)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
 
 
 # Someone named in an answer (requester, specialist, author): public id and display name only.

@@ -11,21 +11,17 @@
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from ess import errors
+from ess.api import Conflict
 from ess.api_throttling import ApiThrottled
-
-
-class ConflictError(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
 
 
 def _as_api_exception(exc, view):
     if isinstance(exc, errors.Conflict):
-        return ConflictError(str(exc))
+        return Conflict(str(exc))
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             return exceptions.ValidationError(exc.message_dict)

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from ess.client_ip import client_ip
+from ess.outbox import email_queue_message
 
 DEMO_DISABLED_MESSAGE = (
     "Les comptes de démonstration sont désactivés sur cette instance "
@@ -67,7 +68,5 @@ class EssAccountAdapter(DefaultAccountAdapter):
         return ip
 
     def send_mail(self, template_prefix, email, context):
-        from ess.outbox import email_queue_message
-
         message = self.render_mail(template_prefix, email, context)
         email_queue_message(message)

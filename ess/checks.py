@@ -4,12 +4,12 @@ from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 from django.utils.translation import gettext as _
 
+from ess import antivirus
+
 
 @register(Tags.security, deploy=True)
 def antivirus_check(app_configs, **kwargs):
     """Uploads are patient documents opened by other professionals: production scans them."""
-    from ess import antivirus
-
     if not antivirus.scanner_configured():
         return [
             Warning(

@@ -1,11 +1,11 @@
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from ess.api_auth import TOKEN_MAX_DAYS
 from ess.models import TokenScope
 from ess.selectors import commune_from_label
-from members.models import User
 
 
 class CommuneField(forms.CharField):
@@ -46,7 +46,7 @@ class CommuneField(forms.CharField):
 
 class NotificationPreferencesForm(forms.ModelForm):
     class Meta:
-        model = User
+        model = get_user_model()
         fields = ["notification_email"]
         widgets = {"notification_email": forms.RadioSelect(attrs={"class": "form-check-input"})}
         help_texts = {"notification_email": "Les urgences (P1, échéances) sont toujours envoyées."}

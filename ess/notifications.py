@@ -8,6 +8,7 @@ no patient data: the title names the referral by its reference and the link asks
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -85,15 +86,13 @@ def notifications_send_digests() -> int:
     """One email per person with the notifications kept for their daily digest. Idempotent:
     each notification is claimed (digest → digested) before its email row is written, in the
     same transaction."""
-    from members.models import User
-
     sent = 0
     user_ids = (
         Notification.objects.filter(email_state=NotificationEmail.DIGEST)
         .values_list("recipient_id", flat=True)
         .distinct()
     )
-    for user in User.objects.filter(pk__in=list(user_ids), is_active=True):
+    for user in get_user_model().objects.filter(pk__in=list(user_ids), is_active=True):
         with transaction.atomic():
             pending = list(
                 Notification.objects.select_for_update(skip_locked=True)

@@ -9,6 +9,7 @@ worker alone never picks up an email whose first queuing failed, so beat is part
 import logging
 from datetime import timedelta
 
+from celery import current_app
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Min, Q
@@ -22,14 +23,20 @@ logger = logging.getLogger(__name__)
 CLAIM_LEASE = timedelta(minutes=10)
 
 
-def enqueue_on_commit(task, *args) -> None:
-    """Queue `task` after commit; if the broker is down, log it: the row waits for the sweep."""
+def enqueue_on_commit(task_name: str, *args) -> None:
+    """Queue the task published as `task_name` after commit; if the broker is down, log it: the
+    row waits for the sweep.
+
+    By its name, as beat's schedule does: a service queues a task whose module calls the service
+    back, so the service cannot import it. Every app's tasks are registered when Django starts
+    (ess/apps.py)."""
 
     def _send():
+        task = current_app.tasks[task_name]
         try:
             task.delay(*args)
         except Exception:  # the broker's errors vary by transport: any failure is "retry later"
-            logger.warning("Broker unreachable, %s(%s) left for the sweep", task.name, args)
+            logger.warning("Broker unreachable, %s(%s) left for the sweep", task_name, args)
 
     transaction.on_commit(_send)
 
@@ -38,8 +45,6 @@ def email_queue(
     *, to: str, subject: str, body_text: str, body_html: str = "", headers: dict | None = None
 ) -> OutboundEmail:
     """Record an email to send, and queue its delivery after the current transaction commits."""
-    from ess.tasks import deliver_email
-
     email = OutboundEmail.objects.create(
         to=to,
         subject=subject[:300],
@@ -47,7 +52,7 @@ def email_queue(
         body_html=body_html,
         headers=headers or {},
     )
-    enqueue_on_commit(deliver_email, email.pk)
+    enqueue_on_commit("ess.tasks.deliver_email", email.pk)
     return email
 
 

@@ -5,6 +5,7 @@ import smtplib
 from celery import shared_task
 
 from ess import outbox
+from ess.notifications import notifications_send_digests
 
 TRANSIENT_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError)
 # A task retried on those errors, with exponential backoff from 30 s; each caller sets how long
@@ -33,6 +34,4 @@ def sweep_pending_emails() -> int:
 
 @shared_task(acks_late=True)
 def send_notification_digests() -> int:
-    from ess.notifications import notifications_send_digests
-
     return notifications_send_digests()

@@ -18,6 +18,8 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import nir as stdnum_nir
 from stdnum.fr import siret as stdnum_siret
 
+from ess.models import Departement
+
 _SEPARATORS = re.compile(r"[\s.\-/]")
 
 
@@ -156,8 +158,6 @@ def validate_birth_date(value: date) -> None:
 def normalize_birth_place_code(value: str) -> str:
     """INSEE code of the birth place: a commune of a known département (2A/2B, 97x overseas), or
     99 + country code for a person born abroad. Returns it upper-case, '' when empty."""
-    from ess.models import Departement
-
     code = (value or "").strip().upper()
     if not code or re.fullmatch(r"99\d{3}", code):
         return code

@@ -3,7 +3,7 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
@@ -16,7 +16,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from rest_framework.exceptions import NotFound
 
-from ess.models import AuditOutcome
+from ess.api_auth import (
+    token_get_for_user,
+    token_issue,
+    token_issue_refusal,
+    token_revoke,
+    tokens_of,
+)
+from ess.forms import ApiTokenForm, NotificationPreferencesForm
+from ess.models import AuditOutcome, Notification
+from ess.notifications import notification_mark_read
 from ess.outbox import outbox_oldest_pending_age
 from ess.permissions import can_view_audit
 from ess.roles import Role
@@ -133,8 +142,6 @@ def audit_list(request):
 @login_required
 @require_GET
 def notification_list(request):
-    from ess.models import Notification
-
     page = Paginator(Notification.objects.filter(recipient=request.user), 30).get_page(
         request.GET.get("page")
     )
@@ -145,9 +152,6 @@ def notification_list(request):
 @require_POST
 def notification_read(request, public_id=None):
     """Mark one notification (then follow its link) or all of them as read."""
-    from ess.models import Notification
-    from ess.notifications import notification_mark_read
-
     notification_mark_read(user=request.user, public_id=public_id)
     if public_id is not None:
         target = Notification.objects.filter(
@@ -161,8 +165,6 @@ def notification_read(request, public_id=None):
 
 @login_required
 def notification_preferences(request):
-    from ess.forms import NotificationPreferencesForm
-
     form = NotificationPreferencesForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -179,11 +181,6 @@ def notification_preferences(request):
 def api_tokens(request):
     """List the user's tokens and create one. The new token's key is in this response only:
     the page is rendered, not redirected, so the key is never stored server-side."""
-    from django.core.exceptions import ValidationError
-
-    from ess.api_auth import token_issue, token_issue_refusal, tokens_of
-    from ess.forms import ApiTokenForm
-
     form = ApiTokenForm(request.POST or None)
     created = None
     if request.method == "POST" and form.is_valid():
@@ -210,8 +207,6 @@ def api_tokens(request):
 @login_required
 def api_token_revoke(request, public_id):
     """GET asks for confirmation, POST revokes (another user's token: 404)."""
-    from ess.api_auth import token_get_for_user, token_revoke
-
     token = token_get_for_user(request.user, public_id)
     if request.method == "POST":
         token_revoke(token=token)

@@ -18,6 +18,7 @@ from members.models import (
     PracticeMode,
     Profession,
     Sector,
+    User,
 )
 from members.services import ApplicationInput, SiteInput
 
@@ -64,8 +65,6 @@ class PasswordSetForm(forms.Form):
         if p1 and p2 and p1 != p2:
             self.add_error("password2", _("Les deux mots de passe ne correspondent pas."))
         elif p1:
-            from members.models import User
-
             probe = (
                 User(
                     email=self.person.email,

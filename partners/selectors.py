@@ -3,7 +3,6 @@ only definitions of who sees which partner or convention; pages, API, exports st
 
 from django.db.models import (
     Case,
-    CharField,
     Count,
     Exists,
     IntegerField,
@@ -14,7 +13,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -132,48 +130,6 @@ def partner_detail(partner: Partner) -> dict:
         "communes": list(partner.covered_communes.select_related("departement")),
         "organisations": list(partner.organisations.all()),
     }
-
-
-def partner_referral_counts(partner: Partner) -> dict:
-    """Referrals sent from the partner's organisations: total, open, completed. One query."""
-    from referrals.models import OPEN_STATUSES, Referral, Status
-
-    return Referral.objects.filter(requester_organisation__partner=partner).aggregate(
-        total=Count("pk"),
-        open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
-        completed=Count("pk", filter=Q(status=Status.COMPLETED)),
-    )
-
-
-def partner_referrals(user, partner: Partner, *, limit: int = 20):
-    """The latest referrals from the partner's organisations that `user` may see."""
-    from referrals.selectors import referrals_visible_to
-
-    return list(
-        referrals_visible_to(user)
-        .filter(requester_organisation__partner=partner)
-        .select_related("specialty", "requester")
-        .order_by("-submitted_at", "-pk")[:limit]
-    )
-
-
-def referral_counts_by_partner_type(*, start=None, end=None) -> list[dict]:
-    """Where requests come from (indicators): referrals per partner type of the requester's
-    organisation over [start, end), aggregated in the database. Requests from organisations not
-    linked to a partner count under an empty type."""
-    from referrals.models import Referral
-
-    qs = Referral.objects.all()
-    if start:
-        qs = qs.filter(submitted_at__gte=start)
-    if end:
-        qs = qs.filter(submitted_at__lt=end)
-    type_code = Coalesce(
-        "requester_organisation__partner__type__code", Value(""), output_field=CharField()
-    )
-    return list(
-        qs.values(type_code=type_code).annotate(count=Count("pk")).order_by("-count", "type_code")
-    )
 
 
 def convention_register(user, *, status: str = "", kind: str = "") -> QuerySet[Convention]:

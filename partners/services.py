@@ -22,6 +22,7 @@ from ess.models import NotificationKind
 from ess.notifications import notify
 from ess.roles import Role
 from ess.uploads import check_uploads
+from members.models import User
 from partners import permissions as perms
 from partners.models import (
     Contact,
@@ -439,8 +440,6 @@ def conventions_apply_dates(*, today: date | None = None) -> tuple[int, int]:
 # Reminders
 # ---------------------------------------------------------------------------------------------
 def _managers():
-    from members.models import User
-
     return User.objects.filter(role_grants__role=Role.MANAGER, is_active=True).distinct()
 
 

@@ -23,7 +23,8 @@ from ess.web.actions import PageActions, form_page
 from ess.web.spreadsheet import csv_response
 from partners import forms, services
 from partners import permissions as perms
-from partners.models import ConventionStatus, PartnerType
+from partners.hooks import partner_page_context
+from partners.models import ConventionKind, ConventionStatus, Partner, PartnerType
 from partners.selectors import (
     contact_get,
     convention_documents,
@@ -34,8 +35,6 @@ from partners.selectors import (
     partner_detail,
     partner_get_for_user,
     partner_list,
-    partner_referral_counts,
-    partner_referrals,
     partners_visible_to,
 )
 
@@ -75,8 +74,6 @@ def partner_list_view(request):
 
 def _territory_codes() -> list[str]:
     """Départements offered in the territory filter: the ESS's, and those partners are in."""
-    from partners.models import Partner
-
     codes = set(Partner.objects.values_list("commune__departement_id", flat=True))
     codes |= set(
         Partner.covered_departements.through.objects.values_list("departement_id", flat=True)
@@ -129,20 +126,12 @@ def partner_detail_view(request, public_id):
         "partner": partner,
         **partner_detail(partner),
         "can_manage": perms.can_manage_partners(user),
-        "referral_counts": partner_referral_counts(partner)
-        if perms.can_view_partner_referral_counts(user)
-        else None,
+        "referral_counts": None,
         "referrals": None,
         "contact_form": forms.ContactForm(),
     }
-    if perms.can_view_partner_referrals(user):
-        context["referrals"] = partner_referrals(user, partner)
-        audit_record_many(
-            request=request,
-            action=AuditAction.VIEW,
-            objects=context["referrals"],
-            label_attr="reference",
-        )
+    for _receiver, extra in partner_page_context.send(Partner, request=request, partner=partner):
+        context.update(extra)
     return render(request, "partners/partner_detail.html", context)
 
 
@@ -351,8 +340,6 @@ def register(request):
     page = Paginator(convention_register(request.user, **filters), 50).get_page(
         request.GET.get("page")
     )
-    from partners.models import ConventionKind
-
     context = {
         "page": page,
         "filters": filters,

@@ -7,10 +7,14 @@ class ReferralsConfig(AppConfig):
     verbose_name = _("Demandes d'avis")
 
     def ready(self):
+        from partners.hooks import partner_page_context
         from referrals.booking.services import appointments_follow_session
+        from referrals.views_partners import partner_page_referrals
         from scheduling.services import session_handed_over
 
         # Scheduling's hook: the cases booked into a session follow it to a new specialist.
         session_handed_over.connect(
             appointments_follow_session, dispatch_uid="referrals_follow_session"
         )
+        # Partners' hook: a partner's page shows the referrals sent from its organisations.
+        partner_page_context.connect(partner_page_referrals, dispatch_uid="referrals_partner_page")

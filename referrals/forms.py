@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ess.forms import CommuneField
 from ess.models import Specialty, Team
+from ess.roles import Role
 from ess.uploads import ACCEPT_ATTRIBUTE
 from ess.validators import (
     normalize_birth_place_code,
@@ -15,6 +16,7 @@ from ess.validators import (
     validate_nir,
     validate_nir_traits,
 )
+from members.models import Profession, User
 from referrals.models import (
     URGENCY_HELP,
     IdentityDocument,
@@ -51,9 +53,6 @@ def specialty_choices():
 
 def gp_choices(*, exclude=None):
     """Physicians who use the platform as requesters: a referral can be sent on their behalf."""
-    from ess.roles import Role
-    from members.models import Profession, User
-
     qs = User.objects.filter(
         role_grants__role=Role.REQUESTER, profession=Profession.PHYSICIAN, is_active=True
     ).order_by("last_name", "first_name")

@@ -2,14 +2,17 @@
 
 import uuid
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import CharField, Count, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from ess.roles import Role
 from members.models import User
+from partners.models import Partner
 from referrals.models import (
+    OPEN_STATUSES,
     TAKEN_STATUSES,
     Attachment,
     Message,
@@ -18,6 +21,7 @@ from referrals.models import (
     ReferralEvent,
     Status,
 )
+from referrals.permissions import can_view_internal_notes
 from scheduling.selectors import absent_on, next_free_slot_subquery
 
 
@@ -115,8 +119,6 @@ def referral_list_for_requester(user, *, status: str = "", search: str = "") -> 
 
 
 def referral_timeline(user, referral) -> list[ReferralEvent]:
-    from referrals.permissions import can_view_internal_notes
-
     events = referral.events.select_related("actor")
     if not can_view_internal_notes(user, referral):
         events = events.filter(internal=False)
@@ -182,3 +184,42 @@ def specialist_inbox(user) -> dict[str, list[Referral]]:
             base.filter(specialist=user, status=Status.COMPLETED).order_by("-completed_at")[:20]
         ),
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# Where requests come from: a partner's organisations
+# ---------------------------------------------------------------------------------------------
+def partner_referral_counts(partner: Partner) -> dict:
+    """Referrals sent from the partner's organisations: total, open, completed. One query."""
+    return Referral.objects.filter(requester_organisation__partner=partner).aggregate(
+        total=Count("pk"),
+        open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+        completed=Count("pk", filter=Q(status=Status.COMPLETED)),
+    )
+
+
+def partner_referrals(user, partner: Partner, *, limit: int = 20):
+    """The latest referrals from the partner's organisations that `user` may see."""
+    return list(
+        referrals_visible_to(user)
+        .filter(requester_organisation__partner=partner)
+        .select_related("specialty", "requester")
+        .order_by("-submitted_at", "-pk")[:limit]
+    )
+
+
+def referral_counts_by_partner_type(*, start=None, end=None) -> list[dict]:
+    """Where requests come from (indicators): referrals per partner type of the requester's
+    organisation over [start, end), aggregated in the database. Requests from organisations not
+    linked to a partner count under an empty type."""
+    qs = Referral.objects.all()
+    if start:
+        qs = qs.filter(submitted_at__gte=start)
+    if end:
+        qs = qs.filter(submitted_at__lt=end)
+    type_code = Coalesce(
+        "requester_organisation__partner__type__code", Value(""), output_field=CharField()
+    )
+    return list(
+        qs.values(type_code=type_code).annotate(count=Count("pk")).order_by("-count", "type_code")
+    )

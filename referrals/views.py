@@ -9,8 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -18,18 +16,18 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ess.audit import audit_record, audit_record_many, audit_refusal
 from ess.models import AuditAction
 from ess.private_search import search_recall, search_redirect, wants_search_redirect
-from ess.web.actions import PageActions
 from ess.web.forms import add_service_errors
 from referrals import forms, services
 from referrals import permissions as perms
-from referrals.models import Attachment, Referral, Status, TeleexpertiseAct
+from referrals.models import Attachment, Status, TeleexpertiseAct
 from referrals.selectors import (
     attachment_get_for_user,
-    referral_get_for_user,
     referral_list_for_requester,
     referral_messages,
     referral_timeline,
 )
+from referrals.views_common import referral_actions, referral_for_request
+from referrals.views_ess import ess_actions_context
 
 
 @login_required
@@ -160,8 +158,6 @@ def _detail_context(request, referral):
         "message_form": forms.MessageForm(),
         "feedback_form": forms.FeedbackForm(),
     }
-    from referrals.views_ess import ess_actions_context
-
     context.update(ess_actions_context(request, referral))
     return context
 
@@ -174,29 +170,6 @@ def referral_detail(request, public_id):
     return render(request, "referrals/referral_detail.html", _detail_context(request, referral))
 
 
-def referral_for_request(request, public_id, lookup=referral_get_for_user) -> Referral:
-    """The referral a page or action is about; a refusal (404) is written to the audit trail."""
-    with audit_refusal(
-        request=request, object_type=Referral._meta.label_lower, object_id=public_id
-    ):
-        return lookup(request.user, public_id)
-
-
-def action_back(request, referral) -> str:
-    """Where an action returns: the page it was posted from (`next`, same site only), else the
-    referral's page."""
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = reverse("referrals:detail", args=[referral.public_id])
-    return target
-
-
-referral_actions = PageActions(
-    route="",
-    lookup=referral_for_request,
-    id_kwarg="referral_id",
-    back=action_back,
-)
 referral_cancel = referral_actions.view(
     "annuler/",
     "cancel",

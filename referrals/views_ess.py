@@ -29,7 +29,7 @@ from referrals.selectors import (
     specialist_inbox,
     specialists_for_triage,
 )
-from referrals.views import action_back, referral_actions, referral_for_request
+from referrals.views_common import action_back, referral_actions, referral_for_request
 
 
 def ess_actions_context(request, referral) -> dict:

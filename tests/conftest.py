@@ -11,14 +11,21 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 from django.template.base import Node
+from django.test import override_settings
 
 from tests.factories import PASSWORD, UserFactory
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 SITE_PACKAGES = str(Path(pytest.__file__).resolve().parent.parent)
+# `make test` runs the suite in parallel processes (pytest-xdist): pytest-django gives each worker
+# a test database of its own (test_<name>_gw0, …), and the Redis of REDIS_URL is shared through a
+# key prefix per worker, for the cache and the Celery broker alike.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+REDIS_KEY_PREFIX = f"tests-{WORKER}"
 
 
 def require(condition: bool, reason: str) -> None:
@@ -79,6 +86,33 @@ def _french():
     translation.activate("fr")
     yield
     translation.activate("fr")
+
+
+class WorkerRedisCache(RedisCache):
+    """Django's Redis cache whose clear() empties its own key prefix only: Django's flushes the
+    whole database, under the feet of the workers running beside this one."""
+
+    def clear(self):
+        client = self._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{self.key_prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+        return bool(keys)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _worker_cache():
+    """With Redis, the cache of this worker lives under its own key prefix."""
+    if not settings.REDIS_URL:
+        yield
+        return
+    cache = {
+        "BACKEND": "tests.conftest.WorkerRedisCache",
+        "LOCATION": settings.REDIS_URL,
+        "KEY_PREFIX": REDIS_KEY_PREFIX,
+    }
+    with override_settings(CACHES={"default": cache}):
+        yield
 
 
 @pytest.fixture(autouse=True)

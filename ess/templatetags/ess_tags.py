@@ -1,5 +1,7 @@
 from django import template
 
+from ess.validators import format_phone
+
 register = template.Library()
 
 _WIDGET_CLASSES = {
@@ -42,6 +44,4 @@ def long_date(value):
 @register.filter
 def phone(value):
     """A stored number (E.164) as people read it: 06 12 34 56 78, +41 21 234 56 78."""
-    from ess.validators import format_phone
-
     return format_phone(value)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ess.errors import TransitionNotAllowed
 from ess.models import Commune, Specialty
 from ess.outbox import email_queue
 from ess.roles import Role
@@ -40,7 +41,6 @@ from members.models import (
     User,
 )
 from members.services.accounts import roles_grant, roles_revoke
-from referrals.services import TransitionNotAllowed
 
 ACTIVATION_SALT = "members.activation"
 APPLICATION_SALT = "members.application"

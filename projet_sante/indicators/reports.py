@@ -189,9 +189,7 @@ def _is_fresh(report: GeneratedReport) -> bool:
 
 
 def _queue_render(report: GeneratedReport) -> None:
-    from projet_sante.indicators.tasks import render_report  # the task calls back into here
-
-    enqueue_on_commit(render_report, report.pk)
+    enqueue_on_commit("projet_sante.tasks.render_report", report.pk)
 
 
 def request_report(kind: str, key: str, *, by) -> GeneratedReport:

@@ -236,9 +236,7 @@ def newsletter_send(*, newsletter_id: int, by: User, base_url: str) -> Newslette
             "updated_at",
         ]
     )
-    from projet_sante.newsletter.tasks import send_newsletter_batch  # it calls back into here
-
-    enqueue_on_commit(send_newsletter_batch, newsletter.pk)
+    enqueue_on_commit("projet_sante.tasks.send_newsletter_batch", newsletter.pk)
     return newsletter
 
 

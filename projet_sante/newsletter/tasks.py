@@ -25,7 +25,7 @@ def send_newsletter_batch(self, newsletter_id: int) -> int:
     chain harmless)."""
     remaining = services.newsletter_deliver_batch(newsletter_id=newsletter_id)
     if remaining:
-        enqueue_on_commit(send_newsletter_batch, newsletter_id)
+        enqueue_on_commit(send_newsletter_batch.name, newsletter_id)
     return remaining
 
 
@@ -34,5 +34,5 @@ def resume_stalled_newsletters() -> int:
     """Beat: queue again the batches of a letter stuck in "sending" (worker crash, outage)."""
     ids = services.newsletters_resume_stalled()
     for newsletter_id in ids:
-        enqueue_on_commit(send_newsletter_batch, newsletter_id)
+        enqueue_on_commit(send_newsletter_batch.name, newsletter_id)
     return len(ids)

@@ -16,7 +16,7 @@ from referrals.booking import forms, services
 from referrals.booking.selectors import sessions_for_referral
 from referrals.models import Status
 from referrals.selectors import referral_get_for_user
-from referrals.views import referral_for_request
+from referrals.views_common import referral_for_request
 from scheduling import permissions as scheduling_perms
 from scheduling import selectors as scheduling_selectors
 from scheduling.models import AvailabilitySlot, Booking

@@ -37,7 +37,8 @@ from tests.security.matrix import (
 )
 from tests.security.world import PERSONAS, build_world
 
-pytestmark = pytest.mark.postgres
+# The world below is built once per module: in a parallel run its tests stay on one worker.
+pytestmark = [pytest.mark.postgres, pytest.mark.xdist_group("authorisation_matrix")]
 
 REGISTRY_FILE = "tests/security/access_registry.py"
 
