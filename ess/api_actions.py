@@ -1,7 +1,22 @@
 """A viewset's POST actions, each running one service on the object the URL names; the service's
 refusals become HTTP statuses in ess.api_errors."""
 
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework.response import Response
+
+
+def transition_responses(
+    ok, *, forbidden: str, conflict: str, invalid="Champs invalides.", missing=None
+) -> dict:
+    """The documented answers of a transition: the object (200), then 400, 403, 404 and 409
+    with the given French descriptions."""
+    return {
+        200: ok,
+        400: OpenApiResponse(description=invalid),
+        403: OpenApiResponse(description=forbidden),
+        404: OpenApiResponse(description=missing or "Inexistante ou non visible."),
+        409: OpenApiResponse(description=conflict),
+    }
 
 
 class ServiceActionsMixin:

@@ -4,7 +4,6 @@ move conventions through their lifecycle, one POST per transition (409 when not 
 from django.db.models import Prefetch
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
@@ -12,7 +11,7 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 
-from ess.api_actions import ServiceActionsMixin
+from ess.api_actions import ServiceActionsMixin, transition_responses
 from partners import services
 from partners.models import Convention, ConventionStatus, Partner
 from partners.selectors import conventions_visible_to, partner_list
@@ -118,13 +117,11 @@ class PartnerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         )
 
 
-TRANSITION_RESPONSES = {
-    200: ConventionSerializer,
-    400: OpenApiResponse(description="Champs invalides."),
-    403: OpenApiResponse(description="Réservé à la direction."),
-    404: OpenApiResponse(description="Inexistante ou non visible."),
-    409: OpenApiResponse(description="Le statut de la convention ne le permet pas."),
-}
+TRANSITION_RESPONSES = transition_responses(
+    ConventionSerializer,
+    forbidden="Réservé à la direction.",
+    conflict="Le statut de la convention ne le permet pas.",
+)
 
 
 @extend_schema_view(

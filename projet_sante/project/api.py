@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.response import Response
 
-from ess.api_actions import ServiceActionsMixin
+from ess.api_actions import ServiceActionsMixin, transition_responses
 from projet_sante.project import services
 from projet_sante.project.models import Action, Mission, ProjectVersion, SectionKey
 from projet_sante.project.permissions import can_view_project
@@ -89,13 +89,11 @@ class CommentSerializer(serializers.Serializer):
     body = serializers.CharField()
 
 
-TRANSITION_RESPONSES = {
-    200: VersionSerializer,
-    400: OpenApiResponse(description="Champs invalides."),
-    403: OpenApiResponse(description="Rôle ne permettant pas cette action."),
-    404: OpenApiResponse(description="Inexistante ou non visible."),
-    409: OpenApiResponse(description="Le statut de la version ne le permet pas."),
-}
+TRANSITION_RESPONSES = transition_responses(
+    VersionSerializer,
+    forbidden="Rôle ne permettant pas cette action.",
+    conflict="Le statut de la version ne le permet pas.",
+)
 
 
 @extend_schema_view(

@@ -11,7 +11,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from ess.api_actions import ServiceActionsMixin
+from ess.api_actions import ServiceActionsMixin, transition_responses
 from ess.audit import audit_record, audit_record_many, audit_refusal
 from ess.models import AuditAction
 from referrals import services
@@ -46,13 +46,13 @@ from referrals.selectors import (
 # ---------------------------------------------------------------------------------------------
 # ViewSet
 # ---------------------------------------------------------------------------------------------
-TRANSITION_RESPONSES = {
-    200: ReferralDetailSerializer,
-    400: OpenApiResponse(description="Champs invalides (messages par champ)."),
-    403: OpenApiResponse(description="Action non permise à cet utilisateur."),
-    404: OpenApiResponse(description="Demande inexistante ou non visible."),
-    409: OpenApiResponse(description="Transition impossible dans l'état actuel, ou course perdue."),
-}
+TRANSITION_RESPONSES = transition_responses(
+    ReferralDetailSerializer,
+    invalid="Champs invalides (messages par champ).",
+    forbidden="Action non permise à cet utilisateur.",
+    missing="Demande inexistante ou non visible.",
+    conflict="Transition impossible dans l'état actuel, ou course perdue.",
+)
 
 
 @extend_schema_view(
