@@ -20,8 +20,9 @@ def transition_responses(
 
 
 class ServiceActionsMixin:
-    """`service_id_kwarg` names the object's id among the services' arguments;
-    `action_response(obj)` is what a transition answers (the object as the API shows it)."""
+    # No docstring: the API schema would show it as every viewset's description.
+    # `service_id_kwarg` names the object's id among the services' arguments;
+    # `action_response(obj)` is what a transition answers (the object as the API shows it).
 
     service_id_kwarg: str
 
