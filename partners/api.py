@@ -11,6 +11,7 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 
+from ess.api import AllowedActionsField
 from ess.api_actions import ServiceActionsMixin, transition_responses
 from partners import services
 from partners.models import Convention, ConventionStatus, Partner
@@ -58,6 +59,7 @@ class ConventionSerializer(serializers.ModelSerializer):
     kind = serializers.CharField(source="kind.code")
     kind_label = serializers.CharField(source="kind.label")
     parties = PartnerRefSerializer(many=True)
+    allowed_actions = AllowedActionsField()
 
     class Meta:
         model = Convention
@@ -75,6 +77,7 @@ class ConventionSerializer(serializers.ModelSerializer):
             "end_on",
             "next_evaluation_on",
             "termination_reason",
+            "allowed_actions",
         ]
 
 
@@ -156,7 +159,7 @@ class ConventionViewSet(
         return qs
 
     def action_response(self, convention):
-        return ConventionSerializer(self.get_queryset().get(pk=convention.pk)).data
+        return self.get_serializer(self.get_queryset().get(pk=convention.pk)).data
 
     @extend_schema(request=None, responses=TRANSITION_RESPONSES, summary="Passer en négociation")
     @action(detail=True, methods=["post"], url_path="submit-for-negotiation")

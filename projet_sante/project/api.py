@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.response import Response
 
+from ess.api import AllowedActionsField
 from ess.api_actions import ServiceActionsMixin, transition_responses
 from projet_sante.project import services
 from projet_sante.project.models import Action, Mission, ProjectVersion, SectionKey
@@ -52,6 +53,7 @@ class VersionSerializer(serializers.ModelSerializer):
     validated_by = serializers.CharField(
         source="validated_by.display_name", allow_null=True, default=None
     )
+    allowed_actions = AllowedActionsField()
 
     class Meta:
         model = ProjectVersion
@@ -63,6 +65,7 @@ class VersionSerializer(serializers.ModelSerializer):
             "validated_at",
             "validated_by",
             "revision_reason",
+            "allowed_actions",
         ]
 
 
@@ -133,7 +136,8 @@ class ProjectVersionViewSet(
         return qs.order_by("-number")
 
     def action_response(self, version):
-        return VersionSerializer(self.get_queryset().get(pk=version.pk)).data
+        version = self.get_queryset().get(pk=version.pk)
+        return VersionSerializer(version, context=self.get_serializer_context()).data
 
     @extend_schema(request=None, responses=TRANSITION_RESPONSES, summary="Soumettre à l'ARS/CPAM")
     @action(detail=True, methods=["post"])

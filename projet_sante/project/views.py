@@ -16,8 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from ess.errors import TransitionNotAllowed
 from ess.flash import flash_error
 from ess.web.actions import PageActions, post_action
+from ess.workflow import available_actions
 from projet_sante.indicators.periods import current_quarter
 from projet_sante.indicators.permissions import can_download_reports
 from projet_sante.indicators.views import redirect_to_report
@@ -69,8 +71,9 @@ def _version_context(request, version) -> dict:
     ]
     versions = version_list(user)
     earlier = [v for v in versions if v.number < version.number]
+    actions = available_actions(user, version)
     can_edit = perms.can_edit_project(user) and version.is_editable
-    can_review = perms.can_review_project(user) and version.status == VersionStatus.SUBMITTED
+    can_review = "validate" in actions or "request_revision" in actions
     can_comment = perms.can_comment_project(user) and version.status in (
         VersionStatus.SUBMITTED,
         VersionStatus.REVISION_REQUESTED,
@@ -85,9 +88,8 @@ def _version_context(request, version) -> dict:
         "versions": versions,
         "previous": earlier[0] if earlier else None,
         "follow": follow,
+        "actions": actions,
         "can_edit": can_edit,
-        "can_submit": can_edit,
-        "can_review": can_review,
         "can_comment": can_comment,
         "can_start": perms.can_edit_project(user) and open_version() is None,
         "can_pdf": perms.can_download_project_pdf(user),
@@ -147,7 +149,7 @@ def version_start(request):
     _require(perms.can_edit_project(request.user))
     try:
         version = services.version_start(by=request.user)
-    except services.TransitionNotAllowed as exc:
+    except TransitionNotAllowed as exc:
         messages.error(request, str(exc))
         return redirect("projet_sante:project_home")
     messages.success(
@@ -245,7 +247,7 @@ def section_edit(request, public_id, key):
                 body=form.cleaned_data["body"],
                 expected_revision=form.cleaned_data["revision"],
             )
-        except services.TransitionNotAllowed as exc:
+        except TransitionNotAllowed as exc:
             form.add_error(None, str(exc))
             status = 409
         else:
@@ -281,7 +283,7 @@ def _content_form(request, version, form, save, *, success: str, template: str, 
             for field, errors in exc.message_dict.items():
                 for error in errors:
                     form.add_error(field if field in form.fields else None, error)
-        except services.TransitionNotAllowed as exc:
+        except TransitionNotAllowed as exc:
             flash_error(request, exc)
             return _to_version(version)
         else:
