@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from ess.api import PersonSerializer
+from ess.api import AllowedActionsField, PersonSerializer
 from ess.models import Commune, Specialty
 from ess.validators import (
     normalize_birth_place_code,
@@ -247,6 +247,7 @@ class ReferralDetailSerializer(ReferralListSerializer):
     offered_to = PersonSerializer(allow_null=True)
     timeline = serializers.SerializerMethodField()
     attachments = serializers.SerializerMethodField()
+    allowed_actions = AllowedActionsField()
 
     class Meta(ReferralListSerializer.Meta):
         fields = [
@@ -267,6 +268,7 @@ class ReferralDetailSerializer(ReferralListSerializer):
             "closing_reason",
             "timeline",
             "attachments",
+            "allowed_actions",
         ]
 
     def get_timeline(self, referral) -> list[dict]:
