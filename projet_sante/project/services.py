@@ -433,14 +433,9 @@ def annex_add(*, version_id: int, by, title: str, upload) -> ProjectAnnex:
     annex = ProjectAnnex(
         version=version,
         title=(title or "").strip() or checked.name,
-        original_name=checked.name,
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
         uploaded_by=by,
     )
-    checked.upload.seek(0)
-    annex.file.save(annex.public_id.hex, checked.upload, save=False)
+    annex.keep(checked)
     try:
         with transaction.atomic():
             annex.save()

@@ -16,6 +16,7 @@ from ess.models import NotificationKind as Kind
 from ess.roles import Role
 from ess.uploads import check_uploads
 from referrals import permissions as perms
+from referrals.deadlines import due_times, nearing_deadline
 from referrals.models import (
     WAITING,
     Message,
@@ -23,7 +24,6 @@ from referrals.models import (
     Referral,
     ResponseMode,
     Status,
-    priority_delay,
 )
 from referrals.notifications import referral_notify
 from referrals.services.common import (
@@ -80,8 +80,7 @@ def referral_triage(
     now = timezone.now()
     referral.priority = priority
     referral.response_mode = response_mode
-    referral.due_at = referral.submitted_at + priority_delay(priority)
-    referral.escalate_at = referral.submitted_at + priority_delay(priority) * 0.75
+    referral.due_at, referral.escalate_at = due_times(referral.submitted_at, priority)
     referral.escalation_level = 0
     referral.offered_to = specialist
     referral.offered_to_pool = specialist is None
@@ -192,10 +191,10 @@ def referrals_escalate(*, now=None) -> int:
     now = now or timezone.now()
     done = 0
     for level, kind, reached in (
-        (75, Kind.SLA_NEARING, Q(escalate_at__lte=now)),
-        (100, Kind.SLA_OVERDUE, Q(due_at__lte=now)),
+        (75, Kind.SLA_NEARING, nearing_deadline(now)),
+        (100, Kind.SLA_OVERDUE, WAITING & Q(due_at__lte=now)),
     ):
-        candidates = Referral.objects.filter(WAITING, reached, escalation_level__lt=level)
+        candidates = Referral.objects.filter(reached, escalation_level__lt=level)
         for referral in candidates.select_related("requester").order_by("due_at")[:500]:
             with transaction.atomic():
                 claimed = Referral.objects.filter(
