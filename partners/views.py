@@ -25,7 +25,7 @@ from ess.pdf import pdf_attachment, render_pdf
 from ess.workflow import available_actions
 from partners import forms, services
 from partners import permissions as perms
-from partners.hooks import partner_page_context
+from partners.hooks import partner_page_sections
 from partners.models import ConventionKind, ConventionStatus, Partner, PartnerType
 from partners.selectors import (
     contact_get,
@@ -136,12 +136,14 @@ def partner_detail_view(request, public_id):
         "partner": partner,
         **partner_detail(partner),
         "can_manage": perms.can_manage_partners(user),
-        "referral_counts": None,
-        "referrals": None,
         "contact_form": forms.ContactForm(),
+        "partner_sections": [
+            section
+            for _receiver, section in partner_page_sections.send(
+                Partner, request=request, partner=partner
+            )
+        ],
     }
-    for _receiver, extra in partner_page_context.send(Partner, request=request, partner=partner):
-        context.update(extra)
     return render(request, "partners/partner_detail.html", context)
 
 
