@@ -7,6 +7,7 @@ daily job (activation and expiry by date), allowed only where said.
 """
 
 from datetime import date, timedelta
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -270,12 +271,9 @@ _refused = workflow.Refusal(
 )
 
 
-def _locked(convention_id: int) -> Convention:
-    return workflow.locked(Convention, convention_id)
+_locked = partial(workflow.locked, Convention)
 
-
-def _transition(convention: Convention, *, to: str, by, note: str = "") -> ConventionEvent:
-    return workflow.transition(convention, to=to, by=by, note=note, refused=_refused)
+_transition = partial(workflow.transition, refused=_refused)
 
 
 def _manager_or_job(by) -> None:

@@ -9,6 +9,7 @@ PostgreSQL a trigger refuses it as well).
 """
 
 import uuid
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -43,9 +44,7 @@ from projet_sante.project.models import (
     VersionStatus,
 )
 
-
-def _locked(version_id: int) -> ProjectVersion:
-    return workflow.locked(ProjectVersion, version_id)
+_locked = partial(workflow.locked, ProjectVersion)
 
 
 def _notify(version: ProjectVersion, *, recipients, title: str, by) -> None:
@@ -122,9 +121,7 @@ _refused = workflow.Refusal(
     lambda version: {"version": version.label},
 )
 
-
-def _transition(version: ProjectVersion, *, to: str, by, note: str = "") -> VersionEvent:
-    return workflow.transition(version, to=to, by=by, note=note, refused=_refused)
+_transition = partial(workflow.transition, refused=_refused)
 
 
 @transaction.atomic

@@ -34,6 +34,13 @@ def _locked(referral_id: int) -> Referral:
     return workflow.locked(Referral, referral_id)
 
 
+def _locked_for(referral_id: int, by, can) -> Referral:
+    """The referral, locked, once `can(by, referral)` lets `by` act (PermissionDenied if not)."""
+    referral = _locked(referral_id)
+    workflow.require(can(by, referral))
+    return referral
+
+
 _refused = workflow.Refusal(
     gettext_lazy(
         "Action impossible : la demande %(ref)s est « %(status)s », on ne peut plus la %(action)s."

@@ -10,7 +10,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ess import workflow
 from ess.errors import TransitionNotAllowed
 from ess.models import NotificationKind as Kind
 from ess.roles import Role
@@ -28,7 +27,7 @@ from referrals.models import (
 from referrals.notifications import referral_notify
 from referrals.services.common import (
     _close,
-    _locked,
+    _locked_for,
     _refuse,
     _store_files,
     _stored_bytes,
@@ -52,8 +51,7 @@ def referral_triage(
 
     `expected_version` (the referral's updated_at when the form was shown) refuses a stale form:
     another coordinator changed the referral meanwhile (TransitionNotAllowed)."""
-    referral = _locked(referral_id)
-    workflow.require(perms.can_triage_referral(by, referral))
+    referral = _locked_for(referral_id, by, perms.can_triage_referral)
     if expected_version is not None and referral.updated_at != expected_version:
         raise TransitionNotAllowed(
             _(
@@ -114,8 +112,7 @@ def referral_triage(
 @transaction.atomic
 def referral_request_info(*, referral_id: int, by, question: str) -> Referral:
     """The coordinator asks the requester for more; the question is posted in the thread."""
-    referral = _locked(referral_id)
-    workflow.require(perms.can_request_info(by, referral))
+    referral = _locked_for(referral_id, by, perms.can_request_info)
     if not question.strip():
         raise ValidationError({"question": _("Précisez ce qui manque.")})
     if referral.status == Status.INFO_REQUESTED:
@@ -131,8 +128,7 @@ def referral_request_info(*, referral_id: int, by, question: str) -> Referral:
 def referral_provide_info(*, referral_id: int, by, answer: str, files=()) -> Referral:
     """The requester answers an information request: the referral is back in the queue."""
     checked = check_uploads(files, already_stored=_stored_bytes(referral_id)) if files else []
-    referral = _locked(referral_id)
-    workflow.require(perms.can_provide_info(by, referral))
+    referral = _locked_for(referral_id, by, perms.can_provide_info)
     if not answer.strip() and not checked:
         raise ValidationError({"answer": _("Répondez à la question ou joignez un document.")})
     if referral.status != Status.INFO_REQUESTED:
@@ -151,8 +147,7 @@ def referral_provide_info(*, referral_id: int, by, answer: str, files=()) -> Ref
 @transaction.atomic
 def referral_reorient(*, referral_id: int, by, target: str, reason: str) -> Referral:
     """Sent outside the ESS (hospital, another team), with where and why."""
-    referral = _locked(referral_id)
-    workflow.require(perms.can_reorient_referral(by, referral))
+    referral = _locked_for(referral_id, by, perms.can_reorient_referral)
     if not target.strip() or not reason.strip():
         raise ValidationError(
             {"target": _("Indiquez vers qui et pourquoi la demande est réorientée.")}
@@ -169,8 +164,7 @@ def referral_reorient(*, referral_id: int, by, target: str, reason: str) -> Refe
 @transaction.atomic
 def referral_cancel(*, referral_id: int, by, reason: str) -> Referral:
     """The requester withdraws a referral not yet accepted by a specialist (reason required)."""
-    referral = _locked(referral_id)
-    workflow.require(perms.can_cancel_referral(by, referral))
+    referral = _locked_for(referral_id, by, perms.can_cancel_referral)
     if not reason.strip():
         raise ValidationError({"reason": _("Indiquez le motif de l'annulation.")})
     if referral.status == Status.CANCELLED:
