@@ -14,8 +14,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from ess.errors import TransitionNotAllowed
 from ess.models import Specialty
 from ess.throttle import throttled_response
+from ess.workflow import available_actions
 from members import forms, services
 from members import permissions as perms
 from members.models import GovernanceRole, MembershipStatus
@@ -160,17 +162,12 @@ def membership_list(request):
 def membership_detail(request, public_id):
     membership = membership_get_for_user(request.user, public_id)
     manager = perms.can_manage_memberships(request.user)
-    status = membership.status
     context = {
+        "actions": available_actions(request.user, membership),
         "membership": membership,
         "events": membership.events.select_related("actor"),
         "sites": membership.sites.select_related("commune"),
         "competences": membership.competences.all(),
-        "can_review": manager and status in (MembershipStatus.APPLIED,),
-        "can_suspend": manager and membership.can_become(MembershipStatus.SUSPENDED),
-        "can_reinstate": manager and status == MembershipStatus.SUSPENDED,
-        "can_leave": perms.can_leave_membership(request.user, membership)
-        and membership.can_become(MembershipStatus.LEFT),
         "can_review_changes": manager and bool(membership.pending_changes),
         "note_form": forms.NoteForm(),
         "reason_form": forms.ReasonForm(),
@@ -189,7 +186,7 @@ def _act(request, public_id, form_class, call, success: str):
         except ValidationError as exc:
             for error in exc.messages:
                 messages.error(request, error)
-        except services.TransitionNotAllowed as exc:
+        except TransitionNotAllowed as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, success)

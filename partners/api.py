@@ -17,7 +17,8 @@ from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
-from ess.api import Conflict
+from ess.api import AllowedActionsField, Conflict
+from ess.errors import TransitionNotAllowed
 from partners import services
 from partners.models import Convention, ConventionStatus, Partner
 from partners.selectors import conventions_visible_to, partner_list
@@ -33,7 +34,7 @@ def _call(fn, **kwargs):
         raise DRFPermissionDenied(
             "Vous n'avez pas le droit d'effectuer cette action sur cette convention."
         ) from None
-    except services.TransitionNotAllowed as exc:
+    except TransitionNotAllowed as exc:
         raise Conflict(str(exc)) from None
 
 
@@ -78,6 +79,7 @@ class ConventionSerializer(serializers.ModelSerializer):
     kind = serializers.CharField(source="kind.code")
     kind_label = serializers.CharField(source="kind.label")
     parties = PartnerRefSerializer(many=True)
+    allowed_actions = AllowedActionsField()
 
     class Meta:
         model = Convention
@@ -95,6 +97,7 @@ class ConventionSerializer(serializers.ModelSerializer):
             "end_on",
             "next_evaluation_on",
             "termination_reason",
+            "allowed_actions",
         ]
 
 
@@ -179,7 +182,7 @@ class ConventionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             serializer.is_valid(raise_exception=True)
             values = serializer.validated_data
         _call(service, convention_id=convention.pk, by=request.user, **values)
-        return Response(ConventionSerializer(self.get_queryset().get(pk=convention.pk)).data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=convention.pk)).data)
 
     @extend_schema(request=None, responses=TRANSITION_RESPONSES, summary="Passer en négociation")
     @action(detail=True, methods=["post"], url_path="submit-for-negotiation")

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ess.validators import validate_finess, validate_siret
+from ess.workflow import Stateful, StatusEvent
 
 
 # ---------------------------------------------------------------------------------------------
@@ -176,7 +177,9 @@ SIGNED_STATUSES = frozenset(
 )
 
 
-class Convention(models.Model):
+class Convention(Stateful, models.Model):
+    transitions = CONVENTION_TRANSITIONS
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.ForeignKey(
         ConventionKind, on_delete=models.PROTECT, related_name="conventions", verbose_name=_("type")
@@ -241,13 +244,6 @@ class Convention(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def can_become(self, status: str) -> bool:
-        return status in CONVENTION_TRANSITIONS[self.status]
-
-    @property
-    def is_closed(self) -> bool:
-        return not CONVENTION_TRANSITIONS[self.status]
-
 
 class ConventionEventKind(models.TextChoices):
     TRANSITION = "transition", _("Changement de statut")
@@ -256,23 +252,19 @@ class ConventionEventKind(models.TextChoices):
     DOCUMENT = "document", _("Document déposé")
 
 
-class ConventionEvent(models.Model):
+class ConventionEvent(StatusEvent):
     """The history of a convention: who changed what, when (actor empty: the daily job)."""
 
+    subject_field = "convention"
+
     convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
     kind = models.CharField(
         max_length=12, choices=ConventionEventKind.choices, default=ConventionEventKind.TRANSITION
     )
     from_status = models.CharField(max_length=12, choices=ConventionStatus.choices, blank=True)
     to_status = models.CharField(max_length=12, choices=ConventionStatus.choices, blank=True)
-    note = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(StatusEvent.Meta):
         indexes = [models.Index(fields=["convention", "at"], name="convention_history")]
 
     def __str__(self) -> str:

@@ -19,11 +19,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ess.audit import audit_record, audit_record_many
+from ess.errors import TransitionNotAllowed
 from ess.models import AuditAction, Departement, Team
 from ess.pdf import pdf_attachment, render_pdf
+from ess.workflow import available_actions
 from partners import forms, services
 from partners import permissions as perms
-from partners.hooks import partner_page_context
+from partners.hooks import partner_page_sections
 from partners.models import ConventionKind, ConventionStatus, Partner, PartnerType
 from partners.selectors import (
     contact_get,
@@ -134,12 +136,14 @@ def partner_detail_view(request, public_id):
         "partner": partner,
         **partner_detail(partner),
         "can_manage": perms.can_manage_partners(user),
-        "referral_counts": None,
-        "referrals": None,
         "contact_form": forms.ContactForm(),
+        "partner_sections": [
+            section
+            for _receiver, section in partner_page_sections.send(
+                Partner, request=request, partner=partner
+            )
+        ],
     }
-    for _receiver, extra in partner_page_context.send(Partner, request=request, partner=partner):
-        context.update(extra)
     return render(request, "partners/partner_detail.html", context)
 
 
@@ -243,7 +247,7 @@ def convention_edit(request, public_id):
             )
         except ValidationError as exc:
             _errors_to_form(form, exc)
-        except services.TransitionNotAllowed as exc:
+        except TransitionNotAllowed as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("Convention mise à jour."))
@@ -264,25 +268,14 @@ def convention_detail(request, public_id):
         if perms.can_download_convention_document(user, d)
     ]
     can_manage = perms.can_manage_conventions(user)
-    status = convention.status
     context = {
+        "actions": available_actions(user, convention),
         "convention": convention,
         "parties": list(convention.parties.select_related("type").order_by("name")),
         "documents": documents,
         "history": convention_history(convention),
         "can_manage": can_manage,
         "can_edit": can_manage and not convention.is_closed,
-        "can_negotiate": can_manage and convention.can_become(ConventionStatus.NEGOTIATION),
-        "can_sign": can_manage and convention.can_become(ConventionStatus.SIGNED),
-        "can_activate": can_manage
-        and status == ConventionStatus.SIGNED
-        and convention.effective_on
-        and convention.effective_on <= timezone.localdate(),
-        "can_expire": can_manage
-        and convention.can_become(ConventionStatus.EXPIRED)
-        and convention.end_on
-        and convention.end_on < timezone.localdate(),
-        "can_terminate": can_manage and convention.can_become(ConventionStatus.TERMINATED),
         "has_signed_pdf": any(d.doc_type == "signed" for d in documents),
         "document_form": forms.DocumentForm(),
         "sign_form": forms.SignForm(),
@@ -301,7 +294,7 @@ def _act(request, public_id, form_class, call, success_message):
         except ValidationError as exc:
             for error in exc.messages:
                 messages.error(request, error)
-        except services.TransitionNotAllowed as exc:
+        except TransitionNotAllowed as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, success_message)

@@ -14,8 +14,9 @@ from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
-from ess.api import Conflict, PersonSerializer
+from ess.api import AllowedActionsField, Conflict, PersonSerializer
 from ess.audit import audit_record, audit_record_many, audit_refusal
+from ess.errors import IdempotencyConflict, TransitionNotAllowed
 from ess.models import AuditAction, Commune, Specialty
 from ess.validators import (
     normalize_birth_place_code,
@@ -57,7 +58,7 @@ def _call(fn, **kwargs):
         raise DRFPermissionDenied(
             "Vous n'avez pas le droit d'effectuer cette action sur cette demande."
         ) from None
-    except (services.TransitionNotAllowed, services.IdempotencyConflict) as exc:
+    except (TransitionNotAllowed, IdempotencyConflict) as exc:
         raise Conflict(str(exc)) from None
 
 
@@ -282,6 +283,7 @@ class ReferralDetailSerializer(ReferralListSerializer):
     offered_to = PersonSerializer(allow_null=True)
     timeline = serializers.SerializerMethodField()
     attachments = serializers.SerializerMethodField()
+    allowed_actions = AllowedActionsField()
 
     class Meta(ReferralListSerializer.Meta):
         fields = [
@@ -302,6 +304,7 @@ class ReferralDetailSerializer(ReferralListSerializer):
             "closing_reason",
             "timeline",
             "attachments",
+            "allowed_actions",
         ]
 
     def get_timeline(self, referral) -> list[dict]:

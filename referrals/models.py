@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ess.validators import validate_nir
+from ess.workflow import Stateful, StatusEvent
 
 
 # ---------------------------------------------------------------------------------------------
@@ -220,7 +221,9 @@ class PreferredResponse(models.TextChoices):
     NO_PREFERENCE = "no_preference", _("Pas de préférence")
 
 
-class Referral(models.Model):
+class Referral(Stateful, models.Model):
+    transitions = TRANSITIONS
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     reference = models.CharField(_("référence"), max_length=20, unique=True)
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="referrals")
@@ -361,9 +364,6 @@ class Referral(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
-    def can_become(self, status: str) -> bool:
-        return status in TRANSITIONS[self.status]
-
     @property
     def sla_fraction(self) -> float | None:
         """Share of the allowed time already used (1.0 = due now), for open, triaged cases."""
@@ -401,25 +401,18 @@ class EventKind(models.TextChoices):
     IDENTITY = "identity", _("Identité")
 
 
-class ReferralEvent(models.Model):
+class ReferralEvent(StatusEvent):
+    subject_field = "referral"
+
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
     kind = models.CharField(max_length=12, choices=EventKind.choices, default=EventKind.TRANSITION)
     from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
-    note = models.TextField(blank=True)
     # Internal events (notes, declines) are for the ESS team only, never the requester.
     internal = models.BooleanField(default=False)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(StatusEvent.Meta):
         indexes = [models.Index(fields=["referral", "at"], name="event_timeline")]
-
-    def __str__(self) -> str:
-        return f"{self.referral_id} {self.from_status}→{self.to_status}"
 
 
 class Message(models.Model):

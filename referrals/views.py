@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ess.audit import audit_record, audit_record_many, audit_refusal
+from ess.errors import IdempotencyConflict
 from ess.models import AuditAction
 from ess.private_search import search_recall, search_redirect, wants_search_redirect
+from ess.workflow import available_actions
 from referrals import forms, services
 from referrals import permissions as perms
 from referrals.models import Attachment, Status, TeleexpertiseAct
@@ -107,7 +109,7 @@ def referral_create(request):
             )
         except ValidationError as exc:
             _errors_to_form(form, exc)
-        except services.IdempotencyConflict:
+        except IdempotencyConflict:
             form.add_error(
                 None,
                 _(
@@ -143,17 +145,15 @@ def referral_create(request):
 
 def _detail_context(request, referral):
     user = request.user
+    actions = available_actions(user, referral)
     context = {
+        "actions": actions,
         "referral": referral,
         "patient": referral.patient,
         "timeline": referral_timeline(user, referral),
         "thread": referral_messages(referral),
         "attachments": [a for a in referral.attachments.all() if a.message_id is None],
         "reports": [a for a in referral.attachments.all() if a.is_report],
-        "can_cancel": perms.can_cancel_referral(user, referral)
-        and referral.can_become(Status.CANCELLED),
-        "can_provide_info": perms.can_provide_info(user, referral)
-        and referral.status == Status.INFO_REQUESTED,
         "can_post_message": perms.can_post_message(user, referral) and referral.is_open,
         "can_give_feedback": perms.can_give_feedback(user, referral)
         and referral.status == Status.COMPLETED
@@ -167,7 +167,7 @@ def _detail_context(request, referral):
         "message_form": forms.MessageForm(),
         "feedback_form": forms.FeedbackForm(),
     }
-    context.update(ess_actions_context(request, referral))
+    context.update(ess_actions_context(request, referral, actions))
     return context
 
 

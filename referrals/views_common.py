@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from ess.audit import audit_refusal
-from referrals import services
+from ess.errors import TransitionNotAllowed
 from referrals.models import Referral
 from referrals.selectors import referral_get_for_user
 
@@ -31,7 +31,7 @@ def _act(request, public_id, form_class, call, success_message, *, files=False):
         except ValidationError as exc:
             for error in exc.messages:
                 messages.error(request, error)
-        except services.TransitionNotAllowed as exc:
+        except TransitionNotAllowed as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, success_message)

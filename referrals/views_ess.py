@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ess.audit import audit_record_many
+from ess.errors import TransitionNotAllowed
 from ess.models import AuditAction
 from ess.private_search import search_recall, search_redirect, wants_search_redirect
 from ess.roles import Role, has_role
@@ -30,31 +31,15 @@ from referrals.selectors import (
 from referrals.views_common import _act, referral_for_request
 
 
-def ess_actions_context(request, referral) -> dict:
-    """What the ESS side may do on this referral, for the referral page."""
+def ess_actions_context(request, referral, actions) -> dict:
+    """The ESS side's forms on the referral page, for the `actions` the user may take."""
     user = request.user
     ctx = {
-        # The table lets an accepted or scheduled case go back to triaged (a decline), but
-        # triage itself only takes a submitted or triaged one: show the form only there.
-        "can_triage": perms.can_triage_referral(user, referral)
-        and referral.status in (Status.SUBMITTED, Status.TRIAGED),
-        "can_request_info": perms.can_request_info(user, referral)
-        and referral.can_become(Status.INFO_REQUESTED),
-        "can_reorient": perms.can_reorient_referral(user, referral)
-        and referral.can_become(Status.REORIENTED),
         "can_add_note": perms.can_add_internal_note(user, referral),
         "can_check_identity": perms.can_check_identity(user, referral)
         and referral.patient.identity_status == "provisoire",
-        "can_accept": perms.can_accept_referral(user, referral)
-        and referral.status == Status.TRIAGED,
-        "can_decline": perms.can_decline_referral(user, referral)
-        and referral.status in (Status.TRIAGED, Status.ACCEPTED),
-        "can_schedule": perms.can_schedule_referral(user, referral)
-        and referral.can_become(Status.SCHEDULED),
-        "can_complete": perms.can_complete_referral(user, referral)
-        and referral.can_become(Status.COMPLETED),
     }
-    if ctx["can_triage"]:
+    if "triage" in actions:
         ctx["triage_form"] = forms.TriageForm(
             specialists=specialists_for_triage(referral),
             initial={
@@ -165,7 +150,7 @@ def triage(request, public_id):
                 note=form.cleaned_data["note"],
                 expected_version=datetime.fromisoformat(expected) if expected else None,
             )
-        except (ValidationError, services.TransitionNotAllowed) as exc:
+        except (ValidationError, TransitionNotAllowed) as exc:
             for error in getattr(exc, "messages", [str(exc)]):
                 messages.error(request, error)
             return redirect("referrals:detail", public_id=public_id)
@@ -183,7 +168,7 @@ def accept(request, public_id):
     referral = referral_for_request(request, public_id, lookup=referral_get_for_accept)
     try:
         services.referral_accept(referral_id=referral.pk, by=request.user)
-    except services.TransitionNotAllowed as exc:
+    except TransitionNotAllowed as exc:
         messages.error(request, str(exc))
         # A colleague took it: its page is no longer this specialist's to see.
         return redirect("referrals:inbox")

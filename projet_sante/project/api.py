@@ -11,7 +11,8 @@ from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
-from ess.api import Conflict
+from ess.api import AllowedActionsField, Conflict
+from ess.errors import TransitionNotAllowed
 from projet_sante.project import services
 from projet_sante.project.models import Action, Mission, ProjectVersion, SectionKey
 from projet_sante.project.permissions import can_view_project
@@ -28,7 +29,7 @@ def _call(fn, **kwargs):
         raise DRFPermissionDenied(
             "Vous n'avez pas le droit d'effectuer cette action sur le projet de santé."
         ) from None
-    except services.TransitionNotAllowed as exc:
+    except TransitionNotAllowed as exc:
         raise Conflict(str(exc)) from None
 
 
@@ -69,6 +70,7 @@ class VersionSerializer(serializers.ModelSerializer):
     validated_by = serializers.CharField(
         source="validated_by.display_name", allow_null=True, default=None
     )
+    allowed_actions = AllowedActionsField()
 
     class Meta:
         model = ProjectVersion
@@ -80,6 +82,7 @@ class VersionSerializer(serializers.ModelSerializer):
             "validated_at",
             "validated_by",
             "revision_reason",
+            "allowed_actions",
         ]
 
 
@@ -155,7 +158,11 @@ class ProjectVersionViewSet(
             serializer.is_valid(raise_exception=True)
             values = serializer.validated_data
         _call(service, version_id=version.pk, by=request.user, **values)
-        return Response(VersionSerializer(self.get_queryset().get(pk=version.pk)).data)
+        return Response(
+            VersionSerializer(
+                self.get_queryset().get(pk=version.pk), context={"request": request}
+            ).data
+        )
 
     @extend_schema(request=None, responses=TRANSITION_RESPONSES, summary="Soumettre à l'ARS/CPAM")
     @action(detail=True, methods=["post"])

@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ess.workflow import Stateful, StatusEvent
+
 
 class SectionKey(models.TextChoices):
     """The sections of the document, in their order of appearance."""
@@ -51,9 +53,11 @@ OPEN_STATUSES = frozenset(
 )
 
 
-class ProjectVersion(models.Model):
+class ProjectVersion(Stateful, models.Model):
     """One version of the health project (v1, v2…). Validated: frozen (services refuse edits,
     and on PostgreSQL a trigger refuses any change to it and its content)."""
+
+    transitions = VERSION_TRANSITIONS
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     number = models.PositiveSmallIntegerField(_("version"), unique=True)
@@ -108,9 +112,6 @@ class ProjectVersion(models.Model):
     @property
     def label(self) -> str:
         return f"v{self.number}"
-
-    def can_become(self, status: str) -> bool:
-        return status in VERSION_TRANSITIONS[self.status]
 
     @property
     def is_editable(self) -> bool:
@@ -265,20 +266,14 @@ class ProjectAnnex(models.Model):
         return self.title
 
 
-class VersionEvent(models.Model):
+class VersionEvent(StatusEvent):
     """The history of a version: who moved it from what to what, when, with which note."""
 
+    subject_field = "version"
+
     version = models.ForeignKey(ProjectVersion, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
     from_status = models.CharField(max_length=20, choices=VersionStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=VersionStatus.choices)
-    note = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.version_id} {self.from_status}→{self.to_status}"
+    class Meta(StatusEvent.Meta):
+        pass

@@ -15,8 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ess.audit import audit_record
+from ess.errors import TransitionNotAllowed
 from ess.flash import flash_error, flash_form_errors
 from ess.models import AuditAction
+from ess.workflow import available_actions
 from projet_sante.indicators.periods import current_quarter
 from projet_sante.indicators.permissions import can_download_reports
 from projet_sante.indicators.views import redirect_to_report
@@ -68,8 +70,9 @@ def _version_context(request, version) -> dict:
     ]
     versions = version_list(user)
     earlier = [v for v in versions if v.number < version.number]
+    actions = available_actions(user, version)
     can_edit = perms.can_edit_project(user) and version.is_editable
-    can_review = perms.can_review_project(user) and version.status == VersionStatus.SUBMITTED
+    can_review = "validate" in actions or "request_revision" in actions
     can_comment = perms.can_comment_project(user) and version.status in (
         VersionStatus.SUBMITTED,
         VersionStatus.REVISION_REQUESTED,
@@ -84,9 +87,8 @@ def _version_context(request, version) -> dict:
         "versions": versions,
         "previous": earlier[0] if earlier else None,
         "follow": follow,
+        "actions": actions,
         "can_edit": can_edit,
-        "can_submit": can_edit,
-        "can_review": can_review,
         "can_comment": can_comment,
         "can_start": perms.can_edit_project(user) and open_version() is None,
         "can_pdf": perms.can_download_project_pdf(user),
@@ -146,7 +148,7 @@ def version_start(request):
     _require(perms.can_edit_project(request.user))
     try:
         version = services.version_start(by=request.user)
-    except services.TransitionNotAllowed as exc:
+    except TransitionNotAllowed as exc:
         messages.error(request, str(exc))
         return redirect("projet_sante:project_home")
     messages.success(
@@ -164,7 +166,7 @@ def _post_back(request, version, call, *, success, form=None, anchor: str = ""):
         return _to_version(version)
     try:
         result = call(form.cleaned_data if form is not None else {})
-    except (ValidationError, services.TransitionNotAllowed) as exc:
+    except (ValidationError, TransitionNotAllowed) as exc:
         flash_error(request, exc)
     else:
         messages.success(request, success(result) if callable(success) else success)
@@ -273,7 +275,7 @@ def section_edit(request, public_id, key):
                 body=form.cleaned_data["body"],
                 expected_revision=form.cleaned_data["revision"],
             )
-        except services.TransitionNotAllowed as exc:
+        except TransitionNotAllowed as exc:
             form.add_error(None, str(exc))
             status = 409
         else:
@@ -309,7 +311,7 @@ def _content_form(request, version, form, save, *, success: str, template: str, 
             for field, errors in exc.message_dict.items():
                 for error in errors:
                     form.add_error(field if field in form.fields else None, error)
-        except services.TransitionNotAllowed as exc:
+        except TransitionNotAllowed as exc:
             flash_error(request, exc)
             return _to_version(version)
         else:

@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
+from ess.errors import TransitionNotAllowed
 from referrals.api import Conflict, _call
 from referrals.booking import services
 from referrals.selectors import referrals_visible_to
@@ -60,7 +61,7 @@ class ConsultationSessionViewSet(scheduling_api.ConsultationSessionViewSet):
                 session_id=session.pk,
                 referral_id=referral.pk,
             )
-        except services.TransitionNotAllowed as exc:  # the session's refusals (full, closed)
+        except TransitionNotAllowed as exc:  # the session's refusals (full, closed)
             raise Conflict(str(exc)) from None
         appointment = Appointment.objects.select_related("session", "referral").get(
             pk=appointment.pk
