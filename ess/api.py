@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from ess.models import Notification
 from ess.notifications import notification_mark_read
 from ess.selectors import communes_search
+from ess.workflow import available_actions
 
 
 class Conflict(APIException):
@@ -21,6 +22,20 @@ class Conflict(APIException):
 class PersonSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="public_id")
     name = serializers.CharField(source="display_name")
+
+
+class AllowedActionsField(serializers.ListField):
+    """`allowed_actions` on an object with a workflow: the actions the requesting user may take
+    on it now (ess.workflow.available_actions), by the names of their endpoints."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "help_text", "Actions que vous pouvez effectuer maintenant (noms des points d'accès)."
+        )
+        super().__init__(child=serializers.CharField(), read_only=True, source="*", **kwargs)
+
+    def to_representation(self, obj) -> list[str]:
+        return available_actions(self.context["request"].user, obj)
 
 
 class MeSerializer(serializers.Serializer):

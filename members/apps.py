@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class MembersConfig(AppConfig):
     name = "members"
     verbose_name = _("Membres et comptes")
+
+    def ready(self):
+        import members.permissions  # noqa: F401  (registers the workflow's actions)

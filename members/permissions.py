@@ -1,7 +1,9 @@
 """Who may do what with memberships and the directory. One condition per line;
 roles are named, never ranked."""
 
+from ess import workflow
 from ess.roles import Role, has_any_role, has_role
+from members.models import Membership, MembershipStatus
 
 # Every signed-in health professional and the ESS's staff read the directory. ARS/CPAM staff
 # (authority) do not: they follow the ESS through aggregated indicators, representativeness
@@ -39,3 +41,25 @@ def can_edit_membership(user, membership) -> bool:
 
 def can_leave_membership(user, membership) -> bool:
     return can_edit_membership(user, membership) or can_manage_memberships(user)
+
+
+_MANAGER = workflow.actor(can_manage_memberships)
+
+# The membership workflow's actions for its page (ess.workflow.available_actions); the names are
+# those of the POST endpoints. Activation (validated → active) is the new member's own link.
+ACTIONS = workflow.register(
+    Membership,
+    [
+        workflow.Action("validate", to=MembershipStatus.VALIDATED, allowed=_MANAGER),
+        workflow.Action("request_changes", to=MembershipStatus.CHANGES_REQUESTED, allowed=_MANAGER),
+        workflow.Action("refuse", to=MembershipStatus.REFUSED, allowed=_MANAGER),
+        workflow.Action(
+            "reinstate",
+            to=MembershipStatus.ACTIVE,
+            allowed=_MANAGER,
+            sources=frozenset({MembershipStatus.SUSPENDED}),
+        ),
+        workflow.Action("suspend", to=MembershipStatus.SUSPENDED, allowed=_MANAGER),
+        workflow.Action("leave", to=MembershipStatus.LEFT, allowed=can_leave_membership),
+    ],
+)

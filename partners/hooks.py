@@ -4,6 +4,6 @@ partners imports none of them."""
 from django.dispatch import Signal
 
 # Sent while a partner's page is built, with `request` and `partner`; each receiver returns a
-# dict added to the page's context (referrals: the requests sent from the partner's
+# section of the page as HTML, or "" (referrals: the requests sent from the partner's
 # organisations, referrals/views_partners.py).
-partner_page_context = Signal()
+partner_page_sections = Signal()

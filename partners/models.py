@@ -9,7 +9,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ess.stored_files import StoredFile
 from ess.validators import validate_finess, validate_siret
+from ess.workflow import Stateful, StatusEvent
 
 
 # ---------------------------------------------------------------------------------------------
@@ -176,7 +178,9 @@ SIGNED_STATUSES = frozenset(
 )
 
 
-class Convention(models.Model):
+class Convention(Stateful, models.Model):
+    transitions = CONVENTION_TRANSITIONS
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.ForeignKey(
         ConventionKind, on_delete=models.PROTECT, related_name="conventions", verbose_name=_("type")
@@ -241,13 +245,6 @@ class Convention(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def can_become(self, status: str) -> bool:
-        return status in CONVENTION_TRANSITIONS[self.status]
-
-    @property
-    def is_closed(self) -> bool:
-        return not CONVENTION_TRANSITIONS[self.status]
-
 
 class ConventionEventKind(models.TextChoices):
     TRANSITION = "transition", _("Changement de statut")
@@ -256,23 +253,19 @@ class ConventionEventKind(models.TextChoices):
     DOCUMENT = "document", _("Document déposé")
 
 
-class ConventionEvent(models.Model):
+class ConventionEvent(StatusEvent):
     """The history of a convention: who changed what, when (actor empty: the daily job)."""
 
+    subject_field = "convention"
+
     convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
     kind = models.CharField(
         max_length=12, choices=ConventionEventKind.choices, default=ConventionEventKind.TRANSITION
     )
     from_status = models.CharField(max_length=12, choices=ConventionStatus.choices, blank=True)
     to_status = models.CharField(max_length=12, choices=ConventionStatus.choices, blank=True)
-    note = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(StatusEvent.Meta):
         indexes = [models.Index(fields=["convention", "at"], name="convention_history")]
 
     def __str__(self) -> str:
@@ -290,22 +283,16 @@ def document_path(instance, filename: str) -> str:
     return f"conventions/{instance.convention.public_id}/{instance.public_id}"
 
 
-class ConventionDocument(models.Model):
+class ConventionDocument(StoredFile):
     """A version of one of the convention's documents. Versions are kept, never replaced."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="documents")
     doc_type = models.CharField(_("document"), max_length=10, choices=DocumentType.choices)
     version = models.PositiveSmallIntegerField(_("version"))
     file = models.FileField(upload_to=document_path, max_length=200)
-    original_name = models.CharField(_("nom du fichier"), max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("document de convention")

@@ -10,7 +10,11 @@
   referent; drafts and annexes for managers and the referent only.
 """
 
+from django.utils import timezone
+
+from ess import workflow
 from ess.roles import Role, has_any_role, has_role
+from partners.models import Convention, ConventionStatus
 
 READER_ROLES = frozenset(
     {Role.MANAGER, Role.COORDINATOR, Role.SPECIALIST, Role.PARAMEDIC, Role.AUTHORITY}
@@ -53,3 +57,36 @@ def can_download_convention_document(user, document) -> bool:
     if document.doc_type != "signed":
         return False
     return has_any_role(user, {Role.COORDINATOR, Role.AUTHORITY})
+
+
+def _may_activate(user, convention) -> bool:
+    # In force on its date of effect, not before.
+    today = timezone.localdate()
+    effective_on = convention.effective_on
+    return can_manage_conventions(user) and bool(effective_on and effective_on <= today)
+
+
+def _may_expire(user, convention) -> bool:
+    # Over once its end date has passed (before that, it is terminated).
+    end_on = convention.end_on
+    return can_manage_conventions(user) and bool(end_on and end_on < timezone.localdate())
+
+
+_MANAGER = workflow.actor(can_manage_conventions)
+
+# The convention workflow's actions, named as the API's endpoints, for the convention page and
+# the API's `allowed_actions` (ess.workflow.available_actions).
+ACTIONS = workflow.register(
+    Convention,
+    [
+        workflow.Action(
+            "submit_for_negotiation",
+            to=ConventionStatus.NEGOTIATION,
+            allowed=_MANAGER,
+        ),
+        workflow.Action("sign", to=ConventionStatus.SIGNED, allowed=_MANAGER),
+        workflow.Action("activate", to=ConventionStatus.ACTIVE, allowed=_may_activate),
+        workflow.Action("expire", to=ConventionStatus.EXPIRED, allowed=_may_expire),
+        workflow.Action("terminate", to=ConventionStatus.TERMINATED, allowed=_MANAGER),
+    ],
+)

@@ -7,8 +7,9 @@ daily job (activation and expiry by date), allowed only where said.
 """
 
 from datetime import date, timedelta
+from functools import partial
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -17,6 +18,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ess import workflow
+from ess.errors import TransitionNotAllowed
 from ess.models import NotificationKind
 from ess.notifications import notify
 from ess.roles import Role
@@ -37,15 +40,6 @@ from partners.models import (
 )
 
 REMINDER_THRESHOLDS = (90, 30)  # days before the end date and before each evaluation date
-
-
-class TransitionNotAllowed(Exception):
-    """The convention's status does not allow this action (HTTP 409)."""
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 # ---------------------------------------------------------------------------------------------
@@ -74,7 +68,7 @@ def partner_create(*, by, **fields) -> Partner:
     """A manager records a partner. `fields` are the model's fields, plus the lists
     covered_departements, covered_communes and organisations (requesters' organisations that
     belong to it). Raises PermissionDenied, ValidationError (identifiers)."""
-    _require(perms.can_manage_partners(by))
+    workflow.require(perms.can_manage_partners(by))
     relations = {k: fields.pop(k) for k in PARTNER_RELATIONS if k in fields}
     partner = Partner(**fields)
     partner.full_clean()
@@ -85,7 +79,7 @@ def partner_create(*, by, **fields) -> Partner:
 
 @transaction.atomic
 def partner_update(*, partner_id: int, by, **fields) -> Partner:
-    _require(perms.can_manage_partners(by))
+    workflow.require(perms.can_manage_partners(by))
     partner = Partner.objects.select_for_update().get(pk=partner_id)
     relations = {k: fields.pop(k) for k in PARTNER_RELATIONS if k in fields}
     for name, value in fields.items():
@@ -111,7 +105,7 @@ def _contact_check(contact: Contact) -> None:
 @transaction.atomic
 def contact_add(*, partner_id: int, by, **fields) -> Contact:
     """Name, role, email, phone, newsletter subscription (needs an email)."""
-    _require(perms.can_manage_partners(by))
+    workflow.require(perms.can_manage_partners(by))
     contact = Contact(partner_id=partner_id, **fields)
     _contact_check(contact)
     contact.save()
@@ -120,7 +114,7 @@ def contact_add(*, partner_id: int, by, **fields) -> Contact:
 
 @transaction.atomic
 def contact_update(*, contact_id: int, by, **fields) -> Contact:
-    _require(perms.can_manage_partners(by))
+    workflow.require(perms.can_manage_partners(by))
     contact = Contact.objects.select_for_update().get(pk=contact_id)
     for name, value in fields.items():
         setattr(contact, name, value)
@@ -131,7 +125,7 @@ def contact_update(*, contact_id: int, by, **fields) -> Contact:
 
 @transaction.atomic
 def contact_delete(*, contact_id: int, by) -> None:
-    _require(perms.can_manage_partners(by))
+    workflow.require(perms.can_manage_partners(by))
     Contact.objects.filter(pk=contact_id).delete()
 
 
@@ -169,7 +163,7 @@ def _convention_check(convention: Convention, parties) -> None:
 def convention_create(*, by, parties, **fields) -> Convention:
     """A manager drafts a convention with one or more partners. Status: draft.
     Raises PermissionDenied, ValidationError."""
-    _require(perms.can_manage_conventions(by))
+    workflow.require(perms.can_manage_conventions(by))
     fields.pop("status", None)
     convention = Convention(created_by=by, status=ConventionStatus.DRAFT, **fields)
     _convention_check(convention, parties)
@@ -190,7 +184,7 @@ def convention_update(*, convention_id: int, by, parties=None, **fields) -> Conv
     is not editable here. An expired or terminated convention is closed: TransitionNotAllowed.
     The history records which fields changed."""
     convention = Convention.objects.select_for_update().get(pk=convention_id)
-    _require(perms.can_manage_conventions(by))
+    workflow.require(perms.can_manage_conventions(by))
     if convention.is_closed:
         raise TransitionNotAllowed(
             _("La convention est « %(status)s » : elle n'est plus modifiable.")
@@ -226,7 +220,7 @@ def convention_document_add(*, convention_id: int, by, doc_type: str, upload) ->
     annexes): the file is checked by its content (ess.uploads), the signed one must be a PDF.
     Earlier versions are kept. Raises PermissionDenied, ValidationError."""
     convention = Convention.objects.select_for_update().get(pk=convention_id)
-    _require(perms.can_manage_conventions(by))
+    workflow.require(perms.can_manage_conventions(by))
     if doc_type not in DocumentType.values:
         raise ValidationError({"doc_type": _("Type de document inconnu.")})
     (checked,) = check_uploads([upload])
@@ -242,14 +236,9 @@ def convention_document_add(*, convention_id: int, by, doc_type: str, upload) ->
         convention=convention,
         doc_type=doc_type,
         version=(last or 0) + 1,
-        original_name=checked.name,
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
         uploaded_by=by,
     )
-    checked.upload.seek(0)
-    document.file.save(document.public_id.hex, checked.upload, save=False)
+    document.keep(checked)
     document.save()
     ConventionEvent.objects.create(
         convention=convention,
@@ -272,44 +261,31 @@ ACTION_LABELS = {
 }
 
 
-def _locked(convention_id: int) -> Convention:
-    return Convention.objects.select_for_update().get(pk=convention_id)
+_refused = workflow.Refusal(
+    gettext_lazy(
+        "Action impossible : la convention « %(title)s » est « %(status)s », on ne peut "
+        "pas la %(action)s."
+    ),
+    ACTION_LABELS,
+    lambda convention: {"title": convention.title},
+)
 
 
-def _transition(convention: Convention, *, to: str, by, note: str = "") -> ConventionEvent:
-    if not convention.can_become(to):
-        raise TransitionNotAllowed(
-            _(
-                "Action impossible : la convention « %(title)s » est « %(status)s », on ne peut "
-                "pas la %(action)s."
-            )
-            % {
-                "title": convention.title,
-                "status": convention.get_status_display(),
-                "action": ACTION_LABELS[to],
-            }
-        )
-    event = ConventionEvent.objects.create(
-        convention=convention,
-        actor=by,
-        from_status=convention.status,
-        to_status=to,
-        note=note,
-    )
-    convention.status = to
-    return event
+_locked = partial(workflow.locked, Convention)
+
+_transition = partial(workflow.transition, refused=_refused)
 
 
 def _manager_or_job(by) -> None:
     if by is not None:
-        _require(perms.can_manage_conventions(by))
+        workflow.require(perms.can_manage_conventions(by))
 
 
 @transaction.atomic
 def convention_submit_for_negotiation(*, convention_id: int, by) -> Convention:
     """The draft is sent to the partners for negotiation."""
     convention = _locked(convention_id)
-    _require(perms.can_manage_conventions(by))
+    workflow.require(perms.can_manage_conventions(by))
     if convention.status == ConventionStatus.NEGOTIATION:
         return convention
     _transition(convention, to=ConventionStatus.NEGOTIATION, by=by)
@@ -326,10 +302,10 @@ def convention_sign(
     is today or past, the convention is in force at once: two events, signed then active.
     Raises PermissionDenied, TransitionNotAllowed, ValidationError."""
     convention = _locked(convention_id)
-    _require(perms.can_manage_conventions(by))
+    workflow.require(perms.can_manage_conventions(by))
     if convention.status in (ConventionStatus.SIGNED, ConventionStatus.ACTIVE):
         return convention
-    _transition_check(convention, ConventionStatus.SIGNED)
+    workflow.check(convention, ConventionStatus.SIGNED, refused=_refused)
     today = timezone.localdate()
     if signed_on is None:
         raise ValidationError({"signed_on": _("Indiquez la date de signature.")})
@@ -370,7 +346,7 @@ def convention_activate(*, convention_id: int, by=None, today: date | None = Non
     _manager_or_job(by)
     if convention.status == ConventionStatus.ACTIVE:
         return convention
-    _transition_check(convention, ConventionStatus.ACTIVE)
+    workflow.check(convention, ConventionStatus.ACTIVE, refused=_refused)
     today = today or timezone.localdate()
     if convention.effective_on and convention.effective_on > today:
         raise TransitionNotAllowed(
@@ -390,7 +366,7 @@ def convention_expire(*, convention_id: int, by=None, today: date | None = None)
     _manager_or_job(by)
     if convention.status == ConventionStatus.EXPIRED:
         return convention
-    _transition_check(convention, ConventionStatus.EXPIRED)
+    workflow.check(convention, ConventionStatus.EXPIRED, refused=_refused)
     today = today or timezone.localdate()
     if not convention.end_on or convention.end_on >= today:
         raise TransitionNotAllowed(
@@ -405,7 +381,7 @@ def convention_expire(*, convention_id: int, by=None, today: date | None = None)
 def convention_terminate(*, convention_id: int, by, reason: str) -> Convention:
     """End a convention early, or abandon a draft or a negotiation (reason required)."""
     convention = _locked(convention_id)
-    _require(perms.can_manage_conventions(by))
+    workflow.require(perms.can_manage_conventions(by))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Indiquez le motif de la résiliation.")})
@@ -415,11 +391,6 @@ def convention_terminate(*, convention_id: int, by, reason: str) -> Convention:
     convention.termination_reason = reason
     convention.save(update_fields=["status", "termination_reason", "updated_at"])
     return convention
-
-
-def _transition_check(convention: Convention, to: str) -> None:
-    if not convention.can_become(to):
-        _transition(convention, to=to, by=None)  # raises TransitionNotAllowed with the message
 
 
 def conventions_apply_dates(*, today: date | None = None) -> tuple[int, int]:

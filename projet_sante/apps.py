@@ -12,3 +12,6 @@ class ProjetSanteConfig(AppConfig):
         from projet_sante.project import reports
 
         reports.register()
+        # The workflows' actions (ess.workflow.register) are declared with the permissions.
+        import projet_sante.newsletter.permissions
+        import projet_sante.project.permissions  # noqa: F401

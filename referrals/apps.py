@@ -7,7 +7,8 @@ class ReferralsConfig(AppConfig):
     verbose_name = _("Demandes d'avis")
 
     def ready(self):
-        from partners.hooks import partner_page_context
+        import referrals.permissions  # noqa: F401  (registers the workflow's actions)
+        from partners.hooks import partner_page_sections
         from referrals.booking.services import appointments_follow_session
         from referrals.views_partners import partner_page_referrals
         from scheduling.services import session_handed_over
@@ -17,4 +18,4 @@ class ReferralsConfig(AppConfig):
             appointments_follow_session, dispatch_uid="referrals_follow_session"
         )
         # Partners' hook: a partner's page shows the referrals sent from its organisations.
-        partner_page_context.connect(partner_page_referrals, dispatch_uid="referrals_partner_page")
+        partner_page_sections.connect(partner_page_referrals, dispatch_uid="referrals_partner_page")

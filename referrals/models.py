@@ -9,7 +9,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ess.stored_files import StoredFile
 from ess.validators import validate_nir
+from ess.workflow import Stateful, StatusEvent
 
 
 # ---------------------------------------------------------------------------------------------
@@ -220,7 +222,9 @@ class PreferredResponse(models.TextChoices):
     NO_PREFERENCE = "no_preference", _("Pas de préférence")
 
 
-class Referral(models.Model):
+class Referral(Stateful, models.Model):
+    transitions = TRANSITIONS
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     reference = models.CharField(_("référence"), max_length=20, unique=True)
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="referrals")
@@ -361,9 +365,6 @@ class Referral(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
-    def can_become(self, status: str) -> bool:
-        return status in TRANSITIONS[self.status]
-
     @property
     def sla_fraction(self) -> float | None:
         """Share of the allowed time already used (1.0 = due now), for open, triaged cases."""
@@ -377,6 +378,11 @@ class Referral(models.Model):
     def is_waiting(self) -> bool:
         """Open and still waiting for its answer or appointment: the SLA clock runs."""
         return self.is_open and self.answered_at is None and self.status != Status.SCHEDULED
+
+    @property
+    def effective_priority(self) -> str:
+        """Set at triage, else asked for (in a query: referrals.deadlines)."""
+        return self.priority or self.urgency_requested
 
     @property
     def is_overdue(self) -> bool:
@@ -401,25 +407,18 @@ class EventKind(models.TextChoices):
     IDENTITY = "identity", _("Identité")
 
 
-class ReferralEvent(models.Model):
+class ReferralEvent(StatusEvent):
+    subject_field = "referral"
+
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
     kind = models.CharField(max_length=12, choices=EventKind.choices, default=EventKind.TRANSITION)
     from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
-    note = models.TextField(blank=True)
     # Internal events (notes, declines) are for the ESS team only, never the requester.
     internal = models.BooleanField(default=False)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(StatusEvent.Meta):
         indexes = [models.Index(fields=["referral", "at"], name="event_timeline")]
-
-    def __str__(self) -> str:
-        return f"{self.referral_id} {self.from_status}→{self.to_status}"
 
 
 class Message(models.Model):
@@ -442,8 +441,7 @@ def attachment_path(instance, filename: str) -> str:
     return f"referrals/{instance.referral.public_id}/{instance.public_id}"
 
 
-class Attachment(models.Model):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class Attachment(StoredFile):
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="attachments")
     message = models.ForeignKey(
         Message, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
@@ -452,13 +450,8 @@ class Attachment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     file = models.FileField(upload_to=attachment_path, max_length=200)
-    original_name = models.CharField(_("nom du fichier"), max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
     # A report attached by the specialist with the answer (shown as "the answer" to the requester).
     is_report = models.BooleanField(default=False)
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -1,8 +1,9 @@
 """Who may do what with a referral. Actor checks only: the transition table (models.TRANSITIONS)
 decides what the referral's status allows. One condition per line; roles are named."""
 
+from ess import workflow
 from ess.roles import Role, has_role
-from referrals.models import TAKEN_STATUSES, Status
+from referrals.models import TAKEN_STATUSES, Referral, Status
 
 
 def _is_requester_side(user, referral) -> bool:
@@ -114,3 +115,40 @@ def can_complete_referral(user, referral) -> bool:
 
 def can_check_identity(user, referral) -> bool:
     return has_role(user, Role.COORDINATOR)
+
+
+def _decline_allowed(user, referral) -> bool:
+    # Once taken, only the specialist holding the case gives it back.
+    if referral.status in TAKEN_STATUSES and not _holds(user, referral):
+        return False
+    return can_decline_referral(user, referral)
+
+
+# What each action of the referral workflow needs, for referral pages and the API
+# (ess.workflow.available_actions). The names are those of the POST endpoints.
+ACTIONS = workflow.register(
+    Referral,
+    [
+        # The table also takes an accepted or scheduled case back to triaged (a decline), but
+        # triage itself starts from a submitted or triaged one.
+        workflow.Action(
+            "triage",
+            to=Status.TRIAGED,
+            allowed=can_triage_referral,
+            sources=frozenset({Status.SUBMITTED, Status.TRIAGED}),
+        ),
+        workflow.Action("request_info", to=Status.INFO_REQUESTED, allowed=can_request_info),
+        workflow.Action("provide_info", to=Status.SUBMITTED, allowed=can_provide_info),
+        workflow.Action("accept", to=Status.ACCEPTED, allowed=can_accept_referral),
+        workflow.Action(
+            "decline",
+            to=Status.TRIAGED,
+            allowed=_decline_allowed,
+            sources=frozenset({Status.TRIAGED, Status.ACCEPTED, Status.SCHEDULED}),
+        ),
+        workflow.Action("schedule", to=Status.SCHEDULED, allowed=can_schedule_referral),
+        workflow.Action("complete", to=Status.COMPLETED, allowed=can_complete_referral),
+        workflow.Action("reorient", to=Status.REORIENTED, allowed=can_reorient_referral),
+        workflow.Action("cancel", to=Status.CANCELLED, allowed=can_cancel_referral),
+    ],
+)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ess.validators import validate_adeli, validate_rpps
+from ess.workflow import Stateful, StatusEvent
 from members.models.accounts import Profession
 
 
@@ -99,9 +100,11 @@ class Competence(models.Model):
         return self.label
 
 
-class Membership(models.Model):
+class Membership(Stateful, models.Model):
     """One person's membership of the ESS, from the application on. The application's data is
     the member's directory entry; validation copies the identity onto the account."""
+
+    transitions = MEMBERSHIP_TRANSITIONS
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(
@@ -210,9 +213,6 @@ class Membership(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_MEMBERSHIP_STATUSES
 
-    def can_become(self, status: str) -> bool:
-        return status in MEMBERSHIP_TRANSITIONS[self.status]
-
     @property
     def participations(self) -> list[Participation]:
         return [p for p in Participation if getattr(self, p.value)]
@@ -221,24 +221,20 @@ class Membership(models.Model):
         return self.is_public and key in self.public_fields
 
 
-class MembershipEvent(models.Model):
+class MembershipEvent(StatusEvent):
     """The membership's history: every change of status, and profile changes to review."""
 
+    subject_field = "membership"
+
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     from_status = models.CharField(max_length=20, choices=MembershipStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=MembershipStatus.choices, blank=True)
-    note = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(StatusEvent.Meta):
         indexes = [models.Index(fields=["membership", "at"], name="membership_event_timeline")]
-
-    def __str__(self) -> str:
-        return f"{self.membership_id} {self.from_status}→{self.to_status}"
 
 
 class PracticeSite(models.Model):

@@ -26,18 +26,19 @@ from members.services.membership import (
     APPLICATION_SALT,
     ApplicationInput,
     SiteInput,
-    TransitionNotAllowed,
     application_errors,
-    membership_activate,
     membership_apply,
     membership_from_token,
+    membership_resubmit,
+    membership_token,
+)
+from members.services.review import (
+    membership_activate,
     membership_leave,
     membership_refuse,
     membership_reinstate,
     membership_request_changes,
-    membership_resubmit,
     membership_suspend,
-    membership_token,
     membership_validate,
 )
 
@@ -47,7 +48,6 @@ __all__ = [
     "CSV_COLUMNS",
     "ApplicationInput",
     "SiteInput",
-    "TransitionNotAllowed",
     "application_errors",
     "governance_role_assign",
     "governance_role_end",

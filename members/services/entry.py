@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ess import workflow
+from ess.errors import TransitionNotAllowed
 from ess.models import Specialty
 from ess.validators import normalize_identifier
 from members import permissions as perms
@@ -20,15 +22,15 @@ from members.services.accounts import roles_grant, roles_revoke
 from members.services.membership import (
     MEMBER_ROLES,
     ApplicationInput,
-    TransitionNotAllowed,
     _check,
     _fill,
     _locked,
     _open_duplicate,
-    _require,
     _save_sites,
-    _sync_account,
     member_role_for,
+)
+from members.services.review import (
+    _sync_account,
 )
 
 
@@ -48,7 +50,7 @@ def membership_profile_update(*, membership_id: int, by: User, data: Application
     a manager (kept in `pending_changes`). Returns True when something waits for review.
     Raises PermissionDenied (not their entry), ValidationError."""
     membership = _locked(membership_id)
-    _require(perms.can_edit_membership(by, membership))
+    workflow.require(perms.can_edit_membership(by, membership))
     if membership.status not in (MembershipStatus.ACTIVE, MembershipStatus.VALIDATED):
         raise TransitionNotAllowed(_("Seul un membre en activité modifie sa fiche."))
     data.email = membership.email
@@ -95,7 +97,7 @@ def _sync_contact(membership: Membership) -> None:
 def membership_changes_approve(*, membership_id: int, by: User) -> Membership:
     """A manager accepts the member's change of regulated fields: entry and account updated."""
     membership = _locked(membership_id)
-    _require(perms.can_manage_memberships(by))
+    workflow.require(perms.can_manage_memberships(by))
     changes = membership.pending_changes
     if not changes:
         return membership
@@ -124,7 +126,7 @@ def membership_changes_approve(*, membership_id: int, by: User) -> Membership:
 def membership_changes_reject(*, membership_id: int, by: User, reason: str) -> Membership:
     """A manager turns the change down (reason kept in the history); the entry stays as is."""
     membership = _locked(membership_id)
-    _require(perms.can_manage_memberships(by))
+    workflow.require(perms.can_manage_memberships(by))
     if not reason.strip():
         raise ValidationError({"reason": _("Indiquez le motif.")})
     if not membership.pending_changes:

@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ess.workflow import Stateful
+
 
 class NewsletterStatus(models.TextChoices):
     DRAFT = "draft", _("Brouillon")
@@ -29,8 +31,10 @@ NEWSLETTER_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class Newsletter(models.Model):
+class Newsletter(Stateful, models.Model):
     """One letter per quarter (unique): the beat task may run as often as it likes."""
+
+    transitions = NEWSLETTER_TRANSITIONS
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     year = models.PositiveSmallIntegerField(_("année"))
@@ -92,9 +96,6 @@ class Newsletter(models.Model):
     def period_label(self) -> str:
         ordinal = _("1er") if self.quarter == 1 else _("%(n)se") % {"n": self.quarter}
         return _("%(ordinal)s trimestre %(year)s") % {"ordinal": ordinal, "year": self.year}
-
-    def can_become(self, status: str) -> bool:
-        return status in NEWSLETTER_TRANSITIONS[self.status]
 
 
 class Audience(models.TextChoices):

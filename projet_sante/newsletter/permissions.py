@@ -1,6 +1,8 @@
 """Who may do what with the newsletter. One condition per line; roles are named."""
 
+from ess import workflow
 from ess.roles import Role, has_role
+from projet_sante.newsletter.models import Newsletter, NewsletterStatus
 
 
 def can_manage_newsletters(user) -> bool:
@@ -13,3 +15,12 @@ def can_view_newsletter(user, newsletter) -> bool:
     if newsletter.status == "sent":
         return True
     return can_manage_newsletters(user)
+
+
+_MANAGER = workflow.actor(can_manage_newsletters)
+
+# The letter's one action a person takes (sending ends by itself), for its page.
+ACTIONS = workflow.register(
+    Newsletter,
+    [workflow.Action("send", to=NewsletterStatus.SENDING, allowed=_MANAGER)],
+)

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q
@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ess import workflow
+from ess.errors import TransitionNotAllowed
 from ess.models import Team
 from ess.outbox import email_queue, enqueue_on_commit
 from members.models import User
@@ -45,10 +47,6 @@ STALLED_AFTER = timedelta(minutes=5)
 # The same address asking again within this delay gets no second confirmation email.
 CONFIRMATION_RESEND_AFTER = timedelta(hours=1)
 CONFIRMATION_DAYS = 7
-
-
-class TransitionNotAllowed(Exception):
-    """The letter's status does not allow this action (HTTP 409)."""
 
 
 def normalise_email(email: str) -> str:
@@ -111,14 +109,15 @@ def newsletter_draft(*, year: int | None = None, quarter: int | None = None) -> 
         return Newsletter.objects.get(year=year, quarter=quarter)
 
 
+def _not_a_draft(newsletter: Newsletter, to: str = "") -> str:
+    return _("Cette lettre n'est plus un brouillon : elle ne peut plus être modifiée.")
+
+
 def _locked_draft(newsletter_id: int, by: User) -> Newsletter:
-    if not can_manage_newsletters(by):
-        raise PermissionDenied
-    newsletter = Newsletter.objects.select_for_update().get(pk=newsletter_id)
+    workflow.require(can_manage_newsletters(by))
+    newsletter = workflow.locked(Newsletter, newsletter_id)
     if newsletter.status != NewsletterStatus.DRAFT:
-        raise TransitionNotAllowed(
-            _("Cette lettre n'est plus un brouillon : elle ne peut plus être modifiée.")
-        )
+        raise TransitionNotAllowed(_not_a_draft(newsletter))
     return newsletter
 
 
@@ -205,9 +204,8 @@ def newsletter_send(*, newsletter_id: int, by: User, base_url: str) -> Newslette
     Raises PermissionDenied (not a manager). Sending a letter already sending or sent is a
     no-op (a double submit sends nothing twice).
     """
-    if not can_manage_newsletters(by):
-        raise PermissionDenied
-    newsletter = Newsletter.objects.select_for_update().get(pk=newsletter_id)
+    workflow.require(can_manage_newsletters(by))
+    newsletter = workflow.locked(Newsletter, newsletter_id)
     if not newsletter.can_become(NewsletterStatus.SENDING):
         return newsletter
     audience = newsletter_audience()
@@ -219,7 +217,9 @@ def newsletter_send(*, newsletter_id: int, by: User, base_url: str) -> Newslette
         batch_size=1000,
     )
     now = timezone.now()
-    newsletter.status = NewsletterStatus.SENDING
+    workflow.transition(
+        newsletter, to=NewsletterStatus.SENDING, by=by, refused=_not_a_draft, history=False
+    )
     newsletter.sent_by = by
     newsletter.base_url = base_url
     newsletter.sending_started_at = newsletter.last_batch_at = now

@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ess.errors import TransitionNotAllowed
 from ess.throttle import throttled_response
+from ess.workflow import available_actions
 from projet_sante.newsletter import services
 from projet_sante.newsletter.forms import NewsletterSectionsForm, SubscribeForm
 from projet_sante.newsletter.models import Audience, Newsletter, NewsletterStatus
@@ -66,7 +68,7 @@ def newsletter_manage(request, public_id):
             services.newsletter_update(
                 newsletter_id=newsletter.pk, by=request.user, **form.cleaned_data
             )
-        except services.TransitionNotAllowed as exc:
+        except TransitionNotAllowed as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("Brouillon enregistré."))
@@ -80,6 +82,7 @@ def newsletter_manage(request, public_id):
             "form": form,
             "progress": progress,
             "is_draft": newsletter.status == NewsletterStatus.DRAFT,
+            "actions": available_actions(request.user, newsletter),
         },
     )
 
@@ -90,7 +93,7 @@ def newsletter_refresh_figures(request, public_id):
     newsletter = _managed(request, public_id)
     try:
         services.newsletter_figures_refresh(newsletter_id=newsletter.pk, by=request.user)
-    except services.TransitionNotAllowed as exc:
+    except TransitionNotAllowed as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Chiffres recalculés."))

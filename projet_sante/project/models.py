@@ -13,6 +13,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ess.stored_files import StoredFile
+from ess.workflow import Stateful, StatusEvent
+
 
 class SectionKey(models.TextChoices):
     """The sections of the document, in their order of appearance."""
@@ -51,9 +54,11 @@ OPEN_STATUSES = frozenset(
 )
 
 
-class ProjectVersion(models.Model):
+class ProjectVersion(Stateful, models.Model):
     """One version of the health project (v1, v2…). Validated: frozen (services refuse edits,
     and on PostgreSQL a trigger refuses any change to it and its content)."""
+
+    transitions = VERSION_TRANSITIONS
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     number = models.PositiveSmallIntegerField(_("version"), unique=True)
@@ -108,9 +113,6 @@ class ProjectVersion(models.Model):
     @property
     def label(self) -> str:
         return f"v{self.number}"
-
-    def can_become(self, status: str) -> bool:
-        return status in VERSION_TRANSITIONS[self.status]
 
     @property
     def is_editable(self) -> bool:
@@ -240,21 +242,15 @@ def annex_path(instance, filename: str) -> str:
     return f"projet-sante/{instance.public_id}"
 
 
-class ProjectAnnex(models.Model):
+class ProjectAnnex(StoredFile):
     """A file attached to a version. A new draft copies the row and shares the stored file."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     version = models.ForeignKey(ProjectVersion, on_delete=models.CASCADE, related_name="annexes")
     title = models.CharField(_("intitulé"), max_length=200)
     file = models.FileField(upload_to=annex_path, max_length=200)
-    original_name = models.CharField(_("nom du fichier"), max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("annexe du projet de santé")
@@ -265,20 +261,14 @@ class ProjectAnnex(models.Model):
         return self.title
 
 
-class VersionEvent(models.Model):
+class VersionEvent(StatusEvent):
     """The history of a version: who moved it from what to what, when, with which note."""
 
+    subject_field = "version"
+
     version = models.ForeignKey(ProjectVersion, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
     from_status = models.CharField(max_length=20, choices=VersionStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=VersionStatus.choices)
-    note = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.version_id} {self.from_status}→{self.to_status}"
+    class Meta(StatusEvent.Meta):
+        pass

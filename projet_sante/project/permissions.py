@@ -9,7 +9,9 @@
 The PDF is for managers and authority users (it goes to the ARS/CPAM files).
 """
 
+from ess import workflow
 from ess.roles import Role, has_any_role, has_role
+from projet_sante.project.models import ProjectVersion, VersionStatus
 
 PROJECT_READER_ROLES = frozenset(
     {Role.MANAGER, Role.AUTHORITY, Role.COORDINATOR, Role.SPECIALIST, Role.PARAMEDIC}
@@ -45,3 +47,18 @@ def can_follow_project_workflow(user) -> bool:
 
 def can_download_project_pdf(user) -> bool:
     return has_any_role(user, PROJECT_REVIEW_ROLES)
+
+
+_EDITOR = workflow.actor(can_edit_project)
+_REVIEWER = workflow.actor(can_review_project)
+
+# The version workflow's actions, named as the API's endpoints, for the version page and the
+# API's `allowed_actions` (ess.workflow.available_actions).
+ACTIONS = workflow.register(
+    ProjectVersion,
+    [
+        workflow.Action("submit", to=VersionStatus.SUBMITTED, allowed=_EDITOR),
+        workflow.Action("validate", to=VersionStatus.VALIDATED, allowed=_REVIEWER),
+        workflow.Action("request_revision", to=VersionStatus.REVISION_REQUESTED, allowed=_REVIEWER),
+    ],
+)

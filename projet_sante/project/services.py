@@ -9,8 +9,9 @@ PostgreSQL a trigger refuses it as well).
 """
 
 import uuid
+from functools import partial
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -18,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ess import workflow
+from ess.errors import TransitionNotAllowed
 from ess.models import NotificationKind
 from ess.notifications import notify
 from ess.roles import Role
@@ -41,18 +44,7 @@ from projet_sante.project.models import (
     VersionStatus,
 )
 
-
-class TransitionNotAllowed(Exception):
-    """The version's status does not allow this action (HTTP 409, a message on pages)."""
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
-def _locked(version_id: int) -> ProjectVersion:
-    return ProjectVersion.objects.select_for_update().get(pk=version_id)
+_locked = partial(workflow.locked, ProjectVersion)
 
 
 def _notify(version: ProjectVersion, *, recipients, title: str, by) -> None:
@@ -97,7 +89,7 @@ def _locked_for_edit(version_id: int, by) -> ProjectVersion:
     """The version, locked, for a manager to change its content. Raises PermissionDenied, or
     TransitionNotAllowed when it has left the managers' hands."""
     version = _locked(version_id)
-    _require(perms.can_edit_project(by))
+    workflow.require(perms.can_edit_project(by))
     if reason := not_editable_reason(version):
         raise TransitionNotAllowed(reason)
     return version
@@ -121,24 +113,15 @@ ACTION_LABELS = {
 }
 
 
-def _transition(version: ProjectVersion, *, to: str, by, note: str = "") -> VersionEvent:
-    if not version.can_become(to):
-        raise TransitionNotAllowed(
-            _(
-                "Action impossible : la version %(version)s est « %(status)s », on ne peut pas "
-                "%(action)s."
-            )
-            % {
-                "version": version.label,
-                "status": version.get_status_display(),
-                "action": ACTION_LABELS[to],
-            }
-        )
-    event = VersionEvent.objects.create(
-        version=version, actor=by, from_status=version.status, to_status=to, note=note
-    )
-    version.status = to
-    return event
+_refused = workflow.Refusal(
+    gettext_lazy(
+        "Action impossible : la version %(version)s est « %(status)s », on ne peut pas %(action)s."
+    ),
+    ACTION_LABELS,
+    lambda version: {"version": version.label},
+)
+
+_transition = partial(workflow.transition, refused=_refused)
 
 
 @transaction.atomic
@@ -147,7 +130,7 @@ def version_start(*, by) -> ProjectVersion:
     version's sections, missions and actions, and annexes (rows copied, files shared). Only one
     version may be open (not validated) at a time. Raises PermissionDenied,
     TransitionNotAllowed."""
-    _require(perms.can_edit_project(by))
+    workflow.require(perms.can_edit_project(by))
     # Serialise concurrent starts: the constraint would refuse the second one anyway.
     current = list(ProjectVersion.objects.select_for_update().filter(status__in=OPEN_STATUSES))
     if current:
@@ -208,7 +191,7 @@ def version_submit(*, version_id: int, by) -> ProjectVersion:
     """A manager sends the draft (or the revised version) to the ARS and the CPAM. Authority
     users are notified. Raises PermissionDenied, TransitionNotAllowed."""
     version = _locked(version_id)
-    _require(perms.can_edit_project(by))
+    workflow.require(perms.can_edit_project(by))
     if version.status == VersionStatus.SUBMITTED:
         return version  # retried request
     _transition(version, to=VersionStatus.SUBMITTED, by=by)
@@ -230,7 +213,7 @@ def version_validate(*, version_id: int, by, note: str = "") -> ProjectVersion:
     """An authority user validates the submitted version: it is frozen from now on, with who
     and when. Managers are notified. Raises PermissionDenied, TransitionNotAllowed."""
     version = _locked(version_id)
-    _require(perms.can_review_project(by))
+    workflow.require(perms.can_review_project(by))
     if version.status == VersionStatus.VALIDATED:
         return version
     _transition(version, to=VersionStatus.VALIDATED, by=by, note=(note or "").strip())
@@ -251,7 +234,7 @@ def version_request_revision(*, version_id: int, by, reason: str) -> ProjectVers
     """An authority user sends the submitted version back to the managers (reason required).
     Raises PermissionDenied, ValidationError, TransitionNotAllowed."""
     version = _locked(version_id)
-    _require(perms.can_review_project(by))
+    workflow.require(perms.can_review_project(by))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Indiquez ce qui doit être revu.")})
@@ -275,7 +258,7 @@ def comment_add(*, version_id: int, by, body: str, section: str = "") -> Project
     with the authorities or back in revision. The other side is notified.
     Raises PermissionDenied, ValidationError, TransitionNotAllowed."""
     version = _locked(version_id)
-    _require(perms.can_comment_project(by))
+    workflow.require(perms.can_comment_project(by))
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": _("Le commentaire est vide.")})
@@ -447,14 +430,9 @@ def annex_add(*, version_id: int, by, title: str, upload) -> ProjectAnnex:
     annex = ProjectAnnex(
         version=version,
         title=(title or "").strip() or checked.name,
-        original_name=checked.name,
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
         uploaded_by=by,
     )
-    checked.upload.seek(0)
-    annex.file.save(annex.public_id.hex, checked.upload, save=False)
+    annex.keep(checked)
     try:
         with transaction.atomic():
             annex.save()

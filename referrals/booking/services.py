@@ -10,8 +10,8 @@ Lock order (the same everywhere, see scheduling/services/__init__.py):
 
 Every service here locks the referral's row first, then calls scheduling, which locks the slot
 or the session. The referral transitions that free a place (decline, cancel, reorient:
-`_release_slot` in referrals/services.py) hold the referral's lock the same way, so a booking
-and a release of the same case never wait on each other in opposite orders.
+`_release_slot` in referrals/services/common.py) hold the referral's lock the same way, so a
+booking and a release of the same case never wait on each other in opposite orders.
 """
 
 from django.db import transaction
@@ -19,24 +19,26 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ess import workflow
+from ess.errors import TransitionNotAllowed
 from ess.models import NotificationKind
 from ess.notifications import notify
 from members.models import User
 from referrals.models import Referral, ResponseMode, Status
 from referrals.notifications import referral_notify
-from referrals.services import _transition, referral_triage
+from referrals.services import referral_triage
+from referrals.services.common import _transition
 from scheduling import permissions as scheduling_perms
 from scheduling import selectors as scheduling_selectors
 from scheduling import services as scheduling
 from scheduling.models import Appointment, Booking, ConsultationSession
-from scheduling.services import SessionFull, SlotFull, TransitionNotAllowed
+from scheduling.services import SessionFull, SlotFull
 from scheduling.services.common import require as _require
 from scheduling.services.common import starts as _when
 
 __all__ = [
     "SessionFull",
     "SlotFull",
-    "TransitionNotAllowed",
     "appointments_follow_session",
     "booking_cancel",
     "session_book",
@@ -45,7 +47,7 @@ __all__ = [
 
 
 def _locked(referral_id: int) -> Referral:
-    return Referral.objects.select_for_update().get(pk=referral_id)
+    return workflow.locked(Referral, referral_id)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -87,7 +89,7 @@ def slot_book(*, slot_id: int, referral_id: int, by: User) -> Booking:
     referral_triage(
         referral_id=referral.pk,
         by=by,
-        priority=referral.priority or referral.urgency_requested,
+        priority=referral.effective_priority,
         response_mode=referral.response_mode or ResponseMode.URGENT_CONSULTATION,
         specialist=User.objects.get(pk=slot.specialist_id),
         note=_("Créneau réservé le %(when)s — %(where)s")

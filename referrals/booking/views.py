@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ess.errors import TransitionNotAllowed
 from ess.flash import flash_error, flash_form_errors
 from referrals import permissions as perms
-from referrals import services as referral_services
 from referrals.booking import forms, services
 from referrals.booking.selectors import sessions_for_referral
 from referrals.models import Status
@@ -23,7 +23,7 @@ from scheduling.models import AvailabilitySlot, Booking
 
 # What a booking service refuses with a message: a bad choice (400) or the state of the slot,
 # the session or the referral (409).
-REFUSALS = (ValidationError, services.TransitionNotAllowed, referral_services.TransitionNotAllowed)
+REFUSALS = (ValidationError, TransitionNotAllowed)
 
 
 def booking_panels(user, referral) -> dict:

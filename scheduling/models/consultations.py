@@ -10,6 +10,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ess.workflow import Stateful
+
 
 class ConsultationSite(models.Model):
     """A place where an ESS specialist consults regularly, usually hosted by a partner (MSP,
@@ -123,11 +125,13 @@ SESSION_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class ConsultationSession(models.Model):
+class ConsultationSession(Stateful, models.Model):
     """One concrete half-day at a site: a specialist, a number of appointments of a given length.
     Held = published and past. "Never two places at once" is also an exclusion constraint on
     PostgreSQL (session_specialist_no_overlap, added by a migration: referrals 0005, where the
     table was created)."""
+
+    transitions = SESSION_TRANSITIONS
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     site = models.ForeignKey(ConsultationSite, on_delete=models.PROTECT, related_name="sessions")
@@ -187,9 +191,6 @@ class ConsultationSession(models.Model):
     @property
     def is_held(self) -> bool:
         return self.status == SessionStatus.PUBLISHED and self.ends_at <= timezone.now()
-
-    def can_become(self, status: str) -> bool:
-        return status in SESSION_TRANSITIONS[self.status]
 
 
 class Appointment(models.Model):

@@ -28,7 +28,7 @@ from scheduling.services.availability import (
     slot_reserve,
 )
 from scheduling.services.calendar import calendar_feed_regenerate, calendar_feed_revoke
-from scheduling.services.common import SessionFull, SlotFull, TransitionNotAllowed
+from scheduling.services.common import SessionFull, SlotFull
 from scheduling.services.sessions import (
     RotaResult,
     appointment_release_for_referral,
@@ -58,7 +58,6 @@ __all__ = [
     "SessionFull",
     "SiteInput",
     "SlotFull",
-    "TransitionNotAllowed",
     "absence_delete",
     "absence_record",
     "appointment_release_for_referral",

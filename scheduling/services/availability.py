@@ -10,10 +10,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ess.errors import TransitionNotAllowed
 from members.models import User
 from scheduling import permissions as perms
 from scheduling.models import Absence, AvailabilitySlot, Booking
-from scheduling.services.common import SlotFull, TransitionNotAllowed
+from scheduling.services.common import SlotFull
 from scheduling.services.common import require as _require
 from scheduling.services.common import starts as _when
 

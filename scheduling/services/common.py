@@ -1,16 +1,12 @@
 """What every scheduling service shares: its refusals and small helpers."""
 
-from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
+from ess.errors import TransitionNotAllowed
 from ess.roles import Role
+from ess.workflow import require as require  # the services' actor check
 from members.models import User
-
-
-class TransitionNotAllowed(Exception):
-    """The place or time cannot be taken, or the session or swap's status does not allow the
-    action (HTTP 409)."""
 
 
 class SlotFull(TransitionNotAllowed):
@@ -19,11 +15,6 @@ class SlotFull(TransitionNotAllowed):
 
 class SessionFull(TransitionNotAllowed):
     """Every appointment of the session is taken (HTTP 409)."""
-
-
-def require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def starts(obj) -> str:

@@ -13,6 +13,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ess import workflow
+from ess.errors import TransitionNotAllowed
 from ess.models import NotificationKind
 from ess.notifications import notify
 from ess.roles import Role
@@ -20,7 +22,7 @@ from members.models import User
 from scheduling import permissions as perms
 from scheduling.models import Appointment, ConsultationPlan, ConsultationSession, SessionStatus
 from scheduling.rota import Availability, SessionSlot, fair_assignment
-from scheduling.services.common import SessionFull, TransitionNotAllowed, consultations_url
+from scheduling.services.common import SessionFull, consultations_url
 from scheduling.services.common import require as _require
 from scheduling.services.common import starts as _when
 
@@ -165,14 +167,14 @@ def sessions_publish(*, by, plan_id: int) -> tuple[int, int]:
 def session_cancel(*, by, session_id: int) -> ConsultationSession:
     """A manager cancels a session nobody is booked into (ValidationError otherwise)."""
     _require(perms.can_manage_consultations(by))
-    session = ConsultationSession.objects.select_for_update().get(pk=session_id)
+    session = workflow.locked(ConsultationSession, session_id)
     if session.status == SessionStatus.CANCELLED:
         return session
     if session.appointments.exists():
         raise ValidationError(
             _("Des patients ont rendez-vous à cette consultation : déplacez-les d'abord.")
         )
-    session.status = SessionStatus.CANCELLED
+    workflow.transition(session, to=SessionStatus.CANCELLED, by=by, history=False)
     session.save(update_fields=["status"])
     if session.specialist_id:
         notify(

@@ -6,6 +6,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ess.errors import TransitionNotAllowed
 from ess.models import NotificationKind
 from ess.notifications import notify
 from members.models import User
@@ -17,7 +18,7 @@ from scheduling.models import (
     SwapRequest,
     SwapStatus,
 )
-from scheduling.services.common import TransitionNotAllowed, consultations_url, managers
+from scheduling.services.common import consultations_url, managers
 from scheduling.services.common import require as _require
 from scheduling.services.common import starts as _when
 from scheduling.services.sessions import check_can_run, save_specialist

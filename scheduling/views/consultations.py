@@ -12,13 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ess.audit import audit_record, audit_record_many, audit_refusal
+from ess.errors import TransitionNotAllowed
 from ess.flash import flash_error, flash_form_errors
 from ess.models import AuditAction
 from ess.pdf import pdf_attachment, render_pdf
 from scheduling import forms, selectors, services
 from scheduling import permissions as perms
 from scheduling.models import ConsultationPlan, ConsultationSession, ConsultationSite, SwapRequest
-from scheduling.services import TransitionNotAllowed
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from ess.errors import TransitionNotAllowed
 from partners import services
 from partners.models import Convention, ConventionEvent
 from partners.tasks import conventions_daily
@@ -130,7 +131,7 @@ def test_illegal_transitions_are_refused_and_change_nothing(db, manager, status,
         assert history(convention) == []
         return
 
-    with pytest.raises(services.TransitionNotAllowed):
+    with pytest.raises(TransitionNotAllowed):
         service(convention_id=convention.pk, by=manager, **kwargs)
 
     convention.refresh_from_db()
@@ -141,7 +142,7 @@ def test_illegal_transitions_are_refused_and_change_nothing(db, manager, status,
 def test_an_early_expiry_is_refused_terminate_instead(db, manager):
     convention = ConventionFactory(active=True, end_on=TODAY() + timedelta(days=100))
 
-    with pytest.raises(services.TransitionNotAllowed, match="résiliez-la"):
+    with pytest.raises(TransitionNotAllowed, match="résiliez-la"):
         services.convention_expire(convention_id=convention.pk, by=manager)
 
     services.convention_terminate(
@@ -186,7 +187,7 @@ def test_edits_are_recorded_in_the_history_and_closed_conventions_are_locked(db,
     ).exists()
 
     services.convention_terminate(convention_id=convention.pk, by=manager, reason="Fin")
-    with pytest.raises(services.TransitionNotAllowed, match="plus modifiable"):
+    with pytest.raises(TransitionNotAllowed, match="plus modifiable"):
         services.convention_update(convention_id=convention.pk, by=manager, title="Autre")
 
 

@@ -5,6 +5,7 @@ import threading
 import pytest
 from django.db import connection
 
+from ess.errors import TransitionNotAllowed
 from referrals import services
 from referrals.models import Referral, ReferralEvent
 from tests.factories import ReferralFactory, UserFactory
@@ -24,7 +25,7 @@ def race(referral_id: int, specialists) -> list[str]:
             barrier.wait()
             services.referral_accept(referral_id=referral_id, by=specialist)
             result = "won"
-        except services.TransitionNotAllowed as exc:
+        except TransitionNotAllowed as exc:
             result = "lost" if "déjà été prise en charge" in str(exc) else f"other: {exc}"
         except Exception as exc:  # any other outcome is a failure the assertion must show
             result = f"error: {exc!r}"

@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from ess.errors import TransitionNotAllowed
 from referrals import services
 from referrals.models import Referral, ReferralEvent, TeleexpertiseAct
 from tests.conftest import signed_in
@@ -160,7 +161,7 @@ def test_each_action_from_each_state_by_its_actor(cast, action, state):
         referral.refresh_from_db()
         assert referral.status == LEGAL[action][state]
     else:
-        with pytest.raises((services.TransitionNotAllowed, PermissionDenied)):
+        with pytest.raises((TransitionNotAllowed, PermissionDenied)):
             call(referral, cast[role], cast)
         referral.refresh_from_db()
         assert referral.status == state
@@ -274,7 +275,7 @@ def test_a_stale_triage_form_is_refused(cast):
         response_mode="teleexpertise_async",
     )
 
-    with pytest.raises(services.TransitionNotAllowed, match="modifiée entre-temps"):
+    with pytest.raises(TransitionNotAllowed, match="modifiée entre-temps"):
         services.referral_triage(
             referral_id=referral.pk,
             by=cast["coordinator"],
@@ -408,7 +409,7 @@ def test_internal_notes_and_declines_never_reach_the_requester(cast, client_for,
 
 def test_feedback_after_completion(cast):
     referral = bring_to("triaged", cast)
-    with pytest.raises(services.TransitionNotAllowed):
+    with pytest.raises(TransitionNotAllowed):
         services.referral_feedback(
             referral_id=referral.pk, by=cast["requester"], useful=True, avoided_visit=True
         )

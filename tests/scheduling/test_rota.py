@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from ess.errors import TransitionNotAllowed
 from ess.models import Notification
 from referrals.booking.services import session_book
 from scheduling import services
@@ -178,7 +179,7 @@ def test_adjusting_then_publishing(plan, manager):
     assert session.specialist == other and session.status == "published"
     assert (published, left) == (plan.sessions.count(), 0)
     assert Notification.objects.filter(recipient=other, kind="consultation").exists()
-    with pytest.raises(services.TransitionNotAllowed):
+    with pytest.raises(TransitionNotAllowed):
         services.session_assign(by=manager, session_id=session.pk, specialist=other)
 
 
@@ -251,7 +252,7 @@ def test_swap_refused_leaves_the_session(published, manager):
     published.refresh_from_db()
     assert published.specialist != colleague
     assert SwapRequest.objects.get().status == "refused"
-    with pytest.raises(services.TransitionNotAllowed):
+    with pytest.raises(TransitionNotAllowed):
         services.swap_decide(by=manager, swap_id=swap.pk, approve=True)
 
 
@@ -282,7 +283,7 @@ def test_only_the_sessions_specialist_asks_and_only_managers_decide(
     )
     with pytest.raises(PermissionDenied):
         services.swap_decide(by=coordinator, swap_id=swap.pk, approve=True)
-    with pytest.raises(services.TransitionNotAllowed):
+    with pytest.raises(TransitionNotAllowed):
         services.swap_request(
             by=published.specialist, session_id=published.pk, replacement=colleague
         )

@@ -11,6 +11,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from ess.errors import TransitionNotAllowed
 from projet_sante.newsletter import services
 from projet_sante.newsletter.models import NewsletterDelivery, Subscriber, Unsubscription
 from projet_sante.newsletter.tasks import resume_stalled_newsletters, send_newsletter_batch
@@ -180,7 +181,7 @@ def test_pressing_send_twice_sends_once(
 def test_a_sent_letter_can_no_longer_be_edited(draft, manager, audience):
     send(draft, manager, start_batches=False)
 
-    with pytest.raises(services.TransitionNotAllowed):
+    with pytest.raises(TransitionNotAllowed):
         services.newsletter_update(
             newsletter_id=draft.pk, by=manager, progress="x", news="", events=""
         )

@@ -7,6 +7,7 @@ import threading
 import pytest
 from django.db import connection
 
+from ess.errors import TransitionNotAllowed
 from projet_sante.project import services as ps
 from projet_sante.project.models import ProjectVersion, VersionEvent
 from tests.factories import UserFactory
@@ -24,7 +25,7 @@ def race(calls) -> list[str]:
             barrier.wait()
             call()
             result = "won"
-        except ps.TransitionNotAllowed:
+        except TransitionNotAllowed:
             result = "lost"
         except Exception as exc:  # any other outcome is a failure the assertion must show
             result = f"error: {exc!r}"

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
+from ess.errors import TransitionNotAllowed
 from ess.models import Notification
 from projet_sante.project import services as ps
 from projet_sante.project.models import (
@@ -162,7 +163,7 @@ def test_illegal_transitions_are_refused_and_change_nothing(
             version_id=project_draft.pk, key="diagnostic", by=project_manager, body="Changé."
         ),
     }
-    with pytest.raises(ps.TransitionNotAllowed):
+    with pytest.raises(TransitionNotAllowed):
         calls[action]()
     assert _snapshot(project_draft) == before
 
@@ -195,7 +196,7 @@ def test_a_validated_version_is_frozen_for_every_content_service(
         ),
     ]
     for call in refused:
-        with pytest.raises(ps.TransitionNotAllowed, match="figée"):
+        with pytest.raises(TransitionNotAllowed, match="figée"):
             call()
     assert _snapshot(project_validated) == before
 
@@ -260,7 +261,7 @@ def test_a_new_draft_copies_the_validated_version(project_draft, project_manager
 
 
 def test_only_one_open_version_at_a_time(project_draft, project_manager):
-    with pytest.raises(ps.TransitionNotAllowed, match="une seule version"):
+    with pytest.raises(TransitionNotAllowed, match="une seule version"):
         ps.version_start(by=project_manager)
     with pytest.raises(IntegrityError), transaction.atomic():
         ProjectVersion.objects.create(number=9, status="revision_requested", revision_reason="x")
@@ -278,7 +279,7 @@ def test_a_stale_section_form_is_refused(project_draft, project_manager):
         body="Bureau de 5 membres.",
         expected_revision=shown,
     )
-    with pytest.raises(ps.TransitionNotAllowed, match="modifiée entre-temps"):
+    with pytest.raises(TransitionNotAllowed, match="modifiée entre-temps"):
         ps.section_update(
             version_id=project_draft.pk,
             key="governance",
@@ -290,7 +291,7 @@ def test_a_stale_section_form_is_refused(project_draft, project_manager):
 
 
 def test_comments_go_to_the_other_side(project_draft, project_manager, authority):
-    with pytest.raises(ps.TransitionNotAllowed):
+    with pytest.raises(TransitionNotAllowed):
         ps.comment_add(version_id=project_draft.pk, by=authority, body="Trop tôt.")
     ps.version_submit(version_id=project_draft.pk, by=project_manager)
     comment = ps.comment_add(

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from ess.errors import TransitionNotAllowed
 from ess.models import Notification
 from referrals import services as referral_services
 from referrals.booking import selectors, services
@@ -105,11 +106,11 @@ def test_a_full_session_is_refused_and_nothing_changes(session, coordinator):
 @pytest.mark.parametrize(
     "setup, error",
     [
-        ("draft", services.TransitionNotAllowed),
-        ("past", services.TransitionNotAllowed),
+        ("draft", TransitionNotAllowed),
+        ("past", TransitionNotAllowed),
         ("other_specialty", ValidationError),
-        ("submitted", services.TransitionNotAllowed),
-        ("elsewhere", services.TransitionNotAllowed),
+        ("submitted", TransitionNotAllowed),
+        ("elsewhere", TransitionNotAllowed),
     ],
 )
 def test_illegal_bookings_are_refused(setup, error, session, coordinator):

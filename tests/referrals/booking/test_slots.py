@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
+from ess.errors import TransitionNotAllowed
 from referrals.booking import services
 from referrals.selectors import specialists_for_triage
 from scheduling.models import Absence, Booking
@@ -110,7 +111,7 @@ def test_booking_twice_is_a_no_op_and_a_second_slot_is_refused(coordinator, terr
 
     first = services.slot_book(slot_id=slot.pk, referral_id=referral.pk, by=coordinator)
     again = services.slot_book(slot_id=slot.pk, referral_id=referral.pk, by=coordinator)
-    with pytest.raises(services.TransitionNotAllowed, match="déjà un créneau"):
+    with pytest.raises(TransitionNotAllowed, match="déjà un créneau"):
         services.slot_book(slot_id=other.pk, referral_id=referral.pk, by=coordinator)
 
     assert first == again
@@ -131,7 +132,7 @@ def test_a_slot_of_another_specialty_or_an_accepted_referral_cannot_be_booked(
         services.slot_book(
             slot_id=other_specialty.pk, referral_id=ReferralFactory().pk, by=coordinator
         )
-    with pytest.raises(services.TransitionNotAllowed, match="Prise en charge"):
+    with pytest.raises(TransitionNotAllowed, match="Prise en charge"):
         services.slot_book(slot_id=SlotFactory().pk, referral_id=accepted.pk, by=coordinator)
 
 

@@ -1,0 +1,60 @@
+"""Every write on referrals: intake, the lifecycle transitions, messages, attachments.
+
+Transition services follow docs/architecture.md through the workflow core (ess.workflow):
+atomic → re-read the row FOR UPDATE → check the actor (PermissionDenied, 403) → check the
+transition table (TransitionNotAllowed, 409) → write the event → save(update_fields=…).
+Repeating a transition already done by the same actor is a no-op.
+
+`intake` (submission), `triage` (the coordinator's side), `answer` (the specialist's side),
+`thread` (messages, attachments, notes, identity) and `common` (what they share).
+"""
+
+from referrals.services.answer import (
+    referral_accept,
+    referral_complete,
+    referral_decline,
+    referral_feedback,
+    referral_schedule,
+)
+from referrals.services.intake import (
+    PatientInput,
+    ReferralInput,
+    next_reference,
+    referral_submit,
+)
+from referrals.services.thread import (
+    attachment_add,
+    message_post,
+    patient_identity_validate,
+    referral_add_note,
+)
+from referrals.services.triage import (
+    referral_cancel,
+    referral_provide_info,
+    referral_reorient,
+    referral_request_info,
+    referral_triage,
+    referrals_escalate,
+)
+
+__all__ = [
+    "PatientInput",
+    "ReferralInput",
+    "attachment_add",
+    "message_post",
+    "next_reference",
+    "patient_identity_validate",
+    "referral_accept",
+    "referral_add_note",
+    "referral_cancel",
+    "referral_complete",
+    "referral_decline",
+    "referral_feedback",
+    "referral_provide_info",
+    "referral_reorient",
+    "referral_request_info",
+    "referral_schedule",
+    "referral_submit",
+    "referral_triage",
+    "referrals_escalate",
+]

@@ -1,0 +1,262 @@
+"""A requester submits a referral: the patient's identity (INS, strict traits), the checks,
+the reference, the files, retries with an idempotency key.
+"""
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ess.errors import IdempotencyConflict
+from ess.models import Commune, Specialty
+from ess.models import NotificationKind as Kind
+from ess.uploads import check_uploads
+from ess.validators import (
+    normalize_birth_place_code,
+    normalize_nir,
+    normalize_phone,
+    validate_birth_date,
+    validate_long_text,
+    validate_nir_traits,
+)
+from referrals import permissions as perms
+from referrals.models import (
+    EventKind,
+    IdempotencyKey,
+    InsOid,
+    Patient,
+    Priority,
+    Referral,
+    ReferralEvent,
+    Status,
+)
+from referrals.notifications import referral_notify
+from referrals.services.common import (
+    _store_files,
+)
+
+
+@dataclass
+class PatientInput:
+    birth_name: str
+    first_names: str
+    sex: str
+    birth_date: date
+    ins: str = ""
+    birth_place_code: str = ""
+    used_name: str = ""
+    phone: str = ""
+    commune: Commune | None = None
+    gp_name: str = ""
+
+
+@dataclass
+class ReferralInput:
+    patient: PatientInput
+    specialty: Specialty
+    question: str
+    urgency: str
+    consent: bool
+    context: str = ""
+    preferred_response: str = "no_preference"
+    callback_availability: str = ""
+    referring_gp_name: str = ""
+    referring_gp: object = None
+    files: list = field(default_factory=list)
+
+
+def _fingerprint(data: ReferralInput) -> str:
+    def default(value):
+        if isinstance(value, date | datetime):
+            return value.isoformat()
+        if isinstance(value, Commune):
+            return value.code
+        if isinstance(value, Specialty):
+            return value.code
+        return str(value)
+
+    payload = asdict(data) | {"files": [(f.name, f.size) for f in data.files]}
+    payload["specialty"] = data.specialty.code
+    payload["patient"]["commune"] = data.patient.commune.code if data.patient.commune else ""
+    payload["referring_gp"] = str(data.referring_gp.public_id) if data.referring_gp else ""
+    raw = json.dumps(payload, sort_keys=True, default=default)
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def next_reference(now: datetime | None = None) -> str:
+    """ESS-<year>-<6 digits>, from a counter that only goes up (atomic on PostgreSQL and SQLite)."""
+    year = timezone.localtime(now or timezone.now()).year
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO referrals_referencecounter (year, last) VALUES (%s, 1) "
+            "ON CONFLICT (year) DO UPDATE SET last = referrals_referencecounter.last + 1 "
+            "RETURNING last",
+            [year],
+        )
+        (number,) = cursor.fetchone()
+    return f"ESS-{year}-{number:06d}"
+
+
+def _patient_resolve(data: PatientInput) -> tuple[Patient, dict | None]:
+    """The patient this submission is about: the same INS (or, without INS, the same five strict
+    traits) is the same patient. Conflicting traits for a known INS are returned, not written."""
+    traits = {
+        "birth_name": data.birth_name.strip().upper(),
+        "first_names": " ".join(data.first_names.split()).upper(),
+        "sex": data.sex,
+        "birth_date": data.birth_date,
+        "birth_place_code": data.birth_place_code.strip().upper(),
+    }
+    ins = normalize_nir(data.ins)
+    extra = {
+        "used_name": data.used_name.strip().upper(),
+        "phone": data.phone.strip(),
+        "commune": data.commune,
+        "gp_name": data.gp_name.strip(),
+    }
+    if ins:
+        oid = InsOid.NIA if ins[0] in "78" else InsOid.NIR
+        try:
+            with transaction.atomic():
+                patient, created = Patient.objects.get_or_create(
+                    ins=ins, defaults={**traits, **extra, "ins_oid": oid}
+                )
+        except IntegrityError:  # created concurrently by another submission
+            patient, created = Patient.objects.get(ins=ins), False
+        if created:
+            return patient, None
+        known = patient.strict_traits()
+        typed = {**traits, "birth_date": traits["birth_date"].isoformat()}
+        differing = {
+            k: {"connu": known[k], "saisi": typed[k]}
+            for k in typed
+            if typed[k] and known[k] != typed[k]
+        }
+        return patient, (differing or None)
+    patient = Patient.objects.filter(**traits).order_by("pk").first()
+    if patient is None:
+        patient = Patient.objects.create(**traits, **extra)
+    return patient, None
+
+
+def _referral_input_check(data: ReferralInput) -> None:
+    """The identity and text rules of ess.validators, for callers that did not go through the
+    web form or the API serializer (which check the same rules field by field). Normalises the
+    phone number and birth place in place; raises ValidationError keyed by field."""
+    patient = data.patient
+    errors: dict[str, list[str]] = {}
+
+    def check(field, fn, value):
+        try:
+            return fn(value)
+        except ValidationError as exc:
+            errors.setdefault(field, []).extend(exc.messages)
+            return value
+
+    check("birth_date", validate_birth_date, patient.birth_date)
+    patient.birth_place_code = check(
+        "birth_place_code", normalize_birth_place_code, patient.birth_place_code
+    )
+    patient.phone = check("phone", normalize_phone, patient.phone)
+    check("question", validate_long_text, data.question)
+    check("context", validate_long_text, data.context)
+    if patient.ins and not errors:
+        try:
+            validate_nir_traits(
+                normalize_nir(patient.ins),
+                sex=patient.sex,
+                birth_date=patient.birth_date,
+                birth_place_code=patient.birth_place_code,
+            )
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+def referral_submit(*, by, data: ReferralInput, idempotency_key: str = "") -> tuple[Referral, bool]:
+    """A requester submits a referral. Returns (referral, created).
+
+    Raises PermissionDenied (not a requester), ValidationError (identity traits, phone, text
+    length, files, consent) before anything is written, IdempotencyConflict (same key,
+    different request). A retry with the same key returns the first referral with created=False.
+    """
+    if not perms.can_submit_referral(by):
+        raise PermissionDenied
+    if not data.consent:
+        raise ValidationError({"consent": _("Le consentement du patient au partage est requis.")})
+    if data.urgency not in Priority.values:
+        raise ValidationError({"urgency": _("Urgence inconnue.")})
+    _referral_input_check(data)
+    checked = check_uploads(data.files)
+    fingerprint = _fingerprint(data)
+    with transaction.atomic():
+        if idempotency_key:
+            existing = (
+                IdempotencyKey.objects.select_related("referral")
+                .filter(user=by, key=idempotency_key)
+                .first()
+            )
+            if existing:
+                if existing.fingerprint != fingerprint:
+                    raise IdempotencyConflict(
+                        _("Cette clé d'idempotence a déjà servi pour une autre demande.")
+                    )
+                return existing.referral, False
+        patient, conflict = _patient_resolve(data.patient)
+        now = timezone.now()
+        referral = Referral.objects.create(
+            reference=next_reference(now),
+            patient=patient,
+            requester=by,
+            requester_organisation=by.organisation,
+            specialty=data.specialty,
+            question=data.question.strip(),
+            context=data.context.strip(),
+            urgency_requested=data.urgency,
+            preferred_response=data.preferred_response,
+            consent=True,
+            callback_availability=data.callback_availability.strip(),
+            referring_gp_name=data.referring_gp_name.strip(),
+            referring_gp=data.referring_gp,
+            identity_conflict=conflict,
+            submitted_at=now,
+        )
+        ReferralEvent.objects.create(
+            referral=referral, actor=by, to_status=Status.SUBMITTED, at=now
+        )
+        if conflict:
+            ReferralEvent.objects.create(
+                referral=referral,
+                actor=by,
+                kind=EventKind.IDENTITY,
+                internal=True,
+                at=now,
+                note=_("Traits d'identité différents de ceux connus pour cet INS : à vérifier."),
+            )
+        _store_files(referral=referral, files=checked, by=by)
+        referral_notify(referral, Kind.REFERRAL_NEW, actor=by)
+        if idempotency_key:
+            try:
+                with transaction.atomic():
+                    IdempotencyKey.objects.create(
+                        user=by, key=idempotency_key, fingerprint=fingerprint, referral=referral
+                    )
+            except IntegrityError:
+                # A concurrent retry won the race: undo ours, answer with theirs.
+                transaction.set_rollback(True)
+                winner = IdempotencyKey.objects.select_related("referral").get(
+                    user=by, key=idempotency_key
+                )
+                if winner.fingerprint != fingerprint:
+                    raise IdempotencyConflict(
+                        _("Cette clé d'idempotence a déjà servi pour une autre demande.")
+                    ) from None
+                return winner.referral, False
+    return referral, True
