@@ -231,18 +231,13 @@ def convention_document_add(*, convention_id: int, by, doc_type: str, upload) ->
             }
         )
     last = convention.documents.filter(doc_type=doc_type).aggregate(v=Max("version"))["v"]
-    document = ConventionDocument(
+    document = checked.stored_as(
+        ConventionDocument,
         convention=convention,
         doc_type=doc_type,
         version=(last or 0) + 1,
-        original_name=checked.name,
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
         uploaded_by=by,
     )
-    checked.upload.seek(0)
-    document.file.save(document.public_id.hex, checked.upload, save=False)
     document.save()
     ConventionEvent.objects.create(
         convention=convention,

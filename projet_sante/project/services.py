@@ -430,17 +430,12 @@ def annex_add(*, version_id: int, by, title: str, upload) -> ProjectAnnex:
         checked = check_upload(upload)
     except ValidationError as exc:
         raise ValidationError({"file": exc.messages}) from exc
-    annex = ProjectAnnex(
+    annex = checked.stored_as(
+        ProjectAnnex,
         version=version,
         title=(title or "").strip() or checked.name,
-        original_name=checked.name,
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
         uploaded_by=by,
     )
-    checked.upload.seek(0)
-    annex.file.save(annex.public_id.hex, checked.upload, save=False)
     try:
         with transaction.atomic():
             annex.save()

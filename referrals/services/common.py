@@ -92,18 +92,9 @@ def _store_files(
 ) -> list[Attachment]:
     stored = []
     for checked in files:
-        attachment = Attachment(
-            referral=referral,
-            message=message,
-            uploaded_by=by,
-            original_name=checked.name,
-            content_type=checked.content_type,
-            size=checked.size,
-            sha256=checked.sha256,
-            is_report=is_report,
+        attachment = checked.stored_as(
+            Attachment, referral=referral, message=message, uploaded_by=by, is_report=is_report
         )
-        checked.upload.seek(0)
-        attachment.file.save(attachment.public_id.hex, checked.upload, save=False)
         attachment.save()
         stored.append(attachment)
     return stored
