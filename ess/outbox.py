@@ -13,6 +13,7 @@ from celery import current_app
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Min, Q
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from ess.models import OutboundEmail
@@ -54,6 +55,23 @@ def email_queue(
     )
     enqueue_on_commit("ess.tasks.deliver_email", email.pk)
     return email
+
+
+def email_queue_rendered(
+    *, to: str, template: str, context: dict, html: bool = True
+) -> OutboundEmail:
+    """Queue the email of templates emails/<template>_subject.txt, _body.txt and, with `html`,
+    _body.html, rendered with `context`."""
+
+    def render(part: str) -> str:
+        return render_to_string(f"emails/{template}_{part}", context)
+
+    return email_queue(
+        to=to,
+        subject=render("subject.txt").strip(),
+        body_text=render("body.txt"),
+        body_html=render("body.html") if html else "",
+    )
 
 
 def email_queue_message(message: EmailMessage) -> list[OutboundEmail]:

@@ -67,19 +67,20 @@ def validate_nir(value: str) -> None:
         raise ValidationError(_("Le NIR/INS n'est pas valide."), code="nir_invalid") from None
 
 
+def _require_digits_and_key(number: str, digits: int, key_valid, messages, code: str) -> None:
+    """`digits` digits, then whether `key_valid` accepts the check digit; `messages`: the
+    refusal for the length and format, then for the key."""
+    _require(re.fullmatch(rf"\d{{{digits}}}", number) is not None, messages[0], f"{code}_format")
+    _require(key_valid(number), messages[1], f"{code}_key")
+
+
 def validate_rpps(value: str) -> None:
     """RPPS: 11 digits, the last one a Luhn check digit."""
-    rpps = _compact(value)
-    _require(
-        re.fullmatch(r"\d{11}", rpps) is not None,
+    messages = (
         _("Le numéro RPPS comporte exactement 11 chiffres."),
-        "rpps_format",
-    )
-    _require(
-        luhn.is_valid(rpps),
         _("La clé du numéro RPPS est incorrecte : vérifiez les 11 chiffres."),
-        "rpps_key",
     )
+    _require_digits_and_key(_compact(value), 11, luhn.is_valid, messages, "rpps")
 
 
 def validate_adeli(value: str) -> None:
@@ -96,17 +97,11 @@ def validate_adeli(value: str) -> None:
 
 def validate_siret(value: str) -> None:
     """SIRET: 14 digits, Luhn."""
-    siret = _compact(value)
-    _require(
-        re.fullmatch(r"\d{14}", siret) is not None,
+    messages = (
         _("Le SIRET comporte exactement 14 chiffres."),
-        "siret_format",
-    )
-    _require(
-        stdnum_siret.is_valid(siret),
         _("La clé du SIRET est incorrecte : vérifiez les 14 chiffres."),
-        "siret_key",
     )
+    _require_digits_and_key(_compact(value), 14, stdnum_siret.is_valid, messages, "siret")
 
 
 def normalize_identifier(value: str) -> str:

@@ -13,14 +13,13 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ess import workflow
 from ess.models import Commune, Specialty
-from ess.outbox import email_queue
+from ess.outbox import email_queue_rendered
 from ess.roles import Role
 from ess.validators import normalize_identifier, validate_adeli, validate_rpps
 from members.models import (
@@ -178,11 +177,7 @@ def _save_relations(membership: Membership, data: ApplicationInput) -> None:
 
 
 def _email(*, to: str, template: str, context: dict) -> None:
-    email_queue(
-        to=to,
-        subject=render_to_string(f"emails/{template}_subject.txt", context).strip(),
-        body_text=render_to_string(f"emails/{template}_body.txt", context),
-    )
+    email_queue_rendered(to=to, template=template, context=context, html=False)
 
 
 def _link(base_url: str, url_name: str, token: str) -> str:
