@@ -22,6 +22,7 @@ from ess.models import Commune, Specialty
 from ess.outbox import email_queue_rendered
 from ess.roles import Role
 from ess.validators import normalize_identifier, validate_adeli, validate_rpps
+from members import permissions as perms
 from members.models import (
     OPEN_MEMBERSHIP_STATUSES,
     PUBLISHABLE_FIELDS,
@@ -225,6 +226,20 @@ _refused = workflow.Refusal(
 
 def _locked(membership_id: int) -> Membership:
     return workflow.locked(Membership, membership_id)
+
+
+def _locked_for_manager(membership_id: int, by) -> Membership:
+    """The locked membership a manager acts on. Raises PermissionDenied."""
+    membership = _locked(membership_id)
+    workflow.require(perms.can_manage_memberships(by))
+    return membership
+
+
+def _required_text(text: str, field: str, missing) -> str:
+    """`text` stripped; ValidationError `missing` on `field` when it is empty."""
+    if not text.strip():
+        raise ValidationError({field: missing})
+    return text.strip()
 
 
 def _transition(membership: Membership, *, to: str, by, note: str = "") -> MembershipEvent:
