@@ -7,12 +7,10 @@ together. Rates come from settings (`ESS_API_RATE_USER`, `ESS_API_RATE_ANON`) th
 
 import math
 
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from rest_framework import exceptions, throttling
 from rest_framework.settings import api_settings
-from rest_framework.views import exception_handler as drf_exception_handler
 
 from ess.client_ip import client_ip
 
@@ -50,14 +48,3 @@ class ApiThrottled(exceptions.Throttled):
         # DRF's own suffix ("Expected available in…") is not ours: build the detail here.
         super().__init__(wait=None, detail=detail)
         self.wait = wait
-
-
-def exception_handler(exc, context):
-    """DRF's handler, with two refusals said in French: throttling (Retry-After stays), and an
-    object that does not exist or is not visible, whose Django Http404 carries an English
-    sentence naming the model ("No Referral matches the given query.")."""
-    if isinstance(exc, Http404):
-        exc = exceptions.NotFound()
-    if isinstance(exc, exceptions.Throttled) and not isinstance(exc, ApiThrottled):
-        exc = ApiThrottled(wait=exc.wait)
-    return drf_exception_handler(exc, context)

@@ -3,13 +3,16 @@
 Each app adds its part in SEEDERS; `seed_demo` runs them in order.
 """
 
-from allauth.account.models import EmailAddress
-from django.conf import settings
-from django.db import transaction
+from dataclasses import dataclass
+from pathlib import Path
 
+from django.db import transaction
+from django.utils import timezone
+
+from ess.demo_data import demo_data_load, demo_past_settled, unknown
 from ess.models import Departement, Specialty, Team
 from ess.roles import Role
-from members.demo import seed_members
+from members.demo import demo_email, demo_user, seed_members
 from members.models import Organisation, OrganisationKind, Profession, User
 from members.services import roles_grant
 from partners.demo import seed_partners_and_conventions
@@ -20,117 +23,90 @@ from referrals.booking.demo import seed_consultations
 from referrals.demo import seed_referrals
 from scheduling.demo import seed_slots
 
-DEMO_DOMAIN = "demo.example.org"
+__all__ = ["DEMO_ACCOUNTS", "demo_email", "seed_accounts", "seed_demo", "seed_team"]
 
-# email local part → (first name, last name, profession, specialty code, roles, organisation key)
-DEMO_ACCOUNTS = {
-    "medecin": (
-        "Claire",
-        "Martin",
-        Profession.PHYSICIAN,
-        "medecine-generale",
-        [Role.REQUESTER],
-        "carmes",
-    ),
-    "medecin2": (
-        "Hugo",
-        "Lefèvre",
-        Profession.PHYSICIAN,
-        "medecine-generale",
-        [Role.REQUESTER],
-        "meung",
-    ),
-    "coordination": ("Sophie", "Bernard", Profession.COORDINATOR, None, [Role.COORDINATOR], None),
-    "cardiologue": (
-        "Antoine",
-        "Dubois",
-        Profession.PHYSICIAN,
-        "cardiologie",
-        [Role.SPECIALIST],
-        None,
-    ),
-    "cardiologue2": (
-        "Nadia",
-        "Benali",
-        Profession.PHYSICIAN,
-        "cardiologie",
-        [Role.SPECIALIST],
-        None,
-    ),
-    "direction": (
-        "Marc",
-        "Rousseau",
-        Profession.PHYSICIAN,
-        "cardiologie",
-        [Role.MANAGER, Role.SPECIALIST],
-        None,
-    ),
-    "ars": ("Isabelle", "Petit", Profession.ADMINISTRATIVE, None, [Role.AUTHORITY], "ars"),
-}
-
-# Valid (Luhn) RPPS numbers for the demo physicians: fictitious, never real people's.
-DEMO_RPPS = {
-    "medecin": "10000000009",
-    "medecin2": "10000000017",
-    "cardiologue": "10000000025",
-    "cardiologue2": "10000000033",
-    "direction": "10000000041",
-}
-
-ORGANISATIONS = {
-    "carmes": ("Cabinet médical des Carmes", OrganisationKind.PRACTICE, "45234"),
-    "meung": ("Maison de santé de Meung-sur-Loire", OrganisationKind.MSP, "45203"),
-    "ars": ("ARS Centre-Val de Loire — DD du Loiret", OrganisationKind.AUTHORITY, "45234"),
-}
+DATA_FILE = Path(__file__).with_name("demo_accounts.toml")
 
 
-def demo_email(local: str) -> str:
-    return f"{local}@{DEMO_DOMAIN}"
+@dataclass(frozen=True)
+class TeamData:
+    details: dict[str, str]  # name, short name, email, phone, address
+    specialties: tuple[str, ...]
+    departements: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OrganisationData:
+    name: str
+    kind: str
+    commune: str
+
+    def check(self) -> list[str]:
+        return unknown("kind", [self.kind], OrganisationKind.values)
+
+
+@dataclass(frozen=True)
+class AccountData:
+    name: tuple[str, str]
+    profession: str
+    roles: tuple[str, ...]
+    specialty: str = ""
+    organisation: str = ""
+    rpps: str = ""
+
+    def check(self) -> list[str]:
+        return unknown("profession", [self.profession], Profession.values) + unknown(
+            "roles", self.roles, Role.values
+        )
+
+
+@dataclass(frozen=True)
+class AccountsData:
+    team: TeamData
+    organisations: dict[str, OrganisationData]
+    accounts: dict[str, AccountData]
+
+    def check(self) -> list[str]:
+        used = {a.organisation for a in self.accounts.values() if a.organisation}
+        return unknown("accounts.*.organisation", used, self.organisations)
+
+
+def load(path: Path = DATA_FILE) -> AccountsData:
+    return demo_data_load(path, AccountsData)
+
+
+# The demo accounts, by the local part of their email: a public contract.
+DEMO_ACCOUNTS = load().accounts
 
 
 def seed_team() -> Team:
-    team, _ = Team.objects.get_or_create(
-        pk=1,
-        defaults={
-            "name": "ESS Cardiologie du Loiret",
-            "short_name": "ESS Cardio 45",
-            "email": "contact@ess-cardio45.example.org",
-            "phone": "02 38 00 00 00",
-            "address": "1 rue de la République, 45000 Orléans",
-        },
-    )
-    team.specialties.add(*Specialty.objects.filter(code="cardiologie"))
-    team.departements.add(*Departement.objects.filter(code="45"))
+    data = load().team
+    team, _ = Team.objects.get_or_create(pk=1, defaults=data.details)
+    team.specialties.add(*Specialty.objects.filter(code__in=data.specialties))
+    team.departements.add(*Departement.objects.filter(code__in=data.departements))
     return team
 
 
 def seed_accounts() -> dict[str, User]:
+    data = load()
     organisations = {}
-    for key, (name, kind, commune) in ORGANISATIONS.items():
+    for key, org in data.organisations.items():
         organisations[key], _ = Organisation.objects.get_or_create(
-            name=name, defaults={"kind": kind, "commune_id": commune}
+            name=org.name, defaults={"kind": org.kind, "commune_id": org.commune}
         )
     users = {}
-    for local, (first, last, profession, specialty, roles, org) in DEMO_ACCOUNTS.items():
-        email = demo_email(local)
-        user = User.objects.filter(email=email).first()
-        if user is None:
-            user = User.objects.create_user(
-                email=email,
-                password=settings.ESS_DEMO_PASSWORD,
-                first_name=first,
-                last_name=last,
-                profession=profession,
-                is_demo=True,
-                specialty=Specialty.objects.filter(code=specialty).first() if specialty else None,
-                rpps=DEMO_RPPS.get(local, ""),
-                organisation=organisations.get(org),
-            )
-        EmailAddress.objects.get_or_create(
-            user=user, email=email, defaults={"verified": True, "primary": True}
+    for local, account in data.accounts.items():
+        first_name, last_name = account.name
+        users[local] = demo_user(
+            local,
+            first_name=first_name,
+            last_name=last_name,
+            profession=account.profession,
+            specialty=account.specialty,
+            rpps=account.rpps,
+            organisation=organisations.get(account.organisation),
         )
-        roles_grant(user=user, roles=roles)
-        users[local] = user
+        roles_grant(user=users[local], roles=[Role(role) for role in account.roles])
     return users
 
 
@@ -154,7 +130,9 @@ SEEDERS = [
 
 def seed_demo() -> dict:
     ctx: dict = {}
+    started = timezone.now()
     with transaction.atomic():
         for seeder in SEEDERS:
             seeder(ctx)
+        demo_past_settled(before=started)
     return ctx

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.http import content_disposition_header
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:
@@ -22,6 +23,6 @@ def render_pdf(template_name: str, context: dict) -> bytes:
 def pdf_attachment(pdf: bytes, filename: str) -> HttpResponse:
     """A download that no shared cache keeps (the documents may name patients or members)."""
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     response["Cache-Control"] = "private, no-store"
     return response

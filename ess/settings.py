@@ -336,7 +336,7 @@ REST_FRAMEWORK = {
         "user": env.str("ESS_API_RATE_USER", default="600/min"),
         "anon": env.str("ESS_API_RATE_ANON", default="60/min"),
     },
-    "EXCEPTION_HANDLER": "ess.api_throttling.exception_handler",
+    "EXCEPTION_HANDLER": "ess.api_errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API ESS — guichet unique",

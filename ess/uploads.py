@@ -77,20 +77,6 @@ class CheckedFile:
     size: int
     sha256: str
 
-    def stored_as(self, model, /, **fields):
-        """An unsaved `model` row describing this file (name, type, size, digest), its content
-        already written to storage under the row's public id."""
-        row = model(
-            original_name=self.name,
-            content_type=self.content_type,
-            size=self.size,
-            sha256=self.sha256,
-            **fields,
-        )
-        self.upload.seek(0)
-        row.file.save(row.public_id.hex, self.upload, save=False)
-        return row
-
 
 class ScanUnavailable(ValidationError):
     """The antivirus is configured but gave no verdict: the upload is refused (fail closed)."""

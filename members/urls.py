@@ -1,86 +1,54 @@
-from django.urls import path
+from django.urls import include, path
 
-from members import views, views_directory, views_membership
+from members import views
+from members import views_directory as directory
+from members import views_membership as membership
 
 app_name = "members"
 
+# Applying to the ESS (public) and activating the account: /adhesion/…
+application = [
+    path("", membership.apply, name="apply"),
+    path("envoyee/", membership.apply_sent, name="apply_sent"),
+    path("completer/<str:token>/", membership.apply_again, name="apply_again"),
+    path("activer/<str:token>/", membership.activate, name="activate"),
+]
+
+# Invitations (managers): /membres/invitations/…
+invitations = [
+    path("", views.invitation_list, name="invitation_list"),
+    path("nouvelle/", views.invitation_create, name="invitation_create"),
+    path("<uuid:public_id>/revoquer/", views.invitation_revoke, name="invitation_revoke"),
+]
+
+# Memberships (managers; a member sees their own): /membres/adhesions/…
+memberships = [
+    path("", membership.membership_list, name="membership_list"),
+    path("import/", membership.membership_import, name="membership_import"),
+    path("<uuid:public_id>/", membership.membership_detail, name="membership_detail"),
+    *membership.membership_actions.urlpatterns,
+]
+
+# /membres/…
+member_pages = [
+    path("invitations/", include(invitations)),
+    path("invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("adhesions/", include(memberships)),
+    path("mon-profil/", membership.profile, name="profile"),
+    path("organisation/", membership.organisation, name="organisation"),
+    path("organisation/<uuid:public_id>/fin/", membership.governance_end, name="governance_end"),
+    path("representativite/", membership.representativeness_view, name="representativeness"),
+]
+
+# The directory: /annuaire/…
+directory_pages = [
+    path("", directory.directory, name="directory"),
+    path("export.csv", directory.directory_export, name="directory_export"),
+    path("public/", directory.directory_public, name="directory_public"),
+]
+
 urlpatterns = [
-    # Invitations (managers)
-    path("membres/invitations/", views.invitation_list, name="invitation_list"),
-    path("membres/invitations/nouvelle/", views.invitation_create, name="invitation_create"),
-    path(
-        "membres/invitations/<uuid:public_id>/revoquer/",
-        views.invitation_revoke,
-        name="invitation_revoke",
-    ),
-    path("membres/invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),
-    # Applying to the ESS (public) and activating the account
-    path("adhesion/", views_membership.apply, name="apply"),
-    path("adhesion/envoyee/", views_membership.apply_sent, name="apply_sent"),
-    path("adhesion/completer/<str:token>/", views_membership.apply_again, name="apply_again"),
-    path("adhesion/activer/<str:token>/", views_membership.activate, name="activate"),
-    # Memberships (managers; a member sees their own)
-    path("membres/adhesions/", views_membership.membership_list, name="membership_list"),
-    path("membres/adhesions/import/", views_membership.membership_import, name="membership_import"),
-    path(
-        "membres/adhesions/<uuid:public_id>/",
-        views_membership.membership_detail,
-        name="membership_detail",
-    ),
-    path(
-        "membres/adhesions/<uuid:public_id>/valider/",
-        views_membership.membership_validate,
-        name="membership_validate",
-    ),
-    path(
-        "membres/adhesions/<uuid:public_id>/demander-complements/",
-        views_membership.membership_request_changes,
-        name="membership_request_changes",
-    ),
-    path(
-        "membres/adhesions/<uuid:public_id>/refuser/",
-        views_membership.membership_refuse,
-        name="membership_refuse",
-    ),
-    path(
-        "membres/adhesions/<uuid:public_id>/suspendre/",
-        views_membership.membership_suspend,
-        name="membership_suspend",
-    ),
-    path(
-        "membres/adhesions/<uuid:public_id>/reintegrer/",
-        views_membership.membership_reinstate,
-        name="membership_reinstate",
-    ),
-    path(
-        "membres/adhesions/<uuid:public_id>/depart/",
-        views_membership.membership_leave,
-        name="membership_leave",
-    ),
-    path(
-        "membres/adhesions/<uuid:public_id>/modifications/valider/",
-        views_membership.membership_changes_approve,
-        name="membership_changes_approve",
-    ),
-    path(
-        "membres/adhesions/<uuid:public_id>/modifications/refuser/",
-        views_membership.membership_changes_reject,
-        name="membership_changes_reject",
-    ),
-    path("membres/mon-profil/", views_membership.profile, name="profile"),
-    path("membres/organisation/", views_membership.organisation, name="organisation"),
-    path(
-        "membres/organisation/<uuid:public_id>/fin/",
-        views_membership.governance_end,
-        name="governance_end",
-    ),
-    path(
-        "membres/representativite/",
-        views_membership.representativeness_view,
-        name="representativeness",
-    ),
-    # Directory
-    path("annuaire/", views_directory.directory, name="directory"),
-    path("annuaire/export.csv", views_directory.directory_export, name="directory_export"),
-    path("annuaire/public/", views_directory.directory_public, name="directory_public"),
+    path("adhesion/", include(application)),
+    path("membres/", include(member_pages)),
+    path("annuaire/", include(directory_pages)),
 ]

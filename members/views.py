@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ess.permissions import can_invite_users
+from ess.web.actions import form_page
 from members import services
 from members.forms import InvitationForm, PasswordSetForm
 from members.selectors import invitations_visible_to
@@ -55,15 +56,12 @@ def invitation_accept(request, token):
     invitation = services.invitation_from_token(token)
     if invitation is None:
         return render(request, "members/invitation_invalid.html", status=404)
-    form = PasswordSetForm(request.POST or None, person=invitation)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.invitation_accept(token=token, password=form.cleaned_data["password1"])
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Votre compte est créé. Connectez-vous."))
-            return redirect("account_login")
-    return render(
-        request, "members/invitation_accept.html", {"form": form, "invitation": invitation}
+    return form_page(
+        request,
+        PasswordSetForm(request.POST or None, person=invitation),
+        lambda data: services.invitation_accept(token=token, password=data["password1"]),
+        success=_("Votre compte est créé. Connectez-vous."),
+        done="account_login",
+        template="members/invitation_accept.html",
+        context={"invitation": invitation},
     )

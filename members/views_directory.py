@@ -1,17 +1,15 @@
 """The directory of competences: for signed-in professionals (filters, htmx), the public page
 (only what members agreed to publish) and the managers' CSV export."""
 
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ess.models import Departement, Specialty
+from ess.web.spreadsheet import csv_response
 from members import permissions as perms
 from members.models import Competence, Participation, PracticeSite
 from members.selectors import directory_search, directory_visible_to, public_directory
@@ -90,11 +88,6 @@ def directory_public(request):
     )
 
 
-def _safe_cell(value: str) -> str:
-    """A cell a spreadsheet will not run as a formula ("+33…" phone numbers stay as they are)."""
-    return f"'{value}" if value[:1] in ("=", "@") else value
-
-
 @login_required
 @require_GET
 def directory_export(request):
@@ -103,41 +96,36 @@ def directory_export(request):
         raise PermissionDenied
     members = _search(directory_visible_to(request.user), _filters(request))
     participation_codes = {v: k for k, v in CSV_PARTICIPATIONS.items()}
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="annuaire-{stamp}.csv"'
-    response.write("\ufeff")  # BOM: Excel opens UTF-8 correctly
-    writer = csv.writer(response, delimiter=";")
-    cell = _safe_cell
     columns = [*CSV_COLUMNS, "adresse_2", "commune_2", "telephone_2", "statut"]
-    writer.writerow(columns)
-    for m in members:
-        sites = list(m.sites.all())
-        first = sites[0] if sites else None
-        second = sites[1] if len(sites) > 1 else None
-        writer.writerow(
-            cell(v)
-            for v in [
-                m.email,
-                m.first_name,
-                m.last_name,
-                m.profession,
-                m.rpps,
-                m.adeli,
-                m.specialty.code if m.specialty else "",
-                "|".join(c.code for c in m.competences.all()),
-                m.practice_mode,
-                m.sector,
-                first.address if first else "",
-                first.commune_id if first else "",
-                first.phone if first else "",
-                "|".join(participation_codes[p] for p in m.participations),
-                m.languages,
-                timezone.localdate(m.joined_at).isoformat() if m.joined_at else "",
-                second.address if second else "",
-                second.commune_id if second else "",
-                second.phone if second else "",
-                m.status,
-            ]
-        )
-    return response
+    return csv_response(
+        [columns, *(_directory_row(m, participation_codes) for m in members)],
+        f"annuaire-{timezone.localdate().isoformat()}.csv",
+    )
+
+
+def _directory_row(m, participation_codes) -> list:
+    sites = list(m.sites.all())
+    first = sites[0] if sites else None
+    second = sites[1] if len(sites) > 1 else None
+    return [
+        m.email,
+        m.first_name,
+        m.last_name,
+        m.profession,
+        m.rpps,
+        m.adeli,
+        m.specialty.code if m.specialty else "",
+        "|".join(c.code for c in m.competences.all()),
+        m.practice_mode,
+        m.sector,
+        first.address if first else "",
+        first.commune_id if first else "",
+        first.phone if first else "",
+        "|".join(participation_codes[p] for p in m.participations),
+        m.languages,
+        timezone.localdate(m.joined_at).isoformat() if m.joined_at else "",
+        second.address if second else "",
+        second.commune_id if second else "",
+        second.phone if second else "",
+        m.status,
+    ]

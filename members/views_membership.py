@@ -12,11 +12,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from ess.errors import TransitionNotAllowed
 from ess.models import Specialty
 from ess.throttle import throttled_response
+from ess.web.actions import PageActions, form_page
+from ess.web.forms import add_service_errors
 from ess.workflow import available_actions
 from members import forms, services
 from members import permissions as perms
@@ -36,16 +38,11 @@ from members.selectors import (
 
 def _errors_to_form(form, exc: ValidationError, sites=None) -> None:
     """A service's ValidationError onto the form; 'sites' errors onto the sites formset."""
-    if not hasattr(exc, "error_dict"):
-        for error in exc.messages:
-            form.add_error(None, error)
-        return
-    for field, errors in exc.message_dict.items():
-        for error in errors:
-            if field == "sites" and sites is not None:
-                sites._non_form_errors = sites.error_class([*sites.non_form_errors(), error])
-            else:
-                form.add_error(field if field in form.fields else None, error)
+    if sites is not None and hasattr(exc, "error_dict") and "sites" in exc.error_dict:
+        errors = exc.message_dict
+        sites._non_form_errors = sites.error_class([*sites.non_form_errors(), *errors["sites"]])
+        exc = ValidationError({f: e for f, e in errors.items() if f != "sites"})
+    add_service_errors(form, exc)
 
 
 def _base_url(request) -> str:
@@ -117,16 +114,15 @@ def activate(request, token):
     )
     if membership is None:
         return render(request, "members/link_invalid.html", status=404)
-    form = forms.PasswordSetForm(request.POST or None, person=membership)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.membership_activate(token=token, password=form.cleaned_data["password1"])
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Votre compte est activé. Connectez-vous."))
-            return redirect("account_login")
-    return render(request, "members/activate.html", {"form": form, "membership": membership})
+    return form_page(
+        request,
+        forms.PasswordSetForm(request.POST or None, person=membership),
+        lambda data: services.membership_activate(token=token, password=data["password1"]),
+        success=_("Votre compte est activé. Connectez-vous."),
+        done="account_login",
+        template="members/activate.html",
+        context={"membership": membership},
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -176,136 +172,78 @@ def membership_detail(request, public_id):
     return render(request, "members/membership_detail.html", context)
 
 
-def _act(request, public_id, form_class, call, success: str):
-    """POST helper: validate the form, call the service, report in French, back to the page."""
-    membership = membership_get_for_user(request.user, public_id)
-    form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            call(membership, form.cleaned_data)
-        except ValidationError as exc:
-            for error in exc.messages:
-                messages.error(request, error)
-        except TransitionNotAllowed as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, success)
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-    return redirect("members:membership_detail", public_id=public_id)
+def _with_base_url(request, data: dict) -> dict:
+    return {**data, "base_url": _base_url(request)}
 
 
-@login_required
-@require_POST
-def membership_validate(request, public_id):
-    return _act(
-        request,
-        public_id,
-        forms.EmptyForm,
-        lambda m, d: services.membership_validate(
-            membership_id=m.pk, by=request.user, base_url=_base_url(request)
-        ),
-        _(
-            "Adhésion validée : le membre reçoit ses droits et, s'il n'a pas encore de compte, "
-            "un lien pour l'activer."
-        ),
-    )
-
-
-@login_required
-@require_POST
-def membership_request_changes(request, public_id):
-    return _act(
-        request,
-        public_id,
-        forms.NoteForm,
-        lambda m, d: services.membership_request_changes(
-            membership_id=m.pk, by=request.user, note=d["note"], base_url=_base_url(request)
-        ),
-        _("Demande de compléments envoyée au candidat."),
-    )
-
-
-@login_required
-@require_POST
-def membership_refuse(request, public_id):
-    return _act(
-        request,
-        public_id,
-        forms.ReasonForm,
-        lambda m, d: services.membership_refuse(
-            membership_id=m.pk, by=request.user, reason=d["reason"]
-        ),
-        _("Candidature refusée ; le motif a été envoyé au candidat."),
-    )
-
-
-@login_required
-@require_POST
-def membership_suspend(request, public_id):
-    return _act(
-        request,
-        public_id,
-        forms.ReasonForm,
-        lambda m, d: services.membership_suspend(
-            membership_id=m.pk, by=request.user, reason=d["reason"]
-        ),
-        _("Membre suspendu."),
-    )
-
-
-@login_required
-@require_POST
-def membership_reinstate(request, public_id):
-    return _act(
-        request,
-        public_id,
-        forms.EmptyForm,
-        lambda m, d: services.membership_reinstate(membership_id=m.pk, by=request.user),
-        _("Membre réintégré."),
-    )
-
-
-@login_required
-@require_POST
-def membership_leave(request, public_id):
-    return _act(
-        request,
-        public_id,
-        forms.OptionalReasonForm,
-        lambda m, d: services.membership_leave(
-            membership_id=m.pk, by=request.user, reason=d["reason"]
-        ),
-        _("Départ enregistré. L'historique est conservé."),
-    )
-
-
-@login_required
-@require_POST
-def membership_changes_approve(request, public_id):
-    return _act(
-        request,
-        public_id,
-        forms.EmptyForm,
-        lambda m, d: services.membership_changes_approve(membership_id=m.pk, by=request.user),
-        _("Modification validée."),
-    )
-
-
-@login_required
-@require_POST
-def membership_changes_reject(request, public_id):
-    return _act(
-        request,
-        public_id,
-        forms.ReasonForm,
-        lambda m, d: services.membership_changes_reject(
-            membership_id=m.pk, by=request.user, reason=d["reason"]
-        ),
-        _("Modification refusée."),
-    )
+membership_actions = PageActions(
+    route="<uuid:public_id>/",
+    lookup=lambda request, public_id: membership_get_for_user(request.user, public_id),
+    id_kwarg="membership_id",
+    back=lambda request, m: reverse("members:membership_detail", args=[m.public_id]),
+    label_errors=False,
+)
+membership_validate = membership_actions.view(
+    "valider/",
+    "membership_validate",
+    services.membership_validate,
+    gettext_lazy(
+        "Adhésion validée : le membre reçoit ses droits et, s'il n'a pas encore de compte, "
+        "un lien pour l'activer."
+    ),
+    forms.EmptyForm,
+    data=_with_base_url,
+)
+membership_request_changes = membership_actions.view(
+    "demander-complements/",
+    "membership_request_changes",
+    services.membership_request_changes,
+    gettext_lazy("Demande de compléments envoyée au candidat."),
+    forms.NoteForm,
+    data=_with_base_url,
+)
+membership_refuse = membership_actions.view(
+    "refuser/",
+    "membership_refuse",
+    services.membership_refuse,
+    gettext_lazy("Candidature refusée ; le motif a été envoyé au candidat."),
+    forms.ReasonForm,
+)
+membership_suspend = membership_actions.view(
+    "suspendre/",
+    "membership_suspend",
+    services.membership_suspend,
+    gettext_lazy("Membre suspendu."),
+    forms.ReasonForm,
+)
+membership_reinstate = membership_actions.view(
+    "reintegrer/",
+    "membership_reinstate",
+    services.membership_reinstate,
+    gettext_lazy("Membre réintégré."),
+    forms.EmptyForm,
+)
+membership_leave = membership_actions.view(
+    "depart/",
+    "membership_leave",
+    services.membership_leave,
+    gettext_lazy("Départ enregistré. L'historique est conservé."),
+    forms.OptionalReasonForm,
+)
+membership_changes_approve = membership_actions.view(
+    "modifications/valider/",
+    "membership_changes_approve",
+    services.membership_changes_approve,
+    gettext_lazy("Modification validée."),
+    forms.EmptyForm,
+)
+membership_changes_reject = membership_actions.view(
+    "modifications/refuser/",
+    "membership_changes_reject",
+    services.membership_changes_reject,
+    gettext_lazy("Modification refusée."),
+    forms.ReasonForm,
+)
 
 
 # ---------------------------------------------------------------------------------------------

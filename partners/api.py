@@ -1,41 +1,21 @@
 """REST API for partners and conventions (docs/design.md §8): read what the caller may see; managers
 move conventions through their lifecycle, one POST per transition (409 when not allowed)."""
 
-from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
 )
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
-from rest_framework.exceptions import ValidationError as DRFValidationError
-from rest_framework.response import Response
 
-from ess.api import AllowedActionsField, Conflict
-from ess.errors import TransitionNotAllowed
+from ess.api import AllowedActionsField
+from ess.api_actions import ServiceActionsMixin, transition_responses
 from partners import services
 from partners.models import Convention, ConventionStatus, Partner
 from partners.selectors import conventions_visible_to, partner_list
-
-
-def _call(fn, **kwargs):
-    try:
-        return fn(**kwargs)
-    except DjangoValidationError as exc:
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-        raise DRFValidationError(detail) from None
-    except PermissionDenied:
-        raise DRFPermissionDenied(
-            "Vous n'avez pas le droit d'effectuer cette action sur cette convention."
-        ) from None
-    except TransitionNotAllowed as exc:
-        raise Conflict(str(exc)) from None
 
 
 class PartnerRefSerializer(serializers.Serializer):
@@ -140,13 +120,11 @@ class PartnerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         )
 
 
-TRANSITION_RESPONSES = {
-    200: ConventionSerializer,
-    400: OpenApiResponse(description="Champs invalides."),
-    403: OpenApiResponse(description="Réservé à la direction."),
-    404: OpenApiResponse(description="Inexistante ou non visible."),
-    409: OpenApiResponse(description="Le statut de la convention ne le permet pas."),
-}
+TRANSITION_RESPONSES = transition_responses(
+    ConventionSerializer,
+    forbidden="Réservé à la direction.",
+    conflict="Le statut de la convention ne le permet pas.",
+)
 
 
 @extend_schema_view(
@@ -156,7 +134,13 @@ TRANSITION_RESPONSES = {
     ),
     retrieve=extend_schema(summary="Une convention (404 si inexistante ou non visible)"),
 )
-class ConventionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ConventionViewSet(
+    ServiceActionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    service_id_kwarg = "convention_id"
+    service_denied_message = (
+        "Vous n'avez pas le droit d'effectuer cette action sur cette convention."
+    )
     serializer_class = ConventionSerializer
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
@@ -174,20 +158,13 @@ class ConventionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             qs = qs.filter(status=wanted)
         return qs
 
-    def _transition(self, request, serializer_class, service):
-        convention = self.get_object()
-        values = {}
-        if serializer_class is not None:
-            serializer = serializer_class(data=request.data)
-            serializer.is_valid(raise_exception=True)
-            values = serializer.validated_data
-        _call(service, convention_id=convention.pk, by=request.user, **values)
-        return Response(self.get_serializer(self.get_queryset().get(pk=convention.pk)).data)
+    def action_response(self, convention):
+        return self.get_serializer(self.get_queryset().get(pk=convention.pk)).data
 
     @extend_schema(request=None, responses=TRANSITION_RESPONSES, summary="Passer en négociation")
     @action(detail=True, methods=["post"], url_path="submit-for-negotiation")
     def submit_for_negotiation(self, request, id=None):
-        return self._transition(request, None, services.convention_submit_for_negotiation)
+        return self.transition(request, None, services.convention_submit_for_negotiation)
 
     @extend_schema(
         request=SignSerializer,
@@ -196,19 +173,19 @@ class ConventionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     )
     @action(detail=True, methods=["post"])
     def sign(self, request, id=None):
-        return self._transition(request, SignSerializer, services.convention_sign)
+        return self.transition(request, SignSerializer, services.convention_sign)
 
     @extend_schema(request=None, responses=TRANSITION_RESPONSES, summary="Mettre en vigueur")
     @action(detail=True, methods=["post"])
     def activate(self, request, id=None):
-        return self._transition(request, None, services.convention_activate)
+        return self.transition(request, None, services.convention_activate)
 
     @extend_schema(request=None, responses=TRANSITION_RESPONSES, summary="Déclarer échue")
     @action(detail=True, methods=["post"])
     def expire(self, request, id=None):
-        return self._transition(request, None, services.convention_expire)
+        return self.transition(request, None, services.convention_expire)
 
     @extend_schema(request=TerminateSerializer, responses=TRANSITION_RESPONSES, summary="Résilier")
     @action(detail=True, methods=["post"])
     def terminate(self, request, id=None):
-        return self._transition(request, TerminateSerializer, services.convention_terminate)
+        return self.transition(request, TerminateSerializer, services.convention_terminate)

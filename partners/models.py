@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ess.fields import optional_fk
+from ess.stored_files import StoredFile
 from ess.validators import validate_finess, validate_siret
 from ess.workflow import Stateful, StatusEvent
 
@@ -272,22 +273,16 @@ def document_path(instance, filename: str) -> str:
     return f"conventions/{instance.convention.public_id}/{instance.public_id}"
 
 
-class ConventionDocument(models.Model):
+class ConventionDocument(StoredFile):
     """A version of one of the convention's documents. Versions are kept, never replaced."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="documents")
     doc_type = models.CharField(_("document"), max_length=10, choices=DocumentType.choices)
     version = models.PositiveSmallIntegerField(_("version"))
     file = models.FileField(upload_to=document_path, max_length=200)
-    original_name = models.CharField(_("nom du fichier"), max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("document de convention")

@@ -7,6 +7,7 @@ daily job (activation and expiry by date), allowed only where said.
 """
 
 from datetime import date, timedelta
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -231,13 +232,13 @@ def convention_document_add(*, convention_id: int, by, doc_type: str, upload) ->
             }
         )
     last = convention.documents.filter(doc_type=doc_type).aggregate(v=Max("version"))["v"]
-    document = checked.stored_as(
-        ConventionDocument,
+    document = ConventionDocument(
         convention=convention,
         doc_type=doc_type,
         version=(last or 0) + 1,
         uploaded_by=by,
     )
+    document.keep(checked)
     document.save()
     ConventionEvent.objects.create(
         convention=convention,
@@ -270,12 +271,9 @@ _refused = workflow.Refusal(
 )
 
 
-def _locked(convention_id: int) -> Convention:
-    return workflow.locked(Convention, convention_id)
+_locked = partial(workflow.locked, Convention)
 
-
-def _transition(convention: Convention, *, to: str, by, note: str = "") -> ConventionEvent:
-    return workflow.transition(convention, to=to, by=by, note=note, refused=_refused)
+_transition = partial(workflow.transition, refused=_refused)
 
 
 def _manager_or_job(by) -> None:

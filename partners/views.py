@@ -5,23 +5,22 @@ Each view validates the shape of the input, calls one service, renders. Access s
 selectors.*_get_for_user (404 for what the caller may not see) and permissions.can_* (403).
 """
 
-import csv
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from ess.audit import audit_record, audit_record_many
-from ess.errors import TransitionNotAllowed
+from ess.audit import audit_record_many
 from ess.models import AuditAction, Departement, Team
 from ess.pdf import pdf_attachment, render_pdf
+from ess.web.actions import PageActions, form_page
+from ess.web.spreadsheet import csv_response
 from ess.workflow import available_actions
 from partners import forms, services
 from partners import permissions as perms
@@ -44,16 +43,6 @@ from partners.selectors import (
 def _require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
-
-
-def _errors_to_form(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -100,15 +89,15 @@ def _territory_codes() -> list[str]:
 def partner_create(request):
     _require(perms.can_manage_partners(request.user))
     form = forms.PartnerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            partner = services.partner_create(by=request.user, **form.service_fields())
-        except ValidationError as exc:
-            _errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Partenaire « %(name)s » créé.") % {"name": partner.name})
-            return redirect("partners:detail", public_id=partner.public_id)
-    return render(request, "partners/partner_form.html", {"form": form, "partner": None})
+    return form_page(
+        request,
+        form,
+        lambda data: services.partner_create(by=request.user, **form.service_fields()),
+        success=lambda p: _("Partenaire « %(name)s » créé.") % {"name": p.name},
+        done=lambda p: reverse("partners:detail", args=[p.public_id]),
+        template="partners/partner_form.html",
+        context={"partner": None},
+    )
 
 
 @login_required
@@ -116,15 +105,17 @@ def partner_edit(request, public_id):
     partner = partner_get_for_user(request.user, public_id)
     _require(perms.can_manage_partners(request.user))
     form = forms.PartnerForm(request.POST or None, instance=partner)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.partner_update(partner_id=partner.pk, by=request.user, **form.service_fields())
-        except ValidationError as exc:
-            _errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Partenaire mis à jour."))
-            return redirect("partners:detail", public_id=partner.public_id)
-    return render(request, "partners/partner_form.html", {"form": form, "partner": partner})
+    return form_page(
+        request,
+        form,
+        lambda data: services.partner_update(
+            partner_id=partner.pk, by=request.user, **form.service_fields()
+        ),
+        success=_("Partenaire mis à jour."),
+        done=reverse("partners:detail", args=[partner.public_id]),
+        template="partners/partner_form.html",
+        context={"partner": partner},
+    )
 
 
 @login_required
@@ -151,17 +142,14 @@ def partner_detail_view(request, public_id):
 def contact_create(request, public_id):
     partner = partner_get_for_user(request.user, public_id)
     _require(perms.can_manage_partners(request.user))
-    form = forms.ContactForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contact_add(partner_id=partner.pk, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Contact ajouté."))
-            return redirect("partners:detail", public_id=partner.public_id)
-    return render(
-        request, "partners/contact_form.html", {"form": form, "partner": partner, "contact": None}
+    return form_page(
+        request,
+        forms.ContactForm(request.POST or None),
+        lambda data: services.contact_add(partner_id=partner.pk, by=request.user, **data),
+        success=_("Contact ajouté."),
+        done=reverse("partners:detail", args=[partner.public_id]),
+        template="partners/contact_form.html",
+        context={"partner": partner, "contact": None},
     )
 
 
@@ -170,19 +158,14 @@ def contact_edit(request, public_id, contact_id):
     partner = partner_get_for_user(request.user, public_id)
     _require(perms.can_manage_partners(request.user))
     contact = contact_get(partner, contact_id)
-    form = forms.ContactForm(request.POST or None, instance=contact)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contact_update(contact_id=contact.pk, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Contact mis à jour."))
-            return redirect("partners:detail", public_id=partner.public_id)
-    return render(
+    return form_page(
         request,
-        "partners/contact_form.html",
-        {"form": form, "partner": partner, "contact": contact},
+        forms.ContactForm(request.POST or None, instance=contact),
+        lambda data: services.contact_update(contact_id=contact.pk, by=request.user, **data),
+        success=_("Contact mis à jour."),
+        done=reverse("partners:detail", args=[partner.public_id]),
+        template="partners/contact_form.html",
+        context={"partner": partner, "contact": contact},
     )
 
 
@@ -208,20 +191,15 @@ def convention_create(request):
         party = partners_visible_to(request.user).filter(public_id=_uuid_or_none(wanted)).first()
         if party:
             initial["parties"] = [party.pk]
-    form = forms.ConventionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        parties = data.pop("parties")
-        try:
-            convention = services.convention_create(by=request.user, parties=parties, **data)
-        except ValidationError as exc:
-            _errors_to_form(form, exc)
-        else:
-            messages.success(
-                request, _("Projet de convention « %(t)s » créé.") % {"t": convention.title}
-            )
-            return redirect("partners:convention_detail", public_id=convention.public_id)
-    return render(request, "partners/convention_form.html", {"form": form, "convention": None})
+    return form_page(
+        request,
+        forms.ConventionForm(request.POST or None, initial=initial),
+        lambda data: services.convention_create(by=request.user, **data),
+        success=lambda c: _("Projet de convention « %(t)s » créé.") % {"t": c.title},
+        done=lambda c: reverse("partners:convention_detail", args=[c.public_id]),
+        template="partners/convention_form.html",
+        context={"convention": None},
+    )
 
 
 def _uuid_or_none(value: str):
@@ -237,23 +215,16 @@ def _uuid_or_none(value: str):
 def convention_edit(request, public_id):
     convention = convention_get_for_user(request.user, public_id)
     _require(perms.can_manage_conventions(request.user))
-    form = forms.ConventionForm(request.POST or None, instance=convention)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        parties = data.pop("parties")
-        try:
-            services.convention_update(
-                convention_id=convention.pk, by=request.user, parties=parties, **data
-            )
-        except ValidationError as exc:
-            _errors_to_form(form, exc)
-        except TransitionNotAllowed as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Convention mise à jour."))
-            return redirect("partners:convention_detail", public_id=convention.public_id)
-    return render(
-        request, "partners/convention_form.html", {"form": form, "convention": convention}
+    return form_page(
+        request,
+        forms.ConventionForm(request.POST or None, instance=convention),
+        lambda data: services.convention_update(
+            convention_id=convention.pk, by=request.user, **data
+        ),
+        success=_("Convention mise à jour."),
+        done=reverse("partners:convention_detail", args=[convention.public_id]),
+        template="partners/convention_form.html",
+        context={"convention": convention},
     )
 
 
@@ -284,129 +255,62 @@ def convention_detail(request, public_id):
     return render(request, "partners/convention_detail.html", context)
 
 
-def _act(request, public_id, form_class, call, success_message):
-    """POST helper: validate the form, call the service, report in French, back to the page."""
-    convention = convention_get_for_user(request.user, public_id)
-    form = form_class(request.POST, request.FILES) if form_class else None
-    if form is None or form.is_valid():
-        try:
-            call(convention, form.cleaned_data if form else {})
-        except ValidationError as exc:
-            for error in exc.messages:
-                messages.error(request, error)
-        except TransitionNotAllowed as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, success_message)
-    else:
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            for error in errors:
-                messages.error(request, f"{label} : {error}" if label else error)
-    return redirect("partners:convention_detail", public_id=public_id)
-
-
-@login_required
-@require_POST
-def convention_document_upload(request, public_id):
-    return _act(
-        request,
-        public_id,
-        forms.DocumentForm,
-        lambda c, d: services.convention_document_add(
-            convention_id=c.pk, by=request.user, doc_type=d["doc_type"], upload=d["file"]
-        ),
-        _("Document déposé."),
-    )
-
-
-@login_required
-@require_POST
-def convention_negotiate(request, public_id):
-    return _act(
-        request,
-        public_id,
-        None,
-        lambda c, d: services.convention_submit_for_negotiation(
-            convention_id=c.pk, by=request.user
-        ),
-        _("Convention passée en négociation."),
-    )
-
-
-@login_required
-@require_POST
-def convention_sign(request, public_id):
-    return _act(
-        request,
-        public_id,
-        forms.SignForm,
-        lambda c, d: services.convention_sign(
-            convention_id=c.pk,
-            by=request.user,
-            signed_on=d["signed_on"],
-            effective_on=d["effective_on"],
-        ),
-        _("Convention marquée signée."),
-    )
-
-
-@login_required
-@require_POST
-def convention_activate(request, public_id):
-    return _act(
-        request,
-        public_id,
-        None,
-        lambda c, d: services.convention_activate(convention_id=c.pk, by=request.user),
-        _("Convention en vigueur."),
-    )
-
-
-@login_required
-@require_POST
-def convention_expire(request, public_id):
-    return _act(
-        request,
-        public_id,
-        None,
-        lambda c, d: services.convention_expire(convention_id=c.pk, by=request.user),
-        _("Convention déclarée échue."),
-    )
-
-
-@login_required
-@require_POST
-def convention_terminate(request, public_id):
-    return _act(
-        request,
-        public_id,
-        forms.TerminateForm,
-        lambda c, d: services.convention_terminate(
-            convention_id=c.pk, by=request.user, reason=d["reason"]
-        ),
-        _("Convention résiliée."),
-    )
+convention_actions = PageActions(
+    route="<uuid:public_id>/",
+    lookup=lambda request, public_id: convention_get_for_user(request.user, public_id),
+    id_kwarg="convention_id",
+    back=lambda request, c: reverse("partners:convention_detail", args=[c.public_id]),
+)
+convention_document_upload = convention_actions.view(
+    "documents/",
+    "convention_document_upload",
+    services.convention_document_add,
+    gettext_lazy("Document déposé."),
+    forms.DocumentForm,
+    files=True,
+    data=lambda request, d: {"doc_type": d["doc_type"], "upload": d["file"]},
+)
+convention_negotiate = convention_actions.view(
+    "negociation/",
+    "convention_negotiate",
+    services.convention_submit_for_negotiation,
+    gettext_lazy("Convention passée en négociation."),
+)
+convention_sign = convention_actions.view(
+    "signer/",
+    "convention_sign",
+    services.convention_sign,
+    gettext_lazy("Convention marquée signée."),
+    forms.SignForm,
+)
+convention_activate = convention_actions.view(
+    "mettre-en-vigueur/",
+    "convention_activate",
+    services.convention_activate,
+    gettext_lazy("Convention en vigueur."),
+)
+convention_expire = convention_actions.view(
+    "echue/",
+    "convention_expire",
+    services.convention_expire,
+    gettext_lazy("Convention déclarée échue."),
+)
+convention_terminate = convention_actions.view(
+    "resilier/",
+    "convention_terminate",
+    services.convention_terminate,
+    gettext_lazy("Convention résiliée."),
+    forms.TerminateForm,
+)
 
 
 @login_required
 @require_GET
 def convention_document_download(request, public_id, document_id):
     document = document_get_for_user(request.user, public_id, document_id)
-    audit_record(
-        request=request,
-        action=AuditAction.DOWNLOAD,
-        obj=document,
-        label=f"{document.get_doc_type_display()} v{document.version}",
+    return document.download(
+        request, label=f"{document.get_doc_type_display()} v{document.version}"
     )
-    response = FileResponse(
-        document.file.open("rb"),
-        content_type=document.content_type,
-        as_attachment=True,
-        filename=document.original_name,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # ---------------------------------------------------------------------------------------------
@@ -452,9 +356,8 @@ def register_csv(request):
     """The register for a spreadsheet: UTF-8 with a BOM (Excel opens it right), `;` separated."""
     _require(perms.can_view_convention_register(request.user))
     conventions = list(convention_register(request.user, **_register_filters(request)))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(
+    audit_record_many(request=request, action=AuditAction.EXPORT, objects=conventions)
+    rows = [
         [
             "Intitulé",
             "Type",
@@ -466,10 +369,8 @@ def register_csv(request):
             "Prochaine évaluation",
             "Référent ESS",
             "Motif de résiliation",
-        ]
-    )
-    for c in conventions:
-        writer.writerow(
+        ],
+        *(
             [
                 c.title,
                 c.kind.label,
@@ -482,13 +383,10 @@ def register_csv(request):
                 c.referent.display_name if c.referent else "",
                 c.termination_reason,
             ]
-        )
-    audit_record_many(request=request, action=AuditAction.EXPORT, objects=conventions)
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    filename = f"registre-conventions-{timezone.localdate():%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+            for c in conventions
+        ),
+    ]
+    return csv_response(rows, f"registre-conventions-{timezone.localdate():%Y-%m-%d}.csv")
 
 
 @login_required

@@ -4,7 +4,6 @@ Every figure comes from the database: one query for the counts, one for the page
 """
 
 import uuid
-from datetime import timedelta
 
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
@@ -13,18 +12,22 @@ from django.utils.translation import gettext_lazy as _
 from ess.models import Departement, Specialty
 from ess.roles import Role
 from members.models import OrganisationKind, User
-from referrals.models import OPEN_STATUSES, WAITING, Priority, Referral, Status
+from referrals.deadlines import (
+    nearing_deadline,
+    nearing_not_overdue,
+    overdue,
+    with_effective_priority,
+)
+from referrals.models import OPEN_STATUSES, Priority, Referral, Status
 from referrals.selectors import referral_search_condition, referrals_visible_to
-
-# How close to its due time a case counts as "nearing".
-NEARING_WINDOW = timedelta(hours=12)
 
 
 def _view_conditions(now) -> dict[str, Q]:
     return {
         "a_traiter": Q(status=Status.SUBMITTED)
         | Q(status=Status.TRIAGED, offered_to__isnull=True, offered_to_pool=False)
-        | (WAITING & Q(due_at__lt=now + NEARING_WINDOW)),
+        | nearing_deadline(now)
+        | overdue(now),
         "nouvelles": Q(status=Status.SUBMITTED, info_received_at__isnull=True),
         "complements": Q(status=Status.SUBMITTED, info_received_at__isnull=False),
         "en_attente_info": Q(status=Status.INFO_REQUESTED),
@@ -37,8 +40,8 @@ def _view_conditions(now) -> dict[str, Q]:
         "proposees": Q(status=Status.TRIAGED)
         & (Q(offered_to__isnull=False) | Q(offered_to_pool=True)),
         "en_cours": Q(status__in=[Status.ACCEPTED, Status.SCHEDULED]),
-        "echeance_proche": WAITING & Q(due_at__gte=now, due_at__lt=now + NEARING_WINDOW),
-        "en_retard": WAITING & Q(due_at__lt=now),
+        "echeance_proche": nearing_not_overdue(now),
+        "en_retard": overdue(now),
         "toutes": Q(),
     }
 
@@ -88,7 +91,7 @@ def queue_referrals(
     if statut in Status.values:
         qs = qs.filter(status=statut)
     if priorite in Priority.values:
-        qs = qs.filter(Q(priority=priorite) | Q(priority="", urgency_requested=priorite))
+        qs = qs.filter(with_effective_priority(priorite))
     if specialite:
         qs = qs.filter(specialty__code=specialite)
     if type in OrganisationKind.values:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ess.fields import optional_fk
+from ess.stored_files import StoredFile
 from ess.validators import validate_nir
 from ess.workflow import Stateful, StatusEvent
 
@@ -341,6 +342,11 @@ class Referral(Stateful, models.Model):
         return self.is_open and self.answered_at is None and self.status != Status.SCHEDULED
 
     @property
+    def effective_priority(self) -> str:
+        """Set at triage, else asked for (in a query: referrals.deadlines)."""
+        return self.priority or self.urgency_requested
+
+    @property
     def is_overdue(self) -> bool:
         return bool(self.due_at and self.is_waiting and self.due_at < timezone.now())
 
@@ -397,21 +403,15 @@ def attachment_path(instance, filename: str) -> str:
     return f"referrals/{instance.referral.public_id}/{instance.public_id}"
 
 
-class Attachment(models.Model):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class Attachment(StoredFile):
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="attachments")
     message = optional_fk(Message, on_delete=models.CASCADE, related_name="attachments")
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     file = models.FileField(upload_to=attachment_path, max_length=200)
-    original_name = models.CharField(_("nom du fichier"), max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
     # A report attached by the specialist with the answer (shown as "the answer" to the requester).
     is_report = models.BooleanField(default=False)
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["created_at", "pk"]

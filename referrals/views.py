@@ -8,15 +8,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
 
 from ess.audit import audit_record, audit_record_many, audit_refusal
 from ess.errors import IdempotencyConflict
 from ess.models import AuditAction
 from ess.private_search import search_recall, search_redirect, wants_search_redirect
+from ess.web.forms import add_service_errors
 from ess.workflow import available_actions
 from referrals import forms, services
 from referrals import permissions as perms
@@ -27,18 +28,8 @@ from referrals.selectors import (
     referral_messages,
     referral_timeline,
 )
-from referrals.views_common import _act, referral_for_request
+from referrals.views_common import referral_actions, referral_for_request
 from referrals.views_ess import ess_actions_context
-
-
-def _errors_to_form(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error("files" if "files" in form.fields else None, error)
 
 
 @login_required
@@ -108,7 +99,7 @@ def referral_create(request):
                 by=request.user, data=payload, idempotency_key=f"web:{data['submission_key']}"
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc, loose_field="files")
         except IdempotencyConflict:
             form.add_error(
                 None,
@@ -179,62 +170,36 @@ def referral_detail(request, public_id):
     return render(request, "referrals/referral_detail.html", _detail_context(request, referral))
 
 
-@login_required
-@require_POST
-def referral_cancel(request, public_id):
-    return _act(
-        request,
-        public_id,
-        forms.CancelForm,
-        lambda r, d: services.referral_cancel(
-            referral_id=r.pk, by=request.user, reason=d["reason"]
-        ),
-        _("Demande annulée."),
-    )
-
-
-@login_required
-@require_POST
-def referral_provide_info(request, public_id):
-    return _act(
-        request,
-        public_id,
-        forms.ProvideInfoForm,
-        lambda r, d: services.referral_provide_info(
-            referral_id=r.pk, by=request.user, answer=d["answer"], files=d["files"]
-        ),
-        _("Complément envoyé : la demande retourne à la coordination."),
-        files=True,
-    )
-
-
-@login_required
-@require_POST
-def message_create(request, public_id):
-    return _act(
-        request,
-        public_id,
-        forms.MessageForm,
-        lambda r, d: services.message_post(
-            referral_id=r.pk, by=request.user, body=d["body"], files=d["files"]
-        ),
-        _("Message envoyé."),
-        files=True,
-    )
-
-
-@login_required
-@require_POST
-def referral_feedback(request, public_id):
-    return _act(
-        request,
-        public_id,
-        forms.FeedbackForm,
-        lambda r, d: services.referral_feedback(
-            referral_id=r.pk, by=request.user, useful=d["useful"], avoided_visit=d["avoided_visit"]
-        ),
-        _("Merci pour votre retour."),
-    )
+referral_cancel = referral_actions.view(
+    "annuler/",
+    "cancel",
+    services.referral_cancel,
+    gettext_lazy("Demande annulée."),
+    forms.CancelForm,
+)
+referral_provide_info = referral_actions.view(
+    "complement/",
+    "provide_info",
+    services.referral_provide_info,
+    gettext_lazy("Complément envoyé : la demande retourne à la coordination."),
+    forms.ProvideInfoForm,
+    files=True,
+)
+message_create = referral_actions.view(
+    "messages/",
+    "message",
+    services.message_post,
+    gettext_lazy("Message envoyé."),
+    forms.MessageForm,
+    files=True,
+)
+referral_feedback = referral_actions.view(
+    "retour/",
+    "feedback",
+    services.referral_feedback,
+    gettext_lazy("Merci pour votre retour."),
+    forms.FeedbackForm,
+)
 
 
 @login_required
@@ -244,17 +209,6 @@ def attachment_download(request, public_id, attachment_id):
         request=request, object_type=Attachment._meta.label_lower, object_id=attachment_id
     ):
         attachment = attachment_get_for_user(request.user, public_id, attachment_id)
-    audit_record(
-        request=request,
-        action=AuditAction.DOWNLOAD,
-        obj=attachment,
-        label=f"{attachment.referral.reference} {attachment.original_name}",
+    return attachment.download(
+        request, label=f"{attachment.referral.reference} {attachment.original_name}"
     )
-    response = FileResponse(
-        attachment.file.open("rb"),
-        content_type=attachment.content_type,
-        as_attachment=True,
-        filename=attachment.original_name,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response

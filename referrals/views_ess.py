@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ess.audit import audit_record_many
@@ -17,6 +18,7 @@ from ess.errors import TransitionNotAllowed
 from ess.models import AuditAction
 from ess.private_search import search_recall, search_redirect, wants_search_redirect
 from ess.roles import Role, has_role
+from ess.web.actions import PageActions
 from referrals import forms, services
 from referrals import permissions as perms
 from referrals.booking.views import booking_panels
@@ -28,7 +30,7 @@ from referrals.selectors import (
     specialist_inbox,
     specialists_for_triage,
 )
-from referrals.views_common import _act, referral_for_request
+from referrals.views_common import action_back, referral_actions, referral_for_request
 
 
 def ess_actions_context(request, referral, actions) -> dict:
@@ -43,7 +45,7 @@ def ess_actions_context(request, referral, actions) -> dict:
         ctx["triage_form"] = forms.TriageForm(
             specialists=specialists_for_triage(referral),
             initial={
-                "priority": referral.priority or referral.urgency_requested,
+                "priority": referral.effective_priority,
                 "response_mode": referral.response_mode,
                 "specialist": referral.offered_to.public_id if referral.offered_to else "",
             },
@@ -179,14 +181,12 @@ def accept(request, public_id):
 @login_required
 @require_POST
 def decline(request, public_id):
-    response = _act(
+    response = referral_actions.run(
         request,
         public_id,
-        forms.ReasonForm,
-        lambda r, d: services.referral_decline(
-            referral_id=r.pk, by=request.user, reason=d["reason"]
-        ),
+        services.referral_decline,
         _("Demande refusée : elle retourne à la coordination."),
+        forms.ReasonForm,
     )
     if not referrals_visible_to(request.user).filter(public_id=public_id).exists():
         # The case went back to the coordination and out of the specialist's sight: their
@@ -195,89 +195,54 @@ def decline(request, public_id):
     return response
 
 
-@login_required
-@require_POST
-def schedule(request, public_id):
-    return _act(
-        request,
-        public_id,
-        forms.ScheduleForm,
-        lambda r, d: services.referral_schedule(
-            referral_id=r.pk, by=request.user, starts_at=d["starts_at"], location=d["location"]
-        ),
-        _("Rendez-vous enregistré."),
-    )
-
-
-@login_required
-@require_POST
-def complete(request, public_id):
-    return _act(
-        request,
-        public_id,
-        forms.AnswerForm,
-        lambda r, d: services.referral_complete(
-            referral_id=r.pk,
-            by=request.user,
-            answer=d["answer"],
-            recommended_actions=d["recommended_actions"],
-            consultation_needed=d["consultation_needed"],
-            report_files=d["files"],
-        ),
-        _("Réponse enregistrée et transmise au demandeur."),
-        files=True,
-    )
-
-
-@login_required
-@require_POST
-def request_info(request, public_id):
-    return _act(
-        request,
-        public_id,
-        forms.RequestInfoForm,
-        lambda r, d: services.referral_request_info(
-            referral_id=r.pk, by=request.user, question=d["question"]
-        ),
-        _("Question envoyée au demandeur."),
-    )
-
-
-@login_required
-@require_POST
-def reorient(request, public_id):
-    return _act(
-        request,
-        public_id,
-        forms.ReorientForm,
-        lambda r, d: services.referral_reorient(
-            referral_id=r.pk, by=request.user, target=d["target"], reason=d["reason"]
-        ),
-        _("Demande réorientée."),
-    )
-
-
-@login_required
-@require_POST
-def identity_check(request, public_id):
-    return _act(
-        request,
-        public_id,
-        forms.IdentityCheckForm,
-        lambda r, d: services.patient_identity_validate(
-            referral_id=r.pk, by=request.user, document=d["document"]
-        ),
-        _("Identité du patient enregistrée comme validée."),
-    )
-
-
-@login_required
-@require_POST
-def add_note(request, public_id):
-    return _act(
-        request,
-        public_id,
-        forms.NoteForm,
-        lambda r, d: services.referral_add_note(referral_id=r.pk, by=request.user, note=d["note"]),
-        _("Note ajoutée."),
-    )
+ess_actions = PageActions(
+    route="",
+    lookup=referral_for_request,
+    id_kwarg="referral_id",
+    back=action_back,
+)
+schedule = ess_actions.view(
+    "rendez-vous/",
+    "schedule",
+    services.referral_schedule,
+    gettext_lazy("Rendez-vous enregistré."),
+    forms.ScheduleForm,
+)
+complete = ess_actions.view(
+    "repondre/",
+    "complete",
+    services.referral_complete,
+    gettext_lazy("Réponse enregistrée et transmise au demandeur."),
+    forms.AnswerForm,
+    files=True,
+    data=lambda request, d: {
+        "answer": d["answer"],
+        "recommended_actions": d["recommended_actions"],
+        "consultation_needed": d["consultation_needed"],
+        "report_files": d["files"],
+    },
+)
+request_info = ess_actions.view(
+    "demander-complement/",
+    "request_info",
+    services.referral_request_info,
+    gettext_lazy("Question envoyée au demandeur."),
+    forms.RequestInfoForm,
+)
+reorient = ess_actions.view(
+    "reorienter/",
+    "reorient",
+    services.referral_reorient,
+    gettext_lazy("Demande réorientée."),
+    forms.ReorientForm,
+)
+identity_check = ess_actions.view(
+    "identite/",
+    "identity",
+    services.patient_identity_validate,
+    gettext_lazy("Identité du patient enregistrée comme validée."),
+    forms.IdentityCheckForm,
+)
+add_note = ess_actions.view(
+    "note/", "note", services.referral_add_note, gettext_lazy("Note ajoutée."), forms.NoteForm
+)

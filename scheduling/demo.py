@@ -9,7 +9,7 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from ess.models import Specialty
-from members.demo import ADDRESSES
+from members.demo import load as members_data
 from members.models import User
 from partners.models import Partner
 from scheduling.models import (
@@ -125,6 +125,7 @@ def _slots(user: User) -> None:
         return
     tomorrow = timezone.localdate() + timedelta(days=1)
     offset = user.pk % 5
+    cabinet = f"Cabinet, {members_data().addresses['45234']}, Orléans"
     for day, start, tele in ((offset, 14, False), ((offset + 2) % 5, 9, True)):
         on = tomorrow + timedelta(days=(day - tomorrow.weekday()) % 7)
         if timezone.make_aware(datetime.combine(on, time(start))) <= timezone.now():
@@ -135,7 +136,7 @@ def _slots(user: User) -> None:
             start=time(start),
             end=time(start + 2),
             teleconsultation=tele,
-            place="" if tele else f"Cabinet, {ADDRESSES['45234']}, Orléans",
+            place="" if tele else cabinet,
             capacity=2,
             weeks=4,
         )

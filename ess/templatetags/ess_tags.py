@@ -45,3 +45,39 @@ def long_date(value):
 def phone(value):
     """A stored number (E.164) as people read it: 06 12 34 56 78, +41 21 234 56 78."""
     return format_phone(value)
+
+
+def _choice(option):
+    """(value, label) of a filter's option: a pair, or a row with a `code` (and a `label`, else
+    its text)."""
+    if isinstance(option, (tuple, list)):
+        return option[0], option[1]
+    return option.code, getattr(option, "label", None) or str(option)
+
+
+@register.inclusion_tag("components/_filter_select.html")
+def filter_select(name, label, options, selected, *, all_label="", width="col-sm-3", prefix="f"):
+    """A list page's filter drop-down: `options` are pairs or rows with a code; `all_label`, when
+    given, is the blank first option (no filter)."""
+    return {
+        "field_id": f"{prefix}-{name}",
+        "name": name,
+        "label": label,
+        "choices": [_choice(option) for option in options],
+        "selected": selected,
+        "all_label": all_label,
+        "width": width,
+    }
+
+
+@register.inclusion_tag("components/_filter_input.html")
+def filter_input(name, label, value, *, input_type="", width="col-sm-3", prefix="f"):
+    """A list page's free-text filter (`input_type="search"` for a search box)."""
+    return {
+        "field_id": f"{prefix}-{name}",
+        "name": name,
+        "label": label,
+        "value": value,
+        "input_type": input_type,
+        "width": width,
+    }

@@ -8,6 +8,7 @@ save(update_fields=…) → emails as outbox rows. Repeating a transition alread
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core import signing
@@ -224,8 +225,7 @@ _refused = workflow.Refusal(
 )
 
 
-def _locked(membership_id: int) -> Membership:
-    return workflow.locked(Membership, membership_id)
+_locked = partial(workflow.locked, Membership)
 
 
 def _locked_for_manager(membership_id: int, by) -> Membership:
@@ -242,8 +242,7 @@ def _required_text(text: str, field: str, missing) -> str:
     return text.strip()
 
 
-def _transition(membership: Membership, *, to: str, by, note: str = "") -> MembershipEvent:
-    return workflow.transition(membership, to=to, by=by, note=note, refused=_refused)
+_transition = partial(workflow.transition, refused=_refused)
 
 
 def _open_duplicate(data: ApplicationInput, *, excluding: int | None = None) -> str | None:

@@ -4,21 +4,20 @@ Managers see exact figures; ARS/CPAM users (authority) see aggregates with small
 Nobody here ever sees a patient or a referral.
 """
 
-import csv
-import io
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from ess.audit import audit_record
-from ess.models import AuditAction, Departement, Specialty
+from ess.models import Departement, Specialty
+from ess.web.downloads import private_download
+from ess.web.spreadsheet import csv_response
 from members.models import OrganisationKind
 from projet_sante.indicators import permissions as perms
 from projet_sante.indicators.display import decimal_comma, indicators_context, viewer_masks
@@ -119,18 +118,15 @@ def dashboard_csv(request):
     if errors:
         return HttpResponse(" ".join(errors), status=400, content_type="text/plain; charset=utf-8")
     context = indicators_context(period, filters, mask=viewer_masks(request.user))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([_("Période"), period.label])
-    writer.writerow([_("Filtres"), filters.key or _("aucun")])
-    writer.writerow(
-        [_("Source"), _("instantané figé") if context["figures"].from_snapshot else _("calcul")]
-    )
-    writer.writerow([])
-    writer.writerow(
+    source = _("instantané figé") if context["figures"].from_snapshot else _("calcul")
+    rows = [
+        [_("Période"), period.label],
+        [_("Filtres"), filters.key or _("aucun")],
+        [_("Source"), source],
+        [],
         [_("Code"), _("Indicateur"), _("Détail"), _("Valeur"), _("Unité"), _("Base (cas)"),
-         _("Objectif"), _("Objectif atteint")]
-    )  # fmt: skip
+         _("Objectif"), _("Objectif atteint")],
+    ]  # fmt: skip
     for row in context["rows"]:
         ind = row.indicator
         unit = {Unit.PERCENT: "%", Unit.HOURS: "h"}.get(ind.unit, "")
@@ -139,19 +135,16 @@ def dashboard_csv(request):
         met = "" if row.target_met is None else (_("oui") if row.target_met else _("non"))
         if ind.unit == Unit.DISTRIBUTION:
             if row.masked:
-                writer.writerow([ind.code, ind.label, "", row.display, "", "", "", ""])
+                rows.append([ind.code, ind.label, "", row.display, "", "", "", ""])
             for label, value, hidden, display in row.parts:
-                writer.writerow(
+                rows.append(
                     [ind.code, ind.label, label, display if hidden else value, "", "", "", ""]
                 )
             continue
         value = row.display if row.masked else decimal_comma(row.value)
-        writer.writerow([ind.code, ind.label, "", value, unit, base, target, met])
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        rows.append([ind.code, ind.label, "", value, unit, base, target, met])
     filename = f"indicateurs-{period.key.replace('..', '_')}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return csv_response(rows, filename)
 
 
 @login_required
@@ -268,17 +261,11 @@ def report_download(request, public_id):
     report = _report_for(request.user, public_id)
     if report.status != ReportStatus.READY or not report.file:
         raise Http404
-    audit_record(
-        request=request,
-        action=AuditAction.DOWNLOAD,
-        obj=report,
+    return private_download(
+        request,
+        report,
+        file=report.file,
+        filename=report_filename(report),
+        content_type="application/pdf",
         label=f"{report.kind}:{report.key}",
     )
-    response = FileResponse(
-        report.file.open("rb"),
-        content_type="application/pdf",
-        as_attachment=True,
-        filename=report_filename(report),
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -1,36 +1,19 @@
 """REST API for the health project: the versions the caller may see, with their sections,
 missions and actions; one POST per transition (409 when the status does not allow it)."""
 
-from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
-from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
-from ess.api import AllowedActionsField, Conflict
-from ess.errors import TransitionNotAllowed
+from ess.api import AllowedActionsField
+from ess.api_actions import ServiceActionsMixin, transition_responses
 from projet_sante.project import services
 from projet_sante.project.models import Action, Mission, ProjectVersion, SectionKey
 from projet_sante.project.permissions import can_view_project
 from projet_sante.project.selectors import versions_visible_to
-
-
-def _call(fn, **kwargs):
-    try:
-        return fn(**kwargs)
-    except DjangoValidationError as exc:
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-        raise DRFValidationError(detail) from None
-    except PermissionDenied:
-        raise DRFPermissionDenied(
-            "Vous n'avez pas le droit d'effectuer cette action sur le projet de santé."
-        ) from None
-    except TransitionNotAllowed as exc:
-        raise Conflict(str(exc)) from None
 
 
 class SectionSerializer(serializers.Serializer):
@@ -109,13 +92,11 @@ class CommentSerializer(serializers.Serializer):
     body = serializers.CharField()
 
 
-TRANSITION_RESPONSES = {
-    200: VersionSerializer,
-    400: OpenApiResponse(description="Champs invalides."),
-    403: OpenApiResponse(description="Rôle ne permettant pas cette action."),
-    404: OpenApiResponse(description="Inexistante ou non visible."),
-    409: OpenApiResponse(description="Le statut de la version ne le permet pas."),
-}
+TRANSITION_RESPONSES = transition_responses(
+    VersionSerializer,
+    forbidden="Rôle ne permettant pas cette action.",
+    conflict="Le statut de la version ne le permet pas.",
+)
 
 
 @extend_schema_view(
@@ -123,8 +104,12 @@ TRANSITION_RESPONSES = {
     retrieve=extend_schema(summary="Une version, avec ses sections, missions et actions"),
 )
 class ProjectVersionViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    ServiceActionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
+    service_id_kwarg = "version_id"
+    service_denied_message = (
+        "Vous n'avez pas le droit d'effectuer cette action sur le projet de santé."
+    )
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
     filter_backends = []
@@ -150,31 +135,21 @@ class ProjectVersionViewSet(
             )
         return qs.order_by("-number")
 
-    def _transition(self, request, serializer_class, service):
-        version = self.get_object()
-        values = {}
-        if serializer_class is not None:
-            serializer = serializer_class(data=request.data)
-            serializer.is_valid(raise_exception=True)
-            values = serializer.validated_data
-        _call(service, version_id=version.pk, by=request.user, **values)
-        return Response(
-            VersionSerializer(
-                self.get_queryset().get(pk=version.pk), context={"request": request}
-            ).data
-        )
+    def action_response(self, version):
+        version = self.get_queryset().get(pk=version.pk)
+        return VersionSerializer(version, context=self.get_serializer_context()).data
 
     @extend_schema(request=None, responses=TRANSITION_RESPONSES, summary="Soumettre à l'ARS/CPAM")
     @action(detail=True, methods=["post"])
     def submit(self, request, id=None):
-        return self._transition(request, None, services.version_submit)
+        return self.transition(request, None, services.version_submit)
 
     @extend_schema(
         request=ValidateSerializer, responses=TRANSITION_RESPONSES, summary="Valider (ARS/CPAM)"
     )
     @action(detail=True, methods=["post"])
     def validate(self, request, id=None):
-        return self._transition(request, ValidateSerializer, services.version_validate)
+        return self.transition(request, ValidateSerializer, services.version_validate)
 
     @extend_schema(
         request=RevisionSerializer,
@@ -183,7 +158,7 @@ class ProjectVersionViewSet(
     )
     @action(detail=True, methods=["post"], url_path="request-revision")
     def request_revision(self, request, id=None):
-        return self._transition(request, RevisionSerializer, services.version_request_revision)
+        return self.transition(request, RevisionSerializer, services.version_request_revision)
 
     @extend_schema(
         request=CommentSerializer,
@@ -195,15 +170,7 @@ class ProjectVersionViewSet(
     )
     @action(detail=True, methods=["post"])
     def comments(self, request, id=None):
-        version = self.get_object()
-        serializer = CommentSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        comment = _call(
-            services.comment_add,
-            version_id=version.pk,
-            by=request.user,
-            **serializer.validated_data,
-        )
+        _version, comment = self.run_service(request, services.comment_add, CommentSerializer)
         return Response(
             {"section": comment.section, "body": comment.body, "created_at": comment.created_at},
             status=status.HTTP_201_CREATED,

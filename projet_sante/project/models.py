@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ess.fields import optional_fk
+from ess.stored_files import StoredFile
 from ess.workflow import Stateful, StatusEvent
 
 
@@ -227,21 +228,15 @@ def annex_path(instance, filename: str) -> str:
     return f"projet-sante/{instance.public_id}"
 
 
-class ProjectAnnex(models.Model):
+class ProjectAnnex(StoredFile):
     """A file attached to a version. A new draft copies the row and shares the stored file."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     version = models.ForeignKey(ProjectVersion, on_delete=models.CASCADE, related_name="annexes")
     title = models.CharField(_("intitulé"), max_length=200)
     file = models.FileField(upload_to=annex_path, max_length=200)
-    original_name = models.CharField(_("nom du fichier"), max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("annexe du projet de santé")

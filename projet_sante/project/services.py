@@ -9,6 +9,7 @@ PostgreSQL a trigger refuses it as well).
 """
 
 import uuid
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -43,9 +44,7 @@ from projet_sante.project.models import (
     VersionStatus,
 )
 
-
-def _locked(version_id: int) -> ProjectVersion:
-    return workflow.locked(ProjectVersion, version_id)
+_locked = partial(workflow.locked, ProjectVersion)
 
 
 def _notify(version: ProjectVersion, *, recipients, title: str, by) -> None:
@@ -122,9 +121,7 @@ _refused = workflow.Refusal(
     lambda version: {"version": version.label},
 )
 
-
-def _transition(version: ProjectVersion, *, to: str, by, note: str = "") -> VersionEvent:
-    return workflow.transition(version, to=to, by=by, note=note, refused=_refused)
+_transition = partial(workflow.transition, refused=_refused)
 
 
 @transaction.atomic
@@ -430,12 +427,12 @@ def annex_add(*, version_id: int, by, title: str, upload) -> ProjectAnnex:
         checked = check_upload(upload)
     except ValidationError as exc:
         raise ValidationError({"file": exc.messages}) from exc
-    annex = checked.stored_as(
-        ProjectAnnex,
+    annex = ProjectAnnex(
         version=version,
         title=(title or "").strip() or checked.name,
         uploaded_by=by,
     )
+    annex.keep(checked)
     try:
         with transaction.atomic():
             annex.save()

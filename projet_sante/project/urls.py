@@ -7,10 +7,7 @@ from projet_sante.project import views
 # Everything under one version: /projet-sante/versions/<uuid>/…
 version_patterns = [
     path("", views.version_detail, name="project_version"),
-    path("soumettre/", views.version_submit, name="project_version_submit"),
-    path("valider/", views.version_validate, name="project_version_validate"),
-    path("revision/", views.version_request_revision, name="project_version_revision"),
-    path("commentaires/", views.comment_add, name="project_comment_add"),
+    *views.version_actions.urlpatterns,
     path("sections/<slug:key>/", views.section_edit, name="project_section_edit"),
     path("missions/nouvelle/", views.mission_edit, name="project_mission_add"),
     path("missions/<uuid:mission_id>/", views.mission_edit, name="project_mission_edit"),

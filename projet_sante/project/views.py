@@ -9,15 +9,16 @@ selectors.version_get_for_user (404 for what the caller may not see) and permiss
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from ess.audit import audit_record
 from ess.errors import TransitionNotAllowed
-from ess.flash import flash_error, flash_form_errors
-from ess.models import AuditAction
+from ess.flash import flash_error
+from ess.web.actions import PageActions, post_action
 from ess.workflow import available_actions
 from projet_sante.indicators.periods import current_quarter
 from projet_sante.indicators.permissions import can_download_reports
@@ -157,80 +158,51 @@ def version_start(request):
     return _to_version(version)
 
 
+def _version_url(request, version) -> str:
+    return reverse("projet_sante:project_version", args=[version.public_id])
+
+
 def _post_back(request, version, call, *, success, form=None, anchor: str = ""):
     """A POST from the version's page: check `form` (its errors are flashed), call the service
     with its cleaned data, flash the service's refusal or `success` (a text, or a function of
     what the service returned), then back to the version (at `#anchor`)."""
-    if form is not None and not form.is_valid():
-        flash_form_errors(request, form)
-        return _to_version(version)
-    try:
-        result = call(form.cleaned_data if form is not None else {})
-    except (ValidationError, TransitionNotAllowed) as exc:
-        flash_error(request, exc)
-    else:
-        messages.success(request, success(result) if callable(success) else success)
-    return redirect(f"{_to_version(version).url}{anchor}")
+    url = _version_url(request, version)
+    return post_action(request, call, form=form, success=success, back=url + anchor)
 
 
-def _workflow(request, public_id, form_class, call, success: str):
-    version = version_get_for_user(request.user, public_id)
-    form = form_class(request.POST) if form_class else None
-    return _post_back(
-        request, version, lambda data: call(version, data), success=success, form=form
-    )
-
-
-@login_required
-@require_POST
-def version_submit(request, public_id):
-    return _workflow(
-        request,
-        public_id,
-        None,
-        lambda v, d: services.version_submit(version_id=v.pk, by=request.user),
-        _("Version soumise à l'ARS et à la CPAM."),
-    )
-
-
-@login_required
-@require_POST
-def version_validate(request, public_id):
-    return _workflow(
-        request,
-        public_id,
-        forms.ValidateForm,
-        lambda v, d: services.version_validate(version_id=v.pk, by=request.user, note=d["note"]),
-        _("Version validée : elle est désormais figée."),
-    )
-
-
-@login_required
-@require_POST
-def version_request_revision(request, public_id):
-    return _workflow(
-        request,
-        public_id,
-        forms.RevisionForm,
-        lambda v, d: services.version_request_revision(
-            version_id=v.pk, by=request.user, reason=d["reason"]
-        ),
-        _("Révision demandée : l'équipe de direction est prévenue."),
-    )
-
-
-@login_required
-@require_POST
-def comment_add(request, public_id):
-    return _workflow(
-        request,
-        public_id,
-        forms.CommentForm,
-        lambda v, d: services.comment_add(
-            version_id=v.pk, by=request.user, section=d["section"], body=d["body"]
-        ),
-        _("Commentaire enregistré."),
-    )
+version_actions = PageActions(
+    route="",
+    lookup=lambda request, public_id: version_get_for_user(request.user, public_id),
+    id_kwarg="version_id",
+    back=_version_url,
+)
+version_submit = version_actions.view(
+    "soumettre/",
+    "project_version_submit",
+    services.version_submit,
+    gettext_lazy("Version soumise à l'ARS et à la CPAM."),
+)
+version_validate = version_actions.view(
+    "valider/",
+    "project_version_validate",
+    services.version_validate,
+    gettext_lazy("Version validée : elle est désormais figée."),
+    forms.ValidateForm,
+)
+version_request_revision = version_actions.view(
+    "revision/",
+    "project_version_revision",
+    services.version_request_revision,
+    gettext_lazy("Révision demandée : l'équipe de direction est prévenue."),
+    forms.RevisionForm,
+)
+comment_add = version_actions.view(
+    "commentaires/",
+    "project_comment_add",
+    services.comment_add,
+    gettext_lazy("Commentaire enregistré."),
+    forms.CommentForm,
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -352,15 +324,24 @@ def mission_edit(request, public_id, mission_id=None):
 @login_required
 @require_POST
 def mission_delete(request, public_id, mission_id):
+    mission = (Mission, {"version__public_id": public_id}, mission_id)
+    return _remove(request, public_id, mission, services.mission_delete, "mission_id",
+                   success=_("Mission supprimée, avec ses actions."))  # fmt: skip
+
+
+def _remove(request, public_id, part, service, id_kwarg: str, *, success, anchor=""):
+    """Remove a part of an editable version (a mission, an action, an annex): `part` is
+    (model, how it belongs to the version, its public id); the service takes its pk as
+    `id_kwarg`."""
     version = _editable(request, public_id)
-    mission = get_object_or_404(Mission, version=version, public_id=mission_id)
+    model, belongs, part_id = part
+    obj = get_object_or_404(model, **belongs, public_id=part_id)
     return _post_back(
         request,
         version,
-        lambda _data: services.mission_delete(
-            version_id=version.pk, by=request.user, mission_id=mission.pk
-        ),
-        success=_("Mission supprimée, avec ses actions."),
+        lambda _data: service(version_id=version.pk, by=request.user, **{id_kwarg: obj.pk}),
+        success=success,
+        anchor=anchor,
     )
 
 
@@ -409,16 +390,9 @@ def action_edit(request, public_id, mission_id=None, action_id=None):
 @login_required
 @require_POST
 def action_delete(request, public_id, action_id):
-    version = _editable(request, public_id)
-    action = get_object_or_404(Action, mission__version=version, public_id=action_id)
-    return _post_back(
-        request,
-        version,
-        lambda _data: services.action_delete(
-            version_id=version.pk, by=request.user, action_id=action.pk
-        ),
-        success=_("Action supprimée."),
-    )
+    action = (Action, {"mission__version__public_id": public_id}, action_id)
+    return _remove(request, public_id, action, services.action_delete, "action_id",
+                   success=_("Action supprimée."))  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------------
@@ -443,17 +417,9 @@ def annex_add(request, public_id):
 @login_required
 @require_POST
 def annex_delete(request, public_id, annex_id):
-    version = _editable(request, public_id)
-    annex = get_object_or_404(ProjectAnnex, version=version, public_id=annex_id)
-    return _post_back(
-        request,
-        version,
-        lambda _data: services.annex_delete(
-            version_id=version.pk, by=request.user, annex_id=annex.pk
-        ),
-        success=_("Annexe retirée de cette version."),
-        anchor="#annexes",
-    )
+    annex = (ProjectAnnex, {"version__public_id": public_id}, annex_id)
+    return _remove(request, public_id, annex, services.annex_delete, "annex_id",
+                   success=_("Annexe retirée de cette version."), anchor="#annexes")  # fmt: skip
 
 
 @login_required
@@ -463,17 +429,7 @@ def annex_download(request, public_id, annex_id):
     audited."""
     version = version_get_for_user(request.user, public_id)
     annex = get_object_or_404(ProjectAnnex, version=version, public_id=annex_id)
-    audit_record(
-        request=request, action=AuditAction.DOWNLOAD, obj=annex, label=f"{version.label} annexe"
-    )
-    response = FileResponse(
-        annex.file.open("rb"),
-        content_type=annex.content_type,
-        as_attachment=True,
-        filename=annex.original_name,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return annex.download(request, label=f"{version.label} annexe")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -7,8 +7,6 @@ from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
-from ess.errors import TransitionNotAllowed
-from referrals.api import Conflict, _call
 from referrals.booking import services
 from referrals.selectors import referrals_visible_to
 from scheduling import api as scheduling_api
@@ -31,6 +29,8 @@ class AppointmentSerializer(serializers.ModelSerializer):
 
 
 class ConsultationSessionViewSet(scheduling_api.ConsultationSessionViewSet):
+    service_denied_message = "Vous n'avez pas le droit d'effectuer cette action sur cette demande."
+    service_error_field = "files"
     __doc__ = scheduling_api.ConsultationSessionViewSet.__doc__
 
     @extend_schema(
@@ -54,15 +54,9 @@ class ConsultationSessionViewSet(scheduling_api.ConsultationSessionViewSet):
         referral = get_object_or_404(
             referrals_visible_to(request.user), public_id=body.validated_data["referral"]
         )
-        try:
-            appointment = _call(
-                services.session_book,
-                by=request.user,
-                session_id=session.pk,
-                referral_id=referral.pk,
-            )
-        except TransitionNotAllowed as exc:  # the session's refusals (full, closed)
-            raise Conflict(str(exc)) from None
+        appointment = services.session_book(
+            by=request.user, session_id=session.pk, referral_id=referral.pk
+        )
         appointment = Appointment.objects.select_related("session", "referral").get(
             pk=appointment.pk
         )

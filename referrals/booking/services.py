@@ -89,7 +89,7 @@ def slot_book(*, slot_id: int, referral_id: int, by: User) -> Booking:
     referral_triage(
         referral_id=referral.pk,
         by=by,
-        priority=referral.priority or referral.urgency_requested,
+        priority=referral.effective_priority,
         response_mode=referral.response_mode or ResponseMode.URGENT_CONSULTATION,
         specialist=User.objects.get(pk=slot.specialist_id),
         note=_("Créneau réservé le %(when)s — %(where)s")

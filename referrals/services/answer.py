@@ -27,6 +27,7 @@ from referrals.models import (
 from referrals.notifications import referral_notify
 from referrals.services.common import (
     _locked,
+    _locked_for,
     _refuse,
     _release_slot,
     _store_files,
@@ -78,8 +79,7 @@ def referral_accept(*, referral_id: int, by) -> Referral:
 @transaction.atomic
 def referral_decline(*, referral_id: int, by, reason: str) -> Referral:
     """The specialist declines (reason required): the case goes back to the coordinator's queue."""
-    referral = _locked(referral_id)
-    workflow.require(perms.can_decline_referral(by, referral))
+    referral = _locked_for(referral_id, by, perms.can_decline_referral)
     if not reason.strip():
         raise ValidationError({"reason": _("Indiquez le motif du refus.")})
     if referral.status in (Status.ACCEPTED, Status.SCHEDULED) and referral.specialist_id != by.pk:
@@ -124,8 +124,7 @@ def referral_decline(*, referral_id: int, by, reason: str) -> Referral:
 @transaction.atomic
 def referral_schedule(*, referral_id: int, by, starts_at: datetime, location: str) -> Referral:
     """The specialist holding the case sets (or moves) the appointment."""
-    referral = _locked(referral_id)
-    workflow.require(perms.can_schedule_referral(by, referral))
+    referral = _locked_for(referral_id, by, perms.can_schedule_referral)
     if not location.strip():
         raise ValidationError({"location": _("Indiquez le lieu ou « téléconsultation ».")})
     if (
@@ -160,8 +159,7 @@ def referral_complete(
     billing), unless it says a consultation is needed: then the answer is kept and the case stays
     with the specialist for scheduling, without the requester submitting again."""
     checked = check_uploads(report_files) if report_files else []
-    referral = _locked(referral_id)
-    workflow.require(perms.can_complete_referral(by, referral))
+    referral = _locked_for(referral_id, by, perms.can_complete_referral)
     if referral.status == Status.COMPLETED:
         return referral
     if not answer.strip() and not checked:
@@ -229,8 +227,7 @@ def referral_complete(
 @transaction.atomic
 def referral_feedback(*, referral_id: int, by, useful: bool, avoided_visit: bool) -> Referral:
     """Close-out feedback from the requester on a completed case (feeds the indicators)."""
-    referral = _locked(referral_id)
-    workflow.require(perms.can_give_feedback(by, referral))
+    referral = _locked_for(referral_id, by, perms.can_give_feedback)
     if referral.status != Status.COMPLETED:
         raise TransitionNotAllowed(_("Le retour se donne une fois la demande terminée."))
     referral.feedback_useful = useful

@@ -34,6 +34,13 @@ def _locked(referral_id: int) -> Referral:
     return workflow.locked(Referral, referral_id)
 
 
+def _locked_for(referral_id: int, by, can) -> Referral:
+    """The referral, locked, once `can(by, referral)` lets `by` act (PermissionDenied if not)."""
+    referral = _locked(referral_id)
+    workflow.require(can(by, referral))
+    return referral
+
+
 _refused = workflow.Refusal(
     gettext_lazy(
         "Action impossible : la demande %(ref)s est « %(status)s », on ne peut plus la %(action)s."
@@ -92,9 +99,13 @@ def _store_files(
 ) -> list[Attachment]:
     stored = []
     for checked in files:
-        attachment = checked.stored_as(
-            Attachment, referral=referral, message=message, uploaded_by=by, is_report=is_report
+        attachment = Attachment(
+            referral=referral,
+            message=message,
+            uploaded_by=by,
+            is_report=is_report,
         )
+        attachment.keep(checked)
         attachment.save()
         stored.append(attachment)
     return stored

@@ -5,7 +5,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ess import workflow
 from ess.errors import TransitionNotAllowed
 from ess.uploads import check_uploads
 from referrals import permissions as perms
@@ -21,7 +20,7 @@ from referrals.models import (
 )
 from referrals.notifications import message_notify
 from referrals.services.common import (
-    _locked,
+    _locked_for,
     _store_files,
     _stored_bytes,
 )
@@ -30,8 +29,7 @@ from referrals.services.common import (
 @transaction.atomic
 def referral_add_note(*, referral_id: int, by, note: str) -> ReferralEvent:
     """An internal note: ESS team only, never shown to the requester."""
-    referral = _locked(referral_id)
-    workflow.require(perms.can_add_internal_note(by, referral))
+    referral = _locked_for(referral_id, by, perms.can_add_internal_note)
     if not note.strip():
         raise ValidationError({"note": _("La note est vide.")})
     return ReferralEvent.objects.create(
@@ -43,8 +41,7 @@ def referral_add_note(*, referral_id: int, by, note: str) -> ReferralEvent:
 def patient_identity_validate(*, referral_id: int, by, document: str) -> Patient:
     """A staff member records that the patient's identity was checked against an identity
     document: our status becomes "validée" (identitovigilance). Repeating it changes nothing."""
-    referral = _locked(referral_id)
-    workflow.require(perms.can_check_identity(by, referral))
+    referral = _locked_for(referral_id, by, perms.can_check_identity)
     if document not in IdentityDocument.values:
         raise ValidationError({"document": _("Choisissez la pièce d'identité vérifiée.")})
     patient = Patient.objects.select_for_update().get(pk=referral.patient_id)
@@ -76,8 +73,7 @@ def message_post(*, referral_id: int, by, body: str, files=()) -> Message:
     """A message in the referral's thread (requester ↔ coordination ↔ specialist)."""
     checked = check_uploads(files, already_stored=_stored_bytes(referral_id)) if files else []
     with transaction.atomic():
-        referral = _locked(referral_id)
-        workflow.require(perms.can_post_message(by, referral))
+        referral = _locked_for(referral_id, by, perms.can_post_message)
         if not body.strip() and not checked:
             raise ValidationError({"body": _("Le message est vide.")})
         if not referral.is_open:
@@ -98,8 +94,7 @@ def attachment_add(*, referral_id: int, by, files) -> list[Attachment]:
     """Add documents to a referral (outside a message)."""
     checked = check_uploads(files, already_stored=_stored_bytes(referral_id))
     with transaction.atomic():
-        referral = _locked(referral_id)
-        workflow.require(perms.can_post_message(by, referral))
+        referral = _locked_for(referral_id, by, perms.can_post_message)
         if not referral.is_open:
             raise TransitionNotAllowed(
                 _("La demande %(ref)s est close : on ne peut plus y joindre de document.")

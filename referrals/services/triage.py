@@ -10,12 +10,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ess import workflow
 from ess.errors import TransitionNotAllowed
 from ess.models import NotificationKind as Kind
 from ess.roles import Role
 from ess.uploads import check_uploads
 from referrals import permissions as perms
+from referrals.deadlines import due_times, nearing_deadline
 from referrals.models import (
     WAITING,
     Message,
@@ -23,12 +23,11 @@ from referrals.models import (
     Referral,
     ResponseMode,
     Status,
-    priority_delay,
 )
 from referrals.notifications import referral_notify
 from referrals.services.common import (
     _close,
-    _locked,
+    _locked_for,
     _refuse,
     _store_files,
     _stored_bytes,
@@ -52,8 +51,7 @@ def referral_triage(
 
     `expected_version` (the referral's updated_at when the form was shown) refuses a stale form:
     another coordinator changed the referral meanwhile (TransitionNotAllowed)."""
-    referral = _locked(referral_id)
-    workflow.require(perms.can_triage_referral(by, referral))
+    referral = _locked_for(referral_id, by, perms.can_triage_referral)
     if expected_version is not None and referral.updated_at != expected_version:
         raise TransitionNotAllowed(
             _(
@@ -80,8 +78,7 @@ def referral_triage(
     now = timezone.now()
     referral.priority = priority
     referral.response_mode = response_mode
-    referral.due_at = referral.submitted_at + priority_delay(priority)
-    referral.escalate_at = referral.submitted_at + priority_delay(priority) * 0.75
+    referral.due_at, referral.escalate_at = due_times(referral.submitted_at, priority)
     referral.escalation_level = 0
     referral.offered_to = specialist
     referral.offered_to_pool = specialist is None
@@ -115,8 +112,7 @@ def referral_triage(
 @transaction.atomic
 def referral_request_info(*, referral_id: int, by, question: str) -> Referral:
     """The coordinator asks the requester for more; the question is posted in the thread."""
-    referral = _locked(referral_id)
-    workflow.require(perms.can_request_info(by, referral))
+    referral = _locked_for(referral_id, by, perms.can_request_info)
     if not question.strip():
         raise ValidationError({"question": _("Précisez ce qui manque.")})
     if referral.status == Status.INFO_REQUESTED:
@@ -132,8 +128,7 @@ def referral_request_info(*, referral_id: int, by, question: str) -> Referral:
 def referral_provide_info(*, referral_id: int, by, answer: str, files=()) -> Referral:
     """The requester answers an information request: the referral is back in the queue."""
     checked = check_uploads(files, already_stored=_stored_bytes(referral_id)) if files else []
-    referral = _locked(referral_id)
-    workflow.require(perms.can_provide_info(by, referral))
+    referral = _locked_for(referral_id, by, perms.can_provide_info)
     if not answer.strip() and not checked:
         raise ValidationError({"answer": _("Répondez à la question ou joignez un document.")})
     if referral.status != Status.INFO_REQUESTED:
@@ -152,8 +147,7 @@ def referral_provide_info(*, referral_id: int, by, answer: str, files=()) -> Ref
 @transaction.atomic
 def referral_reorient(*, referral_id: int, by, target: str, reason: str) -> Referral:
     """Sent outside the ESS (hospital, another team), with where and why."""
-    referral = _locked(referral_id)
-    workflow.require(perms.can_reorient_referral(by, referral))
+    referral = _locked_for(referral_id, by, perms.can_reorient_referral)
     if not target.strip() or not reason.strip():
         raise ValidationError(
             {"target": _("Indiquez vers qui et pourquoi la demande est réorientée.")}
@@ -170,8 +164,7 @@ def referral_reorient(*, referral_id: int, by, target: str, reason: str) -> Refe
 @transaction.atomic
 def referral_cancel(*, referral_id: int, by, reason: str) -> Referral:
     """The requester withdraws a referral not yet accepted by a specialist (reason required)."""
-    referral = _locked(referral_id)
-    workflow.require(perms.can_cancel_referral(by, referral))
+    referral = _locked_for(referral_id, by, perms.can_cancel_referral)
     if not reason.strip():
         raise ValidationError({"reason": _("Indiquez le motif de l'annulation.")})
     if referral.status == Status.CANCELLED:
@@ -192,10 +185,10 @@ def referrals_escalate(*, now=None) -> int:
     now = now or timezone.now()
     done = 0
     for level, kind, reached in (
-        (75, Kind.SLA_NEARING, Q(escalate_at__lte=now)),
-        (100, Kind.SLA_OVERDUE, Q(due_at__lte=now)),
+        (75, Kind.SLA_NEARING, nearing_deadline(now)),
+        (100, Kind.SLA_OVERDUE, WAITING & Q(due_at__lte=now)),
     ):
-        candidates = Referral.objects.filter(WAITING, reached, escalation_level__lt=level)
+        candidates = Referral.objects.filter(reached, escalation_level__lt=level)
         for referral in candidates.select_related("requester").order_by("due_at")[:500]:
             with transaction.atomic():
                 claimed = Referral.objects.filter(

@@ -120,6 +120,24 @@ def test_the_register_csv_opens_in_excel_and_is_audited(db, client_for, authorit
     assert AuditEvent.objects.filter(actor=authority, action="export").count() == 2
 
 
+def test_the_register_csv_escapes_free_text_a_spreadsheet_would_run(db, client_for, manager):
+    partner = PartnerFactory(name='=HYPERLINK("https://example.org","CPTS")')
+    ConventionFactory(
+        status="terminated",
+        parties=[partner],
+        title="@SUM(1+1)",
+        termination_reason='=HYPERLINK("https://example.org/x","Voir")',
+    )
+
+    response = client_for(manager).get("/partenaires/conventions/registre.csv")
+
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    row = next(r for r in rows if "SUM" in r[0])
+    assert row[0] == "'@SUM(1+1)"
+    assert row[2] == '\'=HYPERLINK("https://example.org","CPTS")'
+    assert row[-1] == '\'=HYPERLINK("https://example.org/x","Voir")'
+
+
 def test_the_register_pdf_lists_conventions_with_french_dates(db, client_for, manager):
     convention = ConventionFactory(
         active=True,

@@ -64,7 +64,9 @@ def test_the_dashboard_runs_a_constant_number_of_queries(
 def test_the_queue_is_sorted_by_due_time_with_counts_per_view(client_for, coordinator, cardiology):
     now = timezone.now()
     late = ReferralFactory(triaged=True, due_at=now - timedelta(hours=2))
-    soon = ReferralFactory(triaged=True, due_at=now + timedelta(hours=3))
+    soon = ReferralFactory(  # past 75 % of its delay
+        triaged=True, due_at=now + timedelta(hours=3), escalate_at=now - timedelta(hours=9)
+    )
     new = ReferralFactory()
 
     response = client_for(coordinator).get(URL)

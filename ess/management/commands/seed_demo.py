@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from ess.demo import DEMO_ACCOUNTS, demo_email, seed_demo
+from ess.roles import Role
 
 
 class Command(BaseCommand):
@@ -16,6 +17,6 @@ class Command(BaseCommand):
         seed_demo()
         self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes."))
         self.stdout.write(f"Comptes (mot de passe : {settings.ESS_DEMO_PASSWORD}) :")
-        for local, (first, last, _p, _s, roles, _o) in DEMO_ACCOUNTS.items():
-            labels = ", ".join(str(r.label) for r in roles)
-            self.stdout.write(f"  {demo_email(local):34} {first} {last} — {labels}")
+        for local, account in DEMO_ACCOUNTS.items():
+            labels = ", ".join(str(Role(role).label) for role in account.roles)
+            self.stdout.write(f"  {demo_email(local):34} {' '.join(account.name)} — {labels}")

@@ -1,0 +1,135 @@
+"""Demo content read from TOML data files into frozen dataclasses, checked entry by entry
+before anything is written: an unknown or missing key, a value of the wrong type, or what a
+dataclass's own `check()` refuses stops the loading with a `DemoDataError` that names the entry
+(`cases[3].modes[1]: …`). Steps are dated with moments relative to the seeding day, and
+played with the clock moved there (`demo_clock`). The demo orchestration and each app's demo
+use it; it imports no app.
+"""
+
+import re
+import tomllib
+import types
+import typing
+from contextlib import contextmanager
+from dataclasses import MISSING, fields, is_dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+import time_machine
+from django.db.models import F
+from django.utils import timezone
+
+from ess.models import Notification, OutboundEmail
+
+
+class DemoDataError(ValueError):
+    """An entry of a demo data file the loader cannot use; the message says which and why."""
+
+
+def demo_data_load(path: Path, cls):
+    """The content of `path` as a `cls` (a dataclass). Raises DemoDataError naming the first
+    entry it cannot use."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise DemoDataError(f"{path.name}: not valid TOML ({exc})") from exc
+    return _build(cls, raw, path.name)
+
+
+def _build(cls, raw, where: str):
+    if not isinstance(raw, dict):
+        raise DemoDataError(f"{where}: expected a table, got {raw!r:.60}")
+    known = {f.name: f for f in fields(cls)}
+    extra = sorted(set(raw) - set(known))
+    if extra:
+        raise DemoDataError(f"{where}: unknown key {extra[0]!r} (expected one of {list(known)})")
+    hints = typing.get_type_hints(cls)
+    values = {}
+    for name, f in known.items():
+        if name in raw:
+            values[name] = _convert(raw[name], hints[name], f"{where}.{name}")
+        elif f.default is MISSING:
+            raise DemoDataError(f"{where}: missing key {name!r}")
+    obj = cls(**values)
+    problems = obj.check() if hasattr(obj, "check") else []
+    if problems:
+        raise DemoDataError(f"{where}.{problems[0]}")
+    return obj
+
+
+def _convert(value, hint, where: str):
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if is_dataclass(hint):
+        return _build(hint, value, where)
+    if origin in (typing.Union, types.UnionType):  # X | None: absent means None
+        return _convert(value, next(a for a in args if a is not type(None)), where)
+    if origin is tuple:
+        if not isinstance(value, list):
+            raise DemoDataError(f"{where}: expected a list, got {value!r:.60}")
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_convert(v, args[0], f"{where}[{i}]") for i, v in enumerate(value))
+        if len(value) != len(args):
+            raise DemoDataError(f"{where}: expected {len(args)} items, got {len(value)}")
+        return tuple(
+            _convert(v, a, f"{where}[{i}]")
+            for i, (v, a) in enumerate(zip(value, args, strict=True))
+        )
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise DemoDataError(f"{where}: expected a table, got {value!r:.60}")
+        return {k: _convert(v, args[1], f"{where}.{k}") for k, v in value.items()}
+    if hint is float and isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if hint is int and isinstance(value, bool):
+        raise DemoDataError(f"{where}: expected a whole number, got {value!r}")
+    if isinstance(value, hint):
+        return value
+    raise DemoDataError(f"{where}: expected {hint.__name__}, got {value!r:.60}")
+
+
+def unknown(key: str, values, allowed) -> list[str]:
+    return [
+        f"{key}: unknown {value!r} (expected one of {list(allowed)})"
+        for value in values
+        if value not in allowed
+    ]
+
+
+# A moment relative to the day the demo is seeded: "-420d 10:00" is 10:00 (Paris time), 420
+# days before today; "+20d" is 09:00, 20 days after.
+MOMENT = re.compile(r"^(?P<days>[+-]\d+)d(?: (?P<hour>\d{2}):(?P<minute>\d{2}))?$")
+
+
+def moment_problems(key: str, values) -> list[str]:
+    """For a dataclass's `check()`: the values that are not moments."""
+    return [
+        f"{key}: {value!r} is not a moment like '-420d 10:00'"
+        for value in values
+        if value and not MOMENT.match(value)
+    ]
+
+
+def demo_moment(value: str, *, today: date) -> datetime:
+    match = MOMENT.match(value)
+    day = today + timedelta(days=int(match["days"]))
+    at = time(int(match["hour"] or 9), int(match["minute"] or 0))
+    return timezone.make_aware(datetime.combine(day, at))
+
+
+@contextmanager
+def demo_clock():
+    """Yields `travel(at)`: from then on, until the block ends, the clock reads `at` (time
+    stands still between two moves), so the services date their rows at that moment."""
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        yield traveller.move_to
+
+
+def demo_past_settled(*, before: datetime) -> None:
+    """The emails of the demo's past count as delivered then (not sent again now), and what
+    people were told more than a week before `before` as read."""
+    OutboundEmail.objects.filter(sent_at=None, created_at__lt=before).update(
+        sent_at=F("created_at")
+    )
+    Notification.objects.filter(read_at=None, created_at__lt=before - timedelta(days=7)).update(
+        read_at=F("created_at")
+    )

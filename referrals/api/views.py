@@ -1,0 +1,310 @@
+"""The referral API's viewset: one service call per action; refusals become HTTP statuses in
+ess.api_errors."""
+
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from ess.api_actions import ServiceActionsMixin, transition_responses
+from ess.audit import audit_record, audit_record_many, audit_refusal
+from ess.models import AuditAction
+from referrals import services
+from referrals.api.serializers import (
+    AttachmentInSerializer,
+    AttachmentSerializer,
+    CompleteSerializer,
+    MessageInSerializer,
+    MessageSerializer,
+    ProvideInfoSerializer,
+    ReasonSerializer,
+    ReferralDetailSerializer,
+    ReferralInSerializer,
+    ReferralListSerializer,
+    ReferralStateSerializer,
+    ReorientSerializer,
+    RequestInfoSerializer,
+    ScheduleSerializer,
+    TriageSerializer,
+)
+from referrals.models import (
+    Message,
+    Referral,
+    Status,
+)
+from referrals.selectors import (
+    referral_get_for_accept,
+    referral_messages,
+    referrals_visible_to,
+)
+
+# ---------------------------------------------------------------------------------------------
+# ViewSet
+# ---------------------------------------------------------------------------------------------
+TRANSITION_RESPONSES = transition_responses(
+    ReferralDetailSerializer,
+    invalid="Champs invalides (messages par champ).",
+    forbidden="Action non permise à cet utilisateur.",
+    missing="Demande inexistante ou non visible.",
+    conflict="Transition impossible dans l'état actuel, ou course perdue.",
+)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Demandes visibles par l'appelant",
+        description="Les plus récentes d'abord, filtrables par statut. Pas de recherche par nom : "
+        "une URL finit dans les journaux d'accès, un nom de patient n'y a pas sa place. "
+        "Conservez l'identifiant (id) renvoyé à la création.",
+        parameters=[OpenApiParameter("status", str, enum=Status.values)],
+    ),
+    retrieve=extend_schema(summary="Une demande (404 si inexistante ou non visible)"),
+)
+class ReferralViewSet(
+    ServiceActionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    service_id_kwarg = "referral_id"
+    service_denied_message = "Vous n'avez pas le droit d'effectuer cette action sur cette demande."
+    service_error_field = "files"
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+
+    def get_queryset(self):
+        qs = referrals_visible_to(self.request.user).select_related(
+            "patient", "specialty", "requester", "specialist", "offered_to"
+        )
+        if self.action == "list":
+            wanted = self.request.query_params.get("status")
+            if wanted:
+                qs = qs.filter(status=wanted)
+            return qs.order_by("-submitted_at", "-pk")
+        return qs
+
+    def get_serializer_class(self):
+        return ReferralListSerializer if self.action == "list" else ReferralDetailSerializer
+
+    def get_object(self):
+        # A referral the caller may not see (or that does not exist): 404, and a refused line
+        # in the audit trail.
+        return self._audited_lookup(super().get_object)
+
+    def _audited_lookup(self, lookup):
+        with audit_refusal(
+            request=self.request,
+            object_type=Referral._meta.label_lower,
+            object_id=self.kwargs.get(self.lookup_url_kwarg, ""),
+        ):
+            return lookup()
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        audit_record_many(
+            request=request, action=AuditAction.VIEW, objects=page, label_attr="reference"
+        )
+        return self.get_paginated_response(ReferralListSerializer(page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        referral = self.get_object()
+        audit_record(
+            request=request, action=AuditAction.VIEW, obj=referral, label=referral.reference
+        )
+        return Response(self._detail(referral))
+
+    def _detail(self, referral):
+        referral = self.get_queryset().prefetch_related("attachments").get(pk=referral.pk)
+        return ReferralDetailSerializer(referral, context={"request": self.request}).data
+
+    @extend_schema(
+        summary="Soumettre une demande",
+        request=ReferralInSerializer,
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description="Une nouvelle tentative avec la même clé renvoie la première demande.",
+            )
+        ],
+        responses={
+            201: ReferralDetailSerializer,
+            200: ReferralDetailSerializer,
+            400: OpenApiResponse(description="Champs invalides."),
+            409: OpenApiResponse(description="Même clé, autre contenu."),
+        },
+    )
+    def create(self, request):
+        serializer = ReferralInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        payload = services.ReferralInput(
+            patient=services.PatientInput(**data["patient"]),
+            specialty=data["specialty"],
+            question=data["question"],
+            context=data.get("context", ""),
+            urgency=data["urgency"],
+            preferred_response=data["preferred_response"],
+            consent=data["consent"],
+            callback_availability=data.get("callback_availability", ""),
+            referring_gp_name=data.get("referring_gp_name", ""),
+            referring_gp=data.get("referring_gp"),
+        )
+        referral, created = services.referral_submit(
+            by=request.user,
+            data=payload,
+            idempotency_key=request.headers.get("Idempotency-Key", "").strip()[:200],
+        )
+        return Response(
+            self._detail(referral),
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+    def action_response(self, referral):
+        return self._detail(referral)
+
+    @extend_schema(
+        request=TriageSerializer,
+        responses=TRANSITION_RESPONSES,
+        summary="Réguler : priorité, mode de réponse, spécialiste ou spécialité",
+    )
+    @action(detail=True, methods=["post"])
+    def triage(self, request, id=None):
+        return self.transition(request, TriageSerializer, services.referral_triage)
+
+    @extend_schema(
+        request=None,
+        responses=TRANSITION_RESPONSES,
+        summary="Prendre en charge (409 si un confrère l'a prise entre-temps)",
+    )
+    @action(detail=True, methods=["post"])
+    def accept(self, request, id=None):
+        # A specialist the case was offered to hears that a colleague took it (409), not 404.
+        referral = self._audited_lookup(lambda: referral_get_for_accept(request.user, id))
+        return self.transition(request, None, services.referral_accept, obj=referral)
+
+    @extend_schema(
+        request=ReasonSerializer,
+        responses={**TRANSITION_RESPONSES, 200: ReferralStateSerializer},
+        summary="Refuser (retour à la régulation)",
+        description="La demande retourne à la coordination et n'est plus visible du spécialiste "
+        "qui la refuse : la réponse ne donne que son identifiant, sa référence et son statut.",
+    )
+    @action(detail=True, methods=["post"])
+    def decline(self, request, id=None):
+        referral, _ = self.run_service(request, services.referral_decline, ReasonSerializer)
+        referral.refresh_from_db(fields=["status"])
+        return Response(ReferralStateSerializer(referral).data)
+
+    @extend_schema(
+        request=ScheduleSerializer, responses=TRANSITION_RESPONSES, summary="Fixer le rendez-vous"
+    )
+    @action(detail=True, methods=["post"])
+    def schedule(self, request, id=None):
+        return self.transition(request, ScheduleSerializer, services.referral_schedule)
+
+    @extend_schema(
+        request=CompleteSerializer,
+        responses=TRANSITION_RESPONSES,
+        summary="Répondre / clore avec le compte rendu",
+    )
+    @action(detail=True, methods=["post"])
+    def complete(self, request, id=None):
+        return self.transition(request, CompleteSerializer, services.referral_complete)
+
+    @extend_schema(
+        request=RequestInfoSerializer,
+        responses=TRANSITION_RESPONSES,
+        summary="Demander un complément au demandeur",
+    )
+    @action(detail=True, methods=["post"], url_path="request-info")
+    def request_info(self, request, id=None):
+        return self.transition(request, RequestInfoSerializer, services.referral_request_info)
+
+    @extend_schema(
+        request=ProvideInfoSerializer,
+        responses=TRANSITION_RESPONSES,
+        summary="Répondre à une demande de complément",
+    )
+    @action(detail=True, methods=["post"], url_path="provide-info")
+    def provide_info(self, request, id=None):
+        return self.transition(request, ProvideInfoSerializer, services.referral_provide_info)
+
+    @extend_schema(
+        request=ReorientSerializer,
+        responses=TRANSITION_RESPONSES,
+        summary="Réorienter hors de l'ESS",
+    )
+    @action(detail=True, methods=["post"])
+    def reorient(self, request, id=None):
+        return self.transition(request, ReorientSerializer, services.referral_reorient)
+
+    @extend_schema(
+        request=ReasonSerializer,
+        responses=TRANSITION_RESPONSES,
+        summary="Annuler (demandeur, avant prise en charge)",
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, id=None):
+        return self.transition(request, ReasonSerializer, services.referral_cancel)
+
+    @extend_schema(
+        methods=["get"], responses=MessageSerializer(many=True), summary="Fil d'échanges"
+    )
+    @extend_schema(
+        methods=["post"],
+        request=MessageInSerializer,
+        responses={
+            201: MessageSerializer,
+            409: OpenApiResponse(description="Demande close : plus de message possible."),
+        },
+        summary="Écrire un message",
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    def messages(self, request, id=None):
+        referral = self.get_object()
+        if request.method == "GET":
+            audit_record(
+                request=request, action=AuditAction.VIEW, obj=referral, label=referral.reference
+            )
+            return Response(MessageSerializer(referral_messages(referral), many=True).data)
+        _, message = self.run_service(
+            request, services.message_post, MessageInSerializer, obj=referral
+        )
+        message = (
+            Message.objects.select_related("author", "referral")
+            .prefetch_related("attachments")
+            .get(pk=message.pk)
+        )
+        return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        methods=["get"], responses=AttachmentSerializer(many=True), summary="Pièces jointes"
+    )
+    @extend_schema(
+        methods=["post"],
+        request={"multipart/form-data": AttachmentInSerializer},
+        responses={
+            201: AttachmentSerializer(many=True),
+            409: OpenApiResponse(description="Demande close : plus de document possible."),
+        },
+        summary="Joindre des documents (PDF, JPEG, PNG, texte)",
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    def attachments(self, request, id=None):
+        referral = self.get_object()
+        if request.method == "GET":
+            audit_record(
+                request=request, action=AuditAction.VIEW, obj=referral, label=referral.reference
+            )
+            rows = referral.attachments.select_related("referral")
+            return Response(AttachmentSerializer(rows, many=True).data)
+        _, stored = self.run_service(
+            request, services.attachment_add, AttachmentInSerializer, obj=referral
+        )
+        return Response(
+            AttachmentSerializer(stored, many=True).data, status=status.HTTP_201_CREATED
+        )
