@@ -13,6 +13,7 @@ from allauth.mfa.totp.internal.auth import (
 )
 from django.conf import settings
 from django.utils import timezone
+from faker import Faker
 
 from ess.models import Specialty
 from ess.roles import MFA_REQUIRED_ROLES, Role
@@ -114,12 +115,17 @@ def valid_nir(first13: str) -> str:
     return f"{first13}{97 - number % 97:02d}"
 
 
+_fr = Faker("fr_FR")
+
+
 class PatientFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "referrals.Patient"
 
-    birth_name = factory.Faker("last_name", locale="fr_FR")
-    first_names = factory.Faker("first_name", locale="fr_FR")
+    # Compound names: never equal to a user's single name drawn from the same pool, so a test
+    # asserting that a page hides the patient cannot be fooled by a user who shares the name.
+    birth_name = factory.LazyFunction(lambda: f"{_fr.last_name()}-{_fr.last_name()}")
+    first_names = factory.LazyFunction(lambda: f"{_fr.first_name()}-{_fr.first_name()}")
     sex = "F"
     birth_date = factory.Faker("date_of_birth", minimum_age=20, maximum_age=90)
     birth_place_code = "45234"
