@@ -216,17 +216,15 @@ def version_validate(*, version_id: int, by, note: str = "") -> ProjectVersion:
     workflow.require(perms.can_review_project(by))
     if version.status == VersionStatus.VALIDATED:
         return version
-    _transition(version, to=VersionStatus.VALIDATED, by=by, note=(note or "").strip())
-    version.validated_at = timezone.now()
-    version.validated_by = by
-    version.save(update_fields=["status", "validated_at", "validated_by", "updated_at"])
-    _notify_submitter_and_managers(
+    return _decide(
         version,
-        title=_("Projet de santé %(version)s validé par %(who)s")
-        % {"version": version.label, "who": by.display_name},
+        to=VersionStatus.VALIDATED,
         by=by,
+        note=(note or "").strip(),
+        title=_("Projet de santé %(version)s validé par %(who)s"),
+        validated_at=timezone.now(),
+        validated_by=by,
     )
-    return version
 
 
 @transaction.atomic
@@ -240,14 +238,25 @@ def version_request_revision(*, version_id: int, by, reason: str) -> ProjectVers
         raise ValidationError({"reason": _("Indiquez ce qui doit être revu.")})
     if version.status == VersionStatus.REVISION_REQUESTED and version.revision_reason == reason:
         return version
-    _transition(version, to=VersionStatus.REVISION_REQUESTED, by=by, note=reason)
-    version.revision_reason = reason
-    version.save(update_fields=["status", "revision_reason", "updated_at"])
-    _notify_submitter_and_managers(
+    return _decide(
         version,
-        title=_("Projet de santé %(version)s : révision demandée par %(who)s")
-        % {"version": version.label, "who": by.display_name},
+        to=VersionStatus.REVISION_REQUESTED,
         by=by,
+        note=reason,
+        title=_("Projet de santé %(version)s : révision demandée par %(who)s"),
+        revision_reason=reason,
+    )
+
+
+def _decide(version: ProjectVersion, *, to: str, by, note: str, title: str, **changes):
+    """The authorities' answer to a submitted version: move it to `to` with the `changes` of
+    its fields, and tell the submitter and the managers (`title` names the version and `by`)."""
+    _transition(version, to=to, by=by, note=note)
+    for name, value in changes.items():
+        setattr(version, name, value)
+    version.save(update_fields=["status", *changes, "updated_at"])
+    _notify_submitter_and_managers(
+        version, title=title % {"version": version.label, "who": by.display_name}, by=by
     )
     return version
 
