@@ -30,9 +30,13 @@ from referrals.services.common import (
     _locked_for,
     _refuse,
     _release_slot,
+    _save,
     _store_files,
     _transition,
 )
+
+# What the specialist's answer sets (referral_complete).
+ANSWER_FIELDS = ("answer", "recommended_actions", "consultation_needed", "answered_at")
 
 
 @transaction.atomic
@@ -52,25 +56,16 @@ def referral_accept(*, referral_id: int, by) -> Referral:
             % {"who": referral.specialist.display_name}
         )
     _transition(referral, to=Status.ACCEPTED, by=by)
-    referral.specialist = by
-    referral.accepted_at = timezone.now()
     # Accepting clears the offer: a peer who lost the race no longer passes can_accept, and
     # is recognised through the offer kept here.
-    referral.taken_from_offer_to = referral.offered_to
-    referral.taken_from_pool = referral.offered_to_pool
-    referral.offered_to = None
-    referral.offered_to_pool = False
-    referral.save(
-        update_fields=[
-            "status",
-            "specialist",
-            "accepted_at",
-            "taken_from_offer_to",
-            "taken_from_pool",
-            "offered_to",
-            "offered_to_pool",
-            "updated_at",
-        ]
+    _save(
+        referral,
+        specialist=by,
+        accepted_at=timezone.now(),
+        taken_from_offer_to=referral.offered_to,
+        taken_from_pool=referral.offered_to_pool,
+        offered_to=None,
+        offered_to_pool=False,
     )
     referral_notify(referral, Kind.REFERRAL_ACCEPTED, actor=by)
     return referral
@@ -101,21 +96,13 @@ def referral_decline(*, referral_id: int, by, reason: str) -> Referral:
         internal=True,
     )
     _release_slot(referral)
-    referral.offered_to = None
-    referral.offered_to_pool = False
-    referral.specialist = None
-    referral.accepted_at = None
-    referral.last_declined_at = timezone.now()
-    referral.save(
-        update_fields=[
-            "status",
-            "offered_to",
-            "offered_to_pool",
-            "specialist",
-            "accepted_at",
-            "last_declined_at",
-            "updated_at",
-        ]
+    _save(
+        referral,
+        offered_to=None,
+        offered_to_pool=False,
+        specialist=None,
+        accepted_at=None,
+        last_declined_at=timezone.now(),
     )
     referral_notify(referral, Kind.REFERRAL_DECLINED, actor=by)
     return referral
@@ -194,31 +181,13 @@ def referral_complete(
             at=now,
             note=_("Avis rendu : une consultation est nécessaire, rendez-vous à fixer."),
         )
-        referral.save(
-            update_fields=[
-                "answer",
-                "recommended_actions",
-                "consultation_needed",
-                "answered_at",
-                "updated_at",
-            ]
-        )
+        referral.save(update_fields=[*ANSWER_FIELDS, "updated_at"])
         referral_notify(referral, Kind.REFERRAL_ANSWERED, actor=by)
         return referral
     _transition(referral, to=Status.COMPLETED, by=by, at=now)
-    referral.completed_at = now
-    referral.closed_at = now
+    referral.completed_at = referral.closed_at = now
     referral.save(
-        update_fields=[
-            "status",
-            "answer",
-            "recommended_actions",
-            "consultation_needed",
-            "answered_at",
-            "completed_at",
-            "closed_at",
-            "updated_at",
-        ]
+        update_fields=["status", *ANSWER_FIELDS, "completed_at", "closed_at", "updated_at"]
     )
     referral_notify(referral, Kind.REFERRAL_COMPLETED, actor=by)
     return referral

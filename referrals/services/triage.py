@@ -29,6 +29,7 @@ from referrals.services.common import (
     _close,
     _locked_for,
     _refuse,
+    _save,
     _store_files,
     _stored_bytes,
     _transition,
@@ -75,31 +76,19 @@ def referral_triage(
     if referral.status not in (Status.SUBMITTED, Status.TRIAGED):
         raise _refuse(referral, Status.TRIAGED)
     _transition(referral, to=Status.TRIAGED, by=by, note=note)
-    now = timezone.now()
-    referral.priority = priority
-    referral.response_mode = response_mode
-    referral.due_at, referral.escalate_at = due_times(referral.submitted_at, priority)
-    referral.escalation_level = 0
-    referral.offered_to = specialist
-    referral.offered_to_pool = specialist is None
-    referral.triaged_at = referral.triaged_at or now
-    referral.info_received_at = None
-    referral.last_declined_at = None
-    referral.save(
-        update_fields=[
-            "status",
-            "priority",
-            "response_mode",
-            "due_at",
-            "escalate_at",
-            "escalation_level",
-            "offered_to",
-            "offered_to_pool",
-            "triaged_at",
-            "info_received_at",
-            "last_declined_at",
-            "updated_at",
-        ]
+    due_at, escalate_at = due_times(referral.submitted_at, priority)
+    _save(
+        referral,
+        priority=priority,
+        response_mode=response_mode,
+        due_at=due_at,
+        escalate_at=escalate_at,
+        escalation_level=0,
+        offered_to=specialist,
+        offered_to_pool=specialist is None,
+        triaged_at=referral.triaged_at or timezone.now(),
+        info_received_at=None,
+        last_declined_at=None,
     )
     referral_notify(
         referral,
@@ -155,8 +144,7 @@ def referral_reorient(*, referral_id: int, by, target: str, reason: str) -> Refe
     if referral.status == Status.REORIENTED:
         return referral
     _transition(referral, to=Status.REORIENTED, by=by, note=f"{target.strip()} — {reason.strip()}")
-    referral.reorient_target = target.strip()
-    _close(referral, reason=reason.strip(), fields=["reorient_target"])
+    _close(referral, reason=reason.strip(), reorient_target=target.strip())
     referral_notify(referral, Kind.REFERRAL_REORIENTED, actor=by)
     return referral
 
