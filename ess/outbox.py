@@ -13,6 +13,7 @@ from celery import current_app
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Min, Q
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from ess.models import OutboundEmail
@@ -54,6 +55,16 @@ def email_queue(
     )
     enqueue_on_commit("ess.tasks.deliver_email", email.pk)
     return email
+
+
+def email_queue_template(*, to: str, template: str, context: dict) -> OutboundEmail:
+    """Queue the email rendered from emails/<template>_subject.txt, _body.txt and _body.html."""
+    return email_queue(
+        to=to,
+        subject=render_to_string(f"emails/{template}_subject.txt", context).strip(),
+        body_text=render_to_string(f"emails/{template}_body.txt", context),
+        body_html=render_to_string(f"emails/{template}_body.html", context),
+    )
 
 
 def email_queue_message(message: EmailMessage) -> list[OutboundEmail]:

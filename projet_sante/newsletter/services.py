@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from ess import workflow
 from ess.errors import TransitionNotAllowed
 from ess.models import Team
-from ess.outbox import email_queue, enqueue_on_commit
+from ess.outbox import email_queue_template, enqueue_on_commit
 from members.models import User
 from projet_sante.newsletter.models import (
     Audience,
@@ -364,12 +364,7 @@ def subscriber_subscribe(*, email: str, base_url: str) -> Subscriber:
         "projet_sante:subscription_confirm", kwargs={"token": subscription_token(subscriber)}
     )
     context = {"link": link, "days": CONFIRMATION_DAYS}
-    email_queue(
-        to=email,
-        subject=render_to_string("emails/newsletter_confirm_subject.txt", context).strip(),
-        body_text=render_to_string("emails/newsletter_confirm_body.txt", context),
-        body_html=render_to_string("emails/newsletter_confirm_body.html", context),
-    )
+    email_queue_template(to=email, template="newsletter_confirm", context=context)
     return subscriber
 
 
