@@ -57,13 +57,20 @@ def email_queue(
     return email
 
 
-def email_queue_template(*, to: str, template: str, context: dict) -> OutboundEmail:
-    """Queue the email rendered from emails/<template>_subject.txt, _body.txt and _body.html."""
+def email_queue_rendered(
+    *, to: str, template: str, context: dict, html: bool = True
+) -> OutboundEmail:
+    """Queue the email of templates emails/<template>_subject.txt, _body.txt and, with `html`,
+    _body.html, rendered with `context`."""
+
+    def render(part: str) -> str:
+        return render_to_string(f"emails/{template}_{part}", context)
+
     return email_queue(
         to=to,
-        subject=render_to_string(f"emails/{template}_subject.txt", context).strip(),
-        body_text=render_to_string(f"emails/{template}_body.txt", context),
-        body_html=render_to_string(f"emails/{template}_body.html", context),
+        subject=render("subject.txt").strip(),
+        body_text=render("body.txt"),
+        body_html=render("body.html") if html else "",
     )
 
 
@@ -102,15 +109,20 @@ def email_deliver(*, email_id: int) -> bool:
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
+    send_claimed(message, OutboundEmail.objects.filter(pk=email_id))
+    return True
+
+
+def send_claimed(message: EmailMessage, claimed) -> None:
+    """Send `message` for the claimed row(s) of `claimed` (a queryset of a model with
+    claimed_at, sent_at and last_error): marked sent, or on failure the claim is released with
+    the error and the transport's error raised again."""
     try:
         message.send()
     except Exception as exc:
-        OutboundEmail.objects.filter(pk=email_id).update(
-            claimed_at=None, last_error=str(exc)[:2000]
-        )
+        claimed.update(claimed_at=None, last_error=str(exc)[:2000])
         raise
-    OutboundEmail.objects.filter(pk=email_id).update(sent_at=timezone.now(), last_error="")
-    return True
+    claimed.update(sent_at=timezone.now(), last_error="")
 
 
 def emails_pending_ids(*, older_than: timedelta = timedelta(minutes=2)) -> list[int]:
