@@ -24,6 +24,7 @@ from ess.errors import TransitionNotAllowed
 from ess.models import NotificationKind
 from ess.notifications import notify
 from ess.roles import Role
+from ess.text import required_text
 from ess.uploads import check_upload
 from members.models import User
 from projet_sante.indicators.registry import BY_CODE
@@ -233,7 +234,7 @@ def version_request_revision(*, version_id: int, by, reason: str) -> ProjectVers
     Raises PermissionDenied, ValidationError, TransitionNotAllowed."""
     version = _locked(version_id)
     workflow.require(perms.can_review_project(by))
-    reason = _required(reason, "reason", _("Indiquez ce qui doit être revu."))
+    reason = required_text(reason, "reason", _("Indiquez ce qui doit être revu."))
     if version.status == VersionStatus.REVISION_REQUESTED and version.revision_reason == reason:
         return version
     return _decide(
@@ -244,14 +245,6 @@ def version_request_revision(*, version_id: int, by, reason: str) -> ProjectVers
         title=_("Projet de santé %(version)s : révision demandée par %(who)s"),
         revision_reason=reason,
     )
-
-
-def _required(value: str | None, field: str, message: str) -> str:
-    """`value` without its surrounding spaces; ValidationError on `field` when nothing is left."""
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError({field: message})
-    return value
 
 
 def _decide(version: ProjectVersion, *, to: str, by, note: str, title: str, **changes):
@@ -274,7 +267,7 @@ def comment_add(*, version_id: int, by, body: str, section: str = "") -> Project
     Raises PermissionDenied, ValidationError, TransitionNotAllowed."""
     version = _locked(version_id)
     workflow.require(perms.can_comment_project(by))
-    body = _required(body, "body", _("Le commentaire est vide."))
+    body = required_text(body, "body", _("Le commentaire est vide."))
     if section and section not in SectionKey.values:
         raise ValidationError({"section": _("Section inconnue.")})
     if version.status not in (VersionStatus.SUBMITTED, VersionStatus.REVISION_REQUESTED):
@@ -337,7 +330,7 @@ def section_update(
 def _mission_clean(fields: dict) -> dict:
     if fields.get("kind") not in MissionKind.values:
         raise ValidationError({"kind": _("Type de mission inconnu.")})
-    title = _required(fields.get("title"), "title", _("Donnez un intitulé à la mission."))
+    title = required_text(fields.get("title"), "title", _("Donnez un intitulé à la mission."))
     return {
         "kind": fields["kind"],
         "title": title,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ess import workflow
 from ess.errors import TransitionNotAllowed
 from ess.models import NotificationKind as Kind
+from ess.text import required_text
 from ess.uploads import check_uploads
 from referrals import permissions as perms
 from referrals.models import (
@@ -75,8 +76,7 @@ def referral_accept(*, referral_id: int, by) -> Referral:
 def referral_decline(*, referral_id: int, by, reason: str) -> Referral:
     """The specialist declines (reason required): the case goes back to the coordinator's queue."""
     referral = _locked_for(referral_id, by, perms.can_decline_referral)
-    if not reason.strip():
-        raise ValidationError({"reason": _("Indiquez le motif du refus.")})
+    reason = required_text(reason, "reason", _("Indiquez le motif du refus."))
     if referral.status in (Status.ACCEPTED, Status.SCHEDULED) and referral.specialist_id != by.pk:
         raise _refuse(referral, Status.TRIAGED)
     if referral.status not in (Status.TRIAGED, Status.ACCEPTED, Status.SCHEDULED):
@@ -91,7 +91,7 @@ def referral_decline(*, referral_id: int, by, reason: str) -> Referral:
         referral,
         to=Status.TRIAGED,
         by=by,
-        note=reason.strip(),
+        note=reason,
         kind=EventKind.DECLINE,
         internal=True,
     )
@@ -112,21 +112,20 @@ def referral_decline(*, referral_id: int, by, reason: str) -> Referral:
 def referral_schedule(*, referral_id: int, by, starts_at: datetime, location: str) -> Referral:
     """The specialist holding the case sets (or moves) the appointment."""
     referral = _locked_for(referral_id, by, perms.can_schedule_referral)
-    if not location.strip():
-        raise ValidationError({"location": _("Indiquez le lieu ou « téléconsultation ».")})
+    location = required_text(location, "location", _("Indiquez le lieu ou « téléconsultation »."))
     if (
         referral.status == Status.SCHEDULED
         and referral.appointment_at == starts_at
-        and (referral.appointment_location == location.strip())
+        and (referral.appointment_location == location)
     ):
         return referral
     note = _("Rendez-vous le %(when)s — %(where)s") % {
         "when": timezone.localtime(starts_at).strftime("%d/%m/%Y %H:%M"),
-        "where": location.strip(),
+        "where": location,
     }
     _transition(referral, to=Status.SCHEDULED, by=by, note=note)
     referral.appointment_at = starts_at
-    referral.appointment_location = location.strip()
+    referral.appointment_location = location
     referral.save(update_fields=["status", "appointment_at", "appointment_location", "updated_at"])
     referral_notify(referral, Kind.REFERRAL_SCHEDULED, actor=by)
     return referral

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ess.errors import TransitionNotAllowed
 from ess.models import NotificationKind as Kind
 from ess.roles import Role
+from ess.text import required_text
 from ess.uploads import check_uploads
 from referrals import permissions as perms
 from referrals.deadlines import due_times, nearing_deadline
@@ -102,12 +103,11 @@ def referral_triage(
 def referral_request_info(*, referral_id: int, by, question: str) -> Referral:
     """The coordinator asks the requester for more; the question is posted in the thread."""
     referral = _locked_for(referral_id, by, perms.can_request_info)
-    if not question.strip():
-        raise ValidationError({"question": _("Précisez ce qui manque.")})
+    question = required_text(question, "question", _("Précisez ce qui manque."))
     if referral.status == Status.INFO_REQUESTED:
         return referral
-    _transition(referral, to=Status.INFO_REQUESTED, by=by, note=question.strip())
-    Message.objects.create(referral=referral, author=by, body=question.strip())
+    _transition(referral, to=Status.INFO_REQUESTED, by=by, note=question)
+    Message.objects.create(referral=referral, author=by, body=question)
     referral.save(update_fields=["status", "updated_at"])
     referral_notify(referral, Kind.REFERRAL_INFO_REQUESTED, actor=by)
     return referral
@@ -153,14 +153,13 @@ def referral_reorient(*, referral_id: int, by, target: str, reason: str) -> Refe
 def referral_cancel(*, referral_id: int, by, reason: str) -> Referral:
     """The requester withdraws a referral not yet accepted by a specialist (reason required)."""
     referral = _locked_for(referral_id, by, perms.can_cancel_referral)
-    if not reason.strip():
-        raise ValidationError({"reason": _("Indiquez le motif de l'annulation.")})
+    reason = required_text(reason, "reason", _("Indiquez le motif de l'annulation."))
     if referral.status == Status.CANCELLED:
         return referral
-    _transition(referral, to=Status.CANCELLED, by=by, note=reason.strip())
+    _transition(referral, to=Status.CANCELLED, by=by, note=reason)
     # Told before the offer is cleared: the specialist it was offered to hears of it too.
     referral_notify(referral, Kind.REFERRAL_CANCELLED, actor=by)
-    _close(referral, reason=reason.strip())
+    _close(referral, reason=reason)
     return referral
 
 
