@@ -1,7 +1,8 @@
 """A viewset's POST actions, each running one service on the object the URL names; the service's
 refusals become HTTP statuses in ess.api_errors."""
 
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 
@@ -44,3 +45,15 @@ class ServiceActionsMixin:
 
     def action_response(self, obj):
         raise NotImplementedError
+
+
+def transition_action(name, service, serializer_class=None, *, url_path=None, **schema):
+    """A viewset's `POST <id>/<name>/` that runs `service` through `ServiceActionsMixin.transition`
+    and is documented with `schema` (extend_schema's arguments: summary, responses...)."""
+
+    def view(self, request, **kwargs):
+        return self.transition(request, serializer_class, service)
+
+    view.__name__ = view.__qualname__ = name
+    view = action(detail=True, methods=["post"], url_path=url_path)(view)
+    return extend_schema(request=serializer_class, **schema)(view)

@@ -10,11 +10,10 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from ess.models import EmailChoice, Notification, NotificationEmail, NotificationKind
-from ess.outbox import email_queue
+from ess.outbox import email_queue_rendered
 
 
 def _email_state(user, urgent: bool) -> str:
@@ -73,13 +72,7 @@ def _queue_email(user, notifications: list[Notification]):
         "base_url": settings.ESS_BASE_URL,
         "digest": len(notifications) > 1,
     }
-    subject = render_to_string("emails/notification_subject.txt", context).strip()
-    return email_queue(
-        to=user.email,
-        subject=subject,
-        body_text=render_to_string("emails/notification_body.txt", context),
-        body_html=render_to_string("emails/notification_body.html", context),
-    )
+    return email_queue_rendered(to=user.email, template="notification", context=context)
 
 
 def notifications_send_digests() -> int:

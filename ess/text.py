@@ -1,5 +1,7 @@
 import unicodedata
 
+from django.core.exceptions import ValidationError
+
 
 def fold(text: str) -> str:
     """Lower-case, accents dropped, hyphens and apostrophes as spaces.
@@ -12,3 +14,12 @@ def fold(text: str) -> str:
         text = text.replace(sep, " ")
     text = " ".join(text.split())
     return text.replace("saint ", "st ").replace("sainte ", "ste ")
+
+
+def required_text(value: str | None, field: str, message) -> str:
+    """`value` without its surrounding spaces; a ValidationError on `field` when nothing is
+    left."""
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: message})
+    return value

@@ -9,10 +9,9 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.decorators import action
 
 from ess.api import AllowedActionsField
-from ess.api_actions import ServiceActionsMixin, transition_responses
+from ess.api_actions import ServiceActionsMixin, transition_action, transition_responses
 from partners import services
 from partners.models import Convention, ConventionStatus, Partner
 from partners.selectors import conventions_visible_to, partner_list
@@ -161,31 +160,36 @@ class ConventionViewSet(
     def action_response(self, convention):
         return self.get_serializer(self.get_queryset().get(pk=convention.pk)).data
 
-    @extend_schema(request=None, responses=TRANSITION_RESPONSES, summary="Passer en négociation")
-    @action(detail=True, methods=["post"], url_path="submit-for-negotiation")
-    def submit_for_negotiation(self, request, id=None):
-        return self.transition(request, None, services.convention_submit_for_negotiation)
-
-    @extend_schema(
-        request=SignSerializer,
+    submit_for_negotiation = transition_action(
+        "submit_for_negotiation",
+        services.convention_submit_for_negotiation,
+        url_path="submit-for-negotiation",
+        responses=TRANSITION_RESPONSES,
+        summary="Passer en négociation",
+    )
+    sign = transition_action(
+        "sign",
+        services.convention_sign,
+        SignSerializer,
         responses=TRANSITION_RESPONSES,
         summary="Marquer signée (en vigueur aussitôt si la prise d'effet est passée)",
     )
-    @action(detail=True, methods=["post"])
-    def sign(self, request, id=None):
-        return self.transition(request, SignSerializer, services.convention_sign)
-
-    @extend_schema(request=None, responses=TRANSITION_RESPONSES, summary="Mettre en vigueur")
-    @action(detail=True, methods=["post"])
-    def activate(self, request, id=None):
-        return self.transition(request, None, services.convention_activate)
-
-    @extend_schema(request=None, responses=TRANSITION_RESPONSES, summary="Déclarer échue")
-    @action(detail=True, methods=["post"])
-    def expire(self, request, id=None):
-        return self.transition(request, None, services.convention_expire)
-
-    @extend_schema(request=TerminateSerializer, responses=TRANSITION_RESPONSES, summary="Résilier")
-    @action(detail=True, methods=["post"])
-    def terminate(self, request, id=None):
-        return self.transition(request, TerminateSerializer, services.convention_terminate)
+    activate = transition_action(
+        "activate",
+        services.convention_activate,
+        responses=TRANSITION_RESPONSES,
+        summary="Mettre en vigueur",
+    )
+    expire = transition_action(
+        "expire",
+        services.convention_expire,
+        responses=TRANSITION_RESPONSES,
+        summary="Déclarer échue",
+    )
+    terminate = transition_action(
+        "terminate",
+        services.convention_terminate,
+        TerminateSerializer,
+        responses=TRANSITION_RESPONSES,
+        summary="Résilier",
+    )

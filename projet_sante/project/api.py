@@ -9,7 +9,7 @@ from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.response import Response
 
 from ess.api import AllowedActionsField
-from ess.api_actions import ServiceActionsMixin, transition_responses
+from ess.api_actions import ServiceActionsMixin, transition_action, transition_responses
 from projet_sante.project import services
 from projet_sante.project.models import Action, Mission, ProjectVersion, SectionKey
 from projet_sante.project.permissions import can_view_project
@@ -139,26 +139,27 @@ class ProjectVersionViewSet(
         version = self.get_queryset().get(pk=version.pk)
         return VersionSerializer(version, context=self.get_serializer_context()).data
 
-    @extend_schema(request=None, responses=TRANSITION_RESPONSES, summary="Soumettre à l'ARS/CPAM")
-    @action(detail=True, methods=["post"])
-    def submit(self, request, id=None):
-        return self.transition(request, None, services.version_submit)
-
-    @extend_schema(
-        request=ValidateSerializer, responses=TRANSITION_RESPONSES, summary="Valider (ARS/CPAM)"
+    submit = transition_action(
+        "submit",
+        services.version_submit,
+        responses=TRANSITION_RESPONSES,
+        summary="Soumettre à l'ARS/CPAM",
     )
-    @action(detail=True, methods=["post"])
-    def validate(self, request, id=None):
-        return self.transition(request, ValidateSerializer, services.version_validate)
-
-    @extend_schema(
-        request=RevisionSerializer,
+    validate = transition_action(
+        "validate",
+        services.version_validate,
+        ValidateSerializer,
+        responses=TRANSITION_RESPONSES,
+        summary="Valider (ARS/CPAM)",
+    )
+    request_revision = transition_action(
+        "request_revision",
+        services.version_request_revision,
+        RevisionSerializer,
+        url_path="request-revision",
         responses=TRANSITION_RESPONSES,
         summary="Demander une révision (ARS/CPAM)",
     )
-    @action(detail=True, methods=["post"], url_path="request-revision")
-    def request_revision(self, request, id=None):
-        return self.transition(request, RevisionSerializer, services.version_request_revision)
 
     @extend_schema(
         request=CommentSerializer,

@@ -24,6 +24,7 @@ from ess.errors import TransitionNotAllowed
 from ess.models import NotificationKind
 from ess.notifications import notify
 from ess.roles import Role
+from ess.text import required_text
 from ess.uploads import check_upload
 from members.models import User
 from projet_sante.indicators.registry import BY_CODE
@@ -216,17 +217,15 @@ def version_validate(*, version_id: int, by, note: str = "") -> ProjectVersion:
     workflow.require(perms.can_review_project(by))
     if version.status == VersionStatus.VALIDATED:
         return version
-    _transition(version, to=VersionStatus.VALIDATED, by=by, note=(note or "").strip())
-    version.validated_at = timezone.now()
-    version.validated_by = by
-    version.save(update_fields=["status", "validated_at", "validated_by", "updated_at"])
-    _notify_submitter_and_managers(
+    return _decide(
         version,
-        title=_("Projet de santé %(version)s validé par %(who)s")
-        % {"version": version.label, "who": by.display_name},
+        to=VersionStatus.VALIDATED,
         by=by,
+        note=(note or "").strip(),
+        title=_("Projet de santé %(version)s validé par %(who)s"),
+        validated_at=timezone.now(),
+        validated_by=by,
     )
-    return version
 
 
 @transaction.atomic
@@ -235,19 +234,28 @@ def version_request_revision(*, version_id: int, by, reason: str) -> ProjectVers
     Raises PermissionDenied, ValidationError, TransitionNotAllowed."""
     version = _locked(version_id)
     workflow.require(perms.can_review_project(by))
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Indiquez ce qui doit être revu.")})
+    reason = required_text(reason, "reason", _("Indiquez ce qui doit être revu."))
     if version.status == VersionStatus.REVISION_REQUESTED and version.revision_reason == reason:
         return version
-    _transition(version, to=VersionStatus.REVISION_REQUESTED, by=by, note=reason)
-    version.revision_reason = reason
-    version.save(update_fields=["status", "revision_reason", "updated_at"])
-    _notify_submitter_and_managers(
+    return _decide(
         version,
-        title=_("Projet de santé %(version)s : révision demandée par %(who)s")
-        % {"version": version.label, "who": by.display_name},
+        to=VersionStatus.REVISION_REQUESTED,
         by=by,
+        note=reason,
+        title=_("Projet de santé %(version)s : révision demandée par %(who)s"),
+        revision_reason=reason,
+    )
+
+
+def _decide(version: ProjectVersion, *, to: str, by, note: str, title: str, **changes):
+    """The authorities' answer to a submitted version: move it to `to` with the `changes` of
+    its fields, and tell the submitter and the managers (`title` names the version and `by`)."""
+    _transition(version, to=to, by=by, note=note)
+    for name, value in changes.items():
+        setattr(version, name, value)
+    version.save(update_fields=["status", *changes, "updated_at"])
+    _notify_submitter_and_managers(
+        version, title=title % {"version": version.label, "who": by.display_name}, by=by
     )
     return version
 
@@ -259,9 +267,7 @@ def comment_add(*, version_id: int, by, body: str, section: str = "") -> Project
     Raises PermissionDenied, ValidationError, TransitionNotAllowed."""
     version = _locked(version_id)
     workflow.require(perms.can_comment_project(by))
-    body = (body or "").strip()
-    if not body:
-        raise ValidationError({"body": _("Le commentaire est vide.")})
+    body = required_text(body, "body", _("Le commentaire est vide."))
     if section and section not in SectionKey.values:
         raise ValidationError({"section": _("Section inconnue.")})
     if version.status not in (VersionStatus.SUBMITTED, VersionStatus.REVISION_REQUESTED):
@@ -324,9 +330,7 @@ def section_update(
 def _mission_clean(fields: dict) -> dict:
     if fields.get("kind") not in MissionKind.values:
         raise ValidationError({"kind": _("Type de mission inconnu.")})
-    title = (fields.get("title") or "").strip()
-    if not title:
-        raise ValidationError({"title": _("Donnez un intitulé à la mission.")})
+    title = required_text(fields.get("title"), "title", _("Donnez un intitulé à la mission."))
     return {
         "kind": fields["kind"],
         "title": title,
@@ -340,14 +344,22 @@ def mission_save(*, version_id: int, by, mission_id: int | None = None, **fields
     description. Raises PermissionDenied, TransitionNotAllowed, ValidationError."""
     version = _locked_for_change(version_id, by)
     clean = _mission_clean(fields)
-    if mission_id is None:
-        position = version.missions.aggregate(p=Max("position"))["p"]
-        return Mission.objects.create(version=version, position=(position or 0) + 1, **clean)
-    mission = Mission.objects.get(pk=mission_id, version=version)
+    mission = (
+        Mission.objects.get(pk=mission_id, version=version) if mission_id is not None else None
+    )
+    return _save_part(version.missions, mission, clean)
+
+
+def _save_part(siblings, part, clean: dict):
+    """Write a mission or an action: `part` updated with the `clean` fields or, when None, a
+    new one created last among `siblings` (the related manager of what it belongs to)."""
+    if part is None:
+        position = siblings.aggregate(p=Max("position"))["p"]
+        return siblings.create(position=(position or 0) + 1, **clean)
     for name, value in clean.items():
-        setattr(mission, name, value)
-    mission.save()
-    return mission
+        setattr(part, name, value)
+    part.save()
+    return part
 
 
 @transaction.atomic
@@ -400,15 +412,12 @@ def action_save(
     version = _locked_for_change(version_id, by)
     mission = Mission.objects.get(pk=mission_id, version=version)
     clean = _action_clean(fields)
-    if action_id is None:
-        position = mission.actions.aggregate(p=Max("position"))["p"]
-        return Action.objects.create(mission=mission, position=(position or 0) + 1, **clean)
-    action = Action.objects.get(pk=action_id, mission__version=version)
-    action.mission = mission
-    for name, value in clean.items():
-        setattr(action, name, value)
-    action.save()
-    return action
+    action = (
+        Action.objects.get(pk=action_id, mission__version=version)
+        if action_id is not None
+        else None
+    )
+    return _save_part(mission.actions, action, {"mission": mission, **clean})
 
 
 @transaction.atomic

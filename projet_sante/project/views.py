@@ -9,6 +9,7 @@ selectors.version_get_for_user (404 for what the caller may not see) and permiss
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import model_to_dict
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -292,6 +293,12 @@ def _content_form(request, version, form, save, *, success: str, template: str, 
     return render(request, template, {"version": version, "form": form, **context})
 
 
+def _part_form(form_class, request, part):
+    """The edit form of a mission or an action, with its values (none for a new one)."""
+    initial = model_to_dict(part, fields=form_class.base_fields) if part else {}
+    return form_class(request.POST or None, initial=initial)
+
+
 @login_required
 def mission_edit(request, public_id, mission_id=None):
     version = _editable(request, public_id)
@@ -300,15 +307,10 @@ def mission_edit(request, public_id, mission_id=None):
     )
     if refused := _not_editable(request, version):
         return refused
-    initial = (
-        {"kind": mission.kind, "title": mission.title, "description": mission.description}
-        if mission
-        else {}
-    )
     return _content_form(
         request,
         version,
-        forms.MissionForm(request.POST or None, initial=initial),
+        _part_form(forms.MissionForm, request, mission),
         lambda data: services.mission_save(
             version_id=version.pk,
             by=request.user,
@@ -345,9 +347,6 @@ def _remove(request, public_id, part, service, id_kwarg: str, *, success, anchor
     )
 
 
-ACTION_FIELDS = ("title", "owner_name", "target_date", "status", "progress", "indicator_codes")
-
-
 @login_required
 def action_edit(request, public_id, mission_id=None, action_id=None):
     version = _editable(request, public_id)
@@ -365,15 +364,10 @@ def action_edit(request, public_id, mission_id=None, action_id=None):
     )
     if refused := _not_editable(request, version):
         return refused
-    initial = (
-        {"owner": action.owner_id, **{name: getattr(action, name) for name in ACTION_FIELDS}}
-        if action
-        else {}
-    )
     return _content_form(
         request,
         version,
-        forms.ActionForm(request.POST or None, initial=initial),
+        _part_form(forms.ActionForm, request, action),
         lambda data: services.action_save(
             version_id=version.pk,
             mission_id=mission.pk,

@@ -11,7 +11,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from ess.api_actions import ServiceActionsMixin, transition_responses
+from ess.api_actions import ServiceActionsMixin, transition_action, transition_responses
 from ess.audit import audit_record, audit_record_many, audit_refusal
 from ess.models import AuditAction
 from referrals import services
@@ -166,14 +166,13 @@ class ReferralViewSet(
     def action_response(self, referral):
         return self._detail(referral)
 
-    @extend_schema(
-        request=TriageSerializer,
+    triage = transition_action(
+        "triage",
+        services.referral_triage,
+        TriageSerializer,
         responses=TRANSITION_RESPONSES,
         summary="Réguler : priorité, mode de réponse, spécialiste ou spécialité",
     )
-    @action(detail=True, methods=["post"])
-    def triage(self, request, id=None):
-        return self.transition(request, TriageSerializer, services.referral_triage)
 
     @extend_schema(
         request=None,
@@ -199,57 +198,50 @@ class ReferralViewSet(
         referral.refresh_from_db(fields=["status"])
         return Response(ReferralStateSerializer(referral).data)
 
-    @extend_schema(
-        request=ScheduleSerializer, responses=TRANSITION_RESPONSES, summary="Fixer le rendez-vous"
+    schedule = transition_action(
+        "schedule",
+        services.referral_schedule,
+        ScheduleSerializer,
+        responses=TRANSITION_RESPONSES,
+        summary="Fixer le rendez-vous",
     )
-    @action(detail=True, methods=["post"])
-    def schedule(self, request, id=None):
-        return self.transition(request, ScheduleSerializer, services.referral_schedule)
-
-    @extend_schema(
-        request=CompleteSerializer,
+    complete = transition_action(
+        "complete",
+        services.referral_complete,
+        CompleteSerializer,
         responses=TRANSITION_RESPONSES,
         summary="Répondre / clore avec le compte rendu",
     )
-    @action(detail=True, methods=["post"])
-    def complete(self, request, id=None):
-        return self.transition(request, CompleteSerializer, services.referral_complete)
-
-    @extend_schema(
-        request=RequestInfoSerializer,
+    request_info = transition_action(
+        "request_info",
+        services.referral_request_info,
+        RequestInfoSerializer,
+        url_path="request-info",
         responses=TRANSITION_RESPONSES,
         summary="Demander un complément au demandeur",
     )
-    @action(detail=True, methods=["post"], url_path="request-info")
-    def request_info(self, request, id=None):
-        return self.transition(request, RequestInfoSerializer, services.referral_request_info)
-
-    @extend_schema(
-        request=ProvideInfoSerializer,
+    provide_info = transition_action(
+        "provide_info",
+        services.referral_provide_info,
+        ProvideInfoSerializer,
+        url_path="provide-info",
         responses=TRANSITION_RESPONSES,
         summary="Répondre à une demande de complément",
     )
-    @action(detail=True, methods=["post"], url_path="provide-info")
-    def provide_info(self, request, id=None):
-        return self.transition(request, ProvideInfoSerializer, services.referral_provide_info)
-
-    @extend_schema(
-        request=ReorientSerializer,
+    reorient = transition_action(
+        "reorient",
+        services.referral_reorient,
+        ReorientSerializer,
         responses=TRANSITION_RESPONSES,
         summary="Réorienter hors de l'ESS",
     )
-    @action(detail=True, methods=["post"])
-    def reorient(self, request, id=None):
-        return self.transition(request, ReorientSerializer, services.referral_reorient)
-
-    @extend_schema(
-        request=ReasonSerializer,
+    cancel = transition_action(
+        "cancel",
+        services.referral_cancel,
+        ReasonSerializer,
         responses=TRANSITION_RESPONSES,
         summary="Annuler (demandeur, avant prise en charge)",
     )
-    @action(detail=True, methods=["post"])
-    def cancel(self, request, id=None):
-        return self.transition(request, ReasonSerializer, services.referral_cancel)
 
     @extend_schema(
         methods=["get"], responses=MessageSerializer(many=True), summary="Fil d'échanges"

@@ -27,7 +27,7 @@ from members.models import User
 from referrals.models import Referral, ResponseMode, Status
 from referrals.notifications import referral_notify
 from referrals.services import referral_triage
-from referrals.services.common import _transition
+from referrals.services.common import _save, _transition
 from scheduling import permissions as scheduling_perms
 from scheduling import selectors as scheduling_selectors
 from scheduling import services as scheduling
@@ -150,9 +150,12 @@ def session_book(*, by, session_id: int, referral_id: int) -> Appointment:
     session = appointment.session
     starts_at = appointment.starts_at
     location = scheduling.session_location(session)
-    if referral.status == Status.TRIAGED:  # taken straight from the offer, if there was one
-        referral.taken_from_offer_to_id = referral.offered_to_id
-        referral.taken_from_pool = referral.offered_to_pool
+    taken = {}  # straight from the offer, if there was one
+    if referral.status == Status.TRIAGED:
+        taken = {
+            "taken_from_offer_to_id": referral.offered_to_id,
+            "taken_from_pool": referral.offered_to_pool,
+        }
     _transition(
         referral,
         to=Status.SCHEDULED,
@@ -160,28 +163,16 @@ def session_book(*, by, session_id: int, referral_id: int) -> Appointment:
         note=_("Consultation avancée le %(when)s — %(where)s")
         % {"when": timezone.localtime(starts_at).strftime("%d/%m/%Y %H:%M"), "where": location},
     )
-    now = timezone.now()
-    referral.specialist_id = session.specialist_id
-    referral.response_mode = ResponseMode.ADVANCED_CONSULTATION
-    referral.appointment_at = starts_at
-    referral.appointment_location = location
-    referral.accepted_at = referral.accepted_at or now
-    referral.offered_to = None
-    referral.offered_to_pool = False
-    referral.save(
-        update_fields=[
-            "status",
-            "specialist",
-            "response_mode",
-            "appointment_at",
-            "appointment_location",
-            "accepted_at",
-            "taken_from_offer_to",
-            "taken_from_pool",
-            "offered_to",
-            "offered_to_pool",
-            "updated_at",
-        ]
+    _save(
+        referral,
+        specialist_id=session.specialist_id,
+        response_mode=ResponseMode.ADVANCED_CONSULTATION,
+        appointment_at=starts_at,
+        appointment_location=location,
+        accepted_at=referral.accepted_at or timezone.now(),
+        offered_to=None,
+        offered_to_pool=False,
+        **taken,
     )
     referral_notify(referral, NotificationKind.REFERRAL_SCHEDULED, actor=by)
     notify(

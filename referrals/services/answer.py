@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ess import workflow
 from ess.errors import TransitionNotAllowed
 from ess.models import NotificationKind as Kind
+from ess.text import required_text
 from ess.uploads import check_uploads
 from referrals import permissions as perms
 from referrals.models import (
@@ -30,9 +31,13 @@ from referrals.services.common import (
     _locked_for,
     _refuse,
     _release_slot,
+    _save,
     _store_files,
     _transition,
 )
+
+# What the specialist's answer sets (referral_complete).
+ANSWER_FIELDS = ("answer", "recommended_actions", "consultation_needed", "answered_at")
 
 
 @transaction.atomic
@@ -52,25 +57,16 @@ def referral_accept(*, referral_id: int, by) -> Referral:
             % {"who": referral.specialist.display_name}
         )
     _transition(referral, to=Status.ACCEPTED, by=by)
-    referral.specialist = by
-    referral.accepted_at = timezone.now()
     # Accepting clears the offer: a peer who lost the race no longer passes can_accept, and
     # is recognised through the offer kept here.
-    referral.taken_from_offer_to = referral.offered_to
-    referral.taken_from_pool = referral.offered_to_pool
-    referral.offered_to = None
-    referral.offered_to_pool = False
-    referral.save(
-        update_fields=[
-            "status",
-            "specialist",
-            "accepted_at",
-            "taken_from_offer_to",
-            "taken_from_pool",
-            "offered_to",
-            "offered_to_pool",
-            "updated_at",
-        ]
+    _save(
+        referral,
+        specialist=by,
+        accepted_at=timezone.now(),
+        taken_from_offer_to=referral.offered_to,
+        taken_from_pool=referral.offered_to_pool,
+        offered_to=None,
+        offered_to_pool=False,
     )
     referral_notify(referral, Kind.REFERRAL_ACCEPTED, actor=by)
     return referral
@@ -80,8 +76,7 @@ def referral_accept(*, referral_id: int, by) -> Referral:
 def referral_decline(*, referral_id: int, by, reason: str) -> Referral:
     """The specialist declines (reason required): the case goes back to the coordinator's queue."""
     referral = _locked_for(referral_id, by, perms.can_decline_referral)
-    if not reason.strip():
-        raise ValidationError({"reason": _("Indiquez le motif du refus.")})
+    reason = required_text(reason, "reason", _("Indiquez le motif du refus."))
     if referral.status in (Status.ACCEPTED, Status.SCHEDULED) and referral.specialist_id != by.pk:
         raise _refuse(referral, Status.TRIAGED)
     if referral.status not in (Status.TRIAGED, Status.ACCEPTED, Status.SCHEDULED):
@@ -96,26 +91,18 @@ def referral_decline(*, referral_id: int, by, reason: str) -> Referral:
         referral,
         to=Status.TRIAGED,
         by=by,
-        note=reason.strip(),
+        note=reason,
         kind=EventKind.DECLINE,
         internal=True,
     )
     _release_slot(referral)
-    referral.offered_to = None
-    referral.offered_to_pool = False
-    referral.specialist = None
-    referral.accepted_at = None
-    referral.last_declined_at = timezone.now()
-    referral.save(
-        update_fields=[
-            "status",
-            "offered_to",
-            "offered_to_pool",
-            "specialist",
-            "accepted_at",
-            "last_declined_at",
-            "updated_at",
-        ]
+    _save(
+        referral,
+        offered_to=None,
+        offered_to_pool=False,
+        specialist=None,
+        accepted_at=None,
+        last_declined_at=timezone.now(),
     )
     referral_notify(referral, Kind.REFERRAL_DECLINED, actor=by)
     return referral
@@ -125,21 +112,20 @@ def referral_decline(*, referral_id: int, by, reason: str) -> Referral:
 def referral_schedule(*, referral_id: int, by, starts_at: datetime, location: str) -> Referral:
     """The specialist holding the case sets (or moves) the appointment."""
     referral = _locked_for(referral_id, by, perms.can_schedule_referral)
-    if not location.strip():
-        raise ValidationError({"location": _("Indiquez le lieu ou « téléconsultation ».")})
+    location = required_text(location, "location", _("Indiquez le lieu ou « téléconsultation »."))
     if (
         referral.status == Status.SCHEDULED
         and referral.appointment_at == starts_at
-        and (referral.appointment_location == location.strip())
+        and (referral.appointment_location == location)
     ):
         return referral
     note = _("Rendez-vous le %(when)s — %(where)s") % {
         "when": timezone.localtime(starts_at).strftime("%d/%m/%Y %H:%M"),
-        "where": location.strip(),
+        "where": location,
     }
     _transition(referral, to=Status.SCHEDULED, by=by, note=note)
     referral.appointment_at = starts_at
-    referral.appointment_location = location.strip()
+    referral.appointment_location = location
     referral.save(update_fields=["status", "appointment_at", "appointment_location", "updated_at"])
     referral_notify(referral, Kind.REFERRAL_SCHEDULED, actor=by)
     return referral
@@ -194,31 +180,13 @@ def referral_complete(
             at=now,
             note=_("Avis rendu : une consultation est nécessaire, rendez-vous à fixer."),
         )
-        referral.save(
-            update_fields=[
-                "answer",
-                "recommended_actions",
-                "consultation_needed",
-                "answered_at",
-                "updated_at",
-            ]
-        )
+        referral.save(update_fields=[*ANSWER_FIELDS, "updated_at"])
         referral_notify(referral, Kind.REFERRAL_ANSWERED, actor=by)
         return referral
     _transition(referral, to=Status.COMPLETED, by=by, at=now)
-    referral.completed_at = now
-    referral.closed_at = now
+    referral.completed_at = referral.closed_at = now
     referral.save(
-        update_fields=[
-            "status",
-            "answer",
-            "recommended_actions",
-            "consultation_needed",
-            "answered_at",
-            "completed_at",
-            "closed_at",
-            "updated_at",
-        ]
+        update_fields=["status", *ANSWER_FIELDS, "completed_at", "closed_at", "updated_at"]
     )
     referral_notify(referral, Kind.REFERRAL_COMPLETED, actor=by)
     return referral

@@ -30,6 +30,13 @@ ACTION_LABELS = {
 }
 
 
+def _save(referral: Referral, **changes) -> None:
+    """Set the `changes` on the referral and save them with its status (set by _transition)."""
+    for name, value in changes.items():
+        setattr(referral, name, value)
+    referral.save(update_fields=["status", *changes, "updated_at"])
+
+
 def _locked(referral_id: int) -> Referral:
     return workflow.locked(Referral, referral_id)
 
@@ -73,24 +80,17 @@ def _release_slot(referral: Referral) -> None:
         Referral.objects.filter(pk=referral.pk).update(appointment_at=None, appointment_location="")
 
 
-def _close(referral: Referral, *, reason: str, fields=()) -> None:
+def _close(referral: Referral, *, reason: str, **changes) -> None:
     """Save a referral that leaves the ESS's hands (reoriented, cancelled): why, when, no offer,
     no slot held."""
     _release_slot(referral)
-    referral.closing_reason = reason
-    referral.closed_at = timezone.now()
-    referral.offered_to = None
-    referral.offered_to_pool = False
-    referral.save(
-        update_fields=[
-            "status",
-            "closing_reason",
-            "closed_at",
-            "offered_to",
-            "offered_to_pool",
-            "updated_at",
-            *fields,
-        ]
+    _save(
+        referral,
+        closing_reason=reason,
+        closed_at=timezone.now(),
+        offered_to=None,
+        offered_to_pool=False,
+        **changes,
     )
 
 

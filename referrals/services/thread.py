@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ess.errors import TransitionNotAllowed
+from ess.text import required_text
 from ess.uploads import check_uploads
 from referrals import permissions as perms
 from referrals.models import (
@@ -30,10 +31,9 @@ from referrals.services.common import (
 def referral_add_note(*, referral_id: int, by, note: str) -> ReferralEvent:
     """An internal note: ESS team only, never shown to the requester."""
     referral = _locked_for(referral_id, by, perms.can_add_internal_note)
-    if not note.strip():
-        raise ValidationError({"note": _("La note est vide.")})
+    note = required_text(note, "note", _("La note est vide."))
     return ReferralEvent.objects.create(
-        referral=referral, actor=by, kind=EventKind.NOTE, note=note.strip(), internal=True
+        referral=referral, actor=by, kind=EventKind.NOTE, note=note, internal=True
     )
 
 

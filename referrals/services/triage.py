@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ess.errors import TransitionNotAllowed
 from ess.models import NotificationKind as Kind
 from ess.roles import Role
+from ess.text import required_text
 from ess.uploads import check_uploads
 from referrals import permissions as perms
 from referrals.deadlines import due_times, nearing_deadline
@@ -29,6 +30,7 @@ from referrals.services.common import (
     _close,
     _locked_for,
     _refuse,
+    _save,
     _store_files,
     _stored_bytes,
     _transition,
@@ -75,31 +77,19 @@ def referral_triage(
     if referral.status not in (Status.SUBMITTED, Status.TRIAGED):
         raise _refuse(referral, Status.TRIAGED)
     _transition(referral, to=Status.TRIAGED, by=by, note=note)
-    now = timezone.now()
-    referral.priority = priority
-    referral.response_mode = response_mode
-    referral.due_at, referral.escalate_at = due_times(referral.submitted_at, priority)
-    referral.escalation_level = 0
-    referral.offered_to = specialist
-    referral.offered_to_pool = specialist is None
-    referral.triaged_at = referral.triaged_at or now
-    referral.info_received_at = None
-    referral.last_declined_at = None
-    referral.save(
-        update_fields=[
-            "status",
-            "priority",
-            "response_mode",
-            "due_at",
-            "escalate_at",
-            "escalation_level",
-            "offered_to",
-            "offered_to_pool",
-            "triaged_at",
-            "info_received_at",
-            "last_declined_at",
-            "updated_at",
-        ]
+    due_at, escalate_at = due_times(referral.submitted_at, priority)
+    _save(
+        referral,
+        priority=priority,
+        response_mode=response_mode,
+        due_at=due_at,
+        escalate_at=escalate_at,
+        escalation_level=0,
+        offered_to=specialist,
+        offered_to_pool=specialist is None,
+        triaged_at=referral.triaged_at or timezone.now(),
+        info_received_at=None,
+        last_declined_at=None,
     )
     referral_notify(
         referral,
@@ -113,12 +103,11 @@ def referral_triage(
 def referral_request_info(*, referral_id: int, by, question: str) -> Referral:
     """The coordinator asks the requester for more; the question is posted in the thread."""
     referral = _locked_for(referral_id, by, perms.can_request_info)
-    if not question.strip():
-        raise ValidationError({"question": _("Précisez ce qui manque.")})
+    question = required_text(question, "question", _("Précisez ce qui manque."))
     if referral.status == Status.INFO_REQUESTED:
         return referral
-    _transition(referral, to=Status.INFO_REQUESTED, by=by, note=question.strip())
-    Message.objects.create(referral=referral, author=by, body=question.strip())
+    _transition(referral, to=Status.INFO_REQUESTED, by=by, note=question)
+    Message.objects.create(referral=referral, author=by, body=question)
     referral.save(update_fields=["status", "updated_at"])
     referral_notify(referral, Kind.REFERRAL_INFO_REQUESTED, actor=by)
     return referral
@@ -155,8 +144,7 @@ def referral_reorient(*, referral_id: int, by, target: str, reason: str) -> Refe
     if referral.status == Status.REORIENTED:
         return referral
     _transition(referral, to=Status.REORIENTED, by=by, note=f"{target.strip()} — {reason.strip()}")
-    referral.reorient_target = target.strip()
-    _close(referral, reason=reason.strip(), fields=["reorient_target"])
+    _close(referral, reason=reason.strip(), reorient_target=target.strip())
     referral_notify(referral, Kind.REFERRAL_REORIENTED, actor=by)
     return referral
 
@@ -165,14 +153,13 @@ def referral_reorient(*, referral_id: int, by, target: str, reason: str) -> Refe
 def referral_cancel(*, referral_id: int, by, reason: str) -> Referral:
     """The requester withdraws a referral not yet accepted by a specialist (reason required)."""
     referral = _locked_for(referral_id, by, perms.can_cancel_referral)
-    if not reason.strip():
-        raise ValidationError({"reason": _("Indiquez le motif de l'annulation.")})
+    reason = required_text(reason, "reason", _("Indiquez le motif de l'annulation."))
     if referral.status == Status.CANCELLED:
         return referral
-    _transition(referral, to=Status.CANCELLED, by=by, note=reason.strip())
+    _transition(referral, to=Status.CANCELLED, by=by, note=reason)
     # Told before the offer is cleared: the specialist it was offered to hears of it too.
     referral_notify(referral, Kind.REFERRAL_CANCELLED, actor=by)
-    _close(referral, reason=reason.strip())
+    _close(referral, reason=reason)
     return referral
 
 

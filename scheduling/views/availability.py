@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ess.flash import flash_error, flash_form_errors
+from ess.web.actions import post_action
 from scheduling import forms, services
 from scheduling import permissions as perms
 from scheduling.models import Absence, AvailabilitySlot
@@ -44,29 +44,24 @@ def availability(request):
 @require_POST
 def slot_delete(request, public_id):
     slot = get_object_or_404(AvailabilitySlot, public_id=public_id, specialist=request.user)
-    try:
-        services.slot_delete(by=request.user, slot_id=slot.pk)
-    except ValidationError as exc:
-        flash_error(request, exc)
-    else:
-        messages.success(request, _("Créneau supprimé."))
-    return redirect("scheduling:availability")
+    return post_action(
+        request,
+        lambda _data: services.slot_delete(by=request.user, slot_id=slot.pk),
+        success=_("Créneau supprimé."),
+        back="scheduling:availability",
+    )
 
 
 @login_required
 @require_POST
 def absence_create(request):
-    form = forms.AbsenceForm(request.POST, prefix="absence")
-    if form.is_valid():
-        try:
-            services.absence_record(by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            flash_error(request, exc)
-        else:
-            messages.success(request, _("Absence enregistrée."))
-    else:
-        flash_form_errors(request, form)
-    return redirect("scheduling:availability")
+    return post_action(
+        request,
+        lambda data: services.absence_record(by=request.user, **data),
+        form=forms.AbsenceForm(request.POST, prefix="absence"),
+        success=_("Absence enregistrée."),
+        back="scheduling:availability",
+    )
 
 
 @login_required

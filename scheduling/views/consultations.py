@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -16,6 +17,7 @@ from ess.errors import TransitionNotAllowed
 from ess.flash import flash_error, flash_form_errors
 from ess.models import AuditAction
 from ess.pdf import pdf_attachment, render_pdf
+from ess.web.actions import post_action
 from scheduling import forms, selectors, services
 from scheduling import permissions as perms
 from scheduling.models import ConsultationPlan, ConsultationSession, ConsultationSite, SwapRequest
@@ -212,41 +214,42 @@ def plan_action(request, public_id, action):
 @login_required
 @require_POST
 def session_assign(request, public_id):
-    if not perms.can_manage_consultations(request.user):
-        raise PermissionDenied
-    session = selectors.session_get_for_user(request.user, public_id)
-    form = forms.AssignForm(request.POST, specialty_id=session.specialty_id)
-    if form.is_valid():
-        try:
-            services.session_assign(
-                by=request.user, session_id=session.pk, specialist=form.cleaned_data["specialist"]
-            )
-        except (ValidationError, TransitionNotAllowed) as exc:
-            flash_error(request, exc)
-        else:
-            messages.success(request, _("Spécialiste modifié."))
-    else:
-        flash_form_errors(request, form)
-    if session.plan_id:
-        return redirect("scheduling:consultation_plan", public_id=session.plan.public_id)
-    return redirect("scheduling:consultations")
+    session = _managed_session(request, public_id)
+    return post_action(
+        request,
+        lambda data: services.session_assign(
+            by=request.user, session_id=session.pk, specialist=data["specialist"]
+        ),
+        form=forms.AssignForm(request.POST, specialty_id=session.specialty_id),
+        success=_("Spécialiste modifié."),
+        back=_session_page(session),
+    )
 
 
 @login_required
 @require_POST
 def session_cancel(request, public_id):
+    session = _managed_session(request, public_id)
+    return post_action(
+        request,
+        lambda _data: services.session_cancel(by=request.user, session_id=session.pk),
+        success=_("Consultation annulée."),
+        back=_session_page(session),
+    )
+
+
+def _managed_session(request, public_id) -> ConsultationSession:
+    """The session a manager acts on (PermissionDenied for anyone else)."""
     if not perms.can_manage_consultations(request.user):
         raise PermissionDenied
-    session = selectors.session_get_for_user(request.user, public_id)
-    try:
-        services.session_cancel(by=request.user, session_id=session.pk)
-    except (ValidationError, TransitionNotAllowed) as exc:
-        flash_error(request, exc)
-    else:
-        messages.success(request, _("Consultation annulée."))
+    return selectors.session_get_for_user(request.user, public_id)
+
+
+def _session_page(session: ConsultationSession) -> str:
+    """Where a manager goes back to after acting on a session: its plan, or the overview."""
     if session.plan_id:
-        return redirect("scheduling:consultation_plan", public_id=session.plan.public_id)
-    return redirect("scheduling:consultations")
+        return reverse("scheduling:consultation_plan", kwargs={"public_id": session.plan.public_id})
+    return reverse("scheduling:consultations")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -258,22 +261,18 @@ def swap_request(request, public_id):
     session = selectors.session_get_for_user(request.user, public_id)
     if not perms.can_request_swap(request.user, session):
         raise Http404
-    form = forms.SwapForm(request.POST, specialty_id=session.specialty_id, exclude=request.user)
-    if form.is_valid():
-        try:
-            services.swap_request(
-                by=request.user,
-                session_id=session.pk,
-                replacement=form.cleaned_data["replacement"],
-                reason=form.cleaned_data["reason"],
-            )
-        except (ValidationError, TransitionNotAllowed) as exc:
-            flash_error(request, exc)
-        else:
-            messages.success(request, _("Demande d'échange envoyée à la direction."))
-    else:
-        flash_form_errors(request, form)
-    return redirect("scheduling:consultations")
+    return post_action(
+        request,
+        lambda data: services.swap_request(
+            by=request.user,
+            session_id=session.pk,
+            replacement=data["replacement"],
+            reason=data["reason"],
+        ),
+        form=forms.SwapForm(request.POST, specialty_id=session.specialty_id, exclude=request.user),
+        success=_("Demande d'échange envoyée à la direction."),
+        back="scheduling:consultations",
+    )
 
 
 @login_required
@@ -286,20 +285,17 @@ def swap_decide(request, public_id, decision):
     swap = get_object_or_404(SwapRequest, public_id=public_id)
     form = forms.DecisionForm(request.POST)
     form.is_valid()
-    try:
-        services.swap_decide(
+    return post_action(
+        request,
+        lambda _data: services.swap_decide(
             by=request.user,
             swap_id=swap.pk,
             approve=decision == "accepter",
             note=form.cleaned_data.get("note", ""),
-        )
-    except (ValidationError, TransitionNotAllowed) as exc:
-        flash_error(request, exc)
-    else:
-        messages.success(
-            request, _("Échange accepté.") if decision == "accepter" else _("Échange refusé.")
-        )
-    return redirect("scheduling:consultations")
+        ),
+        success=_("Échange accepté.") if decision == "accepter" else _("Échange refusé."),
+        back="scheduling:consultations",
+    )
 
 
 # ---------------------------------------------------------------------------------------------
