@@ -3,6 +3,16 @@ from django.contrib import admin
 from ess.models import ApiToken, AuditEvent, Commune, OutboundEmail, Specialty, Team
 
 
+class RecordInline(admin.TabularInline):
+    """Rows that the pages' services write (history, uploaded files): shown in their parent's
+    page, never added from the admin."""
+
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
     filter_horizontal = ["specialties", "departements"]

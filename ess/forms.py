@@ -44,6 +44,22 @@ class CommuneField(forms.CharField):
         return commune
 
 
+class _RadioButtons:
+    """The choices shown as radio buttons (styled by the theme), not a drop-down list."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.RadioSelect(attrs={"class": "form-check-input"}))
+        super().__init__(*args, **kwargs)
+
+
+class RadioChoiceField(_RadioButtons, forms.ChoiceField):
+    pass
+
+
+class RadioTypedChoiceField(_RadioButtons, forms.TypedChoiceField):
+    pass
+
+
 class NotificationPreferencesForm(forms.ModelForm):
     class Meta:
         model = get_user_model()
@@ -60,11 +76,10 @@ class ApiTokenForm(forms.Form):
         max_length=100,
         help_text=_("Le logiciel ou l'usage qui s'en servira, pour le reconnaître plus tard."),
     )
-    scope = forms.ChoiceField(
+    scope = RadioChoiceField(
         label=_("Portée"),
         choices=TokenScope.choices,
         initial=TokenScope.READ,
-        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     days = forms.IntegerField(
         label=_("Validité (jours)"),

@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ess.fields import optional_fk
+
 
 # ---------------------------------------------------------------------------------------------
 # Territory (official COG codes, from @etalab/decoupage-administratif)
@@ -356,9 +358,7 @@ class Notification(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     email_state = models.CharField(max_length=10, choices=NotificationEmail.choices)
-    email = models.ForeignKey(
-        OutboundEmail, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    email = optional_fk(OutboundEmail, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         verbose_name = _("notification")

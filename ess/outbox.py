@@ -13,6 +13,7 @@ from celery import current_app
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Min, Q
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from ess.models import OutboundEmail
@@ -56,6 +57,23 @@ def email_queue(
     return email
 
 
+def email_queue_rendered(
+    *, to: str, template: str, context: dict, html: bool = True
+) -> OutboundEmail:
+    """Queue the email of templates emails/<template>_subject.txt, _body.txt and, with `html`,
+    _body.html, rendered with `context`."""
+
+    def render(part: str) -> str:
+        return render_to_string(f"emails/{template}_{part}", context)
+
+    return email_queue(
+        to=to,
+        subject=render("subject.txt").strip(),
+        body_text=render("body.txt"),
+        body_html=render("body.html") if html else "",
+    )
+
+
 def email_queue_message(message: EmailMessage) -> list[OutboundEmail]:
     """Queue an already rendered EmailMessage (allauth's), one row per recipient."""
     html = ""
@@ -91,15 +109,20 @@ def email_deliver(*, email_id: int) -> bool:
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
+    send_claimed(message, OutboundEmail.objects.filter(pk=email_id))
+    return True
+
+
+def send_claimed(message: EmailMessage, claimed) -> None:
+    """Send `message` for the claimed row(s) of `claimed` (a queryset of a model with
+    claimed_at, sent_at and last_error): marked sent, or on failure the claim is released with
+    the error and the transport's error raised again."""
     try:
         message.send()
     except Exception as exc:
-        OutboundEmail.objects.filter(pk=email_id).update(
-            claimed_at=None, last_error=str(exc)[:2000]
-        )
+        claimed.update(claimed_at=None, last_error=str(exc)[:2000])
         raise
-    OutboundEmail.objects.filter(pk=email_id).update(sent_at=timezone.now(), last_error="")
-    return True
+    claimed.update(sent_at=timezone.now(), last_error="")
 
 
 def emails_pending_ids(*, older_than: timedelta = timedelta(minutes=2)) -> list[int]:

@@ -31,23 +31,28 @@ def normalize_nir(value: str) -> str:
     return _compact(value)
 
 
+def _require(ok: bool, message, code: str) -> None:
+    if not ok:
+        raise ValidationError(message, code=code)
+
+
 def validate_nir(value: str) -> None:
     """NIR/INS: 13 characters + a 2-digit key = 97 - (number mod 97); 2A/2B count as 19/18."""
     nir = _compact(value)
-    if len(nir) != 15:
-        raise ValidationError(
-            _("Le NIR/INS doit comporter 15 caractères (13 + clé de 2 chiffres) ; %(n)s saisis.")
-            % {"n": len(nir)},
-            code="nir_length",
-        )
-    if not re.fullmatch(r"[12378]\d{4}(\d{2}|2A|2B)\d{6}\d{2}", nir):
-        raise ValidationError(
-            _(
-                "Le NIR/INS ne suit pas le format attendu (sexe, année, mois, lieu de naissance, "
-                "rang, clé)."
-            ),
-            code="nir_format",
-        )
+    _require(
+        len(nir) == 15,
+        _("Le NIR/INS doit comporter 15 caractères (13 + clé de 2 chiffres) ; %(n)s saisis.")
+        % {"n": len(nir)},
+        "nir_length",
+    )
+    _require(
+        re.fullmatch(r"[12378]\d{4}(\d{2}|2A|2B)\d{6}\d{2}", nir) is not None,
+        _(
+            "Le NIR/INS ne suit pas le format attendu (sexe, année, mois, lieu de naissance, "
+            "rang, clé)."
+        ),
+        "nir_format",
+    )
     try:
         stdnum_nir.validate(nir)
     except InvalidChecksum:
@@ -62,41 +67,41 @@ def validate_nir(value: str) -> None:
         raise ValidationError(_("Le NIR/INS n'est pas valide."), code="nir_invalid") from None
 
 
+def _require_digits_and_key(number: str, digits: int, key_valid, messages, code: str) -> None:
+    """`digits` digits, then whether `key_valid` accepts the check digit; `messages`: the
+    refusal for the length and format, then for the key."""
+    _require(re.fullmatch(rf"\d{{{digits}}}", number) is not None, messages[0], f"{code}_format")
+    _require(key_valid(number), messages[1], f"{code}_key")
+
+
 def validate_rpps(value: str) -> None:
     """RPPS: 11 digits, the last one a Luhn check digit."""
-    rpps = _compact(value)
-    if not re.fullmatch(r"\d{11}", rpps):
-        raise ValidationError(
-            _("Le numéro RPPS comporte exactement 11 chiffres."), code="rpps_format"
-        )
-    if not luhn.is_valid(rpps):
-        raise ValidationError(
-            _("La clé du numéro RPPS est incorrecte : vérifiez les 11 chiffres."), code="rpps_key"
-        )
+    messages = (
+        _("Le numéro RPPS comporte exactement 11 chiffres."),
+        _("La clé du numéro RPPS est incorrecte : vérifiez les 11 chiffres."),
+    )
+    _require_digits_and_key(_compact(value), 11, luhn.is_valid, messages, "rpps")
 
 
 def validate_adeli(value: str) -> None:
     """ADELI: 9 characters (département code, 2A/2B allowed, then digits)."""
-    adeli = _compact(value)
-    if not re.fullmatch(r"(\d{2}|2A|2B)\d{7}", adeli):
-        raise ValidationError(
-            _(
-                "Le numéro ADELI comporte 9 caractères : le département (2 caractères, 2A/2B "
-                "acceptés) puis 7 chiffres."
-            ),
-            code="adeli_format",
-        )
+    _require(
+        re.fullmatch(r"(\d{2}|2A|2B)\d{7}", _compact(value)) is not None,
+        _(
+            "Le numéro ADELI comporte 9 caractères : le département (2 caractères, 2A/2B "
+            "acceptés) puis 7 chiffres."
+        ),
+        "adeli_format",
+    )
 
 
 def validate_siret(value: str) -> None:
     """SIRET: 14 digits, Luhn."""
-    siret = _compact(value)
-    if not re.fullmatch(r"\d{14}", siret):
-        raise ValidationError(_("Le SIRET comporte exactement 14 chiffres."), code="siret_format")
-    if not stdnum_siret.is_valid(siret):
-        raise ValidationError(
-            _("La clé du SIRET est incorrecte : vérifiez les 14 chiffres."), code="siret_key"
-        )
+    messages = (
+        _("Le SIRET comporte exactement 14 chiffres."),
+        _("La clé du SIRET est incorrecte : vérifiez les 14 chiffres."),
+    )
+    _require_digits_and_key(_compact(value), 14, stdnum_siret.is_valid, messages, "siret")
 
 
 def normalize_identifier(value: str) -> str:
@@ -109,25 +114,24 @@ def validate_finess(value: str) -> None:
     For the key, Corsica's 2A/2B are read as 21/22 (the convention of the FINESS register).
     """
     finess = _compact(value)
-    if len(finess) != 9:
-        raise ValidationError(
-            _("Le numéro FINESS comporte exactement 9 caractères ; %(n)s saisis.")
-            % {"n": len(finess)},
-            code="finess_length",
-        )
-    if not re.fullmatch(r"(\d{2}|2A|2B)\d{7}", finess):
-        raise ValidationError(
-            _(
-                "Le numéro FINESS commence par le code du département (2A/2B acceptés) suivi de "
-                "7 chiffres."
-            ),
-            code="finess_format",
-        )
-    if not luhn.is_valid(finess.replace("2A", "21", 1).replace("2B", "22", 1)):
-        raise ValidationError(
-            _("La clé du numéro FINESS est incorrecte : vérifiez les 9 caractères."),
-            code="finess_key",
-        )
+    _require(
+        len(finess) == 9,
+        _("Le numéro FINESS comporte exactement 9 caractères ; %(n)s saisis.") % {"n": len(finess)},
+        "finess_length",
+    )
+    _require(
+        re.fullmatch(r"(\d{2}|2A|2B)\d{7}", finess) is not None,
+        _(
+            "Le numéro FINESS commence par le code du département (2A/2B acceptés) suivi de "
+            "7 chiffres."
+        ),
+        "finess_format",
+    )
+    _require(
+        luhn.is_valid(finess.replace("2A", "21", 1).replace("2B", "22", 1)),
+        _("La clé du numéro FINESS est incorrecte : vérifiez les 9 caractères."),
+        "finess_key",
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from ess.admin import RecordInline
 from members.models import (
     Competence,
     GovernanceRole,
@@ -89,14 +90,10 @@ class PracticeSiteInline(admin.TabularInline):
     autocomplete_fields = ["commune"]
 
 
-class MembershipEventInline(admin.TabularInline):
+class MembershipEventInline(RecordInline):
     model = MembershipEvent
-    extra = 0
     can_delete = False
     readonly_fields = ["at", "actor", "from_status", "to_status", "note"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Membership)

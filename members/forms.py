@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from ess.forms import CommuneField
+from ess.forms import CommuneField, RadioChoiceField
 from ess.models import Specialty
 from ess.roles import Role
 from ess.validators import normalize_identifier, validate_adeli, validate_rpps
@@ -141,10 +141,9 @@ class EntryForm(forms.Form):
         required=False,
         widget=_checkboxes(),
     )
-    practice_mode = forms.ChoiceField(
+    practice_mode = RadioChoiceField(
         label=_("Mode d'exercice"),
         choices=PracticeMode.choices,
-        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     sector = forms.ChoiceField(label=_("Secteur conventionnel"), choices=Sector.choices)
     participations = forms.MultipleChoiceField(

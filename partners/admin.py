@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from ess.admin import RecordInline
 from partners.models import (
     Contact,
     Convention,
@@ -42,24 +43,18 @@ class PartnerAdmin(admin.ModelAdmin):
     inlines = [ContactInline]
 
 
-class ConventionDocumentInline(admin.TabularInline):
+class ConventionDocumentInline(RecordInline):
+    """Uploads go through the page: content checked, version numbered."""
+
     model = ConventionDocument
-    extra = 0
     fields = ["doc_type", "version", "original_name", "size", "uploaded_by", "created_at"]
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
-        return False  # uploads go through the page: content checked, version numbered
 
-
-class ConventionEventInline(admin.TabularInline):
+class ConventionEventInline(RecordInline):
     model = ConventionEvent
-    extra = 0
     fields = ["at", "actor", "kind", "from_status", "to_status", "note"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -41,10 +41,18 @@ class StaffChoiceField(forms.ModelChoiceField):
         return obj.display_name
 
 
+def _referent_field():
+    """The ESS staff member who follows a partner or a convention (the form's __init__ sets the
+    queryset again, so that staff added since start-up are offered)."""
+    return StaffChoiceField(label=_("Référent dans l'ESS"), queryset=staff_users(), required=False)
+
+
+def _type_field(queryset):
+    return forms.ModelChoiceField(label=_("Type"), queryset=queryset, empty_label=None)
+
+
 class PartnerForm(forms.ModelForm):
-    type = forms.ModelChoiceField(
-        label=_("Type"), queryset=PartnerType.objects.all(), empty_label=None
-    )
+    type = _type_field(PartnerType.objects.all())
     commune = CommuneField(label=_("Commune"), required=False)
     covered_departements = forms.ModelMultipleChoiceField(
         label=_("Départements couverts"),
@@ -68,9 +76,7 @@ class PartnerForm(forms.ModelForm):
         label=_("SIRET"), required=False, max_length=25, help_text=_("14 chiffres.")
     )
     website = forms.URLField(label=_("Site web"), required=False, assume_scheme="https")
-    referent = StaffChoiceField(
-        label=_("Référent dans l'ESS"), queryset=staff_users(), required=False
-    )
+    referent = _referent_field()
     organisations = forms.ModelMultipleChoiceField(
         label=_("Organisations de demandeurs rattachées"),
         queryset=Organisation.objects.exclude(kind=OrganisationKind.AUTHORITY).order_by("name"),
@@ -172,17 +178,13 @@ class PartyChoiceField(forms.ModelMultipleChoiceField):
 
 
 class ConventionForm(forms.ModelForm):
-    kind = forms.ModelChoiceField(
-        label=_("Type"), queryset=ConventionKind.objects.all(), empty_label=None
-    )
+    kind = _type_field(ConventionKind.objects.all())
     parties = PartyChoiceField(
         label=_("Partenaires signataires"),
         queryset=Partner.objects.order_by("name"),
         widget=forms.CheckboxSelectMultiple,
     )
-    referent = StaffChoiceField(
-        label=_("Référent dans l'ESS"), queryset=staff_users(), required=False
-    )
+    referent = _referent_field()
 
     class Meta:
         model = Convention

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ess.fields import optional_fk
 from ess.stored_files import StoredFile
 from ess.validators import validate_finess, validate_siret
 from ess.workflow import Stateful, StatusEvent
@@ -69,14 +70,7 @@ class Partner(models.Model):
         help_text=_("14 chiffres."),
     )
     address = models.TextField(_("adresse"), blank=True)
-    commune = models.ForeignKey(
-        "ess.Commune",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("commune"),
-    )
+    commune = optional_fk("ess.Commune", _("commune"), related_name="+")
     covered_departements = models.ManyToManyField(
         "ess.Departement",
         blank=True,
@@ -87,13 +81,11 @@ class Partner(models.Model):
         "ess.Commune", blank=True, related_name="+", verbose_name=_("communes couvertes")
     )
     website = models.URLField(_("site web"), blank=True)
-    referent = models.ForeignKey(
+    referent = optional_fk(
         settings.AUTH_USER_MODEL,
+        _("référent dans l'ESS"),
         on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
         related_name="partners_referred",
-        verbose_name=_("référent dans l'ESS"),
     )
     notes = models.TextField(_("notes internes"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -191,13 +183,11 @@ class Convention(Stateful, models.Model):
     )
     object = models.TextField(_("objet"), blank=True)
     commitments = models.TextField(_("engagements réciproques"), blank=True)
-    referent = models.ForeignKey(
+    referent = optional_fk(
         settings.AUTH_USER_MODEL,
+        _("référent dans l'ESS"),
         on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
         related_name="conventions_referred",
-        verbose_name=_("référent dans l'ESS"),
     )
     signed_on = models.DateField(_("signée le"), null=True, blank=True)
     effective_on = models.DateField(_("prise d'effet"), null=True, blank=True)

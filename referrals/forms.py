@@ -3,7 +3,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ess.forms import CommuneField
+from ess.forms import CommuneField, RadioChoiceField, RadioTypedChoiceField
 from ess.models import Specialty, Team
 from ess.roles import Role
 from ess.uploads import ACCEPT_ATTRIBUTE
@@ -78,11 +78,7 @@ class ReferralForm(forms.Form):
         help_text=_("Tous les prénoms, dans l'ordre de l'état civil."),
     )
     used_name = forms.CharField(label=_("Nom utilisé"), max_length=100, required=False)
-    sex = forms.ChoiceField(
-        label=_("Sexe"),
-        choices=Sex.choices,
-        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
-    )
+    sex = RadioChoiceField(label=_("Sexe"), choices=Sex.choices)
     birth_date = forms.DateField(
         label=_("Date de naissance"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -120,17 +116,15 @@ class ReferralForm(forms.Form):
         help_text=_("Antécédents, traitements en cours, résultats récents (ECG, biologie…)."),
         validators=[validate_long_text],
     )
-    urgency = forms.ChoiceField(
+    urgency = RadioChoiceField(
         label=_("Délai souhaité"),
         choices=[(p.value, URGENCY_HELP[p]) for p in Priority],
         initial=Priority.P3,
-        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
-    preferred_response = forms.ChoiceField(
+    preferred_response = RadioChoiceField(
         label=_("Réponse souhaitée"),
         choices=PreferredResponse.choices,
         initial=PreferredResponse.NO_PREFERENCE,
-        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     callback_availability = forms.CharField(
         label=_("Vos disponibilités pour être rappelé"),
@@ -239,17 +233,15 @@ class MessageForm(forms.Form):
 
 class FeedbackForm(forms.Form):
     YES_NO = [("1", _("Oui")), ("0", _("Non"))]
-    useful = forms.TypedChoiceField(
+    useful = RadioTypedChoiceField(
         label=_("La réponse vous a-t-elle été utile ?"),
         choices=YES_NO,
         coerce=lambda v: v == "1",
-        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
-    avoided_visit = forms.TypedChoiceField(
+    avoided_visit = RadioTypedChoiceField(
         label=_("A-t-elle évité une consultation ou un passage aux urgences ?"),
         choices=YES_NO,
         coerce=lambda v: v == "1",
-        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
 
 

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ess.fields import optional_fk
 from ess.stored_files import StoredFile
 from ess.validators import validate_nir
 from ess.workflow import Stateful, StatusEvent
@@ -61,14 +62,7 @@ class Patient(models.Model):
     twin_rank = models.PositiveSmallIntegerField(_("rang gémellaire"), null=True, blank=True)
     used_name = models.CharField(_("nom utilisé"), max_length=100, blank=True)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
-    commune = models.ForeignKey(
-        "ess.Commune",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("commune de résidence"),
-    )
+    commune = optional_fk("ess.Commune", _("commune de résidence"), related_name="+")
     gp_name = models.CharField(_("médecin traitant"), max_length=150, blank=True)
     # Ours: stays "provisoire" until a staff member records a check against an identity document.
     identity_status = models.CharField(
@@ -77,9 +71,7 @@ class Patient(models.Model):
         choices=IdentityStatus.choices,
         default=IdentityStatus.PROVISIONAL,
     )
-    identity_checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    identity_checked_by = optional_fk(settings.AUTH_USER_MODEL, related_name="+")
     identity_checked_at = models.DateTimeField(null=True, blank=True)
     identity_document = models.CharField(
         _("pièce d'identité vérifiée"), max_length=20, choices=IdentityDocument.choices, blank=True
@@ -231,21 +223,9 @@ class Referral(Stateful, models.Model):
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals_requested"
     )
-    requester_organisation = models.ForeignKey(
-        "members.Organisation",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="referrals",
-    )
+    requester_organisation = optional_fk("members.Organisation", related_name="referrals")
     # Sent on behalf of the patient's GP (CPTS/DAC coordinator, nurse): that GP is kept informed.
-    referring_gp = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="referrals_as_gp",
-    )
+    referring_gp = optional_fk(settings.AUTH_USER_MODEL, related_name="referrals_as_gp")
     referring_gp_name = models.CharField(_("médecin traitant informé"), max_length=150, blank=True)
     specialty = models.ForeignKey("ess.Specialty", on_delete=models.PROTECT, related_name="+")
     question = models.TextField(_("question clinique"))
@@ -274,33 +254,15 @@ class Referral(Stateful, models.Model):
         _("mode de réponse"), max_length=30, choices=ResponseMode.choices, blank=True
     )
     due_at = models.DateTimeField(_("échéance"), null=True, blank=True)
-    offered_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="referrals_offered",
-    )
+    offered_to = optional_fk(settings.AUTH_USER_MODEL, related_name="referrals_offered")
     offered_to_pool = models.BooleanField(
         _("proposée aux spécialistes de la spécialité"), default=False
     )
-    specialist = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="referrals_held",
-    )
+    specialist = optional_fk(settings.AUTH_USER_MODEL, related_name="referrals_held")
     # The offer the case was taken from (the offer itself is cleared then): a specialist it was
     # offered to who tries to accept too late is told a colleague took it (409), not that the
     # case does not exist (404).
-    taken_from_offer_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    taken_from_offer_to = optional_fk(settings.AUTH_USER_MODEL, related_name="+")
     taken_from_pool = models.BooleanField(default=False)
     last_declined_at = models.DateTimeField(null=True, blank=True)
     # SLA escalation: when 75 % of the allowed time is used, and the thresholds already escalated
@@ -443,9 +405,7 @@ def attachment_path(instance, filename: str) -> str:
 
 class Attachment(StoredFile):
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="attachments")
-    message = models.ForeignKey(
-        Message, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
-    )
+    message = optional_fk(Message, on_delete=models.CASCADE, related_name="attachments")
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -72,6 +72,16 @@ class SpecialistsField(forms.ModelMultipleChoiceField):
         return obj.display_name
 
 
+def _volunteers_field():
+    """The specialists volunteering for a plan's sessions (the form's __init__ sets whom)."""
+    return SpecialistsField(
+        label=_("Spécialistes volontaires"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        required=False,
+    )
+
+
 class SiteForm(forms.Form):
     name = forms.CharField(label=_("Nom du site"), max_length=150)
     commune = CommuneField(label=_("Commune"))
@@ -130,12 +140,7 @@ class PlanForm(forms.Form):
     slot_minutes = forms.IntegerField(
         label=_("Durée d'un rendez-vous (minutes)"), min_value=5, max_value=240
     )
-    volunteers = SpecialistsField(
-        label=_("Spécialistes volontaires"),
-        queryset=User.objects.none(),
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
-        required=False,
-    )
+    volunteers = _volunteers_field()
 
     def __init__(self, *args, site=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -149,12 +154,7 @@ class PlanForm(forms.Form):
 
 
 class VolunteersForm(forms.Form):
-    volunteers = SpecialistsField(
-        label=_("Spécialistes volontaires"),
-        queryset=User.objects.none(),
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
-        required=False,
-    )
+    volunteers = _volunteers_field()
 
     def __init__(self, *args, specialty_id=None, **kwargs):
         super().__init__(*args, **kwargs)

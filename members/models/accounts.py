@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ess.fields import optional_fk
 from ess.models import EmailChoice
 from ess.roles import Role
 from ess.validators import validate_adeli, validate_finess, validate_rpps, validate_siret
@@ -44,20 +45,13 @@ class Organisation(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("nom"), max_length=200)
     kind = models.CharField(_("type"), max_length=20, choices=OrganisationKind.choices)
-    commune = models.ForeignKey(
-        "ess.Commune", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    commune = optional_fk("ess.Commune", related_name="+")
     siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[validate_siret])
     finess = models.CharField(_("FINESS"), max_length=9, blank=True, validators=[validate_finess])
     # The partner record this organisation belongs to (a CPTS, an EHPAD…): indicators say where
     # requests come from through it.
-    partner = models.ForeignKey(
-        "partners.Partner",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="organisations",
-        verbose_name=_("partenaire"),
+    partner = optional_fk(
+        "partners.Partner", _("partenaire"), on_delete=models.SET_NULL, related_name="organisations"
     )
 
     class Meta:
@@ -99,24 +93,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     profession = models.CharField(
         _("profession"), max_length=30, choices=Profession.choices, blank=True
     )
-    specialty = models.ForeignKey(
-        "ess.Specialty",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("spécialité"),
-    )
+    specialty = optional_fk("ess.Specialty", _("spécialité"), related_name="+")
     rpps = models.CharField(_("RPPS"), max_length=11, blank=True, validators=[validate_rpps])
     adeli = models.CharField(_("ADELI"), max_length=9, blank=True, validators=[validate_adeli])
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="people",
-        verbose_name=_("organisation"),
-    )
+    organisation = optional_fk(Organisation, _("organisation"), related_name="people")
     # A delegate (CPTS/DAC coordinator, practice secretary…) follows the organisation's requests.
     acts_for_organisation = models.BooleanField(
         _("suit les demandes de son organisation"), default=False
@@ -177,9 +157,7 @@ class RoleGrant(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
     role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
     granted_at = models.DateTimeField(default=timezone.now)
-    granted_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    granted_by = optional_fk(User, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         verbose_name = _("rôle attribué")
@@ -201,22 +179,13 @@ class Invitation(models.Model):
     first_name = models.CharField(_("prénom"), max_length=150)
     last_name = models.CharField(_("nom"), max_length=150)
     roles = models.JSONField(_("rôles"), default=list)
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("organisation"),
-    )
+    organisation = optional_fk(Organisation, _("organisation"), related_name="+")
     invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
-    user = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    user = optional_fk(User, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         verbose_name = _("invitation")

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ess.fields import optional_fk
 from ess.validators import validate_adeli, validate_rpps
 from ess.workflow import Stateful, StatusEvent
 from members.models.accounts import Profession
@@ -83,14 +84,7 @@ class Competence(models.Model):
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
     label = models.CharField(_("libellé"), max_length=120)
-    specialty = models.ForeignKey(
-        "ess.Specialty",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="competences",
-        verbose_name=_("spécialité"),
-    )
+    specialty = optional_fk("ess.Specialty", _("spécialité"), related_name="competences")
 
     class Meta:
         verbose_name = _("compétence")
@@ -107,13 +101,7 @@ class Membership(Stateful, models.Model):
     transitions = MEMBERSHIP_TRANSITIONS
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="memberships",
-    )
+    user = optional_fk(settings.AUTH_USER_MODEL, related_name="memberships")
     status = models.CharField(
         _("statut"),
         max_length=20,
@@ -128,14 +116,7 @@ class Membership(Stateful, models.Model):
     profession = models.CharField(_("profession"), max_length=30, choices=Profession.choices)
     rpps = models.CharField(_("RPPS"), max_length=11, blank=True, validators=[validate_rpps])
     adeli = models.CharField(_("ADELI"), max_length=9, blank=True, validators=[validate_adeli])
-    specialty = models.ForeignKey(
-        "ess.Specialty",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("spécialité"),
-    )
+    specialty = optional_fk("ess.Specialty", _("spécialité"), related_name="+")
     competences = models.ManyToManyField(
         Competence, blank=True, related_name="members", verbose_name=_("compétences")
     )
@@ -227,9 +208,7 @@ class MembershipEvent(StatusEvent):
     subject_field = "membership"
 
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    actor = optional_fk(settings.AUTH_USER_MODEL, related_name="+")
     from_status = models.CharField(max_length=20, choices=MembershipStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=MembershipStatus.choices, blank=True)
 

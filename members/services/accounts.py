@@ -7,12 +7,11 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ess.outbox import email_queue
+from ess.outbox import email_queue_rendered
 from ess.permissions import can_invite_users
 from ess.roles import Role
 from members.models import Invitation, Organisation, RoleGrant, User
@@ -77,12 +76,7 @@ def invitation_create(
         "members:invitation_accept", kwargs={"token": invitation_token(invitation)}
     )
     context = {"invitation": invitation, "link": link, "days": settings.ESS_INVITATION_DAYS}
-    email_queue(
-        to=email,
-        subject=render_to_string("emails/invitation_subject.txt", context).strip(),
-        body_text=render_to_string("emails/invitation_body.txt", context),
-        body_html=render_to_string("emails/invitation_body.html", context),
-    )
+    email_queue_rendered(to=email, template="invitation", context=context)
     return invitation
 
 

@@ -25,7 +25,9 @@ from members.services.membership import (
     _check,
     _fill,
     _locked,
+    _locked_for_manager,
     _open_duplicate,
+    _required_text,
     _save_sites,
     member_role_for,
 )
@@ -96,8 +98,7 @@ def _sync_contact(membership: Membership) -> None:
 @transaction.atomic
 def membership_changes_approve(*, membership_id: int, by: User) -> Membership:
     """A manager accepts the member's change of regulated fields: entry and account updated."""
-    membership = _locked(membership_id)
-    workflow.require(perms.can_manage_memberships(by))
+    membership = _locked_for_manager(membership_id, by)
     changes = membership.pending_changes
     if not changes:
         return membership
@@ -125,10 +126,8 @@ def membership_changes_approve(*, membership_id: int, by: User) -> Membership:
 @transaction.atomic
 def membership_changes_reject(*, membership_id: int, by: User, reason: str) -> Membership:
     """A manager turns the change down (reason kept in the history); the entry stays as is."""
-    membership = _locked(membership_id)
-    workflow.require(perms.can_manage_memberships(by))
-    if not reason.strip():
-        raise ValidationError({"reason": _("Indiquez le motif.")})
+    membership = _locked_for_manager(membership_id, by)
+    reason = _required_text(reason, "reason", _("Indiquez le motif."))
     if not membership.pending_changes:
         return membership
     membership.pending_changes = {}
@@ -136,6 +135,6 @@ def membership_changes_reject(*, membership_id: int, by: User, reason: str) -> M
     MembershipEvent.objects.create(
         membership=membership,
         actor=by,
-        note=_("Modification refusée : %s") % reason.strip(),
+        note=_("Modification refusée : %s") % reason,
     )
     return membership

@@ -14,16 +14,16 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ess import workflow
 from ess.models import Commune, Specialty
-from ess.outbox import email_queue
+from ess.outbox import email_queue_rendered
 from ess.roles import Role
 from ess.validators import normalize_identifier, validate_adeli, validate_rpps
+from members import permissions as perms
 from members.models import (
     OPEN_MEMBERSHIP_STATUSES,
     PUBLISHABLE_FIELDS,
@@ -179,11 +179,7 @@ def _save_relations(membership: Membership, data: ApplicationInput) -> None:
 
 
 def _email(*, to: str, template: str, context: dict) -> None:
-    email_queue(
-        to=to,
-        subject=render_to_string(f"emails/{template}_subject.txt", context).strip(),
-        body_text=render_to_string(f"emails/{template}_body.txt", context),
-    )
+    email_queue_rendered(to=to, template=template, context=context, html=False)
 
 
 def _link(base_url: str, url_name: str, token: str) -> str:
@@ -230,6 +226,21 @@ _refused = workflow.Refusal(
 
 
 _locked = partial(workflow.locked, Membership)
+
+
+def _locked_for_manager(membership_id: int, by) -> Membership:
+    """The locked membership a manager acts on. Raises PermissionDenied."""
+    membership = _locked(membership_id)
+    workflow.require(perms.can_manage_memberships(by))
+    return membership
+
+
+def _required_text(text: str, field: str, missing) -> str:
+    """`text` stripped; ValidationError `missing` on `field` when it is empty."""
+    if not text.strip():
+        raise ValidationError({field: missing})
+    return text.strip()
+
 
 _transition = partial(workflow.transition, refused=_refused)
 

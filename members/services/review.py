@@ -24,6 +24,8 @@ from members.services.membership import (
     _email,
     _link,
     _locked,
+    _locked_for_manager,
+    _required_text,
     _transition,
     member_role_for,
     membership_from_token,
@@ -67,8 +69,7 @@ def membership_validate(*, membership_id: int, by: User, base_url: str) -> Membe
     that is done. An existing account is active at once. Raises PermissionDenied,
     TransitionNotAllowed, ValidationError (RPPS already held by another account).
     """
-    membership = _locked(membership_id)
-    workflow.require(perms.can_manage_memberships(by))
+    membership = _locked_for_manager(membership_id, by)
     if membership.status in (MembershipStatus.VALIDATED, MembershipStatus.ACTIVE):
         return membership  # retried request
     _transition(membership, to=MembershipStatus.VALIDATED, by=by)
@@ -134,14 +135,12 @@ def membership_request_changes(
 ) -> Membership:
     """A manager sends the application back with what to change; the applicant gets a link to
     complete it. Raises PermissionDenied, TransitionNotAllowed, ValidationError (no note)."""
-    membership = _locked(membership_id)
-    workflow.require(perms.can_manage_memberships(by))
-    if not note.strip():
-        raise ValidationError({"note": _("Précisez ce qui doit être complété ou corrigé.")})
+    membership = _locked_for_manager(membership_id, by)
+    note = _required_text(note, "note", _("Précisez ce qui doit être complété ou corrigé."))
     if membership.status == MembershipStatus.CHANGES_REQUESTED:
         return membership
-    _transition(membership, to=MembershipStatus.CHANGES_REQUESTED, by=by, note=note.strip())
-    membership.note = note.strip()
+    _transition(membership, to=MembershipStatus.CHANGES_REQUESTED, by=by, note=note)
+    membership.note = note
     membership.save(update_fields=["status", "note", "updated_at"])
     link = _link(base_url, "members:apply_again", membership_token(membership, APPLICATION_SALT))
     _email(
@@ -155,14 +154,12 @@ def membership_request_changes(
 @transaction.atomic
 def membership_refuse(*, membership_id: int, by: User, reason: str) -> Membership:
     """A manager refuses an application, with a reason sent to the applicant."""
-    membership = _locked(membership_id)
-    workflow.require(perms.can_manage_memberships(by))
-    if not reason.strip():
-        raise ValidationError({"reason": _("Indiquez le motif du refus.")})
+    membership = _locked_for_manager(membership_id, by)
+    reason = _required_text(reason, "reason", _("Indiquez le motif du refus."))
     if membership.status == MembershipStatus.REFUSED:
         return membership
-    _transition(membership, to=MembershipStatus.REFUSED, by=by, note=reason.strip())
-    membership.note = reason.strip()
+    _transition(membership, to=MembershipStatus.REFUSED, by=by, note=reason)
+    membership.note = reason
     membership.ended_at = timezone.now()
     membership.save(update_fields=["status", "note", "ended_at", "updated_at"])
     _email(
@@ -177,15 +174,13 @@ def membership_refuse(*, membership_id: int, by: User, reason: str) -> Membershi
 def membership_suspend(*, membership_id: int, by: User, reason: str) -> Membership:
     """A manager suspends a member (reason required): out of the directory, the member role is
     withdrawn until reinstatement."""
-    membership = _locked(membership_id)
-    workflow.require(perms.can_manage_memberships(by))
-    if not reason.strip():
-        raise ValidationError({"reason": _("Indiquez le motif de la suspension.")})
+    membership = _locked_for_manager(membership_id, by)
+    reason = _required_text(reason, "reason", _("Indiquez le motif de la suspension."))
     if membership.status == MembershipStatus.SUSPENDED:
         return membership
-    _transition(membership, to=MembershipStatus.SUSPENDED, by=by, note=reason.strip())
+    _transition(membership, to=MembershipStatus.SUSPENDED, by=by, note=reason)
     roles_revoke(user=membership.user, roles=MEMBER_ROLES)
-    membership.note = reason.strip()
+    membership.note = reason
     membership.save(update_fields=["status", "note", "updated_at"])
     return membership
 
@@ -193,8 +188,7 @@ def membership_suspend(*, membership_id: int, by: User, reason: str) -> Membersh
 @transaction.atomic
 def membership_reinstate(*, membership_id: int, by: User) -> Membership:
     """A manager lifts a suspension: the member role comes back."""
-    membership = _locked(membership_id)
-    workflow.require(perms.can_manage_memberships(by))
+    membership = _locked_for_manager(membership_id, by)
     if membership.status == MembershipStatus.ACTIVE:
         return membership
     if membership.status != MembershipStatus.SUSPENDED:

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ess.fields import optional_fk
 from projet_sante.indicators.registry import BY_CODE, UNIT_LABELS
 
 
@@ -26,9 +27,7 @@ class IndicatorTarget(models.Model):
         _("comparaison"), max_length=3, choices=Comparison.choices, default=Comparison.AT_LEAST
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    updated_by = optional_fk(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -113,8 +112,8 @@ class GeneratedReport(models.Model):
     file = models.FileField(upload_to=report_path, max_length=200, blank=True)
     size = models.PositiveIntegerField(default=0)
     pages = models.PositiveSmallIntegerField(default=0)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    requested_by = optional_fk(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
     requested_at = models.DateTimeField(default=timezone.now)

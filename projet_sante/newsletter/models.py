@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ess.fields import optional_fk
 from ess.workflow import Stateful
 
 
@@ -55,9 +56,7 @@ class Newsletter(Stateful, models.Model):
     events = models.TextField(_("agenda"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
-    sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    sent_by = optional_fk(settings.AUTH_USER_MODEL, related_name="+")
     # Absolute links in emails sent by a worker (no request there): taken from the send request.
     base_url = models.URLField(blank=True)
     sending_started_at = models.DateTimeField(null=True, blank=True)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from ess import workflow
 from ess.errors import TransitionNotAllowed
 from ess.models import Team
-from ess.outbox import email_queue, enqueue_on_commit
+from ess.outbox import email_queue_rendered, enqueue_on_commit, send_claimed
 from members.models import User
 from projet_sante.newsletter.models import (
     Audience,
@@ -296,14 +296,7 @@ def newsletter_deliver_batch(*, newsletter_id: int, limit: int | None = None) ->
                 connection=connection,
             )
             message.attach_alternative(rendered.body_html, "text/html")
-            try:
-                message.send()
-            except Exception as exc:
-                NewsletterDelivery.objects.filter(pk=pk).update(
-                    claimed_at=None, last_error=str(exc)[:2000]
-                )
-                raise
-            NewsletterDelivery.objects.filter(pk=pk).update(sent_at=timezone.now(), last_error="")
+            send_claimed(message, NewsletterDelivery.objects.filter(pk=pk))
     finally:
         connection.close()
         Newsletter.objects.filter(pk=newsletter_id).update(last_batch_at=timezone.now())
@@ -364,12 +357,7 @@ def subscriber_subscribe(*, email: str, base_url: str) -> Subscriber:
         "projet_sante:subscription_confirm", kwargs={"token": subscription_token(subscriber)}
     )
     context = {"link": link, "days": CONFIRMATION_DAYS}
-    email_queue(
-        to=email,
-        subject=render_to_string("emails/newsletter_confirm_subject.txt", context).strip(),
-        body_text=render_to_string("emails/newsletter_confirm_body.txt", context),
-        body_html=render_to_string("emails/newsletter_confirm_body.html", context),
-    )
+    email_queue_rendered(to=email, template="newsletter_confirm", context=context)
     return subscriber
 
 

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ess.fields import optional_fk
 from ess.stored_files import StoredFile
 from ess.workflow import Stateful, StatusEvent
 
@@ -65,9 +66,7 @@ class ProjectVersion(Stateful, models.Model):
     status = models.CharField(
         _("statut"), max_length=20, choices=VersionStatus.choices, default=VersionStatus.DRAFT
     )
-    based_on = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    based_on = optional_fk("self", related_name="+")
     # Constant for every row: the target of the "one open version" partial unique constraint.
     open_marker = models.BooleanField(default=True, editable=False)
     created_by = models.ForeignKey(
@@ -76,13 +75,9 @@ class ProjectVersion(Stateful, models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(_("soumise le"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    submitted_by = optional_fk(settings.AUTH_USER_MODEL, related_name="+")
     validated_at = models.DateTimeField(_("validée le"), null=True, blank=True)
-    validated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    validated_by = optional_fk(settings.AUTH_USER_MODEL, related_name="+")
     revision_reason = models.TextField(_("motif de la demande de révision"), blank=True)
 
     class Meta:
@@ -133,9 +128,7 @@ class ProjectSection(models.Model):
     # Bumped at each save: an edit form carries the revision it was shown with (stale forms).
     revision = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    updated_by = optional_fk(settings.AUTH_USER_MODEL, related_name="+")
 
     class Meta:
         verbose_name = _("section du projet de santé")
@@ -182,14 +175,7 @@ class Action(models.Model):
     mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="actions")
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField(_("intitulé"), max_length=200)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("pilote (membre)"),
-    )
+    owner = optional_fk(settings.AUTH_USER_MODEL, _("pilote (membre)"), related_name="+")
     owner_name = models.CharField(_("pilote (autre)"), max_length=150, blank=True)
     target_date = models.DateField(_("échéance"), null=True, blank=True)
     status = models.CharField(

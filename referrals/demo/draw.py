@@ -164,8 +164,10 @@ class Year:
             consultations=desks["urgent_consultations" if quick else "consultations"],
             offer=offer,
             decliner=decliner,
-            preferred=case.preferred if rng.random() < 0.7 else PreferredResponse.NO_PREFERENCE,
-            callback=rng.choice(texts.callbacks) if rng.random() < 0.35 else "",
+            preferred_response=(
+                case.preferred if rng.random() < 0.7 else PreferredResponse.NO_PREFERENCE
+            ),
+            callback_availability=rng.choice(texts.callbacks) if rng.random() < 0.35 else "",
             triage_note=self._triage_note(offer),
             priority_note=self._priority_note(urgency, priority),
             decline_reason=fill(

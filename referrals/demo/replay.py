@@ -10,6 +10,17 @@ from referrals import services
 from referrals.demo.story import Story
 from referrals.services import ReferralInput
 
+# What the requester types into the referral form, as the scenario has it.
+SUBMITTED = (
+    "patient",
+    "specialty",
+    "question",
+    "context",
+    "urgency",
+    "preferred_response",
+    "callback_availability",
+)
+
 SERVICES = {
     "request_info": services.referral_request_info,
     "provide_info": services.referral_provide_info,
@@ -49,15 +60,6 @@ def replay(stories: list[Story], *, now: datetime) -> None:
 
 def _submit(story: Story) -> int:
     s = story.scenario
-    data = ReferralInput(
-        patient=s.patient,
-        specialty=s.specialty,
-        question=s.question,
-        context=s.context,
-        urgency=s.urgency,
-        preferred_response=s.preferred,
-        callback_availability=s.callback,
-        consent=True,
-    )
+    data = ReferralInput(consent=True, **{name: getattr(s, name) for name in SUBMITTED})
     referral, _created = services.referral_submit(by=s.requester, data=data)
     return referral.pk

@@ -78,8 +78,8 @@ class Scenario:
     consultations: Desk
     offer: User | None = None
     decliner: User | None = None
-    preferred: str = PreferredResponse.NO_PREFERENCE
-    callback: str = ""
+    preferred_response: str = PreferredResponse.NO_PREFERENCE
+    callback_availability: str = ""
     triage_note: str = ""
     priority_note: str = ""
     decline_reason: str = ""

@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ess.fields import optional_fk
 from ess.workflow import Stateful
 
 
@@ -23,21 +24,11 @@ class ConsultationSite(models.Model):
         "ess.Commune", on_delete=models.PROTECT, related_name="+", verbose_name=_("commune")
     )
     address = models.CharField(_("adresse"), max_length=250)
-    host = models.ForeignKey(
-        "partners.Partner",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="consultation_sites",
-        verbose_name=_("structure d'accueil"),
+    host = optional_fk(
+        "partners.Partner", _("structure d'accueil"), related_name="consultation_sites"
     )
-    convention = models.ForeignKey(
-        "partners.Convention",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="consultation_sites",
-        verbose_name=_("convention d'accueil"),
+    convention = optional_fk(
+        "partners.Convention", _("convention d'accueil"), related_name="consultation_sites"
     )
     rooms = models.TextField(_("locaux et équipement"), blank=True)
     accessibility = models.TextField(_("accessibilité"), blank=True)
@@ -135,24 +126,13 @@ class ConsultationSession(Stateful, models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     site = models.ForeignKey(ConsultationSite, on_delete=models.PROTECT, related_name="sessions")
-    plan = models.ForeignKey(
-        ConsultationPlan,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="sessions",
-    )
+    plan = optional_fk(ConsultationPlan, related_name="sessions")
     specialty = models.ForeignKey("ess.Specialty", on_delete=models.PROTECT, related_name="+")
     date = models.DateField(_("date"))
     starts_at = models.DateTimeField(_("début"))
     ends_at = models.DateTimeField(_("fin"))
-    specialist = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="consultation_sessions",
-        verbose_name=_("spécialiste"),
+    specialist = optional_fk(
+        settings.AUTH_USER_MODEL, _("spécialiste"), related_name="consultation_sessions"
     )
     capacity = models.PositiveSmallIntegerField(_("nombre de rendez-vous"))
     slot_minutes = models.PositiveSmallIntegerField(_("durée d'un rendez-vous (minutes)"))
@@ -249,9 +229,7 @@ class SwapRequest(models.Model):
     )
     reason = models.CharField(_("motif"), max_length=300, blank=True)
     status = models.CharField(max_length=10, choices=SwapStatus.choices, default=SwapStatus.PENDING)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    decided_by = optional_fk(settings.AUTH_USER_MODEL, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -14,7 +14,7 @@ from ess.errors import TransitionNotAllowed
 from members.models import User
 from scheduling import permissions as perms
 from scheduling.models import Absence, AvailabilitySlot, Booking
-from scheduling.services.common import SlotFull
+from scheduling.services.common import SlotFull, release_place
 from scheduling.services.common import require as _require
 from scheduling.services.common import starts as _when
 
@@ -139,12 +139,8 @@ def booking_release_for_referral(*, referral_id: int) -> bool:
     that specialist: declined, cancelled, reoriented, booked into an advanced consultation).
     Runs inside the caller's transaction, after the referral's row lock; returns whether a place
     was freed."""
-    booking = Booking.objects.filter(referral_id=referral_id).first()
-    if booking is None:
+    slot_id = release_place(Booking, AvailabilitySlot, "slot_id", referral_id=referral_id)
+    if slot_id is None:
         return False
-    AvailabilitySlot.objects.select_for_update().get(pk=booking.slot_id)
-    # Counted only when this transaction deleted the row: `booked` never drops twice.
-    if not Booking.objects.filter(pk=booking.pk).delete()[0]:
-        return False
-    AvailabilitySlot.objects.filter(pk=booking.slot_id).update(booked=F("booked") - 1)
+    AvailabilitySlot.objects.filter(pk=slot_id).update(booked=F("booked") - 1)
     return True

@@ -28,3 +28,15 @@ def managers():
 
 def consultations_url() -> str:
     return reverse("scheduling:consultations")
+
+
+def release_place(place_model, within_model, within_field: str, *, referral_id: int):
+    """Delete the place (a Booking, an Appointment) a referral holds, after locking the row it
+    sits in (its slot, its session). Returns that row's id when this call deleted the place,
+    else None: counters built on it never drop twice. Runs inside the caller's transaction."""
+    place = place_model.objects.filter(referral_id=referral_id).first()
+    if place is None:
+        return None
+    within_id = getattr(place, within_field)
+    within_model.objects.select_for_update().get(pk=within_id)
+    return within_id if place_model.objects.filter(pk=place.pk).delete()[0] else None

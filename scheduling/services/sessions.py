@@ -22,7 +22,7 @@ from members.models import User
 from scheduling import permissions as perms
 from scheduling.models import Appointment, ConsultationPlan, ConsultationSession, SessionStatus
 from scheduling.rota import Availability, SessionSlot, fair_assignment
-from scheduling.services.common import SessionFull, consultations_url
+from scheduling.services.common import SessionFull, consultations_url, release_place
 from scheduling.services.common import require as _require
 from scheduling.services.common import starts as _when
 
@@ -240,8 +240,7 @@ def appointment_release_for_referral(*, referral_id: int) -> bool:
     """Free the session place a referral held (it was declined, cancelled or reoriented).
     Runs inside the caller's transaction, after the referral's row lock; returns whether a place
     was freed."""
-    appointment = Appointment.objects.filter(referral_id=referral_id).first()
-    if appointment is None:
-        return False
-    ConsultationSession.objects.select_for_update().get(pk=appointment.session_id)
-    return Appointment.objects.filter(pk=appointment.pk).delete()[0] > 0
+    released = release_place(
+        Appointment, ConsultationSession, "session_id", referral_id=referral_id
+    )
+    return released is not None
