@@ -27,6 +27,12 @@ def bootstrap(field):
 
 
 @register.filter
+def fields(form, names):
+    """The form's bound fields named in `names` (space-separated), in that order."""
+    return [form[name] for name in names.split()]
+
+
+@register.filter
 def long_date(value):
     """ "1er juillet 2026", "14 juillet 2026": the French long date (the first of the month is
     written "1er"); the plain long date in other languages."""
