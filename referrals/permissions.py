@@ -43,6 +43,16 @@ def can_submit_referral(user) -> bool:
     return has_role(user, Role.REQUESTER)
 
 
+def can_view_dashboard(user) -> bool:
+    """The regulation dashboard (the queue of every referral)."""
+    return has_role(user, Role.COORDINATOR)
+
+
+def can_view_inbox(user) -> bool:
+    """The specialist's own cases."""
+    return has_role(user, Role.SPECIALIST)
+
+
 def can_view_referral(user, referral) -> bool:
     """Mirror of selectors.referrals_visible_to for one object."""
     return _is_requester_side(user, referral) or _is_staff_on(user, referral)
