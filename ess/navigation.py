@@ -13,7 +13,7 @@ from members.permissions import can_manage_memberships, can_view_directory
 from partners.permissions import can_view_partners
 from projet_sante.indicators.permissions import can_view_indicators
 from projet_sante.project.permissions import can_view_project
-from referrals.permissions import can_submit_referral, can_view_dashboard, can_view_inbox
+from referrals.permissions import can_submit_referral, can_triage_referral, can_view_inbox
 from scheduling.permissions import can_publish_slots, can_view_consultations
 
 
@@ -44,7 +44,7 @@ NAVIGATION = (
     NavItem(_("Accueil"), "home", _signed_in),
     NavItem(_("Mes demandes"), "referrals:list", can_submit_referral),
     NavItem(_("Nouvelle demande"), "referrals:create", can_submit_referral),
-    NavItem(_("Régulation"), "referrals:dashboard", can_view_dashboard),
+    NavItem(_("Régulation"), "referrals:dashboard", can_triage_referral),
     NavItem(_("Mes dossiers"), "referrals:inbox", can_view_inbox),
     NavItem(_("Partenaires"), "partners:list", can_view_partners),
     NavItem(_("Mes disponibilités"), "scheduling:availability", can_publish_slots),

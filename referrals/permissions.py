@@ -43,16 +43,6 @@ def can_submit_referral(user) -> bool:
     return has_role(user, Role.REQUESTER)
 
 
-def can_view_dashboard(user) -> bool:
-    """The regulation dashboard (the queue of every referral)."""
-    return has_role(user, Role.COORDINATOR)
-
-
-def can_view_inbox(user) -> bool:
-    """The specialist's own cases."""
-    return has_role(user, Role.SPECIALIST)
-
-
 def can_view_referral(user, referral) -> bool:
     """Mirror of selectors.referrals_visible_to for one object."""
     return _is_requester_side(user, referral) or _is_staff_on(user, referral)
@@ -79,6 +69,7 @@ def can_give_feedback(user, referral) -> bool:
 
 
 def can_triage_referral(user, referral=None) -> bool:
+    """Also opens the regulation dashboard, the queue the coordinator triages."""
     return has_role(user, Role.COORDINATOR)
 
 
@@ -94,6 +85,11 @@ def can_reorient_referral(user, referral) -> bool:
 
 def can_add_internal_note(user, referral) -> bool:
     return has_role(user, Role.COORDINATOR) or _holds(user, referral)
+
+
+def can_view_inbox(user) -> bool:
+    """The specialist's page of the cases offered to them and of those they hold."""
+    return has_role(user, Role.SPECIALIST)
 
 
 def can_accept_referral(user, referral) -> bool:

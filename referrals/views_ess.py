@@ -79,7 +79,7 @@ FILTERS = ("statut", "priorite", "specialite", "type", "departement", "commune",
 @login_required
 @require_http_methods(["GET", "POST"])
 def dashboard(request):
-    if not perms.can_view_dashboard(request.user):
+    if not perms.can_triage_referral(request.user):
         raise PermissionDenied
     if wants_search_redirect(request):
         return search_redirect(request, "referrals:dashboard", keep=(*FILTERS, "vue"))
