@@ -134,9 +134,28 @@ def test_check_deploy_reports_nothing_with_production_settings():
             **BASE_ENV,
             "SECRET_KEY": "Zx8-" + "production-like-secret-key-with-enough-entropy" * 2,
             "ALLOWED_HOSTS": "ess.example.org",
+            "ESS_BASE_URL": "https://ess.example.org",
             "CLAMD_URL": "tcp://clamav:3310",
         },
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_check_warns_when_production_keeps_the_development_base_url():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={
+            **BASE_ENV,
+            "SECRET_KEY": "Zx8-" + "production-like-secret-key-with-enough-entropy" * 2,
+            "ALLOWED_HOSTS": "ess.example.org",
+        },
+    )
+
+    assert "ess.W401" in result.stdout + result.stderr
