@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from ess.admin import RecordInline
 from members.models import (
     Competence,
+    DirectoryEntry,
     GovernanceRole,
     Invitation,
     Membership,
@@ -130,3 +131,31 @@ class GovernanceRoleAdmin(admin.ModelAdmin):
 @admin.register(SpecialtyHeadcount)
 class SpecialtyHeadcountAdmin(admin.ModelAdmin):
     list_display = ["specialty", "territory_count", "updated_at"]
+
+
+@admin.register(DirectoryEntry)
+class DirectoryEntryAdmin(admin.ModelAdmin):
+    """Read-only: a copy of the national directory, refreshed by `load_directory`."""
+
+    list_display = [
+        "last_name",
+        "first_name",
+        "id_type",
+        "identifier",
+        "profession_label",
+        "specialty_label",
+        "commune_name",
+        "departement_code",
+    ]
+    list_filter = ["id_type", "departement_code", "profession_label"]
+    search_fields = ["=identifier", "=national_id", "last_name"]
+    show_full_result_count = False  # a count of a million rows on every page
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

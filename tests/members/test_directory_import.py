@@ -10,6 +10,8 @@ from stdnum import luhn
 
 from members.models import DirectoryEntry, DirectoryIdType
 from members.services.directory_import import departement_of, directory_import
+from tests.conftest import signed_in
+from tests.factories import UserFactory
 
 SAMPLE = Path(__file__).resolve().parents[2] / "members" / "data" / "annuaire_sample.txt"
 HEADER = (
@@ -158,3 +160,20 @@ def test_queries_do_not_grow_with_the_lines(tmp_path, django_assert_max_num_quer
 
     assert result.created == 200
     assert DirectoryEntry.objects.count() == 200
+
+
+def test_the_admin_lists_entries_read_only(client):
+    load(SAMPLE)
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    signed_in(client, admin)
+    entry = DirectoryEntry.objects.get(last_name="ESTRAGON")
+
+    listing = client.get("/admin/members/directoryentry/?departement_code=45")
+    detail = client.get(f"/admin/members/directoryentry/{entry.pk}/change/")
+
+    assert listing.status_code == 200
+    assert "ESTRAGON" in listing.text
+    assert "VERNOUILLET" not in listing.text
+    assert detail.status_code == 200
+    assert 'name="_save"' not in detail.text
+    assert client.get("/admin/members/directoryentry/add/").status_code == 403
