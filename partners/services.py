@@ -23,6 +23,7 @@ from ess.errors import TransitionNotAllowed
 from ess.models import NotificationKind
 from ess.notifications import notify
 from ess.roles import Role
+from ess.text import required_text
 from ess.uploads import check_uploads
 from members.models import User
 from partners import permissions as perms
@@ -382,9 +383,7 @@ def convention_terminate(*, convention_id: int, by, reason: str) -> Convention:
     """End a convention early, or abandon a draft or a negotiation (reason required)."""
     convention = _locked(convention_id)
     workflow.require(perms.can_manage_conventions(by))
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Indiquez le motif de la résiliation.")})
+    reason = required_text(reason, "reason", _("Indiquez le motif de la résiliation."))
     if convention.status == ConventionStatus.TERMINATED:
         return convention
     _transition(convention, to=ConventionStatus.TERMINATED, by=by, note=reason)
