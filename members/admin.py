@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from ess.admin import RecordInline
+from ess.admin import ReadOnlyAdmin, RecordInline
 from members.models import (
     Competence,
     DirectoryEntry,
@@ -134,7 +134,7 @@ class SpecialtyHeadcountAdmin(admin.ModelAdmin):
 
 
 @admin.register(DirectoryEntry)
-class DirectoryEntryAdmin(admin.ModelAdmin):
+class DirectoryEntryAdmin(ReadOnlyAdmin):
     """Read-only: a copy of the national directory, refreshed by `load_directory`."""
 
     list_display = [
@@ -150,12 +150,3 @@ class DirectoryEntryAdmin(admin.ModelAdmin):
     list_filter = ["id_type", "departement_code", "profession_label"]
     search_fields = ["=identifier", "=national_id", "last_name"]
     show_full_result_count = False  # a count of a million rows on every page
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
