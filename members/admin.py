@@ -137,16 +137,8 @@ class SpecialtyHeadcountAdmin(admin.ModelAdmin):
 class DirectoryEntryAdmin(ReadOnlyAdmin):
     """Read-only: a copy of the national directory, refreshed by `load_directory`."""
 
-    list_display = [
-        "last_name",
-        "first_name",
-        "id_type",
-        "identifier",
-        "profession_label",
-        "specialty_label",
-        "commune_name",
-        "departement_code",
-    ]
+    # The name and number (__str__), what they do and where; filter by département.
+    list_display = ["__str__", "profession_label", "specialty_label", "commune_name"]
     list_filter = ["id_type", "departement_code", "profession_label"]
     search_fields = ["=identifier", "=national_id", "last_name"]
     show_full_result_count = False  # a count of a million rows on every page
