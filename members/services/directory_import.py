@@ -68,6 +68,9 @@ DATA_FIELDS = (
     "departement_code",
 )
 
+# A value longer than its column is cut rather than failing the whole batch.
+MAX_LENGTHS = {name: DirectoryEntry._meta.get_field(name).max_length for name in DATA_FIELDS}
+
 SKIP_INVALID_ID = "identifiant invalide"
 SKIP_INCOMPLETE = "ligne incomplète"
 BATCH_SIZE = 2000
@@ -142,10 +145,11 @@ def _entry_fields(line: dict[str, str]) -> dict[str, str] | str:
     """The entry's fields from one line, or the reason the line is skipped."""
     if any(line.get(col) is None for col in REQUIRED_COLUMNS) or not line[COL_LAST_NAME].strip():
         return SKIP_INCOMPLETE
-    id_type = ID_TYPES.get(line[COL_ID_TYPE].strip())
+    type_code = line[COL_ID_TYPE].strip()
+    id_type = ID_TYPES.get(type_code)
     identifier = line[COL_IDENTIFIER].strip()
     national_id = line[COL_NATIONAL_ID].strip()
-    if id_type is None or not national_id.endswith(identifier):
+    if id_type is None or national_id != type_code + identifier:
         return SKIP_INVALID_ID
     try:
         ID_VALIDATORS[id_type](identifier)
@@ -153,7 +157,7 @@ def _entry_fields(line: dict[str, str]) -> dict[str, str] | str:
         return SKIP_INVALID_ID
     commune_code = line.get(COL_COMMUNE_CODE, "").strip()
     postal_code = line.get(COL_POSTAL_CODE, "").strip()
-    return {
+    fields = {
         "national_id": national_id,
         "id_type": id_type,
         "identifier": identifier,
@@ -171,6 +175,7 @@ def _entry_fields(line: dict[str, str]) -> dict[str, str] | str:
         "commune_name": line.get(COL_COMMUNE_NAME, "").strip(),
         "departement_code": departement_of(commune_code, postal_code),
     }
+    return {name: value[: MAX_LENGTHS.get(name, len(value))] for name, value in fields.items()}
 
 
 def _lines(stream: io.TextIOBase) -> Iterator[dict[str, str]]:

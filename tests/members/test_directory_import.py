@@ -177,3 +177,9 @@ def test_the_admin_lists_entries_read_only(client):
     assert detail.status_code == 200
     assert 'name="_save"' not in detail.text
     assert client.get("/admin/members/directoryentry/add/").status_code == 403
+
+
+def test_a_value_longer_than_its_column_is_cut(tmp_path):
+    load(write(tmp_path, [line(rpps(1), specialty="S" * 500)]))
+
+    assert DirectoryEntry.objects.get().specialty_label == "S" * 200
