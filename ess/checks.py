@@ -1,4 +1,4 @@
-"""System checks for production (`manage.py check --deploy`)."""
+"""System checks for production (`manage.py check --deploy`, and the base URL at every start)."""
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
@@ -46,3 +46,29 @@ def antivirus_check(app_configs, **kwargs):
             )
         ]
     return []
+
+
+# The development address: `make run` passes its own port, production must name its host.
+DEVELOPMENT_BASE_URL = "http://127.0.0.1:8000"
+
+
+@register()
+def base_url_check(app_configs, **kwargs):
+    """Links in emails and calendar feeds are built on ESS_BASE_URL: outside development, the
+    default would send recipients to their own machine."""
+    if settings.DEBUG or settings.ESS_BASE_URL not in ("", DEVELOPMENT_BASE_URL):
+        return []
+    return [
+        Warning(
+            _(
+                "ESS_BASE_URL vaut %(url)s, l'adresse de développement (ou n'est pas défini) : "
+                "les liens des courriels et des agendas mèneront au poste de leur destinataire."
+            )
+            % {"url": DEVELOPMENT_BASE_URL},
+            hint=_(
+                "Définissez ESS_BASE_URL avec l'adresse publique, par exemple "
+                "https://ess.example.org."
+            ),
+            id="ess.W401",
+        )
+    ]

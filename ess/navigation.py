@@ -1,64 +1,66 @@
 """The main menu: one entry per page, shown to the roles that may use it."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from ess.roles import Role
-from members.permissions import DIRECTORY_ROLES
+from ess.permissions import can_invite_users, can_view_audit
+from ess.roles import Role, has_any_role
+from members.permissions import can_manage_memberships, can_view_directory
+from partners.permissions import can_view_partners
+from projet_sante.indicators.permissions import can_view_indicators
+from projet_sante.project.permissions import can_view_project
+from referrals.permissions import can_submit_referral, can_triage_referral, can_view_inbox
+from scheduling.permissions import can_publish_slots, can_view_consultations
 
 
 @dataclass(frozen=True)
 class NavItem:
     label: str | Promise
     url_name: str
-    roles: frozenset[str]
+    # The permission check of the page's view: the entry is shown to whom the page opens for.
+    allowed: Callable[[object], bool]
     # Entries of the same group share one drop-down menu (keeps the bar on one line).
     group: str | Promise = ""
+
+
+def _signed_in(user) -> bool:
+    return bool(user and user.is_authenticated)
+
+
+def _api_reader(user) -> bool:
+    # The API documentation is public; it is offered to those the API serves records to (ARS/CPAM
+    # staff read aggregates on the indicators page).
+    return has_any_role(user, frozenset(Role) - {Role.AUTHORITY})
 
 
 MANAGEMENT = _("Gestion")
 
 
 NAVIGATION = (
-    NavItem(_("Accueil"), "home", frozenset(Role)),
-    NavItem(_("Mes demandes"), "referrals:list", frozenset({Role.REQUESTER})),
-    NavItem(_("Nouvelle demande"), "referrals:create", frozenset({Role.REQUESTER})),
-    NavItem(_("Régulation"), "referrals:dashboard", frozenset({Role.COORDINATOR})),
-    NavItem(_("Mes dossiers"), "referrals:inbox", frozenset({Role.SPECIALIST})),
-    NavItem(
-        _("Partenaires"),
-        "partners:list",
-        frozenset(
-            {Role.MANAGER, Role.COORDINATOR, Role.SPECIALIST, Role.PARAMEDIC, Role.AUTHORITY}
-        ),
-    ),
-    NavItem(_("Mes disponibilités"), "scheduling:availability", frozenset({Role.SPECIALIST})),
+    NavItem(_("Accueil"), "home", _signed_in),
+    NavItem(_("Mes demandes"), "referrals:list", can_submit_referral),
+    NavItem(_("Nouvelle demande"), "referrals:create", can_submit_referral),
+    NavItem(_("Régulation"), "referrals:dashboard", can_triage_referral),
+    NavItem(_("Mes dossiers"), "referrals:inbox", can_view_inbox),
+    NavItem(_("Partenaires"), "partners:list", can_view_partners),
+    NavItem(_("Mes disponibilités"), "scheduling:availability", can_publish_slots),
     # Advanced consultations: planned and booked by the ESS's staff.
-    NavItem(
-        _("Consultations avancées"),
-        "scheduling:consultations",
-        frozenset({Role.MANAGER, Role.COORDINATOR, Role.SPECIALIST}),
-    ),
+    NavItem(_("Consultations avancées"), "scheduling:consultations", can_view_consultations),
     # Every signed-in professional reads the directory; ARS/CPAM staff do not (they follow the
     # ESS through aggregates, see members/permissions.py) and read the public page like anyone.
-    NavItem(_("Annuaire"), "members:directory", DIRECTORY_ROLES),
-    NavItem(_("Adhésions"), "members:membership_list", frozenset({Role.MANAGER}), MANAGEMENT),
-    NavItem(_("Invitations"), "members:invitation_list", frozenset({Role.MANAGER}), MANAGEMENT),
-    NavItem(_("Journal d'audit"), "audit_list", frozenset({Role.MANAGER}), MANAGEMENT),
-    NavItem(_("Lettre d'information"), "projet_sante:newsletter_archive", frozenset(Role)),
+    NavItem(_("Annuaire"), "members:directory", can_view_directory),
+    NavItem(_("Adhésions"), "members:membership_list", can_manage_memberships, MANAGEMENT),
+    NavItem(_("Invitations"), "members:invitation_list", can_invite_users, MANAGEMENT),
+    NavItem(_("Journal d'audit"), "audit_list", can_view_audit, MANAGEMENT),
+    NavItem(_("Lettre d'information"), "projet_sante:newsletter_archive", _signed_in),
     # Health project: managers, ARS/CPAM and the ESS's staff (validated version).
-    NavItem(
-        _("Projet de santé"),
-        "projet_sante:project_home",
-        frozenset(
-            {Role.MANAGER, Role.AUTHORITY, Role.COORDINATOR, Role.SPECIALIST, Role.PARAMEDIC}
-        ),
-    ),
-    NavItem(_("Indicateurs"), "projet_sante:indicators", frozenset({Role.MANAGER, Role.AUTHORITY})),
-    NavItem(_("API"), "api_docs", frozenset(Role) - {Role.AUTHORITY}, MANAGEMENT),
+    NavItem(_("Projet de santé"), "projet_sante:project_home", can_view_project),
+    NavItem(_("Indicateurs"), "projet_sante:indicators", can_view_indicators),
+    NavItem(_("API"), "api_docs", _api_reader, MANAGEMENT),
 )
 
 
@@ -67,7 +69,7 @@ def navigation_for(user, current_path: str = "") -> list[dict]:
     "active"} whose children are entries."""
     if not user.is_authenticated:
         return []
-    visible = [item for item in NAVIGATION if user.roles & item.roles]
+    visible = [item for item in NAVIGATION if item.allowed(user)]
     entries = [{"label": i.label, "url": reverse(i.url_name), "active": False} for i in visible]
     # The entry whose URL is the longest prefix of the current path is the active one.
     matches = [

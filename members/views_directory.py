@@ -64,6 +64,7 @@ def directory(request):
         "filters": filters,
         "options": _options(),
         "can_export": perms.can_export_directory(request.user),
+        "can_view_organisation": perms.can_view_organisation(request.user),
         "query_string": request.GET.urlencode(),
     }
     if request.htmx and request.htmx.target == "directory-results":

@@ -69,6 +69,7 @@ def can_give_feedback(user, referral) -> bool:
 
 
 def can_triage_referral(user, referral=None) -> bool:
+    """Also opens the regulation dashboard, the queue the coordinator triages."""
     return has_role(user, Role.COORDINATOR)
 
 
@@ -84,6 +85,11 @@ def can_reorient_referral(user, referral) -> bool:
 
 def can_add_internal_note(user, referral) -> bool:
     return has_role(user, Role.COORDINATOR) or _holds(user, referral)
+
+
+def can_view_inbox(user) -> bool:
+    """The specialist's page of the cases offered to them and of those they hold."""
+    return has_role(user, Role.SPECIALIST)
 
 
 def can_accept_referral(user, referral) -> bool:

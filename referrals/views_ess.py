@@ -17,7 +17,6 @@ from ess.audit import audit_record_many
 from ess.errors import TransitionNotAllowed
 from ess.models import AuditAction
 from ess.private_search import search_recall, search_redirect, wants_search_redirect
-from ess.roles import Role, has_role
 from ess.web.actions import PageActions
 from referrals import forms, services
 from referrals import permissions as perms
@@ -80,7 +79,7 @@ FILTERS = ("statut", "priorite", "specialite", "type", "departement", "commune",
 @login_required
 @require_http_methods(["GET", "POST"])
 def dashboard(request):
-    if not has_role(request.user, Role.COORDINATOR):
+    if not perms.can_triage_referral(request.user):
         raise PermissionDenied
     if wants_search_redirect(request):
         return search_redirect(request, "referrals:dashboard", keep=(*FILTERS, "vue"))
@@ -118,7 +117,7 @@ def dashboard(request):
 @login_required
 @require_GET
 def inbox(request):
-    if not has_role(request.user, Role.SPECIALIST):
+    if not perms.can_view_inbox(request.user):
         raise PermissionDenied
     sections = specialist_inbox(request.user)
     audit_record_many(
