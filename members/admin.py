@@ -2,9 +2,10 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from ess.admin import RecordInline
+from ess.admin import ReadOnlyAdmin, RecordInline
 from members.models import (
     Competence,
+    DirectoryEntry,
     GovernanceRole,
     Invitation,
     Membership,
@@ -130,3 +131,14 @@ class GovernanceRoleAdmin(admin.ModelAdmin):
 @admin.register(SpecialtyHeadcount)
 class SpecialtyHeadcountAdmin(admin.ModelAdmin):
     list_display = ["specialty", "territory_count", "updated_at"]
+
+
+@admin.register(DirectoryEntry)
+class DirectoryEntryAdmin(ReadOnlyAdmin):
+    """Read-only: a copy of the national directory, refreshed by `load_directory`."""
+
+    # The name and number (__str__), what they do and where; filter by département.
+    list_display = ["__str__", "profession_label", "specialty_label", "commune_name"]
+    list_filter = ["id_type", "departement_code", "profession_label"]
+    search_fields = ["=identifier", "=national_id", "last_name"]
+    show_full_result_count = False  # a count of a million rows on every page

@@ -1,4 +1,5 @@
-"""People: accounts and roles (accounts.py), ESS membership and the directory (membership.py).
+"""People: accounts and roles (accounts.py), ESS membership and the directory (membership.py),
+the national directory of health professionals (directory.py).
 Specialists' availability is a schedule: it lives in scheduling.models."""
 
 from members.models.accounts import (
@@ -10,6 +11,7 @@ from members.models.accounts import (
     User,
     UserManager,
 )
+from members.models.directory import DirectoryEntry, DirectoryIdType
 from members.models.membership import (
     MEMBERSHIP_TRANSITIONS,
     OPEN_MEMBERSHIP_STATUSES,
@@ -32,6 +34,8 @@ __all__ = [
     "OPEN_MEMBERSHIP_STATUSES",
     "PUBLISHABLE_FIELDS",
     "Competence",
+    "DirectoryEntry",
+    "DirectoryIdType",
     "GovernanceKind",
     "GovernanceRole",
     "Invitation",
