@@ -122,10 +122,10 @@ class PatientFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "referrals.Patient"
 
-    # Compound names: never equal to a user's single name drawn from the same pool, so a test
-    # asserting that a page hides the patient cannot be fooled by a user who shares the name.
-    birth_name = factory.LazyFunction(lambda: f"{_fr.last_name()}-{_fr.last_name()}")
-    first_names = factory.LazyFunction(lambda: f"{_fr.first_name()}-{_fr.first_name()}")
+    # In capitals, as the INS traits are written: a test asserting that a page hides the patient
+    # cannot be fooled by a user whose name, drawn from the same pool, is written "Boyer".
+    birth_name = factory.LazyFunction(lambda: _fr.last_name().upper())
+    first_names = factory.LazyFunction(lambda: _fr.first_name().upper())
     sex = "F"
     birth_date = factory.Faker("date_of_birth", minimum_age=20, maximum_age=90)
     birth_place_code = "45234"
