@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from ess import workflow
 from ess.errors import TransitionNotAllowed
 from ess.models import Specialty
+from ess.text import required_text
 from ess.validators import normalize_identifier
 from members import permissions as perms
 from members.models import (
@@ -27,7 +28,6 @@ from members.services.membership import (
     _locked,
     _locked_for_manager,
     _open_duplicate,
-    _required_text,
     _save_sites,
     member_role_for,
 )
@@ -127,7 +127,7 @@ def membership_changes_approve(*, membership_id: int, by: User) -> Membership:
 def membership_changes_reject(*, membership_id: int, by: User, reason: str) -> Membership:
     """A manager turns the change down (reason kept in the history); the entry stays as is."""
     membership = _locked_for_manager(membership_id, by)
-    reason = _required_text(reason, "reason", _("Indiquez le motif."))
+    reason = required_text(reason, "reason", _("Indiquez le motif."))
     if not membership.pending_changes:
         return membership
     membership.pending_changes = {}

@@ -235,13 +235,6 @@ def _locked_for_manager(membership_id: int, by) -> Membership:
     return membership
 
 
-def _required_text(text: str, field: str, missing) -> str:
-    """`text` stripped; ValidationError `missing` on `field` when it is empty."""
-    if not text.strip():
-        raise ValidationError({field: missing})
-    return text.strip()
-
-
 _transition = partial(workflow.transition, refused=_refused)
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from ess import workflow
 from ess.errors import TransitionNotAllowed
+from ess.text import required_text
 from members import permissions as perms
 from members.models import Membership, MembershipStatus, User
 from members.services.accounts import roles_grant, roles_revoke
@@ -25,7 +26,6 @@ from members.services.membership import (
     _link,
     _locked,
     _locked_for_manager,
-    _required_text,
     _transition,
     member_role_for,
     membership_from_token,
@@ -136,7 +136,7 @@ def membership_request_changes(
     """A manager sends the application back with what to change; the applicant gets a link to
     complete it. Raises PermissionDenied, TransitionNotAllowed, ValidationError (no note)."""
     membership = _locked_for_manager(membership_id, by)
-    note = _required_text(note, "note", _("Précisez ce qui doit être complété ou corrigé."))
+    note = required_text(note, "note", _("Précisez ce qui doit être complété ou corrigé."))
     if membership.status == MembershipStatus.CHANGES_REQUESTED:
         return membership
     _transition(membership, to=MembershipStatus.CHANGES_REQUESTED, by=by, note=note)
@@ -155,7 +155,7 @@ def membership_request_changes(
 def membership_refuse(*, membership_id: int, by: User, reason: str) -> Membership:
     """A manager refuses an application, with a reason sent to the applicant."""
     membership = _locked_for_manager(membership_id, by)
-    reason = _required_text(reason, "reason", _("Indiquez le motif du refus."))
+    reason = required_text(reason, "reason", _("Indiquez le motif du refus."))
     if membership.status == MembershipStatus.REFUSED:
         return membership
     _transition(membership, to=MembershipStatus.REFUSED, by=by, note=reason)
@@ -175,7 +175,7 @@ def membership_suspend(*, membership_id: int, by: User, reason: str) -> Membersh
     """A manager suspends a member (reason required): out of the directory, the member role is
     withdrawn until reinstatement."""
     membership = _locked_for_manager(membership_id, by)
-    reason = _required_text(reason, "reason", _("Indiquez le motif de la suspension."))
+    reason = required_text(reason, "reason", _("Indiquez le motif de la suspension."))
     if membership.status == MembershipStatus.SUSPENDED:
         return membership
     _transition(membership, to=MembershipStatus.SUSPENDED, by=by, note=reason)
