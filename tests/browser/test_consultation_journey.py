@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from tests.factories import (
     ConsultationSessionFactory,
@@ -43,9 +44,9 @@ def test_coordinator_books_a_session_and_the_specialist_sees_it(
     assert "Pithiviers" in items.first.inner_text()  # the patient lives there: nearest first
     items.first.get_by_role("button", name=re.compile("Réserver")).click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_text(re.compile("Rendez-vous fixé le")).is_visible()
-    assert page.get_by_role("heading", name="Consultation avancée réservée").is_visible()
-    assert page.get_by_text("Rendez-vous fixé", exact=True).first.is_visible()
+    expect(page.get_by_text(re.compile("Rendez-vous fixé le"))).to_be_visible()
+    expect(page.get_by_role("heading", name="Consultation avancée réservée")).to_be_visible()
+    expect(page.get_by_text("Rendez-vous fixé", exact=True).first).to_be_visible()
 
     sign_out()
     sign_in("cardiologue@demo.example.org", PASSWORD)
@@ -53,6 +54,6 @@ def test_coordinator_books_a_session_and_the_specialist_sees_it(
     page.wait_for_load_state("networkidle")
     mine = page.get_by_role("region", name="Mes consultations avancées")
     row = mine.get_by_role("row").filter(has_text="Consultations avancées de Pithiviers")
-    assert row.get_by_role("link", name=referral.reference).is_visible()
+    expect(row.get_by_role("link", name=referral.reference)).to_be_visible()
     assert "1/2" in row.inner_text()
     assert near.site.name in row.inner_text()

@@ -4,6 +4,7 @@ import os
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,10 +30,10 @@ def test_authority_reads_indicators_and_downloads_the_quarterly_report(
     page.get_by_label("Période", exact=True).select_option(quarter.key)
     page.get_by_role("button", name="Afficher").click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_role("heading", name=f"Indicateurs · {quarter.label}").is_visible()
-    assert page.get_by_text("Chiffres figés le").is_visible()
-    assert page.get_by_role("img", name="Répartition des modes de réponse").is_visible()
-    assert page.get_by_text("Vue agrégée").is_visible()
+    expect(page.get_by_role("heading", name=f"Indicateurs · {quarter.label}")).to_be_visible()
+    expect(page.get_by_text("Chiffres figés le")).to_be_visible()
+    expect(page.get_by_role("img", name="Répartition des modes de réponse")).to_be_visible()
+    expect(page.get_by_text("Vue agrégée")).to_be_visible()
     _shot(page, "indicators-authority")
 
     # Custom dates: typing them selects "Dates personnalisées…" (static/js/ess.js).
@@ -42,8 +43,8 @@ def test_authority_reads_indicators_and_downloads_the_quarterly_report(
     page.get_by_role("button", name="Afficher").click()
     page.wait_for_load_state("networkidle")
     first, last = f"{quarter.first:%d/%m/%Y}", f"{quarter.last:%d/%m/%Y}"
-    assert page.get_by_role("heading", name=f"Indicateurs · Du {first} au {last}").is_visible()
-    assert page.get_by_text("Chiffres calculés le").is_visible()
+    expect(page.get_by_role("heading", name=f"Indicateurs · Du {first} au {last}")).to_be_visible()
+    expect(page.get_by_text("Chiffres calculés le")).to_be_visible()
 
     page.get_by_label("Période", exact=True).select_option(quarter.key)
     assert page.get_by_label("Au", exact=True).input_value() == ""

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from ess.models import OutboundEmail
 from tests.factories import current_totp_code, valid_rpps
@@ -36,12 +37,12 @@ def test_a_new_specialist_applies_is_validated_and_appears_in_the_directory(
     page.get_by_label("Soins non programmés").check()
     page.get_by_role("button", name="Envoyer ma candidature").click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_text("Le numéro RPPS comporte exactement 11 chiffres.").is_visible()
+    expect(page.get_by_text("Le numéro RPPS comporte exactement 11 chiffres.")).to_be_visible()
     page.get_by_label("Numéro RPPS").fill(valid_rpps("1012345678"))
     page.get_by_label("Commune", exact=True).first.fill("45234 — Orléans (45000)")
     page.get_by_role("button", name="Envoyer ma candidature").click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_role("heading", name="Candidature envoyée").is_visible()
+    expect(page.get_by_role("heading", name="Candidature envoyée")).to_be_visible()
 
     sign_in("direction@demo.example.org", PASSWORD)
     page.get_by_role("button", name="Gestion").click()
@@ -49,7 +50,7 @@ def test_a_new_specialist_applies_is_validated_and_appears_in_the_directory(
     page.get_by_role("link", name="Dr Léa Moreau").click()
     page.get_by_role("button", name="Valider l'adhésion").click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_text("Adhésion validée").is_visible()
+    expect(page.get_by_text("Adhésion validée")).to_be_visible()
     sign_out()
 
     email = OutboundEmail.objects.get(to=EMAIL, subject__contains="activez")
@@ -59,7 +60,7 @@ def test_a_new_specialist_applies_is_validated_and_appears_in_the_directory(
     page.get_by_label("Confirmation du mot de passe").fill("un-mot-de-passe-solide-2026")
     page.get_by_role("button", name="Activer mon compte").click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_text("Votre compte est activé").is_visible()
+    expect(page.get_by_text("Votre compte est activé")).to_be_visible()
 
     sign_in(EMAIL, "un-mot-de-passe-solide-2026")
     # A specialist reaches patient data: the platform first has her set up a second factor
@@ -78,5 +79,5 @@ def test_a_new_specialist_applies_is_validated_and_appears_in_the_directory(
     results = page.locator("#directory-results")
     entry = results.get_by_role("article", name="Dr Léa Moreau")
     entry.wait_for()
-    assert entry.get_by_text("12 rue Bannier, Orléans").is_visible()
+    expect(entry.get_by_text("12 rue Bannier, Orléans")).to_be_visible()
     assert results.get_by_role("article").count() == 1

@@ -2,6 +2,7 @@
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from tests.referrals.conftest import PDF_BYTES
 
@@ -25,7 +26,7 @@ def test_the_manager_records_a_partner_and_its_signed_convention(
     page.get_by_label("Commune", exact=True).fill("45234 — Orléans (45000)")
     page.get_by_role("button", name="Enregistrer").click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_role("heading", name="CPTS Sologne Val de Loire").is_visible()
+    expect(page.get_by_role("heading", name="CPTS Sologne Val de Loire")).to_be_visible()
 
     page.get_by_role("link", name="Nouvelle convention").click()
     page.get_by_label("Type").select_option(label="Convention de partenariat")
@@ -33,27 +34,27 @@ def test_the_manager_records_a_partner_and_its_signed_convention(
     assert page.get_by_label("CPTS Sologne Val de Loire").is_checked()
     page.get_by_role("button", name="Créer le projet").click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_role("heading", name="Partenariat ESS – CPTS Sologne").is_visible()
-    assert page.locator(".badge", has_text="Projet").is_visible()
+    expect(page.get_by_role("heading", name="Partenariat ESS – CPTS Sologne")).to_be_visible()
+    expect(page.locator(".badge", has_text="Projet")).to_be_visible()
 
     page.get_by_label("Document", exact=True).select_option(label="Convention signée (PDF)")
     page.get_by_label("Fichier").set_input_files(str(signed))
     page.get_by_role("button", name="Déposer").click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_role(
-        "link", name="Convention signée (PDF) — v1 : convention-signee.pdf"
-    ).is_visible()
+    expect(
+        page.get_by_role("link", name="Convention signée (PDF) — v1 : convention-signee.pdf")
+    ).to_be_visible()
 
     page.get_by_role("button", name="Marquer signée").click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_text("Convention marquée signée.").is_visible()
-    assert page.locator(".badge", has_text="En vigueur").is_visible()
+    expect(page.get_by_text("Convention marquée signée.")).to_be_visible()
+    expect(page.locator(".badge", has_text="En vigueur")).to_be_visible()
 
     page.get_by_role("navigation", name="Fil d’Ariane").get_by_role(
         "link", name="CPTS Sologne Val de Loire"
     ).click()
     row = page.get_by_role("row").filter(has_text="Partenariat ESS – CPTS Sologne")
-    assert row.get_by_text("En vigueur").is_visible()
+    expect(row.get_by_text("En vigueur")).to_be_visible()
     page.get_by_role("link", name="Partenaires").first.click()
     row = page.get_by_role("row").filter(has_text="CPTS Sologne Val de Loire")
-    assert row.get_by_text("1", exact=True).is_visible()
+    expect(row.get_by_text("1", exact=True)).to_be_visible()

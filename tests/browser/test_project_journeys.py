@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,11 +39,11 @@ def test_the_ars_reads_the_project_and_downloads_its_pdf_and_the_quarterly_repor
     quarter = previous_quarter()
     sign_in("ars@demo.example.org", settings.ESS_DEMO_PASSWORD)
     page.get_by_role("link", name="Projet de santé").click()
-    assert page.get_by_role("heading", name="Projet de santé — version v1").is_visible()
-    assert page.locator(".badge", has_text="Validée").first.is_visible()
-    assert page.get_by_text("Validée par").is_visible()
-    assert page.get_by_role("heading", name="1. Diagnostic territorial").is_visible()
-    assert page.get_by_text("Diagnostic clair.").is_visible()  # its own comment on v1
+    expect(page.get_by_role("heading", name="Projet de santé — version v1")).to_be_visible()
+    expect(page.locator(".badge", has_text="Validée").first).to_be_visible()
+    expect(page.get_by_text("Validée par")).to_be_visible()
+    expect(page.get_by_role("heading", name="1. Diagnostic territorial")).to_be_visible()
+    expect(page.get_by_text("Diagnostic clair.")).to_be_visible()  # its own comment on v1
     # The draft v2 is the managers' until it is submitted.
     assert page.get_by_role("link", name="v2", exact=True).count() == 0
 
@@ -75,7 +76,7 @@ def test_the_manager_submits_v2_and_the_ars_comments_a_section(
     sign_in("direction@demo.example.org", settings.ESS_DEMO_PASSWORD)
     page.get_by_role("link", name="Projet de santé").click()
     page.get_by_role("link", name="v2", exact=True).click()
-    assert page.get_by_role("heading", name="Projet de santé — version v2").is_visible()
+    expect(page.get_by_role("heading", name="Projet de santé — version v2")).to_be_visible()
     page.get_by_role("link", name="Modifier — Organisation et gouvernance").click()
     field = page.get_by_label("Texte (Markdown)")
     field.fill(field.input_value() + "\n\n## Nouveau\n\nUn **référent qualité** est désigné.")
@@ -84,13 +85,13 @@ def test_the_manager_submits_v2_and_the_ars_comments_a_section(
     page.locator("#preview strong", has_text="référent qualité").wait_for(timeout=5000)
     page.get_by_role("button", name="Enregistrer").click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_text("Section « Organisation et gouvernance » enregistrée.").is_visible()
+    expect(page.get_by_text("Section « Organisation et gouvernance » enregistrée.")).to_be_visible()
     page.get_by_role("link", name="Comparer avec v1").click()
-    assert page.get_by_text("Un **référent qualité** est désigné.").is_visible()
+    expect(page.get_by_text("Un **référent qualité** est désigné.")).to_be_visible()
     page.go_back()
     page.get_by_role("button", name="Soumettre à l'ARS et à la CPAM").click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_text("Version soumise à l'ARS et à la CPAM.").is_visible()
+    expect(page.get_by_text("Version soumise à l'ARS et à la CPAM.")).to_be_visible()
 
     sign_out()
     sign_in("ars@demo.example.org", settings.ESS_DEMO_PASSWORD)
@@ -100,11 +101,11 @@ def test_the_manager_submits_v2_and_the_ars_comments_a_section(
     page.get_by_label("Commentaire").fill("Qui est le référent qualité ?")
     page.get_by_role("button", name="Commenter").click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_text("Commentaire enregistré.").is_visible()
+    expect(page.get_by_text("Commentaire enregistré.")).to_be_visible()
     section = page.locator("#section-governance")
-    assert section.get_by_text("Qui est le référent qualité ?").is_visible()
+    expect(section.get_by_text("Qui est le référent qualité ?")).to_be_visible()
     page.get_by_label("Ce qui doit être revu").fill("Nommer le référent qualité.")
     page.get_by_role("button", name="Demander une révision").click()
     page.wait_for_load_state("networkidle")
-    assert page.locator(".alert-warning", has_text="Nommer le référent qualité.").is_visible()
+    expect(page.locator(".alert-warning", has_text="Nommer le référent qualité.")).to_be_visible()
     page.screenshot(path="/tmp/s7b_page.png", full_page=False)

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from tests.factories import valid_nir
 from tests.referrals.conftest import PDF_BYTES
@@ -47,15 +48,15 @@ def test_a_gp_submits_a_referral_and_follows_it(demo_accounts, page, sign_in, tm
 
     reference = submit_referral(page, tmp_path, question="Dyspnée d'effort récente : avis ?")
 
-    assert page.get_by_role("heading", name=f"Demande {reference}").is_visible()
-    assert page.get_by_role("link", name="ecg-repos.pdf").is_visible()
+    expect(page.get_by_role("heading", name=f"Demande {reference}")).to_be_visible()
+    expect(page.get_by_role("link", name="ecg-repos.pdf")).to_be_visible()
     page.get_by_role("link", name="Mes demandes").click()
     row = page.get_by_role("row").filter(has_text=reference)
-    assert row.get_by_text("Reçue").is_visible()
-    assert row.get_by_text("LAMBERT Paul").is_visible()
+    expect(row.get_by_text("Reçue")).to_be_visible()
+    expect(row.get_by_text("LAMBERT Paul")).to_be_visible()
     row.get_by_role("link", name=reference).click()
     timeline = page.get_by_role("heading", name="Historique").locator("..")
-    assert timeline.get_by_text("passée à « Reçue »").is_visible()
+    expect(timeline.get_by_text("passée à « Reçue »")).to_be_visible()
 
 
 def test_the_closed_loop_from_gp_to_specialist_and_back(
@@ -77,7 +78,7 @@ def test_the_closed_loop_from_gp_to_specialist_and_back(
     )
     triage.get_by_role("button", name="Réguler").click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_text(f"Demande {reference} régulée.").is_visible()
+    expect(page.get_by_text(f"Demande {reference} régulée.")).to_be_visible()
     sign_out()
 
     sign_in("cardiologue@demo.example.org", PASSWORD)
@@ -90,18 +91,18 @@ def test_the_closed_loop_from_gp_to_specialist_and_back(
     page.get_by_label("Conduite à tenir recommandée").fill("Réévaluer dans un an.")
     page.get_by_role("button", name="Envoyer la réponse").click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_text("Réponse enregistrée").is_visible()
+    expect(page.get_by_text("Réponse enregistrée")).to_be_visible()
     sign_out()
 
     sign_in("medecin@demo.example.org", PASSWORD)
     page.get_by_role("link", name="Mes demandes").click()
     row = page.get_by_role("row").filter(has_text=reference)
-    assert row.get_by_text("Terminée").is_visible()
+    expect(row.get_by_text("Terminée")).to_be_visible()
     row.get_by_role("link", name=reference).click()
     answer = page.get_by_role("heading", name="Réponse du spécialiste").locator("..")
-    assert answer.get_by_text("Souffle fonctionnel, pas d'échographie.").is_visible()
-    assert answer.get_by_text("Réévaluer dans un an.").is_visible()
+    expect(answer.get_by_text("Souffle fonctionnel, pas d'échographie.")).to_be_visible()
+    expect(answer.get_by_text("Réévaluer dans un an.")).to_be_visible()
     page.get_by_role("group", name=re.compile("utile")).get_by_label("Oui").check()
     page.get_by_role("group", name=re.compile("évité")).get_by_label("Oui").check()
     page.get_by_role("button", name="Envoyer", exact=True).click()
-    assert page.get_by_text("Merci pour votre retour.").is_visible()
+    expect(page.get_by_text("Merci pour votre retour.")).to_be_visible()

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from tests.factories import PatientFactory, ReferralFactory
 
@@ -55,7 +56,7 @@ def test_a_name_search_filters_the_list_and_stays_out_of_every_url(
     page.reload()
     page.wait_for_load_state("networkidle")
     assert page.get_by_label(box).input_value() == NAME[:6]
-    assert page.locator(table).get_by_role("link", name=named.reference).is_visible()
+    expect(page.locator(table).get_by_role("link", name=named.reference)).to_be_visible()
     assert page.locator(table).get_by_role("link", name=other.reference).count() == 0
     assert sent, "the search sent no request"
     for url in [*sent, page.url]:

@@ -1,5 +1,6 @@
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from ess.demo import seed_accounts, seed_team
 
@@ -28,7 +29,7 @@ def test_each_demo_account_signs_in_and_sees_its_home_page(demo, page, sign_in, 
     sign_in(email, settings.ESS_DEMO_PASSWORD)
 
     assert page.url == page.base_url + "/"
-    assert page.get_by_role("heading", name=HOME_HEADINGS[email]).is_visible()
+    expect(page.get_by_role("heading", name=HOME_HEADINGS[email])).to_be_visible()
     assert page.get_by_role("heading", level=1).inner_text().startswith("Bonjour")
 
 
@@ -36,4 +37,4 @@ def test_wrong_password_is_refused_with_a_message(demo, page, sign_in):
     sign_in("medecin@demo.example.org", "pas-le-bon")
 
     assert "/accounts/login/" in page.url
-    assert page.get_by_text("L’adresse e-mail ou le mot de passe sont incorrects.").is_visible()
+    expect(page.get_by_text("L’adresse e-mail ou le mot de passe sont incorrects.")).to_be_visible()
