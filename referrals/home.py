@@ -101,9 +101,9 @@ def specialist_home(user) -> dict:
     held = Q(specialist=user, status__in=[Status.ACCEPTED, Status.SCHEDULED])
     visible = referrals_visible_to(user)
     counts = visible.aggregate(
-        offered=Count("pk", filter=offered),
-        offered_to_me=Count("pk", filter=offered & Q(offered_to=user)),
-        held=Count("pk", filter=held),
+        offered_count=Count("pk", filter=offered),
+        offered_to_me_count=Count("pk", filter=offered & Q(offered_to=user)),
+        held_count=Count("pk", filter=held),
     )
     rows = visible.select_related("specialty").order_by("due_at", "pk")
     return {
