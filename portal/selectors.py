@@ -3,6 +3,7 @@
 
 from django.conf import settings
 from django.db.models import Count
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -29,6 +30,44 @@ def delay_label(hours: int) -> str:
         days = hours // 24
         return ngettext("%(n)d jour", "%(n)d jours", days) % {"n": days}
     return ngettext("%(n)d heure", "%(n)d heures", hours) % {"n": hours}
+
+
+def ways_to_ask() -> list[dict]:
+    """How a professional sends a request, with an account or without: {"title", "text",
+    "links": [(label, href)]}. Pro Santé Connect's address is allauth's for the provider `psc`
+    (docs/design.md §8)."""
+    new_referral = reverse("referrals:create")
+    return [
+        {
+            "title": _("Vous avez un compte"),
+            "text": _(
+                "Connectez-vous avec Pro Santé Connect (e-CPS ou carte CPS) ou avec votre "
+                "adresse e-mail, puis remplissez le formulaire : il faut environ une minute."
+            ),
+            "links": [
+                (
+                    _("Se connecter avec Pro Santé Connect"),
+                    f"/accounts/oidc/psc/login/?next={new_referral}",
+                ),
+                (
+                    _("Se connecter avec son adresse e-mail"),
+                    f"{reverse('account_login')}?next={new_referral}",
+                ),
+            ],
+        },
+        {
+            "title": _("Vous n'avez pas de compte"),
+            "text": _(
+                "Envoyez une demande avec votre numéro RPPS (ou ADELI) et votre adresse "
+                "e-mail ; elle part à l'ESS dès que vous avez confirmé votre adresse. Vous "
+                "pouvez aussi créer votre compte en quelques minutes."
+            ),
+            "links": [
+                (_("Envoyer une demande sans compte"), "/demandes/sans-compte/"),
+                (_("Créer mon compte avec mon RPPS"), "/inscription/"),
+            ],
+        },
+    ]
 
 
 def front_page() -> dict:
@@ -66,6 +105,7 @@ def front_page() -> dict:
         ],
         "partners": list(partners_under_convention()),
         "newsletters": newsletters_published(),
+        "ways": ways_to_ask(),
     }
 
 

@@ -35,7 +35,7 @@ def test_visitor_reads_the_offer_and_the_one_primary_action(client, team):
     assert response.status_code == 200
     page = response.text
     assert "<h1" in page and "ESS Cardiologie du Loiret" in page
-    assert "Des cardiologues libéraux au service du Loiret." in page
+    assert "Une équipe de cardiologues libéraux du Loiret" in page
     # One primary action, and it leads to the ways of asking.
     assert page.count("btn-primary") == 1
     primary = 'class="btn btn-primary btn-lg" href="#demander">Demander un avis spécialisé'
@@ -51,7 +51,7 @@ def test_visitor_finds_every_way_to_send_a_request(client, team):
     assert 'href="/accounts/login/?next=/demandes/nouvelle/"' in page
     assert 'href="/demandes/sans-compte/"' in page
     assert 'href="/inscription/"' in page
-    assert "02 38 00 00 00" in page and 'href="mailto:contact@ess.example.org"' in page
+    assert "02 38 00 00 00" in page and 'href="mailto:contact@ess-cardio45.example.org"' in page
 
 
 def test_response_delays_and_opening_hours_come_from_the_settings_and_the_team(
@@ -63,7 +63,7 @@ def test_response_delays_and_opening_hours_come_from_the_settings_and_the_team(
 
     assert "12 heures" in page and "48 heures" in page and "5 jours" in page
     assert "30 jours" in page
-    assert "Du lundi au vendredi, de 8 h 30 à 18 h 30" in page
+    assert "du lundi au vendredi, de 8 h 30 à 18 h 30" in page
 
 
 def test_delays_read_as_a_professional_says_them():

@@ -5,7 +5,6 @@ from django.utils import timezone
 
 from ess.models import NotificationKind
 from ess.notifications import notification_mark_read
-from members.models import Membership
 from projet_sante.indicators.periods import previous_quarter
 from projet_sante.newsletter.models import Newsletter
 from projet_sante.project.models import ProjectVersion
@@ -13,6 +12,23 @@ from referrals.notifications import referral_notify
 from tests.factories import ConventionFactory, MembershipFactory, ReferralFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def home_costs_the_same(client_for, django_assert_max_num_queries):
+    """`check(user, grow)`: the home's queries once, then after `grow()` added data, no more.
+    Returns the second page."""
+
+    def check(user, grow) -> str:
+        client = client_for(user)
+        client.get("/")  # session and caches warmed
+        with django_assert_max_num_queries(30) as few:
+            client.get("/")
+        grow()
+        with django_assert_max_num_queries(len(few.captured_queries)):
+            return client.get("/").text
+
+    return check
 
 
 def _home(client_for, user) -> str:
@@ -75,20 +91,14 @@ def test_requester_home_shows_no_patient(client_for, requester):
     assert referral.question not in page
 
 
-def test_requester_home_costs_the_same_queries_with_more_referrals(
-    client_for, requester, django_assert_max_num_queries
-):
-    client = client_for(requester)
-    ReferralFactory(requester=requester, status="info_requested")
-    _answered(ReferralFactory(requester=requester))
-    client.get("/")
-    with django_assert_max_num_queries(30) as few:
-        client.get("/")
-    for _i in range(8):
+def test_requester_home_costs_the_same_queries_with_more_referrals(requester, home_costs_the_same):
+    def grow():
         ReferralFactory(requester=requester, status="info_requested")
         _answered(ReferralFactory(requester=requester))
-    with django_assert_max_num_queries(len(few.captured_queries)):
-        page = client.get("/").text
+
+    grow()
+    page = home_costs_the_same(requester, lambda: [grow() for _i in range(8)])
+
     assert "À compléter (9)" in page and "Réponses non lues (9)" in page
 
 
@@ -118,18 +128,16 @@ def test_coordinator_lands_on_the_queue_summary(client_for, coordinator):
 
 
 def test_coordinator_summary_costs_the_same_queries_with_a_longer_queue(
-    client_for, coordinator, django_assert_max_num_queries
+    coordinator, home_costs_the_same
 ):
-    client = client_for(coordinator)
     ReferralFactory()
-    client.get("/")
-    with django_assert_max_num_queries(30) as few:
-        client.get("/")
-    for _i in range(10):
-        ReferralFactory(triaged=True)
-        ReferralFactory(status="info_requested")
-    with django_assert_max_num_queries(len(few.captured_queries)):
-        client.get("/")
+
+    def grow():
+        for _i in range(10):
+            ReferralFactory(triaged=True)
+            ReferralFactory(status="info_requested")
+
+    assert "Espace coordination" in home_costs_the_same(coordinator, grow)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -154,19 +162,15 @@ def test_specialist_lands_on_their_inbox(client_for, specialist, other_specialis
     assert to_me.patient.birth_name not in page
 
 
-def test_specialist_home_costs_the_same_queries_with_more_cases(
-    client_for, specialist, django_assert_max_num_queries
-):
-    client = client_for(specialist)
+def test_specialist_home_costs_the_same_queries_with_more_cases(specialist, home_costs_the_same):
     ReferralFactory(triaged=True)
-    client.get("/")
-    with django_assert_max_num_queries(30) as few:
-        client.get("/")
-    for _i in range(8):
-        ReferralFactory(triaged=True)
-        ReferralFactory(triaged=True, offered_to_pool=False, offered_to=specialist)
-    with django_assert_max_num_queries(len(few.captured_queries)):
-        client.get("/")
+
+    def grow():
+        for _i in range(8):
+            ReferralFactory(triaged=True)
+            ReferralFactory(triaged=True, offered_to_pool=False, offered_to=specialist)
+
+    assert "Proposées (17)" in home_costs_the_same(specialist, grow)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -215,18 +219,12 @@ def test_manager_with_nothing_pending_is_told_so(client_for, manager):
     assert "Lettre d'information : aucun brouillon" in page
 
 
-def test_manager_to_do_costs_the_same_queries_with_more_pending(
-    client_for, manager, django_assert_max_num_queries
-):
-    client = client_for(manager)
+def test_manager_to_do_costs_the_same_queries_with_more_pending(manager, home_costs_the_same):
     _manager_world()
-    client.get("/")
-    with django_assert_max_num_queries(30) as few:
-        client.get("/")
-    _manager_world(8)
-    with django_assert_max_num_queries(len(few.captured_queries)):
-        client.get("/")
-    assert Membership.objects.filter(status="applied").count() == 9
+
+    page = home_costs_the_same(manager, lambda: _manager_world(8))
+
+    assert "Candidatures à examiner (9)" in page
 
 
 # ---------------------------------------------------------------------------------------------
