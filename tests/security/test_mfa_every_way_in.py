@@ -53,7 +53,13 @@ def visit(client, api_client, patient_referral):
     def _visit(way, user, target):
         if way == "page":
             signed_in(client, user)
-            url = "/" if target == "home" else reverse("referrals:detail", args=[_id()])
+            # "/" is public (the front page for the signed-out): the person's notifications are
+            # the private page every role has.
+            url = (
+                reverse("notification_list")
+                if target == "home"
+                else reverse("referrals:detail", args=[_id()])
+            )
             return client.get(url)
         url = reverse("api:me") if target == "home" else f"/api/v1/referrals/{_id()}/"
         if way == "session_api":
