@@ -122,6 +122,9 @@ class Patient(models.Model):
 # Referral lifecycle
 # ---------------------------------------------------------------------------------------------
 class Status(models.TextChoices):
+    # Sent without an account: held until the link emailed to its sender is followed. Invisible
+    # to everyone (the default manager leaves it out) until then.
+    AWAITING_CONFIRMATION = "unconfirmed", _("À confirmer")
     SUBMITTED = "submitted", _("Reçue")
     INFO_REQUESTED = "info_requested", _("Complément demandé")
     TRIAGED = "triaged", _("Régulée")
@@ -132,9 +135,15 @@ class Status(models.TextChoices):
     CANCELLED = "cancelled", _("Annulée")
 
 
+# The statuses anyone may see or filter on (one awaiting confirmation is seen by nobody).
+VISIBLE_STATUS_CHOICES = [(v, label) for v, label in Status.choices if v != "unconfirmed"]
+
+
 # The only definition of what may follow what. A transition to the same status (re-triage,
 # reschedule) is listed where it is allowed.
 TRANSITIONS: dict[str, frozenset[str]] = {
+    # Confirmed by its sender's email link (or purged unconfirmed: no transition, deleted).
+    Status.AWAITING_CONFIRMATION: frozenset({Status.SUBMITTED}),
     Status.SUBMITTED: frozenset(
         {Status.TRIAGED, Status.INFO_REQUESTED, Status.REORIENTED, Status.CANCELLED}
     ),
@@ -171,7 +180,7 @@ TAKEN_STATUSES = frozenset({Status.ACCEPTED, Status.SCHEDULED, Status.COMPLETED}
 OPEN_STATUSES = frozenset(
     {Status.SUBMITTED, Status.INFO_REQUESTED, Status.TRIAGED, Status.ACCEPTED, Status.SCHEDULED}
 )
-CLOSED_STATUSES = frozenset(Status) - OPEN_STATUSES
+CLOSED_STATUSES = frozenset(Status) - OPEN_STATUSES - {Status.AWAITING_CONFIRMATION}
 # Open and waiting for an answer or appointment (the SLA clock runs), as a query condition.
 WAITING = Q(status__in=OPEN_STATUSES - {Status.SCHEDULED}, answered_at__isnull=True)
 
@@ -214,6 +223,30 @@ class PreferredResponse(models.TextChoices):
     NO_PREFERENCE = "no_preference", _("Pas de préférence")
 
 
+class Channel(models.TextChoices):
+    """How a request reached the ESS."""
+
+    WEB = "web", _("Formulaire web")
+    API = "api", _("API")
+    WEB_NO_ACCOUNT = "web_no_account", _("Formulaire web sans compte")
+    PHONE = "phone", _("Téléphone")
+    FAX = "fax", _("Télécopie")
+    MAIL = "mail", _("Courrier")
+
+
+# What a coordinator may record on behalf of a caller.
+RECORDED_CHANNELS = (Channel.PHONE, Channel.FAX, Channel.MAIL)
+
+
+class ReferralManager(models.Manager):
+    """Leaves out requests still awaiting their sender's confirmation: no queue, list,
+    dashboard, indicator or API ever sees them. `Referral.all_objects` reaches them (the
+    confirmation and the purge only)."""
+
+    def get_queryset(self):
+        return super().get_queryset().exclude(status=Status.AWAITING_CONFIRMATION)
+
+
 class Referral(Stateful, models.Model):
     transitions = TRANSITIONS
 
@@ -243,6 +276,11 @@ class Referral(Stateful, models.Model):
     callback_availability = models.CharField(
         _("disponibilités pour être rappelé"), max_length=200, blank=True
     )
+    channel = models.CharField(
+        _("canal de réception"), max_length=20, choices=Channel.choices, default=Channel.WEB
+    )
+    # The coordinator who recorded a request received by phone, fax or mail.
+    recorded_by = optional_fk(settings.AUTH_USER_MODEL, related_name="+")
     # Identity traits as typed when they disagreed with the known patient (INS already on file).
     identity_conflict = models.JSONField(_("traits d'identité divergents"), null=True, blank=True)
 
@@ -292,9 +330,14 @@ class Referral(Stateful, models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ReferralManager()
+    all_objects = models.Manager()  # noqa: DJ012 -- a manager that ruff reads as a field
+
     class Meta:
         verbose_name = _("demande")
         ordering = ["-submitted_at"]
+        # Related lookups (an attachment's referral) and deletions see every row.
+        base_manager_name = "all_objects"
         constraints = [
             models.CheckConstraint(condition=Q(consent=True), name="referral_requires_consent"),
             models.CheckConstraint(
@@ -454,3 +497,44 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class RequesterContact(models.Model):
+    """A professional who sent a request without an account (public form) or whose request a
+    coordinator recorded by phone, fax or mail: identified by the national directory (RPPS) and
+    an email address.
+
+    The referrals point to `stand_in`, a user row that cannot sign in (inactive, no password,
+    an undeliverable address of its own: the real one is here, so that the professional's own
+    account can use it later). When that professional gets an account with the same RPPS and
+    this address verified, their confirmed requests move to it (`claims.attach_unclaimed_requests`).
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    stand_in = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="requester_contact"
+    )
+    rpps = models.CharField(_("RPPS"), max_length=11)
+    email = models.EmailField(_("adresse électronique"))
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    # Set when a confirmation link sent to `email` was followed.
+    email_verified_at = models.DateTimeField(null=True, blank=True)
+    created_by = optional_fk(settings.AUTH_USER_MODEL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_by = optional_fk(settings.AUTH_USER_MODEL, related_name="claimed_contacts")
+    claimed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("demandeur sans compte")
+        verbose_name_plural = _("demandeurs sans compte")
+        constraints = [
+            # One record per professional and address while unclaimed.
+            models.UniqueConstraint(
+                fields=["rpps", "email"],
+                condition=Q(claimed_at=None),
+                name="requester_contact_unclaimed_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rpps} <{self.email}>"

@@ -43,6 +43,11 @@ def can_submit_referral(user) -> bool:
     return has_role(user, Role.REQUESTER)
 
 
+def can_record_referral(user) -> bool:
+    """Record a request received by phone, fax or mail, on behalf of its caller."""
+    return has_role(user, Role.COORDINATOR)
+
+
 def can_view_referral(user, referral) -> bool:
     """Mirror of selectors.referrals_visible_to for one object."""
     return _is_requester_side(user, referral) or _is_staff_on(user, referral)

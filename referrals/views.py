@@ -21,7 +21,7 @@ from ess.web.forms import add_service_errors
 from ess.workflow import available_actions
 from referrals import forms, services
 from referrals import permissions as perms
-from referrals.models import Attachment, Status, TeleexpertiseAct
+from referrals.models import VISIBLE_STATUS_CHOICES, Attachment, Status, TeleexpertiseAct
 from referrals.selectors import (
     attachment_get_for_user,
     referral_list_for_requester,
@@ -57,7 +57,7 @@ def referral_list(request):
         "status": status,
         "search": search,
         "search_expired": search_expired,
-        "statuses": Status.choices,
+        "statuses": VISIBLE_STATUS_CHOICES,
     }
     template = "referrals/_referral_table.html" if request.htmx else "referrals/referral_list.html"
     return render(request, template, context)
@@ -70,30 +70,7 @@ def referral_create(request):
     form = forms.ReferralForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        payload = services.ReferralInput(
-            patient=services.PatientInput(
-                ins=data["ins"],
-                birth_name=data["birth_name"],
-                first_names=data["first_names"],
-                sex=data["sex"],
-                birth_date=data["birth_date"],
-                birth_place_code=data["birth_place_code"],
-                used_name=data["used_name"],
-                phone=data["phone"],
-                commune=data["commune"],
-                gp_name=data["gp_name"],
-            ),
-            specialty=data["specialty"],
-            question=data["question"],
-            context=data["context"],
-            urgency=data["urgency"],
-            preferred_response=data["preferred_response"],
-            consent=data["consent"],
-            callback_availability=data["callback_availability"],
-            referring_gp_name=data["referring_gp_name"],
-            referring_gp=data["referring_gp"],
-            files=data["files"],
-        )
+        payload = forms.referral_input(data)
         try:
             referral, created = services.referral_submit(
                 by=request.user, data=payload, idempotency_key=f"web:{data['submission_key']}"

@@ -14,6 +14,7 @@ from allauth.mfa.totp.internal.auth import (
 from django.conf import settings
 from django.utils import timezone
 from faker import Faker
+from stdnum import luhn
 
 from ess.models import Specialty
 from ess.roles import MFA_REQUIRED_ROLES, Role
@@ -353,3 +354,33 @@ class ConsultationSessionFactory(factory.django.DjangoModelFactory):
     capacity = 2
     slot_minutes = 30
     status = "published"
+
+
+# ---------------------------------------------------------------------------------------------
+# The national directory of health professionals
+# ---------------------------------------------------------------------------------------------
+def valid_rpps(n: int) -> str:
+    """An RPPS number with its Luhn key, for test data."""
+    base = f"1980{n:06d}"
+    return base + luhn.calc_check_digit(base)
+
+
+class DirectoryEntryFactory(factory.django.DjangoModelFactory):
+    """A practising GP of the Loiret, as `load_directory` writes them."""
+
+    class Meta:
+        model = "members.DirectoryEntry"
+
+    identifier = factory.Sequence(valid_rpps)
+    national_id = factory.LazyAttribute(lambda o: f"8{o.identifier}")
+    id_type = "rpps"
+    last_name = factory.Sequence(lambda n: f"PRATICIEN{n}")
+    first_name = "Julien"
+    profession_code = "10"
+    profession_label = "Médecin"
+    specialty_label = "Médecine générale"
+    postal_code = "45000"
+    commune_code = "45234"
+    commune_name = "ORLÉANS"
+    departement_code = "45"
+    imported_at = factory.LazyFunction(timezone.now)

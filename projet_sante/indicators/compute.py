@@ -13,7 +13,7 @@ after the fact; the current period is computed live (`selectors.indicators_for`)
 
 The number of queries is constant whatever the data size: one aggregate over referrals (counts,
 medians and 90th percentiles with PostgreSQL's `percentile_cont`; in a savepoint with JIT off,
-see below), one GROUP BY for the response modes, one for members by specialty, one for partners,
+see below), one GROUP BY for the response modes, one for the channels, one for members by specialty, one for partners,
 one for conventions, one over advanced-consultation sessions. On SQLite (development only) the
 percentiles come from one extra query per duration, computed in Python.
 
@@ -201,6 +201,12 @@ def _referral_figures(period: Period, filters: Filters, now: datetime) -> dict:
         .annotate(n=Count("pk"))
         .values_list("response_mode", "n")
     )
+    channels = dict(
+        submitted.order_by()
+        .values_list("channel")
+        .annotate(n=Count("pk"))
+        .values_list("channel", "n")
+    )
     return {
         "requests_received": {"value": row["received"], "n": row["received"]},
         "triage_median_hours": {"value": _hours(row["triage_median"]), "n": row["triaged"]},
@@ -210,6 +216,7 @@ def _referral_figures(period: Period, filters: Filters, now: datetime) -> dict:
         "p1_within_due_pct": _rate(row["P1_within"], row["P1_base"]),
         "p2_within_due_pct": _rate(row["P2_within"], row["P2_base"]),
         "response_modes": {"value": modes, "n": sum(modes.values())},
+        "requests_by_channel": {"value": channels, "n": sum(channels.values())},
         "acceptance_pct": _rate(row["taken"], row["triaged"]),
         "decline_pct": _rate(row["declined"], row["triaged"]),
         "reorientation_pct": _rate(row["reoriented"], row["received"]),

@@ -10,13 +10,19 @@ import html
 import json
 from dataclasses import dataclass
 
+from django.test import Client
 from django.urls import reverse
 
 from partners.models import ConventionDocument
 from projet_sante.project.models import ProjectAnnex
 from referrals import services
 from referrals.models import Attachment, Message, Referral
-from tests.factories import ConventionFactory, ReferralFactory, UserFactory
+from tests.factories import (
+    ConventionFactory,
+    DirectoryEntryFactory,
+    ReferralFactory,
+    UserFactory,
+)
 
 BOUNDARY = "ess-hostile-corpus-boundary"
 MULTIPART = f"multipart/form-data; boundary={BOUNDARY}"
@@ -83,6 +89,47 @@ def web_referral_form(world):
         body = multipart(world.form_data, "files", name, data)
         response = world.client_for(world.requester).post(
             reverse("referrals:create"), body, content_type=MULTIPART
+        )
+        return _page(response)
+
+    return send, lambda: Referral.objects.count() + Attachment.objects.count()
+
+
+def web_referral_without_account(world):
+    """The public form, without an account (the request awaits its confirmation)."""
+    fields = {
+        **world.form_data,
+        "rpps": DirectoryEntryFactory().identifier,
+        "email": "sans.compte@exemple.fr",
+        "sender_consent": "on",
+    }
+
+    def send(name, data):
+        response = Client().post(
+            reverse("referrals:create_without_account"),
+            multipart(fields, "files", name, data),
+            content_type=MULTIPART,
+        )
+        return _page(response)
+
+    return send, lambda: Referral.all_objects.count() + Attachment.objects.count()
+
+
+def web_referral_recorded(world):
+    """A coordinator records a request received by fax, for a professional without account."""
+    fields = {
+        **world.form_data,
+        "channel": "fax",
+        "rpps": DirectoryEntryFactory().identifier,
+        "email": "par.fax@exemple.fr",
+    }
+    coordinator = UserFactory(coordinator=True)
+
+    def send(name, data):
+        response = world.client_for(coordinator).post(
+            reverse("referrals:record"),
+            multipart(fields, "files", name, data),
+            content_type=MULTIPART,
         )
         return _page(response)
 
@@ -220,6 +267,8 @@ def web_project_annex(world):
 
 ENTRY_POINTS = {
     "web-referral-form": web_referral_form,
+    "web-referral-without-account": web_referral_without_account,
+    "web-referral-recorded": web_referral_recorded,
     "web-message": web_message,
     "api-attachments": api_attachments,
     "api-message": api_message,
