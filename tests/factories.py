@@ -14,7 +14,6 @@ from allauth.mfa.totp.internal.auth import (
 from django.conf import settings
 from django.utils import timezone
 from faker import Faker
-from stdnum import luhn
 
 from ess.models import Specialty
 from ess.roles import MFA_REQUIRED_ROLES, Role
@@ -359,19 +358,13 @@ class ConsultationSessionFactory(factory.django.DjangoModelFactory):
 # ---------------------------------------------------------------------------------------------
 # The national directory of health professionals
 # ---------------------------------------------------------------------------------------------
-def valid_rpps(n: int) -> str:
-    """An RPPS number with its Luhn key, for test data."""
-    base = f"1980{n:06d}"
-    return base + luhn.calc_check_digit(base)
-
-
 class DirectoryEntryFactory(factory.django.DjangoModelFactory):
     """A practising GP of the Loiret, as `load_directory` writes them."""
 
     class Meta:
         model = "members.DirectoryEntry"
 
-    identifier = factory.Sequence(valid_rpps)
+    identifier = factory.Sequence(lambda n: valid_rpps(f"1980{n:06d}"))
     national_id = factory.LazyAttribute(lambda o: f"8{o.identifier}")
     id_type = "rpps"
     last_name = factory.Sequence(lambda n: f"PRATICIEN{n}")

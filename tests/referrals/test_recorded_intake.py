@@ -101,7 +101,7 @@ def test_a_fax_request_for_a_professional_without_account(client_for, coordinato
     [
         ({"rpps": ""}, "Choisissez le professionnel inscrit, ou saisissez le RPPS de l'appelant."),
         ({"email": ""}, "L'adresse électronique du demandeur est requise pour lui répondre."),
-        ({"rpps": valid_rpps(999_998)}, "ne figure pas dans l'annuaire national"),
+        ({"rpps": valid_rpps("1980999998")}, "ne figure pas dans l'annuaire national"),
         ({"channel": "web"}, "Sélectionnez un choix valide"),
     ],
 )

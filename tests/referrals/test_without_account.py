@@ -124,7 +124,7 @@ def test_the_page_after_sending_says_to_follow_the_link(public_data):
 
 
 def test_an_rpps_unknown_to_the_directory_is_refused_and_nothing_is_written(public_data):
-    response = send({**public_data, "rpps": valid_rpps(999_999)})
+    response = send({**public_data, "rpps": valid_rpps("1980999999")})
 
     assert response.status_code == 200
     assert "ne figure pas dans l'annuaire national" in text(response)
