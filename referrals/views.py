@@ -27,6 +27,7 @@ from referrals.selectors import (
     referral_list_for_requester,
     referral_messages,
     referral_timeline,
+    requester_contact_for,
 )
 from referrals.views_common import referral_actions, referral_for_request
 from referrals.views_ess import ess_actions_context
@@ -127,6 +128,9 @@ def _detail_context(request, referral):
         and referral.status == Status.COMPLETED
         and referral.feedback_useful is None,
         "is_staff_view": perms.can_view_internal_notes(user, referral),
+        "requester_contact": requester_contact_for(referral)
+        if perms.can_view_internal_notes(user, referral)
+        else None,
         "act": TeleexpertiseAct.objects.select_related("requesting", "answering")
         .filter(referral=referral)
         .first(),

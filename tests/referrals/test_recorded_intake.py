@@ -165,3 +165,17 @@ def test_the_caller_without_account_gets_the_answer_by_email_end_to_end(
     page = client_for(user).get(reverse("referrals:detail", args=[referral.public_id]))
     assert page.status_code == 200
     assert "Holter ECG de 24 heures" in text(page)
+
+
+def test_the_referral_page_tells_the_coordination_how_to_reach_the_caller(
+    client_for, coordinator, phone_data
+):
+    client = client_for(coordinator)
+    client.post(URL, phone_data)
+    referral = Referral.objects.get()
+
+    page = text(client.get(reverse("referrals:detail", args=[referral.public_id])))
+
+    assert "reçue par téléphone" in page
+    assert f"Demandeur sans compte sur la plateforme (RPPS {phone_data['rpps']})" in page
+    assert CALLER_EMAIL in page and "Téléphone : 02 38 00 00 00." in page

@@ -95,6 +95,16 @@ def web_referral_form(world):
     return send, lambda: Referral.objects.count() + Attachment.objects.count()
 
 
+def _referral_page(url_name: str, client, fields: dict, rows):
+    """An entry point posting a whole request form (the file in "files") with `client`."""
+
+    def send(name, data):
+        body = multipart(fields, "files", name, data)
+        return _page(client.post(reverse(url_name), body, content_type=MULTIPART))
+
+    return send, rows
+
+
 def web_referral_without_account(world):
     """The public form, without an account (the request awaits its confirmation)."""
     fields = {
@@ -103,16 +113,12 @@ def web_referral_without_account(world):
         "email": "sans.compte@exemple.fr",
         "sender_consent": "on",
     }
-
-    def send(name, data):
-        response = Client().post(
-            reverse("referrals:create_without_account"),
-            multipart(fields, "files", name, data),
-            content_type=MULTIPART,
-        )
-        return _page(response)
-
-    return send, lambda: Referral.all_objects.count() + Attachment.objects.count()
+    return _referral_page(
+        "referrals:create_without_account",
+        Client(),
+        fields,
+        lambda: Referral.all_objects.count() + Attachment.objects.count(),
+    )
 
 
 def web_referral_recorded(world):
@@ -123,17 +129,13 @@ def web_referral_recorded(world):
         "rpps": DirectoryEntryFactory().identifier,
         "email": "par.fax@exemple.fr",
     }
-    coordinator = UserFactory(coordinator=True)
-
-    def send(name, data):
-        response = world.client_for(coordinator).post(
-            reverse("referrals:record"),
-            multipart(fields, "files", name, data),
-            content_type=MULTIPART,
-        )
-        return _page(response)
-
-    return send, lambda: Referral.objects.count() + Attachment.objects.count()
+    coordinator = world.client_for(UserFactory(coordinator=True))
+    return _referral_page(
+        "referrals:record",
+        coordinator,
+        fields,
+        lambda: Referral.objects.count() + Attachment.objects.count(),
+    )
 
 
 def web_message(world):

@@ -24,6 +24,11 @@ def channels(db):
     )
 
 
+def csv_for(client) -> str:
+    url = reverse("projet_sante:indicators_csv")
+    return client.get(url, {"periode": "2026-Q1"}).content.decode()
+
+
 def test_requests_are_counted_by_channel_and_unconfirmed_ones_are_left_out(channels):
     figures = indicators_compute(Q1)
 
