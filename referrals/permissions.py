@@ -149,7 +149,12 @@ ACTIONS = workflow.register(
             sources=frozenset({Status.SUBMITTED, Status.TRIAGED}),
         ),
         workflow.Action("request_info", to=Status.INFO_REQUESTED, allowed=can_request_info),
-        workflow.Action("provide_info", to=Status.SUBMITTED, allowed=can_provide_info),
+        workflow.Action(
+            "provide_info",
+            to=Status.SUBMITTED,
+            allowed=can_provide_info,
+            sources=frozenset({Status.INFO_REQUESTED}),
+        ),
         workflow.Action("accept", to=Status.ACCEPTED, allowed=can_accept_referral),
         workflow.Action(
             "decline",
