@@ -179,3 +179,18 @@ def test_the_referral_page_tells_the_coordination_how_to_reach_the_caller(
     assert "reçue par téléphone" in page
     assert f"Demandeur sans compte sur la plateforme (RPPS {phone_data['rpps']})" in page
     assert CALLER_EMAIL in page and "Téléphone : 02 38 00 00 00." in page
+
+
+def test_the_api_gives_the_channel_and_records_its_own(
+    client_for, coordinator, requester, form_data, api_client, api_body
+):
+    client_for(coordinator).post(
+        URL, {**form_data, "channel": "mail", "caller": str(requester.public_id)}
+    )
+    recorded = Referral.objects.get()
+    api_client.force_authenticate(requester)
+
+    assert api_client.get(f"/api/v1/referrals/{recorded.public_id}/").json()["channel"] == "mail"
+    created = api_client.post("/api/v1/referrals/", api_body, format="json")
+    assert created.status_code == 201
+    assert created.json()["channel"] == "api"
