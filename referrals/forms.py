@@ -250,13 +250,16 @@ def referral_input(data: dict) -> ReferralInput:
     )
 
 
-def _rpps_field(**kwargs):
+OWN_RPPS_HELP = _("11 chiffres, sur votre carte CPS ou dans l'annuaire santé.")
+
+
+def _rpps_field(help_text=OWN_RPPS_HELP, **kwargs):
     return forms.CharField(
         label=_("Numéro RPPS"),
         max_length=20,
         validators=[validate_rpps],
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-        help_text=_("11 chiffres, sur votre carte CPS ou dans l'annuaire santé."),
+        help_text=help_text,
         **kwargs,
     )
 
@@ -299,7 +302,10 @@ class RecordReferralForm(ReferralForm):
         to_field_name="public_id",
         empty_label=_("— Non inscrit : identifié par son RPPS ci-dessous —"),
     )
-    rpps = _rpps_field(required=False)
+    rpps = _rpps_field(
+        required=False,
+        help_text=_("Celui de l'appelant non inscrit, vérifié dans l'annuaire national."),
+    )
     email = forms.EmailField(
         label=_("Adresse électronique du demandeur non inscrit"),
         required=False,
