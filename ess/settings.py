@@ -288,6 +288,11 @@ PSC_DISCOVERY_URL = env.str(
     default="https://auth.bas.psc.esante.gouv.fr/auth/realms/esante-wallet"
     "/.well-known/wallet-openid-configuration",
 )
+# The sign-in and logout forms post to the platform, which redirects the browser to PSC: the
+# browser applies the CSP's form-action to that redirect, so PSC's hosts are allowed there.
+PSC_FORM_ACTION = env.list("PSC_FORM_ACTION", default=["https://*.esante.gouv.fr"])
+if PSC_CLIENT_ID:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += PSC_FORM_ACTION
 SOCIALACCOUNT_ADAPTER = "members.psc.adapter.PSCSocialAccountAdapter"
 SOCIALACCOUNT_PROVIDERS = {
     "psc": {

@@ -7,6 +7,7 @@ with the provider's own key ("jwt") or with a stranger's key ("jwt-forged"), as 
 Each professional's claims are set per test; `acr` in them is the level the provider asserts in
 the ID token."""
 
+import copy
 import os
 import threading
 import warnings
@@ -60,6 +61,13 @@ class LoopbackProvider:
         response = httpx.post(authorize_url, data={"sub": sub, "action": "authorize"})
         assert response.status_code == 302, response.text
         return response.headers["location"]
+
+    def configure(self, settings) -> None:
+        """Point the platform at this provider, as PSC_* variables do at PSC."""
+        settings.SOCIALACCOUNT_PROVIDERS = self.socialaccount_settings()
+        policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+        policy["DIRECTIVES"]["form-action"] = [*policy["DIRECTIVES"]["form-action"], self.url]
+        settings.CONTENT_SECURITY_POLICY = policy
 
     def socialaccount_settings(self) -> dict:
         return {

@@ -21,7 +21,7 @@ LOGIN = "/accounts/oidc/psc/login/"
 @pytest.fixture
 def psc(settings):
     with loopback_provider() as provider:
-        settings.SOCIALACCOUNT_PROVIDERS = provider.socialaccount_settings()
+        provider.configure(settings)
         yield provider
 
 
