@@ -28,6 +28,29 @@ CLIENT_ID = "ess-test-client"
 CLIENT_SECRET = "ess-test-secret"
 
 
+def directory_entry(rpps: str, *, last_name: str, first_name: str, commune_code: str):
+    """A GP's line in the national directory's copy."""
+    from django.utils import timezone
+
+    from members.models import DirectoryEntry, DirectoryIdType
+
+    names = {"last_name": last_name, "first_name": first_name}
+    practice = {"commune_code": commune_code, "departement_code": commune_code[:2]}
+    general_practice = {"profession_code": "10", "profession_label": "Médecin"} | {
+        "specialty_code": "SM54",
+        "specialty_label": "Médecine générale",
+    }
+    return DirectoryEntry.objects.create(
+        national_id="8" + rpps,
+        id_type=DirectoryIdType.RPPS,
+        identifier=rpps,
+        imported_at=timezone.now(),
+        **names,
+        **practice,
+        **general_practice,
+    )
+
+
 def psc_claims(national_id: str, *, given_name: str, family_name: str, email: str, acr="eidas1"):
     """Claims shaped like PSC's userinfo (scope_all), abridged."""
     return {

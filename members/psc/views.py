@@ -132,17 +132,16 @@ class PSCCallbackView(OAuth2CallbackView):
         return state, response
 
 
-@login_not_required
-def login(request, provider_id):
-    try:
-        return OAuth2LoginView.adapter_view(PSCOAuth2Adapter(request, provider_id))(request)
-    except SocialApp.DoesNotExist:
-        raise Http404 from None
+def _view(view_class):
+    @login_not_required
+    def view(request, provider_id):
+        try:
+            return view_class.adapter_view(PSCOAuth2Adapter(request, provider_id))(request)
+        except SocialApp.DoesNotExist:
+            raise Http404 from None
+
+    return view
 
 
-@login_not_required
-def callback(request, provider_id):
-    try:
-        return PSCCallbackView.adapter_view(PSCOAuth2Adapter(request, provider_id))(request)
-    except SocialApp.DoesNotExist:
-        raise Http404 from None
+login = _view(OAuth2LoginView)
+callback = _view(PSCCallbackView)

@@ -2,40 +2,21 @@
 on loopback, tests/psc_provider.py) and files a request, in a real Chromium."""
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from members.models import DirectoryEntry, DirectoryIdType, User
+from members.models import User
 from tests.browser.test_referral_journeys import submit_referral
-from tests.psc_provider import loopback_provider, psc_claims
+from tests.psc_provider import directory_entry, psc_claims
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 RPPS = "19945000016"
 
 
-@pytest.fixture
-def psc(settings):
-    with loopback_provider() as provider:
-        provider.configure(settings)
-        yield provider
-
-
 def test_a_gp_unknown_to_the_platform_signs_in_with_psc_and_files_a_request(
     demo_accounts, psc, page, tmp_path
 ):
-    DirectoryEntry.objects.create(
-        national_id="8" + RPPS,
-        id_type=DirectoryIdType.RPPS,
-        identifier=RPPS,
-        last_name="BERTHELIN",
-        first_name="Claire",
-        profession_code="10",
-        profession_label="Médecin",
-        commune_code="45208",
-        departement_code="45",
-        imported_at=timezone.now(),
-    )
+    directory_entry(RPPS, last_name="BERTHELIN", first_name="Claire", commune_code="45208")
     psc.set_professional(
         "psc-berthelin",
         psc_claims("8" + RPPS, given_name="Claire", family_name="Berthelin", email=""),

@@ -6,12 +6,11 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 from django.urls import reverse
-from django.utils import timezone
 
 from ess.roles import Role
-from members.models import DirectoryEntry, DirectoryIdType, User
+from members.models import User
 from tests.factories import UserFactory
-from tests.psc_provider import loopback_provider, psc_claims, query_of
+from tests.psc_provider import directory_entry, psc_claims, query_of
 
 GP_RPPS = "19945000008"
 GP_NATIONAL_ID = "8" + GP_RPPS
@@ -19,30 +18,8 @@ LOGIN = "/accounts/oidc/psc/login/"
 
 
 @pytest.fixture
-def psc(settings):
-    with loopback_provider() as provider:
-        provider.configure(settings)
-        yield provider
-
-
-@pytest.fixture
 def gp_in_directory(db):
-    return DirectoryEntry.objects.create(
-        national_id=GP_NATIONAL_ID,
-        id_type=DirectoryIdType.RPPS,
-        identifier=GP_RPPS,
-        civility="M",
-        last_name="AUBRAC",
-        first_name="Julien",
-        profession_code="10",
-        profession_label="Médecin",
-        specialty_code="SM54",
-        specialty_label="Médecine générale",
-        commune_code="45234",
-        commune_name="ORLÉANS",
-        departement_code="45",
-        imported_at=timezone.now(),
-    )
+    return directory_entry(GP_RPPS, last_name="AUBRAC", first_name="Julien", commune_code="45234")
 
 
 def sign_in_with_psc(client, psc, national_id=GP_NATIONAL_ID, **claims):
