@@ -59,7 +59,9 @@ def test_the_authorisation_request_asks_for_eidas1_with_pkce_and_a_nonce(client,
 def first_sign_in(client, psc, email="j.aubrac@cabinet-acacias.fr"):
     form = sign_in_with_psc(client, psc)
     assert form.redirect_chain[-1][0] == reverse("socialaccount_signup")
-    assert "Pro Santé Connect" in form.content.decode()
+    assert "Pro Santé Connect vous a identifié : Julien AUBRAC. RPPS 19945000008." in " ".join(
+        form.content.decode().split()
+    )
     return client.post(reverse("socialaccount_signup"), {"email": email}, follow=True)
 
 
