@@ -149,6 +149,7 @@ INSTALLED_APPS = [
     "referrals",
     "partners",
     "projet_sante",
+    "portal",
 ]
 
 MIDDLEWARE = [
