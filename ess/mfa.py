@@ -15,7 +15,8 @@ exemption is a demo account (`User.is_demo`, set by `seed_demo`) while
 - an OpenID Connect sign-in that is itself a strong authentication (Pro Santé Connect: e-CPS or
   CPS card) satisfies the rule for its session: `STRONG_LOGIN_PROVIDERS` lists the allauth
   provider ids whose sign-in marks the session (the `socialaccount` authentication step of
-  allauth), so the PSC provider needs no other code here. A session so marked needs no TOTP; its
+  allauth), and allauth's code prompt at sign-in is skipped for it (`AuthenticateStage`, used
+  by ess.auth's adapter). A session so marked needs no TOTP; its
   API tokens do, because a token outlives the session.
 
 The session middleware (`ess.middleware`) and the token authentication (`ess.api_auth`) both ask
