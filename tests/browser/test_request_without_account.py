@@ -8,7 +8,8 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from ess.models import OutboundEmail
-from tests.factories import DirectoryEntryFactory, valid_nir
+from tests.browser.referral_form import fill_patient
+from tests.factories import DirectoryEntryFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,17 +22,7 @@ def test_a_request_without_account_reaches_the_queue_once_confirmed(demo_account
     page.goto(page.base_url + "/demandes/sans-compte/")
     page.get_by_label("Numéro RPPS").fill(gp.identifier)
     page.get_by_label("Votre adresse électronique").fill(EMAIL)
-    page.get_by_label("INS / NIR du patient").fill(valid_nir("1520745234005"))
-    page.get_by_label("Nom de naissance").fill("Lambert")
-    page.get_by_label("Prénoms de naissance").fill("Paul André")
-    page.get_by_label("Masculin").check()
-    page.get_by_label("Date de naissance").fill("1952-07-14")
-    commune = page.get_by_label("Commune de résidence")
-    commune.press_sequentially("45000", delay=30)
-    page.locator('#communes-datalist option[value="45234 — Orléans (45000)"]').wait_for(
-        state="attached"
-    )
-    commune.fill("45234 — Orléans (45000)")
+    fill_patient(page)
     page.get_by_label("Question clinique").fill("Souffle systolique découvert : avis ?")
     page.get_by_label(re.compile("Le patient a été informé")).check()
     page.get_by_label(re.compile("J'accepte que mon identité professionnelle")).check()
