@@ -3,9 +3,8 @@ on a referral (triage, accept, decline, schedule, answer, request information, r
 
 from datetime import datetime
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,10 +13,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ess.audit import audit_record_many
-from ess.errors import TransitionNotAllowed
 from ess.models import AuditAction
 from ess.private_search import search_recall, search_redirect, wants_search_redirect
-from ess.web.actions import PageActions
+from ess.web.actions import PageActions, post_action
 from referrals import forms, services
 from referrals import permissions as perms
 from referrals.booking.views import booking_panels
@@ -138,43 +136,35 @@ def triage(request, public_id):
     referral = referral_for_request(request, public_id)
     if not perms.can_triage_referral(request.user, referral):
         raise PermissionDenied
-    form = forms.TriageForm(request.POST, specialists=specialists_for_triage(referral))
-    if form.is_valid():
-        expected = request.POST.get("version", "")
-        try:
-            services.referral_triage(
-                referral_id=referral.pk,
-                by=request.user,
-                priority=form.cleaned_data["priority"],
-                response_mode=form.cleaned_data["response_mode"],
-                specialist=form.cleaned_data["specialist"],
-                note=form.cleaned_data["note"],
-                expected_version=datetime.fromisoformat(expected) if expected else None,
-            )
-        except (ValidationError, TransitionNotAllowed) as exc:
-            for error in getattr(exc, "messages", [str(exc)]):
-                messages.error(request, error)
-            return redirect("referrals:detail", public_id=public_id)
-        messages.success(request, _("Demande %(ref)s régulée.") % {"ref": referral.reference})
-        return redirect(reverse("referrals:dashboard"))
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
-    return redirect("referrals:detail", public_id=public_id)
+    expected = request.POST.get("version", "")
+    return post_action(
+        request,
+        lambda data: services.referral_triage(
+            referral_id=referral.pk,
+            by=request.user,
+            expected_version=datetime.fromisoformat(expected) if expected else None,
+            **data,
+        ),
+        form=forms.TriageForm(request.POST, specialists=specialists_for_triage(referral)),
+        success=_("Demande %(ref)s régulée.") % {"ref": referral.reference},
+        back=reverse("referrals:detail", kwargs={"public_id": public_id}),
+        done=reverse("referrals:dashboard"),
+        label_errors=False,
+    )
 
 
 @login_required
 @require_POST
 def accept(request, public_id):
     referral = referral_for_request(request, public_id, lookup=referral_get_for_accept)
-    try:
-        services.referral_accept(referral_id=referral.pk, by=request.user)
-    except TransitionNotAllowed as exc:
-        messages.error(request, str(exc))
-        # A colleague took it: its page is no longer this specialist's to see.
-        return redirect("referrals:inbox")
-    messages.success(request, _("Vous avez pris en charge la demande."))
-    return redirect("referrals:detail", public_id=public_id)
+    return post_action(
+        request,
+        lambda _data: services.referral_accept(referral_id=referral.pk, by=request.user),
+        success=_("Vous avez pris en charge la demande."),
+        # Refused: a colleague took it, its page is no longer this specialist's to see.
+        back=reverse("referrals:inbox"),
+        done=reverse("referrals:detail", kwargs={"public_id": public_id}),
+    )
 
 
 @login_required

@@ -9,12 +9,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ess.errors import TransitionNotAllowed
 from ess.throttle import throttled_response
+from ess.web.actions import post_action
 from ess.workflow import available_actions
 from projet_sante.newsletter import services
 from projet_sante.newsletter.forms import NewsletterSectionsForm, SubscribeForm
@@ -33,6 +34,10 @@ def _managed(request, public_id) -> Newsletter:
     if not can_manage_newsletters(request.user):
         raise PermissionDenied
     return get_object_or_404(Newsletter, public_id=public_id)
+
+
+def _manage_url(newsletter) -> str:
+    return reverse("projet_sante:newsletter_manage", args=[newsletter.public_id])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -64,15 +69,15 @@ def newsletter_manage(request, public_id):
         initial={field: getattr(newsletter, field) for field in ("progress", "news", "events")},
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.newsletter_update(
-                newsletter_id=newsletter.pk, by=request.user, **form.cleaned_data
-            )
-        except TransitionNotAllowed as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Brouillon enregistré."))
-        return redirect("projet_sante:newsletter_manage", public_id=newsletter.public_id)
+        return post_action(
+            request,
+            lambda data: services.newsletter_update(
+                newsletter_id=newsletter.pk, by=request.user, **data
+            ),
+            form=form,
+            success=_("Brouillon enregistré."),
+            back=_manage_url(newsletter),
+        )
     return render(
         request,
         "projet_sante/newsletter/newsletter_manage.html",
@@ -91,13 +96,14 @@ def newsletter_manage(request, public_id):
 @require_POST
 def newsletter_refresh_figures(request, public_id):
     newsletter = _managed(request, public_id)
-    try:
-        services.newsletter_figures_refresh(newsletter_id=newsletter.pk, by=request.user)
-    except TransitionNotAllowed as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Chiffres recalculés."))
-    return redirect("projet_sante:newsletter_manage", public_id=newsletter.public_id)
+    return post_action(
+        request,
+        lambda _data: services.newsletter_figures_refresh(
+            newsletter_id=newsletter.pk, by=request.user
+        ),
+        success=_("Chiffres recalculés."),
+        back=_manage_url(newsletter),
+    )
 
 
 def _preview(request, newsletter):
@@ -148,9 +154,9 @@ def newsletter_send(request, public_id):
             messages.success(request, _("Envoi lancé."))
         else:
             messages.info(request, _("Cette lettre est déjà envoyée ou en cours d'envoi."))
-        return redirect("projet_sante:newsletter_manage", public_id=newsletter.public_id)
+        return redirect(_manage_url(newsletter))
     if newsletter.status != NewsletterStatus.DRAFT:
-        return redirect("projet_sante:newsletter_manage", public_id=newsletter.public_id)
+        return redirect(_manage_url(newsletter))
     audience = newsletter_audience()
     counts = {kind: 0 for kind in Audience}
     for kind in audience.values():

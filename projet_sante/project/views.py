@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from ess.errors import TransitionNotAllowed
 from ess.flash import flash_error
 from ess.web.actions import PageActions, post_action
+from ess.web.forms import add_service_errors
 from ess.workflow import available_actions
 from projet_sante.indicators.periods import current_quarter
 from projet_sante.indicators.permissions import can_download_reports
@@ -148,15 +149,15 @@ def version_diff(request, a, b):
 @require_POST
 def version_start(request):
     _require(perms.can_edit_project(request.user))
-    try:
-        version = services.version_start(by=request.user)
-    except TransitionNotAllowed as exc:
-        messages.error(request, str(exc))
-        return redirect("projet_sante:project_home")
-    messages.success(
-        request, _("Version %(version)s ouverte en brouillon.") % {"version": version.label}
+    return post_action(
+        request,
+        lambda _data: services.version_start(by=request.user),
+        success=lambda version: (
+            _("Version %(version)s ouverte en brouillon.") % {"version": version.label}
+        ),
+        back=reverse("projet_sante:project_home"),
+        done=lambda version: _version_url(request, version),
     )
-    return _to_version(version)
 
 
 def _version_url(request, version) -> str:
@@ -281,9 +282,7 @@ def _content_form(request, version, form, save, *, success: str, template: str, 
         try:
             save(form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            add_service_errors(form, exc)
         except TransitionNotAllowed as exc:
             flash_error(request, exc)
             return _to_version(version)

@@ -13,8 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ess.audit import audit_record, audit_record_many, audit_refusal
-from ess.errors import TransitionNotAllowed
-from ess.flash import flash_error, flash_form_errors
 from ess.models import AuditAction
 from ess.pdf import pdf_attachment, render_pdf
 from ess.web.actions import post_action
@@ -164,51 +162,58 @@ def plan_detail(request, public_id):
     )
 
 
+def _generate(request, plan) -> None:
+    n = services.plan_generate_sessions(by=request.user, plan_id=plan.pk)
+    messages.success(request, _("%(n)d consultation(s) créée(s).") % {"n": n})
+
+
+def _propose_rota(request, plan) -> None:
+    result = services.rota_propose(by=request.user, plan_id=plan.pk)
+    messages.success(
+        request,
+        _("Rotation proposée : %(n)d consultation(s) attribuée(s).") % {"n": result.assigned},
+    )
+    for session in result.unassigned:
+        messages.warning(
+            request,
+            _("Personne n'est disponible le %(when)s : consultation sans spécialiste.")
+            % {"when": timezone.localtime(session.starts_at).strftime("%d/%m/%Y")},
+        )
+
+
+def _publish(request, plan) -> None:
+    published, left = services.sessions_publish(by=request.user, plan_id=plan.pk)
+    messages.success(request, _("%(n)d consultation(s) publiée(s).") % {"n": published})
+    if left:
+        messages.warning(
+            request,
+            _("%(n)d consultation(s) sans spécialiste restent en brouillon.") % {"n": left},
+        )
+
+
+# The plan's actions that take no form; each flashes what it did.
+_PLAN_STEPS = {"generer": _generate, "rotation": _propose_rota, "publier": _publish}
+
+
 @login_required
 @require_POST
 def plan_action(request, public_id, action):
     plan = _plan(request, public_id)
-    try:
-        if action == "generer":
-            n = services.plan_generate_sessions(by=request.user, plan_id=plan.pk)
-            messages.success(request, _("%(n)d consultation(s) créée(s).") % {"n": n})
-        elif action == "rotation":
-            result = services.rota_propose(by=request.user, plan_id=plan.pk)
-            messages.success(
-                request,
-                _("Rotation proposée : %(n)d consultation(s) attribuée(s).")
-                % {"n": result.assigned},
-            )
-            for session in result.unassigned:
-                messages.warning(
-                    request,
-                    _("Personne n'est disponible le %(when)s : consultation sans spécialiste.")
-                    % {"when": timezone.localtime(session.starts_at).strftime("%d/%m/%Y")},
-                )
-        elif action == "publier":
-            published, left = services.sessions_publish(by=request.user, plan_id=plan.pk)
-            messages.success(request, _("%(n)d consultation(s) publiée(s).") % {"n": published})
-            if left:
-                messages.warning(
-                    request,
-                    _("%(n)d consultation(s) sans spécialiste restent en brouillon.") % {"n": left},
-                )
-        elif action == "volontaires":
-            form = forms.VolunteersForm(request.POST, specialty_id=plan.specialty_id)
-            if form.is_valid():
-                services.plan_set_volunteers(
-                    by=request.user,
-                    plan_id=plan.pk,
-                    volunteers=list(form.cleaned_data["volunteers"]),
-                )
-                messages.success(request, _("Volontaires enregistrés."))
-            else:
-                flash_form_errors(request, form)
-        else:
-            raise Http404
-    except (ValidationError, TransitionNotAllowed) as exc:
-        flash_error(request, exc)
-    return redirect("scheduling:consultation_plan", public_id=plan.public_id)
+    back = reverse("scheduling:consultation_plan", args=[plan.public_id])
+    if action == "volontaires":
+        return post_action(
+            request,
+            lambda data: services.plan_set_volunteers(
+                by=request.user, plan_id=plan.pk, volunteers=list(data["volunteers"])
+            ),
+            form=forms.VolunteersForm(request.POST, specialty_id=plan.specialty_id),
+            success=_("Volontaires enregistrés."),
+            back=back,
+        )
+    if action not in _PLAN_STEPS:
+        raise Http404
+    step = _PLAN_STEPS[action]
+    return post_action(request, lambda _data: step(request, plan), success=None, back=back)
 
 
 @login_required
