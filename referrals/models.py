@@ -1,6 +1,5 @@
 """Patients, referrals and their lifecycle, events, messages, attachments."""
 
-import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -9,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ess.fields import optional_fk
+from ess.fields import PublicIdModel, optional_fk
 from ess.stored_files import StoredFile
 from ess.validators import validate_nir
 from ess.workflow import Stateful, StatusEvent
@@ -43,8 +42,7 @@ class InsOid(models.TextChoices):
     TEST = "1.2.250.1.213.1.4.10", _("INS de test")
 
 
-class Patient(models.Model):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class Patient(PublicIdModel):
     ins = models.CharField(
         _("matricule INS (NIR/NIA)"), max_length=15, blank=True, validators=[validate_nir]
     )
@@ -214,10 +212,9 @@ class PreferredResponse(models.TextChoices):
     NO_PREFERENCE = "no_preference", _("Pas de préférence")
 
 
-class Referral(Stateful, models.Model):
+class Referral(Stateful, PublicIdModel):
     transitions = TRANSITIONS
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     reference = models.CharField(_("référence"), max_length=20, unique=True)
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="referrals")
     requester = models.ForeignKey(
@@ -383,8 +380,7 @@ class ReferralEvent(StatusEvent):
         indexes = [models.Index(fields=["referral", "at"], name="event_timeline")]
 
 
-class Message(models.Model):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class Message(PublicIdModel):
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="messages")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField(_("message"))
