@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -30,6 +29,7 @@ from ess.outbox import outbox_oldest_pending_age
 from ess.permissions import can_view_audit
 from ess.roles import Role
 from ess.selectors import audit_events_visible_to, communes_search
+from ess.web.paging import page_of
 
 logger = logging.getLogger(__name__)
 
@@ -122,7 +122,7 @@ def audit_list(request):
         events = events.filter(outcome=outcome)
     else:
         outcome = ""
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page = page_of(request, events, 50)
     return render(
         request,
         "ess/audit_list.html",
@@ -142,9 +142,7 @@ def audit_list(request):
 @login_required
 @require_GET
 def notification_list(request):
-    page = Paginator(Notification.objects.filter(recipient=request.user), 30).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, Notification.objects.filter(recipient=request.user), 30)
     return render(request, "ess/notification_list.html", {"page": page})
 
 

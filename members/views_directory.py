@@ -3,12 +3,12 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ess.models import Departement, Specialty
+from ess.web.paging import page_of
 from ess.web.spreadsheet import csv_response
 from members import permissions as perms
 from members.models import Competence, Participation, PracticeSite
@@ -56,9 +56,7 @@ def directory(request):
     if not perms.can_view_directory(request.user):
         raise PermissionDenied
     filters = _filters(request)
-    page = Paginator(_search(directory_visible_to(request.user), filters), 25).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, _search(directory_visible_to(request.user), filters), 25)
     context = {
         "page": page,
         "filters": filters,
@@ -77,7 +75,7 @@ def directory_public(request):
     """Open to anyone: members who agreed to be listed, with only the fields they published."""
     specialty = request.GET.get("specialite", "").strip()
     qs = directory_search(public_directory(), specialty=specialty)
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    page = page_of(request, qs, 25)
     return render(
         request,
         "members/directory_public.html",

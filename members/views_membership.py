@@ -6,7 +6,6 @@ Each view validates the shape of the input, calls one service, renders."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +18,7 @@ from ess.models import Specialty
 from ess.throttle import throttled_response
 from ess.web.actions import PageActions, form_page
 from ess.web.forms import add_service_errors
+from ess.web.paging import page_of
 from ess.workflow import available_actions
 from members import forms, services
 from members import permissions as perms
@@ -136,9 +136,7 @@ def membership_list(request):
     status = request.GET.get("statut", "")
     if status not in MembershipStatus.values:
         status = ""
-    page = Paginator(membership_queue(request.user, status=status), 50).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, membership_queue(request.user, status=status), 50)
     counts = dict(
         memberships_visible_to(request.user)
         .values_list("status")

@@ -8,7 +8,6 @@ selectors.*_get_for_user (404 for what the caller may not see) and permissions.c
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +19,7 @@ from ess.audit import audit_record_many
 from ess.models import AuditAction, Departement, Team
 from ess.pdf import pdf_attachment, render_pdf
 from ess.web.actions import PageActions, form_page
+from ess.web.paging import page_of
 from ess.web.spreadsheet import csv_response
 from ess.workflow import available_actions
 from partners import forms, services
@@ -60,7 +60,7 @@ def partner_list_view(request):
     }
     if filters["convention"] not in ("", "active", "none"):
         filters["convention"] = ""
-    page = Paginator(partner_list(request.user, **filters), 25).get_page(request.GET.get("page"))
+    page = page_of(request, partner_list(request.user, **filters), 25)
     context = {
         "page": page,
         "filters": filters,
@@ -329,9 +329,7 @@ def _register_filters(request) -> dict:
 def register(request):
     _require(perms.can_view_convention_register(request.user))
     filters = _register_filters(request)
-    page = Paginator(convention_register(request.user, **filters), 50).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, convention_register(request.user, **filters), 50)
     context = {
         "page": page,
         "filters": filters,

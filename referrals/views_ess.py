@@ -5,7 +5,6 @@ from datetime import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from ess.audit import audit_record_many
 from ess.models import AuditAction
 from ess.private_search import search_recall, search_redirect, wants_search_redirect
 from ess.web.actions import PageActions, post_action
+from ess.web.paging import page_of
 from referrals import forms, services
 from referrals import permissions as perms
 from referrals.booking.views import booking_panels
@@ -86,9 +86,7 @@ def dashboard(request):
         view = "a_traiter"
     filters = {key: request.GET.get(key, "").strip() for key in FILTERS}
     _token, filters["q"], search_expired = search_recall(request)
-    page = Paginator(queue_referrals(request.user, view=view, **filters), 25).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, queue_referrals(request.user, view=view, **filters), 25)
     audit_record_many(
         request=request, action=AuditAction.VIEW, objects=page.object_list, label_attr="reference"
     )

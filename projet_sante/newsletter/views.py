@@ -6,7 +6,6 @@ from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ess.throttle import throttled_response
 from ess.web.actions import post_action
+from ess.web.paging import page_of
 from ess.workflow import available_actions
 from projet_sante.newsletter import services
 from projet_sante.newsletter.forms import NewsletterSectionsForm, SubscribeForm
@@ -47,7 +47,7 @@ def _manage_url(newsletter) -> str:
 def newsletter_manage_list(request):
     if not can_manage_newsletters(request.user):
         raise PermissionDenied
-    page = Paginator(newsletters_with_progress(request.user), 25).get_page(request.GET.get("page"))
+    page = page_of(request, newsletters_with_progress(request.user), 25)
     return render(request, "projet_sante/newsletter/newsletter_manage_list.html", {"page": page})
 
 
@@ -178,7 +178,7 @@ def newsletter_send(request, public_id):
 def newsletter_archive(request):
     """Sent letters, public: they hold aggregates and editorial text only, and the link "read
     online" in the email must work for subscribers who have no account."""
-    page = Paginator(newsletters_with_progress(request.user), 25).get_page(request.GET.get("page"))
+    page = page_of(request, newsletters_with_progress(request.user), 25)
     return render(
         request,
         "projet_sante/newsletter/newsletter_archive.html",
