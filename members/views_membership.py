@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from ess.forms import ReasonForm
 from ess.models import Specialty
 from ess.throttle import throttled_response
 from ess.web.actions import PageActions, form_page
@@ -164,7 +165,7 @@ def membership_detail(request, public_id):
         "competences": membership.competences.all(),
         "can_review_changes": manager and bool(membership.pending_changes),
         "note_form": forms.NoteForm(),
-        "reason_form": forms.ReasonForm(),
+        "reason_form": ReasonForm(),
         "optional_reason_form": forms.OptionalReasonForm(),
     }
     return render(request, "members/membership_detail.html", context)
@@ -205,14 +206,14 @@ membership_refuse = membership_actions.view(
     "membership_refuse",
     services.membership_refuse,
     gettext_lazy("Candidature refusée ; le motif a été envoyé au candidat."),
-    forms.ReasonForm,
+    ReasonForm,
 )
 membership_suspend = membership_actions.view(
     "suspendre/",
     "membership_suspend",
     services.membership_suspend,
     gettext_lazy("Membre suspendu."),
-    forms.ReasonForm,
+    ReasonForm,
 )
 membership_reinstate = membership_actions.view(
     "reintegrer/",
@@ -240,7 +241,7 @@ membership_changes_reject = membership_actions.view(
     "membership_changes_reject",
     services.membership_changes_reject,
     gettext_lazy("Modification refusée."),
-    forms.ReasonForm,
+    ReasonForm,
 )
 
 

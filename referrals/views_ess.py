@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ess.audit import audit_record_many
+from ess.forms import ReasonForm
 from ess.models import AuditAction
 from ess.private_search import search_recall, search_redirect, wants_search_redirect
 from ess.web.actions import PageActions, post_action
@@ -48,7 +49,7 @@ def ess_actions_context(request, referral, actions) -> dict:
             },
         )
     ctx.update(booking_panels(user, referral))
-    ctx["reason_form"] = forms.ReasonForm()
+    ctx["reason_form"] = ReasonForm()
     ctx["request_info_form"] = forms.RequestInfoForm()
     ctx["reorient_form"] = forms.ReorientForm()
     ctx["note_form"] = forms.NoteForm()
@@ -173,7 +174,7 @@ def decline(request, public_id):
         public_id,
         services.referral_decline,
         _("Demande refusée : elle retourne à la coordination."),
-        forms.ReasonForm,
+        ReasonForm,
     )
     if not referrals_visible_to(request.user).filter(public_id=public_id).exists():
         # The case went back to the coordination and out of the specialist's sight: their
