@@ -3,7 +3,7 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -26,7 +26,7 @@ from ess.forms import ApiTokenForm, NotificationPreferencesForm
 from ess.models import AuditOutcome, Notification
 from ess.notifications import notification_mark_read
 from ess.outbox import outbox_oldest_pending_age
-from ess.permissions import can_view_audit
+from ess.permissions import can_view_audit, require
 from ess.roles import Role
 from ess.selectors import audit_events_visible_to, communes_search
 from ess.web.paging import page_of
@@ -108,8 +108,7 @@ def commune_options(request):
 @login_required
 @require_GET
 def audit_list(request):
-    if not can_view_audit(request.user):
-        raise PermissionDenied
+    require(can_view_audit(request.user))
     events = audit_events_visible_to(request.user).select_related("actor")
     actor = request.GET.get("acteur", "").strip()
     if actor:

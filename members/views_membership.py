@@ -5,7 +5,7 @@ Each view validates the shape of the input, calls one service, renders."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ess.forms import ReasonForm
 from ess.models import Specialty
+from ess.permissions import require
 from ess.throttle import throttled_response
 from ess.web.actions import PageActions, form_page
 from ess.web.forms import add_service_errors
@@ -132,8 +133,7 @@ def activate(request, token):
 @login_required
 @require_GET
 def membership_list(request):
-    if not perms.can_manage_memberships(request.user):
-        raise PermissionDenied
+    require(perms.can_manage_memberships(request.user))
     status = request.GET.get("statut", "")
     if status not in MembershipStatus.values:
         status = ""
@@ -294,8 +294,7 @@ def profile(request):
 # ---------------------------------------------------------------------------------------------
 @login_required
 def membership_import(request):
-    if not perms.can_manage_memberships(request.user):
-        raise PermissionDenied
+    require(perms.can_manage_memberships(request.user))
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
@@ -322,13 +321,11 @@ def membership_import(request):
 # ---------------------------------------------------------------------------------------------
 @login_required
 def organisation(request):
-    if not perms.can_view_organisation(request.user):
-        raise PermissionDenied
+    require(perms.can_view_organisation(request.user))
     manager = perms.can_manage_memberships(request.user)
     form = forms.GovernanceForm(request.POST or None, members=listed_members())
     if request.method == "POST":
-        if not manager:
-            raise PermissionDenied
+        require(manager)
         if form.is_valid():
             d = form.cleaned_data
             try:
@@ -359,8 +356,7 @@ def organisation(request):
 @login_required
 @require_POST
 def governance_end(request, public_id):
-    if not perms.can_manage_memberships(request.user):
-        raise PermissionDenied
+    require(perms.can_manage_memberships(request.user))
     role = get_object_or_404(GovernanceRole, public_id=public_id)
     services.governance_role_end(by=request.user, role_id=role.pk)
     messages.success(request, _("Fonction terminée."))
@@ -369,8 +365,7 @@ def governance_end(request, public_id):
 
 @login_required
 def representativeness_view(request):
-    if not perms.can_manage_memberships(request.user):
-        raise PermissionDenied
+    require(perms.can_manage_memberships(request.user))
     if request.method == "POST":
         form = forms.HeadcountForm(request.POST)
         if form.is_valid():

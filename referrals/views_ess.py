@@ -4,7 +4,6 @@ on a referral (triage, accept, decline, schedule, answer, request information, r
 from datetime import datetime
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ess.audit import audit_record_many
 from ess.forms import ReasonForm
 from ess.models import AuditAction
+from ess.permissions import require
 from ess.private_search import search_recall, search_redirect, wants_search_redirect
 from ess.web.actions import PageActions, post_action
 from ess.web.paging import page_of
@@ -78,8 +78,7 @@ FILTERS = ("statut", "priorite", "specialite", "type", "departement", "commune",
 @login_required
 @require_http_methods(["GET", "POST"])
 def dashboard(request):
-    if not perms.can_triage_referral(request.user):
-        raise PermissionDenied
+    require(perms.can_triage_referral(request.user))
     if wants_search_redirect(request):
         return search_redirect(request, "referrals:dashboard", keep=(*FILTERS, "vue"))
     view = request.GET.get("vue", "a_traiter")
@@ -114,8 +113,7 @@ def dashboard(request):
 @login_required
 @require_GET
 def inbox(request):
-    if not perms.can_view_inbox(request.user):
-        raise PermissionDenied
+    require(perms.can_view_inbox(request.user))
     sections = specialist_inbox(request.user)
     audit_record_many(
         request=request,
@@ -133,8 +131,7 @@ def inbox(request):
 @require_POST
 def triage(request, public_id):
     referral = referral_for_request(request, public_id)
-    if not perms.can_triage_referral(request.user, referral):
-        raise PermissionDenied
+    require(perms.can_triage_referral(request.user, referral))
     expected = request.POST.get("version", "")
     return post_action(
         request,

@@ -5,7 +5,7 @@ from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ess.permissions import require
 from ess.throttle import throttled_response
 from ess.web.actions import post_action
 from ess.web.paging import page_of
@@ -31,8 +32,7 @@ from projet_sante.newsletter.selectors import (
 
 
 def _managed(request, public_id) -> Newsletter:
-    if not can_manage_newsletters(request.user):
-        raise PermissionDenied
+    require(can_manage_newsletters(request.user))
     return get_object_or_404(Newsletter, public_id=public_id)
 
 
@@ -45,8 +45,7 @@ def _manage_url(newsletter) -> str:
 # ---------------------------------------------------------------------------------------------
 @login_required
 def newsletter_manage_list(request):
-    if not can_manage_newsletters(request.user):
-        raise PermissionDenied
+    require(can_manage_newsletters(request.user))
     page = page_of(request, newsletters_with_progress(request.user), 25)
     return render(request, "projet_sante/newsletter/newsletter_manage_list.html", {"page": page})
 
