@@ -271,9 +271,12 @@ def rich_text_preview(request):
 
 
 def _content_form(request, version, form, save, *, success: str, template: str, context: dict):
-    """A page editing a mission or an action: a valid POST calls `save(cleaned_data)` and goes
+    """A page editing a mission or an action: back on the version with the reason when the
+    version may no longer be edited; otherwise a valid POST calls `save(cleaned_data)` and goes
     back to the version's missions; the service's field errors are shown on the form, a refusal
     by status back on the version."""
+    if refused := _not_editable(request, version):
+        return refused
     if request.method == "POST" and form.is_valid():
         try:
             save(form.cleaned_data)
@@ -300,8 +303,6 @@ def mission_edit(request, public_id, mission_id=None):
     mission = (
         get_object_or_404(Mission, version=version, public_id=mission_id) if mission_id else None
     )
-    if refused := _not_editable(request, version):
-        return refused
     return _content_form(
         request,
         version,
@@ -357,8 +358,6 @@ def action_edit(request, public_id, mission_id=None, action_id=None):
         if action
         else get_object_or_404(Mission, version=version, public_id=mission_id)
     )
-    if refused := _not_editable(request, version):
-        return refused
     return _content_form(
         request,
         version,
