@@ -4,7 +4,7 @@ session is done from the referral's page (referrals/booking)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ess.audit import audit_record, audit_record_many, audit_refusal
 from ess.models import AuditAction
 from ess.pdf import pdf_attachment, render_pdf
+from ess.permissions import require
 from ess.web.actions import post_action
 from scheduling import forms, selectors, services
 from scheduling import permissions as perms
@@ -47,8 +48,7 @@ def overview_context(user) -> dict:
 @login_required
 @require_GET
 def consultations(request, feed_url: str = ""):
-    if not perms.can_view_consultations(request.user):
-        raise PermissionDenied
+    require(perms.can_view_consultations(request.user))
     ctx = overview_context(request.user)
     ctx["feed_url"] = feed_url
     if ctx["is_specialist"]:
@@ -83,8 +83,7 @@ def _site_initial(site: ConsultationSite) -> dict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def site_form(request, public_id=None):
-    if not perms.can_manage_consultations(request.user):
-        raise PermissionDenied
+    require(perms.can_manage_consultations(request.user))
     site = get_object_or_404(ConsultationSite, public_id=public_id) if public_id else None
     if request.method == "POST":
         form = forms.SiteForm(request.POST)
@@ -110,8 +109,7 @@ def site_form(request, public_id=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_create(request, public_id):
-    if not perms.can_manage_consultations(request.user):
-        raise PermissionDenied
+    require(perms.can_manage_consultations(request.user))
     site = get_object_or_404(ConsultationSite, public_id=public_id)
     if request.method == "POST":
         form = forms.PlanForm(request.POST, site=site)
@@ -134,8 +132,7 @@ def plan_create(request, public_id):
 
 
 def _plan(request, public_id) -> ConsultationPlan:
-    if not perms.can_manage_consultations(request.user):
-        raise PermissionDenied
+    require(perms.can_manage_consultations(request.user))
     return get_object_or_404(
         ConsultationPlan.objects.select_related("site__commune", "specialty"), public_id=public_id
     )
@@ -245,8 +242,7 @@ def session_cancel(request, public_id):
 
 def _managed_session(request, public_id) -> ConsultationSession:
     """The session a manager acts on (PermissionDenied for anyone else)."""
-    if not perms.can_manage_consultations(request.user):
-        raise PermissionDenied
+    require(perms.can_manage_consultations(request.user))
     return selectors.session_get_for_user(request.user, public_id)
 
 
@@ -283,8 +279,7 @@ def swap_request(request, public_id):
 @login_required
 @require_POST
 def swap_decide(request, public_id, decision):
-    if not perms.can_decide_swap(request.user):
-        raise PermissionDenied
+    require(perms.can_decide_swap(request.user))
     if decision not in ("accepter", "refuser"):
         raise Http404
     swap = get_object_or_404(SwapRequest, public_id=public_id)
