@@ -77,7 +77,8 @@ class PageActions:
     arguments, `back(request, obj)` is where every action returns. Each view validates its
     form, calls `service(<id_kwarg>=obj.pk, by=request.user, **data)` (`data` is the form's
     cleaned data, or what `data(request, cleaned_data)` makes of it), then flashes the refusal
-    or the success message."""
+    or the success message. A form that depends on the object gets `form_kwargs(obj)` as
+    keyword arguments."""
 
     def __init__(
         self, *, route: str, lookup: Callable, id_kwarg: str, back: Callable, label_errors=True
@@ -89,11 +90,23 @@ class PageActions:
         self.back = back
         self.label_errors = label_errors
 
-    def run(self, request, public_id, service, success, form_class=None, *, files=False, data=None):
+    def run(
+        self,
+        request,
+        public_id,
+        service,
+        success,
+        form_class=None,
+        *,
+        files=False,
+        data=None,
+        form_kwargs=None,
+    ):
         obj = self.lookup(request, public_id)
         form = None
         if form_class is not None:
-            form = form_class(request.POST, request.FILES if files else None)
+            extra = form_kwargs(obj) if form_kwargs is not None else {}
+            form = form_class(request.POST, request.FILES if files else None, **extra)
 
         def call(cleaned: dict):
             kwargs = data(request, cleaned) if data is not None else cleaned

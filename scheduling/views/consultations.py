@@ -10,13 +10,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ess.audit import audit_record, audit_record_many, audit_refusal
 from ess.models import AuditAction
 from ess.pdf import pdf_attachment, render_pdf
 from ess.permissions import require
-from ess.web.actions import post_action
+from ess.web.actions import PageActions, post_action
 from scheduling import forms, selectors, services
 from scheduling import permissions as perms
 from scheduling.models import ConsultationPlan, ConsultationSession, ConsultationSite, SwapRequest
@@ -213,33 +214,6 @@ def plan_action(request, public_id, action):
     return post_action(request, lambda _data: step(request, plan), success=None, back=back)
 
 
-@login_required
-@require_POST
-def session_assign(request, public_id):
-    session = _managed_session(request, public_id)
-    return post_action(
-        request,
-        lambda data: services.session_assign(
-            by=request.user, session_id=session.pk, specialist=data["specialist"]
-        ),
-        form=forms.AssignForm(request.POST, specialty_id=session.specialty_id),
-        success=_("Spécialiste modifié."),
-        back=_session_page(session),
-    )
-
-
-@login_required
-@require_POST
-def session_cancel(request, public_id):
-    session = _managed_session(request, public_id)
-    return post_action(
-        request,
-        lambda _data: services.session_cancel(by=request.user, session_id=session.pk),
-        success=_("Consultation annulée."),
-        back=_session_page(session),
-    )
-
-
 def _managed_session(request, public_id) -> ConsultationSession:
     """The session a manager acts on (PermissionDenied for anyone else)."""
     require(perms.can_manage_consultations(request.user))
@@ -251,6 +225,29 @@ def _session_page(session: ConsultationSession) -> str:
     if session.plan_id:
         return reverse("scheduling:consultation_plan", kwargs={"public_id": session.plan.public_id})
     return reverse("scheduling:consultations")
+
+
+# A manager's actions on one session: /consultations-avancees/seances/<uuid>/…
+session_actions = PageActions(
+    route="consultations-avancees/seances/<uuid:public_id>/",
+    lookup=_managed_session,
+    id_kwarg="session_id",
+    back=lambda request, session: _session_page(session),
+)
+session_assign = session_actions.view(
+    "specialiste/",
+    "consultation_session_assign",
+    services.session_assign,
+    gettext_lazy("Spécialiste modifié."),
+    forms.AssignForm,
+    form_kwargs=lambda session: {"specialty_id": session.specialty_id},
+)
+session_cancel = session_actions.view(
+    "annuler/",
+    "consultation_session_cancel",
+    services.session_cancel,
+    gettext_lazy("Consultation annulée."),
+)
 
 
 # ---------------------------------------------------------------------------------------------
