@@ -3,7 +3,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ess.forms import CommuneField, RadioChoiceField, RadioTypedChoiceField
+from ess.forms import CommuneField, RadioChoiceField, RadioTypedChoiceField, TextAreaField
 from ess.models import Specialty, Team
 from ess.roles import Role
 from ess.uploads import ACCEPT_ATTRIBUTE
@@ -339,22 +339,16 @@ class RecordReferralForm(ReferralForm):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Motif de l'annulation"), widget=forms.Textarea(attrs={"rows": 2})
-    )
+    reason = TextAreaField(label=_("Motif de l'annulation"))
 
 
 class ProvideInfoForm(forms.Form):
-    answer = forms.CharField(
-        label=_("Votre réponse"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    answer = TextAreaField(label=_("Votre réponse"), required=False, rows=3)
     files = MultipleFileField(label=_("Documents"))
 
 
 class MessageForm(forms.Form):
-    body = forms.CharField(
-        label=_("Message"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    body = TextAreaField(label=_("Message"), required=False, rows=3)
     files = MultipleFileField(label=_("Pièces jointes"))
 
 
@@ -405,14 +399,8 @@ class EmptyForm(forms.Form):
     """A POST with nothing to fill (accept): the CSRF token is the whole form."""
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 2}))
-
-
 class RequestInfoForm(forms.Form):
-    question = forms.CharField(
-        label=_("Question au demandeur"), widget=forms.Textarea(attrs={"rows": 2})
-    )
+    question = TextAreaField(label=_("Question au demandeur"))
 
 
 class ReorientForm(forms.Form):
@@ -421,14 +409,11 @@ class ReorientForm(forms.Form):
         max_length=200,
         help_text=_("Ex. : urgences du CHR d'Orléans, centre de référence…"),
     )
-    reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = TextAreaField(label=_("Motif"))
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(
-        label=_("Note interne (jamais visible du demandeur)"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    note = TextAreaField(label=_("Note interne (jamais visible du demandeur)"))
 
 
 class ScheduleForm(forms.Form):
@@ -443,13 +428,9 @@ class ScheduleForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(
-        label=_("Avis / compte rendu"), required=False, widget=forms.Textarea(attrs={"rows": 5})
-    )
-    recommended_actions = forms.CharField(
-        label=_("Conduite à tenir recommandée"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    answer = TextAreaField(label=_("Avis / compte rendu"), required=False, rows=5)
+    recommended_actions = TextAreaField(
+        label=_("Conduite à tenir recommandée"), required=False, rows=3
     )
     consultation_needed = forms.BooleanField(
         label=_(

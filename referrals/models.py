@@ -1,6 +1,5 @@
 """Patients, referrals and their lifecycle, events, messages, attachments."""
 
-import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -9,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ess.fields import optional_fk
+from ess.fields import PublicIdModel, optional_fk
 from ess.stored_files import StoredFile
 from ess.validators import validate_nir
 from ess.workflow import Stateful, StatusEvent
@@ -46,8 +45,7 @@ class InsOid(models.TextChoices):
     TEST = "1.2.250.1.213.1.4.10", _("INS de test")
 
 
-class Patient(models.Model):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class Patient(PublicIdModel):
     ins = models.CharField(
         _("matricule INS (NIR/NIA)"), max_length=15, blank=True, validators=[validate_nir]
     )
@@ -235,10 +233,9 @@ class ReferralManager(models.Manager):
         return super().get_queryset().exclude(status=Status.AWAITING_CONFIRMATION)
 
 
-class Referral(Stateful, models.Model):
+class Referral(Stateful, PublicIdModel):
     transitions = TRANSITIONS
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     reference = models.CharField(_("référence"), max_length=20, unique=True)
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="referrals")
     requester = models.ForeignKey(
@@ -319,7 +316,7 @@ class Referral(Stateful, models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ReferralManager()
-    all_objects = models.Manager()  # noqa: DJ012 -- a manager that ruff reads as a field
+    all_objects = models.Manager()
 
     class Meta:
         verbose_name = _("demande")
@@ -414,8 +411,7 @@ class ReferralEvent(StatusEvent):
         indexes = [models.Index(fields=["referral", "at"], name="event_timeline")]
 
 
-class Message(models.Model):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class Message(PublicIdModel):
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="messages")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField(_("message"))

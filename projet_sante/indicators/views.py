@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ess.models import Departement, Specialty
+from ess.permissions import require
 from ess.web.downloads import private_download
 from ess.web.spreadsheet import csv_response
 from members.models import OrganisationKind
@@ -48,11 +49,6 @@ FILTER_PARAMS = {
     "departement": "departement",
     "commune": "commune",
 }
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def _period_and_filters(params):
@@ -88,7 +84,7 @@ def _period_choices() -> list[tuple[str, str]]:
 @login_required
 @require_GET
 def dashboard(request):
-    _require(perms.can_view_indicators(request.user))
+    require(perms.can_view_indicators(request.user))
     period, filters, errors = _period_and_filters(request.GET)
     context = indicators_context(period, filters, mask=viewer_masks(request.user))
     context.update(
@@ -113,7 +109,7 @@ def dashboard(request):
 @require_GET
 def dashboard_csv(request):
     """The same figures for a spreadsheet: UTF-8 with a BOM, `;` separated, decimal comma."""
-    _require(perms.can_view_indicators(request.user))
+    require(perms.can_view_indicators(request.user))
     period, filters, errors = _period_and_filters(request.GET)
     if errors:
         return HttpResponse(" ".join(errors), status=400, content_type="text/plain; charset=utf-8")
@@ -150,7 +146,7 @@ def dashboard_csv(request):
 @login_required
 def targets(request):
     """Managers set the health project's targets, one line per indicator."""
-    _require(perms.can_edit_indicator_targets(request.user))
+    require(perms.can_edit_indicator_targets(request.user))
     editable = [i for i in REGISTRY if i.unit != Unit.DISTRIBUTION]
     current = indicator_targets()
     errors = {}
@@ -196,7 +192,7 @@ def targets(request):
 @require_POST
 def report_quarterly(request):
     """Ask for the quarterly activity report of a quarter (cached; rendered in the background)."""
-    _require(perms.can_download_reports(request.user))
+    require(perms.can_download_reports(request.user))
     try:
         period = parse_period(request.POST.get("periode", ""))
     except PeriodError as exc:
@@ -227,7 +223,7 @@ def redirect_to_report(report: GeneratedReport):
 
 
 def _report_for(user, public_id) -> GeneratedReport:
-    _require(perms.can_download_reports(user))
+    require(perms.can_download_reports(user))
     return report_get_for_user(user, public_id)
 
 

@@ -3,7 +3,7 @@ its specialty or into an advanced-consultation session, or frees its slot."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from ess.errors import TransitionNotAllowed
 from ess.flash import flash_error, flash_form_errors
+from ess.permissions import require
 from referrals import permissions as perms
 from referrals.booking import forms, services
 from referrals.booking.selectors import sessions_for_referral
@@ -95,8 +96,7 @@ def booking_cancel(request, public_id):
 def session_book(request, public_id):
     """Book this referral into an advanced-consultation session."""
     referral = referral_for_request(request, public_id)
-    if not scheduling_perms.can_book_session(request.user):
-        raise PermissionDenied
+    require(scheduling_perms.can_book_session(request.user))
     form = forms.BookSessionForm(request.POST)
     if not form.is_valid():
         flash_form_errors(request, form)
