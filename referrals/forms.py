@@ -316,8 +316,15 @@ class ScheduleForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
+    # Required on the page too (the service refuses an empty answer): with a report attached,
+    # one line saying so is enough.
     answer = forms.CharField(
-        label=_("Avis / compte rendu"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+        label=_("Avis / compte rendu"),
+        help_text=_("Une ligne suffit si vous joignez le compte rendu."),
+        error_messages={
+            "required": _("Rédigez la réponse (une ligne suffit si vous joignez le compte rendu).")
+        },
+        widget=forms.Textarea(attrs={"rows": 5, "aria-required": "true"}),
     )
     recommended_actions = forms.CharField(
         label=_("Conduite à tenir recommandée"),
