@@ -65,16 +65,29 @@ class AxeAudit:
     def check(self) -> None:
         from playwright.sync_api import Error
 
-        if self._running or self.page.is_closed():
+        # One axe run at a time in a page: a check asked for while another runs (a `load` event
+        # during the test's own check, or the reverse) waits for it, then looks again.
+        try:
+            while self._running:
+                self.page.wait_for_timeout(50)
+        except Error:
+            return
+        if self.page.is_closed():
             return
         self._running = True
+        try:
+            self._run_once()
+        finally:
+            self._running = False
+
+    def _run_once(self) -> None:
+        from playwright.sync_api import Error
+
         try:
             url = self.page.url
             found = self.page.evaluate(AXE_RUN, list(AXE_BLOCKING_IMPACTS))
         except Error:
             return  # the page went away mid-check (a navigation, the end of the test)
-        finally:
-            self._running = False
         path = url.split("://", 1)[-1].split("/", 1)[-1]
         for v in found:
             self.violations.setdefault(
@@ -98,6 +111,7 @@ def page(browser, live_server, settings):
     page.on("pageerror", lambda e: errors.append(str(e)))
     audit = AxeAudit(page)
     page.on("load", lambda _: audit.check())
+    page.axe = audit
     page.base_url = live_server.url
     yield page
     audit.check()

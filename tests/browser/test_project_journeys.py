@@ -77,6 +77,14 @@ def test_the_manager_submits_v2_and_the_ars_comments_a_section(
     page.get_by_role("link", name="Projet de santé").click()
     page.get_by_role("link", name="v2", exact=True).click()
     expect(page.get_by_role("heading", name="Projet de santé — version v2")).to_be_visible()
+    # The action tables have room for every column: nothing to scroll to, "Modifier" whole.
+    tables = page.locator("#missions-actions .table-responsive")
+    assert tables.count() > 0
+    for i in range(tables.count()):
+        table = tables.nth(i)
+        assert table.evaluate("el => el.scrollWidth <= el.clientWidth"), f"table {i} overflows"
+    edit = page.locator("#missions-actions td a", has_text="Modifier").first
+    assert edit.evaluate("el => el.getBoundingClientRect().width >= el.scrollWidth")
     page.get_by_role("link", name="Modifier — Organisation et gouvernance").click()
     field = page.get_by_label("Texte (Markdown)")
     field.fill(field.input_value() + "\n\n## Nouveau\n\nUn **référent qualité** est désigné.")

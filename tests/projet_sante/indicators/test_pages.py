@@ -289,3 +289,27 @@ def test_navigation_shows_indicators_to_managers_and_authority(manager, authorit
     assert "Indicateurs" in labels(manager)
     assert "Indicateurs" in labels(authority)
     assert "Indicateurs" not in labels(requester)
+
+
+def test_the_quarterly_report_form_proposes_the_last_closed_quarter(authority, client_for):
+    from projet_sante.indicators.periods import current_quarter, previous_quarter
+
+    html = client_for(authority).get(URL).content.decode()  # the quarter in progress by default
+
+    form = html[html.index(reverse("projet_sante:report_quarterly")) :]
+    form = form[: form.index("</form>")]
+    assert f'<option value="{previous_quarter().key}" selected>' in form
+    assert f'<option value="{current_quarter().key}">' in form  # still offered, not proposed
+
+
+def test_the_quarterly_report_form_follows_a_closed_quarter_being_looked_at(
+    authority, client_for
+):
+    from projet_sante.indicators.periods import previous_quarter
+
+    older = previous_quarter().previous_quarters(3)[0]
+
+    html = client_for(authority).get(URL, {"periode": older.key}).content.decode()
+
+    form = html[html.index(reverse("projet_sante:report_quarterly")) :]
+    assert f'<option value="{older.key}" selected>' in form[: form.index("</form>")]
