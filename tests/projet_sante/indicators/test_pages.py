@@ -302,9 +302,7 @@ def test_the_quarterly_report_form_proposes_the_last_closed_quarter(authority, c
     assert f'<option value="{current_quarter().key}">' in form  # still offered, not proposed
 
 
-def test_the_quarterly_report_form_follows_a_closed_quarter_being_looked_at(
-    authority, client_for
-):
+def test_the_quarterly_report_form_follows_a_closed_quarter_being_looked_at(authority, client_for):
     from projet_sante.indicators.periods import previous_quarter
 
     older = previous_quarter().previous_quarters(3)[0]
