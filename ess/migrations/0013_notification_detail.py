@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ess', '0011_audit_outcome'),
+        ('ess', '0012_team_presentation_opening_hours'),
     ]
 
     operations = [
