@@ -272,23 +272,18 @@ def test_a_cancellation_tells_coordinators_and_the_specialist_it_was_offered_to(
     assert kinds_for(cast["coordinator"]) == ["referral_cancelled"]
 
 
-def test_opening_the_referral_clears_the_bell(cast, client_for):
+def offered_to_the_specialist(cast, priority="P3"):
     referral = submitted(cast)
+    offer = {"response_mode": "teleexpertise_async", "specialist": cast["specialist"]}
     services.referral_triage(
-        referral_id=referral.pk,
-        by=cast["coordinator"],
-        priority="P3",
-        response_mode="teleexpertise_async",
-        specialist=cast["specialist"],
+        referral_id=referral.pk, by=cast["coordinator"], priority=priority, **offer
     )
-    other = submitted(cast)
-    services.referral_triage(
-        referral_id=other.pk,
-        by=cast["coordinator"],
-        priority="P3",
-        response_mode="teleexpertise_async",
-        specialist=cast["specialist"],
-    )
+    referral.refresh_from_db()
+    return referral
+
+
+def test_opening_the_referral_clears_the_bell(cast, client_for):
+    referral, other = offered_to_the_specialist(cast), offered_to_the_specialist(cast)
     client = client_for(cast["specialist"])
     assert client.get("/").context["unread_notifications"] == 2
 
@@ -318,18 +313,9 @@ def test_opening_the_referral_reads_its_new_messages_but_not_a_colleagues_notifi
 def test_notification_emails_give_the_priority_and_the_due_date(
     cast, django_capture_on_commit_callbacks
 ):
-    referral = submitted(cast)
-
     with django_capture_on_commit_callbacks(execute=True):
-        services.referral_triage(
-            referral_id=referral.pk,
-            by=cast["coordinator"],
-            priority="P2",
-            response_mode="teleexpertise_async",
-            specialist=cast["specialist"],
-        )
+        referral = offered_to_the_specialist(cast, priority="P2")
 
-    referral.refresh_from_db()
     due = timezone.localtime(referral.due_at)
     (email,) = [m for m in mail.outbox if m.to == [cast["specialist"].email]]
     line = f"Priorité : P2 — soins non programmés (48 h) · échéance : {due:%d/%m/%Y} à {due:%H:%M}"
