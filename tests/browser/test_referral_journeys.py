@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from tests.factories import valid_nir
+from tests.browser.referral_form import fill_patient
 from tests.referrals.conftest import PDF_BYTES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,18 +20,7 @@ def submit_referral(page, tmp_path: Path, *, question: str) -> str:
     ecg = tmp_path / "ecg-repos.pdf"
     ecg.write_bytes(PDF_BYTES)
     page.get_by_role("link", name="Nouvelle demande").first.click()
-    page.get_by_label("INS / NIR du patient").fill(valid_nir("1520745234005"))
-    page.get_by_label("Nom de naissance").fill("Lambert")
-    page.get_by_label("Prénoms de naissance").fill("Paul André")
-    page.get_by_label("Masculin").check()
-    page.get_by_label("Date de naissance").fill("1952-07-14")
-    commune = page.get_by_label("Commune de résidence")
-    commune.press_sequentially("45000", delay=30)
-    # The htmx lookup fills the datalist the browser offers under the field.
-    page.locator('#communes-datalist option[value="45234 — Orléans (45000)"]').wait_for(
-        state="attached"
-    )
-    commune.fill("45234 — Orléans (45000)")
+    fill_patient(page)
     page.get_by_label("Question clinique").fill(question)
     page.get_by_label("Contexte").fill("HTA, diabète de type 2. ECG de repos joint.")
     page.get_by_label("Rapide : dans les 48 heures").check()
