@@ -57,8 +57,9 @@ class AxeAudit:
     htmx swap); a page that navigates away while being checked is checked on its next load.
     """
 
-    def __init__(self, page):
+    def __init__(self, page, origin: str):
         self.page = page
+        self.origin = origin
         self.violations: dict[tuple[str, str], str] = {}
         self._running = False
 
@@ -72,8 +73,8 @@ class AxeAudit:
                 self.page.wait_for_timeout(50)
         except Error:
             return
-        if self.page.is_closed():
-            return
+        if self.page.is_closed() or not self.page.url.startswith(self.origin):
+            return  # not ours: an identity provider's page, a blank page
         self._running = True
         try:
             self._run_once()
@@ -109,7 +110,7 @@ def page(browser, live_server, settings):
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
-    audit = AxeAudit(page)
+    audit = AxeAudit(page, live_server.url)
     page.on("load", lambda _: audit.check())
     page.axe = audit
     page.base_url = live_server.url
