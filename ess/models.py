@@ -359,6 +359,9 @@ class Notification(PublicIdModel):
     )
     kind = models.CharField(max_length=30, choices=NotificationKind.choices)
     title = models.CharField(_("titre"), max_length=200)
+    # What the person needs to plan their work, told in the email too (a referral's priority and
+    # due date): never patient data.
+    detail = models.CharField(_("précisions"), max_length=200, blank=True)
     url = models.CharField(max_length=300)
     urgent = models.BooleanField(default=False)
     # Escalations and the like happen once: a second notify() with the same key is a no-op.

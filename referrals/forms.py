@@ -428,7 +428,16 @@ class ScheduleForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    answer = TextAreaField(label=_("Avis / compte rendu"), required=False, rows=5)
+    # Required on the page too (the service refuses an empty answer): with a report attached,
+    # one line saying so is enough.
+    answer = TextAreaField(
+        label=_("Avis / compte rendu"),
+        help_text=_("Une ligne suffit si vous joignez le compte rendu."),
+        error_messages={
+            "required": _("Rédigez la réponse (une ligne suffit si vous joignez le compte rendu).")
+        },
+        widget=forms.Textarea(attrs={"rows": 5, "aria-required": "true"}),
+    )
     recommended_actions = TextAreaField(
         label=_("Conduite à tenir recommandée"), required=False, rows=3
     )

@@ -216,6 +216,15 @@ class ResponseMode(models.TextChoices):
 
 
 TELEEXPERTISE_MODES = frozenset({ResponseMode.TELEEXPERTISE_ASYNC, ResponseMode.TELEEXPERTISE_SYNC})
+# Modes in which the patient meets the specialist (in person or by video): an appointment is
+# booked, and the specialist can check an identity document.
+CONSULTATION_MODES = frozenset(
+    {
+        ResponseMode.TELECONSULTATION,
+        ResponseMode.URGENT_CONSULTATION,
+        ResponseMode.ADVANCED_CONSULTATION,
+    }
+)
 
 
 class PreferredResponse(models.TextChoices):
@@ -368,6 +377,14 @@ class Referral(Stateful, PublicIdModel):
     def is_waiting(self) -> bool:
         """Open and still waiting for its answer or appointment: the SLA clock runs."""
         return self.is_open and self.answered_at is None and self.status != Status.SCHEDULED
+
+    @property
+    def is_consultation(self) -> bool:
+        """The patient is to be seen: the mode chosen at triage is a consultation, or, before
+        triage, the requester did not ask for an opinion only."""
+        if self.response_mode:
+            return self.response_mode in CONSULTATION_MODES
+        return self.preferred_response != PreferredResponse.OPINION
 
     @property
     def effective_priority(self) -> str:

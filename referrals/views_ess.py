@@ -21,7 +21,7 @@ from referrals import forms, services
 from referrals import permissions as perms
 from referrals.booking.views import booking_panels
 from referrals.dashboard import QUEUE_VIEWS, queue_counts, queue_filter_options, queue_referrals
-from referrals.models import VISIBLE_STATUS_CHOICES
+from referrals.models import VISIBLE_STATUS_CHOICES, Status
 from referrals.selectors import (
     referral_get_for_accept,
     referrals_visible_to,
@@ -64,7 +64,38 @@ def ess_actions_context(request, referral, actions) -> dict:
     ctx["answer_form"] = forms.AnswerForm(
         initial={"answer": referral.answer, "recommended_actions": referral.recommended_actions}
     )
+    # An asynchronous opinion has no appointment: its panels show only when the patient is to
+    # be seen (a consultation, or an opinion that calls for one).
+    ctx["appointment_panels"] = referral.is_consultation or referral.consultation_needed
+    ctx["other_actions"] = _other_actions(referral, actions, ctx)
     return ctx
+
+
+def _other_actions(referral, actions, ctx) -> list[dict]:
+    """The actions after the main one (answer, take the case), folded under "Autres actions"."""
+    given_back = referral.status != Status.TRIAGED
+    panels = (
+        ("schedule", not ctx["appointment_panels"], _("Enregistrer le rendez-vous"),
+         _("Fixer un rendez-vous de consultation"), "schedule_form", "btn-outline-primary"),
+        ("request_info", True, _("Envoyer la question"),
+         _("Demander un complément au demandeur"), "request_info_form", "btn-outline-primary"),
+        ("decline", True, _("Refuser"),
+         _("Rendre la demande à la coordination") if given_back else _("Refuser la demande"),
+         "reason_form", "btn-outline-danger"),
+        ("reorient", True, _("Réorienter"), _("Réorienter hors de l'ESS"), "reorient_form",
+         "btn-outline-secondary"),
+    )  # fmt: skip
+    return [
+        {
+            "action": reverse(f"referrals:{name}", args=[referral.public_id]),
+            "button": button,
+            "summary": summary,
+            "form": ctx[form],
+            "button_class": button_class,
+        }
+        for name, shown, button, summary, form, button_class in panels
+        if shown and name in actions
+    ]
 
 
 # ---------------------------------------------------------------------------------------------

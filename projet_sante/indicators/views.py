@@ -21,7 +21,12 @@ from ess.web.downloads import private_download
 from ess.web.spreadsheet import csv_response
 from members.models import OrganisationKind
 from projet_sante.indicators import permissions as perms
-from projet_sante.indicators.display import decimal_comma, indicators_context, viewer_masks
+from projet_sante.indicators.display import (
+    decimal_comma,
+    indicators_context,
+    small_count_threshold,
+    viewer_masks,
+)
 from projet_sante.indicators.models import Comparison, GeneratedReport, ReportStatus
 from projet_sante.indicators.periods import (
     PeriodError,
@@ -30,6 +35,7 @@ from projet_sante.indicators.periods import (
     custom_period,
     filters_from,
     parse_period,
+    report_quarters,
 )
 from projet_sante.indicators.registry import REGISTRY, Unit
 from projet_sante.indicators.reports import (
@@ -98,8 +104,8 @@ def dashboard(request):
             "departements": Departement.objects.filter(team__isnull=False).order_by("code"),
             "query": request.GET.urlencode(),
             "can_edit_targets": perms.can_edit_indicator_targets(request.user),
-            "can_request_report": perms.can_download_reports(request.user)
-            and period.kind == "quarter",
+            "can_request_report": perms.can_download_reports(request.user),
+            **report_quarters(period),
         }
     )
     return render(request, "projet_sante/indicators/dashboard.html", context)
@@ -115,13 +121,16 @@ def dashboard_csv(request):
         return HttpResponse(" ".join(errors), status=400, content_type="text/plain; charset=utf-8")
     context = indicators_context(period, filters, mask=viewer_masks(request.user))
     source = _("instantané figé") if context["figures"].from_snapshot else _("calcul")
+    # A masked figure leaves its value empty and says so in a column of its own: "< 10" in a
+    # rate's column would read as "under 10 %".
+    masked = _("masqué : moins de %(n)s cas") % {"n": small_count_threshold()}
     rows = [
         [_("Période"), period.label],
         [_("Filtres"), filters.key or _("aucun")],
         [_("Source"), source],
         [],
         [_("Code"), _("Indicateur"), _("Détail"), _("Valeur"), _("Unité"), _("Base (cas)"),
-         _("Objectif"), _("Objectif atteint")],
+         _("Objectif"), _("Objectif atteint"), _("Donnée")],
     ]  # fmt: skip
     for row in context["rows"]:
         ind = row.indicator
@@ -131,14 +140,17 @@ def dashboard_csv(request):
         met = "" if row.target_met is None else (_("oui") if row.target_met else _("non"))
         if ind.unit == Unit.DISTRIBUTION:
             if row.masked:
-                rows.append([ind.code, ind.label, "", row.display, "", "", "", ""])
-            for label, value, hidden, display in row.parts:
+                rows.append([ind.code, ind.label, "", "", "", "", "", "", masked])
+            for label, value, hidden, _display in row.parts:
                 rows.append(
-                    [ind.code, ind.label, label, display if hidden else value, "", "", "", ""]
-                )
+                    [ind.code, ind.label, label, "" if hidden else value, "", "", "", "",
+                     masked if hidden else ""]
+                )  # fmt: skip
             continue
-        value = row.display if row.masked else decimal_comma(row.value)
-        rows.append([ind.code, ind.label, "", value, unit, base, target, met])
+        value = "" if row.masked else decimal_comma(row.value)
+        rows.append(
+            [ind.code, ind.label, "", value, unit, base, target, met, masked if row.masked else ""]
+        )
     filename = f"indicateurs-{period.key.replace('..', '_')}.csv"
     return csv_response(rows, filename)
 

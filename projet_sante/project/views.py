@@ -23,7 +23,7 @@ from ess.permissions import require
 from ess.web.actions import PageActions, post_action
 from ess.web.forms import add_service_errors
 from ess.workflow import available_actions
-from projet_sante.indicators.periods import current_quarter
+from projet_sante.indicators.periods import report_quarters
 from projet_sante.indicators.permissions import can_download_reports
 from projet_sante.indicators.views import redirect_to_report
 from projet_sante.project import forms, services
@@ -91,17 +91,12 @@ def _version_context(request, version) -> dict:
         "can_comment": can_comment,
         "can_start": perms.can_edit_project(user) and open_version() is None,
         "can_pdf": perms.can_download_project_pdf(user),
-        "report_quarters": _report_quarters() if can_download_reports(user) else [],
+        **(report_quarters() if can_download_reports(user) else {}),
         "comment_form": forms.CommentForm() if can_comment else None,
         "revision_form": forms.RevisionForm() if can_review else None,
         "validate_form": forms.ValidateForm() if can_review else None,
         "annex_form": forms.AnnexForm() if can_edit else None,
     }
-
-
-def _report_quarters() -> list:
-    """The quarterly report's quarters, newest first: the one in progress, then four closed."""
-    return current_quarter().previous_quarters(5)[::-1]
 
 
 @login_required

@@ -30,13 +30,16 @@ REFUSALS = (ValidationError, TransitionNotAllowed)
 def booking_panels(user, referral) -> dict:
     """For the referral page. ESS staff see the slot or the advanced-consultation appointment
     booked for the case; a coordinator sees the next free slots of its specialty (submitted or
-    triaged case) and, for an advanced-consultation case, the sessions to book it into."""
+    triaged case the patient is to be seen for) and, for an advanced-consultation case, the
+    sessions to book it into."""
     staff = perms.can_view_internal_notes(user, referral)
     booking = scheduling_selectors.booking_for(referral) if staff else None
     can_book = (
         scheduling_perms.can_book_slot(user)
         and booking is None
         and referral.status in (Status.SUBMITTED, Status.TRIAGED)
+        # An asynchronous opinion has no appointment: no slot to book for it.
+        and referral.is_consultation
     )
     appointment = scheduling_selectors.appointment_for(referral) if staff else None
     can_book_session = (
