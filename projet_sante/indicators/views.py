@@ -129,9 +129,18 @@ def dashboard_csv(request):
         [_("Filtres"), filters.key or _("aucun")],
         [_("Source"), source],
         [],
-        [_("Code"), _("Indicateur"), _("Détail"), _("Valeur"), _("Unité"), _("Base (cas)"),
-         _("Objectif"), _("Objectif atteint"), _("Donnée")],
-    ]  # fmt: skip
+        [
+            _("Code"),
+            _("Indicateur"),
+            _("Détail"),
+            _("Valeur"),
+            _("Unité"),
+            _("Base (cas)"),
+            _("Objectif"),
+            _("Objectif atteint"),
+            _("Donnée"),
+        ],
+    ]
     for row in context["rows"]:
         ind = row.indicator
         unit = {Unit.PERCENT: "%", Unit.HOURS: "h"}.get(ind.unit, "")
@@ -143,9 +152,18 @@ def dashboard_csv(request):
                 rows.append([ind.code, ind.label, "", "", "", "", "", "", masked])
             for label, value, hidden, _display in row.parts:
                 rows.append(
-                    [ind.code, ind.label, label, "" if hidden else value, "", "", "", "",
-                     masked if hidden else ""]
-                )  # fmt: skip
+                    [
+                        ind.code,
+                        ind.label,
+                        label,
+                        "" if hidden else value,
+                        "",
+                        "",
+                        "",
+                        "",
+                        masked if hidden else "",
+                    ]
+                )
             continue
         value = "" if row.masked else decimal_comma(row.value)
         rows.append(

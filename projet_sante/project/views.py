@@ -318,8 +318,14 @@ def mission_edit(request, public_id, mission_id=None):
 @require_POST
 def mission_delete(request, public_id, mission_id):
     mission = (Mission, {"version__public_id": public_id}, mission_id)
-    return _remove(request, public_id, mission, services.mission_delete, "mission_id",
-                   success=_("Mission supprimée, avec ses actions."))  # fmt: skip
+    return _remove(
+        request,
+        public_id,
+        mission,
+        services.mission_delete,
+        "mission_id",
+        success=_("Mission supprimée, avec ses actions."),
+    )
 
 
 def _remove(request, public_id, part, service, id_kwarg: str, *, success, anchor=""):
@@ -374,8 +380,14 @@ def action_edit(request, public_id, mission_id=None, action_id=None):
 @require_POST
 def action_delete(request, public_id, action_id):
     action = (Action, {"mission__version__public_id": public_id}, action_id)
-    return _remove(request, public_id, action, services.action_delete, "action_id",
-                   success=_("Action supprimée."))  # fmt: skip
+    return _remove(
+        request,
+        public_id,
+        action,
+        services.action_delete,
+        "action_id",
+        success=_("Action supprimée."),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -401,8 +413,15 @@ def annex_add(request, public_id):
 @require_POST
 def annex_delete(request, public_id, annex_id):
     annex = (ProjectAnnex, {"version__public_id": public_id}, annex_id)
-    return _remove(request, public_id, annex, services.annex_delete, "annex_id",
-                   success=_("Annexe retirée de cette version."), anchor="#annexes")  # fmt: skip
+    return _remove(
+        request,
+        public_id,
+        annex,
+        services.annex_delete,
+        "annex_id",
+        success=_("Annexe retirée de cette version."),
+        anchor="#annexes",
+    )
 
 
 @login_required

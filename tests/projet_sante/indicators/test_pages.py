@@ -132,10 +132,14 @@ def test_manager_edits_targets_from_the_page(manager, client_for):
     assert client.get(url).status_code == 200
     response = client.post(
         url,
-        {"p2_within_due_pct-value": "80", "p2_within_due_pct-comparison": "gte",
-         "p2_within_due_pct-note": "Projet de santé, axe 1",
-         "response_median_hours-value": "24,5", "response_median_hours-comparison": "lte"},
-    )  # fmt: skip
+        {
+            "p2_within_due_pct-value": "80",
+            "p2_within_due_pct-comparison": "gte",
+            "p2_within_due_pct-note": "Projet de santé, axe 1",
+            "response_median_hours-value": "24,5",
+            "response_median_hours-comparison": "lte",
+        },
+    )
     assert response.status_code == 302
     target = IndicatorTarget.objects.get(code="p2_within_due_pct")
     assert (target.value, target.comparison, target.note) == (80, "gte", "Projet de santé, axe 1")
@@ -148,9 +152,12 @@ def test_manager_edits_targets_from_the_page(manager, client_for):
 def test_bad_targets_are_refused_with_a_french_message(manager, client_for):
     response = client_for(manager).post(
         reverse("projet_sante:indicator_targets"),
-        {"p2_within_due_pct-value": "120", "p2_within_due_pct-comparison": "gte",
-         "triage_median_hours-value": "vite"},
-    )  # fmt: skip
+        {
+            "p2_within_due_pct-value": "120",
+            "p2_within_due_pct-comparison": "gte",
+            "triage_median_hours-value": "vite",
+        },
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert "Un pourcentage est compris entre 0 et 100." in html
