@@ -388,6 +388,11 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-pending-emails": {"task": "ess.tasks.sweep_pending_emails", "schedule": 300.0},
     # Referrals at 75 % of their due time, then past it, are escalated to coordinators once.
     "escalate-referrals": {"task": "referrals.tasks.escalate_referrals", "schedule": 600.0},
+    # Files kept across a refused new-referral form are not hoarded past their 24 hours.
+    "purge-pending-attachments": {
+        "task": "referrals.tasks.purge_pending_attachments",
+        "schedule": 3600.0,
+    },
     # Those who chose a daily digest get it before the working day starts.
     "notification-digests": {
         "task": "ess.tasks.send_notification_digests",

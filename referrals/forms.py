@@ -1,11 +1,16 @@
+import re
 import uuid
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ess.forms import CommuneField, RadioChoiceField, RadioTypedChoiceField
+from ess.forms import CommuneField, RadioChoiceField, RadioTypedChoiceField, phone_input
 from ess.models import Specialty, Team
 from ess.roles import Role
+from ess.selectors import commune_from_label, communes_matching
+from ess.territory import countries, country_code_matching, country_label
+from ess.text import fold
 from ess.uploads import ACCEPT_ATTRIBUTE
 from ess.validators import (
     normalize_birth_place_code,
@@ -59,6 +64,52 @@ def gp_choices(*, exclude=None):
     return qs.exclude(pk=exclude.pk) if exclude is not None else qs
 
 
+def gp_label(user) -> str:
+    """How a registered GP is offered in the "médecin traitant" field and recognised back."""
+    return f"{user.display_name} (RPPS {user.rpps})" if user.rpps else user.display_name
+
+
+def _looks_like_a_code(value: str) -> bool:
+    return bool(value) and " " not in value and any(c.isdigit() for c in value)
+
+
+class BirthPlaceField(CommuneField):
+    """The birth commune, picked like the commune of residence; answers its INSEE code. A code
+    typed as such is kept even when the commune no longer exists (merged since the birth: the
+    identity keeps the code of the time), and so is a country's 99xxx code."""
+
+    def clean(self, value):
+        typed = (value or "").strip()
+        if re.fullmatch(r"99\d{3}", typed):
+            return typed
+        if _looks_like_a_code(typed) and not communes_matching(typed):
+            return normalize_birth_place_code(typed)
+        commune = super().clean(value)
+        return commune.code if commune else ""
+
+
+def patient_initial(patient) -> dict:
+    """The new-referral form's patient fields, as the patient is known."""
+    code = patient.birth_place_code
+    abroad = code.startswith("99")
+    birth_commune = None if abroad else commune_from_label(code)
+    country = dict(countries()).get(code) if abroad else None
+    return {
+        "ins": patient.ins,
+        "birth_name": patient.birth_name,
+        "first_names": patient.first_names,
+        "used_name": patient.used_name,
+        "sex": patient.sex,
+        "birth_date": patient.birth_date,
+        "birth_place_code": birth_commune.label if birth_commune else ("" if abroad else code),
+        "born_abroad": abroad,
+        "birth_country": (country_label(code, country) if country else code) if abroad else "",
+        "commune": patient.commune.label if patient.commune else "",
+        "phone": patient.phone,
+        "gp_name": patient.gp_name,
+    }
+
+
 class ReferralForm(forms.Form):
     # Patient
     ins = forms.CharField(
@@ -66,35 +117,78 @@ class ReferralForm(forms.Form):
         required=False,
         max_length=25,
         help_text=_(
-            "15 caractères (carte Vitale, attestation). Facultatif s'il est inconnu : "
-            "le lieu de naissance devient alors obligatoire."
+            "15 caractères (carte Vitale, attestation). Un patient que vous avez déjà adressé "
+            "est repris d'après son INS. Facultatif s'il est inconnu : le lieu de naissance "
+            "devient alors obligatoire."
         ),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
+        # Digits mostly, but "2A"/"2B" for those born in Corsica: the full keyboard stays.
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "inputmode": "text",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+            }
+        ),
     )
-    birth_name = forms.CharField(label=_("Nom de naissance"), max_length=100)
+    birth_name = forms.CharField(
+        label=_("Nom de naissance"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
     first_names = forms.CharField(
         label=_("Prénoms de naissance"),
         max_length=150,
         help_text=_("Tous les prénoms, dans l'ordre de l'état civil."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    used_name = forms.CharField(label=_("Nom utilisé"), max_length=100, required=False)
+    used_name = forms.CharField(
+        label=_("Nom utilisé"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
     sex = RadioChoiceField(label=_("Sexe"), choices=Sex.choices)
     birth_date = forms.DateField(
-        label=_("Date de naissance"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date de naissance"),
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "off"}),
     )
-    birth_place_code = forms.CharField(
-        label=_("Lieu de naissance (code INSEE)"),
+    birth_place_code = BirthPlaceField(
+        label=_("Commune de naissance"),
         required=False,
-        max_length=5,
-        help_text=_(
-            "Code INSEE de la commune de naissance ; 99 + code pays si né à "
-            "l'étranger (ex. 99134 pour l'Espagne)."
-        ),
+        max_length=120,
+        help_text=_("Nom ou code postal ; facultatif si l'INS est saisi."),
+    )
+    born_abroad = forms.BooleanField(label=_("Né(e) à l'étranger"), required=False)
+    birth_country = forms.CharField(
+        label=_("Pays de naissance"),
+        required=False,
+        max_length=100,
+        help_text=_("Nom du pays, ou son code INSEE (99 suivi de 3 chiffres)."),
+        widget=forms.TextInput(attrs={"list": "countries-datalist", "autocomplete": "off"}),
     )
     commune = CommuneField(label=_("Commune de résidence"))
-    phone = forms.CharField(label=_("Téléphone du patient"), max_length=30, required=False)
+    phone = forms.CharField(
+        label=_("Téléphone du patient"),
+        max_length=30,
+        required=False,
+        # The patient's number, not the user's: no autofill.
+        widget=phone_input("off"),
+    )
     gp_name = forms.CharField(
-        label=_("Médecin traitant du patient"), max_length=150, required=False
+        label=_("Médecin traitant du patient"),
+        max_length=150,
+        required=False,
+        help_text=_("Son nom, ou choisissez un médecin inscrit sur la plateforme."),
+        widget=forms.TextInput(attrs={"list": "gps-datalist", "autocomplete": "off"}),
+    )
+    on_behalf = forms.BooleanField(
+        label=_("J'écris pour le compte de ce médecin traitant"),
+        required=False,
+        help_text=_(
+            "CPTS, DAC, infirmier·e… : s'il est inscrit, il verra la demande et sera tenu "
+            "informé de chaque étape."
+        ),
     )
     # Request
     specialty = forms.ModelChoiceField(
@@ -132,20 +226,6 @@ class ReferralForm(forms.Form):
         max_length=200,
         help_text=_("Ex. : « lundi-vendredi 12h-14h, 06 00 00 00 00 »."),
     )
-    referring_gp = forms.ModelChoiceField(
-        label=_("Pour le compte du médecin traitant (inscrit sur la plateforme)"),
-        queryset=None,
-        required=False,
-        to_field_name="public_id",
-        empty_label=_("— Aucun / non inscrit —"),
-        help_text=_("Il verra la demande et sera tenu informé de chaque étape."),
-    )
-    referring_gp_name = forms.CharField(
-        label=_("Pour le compte du médecin traitant (non inscrit)"),
-        required=False,
-        max_length=150,
-        help_text=_("Si vous écrivez pour un médecin (CPTS, DAC, infirmier·e) : son nom."),
-    )
     files = MultipleFileField(
         label=_("Pièces jointes"),
         help_text=_("PDF, JPEG, PNG ou texte ; 20 Mo maximum par fichier, 50 Mo par demande."),
@@ -162,12 +242,27 @@ class ReferralForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["specialty"].queryset = specialty_choices()
-        self.fields["referring_gp"].queryset = gp_choices(exclude=user)
+        # Leaving the INS field fills in a patient this requester already referred.
+        self.fields["ins"].widget.attrs.update(
+            {
+                "hx-post": reverse("referrals:patient_prefill"),
+                "hx-trigger": "change",
+                "hx-params": "ins",
+                "hx-target": "#patient-fields",
+                "hx-swap": "outerHTML",
+            }
+        )
+        self.gps = list(gp_choices(exclude=user))
+        self.countries = [country_label(code, name) for code, name in countries()]
         if not self.is_bound:
             self.initial.setdefault("submission_key", uuid.uuid4().hex)
             first = self.fields["specialty"].queryset.first()
             if first:
                 self.initial.setdefault("specialty", first.code)
+
+    @property
+    def gp_labels(self) -> list[str]:
+        return [gp_label(gp) for gp in self.gps]
 
     def clean_ins(self):
         ins = normalize_nir(self.cleaned_data["ins"])
@@ -180,24 +275,67 @@ class ReferralForm(forms.Form):
         validate_birth_date(value)
         return value
 
-    def clean_birth_place_code(self):
-        return normalize_birth_place_code(self.cleaned_data["birth_place_code"])
-
     def clean_phone(self):
         return normalize_phone(self.cleaned_data["phone"])
 
+    def _registered_gp(self, typed: str):
+        """The registered GP the name designates: the offered label, or a name only one has."""
+        by_label = [gp for gp in self.gps if gp_label(gp) == typed]
+        if by_label:
+            return by_label[0]
+        by_name = [gp for gp in self.gps if fold(gp.display_name) == fold(typed)]
+        return by_name[0] if len(by_name) == 1 else None
+
+    def _clean_birth_country(self, cleaned):
+        if not cleaned.get("born_abroad"):
+            return
+        typed = cleaned.get("birth_country", "").strip()
+        code = country_code_matching(typed)
+        if code:
+            cleaned["birth_place_code"] = code
+            self.errors.pop("birth_place_code", None)
+        else:
+            self.add_error(
+                "birth_country",
+                _(
+                    "Pays inconnu : « %(typed)s ». Choisissez-le dans la liste ou tapez son "
+                    "code INSEE (99 suivi de 3 chiffres)."
+                )
+                % {"typed": typed}
+                if typed
+                else _("Indiquez le pays de naissance."),
+            )
+
+    def _clean_gp(self, cleaned):
+        cleaned["referring_gp"], cleaned["referring_gp_name"] = None, ""
+        if not cleaned.get("on_behalf"):
+            return
+        name = cleaned.get("gp_name", "").strip()
+        if not name:
+            self.add_error(
+                "gp_name", _("Indiquez le médecin traitant pour le compte duquel vous écrivez.")
+            )
+            return
+        gp = self._registered_gp(name)
+        cleaned["referring_gp"] = gp
+        cleaned["referring_gp_name"] = gp.display_name if gp else name
+        if gp:
+            cleaned["gp_name"] = gp.display_name
+
     def clean(self):
         cleaned = super().clean()
+        self._clean_birth_country(cleaned)
+        self._clean_gp(cleaned)
         if (
             not cleaned.get("ins")
             and not cleaned.get("birth_place_code")
-            and ("birth_place_code" not in self.errors and "ins" not in self.errors)
+            and not any(f in self.errors for f in ("birth_place_code", "ins", "birth_country"))
         ):
             self.add_error(
                 "birth_place_code",
                 _("Sans INS, le lieu de naissance est obligatoire pour identifier le patient."),
             )
-        traits = ("ins", "sex", "birth_date", "birth_place_code")
+        traits = ("ins", "sex", "birth_date", "birth_place_code", "birth_country")
         if cleaned.get("ins") and not any(name in self.errors for name in traits):
             try:
                 validate_nir_traits(

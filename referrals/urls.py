@@ -24,6 +24,7 @@ referral_pages = [
 urlpatterns = [
     path("demandes/", views.referral_list, name="list"),
     path("demandes/nouvelle/", views.referral_create, name="create"),
+    path("demandes/nouvelle/patient/", views.patient_prefill, name="patient_prefill"),
     path("demandes/<uuid:public_id>/", include(referral_pages)),
     path("regulation/", views_ess.dashboard, name="dashboard"),
     path("mes-dossiers/", views_ess.inbox, name="inbox"),

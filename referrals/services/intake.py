@@ -4,7 +4,7 @@ the reference, the files, retries with an idempotency key.
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -39,6 +39,7 @@ from referrals.notifications import referral_notify
 from referrals.services.common import (
     _store_files,
 )
+from referrals.services.pending import pending_attachment_checked, pending_attachments_delete
 
 
 @dataclass
@@ -68,6 +69,9 @@ class ReferralInput:
     referring_gp_name: str = ""
     referring_gp: object = None
     files: list = field(default_factory=list)
+    # Files kept from an earlier, refused attempt (referrals.models.PendingAttachment), checked
+    # when they were kept.
+    kept_files: list = field(default_factory=list)
 
 
 def _fingerprint(data: ReferralInput) -> str:
@@ -80,7 +84,9 @@ def _fingerprint(data: ReferralInput) -> str:
             return value.code
         return str(value)
 
-    payload = asdict(data) | {"files": [(f.name, f.size) for f in data.files]}
+    files = [(f.name, f.size) for f in data.files]
+    files += [(f.original_name, f.size) for f in data.kept_files]
+    payload = asdict(replace(data, files=[], kept_files=[])) | {"files": files}
     payload["specialty"] = data.specialty.code
     payload["patient"]["commune"] = data.patient.commune.code if data.patient.commune else ""
     payload["referring_gp"] = str(data.referring_gp.public_id) if data.referring_gp else ""
@@ -183,6 +189,7 @@ def _referral_input_check(data: ReferralInput) -> None:
 def referral_submit(*, by, data: ReferralInput, idempotency_key: str = "") -> tuple[Referral, bool]:
     """A requester submits a referral. Returns (referral, created).
 
+    `data.kept_files` (files kept from a refused attempt) are attached too, then deleted.
     Raises PermissionDenied (not a requester), ValidationError (identity traits, phone, text
     length, files, consent) before anything is written, IdempotencyConflict (same key,
     different request). A retry with the same key returns the first referral with created=False.
@@ -194,7 +201,9 @@ def referral_submit(*, by, data: ReferralInput, idempotency_key: str = "") -> tu
     if data.urgency not in Priority.values:
         raise ValidationError({"urgency": _("Urgence inconnue.")})
     _referral_input_check(data)
-    checked = check_uploads(data.files)
+    kept = data.kept_files
+    checked = check_uploads(data.files, already_stored=sum(f.size for f in kept))
+    checked += [pending_attachment_checked(f) for f in kept]
     fingerprint = _fingerprint(data)
     with transaction.atomic():
         if idempotency_key:
@@ -241,6 +250,7 @@ def referral_submit(*, by, data: ReferralInput, idempotency_key: str = "") -> tu
                 note=_("Traits d'identité différents de ceux connus pour cet INS : à vérifier."),
             )
         _store_files(referral=referral, files=checked, by=by)
+        pending_attachments_delete(kept)
         referral_notify(referral, Kind.REFERRAL_NEW, actor=by)
         if idempotency_key:
             try:
