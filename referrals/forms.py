@@ -69,6 +69,11 @@ def gp_label(user) -> str:
     return f"{user.display_name} (RPPS {user.rpps})" if user.rpps else user.display_name
 
 
+def _suggested_from(datalist_id: str) -> forms.TextInput:
+    """A text field the page's <datalist> suggests values for (free text stays possible)."""
+    return forms.TextInput(attrs={"list": datalist_id, "autocomplete": "off"})
+
+
 def _looks_like_a_code(value: str) -> bool:
     return bool(value) and " " not in value and any(c.isdigit() for c in value)
 
@@ -151,7 +156,8 @@ class ReferralForm(forms.Form):
     sex = RadioChoiceField(label=_("Sexe"), choices=Sex.choices)
     birth_date = forms.DateField(
         label=_("Date de naissance"),
-        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "off"}),
+        # The ISO date a date input expects, whatever the language of the page.
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "off"}, format="%Y-%m-%d"),
     )
     birth_place_code = BirthPlaceField(
         label=_("Commune de naissance"),
@@ -165,7 +171,7 @@ class ReferralForm(forms.Form):
         required=False,
         max_length=100,
         help_text=_("Nom du pays, ou son code INSEE (99 suivi de 3 chiffres)."),
-        widget=forms.TextInput(attrs={"list": "countries-datalist", "autocomplete": "off"}),
+        widget=_suggested_from("countries-datalist"),
     )
     commune = CommuneField(label=_("Commune de résidence"))
     phone = forms.CharField(
@@ -180,7 +186,7 @@ class ReferralForm(forms.Form):
         max_length=150,
         required=False,
         help_text=_("Son nom, ou choisissez un médecin inscrit sur la plateforme."),
-        widget=forms.TextInput(attrs={"list": "gps-datalist", "autocomplete": "off"}),
+        widget=_suggested_from("gps-datalist"),
     )
     on_behalf = forms.BooleanField(
         label=_("J'écris pour le compte de ce médecin traitant"),

@@ -416,9 +416,6 @@ class Attachment(StoredFile):
     class Meta:
         ordering = ["created_at", "pk"]
 
-    def __str__(self) -> str:
-        return self.original_name
-
 
 def pending_attachment_path(instance, filename: str) -> str:
     return f"referrals/pending/{instance.public_id}"
@@ -433,12 +430,6 @@ class PendingAttachment(StoredFile):
     session_key = models.CharField(max_length=64)
     file = models.FileField(upload_to=pending_attachment_path, max_length=200)
     expires_at = models.DateTimeField(db_index=True)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class TeleexpertiseAct(models.Model):

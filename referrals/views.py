@@ -80,29 +80,36 @@ def _kept_files(request, form) -> tuple[list, list[str]]:
     return kept + added, refusals
 
 
+# The form's cleaned fields the intake service takes, for the patient and for the request.
+PATIENT_FIELDS = (
+    "ins",
+    "birth_name",
+    "first_names",
+    "sex",
+    "birth_date",
+    "birth_place_code",
+    "used_name",
+    "phone",
+    "commune",
+    "gp_name",
+)
+REQUEST_FIELDS = (
+    "specialty",
+    "question",
+    "context",
+    "urgency",
+    "preferred_response",
+    "consent",
+    "callback_availability",
+    "referring_gp_name",
+    "referring_gp",
+)
+
+
 def _referral_input(data, kept) -> services.ReferralInput:
     return services.ReferralInput(
-        patient=services.PatientInput(
-            ins=data["ins"],
-            birth_name=data["birth_name"],
-            first_names=data["first_names"],
-            sex=data["sex"],
-            birth_date=data["birth_date"],
-            birth_place_code=data["birth_place_code"],
-            used_name=data["used_name"],
-            phone=data["phone"],
-            commune=data["commune"],
-            gp_name=data["gp_name"],
-        ),
-        specialty=data["specialty"],
-        question=data["question"],
-        context=data["context"],
-        urgency=data["urgency"],
-        preferred_response=data["preferred_response"],
-        consent=data["consent"],
-        callback_availability=data["callback_availability"],
-        referring_gp_name=data["referring_gp_name"],
-        referring_gp=data["referring_gp"],
+        patient=services.PatientInput(**{name: data[name] for name in PATIENT_FIELDS}),
+        **{name: data[name] for name in REQUEST_FIELDS},
         kept_files=kept,
     )
 

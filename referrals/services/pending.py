@@ -55,7 +55,7 @@ def pending_attachments_for(*, user, session_key: str, public_ids) -> list[Pendi
             user=user,
             session_key=session_key,
             expires_at__gt=timezone.now(),
-        )
+        ).order_by("created_at", "pk")
     )
 
 

@@ -2,7 +2,7 @@
 name or postcode, a country for those born abroad, a known patient filled in from the INS, one
 "médecin traitant" field, files kept across a refused attempt, a clear "what happens next"."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from html import unescape
 
 import pytest
@@ -105,7 +105,9 @@ def test_the_country_list_is_offered_with_the_form(client_for, requester, cardio
 def test_a_patient_already_referred_by_this_requester_is_filled_in_from_the_ins(
     client_for, requester
 ):
-    patient = PatientFactory(ins=NIR, birth_name="DURAND", first_names="JEANNE MARIE")
+    patient = PatientFactory(
+        ins=NIR, birth_name="DURAND", first_names="JEANNE MARIE", birth_date=date(1969, 5, 12)
+    )
     ReferralFactory(requester=requester, patient=patient)
 
     response = client_for(requester).post(PREFILL, {"ins": NIR}, HTTP_HX_REQUEST="true")
@@ -114,6 +116,7 @@ def test_a_patient_already_referred_by_this_requester_is_filled_in_from_the_ins(
     assert 'id="patient-fields"' in response.text
     assert 'value="DURAND"' in response.text
     assert 'value="JEANNE MARIE"' in response.text
+    assert 'value="1969-05-12"' in response.text
     assert 'value="45234 — Orléans (45000)"' in response.text
     assert "Patient déjà adressé par vous" in unescape(response.text)
     event = AuditEvent.objects.get(object_type="referrals.patient")
