@@ -134,6 +134,12 @@ def test_the_picker_fragment_lists_options_for_htmx(client_for, requester):
     assert '<option value="45203 — Meung-sur-Loire (45130)">' in response.text
 
 
+def test_the_picker_reads_a_field_of_any_name_such_as_a_birth_place(client):
+    response = client.get(reverse("commune_options"), {"birth_place_code": "orl"})
+
+    assert '<option value="45234 — Orléans (45000)">' in response.text
+
+
 def test_the_picker_reads_a_formset_field_and_needs_no_account(client):
     response = client.get(reverse("commune_options"), {"sites-0-commune": "45130"})
 
