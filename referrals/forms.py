@@ -1,4 +1,3 @@
-import re
 import uuid
 
 from django import forms
@@ -8,12 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from ess.forms import CommuneField, RadioChoiceField, RadioTypedChoiceField, phone_input
 from ess.models import Specialty, Team
 from ess.roles import Role
-from ess.selectors import commune_from_label, communes_matching
 from ess.territory import countries, country_code_matching, country_label
 from ess.text import fold
 from ess.uploads import ACCEPT_ATTRIBUTE
 from ess.validators import (
-    normalize_birth_place_code,
     normalize_nir,
     normalize_phone,
     validate_birth_date,
@@ -29,6 +26,11 @@ from referrals.models import (
     Priority,
     ResponseMode,
     Sex,
+)
+from referrals.patient_fields import (
+    BirthPlaceField,
+    gp_label,
+    suggested_from,
 )
 
 
@@ -62,57 +64,6 @@ def gp_choices(*, exclude=None):
         role_grants__role=Role.REQUESTER, profession=Profession.PHYSICIAN, is_active=True
     ).order_by("last_name", "first_name")
     return qs.exclude(pk=exclude.pk) if exclude is not None else qs
-
-
-def gp_label(user) -> str:
-    """How a registered GP is offered in the "médecin traitant" field and recognised back."""
-    return f"{user.display_name} (RPPS {user.rpps})" if user.rpps else user.display_name
-
-
-def _suggested_from(datalist_id: str) -> forms.TextInput:
-    """A text field the page's <datalist> suggests values for (free text stays possible)."""
-    return forms.TextInput(attrs={"list": datalist_id, "autocomplete": "off"})
-
-
-def _looks_like_a_code(value: str) -> bool:
-    return bool(value) and " " not in value and any(c.isdigit() for c in value)
-
-
-class BirthPlaceField(CommuneField):
-    """The birth commune, picked like the commune of residence; answers its INSEE code. A code
-    typed as such is kept even when the commune no longer exists (merged since the birth: the
-    identity keeps the code of the time), and so is a country's 99xxx code."""
-
-    def clean(self, value):
-        typed = (value or "").strip()
-        if re.fullmatch(r"99\d{3}", typed):
-            return typed
-        if _looks_like_a_code(typed) and not communes_matching(typed):
-            return normalize_birth_place_code(typed)
-        commune = super().clean(value)
-        return commune.code if commune else ""
-
-
-def patient_initial(patient) -> dict:
-    """The new-referral form's patient fields, as the patient is known."""
-    code = patient.birth_place_code
-    abroad = code.startswith("99")
-    birth_commune = None if abroad else commune_from_label(code)
-    country = dict(countries()).get(code) if abroad else None
-    return {
-        "ins": patient.ins,
-        "birth_name": patient.birth_name,
-        "first_names": patient.first_names,
-        "used_name": patient.used_name,
-        "sex": patient.sex,
-        "birth_date": patient.birth_date,
-        "birth_place_code": birth_commune.label if birth_commune else ("" if abroad else code),
-        "born_abroad": abroad,
-        "birth_country": (country_label(code, country) if country else code) if abroad else "",
-        "commune": patient.commune.label if patient.commune else "",
-        "phone": patient.phone,
-        "gp_name": patient.gp_name,
-    }
 
 
 class ReferralForm(forms.Form):
@@ -171,7 +122,7 @@ class ReferralForm(forms.Form):
         required=False,
         max_length=100,
         help_text=_("Nom du pays, ou son code INSEE (99 suivi de 3 chiffres)."),
-        widget=_suggested_from("countries-datalist"),
+        widget=suggested_from("countries-datalist"),
     )
     commune = CommuneField(label=_("Commune de résidence"))
     phone = forms.CharField(
@@ -186,7 +137,7 @@ class ReferralForm(forms.Form):
         max_length=150,
         required=False,
         help_text=_("Son nom, ou choisissez un médecin inscrit sur la plateforme."),
-        widget=_suggested_from("gps-datalist"),
+        widget=suggested_from("gps-datalist"),
     )
     on_behalf = forms.BooleanField(
         label=_("J'écris pour le compte de ce médecin traitant"),

@@ -23,6 +23,7 @@ from ess.workflow import available_actions
 from referrals import forms, services
 from referrals import permissions as perms
 from referrals.models import URGENCY_HELP, Attachment, Status, TeleexpertiseAct, priority_delay
+from referrals.patient_fields import patient_initial
 from referrals.selectors import (
     attachment_get_for_user,
     patient_known_to,
@@ -196,8 +197,10 @@ def patient_prefill(request):
     patient = patient_known_to(request.user, request.POST.get("ins", ""))
     if patient is None:
         return HttpResponse(status=204)
-    audit_record(request=request, action=AuditAction.VIEW, obj=patient, label="INS")
-    form = forms.ReferralForm(initial=forms.patient_initial(patient), user=request.user)
+    audit_record(
+        request=request, action=AuditAction.VIEW, obj=patient, label="préremplissage par INS"
+    )
+    form = forms.ReferralForm(initial=patient_initial(patient), user=request.user)
     return render(request, "referrals/_referral_patient.html", {"form": form, "prefilled": patient})
 
 

@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from ess.models import AuditEvent
-from referrals.forms import gp_label
 from referrals.models import Attachment, Patient, PendingAttachment, Referral, ReferralEvent
+from referrals.patient_fields import gp_label
 from tests.referrals.conftest import NIR, PDF_BYTES, pdf_upload, png_bytes
 
 URL = reverse("referrals:create")
