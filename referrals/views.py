@@ -66,21 +66,6 @@ def referral_list(request):
     return render(request, template, context)
 
 
-def _kept_files(request, form) -> tuple[list, list[str]]:
-    """The files of this form kept from a refused attempt (still ticked) and the new ones,
-    checked and kept in turn; with the refusals of new files that failed the checks."""
-    session_key = request.session.session_key or ""
-    kept = services.pending_attachments_for(
-        user=request.user,
-        session_key=session_key,
-        public_ids=request.POST.getlist("kept_files"),
-    )
-    added, refusals = services.pending_attachments_keep(
-        user=request.user, session_key=session_key, uploads=form.files.getlist("files")
-    )
-    return kept + added, refusals
-
-
 # The form's cleaned fields the intake service takes, for the patient and for the request.
 PATIENT_FIELDS = (
     "ins",
@@ -111,6 +96,7 @@ def _referral_input(data, kept) -> services.ReferralInput:
     return services.ReferralInput(
         patient=services.PatientInput(**{name: data[name] for name in PATIENT_FIELDS}),
         **{name: data[name] for name in REQUEST_FIELDS},
+        files=data["files"],
         kept_files=kept,
     )
 
@@ -126,14 +112,22 @@ def referral_create(request):
     if request.method == "POST":
         if request.session.session_key is None:
             request.session.save()  # the kept files are bound to this browser session
-        kept, refusals = _kept_files(request, form)
-        valid = form.is_valid()
-        for refusal in refusals:
-            form.add_error("files", refusal)
-        if valid and not refusals:
+        session = {"user": request.user, "session_key": request.session.session_key}
+        kept = services.pending_attachments_for(
+            **session, public_ids=request.POST.getlist("kept_files")
+        )
+        if form.is_valid():
             response = _referral_submit(request, form, kept)
             if response:
                 return response
+        # Refused: the new files that pass the checks are kept for the corrected form.
+        added, refusals = services.pending_attachments_keep(
+            **session, uploads=form.files.getlist("files")
+        )
+        kept += added
+        if not form.has_error("files"):  # the service already named the refused files
+            for refusal in refusals:
+                form.add_error("files", refusal)
     if kept and form.errors:
         messages.info(
             request,
