@@ -184,3 +184,23 @@ def test_the_closed_loop_from_gp_to_specialist_and_back(
     page.get_by_role("group", name=re.compile("évité")).get_by_label("Oui").check()
     page.get_by_role("button", name="Envoyer", exact=True).click()
     expect(page.get_by_text("Merci pour votre retour.")).to_be_visible()
+
+
+def test_a_patient_referred_before_is_filled_in_from_the_ins(
+    demo_accounts, page, sign_in, tmp_path
+):
+    sign_in("medecin@demo.example.org", PASSWORD)
+    submit_referral(page, tmp_path, question="Dyspnée d'effort : avis ?")
+
+    page.get_by_role("link", name="Nouvelle demande").first.click()
+    page.get_by_label("INS / NIR du patient").fill(valid_nir("1520745234005"))
+    page.get_by_label("INS / NIR du patient").press("Tab")
+
+    expect(page.get_by_text("Patient déjà adressé par vous")).to_be_visible()
+    expect(page.get_by_label("Nom de naissance")).to_have_value("LAMBERT")
+    expect(page.get_by_label("Date de naissance")).to_have_value("1952-07-14")
+    expect(page.get_by_label("Commune de résidence")).to_have_value("45234 — Orléans (45000)")
+    # Born abroad: the country replaces the birth commune.
+    page.get_by_label("Né(e) à l'étranger").check()
+    expect(page.get_by_label("Pays de naissance")).to_be_visible()
+    expect(page.get_by_label("Commune de naissance")).to_be_hidden()
