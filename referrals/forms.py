@@ -265,20 +265,22 @@ class ReferralForm(forms.Form):
             )
 
     def _clean_gp(self, cleaned):
+        """The patient's GP by name; with the switch, also the GP the referral is sent for (a
+        registered one sees it and is kept informed)."""
         cleaned["referring_gp"], cleaned["referring_gp_name"] = None, ""
+        name = cleaned.get("gp_name", "").strip()
+        gp = self._registered_gp(name) if name else None
+        if gp:
+            cleaned["gp_name"] = gp.display_name
         if not cleaned.get("on_behalf"):
             return
-        name = cleaned.get("gp_name", "").strip()
         if not name:
             self.add_error(
                 "gp_name", _("Indiquez le médecin traitant pour le compte duquel vous écrivez.")
             )
             return
-        gp = self._registered_gp(name)
         cleaned["referring_gp"] = gp
-        cleaned["referring_gp_name"] = gp.display_name if gp else name
-        if gp:
-            cleaned["gp_name"] = gp.display_name
+        cleaned["referring_gp_name"] = cleaned["gp_name"]
 
     def clean(self):
         cleaned = super().clean()

@@ -12,7 +12,8 @@ from django.utils import timezone
 from ess.models import AuditEvent
 from referrals import services
 from referrals.models import Attachment, PendingAttachment, Referral
-from tests.factories import PatientFactory, ReferralFactory, UserFactory, valid_nir
+from referrals.patient_fields import gp_label
+from tests.factories import PatientFactory, ReferralFactory, UserFactory, valid_nir, valid_rpps
 from tests.referrals.conftest import NIR, pdf_upload
 
 URL = reverse("referrals:create")
@@ -172,6 +173,21 @@ def test_on_behalf_of_a_registered_gp_typed_by_name_links_them(client_for, reque
     referral = Referral.objects.get()
     assert referral.referring_gp == gp
     assert referral.patient.gp_name == referral.referring_gp_name == "Dr Gilles Riou"
+
+
+def test_a_registered_gp_picked_without_the_switch_is_named_without_the_rpps(
+    client_for, requester, form_data
+):
+    gp = UserFactory(
+        requester=True, first_name="Gilles", last_name="Riou", rpps=valid_rpps("1000123456")
+    )
+    assert gp_label(gp) == f"Dr Gilles Riou (RPPS {gp.rpps})"
+
+    post(client_for(requester), form_data, gp_name=gp_label(gp))
+
+    referral = Referral.objects.get()
+    assert referral.patient.gp_name == "Dr Gilles Riou"
+    assert referral.referring_gp is None
 
 
 def test_on_behalf_needs_the_gps_name(client_for, requester, form_data):
