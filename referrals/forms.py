@@ -17,10 +17,13 @@ from ess.validators import (
     validate_long_text,
     validate_nir,
     validate_nir_traits,
+    validate_rpps,
 )
 from members.models import Profession, User
 from referrals.models import (
+    RECORDED_CHANNELS,
     URGENCY_HELP,
+    Channel,
     IdentityDocument,
     PreferredResponse,
     Priority,
@@ -32,6 +35,7 @@ from referrals.patient_fields import (
     gp_label,
     suggested_from,
 )
+from referrals.services import PatientInput, ReferralInput
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -56,6 +60,13 @@ def specialty_choices():
     team = Team.current()
     qs = team.specialties.all() if team and team.specialties.exists() else Specialty.objects.all()
     return qs.exclude(code="medecine-generale").order_by("label")
+
+
+def requester_choices():
+    """Professionals with an account who may send requests."""
+    return User.objects.filter(role_grants__role=Role.REQUESTER, is_active=True).order_by(
+        "last_name", "first_name"
+    )
 
 
 def gp_choices(*, exclude=None):
@@ -306,6 +317,124 @@ class ReferralForm(forms.Form):
                 )
             except forms.ValidationError as exc:
                 self.add_error(None, exc)
+        return cleaned
+
+
+def referral_input(data: dict, kept=()) -> ReferralInput:
+    """The service's input from a referral form's cleaned data (and the files kept from a
+    refused attempt, referrals.services.pending)."""
+    return ReferralInput(
+        patient=PatientInput(
+            ins=data["ins"],
+            birth_name=data["birth_name"],
+            first_names=data["first_names"],
+            sex=data["sex"],
+            birth_date=data["birth_date"],
+            birth_place_code=data["birth_place_code"],
+            used_name=data["used_name"],
+            phone=data["phone"],
+            commune=data["commune"],
+            gp_name=data["gp_name"],
+        ),
+        specialty=data["specialty"],
+        question=data["question"],
+        context=data["context"],
+        urgency=data["urgency"],
+        preferred_response=data["preferred_response"],
+        consent=data["consent"],
+        callback_availability=data["callback_availability"],
+        referring_gp_name=data["referring_gp_name"],
+        referring_gp=data.get("referring_gp"),
+        files=data["files"],
+        kept_files=list(kept),
+    )
+
+
+OWN_RPPS_HELP = _("11 chiffres, sur votre carte CPS ou dans l'annuaire santé.")
+
+
+def _rpps_field(help_text=OWN_RPPS_HELP, **kwargs):
+    return forms.CharField(
+        label=_("Numéro RPPS"),
+        max_length=20,
+        validators=[validate_rpps],
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text=help_text,
+        **kwargs,
+    )
+
+
+class ReferralWithoutAccountForm(ReferralForm):
+    """The same request, from a professional without an account: RPPS and email first."""
+
+    rpps = _rpps_field()
+    email = forms.EmailField(
+        label=_("Votre adresse électronique"),
+        help_text=_("Un lien vous y est envoyé : la demande part quand vous l'avez suivi."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    sender_consent = forms.BooleanField(
+        label=_(
+            "J'accepte que mon identité professionnelle et mon adresse soient enregistrées "
+            "pour traiter cette demande et m'en communiquer la réponse."
+        ),
+        error_messages={"required": _("Votre accord est nécessaire pour traiter la demande.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The platform's users are not listed to the public.
+        self.gps = []
+
+
+class RecordReferralForm(ReferralForm):
+    """A coordinator records a request received by phone, fax or mail for its caller."""
+
+    channel = RadioChoiceField(
+        label=_("Reçue par"),
+        choices=[(c.value, c.label) for c in RECORDED_CHANNELS],
+        initial=Channel.PHONE,
+    )
+    caller = forms.ModelChoiceField(
+        label=_("Professionnel inscrit sur la plateforme"),
+        queryset=None,
+        required=False,
+        to_field_name="public_id",
+        empty_label=_("— Non inscrit : identifié par son RPPS ci-dessous —"),
+    )
+    rpps = _rpps_field(
+        required=False,
+        help_text=_("Celui de l'appelant non inscrit, vérifié dans l'annuaire national."),
+    )
+    email = forms.EmailField(
+        label=_("Adresse électronique du demandeur non inscrit"),
+        required=False,
+        help_text=_("L'accusé de réception et la réponse lui sont annoncés à cette adresse."),
+    )
+    caller_phone = forms.CharField(
+        label=_("Téléphone du demandeur non inscrit"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["caller"].queryset = requester_choices()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("caller") is None and "rpps" not in self.errors:
+            if not cleaned.get("rpps"):
+                self.add_error(
+                    "rpps",
+                    _("Choisissez le professionnel inscrit, ou saisissez le RPPS de l'appelant."),
+                )
+            if not cleaned.get("email") and "email" not in self.errors:
+                self.add_error(
+                    "email",
+                    _("L'adresse électronique du demandeur est requise pour lui répondre."),
+                )
         return cleaned
 
 

@@ -13,6 +13,9 @@ from ess.fields import optional_fk
 from ess.stored_files import StoredFile
 from ess.validators import validate_nir
 from ess.workflow import Stateful, StatusEvent
+from referrals.intake_models import RECORDED_CHANNELS, Channel, RequesterContact
+
+__all__ = ["RECORDED_CHANNELS", "Channel", "RequesterContact"]  # defined beside, for intake
 
 
 # ---------------------------------------------------------------------------------------------
@@ -122,6 +125,9 @@ class Patient(models.Model):
 # Referral lifecycle
 # ---------------------------------------------------------------------------------------------
 class Status(models.TextChoices):
+    # Sent without an account: held until the link emailed to its sender is followed. Invisible
+    # to everyone (the default manager leaves it out) until then.
+    AWAITING_CONFIRMATION = "unconfirmed", _("À confirmer")
     SUBMITTED = "submitted", _("Reçue")
     INFO_REQUESTED = "info_requested", _("Complément demandé")
     TRIAGED = "triaged", _("Régulée")
@@ -132,9 +138,15 @@ class Status(models.TextChoices):
     CANCELLED = "cancelled", _("Annulée")
 
 
+# The statuses anyone may see or filter on (one awaiting confirmation is seen by nobody).
+VISIBLE_STATUS_CHOICES = [(v, label) for v, label in Status.choices if v != "unconfirmed"]
+
+
 # The only definition of what may follow what. A transition to the same status (re-triage,
 # reschedule) is listed where it is allowed.
 TRANSITIONS: dict[str, frozenset[str]] = {
+    # Confirmed by its sender's email link (or purged unconfirmed: no transition, deleted).
+    Status.AWAITING_CONFIRMATION: frozenset({Status.SUBMITTED}),
     Status.SUBMITTED: frozenset(
         {Status.TRIAGED, Status.INFO_REQUESTED, Status.REORIENTED, Status.CANCELLED}
     ),
@@ -171,7 +183,7 @@ TAKEN_STATUSES = frozenset({Status.ACCEPTED, Status.SCHEDULED, Status.COMPLETED}
 OPEN_STATUSES = frozenset(
     {Status.SUBMITTED, Status.INFO_REQUESTED, Status.TRIAGED, Status.ACCEPTED, Status.SCHEDULED}
 )
-CLOSED_STATUSES = frozenset(Status) - OPEN_STATUSES
+CLOSED_STATUSES = frozenset(Status) - OPEN_STATUSES - {Status.AWAITING_CONFIRMATION}
 # Open and waiting for an answer or appointment (the SLA clock runs), as a query condition.
 WAITING = Q(status__in=OPEN_STATUSES - {Status.SCHEDULED}, answered_at__isnull=True)
 
@@ -214,6 +226,15 @@ class PreferredResponse(models.TextChoices):
     NO_PREFERENCE = "no_preference", _("Pas de préférence")
 
 
+class ReferralManager(models.Manager):
+    """Leaves out requests still awaiting their sender's confirmation: no queue, list,
+    dashboard, indicator or API ever sees them. `Referral.all_objects` reaches them (the
+    confirmation and the purge only)."""
+
+    def get_queryset(self):
+        return super().get_queryset().exclude(status=Status.AWAITING_CONFIRMATION)
+
+
 class Referral(Stateful, models.Model):
     transitions = TRANSITIONS
 
@@ -243,6 +264,11 @@ class Referral(Stateful, models.Model):
     callback_availability = models.CharField(
         _("disponibilités pour être rappelé"), max_length=200, blank=True
     )
+    channel = models.CharField(
+        _("canal de réception"), max_length=20, choices=Channel.choices, default=Channel.WEB
+    )
+    # The coordinator who recorded a request received by phone, fax or mail.
+    recorded_by = optional_fk(settings.AUTH_USER_MODEL, related_name="+")
     # Identity traits as typed when they disagreed with the known patient (INS already on file).
     identity_conflict = models.JSONField(_("traits d'identité divergents"), null=True, blank=True)
 
@@ -292,9 +318,14 @@ class Referral(Stateful, models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ReferralManager()
+    all_objects = models.Manager()  # noqa: DJ012 -- a manager that ruff reads as a field
+
     class Meta:
         verbose_name = _("demande")
         ordering = ["-submitted_at"]
+        # Related lookups (an attachment's referral) and deletions see every row.
+        base_manager_name = "all_objects"
         constraints = [
             models.CheckConstraint(condition=Q(consent=True), name="referral_requires_consent"),
             models.CheckConstraint(

@@ -7,7 +7,8 @@ from ess.models import NotificationKind as Kind
 from ess.notifications import notify
 from ess.roles import Role
 from members.models import User
-from referrals.models import Priority
+from referrals import emails
+from referrals.models import Priority, RequesterContact
 
 # Who is told, per kind: coordinators, the requester's side, or the specialists concerned.
 COORDINATOR_KINDS = {
@@ -51,6 +52,21 @@ def _offered_specialists(referral) -> list:
     return []
 
 
+def _tell_contact(referral, kind: Kind, title: str) -> None:
+    """A requester without an account (a stand-in that cannot sign in) is told by email at the
+    address they gave, without health data."""
+    if referral.requester.is_active:
+        return
+    contact = RequesterContact.objects.filter(
+        stand_in_id=referral.requester_id, claimed_at=None
+    ).first()
+    if contact is not None:
+        answered = kind in (Kind.REFERRAL_ANSWERED, Kind.REFERRAL_COMPLETED)
+        emails.contact_update_email(
+            to=contact.email, referral=referral, title=title, answered=answered
+        )
+
+
 def referral_notify(referral, kind: Kind, *, actor=None, dedupe_key: str = "") -> None:
     if kind in COORDINATOR_KINDS:
         recipients = list(coordinators())
@@ -58,6 +74,7 @@ def referral_notify(referral, kind: Kind, *, actor=None, dedupe_key: str = "") -
             recipients += [referral.specialist, referral.offered_to]
     elif kind in REQUESTER_KINDS:
         recipients = _requester_side(referral)
+        _tell_contact(referral, kind, f"{Kind(kind).label} : {referral.reference}")
     elif kind in (Kind.REFERRAL_OFFERED, Kind.REFERRAL_ASSIGNED):
         recipients = _offered_specialists(referral)
     else:

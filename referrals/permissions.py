@@ -43,6 +43,11 @@ def can_submit_referral(user) -> bool:
     return has_role(user, Role.REQUESTER)
 
 
+def can_record_referral(user) -> bool:
+    """Record a request received by phone, fax or mail, on behalf of its caller."""
+    return has_role(user, Role.COORDINATOR)
+
+
 def can_view_referral(user, referral) -> bool:
     """Mirror of selectors.referrals_visible_to for one object."""
     return _is_requester_side(user, referral) or _is_staff_on(user, referral)
@@ -144,7 +149,12 @@ ACTIONS = workflow.register(
             sources=frozenset({Status.SUBMITTED, Status.TRIAGED}),
         ),
         workflow.Action("request_info", to=Status.INFO_REQUESTED, allowed=can_request_info),
-        workflow.Action("provide_info", to=Status.SUBMITTED, allowed=can_provide_info),
+        workflow.Action(
+            "provide_info",
+            to=Status.SUBMITTED,
+            allowed=can_provide_info,
+            sources=frozenset({Status.INFO_REQUESTED}),
+        ),
         workflow.Action("accept", to=Status.ACCEPTED, allowed=can_accept_referral),
         workflow.Action(
             "decline",

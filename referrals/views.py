@@ -22,7 +22,14 @@ from ess.web.forms import add_service_errors
 from ess.workflow import available_actions
 from referrals import forms, services
 from referrals import permissions as perms
-from referrals.models import URGENCY_HELP, Attachment, Status, TeleexpertiseAct, priority_delay
+from referrals.models import (
+    URGENCY_HELP,
+    VISIBLE_STATUS_CHOICES,
+    Attachment,
+    Status,
+    TeleexpertiseAct,
+    priority_delay,
+)
 from referrals.patient_fields import patient_initial
 from referrals.selectors import (
     attachment_get_for_user,
@@ -30,6 +37,7 @@ from referrals.selectors import (
     referral_list_for_requester,
     referral_messages,
     referral_timeline,
+    requester_contact_for,
 )
 from referrals.views_common import referral_actions, referral_for_request
 from referrals.views_ess import ess_actions_context
@@ -60,45 +68,10 @@ def referral_list(request):
         "status": status,
         "search": search,
         "search_expired": search_expired,
-        "statuses": Status.choices,
+        "statuses": VISIBLE_STATUS_CHOICES,
     }
     template = "referrals/_referral_table.html" if request.htmx else "referrals/referral_list.html"
     return render(request, template, context)
-
-
-# The form's cleaned fields the intake service takes, for the patient and for the request.
-PATIENT_FIELDS = (
-    "ins",
-    "birth_name",
-    "first_names",
-    "sex",
-    "birth_date",
-    "birth_place_code",
-    "used_name",
-    "phone",
-    "commune",
-    "gp_name",
-)
-REQUEST_FIELDS = (
-    "specialty",
-    "question",
-    "context",
-    "urgency",
-    "preferred_response",
-    "consent",
-    "callback_availability",
-    "referring_gp_name",
-    "referring_gp",
-)
-
-
-def _referral_input(data, kept) -> services.ReferralInput:
-    return services.ReferralInput(
-        patient=services.PatientInput(**{name: data[name] for name in PATIENT_FIELDS}),
-        **{name: data[name] for name in REQUEST_FIELDS},
-        files=data["files"],
-        kept_files=kept,
-    )
 
 
 @login_required
@@ -148,7 +121,7 @@ def _referral_submit(request, form, kept):
     try:
         referral, created = services.referral_submit(
             by=request.user,
-            data=_referral_input(data, kept),
+            data=forms.referral_input(data, kept),
             idempotency_key=f"web:{data['submission_key']}",
         )
     except ValidationError as exc:
@@ -230,6 +203,9 @@ def _detail_context(request, referral):
         and referral.status == Status.COMPLETED
         and referral.feedback_useful is None,
         "is_staff_view": perms.can_view_internal_notes(user, referral),
+        "requester_contact": requester_contact_for(referral)
+        if perms.can_view_internal_notes(user, referral)
+        else None,
         "act": TeleexpertiseAct.objects.select_related("requesting", "answering")
         .filter(referral=referral)
         .first(),

@@ -22,7 +22,7 @@ from referrals import forms, services
 from referrals import permissions as perms
 from referrals.booking.views import booking_panels
 from referrals.dashboard import QUEUE_VIEWS, queue_counts, queue_filter_options, queue_referrals
-from referrals.models import Status
+from referrals.models import VISIBLE_STATUS_CHOICES
 from referrals.selectors import (
     referral_get_for_accept,
     referrals_visible_to,
@@ -103,7 +103,7 @@ def dashboard(request):
         "counts": counts,
         "tabs": [(key, label, counts.get(key)) for key, label in QUEUE_VIEWS.items()],
         "options": queue_filter_options(),
-        "statuses": Status.choices,
+        "statuses": VISIBLE_STATUS_CHOICES,
         "query_string": request.GET.urlencode(),
     }
     if request.htmx and request.htmx.target == "queue":

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from ess.outbox import email_queue_rendered
 from ess.permissions import can_invite_users
 from ess.roles import Role
+from members.hooks import account_opened
 from members.models import Invitation, Organisation, RoleGrant, User
 
 _INVITATION_SALT = "members.invitation"
@@ -120,6 +121,7 @@ def invitation_accept(*, token: str, password: str) -> User:
     invitation.accepted_at = timezone.now()
     invitation.user = user
     invitation.save(update_fields=["accepted_at", "user"])
+    account_opened.send(sender=User, user=user)
     return user
 
 

@@ -33,9 +33,10 @@ from referrals.api.serializers import (
     TriageSerializer,
 )
 from referrals.models import (
+    VISIBLE_STATUS_CHOICES,
+    Channel,
     Message,
     Referral,
-    Status,
 )
 from referrals.selectors import (
     referral_get_for_accept,
@@ -61,7 +62,9 @@ TRANSITION_RESPONSES = transition_responses(
         description="Les plus récentes d'abord, filtrables par statut. Pas de recherche par nom : "
         "une URL finit dans les journaux d'accès, un nom de patient n'y a pas sa place. "
         "Conservez l'identifiant (id) renvoyé à la création.",
-        parameters=[OpenApiParameter("status", str, enum=Status.values)],
+        parameters=[
+            OpenApiParameter("status", str, enum=[v for v, _label in VISIBLE_STATUS_CHOICES])
+        ],
     ),
     retrieve=extend_schema(summary="Une demande (404 si inexistante ou non visible)"),
 )
@@ -157,6 +160,7 @@ class ReferralViewSet(
             by=request.user,
             data=payload,
             idempotency_key=request.headers.get("Idempotency-Key", "").strip()[:200],
+            channel=Channel.API,
         )
         return Response(
             self._detail(referral),

@@ -65,7 +65,7 @@ def _reference_from_banner(page) -> str:
     return re.search(r"ESS-\d{4}-\d{6}", banner).group(0)
 
 
-def submit_referral(page, tmp_path: Path, *, question: str) -> tuple[str, int]:
+def file_standard_request(page, tmp_path: Path, *, question: str) -> tuple[str, int]:
     """As the signed-in GP, file a standard télé-expertise request with an attachment, leaving
     every field that has a sensible default as it is; return the new reference and the number
     of interactions it took."""
@@ -78,12 +78,19 @@ def submit_referral(page, tmp_path: Path, *, question: str) -> tuple[str, int]:
     return _reference_from_banner(page), user.count
 
 
+def submit_referral(page, tmp_path: Path, *, question: str) -> str:
+    """As the signed-in GP, file a standard request; return the new reference."""
+    return file_standard_request(page, tmp_path, question=question)[0]
+
+
 def test_a_gp_files_a_standard_request_in_at_most_twelve_interactions(
     demo_accounts, page, sign_in, tmp_path
 ):
     sign_in("medecin@demo.example.org", PASSWORD)
 
-    reference, interactions = submit_referral(page, tmp_path, question="Dyspnée d'effort : avis ?")
+    reference, interactions = file_standard_request(
+        page, tmp_path, question="Dyspnée d'effort : avis ?"
+    )
 
     assert interactions <= 12
     expect(page.get_by_role("heading", name=f"Demande {reference}")).to_be_visible()
@@ -124,7 +131,7 @@ def test_a_gp_fixes_a_refused_form_without_attaching_the_file_again(
 def test_a_gp_submits_a_referral_and_follows_it(demo_accounts, page, sign_in, tmp_path):
     sign_in("medecin@demo.example.org", PASSWORD)
 
-    reference, _ = submit_referral(page, tmp_path, question="Dyspnée d'effort récente : avis ?")
+    reference = submit_referral(page, tmp_path, question="Dyspnée d'effort récente : avis ?")
 
     expect(page.get_by_role("heading", name=f"Demande {reference}")).to_be_visible()
     expect(page.get_by_role("link", name="ecg-repos.pdf")).to_be_visible()
@@ -141,7 +148,7 @@ def test_the_closed_loop_from_gp_to_specialist_and_back(
     demo_accounts, page, sign_in, sign_out, tmp_path
 ):
     sign_in("medecin@demo.example.org", PASSWORD)
-    reference, _ = submit_referral(page, tmp_path, question="Souffle systolique découvert : avis ?")
+    reference = submit_referral(page, tmp_path, question="Souffle systolique découvert : avis ?")
     sign_out()
 
     sign_in("coordination@demo.example.org", PASSWORD)

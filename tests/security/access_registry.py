@@ -223,6 +223,12 @@ REGISTRY: dict[str, Access] = {
         body={"ins": "269054958815726"},
         note="fills the form from the caller's own referrals' patients only; 204 otherwise",
     ),
+    "referrals:create_without_account": page(
+        PUBLIC, note="public request form (throttled); held until its emailed link is followed"
+    ),
+    "referrals:without_account_sent": page(PUBLIC),
+    "referrals:confirm_without_account": page(TOKEN, fixed=({"token": "not-a-token"},)),
+    "referrals:record": page(COORDINATOR, note="requests received by phone, fax or mail"),
     "referrals:detail": page(SIGNED_IN, **on(REFERRAL_ANY_STATE)),
     "referrals:cancel": page(REQUESTER, **on("referral.submitted")),
     "referrals:provide_info": page(REQUESTER, **on("referral.info_requested")),
@@ -380,6 +386,18 @@ REGISTRY: dict[str, Access] = {
     "mfa_view_recovery_codes": page(SIGNED_IN),
     "mfa_generate_recovery_codes": page(SIGNED_IN),
     "mfa_download_recovery_codes": page(SIGNED_IN),
+    # --- Third party: allauth's OpenID Connect sign-in (Pro Santé Connect, members/psc) ------
+    "psc_login": page(PUBLIC, fixed=({"provider_id": "psc"},), note="leaves for PSC"),
+    "psc_callback": page(PUBLIC, fixed=({"provider_id": "psc"},), note="PSC's way back"),
+    "socialaccount_signup": page(PUBLIC, note="the email step of a first PSC sign-in"),
+    "socialaccount_login_cancelled": page(PUBLIC),
+    "socialaccount_login_error": page(PUBLIC),
+    "socialaccount_connections": page(SIGNED_IN, note="the caller's own PSC link"),
+    "accounts/social/*": page(
+        PUBLIC,
+        refuses_by_redirect=True,
+        note="allauth's old paths, redirect to /accounts/3rdparty/",
+    ),
     # --- Third party: Django ------------------------------------------------------------------
     # The admin's tree (every registered model's pages, named or not), by path prefix; its
     # sign-in page is allauth's form.
