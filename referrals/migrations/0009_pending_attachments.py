@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('referrals', '0007_consultations_moved_to_scheduling'),
+        ('referrals', '0008_channels_and_requests_without_account'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
