@@ -78,6 +78,10 @@ def gp_choices(*, exclude=None):
 
 
 class ReferralForm(forms.Form):
+    # A requester's own form: their patients are filled in from the INS (not for the public
+    # form, nor for a coordinator recording someone else's request).
+    prefill_from_ins = True
+
     # Patient
     ins = forms.CharField(
         label=_("INS / NIR du patient"),
@@ -212,15 +216,16 @@ class ReferralForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["specialty"].queryset = specialty_choices()
         # Leaving the INS field fills in a patient this requester already referred.
-        self.fields["ins"].widget.attrs.update(
-            {
-                "hx-post": reverse("referrals:patient_prefill"),
-                "hx-trigger": "change",
-                "hx-params": "ins",
-                "hx-target": "#patient-fields",
-                "hx-swap": "outerHTML",
-            }
-        )
+        if self.prefill_from_ins:
+            self.fields["ins"].widget.attrs.update(
+                {
+                    "hx-post": reverse("referrals:patient_prefill"),
+                    "hx-trigger": "change",
+                    "hx-params": "ins",
+                    "hx-target": "#patient-fields",
+                    "hx-swap": "outerHTML",
+                }
+            )
         self.gps = list(gp_choices(exclude=user))
         self.countries = [country_label(code, name) for code, name in countries()]
         if not self.is_bound:
@@ -367,6 +372,8 @@ def _rpps_field(help_text=OWN_RPPS_HELP, **kwargs):
 class ReferralWithoutAccountForm(ReferralForm):
     """The same request, from a professional without an account: RPPS and email first."""
 
+    prefill_from_ins = False
+
     rpps = _rpps_field()
     email = forms.EmailField(
         label=_("Votre adresse électronique"),
@@ -389,6 +396,8 @@ class ReferralWithoutAccountForm(ReferralForm):
 
 class RecordReferralForm(ReferralForm):
     """A coordinator records a request received by phone, fax or mail for its caller."""
+
+    prefill_from_ins = False
 
     channel = RadioChoiceField(
         label=_("Reçue par"),
