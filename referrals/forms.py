@@ -4,7 +4,13 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ess.forms import CommuneField, RadioChoiceField, RadioTypedChoiceField, phone_input
+from ess.forms import (
+    CommuneField,
+    RadioChoiceField,
+    RadioTypedChoiceField,
+    TextAreaField,
+    phone_input,
+)
 from ess.models import Specialty, Team
 from ess.roles import Role
 from ess.territory import countries, country_code_matching, country_label
@@ -448,22 +454,16 @@ class RecordReferralForm(ReferralForm):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Motif de l'annulation"), widget=forms.Textarea(attrs={"rows": 2})
-    )
+    reason = TextAreaField(label=_("Motif de l'annulation"))
 
 
 class ProvideInfoForm(forms.Form):
-    answer = forms.CharField(
-        label=_("Votre réponse"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    answer = TextAreaField(label=_("Votre réponse"), required=False, rows=3)
     files = MultipleFileField(label=_("Documents"))
 
 
 class MessageForm(forms.Form):
-    body = forms.CharField(
-        label=_("Message"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    body = TextAreaField(label=_("Message"), required=False, rows=3)
     files = MultipleFileField(label=_("Pièces jointes"))
 
 
@@ -514,14 +514,8 @@ class EmptyForm(forms.Form):
     """A POST with nothing to fill (accept): the CSRF token is the whole form."""
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 2}))
-
-
 class RequestInfoForm(forms.Form):
-    question = forms.CharField(
-        label=_("Question au demandeur"), widget=forms.Textarea(attrs={"rows": 2})
-    )
+    question = TextAreaField(label=_("Question au demandeur"))
 
 
 class ReorientForm(forms.Form):
@@ -530,14 +524,11 @@ class ReorientForm(forms.Form):
         max_length=200,
         help_text=_("Ex. : urgences du CHR d'Orléans, centre de référence…"),
     )
-    reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = TextAreaField(label=_("Motif"))
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(
-        label=_("Note interne (jamais visible du demandeur)"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    note = TextAreaField(label=_("Note interne (jamais visible du demandeur)"))
 
 
 class ScheduleForm(forms.Form):
@@ -552,13 +543,18 @@ class ScheduleForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(
-        label=_("Avis / compte rendu"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    # Required on the page too (the service refuses an empty answer): with a report attached,
+    # one line saying so is enough.
+    answer = TextAreaField(
+        label=_("Avis / compte rendu"),
+        help_text=_("Une ligne suffit si vous joignez le compte rendu."),
+        error_messages={
+            "required": _("Rédigez la réponse (une ligne suffit si vous joignez le compte rendu).")
+        },
+        widget=forms.Textarea(attrs={"rows": 5, "aria-required": "true"}),
     )
-    recommended_actions = forms.CharField(
-        label=_("Conduite à tenir recommandée"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    recommended_actions = TextAreaField(
+        label=_("Conduite à tenir recommandée"), required=False, rows=3
     )
     consultation_needed = forms.BooleanField(
         label=_(

@@ -1,6 +1,5 @@
 """Patients, referrals and their lifecycle, events, messages, attachments."""
 
-import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -9,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ess.fields import optional_fk
+from ess.fields import PublicIdModel, optional_fk
 from ess.stored_files import StoredFile
 from ess.validators import validate_nir
 from ess.workflow import Stateful, StatusEvent
@@ -46,8 +45,7 @@ class InsOid(models.TextChoices):
     TEST = "1.2.250.1.213.1.4.10", _("INS de test")
 
 
-class Patient(models.Model):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class Patient(PublicIdModel):
     ins = models.CharField(
         _("matricule INS (NIR/NIA)"), max_length=15, blank=True, validators=[validate_nir]
     )
@@ -218,6 +216,15 @@ class ResponseMode(models.TextChoices):
 
 
 TELEEXPERTISE_MODES = frozenset({ResponseMode.TELEEXPERTISE_ASYNC, ResponseMode.TELEEXPERTISE_SYNC})
+# Modes in which the patient meets the specialist (in person or by video): an appointment is
+# booked, and the specialist can check an identity document.
+CONSULTATION_MODES = frozenset(
+    {
+        ResponseMode.TELECONSULTATION,
+        ResponseMode.URGENT_CONSULTATION,
+        ResponseMode.ADVANCED_CONSULTATION,
+    }
+)
 
 
 class PreferredResponse(models.TextChoices):
@@ -235,10 +242,9 @@ class ReferralManager(models.Manager):
         return super().get_queryset().exclude(status=Status.AWAITING_CONFIRMATION)
 
 
-class Referral(Stateful, models.Model):
+class Referral(Stateful, PublicIdModel):
     transitions = TRANSITIONS
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     reference = models.CharField(_("référence"), max_length=20, unique=True)
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="referrals")
     requester = models.ForeignKey(
@@ -319,7 +325,7 @@ class Referral(Stateful, models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ReferralManager()
-    all_objects = models.Manager()  # noqa: DJ012 -- a manager that ruff reads as a field
+    all_objects = models.Manager()
 
     class Meta:
         verbose_name = _("demande")
@@ -373,6 +379,14 @@ class Referral(Stateful, models.Model):
         return self.is_open and self.answered_at is None and self.status != Status.SCHEDULED
 
     @property
+    def is_consultation(self) -> bool:
+        """The patient is to be seen: the mode chosen at triage is a consultation, or, before
+        triage, the requester did not ask for an opinion only."""
+        if self.response_mode:
+            return self.response_mode in CONSULTATION_MODES
+        return self.preferred_response != PreferredResponse.OPINION
+
+    @property
     def effective_priority(self) -> str:
         """Set at triage, else asked for (in a query: referrals.deadlines)."""
         return self.priority or self.urgency_requested
@@ -414,8 +428,7 @@ class ReferralEvent(StatusEvent):
         indexes = [models.Index(fields=["referral", "at"], name="event_timeline")]
 
 
-class Message(models.Model):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class Message(PublicIdModel):
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="messages")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField(_("message"))

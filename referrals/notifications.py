@@ -2,6 +2,8 @@
 their transaction; see ess.notifications.notify for delivery."""
 
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ess.models import NotificationKind as Kind
 from ess.notifications import notify
@@ -52,6 +54,23 @@ def _offered_specialists(referral) -> list:
     return []
 
 
+def referral_detail_line(referral) -> str:
+    """The referral's priority and, while it is open, its due date: what the person told
+    needs to plan their work (no patient data)."""
+    parts = []
+    if referral.effective_priority:
+        parts.append(
+            _("Priorité : %(priority)s") % {"priority": Priority(referral.effective_priority).label}
+        )
+    if referral.due_at and referral.is_open:
+        due = timezone.localtime(referral.due_at)
+        parts.append(
+            _("échéance : %(date)s à %(time)s")
+            % {"date": due.strftime("%d/%m/%Y"), "time": due.strftime("%H:%M")}
+        )
+    return " · ".join(parts)
+
+
 def _tell_contact(referral, kind: Kind, title: str) -> None:
     """A requester without an account (a stand-in that cannot sign in) is told by email at the
     address they gave, without health data."""
@@ -90,6 +109,7 @@ def referral_notify(referral, kind: Kind, *, actor=None, dedupe_key: str = "") -
         urgent=urgent,
         dedupe_key=dedupe_key,
         title=f"{Kind(kind).label} : {referral.reference}",
+        detail=referral_detail_line(referral),
         url=reverse("referrals:detail", args=[referral.public_id]),
     )
 
@@ -109,5 +129,6 @@ def message_notify(message) -> None:
         kind=Kind.MESSAGE_NEW,
         actor=message.author,
         title=f"{Kind.MESSAGE_NEW.label} : {referral.reference}",
+        detail=referral_detail_line(referral),
         url=reverse("referrals:detail", args=[referral.public_id]) + "#thread-title",
     )

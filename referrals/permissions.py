@@ -3,7 +3,7 @@ decides what the referral's status allows. One condition per line; roles are nam
 
 from ess import workflow
 from ess.roles import Role, has_role
-from referrals.models import TAKEN_STATUSES, Referral, Status
+from referrals.models import CONSULTATION_MODES, TAKEN_STATUSES, Referral, Status
 
 
 def _is_requester_side(user, referral) -> bool:
@@ -125,7 +125,9 @@ def can_complete_referral(user, referral) -> bool:
 
 
 def can_check_identity(user, referral) -> bool:
-    return has_role(user, Role.COORDINATOR)
+    """An identity document is seen by whoever sees the patient: the specialist holding a
+    consultation, never the coordination (which works from the file)."""
+    return _holds(user, referral) and referral.response_mode in CONSULTATION_MODES
 
 
 def _decline_allowed(user, referral) -> bool:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ess.audit import audit_record, audit_record_many, audit_refusal
 from ess.errors import IdempotencyConflict
 from ess.models import AuditAction
+from ess.notifications import notifications_mark_read_for_page
 from ess.private_search import search_recall, search_redirect, wants_search_redirect
 from ess.web.forms import add_service_errors
 from ess.workflow import available_actions
@@ -223,6 +224,8 @@ def _detail_context(request, referral):
 def referral_detail(request, public_id):
     referral = referral_for_request(request, public_id)
     audit_record(request=request, action=AuditAction.VIEW, obj=referral, label=referral.reference)
+    # Opening the referral reads what the bell said about it.
+    notifications_mark_read_for_page(user=request.user, path=request.path)
     return render(request, "referrals/referral_detail.html", _detail_context(request, referral))
 
 

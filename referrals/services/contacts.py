@@ -16,8 +16,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ess import workflow
 from ess.models import NotificationKind as Kind
+from ess.permissions import require
 from members.models import DirectoryEntry, Profession, User
 from members.selectors import directory_entry_for_rpps
 from referrals import emails
@@ -182,7 +182,7 @@ def referral_record_for_caller(
     Raises PermissionDenied (not a coordinator), ValidationError before anything is written
     (channel, caller, RPPS unknown to the directory, the checks of any submission).
     After commit: other coordinators are notified, the caller gets the acknowledgement."""
-    workflow.require(perms.can_record_referral(by))
+    require(perms.can_record_referral(by))
     if channel not in RECORDED_CHANNELS:
         raise ValidationError({"channel": _("Canal de réception inconnu.")})
     entry = None

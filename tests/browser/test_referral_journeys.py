@@ -135,7 +135,7 @@ def test_a_gp_submits_a_referral_and_follows_it(demo_accounts, page, sign_in, tm
 
     expect(page.get_by_role("heading", name=f"Demande {reference}")).to_be_visible()
     expect(page.get_by_role("link", name="ecg-repos.pdf")).to_be_visible()
-    page.get_by_role("link", name="Mes demandes", exact=True).click()
+    page.get_by_role("link", name="Mes demandes").first.click()  # the menu's, before the home's
     row = page.get_by_role("row").filter(has_text=reference)
     expect(row.get_by_text("Reçue")).to_be_visible()
     expect(row.get_by_text("LAMBERT Paul")).to_be_visible()
@@ -152,7 +152,7 @@ def test_the_closed_loop_from_gp_to_specialist_and_back(
     sign_out()
 
     sign_in("coordination@demo.example.org", PASSWORD)
-    page.get_by_role("link", name="Régulation", exact=True).click()
+    page.get_by_role("link", name="Régulation").first.click()  # the menu's, before the home's
     page.get_by_role("link", name=reference).click()
     triage = page.get_by_role("heading", name="Régulation", exact=True).locator("..")
     triage.get_by_label("Priorité").select_option("P2")
@@ -167,7 +167,7 @@ def test_the_closed_loop_from_gp_to_specialist_and_back(
     sign_out()
 
     sign_in("cardiologue@demo.example.org", PASSWORD)
-    page.get_by_role("link", name="Mes dossiers", exact=True).click()
+    page.get_by_role("link", name="Mes dossiers").first.click()  # the menu's, before the home's
     page.get_by_role("row").filter(has_text=reference).get_by_role(
         "button", name="Prendre en charge"
     ).click()
@@ -180,7 +180,7 @@ def test_the_closed_loop_from_gp_to_specialist_and_back(
     sign_out()
 
     sign_in("medecin@demo.example.org", PASSWORD)
-    page.get_by_role("link", name="Mes demandes", exact=True).click()
+    page.get_by_role("link", name="Mes demandes").first.click()  # the menu's, before the home's
     row = page.get_by_role("row").filter(has_text=reference)
     expect(row.get_by_text("Terminée")).to_be_visible()
     row.get_by_role("link", name=reference).click()

@@ -249,7 +249,7 @@ REGISTRY: dict[str, Access] = {
     "referrals:note": page(
         roles(Role.COORDINATOR, Role.SPECIALIST), **on("referral.accepted"), note="or its holder"
     ),
-    "referrals:identity": page(COORDINATOR, **on("referral.submitted")),
+    "referrals:identity": page(SPECIALIST, **on("referral.accepted"), note="who sees the patient"),
     # Advanced consultations
     "scheduling:consultations": page(CONSULTATION_TEAM),
     "scheduling:consultation_site_create": page(MANAGER),
