@@ -5,11 +5,16 @@ from django.utils.translation import gettext_lazy as _
 
 from ess.api_auth import TOKEN_MAX_DAYS
 from ess.models import TokenScope
-from ess.selectors import commune_from_label
+from ess.selectors import communes_matching
 
 
 class CommuneField(forms.CharField):
-    """A commune typed by name or postcode, picked from the datalist ('45234 — Orléans (45000)')."""
+    """A commune typed by name or postcode, or picked from the datalist the picker fills as one
+    types ('45234 — Orléans (45000)'). Any name, postcode or INSEE code that designates a
+    single commune is accepted; several communes are listed back to choose from."""
+
+    # Enough to choose from without a wall of text; the datalist offers the rest.
+    AMBIGUOUS_SHOWN = 8
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault(
@@ -32,16 +37,42 @@ class CommuneField(forms.CharField):
         value = super().clean(value)
         if not value:
             return None
-        commune = commune_from_label(value)
-        if commune is None:
+        found = communes_matching(value)
+        if not found:
             raise forms.ValidationError(
                 _(
-                    "Commune inconnue : tapez son nom ou son code postal puis choisissez-la "
-                    "dans la liste proposée."
+                    "Commune inconnue : « %(typed)s ». Tapez son nom ou son code postal, puis "
+                    "choisissez-la dans la liste proposée."
                 ),
                 code="unknown_commune",
+                params={"typed": value[:100]},
             )
-        return commune
+        if len(found) > 1:
+            shown = found[: self.AMBIGUOUS_SHOWN]
+            choices = " ; ".join(
+                f"{c.name} ({c.main_postal_code or c.code}, {c.departement.name})" for c in shown
+            )
+            raise forms.ValidationError(
+                _(
+                    "%(count)s communes répondent à « %(typed)s » : %(choices)s%(more)s. "
+                    "Précisez laquelle (ex. « %(example)s ») ou choisissez-la dans la liste."
+                ),
+                code="ambiguous_commune",
+                params={
+                    "count": len(found),
+                    "typed": value[:100],
+                    "choices": choices,
+                    "more": "…" if len(found) > len(shown) else "",
+                    "example": f"{shown[0].name} {shown[0].main_postal_code or shown[0].code}",
+                },
+            )
+        return found[0]
+
+
+def phone_input(autocomplete: str = "tel") -> forms.TextInput:
+    """A phone number field: the phone keypad on a mobile, the browser's autofill where the
+    number is the user's own ("tel", "work tel"), none where it is someone else's ("off")."""
+    return forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": autocomplete})
 
 
 class TextAreaField(forms.CharField):

@@ -1,5 +1,7 @@
 """Reads of the core: who sees which audit lines, commune lookup."""
 
+import re
+
 from django.db.models import Q, QuerySet
 
 from ess.models import AuditEvent, Commune, PostalCode
@@ -37,3 +39,38 @@ def commune_from_label(value: str) -> Commune | None:
     if len(code) != 5:
         return None
     return Commune.objects.select_related("departement").filter(code=code).first()
+
+
+_NAME_WITH_DEPARTEMENT = re.compile(r"^(?P<name>.+?)\s*\((?P<dep>\d[\dAB]\d?)\)$", re.IGNORECASE)
+_NAME_WITH_POSTCODE = re.compile(r"^(?P<name>.+?)\s*\(?(?P<cp>\d{5})\)?$")
+_POSTCODE = re.compile(r"^\d{5}$")
+
+
+def communes_matching(value: str) -> list[Commune]:
+    """Every commune what a person typed into a commune field may mean, largest first.
+
+    Understood: the picker's label ("45234 — Orléans (45000)"), an INSEE code, a postcode, a
+    name whatever its accents and hyphens ("orleans", "St Jean de Braye"), a name followed by
+    its postcode or its département ("Saint-Denis 93200", "Saint-Denis (974)"). One commune:
+    the answer; several: the caller asks which; none: unknown.
+    """
+    value = " ".join((value or "").split())
+    if not value:
+        return []
+    base = Commune.objects.select_related("departement").order_by("-population", "name")
+    if _POSTCODE.match(value):
+        by_postcode = PostalCode.objects.filter(code=value).values("commune_id")
+        return list(base.filter(code__in=by_postcode)) or list(base.filter(code=value))
+    labelled = commune_from_label(value)
+    if labelled is not None:
+        return [labelled]
+    name, narrowed = value, base
+    if match := _NAME_WITH_DEPARTEMENT.match(value):
+        name = match["name"]
+        narrowed = base.filter(departement_id=match["dep"].upper())
+    elif match := _NAME_WITH_POSTCODE.match(value):
+        name = match["name"]
+        narrowed = base.filter(
+            code__in=PostalCode.objects.filter(code=match["cp"]).values("commune_id")
+        )
+    return list(narrowed.filter(search_name=fold(name).strip(" ,")))

@@ -433,6 +433,11 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-pending-emails": {"task": "ess.tasks.sweep_pending_emails", "schedule": 300.0},
     # Referrals at 75 % of their due time, then past it, are escalated to coordinators once.
     "escalate-referrals": {"task": "referrals.tasks.escalate_referrals", "schedule": 600.0},
+    # Files kept across a refused new-referral form are not hoarded past their 24 hours.
+    "purge-pending-attachments": {
+        "task": "referrals.tasks.purge_pending_attachments",
+        "schedule": 3600.0,
+    },
     # Requests sent without an account and never confirmed are deleted once their link expired.
     "purge-unconfirmed-referrals": {
         "task": "referrals.tasks.purge_unconfirmed_referrals",

@@ -24,6 +24,9 @@ class StoredFile(PublicIdModel):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.original_name
+
     def keep(self, checked: CheckedFile) -> None:
         """Take the checked upload's name, type, size and checksum, and write the file under the
         row's opaque name (the row itself is saved by the caller)."""

@@ -3,8 +3,10 @@
 Source: @etalab/decoupage-administratif (MIT), trimmed by ess/data/build_territory.py.
 """
 
+import functools
 import gzip
 import json
+import re
 from pathlib import Path
 
 from django.db import transaction
@@ -12,11 +14,36 @@ from django.db import transaction
 from ess.text import fold
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "territory.json.gz"
+# INSEE codes of the countries of birth (99 + country), an excerpt of the official list.
+COUNTRIES_FILE = Path(__file__).resolve().parent / "data" / "countries.json"
 
 
 def territory_read(path: Path = DATA_FILE) -> dict:
     with gzip.open(path, "rt", encoding="utf-8") as fh:
         return json.load(fh)
+
+
+@functools.cache
+def countries() -> tuple[tuple[str, str], ...]:
+    """(INSEE code, French name) of the countries of birth offered by name, by name."""
+    with COUNTRIES_FILE.open(encoding="utf-8") as fh:
+        listed = json.load(fh)["countries"]
+    return tuple(sorted(((code, name) for code, name in listed), key=lambda c: fold(c[1])))
+
+
+def country_label(code: str, name: str) -> str:
+    """What the country picker shows and parses back."""
+    return f"{name} ({code})"
+
+
+def country_code_matching(value: str) -> str | None:
+    """The INSEE code of the country typed: its name (accents and case aside), its code, or the
+    picker's label. Any well-formed 99xxx code is accepted, listed here or not."""
+    value = " ".join((value or "").split())
+    if match := re.search(r"\b(99\d{3})\b", value):
+        return match[1]
+    wanted = fold(value)
+    return next((code for code, name in countries() if fold(name) == wanted), None)
 
 
 # The national list of specialties (code → label); an ESS picks its own among them.

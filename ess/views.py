@@ -85,10 +85,11 @@ def commune_options(request):
 
     Open without an account: communes are public reference data, and the public membership
     application form uses the picker."""
-    # htmx sends the input under its own name ("commune", or "sites-0-commune" in a formset);
-    # the API-style "q" works too.
+    # htmx sends the input under its own name ("commune", "sites-0-commune" in a formset,
+    # "birth_place_code"): a picker's request holds that one value; the API-style "q" works too.
     typed = request.GET.get("q") or next(
-        (v for k, v in request.GET.items() if k.endswith("commune")), ""
+        (v for k, v in request.GET.items() if k.endswith("commune")),
+        next(iter(request.GET.values()), "") if len(request.GET) == 1 else "",
     )
     communes = communes_search(typed)
     return render(request, "ess/_commune_options.html", {"communes": communes})

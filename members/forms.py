@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from ess.forms import CommuneField, RadioChoiceField, TextAreaField
+from ess.forms import CommuneField, RadioChoiceField, TextAreaField, phone_input
 from ess.models import Specialty
 from ess.roles import Role
 from ess.validators import normalize_identifier, validate_adeli, validate_rpps
@@ -99,7 +99,9 @@ class EntryForm(forms.Form):
 
     first_name = forms.CharField(label=_("Prénom"), max_length=150)
     last_name = forms.CharField(label=_("Nom"), max_length=150)
-    phone = forms.CharField(label=_("Téléphone personnel"), max_length=30, required=False)
+    phone = forms.CharField(
+        label=_("Téléphone personnel"), max_length=30, required=False, widget=phone_input()
+    )
     profession = forms.ChoiceField(
         label=_("Profession"),
         choices=[
@@ -233,7 +235,12 @@ class ApplicationForm(EntryForm):
 class SiteForm(forms.Form):
     address = forms.CharField(label=_("Adresse du lieu d'exercice"), max_length=200)
     commune = CommuneField(label=_("Commune"))
-    phone = forms.CharField(label=_("Téléphone du lieu"), max_length=30, required=False)
+    phone = forms.CharField(
+        label=_("Téléphone du lieu"),
+        max_length=30,
+        required=False,
+        widget=phone_input("work tel"),
+    )
 
 
 # One site required, a second offered empty (several sites without JavaScript).

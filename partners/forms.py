@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ess.forms import CommuneField, TextAreaField
+from ess.forms import CommuneField, TextAreaField, phone_input
 from ess.models import Commune, Departement
 from ess.roles import STAFF_ROLES
 from ess.validators import normalize_identifier
@@ -161,6 +161,8 @@ class ContactForm(forms.ModelForm):
     class Meta:
         model = Contact
         fields = ["name", "role", "email", "phone", "newsletter"]
+        # A contact's number, not the user's: no autofill.
+        widgets = {"phone": phone_input("off")}
 
     def clean(self):
         data = super().clean()

@@ -1,14 +1,22 @@
 import uuid
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ess.forms import CommuneField, RadioChoiceField, RadioTypedChoiceField, TextAreaField
+from ess.forms import (
+    CommuneField,
+    RadioChoiceField,
+    RadioTypedChoiceField,
+    TextAreaField,
+    phone_input,
+)
 from ess.models import Specialty, Team
 from ess.roles import Role
+from ess.territory import countries, country_code_matching, country_label
+from ess.text import fold
 from ess.uploads import ACCEPT_ATTRIBUTE
 from ess.validators import (
-    normalize_birth_place_code,
     normalize_nir,
     normalize_phone,
     validate_birth_date,
@@ -27,6 +35,11 @@ from referrals.models import (
     Priority,
     ResponseMode,
     Sex,
+)
+from referrals.patient_fields import (
+    BirthPlaceField,
+    gp_label,
+    suggested_from,
 )
 from referrals.services import PatientInput, ReferralInput
 
@@ -71,41 +84,89 @@ def gp_choices(*, exclude=None):
 
 
 class ReferralForm(forms.Form):
+    # A requester's own form: their patients are filled in from the INS (not for the public
+    # form, nor for a coordinator recording someone else's request).
+    prefill_from_ins = True
+
     # Patient
     ins = forms.CharField(
         label=_("INS / NIR du patient"),
         required=False,
         max_length=25,
         help_text=_(
-            "15 caractères (carte Vitale, attestation). Facultatif s'il est inconnu : "
-            "le lieu de naissance devient alors obligatoire."
+            "15 caractères (carte Vitale, attestation). Un patient que vous avez déjà adressé "
+            "est repris d'après son INS. Facultatif s'il est inconnu : le lieu de naissance "
+            "devient alors obligatoire."
         ),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
+        # Digits mostly, but "2A"/"2B" for those born in Corsica: the full keyboard stays.
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "inputmode": "text",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+            }
+        ),
     )
-    birth_name = forms.CharField(label=_("Nom de naissance"), max_length=100)
+    birth_name = forms.CharField(
+        label=_("Nom de naissance"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
     first_names = forms.CharField(
         label=_("Prénoms de naissance"),
         max_length=150,
         help_text=_("Tous les prénoms, dans l'ordre de l'état civil."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    used_name = forms.CharField(label=_("Nom utilisé"), max_length=100, required=False)
+    used_name = forms.CharField(
+        label=_("Nom utilisé"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
     sex = RadioChoiceField(label=_("Sexe"), choices=Sex.choices)
     birth_date = forms.DateField(
-        label=_("Date de naissance"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date de naissance"),
+        # The ISO date a date input expects, whatever the language of the page.
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "off"}, format="%Y-%m-%d"),
     )
-    birth_place_code = forms.CharField(
-        label=_("Lieu de naissance (code INSEE)"),
+    birth_place_code = BirthPlaceField(
+        label=_("Commune de naissance"),
         required=False,
-        max_length=5,
-        help_text=_(
-            "Code INSEE de la commune de naissance ; 99 + code pays si né à "
-            "l'étranger (ex. 99134 pour l'Espagne)."
-        ),
+        max_length=120,
+        help_text=_("Nom ou code postal ; facultatif si l'INS est saisi."),
+    )
+    born_abroad = forms.BooleanField(label=_("Né(e) à l'étranger"), required=False)
+    birth_country = forms.CharField(
+        label=_("Pays de naissance"),
+        required=False,
+        max_length=100,
+        help_text=_("Nom du pays, ou son code INSEE (99 suivi de 3 chiffres)."),
+        widget=suggested_from("countries-datalist"),
     )
     commune = CommuneField(label=_("Commune de résidence"))
-    phone = forms.CharField(label=_("Téléphone du patient"), max_length=30, required=False)
+    phone = forms.CharField(
+        label=_("Téléphone du patient"),
+        max_length=30,
+        required=False,
+        # The patient's number, not the user's: no autofill.
+        widget=phone_input("off"),
+    )
     gp_name = forms.CharField(
-        label=_("Médecin traitant du patient"), max_length=150, required=False
+        label=_("Médecin traitant du patient"),
+        max_length=150,
+        required=False,
+        help_text=_("Son nom, ou choisissez un médecin inscrit sur la plateforme."),
+        widget=suggested_from("gps-datalist"),
+    )
+    on_behalf = forms.BooleanField(
+        label=_("J'écris pour le compte de ce médecin traitant"),
+        required=False,
+        help_text=_(
+            "CPTS, DAC, infirmier·e… : s'il est inscrit, il verra la demande et sera tenu "
+            "informé de chaque étape."
+        ),
     )
     # Request
     specialty = forms.ModelChoiceField(
@@ -135,27 +196,14 @@ class ReferralForm(forms.Form):
     preferred_response = RadioChoiceField(
         label=_("Réponse souhaitée"),
         choices=PreferredResponse.choices,
-        initial=PreferredResponse.NO_PREFERENCE,
+        # Most requests ask for an opinion (télé-expertise): one click fewer for them.
+        initial=PreferredResponse.OPINION,
     )
     callback_availability = forms.CharField(
         label=_("Vos disponibilités pour être rappelé"),
         required=False,
         max_length=200,
         help_text=_("Ex. : « lundi-vendredi 12h-14h, 06 00 00 00 00 »."),
-    )
-    referring_gp = forms.ModelChoiceField(
-        label=_("Pour le compte du médecin traitant (inscrit sur la plateforme)"),
-        queryset=None,
-        required=False,
-        to_field_name="public_id",
-        empty_label=_("— Aucun / non inscrit —"),
-        help_text=_("Il verra la demande et sera tenu informé de chaque étape."),
-    )
-    referring_gp_name = forms.CharField(
-        label=_("Pour le compte du médecin traitant (non inscrit)"),
-        required=False,
-        max_length=150,
-        help_text=_("Si vous écrivez pour un médecin (CPTS, DAC, infirmier·e) : son nom."),
     )
     files = MultipleFileField(
         label=_("Pièces jointes"),
@@ -173,12 +221,28 @@ class ReferralForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["specialty"].queryset = specialty_choices()
-        self.fields["referring_gp"].queryset = gp_choices(exclude=user)
+        # Leaving the INS field fills in a patient this requester already referred.
+        if self.prefill_from_ins:
+            self.fields["ins"].widget.attrs.update(
+                {
+                    "hx-post": reverse("referrals:patient_prefill"),
+                    "hx-trigger": "change",
+                    "hx-params": "ins",
+                    "hx-target": "#patient-fields",
+                    "hx-swap": "outerHTML",
+                }
+            )
+        self.gps = list(gp_choices(exclude=user))
+        self.countries = [country_label(code, name) for code, name in countries()]
         if not self.is_bound:
             self.initial.setdefault("submission_key", uuid.uuid4().hex)
             first = self.fields["specialty"].queryset.first()
             if first:
                 self.initial.setdefault("specialty", first.code)
+
+    @property
+    def gp_labels(self) -> list[str]:
+        return [gp_label(gp) for gp in self.gps]
 
     def clean_ins(self):
         ins = normalize_nir(self.cleaned_data["ins"])
@@ -191,24 +255,69 @@ class ReferralForm(forms.Form):
         validate_birth_date(value)
         return value
 
-    def clean_birth_place_code(self):
-        return normalize_birth_place_code(self.cleaned_data["birth_place_code"])
-
     def clean_phone(self):
         return normalize_phone(self.cleaned_data["phone"])
 
+    def _registered_gp(self, typed: str):
+        """The registered GP the name designates: the offered label, or a name only one has."""
+        by_label = [gp for gp in self.gps if gp_label(gp) == typed]
+        if by_label:
+            return by_label[0]
+        by_name = [gp for gp in self.gps if fold(gp.display_name) == fold(typed)]
+        return by_name[0] if len(by_name) == 1 else None
+
+    def _clean_birth_country(self, cleaned):
+        if not cleaned.get("born_abroad"):
+            return
+        typed = cleaned.get("birth_country", "").strip()
+        code = country_code_matching(typed)
+        if code:
+            cleaned["birth_place_code"] = code
+            self.errors.pop("birth_place_code", None)
+        else:
+            self.add_error(
+                "birth_country",
+                _(
+                    "Pays inconnu : « %(typed)s ». Choisissez-le dans la liste ou tapez son "
+                    "code INSEE (99 suivi de 3 chiffres)."
+                )
+                % {"typed": typed}
+                if typed
+                else _("Indiquez le pays de naissance."),
+            )
+
+    def _clean_gp(self, cleaned):
+        """The patient's GP by name; with the switch, also the GP the referral is sent for (a
+        registered one sees it and is kept informed)."""
+        cleaned["referring_gp"], cleaned["referring_gp_name"] = None, ""
+        name = cleaned.get("gp_name", "").strip()
+        gp = self._registered_gp(name) if name else None
+        if gp:
+            cleaned["gp_name"] = gp.display_name
+        if not cleaned.get("on_behalf"):
+            return
+        if not name:
+            self.add_error(
+                "gp_name", _("Indiquez le médecin traitant pour le compte duquel vous écrivez.")
+            )
+            return
+        cleaned["referring_gp"] = gp
+        cleaned["referring_gp_name"] = cleaned["gp_name"]
+
     def clean(self):
         cleaned = super().clean()
+        self._clean_birth_country(cleaned)
+        self._clean_gp(cleaned)
         if (
             not cleaned.get("ins")
             and not cleaned.get("birth_place_code")
-            and ("birth_place_code" not in self.errors and "ins" not in self.errors)
+            and not any(f in self.errors for f in ("birth_place_code", "ins", "birth_country"))
         ):
             self.add_error(
                 "birth_place_code",
                 _("Sans INS, le lieu de naissance est obligatoire pour identifier le patient."),
             )
-        traits = ("ins", "sex", "birth_date", "birth_place_code")
+        traits = ("ins", "sex", "birth_date", "birth_place_code", "birth_country")
         if cleaned.get("ins") and not any(name in self.errors for name in traits):
             try:
                 validate_nir_traits(
@@ -222,8 +331,9 @@ class ReferralForm(forms.Form):
         return cleaned
 
 
-def referral_input(data: dict) -> ReferralInput:
-    """The service's input from a referral form's cleaned data."""
+def referral_input(data: dict, kept=()) -> ReferralInput:
+    """The service's input from a referral form's cleaned data (and the files kept from a
+    refused attempt, referrals.services.pending)."""
     return ReferralInput(
         patient=PatientInput(
             ins=data["ins"],
@@ -247,6 +357,7 @@ def referral_input(data: dict) -> ReferralInput:
         referring_gp_name=data["referring_gp_name"],
         referring_gp=data.get("referring_gp"),
         files=data["files"],
+        kept_files=list(kept),
     )
 
 
@@ -267,6 +378,8 @@ def _rpps_field(help_text=OWN_RPPS_HELP, **kwargs):
 class ReferralWithoutAccountForm(ReferralForm):
     """The same request, from a professional without an account: RPPS and email first."""
 
+    prefill_from_ins = False
+
     rpps = _rpps_field()
     email = forms.EmailField(
         label=_("Votre adresse électronique"),
@@ -284,11 +397,13 @@ class ReferralWithoutAccountForm(ReferralForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # The platform's users are not listed to the public.
-        del self.fields["referring_gp"]
+        self.gps = []
 
 
 class RecordReferralForm(ReferralForm):
     """A coordinator records a request received by phone, fax or mail for its caller."""
+
+    prefill_from_ins = False
 
     channel = RadioChoiceField(
         label=_("Reçue par"),

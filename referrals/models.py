@@ -460,8 +460,20 @@ class Attachment(StoredFile):
     class Meta:
         ordering = ["created_at", "pk"]
 
-    def __str__(self) -> str:
-        return self.original_name
+
+def pending_attachment_path(instance, filename: str) -> str:
+    return f"referrals/pending/{instance.public_id}"
+
+
+class PendingAttachment(StoredFile):
+    """A checked file sent with a new-referral form that was refused for another reason: kept for
+    the same user in the same browser session, offered again with the corrected form, attached
+    when it is sent, deleted when it expires."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    session_key = models.CharField(max_length=64)
+    file = models.FileField(upload_to=pending_attachment_path, max_length=200)
+    expires_at = models.DateTimeField(db_index=True)
 
 
 class TeleexpertiseAct(models.Model):

@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from ess.roles import Role
+from ess.validators import normalize_nir
 from members.models import User
 from partners.models import Partner
 from referrals.models import (
@@ -61,6 +62,19 @@ def referrals_visible_to(user) -> QuerySet[Referral]:
             offered |= Q(offered_to_pool=True, specialty_id=user.specialty_id)
         condition |= Q(status=Status.TRIAGED) & offered
     return Referral.objects.filter(condition)
+
+
+def patient_known_to(user, ins: str) -> Patient | None:
+    """The patient with this INS among those of the referrals `user` may see; None otherwise
+    (unknown, someone else's patient, or not an INS)."""
+    ins = normalize_nir(ins)
+    if len(ins) != 15:
+        return None
+    return (
+        Patient.objects.select_related("commune")
+        .filter(ins=ins, referrals__in=referrals_visible_to(user))
+        .first()
+    )
 
 
 def referral_get_for_user(user, public_id) -> Referral:

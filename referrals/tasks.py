@@ -9,5 +9,10 @@ def escalate_referrals() -> int:
 
 
 @shared_task(acks_late=True)
+def purge_pending_attachments() -> int:
+    return services.pending_attachments_purge()
+
+
+@shared_task(acks_late=True)
 def purge_unconfirmed_referrals() -> int:
     return services.referrals_purge_unconfirmed()

@@ -24,6 +24,7 @@ referral_pages = [
 urlpatterns = [
     path("demandes/", views.referral_list, name="list"),
     path("demandes/nouvelle/", views.referral_create, name="create"),
+    path("demandes/nouvelle/patient/", views.patient_prefill, name="patient_prefill"),
     # Without an account: the public form, then the emailed link
     path(
         "demandes/sans-compte/",

@@ -8,10 +8,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ess.audit import audit_record, audit_record_many, audit_refusal
 from ess.errors import IdempotencyConflict
@@ -22,9 +23,18 @@ from ess.web.forms import add_service_errors
 from ess.workflow import available_actions
 from referrals import forms, services
 from referrals import permissions as perms
-from referrals.models import VISIBLE_STATUS_CHOICES, Attachment, Status, TeleexpertiseAct
+from referrals.models import (
+    URGENCY_HELP,
+    VISIBLE_STATUS_CHOICES,
+    Attachment,
+    Status,
+    TeleexpertiseAct,
+    priority_delay,
+)
+from referrals.patient_fields import patient_initial
 from referrals.selectors import (
     attachment_get_for_user,
+    patient_known_to,
     referral_list_for_requester,
     referral_messages,
     referral_timeline,
@@ -67,56 +77,121 @@ def referral_list(request):
 
 @login_required
 def referral_create(request):
+    """The new-referral form. Files sent with a refused form are checked and kept for this
+    session (referrals.services.pending): the corrected form offers them again, ticked."""
     if not perms.can_submit_referral(request.user):
         raise PermissionDenied
     form = forms.ReferralForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        payload = forms.referral_input(data)
-        try:
-            referral, created = services.referral_submit(
-                by=request.user, data=payload, idempotency_key=f"web:{data['submission_key']}"
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc, loose_field="files")
-        except IdempotencyConflict:
-            form.add_error(
-                None,
-                _(
-                    "Ce formulaire a déjà été envoyé avec d'autres données : "
-                    "rechargez la page pour une nouvelle demande."
-                ),
-            )
-        else:
-            if created:
-                messages.success(
-                    request, _("Demande %(ref)s envoyée à l'ESS.") % {"ref": referral.reference}
-                )
-            else:
-                messages.info(
-                    request,
-                    _(
-                        "Cette demande était déjà enregistrée (%(ref)s) : elle "
-                        "n'a pas été envoyée deux fois."
-                    )
-                    % {"ref": referral.reference},
-                )
-            return redirect("referrals:detail", public_id=referral.public_id)
-    if form.is_bound and form.errors and request.FILES:
-        messages.warning(
+    kept = []
+    if request.method == "POST":
+        if request.session.session_key is None:
+            request.session.save()  # the kept files are bound to this browser session
+        session = {"user": request.user, "session_key": request.session.session_key}
+        kept = services.pending_attachments_for(
+            **session, public_ids=request.POST.getlist("kept_files")
+        )
+        if form.is_valid():
+            response = _referral_submit(request, form, kept)
+            if response:
+                return response
+        # Refused: the new files that pass the checks are kept for the corrected form.
+        added, refusals = services.pending_attachments_keep(
+            **session, uploads=form.files.getlist("files")
+        )
+        kept += added
+        if not form.has_error("files"):  # the service already named the refused files
+            for refusal in refusals:
+                form.add_error("files", refusal)
+    if kept and form.errors:
+        messages.info(
             request,
+            ngettext(
+                "Votre pièce jointe est conservée : inutile de la joindre à nouveau.",
+                "Vos %(count)s pièces jointes sont conservées : inutile de les joindre à nouveau.",
+                len(kept),
+            )
+            % {"count": len(kept)},
+        )
+    context = {"form": form, "kept_files": kept}
+    return render(request, "referrals/referral_form.html", context)
+
+
+def _referral_submit(request, form, kept):
+    """Send the valid form; the referral page, or None with the service's refusal on the form."""
+    data = form.cleaned_data
+    try:
+        referral, created = services.referral_submit(
+            by=request.user,
+            data=forms.referral_input(data, kept),
+            idempotency_key=f"web:{data['submission_key']}",
+        )
+    except ValidationError as exc:
+        add_service_errors(form, exc, loose_field="files")
+        return None
+    except IdempotencyConflict:
+        form.add_error(
+            None,
             _(
-                "Corrigez les champs signalés ; pour des raisons de "
-                "sécurité, les pièces jointes sont à sélectionner à nouveau."
+                "Ce formulaire a déjà été envoyé avec d'autres données : "
+                "rechargez la page pour une nouvelle demande."
             ),
         )
-    return render(request, "referrals/referral_form.html", {"form": form})
+        return None
+    if created:
+        messages.success(
+            request, _("Demande %(ref)s envoyée à l'ESS.") % {"ref": referral.reference}
+        )
+    else:
+        messages.info(
+            request,
+            _(
+                "Cette demande était déjà enregistrée (%(ref)s) : elle "
+                "n'a pas été envoyée deux fois."
+            )
+            % {"ref": referral.reference},
+        )
+    return redirect("referrals:detail", public_id=referral.public_id)
+
+
+@login_required
+@require_POST
+def patient_prefill(request):
+    """The new-referral form's patient fields filled from a patient this requester already
+    referred, found by INS (htmx, on leaving the INS field). POST keeps the INS out of URLs and
+    logs. A patient the requester may not see, an unknown or malformed INS: 204, the form stays
+    as typed, nothing tells them apart."""
+    if not perms.can_submit_referral(request.user):
+        raise PermissionDenied
+    patient = patient_known_to(request.user, request.POST.get("ins", ""))
+    if patient is None:
+        return HttpResponse(status=204)
+    audit_record(
+        request=request, action=AuditAction.VIEW, obj=patient, label="préremplissage par INS"
+    )
+    form = forms.ReferralForm(initial=patient_initial(patient), user=request.user)
+    return render(request, "referrals/_referral_patient.html", {"form": form, "prefilled": patient})
+
+
+def _next_steps(user, referral) -> dict | None:
+    """What the requester (or the GP it was sent for) waits for, while nothing has come back:
+    when the answer is due at the latest, and how they will be told."""
+    if user.pk not in (referral.requester_id, referral.referring_gp_id):
+        return None
+    if not referral.is_waiting or referral.status == Status.INFO_REQUESTED:
+        return None
+    priority = referral.effective_priority
+    return {
+        "expected_by": referral.due_at or referral.submitted_at + priority_delay(priority),
+        "delay": URGENCY_HELP[priority],
+        "email": user.notification_email,
+    }
 
 
 def _detail_context(request, referral):
     user = request.user
     actions = available_actions(user, referral)
     context = {
+        "next_steps": _next_steps(user, referral),
         "actions": actions,
         "referral": referral,
         "patient": referral.patient,

@@ -6,9 +6,10 @@ transition table (TransitionNotAllowed, 409) → write the event → save(update
 Repeating a transition already done by the same actor is a no-op.
 
 `intake` (submission), `triage` (the coordinator's side), `answer` (the specialist's side),
-`thread` (messages, attachments, notes, identity), `contacts` (requests from professionals
-without an account: the public form, phone/fax/mail intake), `claims` (those requests joining
-the professional's account) and `common` (what they share).
+`thread` (messages, attachments, notes, identity), `pending` (files kept across a refused
+form), `contacts` (requests from professionals without an account: the public form,
+phone/fax/mail intake), `claims` (those requests joining the professional's account) and
+`common` (what they share).
 """
 
 from referrals.services.answer import (
@@ -32,6 +33,13 @@ from referrals.services.intake import (
     ReferralInput,
     next_reference,
     referral_submit,
+)
+from referrals.services.pending import (
+    pending_attachment_checked,
+    pending_attachments_delete,
+    pending_attachments_for,
+    pending_attachments_keep,
+    pending_attachments_purge,
 )
 from referrals.services.thread import (
     attachment_add,
@@ -57,6 +65,11 @@ __all__ = [
     "message_post",
     "next_reference",
     "patient_identity_validate",
+    "pending_attachment_checked",
+    "pending_attachments_delete",
+    "pending_attachments_for",
+    "pending_attachments_keep",
+    "pending_attachments_purge",
     "referral_accept",
     "referral_add_note",
     "referral_cancel",

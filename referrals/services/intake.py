@@ -4,7 +4,7 @@ the reference, the files, retries with an idempotency key.
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -40,6 +40,7 @@ from referrals.notifications import referral_notify
 from referrals.services.common import (
     _store_files,
 )
+from referrals.services.pending import pending_attachment_checked, pending_attachments_delete
 
 
 @dataclass
@@ -69,6 +70,9 @@ class ReferralInput:
     referring_gp_name: str = ""
     referring_gp: object = None
     files: list = field(default_factory=list)
+    # Files kept from an earlier, refused attempt (referrals.models.PendingAttachment), checked
+    # when they were kept.
+    kept_files: list = field(default_factory=list)
 
 
 def _fingerprint(data: ReferralInput) -> str:
@@ -81,7 +85,9 @@ def _fingerprint(data: ReferralInput) -> str:
             return value.code
         return str(value)
 
-    payload = asdict(data) | {"files": [(f.name, f.size) for f in data.files]}
+    files = [(f.name, f.size) for f in data.files]
+    files += [(f.original_name, f.size) for f in data.kept_files]
+    payload = asdict(replace(data, files=[], kept_files=[])) | {"files": files}
     payload["specialty"] = data.specialty.code
     payload["patient"]["commune"] = data.patient.commune.code if data.patient.commune else ""
     payload["referring_gp"] = str(data.referring_gp.public_id) if data.referring_gp else ""
@@ -190,7 +196,9 @@ def referral_input_check(data: ReferralInput) -> list:
     if data.urgency not in Priority.values:
         raise ValidationError({"urgency": _("Urgence inconnue.")})
     _referral_input_check(data)
-    return check_uploads(data.files)
+    kept = data.kept_files
+    checked = check_uploads(data.files, already_stored=sum(f.size for f in kept))
+    return checked + [pending_attachment_checked(f) for f in kept]
 
 
 def referral_create(
@@ -239,6 +247,7 @@ def referral_create(
             note=_("Traits d'identité différents de ceux connus pour cet INS : à vérifier."),
         )
     _store_files(referral=referral, files=checked_files, by=requester)
+    pending_attachments_delete(data.kept_files)  # copied into the referral's attachments
     if status == Status.SUBMITTED:
         referral_notify(referral, Kind.REFERRAL_NEW, actor=actor)
     return referral
@@ -250,6 +259,7 @@ def referral_submit(
     """A requester submits a referral (web form or API, as `channel` says). Returns
     (referral, created).
 
+    `data.kept_files` (files kept from a refused attempt) are attached too, then deleted.
     Raises PermissionDenied (not a requester), ValidationError (identity traits, phone, text
     length, files, consent) before anything is written, IdempotencyConflict (same key,
     different request). A retry with the same key returns the first referral with created=False.

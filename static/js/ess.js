@@ -25,3 +25,17 @@ document.addEventListener("click", (event) => {
   const link = event.target.closest(".js-print");
   if (link) { event.preventDefault(); window.print(); }
 });
+
+// A checkbox shows the fields that depend on it ("né(e) à l'étranger": the country instead of
+// the commune). Without this file both stay visible; the server reads the checkbox.
+function applyToggles(root) {
+  root.querySelectorAll("[data-shown-by], [data-hidden-by]").forEach((element) => {
+    const box = document.getElementById(element.dataset.shownBy || element.dataset.hiddenBy);
+    if (box) { element.hidden = element.dataset.shownBy ? !box.checked : box.checked; }
+  });
+}
+document.addEventListener("DOMContentLoaded", () => applyToggles(document));
+document.addEventListener("htmx:load", (event) => applyToggles(event.target));
+document.addEventListener("change", (event) => {
+  if (event.target.matches("input[type=checkbox]")) { applyToggles(document); }
+});

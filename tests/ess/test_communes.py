@@ -1,6 +1,8 @@
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from ess.forms import CommuneField
 from ess.selectors import commune_from_label, communes_search
 
 pytestmark = pytest.mark.usefixtures("territory")
@@ -46,7 +48,59 @@ def test_a_picker_label_is_parsed_back_to_its_commune(db):
 
     assert commune_from_label(orleans.label) == orleans
     assert commune_from_label("99999 — Nulle part") is None
-    assert commune_from_label("Orléans") is None
+    assert commune_from_label("Orléans") is None  # a name is for communes_matching
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Orléans",
+        "orleans",
+        "  ORLÉANS ",
+        "45000",
+        "45234",
+        "45234 — Orléans (45000)",
+        "Orléans 45000",
+    ],
+)
+def test_a_commune_field_accepts_a_unique_name_or_postcode_as_typed(db, typed):
+    field = CommuneField()
+
+    assert field.clean(typed).code == "45234"
+
+
+def test_a_name_shared_by_several_communes_lists_them_to_choose_from(db):
+    with pytest.raises(ValidationError) as caught:
+        CommuneField().clean("Saint-Denis")
+
+    message = caught.value.messages[0]
+    assert caught.value.error_list[0].code == "ambiguous_commune"
+    assert "communes répondent à « Saint-Denis »" in message
+    assert "Saint-Denis (93200, Seine-Saint-Denis)" in message
+    assert "Saint-Denis (97400, La Réunion)" in message
+    assert "Précisez laquelle (ex. « Saint-Denis" in message
+
+
+def test_an_ambiguous_name_is_settled_by_its_postcode_or_departement(db):
+    assert CommuneField().clean("Saint-Denis 97400").code == "97411"
+    assert CommuneField().clean("Saint-Denis (93)").code == "93066"
+
+
+def test_a_postcode_serving_several_communes_lists_them(db):
+    with pytest.raises(ValidationError) as caught:
+        CommuneField().clean("45130")
+
+    assert "Meung-sur-Loire (45130, Loiret)" in caught.value.messages[0]
+
+
+def test_an_unknown_commune_is_named_back_in_the_refusal(db):
+    with pytest.raises(ValidationError) as caught:
+        CommuneField().clean("Nulle-Part-sur-Loire")
+
+    assert caught.value.messages == [
+        "Commune inconnue : « Nulle-Part-sur-Loire ». Tapez son nom ou son code postal, "
+        "puis choisissez-la dans la liste proposée."
+    ]
 
 
 def test_lookup_is_one_query(db, django_assert_num_queries):
@@ -78,6 +132,12 @@ def test_the_picker_fragment_lists_options_for_htmx(client_for, requester):
 
     assert response.status_code == 200
     assert '<option value="45203 — Meung-sur-Loire (45130)">' in response.text
+
+
+def test_the_picker_reads_a_field_of_any_name_such_as_a_birth_place(client):
+    response = client.get(reverse("commune_options"), {"birth_place_code": "orl"})
+
+    assert '<option value="45234 — Orléans (45000)">' in response.text
 
 
 def test_the_picker_reads_a_formset_field_and_needs_no_account(client):

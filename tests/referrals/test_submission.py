@@ -8,7 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from ess.models import AuditEvent
-from referrals.models import Attachment, Patient, Referral, ReferralEvent
+from referrals.models import Attachment, Patient, PendingAttachment, Referral, ReferralEvent
+from referrals.patient_fields import gp_label
 from tests.referrals.conftest import NIR, PDF_BYTES, pdf_upload, png_bytes
 
 URL = reverse("referrals:create")
@@ -129,7 +130,9 @@ def test_disguised_or_broken_files_are_refused_and_nothing_is_written(
 
     assert response.status_code == 200
     assert message in str(response.context["form"].errors["files"])
-    assert "sélectionner à nouveau" in response.text
+    # The good file is kept for the corrected form, the refused one is not.
+    assert "inutile de la joindre à nouveau" in unescape(response.text)
+    assert [f.original_name for f in PendingAttachment.objects.all()] == ["ecg.pdf"]
     assert nothing_written()
 
 
@@ -251,7 +254,7 @@ def test_a_cpts_coordinator_submits_for_a_gp_who_then_follows_the_referral(
     client = client_for(cpts_coordinator)
     assert gp.get_full_name() in client.get(URL).text
 
-    client.post(URL, {**form_data, "referring_gp": str(gp.public_id)})
+    client.post(URL, {**form_data, "gp_name": gp_label(gp), "on_behalf": "on"})
 
     referral = Referral.objects.get()
     assert (referral.requester, referral.referring_gp) == (cpts_coordinator, gp)

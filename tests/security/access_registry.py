@@ -218,6 +218,11 @@ REGISTRY: dict[str, Access] = {
     # The start of every test patient's name: the search must still find only the caller's.
     "referrals:list": page(REQUESTER, query={"q": "QZXNOM"}),
     "referrals:create": page(REQUESTER),
+    "referrals:patient_prefill": Access(
+        {"GET": NOBODY, "POST": REQUESTER},
+        body={"ins": "269054958815726"},
+        note="fills the form from the caller's own referrals' patients only; 204 otherwise",
+    ),
     "referrals:create_without_account": page(
         PUBLIC, note="public request form (throttled); held until its emailed link is followed"
     ),
