@@ -151,7 +151,7 @@ def _reference_data() -> None:
 
 def build_world() -> World:
     from ess.models import Notification
-    from members.models import GovernanceRole, Invitation
+    from members.models import DirectoryEntry, GovernanceRole, Invitation, Registration
     from partners import services as partner_services
     from projet_sante.indicators.models import GeneratedReport, ReportStatus
     from projet_sante.newsletter.models import Newsletter
@@ -325,6 +325,28 @@ def build_world() -> World:
         "invitation",
         Thing(
             "pending invitation", {"invitation": str(invitation.public_id)}, frozenset({"manager"})
+        ),
+    )
+
+    # --- Self-registrations from outside the territory: the coordination's only.
+    entry = DirectoryEntry.objects.create(
+        national_id="819941000184",
+        id_type="rpps",
+        identifier="19941000184",
+        last_name="SAULNIER",
+        first_name="Bruno",
+        departement_code="41",
+        imported_at=now,
+    )
+    registration = Registration.objects.create(
+        entry=entry, email="inscrit@exemple.fr", status="pending", in_territory=False
+    )
+    add(
+        "registration",
+        Thing(
+            "registration to review",
+            {"registration": str(registration.public_id)},
+            frozenset({"coordinator"}),
         ),
     )
 
