@@ -77,6 +77,9 @@ MAX_LENGTHS = {
     if name != "has_activity"
 }
 
+# A small fictitious extraction shipped for the demo and the tests (numbers valid, people not).
+SAMPLE_FILE = Path(__file__).resolve().parents[1] / "data" / "annuaire_sample.txt"
+
 SKIP_INVALID_ID = "identifiant invalide"
 SKIP_INCOMPLETE = "ligne incomplète"
 BATCH_SIZE = 2000

@@ -2,18 +2,16 @@
 link, signs in and sends a request: in a real Chromium."""
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from ess.models import OutboundEmail
-from members.services.directory_import import directory_import
+from members.services.directory_import import SAMPLE_FILE, directory_import
 from tests.browser.test_referral_journeys import submit_referral
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SAMPLE = Path(__file__).resolve().parents[2] / "members" / "data" / "annuaire_sample.txt"
 EMAIL = "louis.cormery@exemple.fr"
 PASSWORD = "Pithiviers-cardio-2026"
 
@@ -21,7 +19,7 @@ PASSWORD = "Pithiviers-cardio-2026"
 def test_a_gp_registers_by_rpps_then_sends_a_request(
     demo_accounts, page, sign_in, settings, tmp_path
 ):
-    directory_import(path=SAMPLE)
+    directory_import(path=SAMPLE_FILE)
     settings.ESS_BASE_URL = page.base_url  # the emailed link leads to this server
 
     page.goto(page.base_url + "/inscription/")

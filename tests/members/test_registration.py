@@ -4,7 +4,6 @@ after the coordination's decision elsewhere."""
 
 import html
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -16,14 +15,13 @@ from ess.models import Departement, OutboundEmail, Team
 from ess.roles import Role
 from ess.workflow import available_actions
 from members.models import Registration, RegistrationStatus, User
-from members.services.directory_import import directory_import
+from members.services.directory_import import SAMPLE_FILE, directory_import
 from members.services.registration import registration_accept
 from tests.factories import UserFactory, valid_rpps
 from tests.members.conftest import link_in
 
 pytestmark = pytest.mark.django_db
 
-SAMPLE = Path(__file__).resolve().parents[2] / "members" / "data" / "annuaire_sample.txt"
 REGISTER = reverse("members:registration")
 REVIEW = reverse("members:registration_list")
 PASSWORD = "Une-phrase-de-passe-2026"
@@ -38,7 +36,7 @@ RETIRED = "19945000198"  # DUVERGIER Bernard, no current activity
 @pytest.fixture(autouse=True)
 def directory(territory):
     """The sample directory, and an ESS serving the Loiret."""
-    directory_import(path=SAMPLE)
+    directory_import(path=SAMPLE_FILE)
     team = Team.objects.create(pk=1, name="ESS du Loiret", short_name="ESS 45")
     team.departements.add(Departement.objects.get(code="45"))
 
