@@ -37,7 +37,7 @@ from members.models import (
     RegistrationStatus,
     User,
 )
-from members.services.accounts import roles_grant
+from members.services.accounts import email_role_holders, roles_grant
 
 _SALT = "members.registration"
 # "Identification nationale PP": the type's prefix, then the number.
@@ -287,14 +287,11 @@ def registration_confirm(*, token: str, password: str) -> Registration:
     workflow.transition(registration, to=to, by=None, note=_("Adresse confirmée"), refused=_refused)
     registration.save(update_fields=["user", "status", "updated_at"])
     if to == RegistrationStatus.PENDING:
-        review = _link("members:registration_list")
-        coordinators = User.objects.filter(role_grants__role=Role.COORDINATOR, is_active=True)
-        for coordinator in coordinators:
-            _email(
-                to=coordinator.email,
-                template="registration_to_review",
-                context={"registration": registration, "link": review},
-            )
+        email_role_holders(
+            Role.COORDINATOR,
+            template="registration_to_review",
+            context={"registration": registration, "link": _link("members:registration_list")},
+        )
     return registration
 
 

@@ -152,6 +152,7 @@ def _reference_data() -> None:
 def build_world() -> World:
     from ess.models import Notification
     from members.models import DirectoryEntry, GovernanceRole, Invitation, Registration
+    from members.services.directory_import import SAMPLE_FILE, directory_import
     from partners import services as partner_services
     from projet_sante.indicators.models import GeneratedReport, ReportStatus
     from projet_sante.newsletter.models import Newsletter
@@ -329,15 +330,8 @@ def build_world() -> World:
     )
 
     # --- Self-registrations from outside the territory: the coordination's only.
-    entry = DirectoryEntry.objects.create(
-        national_id="819941000184",
-        id_type="rpps",
-        identifier="19941000184",
-        last_name="SAULNIER",
-        first_name="Bruno",
-        departement_code="41",
-        imported_at=now,
-    )
+    directory_import(path=SAMPLE_FILE)
+    entry = DirectoryEntry.objects.get(identifier="19941000184")  # a GP in Blois
     registration = Registration.objects.create(
         entry=entry, email="inscrit@exemple.fr", status="pending", in_territory=False
     )
