@@ -31,7 +31,7 @@ DATA_FILE = Path(__file__).with_name("demo_accounts.toml")
 
 @dataclass(frozen=True)
 class TeamData:
-    details: dict[str, str]  # name, short name, email, phone, address
+    details: dict[str, str]  # name, short name, email, phone, address, presentation, hours
     specialties: tuple[str, ...]
     departements: tuple[str, ...]
 
@@ -83,6 +83,12 @@ DEMO_ACCOUNTS = load().accounts
 def seed_team() -> Team:
     data = load().team
     team, _ = Team.objects.get_or_create(pk=1, defaults=data.details)
+    # A team seeded before these fields existed gets them; text someone edited stays.
+    missing = [f for f in ("presentation", "opening_hours") if not getattr(team, f)]
+    for field in missing:
+        setattr(team, field, data.details.get(field, ""))
+    if missing:
+        team.save(update_fields=missing)
     team.specialties.add(*Specialty.objects.filter(code__in=data.specialties))
     team.departements.add(*Departement.objects.filter(code__in=data.departements))
     return team

@@ -121,6 +121,18 @@ class Team(models.Model):
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
     address = models.TextField(_("adresse"), blank=True)
     website = models.URLField(_("site web"), blank=True)
+    # Shown on the public front page: who the ESS is, and when a person answers the phone (the
+    # platform itself takes requests at any hour).
+    presentation = models.TextField(
+        _("présentation"),
+        blank=True,
+        help_text=_("Quelques phrases pour la page d'accueil publique : qui est l'ESS."),
+    )
+    opening_hours = models.TextField(
+        _("horaires d'ouverture"),
+        blank=True,
+        help_text=_("Jours et heures où la coordination répond, une ligne par plage."),
+    )
 
     class Meta:
         verbose_name = _("ESS")

@@ -147,6 +147,7 @@ INSTALLED_APPS = [
     "referrals",
     "partners",
     "projet_sante",
+    "portal",
 ]
 
 MIDDLEWARE = [

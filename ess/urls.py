@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 from ess import api, views
 from members.api import MemberViewSet
 from partners.api import ConventionViewSet, PartnerViewSet
+from portal import views as portal
 from projet_sante.indicators.api import indicators as indicators_api
 from projet_sante.project.api import ProjectVersionViewSet
 from referrals.api import ReferralViewSet
@@ -39,7 +40,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", portal.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("communes/options/", views.commune_options, name="commune_options"),
     path("audit/", views.audit_list, name="audit_list"),

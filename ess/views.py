@@ -28,20 +28,9 @@ from ess.models import AuditOutcome, Notification
 from ess.notifications import notification_mark_read
 from ess.outbox import outbox_oldest_pending_age
 from ess.permissions import can_view_audit
-from ess.roles import Role
 from ess.selectors import audit_events_visible_to, communes_search
 
 logger = logging.getLogger(__name__)
-
-
-@login_required
-def home(request):
-    roles = request.user.roles
-    return render(
-        request,
-        "ess/home.html",
-        {"roles": [Role(r) for r in Role.values if r in roles], "Role": Role},
-    )
 
 
 @require_GET

@@ -3,7 +3,7 @@
 `memberships_visible_to` and `directory_visible_to` are the only definitions of who sees which
 membership; pages, CSV export and API start from them."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -205,3 +205,22 @@ def representativeness(user) -> list[dict]:
             }
         )
     return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Home pages
+# ---------------------------------------------------------------------------------------------
+def membership_applications(user) -> QuerySet[Membership]:
+    """Applications waiting for a manager's decision (the managers' to-do), oldest first."""
+    return memberships_visible_to(user).filter(status=MembershipStatus.APPLIED).order_by("pk")
+
+
+def listed_members_by_specialty() -> list[dict]:
+    """How many listed members each specialty has ({"code", "label", "members"}), for the public
+    front page: counts, never names. One query."""
+    return list(
+        Membership.objects.filter(status__in=LISTED_STATUSES, specialty__isnull=False)
+        .values(code=F("specialty__code"), label=F("specialty__label"))
+        .annotate(members=Count("pk"))
+        .order_by("label")
+    )

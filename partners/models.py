@@ -161,6 +161,8 @@ CONVENTION_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 # Statuses in which the convention binds (or is about to bind) the ESS: reminders apply.
 BINDING_STATUSES = frozenset({ConventionStatus.SIGNED, ConventionStatus.ACTIVE})
+# Reminders go this many days before a binding convention's end and each evaluation date.
+REMINDER_THRESHOLDS = (90, 30)
 SIGNED_STATUSES = frozenset(
     {
         ConventionStatus.SIGNED,

@@ -1,6 +1,8 @@
 """Reads of partners and conventions. `partners_visible_to` and `conventions_visible_to` are the
 only definitions of who sees which partner or convention; pages, API, exports start from them."""
 
+from datetime import timedelta
+
 from django.db.models import (
     Case,
     Count,
@@ -15,8 +17,11 @@ from django.db.models import (
 )
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from partners.models import (
+    BINDING_STATUSES,
+    REMINDER_THRESHOLDS,
     Contact,
     Convention,
     ConventionDocument,
@@ -174,3 +179,29 @@ def document_get_for_user(user, convention_public_id, document_public_id) -> Con
 
 def contact_get(partner: Partner, public_id) -> Contact:
     return get_object_or_404(Contact, partner=partner, public_id=public_id)
+
+
+# ---------------------------------------------------------------------------------------------
+# Home pages
+# ---------------------------------------------------------------------------------------------
+def conventions_to_renew(user, *, today=None) -> QuerySet[Convention]:
+    """Binding conventions whose end date falls within the reminders' horizon (the managers'
+    to-do), soonest first."""
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=max(REMINDER_THRESHOLDS))
+    return (
+        conventions_visible_to(user)
+        .filter(status__in=BINDING_STATUSES, end_on__gte=today, end_on__lte=horizon)
+        .order_by("end_on", "pk")
+    )
+
+
+def partners_under_convention() -> QuerySet[Partner]:
+    """Partners bound to the ESS by a signed or active convention: public knowledge (the ESS
+    names them in its health project), shown on the public front page."""
+    bound = Convention.objects.filter(parties=OuterRef("pk"), status__in=BINDING_STATUSES)
+    return (
+        Partner.objects.filter(Exists(bound))
+        .select_related("type", "commune")
+        .order_by("type__position", "type__label", "name")
+    )

@@ -28,6 +28,7 @@ from ess.uploads import check_uploads
 from members.models import User
 from partners import permissions as perms
 from partners.models import (
+    REMINDER_THRESHOLDS,
     Contact,
     Convention,
     ConventionDocument,
@@ -39,9 +40,6 @@ from partners.models import (
     Partner,
     ReminderKind,
 )
-
-REMINDER_THRESHOLDS = (90, 30)  # days before the end date and before each evaluation date
-
 
 # ---------------------------------------------------------------------------------------------
 # Partners and contacts

@@ -2,7 +2,17 @@
 
 import uuid
 
-from django.db.models import CharField, Count, Prefetch, Q, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -25,6 +35,15 @@ from referrals.permissions import can_view_internal_notes
 from scheduling.selectors import absent_on, next_free_slot_subquery
 
 
+def requester_side_condition(user) -> Q:
+    """What a requester sent, was kept informed of as the patient's GP, or (acting for their
+    organisation) what their organisation sent."""
+    condition = Q(requester=user) | Q(referring_gp=user)
+    if user.acts_for_organisation and user.organisation_id:
+        condition |= Q(requester_organisation_id=user.organisation_id)
+    return condition
+
+
 def referrals_visible_to(user) -> QuerySet[Referral]:
     if not user or not user.is_authenticated:
         return Referral.objects.none()
@@ -33,9 +52,7 @@ def referrals_visible_to(user) -> QuerySet[Referral]:
         return Referral.objects.all()
     condition = Q(pk__in=[])
     if Role.REQUESTER in roles:
-        condition |= Q(requester=user) | Q(referring_gp=user)
-        if user.acts_for_organisation and user.organisation_id:
-            condition |= Q(requester_organisation_id=user.organisation_id)
+        condition |= requester_side_condition(user)
     if Role.SPECIALIST in roles:
         condition |= Q(specialist=user)
         offered = Q(offered_to=user)
@@ -105,11 +122,19 @@ def referral_search_condition(q: str) -> Q:
 
 
 def referral_list_for_requester(user, *, status: str = "", search: str = "") -> QuerySet[Referral]:
-    """'Mes demandes': what the requester (or their organisation) sent, newest first."""
+    """'Mes demandes': what the requester (or their organisation) sent; what waits for the
+    requester (information asked for) first, then newest first."""
     qs = (
         referrals_visible_to(user)
         .select_related("patient", "specialty", "specialist", "requester")
-        .order_by("-submitted_at", "-pk")
+        .annotate(
+            waits_for_requester=Case(
+                When(status=Status.INFO_REQUESTED, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .order_by("-waits_for_requester", "-submitted_at", "-pk")
     )
     if status:
         qs = qs.filter(status=status)

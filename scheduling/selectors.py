@@ -263,3 +263,16 @@ def calendar_feed_user(token: str):
 
 def calendar_feed_active(user) -> CalendarFeed | None:
     return CalendarFeed.objects.filter(user=user, revoked_at=None).first()
+
+
+def sites_public(*, today: date | None = None) -> list[ConsultationSite]:
+    """Active advanced-consultation sites with their specialties and the plans of the current
+    or coming season (`site.current_plans`), for the public front page. Three queries."""
+    today = today or timezone.localdate()
+    plans = ConsultationPlan.objects.filter(season_end__gte=today).order_by("weekday", "start_time")
+    return list(
+        ConsultationSite.objects.filter(active=True)
+        .select_related("commune")
+        .prefetch_related("specialties", Prefetch("plans", plans, to_attr="current_plans"))
+        .order_by("commune__name", "name")
+    )

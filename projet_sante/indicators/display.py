@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ess.roles import Role, has_role
 from projet_sante.indicators.charts import bar_chart, line_chart
-from projet_sante.indicators.periods import Filters, Period
+from projet_sante.indicators.periods import Filters, Period, previous_quarter
 from projet_sante.indicators.registry import (
     ADVANCED_CONSULTATIONS,
     BY_CODE,
@@ -178,3 +178,25 @@ def _grouped(rows: list[Row]) -> list[tuple[str, list[Row]]]:
             continue
         groups.setdefault(str(row.indicator.group), []).append(row)
     return list(groups.items())
+
+
+# The few figures an ARS/CPAM reader's home page opens on, before the full dashboard.
+HOME_INDICATORS = (
+    "requests_received",
+    "triage_median_hours",
+    "response_median_hours",
+    "p1_within_due_pct",
+    "p2_within_due_pct",
+    "closed_loop_pct",
+    "active_members",
+    "sessions_held",
+)
+
+
+def home_indicators(user, period: Period | None = None) -> dict:
+    """The last closed quarter's headline figures, masked as the dashboard masks them for
+    `user`. Aggregates only; the same queries as the dashboard's figures."""
+    period = period or previous_quarter()
+    rows = present(indicators_for(period).values, mask=viewer_masks(user))
+    by_code = {r.code: r for r in rows}
+    return {"period": period, "rows": [by_code[code] for code in HOME_INDICATORS]}

@@ -170,6 +170,26 @@ def newsletters_with_progress(user) -> QuerySet[Newsletter]:
     )
 
 
+def newsletter_draft_for(user) -> Newsletter | None:
+    """The letter being drafted, for those who may manage letters (the managers' to-do)."""
+    if not can_manage_newsletters(user):
+        return None
+    return (
+        Newsletter.objects.filter(status=NewsletterStatus.DRAFT)
+        .order_by("-year", "-quarter")
+        .first()
+    )
+
+
+def newsletters_published(*, limit: int = 3) -> list[Newsletter]:
+    """The latest sent letters, public (the archive's head, on the front page)."""
+    return list(
+        Newsletter.objects.filter(status=NewsletterStatus.SENT).order_by("-year", "-quarter")[
+            :limit
+        ]
+    )
+
+
 def newsletter_get_for_user(user, public_id) -> Newsletter:
     return get_object_or_404(newsletters_visible_to(user), public_id=public_id)
 

@@ -63,6 +63,12 @@ def open_version() -> ProjectVersion | None:
     return ProjectVersion.objects.filter(status__in=OPEN_STATUSES).first()
 
 
+def open_version_for(user) -> ProjectVersion | None:
+    """The version being written, submitted or sent back, as `user` may see it (the managers'
+    to-do: a draft to finish, a revision asked for, an answer awaited)."""
+    return versions_visible_to(user).filter(status__in=OPEN_STATUSES).order_by("-number").first()
+
+
 def version_content(version_id: int) -> ProjectVersion:
     """A version with everything the page and the PDF show, in a fixed number of queries."""
     return (

@@ -97,7 +97,7 @@ def test_requesters_are_not_forced_to_enrol(client, requester):
 def test_with_totp_enrolled_sign_in_asks_for_the_code_then_opens_the_home(client, coordinator):
     response = sign_in(client, coordinator.email)
     assert response.url == reverse("mfa_authenticate")
-    assert client.get("/").status_code == 302  # not signed in yet
+    assert client.get("/notifications/").status_code == 302  # not signed in yet
 
     response = client.post(reverse("mfa_authenticate"), {"code": totp_code(coordinator)})
 
@@ -147,7 +147,7 @@ def test_demo_accounts_are_refused_unless_demo_is_on(client, settings, db):
     response = sign_in(client, demo.email, settings.ESS_DEMO_PASSWORD)
 
     assert "Les comptes de démonstration sont désactivés" in response.text
-    assert client.get("/").status_code == 302
+    assert client.get("/notifications/").status_code == 302
 
 
 def test_demo_accounts_sign_in_without_mfa_on_a_demo_instance(client, settings, db):
@@ -167,7 +167,7 @@ def test_a_demo_session_ends_when_demo_is_switched_off(client, settings, db):
 
     settings.ESS_DEMO = False
 
-    assert client.get("/").status_code == 302
+    assert client.get("/notifications/").status_code == 302
 
 
 def test_a_forgotten_password_is_reset_by_email(

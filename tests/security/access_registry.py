@@ -163,7 +163,7 @@ REFERRAL_BODY = {
 # ---------------------------------------------------------------------------------------------
 REGISTRY: dict[str, Access] = {
     # --- Core ---------------------------------------------------------------------------------
-    "home": page(SIGNED_IN),
+    "home": page(PUBLIC, note="the public front page; signed in, each role's home"),
     "healthz": page(PUBLIC, note="probe: database and Redis status only"),
     "commune_options": page(PUBLIC, note="reference data for the public application form"),
     "audit_list": page(MANAGER),

@@ -1,0 +1,157 @@
+"""The reads behind the front page and the home pages. Each app answers for its own data
+(its selectors); this module only puts the answers together, in a fixed number of queries."""
+
+from django.conf import settings
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from ess.models import Departement, Team
+from ess.roles import Role, has_role
+from members.selectors import listed_members_by_specialty, membership_applications
+from partners.selectors import conventions_to_renew, partners_under_convention
+from projet_sante.indicators.display import home_indicators
+from projet_sante.newsletter.selectors import newsletter_draft_for, newsletters_published
+from projet_sante.project.selectors import open_version_for
+from referrals.home import coordinator_home, requester_home, specialist_home
+from referrals.models import URGENCY_HELP, Priority
+from scheduling.selectors import sites_public
+
+SHOWN = 5
+
+
+# ---------------------------------------------------------------------------------------------
+# The public front page
+# ---------------------------------------------------------------------------------------------
+def delay_label(hours: int) -> str:
+    """24 → "24 heures", 168 → "7 jours": how a professional says a response delay."""
+    if hours % 24 == 0 and hours > 48:
+        days = hours // 24
+        return ngettext("%(n)d jour", "%(n)d jours", days) % {"n": days}
+    return ngettext("%(n)d heure", "%(n)d heures", hours) % {"n": hours}
+
+
+def ways_to_ask() -> list[dict]:
+    """How a professional sends a request, with an account or without: {"title", "text",
+    "links": [(label, href)]}. Pro Santé Connect's address is allauth's for the provider `psc`
+    (docs/design.md §8)."""
+    new_referral = reverse("referrals:create")
+    return [
+        {
+            "title": _("Vous avez un compte"),
+            "text": _(
+                "Connectez-vous avec Pro Santé Connect (e-CPS ou carte CPS) ou avec votre "
+                "adresse e-mail, puis remplissez le formulaire : il faut environ une minute."
+            ),
+            "links": [
+                (
+                    _("Se connecter avec Pro Santé Connect"),
+                    f"/accounts/oidc/psc/login/?next={new_referral}",
+                ),
+                (
+                    _("Se connecter avec son adresse e-mail"),
+                    f"{reverse('account_login')}?next={new_referral}",
+                ),
+            ],
+        },
+        {
+            "title": _("Vous n'avez pas de compte"),
+            "text": _(
+                "Envoyez une demande avec votre numéro RPPS (ou ADELI) et votre adresse "
+                "e-mail ; elle part à l'ESS dès que vous avez confirmé votre adresse. Vous "
+                "pouvez aussi créer votre compte en quelques minutes."
+            ),
+            "links": [
+                (_("Envoyer une demande sans compte"), "/demandes/sans-compte/"),
+                (_("Créer mon compte avec mon RPPS"), "/inscription/"),
+            ],
+        },
+    ]
+
+
+def front_page() -> dict:
+    """The ESS's offer as the platform knows it today: who, where, which specialties with how
+    many members and where they consult, response delays, partners, the latest letters.
+    Counts and places, no person's name. Ten queries whatever the size of the ESS."""
+    team = Team.objects.prefetch_related("specialties").filter(pk=1).first()
+    departements = list(
+        Departement.objects.filter(team__isnull=False)
+        .annotate(communes_count=Count("communes"))
+        .order_by("code")
+    )
+    members = listed_members_by_specialty()
+    members_by_code = {row["code"]: row["members"] for row in members}
+    sites = sites_public()
+    specialties = list(team.specialties.all()) if team else []
+    offer = [
+        {
+            "specialty": specialty,
+            "members": members_by_code.get(specialty.code, 0),
+            "sites": [s for s in sites if specialty in s.specialties.all()],
+        }
+        for specialty in specialties
+    ]
+    delays = settings.ESS_PRIORITY_DELAYS_HOURS
+    return {
+        "team": team,
+        "departements": departements,
+        "communes_count": sum(d.communes_count for d in departements),
+        "offer": offer,
+        "members_count": sum(members_by_code.values()),
+        "sites": sites,
+        "priorities": [
+            (value, URGENCY_HELP[value], delay_label(delays[value])) for value in Priority.values
+        ],
+        "partners": list(partners_under_convention()),
+        "newsletters": newsletters_published(),
+        "ways": ways_to_ask(),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Home pages: one panel per role the person holds
+# ---------------------------------------------------------------------------------------------
+ROLE_TITLES = {
+    Role.REQUESTER: _("Espace demandeur"),
+    Role.COORDINATOR: _("Espace coordination"),
+    Role.SPECIALIST: _("Espace spécialiste"),
+    Role.PARAMEDIC: _("Espace paramédical"),
+    Role.MANAGER: _("Espace direction"),
+    Role.AUTHORITY: _("Espace ARS / CPAM"),
+}
+
+
+def manager_home(user) -> dict:
+    """The ESS's to-do across its modules: applications to decide, conventions to renew, the
+    health-project version in progress, the newsletter draft. Five queries."""
+    renewals = conventions_to_renew(user)
+    return {
+        "applications_count": membership_applications(user).count(),
+        "renewals": list(renewals[:SHOWN]),
+        "renewals_count": renewals.count(),
+        "version": open_version_for(user),
+        "newsletter": newsletter_draft_for(user),
+    }
+
+
+_PANELS = {
+    Role.REQUESTER: requester_home,
+    Role.COORDINATOR: coordinator_home,
+    Role.SPECIALIST: specialist_home,
+    Role.MANAGER: manager_home,
+    Role.AUTHORITY: home_indicators,
+}
+
+
+def home_panels(user) -> list[dict]:
+    """[{"role", "title", "data"}] for each role `user` holds, in the roles' order."""
+    return [
+        {
+            "role": role,
+            "title": ROLE_TITLES[role],
+            "data": _PANELS[role](user) if role in _PANELS else {},
+        }
+        for role in Role
+        if has_role(user, role)
+    ]
