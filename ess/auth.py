@@ -25,6 +25,11 @@ DEMO_DISABLED_MESSAGE = (
 )
 
 
+# Where to send the browser at logout to end the identity provider's session too (an OpenID
+# Connect sign-in writes it, e.g. members/psc); without it, allauth's usual page.
+IDP_LOGOUT_SESSION_KEY = "ess_idp_logout_url"
+
+
 def demo_accounts_allowed() -> bool:
     return bool(settings.ESS_DEMO)
 
@@ -41,6 +46,19 @@ class EssAuthenticationBackend(AuthenticationBackend):
 class EssAccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         return False
+
+    def get_login_stages(self) -> list[str]:
+        # allauth's second-factor step, aware of sign-ins that are strong by themselves.
+        return [
+            "ess.mfa.AuthenticateStage" if path == "allauth.mfa.stages.AuthenticateStage" else path
+            for path in super().get_login_stages()
+        ]
+
+    def get_logout_redirect_url(self, request) -> str:
+        # Read before the session ends (allauth asks first, then logs out).
+        return request.session.get(IDP_LOGOUT_SESSION_KEY) or super().get_logout_redirect_url(
+            request
+        )
 
     def pre_authenticate(self, request, **credentials):
         email = (credentials.get("email") or "").strip().lower()

@@ -15,7 +15,8 @@ exemption is a demo account (`User.is_demo`, set by `seed_demo`) while
 - an OpenID Connect sign-in that is itself a strong authentication (Pro Santé Connect: e-CPS or
   CPS card) satisfies the rule for its session: `STRONG_LOGIN_PROVIDERS` lists the allauth
   provider ids whose sign-in marks the session (the `socialaccount` authentication step of
-  allauth), so the PSC provider needs no other code here. A session so marked needs no TOTP; its
+  allauth), and allauth's code prompt at sign-in is skipped for it (`AuthenticateStage`, used
+  by ess.auth's adapter). A session so marked needs no TOTP; its
   API tokens do, because a token outlives the session.
 
 The session middleware (`ess.middleware`) and the token authentication (`ess.api_auth`) both ask
@@ -27,6 +28,7 @@ import enum
 from allauth.account.signals import authentication_step_completed
 from allauth.mfa.models import Authenticator
 from allauth.mfa.signals import authenticator_added, authenticator_removed
+from allauth.mfa.stages import AuthenticateStage as AllauthAuthenticateStage
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
@@ -89,6 +91,22 @@ def second_factor_check(user, *, session=None) -> Verdict:
     if not has_second_factor(user):
         return Verdict.ENROL
     return Verdict.SATISFIED if session is None else Verdict.CONFIRM
+
+
+def strong_sign_in(session, user) -> bool:
+    """Did `user` open `session` with a sign-in strong by itself (STRONG_LOGIN_PROVIDERS)?"""
+    mark = session.get(SESSION_KEY) or {}
+    return mark.get("user") == str(user.pk) and mark.get("method") in STRONG_LOGIN_PROVIDERS
+
+
+class AuthenticateStage(AllauthAuthenticateStage):
+    """allauth asks every enrolled user for a code at sign-in; a sign-in through a strong
+    provider passed the second factor already (the mark is written before this stage runs)."""
+
+    def _should_handle(self, request) -> bool:
+        if self.login.user is not None and strong_sign_in(request.session, self.login.user):
+            return False
+        return super()._should_handle(request)
 
 
 def second_factor_mark(session, user, *, method: str) -> None:

@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -143,6 +144,7 @@ INSTALLED_APPS = [
     "csp",
     "ess",
     "members",
+    "members.psc",
     "scheduling",
     "referrals",
     "partners",
@@ -276,6 +278,47 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="ESS")
+
+# Pro Santé Connect (docs/operations.md, "Pro Santé Connect"): the national identity provider of
+# health professionals, through allauth's OpenID Connect provider (members/psc, provider id
+# "psc"). Off (no button, /accounts/oidc/psc/login/ answers 404) until PSC_CLIENT_ID is set.
+# PSC_DISCOVERY_URL defaults to the sandbox ("bac à sable"); production:
+# https://auth.esante.gouv.fr/auth/realms/esante-wallet/.well-known/wallet-openid-configuration
+PSC_CLIENT_ID = env.str("PSC_CLIENT_ID", default="")
+PSC_CLIENT_SECRET = env.str("PSC_CLIENT_SECRET", default="")
+PSC_DISCOVERY_URL = env.str(
+    "PSC_DISCOVERY_URL",
+    default="https://auth.bas.psc.esante.gouv.fr/auth/realms/esante-wallet"
+    "/.well-known/wallet-openid-configuration",
+)
+# The sign-in and logout forms post to the platform, which redirects the browser to PSC: the
+# browser applies the CSP's form-action to that redirect, so PSC's hosts are allowed there.
+PSC_FORM_ACTION = env.list("PSC_FORM_ACTION", default=["https://*.esante.gouv.fr"])
+if PSC_CLIENT_ID:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += PSC_FORM_ACTION
+SOCIALACCOUNT_ADAPTER = "members.psc.adapter.PSCSocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "psc": {
+        "APPS": [
+            {
+                "provider_id": "psc",
+                "name": "Pro Santé Connect",
+                "client_id": PSC_CLIENT_ID,
+                "secret": PSC_CLIENT_SECRET,
+                "settings": {"server_url": PSC_DISCOVERY_URL},
+            }
+        ]
+        if PSC_CLIENT_ID
+        else [],
+    }
+}
+SOCIALACCOUNT_AUTO_SIGNUP = True
+# PSC proves who the professional is but usually sends no email address: a first sign-in asks
+# for one (allauth's sign-up form) and sends a confirmation link without holding the sign-in.
+SOCIALACCOUNT_EMAIL_VERIFICATION = "optional"
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 
 # Staff roles always need a second factor (ess/mfa.py); no setting turns that off. Demo
 # accounts are exempt while ESS_DEMO is on.

@@ -73,7 +73,7 @@ def ways_to_ask() -> list[dict]:
 def front_page() -> dict:
     """The ESS's offer as the platform knows it today: who, where, which specialties with how
     many members and where they consult, response delays, partners, the latest letters.
-    Counts and places, no person's name. Ten queries whatever the size of the ESS."""
+    Counts and places, no person's name. Nine queries whatever the size of the ESS."""
     team = Team.objects.prefetch_related("specialties").filter(pk=1).first()
     departements = list(
         Departement.objects.filter(team__isnull=False)

@@ -23,16 +23,12 @@ SHOWN = 5  # rows listed under each figure; the figure itself counts them all
 def requester_home(user) -> dict:
     """The requester's side only, whatever other roles the user holds: the referrals waiting for
     their information ("À compléter") and the answers they have not read yet ("Réponses non
-    lues": an answer's notification still unread; opening the referral reads it). Three
+    lues": an answer's notification still unread; opening the referral reads it). Four
     queries."""
     if not has_role(user, Role.REQUESTER):
         return {}
     mine = Referral.objects.filter(requester_side_condition(user))
-    to_complete = list(
-        mine.filter(status=Status.INFO_REQUESTED)
-        .select_related("specialty")
-        .order_by("submitted_at", "pk")
-    )
+    to_complete = mine.filter(status=Status.INFO_REQUESTED)
     unread = Notification.objects.filter(recipient=user, read_at=None, kind__in=ANSWER_KINDS)
     unread_count = unread.aggregate(n=Count("url", distinct=True))["n"]
     answers, seen = [], set()
@@ -42,8 +38,10 @@ def requester_home(user) -> dict:
             seen.add(notification.url)
             answers.append(notification)
     return {
-        "to_complete": to_complete[:SHOWN],
-        "to_complete_count": len(to_complete),
+        "to_complete": list(
+            to_complete.select_related("specialty").order_by("submitted_at", "pk")[:SHOWN]
+        ),
+        "to_complete_count": to_complete.count(),
         "unread_answers": answers,
         "unread_answers_count": unread_count,
     }
@@ -69,20 +67,8 @@ def coordinator_home(user) -> dict:
         )
     )
     return {
-        "views": [
-            (key, QUEUE_VIEWS[key], counts[key])
-            for key in (
-                "a_traiter",
-                "nouvelles",
-                "complements",
-                "en_attente_info",
-                "refusees",
-                "proposees",
-                "en_cours",
-                "echeance_proche",
-                "en_retard",
-            )
-        ],
+        # Every working view but "toutes", which has no count.
+        "views": [(key, label, counts[key]) for key, label in QUEUE_VIEWS.items() if key in counts],
         "overdue": counts["en_retard"],
         "priorities": [
             (value, label, per_priority[f"{value}_waiting"], per_priority[f"{value}_overdue"])

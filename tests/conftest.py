@@ -290,3 +290,14 @@ def api_client():
     from rest_framework.test import APIClient
 
     return APIClient()
+
+
+@pytest.fixture
+def psc(settings):
+    """A real OpenID Connect provider on loopback standing in for Pro Santé Connect, the platform
+    configured to sign in with it (tests/psc_provider.py)."""
+    from tests.psc_provider import loopback_provider
+
+    with loopback_provider() as provider:
+        provider.configure(settings)
+        yield provider

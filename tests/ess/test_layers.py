@@ -14,7 +14,7 @@ import pytest
 from celery import current_app
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("ess", "members", "partners", "scheduling", "referrals", "projet_sante")
+PACKAGES = ("ess", "members", "partners", "scheduling", "referrals", "projet_sante", "portal")
 
 # (file, function) where a late import of a project module is how Django wants it.
 ALLOWED = {("apps.py", "ready")}

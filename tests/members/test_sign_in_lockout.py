@@ -42,7 +42,7 @@ def test_the_owners_own_failures_from_their_address_still_count(requester):
     response = sign_in(owner, requester.email, PASSWORD, OWNER)
 
     assert TOO_MANY in response.text
-    assert owner.get("/").status_code == 302
+    assert owner.get("/demandes/").status_code == 302
 
 
 def test_one_address_is_throttled_across_every_account(db):
@@ -55,6 +55,6 @@ def test_one_address_is_throttled_across_every_account(db):
     allowed = sign_in(owner, victims[10].email, PASSWORD, OWNER)
 
     assert TOO_MANY in blocked.text
-    assert stranger.get("/").status_code == 302
+    assert stranger.get("/demandes/").status_code == 302
     assert allowed.status_code == 302
-    assert owner.get("/").status_code == 200
+    assert owner.get("/demandes/").status_code == 200

@@ -381,6 +381,18 @@ REGISTRY: dict[str, Access] = {
     "mfa_view_recovery_codes": page(SIGNED_IN),
     "mfa_generate_recovery_codes": page(SIGNED_IN),
     "mfa_download_recovery_codes": page(SIGNED_IN),
+    # --- Third party: allauth's OpenID Connect sign-in (Pro Santé Connect, members/psc) ------
+    "psc_login": page(PUBLIC, fixed=({"provider_id": "psc"},), note="leaves for PSC"),
+    "psc_callback": page(PUBLIC, fixed=({"provider_id": "psc"},), note="PSC's way back"),
+    "socialaccount_signup": page(PUBLIC, note="the email step of a first PSC sign-in"),
+    "socialaccount_login_cancelled": page(PUBLIC),
+    "socialaccount_login_error": page(PUBLIC),
+    "socialaccount_connections": page(SIGNED_IN, note="the caller's own PSC link"),
+    "accounts/social/*": page(
+        PUBLIC,
+        refuses_by_redirect=True,
+        note="allauth's old paths, redirect to /accounts/3rdparty/",
+    ),
     # --- Third party: Django ------------------------------------------------------------------
     # The admin's tree (every registered model's pages, named or not), by path prefix; its
     # sign-in page is allauth's form.

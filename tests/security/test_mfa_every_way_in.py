@@ -125,10 +125,15 @@ def test_demo_accounts_are_exempt_only_while_demo_is_on(visit, settings, role, w
     off = [visit(way, user, target) for target in ("home", "referral")]
 
     assert on.status_code == 200
-    # Off demo, a demo account is not signed in at all: sent to sign in, or 401/403.
+    if way == "page":
+        assert on.context["user"] == user
+    # Off demo, a demo account is not signed in at all: it sees the public front page, or is
+    # sent to sign in, or gets 401/403.
     for response in off:
-        assert response.status_code in (302, 401, 403)
+        assert response.status_code in (200, 302, 401, 403)
         assert PATIENT_NAME not in response.content.decode()
+        if response.status_code == 200:
+            assert response.context["user"].is_anonymous
         if response.status_code == 302:
             assert response.url.startswith(reverse("account_login"))
 
