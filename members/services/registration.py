@@ -23,33 +23,25 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ess import workflow
-from ess.models import Specialty, Team
+from ess.models import Team
 from ess.outbox import email_queue_rendered
 from ess.roles import Role
-from ess.text import fold, required_text
+from ess.text import required_text
 from ess.validators import normalize_identifier, validate_adeli, validate_rpps
 from members import permissions as perms
 from members.models import (
     DirectoryEntry,
     DirectoryIdType,
-    Profession,
     Registration,
     RegistrationStatus,
     User,
 )
 from members.services.accounts import email_role_holders, roles_grant
+from members.services.professionals import account_fields
 
 _SALT = "members.registration"
 # "Identification nationale PP": the type's prefix, then the number.
 _NATIONAL_PREFIX = {DirectoryIdType.RPPS: "8", DirectoryIdType.ADELI: "0"}
-# Directory profession codes ("Code profession") the platform names.
-_PROFESSIONS = {
-    "10": Profession.PHYSICIAN,
-    "21": Profession.PHARMACIST,
-    "50": Profession.MIDWIFE,
-    "60": Profession.NURSE,
-    "70": Profession.PHYSIOTHERAPIST,
-}
 
 
 @dataclass(frozen=True)
@@ -222,19 +214,6 @@ def registration_submit(*, identifier: str, email: str, submission_key: str = ""
     return registration
 
 
-def _specialty(entry: DirectoryEntry) -> Specialty | None:
-    """The platform's specialty of the directory's "savoir-faire", by its label (the
-    directory's wording may be longer: its first word decides)."""
-    label = fold(entry.specialty_label)
-    if not label:
-        return None
-    specialties = {fold(s.label): s for s in Specialty.objects.all()}
-    if label in specialties:
-        return specialties[label]
-    first_word = label.split()[0]
-    return next((s for f, s in specialties.items() if f.split()[0] == first_word), None)
-
-
 def _create_account(registration: Registration, password: str) -> User:
     entry = registration.entry
     if User.objects.filter(email=registration.email).exists() or (
@@ -247,13 +226,7 @@ def _create_account(registration: Registration, password: str) -> User:
             )
         )
     user = User(
-        email=registration.email,
-        first_name=entry.first_name,
-        last_name=entry.last_name,
-        profession=_PROFESSIONS.get(entry.profession_code, Profession.OTHER),
-        specialty=_specialty(entry),
-        is_active=registration.in_territory,
-        **{entry.id_type: entry.identifier},
+        email=registration.email, is_active=registration.in_territory, **account_fields(entry)
     )
     password_validation.validate_password(password, user)
     user.set_password(password)
