@@ -1,5 +1,5 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, serializers, status
+from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import api_view
 from rest_framework.exceptions import APIException, NotFound
 from rest_framework.response import Response
@@ -19,6 +19,13 @@ class Conflict(APIException):
 
 
 # Someone named in an answer (requester, specialist, author): public id and display name only.
+class PublicReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    # No docstring: the API schema would show it as every viewset's description.
+    # Objects listed, and read by their public id (`<id>` in the URL, never the primary key).
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+
+
 class PersonSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="public_id")
     name = serializers.CharField(source="display_name")

@@ -1,4 +1,6 @@
-"""Model fields that the apps declare the same way."""
+"""Model fields that the apps declare the same way, and the public id most rows are named by."""
+
+import uuid
 
 from django.db import models
 
@@ -13,3 +15,13 @@ def optional_fk(to, verbose_name=None, *, on_delete=models.PROTECT, related_name
         related_name=related_name,
         verbose_name=verbose_name,
     )
+
+
+class PublicIdModel(models.Model):
+    """A row that pages, URLs and the API name by an opaque, unguessable UUID (`public_id`),
+    never by its primary key."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    class Meta:
+        abstract = True

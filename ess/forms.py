@@ -44,6 +44,21 @@ class CommuneField(forms.CharField):
         return commune
 
 
+class TextAreaField(forms.CharField):
+    """Free text typed on a few lines (`rows`, two unless told)."""
+
+    def __init__(self, *args, rows: int = 2, **kwargs):
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": rows}))
+        super().__init__(*args, **kwargs)
+
+
+class ReasonForm(forms.Form):
+    """The reason a refusing or ending action requires (sent to the person, kept in the
+    history)."""
+
+    reason = TextAreaField(label=_("Motif"))
+
+
 class _RadioButtons:
     """The choices shown as radio buttons (styled by the theme), not a drop-down list."""
 

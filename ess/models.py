@@ -2,14 +2,13 @@
 
 import hashlib
 import secrets
-import uuid
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ess.fields import optional_fk
+from ess.fields import PublicIdModel, optional_fk
 
 
 # ---------------------------------------------------------------------------------------------
@@ -232,11 +231,10 @@ class TokenScope(models.TextChoices):
     READ_WRITE = "read_write", _("Lecture et écriture")
 
 
-class ApiToken(models.Model):
+class ApiToken(PublicIdModel):
     """A credential for `Authorization: Token <key>`. Only a SHA-256 hash of the key is stored;
     the first characters (`prefix`) name it on pages and in the audit trail."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )
@@ -288,8 +286,7 @@ class ApiToken(models.Model):
 # ---------------------------------------------------------------------------------------------
 # Outbound email: written in the same transaction as the change, delivered by a task.
 # ---------------------------------------------------------------------------------------------
-class OutboundEmail(models.Model):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class OutboundEmail(PublicIdModel):
     to = models.EmailField(_("destinataire"))
     subject = models.CharField(_("objet"), max_length=300)
     body_text = models.TextField()
@@ -353,16 +350,18 @@ class NotificationEmail(models.TextChoices):
     NONE = "none", _("Sans courriel")
 
 
-class Notification(models.Model):
+class Notification(PublicIdModel):
     """Something that concerns one person. Holds no patient data: a title naming the referral
     by its reference, and a link to sign in and see it."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     kind = models.CharField(max_length=30, choices=NotificationKind.choices)
     title = models.CharField(_("titre"), max_length=200)
+    # What the person needs to plan their work, told in the email too (a referral's priority and
+    # due date): never patient data.
+    detail = models.CharField(_("précisions"), max_length=200, blank=True)
     url = models.CharField(max_length=300)
     urgent = models.BooleanField(default=False)
     # Escalations and the like happen once: a second notify() with the same key is a no-op.

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from ess.models import EmailChoice, Notification, NotificationEmail, NotificationKind
@@ -33,6 +34,7 @@ def notify(
     actor=None,
     urgent: bool = False,
     dedupe_key: str = "",
+    detail: str = "",
 ) -> list[Notification]:
     """Notify each recipient once (the actor excepted). With `dedupe_key`, a recipient already
     notified with that key is skipped. Immediate emails are queued after commit."""
@@ -51,6 +53,7 @@ def notify(
                     recipient=user,
                     kind=kind,
                     title=title[:200],
+                    detail=detail[:200],
                     url=url,
                     urgent=urgent,
                     dedupe_key=dedupe_key,
@@ -108,6 +111,16 @@ def notification_mark_read(*, user, public_id=None) -> int:
     if public_id is not None:
         qs = qs.filter(public_id=public_id)
     return qs.update(read_at=timezone.now())
+
+
+def notifications_mark_read_for_page(*, user, path: str) -> int:
+    """The user opened the page at `path`: what they were told about it (a link to the page or
+    to a part of it, `path#…`) is read, and the bell stops counting it."""
+    return (
+        Notification.objects.filter(recipient=user, read_at=None)
+        .filter(Q(url=path) | Q(url__startswith=f"{path}#"))
+        .update(read_at=timezone.now())
+    )
 
 
 def unread_count(user) -> int:

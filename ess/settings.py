@@ -275,6 +275,7 @@ ACCOUNT_RATE_LIMITS = {
     "newsletter_subscribe": env.str("ESS_RATE_NEWSLETTER_SUBSCRIBE", default="10/h/ip"),
     # Self-registration: checking the number, then confirming, are two POSTs.
     "registration": env.str("ESS_RATE_REGISTRATION", default="20/h/ip"),
+    "referral_without_account": env.str("ESS_RATE_REFERRAL_WITHOUT_ACCOUNT", default="10/h/ip"),
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="ESS")
@@ -436,6 +437,11 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-pending-emails": {"task": "ess.tasks.sweep_pending_emails", "schedule": 300.0},
     # Referrals at 75 % of their due time, then past it, are escalated to coordinators once.
     "escalate-referrals": {"task": "referrals.tasks.escalate_referrals", "schedule": 600.0},
+    # Requests sent without an account and never confirmed are deleted once their link expired.
+    "purge-unconfirmed-referrals": {
+        "task": "referrals.tasks.purge_unconfirmed_referrals",
+        "schedule": 3600.0,
+    },
     # Those who chose a daily digest get it before the working day starts.
     "notification-digests": {
         "task": "ess.tasks.send_notification_digests",
@@ -486,6 +492,9 @@ LOGGING = {
 # ---------------------------------------------------------------------------------------------
 # Due time after triage, per priority (docs/design.md §4), in hours.
 ESS_PRIORITY_DELAYS_HOURS = {"P1": 24, "P2": 48, "P3": 7 * 24, "P4": 30 * 24}
+# A request sent without an account waits this long for its sender to follow the emailed link;
+# past it the link is refused and the request is deleted (beat: purge-unconfirmed-referrals).
+ESS_UNCONFIRMED_REFERRAL_HOURS = env.int("ESS_UNCONFIRMED_REFERRAL_HOURS", default=48)
 ESS_ATTACHMENT_MAX_BYTES = env.int("ESS_ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 ESS_REFERRAL_ATTACHMENTS_MAX_BYTES = env.int(
     "ESS_REFERRAL_ATTACHMENTS_MAX_BYTES", default=50 * 1024 * 1024

@@ -1,22 +1,20 @@
 """Files users upload (a referral's documents, a convention's, the health project's annexes): one
 abstract model for what every such row keeps, and one way to send it back."""
 
-import uuid
-
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ess.fields import PublicIdModel
 from ess.uploads import CheckedFile
 from ess.web.downloads import private_download
 
 
-class StoredFile(models.Model):
+class StoredFile(PublicIdModel):
     """A checked upload kept in private storage under an opaque path (the concrete model declares
     `file` with its own `upload_to`); the row keeps the uploaded name, the detected type, the
     size and the SHA-256."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     original_name = models.CharField(_("nom du fichier"), max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()

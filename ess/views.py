@@ -3,8 +3,7 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -27,8 +26,9 @@ from ess.forms import ApiTokenForm, NotificationPreferencesForm
 from ess.models import AuditOutcome, Notification
 from ess.notifications import notification_mark_read
 from ess.outbox import outbox_oldest_pending_age
-from ess.permissions import can_view_audit
+from ess.permissions import can_view_audit, require
 from ess.selectors import audit_events_visible_to, communes_search
+from ess.web.paging import page_of
 
 logger = logging.getLogger(__name__)
 
@@ -97,8 +97,7 @@ def commune_options(request):
 @login_required
 @require_GET
 def audit_list(request):
-    if not can_view_audit(request.user):
-        raise PermissionDenied
+    require(can_view_audit(request.user))
     events = audit_events_visible_to(request.user).select_related("actor")
     actor = request.GET.get("acteur", "").strip()
     if actor:
@@ -111,7 +110,7 @@ def audit_list(request):
         events = events.filter(outcome=outcome)
     else:
         outcome = ""
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page = page_of(request, events, 50)
     return render(
         request,
         "ess/audit_list.html",
@@ -131,9 +130,7 @@ def audit_list(request):
 @login_required
 @require_GET
 def notification_list(request):
-    page = Paginator(Notification.objects.filter(recipient=request.user), 30).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, Notification.objects.filter(recipient=request.user), 30)
     return render(request, "ess/notification_list.html", {"page": page})
 
 

@@ -6,10 +6,11 @@ of what may follow what. Its history is a model inheriting `StatusEvent`, reache
 reverse name `events`. Its app registers, once, the actions a user may take (`register`): which
 status each leads to, from which statuses, and the `can_*` predicate that says who.
 
-A transition service then reads: `locked()` → `require(can_…)` → `transition()` (table checked,
-history row written, status set) → `save(update_fields=…)` → notifications recorded in the same
-transaction (ess.notifications, delivered after commit). Pages, templates and the API ask
-`available_actions(user, obj)`, so a button shows exactly when the service accepts the action.
+A transition service then reads: `locked()` → `require(can_…)` (ess.permissions) →
+`transition()` (table checked, history row written, status set) → `save(update_fields=…)` →
+notifications recorded in the same transaction (ess.notifications, delivered after commit).
+Pages, templates and the API ask `available_actions(user, obj)`, so a button shows exactly when
+the service accepts the action.
 """
 
 from collections.abc import Callable, Iterable, Mapping
@@ -17,7 +18,6 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -68,12 +68,6 @@ class StatusEvent(models.Model):
 def locked(model: type[models.Model], pk: int):
     """The row, re-read and locked until the end of the transaction (select_for_update)."""
     return model.objects.select_for_update().get(pk=pk)
-
-
-def require(allowed: bool) -> None:
-    """The actor check of a service: PermissionDenied (HTTP 403) unless `allowed`."""
-    if not allowed:
-        raise PermissionDenied
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,9 @@ what the caller may see: members.selectors.directory_visible_to."""
 
 import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import serializers
 
+from ess.api import PublicReadViewSet
 from members.models import Membership, Participation, PracticeSite
 from members.selectors import directory_search, directory_visible_to
 
@@ -82,11 +83,9 @@ class MemberFilter(django_filters.FilterSet):
     list=extend_schema(summary="Annuaire des membres (filtres : spécialité, compétence…)"),
     retrieve=extend_schema(summary="Un membre de l'annuaire"),
 )
-class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class MemberViewSet(PublicReadViewSet):
     serializer_class = MemberSerializer
     filterset_class = MemberFilter
-    lookup_field = "public_id"
-    lookup_url_kwarg = "id"
 
     def get_queryset(self):
         return directory_visible_to(self.request.user).order_by("last_name", "first_name", "pk")

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from ess.forms import CommuneField, RadioChoiceField
+from ess.forms import CommuneField, RadioChoiceField, TextAreaField
 from ess.models import Specialty
 from ess.roles import Role
 from ess.validators import normalize_identifier, validate_adeli, validate_rpps
@@ -260,19 +260,11 @@ class EmptyForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(
-        label=_("Ce qui est à compléter ou corriger"), widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 2}))
+    note = TextAreaField(label=_("Ce qui est à compléter ou corriger"))
 
 
 class OptionalReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Motif (facultatif)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    reason = TextAreaField(label=_("Motif (facultatif)"), required=False)
 
 
 class ImportForm(forms.Form):

@@ -9,8 +9,11 @@ from django.utils import timezone
 
 from ess.models import Specialty
 from ess.permissions import can_invite_users
+from ess.validators import normalize_identifier
 from members import permissions as perms
 from members.models import (
+    DirectoryEntry,
+    DirectoryIdType,
     GovernanceRole,
     Invitation,
     Membership,
@@ -224,3 +227,11 @@ def listed_members_by_specialty() -> list[dict]:
         .annotate(members=Count("pk"))
         .order_by("label")
     )
+
+
+def directory_entry_for_rpps(rpps: str) -> DirectoryEntry | None:
+    """The national directory's line for this RPPS number, or None (unknown to the directory,
+    hence not a practising professional)."""
+    return DirectoryEntry.objects.filter(
+        id_type=DirectoryIdType.RPPS, identifier=normalize_identifier(rpps)
+    ).first()

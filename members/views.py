@@ -1,13 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ess.permissions import can_invite_users
+from ess.permissions import can_invite_users, require
 from ess.web.actions import form_page
+from ess.web.paging import page_of
 from members import services
 from members.forms import InvitationForm, PasswordSetForm
 from members.selectors import invitations_visible_to
@@ -15,16 +15,14 @@ from members.selectors import invitations_visible_to
 
 @login_required
 def invitation_list(request):
-    if not can_invite_users(request.user):
-        raise PermissionDenied
-    page = Paginator(invitations_visible_to(request.user), 25).get_page(request.GET.get("page"))
+    require(can_invite_users(request.user))
+    page = page_of(request, invitations_visible_to(request.user), 25)
     return render(request, "members/invitation_list.html", {"page": page})
 
 
 @login_required
 def invitation_create(request):
-    if not can_invite_users(request.user):
-        raise PermissionDenied
+    require(can_invite_users(request.user))
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

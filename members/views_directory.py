@@ -2,13 +2,13 @@
 (only what members agreed to publish) and the managers' CSV export."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ess.models import Departement, Specialty
+from ess.permissions import require
+from ess.web.paging import page_of
 from ess.web.spreadsheet import csv_response
 from members import permissions as perms
 from members.models import Competence, Participation, PracticeSite
@@ -53,12 +53,9 @@ def _options() -> dict:
 @require_GET
 def directory(request):
     """One URL for the page and, for htmx, the results fragment the page includes."""
-    if not perms.can_view_directory(request.user):
-        raise PermissionDenied
+    require(perms.can_view_directory(request.user))
     filters = _filters(request)
-    page = Paginator(_search(directory_visible_to(request.user), filters), 25).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, _search(directory_visible_to(request.user), filters), 25)
     context = {
         "page": page,
         "filters": filters,
@@ -77,7 +74,7 @@ def directory_public(request):
     """Open to anyone: members who agreed to be listed, with only the fields they published."""
     specialty = request.GET.get("specialite", "").strip()
     qs = directory_search(public_directory(), specialty=specialty)
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    page = page_of(request, qs, 25)
     return render(
         request,
         "members/directory_public.html",
@@ -93,8 +90,7 @@ def directory_public(request):
 @require_GET
 def directory_export(request):
     """The filtered directory as CSV, in the import format (docs/features.md): managers."""
-    if not perms.can_export_directory(request.user):
-        raise PermissionDenied
+    require(perms.can_export_directory(request.user))
     members = _search(directory_visible_to(request.user), _filters(request))
     participation_codes = {v: k for k, v in CSV_PARTICIPATIONS.items()}
     columns = [*CSV_COLUMNS, "adresse_2", "commune_2", "telephone_2", "statut"]

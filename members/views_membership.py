@@ -5,8 +5,7 @@ Each view validates the shape of the input, calls one service, renders."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,10 +14,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from ess.forms import ReasonForm
 from ess.models import Specialty
+from ess.permissions import require
 from ess.throttle import throttled_response
 from ess.web.actions import PageActions, form_page
 from ess.web.forms import add_service_errors
+from ess.web.paging import page_of
 from ess.workflow import available_actions
 from members import forms, services
 from members import permissions as perms
@@ -131,14 +133,11 @@ def activate(request, token):
 @login_required
 @require_GET
 def membership_list(request):
-    if not perms.can_manage_memberships(request.user):
-        raise PermissionDenied
+    require(perms.can_manage_memberships(request.user))
     status = request.GET.get("statut", "")
     if status not in MembershipStatus.values:
         status = ""
-    page = Paginator(membership_queue(request.user, status=status), 50).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, membership_queue(request.user, status=status), 50)
     counts = dict(
         memberships_visible_to(request.user)
         .values_list("status")
@@ -166,7 +165,7 @@ def membership_detail(request, public_id):
         "competences": membership.competences.all(),
         "can_review_changes": manager and bool(membership.pending_changes),
         "note_form": forms.NoteForm(),
-        "reason_form": forms.ReasonForm(),
+        "reason_form": ReasonForm(),
         "optional_reason_form": forms.OptionalReasonForm(),
     }
     return render(request, "members/membership_detail.html", context)
@@ -207,14 +206,14 @@ membership_refuse = membership_actions.view(
     "membership_refuse",
     services.membership_refuse,
     gettext_lazy("Candidature refusée ; le motif a été envoyé au candidat."),
-    forms.ReasonForm,
+    ReasonForm,
 )
 membership_suspend = membership_actions.view(
     "suspendre/",
     "membership_suspend",
     services.membership_suspend,
     gettext_lazy("Membre suspendu."),
-    forms.ReasonForm,
+    ReasonForm,
 )
 membership_reinstate = membership_actions.view(
     "reintegrer/",
@@ -242,7 +241,7 @@ membership_changes_reject = membership_actions.view(
     "membership_changes_reject",
     services.membership_changes_reject,
     gettext_lazy("Modification refusée."),
-    forms.ReasonForm,
+    ReasonForm,
 )
 
 
@@ -295,8 +294,7 @@ def profile(request):
 # ---------------------------------------------------------------------------------------------
 @login_required
 def membership_import(request):
-    if not perms.can_manage_memberships(request.user):
-        raise PermissionDenied
+    require(perms.can_manage_memberships(request.user))
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
@@ -323,13 +321,11 @@ def membership_import(request):
 # ---------------------------------------------------------------------------------------------
 @login_required
 def organisation(request):
-    if not perms.can_view_organisation(request.user):
-        raise PermissionDenied
+    require(perms.can_view_organisation(request.user))
     manager = perms.can_manage_memberships(request.user)
     form = forms.GovernanceForm(request.POST or None, members=listed_members())
     if request.method == "POST":
-        if not manager:
-            raise PermissionDenied
+        require(manager)
         if form.is_valid():
             d = form.cleaned_data
             try:
@@ -360,8 +356,7 @@ def organisation(request):
 @login_required
 @require_POST
 def governance_end(request, public_id):
-    if not perms.can_manage_memberships(request.user):
-        raise PermissionDenied
+    require(perms.can_manage_memberships(request.user))
     role = get_object_or_404(GovernanceRole, public_id=public_id)
     services.governance_role_end(by=request.user, role_id=role.pk)
     messages.success(request, _("Fonction terminée."))
@@ -370,8 +365,7 @@ def governance_end(request, public_id):
 
 @login_required
 def representativeness_view(request):
-    if not perms.can_manage_memberships(request.user):
-        raise PermissionDenied
+    require(perms.can_manage_memberships(request.user))
     if request.method == "POST":
         form = forms.HeadcountForm(request.POST)
         if form.is_valid():

@@ -8,9 +8,9 @@ from drf_spectacular.utils import (
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import serializers
 
-from ess.api import AllowedActionsField
+from ess.api import AllowedActionsField, PublicReadViewSet
 from ess.api_actions import ServiceActionsMixin, transition_action, transition_responses
 from partners import services
 from partners.models import Convention, ConventionStatus, Partner
@@ -101,10 +101,8 @@ class TerminateSerializer(serializers.Serializer):
     ),
     retrieve=extend_schema(summary="Un partenaire (404 si inexistant ou non visible)"),
 )
-class PartnerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class PartnerViewSet(PublicReadViewSet):
     serializer_class = PartnerSerializer
-    lookup_field = "public_id"
-    lookup_url_kwarg = "id"
     filter_backends = []
 
     def get_queryset(self):
@@ -133,16 +131,12 @@ TRANSITION_RESPONSES = transition_responses(
     ),
     retrieve=extend_schema(summary="Une convention (404 si inexistante ou non visible)"),
 )
-class ConventionViewSet(
-    ServiceActionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class ConventionViewSet(ServiceActionsMixin, PublicReadViewSet):
     service_id_kwarg = "convention_id"
     service_denied_message = (
         "Vous n'avez pas le droit d'effectuer cette action sur cette convention."
     )
     serializer_class = ConventionSerializer
-    lookup_field = "public_id"
-    lookup_url_kwarg = "id"
     filter_backends = []
 
     def get_queryset(self):

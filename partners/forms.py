@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ess.forms import CommuneField
+from ess.forms import CommuneField, TextAreaField
 from ess.models import Commune, Departement
 from ess.roles import STAFF_ROLES
 from ess.validators import normalize_identifier
@@ -247,6 +247,4 @@ class SignForm(forms.Form):
 
 
 class TerminateForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Motif de la résiliation"), widget=forms.Textarea(attrs={"rows": 2})
-    )
+    reason = TextAreaField(label=_("Motif de la résiliation"))

@@ -1,15 +1,13 @@
 """Partners of the ESS (CPTS, MSP, DAC, hospitals, EHPAD…), their contacts, and the conventions
 and protocols that bind the ESS to them, with their lifecycle, documents and reminders."""
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ess.fields import optional_fk
+from ess.fields import PublicIdModel, optional_fk
 from ess.stored_files import StoredFile
 from ess.validators import validate_finess, validate_siret
 from ess.workflow import Stateful, StatusEvent
@@ -49,8 +47,7 @@ class ConventionKind(models.Model):
 # ---------------------------------------------------------------------------------------------
 # Partners and contacts
 # ---------------------------------------------------------------------------------------------
-class Partner(models.Model):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class Partner(PublicIdModel):
     type = models.ForeignKey(
         PartnerType, on_delete=models.PROTECT, related_name="partners", verbose_name=_("type")
     )
@@ -108,8 +105,7 @@ class Partner(models.Model):
         return self.name
 
 
-class Contact(models.Model):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class Contact(PublicIdModel):
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(_("nom"), max_length=150)
     role = models.CharField(_("fonction"), max_length=150, blank=True)
@@ -172,10 +168,9 @@ SIGNED_STATUSES = frozenset(
 )
 
 
-class Convention(Stateful, models.Model):
+class Convention(Stateful, PublicIdModel):
     transitions = CONVENTION_TRANSITIONS
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.ForeignKey(
         ConventionKind, on_delete=models.PROTECT, related_name="conventions", verbose_name=_("type")
     )

@@ -22,6 +22,7 @@ from ess import workflow
 from ess.errors import TransitionNotAllowed
 from ess.models import NotificationKind
 from ess.notifications import notify
+from ess.permissions import require
 from ess.roles import Role
 from ess.text import required_text
 from ess.uploads import check_uploads
@@ -67,7 +68,7 @@ def partner_create(*, by, **fields) -> Partner:
     """A manager records a partner. `fields` are the model's fields, plus the lists
     covered_departements, covered_communes and organisations (requesters' organisations that
     belong to it). Raises PermissionDenied, ValidationError (identifiers)."""
-    workflow.require(perms.can_manage_partners(by))
+    require(perms.can_manage_partners(by))
     relations = {k: fields.pop(k) for k in PARTNER_RELATIONS if k in fields}
     partner = Partner(**fields)
     partner.full_clean()
@@ -78,7 +79,7 @@ def partner_create(*, by, **fields) -> Partner:
 
 @transaction.atomic
 def partner_update(*, partner_id: int, by, **fields) -> Partner:
-    workflow.require(perms.can_manage_partners(by))
+    require(perms.can_manage_partners(by))
     partner = Partner.objects.select_for_update().get(pk=partner_id)
     relations = {k: fields.pop(k) for k in PARTNER_RELATIONS if k in fields}
     for name, value in fields.items():
@@ -104,7 +105,7 @@ def _contact_check(contact: Contact) -> None:
 @transaction.atomic
 def contact_add(*, partner_id: int, by, **fields) -> Contact:
     """Name, role, email, phone, newsletter subscription (needs an email)."""
-    workflow.require(perms.can_manage_partners(by))
+    require(perms.can_manage_partners(by))
     contact = Contact(partner_id=partner_id, **fields)
     _contact_check(contact)
     contact.save()
@@ -113,7 +114,7 @@ def contact_add(*, partner_id: int, by, **fields) -> Contact:
 
 @transaction.atomic
 def contact_update(*, contact_id: int, by, **fields) -> Contact:
-    workflow.require(perms.can_manage_partners(by))
+    require(perms.can_manage_partners(by))
     contact = Contact.objects.select_for_update().get(pk=contact_id)
     for name, value in fields.items():
         setattr(contact, name, value)
@@ -124,7 +125,7 @@ def contact_update(*, contact_id: int, by, **fields) -> Contact:
 
 @transaction.atomic
 def contact_delete(*, contact_id: int, by) -> None:
-    workflow.require(perms.can_manage_partners(by))
+    require(perms.can_manage_partners(by))
     Contact.objects.filter(pk=contact_id).delete()
 
 
@@ -162,7 +163,7 @@ def _convention_check(convention: Convention, parties) -> None:
 def convention_create(*, by, parties, **fields) -> Convention:
     """A manager drafts a convention with one or more partners. Status: draft.
     Raises PermissionDenied, ValidationError."""
-    workflow.require(perms.can_manage_conventions(by))
+    require(perms.can_manage_conventions(by))
     fields.pop("status", None)
     convention = Convention(created_by=by, status=ConventionStatus.DRAFT, **fields)
     _convention_check(convention, parties)
@@ -183,7 +184,7 @@ def convention_update(*, convention_id: int, by, parties=None, **fields) -> Conv
     is not editable here. An expired or terminated convention is closed: TransitionNotAllowed.
     The history records which fields changed."""
     convention = Convention.objects.select_for_update().get(pk=convention_id)
-    workflow.require(perms.can_manage_conventions(by))
+    require(perms.can_manage_conventions(by))
     if convention.is_closed:
         raise TransitionNotAllowed(
             _("La convention est « %(status)s » : elle n'est plus modifiable.")
@@ -219,7 +220,7 @@ def convention_document_add(*, convention_id: int, by, doc_type: str, upload) ->
     annexes): the file is checked by its content (ess.uploads), the signed one must be a PDF.
     Earlier versions are kept. Raises PermissionDenied, ValidationError."""
     convention = Convention.objects.select_for_update().get(pk=convention_id)
-    workflow.require(perms.can_manage_conventions(by))
+    require(perms.can_manage_conventions(by))
     if doc_type not in DocumentType.values:
         raise ValidationError({"doc_type": _("Type de document inconnu.")})
     (checked,) = check_uploads([upload])
@@ -277,14 +278,14 @@ _transition = partial(workflow.transition, refused=_refused)
 
 def _manager_or_job(by) -> None:
     if by is not None:
-        workflow.require(perms.can_manage_conventions(by))
+        require(perms.can_manage_conventions(by))
 
 
 @transaction.atomic
 def convention_submit_for_negotiation(*, convention_id: int, by) -> Convention:
     """The draft is sent to the partners for negotiation."""
     convention = _locked(convention_id)
-    workflow.require(perms.can_manage_conventions(by))
+    require(perms.can_manage_conventions(by))
     if convention.status == ConventionStatus.NEGOTIATION:
         return convention
     _transition(convention, to=ConventionStatus.NEGOTIATION, by=by)
@@ -301,7 +302,7 @@ def convention_sign(
     is today or past, the convention is in force at once: two events, signed then active.
     Raises PermissionDenied, TransitionNotAllowed, ValidationError."""
     convention = _locked(convention_id)
-    workflow.require(perms.can_manage_conventions(by))
+    require(perms.can_manage_conventions(by))
     if convention.status in (ConventionStatus.SIGNED, ConventionStatus.ACTIVE):
         return convention
     workflow.check(convention, ConventionStatus.SIGNED, refused=_refused)
@@ -380,7 +381,7 @@ def convention_expire(*, convention_id: int, by=None, today: date | None = None)
 def convention_terminate(*, convention_id: int, by, reason: str) -> Convention:
     """End a convention early, or abandon a draft or a negotiation (reason required)."""
     convention = _locked(convention_id)
-    workflow.require(perms.can_manage_conventions(by))
+    require(perms.can_manage_conventions(by))
     reason = required_text(reason, "reason", _("Indiquez le motif de la résiliation."))
     if convention.status == ConventionStatus.TERMINATED:
         return convention

@@ -7,8 +7,6 @@ selectors.*_get_for_user (404 for what the caller may not see) and permissions.c
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +17,9 @@ from django.views.decorators.http import require_GET, require_POST
 from ess.audit import audit_record_many
 from ess.models import AuditAction, Departement, Team
 from ess.pdf import pdf_attachment, render_pdf
+from ess.permissions import require
 from ess.web.actions import PageActions, form_page
+from ess.web.paging import page_of
 from ess.web.spreadsheet import csv_response
 from ess.workflow import available_actions
 from partners import forms, services
@@ -40,18 +40,13 @@ from partners.selectors import (
 )
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 # ---------------------------------------------------------------------------------------------
 # Partners
 # ---------------------------------------------------------------------------------------------
 @login_required
 @require_GET
 def partner_list_view(request):
-    _require(perms.can_view_partners(request.user))
+    require(perms.can_view_partners(request.user))
     filters = {
         "type_code": request.GET.get("type", ""),
         "departement": request.GET.get("departement", ""),
@@ -60,7 +55,7 @@ def partner_list_view(request):
     }
     if filters["convention"] not in ("", "active", "none"):
         filters["convention"] = ""
-    page = Paginator(partner_list(request.user, **filters), 25).get_page(request.GET.get("page"))
+    page = page_of(request, partner_list(request.user, **filters), 25)
     context = {
         "page": page,
         "filters": filters,
@@ -87,7 +82,7 @@ def _territory_codes() -> list[str]:
 
 @login_required
 def partner_create(request):
-    _require(perms.can_manage_partners(request.user))
+    require(perms.can_manage_partners(request.user))
     form = forms.PartnerForm(request.POST or None)
     return form_page(
         request,
@@ -103,7 +98,7 @@ def partner_create(request):
 @login_required
 def partner_edit(request, public_id):
     partner = partner_get_for_user(request.user, public_id)
-    _require(perms.can_manage_partners(request.user))
+    require(perms.can_manage_partners(request.user))
     form = forms.PartnerForm(request.POST or None, instance=partner)
     return form_page(
         request,
@@ -141,7 +136,7 @@ def partner_detail_view(request, public_id):
 @login_required
 def contact_create(request, public_id):
     partner = partner_get_for_user(request.user, public_id)
-    _require(perms.can_manage_partners(request.user))
+    require(perms.can_manage_partners(request.user))
     return form_page(
         request,
         forms.ContactForm(request.POST or None),
@@ -156,7 +151,7 @@ def contact_create(request, public_id):
 @login_required
 def contact_edit(request, public_id, contact_id):
     partner = partner_get_for_user(request.user, public_id)
-    _require(perms.can_manage_partners(request.user))
+    require(perms.can_manage_partners(request.user))
     contact = contact_get(partner, contact_id)
     return form_page(
         request,
@@ -184,7 +179,7 @@ def contact_delete(request, public_id, contact_id):
 # ---------------------------------------------------------------------------------------------
 @login_required
 def convention_create(request):
-    _require(perms.can_manage_conventions(request.user))
+    require(perms.can_manage_conventions(request.user))
     initial = {"referent": request.user.pk}
     wanted = request.GET.get("partenaire", "")
     if wanted:
@@ -214,7 +209,7 @@ def _uuid_or_none(value: str):
 @login_required
 def convention_edit(request, public_id):
     convention = convention_get_for_user(request.user, public_id)
-    _require(perms.can_manage_conventions(request.user))
+    require(perms.can_manage_conventions(request.user))
     return form_page(
         request,
         forms.ConventionForm(request.POST or None, instance=convention),
@@ -327,11 +322,9 @@ def _register_filters(request) -> dict:
 @login_required
 @require_GET
 def register(request):
-    _require(perms.can_view_convention_register(request.user))
+    require(perms.can_view_convention_register(request.user))
     filters = _register_filters(request)
-    page = Paginator(convention_register(request.user, **filters), 50).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, convention_register(request.user, **filters), 50)
     context = {
         "page": page,
         "filters": filters,
@@ -354,7 +347,7 @@ def _d(value) -> str:
 @require_GET
 def register_csv(request):
     """The register for a spreadsheet: UTF-8 with a BOM (Excel opens it right), `;` separated."""
-    _require(perms.can_view_convention_register(request.user))
+    require(perms.can_view_convention_register(request.user))
     conventions = list(convention_register(request.user, **_register_filters(request)))
     audit_record_many(request=request, action=AuditAction.EXPORT, objects=conventions)
     rows = [
@@ -393,7 +386,7 @@ def register_csv(request):
 @require_GET
 def register_pdf(request):
     """The register, printable: an A4 landscape PDF (WeasyPrint), French dates, page numbers."""
-    _require(perms.can_view_convention_register(request.user))
+    require(perms.can_view_convention_register(request.user))
     conventions = list(convention_register(request.user, **_register_filters(request)))
     pdf = render_pdf(
         "pdf/convention_register.html",

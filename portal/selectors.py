@@ -35,11 +35,14 @@ def delay_label(hours: int) -> str:
 def ways_to_ask() -> list[dict]:
     """How a professional sends a request, with an account or without: {"title", "text",
     "links": [(label, href)]}. Pro Santé Connect's address is allauth's for the provider `psc`
-    (docs/design.md §8)."""
+    (docs/design.md §8), offered once the platform is registered with it (PSC_CLIENT_ID)."""
     new_referral = reverse("referrals:create")
-    return [
-        {
-            "title": _("Vous avez un compte"),
+    email_sign_in = (
+        _("Se connecter avec son adresse e-mail"),
+        f"{reverse('account_login')}?next={new_referral}",
+    )
+    if settings.PSC_CLIENT_ID:
+        with_account = {
             "text": _(
                 "Connectez-vous avec Pro Santé Connect (e-CPS ou carte CPS) ou avec votre "
                 "adresse e-mail, puis remplissez le formulaire : il faut environ une minute."
@@ -49,12 +52,19 @@ def ways_to_ask() -> list[dict]:
                     _("Se connecter avec Pro Santé Connect"),
                     f"/accounts/oidc/psc/login/?next={new_referral}",
                 ),
-                (
-                    _("Se connecter avec son adresse e-mail"),
-                    f"{reverse('account_login')}?next={new_referral}",
-                ),
+                email_sign_in,
             ],
-        },
+        }
+    else:
+        with_account = {
+            "text": _(
+                "Connectez-vous avec votre adresse e-mail, puis remplissez le formulaire : il "
+                "faut environ une minute."
+            ),
+            "links": [email_sign_in],
+        }
+    return [
+        {"title": _("Vous avez un compte"), **with_account},
         {
             "title": _("Vous n'avez pas de compte"),
             "text": _(
@@ -63,7 +73,7 @@ def ways_to_ask() -> list[dict]:
                 "pouvez aussi créer votre compte en quelques minutes."
             ),
             "links": [
-                (_("Envoyer une demande sans compte"), "/demandes/sans-compte/"),
+                (_("Envoyer une demande sans compte"), reverse("referrals:create_without_account")),
                 (_("Créer mon compte avec mon RPPS"), "/inscription/"),
             ],
         },

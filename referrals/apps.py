@@ -7,9 +7,13 @@ class ReferralsConfig(AppConfig):
     verbose_name = _("Demandes d'avis")
 
     def ready(self):
+        from allauth.account.signals import email_confirmed, user_signed_up
+
         import referrals.permissions  # noqa: F401  (registers the workflow's actions)
+        from members.hooks import account_opened
         from partners.hooks import partner_page_sections
         from referrals.booking.services import appointments_follow_session
+        from referrals.services.claims import attach_on_account_event
         from referrals.views_partners import partner_page_referrals
         from scheduling.services import session_handed_over
 
@@ -19,3 +23,11 @@ class ReferralsConfig(AppConfig):
         )
         # Partners' hook: a partner's page shows the referrals sent from its organisations.
         partner_page_sections.connect(partner_page_referrals, dispatch_uid="referrals_partner_page")
+        # A professional who gets an account (signup, PSC, invitation, address verified) finds
+        # the requests they sent without one.
+        for signal, uid in (
+            (user_signed_up, "referrals_claim_on_signup"),
+            (email_confirmed, "referrals_claim_on_email"),
+            (account_opened, "referrals_claim_on_account"),
+        ):
+            signal.connect(attach_on_account_event, dispatch_uid=uid)

@@ -3,7 +3,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ess.forms import CommuneField, RadioChoiceField, RadioTypedChoiceField
+from ess.forms import CommuneField, RadioChoiceField, RadioTypedChoiceField, TextAreaField
 from ess.models import Specialty, Team
 from ess.roles import Role
 from ess.uploads import ACCEPT_ATTRIBUTE
@@ -15,16 +15,20 @@ from ess.validators import (
     validate_long_text,
     validate_nir,
     validate_nir_traits,
+    validate_rpps,
 )
 from members.models import Profession, User
 from referrals.models import (
+    RECORDED_CHANNELS,
     URGENCY_HELP,
+    Channel,
     IdentityDocument,
     PreferredResponse,
     Priority,
     ResponseMode,
     Sex,
 )
+from referrals.services import PatientInput, ReferralInput
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -49,6 +53,13 @@ def specialty_choices():
     team = Team.current()
     qs = team.specialties.all() if team and team.specialties.exists() else Specialty.objects.all()
     return qs.exclude(code="medecine-generale").order_by("label")
+
+
+def requester_choices():
+    """Professionals with an account who may send requests."""
+    return User.objects.filter(role_grants__role=Role.REQUESTER, is_active=True).order_by(
+        "last_name", "first_name"
+    )
 
 
 def gp_choices(*, exclude=None):
@@ -211,23 +222,133 @@ class ReferralForm(forms.Form):
         return cleaned
 
 
-class CancelForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Motif de l'annulation"), widget=forms.Textarea(attrs={"rows": 2})
+def referral_input(data: dict) -> ReferralInput:
+    """The service's input from a referral form's cleaned data."""
+    return ReferralInput(
+        patient=PatientInput(
+            ins=data["ins"],
+            birth_name=data["birth_name"],
+            first_names=data["first_names"],
+            sex=data["sex"],
+            birth_date=data["birth_date"],
+            birth_place_code=data["birth_place_code"],
+            used_name=data["used_name"],
+            phone=data["phone"],
+            commune=data["commune"],
+            gp_name=data["gp_name"],
+        ),
+        specialty=data["specialty"],
+        question=data["question"],
+        context=data["context"],
+        urgency=data["urgency"],
+        preferred_response=data["preferred_response"],
+        consent=data["consent"],
+        callback_availability=data["callback_availability"],
+        referring_gp_name=data["referring_gp_name"],
+        referring_gp=data.get("referring_gp"),
+        files=data["files"],
     )
+
+
+OWN_RPPS_HELP = _("11 chiffres, sur votre carte CPS ou dans l'annuaire santé.")
+
+
+def _rpps_field(help_text=OWN_RPPS_HELP, **kwargs):
+    return forms.CharField(
+        label=_("Numéro RPPS"),
+        max_length=20,
+        validators=[validate_rpps],
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text=help_text,
+        **kwargs,
+    )
+
+
+class ReferralWithoutAccountForm(ReferralForm):
+    """The same request, from a professional without an account: RPPS and email first."""
+
+    rpps = _rpps_field()
+    email = forms.EmailField(
+        label=_("Votre adresse électronique"),
+        help_text=_("Un lien vous y est envoyé : la demande part quand vous l'avez suivi."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    sender_consent = forms.BooleanField(
+        label=_(
+            "J'accepte que mon identité professionnelle et mon adresse soient enregistrées "
+            "pour traiter cette demande et m'en communiquer la réponse."
+        ),
+        error_messages={"required": _("Votre accord est nécessaire pour traiter la demande.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The platform's users are not listed to the public.
+        del self.fields["referring_gp"]
+
+
+class RecordReferralForm(ReferralForm):
+    """A coordinator records a request received by phone, fax or mail for its caller."""
+
+    channel = RadioChoiceField(
+        label=_("Reçue par"),
+        choices=[(c.value, c.label) for c in RECORDED_CHANNELS],
+        initial=Channel.PHONE,
+    )
+    caller = forms.ModelChoiceField(
+        label=_("Professionnel inscrit sur la plateforme"),
+        queryset=None,
+        required=False,
+        to_field_name="public_id",
+        empty_label=_("— Non inscrit : identifié par son RPPS ci-dessous —"),
+    )
+    rpps = _rpps_field(
+        required=False,
+        help_text=_("Celui de l'appelant non inscrit, vérifié dans l'annuaire national."),
+    )
+    email = forms.EmailField(
+        label=_("Adresse électronique du demandeur non inscrit"),
+        required=False,
+        help_text=_("L'accusé de réception et la réponse lui sont annoncés à cette adresse."),
+    )
+    caller_phone = forms.CharField(
+        label=_("Téléphone du demandeur non inscrit"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["caller"].queryset = requester_choices()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("caller") is None and "rpps" not in self.errors:
+            if not cleaned.get("rpps"):
+                self.add_error(
+                    "rpps",
+                    _("Choisissez le professionnel inscrit, ou saisissez le RPPS de l'appelant."),
+                )
+            if not cleaned.get("email") and "email" not in self.errors:
+                self.add_error(
+                    "email",
+                    _("L'adresse électronique du demandeur est requise pour lui répondre."),
+                )
+        return cleaned
+
+
+class CancelForm(forms.Form):
+    reason = TextAreaField(label=_("Motif de l'annulation"))
 
 
 class ProvideInfoForm(forms.Form):
-    answer = forms.CharField(
-        label=_("Votre réponse"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    answer = TextAreaField(label=_("Votre réponse"), required=False, rows=3)
     files = MultipleFileField(label=_("Documents"))
 
 
 class MessageForm(forms.Form):
-    body = forms.CharField(
-        label=_("Message"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    body = TextAreaField(label=_("Message"), required=False, rows=3)
     files = MultipleFileField(label=_("Pièces jointes"))
 
 
@@ -278,14 +399,8 @@ class EmptyForm(forms.Form):
     """A POST with nothing to fill (accept): the CSRF token is the whole form."""
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 2}))
-
-
 class RequestInfoForm(forms.Form):
-    question = forms.CharField(
-        label=_("Question au demandeur"), widget=forms.Textarea(attrs={"rows": 2})
-    )
+    question = TextAreaField(label=_("Question au demandeur"))
 
 
 class ReorientForm(forms.Form):
@@ -294,14 +409,11 @@ class ReorientForm(forms.Form):
         max_length=200,
         help_text=_("Ex. : urgences du CHR d'Orléans, centre de référence…"),
     )
-    reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = TextAreaField(label=_("Motif"))
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(
-        label=_("Note interne (jamais visible du demandeur)"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    note = TextAreaField(label=_("Note interne (jamais visible du demandeur)"))
 
 
 class ScheduleForm(forms.Form):
@@ -316,13 +428,18 @@ class ScheduleForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(
-        label=_("Avis / compte rendu"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    # Required on the page too (the service refuses an empty answer): with a report attached,
+    # one line saying so is enough.
+    answer = TextAreaField(
+        label=_("Avis / compte rendu"),
+        help_text=_("Une ligne suffit si vous joignez le compte rendu."),
+        error_messages={
+            "required": _("Rédigez la réponse (une ligne suffit si vous joignez le compte rendu).")
+        },
+        widget=forms.Textarea(attrs={"rows": 5, "aria-required": "true"}),
     )
-    recommended_actions = forms.CharField(
-        label=_("Conduite à tenir recommandée"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    recommended_actions = TextAreaField(
+        label=_("Conduite à tenir recommandée"), required=False, rows=3
     )
     consultation_needed = forms.BooleanField(
         label=_(

@@ -1,6 +1,5 @@
 """Patients, referrals and their lifecycle, events, messages, attachments."""
 
-import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -9,10 +8,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ess.fields import optional_fk
+from ess.fields import PublicIdModel, optional_fk
 from ess.stored_files import StoredFile
 from ess.validators import validate_nir
 from ess.workflow import Stateful, StatusEvent
+from referrals.intake_models import RECORDED_CHANNELS, Channel, RequesterContact
+
+__all__ = ["RECORDED_CHANNELS", "Channel", "RequesterContact"]  # defined beside, for intake
 
 
 # ---------------------------------------------------------------------------------------------
@@ -43,8 +45,7 @@ class InsOid(models.TextChoices):
     TEST = "1.2.250.1.213.1.4.10", _("INS de test")
 
 
-class Patient(models.Model):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class Patient(PublicIdModel):
     ins = models.CharField(
         _("matricule INS (NIR/NIA)"), max_length=15, blank=True, validators=[validate_nir]
     )
@@ -122,6 +123,9 @@ class Patient(models.Model):
 # Referral lifecycle
 # ---------------------------------------------------------------------------------------------
 class Status(models.TextChoices):
+    # Sent without an account: held until the link emailed to its sender is followed. Invisible
+    # to everyone (the default manager leaves it out) until then.
+    AWAITING_CONFIRMATION = "unconfirmed", _("À confirmer")
     SUBMITTED = "submitted", _("Reçue")
     INFO_REQUESTED = "info_requested", _("Complément demandé")
     TRIAGED = "triaged", _("Régulée")
@@ -132,9 +136,15 @@ class Status(models.TextChoices):
     CANCELLED = "cancelled", _("Annulée")
 
 
+# The statuses anyone may see or filter on (one awaiting confirmation is seen by nobody).
+VISIBLE_STATUS_CHOICES = [(v, label) for v, label in Status.choices if v != "unconfirmed"]
+
+
 # The only definition of what may follow what. A transition to the same status (re-triage,
 # reschedule) is listed where it is allowed.
 TRANSITIONS: dict[str, frozenset[str]] = {
+    # Confirmed by its sender's email link (or purged unconfirmed: no transition, deleted).
+    Status.AWAITING_CONFIRMATION: frozenset({Status.SUBMITTED}),
     Status.SUBMITTED: frozenset(
         {Status.TRIAGED, Status.INFO_REQUESTED, Status.REORIENTED, Status.CANCELLED}
     ),
@@ -171,7 +181,7 @@ TAKEN_STATUSES = frozenset({Status.ACCEPTED, Status.SCHEDULED, Status.COMPLETED}
 OPEN_STATUSES = frozenset(
     {Status.SUBMITTED, Status.INFO_REQUESTED, Status.TRIAGED, Status.ACCEPTED, Status.SCHEDULED}
 )
-CLOSED_STATUSES = frozenset(Status) - OPEN_STATUSES
+CLOSED_STATUSES = frozenset(Status) - OPEN_STATUSES - {Status.AWAITING_CONFIRMATION}
 # Open and waiting for an answer or appointment (the SLA clock runs), as a query condition.
 WAITING = Q(status__in=OPEN_STATUSES - {Status.SCHEDULED}, answered_at__isnull=True)
 
@@ -206,6 +216,15 @@ class ResponseMode(models.TextChoices):
 
 
 TELEEXPERTISE_MODES = frozenset({ResponseMode.TELEEXPERTISE_ASYNC, ResponseMode.TELEEXPERTISE_SYNC})
+# Modes in which the patient meets the specialist (in person or by video): an appointment is
+# booked, and the specialist can check an identity document.
+CONSULTATION_MODES = frozenset(
+    {
+        ResponseMode.TELECONSULTATION,
+        ResponseMode.URGENT_CONSULTATION,
+        ResponseMode.ADVANCED_CONSULTATION,
+    }
+)
 
 
 class PreferredResponse(models.TextChoices):
@@ -214,10 +233,18 @@ class PreferredResponse(models.TextChoices):
     NO_PREFERENCE = "no_preference", _("Pas de préférence")
 
 
-class Referral(Stateful, models.Model):
+class ReferralManager(models.Manager):
+    """Leaves out requests still awaiting their sender's confirmation: no queue, list,
+    dashboard, indicator or API ever sees them. `Referral.all_objects` reaches them (the
+    confirmation and the purge only)."""
+
+    def get_queryset(self):
+        return super().get_queryset().exclude(status=Status.AWAITING_CONFIRMATION)
+
+
+class Referral(Stateful, PublicIdModel):
     transitions = TRANSITIONS
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     reference = models.CharField(_("référence"), max_length=20, unique=True)
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="referrals")
     requester = models.ForeignKey(
@@ -243,6 +270,11 @@ class Referral(Stateful, models.Model):
     callback_availability = models.CharField(
         _("disponibilités pour être rappelé"), max_length=200, blank=True
     )
+    channel = models.CharField(
+        _("canal de réception"), max_length=20, choices=Channel.choices, default=Channel.WEB
+    )
+    # The coordinator who recorded a request received by phone, fax or mail.
+    recorded_by = optional_fk(settings.AUTH_USER_MODEL, related_name="+")
     # Identity traits as typed when they disagreed with the known patient (INS already on file).
     identity_conflict = models.JSONField(_("traits d'identité divergents"), null=True, blank=True)
 
@@ -292,9 +324,14 @@ class Referral(Stateful, models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ReferralManager()
+    all_objects = models.Manager()
+
     class Meta:
         verbose_name = _("demande")
         ordering = ["-submitted_at"]
+        # Related lookups (an attachment's referral) and deletions see every row.
+        base_manager_name = "all_objects"
         constraints = [
             models.CheckConstraint(condition=Q(consent=True), name="referral_requires_consent"),
             models.CheckConstraint(
@@ -342,6 +379,14 @@ class Referral(Stateful, models.Model):
         return self.is_open and self.answered_at is None and self.status != Status.SCHEDULED
 
     @property
+    def is_consultation(self) -> bool:
+        """The patient is to be seen: the mode chosen at triage is a consultation, or, before
+        triage, the requester did not ask for an opinion only."""
+        if self.response_mode:
+            return self.response_mode in CONSULTATION_MODES
+        return self.preferred_response != PreferredResponse.OPINION
+
+    @property
     def effective_priority(self) -> str:
         """Set at triage, else asked for (in a query: referrals.deadlines)."""
         return self.priority or self.urgency_requested
@@ -383,8 +428,7 @@ class ReferralEvent(StatusEvent):
         indexes = [models.Index(fields=["referral", "at"], name="event_timeline")]
 
 
-class Message(models.Model):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class Message(PublicIdModel):
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="messages")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField(_("message"))

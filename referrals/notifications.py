@@ -2,12 +2,15 @@
 their transaction; see ess.notifications.notify for delivery."""
 
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ess.models import NotificationKind as Kind
 from ess.notifications import notify
 from ess.roles import Role
 from members.models import User
-from referrals.models import Priority
+from referrals import emails
+from referrals.models import Priority, RequesterContact
 
 # Who is told, per kind: coordinators, the requester's side, or the specialists concerned.
 COORDINATOR_KINDS = {
@@ -51,6 +54,38 @@ def _offered_specialists(referral) -> list:
     return []
 
 
+def referral_detail_line(referral) -> str:
+    """The referral's priority and, while it is open, its due date: what the person told
+    needs to plan their work (no patient data)."""
+    parts = []
+    if referral.effective_priority:
+        parts.append(
+            _("Priorité : %(priority)s") % {"priority": Priority(referral.effective_priority).label}
+        )
+    if referral.due_at and referral.is_open:
+        due = timezone.localtime(referral.due_at)
+        parts.append(
+            _("échéance : %(date)s à %(time)s")
+            % {"date": due.strftime("%d/%m/%Y"), "time": due.strftime("%H:%M")}
+        )
+    return " · ".join(parts)
+
+
+def _tell_contact(referral, kind: Kind, title: str) -> None:
+    """A requester without an account (a stand-in that cannot sign in) is told by email at the
+    address they gave, without health data."""
+    if referral.requester.is_active:
+        return
+    contact = RequesterContact.objects.filter(
+        stand_in_id=referral.requester_id, claimed_at=None
+    ).first()
+    if contact is not None:
+        answered = kind in (Kind.REFERRAL_ANSWERED, Kind.REFERRAL_COMPLETED)
+        emails.contact_update_email(
+            to=contact.email, referral=referral, title=title, answered=answered
+        )
+
+
 def referral_notify(referral, kind: Kind, *, actor=None, dedupe_key: str = "") -> None:
     if kind in COORDINATOR_KINDS:
         recipients = list(coordinators())
@@ -58,6 +93,7 @@ def referral_notify(referral, kind: Kind, *, actor=None, dedupe_key: str = "") -
             recipients += [referral.specialist, referral.offered_to]
     elif kind in REQUESTER_KINDS:
         recipients = _requester_side(referral)
+        _tell_contact(referral, kind, f"{Kind(kind).label} : {referral.reference}")
     elif kind in (Kind.REFERRAL_OFFERED, Kind.REFERRAL_ASSIGNED):
         recipients = _offered_specialists(referral)
     else:
@@ -73,6 +109,7 @@ def referral_notify(referral, kind: Kind, *, actor=None, dedupe_key: str = "") -
         urgent=urgent,
         dedupe_key=dedupe_key,
         title=f"{Kind(kind).label} : {referral.reference}",
+        detail=referral_detail_line(referral),
         url=reverse("referrals:detail", args=[referral.public_id]),
     )
 
@@ -92,5 +129,6 @@ def message_notify(message) -> None:
         kind=Kind.MESSAGE_NEW,
         actor=message.author,
         title=f"{Kind.MESSAGE_NEW.label} : {referral.reference}",
+        detail=referral_detail_line(referral),
         url=reverse("referrals:detail", args=[referral.public_id]) + "#thread-title",
     )

@@ -3,7 +3,7 @@ decides what the referral's status allows. One condition per line; roles are nam
 
 from ess import workflow
 from ess.roles import Role, has_role
-from referrals.models import TAKEN_STATUSES, Referral, Status
+from referrals.models import CONSULTATION_MODES, TAKEN_STATUSES, Referral, Status
 
 
 def _is_requester_side(user, referral) -> bool:
@@ -41,6 +41,11 @@ def _is_staff_on(user, referral) -> bool:
 
 def can_submit_referral(user) -> bool:
     return has_role(user, Role.REQUESTER)
+
+
+def can_record_referral(user) -> bool:
+    """Record a request received by phone, fax or mail, on behalf of its caller."""
+    return has_role(user, Role.COORDINATOR)
 
 
 def can_view_referral(user, referral) -> bool:
@@ -120,7 +125,9 @@ def can_complete_referral(user, referral) -> bool:
 
 
 def can_check_identity(user, referral) -> bool:
-    return has_role(user, Role.COORDINATOR)
+    """An identity document is seen by whoever sees the patient: the specialist holding a
+    consultation, never the coordination (which works from the file)."""
+    return _holds(user, referral) and referral.response_mode in CONSULTATION_MODES
 
 
 def _decline_allowed(user, referral) -> bool:
@@ -144,7 +151,12 @@ ACTIONS = workflow.register(
             sources=frozenset({Status.SUBMITTED, Status.TRIAGED}),
         ),
         workflow.Action("request_info", to=Status.INFO_REQUESTED, allowed=can_request_info),
-        workflow.Action("provide_info", to=Status.SUBMITTED, allowed=can_provide_info),
+        workflow.Action(
+            "provide_info",
+            to=Status.SUBMITTED,
+            allowed=can_provide_info,
+            sources=frozenset({Status.INFO_REQUESTED}),
+        ),
         workflow.Action("accept", to=Status.ACCEPTED, allowed=can_accept_referral),
         workflow.Action(
             "decline",

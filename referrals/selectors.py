@@ -29,6 +29,7 @@ from referrals.models import (
     Patient,
     Referral,
     ReferralEvent,
+    RequesterContact,
     Status,
 )
 from referrals.permissions import can_view_internal_notes
@@ -248,3 +249,11 @@ def referral_counts_by_partner_type(*, start=None, end=None) -> list[dict]:
     return list(
         qs.values(type_code=type_code).annotate(count=Count("pk")).order_by("-count", "type_code")
     )
+
+
+def requester_contact_for(referral) -> RequesterContact | None:
+    """How to reach the requester of a referral sent without an account (or recorded for them),
+    while they have not claimed it: None for a requester with an account."""
+    if referral.requester.is_active:
+        return None
+    return RequesterContact.objects.filter(stand_in_id=referral.requester_id).first()

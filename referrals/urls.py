@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from referrals import views, views_ess
+from referrals import views, views_ess, views_intake
 from referrals.booking import views as booking
 
 app_name = "referrals"
@@ -24,7 +24,25 @@ referral_pages = [
 urlpatterns = [
     path("demandes/", views.referral_list, name="list"),
     path("demandes/nouvelle/", views.referral_create, name="create"),
+    # Without an account: the public form, then the emailed link
+    path(
+        "demandes/sans-compte/",
+        views_intake.referral_without_account,
+        name="create_without_account",
+    ),
+    path(
+        "demandes/sans-compte/envoyee/",
+        views_intake.referral_without_account_sent,
+        name="without_account_sent",
+    ),
+    path(
+        "demandes/sans-compte/confirmer/<str:token>/",
+        views_intake.referral_confirm_without_account,
+        name="confirm_without_account",
+    ),
     path("demandes/<uuid:public_id>/", include(referral_pages)),
     path("regulation/", views_ess.dashboard, name="dashboard"),
+    # A request received by phone, fax or mail, recorded by the coordination
+    path("regulation/saisie/", views_intake.referral_record, name="record"),
     path("mes-dossiers/", views_ess.inbox, name="inbox"),
 ]

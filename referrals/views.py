@@ -16,17 +16,19 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ess.audit import audit_record, audit_record_many, audit_refusal
 from ess.errors import IdempotencyConflict
 from ess.models import AuditAction
+from ess.notifications import notifications_mark_read_for_page
 from ess.private_search import search_recall, search_redirect, wants_search_redirect
 from ess.web.forms import add_service_errors
 from ess.workflow import available_actions
 from referrals import forms, services
 from referrals import permissions as perms
-from referrals.models import Attachment, Status, TeleexpertiseAct
+from referrals.models import VISIBLE_STATUS_CHOICES, Attachment, Status, TeleexpertiseAct
 from referrals.selectors import (
     attachment_get_for_user,
     referral_list_for_requester,
     referral_messages,
     referral_timeline,
+    requester_contact_for,
 )
 from referrals.views_common import referral_actions, referral_for_request
 from referrals.views_ess import ess_actions_context
@@ -57,7 +59,7 @@ def referral_list(request):
         "status": status,
         "search": search,
         "search_expired": search_expired,
-        "statuses": Status.choices,
+        "statuses": VISIBLE_STATUS_CHOICES,
     }
     template = "referrals/_referral_table.html" if request.htmx else "referrals/referral_list.html"
     return render(request, template, context)
@@ -70,30 +72,7 @@ def referral_create(request):
     form = forms.ReferralForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        payload = services.ReferralInput(
-            patient=services.PatientInput(
-                ins=data["ins"],
-                birth_name=data["birth_name"],
-                first_names=data["first_names"],
-                sex=data["sex"],
-                birth_date=data["birth_date"],
-                birth_place_code=data["birth_place_code"],
-                used_name=data["used_name"],
-                phone=data["phone"],
-                commune=data["commune"],
-                gp_name=data["gp_name"],
-            ),
-            specialty=data["specialty"],
-            question=data["question"],
-            context=data["context"],
-            urgency=data["urgency"],
-            preferred_response=data["preferred_response"],
-            consent=data["consent"],
-            callback_availability=data["callback_availability"],
-            referring_gp_name=data["referring_gp_name"],
-            referring_gp=data["referring_gp"],
-            files=data["files"],
-        )
+        payload = forms.referral_input(data)
         try:
             referral, created = services.referral_submit(
                 by=request.user, data=payload, idempotency_key=f"web:{data['submission_key']}"
@@ -150,6 +129,9 @@ def _detail_context(request, referral):
         and referral.status == Status.COMPLETED
         and referral.feedback_useful is None,
         "is_staff_view": perms.can_view_internal_notes(user, referral),
+        "requester_contact": requester_contact_for(referral)
+        if perms.can_view_internal_notes(user, referral)
+        else None,
         "act": TeleexpertiseAct.objects.select_related("requesting", "answering")
         .filter(referral=referral)
         .first(),
@@ -167,6 +149,8 @@ def _detail_context(request, referral):
 def referral_detail(request, public_id):
     referral = referral_for_request(request, public_id)
     audit_record(request=request, action=AuditAction.VIEW, obj=referral, label=referral.reference)
+    # Opening the referral reads what the bell said about it.
+    notifications_mark_read_for_page(user=request.user, path=request.path)
     return render(request, "referrals/referral_detail.html", _detail_context(request, referral))
 
 

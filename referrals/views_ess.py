@@ -3,10 +3,7 @@ on a referral (triage, accept, decline, schedule, answer, request information, r
 
 from datetime import datetime
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,15 +11,17 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ess.audit import audit_record_many
-from ess.errors import TransitionNotAllowed
+from ess.forms import ReasonForm
 from ess.models import AuditAction
+from ess.permissions import require
 from ess.private_search import search_recall, search_redirect, wants_search_redirect
-from ess.web.actions import PageActions
+from ess.web.actions import PageActions, post_action
+from ess.web.paging import page_of
 from referrals import forms, services
 from referrals import permissions as perms
 from referrals.booking.views import booking_panels
 from referrals.dashboard import QUEUE_VIEWS, queue_counts, queue_filter_options, queue_referrals
-from referrals.models import Status
+from referrals.models import VISIBLE_STATUS_CHOICES, Status
 from referrals.selectors import (
     referral_get_for_accept,
     referrals_visible_to,
@@ -50,7 +49,7 @@ def ess_actions_context(request, referral, actions) -> dict:
             },
         )
     ctx.update(booking_panels(user, referral))
-    ctx["reason_form"] = forms.ReasonForm()
+    ctx["reason_form"] = ReasonForm()
     ctx["request_info_form"] = forms.RequestInfoForm()
     ctx["reorient_form"] = forms.ReorientForm()
     ctx["note_form"] = forms.NoteForm()
@@ -65,7 +64,38 @@ def ess_actions_context(request, referral, actions) -> dict:
     ctx["answer_form"] = forms.AnswerForm(
         initial={"answer": referral.answer, "recommended_actions": referral.recommended_actions}
     )
+    # An asynchronous opinion has no appointment: its panels show only when the patient is to
+    # be seen (a consultation, or an opinion that calls for one).
+    ctx["appointment_panels"] = referral.is_consultation or referral.consultation_needed
+    ctx["other_actions"] = _other_actions(referral, actions, ctx)
     return ctx
+
+
+def _other_actions(referral, actions, ctx) -> list[dict]:
+    """The actions after the main one (answer, take the case), folded under "Autres actions"."""
+    given_back = referral.status != Status.TRIAGED
+    panels = (
+        ("schedule", not ctx["appointment_panels"], _("Enregistrer le rendez-vous"),
+         _("Fixer un rendez-vous de consultation"), "schedule_form", "btn-outline-primary"),
+        ("request_info", True, _("Envoyer la question"),
+         _("Demander un complément au demandeur"), "request_info_form", "btn-outline-primary"),
+        ("decline", True, _("Refuser"),
+         _("Rendre la demande à la coordination") if given_back else _("Refuser la demande"),
+         "reason_form", "btn-outline-danger"),
+        ("reorient", True, _("Réorienter"), _("Réorienter hors de l'ESS"), "reorient_form",
+         "btn-outline-secondary"),
+    )  # fmt: skip
+    return [
+        {
+            "action": reverse(f"referrals:{name}", args=[referral.public_id]),
+            "button": button,
+            "summary": summary,
+            "form": ctx[form],
+            "button_class": button_class,
+        }
+        for name, shown, button, summary, form, button_class in panels
+        if shown and name in actions
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -79,8 +109,7 @@ FILTERS = ("statut", "priorite", "specialite", "type", "departement", "commune",
 @login_required
 @require_http_methods(["GET", "POST"])
 def dashboard(request):
-    if not perms.can_triage_referral(request.user):
-        raise PermissionDenied
+    require(perms.can_triage_referral(request.user))
     if wants_search_redirect(request):
         return search_redirect(request, "referrals:dashboard", keep=(*FILTERS, "vue"))
     view = request.GET.get("vue", "a_traiter")
@@ -88,9 +117,7 @@ def dashboard(request):
         view = "a_traiter"
     filters = {key: request.GET.get(key, "").strip() for key in FILTERS}
     _token, filters["q"], search_expired = search_recall(request)
-    page = Paginator(queue_referrals(request.user, view=view, **filters), 25).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, queue_referrals(request.user, view=view, **filters), 25)
     audit_record_many(
         request=request, action=AuditAction.VIEW, objects=page.object_list, label_attr="reference"
     )
@@ -103,7 +130,7 @@ def dashboard(request):
         "counts": counts,
         "tabs": [(key, label, counts.get(key)) for key, label in QUEUE_VIEWS.items()],
         "options": queue_filter_options(),
-        "statuses": Status.choices,
+        "statuses": VISIBLE_STATUS_CHOICES,
         "query_string": request.GET.urlencode(),
     }
     if request.htmx and request.htmx.target == "queue":
@@ -117,8 +144,7 @@ def dashboard(request):
 @login_required
 @require_GET
 def inbox(request):
-    if not perms.can_view_inbox(request.user):
-        raise PermissionDenied
+    require(perms.can_view_inbox(request.user))
     sections = specialist_inbox(request.user)
     audit_record_many(
         request=request,
@@ -136,45 +162,36 @@ def inbox(request):
 @require_POST
 def triage(request, public_id):
     referral = referral_for_request(request, public_id)
-    if not perms.can_triage_referral(request.user, referral):
-        raise PermissionDenied
-    form = forms.TriageForm(request.POST, specialists=specialists_for_triage(referral))
-    if form.is_valid():
-        expected = request.POST.get("version", "")
-        try:
-            services.referral_triage(
-                referral_id=referral.pk,
-                by=request.user,
-                priority=form.cleaned_data["priority"],
-                response_mode=form.cleaned_data["response_mode"],
-                specialist=form.cleaned_data["specialist"],
-                note=form.cleaned_data["note"],
-                expected_version=datetime.fromisoformat(expected) if expected else None,
-            )
-        except (ValidationError, TransitionNotAllowed) as exc:
-            for error in getattr(exc, "messages", [str(exc)]):
-                messages.error(request, error)
-            return redirect("referrals:detail", public_id=public_id)
-        messages.success(request, _("Demande %(ref)s régulée.") % {"ref": referral.reference})
-        return redirect(reverse("referrals:dashboard"))
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
-    return redirect("referrals:detail", public_id=public_id)
+    require(perms.can_triage_referral(request.user, referral))
+    expected = request.POST.get("version", "")
+    return post_action(
+        request,
+        lambda data: services.referral_triage(
+            referral_id=referral.pk,
+            by=request.user,
+            expected_version=datetime.fromisoformat(expected) if expected else None,
+            **data,
+        ),
+        form=forms.TriageForm(request.POST, specialists=specialists_for_triage(referral)),
+        success=_("Demande %(ref)s régulée.") % {"ref": referral.reference},
+        back=reverse("referrals:detail", kwargs={"public_id": public_id}),
+        done=reverse("referrals:dashboard"),
+        label_errors=False,
+    )
 
 
 @login_required
 @require_POST
 def accept(request, public_id):
     referral = referral_for_request(request, public_id, lookup=referral_get_for_accept)
-    try:
-        services.referral_accept(referral_id=referral.pk, by=request.user)
-    except TransitionNotAllowed as exc:
-        messages.error(request, str(exc))
-        # A colleague took it: its page is no longer this specialist's to see.
-        return redirect("referrals:inbox")
-    messages.success(request, _("Vous avez pris en charge la demande."))
-    return redirect("referrals:detail", public_id=public_id)
+    return post_action(
+        request,
+        lambda _data: services.referral_accept(referral_id=referral.pk, by=request.user),
+        success=_("Vous avez pris en charge la demande."),
+        # Refused: a colleague took it, its page is no longer this specialist's to see.
+        back=reverse("referrals:inbox"),
+        done=reverse("referrals:detail", kwargs={"public_id": public_id}),
+    )
 
 
 @login_required
@@ -185,7 +202,7 @@ def decline(request, public_id):
         public_id,
         services.referral_decline,
         _("Demande refusée : elle retourne à la coordination."),
-        forms.ReasonForm,
+        ReasonForm,
     )
     if not referrals_visible_to(request.user).filter(public_id=public_id).exists():
         # The case went back to the coordination and out of the specialist's sight: their

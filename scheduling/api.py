@@ -5,10 +5,10 @@ import uuid
 from datetime import date
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import serializers
 from rest_framework.exceptions import ValidationError as DRFValidationError
 
-from ess.api import PersonSerializer
+from ess.api import PersonSerializer, PublicReadViewSet
 from scheduling import selectors
 from scheduling.models import ConsultationSession
 
@@ -71,14 +71,10 @@ FILTERS = [
 ]
 
 
-class ConsultationSessionViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class ConsultationSessionViewSet(PublicReadViewSet):
     """Sessions the caller may see: coordinators and managers all, specialists their own and the
     published ones; requesters and ARS/CPAM none (they follow aggregates, /indicators/)."""
 
-    lookup_field = "public_id"
-    lookup_url_kwarg = "id"
     serializer_class = SessionSerializer
     filter_backends: list = []
 

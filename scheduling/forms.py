@@ -5,7 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from ess.forms import CommuneField
+from ess.forms import CommuneField, TextAreaField
 from ess.models import Specialty
 from ess.roles import Role
 from members.models import User
@@ -105,12 +105,8 @@ class SiteForm(forms.Form):
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         required=False,
     )
-    rooms = forms.CharField(
-        label=_("Locaux et équipement"), widget=forms.Textarea(attrs={"rows": 2}), required=False
-    )
-    accessibility = forms.CharField(
-        label=_("Accessibilité"), widget=forms.Textarea(attrs={"rows": 2}), required=False
-    )
+    rooms = TextAreaField(label=_("Locaux et équipement"), required=False)
+    accessibility = TextAreaField(label=_("Accessibilité"), required=False)
     underserved = forms.BooleanField(label=_("Commune en zone sous-dotée"), required=False)
     active = forms.BooleanField(label=_("Site actif"), required=False, initial=True)
 

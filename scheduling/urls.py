@@ -45,16 +45,7 @@ urlpatterns = [
         consultations.plan_action,
         name="consultation_plan_action",
     ),
-    path(
-        "consultations-avancees/seances/<uuid:public_id>/specialiste/",
-        consultations.session_assign,
-        name="consultation_session_assign",
-    ),
-    path(
-        "consultations-avancees/seances/<uuid:public_id>/annuler/",
-        consultations.session_cancel,
-        name="consultation_session_cancel",
-    ),
+    *consultations.session_actions.urlpatterns,
     path(
         "consultations-avancees/seances/<uuid:public_id>/echange/",
         consultations.swap_request,

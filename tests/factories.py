@@ -353,3 +353,27 @@ class ConsultationSessionFactory(factory.django.DjangoModelFactory):
     capacity = 2
     slot_minutes = 30
     status = "published"
+
+
+# ---------------------------------------------------------------------------------------------
+# The national directory of health professionals
+# ---------------------------------------------------------------------------------------------
+class DirectoryEntryFactory(factory.django.DjangoModelFactory):
+    """A practising GP of the Loiret, as `load_directory` writes them."""
+
+    class Meta:
+        model = "members.DirectoryEntry"
+
+    identifier = factory.Sequence(lambda n: valid_rpps(f"1980{n:06d}"))
+    national_id = factory.LazyAttribute(lambda o: f"8{o.identifier}")
+    id_type = "rpps"
+    last_name = factory.Sequence(lambda n: f"PRATICIEN{n}")
+    first_name = "Julien"
+    profession_code = "10"
+    profession_label = "Médecin"
+    specialty_label = "Médecine générale"
+    postal_code = "45000"
+    commune_code = "45234"
+    commune_name = "ORLÉANS"
+    departement_code = "45"
+    imported_at = factory.LazyFunction(timezone.now)

@@ -28,8 +28,9 @@ def bootstrap(field):
 
 @register.filter
 def fields(form, names):
-    """The form's bound fields named in `names` (space-separated), in that order."""
-    return [form[name] for name in names.split()]
+    """The form's bound fields named in `names` (space-separated), in that order; a name the
+    form does not have is skipped (a variant of a form may drop a field)."""
+    return [form[name] for name in names.split() if name in form.fields]
 
 
 @register.filter

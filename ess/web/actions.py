@@ -21,12 +21,15 @@ def post_action(
     form=None,
     success,
     back: str,
+    done: str | Callable[[object], str] | None = None,
     label_errors: bool = True,
 ):
     """Check `form` (its errors are flashed, prefixed with the field's label unless
     `label_errors` is false), call the service with its cleaned data, flash the service's refusal
-    (a ValidationError or an `ess.errors.ServiceError`) or `success` (a text, or a function of
-    what the service returned), then redirect to `back`."""
+    (a ValidationError or an `ess.errors.ServiceError`) or `success` (a text, a function of
+    what the service returned, or None when the call flashes its own messages), then redirect
+    to `back`, or on success to `done` when given (a URL, or a function of what the service
+    returned)."""
     if form is not None and not form.is_valid():
         if label_errors:
             flash_form_errors(request, form)
@@ -39,9 +42,12 @@ def post_action(
         result = call(form.cleaned_data if form is not None else {})
     except (ValidationError, ServiceError) as exc:
         flash_error(request, exc)
-    else:
+        return redirect(back)
+    if success is not None:
         messages.success(request, success(result) if callable(success) else success)
-    return redirect(back)
+    if done is None:
+        return redirect(back)
+    return redirect(done(result) if callable(done) else done)
 
 
 def form_page(request, form, save: Callable[[dict], object], *, success, done, template, context):
@@ -71,7 +77,8 @@ class PageActions:
     arguments, `back(request, obj)` is where every action returns. Each view validates its
     form, calls `service(<id_kwarg>=obj.pk, by=request.user, **data)` (`data` is the form's
     cleaned data, or what `data(request, cleaned_data)` makes of it), then flashes the refusal
-    or the success message."""
+    or the success message. A form that depends on the object gets `form_kwargs(obj)` as
+    keyword arguments."""
 
     def __init__(
         self, *, route: str, lookup: Callable, id_kwarg: str, back: Callable, label_errors=True
@@ -83,11 +90,23 @@ class PageActions:
         self.back = back
         self.label_errors = label_errors
 
-    def run(self, request, public_id, service, success, form_class=None, *, files=False, data=None):
+    def run(
+        self,
+        request,
+        public_id,
+        service,
+        success,
+        form_class=None,
+        *,
+        files=False,
+        data=None,
+        form_kwargs=None,
+    ):
         obj = self.lookup(request, public_id)
         form = None
         if form_class is not None:
-            form = form_class(request.POST, request.FILES if files else None)
+            extra = form_kwargs(obj) if form_kwargs is not None else {}
+            form = form_class(request.POST, request.FILES if files else None, **extra)
 
         def call(cleaned: dict):
             kwargs = data(request, cleaned) if data is not None else cleaned

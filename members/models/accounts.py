@@ -1,6 +1,5 @@
 """People: accounts (email login), professional identity, roles, organisations, invitations."""
 
-import uuid
 from functools import cached_property
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -9,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ess.fields import optional_fk
+from ess.fields import PublicIdModel, optional_fk
 from ess.models import EmailChoice
 from ess.roles import Role
 from ess.validators import validate_adeli, validate_finess, validate_rpps, validate_siret
@@ -39,10 +38,9 @@ class OrganisationKind(models.TextChoices):
     OTHER = "autre", _("Autre")
 
 
-class Organisation(models.Model):
+class Organisation(PublicIdModel):
     """Where a professional works and acts from: a practice, a CPTS, an EHPAD…"""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("nom"), max_length=200)
     kind = models.CharField(_("type"), max_length=20, choices=OrganisationKind.choices)
     commune = optional_fk("ess.Commune", related_name="+")
@@ -84,8 +82,7 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class User(AbstractBaseUser, PermissionsMixin, PublicIdModel):
     email = models.EmailField(_("adresse électronique"), unique=True)
     first_name = models.CharField(_("prénom"), max_length=150, blank=True)
     last_name = models.CharField(_("nom"), max_length=150, blank=True)
@@ -171,10 +168,9 @@ class RoleGrant(models.Model):
         return f"{self.user} — {self.get_role_display()}"
 
 
-class Invitation(models.Model):
+class Invitation(PublicIdModel):
     """A manager invites someone by email: sign-up is not open to the public."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     email = models.EmailField(_("adresse électronique"))
     first_name = models.CharField(_("prénom"), max_length=150)
     last_name = models.CharField(_("nom"), max_length=150)

@@ -1,15 +1,13 @@
 """ESS membership (application → validated → active / suspended / left), practice sites,
 competences, governance roles, and the territory headcounts behind representativeness."""
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ess.fields import optional_fk
+from ess.fields import PublicIdModel, optional_fk
 from ess.validators import validate_adeli, validate_rpps
 from ess.workflow import Stateful, StatusEvent
 from members.models.accounts import Profession
@@ -94,13 +92,12 @@ class Competence(models.Model):
         return self.label
 
 
-class Membership(Stateful, models.Model):
+class Membership(Stateful, PublicIdModel):
     """One person's membership of the ESS, from the application on. The application's data is
     the member's directory entry; validation copies the identity onto the account."""
 
     transitions = MEMBERSHIP_TRANSITIONS
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = optional_fk(settings.AUTH_USER_MODEL, related_name="memberships")
     status = models.CharField(
         _("statut"),
@@ -242,10 +239,9 @@ class GovernanceKind(models.TextChoices):
     AMBASSADOR = "ambassador", _("Ambassadeur·rice")
 
 
-class GovernanceRole(models.Model):
+class GovernanceRole(PublicIdModel):
     """A member's role in the ESS's organisation, for a period (end date unknown while held)."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     membership = models.ForeignKey(
         Membership, on_delete=models.CASCADE, related_name="governance_roles"
     )

@@ -5,15 +5,16 @@ from datetime import timedelta
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ess.outbox import email_queue_rendered
-from ess.permissions import can_invite_users
+from ess.permissions import can_invite_users, require
 from ess.roles import Role
+from members.hooks import account_opened
 from members.models import Invitation, Organisation, RoleGrant, User
 
 _INVITATION_SALT = "members.invitation"
@@ -49,8 +50,7 @@ def invitation_create(
     (address already has an account or a pending invitation). After commit: the invitation
     email is delivered from the outbox.
     """
-    if not can_invite_users(by):
-        raise PermissionDenied
+    require(can_invite_users(by))
     email = email.strip().lower()
     if User.objects.filter(email=email).exists():
         raise ValidationError({"email": _("Un compte existe déjà pour cette adresse.")})
@@ -82,8 +82,7 @@ def invitation_create(
 
 @transaction.atomic
 def invitation_revoke(*, by: User, invitation_id: int) -> Invitation:
-    if not can_invite_users(by):
-        raise PermissionDenied
+    require(can_invite_users(by))
     invitation = Invitation.objects.select_for_update().get(pk=invitation_id)
     if invitation.is_pending:
         invitation.revoked_at = timezone.now()
@@ -120,6 +119,7 @@ def invitation_accept(*, token: str, password: str) -> User:
     invitation.accepted_at = timezone.now()
     invitation.user = user
     invitation.save(update_fields=["accepted_at", "user"])
+    account_opened.send(sender=User, user=user)
     return user
 
 

@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ess import workflow
 from ess.models import Commune, Specialty
+from ess.permissions import require
 from ess.validators import normalize_identifier
 from members import permissions as perms
 from members.models import (
@@ -54,7 +54,7 @@ def governance_role_assign(
 ) -> GovernanceRole:
     """A manager records a function (president, board, ambassador…) held by a member, with its
     dates. Raises PermissionDenied, ValidationError (not a member, dates, unknown function)."""
-    workflow.require(perms.can_manage_memberships(by))
+    require(perms.can_manage_memberships(by))
     membership = Membership.objects.select_for_update().get(pk=membership_id)
     if membership.status not in (MembershipStatus.VALIDATED, MembershipStatus.ACTIVE):
         raise ValidationError({"membership": _("Seul un membre en activité reçoit une fonction.")})
@@ -77,7 +77,7 @@ def governance_role_assign(
 @transaction.atomic
 def governance_role_end(*, by: User, role_id: int, ends_on: date | None = None) -> GovernanceRole:
     """A manager ends a function (today by default). Ending an ended function changes nothing."""
-    workflow.require(perms.can_manage_memberships(by))
+    require(perms.can_manage_memberships(by))
     role = GovernanceRole.objects.select_for_update().get(pk=role_id)
     ends_on = ends_on or timezone.localdate()
     if role.ends_on is not None and role.ends_on <= ends_on:
@@ -96,7 +96,7 @@ def specialty_headcount_set(
     *, by: User, specialty: Specialty, territory_count: int
 ) -> SpecialtyHeadcount:
     """A manager enters how many specialists of a specialty practise on the territory."""
-    workflow.require(perms.can_manage_memberships(by))
+    require(perms.can_manage_memberships(by))
     if territory_count < 0:
         raise ValidationError({"territory_count": _("Un effectif ne peut être négatif.")})
     headcount, _created = SpecialtyHeadcount.objects.update_or_create(
@@ -215,7 +215,7 @@ def members_import_csv(*, by: User, content: bytes, base_url: str) -> list[Membe
     is imported: ValidationError lists each problem as "Ligne N : …" (N counts the header as
     line 1). Imported members are admitted like a validated application: an existing account
     is reused, a new one gets its activation link by email. Raises PermissionDenied."""
-    workflow.require(perms.can_manage_memberships(by))
+    require(perms.can_manage_memberships(by))
     if len(content) > CSV_MAX_BYTES:
         raise ValidationError(_("Fichier trop volumineux (2 Mo au plus)."))
     text = _decode(content)

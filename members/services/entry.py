@@ -5,9 +5,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ess import workflow
 from ess.errors import TransitionNotAllowed
 from ess.models import Specialty
+from ess.permissions import require
 from ess.text import required_text
 from ess.validators import normalize_identifier
 from members import permissions as perms
@@ -52,7 +52,7 @@ def membership_profile_update(*, membership_id: int, by: User, data: Application
     a manager (kept in `pending_changes`). Returns True when something waits for review.
     Raises PermissionDenied (not their entry), ValidationError."""
     membership = _locked(membership_id)
-    workflow.require(perms.can_edit_membership(by, membership))
+    require(perms.can_edit_membership(by, membership))
     if membership.status not in (MembershipStatus.ACTIVE, MembershipStatus.VALIDATED):
         raise TransitionNotAllowed(_("Seul un membre en activité modifie sa fiche."))
     data.email = membership.email

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from ess import workflow
 from ess.models import Commune, Specialty
 from ess.outbox import email_queue_rendered
+from ess.permissions import require
 from ess.roles import Role
 from ess.validators import normalize_identifier, validate_adeli, validate_rpps
 from members import permissions as perms
@@ -231,7 +232,7 @@ _locked = partial(workflow.locked, Membership)
 def _locked_for_manager(membership_id: int, by) -> Membership:
     """The locked membership a manager acts on. Raises PermissionDenied."""
     membership = _locked(membership_id)
-    workflow.require(perms.can_manage_memberships(by))
+    require(perms.can_manage_memberships(by))
     return membership
 
 

@@ -12,8 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ess import workflow
 from ess.errors import TransitionNotAllowed
+from ess.permissions import require
 from ess.text import required_text
 from members import permissions as perms
 from members.models import Membership, MembershipStatus, User
@@ -204,7 +204,7 @@ def membership_leave(*, membership_id: int, by: User, reason: str = "") -> Membe
     """The member leaves (or a manager records the departure). The history, the account and
     its past cases stay; the member role and current governance functions end."""
     membership = _locked(membership_id)
-    workflow.require(perms.can_leave_membership(by, membership))
+    require(perms.can_leave_membership(by, membership))
     if membership.status == MembershipStatus.LEFT:
         return membership
     _transition(membership, to=MembershipStatus.LEFT, by=by, note=reason.strip())

@@ -13,9 +13,10 @@ after the fact; the current period is computed live (`selectors.indicators_for`)
 
 The number of queries is constant whatever the data size: one aggregate over referrals (counts,
 medians and 90th percentiles with PostgreSQL's `percentile_cont`; in a savepoint with JIT off,
-see below), one GROUP BY for the response modes, one for members by specialty, one for partners,
-one for conventions, one over advanced-consultation sessions. On SQLite (development only) the
-percentiles come from one extra query per duration, computed in Python.
+see below; the channels are counted there too), one GROUP BY for the response modes, one for
+members by specialty, one for partners, one for conventions, one over advanced-consultation
+sessions. On SQLite (development only) the percentiles come from one extra query per duration,
+computed in Python.
 
 Adding a source: write a function `(period, filters, now) -> {code: {"value", "n"}}`, append it
 to `SOURCES` and its `Indicator`s to `registry.REGISTRY` (as `_advanced_source` does for the
@@ -46,7 +47,7 @@ from members.models import Membership
 from partners.models import Convention, ConventionStatus, Partner
 from projet_sante.indicators.periods import Filters, Period, referral_filter
 from referrals.booking import advanced_consultation_figures
-from referrals.models import Attachment, EventKind, Referral, ReferralEvent
+from referrals.models import Attachment, Channel, EventKind, Referral, ReferralEvent
 
 
 # ---------------------------------------------------------------------------------------------
@@ -169,6 +170,8 @@ def _referral_figures(period: Period, filters: Filters, now: datetime) -> dict:
             "pk", filter=Q(status="completed") & (~Q(answer="") | Q(has_report=True))
         ),
     }
+    for channel in Channel.values:
+        aggregates[f"channel_{channel}"] = Count("pk", filter=Q(channel=channel))
     for priority in ("P1", "P2"):
         base = Q(priority=priority) & due_known
         aggregates[f"{priority}_base"] = Count("pk", filter=base)
@@ -201,6 +204,7 @@ def _referral_figures(period: Period, filters: Filters, now: datetime) -> dict:
         .annotate(n=Count("pk"))
         .values_list("response_mode", "n")
     )
+    channels = {c: row[f"channel_{c}"] for c in Channel.values if row[f"channel_{c}"]}
     return {
         "requests_received": {"value": row["received"], "n": row["received"]},
         "triage_median_hours": {"value": _hours(row["triage_median"]), "n": row["triaged"]},
@@ -210,6 +214,7 @@ def _referral_figures(period: Period, filters: Filters, now: datetime) -> dict:
         "p1_within_due_pct": _rate(row["P1_within"], row["P1_base"]),
         "p2_within_due_pct": _rate(row["P2_within"], row["P2_base"]),
         "response_modes": {"value": modes, "n": sum(modes.values())},
+        "requests_by_channel": {"value": channels, "n": sum(channels.values())},
         "acceptance_pct": _rate(row["taken"], row["triaged"]),
         "decline_pct": _rate(row["declined"], row["triaged"]),
         "reorientation_pct": _rate(row["reoriented"], row["received"]),

@@ -17,7 +17,7 @@ from projet_sante.indicators.registry import (
     Unit,
 )
 from projet_sante.indicators.selectors import indicator_targets, indicators_for, requests_trend
-from referrals.models import ResponseMode
+from referrals.models import Channel, ResponseMode
 
 
 # ---------------------------------------------------------------------------------------------
@@ -78,8 +78,15 @@ class Row:
         return self.indicator.code
 
 
+# The French labels of a distribution's keys, where they are codes.
+DISTRIBUTION_LABELS = {
+    "response_modes": dict(ResponseMode.choices),
+    "requests_by_channel": dict(Channel.choices),
+}
+
+
 def _distribution_parts(ind: Indicator, value: dict, *, mask: bool) -> list:
-    labels = dict(ResponseMode.choices) if ind.code == "response_modes" else {}
+    labels = DISTRIBUTION_LABELS.get(ind.code, {})
     parts = []
     for key, count in (value or {}).items():
         hidden = mask and ind.patient_data and 0 < count < small_count_threshold()
@@ -146,6 +153,7 @@ def indicators_context(period: Period, filters: Filters | None = None, *, mask: 
             (quarter.key.replace("-Q", " T"), None if hidden else value.get("value"), shown)
         )
     modes = by_code["response_modes"]
+    channels = by_code["requests_by_channel"]
     members = by_code["members_by_specialty"]
     return {
         "period": period,
@@ -161,6 +169,10 @@ def indicators_context(period: Period, filters: Filters | None = None, *, mask: 
         "chart_modes": bar_chart(
             str(_("Répartition des modes de réponse")),
             [(label, v, d) for label, v, _h, d in modes.parts] if not modes.masked else [],
+        ),
+        "chart_channels": bar_chart(
+            str(_("Demandes par canal de réception")),
+            [(label, v, d) for label, v, _h, d in channels.parts] if not channels.masked else [],
         ),
         "chart_members": bar_chart(
             str(_("Membres actifs par spécialité")),

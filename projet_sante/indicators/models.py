@@ -1,15 +1,13 @@
 """Indicators: the targets set in the health project, the quarterly snapshots, and the PDF
 reports generated in the background."""
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ess.fields import optional_fk
+from ess.fields import PublicIdModel, optional_fk
 from projet_sante.indicators.registry import BY_CODE, UNIT_LABELS
 
 
@@ -99,11 +97,10 @@ def report_path(instance, filename: str) -> str:
     return f"reports/{instance.kind}/{instance.public_id}.pdf"
 
 
-class GeneratedReport(models.Model):
+class GeneratedReport(PublicIdModel):
     """A PDF rendered in the background, cached per (kind, key): "quarterly:2026-Q3",
     "projet:<version id>"."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(_("type"), max_length=30)
     key = models.CharField(_("clé"), max_length=100)
     status = models.CharField(

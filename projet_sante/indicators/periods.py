@@ -92,6 +92,16 @@ def previous_quarter(now: datetime | None = None) -> Period:
     return quarter_period(*_shift(*current_quarter(now).year_quarter, -1))
 
 
+def report_quarters(selected: Period | None = None) -> dict:
+    """The quarterly report form's quarters, newest first (the one in progress, then four
+    closed) and the one it proposes: the quarter being looked at if it is closed, else the last
+    closed quarter (a report on a quarter in progress is rarely what is wanted)."""
+    quarters = current_quarter().previous_quarters(5)[::-1]
+    closed = [q.key for q in quarters[1:]]
+    default = selected.key if selected is not None and selected.key in closed else closed[0]
+    return {"report_quarters": quarters, "report_default": default}
+
+
 def _shift(year: int, quarter: int, by: int) -> tuple[int, int]:
     index = year * 4 + quarter - 1 + by
     return index // 4, index % 4 + 1

@@ -51,6 +51,7 @@ _ROWS = (
     ("p1_within_due_pct", Unit.PERCENT, "higher", DELAYS, True),
     ("p2_within_due_pct", Unit.PERCENT, "higher", DELAYS, True),
     ("response_modes", Unit.DISTRIBUTION, "", ACTIVITY, True),
+    ("requests_by_channel", Unit.DISTRIBUTION, "", ACTIVITY, True),
     ("acceptance_pct", Unit.PERCENT, "higher", OUTCOMES, True),
     ("decline_pct", Unit.PERCENT, "lower", OUTCOMES, True),
     ("reorientation_pct", Unit.PERCENT, "", OUTCOMES, True),
@@ -112,6 +113,13 @@ _TEXTS = {
     "response_modes": (
         _("Modes de réponse"),
         _("Répartition des demandes régulées de la période par mode de réponse retenu."),
+    ),
+    "requests_by_channel": (
+        _("Demandes par canal de réception"),
+        _(
+            "Répartition des demandes reçues pendant la période par canal : formulaire web, "
+            "API, formulaire sans compte (une fois confirmé), téléphone, télécopie, courrier."
+        ),
     ),
     "acceptance_pct": (
         _("Taux d'acceptation"),

@@ -2,10 +2,11 @@
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from ess.permissions import require
 from members.models import User
 from projet_sante.indicators.compute import indicators_compute
 from projet_sante.indicators.models import Comparison, IndicatorSnapshot, IndicatorTarget
@@ -22,8 +23,7 @@ def indicator_target_set(
 
     Raises PermissionDenied (not a manager) or ValidationError (unknown indicator, a
     distribution, a percentage outside 0-100, an unknown comparison)."""
-    if not can_edit_indicator_targets(by):
-        raise PermissionDenied
+    require(can_edit_indicator_targets(by))
     ind = BY_CODE.get(code)
     if ind is None or ind.unit == Unit.DISTRIBUTION:
         raise ValidationError({"code": _("Cet indicateur ne peut pas recevoir d'objectif.")})

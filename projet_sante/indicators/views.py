@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,11 +16,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ess.models import Departement, Specialty
+from ess.permissions import require
 from ess.web.downloads import private_download
 from ess.web.spreadsheet import csv_response
 from members.models import OrganisationKind
 from projet_sante.indicators import permissions as perms
-from projet_sante.indicators.display import decimal_comma, indicators_context, viewer_masks
+from projet_sante.indicators.display import (
+    decimal_comma,
+    indicators_context,
+    small_count_threshold,
+    viewer_masks,
+)
 from projet_sante.indicators.models import Comparison, GeneratedReport, ReportStatus
 from projet_sante.indicators.periods import (
     PeriodError,
@@ -29,6 +35,7 @@ from projet_sante.indicators.periods import (
     custom_period,
     filters_from,
     parse_period,
+    report_quarters,
 )
 from projet_sante.indicators.registry import REGISTRY, Unit
 from projet_sante.indicators.reports import (
@@ -48,11 +55,6 @@ FILTER_PARAMS = {
     "departement": "departement",
     "commune": "commune",
 }
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def _period_and_filters(params):
@@ -88,7 +90,7 @@ def _period_choices() -> list[tuple[str, str]]:
 @login_required
 @require_GET
 def dashboard(request):
-    _require(perms.can_view_indicators(request.user))
+    require(perms.can_view_indicators(request.user))
     period, filters, errors = _period_and_filters(request.GET)
     context = indicators_context(period, filters, mask=viewer_masks(request.user))
     context.update(
@@ -102,8 +104,8 @@ def dashboard(request):
             "departements": Departement.objects.filter(team__isnull=False).order_by("code"),
             "query": request.GET.urlencode(),
             "can_edit_targets": perms.can_edit_indicator_targets(request.user),
-            "can_request_report": perms.can_download_reports(request.user)
-            and period.kind == "quarter",
+            "can_request_report": perms.can_download_reports(request.user),
+            **report_quarters(period),
         }
     )
     return render(request, "projet_sante/indicators/dashboard.html", context)
@@ -113,20 +115,32 @@ def dashboard(request):
 @require_GET
 def dashboard_csv(request):
     """The same figures for a spreadsheet: UTF-8 with a BOM, `;` separated, decimal comma."""
-    _require(perms.can_view_indicators(request.user))
+    require(perms.can_view_indicators(request.user))
     period, filters, errors = _period_and_filters(request.GET)
     if errors:
         return HttpResponse(" ".join(errors), status=400, content_type="text/plain; charset=utf-8")
     context = indicators_context(period, filters, mask=viewer_masks(request.user))
     source = _("instantané figé") if context["figures"].from_snapshot else _("calcul")
+    # A masked figure leaves its value empty and says so in a column of its own: "< 10" in a
+    # rate's column would read as "under 10 %".
+    masked = _("masqué : moins de %(n)s cas") % {"n": small_count_threshold()}
     rows = [
         [_("Période"), period.label],
         [_("Filtres"), filters.key or _("aucun")],
         [_("Source"), source],
         [],
-        [_("Code"), _("Indicateur"), _("Détail"), _("Valeur"), _("Unité"), _("Base (cas)"),
-         _("Objectif"), _("Objectif atteint")],
-    ]  # fmt: skip
+        [
+            _("Code"),
+            _("Indicateur"),
+            _("Détail"),
+            _("Valeur"),
+            _("Unité"),
+            _("Base (cas)"),
+            _("Objectif"),
+            _("Objectif atteint"),
+            _("Donnée"),
+        ],
+    ]
     for row in context["rows"]:
         ind = row.indicator
         unit = {Unit.PERCENT: "%", Unit.HOURS: "h"}.get(ind.unit, "")
@@ -135,14 +149,26 @@ def dashboard_csv(request):
         met = "" if row.target_met is None else (_("oui") if row.target_met else _("non"))
         if ind.unit == Unit.DISTRIBUTION:
             if row.masked:
-                rows.append([ind.code, ind.label, "", row.display, "", "", "", ""])
-            for label, value, hidden, display in row.parts:
+                rows.append([ind.code, ind.label, "", "", "", "", "", "", masked])
+            for label, value, hidden, _display in row.parts:
                 rows.append(
-                    [ind.code, ind.label, label, display if hidden else value, "", "", "", ""]
+                    [
+                        ind.code,
+                        ind.label,
+                        label,
+                        "" if hidden else value,
+                        "",
+                        "",
+                        "",
+                        "",
+                        masked if hidden else "",
+                    ]
                 )
             continue
-        value = row.display if row.masked else decimal_comma(row.value)
-        rows.append([ind.code, ind.label, "", value, unit, base, target, met])
+        value = "" if row.masked else decimal_comma(row.value)
+        rows.append(
+            [ind.code, ind.label, "", value, unit, base, target, met, masked if row.masked else ""]
+        )
     filename = f"indicateurs-{period.key.replace('..', '_')}.csv"
     return csv_response(rows, filename)
 
@@ -150,7 +176,7 @@ def dashboard_csv(request):
 @login_required
 def targets(request):
     """Managers set the health project's targets, one line per indicator."""
-    _require(perms.can_edit_indicator_targets(request.user))
+    require(perms.can_edit_indicator_targets(request.user))
     editable = [i for i in REGISTRY if i.unit != Unit.DISTRIBUTION]
     current = indicator_targets()
     errors = {}
@@ -196,7 +222,7 @@ def targets(request):
 @require_POST
 def report_quarterly(request):
     """Ask for the quarterly activity report of a quarter (cached; rendered in the background)."""
-    _require(perms.can_download_reports(request.user))
+    require(perms.can_download_reports(request.user))
     try:
         period = parse_period(request.POST.get("periode", ""))
     except PeriodError as exc:
@@ -227,7 +253,7 @@ def redirect_to_report(report: GeneratedReport):
 
 
 def _report_for(user, public_id) -> GeneratedReport:
-    _require(perms.can_download_reports(user))
+    require(perms.can_download_reports(user))
     return report_get_for_user(user, public_id)
 
 

@@ -6,15 +6,13 @@ frozen in `figures`), edited by a manager, then sent: the audience is snapshotte
 before its email leaves so that a crashed worker resumes without sending twice.
 """
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ess.fields import optional_fk
+from ess.fields import PublicIdModel, optional_fk
 from ess.workflow import Stateful
 
 
@@ -32,12 +30,11 @@ NEWSLETTER_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class Newsletter(Stateful, models.Model):
+class Newsletter(Stateful, PublicIdModel):
     """One letter per quarter (unique): the beat task may run as often as it likes."""
 
     transitions = NEWSLETTER_TRANSITIONS
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     year = models.PositiveSmallIntegerField(_("année"))
     quarter = models.PositiveSmallIntegerField(_("trimestre"))
     status = models.CharField(
@@ -141,10 +138,9 @@ class NewsletterDelivery(models.Model):
         return f"{self.newsletter_id} → {self.email}"
 
 
-class Subscriber(models.Model):
+class Subscriber(PublicIdModel):
     """A territory professional who asked for the letter (double opt-in: confirmed by a link)."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     email = models.EmailField(_("adresse électronique"), unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)

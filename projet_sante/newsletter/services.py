@@ -19,6 +19,7 @@ from ess import workflow
 from ess.errors import TransitionNotAllowed
 from ess.models import Team
 from ess.outbox import email_queue_rendered, enqueue_on_commit, send_claimed
+from ess.permissions import require
 from members.models import User
 from projet_sante.newsletter.models import (
     Audience,
@@ -114,7 +115,7 @@ def _not_a_draft(newsletter: Newsletter, to: str = "") -> str:
 
 
 def _locked_draft(newsletter_id: int, by: User) -> Newsletter:
-    workflow.require(can_manage_newsletters(by))
+    require(can_manage_newsletters(by))
     newsletter = workflow.locked(Newsletter, newsletter_id)
     if newsletter.status != NewsletterStatus.DRAFT:
         raise TransitionNotAllowed(_not_a_draft(newsletter))
@@ -204,7 +205,7 @@ def newsletter_send(*, newsletter_id: int, by: User, base_url: str) -> Newslette
     Raises PermissionDenied (not a manager). Sending a letter already sending or sent is a
     no-op (a double submit sends nothing twice).
     """
-    workflow.require(can_manage_newsletters(by))
+    require(can_manage_newsletters(by))
     newsletter = workflow.locked(Newsletter, newsletter_id)
     if not newsletter.can_become(NewsletterStatus.SENDING):
         return newsletter

@@ -5,16 +5,18 @@ from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ess.errors import TransitionNotAllowed
+from ess.permissions import require
 from ess.throttle import throttled_response
+from ess.web.actions import post_action
+from ess.web.paging import page_of
 from ess.workflow import available_actions
 from projet_sante.newsletter import services
 from projet_sante.newsletter.forms import NewsletterSectionsForm, SubscribeForm
@@ -30,9 +32,12 @@ from projet_sante.newsletter.selectors import (
 
 
 def _managed(request, public_id) -> Newsletter:
-    if not can_manage_newsletters(request.user):
-        raise PermissionDenied
+    require(can_manage_newsletters(request.user))
     return get_object_or_404(Newsletter, public_id=public_id)
+
+
+def _manage_url(newsletter) -> str:
+    return reverse("projet_sante:newsletter_manage", args=[newsletter.public_id])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -40,9 +45,8 @@ def _managed(request, public_id) -> Newsletter:
 # ---------------------------------------------------------------------------------------------
 @login_required
 def newsletter_manage_list(request):
-    if not can_manage_newsletters(request.user):
-        raise PermissionDenied
-    page = Paginator(newsletters_with_progress(request.user), 25).get_page(request.GET.get("page"))
+    require(can_manage_newsletters(request.user))
+    page = page_of(request, newsletters_with_progress(request.user), 25)
     return render(request, "projet_sante/newsletter/newsletter_manage_list.html", {"page": page})
 
 
@@ -64,15 +68,15 @@ def newsletter_manage(request, public_id):
         initial={field: getattr(newsletter, field) for field in ("progress", "news", "events")},
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.newsletter_update(
-                newsletter_id=newsletter.pk, by=request.user, **form.cleaned_data
-            )
-        except TransitionNotAllowed as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Brouillon enregistré."))
-        return redirect("projet_sante:newsletter_manage", public_id=newsletter.public_id)
+        return post_action(
+            request,
+            lambda data: services.newsletter_update(
+                newsletter_id=newsletter.pk, by=request.user, **data
+            ),
+            form=form,
+            success=_("Brouillon enregistré."),
+            back=_manage_url(newsletter),
+        )
     return render(
         request,
         "projet_sante/newsletter/newsletter_manage.html",
@@ -91,13 +95,14 @@ def newsletter_manage(request, public_id):
 @require_POST
 def newsletter_refresh_figures(request, public_id):
     newsletter = _managed(request, public_id)
-    try:
-        services.newsletter_figures_refresh(newsletter_id=newsletter.pk, by=request.user)
-    except TransitionNotAllowed as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Chiffres recalculés."))
-    return redirect("projet_sante:newsletter_manage", public_id=newsletter.public_id)
+    return post_action(
+        request,
+        lambda _data: services.newsletter_figures_refresh(
+            newsletter_id=newsletter.pk, by=request.user
+        ),
+        success=_("Chiffres recalculés."),
+        back=_manage_url(newsletter),
+    )
 
 
 def _preview(request, newsletter):
@@ -148,9 +153,9 @@ def newsletter_send(request, public_id):
             messages.success(request, _("Envoi lancé."))
         else:
             messages.info(request, _("Cette lettre est déjà envoyée ou en cours d'envoi."))
-        return redirect("projet_sante:newsletter_manage", public_id=newsletter.public_id)
+        return redirect(_manage_url(newsletter))
     if newsletter.status != NewsletterStatus.DRAFT:
-        return redirect("projet_sante:newsletter_manage", public_id=newsletter.public_id)
+        return redirect(_manage_url(newsletter))
     audience = newsletter_audience()
     counts = {kind: 0 for kind in Audience}
     for kind in audience.values():
@@ -172,7 +177,7 @@ def newsletter_send(request, public_id):
 def newsletter_archive(request):
     """Sent letters, public: they hold aggregates and editorial text only, and the link "read
     online" in the email must work for subscribers who have no account."""
-    page = Paginator(newsletters_with_progress(request.user), 25).get_page(request.GET.get("page"))
+    page = page_of(request, newsletters_with_progress(request.user), 25)
     return render(
         request,
         "projet_sante/newsletter/newsletter_archive.html",

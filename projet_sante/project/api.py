@@ -3,12 +3,12 @@ missions and actions; one POST per transition (409 when the status does not allo
 
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.response import Response
 
-from ess.api import AllowedActionsField
+from ess.api import AllowedActionsField, PublicReadViewSet
 from ess.api_actions import ServiceActionsMixin, transition_action, transition_responses
 from projet_sante.project import services
 from projet_sante.project.models import Action, Mission, ProjectVersion, SectionKey
@@ -103,15 +103,11 @@ TRANSITION_RESPONSES = transition_responses(
     list=extend_schema(summary="Versions du projet de santé visibles par l'appelant"),
     retrieve=extend_schema(summary="Une version, avec ses sections, missions et actions"),
 )
-class ProjectVersionViewSet(
-    ServiceActionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class ProjectVersionViewSet(ServiceActionsMixin, PublicReadViewSet):
     service_id_kwarg = "version_id"
     service_denied_message = (
         "Vous n'avez pas le droit d'effectuer cette action sur le projet de santé."
     )
-    lookup_field = "public_id"
-    lookup_url_kwarg = "id"
     filter_backends = []
 
     def get_serializer_class(self):

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ess.forms import TextAreaField
 from ess.roles import STAFF_ROLES
 from members.models import User
 from projet_sante.indicators.registry import REGISTRY
@@ -29,9 +30,7 @@ class SectionForm(forms.Form):
 class MissionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type"), choices=MissionKind.choices)
     title = forms.CharField(label=_("Intitulé"), max_length=200)
-    description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
-    )
+    description = TextAreaField(label=_("Description"), required=False, rows=4)
 
 
 class OwnerChoiceField(forms.ModelChoiceField):
@@ -86,18 +85,12 @@ class CommentForm(forms.Form):
         choices=[("", _("La version dans son ensemble")), *SectionKey.choices],
         required=False,
     )
-    body = forms.CharField(label=_("Commentaire"), widget=forms.Textarea(attrs={"rows": 3}))
+    body = TextAreaField(label=_("Commentaire"), rows=3)
 
 
 class RevisionForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Ce qui doit être revu"), widget=forms.Textarea(attrs={"rows": 3})
-    )
+    reason = TextAreaField(label=_("Ce qui doit être revu"), rows=3)
 
 
 class ValidateForm(forms.Form):
-    note = forms.CharField(
-        label=_("Observation (facultative)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    note = TextAreaField(label=_("Observation (facultative)"), required=False)

@@ -5,15 +5,13 @@ A version is edited by managers while a draft (or sent back for revision), submi
 ARS/CPAM, then validated (frozen for good) or sent back.
 """
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ess.fields import optional_fk
+from ess.fields import PublicIdModel, optional_fk
 from ess.stored_files import StoredFile
 from ess.workflow import Stateful, StatusEvent
 
@@ -55,13 +53,12 @@ OPEN_STATUSES = frozenset(
 )
 
 
-class ProjectVersion(Stateful, models.Model):
+class ProjectVersion(Stateful, PublicIdModel):
     """One version of the health project (v1, v2…). Validated: frozen (services refuse edits,
     and on PostgreSQL a trigger refuses any change to it and its content)."""
 
     transitions = VERSION_TRANSITIONS
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     number = models.PositiveSmallIntegerField(_("version"), unique=True)
     status = models.CharField(
         _("statut"), max_length=20, choices=VersionStatus.choices, default=VersionStatus.DRAFT
@@ -148,9 +145,8 @@ class MissionKind(models.TextChoices):
     OTHER = "other", _("Autre mission")
 
 
-class Mission(models.Model):
+class Mission(PublicIdModel):
     version = models.ForeignKey(ProjectVersion, on_delete=models.CASCADE, related_name="missions")
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(_("type"), max_length=10, choices=MissionKind.choices)
     title = models.CharField(_("intitulé"), max_length=200)
     description = models.TextField(_("description"), blank=True)
@@ -171,9 +167,8 @@ class ActionStatus(models.TextChoices):
     ABANDONED = "abandoned", _("Abandonnée")
 
 
-class Action(models.Model):
+class Action(PublicIdModel):
     mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="actions")
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField(_("intitulé"), max_length=200)
     owner = optional_fk(settings.AUTH_USER_MODEL, _("pilote (membre)"), related_name="+")
     owner_name = models.CharField(_("pilote (autre)"), max_length=150, blank=True)

@@ -23,6 +23,7 @@ from ess import workflow
 from ess.errors import TransitionNotAllowed
 from ess.models import NotificationKind
 from ess.notifications import notify
+from ess.permissions import require
 from ess.roles import Role
 from ess.text import required_text
 from ess.uploads import check_upload
@@ -90,7 +91,7 @@ def _locked_for_edit(version_id: int, by) -> ProjectVersion:
     """The version, locked, for a manager to change its content. Raises PermissionDenied, or
     TransitionNotAllowed when it has left the managers' hands."""
     version = _locked(version_id)
-    workflow.require(perms.can_edit_project(by))
+    require(perms.can_edit_project(by))
     if reason := not_editable_reason(version):
         raise TransitionNotAllowed(reason)
     return version
@@ -131,7 +132,7 @@ def version_start(*, by) -> ProjectVersion:
     version's sections, missions and actions, and annexes (rows copied, files shared). Only one
     version may be open (not validated) at a time. Raises PermissionDenied,
     TransitionNotAllowed."""
-    workflow.require(perms.can_edit_project(by))
+    require(perms.can_edit_project(by))
     # Serialise concurrent starts: the constraint would refuse the second one anyway.
     current = list(ProjectVersion.objects.select_for_update().filter(status__in=OPEN_STATUSES))
     if current:
@@ -192,7 +193,7 @@ def version_submit(*, version_id: int, by) -> ProjectVersion:
     """A manager sends the draft (or the revised version) to the ARS and the CPAM. Authority
     users are notified. Raises PermissionDenied, TransitionNotAllowed."""
     version = _locked(version_id)
-    workflow.require(perms.can_edit_project(by))
+    require(perms.can_edit_project(by))
     if version.status == VersionStatus.SUBMITTED:
         return version  # retried request
     _transition(version, to=VersionStatus.SUBMITTED, by=by)
@@ -214,7 +215,7 @@ def version_validate(*, version_id: int, by, note: str = "") -> ProjectVersion:
     """An authority user validates the submitted version: it is frozen from now on, with who
     and when. Managers are notified. Raises PermissionDenied, TransitionNotAllowed."""
     version = _locked(version_id)
-    workflow.require(perms.can_review_project(by))
+    require(perms.can_review_project(by))
     if version.status == VersionStatus.VALIDATED:
         return version
     return _decide(
@@ -233,7 +234,7 @@ def version_request_revision(*, version_id: int, by, reason: str) -> ProjectVers
     """An authority user sends the submitted version back to the managers (reason required).
     Raises PermissionDenied, ValidationError, TransitionNotAllowed."""
     version = _locked(version_id)
-    workflow.require(perms.can_review_project(by))
+    require(perms.can_review_project(by))
     reason = required_text(reason, "reason", _("Indiquez ce qui doit être revu."))
     if version.status == VersionStatus.REVISION_REQUESTED and version.revision_reason == reason:
         return version
@@ -266,7 +267,7 @@ def comment_add(*, version_id: int, by, body: str, section: str = "") -> Project
     with the authorities or back in revision. The other side is notified.
     Raises PermissionDenied, ValidationError, TransitionNotAllowed."""
     version = _locked(version_id)
-    workflow.require(perms.can_comment_project(by))
+    require(perms.can_comment_project(by))
     body = required_text(body, "body", _("Le commentaire est vide."))
     if section and section not in SectionKey.values:
         raise ValidationError({"section": _("Section inconnue.")})

@@ -8,7 +8,7 @@ selectors.version_get_for_user (404 for what the caller may not see) and permiss
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,9 +19,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ess.errors import TransitionNotAllowed
 from ess.flash import flash_error
+from ess.permissions import require
 from ess.web.actions import PageActions, post_action
+from ess.web.forms import add_service_errors
 from ess.workflow import available_actions
-from projet_sante.indicators.periods import current_quarter
+from projet_sante.indicators.periods import report_quarters
 from projet_sante.indicators.permissions import can_download_reports
 from projet_sante.indicators.views import redirect_to_report
 from projet_sante.project import forms, services
@@ -37,11 +39,6 @@ from projet_sante.project.selectors import (
     version_get_for_user,
     version_list,
 )
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def _to_version(version):
@@ -94,7 +91,7 @@ def _version_context(request, version) -> dict:
         "can_comment": can_comment,
         "can_start": perms.can_edit_project(user) and open_version() is None,
         "can_pdf": perms.can_download_project_pdf(user),
-        "report_quarters": _report_quarters() if can_download_reports(user) else [],
+        **(report_quarters() if can_download_reports(user) else {}),
         "comment_form": forms.CommentForm() if can_comment else None,
         "revision_form": forms.RevisionForm() if can_review else None,
         "validate_form": forms.ValidateForm() if can_review else None,
@@ -102,16 +99,11 @@ def _version_context(request, version) -> dict:
     }
 
 
-def _report_quarters() -> list:
-    """The quarterly report's quarters, newest first: the one in progress, then four closed."""
-    return current_quarter().previous_quarters(5)[::-1]
-
-
 @login_required
 @require_GET
 def project_home(request):
     """/projet-sante/: the validated version (or the latest one) and the list of versions."""
-    _require(perms.can_view_project(request.user))
+    require(perms.can_view_project(request.user))
     version = version_default_for(request.user)
     if version is None:
         context = {
@@ -125,7 +117,7 @@ def project_home(request):
 @login_required
 @require_GET
 def version_detail(request, public_id):
-    _require(perms.can_view_project(request.user))
+    require(perms.can_view_project(request.user))
     version = version_get_for_user(request.user, public_id)
     return render(request, "projet_sante/project/version.html", _version_context(request, version))
 
@@ -134,7 +126,7 @@ def version_detail(request, public_id):
 @require_GET
 def version_diff(request, a, b):
     """Per section, the lines removed from version `a` and added in version `b`."""
-    _require(perms.can_view_project(request.user))
+    require(perms.can_view_project(request.user))
     old = version_get_for_user(request.user, a)
     new = version_get_for_user(request.user, b)
     context = {"old": old, "new": new, "sections": sections_diff(old, new)}
@@ -147,16 +139,16 @@ def version_diff(request, a, b):
 @login_required
 @require_POST
 def version_start(request):
-    _require(perms.can_edit_project(request.user))
-    try:
-        version = services.version_start(by=request.user)
-    except TransitionNotAllowed as exc:
-        messages.error(request, str(exc))
-        return redirect("projet_sante:project_home")
-    messages.success(
-        request, _("Version %(version)s ouverte en brouillon.") % {"version": version.label}
+    require(perms.can_edit_project(request.user))
+    return post_action(
+        request,
+        lambda _data: services.version_start(by=request.user),
+        success=lambda version: (
+            _("Version %(version)s ouverte en brouillon.") % {"version": version.label}
+        ),
+        back=reverse("projet_sante:project_home"),
+        done=lambda version: _version_url(request, version),
     )
-    return _to_version(version)
 
 
 def _version_url(request, version) -> str:
@@ -212,7 +204,7 @@ comment_add = version_actions.view(
 def _editable(request, public_id):
     """The version, if the user may edit it (403 otherwise: not a manager)."""
     version = version_get_for_user(request.user, public_id)
-    _require(perms.can_edit_project(request.user))
+    require(perms.can_edit_project(request.user))
     return version
 
 
@@ -265,7 +257,7 @@ def section_edit(request, public_id, key):
 @require_POST
 def rich_text_preview(request):
     """htmx: the sanitised rendering of the Markdown being typed."""
-    _require(perms.can_edit_project(request.user))
+    require(perms.can_edit_project(request.user))
     return render(
         request,
         "projet_sante/project/_preview.html",
@@ -274,16 +266,17 @@ def rich_text_preview(request):
 
 
 def _content_form(request, version, form, save, *, success: str, template: str, context: dict):
-    """A page editing a mission or an action: a valid POST calls `save(cleaned_data)` and goes
+    """A page editing a mission or an action: back on the version with the reason when the
+    version may no longer be edited; otherwise a valid POST calls `save(cleaned_data)` and goes
     back to the version's missions; the service's field errors are shown on the form, a refusal
     by status back on the version."""
+    if refused := _not_editable(request, version):
+        return refused
     if request.method == "POST" and form.is_valid():
         try:
             save(form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            add_service_errors(form, exc)
         except TransitionNotAllowed as exc:
             flash_error(request, exc)
             return _to_version(version)
@@ -305,8 +298,6 @@ def mission_edit(request, public_id, mission_id=None):
     mission = (
         get_object_or_404(Mission, version=version, public_id=mission_id) if mission_id else None
     )
-    if refused := _not_editable(request, version):
-        return refused
     return _content_form(
         request,
         version,
@@ -327,8 +318,14 @@ def mission_edit(request, public_id, mission_id=None):
 @require_POST
 def mission_delete(request, public_id, mission_id):
     mission = (Mission, {"version__public_id": public_id}, mission_id)
-    return _remove(request, public_id, mission, services.mission_delete, "mission_id",
-                   success=_("Mission supprimée, avec ses actions."))  # fmt: skip
+    return _remove(
+        request,
+        public_id,
+        mission,
+        services.mission_delete,
+        "mission_id",
+        success=_("Mission supprimée, avec ses actions."),
+    )
 
 
 def _remove(request, public_id, part, service, id_kwarg: str, *, success, anchor=""):
@@ -362,8 +359,6 @@ def action_edit(request, public_id, mission_id=None, action_id=None):
         if action
         else get_object_or_404(Mission, version=version, public_id=mission_id)
     )
-    if refused := _not_editable(request, version):
-        return refused
     return _content_form(
         request,
         version,
@@ -385,8 +380,14 @@ def action_edit(request, public_id, mission_id=None, action_id=None):
 @require_POST
 def action_delete(request, public_id, action_id):
     action = (Action, {"mission__version__public_id": public_id}, action_id)
-    return _remove(request, public_id, action, services.action_delete, "action_id",
-                   success=_("Action supprimée."))  # fmt: skip
+    return _remove(
+        request,
+        public_id,
+        action,
+        services.action_delete,
+        "action_id",
+        success=_("Action supprimée."),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -412,8 +413,15 @@ def annex_add(request, public_id):
 @require_POST
 def annex_delete(request, public_id, annex_id):
     annex = (ProjectAnnex, {"version__public_id": public_id}, annex_id)
-    return _remove(request, public_id, annex, services.annex_delete, "annex_id",
-                   success=_("Annexe retirée de cette version."), anchor="#annexes")  # fmt: skip
+    return _remove(
+        request,
+        public_id,
+        annex,
+        services.annex_delete,
+        "annex_id",
+        success=_("Annexe retirée de cette version."),
+        anchor="#annexes",
+    )
 
 
 @login_required
@@ -436,5 +444,5 @@ def version_pdf(request, public_id):
     and closed quarter, rendered in the background. Ready: straight to the (audited) download;
     otherwise the report's page, which follows the rendering."""
     version = version_get_for_user(request.user, public_id)
-    _require(perms.can_download_project_pdf(request.user))
+    require(perms.can_download_project_pdf(request.user))
     return redirect_to_report(project_report_request(version, by=request.user))

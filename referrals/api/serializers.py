@@ -252,6 +252,7 @@ class ReferralDetailSerializer(ReferralListSerializer):
     class Meta(ReferralListSerializer.Meta):
         fields = [
             *ReferralListSerializer.Meta.fields,
+            "channel",
             "question",
             "context",
             "preferred_response",

@@ -7,10 +7,11 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import mixins, status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from ess.api import PublicReadViewSet
 from ess.api_actions import ServiceActionsMixin, transition_action, transition_responses
 from ess.audit import audit_record, audit_record_many, audit_refusal
 from ess.models import AuditAction
@@ -33,9 +34,10 @@ from referrals.api.serializers import (
     TriageSerializer,
 )
 from referrals.models import (
+    VISIBLE_STATUS_CHOICES,
+    Channel,
     Message,
     Referral,
-    Status,
 )
 from referrals.selectors import (
     referral_get_for_accept,
@@ -61,18 +63,16 @@ TRANSITION_RESPONSES = transition_responses(
         description="Les plus récentes d'abord, filtrables par statut. Pas de recherche par nom : "
         "une URL finit dans les journaux d'accès, un nom de patient n'y a pas sa place. "
         "Conservez l'identifiant (id) renvoyé à la création.",
-        parameters=[OpenApiParameter("status", str, enum=Status.values)],
+        parameters=[
+            OpenApiParameter("status", str, enum=[v for v, _label in VISIBLE_STATUS_CHOICES])
+        ],
     ),
     retrieve=extend_schema(summary="Une demande (404 si inexistante ou non visible)"),
 )
-class ReferralViewSet(
-    ServiceActionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class ReferralViewSet(ServiceActionsMixin, PublicReadViewSet):
     service_id_kwarg = "referral_id"
     service_denied_message = "Vous n'avez pas le droit d'effectuer cette action sur cette demande."
     service_error_field = "files"
-    lookup_field = "public_id"
-    lookup_url_kwarg = "id"
 
     def get_queryset(self):
         qs = referrals_visible_to(self.request.user).select_related(
@@ -157,6 +157,7 @@ class ReferralViewSet(
             by=request.user,
             data=payload,
             idempotency_key=request.headers.get("Idempotency-Key", "").strip()[:200],
+            channel=Channel.API,
         )
         return Response(
             self._detail(referral),

@@ -3,7 +3,7 @@ its specialty or into an advanced-consultation session, or frees its slot."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from ess.errors import TransitionNotAllowed
 from ess.flash import flash_error, flash_form_errors
+from ess.permissions import require
 from referrals import permissions as perms
 from referrals.booking import forms, services
 from referrals.booking.selectors import sessions_for_referral
@@ -29,13 +30,16 @@ REFUSALS = (ValidationError, TransitionNotAllowed)
 def booking_panels(user, referral) -> dict:
     """For the referral page. ESS staff see the slot or the advanced-consultation appointment
     booked for the case; a coordinator sees the next free slots of its specialty (submitted or
-    triaged case) and, for an advanced-consultation case, the sessions to book it into."""
+    triaged case the patient is to be seen for) and, for an advanced-consultation case, the
+    sessions to book it into."""
     staff = perms.can_view_internal_notes(user, referral)
     booking = scheduling_selectors.booking_for(referral) if staff else None
     can_book = (
         scheduling_perms.can_book_slot(user)
         and booking is None
         and referral.status in (Status.SUBMITTED, Status.TRIAGED)
+        # An asynchronous opinion has no appointment: no slot to book for it.
+        and referral.is_consultation
     )
     appointment = scheduling_selectors.appointment_for(referral) if staff else None
     can_book_session = (
@@ -95,8 +99,7 @@ def booking_cancel(request, public_id):
 def session_book(request, public_id):
     """Book this referral into an advanced-consultation session."""
     referral = referral_for_request(request, public_id)
-    if not scheduling_perms.can_book_session(request.user):
-        raise PermissionDenied
+    require(scheduling_perms.can_book_session(request.user))
     form = forms.BookSessionForm(request.POST)
     if not form.is_valid():
         flash_form_errors(request, form)

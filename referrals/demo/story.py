@@ -170,9 +170,13 @@ def _intake(story: Story, s: Scenario, rng: random.Random) -> None:
         else:
             at = after(rng, story.last, (2, 60), desks["practice"])
             story.act(
-                at, "provide_info", s.requester, answer=answer, to=Status.SUBMITTED,
+                at,
+                "provide_info",
+                s.requester,
+                answer=answer,
+                to=Status.SUBMITTED,
                 stage="info_provided",
-            )  # fmt: skip
+            )
 
 
 def _regulation(story: Story, s: Scenario, rng: random.Random) -> None:
@@ -230,9 +234,14 @@ def _response(story: Story, s: Scenario, rng: random.Random) -> None:
     answered_at = at_desk(rng, max(target, story.last + timedelta(minutes=20)), desks["specialist"])
     if s.outcome == OPINION:
         story.act(
-            answered_at, "complete", s.taker, answer=s.answer[0], recommended_actions=s.answer[1],
-            consultation_needed=True, stage="opinion",
-        )  # fmt: skip
+            answered_at,
+            "complete",
+            s.taker,
+            answer=s.answer[0],
+            recommended_actions=s.answer[1],
+            consultation_needed=True,
+            stage="opinion",
+        )
         _consultation(story, s, rng, story.last + timedelta(days=rng.uniform(5, 30)))
     else:
         _complete(story, s, answered_at, s.answer)
@@ -244,9 +253,14 @@ def _consultation(story: Story, s: Scenario, rng: random.Random, target: datetim
     appointment = consultation_slot(rng, max(target, scheduled_at + lead), s.consultations)
     story.appointment_at = appointment
     story.act(
-        scheduled_at, "schedule", s.taker, starts_at=appointment, location=s.location,
-        to=Status.SCHEDULED, stage="scheduled",
-    )  # fmt: skip
+        scheduled_at,
+        "schedule",
+        s.taker,
+        starts_at=appointment,
+        location=s.location,
+        to=Status.SCHEDULED,
+        stage="scheduled",
+    )
     _complete(story, s, appointment + timedelta(hours=rng.uniform(0.5, 3)), s.report)
 
 

@@ -6,7 +6,9 @@ transition table (TransitionNotAllowed, 409) → write the event → save(update
 Repeating a transition already done by the same actor is a no-op.
 
 `intake` (submission), `triage` (the coordinator's side), `answer` (the specialist's side),
-`thread` (messages, attachments, notes, identity) and `common` (what they share).
+`thread` (messages, attachments, notes, identity), `contacts` (requests from professionals
+without an account: the public form, phone/fax/mail intake), `claims` (those requests joining
+the professional's account) and `common` (what they share).
 """
 
 from referrals.services.answer import (
@@ -15,6 +17,15 @@ from referrals.services.answer import (
     referral_decline,
     referral_feedback,
     referral_schedule,
+)
+from referrals.services.claims import attach_unclaimed_requests
+from referrals.services.contacts import (
+    directory_professional,
+    referral_confirm,
+    referral_from_confirmation_token,
+    referral_record_for_caller,
+    referral_submit_without_account,
+    referrals_purge_unconfirmed,
 )
 from referrals.services.intake import (
     PatientInput,
@@ -40,7 +51,9 @@ from referrals.services.triage import (
 __all__ = [
     "PatientInput",
     "ReferralInput",
+    "attach_unclaimed_requests",
     "attachment_add",
+    "directory_professional",
     "message_post",
     "next_reference",
     "patient_identity_validate",
@@ -48,13 +61,18 @@ __all__ = [
     "referral_add_note",
     "referral_cancel",
     "referral_complete",
+    "referral_confirm",
     "referral_decline",
     "referral_feedback",
+    "referral_from_confirmation_token",
     "referral_provide_info",
+    "referral_record_for_caller",
     "referral_reorient",
     "referral_request_info",
     "referral_schedule",
     "referral_submit",
+    "referral_submit_without_account",
     "referral_triage",
     "referrals_escalate",
+    "referrals_purge_unconfirmed",
 ]

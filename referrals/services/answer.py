@@ -10,9 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ess import workflow
 from ess.errors import TransitionNotAllowed
 from ess.models import NotificationKind as Kind
+from ess.permissions import require
 from ess.text import required_text
 from ess.uploads import check_uploads
 from referrals import permissions as perms
@@ -46,9 +46,7 @@ def referral_accept(*, referral_id: int, by) -> Referral:
     the others (the case was offered to them too) get TransitionNotAllowed("déjà prise en
     charge par un confrère"); anyone else gets PermissionDenied."""
     referral = _locked(referral_id)
-    workflow.require(
-        perms.can_accept_referral(by, referral) or perms.was_offered_before_taken(by, referral)
-    )
+    require(perms.can_accept_referral(by, referral) or perms.was_offered_before_taken(by, referral))
     if referral.status in (Status.ACCEPTED, Status.SCHEDULED) and referral.specialist_id == by.pk:
         return referral  # retried request
     if referral.status in TAKEN_STATUSES and referral.specialist_id != by.pk:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from ess import workflow
 from ess.errors import TransitionNotAllowed
+from ess.permissions import require
 from ess.uploads import CheckedFile
 from referrals.models import (
     Attachment,
@@ -44,7 +45,7 @@ def _locked(referral_id: int) -> Referral:
 def _locked_for(referral_id: int, by, can) -> Referral:
     """The referral, locked, once `can(by, referral)` lets `by` act (PermissionDenied if not)."""
     referral = _locked(referral_id)
-    workflow.require(can(by, referral))
+    require(can(by, referral))
     return referral
 
 

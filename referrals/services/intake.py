@@ -26,6 +26,7 @@ from ess.validators import (
 )
 from referrals import permissions as perms
 from referrals.models import (
+    Channel,
     EventKind,
     IdempotencyKey,
     InsOid,
@@ -180,8 +181,74 @@ def _referral_input_check(data: ReferralInput) -> None:
         raise ValidationError(errors)
 
 
-def referral_submit(*, by, data: ReferralInput, idempotency_key: str = "") -> tuple[Referral, bool]:
-    """A requester submits a referral. Returns (referral, created).
+def referral_input_check(data: ReferralInput) -> list:
+    """Every check of a submission that needs no database write: consent, urgency, identity and
+    text rules, files (type, size, antivirus). Returns the checked files; raises ValidationError
+    keyed by field."""
+    if not data.consent:
+        raise ValidationError({"consent": _("Le consentement du patient au partage est requis.")})
+    if data.urgency not in Priority.values:
+        raise ValidationError({"urgency": _("Urgence inconnue.")})
+    _referral_input_check(data)
+    return check_uploads(data.files)
+
+
+def referral_create(
+    *,
+    requester,
+    data: ReferralInput,
+    checked_files: list,
+    actor,
+    channel: str = Channel.WEB,
+    status: str = Status.SUBMITTED,
+    recorded_by=None,
+) -> Referral:
+    """Write a checked submission (inside the caller's transaction): the patient, the referral
+    in `status`, its first history row, its files. Coordinators are told only of a referral
+    that enters the queue (`submitted`); one awaiting confirmation is told of when confirmed."""
+    patient, conflict = _patient_resolve(data.patient)
+    now = timezone.now()
+    referral = Referral.objects.create(
+        reference=next_reference(now),
+        patient=patient,
+        requester=requester,
+        requester_organisation=requester.organisation,
+        specialty=data.specialty,
+        question=data.question.strip(),
+        context=data.context.strip(),
+        urgency_requested=data.urgency,
+        preferred_response=data.preferred_response,
+        consent=True,
+        callback_availability=data.callback_availability.strip(),
+        referring_gp_name=data.referring_gp_name.strip(),
+        referring_gp=data.referring_gp,
+        identity_conflict=conflict,
+        channel=channel,
+        recorded_by=recorded_by,
+        status=status,
+        submitted_at=now,
+    )
+    ReferralEvent.objects.create(referral=referral, actor=actor, to_status=status, at=now)
+    if conflict:
+        ReferralEvent.objects.create(
+            referral=referral,
+            actor=actor,
+            kind=EventKind.IDENTITY,
+            internal=True,
+            at=now,
+            note=_("Traits d'identité différents de ceux connus pour cet INS : à vérifier."),
+        )
+    _store_files(referral=referral, files=checked_files, by=requester)
+    if status == Status.SUBMITTED:
+        referral_notify(referral, Kind.REFERRAL_NEW, actor=actor)
+    return referral
+
+
+def referral_submit(
+    *, by, data: ReferralInput, idempotency_key: str = "", channel: str = Channel.WEB
+) -> tuple[Referral, bool]:
+    """A requester submits a referral (web form or API, as `channel` says). Returns
+    (referral, created).
 
     Raises PermissionDenied (not a requester), ValidationError (identity traits, phone, text
     length, files, consent) before anything is written, IdempotencyConflict (same key,
@@ -189,12 +256,7 @@ def referral_submit(*, by, data: ReferralInput, idempotency_key: str = "") -> tu
     """
     if not perms.can_submit_referral(by):
         raise PermissionDenied
-    if not data.consent:
-        raise ValidationError({"consent": _("Le consentement du patient au partage est requis.")})
-    if data.urgency not in Priority.values:
-        raise ValidationError({"urgency": _("Urgence inconnue.")})
-    _referral_input_check(data)
-    checked = check_uploads(data.files)
+    checked = referral_input_check(data)
     fingerprint = _fingerprint(data)
     with transaction.atomic():
         if idempotency_key:
@@ -209,39 +271,9 @@ def referral_submit(*, by, data: ReferralInput, idempotency_key: str = "") -> tu
                         _("Cette clé d'idempotence a déjà servi pour une autre demande.")
                     )
                 return existing.referral, False
-        patient, conflict = _patient_resolve(data.patient)
-        now = timezone.now()
-        referral = Referral.objects.create(
-            reference=next_reference(now),
-            patient=patient,
-            requester=by,
-            requester_organisation=by.organisation,
-            specialty=data.specialty,
-            question=data.question.strip(),
-            context=data.context.strip(),
-            urgency_requested=data.urgency,
-            preferred_response=data.preferred_response,
-            consent=True,
-            callback_availability=data.callback_availability.strip(),
-            referring_gp_name=data.referring_gp_name.strip(),
-            referring_gp=data.referring_gp,
-            identity_conflict=conflict,
-            submitted_at=now,
+        referral = referral_create(
+            requester=by, data=data, checked_files=checked, actor=by, channel=channel
         )
-        ReferralEvent.objects.create(
-            referral=referral, actor=by, to_status=Status.SUBMITTED, at=now
-        )
-        if conflict:
-            ReferralEvent.objects.create(
-                referral=referral,
-                actor=by,
-                kind=EventKind.IDENTITY,
-                internal=True,
-                at=now,
-                note=_("Traits d'identité différents de ceux connus pour cet INS : à vérifier."),
-            )
-        _store_files(referral=referral, files=checked, by=by)
-        referral_notify(referral, Kind.REFERRAL_NEW, actor=by)
         if idempotency_key:
             try:
                 with transaction.atomic():

@@ -1,20 +1,19 @@
 """Specialists' availability: slots for unscheduled care, the referrals booked into them,
 absences."""
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ess.fields import PublicIdModel
 
-class AvailabilitySlot(models.Model):
+
+class AvailabilitySlot(PublicIdModel):
     """A concrete slot a specialist opens for unscheduled care. A weekly rule is materialised
     as one slot per week sharing a `series` id, so every slot is booked and counted alike."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     specialist = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="slots"
     )
@@ -65,10 +64,9 @@ class AvailabilitySlot(models.Model):
         return str(_("Téléconsultation")) if self.teleconsultation else self.place
 
 
-class Booking(models.Model):
+class Booking(PublicIdModel):
     """A referral booked into a slot by a coordinator. A referral holds at most one slot."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     slot = models.ForeignKey(AvailabilitySlot, on_delete=models.PROTECT, related_name="bookings")
     referral = models.OneToOneField(
         "referrals.Referral", on_delete=models.CASCADE, related_name="booking"
@@ -85,11 +83,10 @@ class Booking(models.Model):
         return f"{self.referral_id} → {self.slot_id}"
 
 
-class Absence(models.Model):
+class Absence(PublicIdModel):
     """Holidays and other absences: the specialist is not suggested for triage meanwhile and
     their slots in the period are not offered."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     specialist = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="absences"
     )

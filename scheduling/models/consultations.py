@@ -2,23 +2,20 @@
 plans, concrete sessions run by a rota of specialists, the appointments booked into them and the
 swaps between specialists."""
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ess.fields import optional_fk
+from ess.fields import PublicIdModel, optional_fk
 from ess.workflow import Stateful
 
 
-class ConsultationSite(models.Model):
+class ConsultationSite(PublicIdModel):
     """A place where an ESS specialist consults regularly, usually hosted by a partner (MSP,
     hospital) under a hosting convention."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("nom du site"), max_length=150)
     commune = models.ForeignKey(
         "ess.Commune", on_delete=models.PROTECT, related_name="+", verbose_name=_("commune")
@@ -60,11 +57,10 @@ class Weekday(models.IntegerChoices):
     SATURDAY = 5, _("samedi")
 
 
-class ConsultationPlan(models.Model):
+class ConsultationPlan(PublicIdModel):
     """A recurring session (e.g. every Tuesday morning) of one specialty at a site, for a season,
     with the specialists who volunteer to run it."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     site = models.ForeignKey(ConsultationSite, on_delete=models.PROTECT, related_name="plans")
     specialty = models.ForeignKey(
         "ess.Specialty", on_delete=models.PROTECT, related_name="+", verbose_name=_("spécialité")
@@ -116,7 +112,7 @@ SESSION_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class ConsultationSession(Stateful, models.Model):
+class ConsultationSession(Stateful, PublicIdModel):
     """One concrete half-day at a site: a specialist, a number of appointments of a given length.
     Held = published and past. "Never two places at once" is also an exclusion constraint on
     PostgreSQL (session_specialist_no_overlap, added by a migration: referrals 0005, where the
@@ -124,7 +120,6 @@ class ConsultationSession(Stateful, models.Model):
 
     transitions = SESSION_TRANSITIONS
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     site = models.ForeignKey(ConsultationSite, on_delete=models.PROTECT, related_name="sessions")
     plan = optional_fk(ConsultationPlan, related_name="sessions")
     specialty = models.ForeignKey("ess.Specialty", on_delete=models.PROTECT, related_name="+")
@@ -173,12 +168,11 @@ class ConsultationSession(Stateful, models.Model):
         return self.status == SessionStatus.PUBLISHED and self.ends_at <= timezone.now()
 
 
-class Appointment(models.Model):
+class Appointment(PublicIdModel):
     """A referral booked into a session (the referral holds at most one). `position` numbers the
     appointment slots of the session (0 … capacity − 1): unique per session, so two bookings can
     never share one."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     session = models.ForeignKey(
         ConsultationSession, on_delete=models.PROTECT, related_name="appointments"
     )
@@ -211,10 +205,9 @@ class SwapStatus(models.TextChoices):
     REFUSED = "refused", _("Refusée")
 
 
-class SwapRequest(models.Model):
+class SwapRequest(PublicIdModel):
     """A specialist asks to hand one of their sessions to a colleague; a manager decides."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     session = models.ForeignKey(
         ConsultationSession, on_delete=models.CASCADE, related_name="swap_requests"
     )

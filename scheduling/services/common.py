@@ -4,8 +4,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ess.errors import TransitionNotAllowed
+from ess.permissions import require as require  # the services' actor check
 from ess.roles import Role
-from ess.workflow import require as require  # the services' actor check
 from members.models import User
 
 

@@ -2,11 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ess.permissions import require
 from ess.web.actions import post_action
 from scheduling import forms, services
 from scheduling import permissions as perms
@@ -17,8 +18,7 @@ from scheduling.selectors import absences_of, slots_of
 @login_required
 def availability(request):
     """The specialist's page: publish slots (once or weekly), record absences."""
-    if not perms.can_publish_slots(request.user):
-        raise PermissionDenied
+    require(perms.can_publish_slots(request.user))
     slot_form = forms.SlotForm(request.POST or None, prefix="slot")
     if request.method == "POST" and slot_form.is_valid():
         try:

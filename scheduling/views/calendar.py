@@ -3,13 +3,13 @@ itself, read by calendar apps without signing in."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from ess.permissions import require
 from scheduling import permissions as perms
 from scheduling import selectors, services
 from scheduling.ical import calendar_for
@@ -19,8 +19,7 @@ from scheduling.views.consultations import overview_context
 @login_required
 @require_POST
 def calendar_regenerate(request):
-    if not perms.can_have_calendar_feed(request.user):
-        raise PermissionDenied
+    require(perms.can_have_calendar_feed(request.user))
     token = services.calendar_feed_regenerate(by=request.user)
     url = request.build_absolute_uri(reverse("scheduling:consultation_ical", args=[token]))
     messages.success(

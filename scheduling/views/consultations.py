@@ -4,20 +4,20 @@ session is done from the referral's page (referrals/booking)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ess.audit import audit_record, audit_record_many, audit_refusal
-from ess.errors import TransitionNotAllowed
-from ess.flash import flash_error, flash_form_errors
 from ess.models import AuditAction
 from ess.pdf import pdf_attachment, render_pdf
-from ess.web.actions import post_action
+from ess.permissions import require
+from ess.web.actions import PageActions, post_action
 from scheduling import forms, selectors, services
 from scheduling import permissions as perms
 from scheduling.models import ConsultationPlan, ConsultationSession, ConsultationSite, SwapRequest
@@ -49,8 +49,7 @@ def overview_context(user) -> dict:
 @login_required
 @require_GET
 def consultations(request, feed_url: str = ""):
-    if not perms.can_view_consultations(request.user):
-        raise PermissionDenied
+    require(perms.can_view_consultations(request.user))
     ctx = overview_context(request.user)
     ctx["feed_url"] = feed_url
     if ctx["is_specialist"]:
@@ -85,8 +84,7 @@ def _site_initial(site: ConsultationSite) -> dict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def site_form(request, public_id=None):
-    if not perms.can_manage_consultations(request.user):
-        raise PermissionDenied
+    require(perms.can_manage_consultations(request.user))
     site = get_object_or_404(ConsultationSite, public_id=public_id) if public_id else None
     if request.method == "POST":
         form = forms.SiteForm(request.POST)
@@ -112,8 +110,7 @@ def site_form(request, public_id=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_create(request, public_id):
-    if not perms.can_manage_consultations(request.user):
-        raise PermissionDenied
+    require(perms.can_manage_consultations(request.user))
     site = get_object_or_404(ConsultationSite, public_id=public_id)
     if request.method == "POST":
         form = forms.PlanForm(request.POST, site=site)
@@ -136,8 +133,7 @@ def plan_create(request, public_id):
 
 
 def _plan(request, public_id) -> ConsultationPlan:
-    if not perms.can_manage_consultations(request.user):
-        raise PermissionDenied
+    require(perms.can_manage_consultations(request.user))
     return get_object_or_404(
         ConsultationPlan.objects.select_related("site__commune", "specialty"), public_id=public_id
     )
@@ -164,84 +160,63 @@ def plan_detail(request, public_id):
     )
 
 
+def _generate(request, plan) -> None:
+    n = services.plan_generate_sessions(by=request.user, plan_id=plan.pk)
+    messages.success(request, _("%(n)d consultation(s) créée(s).") % {"n": n})
+
+
+def _propose_rota(request, plan) -> None:
+    result = services.rota_propose(by=request.user, plan_id=plan.pk)
+    messages.success(
+        request,
+        _("Rotation proposée : %(n)d consultation(s) attribuée(s).") % {"n": result.assigned},
+    )
+    for session in result.unassigned:
+        messages.warning(
+            request,
+            _("Personne n'est disponible le %(when)s : consultation sans spécialiste.")
+            % {"when": timezone.localtime(session.starts_at).strftime("%d/%m/%Y")},
+        )
+
+
+def _publish(request, plan) -> None:
+    published, left = services.sessions_publish(by=request.user, plan_id=plan.pk)
+    messages.success(request, _("%(n)d consultation(s) publiée(s).") % {"n": published})
+    if left:
+        messages.warning(
+            request,
+            _("%(n)d consultation(s) sans spécialiste restent en brouillon.") % {"n": left},
+        )
+
+
+# The plan's actions that take no form; each flashes what it did.
+_PLAN_STEPS = {"generer": _generate, "rotation": _propose_rota, "publier": _publish}
+
+
 @login_required
 @require_POST
 def plan_action(request, public_id, action):
     plan = _plan(request, public_id)
-    try:
-        if action == "generer":
-            n = services.plan_generate_sessions(by=request.user, plan_id=plan.pk)
-            messages.success(request, _("%(n)d consultation(s) créée(s).") % {"n": n})
-        elif action == "rotation":
-            result = services.rota_propose(by=request.user, plan_id=plan.pk)
-            messages.success(
-                request,
-                _("Rotation proposée : %(n)d consultation(s) attribuée(s).")
-                % {"n": result.assigned},
-            )
-            for session in result.unassigned:
-                messages.warning(
-                    request,
-                    _("Personne n'est disponible le %(when)s : consultation sans spécialiste.")
-                    % {"when": timezone.localtime(session.starts_at).strftime("%d/%m/%Y")},
-                )
-        elif action == "publier":
-            published, left = services.sessions_publish(by=request.user, plan_id=plan.pk)
-            messages.success(request, _("%(n)d consultation(s) publiée(s).") % {"n": published})
-            if left:
-                messages.warning(
-                    request,
-                    _("%(n)d consultation(s) sans spécialiste restent en brouillon.") % {"n": left},
-                )
-        elif action == "volontaires":
-            form = forms.VolunteersForm(request.POST, specialty_id=plan.specialty_id)
-            if form.is_valid():
-                services.plan_set_volunteers(
-                    by=request.user,
-                    plan_id=plan.pk,
-                    volunteers=list(form.cleaned_data["volunteers"]),
-                )
-                messages.success(request, _("Volontaires enregistrés."))
-            else:
-                flash_form_errors(request, form)
-        else:
-            raise Http404
-    except (ValidationError, TransitionNotAllowed) as exc:
-        flash_error(request, exc)
-    return redirect("scheduling:consultation_plan", public_id=plan.public_id)
-
-
-@login_required
-@require_POST
-def session_assign(request, public_id):
-    session = _managed_session(request, public_id)
-    return post_action(
-        request,
-        lambda data: services.session_assign(
-            by=request.user, session_id=session.pk, specialist=data["specialist"]
-        ),
-        form=forms.AssignForm(request.POST, specialty_id=session.specialty_id),
-        success=_("Spécialiste modifié."),
-        back=_session_page(session),
-    )
-
-
-@login_required
-@require_POST
-def session_cancel(request, public_id):
-    session = _managed_session(request, public_id)
-    return post_action(
-        request,
-        lambda _data: services.session_cancel(by=request.user, session_id=session.pk),
-        success=_("Consultation annulée."),
-        back=_session_page(session),
-    )
+    back = reverse("scheduling:consultation_plan", args=[plan.public_id])
+    if action == "volontaires":
+        return post_action(
+            request,
+            lambda data: services.plan_set_volunteers(
+                by=request.user, plan_id=plan.pk, volunteers=list(data["volunteers"])
+            ),
+            form=forms.VolunteersForm(request.POST, specialty_id=plan.specialty_id),
+            success=_("Volontaires enregistrés."),
+            back=back,
+        )
+    if action not in _PLAN_STEPS:
+        raise Http404
+    step = _PLAN_STEPS[action]
+    return post_action(request, lambda _data: step(request, plan), success=None, back=back)
 
 
 def _managed_session(request, public_id) -> ConsultationSession:
     """The session a manager acts on (PermissionDenied for anyone else)."""
-    if not perms.can_manage_consultations(request.user):
-        raise PermissionDenied
+    require(perms.can_manage_consultations(request.user))
     return selectors.session_get_for_user(request.user, public_id)
 
 
@@ -250,6 +225,29 @@ def _session_page(session: ConsultationSession) -> str:
     if session.plan_id:
         return reverse("scheduling:consultation_plan", kwargs={"public_id": session.plan.public_id})
     return reverse("scheduling:consultations")
+
+
+# A manager's actions on one session: /consultations-avancees/seances/<uuid>/…
+session_actions = PageActions(
+    route="consultations-avancees/seances/<uuid:public_id>/",
+    lookup=_managed_session,
+    id_kwarg="session_id",
+    back=lambda request, session: _session_page(session),
+)
+session_assign = session_actions.view(
+    "specialiste/",
+    "consultation_session_assign",
+    services.session_assign,
+    gettext_lazy("Spécialiste modifié."),
+    forms.AssignForm,
+    form_kwargs=lambda session: {"specialty_id": session.specialty_id},
+)
+session_cancel = session_actions.view(
+    "annuler/",
+    "consultation_session_cancel",
+    services.session_cancel,
+    gettext_lazy("Consultation annulée."),
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -278,8 +276,7 @@ def swap_request(request, public_id):
 @login_required
 @require_POST
 def swap_decide(request, public_id, decision):
-    if not perms.can_decide_swap(request.user):
-        raise PermissionDenied
+    require(perms.can_decide_swap(request.user))
     if decision not in ("accepter", "refuser"):
         raise Http404
     swap = get_object_or_404(SwapRequest, public_id=public_id)

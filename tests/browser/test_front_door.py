@@ -24,7 +24,7 @@ def test_a_visitor_on_a_phone_goes_from_the_offer_to_the_ways_of_asking(page, de
     expect(ways.get_by_role("link", name="Envoyer une demande sans compte")).to_have_attribute(
         "href", "/demandes/sans-compte/"
     )
-    expect(ways.get_by_role("link", name="Se connecter avec Pro Santé Connect")).to_be_visible()
+    expect(ways.get_by_role("link", name="Se connecter avec son adresse e-mail")).to_be_visible()
     # Nothing wider than the phone: no sideways scrolling.
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from tests.factories import valid_nir
+from tests.browser.referral_form import fill_patient
 from tests.referrals.conftest import PDF_BYTES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,18 +20,7 @@ def submit_referral(page, tmp_path: Path, *, question: str) -> str:
     ecg = tmp_path / "ecg-repos.pdf"
     ecg.write_bytes(PDF_BYTES)
     page.get_by_role("link", name="Nouvelle demande").first.click()
-    page.get_by_label("INS / NIR du patient").fill(valid_nir("1520745234005"))
-    page.get_by_label("Nom de naissance").fill("Lambert")
-    page.get_by_label("Prénoms de naissance").fill("Paul André")
-    page.get_by_label("Masculin").check()
-    page.get_by_label("Date de naissance").fill("1952-07-14")
-    commune = page.get_by_label("Commune de résidence")
-    commune.press_sequentially("45000", delay=30)
-    # The htmx lookup fills the datalist the browser offers under the field.
-    page.locator('#communes-datalist option[value="45234 — Orléans (45000)"]').wait_for(
-        state="attached"
-    )
-    commune.fill("45234 — Orléans (45000)")
+    fill_patient(page)
     page.get_by_label("Question clinique").fill(question)
     page.get_by_label("Contexte").fill("HTA, diabète de type 2. ECG de repos joint.")
     page.get_by_label("Rapide : dans les 48 heures").check()
@@ -50,7 +39,7 @@ def test_a_gp_submits_a_referral_and_follows_it(demo_accounts, page, sign_in, tm
 
     expect(page.get_by_role("heading", name=f"Demande {reference}")).to_be_visible()
     expect(page.get_by_role("link", name="ecg-repos.pdf")).to_be_visible()
-    page.get_by_role("link", name="Mes demandes").click()
+    page.get_by_role("link", name="Mes demandes").first.click()  # the menu's, before the home's
     row = page.get_by_role("row").filter(has_text=reference)
     expect(row.get_by_text("Reçue")).to_be_visible()
     expect(row.get_by_text("LAMBERT Paul")).to_be_visible()
@@ -67,7 +56,7 @@ def test_the_closed_loop_from_gp_to_specialist_and_back(
     sign_out()
 
     sign_in("coordination@demo.example.org", PASSWORD)
-    page.get_by_role("link", name="Régulation").click()
+    page.get_by_role("link", name="Régulation").first.click()  # the menu's, before the home's
     page.get_by_role("link", name=reference).click()
     triage = page.get_by_role("heading", name="Régulation", exact=True).locator("..")
     triage.get_by_label("Priorité").select_option("P2")
@@ -82,7 +71,7 @@ def test_the_closed_loop_from_gp_to_specialist_and_back(
     sign_out()
 
     sign_in("cardiologue@demo.example.org", PASSWORD)
-    page.get_by_role("link", name="Mes dossiers").click()
+    page.get_by_role("link", name="Mes dossiers").first.click()  # the menu's, before the home's
     page.get_by_role("row").filter(has_text=reference).get_by_role(
         "button", name="Prendre en charge"
     ).click()
@@ -95,7 +84,7 @@ def test_the_closed_loop_from_gp_to_specialist_and_back(
     sign_out()
 
     sign_in("medecin@demo.example.org", PASSWORD)
-    page.get_by_role("link", name="Mes demandes").click()
+    page.get_by_role("link", name="Mes demandes").first.click()  # the menu's, before the home's
     row = page.get_by_role("row").filter(has_text=reference)
     expect(row.get_by_text("Terminée")).to_be_visible()
     row.get_by_role("link", name=reference).click()

@@ -270,3 +270,56 @@ def test_a_cancellation_tells_coordinators_and_the_specialist_it_was_offered_to(
 
     assert kinds_for(cast["specialist"]) == ["referral_assigned", "referral_cancelled"]
     assert kinds_for(cast["coordinator"]) == ["referral_cancelled"]
+
+
+def offered_to_the_specialist(cast, priority="P3"):
+    referral = submitted(cast)
+    offer = {"response_mode": "teleexpertise_async", "specialist": cast["specialist"]}
+    services.referral_triage(
+        referral_id=referral.pk, by=cast["coordinator"], priority=priority, **offer
+    )
+    referral.refresh_from_db()
+    return referral
+
+
+def test_opening_the_referral_clears_the_bell(cast, client_for):
+    referral, other = offered_to_the_specialist(cast), offered_to_the_specialist(cast)
+    client = client_for(cast["specialist"])
+    assert client.get("/").context["unread_notifications"] == 2
+
+    page = client.get(reverse("referrals:detail", args=[referral.public_id]))
+
+    # The page itself already shows the bell without this referral's notification.
+    assert page.context["unread_notifications"] == 1
+    unread = Notification.objects.filter(recipient=cast["specialist"], read_at=None)
+    assert [n.url for n in unread] == [reverse("referrals:detail", args=[other.public_id])]
+
+
+def test_opening_the_referral_reads_its_new_messages_but_not_a_colleagues_notifications(
+    cast, client_for
+):
+    referral = submitted(cast)
+    colleague = UserFactory(coordinator=True)
+    services.message_post(referral_id=referral.pk, by=cast["requester"], body="ECG joint demain.")
+    (message,) = Notification.objects.filter(recipient=cast["coordinator"], read_at=None)
+    assert message.url.endswith("#thread-title")
+
+    client_for(cast["coordinator"]).get(reverse("referrals:detail", args=[referral.public_id]))
+
+    assert not Notification.objects.filter(recipient=cast["coordinator"], read_at=None).exists()
+    assert Notification.objects.filter(recipient=colleague, read_at=None).count() == 1
+
+
+def test_notification_emails_give_the_priority_and_the_due_date(
+    cast, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        referral = offered_to_the_specialist(cast, priority="P2")
+
+    due = timezone.localtime(referral.due_at)
+    (email,) = [m for m in mail.outbox if m.to == [cast["specialist"].email]]
+    line = f"Priorité : P2 — soins non programmés (48 h) · échéance : {due:%d/%m/%Y} à {due:%H:%M}"
+    assert line in email.body
+    assert line in email.alternatives[0][0]
+    # And in the list behind the bell.
+    assert Notification.objects.get(recipient=cast["specialist"]).detail == line

@@ -44,7 +44,8 @@ def test_visitor_reads_the_offer_and_the_one_primary_action(client, team):
     assert "Cardiologie" in page and "Télé-expertise" in page and "Consultation urgente" in page
 
 
-def test_visitor_finds_every_way_to_send_a_request(client, team):
+def test_visitor_finds_every_way_to_send_a_request(client, team, settings):
+    settings.PSC_CLIENT_ID = "ess-cardio45"
     page = client.get("/").text
 
     assert 'href="/accounts/oidc/psc/login/?next=/demandes/nouvelle/"' in page
@@ -52,6 +53,15 @@ def test_visitor_finds_every_way_to_send_a_request(client, team):
     assert 'href="/demandes/sans-compte/"' in page
     assert 'href="/inscription/"' in page
     assert "02 38 00 00 00" in page and 'href="mailto:contact@ess-cardio45.example.org"' in page
+
+
+def test_pro_sante_connect_is_offered_only_once_the_platform_is_registered(client, team, settings):
+    settings.PSC_CLIENT_ID = ""
+    page = client.get("/").text
+
+    assert "/accounts/oidc/psc/login/" not in page
+    assert "Pro Santé Connect" not in page
+    assert 'href="/accounts/login/?next=/demandes/nouvelle/"' in page
 
 
 def test_response_delays_and_opening_hours_come_from_the_settings_and_the_team(

@@ -239,3 +239,27 @@ def test_my_referrals_list_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("referrals:list"))
     assert len(response.context["page"]) == 20
+
+
+def test_the_inbox_says_whom_each_case_was_offered_to_and_shows_the_question(
+    client_for, specialist
+):
+    mine = ReferralFactory(
+        triaged=True,
+        offered_to_pool=False,
+        offered_to=specialist,
+        question="Souffle systolique découvert à l'examen : échographie ?",
+    )
+    pooled = ReferralFactory(triaged=True, question="Palpitations à l'effort depuis un mois.")
+
+    page = client_for(specialist).get(reverse("referrals:inbox")).text
+
+    rows = {
+        ref: page[page.index(ref) : page.index("</tr>", page.index(ref))]
+        for ref in (mine.reference, pooled.reference)
+    }
+    assert ">à vous</span>" in rows[mine.reference]
+    assert "Souffle systolique découvert" in rows[mine.reference]
+    label = pooled.specialty.label
+    assert f">à toute la spécialité ({label})</span>" in rows[pooled.reference]
+    assert "Palpitations à l&#x27;effort depuis un mois." in rows[pooled.reference]

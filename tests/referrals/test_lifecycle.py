@@ -451,13 +451,16 @@ def test_accepting_clears_the_offer(cast):
     assert (referral.offered_to, referral.offered_to_pool) == (None, False)
 
 
-def test_a_coordinator_records_the_identity_check(cast, client_for):
+def test_the_specialist_seeing_the_patient_records_the_identity_check(cast, client_for):
     from django.urls import reverse
 
-    referral = bring_to("submitted", cast)
-    client = client_for(cast["coordinator"])
+    referral = bring_to("scheduled", cast)  # an urgent consultation: the patient comes
+    url = reverse("referrals:detail", args=[referral.public_id])
+    specialist = client_for(cast["specialist"])
+    identity_url = reverse("referrals:identity", args=[referral.public_id])
+    assert f'action="{identity_url}"' in specialist.get(url).text
 
-    response = client.post(
+    response = specialist.post(
         reverse("referrals:identity", args=[referral.public_id]),
         {"document": "passeport"},
         follow=True,
@@ -465,12 +468,45 @@ def test_a_coordinator_records_the_identity_check(cast, client_for):
 
     referral.patient.refresh_from_db()
     assert referral.patient.identity_status == "validee"
-    assert referral.patient.identity_checked_by == cast["coordinator"]
-    assert "identité validée" in response.text or "Identité du patient enregistrée" in response.text
+    assert referral.patient.identity_checked_by == cast["specialist"]
+    assert "Identité du patient enregistrée" in response.text
+
+
+def test_the_coordinator_who_never_sees_the_patient_is_not_asked_for_an_identity_document(
+    cast, client_for
+):
+    from django.urls import reverse
+
+    referral = bring_to("submitted", cast)
+    page = client_for(cast["coordinator"]).get(
+        reverse("referrals:detail", args=[referral.public_id])
+    )
+
+    assert "Pièce d&#x27;identité présentée" not in page.text
+    assert reverse("referrals:identity", args=[referral.public_id]) not in page.text
     with pytest.raises(PermissionDenied):
         services.patient_identity_validate(
-            referral_id=referral.pk, by=cast["requester"], document="cni"
+            referral_id=referral.pk, by=cast["coordinator"], document="cni"
         )
+
+
+def test_no_identity_document_is_asked_on_an_asynchronous_opinion(cast, client_for):
+    from django.urls import reverse
+
+    referral = ReferralFactory(
+        requester=cast["requester"],
+        triaged=True,
+        offered_to_pool=False,
+        offered_to=cast["specialist"],
+    )
+    services.referral_accept(referral_id=referral.pk, by=cast["specialist"])
+
+    page = client_for(cast["specialist"]).get(
+        reverse("referrals:detail", args=[referral.public_id])
+    )
+
+    assert page.status_code == 200
+    assert reverse("referrals:identity", args=[referral.public_id]) not in page.text
 
 
 def test_a_specialist_who_declines_on_the_page_lands_on_their_inbox(

@@ -224,6 +224,12 @@ REGISTRY: dict[str, Access] = {
     # The start of every test patient's name: the search must still find only the caller's.
     "referrals:list": page(REQUESTER, query={"q": "QZXNOM"}),
     "referrals:create": page(REQUESTER),
+    "referrals:create_without_account": page(
+        PUBLIC, note="public request form (throttled); held until its emailed link is followed"
+    ),
+    "referrals:without_account_sent": page(PUBLIC),
+    "referrals:confirm_without_account": page(TOKEN, fixed=({"token": "not-a-token"},)),
+    "referrals:record": page(COORDINATOR, note="requests received by phone, fax or mail"),
     "referrals:detail": page(SIGNED_IN, **on(REFERRAL_ANY_STATE)),
     "referrals:cancel": page(REQUESTER, **on("referral.submitted")),
     "referrals:provide_info": page(REQUESTER, **on("referral.info_requested")),
@@ -244,7 +250,7 @@ REGISTRY: dict[str, Access] = {
     "referrals:note": page(
         roles(Role.COORDINATOR, Role.SPECIALIST), **on("referral.accepted"), note="or its holder"
     ),
-    "referrals:identity": page(COORDINATOR, **on("referral.submitted")),
+    "referrals:identity": page(SPECIALIST, **on("referral.accepted"), note="who sees the patient"),
     # Advanced consultations
     "scheduling:consultations": page(CONSULTATION_TEAM),
     "scheduling:consultation_site_create": page(MANAGER),

@@ -10,13 +10,19 @@ import html
 import json
 from dataclasses import dataclass
 
+from django.test import Client
 from django.urls import reverse
 
 from partners.models import ConventionDocument
 from projet_sante.project.models import ProjectAnnex
 from referrals import services
 from referrals.models import Attachment, Message, Referral
-from tests.factories import ConventionFactory, ReferralFactory, UserFactory
+from tests.factories import (
+    ConventionFactory,
+    DirectoryEntryFactory,
+    ReferralFactory,
+    UserFactory,
+)
 
 BOUNDARY = "ess-hostile-corpus-boundary"
 MULTIPART = f"multipart/form-data; boundary={BOUNDARY}"
@@ -87,6 +93,49 @@ def web_referral_form(world):
         return _page(response)
 
     return send, lambda: Referral.objects.count() + Attachment.objects.count()
+
+
+def _referral_page(url_name: str, client, fields: dict, rows):
+    """An entry point posting a whole request form (the file in "files") with `client`."""
+
+    def send(name, data):
+        body = multipart(fields, "files", name, data)
+        return _page(client.post(reverse(url_name), body, content_type=MULTIPART))
+
+    return send, rows
+
+
+def web_referral_without_account(world):
+    """The public form, without an account (the request awaits its confirmation)."""
+    fields = {
+        **world.form_data,
+        "rpps": DirectoryEntryFactory().identifier,
+        "email": "sans.compte@exemple.fr",
+        "sender_consent": "on",
+    }
+    return _referral_page(
+        "referrals:create_without_account",
+        Client(),
+        fields,
+        lambda: Referral.all_objects.count() + Attachment.objects.count(),
+    )
+
+
+def web_referral_recorded(world):
+    """A coordinator records a request received by fax, for a professional without account."""
+    fields = {
+        **world.form_data,
+        "channel": "fax",
+        "rpps": DirectoryEntryFactory().identifier,
+        "email": "par.fax@exemple.fr",
+    }
+    coordinator = world.client_for(UserFactory(coordinator=True))
+    return _referral_page(
+        "referrals:record",
+        coordinator,
+        fields,
+        lambda: Referral.objects.count() + Attachment.objects.count(),
+    )
 
 
 def web_message(world):
@@ -220,6 +269,8 @@ def web_project_annex(world):
 
 ENTRY_POINTS = {
     "web-referral-form": web_referral_form,
+    "web-referral-without-account": web_referral_without_account,
+    "web-referral-recorded": web_referral_recorded,
     "web-message": web_message,
     "api-attachments": api_attachments,
     "api-message": api_message,

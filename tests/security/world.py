@@ -119,7 +119,8 @@ def _referral(n: int, state: str, *, requester, specialist):
     if state != "submitted":
         fields.update(
             priority="P2",
-            response_mode="teleexpertise_async",
+            # The accepted one is seen at an advanced consultation (its appointment below).
+            response_mode="advanced_consultation" if state == "accepted" else "teleexpertise_async",
             triaged_at=now,
             due_at=now + timedelta(hours=48),
         )

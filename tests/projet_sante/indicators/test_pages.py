@@ -92,14 +92,19 @@ def test_csv_has_bom_semicolons_and_decimal_comma(manager, client_for, quarter):
     assert body.startswith("\ufeff")
     lines = body.splitlines()
     assert lines[0] == "\ufeffPériode;1er trimestre 2026"
-    assert "p2_within_due_pct;P2 traitées dans le délai;;66,7;%;3;;" in lines
-    assert "triage_median_hours;Délai médian envoi → régulation;;3,5;h;6;;" in lines
-    assert "response_modes;Modes de réponse;Téléconsultation assistée;3;;;;" in lines
+    assert "p2_within_due_pct;P2 traitées dans le délai;;66,7;%;3;;;" in lines
+    assert "triage_median_hours;Délai médian envoi → régulation;;3,5;h;6;;;" in lines
+    assert "response_modes;Modes de réponse;Téléconsultation assistée;3;;;;;" in lines
 
 
 def test_csv_is_masked_for_authority(authority, client_for, quarter):
     body = client_for(authority).get(CSV_URL, {"periode": "2026-Q1"}).content.decode()
-    assert "p2_within_due_pct;P2 traitées dans le délai;;< 10;%;;;" in body
+    lines = body.splitlines()
+    assert lines[4].endswith(";Objectif atteint;Donnée")
+    # The rate's cell stays empty and a column of its own says why: "< 10" under "%" would
+    # read as "under 10 %".
+    assert "p2_within_due_pct;P2 traitées dans le délai;;;%;;;;masqué : moins de 10 cas" in lines
+    assert "< 10" not in body
     assert "66,7" not in body
 
 
@@ -127,10 +132,14 @@ def test_manager_edits_targets_from_the_page(manager, client_for):
     assert client.get(url).status_code == 200
     response = client.post(
         url,
-        {"p2_within_due_pct-value": "80", "p2_within_due_pct-comparison": "gte",
-         "p2_within_due_pct-note": "Projet de santé, axe 1",
-         "response_median_hours-value": "24,5", "response_median_hours-comparison": "lte"},
-    )  # fmt: skip
+        {
+            "p2_within_due_pct-value": "80",
+            "p2_within_due_pct-comparison": "gte",
+            "p2_within_due_pct-note": "Projet de santé, axe 1",
+            "response_median_hours-value": "24,5",
+            "response_median_hours-comparison": "lte",
+        },
+    )
     assert response.status_code == 302
     target = IndicatorTarget.objects.get(code="p2_within_due_pct")
     assert (target.value, target.comparison, target.note) == (80, "gte", "Projet de santé, axe 1")
@@ -143,9 +152,12 @@ def test_manager_edits_targets_from_the_page(manager, client_for):
 def test_bad_targets_are_refused_with_a_french_message(manager, client_for):
     response = client_for(manager).post(
         reverse("projet_sante:indicator_targets"),
-        {"p2_within_due_pct-value": "120", "p2_within_due_pct-comparison": "gte",
-         "triage_median_hours-value": "vite"},
-    )  # fmt: skip
+        {
+            "p2_within_due_pct-value": "120",
+            "p2_within_due_pct-comparison": "gte",
+            "triage_median_hours-value": "vite",
+        },
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert "Un pourcentage est compris entre 0 et 100." in html
@@ -284,3 +296,25 @@ def test_navigation_shows_indicators_to_managers_and_authority(manager, authorit
     assert "Indicateurs" in labels(manager)
     assert "Indicateurs" in labels(authority)
     assert "Indicateurs" not in labels(requester)
+
+
+def test_the_quarterly_report_form_proposes_the_last_closed_quarter(authority, client_for):
+    from projet_sante.indicators.periods import current_quarter, previous_quarter
+
+    html = client_for(authority).get(URL).content.decode()  # the quarter in progress by default
+
+    form = html[html.index(reverse("projet_sante:report_quarterly")) :]
+    form = form[: form.index("</form>")]
+    assert f'<option value="{previous_quarter().key}" selected>' in form
+    assert f'<option value="{current_quarter().key}">' in form  # still offered, not proposed
+
+
+def test_the_quarterly_report_form_follows_a_closed_quarter_being_looked_at(authority, client_for):
+    from projet_sante.indicators.periods import previous_quarter
+
+    older = previous_quarter().previous_quarters(3)[0]
+
+    html = client_for(authority).get(URL, {"periode": older.key}).content.decode()
+
+    form = html[html.index(reverse("projet_sante:report_quarterly")) :]
+    assert f'<option value="{older.key}" selected>' in form[: form.index("</form>")]

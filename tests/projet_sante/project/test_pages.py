@@ -544,3 +544,15 @@ def test_the_exchanges_card_says_whether_comments_are_open(
     html = _page(client_for(project_authority), project_draft).content.decode()
     assert "Version validée : les échanges sur cette version sont clos." in html
     assert "Les commentaires sont ouverts" not in html
+
+
+def test_the_action_tables_take_the_whole_width_of_the_page(
+    client_for, project_draft, project_manager
+):
+    html = _page(client_for(project_manager), project_draft).content.decode()
+
+    side_column = html.index('<div class="col-lg-4">')
+    actions = html.index('id="missions-actions"')
+    # Out of the narrow main column, below the row and its side column.
+    assert html.index('<div class="project-wide">') < actions
+    assert side_column < actions
