@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from ess import workflow
 from ess.models import Team
 from ess.outbox import email_queue_rendered
+from ess.permissions import require
 from ess.roles import Role
 from ess.text import required_text
 from ess.validators import normalize_identifier, validate_adeli, validate_rpps
@@ -270,7 +271,7 @@ def registration_confirm(*, token: str, password: str) -> Registration:
 
 def _locked_for_reviewer(registration_id: int, by: User) -> Registration:
     registration = workflow.locked(Registration, registration_id)
-    workflow.require(perms.can_review_registrations(by))
+    require(perms.can_review_registrations(by))
     return registration
 
 
