@@ -15,6 +15,7 @@ from ess.roles import Role
 from members.demo import demo_email, demo_user, seed_members
 from members.models import Organisation, OrganisationKind, Profession, User
 from members.services import roles_grant
+from members.services.directory_import import SAMPLE_FILE, directory_import
 from partners.demo import seed_partners_and_conventions
 from projet_sante.indicators.demo import seed_indicators
 from projet_sante.newsletter.demo import seed_newsletters
@@ -120,6 +121,8 @@ SEEDERS = [
     lambda ctx: ctx.update(team=seed_team()),
     lambda ctx: ctx.update(users=seed_accounts()),
     lambda ctx: ctx.update(members=seed_members(ctx["users"])),
+    # The sample national directory: professionals may self-register (/inscription/).
+    lambda ctx: ctx.update(directory=directory_import(path=SAMPLE_FILE)),
     lambda ctx: seed_slots(
         m.user for m in ctx["members"].values() if Role.SPECIALIST in m.user.roles
     ),

@@ -9,7 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from ess.permissions import can_invite_users, can_view_audit
 from ess.roles import Role, has_any_role
-from members.permissions import can_manage_memberships, can_view_directory
+from members.permissions import (
+    can_manage_memberships,
+    can_review_registrations,
+    can_view_directory,
+)
 from partners.permissions import can_view_partners
 from projet_sante.indicators.permissions import can_view_indicators
 from projet_sante.project.permissions import can_view_project
@@ -54,6 +58,13 @@ NAVIGATION = (
     # ESS through aggregates, see members/permissions.py) and read the public page like anyone.
     NavItem(_("Annuaire"), "members:directory", can_view_directory),
     NavItem(_("Adhésions"), "members:membership_list", can_manage_memberships, MANAGEMENT),
+    # Self-registrations from outside the territory wait for the coordination.
+    NavItem(
+        _("Inscriptions à valider"),
+        "members:registration_list",
+        can_review_registrations,
+        MANAGEMENT,
+    ),
     NavItem(_("Invitations"), "members:invitation_list", can_invite_users, MANAGEMENT),
     NavItem(_("Journal d'audit"), "audit_list", can_view_audit, MANAGEMENT),
     NavItem(_("Lettre d'information"), "projet_sante:newsletter_archive", _signed_in),

@@ -273,6 +273,8 @@ ACCOUNT_RATE_LIMITS = {
     # Public forms without an account (ess/throttle.py): each POST counts, valid or not.
     "member_apply": env.str("ESS_RATE_MEMBER_APPLY", default="10/h/ip"),
     "newsletter_subscribe": env.str("ESS_RATE_NEWSLETTER_SUBSCRIBE", default="10/h/ip"),
+    # Self-registration: checking the number, then confirming, are two POSTs.
+    "registration": env.str("ESS_RATE_REGISTRATION", default="20/h/ip"),
     "referral_without_account": env.str("ESS_RATE_REFERRAL_WITHOUT_ACCOUNT", default="10/h/ip"),
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -325,6 +327,8 @@ ESS_DEMO = env.bool("ESS_DEMO", default=False)
 # Public by design (docs/design.md §8): demo accounts are refused unless ESS_DEMO is on.
 ESS_DEMO_PASSWORD = "ess-demo-2026"  # noqa: S105 -- documented demo password, not a secret
 ESS_INVITATION_DAYS = env.int("ESS_INVITATION_DAYS", default=14)
+# How long the link of a professional's self-registration (/inscription/) stays valid.
+ESS_REGISTRATION_LINK_HOURS = env.int("ESS_REGISTRATION_LINK_HOURS", default=48)
 # Default validity of a new API token, in days.
 ESS_API_TOKEN_DAYS = env.int("ESS_API_TOKEN_DAYS", default=90)
 # Absolute links in emails (notifications, invitations sent by background jobs).

@@ -12,6 +12,8 @@ from members.models import (
     MembershipEvent,
     Organisation,
     PracticeSite,
+    Registration,
+    RegistrationEvent,
     RoleGrant,
     SpecialtyHeadcount,
     User,
@@ -142,3 +144,19 @@ class DirectoryEntryAdmin(ReadOnlyAdmin):
     list_filter = ["id_type", "departement_code", "profession_label"]
     search_fields = ["=identifier", "=national_id", "last_name"]
     show_full_result_count = False  # a count of a million rows on every page
+
+
+class RegistrationEventInline(RecordInline):
+    model = RegistrationEvent
+    fields = readonly_fields = ["at", "actor", "from_status", "to_status", "note"]
+
+
+@admin.register(Registration)
+class RegistrationAdmin(ReadOnlyAdmin):
+    """Read-only: self-registrations move through their link and the coordination's page."""
+
+    list_display = ["__str__", "status", "in_territory", "created_at"]
+    list_filter = ["status", "in_territory"]
+    list_select_related = ["entry"]
+    search_fields = ["email", "=entry__identifier", "entry__last_name"]
+    inlines = [RegistrationEventInline]

@@ -308,3 +308,38 @@ class HeadcountForm(forms.Form):
         queryset=Specialty.objects.all(), to_field_name="code", widget=forms.HiddenInput
     )
     territory_count = forms.IntegerField(label=_("Spécialistes sur le territoire"), min_value=0)
+
+
+class RegistrationForm(forms.Form):
+    """Self-registration: the number and the address (the service checks them against the
+    directory). Sent twice: to see what the directory says, then `confirmed` to register."""
+
+    identifier = forms.CharField(
+        label=_("Numéro RPPS ou ADELI"),
+        max_length=20,
+        help_text=_(
+            "Le numéro RPPS (11 chiffres) figure sur votre carte CPS ou e-CPS ; les professions "
+            "qui n'ont pas encore de RPPS donnent leur numéro ADELI (9 caractères)."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    email = forms.EmailField(
+        label=_("Adresse électronique professionnelle"),
+        help_text=_("Un lien de confirmation y sera envoyé ; ce sera votre identifiant."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission_key", uuid.uuid4().hex)
+
+
+class RegistrationRefusalForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motif du refus"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Indiquez le motif du refus.")},
+    )

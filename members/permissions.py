@@ -3,7 +3,7 @@ roles are named, never ranked."""
 
 from ess import workflow
 from ess.roles import Role, has_any_role, has_role
-from members.models import Membership, MembershipStatus
+from members.models import Membership, MembershipStatus, Registration, RegistrationStatus
 
 # Every signed-in health professional and the ESS's staff read the directory. ARS/CPAM staff
 # (authority) do not: they follow the ESS through aggregated indicators, representativeness
@@ -43,6 +43,12 @@ def can_leave_membership(user, membership) -> bool:
     return can_edit_membership(user, membership) or can_manage_memberships(user)
 
 
+def can_review_registrations(user) -> bool:
+    """Accept or refuse the self-registration of a professional practising outside the ESS's
+    départements: the coordination, who knows who sends requests."""
+    return has_role(user, Role.COORDINATOR)
+
+
 _MANAGER = workflow.actor(can_manage_memberships)
 
 # The membership workflow's actions for its page (ess.workflow.available_actions); the names are
@@ -61,5 +67,24 @@ ACTIONS = workflow.register(
         ),
         workflow.Action("suspend", to=MembershipStatus.SUSPENDED, allowed=_MANAGER),
         workflow.Action("leave", to=MembershipStatus.LEFT, allowed=can_leave_membership),
+    ],
+)
+
+# Self-registration: the coordination decides on those from outside the territory. The
+# professional's own link (unconfirmed → open or pending) is not an action of this page.
+REGISTRATION_ACTIONS = workflow.register(
+    Registration,
+    [
+        workflow.Action(
+            "accept",
+            to=RegistrationStatus.OPEN,
+            allowed=workflow.actor(can_review_registrations),
+            sources=frozenset({RegistrationStatus.PENDING}),
+        ),
+        workflow.Action(
+            "refuse",
+            to=RegistrationStatus.REFUSED,
+            allowed=workflow.actor(can_review_registrations),
+        ),
     ],
 )

@@ -20,6 +20,8 @@ from members.models import (
     MembershipStatus,
     Participation,
     PracticeSite,
+    Registration,
+    RegistrationStatus,
     SpecialtyHeadcount,
 )
 
@@ -34,6 +36,33 @@ def invitations_visible_to(user) -> QuerySet[Invitation]:
     if can_invite_users(user):
         return Invitation.objects.select_related("organisation", "invited_by", "user")
     return Invitation.objects.none()
+
+
+def registrations_visible_to(user) -> QuerySet[Registration]:
+    """The coordination sees every self-registration; nobody else sees any."""
+    if perms.can_review_registrations(user):
+        return Registration.objects.select_related("entry", "user")
+    return Registration.objects.none()
+
+
+def registration_get_for_user(user, public_id) -> Registration:
+    return get_object_or_404(registrations_visible_to(user), public_id=public_id)
+
+
+def registrations_to_review(user) -> QuerySet[Registration]:
+    """Registrations waiting for the coordination, oldest first."""
+    return registrations_visible_to(user).filter(status=RegistrationStatus.PENDING)
+
+
+def registrations_decided(user, *, limit: int = 20) -> QuerySet[Registration]:
+    """The latest decisions on registrations from outside the territory."""
+    return (
+        registrations_visible_to(user)
+        .filter(status__in=[RegistrationStatus.OPEN, RegistrationStatus.REFUSED])
+        .filter(events__actor__isnull=False)
+        .distinct()
+        .order_by("-updated_at")[:limit]
+    )
 
 
 # ---------------------------------------------------------------------------------------------

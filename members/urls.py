@@ -3,6 +3,7 @@ from django.urls import include, path
 from members import views
 from members import views_directory as directory
 from members import views_membership as membership
+from members import views_registration as registration
 
 app_name = "members"
 
@@ -12,6 +13,15 @@ application = [
     path("envoyee/", membership.apply_sent, name="apply_sent"),
     path("completer/<str:token>/", membership.apply_again, name="apply_again"),
     path("activer/<str:token>/", membership.activate, name="activate"),
+]
+
+# Self-registration of professionals (public) and the coordination's review: /inscription/…
+registrations = [
+    path("", registration.register, name="registration"),
+    path("envoyee/", registration.registration_sent, name="registration_sent"),
+    path("confirmer/<str:token>/", registration.registration_confirm, name="registration_confirm"),
+    path("a-valider/", registration.registration_list, name="registration_list"),
+    *registration.registration_actions.urlpatterns,
 ]
 
 # Invitations (managers): /membres/invitations/…
@@ -49,6 +59,7 @@ directory_pages = [
 
 urlpatterns = [
     path("adhesion/", include(application)),
+    path("inscription/", include(registrations)),
     path("membres/", include(member_pages)),
     path("annuaire/", include(directory_pages)),
 ]

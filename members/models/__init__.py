@@ -1,5 +1,6 @@
 """People: accounts and roles (accounts.py), ESS membership and the directory (membership.py),
-the national directory of health professionals (directory.py).
+the national directory of health professionals (directory.py) and self-registration from it
+(registration.py).
 Specialists' availability is a schedule: it lives in scheduling.models."""
 
 from members.models.accounts import (
@@ -28,11 +29,20 @@ from members.models.membership import (
     Sector,
     SpecialtyHeadcount,
 )
+from members.models.registration import (
+    OPEN_REGISTRATION_STATUSES,
+    REGISTRATION_TRANSITIONS,
+    Registration,
+    RegistrationEvent,
+    RegistrationStatus,
+)
 
 __all__ = [
     "MEMBERSHIP_TRANSITIONS",
     "OPEN_MEMBERSHIP_STATUSES",
+    "OPEN_REGISTRATION_STATUSES",
     "PUBLISHABLE_FIELDS",
+    "REGISTRATION_TRANSITIONS",
     "Competence",
     "DirectoryEntry",
     "DirectoryIdType",
@@ -48,6 +58,9 @@ __all__ = [
     "PracticeMode",
     "PracticeSite",
     "Profession",
+    "Registration",
+    "RegistrationEvent",
+    "RegistrationStatus",
     "RoleGrant",
     "Sector",
     "SpecialtyHeadcount",

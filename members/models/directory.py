@@ -32,6 +32,9 @@ class DirectoryEntry(models.Model):
     commune_code = models.CharField(_("code commune (INSEE)"), max_length=5, blank=True)
     commune_name = models.CharField(_("commune"), max_length=150, blank=True)
     departement_code = models.CharField(_("département"), max_length=3, blank=True, db_index=True)
+    # False when the line carries no practice ("Code mode exercice" empty): the professional is
+    # registered but declares no current activity, and may not self-register.
+    has_activity = models.BooleanField(_("en exercice"), default=True)
     imported_at = models.DateTimeField(_("importé le"))
 
     class Meta:

@@ -22,19 +22,12 @@ from django.utils.translation import gettext as _
 
 from ess.auth import IDP_LOGOUT_SESSION_KEY, demo_accounts_allowed
 from ess.roles import Role
-from members.models import DirectoryEntry, DirectoryIdType, Profession, User
+from members.models import DirectoryEntry, User
 from members.psc.identity import PROVIDER_ID
 from members.psc.views import PSCRefusal
 from members.services.accounts import roles_grant
+from members.services.professionals import account_fields
 
-# "Code profession" of the directory -> the platform's professions.
-PROFESSIONS = {
-    "10": Profession.PHYSICIAN,
-    "21": Profession.PHARMACIST,
-    "50": Profession.MIDWIFE,
-    "60": Profession.NURSE,
-    "70": Profession.PHYSIOTHERAPIST,
-}
 _DIRECTORY_STATE_KEY = "directory_entry"
 
 
@@ -54,20 +47,6 @@ def user_with_national_id(national_id: str) -> User | None:
     if prefix == "0":
         return User.objects.filter(adeli=number).first()
     return None
-
-
-def account_fields(entry: DirectoryEntry) -> dict:
-    """The account's fields prefilled from the directory's line."""
-    fields = {
-        "first_name": entry.first_name,
-        "last_name": entry.last_name,
-        "profession": PROFESSIONS.get(entry.profession_code, Profession.OTHER),
-    }
-    if entry.id_type == DirectoryIdType.RPPS:
-        fields["rpps"] = entry.identifier
-    else:
-        fields["adeli"] = entry.identifier
-    return fields
 
 
 class PSCSocialAccountAdapter(DefaultSocialAccountAdapter):

@@ -123,6 +123,13 @@ def invitation_accept(*, token: str, password: str) -> User:
     return user
 
 
+def email_role_holders(role: Role, *, template: str, context: dict) -> None:
+    """The plain-text email `template` to every active holder of `role`, from the outbox after
+    commit (managers told of an application, coordinators of a registration to review)."""
+    for user in User.objects.filter(role_grants__role=role, is_active=True).distinct():
+        email_queue_rendered(to=user.email, template=template, context=context, html=False)
+
+
 def roles_grant(*, user: User, roles, by: User | None = None) -> None:
     """Give `user` these roles (those already held are kept as they are)."""
     held = set(RoleGrant.objects.filter(user=user).values_list("role", flat=True))

@@ -34,6 +34,7 @@ COL_PROFESSION_CODE = "Code profession"
 COL_PROFESSION_LABEL = "Libellé profession"
 COL_SPECIALTY_CODE = "Code savoir-faire"
 COL_SPECIALTY_LABEL = "Libellé savoir-faire"
+COL_ACTIVITY_MODE = "Code mode exercice"
 COL_SITE_NAME = "Raison sociale site"
 COL_STREET_NUMBER = "Numéro Voie (coord. structure)"
 COL_STREET_REPEAT = "Indice répétition voie (coord. structure)"
@@ -66,10 +67,18 @@ DATA_FIELDS = (
     "commune_code",
     "commune_name",
     "departement_code",
+    "has_activity",
 )
 
 # A value longer than its column is cut rather than failing the whole batch.
-MAX_LENGTHS = {name: DirectoryEntry._meta.get_field(name).max_length for name in DATA_FIELDS}
+MAX_LENGTHS = {
+    name: DirectoryEntry._meta.get_field(name).max_length
+    for name in DATA_FIELDS
+    if name != "has_activity"
+}
+
+# A small fictitious extraction shipped for the demo and the tests (numbers valid, people not).
+SAMPLE_FILE = Path(__file__).resolve().parents[1] / "data" / "annuaire_sample.txt"
 
 SKIP_INVALID_ID = "identifiant invalide"
 SKIP_INCOMPLETE = "ligne incomplète"
@@ -141,7 +150,14 @@ def _address(line: dict[str, str]) -> str:
     return " ".join(part for col in ADDRESS_COLUMNS if (part := line.get(col, "").strip()))
 
 
-def _entry_fields(line: dict[str, str]) -> dict[str, str] | str:
+def _has_activity(line: dict[str, str]) -> bool:
+    """A line without a mode of practice is a registered professional with no current activity
+    (a file without that column says nothing of it: active)."""
+    mode = line.get(COL_ACTIVITY_MODE)
+    return mode is None or bool(mode.strip())
+
+
+def _entry_fields(line: dict[str, str]) -> dict[str, str | bool] | str:
     """The entry's fields from one line, or the reason the line is skipped."""
     if any(line.get(col) is None for col in REQUIRED_COLUMNS) or not line[COL_LAST_NAME].strip():
         return SKIP_INCOMPLETE
@@ -175,7 +191,8 @@ def _entry_fields(line: dict[str, str]) -> dict[str, str] | str:
         "commune_name": line.get(COL_COMMUNE_NAME, "").strip(),
         "departement_code": departement_of(commune_code, postal_code),
     }
-    return {name: value[: MAX_LENGTHS.get(name, len(value))] for name, value in fields.items()}
+    fields = {name: value[: MAX_LENGTHS.get(name, len(value))] for name, value in fields.items()}
+    return {**fields, "has_activity": _has_activity(line)}
 
 
 def _lines(stream: io.TextIOBase) -> Iterator[dict[str, str]]:

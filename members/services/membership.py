@@ -37,8 +37,8 @@ from members.models import (
     PracticeSite,
     Profession,
     Sector,
-    User,
 )
+from members.services.accounts import email_role_holders
 
 ACTIVATION_SALT = "members.activation"
 APPLICATION_SALT = "members.application"
@@ -291,13 +291,11 @@ def membership_apply(
             review = base_url.rstrip("/") + reverse(
                 "members:membership_detail", args=[membership.public_id]
             )
-            managers = User.objects.filter(role_grants__role=Role.MANAGER, is_active=True)
-            for manager in managers:
-                _email(
-                    to=manager.email,
-                    template="membership_to_review",
-                    context={"membership": membership, "link": review},
-                )
+            email_role_holders(
+                Role.MANAGER,
+                template="membership_to_review",
+                context={"membership": membership, "link": review},
+            )
     except IntegrityError:
         # A concurrent twin (double click, or the same person twice) won: answer with it.
         existing = Membership.objects.filter(submission_key=submission_key).first()

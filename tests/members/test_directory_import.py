@@ -53,8 +53,8 @@ def load(path, *args) -> str:
 def test_the_sample_loads_its_professionals_and_skips_the_malformed_line():
     summary = load(SAMPLE)
 
-    assert DirectoryEntry.objects.count() == 28
-    assert "28 professionnels importés, 0 mis à jour" in summary
+    assert DirectoryEntry.objects.count() == 29
+    assert "29 professionnels importés, 0 mis à jour" in summary
     assert "1 lignes ignorées (identifiant invalide : 1)" in summary
     gp = DirectoryEntry.objects.get(last_name="BERTHELIN")
     assert gp.id_type == DirectoryIdType.RPPS
@@ -74,7 +74,11 @@ def test_the_sample_loads_its_professionals_and_skips_the_malformed_line():
         "45",
         "41",
         "75",
+        "",  # a registered professional with no current activity, hence no practice
     }
+    assert list(
+        DirectoryEntry.objects.filter(has_activity=False).values_list("last_name", flat=True)
+    ) == ["DUVERGIER"]
 
 
 def test_loading_twice_creates_and_changes_nothing():
@@ -83,7 +87,7 @@ def test_loading_twice_creates_and_changes_nothing():
 
     summary = load(SAMPLE)
 
-    assert "0 professionnels importés, 0 mis à jour, 28 inchangés" in summary
+    assert "0 professionnels importés, 0 mis à jour, 29 inchangés" in summary
     assert {e.national_id: e.imported_at for e in DirectoryEntry.objects.all()} == before
 
 
@@ -116,8 +120,8 @@ def test_a_zip_holding_the_extraction_is_read(tmp_path):
     with zipfile.ZipFile(archive, "w") as zipped:
         zipped.write(SAMPLE, "PS_LibreAcces_Personne_activite_202612030000.txt")
 
-    assert "28 professionnels importés" in load(archive)
-    assert DirectoryEntry.objects.count() == 28
+    assert "29 professionnels importés" in load(archive)
+    assert DirectoryEntry.objects.count() == 29
 
 
 def test_a_zip_without_a_single_text_file_is_refused(tmp_path):
@@ -141,7 +145,8 @@ def test_departements_keeps_only_those_departements():
     summary = load(SAMPLE, "--departements", "45, 41")
 
     assert set(DirectoryEntry.objects.values_list("departement_code", flat=True)) == {"45", "41"}
-    assert "2 hors des départements demandés" in summary
+    # Paris's two, and the professional without a practice.
+    assert "3 hors des départements demandés" in summary
 
 
 @pytest.mark.parametrize(

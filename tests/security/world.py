@@ -152,7 +152,8 @@ def _reference_data() -> None:
 
 def build_world() -> World:
     from ess.models import Notification
-    from members.models import GovernanceRole, Invitation
+    from members.models import DirectoryEntry, GovernanceRole, Invitation, Registration
+    from members.services.directory_import import SAMPLE_FILE, directory_import
     from partners import services as partner_services
     from projet_sante.indicators.models import GeneratedReport, ReportStatus
     from projet_sante.newsletter.models import Newsletter
@@ -326,6 +327,21 @@ def build_world() -> World:
         "invitation",
         Thing(
             "pending invitation", {"invitation": str(invitation.public_id)}, frozenset({"manager"})
+        ),
+    )
+
+    # --- Self-registrations from outside the territory: the coordination's only.
+    directory_import(path=SAMPLE_FILE)
+    entry = DirectoryEntry.objects.get(identifier="19941000184")  # a GP in Blois
+    registration = Registration.objects.create(
+        entry=entry, email="inscrit@exemple.fr", status="pending", in_territory=False
+    )
+    add(
+        "registration",
+        Thing(
+            "registration to review",
+            {"registration": str(registration.public_id)},
+            frozenset({"coordinator"}),
         ),
     )
 
