@@ -231,7 +231,7 @@ def listed_members_by_specialty() -> list[dict]:
 
 def directory_entry_for_rpps(rpps: str) -> DirectoryEntry | None:
     """The national directory's line for this RPPS number, or None (unknown to the directory,
-    hence not a practising professional)."""
+    or no longer practising)."""
     return DirectoryEntry.objects.filter(
-        id_type=DirectoryIdType.RPPS, identifier=normalize_identifier(rpps)
+        id_type=DirectoryIdType.RPPS, identifier=normalize_identifier(rpps), has_activity=True
     ).first()

@@ -30,6 +30,7 @@ from ess.roles import Role
 from ess.text import required_text
 from ess.validators import normalize_identifier, validate_adeli, validate_rpps
 from members import permissions as perms
+from members.hooks import account_opened
 from members.models import (
     DirectoryEntry,
     DirectoryIdType,
@@ -260,7 +261,9 @@ def registration_confirm(*, token: str, password: str) -> Registration:
     to = RegistrationStatus.OPEN if registration.in_territory else RegistrationStatus.PENDING
     workflow.transition(registration, to=to, by=None, note=_("Adresse confirmée"), refused=_refused)
     registration.save(update_fields=["user", "status", "updated_at"])
-    if to == RegistrationStatus.PENDING:
+    if to == RegistrationStatus.OPEN:
+        account_opened.send(sender=User, user=registration.user)
+    else:
         email_role_holders(
             Role.COORDINATOR,
             template="registration_to_review",
@@ -286,6 +289,7 @@ def registration_accept(*, registration_id: int, by: User) -> Registration:
     workflow.transition(registration, to=RegistrationStatus.OPEN, by=by, refused=_refused)
     registration.save(update_fields=["status", "updated_at"])
     User.objects.filter(pk=registration.user_id).update(is_active=True)
+    account_opened.send(sender=User, user=registration.user)
     _email(
         to=registration.email,
         template="registration_accepted",

@@ -14,8 +14,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from ess.models import Notification, OutboundEmail
+from ess.models import Departement, Notification, OutboundEmail, Team
 from members.models import User
+from members.services.registration import (
+    registration_confirm,
+    registration_submit,
+    registration_token,
+)
 from projet_sante.indicators.compute import indicators_compute
 from projet_sante.indicators.periods import current_quarter
 from referrals import services
@@ -300,3 +305,27 @@ def test_a_request_confirmed_after_the_account_exists_goes_to_it(public_data):
     referral = confirmed_request(public_data)
 
     assert referral.requester == user
+
+
+def test_a_professional_no_longer_practising_is_refused(public_data):
+    retired = DirectoryEntryFactory(has_activity=False)
+
+    response = send({**public_data, "rpps": retired.identifier})
+
+    assert "ne figure pas dans l'annuaire national" in text(response)
+    assert not Referral.all_objects.exists()
+
+
+def test_registering_by_rpps_attaches_the_requests_sent_without_an_account(public_data, territory):
+    team, _ = Team.objects.get_or_create(pk=1, defaults={"name": "ESS du Loiret"})
+    team.departements.add(Departement.objects.get(code="45"))
+    referral = confirmed_request(public_data)
+
+    registration = registration_submit(identifier=public_data["rpps"], email=EMAIL)
+    registration = registration_confirm(
+        token=registration_token(registration), password="Souffle-systolique-2026"
+    )
+
+    referral.refresh_from_db()
+    assert referral.requester == registration.user
+    assert registration.user.is_active
