@@ -1,15 +1,13 @@
 """How requests reach the ESS: their channels, and the professionals who send them without an
 account. Kept beside `models.py` (which re-exports them) to keep each module short."""
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ess.fields import optional_fk
+from ess.fields import PublicIdModel, optional_fk
 
 
 class Channel(models.TextChoices):
@@ -27,7 +25,7 @@ class Channel(models.TextChoices):
 RECORDED_CHANNELS = (Channel.PHONE, Channel.FAX, Channel.MAIL)
 
 
-class RequesterContact(models.Model):
+class RequesterContact(PublicIdModel):
     """A professional who sent a request without an account (public form) or whose request a
     coordinator recorded by phone, fax or mail: identified by the national directory (RPPS) and
     an email address.
@@ -38,7 +36,6 @@ class RequesterContact(models.Model):
     this address verified, their confirmed requests move to it (`claims.attach_unclaimed_requests`).
     """
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     stand_in = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="requester_contact"
     )

@@ -2,15 +2,13 @@
 directory, an email proven by a link, then a requester account, opened at once for those who
 practise in the ESS's départements and after the coordination's validation for the others."""
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ess.fields import optional_fk
+from ess.fields import PublicIdModel, optional_fk
 from ess.workflow import Stateful, StatusEvent
 from members.models.directory import DirectoryEntry
 
@@ -35,10 +33,9 @@ REGISTRATION_TRANSITIONS: dict[str, frozenset[str]] = {
 OPEN_REGISTRATION_STATUSES = frozenset({RegistrationStatus.UNCONFIRMED, RegistrationStatus.PENDING})
 
 
-class Registration(Stateful, models.Model):
+class Registration(Stateful, PublicIdModel):
     transitions = REGISTRATION_TRANSITIONS
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     entry = models.ForeignKey(
         DirectoryEntry,
         verbose_name=_("professionnel de l'annuaire"),
