@@ -43,6 +43,12 @@ from referrals.patient_fields import (
 )
 from referrals.services import PatientInput, ReferralInput
 
+# A form sent again under its submission key with other data (the first sending stands).
+SENT_WITH_OTHER_DATA = _(
+    "Ce formulaire a déjà été envoyé avec d'autres données : "
+    "rechargez la page pour une nouvelle demande."
+)
+
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True

@@ -129,13 +129,7 @@ def _referral_submit(request, form, kept):
         add_service_errors(form, exc, loose_field="files")
         return None
     except IdempotencyConflict:
-        form.add_error(
-            None,
-            _(
-                "Ce formulaire a déjà été envoyé avec d'autres données : "
-                "rechargez la page pour une nouvelle demande."
-            ),
-        )
+        form.add_error(None, forms.SENT_WITH_OTHER_DATA)
         return None
     if created:
         messages.success(

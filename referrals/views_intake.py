@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ess.errors import IdempotencyConflict
 from ess.throttle import throttled_response
 from ess.web.forms import add_service_errors
 from referrals import forms, services
@@ -28,10 +29,15 @@ def referral_without_account(request):
         data = form.cleaned_data
         try:
             services.referral_submit_without_account(
-                rpps=data["rpps"], email=data["email"], data=forms.referral_input(data)
+                rpps=data["rpps"],
+                email=data["email"],
+                data=forms.referral_input(data),
+                submission_key=f"public:{data['submission_key']}",
             )
         except ValidationError as exc:
             add_service_errors(form, exc, loose_field="files")
+        except IdempotencyConflict:
+            form.add_error(None, forms.SENT_WITH_OTHER_DATA)
         else:
             request.session["referral_without_account_email"] = data["email"]
             return redirect("referrals:without_account_sent")
@@ -81,9 +87,12 @@ def referral_record(request):
                 rpps=data["rpps"],
                 email=data["email"],
                 phone=data["caller_phone"],
+                submission_key=f"recorded:{data['submission_key']}",
             )
         except ValidationError as exc:
             add_service_errors(form, exc, loose_field="files")
+        except IdempotencyConflict:
+            form.add_error(None, forms.SENT_WITH_OTHER_DATA)
         else:
             messages.success(
                 request,

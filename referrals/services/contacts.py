@@ -34,7 +34,12 @@ from referrals.models import (
 from referrals.notifications import referral_notify
 from referrals.services.claims import attach_unclaimed_requests, referrals_move_to
 from referrals.services.common import _transition
-from referrals.services.intake import ReferralInput, referral_create, referral_input_check
+from referrals.services.intake import (
+    ReferralInput,
+    referral_create,
+    referral_created_once,
+    referral_input_check,
+)
 
 _CONFIRM_SALT = "referrals.without_account.confirm"
 # Directory profession code of physicians ("Code profession" 10).
@@ -95,27 +100,37 @@ def confirmation_token(referral: Referral) -> str:
     return signing.dumps(str(referral.public_id), salt=_CONFIRM_SALT)
 
 
-def referral_submit_without_account(*, rpps: str, email: str, data: ReferralInput) -> Referral:
+def referral_submit_without_account(
+    *, rpps: str, email: str, data: ReferralInput, submission_key: str = ""
+) -> Referral:
     """A professional without an account sends a request from the public form. It is held
-    "à confirmer" (seen by nobody) and a link is emailed to `email`.
+    "à confirmer" (seen by nobody) and a link is emailed to `email`. The same form sent twice
+    (same `submission_key`) makes one request and one email.
 
     Raises ValidationError before anything is written: RPPS unknown to the directory, or the
-    checks of any submission (identity, text, consent, files and antivirus).
-    After commit: the confirmation email."""
+    checks of any submission (identity, text, consent, files and antivirus);
+    IdempotencyConflict (the key already sent other data). After commit: the confirmation email."""
     entry = directory_professional(rpps)
     checked = referral_input_check(data)
     with transaction.atomic():
         contact = _contact_for(entry=entry, email=email)
-        referral = referral_create(
-            requester=contact.stand_in,
-            data=data,
-            checked_files=checked,
-            actor=contact.stand_in,
-            channel=Channel.WEB_NO_ACCOUNT,
-            status=Status.AWAITING_CONFIRMATION,
-        )
-        emails.confirmation_email(
-            to=contact.email, referral=referral, token=confirmation_token(referral)
+
+        def create():
+            referral = referral_create(
+                requester=contact.stand_in,
+                data=data,
+                checked_files=checked,
+                actor=contact.stand_in,
+                channel=Channel.WEB_NO_ACCOUNT,
+                status=Status.AWAITING_CONFIRMATION,
+            )
+            emails.confirmation_email(
+                to=contact.email, referral=referral, token=confirmation_token(referral)
+            )
+            return referral
+
+        referral, _created = referral_created_once(
+            by=contact.stand_in, key=submission_key, data=data, create=create
         )
     return referral
 
@@ -174,13 +189,15 @@ def referral_record_for_caller(
     rpps: str = "",
     email: str = "",
     phone: str = "",
+    submission_key: str = "",
 ) -> Referral:
     """A coordinator records a request received by phone, fax or mail, on behalf of `caller`
     (a requester with an account) or of a professional identified by `rpps` and `email` (an
     unclaimed contact, attached to their account later).
 
     Raises PermissionDenied (not a coordinator), ValidationError before anything is written
-    (channel, caller, RPPS unknown to the directory, the checks of any submission).
+    (channel, caller, RPPS unknown to the directory, the checks of any submission),
+    IdempotencyConflict. The same form sent twice (same `submission_key`) records one request.
     After commit: other coordinators are notified, the caller gets the acknowledgement."""
     require(perms.can_record_referral(by))
     if channel not in RECORDED_CHANNELS:
@@ -201,15 +218,22 @@ def referral_record_for_caller(
             requester, to = contact.stand_in, contact.email
         else:
             requester, to = caller, caller.email
-        referral = referral_create(
-            requester=requester,
-            data=data,
-            checked_files=checked,
-            actor=by,
-            channel=channel,
-            recorded_by=by,
+
+        def create():
+            referral = referral_create(
+                requester=requester,
+                data=data,
+                checked_files=checked,
+                actor=by,
+                channel=channel,
+                recorded_by=by,
+            )
+            emails.acknowledgement_email(to=to, referral=referral)
+            return referral
+
+        referral, _created = referral_created_once(
+            by=by, key=submission_key, data=data, create=create
         )
-        emails.acknowledgement_email(to=to, referral=referral)
     return referral
 
 

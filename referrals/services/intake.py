@@ -267,38 +267,44 @@ def referral_submit(
     if not perms.can_submit_referral(by):
         raise PermissionDenied
     checked = referral_input_check(data)
-    fingerprint = _fingerprint(data)
     with transaction.atomic():
-        if idempotency_key:
-            existing = (
-                IdempotencyKey.objects.select_related("referral")
-                .filter(user=by, key=idempotency_key)
-                .first()
-            )
-            if existing:
-                if existing.fingerprint != fingerprint:
-                    raise IdempotencyConflict(
-                        _("Cette clé d'idempotence a déjà servi pour une autre demande.")
-                    )
-                return existing.referral, False
-        referral = referral_create(
-            requester=by, data=data, checked_files=checked, actor=by, channel=channel
+        return referral_created_once(
+            by=by,
+            key=idempotency_key,
+            data=data,
+            create=lambda: referral_create(
+                requester=by, data=data, checked_files=checked, actor=by, channel=channel
+            ),
         )
-        if idempotency_key:
-            try:
-                with transaction.atomic():
-                    IdempotencyKey.objects.create(
-                        user=by, key=idempotency_key, fingerprint=fingerprint, referral=referral
-                    )
-            except IntegrityError:
-                # A concurrent retry won the race: undo ours, answer with theirs.
-                transaction.set_rollback(True)
-                winner = IdempotencyKey.objects.select_related("referral").get(
-                    user=by, key=idempotency_key
-                )
-                if winner.fingerprint != fingerprint:
-                    raise IdempotencyConflict(
-                        _("Cette clé d'idempotence a déjà servi pour une autre demande.")
-                    ) from None
-                return winner.referral, False
+
+
+def referral_created_once(*, by, key: str, data: ReferralInput, create) -> tuple[Referral, bool]:
+    """Inside a transaction: the referral an earlier submission with this key by `by` made
+    (created=False), or the one `create()` makes now, remembered under the key (created=True;
+    no key: always created). Raises IdempotencyConflict (same key, different request)."""
+    if not key:
+        return create(), True
+    fingerprint = _fingerprint(data)
+    existing = IdempotencyKey.objects.select_related("referral").filter(user=by, key=key).first()
+    if existing:
+        if existing.fingerprint != fingerprint:
+            raise IdempotencyConflict(
+                _("Cette clé d'idempotence a déjà servi pour une autre demande.")
+            )
+        return existing.referral, False
+    referral = create()
+    try:
+        with transaction.atomic():
+            IdempotencyKey.objects.create(
+                user=by, key=key, fingerprint=fingerprint, referral=referral
+            )
+    except IntegrityError:
+        # A concurrent retry won the race: undo ours, answer with theirs.
+        transaction.set_rollback(True)
+        winner = IdempotencyKey.objects.select_related("referral").get(user=by, key=key)
+        if winner.fingerprint != fingerprint:
+            raise IdempotencyConflict(
+                _("Cette clé d'idempotence a déjà servi pour une autre demande.")
+            ) from None
+        return winner.referral, False
     return referral, True

@@ -194,3 +194,27 @@ def test_the_api_gives_the_channel_and_records_its_own(
     created = api_client.post("/api/v1/referrals/", api_body, format="json")
     assert created.status_code == 201
     assert created.json()["channel"] == "api"
+
+
+def test_a_recording_sent_twice_records_one_request(client_for, coordinator, phone_data):
+    client = client_for(coordinator)
+
+    first = client.post(URL, phone_data)
+    second = client.post(URL, phone_data)
+
+    referral = Referral.objects.get()
+    assert first.url == second.url == reverse("referrals:detail", args=[referral.public_id])
+    assert OutboundEmail.objects.filter(to=CALLER_EMAIL).count() == 1
+
+
+def test_the_same_recording_form_sent_again_with_other_data_is_refused(
+    client_for, coordinator, phone_data
+):
+    client = client_for(coordinator)
+    client.post(URL, phone_data)
+
+    response = client.post(URL, {**phone_data, "question": "Une tout autre question ?"})
+
+    assert response.status_code == 200
+    assert "déjà été envoyé avec d'autres données" in text(response)
+    assert Referral.objects.count() == 1

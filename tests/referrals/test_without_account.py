@@ -231,7 +231,7 @@ def test_an_expired_link_is_refused_and_the_purge_deletes_the_request(
 def test_the_purge_keeps_requests_still_within_their_delay_and_confirmed_ones(public_data):
     send(public_data)
     Client().post(confirmation_path(OutboundEmail.objects.get(to=EMAIL)))
-    send(public_data)
+    send({**public_data, "submission_key": "b" * 32})  # a second form, not the first resent
 
     assert services.referrals_purge_unconfirmed() == 0
     assert Referral.all_objects.count() == 2
@@ -329,3 +329,14 @@ def test_registering_by_rpps_attaches_the_requests_sent_without_an_account(publi
     referral.refresh_from_db()
     assert referral.requester == registration.user
     assert registration.user.is_active
+
+
+def test_the_public_form_sent_twice_makes_one_request_and_one_email(public_data):
+    client = Client()
+
+    first = send(public_data, client)
+    second = send(public_data, client)
+
+    assert first.status_code == second.status_code == 302
+    assert Referral.all_objects.count() == 1
+    assert OutboundEmail.objects.filter(to=EMAIL).count() == 1
