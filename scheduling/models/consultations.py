@@ -205,8 +205,18 @@ class SwapStatus(models.TextChoices):
     REFUSED = "refused", _("Refusée")
 
 
-class SwapRequest(PublicIdModel):
+# The only definition of what may follow what for a swap, of a session or of an on-call duty.
+SWAP_TRANSITIONS: dict[str, frozenset[str]] = {
+    SwapStatus.PENDING: frozenset({SwapStatus.APPROVED, SwapStatus.REFUSED}),
+    SwapStatus.APPROVED: frozenset(),
+    SwapStatus.REFUSED: frozenset(),
+}
+
+
+class SwapRequest(Stateful, PublicIdModel):
     """A specialist asks to hand one of their sessions to a colleague; a manager decides."""
+
+    transitions = SWAP_TRANSITIONS
 
     session = models.ForeignKey(
         ConsultationSession, on_delete=models.CASCADE, related_name="swap_requests"
