@@ -16,7 +16,7 @@ from projet_sante.newsletter.selectors import newsletter_draft_for, newsletters_
 from projet_sante.project.selectors import open_version_for
 from referrals.home import coordinator_home, requester_home, specialist_home
 from referrals.models import URGENCY_HELP, Priority
-from scheduling.selectors import sites_public
+from scheduling.selectors import on_call_gaps_to_come, sites_public
 
 SHOWN = 5
 
@@ -134,14 +134,18 @@ ROLE_TITLES = {
 
 def manager_home(user) -> dict:
     """The ESS's to-do across its modules: applications to decide, conventions to renew, the
-    health-project version in progress, the newsletter draft. Five queries."""
+    health-project version in progress, the newsletter draft, on-call shifts nobody covers in
+    the coming days. Seven queries."""
     renewals = conventions_to_renew(user)
+    gaps = on_call_gaps_to_come()
     return {
         "applications_count": membership_applications(user).count(),
         "renewals": list(renewals[:SHOWN]),
         "renewals_count": renewals.count(),
         "version": open_version_for(user),
         "newsletter": newsletter_draft_for(user),
+        "on_call_gaps": list(gaps[:SHOWN]),
+        "on_call_gaps_count": gaps.count(),
     }
 
 

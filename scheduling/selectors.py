@@ -4,6 +4,7 @@ session."""
 
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db.models import (
     Case,
     Count,
@@ -22,6 +23,7 @@ from django.db.models.functions import TruncDate
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from ess.models import Specialty
 from ess.roles import Role
 from scheduling.models import (
     Absence,
@@ -307,20 +309,24 @@ def _duty_absent_on(day: date) -> Exists:
     )
 
 
+def _duties_at(at) -> QuerySet[OnCallDuty]:
+    """The duties of published shifts running at `at`, of active specialists not absent that
+    day: who is called."""
+    return OnCallDuty.objects.filter(
+        shift__status=ShiftStatus.PUBLISHED,
+        shift__starts_at__lte=at,
+        shift__ends_at__gt=at,
+        specialist__is_active=True,
+    ).exclude(_duty_absent_on(timezone.localtime(at).date()))
+
+
 def on_call_duties(specialty_id, at) -> QuerySet[OnCallDuty]:
     """The duties of the published shifts of `specialty_id` running at `at`, in the order they
     are called: rank, then the earlier shift. Inactive specialists, and those absent that day,
     are left out."""
-    day = timezone.localtime(at).date()
     return (
-        OnCallDuty.objects.filter(
-            shift__specialty_id=specialty_id,
-            shift__status=ShiftStatus.PUBLISHED,
-            shift__starts_at__lte=at,
-            shift__ends_at__gt=at,
-            specialist__is_active=True,
-        )
-        .exclude(_duty_absent_on(day))
+        _duties_at(at)
+        .filter(shift__specialty_id=specialty_id)
         .select_related("specialist", "shift")
         .order_by("rank", "shift__starts_at", "pk")
     )
@@ -359,16 +365,33 @@ def next_on_call_start(specialty_id, after):
 
 def specialties_on_call(at) -> set:
     """Ids of the specialties with at least one active specialist on call at `at`."""
-    day = timezone.localtime(at).date()
-    return set(
-        OnCallDuty.objects.filter(
-            shift__status=ShiftStatus.PUBLISHED,
-            shift__starts_at__lte=at,
-            shift__ends_at__gt=at,
-            specialist__is_active=True,
+    return set(_duties_at(at).values_list("shift__specialty_id", flat=True))
+
+
+def on_call_now(at) -> list[tuple]:
+    """[(specialty, [specialists, first called first])] for every specialty on call at `at`.
+    One query."""
+    by_specialty: dict = {}
+    duties = (
+        _duties_at(at)
+        .select_related("specialist", "shift__specialty")
+        .order_by("shift__specialty__label", "rank", "shift__starts_at", "pk")
+    )
+    for duty in duties:
+        people = by_specialty.setdefault(duty.shift.specialty, [])
+        if duty.specialist not in people:
+            people.append(duty.specialist)
+    return list(by_specialty.items())
+
+
+def on_call_specialties() -> list[Specialty]:
+    """The specialties a roster may be kept for: the ESS's, and any with a roster already."""
+    return list(
+        Specialty.objects.filter(
+            Q(team__isnull=False) | Q(pk__in=OnCallRoster.objects.values("specialty_id"))
         )
-        .exclude(_duty_absent_on(day))
-        .values_list("shift__specialty_id", flat=True)
+        .distinct()
+        .order_by("label")
     )
 
 
@@ -379,6 +402,13 @@ def on_call_gaps(start, end, *, specialty_id=None) -> QuerySet[OnCallShift]:
     if specialty_id is not None:
         qs = qs.filter(specialty_id=specialty_id)
     return qs.select_related("specialty").order_by("starts_at", "pk")
+
+
+def on_call_gaps_to_come() -> QuerySet[OnCallShift]:
+    """The gaps (on_call_gaps) of the next ON_CALL_GAP_WARNING_DAYS days: the managers'
+    to-do."""
+    now = timezone.now()
+    return on_call_gaps(now, now + timedelta(days=settings.ON_CALL_GAP_WARNING_DAYS))
 
 
 def on_call_week(specialty_id, start, end) -> list[OnCallShift]:

@@ -129,9 +129,7 @@ def test_a_specialist_volunteers_and_withdraws(specialist):
 
 def test_volunteers_are_specialists_of_the_specialty(manager, cardiology, coordinator):
     with pytest.raises(ValidationError) as refused:
-        services.on_call_volunteers_set(
-            by=manager, specialty=cardiology, volunteers=[coordinator]
-        )
+        services.on_call_volunteers_set(by=manager, specialty=cardiology, volunteers=[coordinator])
     assert "n'exerce pas la spécialité" in str(refused.value)
 
 
