@@ -23,6 +23,11 @@ from scheduling import permissions as perms
 from scheduling.models import OnCallShift, OnCallSwap
 
 
+def _posted(request):
+    """The form's data on a POST (even an empty one: no volunteer left), None on a GET."""
+    return request.POST if request.method == "POST" else None
+
+
 def _week_start(raw: str | None) -> date:
     try:
         day = date.fromisoformat(raw) if raw else timezone.localdate()
@@ -100,7 +105,7 @@ def shifts_create(request):
         "presets": ["morning", "afternoon"],
         "weekdays": [0, 1, 2, 3, 4],
     }
-    form = forms.ShiftsForm(request.POST or None, specialties=specialties, initial=initial)
+    form = forms.ShiftsForm(_posted(request), specialties=specialties, initial=initial)
 
     def save(data):
         result = services.on_call_shifts_create(by=request.user, **data)
@@ -126,7 +131,7 @@ def shift_create(request):
     require(perms.can_manage_on_call(request.user))
     specialties = selectors.on_call_specialties()
     form = forms.ShiftForm(
-        request.POST or None,
+        _posted(request),
         specialties=specialties,
         initial={"specialty": _specialty(request, specialties)},
     )
@@ -159,7 +164,7 @@ def volunteers(request):
     if specialty is None:
         raise Http404
     form = forms.VolunteersForm(
-        request.POST or None,
+        _posted(request),
         specialty_id=specialty.pk,
         initial={"volunteers": selectors.on_call_volunteers(specialty.pk)},
     )
