@@ -11,9 +11,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ess.fields import PublicIdModel, optional_fk
+from ess.fields import PublicIdModel
 from ess.workflow import Stateful
-from scheduling.models.consultations import SWAP_TRANSITIONS, SwapStatus
+from scheduling.models.consultations import Swap
 
 
 class ShiftPreset(models.TextChoices):
@@ -148,32 +148,13 @@ class OnCallRoster(models.Model):
         return str(self.specialty_id)
 
 
-class OnCallSwap(Stateful, PublicIdModel):
-    """A specialist on duty asks to hand the duty to a colleague; a manager decides. Same
-    statuses and table as a session's swap (SWAP_TRANSITIONS)."""
-
-    transitions = SWAP_TRANSITIONS
+class OnCallSwap(Swap):
+    """A specialist on duty asks to hand the duty to a colleague; a manager decides."""
 
     duty = models.ForeignKey(OnCallDuty, on_delete=models.CASCADE, related_name="swaps")
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    replacement = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("remplaçant"),
-    )
-    reason = models.CharField(_("motif"), max_length=300, blank=True)
-    status = models.CharField(max_length=10, choices=SwapStatus.choices, default=SwapStatus.PENDING)
-    decided_by = optional_fk(settings.AUTH_USER_MODEL, related_name="+")
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
+    class Meta(Swap.Meta):
         verbose_name = _("échange de garde")
-        ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
                 fields=["duty"], condition=Q(status="pending"), name="oncall_swap_one_pending"

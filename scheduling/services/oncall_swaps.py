@@ -92,10 +92,7 @@ def on_call_swap_decide(*, by, swap_id: int, approve: bool, note: str = "") -> O
         duty.specialist = replacement
         save_duty(duty, "replacement")
     workflow.transition(swap, to=wanted, by=by, history=False, refused=_refused)
-    swap.decided_by = by
-    swap.decided_at = timezone.now()
-    swap.decision_note = note.strip()[:300]
-    swap.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    swap.record_decision(by=by, note=note)
     verdict = _("accepté") if approve else _("refusé")
     notify(
         recipients=User.objects.filter(pk__in=[swap.requested_by_id, swap.replacement_id]),

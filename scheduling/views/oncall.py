@@ -21,6 +21,7 @@ from ess.web.actions import PageActions, form_page, post_action
 from scheduling import forms, selectors, services
 from scheduling import permissions as perms
 from scheduling.models import OnCallShift, OnCallSwap
+from scheduling.views.consultations import decide_swap
 
 
 def _posted(request):
@@ -296,19 +297,11 @@ def swap_request(request, public_id):
 @require_POST
 def swap_decide(request, public_id, decision):
     require(perms.can_decide_on_call_swap(request.user))
-    if decision not in ("accepter", "refuser"):
-        raise Http404
-    swap = get_object_or_404(OnCallSwap, public_id=public_id)
-    form = forms.DecisionForm(request.POST)
-    form.is_valid()
-    return post_action(
+    return decide_swap(
         request,
-        lambda _data: services.on_call_swap_decide(
-            by=request.user,
-            swap_id=swap.pk,
-            approve=decision == "accepter",
-            note=form.cleaned_data.get("note", ""),
-        ),
-        success=_("Échange accepté.") if decision == "accepter" else _("Échange refusé."),
+        OnCallSwap,
+        public_id,
+        decision,
+        services.on_call_swap_decide,
         back="scheduling:on_call",
     )
