@@ -185,7 +185,9 @@ class DecisionForm(forms.Form):
 # On-call rosters
 # ---------------------------------------------------------------------------------------------
 def _date(label):
-    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}))
+    return forms.DateField(
+        label=label, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
 
 def _datetime(label):
