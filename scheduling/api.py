@@ -1,5 +1,6 @@
-"""REST API for advanced-consultation sessions (docs/design.md §8): the list a caller may see.
-Booking a referral into a session (POST .../book/) is added by referrals/booking/api.py."""
+"""REST API for advanced-consultation sessions (docs/design.md §8) and on-call shifts: the lists
+a caller may see. Booking a referral into a session (POST .../book/) is added by
+referrals/booking/api.py."""
 
 import uuid
 from datetime import date
@@ -10,7 +11,7 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 
 from ess.api import PersonSerializer, PublicReadViewSet
 from scheduling import selectors
-from scheduling.models import ConsultationSession
+from scheduling.models import ConsultationSession, OnCallDuty, OnCallShift
 
 
 class CommuneOutSerializer(serializers.Serializer):
@@ -109,3 +110,47 @@ def _is_uuid(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+class DutySerializer(serializers.ModelSerializer):
+    specialist = PersonSerializer()
+
+    class Meta:
+        model = OnCallDuty
+        fields = ["rank", "specialist"]
+
+
+class OnCallShiftSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    specialty = serializers.CharField(source="specialty.code")
+    duties = DutySerializer(many=True, help_text="Qui est appelé, par rang (1 = en premier).")
+
+    class Meta:
+        model = OnCallShift
+        fields = ["id", "specialty", "starts_at", "ends_at", "status", "note", "duties"]
+
+
+class OnCallShiftViewSet(PublicReadViewSet):
+    """On-call shifts the caller may see (scheduling.selectors.on_call_shifts_visible_to): the
+    ESS's staff the published ones, managers the drafts too; nobody else any."""
+
+    serializer_class = OnCallShiftSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        qs = selectors.on_call_shifts_visible_to(self.request.user)
+        if self.action != "list":
+            return qs
+        params = self.request.query_params
+        if params.get("specialty"):
+            qs = qs.filter(specialty__code=params["specialty"])
+        date_from, date_to = _date(params, "date_from"), _date(params, "date_to")
+        if date_from:
+            qs = qs.filter(ends_at__date__gte=date_from)
+        if date_to:
+            qs = qs.filter(starts_at__date__lte=date_to)
+        return qs
+
+    @extend_schema(summary="Gardes visibles", parameters=FILTERS[1:4])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)

@@ -449,6 +449,22 @@ def my_on_call_duties(user, *, limit: int = 30) -> list[OnCallDuty]:
     )
 
 
+def on_call_shifts_visible_to(user) -> QuerySet[OnCallShift]:
+    """The only definition of who sees which on-call shift: managers every one, coordinators
+    and specialists the published ones, nobody else any. Duties prefetched in rank order."""
+    qs = OnCallShift.objects.select_related("specialty").prefetch_related(
+        Prefetch("duties", OnCallDuty.objects.select_related("specialist").order_by("rank"))
+    )
+    if not user or not user.is_authenticated:
+        return qs.none()
+    roles = user.roles
+    if Role.MANAGER in roles:
+        return qs.order_by("starts_at", "pk")
+    if Role.COORDINATOR in roles or Role.SPECIALIST in roles:
+        return qs.filter(status=ShiftStatus.PUBLISHED).order_by("starts_at", "pk")
+    return qs.none()
+
+
 def on_call_duty_get_for_user(user, public_id) -> OnCallDuty:
     """A duty of `user`'s, by its shift's public id (404 for any other)."""
     return get_object_or_404(

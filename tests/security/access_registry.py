@@ -482,6 +482,10 @@ REGISTRY: dict[str, Access] = {
     "api:consultation-session-detail": api(
         {"GET": SIGNED_IN}, obj=("consultation_session",), ids={"id": "session"}
     ),
+    "api:on-call-shift-list": api({"GET": SIGNED_IN}, note="only what the caller may see"),
+    "api:on-call-shift-detail": api(
+        {"GET": SIGNED_IN}, obj=("on_call_shift_read",), ids={"id": "shift"}
+    ),
     "api:consultation-session-book": api(
         {"POST": COORDINATOR}, obj=("consultation_session",), ids={"id": "session"}
     ),

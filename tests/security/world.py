@@ -490,8 +490,19 @@ def build_world() -> World:
     feed_token = consultation_services.calendar_feed_regenerate(by=specialist)
     extra["calendar_token"] = feed_token
 
-    # --- On-call rosters: shifts and swaps are the managers'; a duty's swap is asked by the
-    # specialist on duty only.
+    # --- On-call rosters: published shifts are read by the ESS's staff (drafts by managers);
+    # acting on shifts and swaps is the managers'; a duty's swap is asked by the specialist on
+    # duty only.
+    draft_shift = OnCallShift.objects.create(
+        specialty=specialty,
+        starts_at=timezone.now() + timedelta(days=2),
+        ends_at=timezone.now() + timedelta(days=2, hours=1),
+        status="draft",
+    )
+    add(
+        "on_call_shift_read",
+        Thing("draft on-call shift", {"shift": str(draft_shift.public_id)}, frozenset({"manager"})),
+    )
     soon = timezone.now() + timedelta(days=3)
     for owner, who in (("own", specialist), ("stranger", stranger_specialist)):
         shift = OnCallShift.objects.create(
@@ -503,6 +514,14 @@ def build_world() -> World:
             "on_call_shift",
             Thing(
                 f"on-call shift ({owner})", {"shift": str(shift.public_id)}, frozenset({"manager"})
+            ),
+        )
+        add(
+            "on_call_shift_read",
+            Thing(
+                f"published on-call shift ({owner})",
+                {"shift": str(shift.public_id)},
+                frozenset({"manager", "coordinator", "specialist", "other_specialist"}),
             ),
         )
         add(
