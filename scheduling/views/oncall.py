@@ -2,7 +2,7 @@
 specialist's duties and swaps, and the manager's shifts, volunteers, generation, publication
 and decisions."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -60,7 +60,7 @@ def on_call(request):
     specialties = selectors.on_call_specialties()
     specialty = _specialty(request, specialties)
     monday = _week_start(request.GET.get("semaine"))
-    start = timezone.make_aware(timezone.datetime.combine(monday, timezone.datetime.min.time()))
+    start = timezone.make_aware(datetime.combine(monday, time(0)))
     ctx = {
         "specialties": specialties,
         "specialty": specialty,
@@ -122,7 +122,10 @@ def shifts_create(request):
         ),
         done=lambda r: r[1],
         template="scheduling/on_call_shifts_form.html",
-        context={"title": _("Créer des gardes sur une période"), "cancel": _back(request)},
+        context={
+            "title": _("Créer des gardes sur une période"),
+            "cancel": reverse("scheduling:on_call"),
+        },
     )
 
 
@@ -149,12 +152,8 @@ def shift_create(request):
             shift.specialty, _week_start(timezone.localdate(shift.starts_at).isoformat())
         ),
         template="scheduling/on_call_shifts_form.html",
-        context={"title": _("Créer une garde sur mesure"), "cancel": _back(request)},
+        context={"title": _("Créer une garde sur mesure"), "cancel": reverse("scheduling:on_call")},
     )
-
-
-def _back(request) -> str:
-    return reverse("scheduling:on_call")
 
 
 @login_required

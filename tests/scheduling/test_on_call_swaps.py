@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from ess.errors import TransitionNotAllowed
-from ess.models import Notification
+from ess.models import Notification, OutboundEmail
 from scheduling import services
 from scheduling.models import Absence, OnCallDuty, OnCallShift, SwapStatus
 from scheduling.selectors import on_call_at
@@ -131,7 +131,7 @@ def test_a_past_or_draft_duty_cannot_be_swapped(team, cardiology):
 # Gap warnings
 # ---------------------------------------------------------------------------------------------
 def test_each_gap_of_the_coming_days_is_warned_once(
-    cardiology, manager, coordinator, specialist, team
+    cardiology, manager, coordinator, specialist, team, django_capture_on_commit_callbacks
 ):
     soon = timezone.now() + timedelta(days=2)
     empty = OnCallShift.objects.create(
@@ -148,9 +148,15 @@ def test_each_gap_of_the_coming_days_is_warned_once(
         specialty=cardiology, starts_at=far, ends_at=far + timedelta(hours=1)
     )
 
-    assert warn_on_call_gaps() == 2
-    assert warn_on_call_gaps() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert warn_on_call_gaps() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        assert warn_on_call_gaps() == 0
 
     warned = Notification.objects.filter(dedupe_key=f"oncall-gap:{empty.pk}")
     assert {n.recipient_id for n in warned} == {manager.pk, coordinator.pk}
     assert not Notification.objects.filter(recipient=specialist).exists()
+    # Through the outbox: one email each, delivered after commit, not written again.
+    emails = OutboundEmail.objects.filter(to__in=[manager.email, coordinator.email])
+    assert emails.count() == 2
+    assert all(e.sent_at for e in emails)
