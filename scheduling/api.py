@@ -63,6 +63,19 @@ def _date(params, name) -> date | None:
         raise DRFValidationError({name: ["Date attendue au format AAAA-MM-JJ."]}) from None
 
 
+def _specialty_and_dates(qs, params, from_field: str, to_field: str):
+    """The `specialty`, `date_from` and `date_to` filters: `from_field` on or after date_from,
+    `to_field` on or before date_to."""
+    if params.get("specialty"):
+        qs = qs.filter(specialty__code=params["specialty"])
+    date_from, date_to = _date(params, "date_from"), _date(params, "date_to")
+    if date_from:
+        qs = qs.filter(**{f"{from_field}__gte": date_from})
+    if date_to:
+        qs = qs.filter(**{f"{to_field}__lte": date_to})
+    return qs
+
+
 FILTERS = [
     OpenApiParameter("site", str, description="Identifiant du site."),
     OpenApiParameter("specialty", str, description="Code de la spécialité (ex. cardiologie)."),
@@ -88,13 +101,7 @@ class ConsultationSessionViewSet(PublicReadViewSet):
         params = self.request.query_params
         if params.get("site"):
             qs = qs.filter(site__public_id__in=[params["site"]] if _is_uuid(params["site"]) else [])
-        if params.get("specialty"):
-            qs = qs.filter(specialty__code=params["specialty"])
-        date_from, date_to = _date(params, "date_from"), _date(params, "date_to")
-        if date_from:
-            qs = qs.filter(date__gte=date_from)
-        if date_to:
-            qs = qs.filter(date__lte=date_to)
+        qs = _specialty_and_dates(qs, params, "date", "date")
         if params.get("has_free_places", "").lower() in ("1", "true", "oui"):
             qs = qs.filter(free__gt=0)
         return qs.order_by("starts_at", "pk")
@@ -141,15 +148,9 @@ class OnCallShiftViewSet(PublicReadViewSet):
         qs = selectors.on_call_shifts_visible_to(self.request.user)
         if self.action != "list":
             return qs
-        params = self.request.query_params
-        if params.get("specialty"):
-            qs = qs.filter(specialty__code=params["specialty"])
-        date_from, date_to = _date(params, "date_from"), _date(params, "date_to")
-        if date_from:
-            qs = qs.filter(ends_at__date__gte=date_from)
-        if date_to:
-            qs = qs.filter(starts_at__date__lte=date_to)
-        return qs
+        return _specialty_and_dates(
+            qs, self.request.query_params, "ends_at__date", "starts_at__date"
+        )
 
     @extend_schema(summary="Gardes visibles", parameters=FILTERS[1:4])
     def list(self, request, *args, **kwargs):
