@@ -225,3 +225,17 @@ def test_duties_are_in_the_private_calendar_feed(client, manager, team, cardiolo
     # Winter: 8:00 in Paris is 7:00 UTC.
     assert starts[0].astimezone(UTC).hour in (7, 12)
     assert any("Garde Cardiologie" in str(e["summary"]) for e in duties)
+
+
+def test_homes_show_who_is_on_call_and_the_next_duty(client_for, coordinator, team, cardiology):
+    now = timezone.now()
+    shift = OnCallShift.objects.create(
+        specialty=cardiology, starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=2)
+    )
+    OnCallDuty.objects.create(shift=shift, specialist=team[0], rank=1)
+
+    coordination = client_for(coordinator).get("/").content.decode()
+    assert f"{cardiology.label} — {team[0].display_name}" in coordination
+    mine = client_for(team[0]).get("/").content.decode()
+    assert "Ma prochaine garde" in mine
+    assert "Ma prochaine garde" not in client_for(team[1]).get("/").content.decode()
