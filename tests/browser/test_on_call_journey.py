@@ -76,3 +76,9 @@ def test_manager_publishes_a_week_and_approves_a_swap(demo_accounts, page, sign_
     roster = page.get_by_role("table", name=re.compile("Gardes de Cardiologie"))
     row = roster.get_by_role("row").filter(has_text=f"{start:%d/%m} {start:%H:%M}–")
     expect(row.get_by_role("cell").first).to_have_text(second.display_name)
+
+    # On a phone: the page does not scroll sideways (the table scrolls in its own box).
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(week_url)
+    expect(page.get_by_role("heading", name="Tableau de garde")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
