@@ -435,6 +435,7 @@ REGISTRY: dict[str, Access] = {
     "api:referral-decline": api({"POST": SPECIALIST}, **on("referral.triaged", "id")),
     "api:referral-schedule": api({"POST": SPECIALIST}, **on("referral.accepted", "id")),
     "api:referral-complete": api({"POST": SPECIALIST}, **on("referral.accepted", "id")),
+    "api:referral-book-slot": api({"POST": COORDINATOR}, **on("referral.submitted", "id")),
     "api:referral-request-info": api({"POST": COORDINATOR}, **on("referral.submitted", "id")),
     "api:referral-provide-info": api({"POST": REQUESTER}, **on("referral.info_requested", "id")),
     "api:referral-reorient": api({"POST": COORDINATOR}, **on("referral.submitted", "id")),
