@@ -335,6 +335,8 @@ class NotificationKind(models.TextChoices):
     CONSULTATION = "consultation", _("Consultation avancée")
     # Health project: a version submitted, validated, sent back, or commented.
     HEALTH_PROJECT = "health_project", _("Projet de santé")
+    # A professional from outside the ESS's départements registered: the coordination decides.
+    REGISTRATION = "registration", _("Inscription à valider")
 
 
 class EmailChoice(models.TextChoices):
