@@ -276,6 +276,9 @@ ACCOUNT_RATE_LIMITS = {
     # Self-registration: checking the number, then confirming, are two POSTs.
     "registration": env.str("ESS_RATE_REGISTRATION", default="20/h/ip"),
     "referral_without_account": env.str("ESS_RATE_REFERRAL_WITHOUT_ACCOUNT", default="10/h/ip"),
+    # The answer's link asks for the RPPS/ADELI number: tries per address, and per link whoever
+    # tries (a forwarded email cannot be guessed through from many addresses).
+    "answer_without_account": env.str("ESS_RATE_ANSWER_LINK", default="10/h/ip,5/h/key"),
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="ESS")
@@ -500,6 +503,9 @@ ESS_PRIORITY_DELAYS_HOURS = {"P1": 24, "P2": 48, "P3": 7 * 24, "P4": 30 * 24}
 # A request sent without an account waits this long for its sender to follow the emailed link;
 # past it the link is refused and the request is deleted (beat: purge-unconfirmed-referrals).
 ESS_UNCONFIRMED_REFERRAL_HOURS = env.int("ESS_UNCONFIRMED_REFERRAL_HOURS", default=48)
+# Days the personal link emailed with an answer to a professional without an account stays
+# valid (referrals/answer_links.py); the page also asks for their RPPS/ADELI number.
+ESS_ANSWER_LINK_DAYS = env.int("ESS_ANSWER_LINK_DAYS", default=30)
 ESS_ATTACHMENT_MAX_BYTES = env.int("ESS_ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 ESS_REFERRAL_ATTACHMENTS_MAX_BYTES = env.int(
     "ESS_REFERRAL_ATTACHMENTS_MAX_BYTES", default=50 * 1024 * 1024

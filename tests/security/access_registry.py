@@ -234,6 +234,12 @@ REGISTRY: dict[str, Access] = {
     ),
     "referrals:without_account_sent": page(PUBLIC),
     "referrals:confirm_without_account": page(TOKEN, fixed=({"token": "not-a-token"},)),
+    # The answer for a professional without an account: the signed link, then their RPPS.
+    "referrals:answer_without_account": page(TOKEN, fixed=({"token": "not-a-token"},)),
+    "referrals:answer_without_account_attachment": page(
+        TOKEN,
+        fixed=({"token": "not-a-token", "attachment_id": "00000000-0000-4000-8000-000000000000"},),
+    ),
     "referrals:record": page(COORDINATOR, note="requests received by phone, fax or mail"),
     "referrals:detail": page(SIGNED_IN, **on(REFERRAL_ANY_STATE)),
     "referrals:cancel": page(REQUESTER, **on("referral.submitted")),
