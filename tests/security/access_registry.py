@@ -166,6 +166,7 @@ REGISTRY: dict[str, Access] = {
     "home": page(PUBLIC, note="the public front page; signed in, each role's home"),
     "healthz": page(PUBLIC, note="probe: database and Redis status only"),
     "commune_options": page(PUBLIC, note="reference data for the public application form"),
+    "commune_search": page(PUBLIC, note="the commune pickers' suggestions (reference data)"),
     "audit_list": page(MANAGER),
     "notification_list": page(SIGNED_IN, note="the caller's own notifications"),
     "notification_read_all": page(SIGNED_IN, note="marks the caller's own notifications"),
