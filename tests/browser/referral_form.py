@@ -25,3 +25,33 @@ def fill_patient(page) -> None:
     commune = page.get_by_label("Commune de résidence")
     choose_commune(commune, "45000")
     expect(commune).to_have_value("45234 — Orléans (45000)")
+
+
+def triage_to_the_cardiologist(page, reference: str) -> None:
+    """On the referral's page, as the coordination: an asynchronous télé-expertise, P2, entrusted
+    to the demo cardiologist."""
+    triage = page.get_by_role("heading", name="Régulation", exact=True).locator("..")
+    triage.get_by_label("Priorité").select_option("P2")
+    triage.get_by_label("Mode de réponse").select_option("teleexpertise_async")
+    assign = triage.get_by_label("Confier à")
+    assign.select_option(
+        assign.locator("option", has_text="Dr Antoine Dubois").get_attribute("value")
+    )
+    triage.get_by_role("button", name="Réguler").click()
+    page.wait_for_load_state("networkidle")
+    expect(page.get_by_text(f"Demande {reference} régulée.")).to_be_visible()
+
+
+def take_and_answer(page, reference: str, answer: str, recommended: str = "") -> None:
+    """As the signed-in specialist: take the case from the inbox and send the answer."""
+    page.get_by_role("link", name="Mes dossiers").first.click()  # the menu's, before the home's
+    page.get_by_role("row").filter(has_text=reference).get_by_role(
+        "button", name="Prendre en charge"
+    ).click()
+    page.wait_for_load_state("networkidle")
+    page.get_by_label("Avis / compte rendu").fill(answer)
+    if recommended:
+        page.get_by_label("Conduite à tenir recommandée").fill(recommended)
+    page.get_by_role("button", name="Envoyer la réponse").click()
+    page.wait_for_load_state("networkidle")
+    expect(page.get_by_text("Réponse enregistrée")).to_be_visible()

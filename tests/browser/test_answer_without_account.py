@@ -9,7 +9,7 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from ess.models import OutboundEmail
-from tests.browser.referral_form import fill_patient
+from tests.browser.referral_form import fill_patient, take_and_answer, triage_to_the_cardiologist
 from tests.factories import DirectoryEntryFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -40,27 +40,11 @@ def test_a_phone_caller_without_account_reads_the_answer_from_the_emailed_link(
     ack = OutboundEmail.objects.get(to=CALLER)
     assert "Ce qui va se passer" in ack.body_text and "lien personnel" in ack.body_text
 
-    triage = page.get_by_role("heading", name="Régulation", exact=True).locator("..")
-    triage.get_by_label("Priorité").select_option("P2")
-    triage.get_by_label("Mode de réponse").select_option("teleexpertise_async")
-    assign = triage.get_by_label("Confier à")
-    assign.select_option(
-        assign.locator("option", has_text="Dr Antoine Dubois").get_attribute("value")
-    )
-    triage.get_by_role("button", name="Réguler").click()
-    expect(page.get_by_text(f"Demande {reference} régulée.")).to_be_visible()
+    triage_to_the_cardiologist(page, reference)
     sign_out()
 
-    # The specialist answers.
     sign_in("cardiologue@demo.example.org", PASSWORD)
-    page.get_by_role("link", name="Mes dossiers").first.click()
-    page.get_by_role("row").filter(has_text=reference).get_by_role(
-        "button", name="Prendre en charge"
-    ).click()
-    page.wait_for_load_state("networkidle")
-    page.get_by_label("Avis / compte rendu").fill(ANSWER)
-    page.get_by_role("button", name="Envoyer la réponse").click()
-    expect(page.get_by_text("Réponse enregistrée")).to_be_visible()
+    take_and_answer(page, reference, ANSWER)
     sign_out()
 
     # The caller opens the link of the email: nothing shows before the RPPS.
