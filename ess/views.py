@@ -119,6 +119,10 @@ def _suggestion(commune) -> dict:
     }
 
 
+# The trail grows by millions of reads: its page counts this many events at most.
+AUDIT_COUNT_CAP = 1000
+
+
 @login_required
 @require_GET
 def audit_list(request):
@@ -135,7 +139,7 @@ def audit_list(request):
         events = events.filter(outcome=outcome)
     else:
         outcome = ""
-    page = page_of(request, events, 50)
+    page = page_of(request, events, 50, count_cap=AUDIT_COUNT_CAP)
     return render(
         request,
         "ess/audit_list.html",

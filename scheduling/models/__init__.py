@@ -1,6 +1,6 @@
 """Places and times: specialists' availability (availability.py), advanced consultations
-(consultations.py), private calendar feeds (calendar.py). Each kind of schedule gets its own
-module here, the on-call rosters included when they come."""
+(consultations.py), on-call rosters (oncall.py), private calendar feeds (calendar.py). Each kind
+of schedule gets its own module here."""
 
 from scheduling.models.availability import Absence, AvailabilitySlot, Booking
 from scheduling.models.calendar import CalendarFeed
@@ -15,6 +15,7 @@ from scheduling.models.consultations import (
     SwapStatus,
     Weekday,
 )
+from scheduling.models.oncall import OnCallDuty, OnCallShift
 
 __all__ = [
     "SESSION_TRANSITIONS",
@@ -26,6 +27,8 @@ __all__ = [
     "ConsultationPlan",
     "ConsultationSession",
     "ConsultationSite",
+    "OnCallDuty",
+    "OnCallShift",
     "SessionStatus",
     "SwapRequest",
     "SwapStatus",
