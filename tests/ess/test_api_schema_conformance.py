@@ -18,6 +18,7 @@ from partners import services as partner_services
 from projet_sante.indicators.services import indicator_target_set
 from projet_sante.project import services as project
 from referrals import services as referral_services
+from scheduling.models import OnCallDuty, OnCallShift
 from tests.factories import (
     ConsultationSessionFactory,
     ConsultationSiteFactory,
@@ -304,6 +305,15 @@ def test_every_api_response_matches_the_schema(checker, world):
         id=ReferralFactory(triaged=True).public_id,
         data={"slot": str(SlotFactory(specialist=specialist).public_id)},
     )
+
+    # --- On-call shifts --------------------------------------------------------------------------
+    start = timezone.now() + timedelta(days=1)
+    shift = OnCallShift.objects.create(
+        specialty=specialist.specialty, starts_at=start, ends_at=start + timedelta(hours=5)
+    )
+    OnCallDuty.objects.create(shift=shift, specialist=specialist, rank=1)
+    c.call(coordinator, "get", "/api/v1/on-call-shifts/", 200)
+    c.call(specialist, "get", "/api/v1/on-call-shifts/{id}/", 200, id=shift.public_id)
 
     # --- Partners and conventions, through every transition --------------------------------------
     PartnerFactory(commune_id=None)
