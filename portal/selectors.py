@@ -4,6 +4,7 @@
 from django.conf import settings
 from django.db.models import Count
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -14,9 +15,10 @@ from partners.selectors import conventions_to_renew, partners_under_convention
 from projet_sante.indicators.display import home_indicators
 from projet_sante.newsletter.selectors import newsletter_draft_for, newsletters_published
 from projet_sante.project.selectors import open_version_for
+from referrals.deadlines import counts_opening_hours
 from referrals.home import coordinator_home, requester_home, specialist_home
 from referrals.models import URGENCY_HELP, Priority
-from scheduling.selectors import sites_public
+from scheduling.selectors import opening_summary, sites_public
 
 SHOWN = 5
 
@@ -111,8 +113,10 @@ def front_page() -> dict:
         "members_count": sum(members_by_code.values()),
         "sites": sites,
         "priorities": [
-            (value, URGENCY_HELP[value], delay_label(delays[value])) for value in Priority.values
+            (value, URGENCY_HELP[value], delay_label(delays[value]), counts_opening_hours(value))
+            for value in Priority.values
         ],
+        "opening": opening_summary(timezone.now()),
         "partners": list(partners_under_convention()),
         "newsletters": newsletters_published(),
         "ways": ways_to_ask(),

@@ -1,10 +1,11 @@
-"""Demo places and times (seed_demo): the specialists' slots to come, and two advanced-consultation
+"""Demo places and times (seed_demo): the coordination's opening hours and summer closure, the
+specialists' slots to come, and two advanced-consultation
 sites in under-served Loiret communes with a weekly plan each and a season of sessions run in
 rota by the demo cardiologists (past ones held, the ones to come published). The referrals booked
 into them come from referrals/booking/demo.py. Idempotent: slots are added only for a specialist
 who has none to come, sites only when the demo sites do not exist."""
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -14,13 +15,20 @@ from members.models import User
 from partners.models import Partner
 from scheduling.models import (
     AvailabilitySlot,
+    Closure,
     ConsultationPlan,
     ConsultationSession,
     ConsultationSite,
+    OpeningRange,
     SessionStatus,
 )
 from scheduling.rota import Availability, SessionSlot, fair_assignment
-from scheduling.services import plan_dates, slot_publish
+from scheduling.services import (
+    closure_add,
+    opening_range_add,
+    plan_dates,
+    slot_publish,
+)
 
 SITES = [
     {
@@ -139,4 +147,27 @@ def _slots(user: User) -> None:
             place="" if tele else cabinet,
             capacity=2,
             weeks=4,
+        )
+
+
+OPENING_HOURS = ((time(8, 30), time(12, 30)), (time(13, 30), time(18, 30)))
+
+
+def seed_opening_hours(manager: User) -> None:
+    """The coordination's hours, Monday to Friday, and the summer closure to come (the first
+    two weeks of August), unless hours or closures were recorded already."""
+    if not OpeningRange.objects.exists():
+        for weekday in range(5):
+            for opens_at, closes_at in OPENING_HOURS:
+                opening_range_add(
+                    by=manager, weekday=weekday, opens_at=opens_at, closes_at=closes_at
+                )
+    if not Closure.objects.exists():
+        today = timezone.localdate()
+        year = today.year if today < date(today.year, 8, 1) else today.year + 1
+        closure_add(
+            by=manager,
+            starts_on=date(year, 8, 3),
+            ends_on=date(year, 8, 14),
+            reason="Fermeture estivale",
         )

@@ -55,3 +55,10 @@ def can_decide_swap(user) -> bool:
 
 def can_have_calendar_feed(user) -> bool:
     return has_role(user, Role.SPECIALIST)
+
+
+# ---------------------------------------------------------------------------------------------
+# Opening hours and closures
+# ---------------------------------------------------------------------------------------------
+def can_manage_opening_hours(user) -> bool:
+    return has_role(user, Role.MANAGER)

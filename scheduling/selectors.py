@@ -4,6 +4,7 @@ session."""
 
 from datetime import date, timedelta
 
+from django.core.cache import cache
 from django.db.models import (
     Case,
     Count,
@@ -22,16 +23,21 @@ from django.db.models.functions import TruncDate
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from ess.models import Team
 from ess.roles import Role
+from scheduling import hours
 from scheduling.models import (
     Absence,
     Appointment,
     AvailabilitySlot,
     Booking,
     CalendarFeed,
+    Closure,
     ConsultationPlan,
     ConsultationSession,
     ConsultationSite,
+    Day,
+    OpeningRange,
     SessionStatus,
     SwapRequest,
     SwapStatus,
@@ -276,3 +282,73 @@ def sites_public(*, today: date | None = None) -> list[ConsultationSite]:
         .prefetch_related("specialties", Prefetch("plans", plans, to_attr="current_plans"))
         .order_by("commune__name", "name")
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Opening hours, closures and public holidays
+# ---------------------------------------------------------------------------------------------
+OPENING_CALENDAR_CACHE_KEY = "scheduling:opening-calendar"
+
+
+def _opening_calendar_data() -> dict:
+    """What the opening calendar is made of, as plain values (3 small queries)."""
+    week: list[list[tuple]] = [[] for _day in range(7)]
+    for r in OpeningRange.objects.order_by("weekday", "opens_at"):
+        week[r.weekday].append((r.opens_at, r.closes_at))
+    team = Team.current()
+    return {
+        "week": tuple(tuple(ranges) for ranges in week),
+        "closures": tuple(
+            hours.Closure(c.starts_on, c.ends_on, c.reason)
+            for c in Closure.objects.order_by("starts_on")
+        ),
+        "subdivisions": hours.holiday_subdivisions(
+            team.departements.values_list("code", flat=True) if team else ()
+        ),
+    }
+
+
+def opening_calendar() -> hours.OpeningCalendar:
+    """The ESS's opening calendar (weekly hours, closures, holidays of its départements), read
+    from the cache: the tables are read once, then again only after an edit (the services
+    forget the cached copy) or five minutes later."""
+    data = cache.get(OPENING_CALENDAR_CACHE_KEY)
+    if data is None:
+        data = _opening_calendar_data()
+        cache.set(OPENING_CALENDAR_CACHE_KEY, data, timeout=300)
+    named = hours.public_holidays(data["subdivisions"])
+    return hours.OpeningCalendar(
+        week=data["week"], closures=data["closures"], holiday_name=named.get
+    )
+
+
+def opening_ranges() -> QuerySet[OpeningRange]:
+    return OpeningRange.objects.order_by("weekday", "opens_at")
+
+
+def closures_to_come(today: date) -> QuerySet[Closure]:
+    return Closure.objects.filter(ends_on__gte=today).order_by("starts_on")
+
+
+def opening_summary(now) -> dict:
+    """What the public page says of when the coordination answers, from the cached calendar
+    (no query once cached): the week as lines of consecutive days with the same ranges
+    ({"days": "lundi – vendredi", "ranges": [(opens, closes)]}), whether it is open now, the
+    next opening, the closures to come and the next public holiday."""
+    calendar = opening_calendar()
+    today = now.astimezone(hours.PARIS).date()
+    lines: list[dict] = []
+    for value, label in Day.choices:
+        ranges = calendar.week[value]
+        if lines and lines[-1]["ranges"] == ranges and lines[-1]["last"] == value - 1:
+            lines[-1].update(last=value, to=label)
+        else:
+            lines.append({"ranges": ranges, "last": value, "from": label, "to": None})
+    return {
+        "has_hours": calendar.has_hours,
+        "week": [line for line in lines if line["ranges"]],
+        "open_now": calendar.is_open(now),
+        "next_opening": calendar.next_opening(now),
+        "closures": calendar.upcoming_closures(today),
+        "next_holiday": calendar.next_holiday(today),
+    }

@@ -1,5 +1,6 @@
 """Places and times: specialists' availability (availability.py), advanced consultations
-(consultations.py), private calendar feeds (calendar.py). Each kind of schedule gets its own
+(consultations.py), private calendar feeds (calendar.py), opening hours and
+closures (hours.py). Each kind of schedule gets its own
 module here, the on-call rosters included when they come."""
 
 from scheduling.models.availability import Absence, AvailabilitySlot, Booking
@@ -15,6 +16,7 @@ from scheduling.models.consultations import (
     SwapStatus,
     Weekday,
 )
+from scheduling.models.hours import Closure, Day, OpeningRange
 
 __all__ = [
     "SESSION_TRANSITIONS",
@@ -23,9 +25,12 @@ __all__ = [
     "AvailabilitySlot",
     "Booking",
     "CalendarFeed",
+    "Closure",
     "ConsultationPlan",
     "ConsultationSession",
     "ConsultationSite",
+    "Day",
+    "OpeningRange",
     "SessionStatus",
     "SwapRequest",
     "SwapStatus",

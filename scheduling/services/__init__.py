@@ -1,6 +1,7 @@
 """Every write on places and times: specialists' slots and absences (availability.py),
 advanced-consultation sites and plans (sites.py), sessions, their rota and appointments
-(sessions.py), swaps (swaps.py), calendar feeds (calendar.py).
+(sessions.py), swaps (swaps.py), calendar feeds (calendar.py), the ESS's opening hours and
+closures (hours.py).
 
 Same order as every service (docs/architecture.md): atomic → lock → actor check
 (PermissionDenied) → rules (ValidationError 400 / TransitionNotAllowed 409) → write →
@@ -29,6 +30,12 @@ from scheduling.services.availability import (
 )
 from scheduling.services.calendar import calendar_feed_regenerate, calendar_feed_revoke
 from scheduling.services.common import SessionFull, SlotFull
+from scheduling.services.hours import (
+    closure_add,
+    closure_delete,
+    opening_range_add,
+    opening_range_delete,
+)
 from scheduling.services.sessions import (
     RotaResult,
     appointment_release_for_referral,
@@ -65,6 +72,10 @@ __all__ = [
     "booking_release_for_referral",
     "calendar_feed_regenerate",
     "calendar_feed_revoke",
+    "closure_add",
+    "closure_delete",
+    "opening_range_add",
+    "opening_range_delete",
     "plan_create",
     "plan_dates",
     "plan_generate_sessions",

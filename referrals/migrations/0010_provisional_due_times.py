@@ -1,0 +1,57 @@
+"""New requests not triaged yet get the due time of the urgency their requester asked for
+(and its escalation time), counted by that priority's rule, as requests sent from now on."""
+
+from django.conf import settings
+from django.db import migrations
+
+from referrals.deadlines import due_times
+from scheduling import hours
+
+
+def _calendar(apps) -> hours.OpeningCalendar:
+    week: list[list[tuple]] = [[] for _day in range(7)]
+    for r in apps.get_model("scheduling", "OpeningRange").objects.order_by("weekday", "opens_at"):
+        week[r.weekday].append((r.opens_at, r.closes_at))
+    team = apps.get_model("ess", "Team").objects.filter(pk=1).first()
+    codes = team.departements.values_list("code", flat=True) if team else ()
+    named = hours.public_holidays(hours.holiday_subdivisions(codes))
+    return hours.OpeningCalendar(
+        week=tuple(tuple(ranges) for ranges in week),
+        closures=tuple(
+            hours.Closure(c.starts_on, c.ends_on, c.reason)
+            for c in apps.get_model("scheduling", "Closure").objects.all()
+        ),
+        holiday_name=named.get,
+    )
+
+
+def fill(apps, schema_editor):
+    Referral = apps.get_model("referrals", "Referral")
+    calendar = _calendar(apps)
+    untriaged = Referral.objects.filter(
+        status__in=["submitted", "info_requested", "unconfirmed"],
+        priority="",
+        due_at__isnull=True,
+    ).only("pk", "submitted_at", "urgency_requested")
+    batch = []
+    for referral in untriaged.iterator(chunk_size=500):
+        if referral.urgency_requested not in settings.ESS_PRIORITY_DELAYS_HOURS:
+            continue
+        referral.due_at, referral.escalate_at = due_times(
+            referral.submitted_at, referral.urgency_requested, calendar=calendar
+        )
+        batch.append(referral)
+        if len(batch) == 500:
+            Referral.objects.bulk_update(batch, ["due_at", "escalate_at"])
+            batch = []
+    Referral.objects.bulk_update(batch, ["due_at", "escalate_at"])
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("referrals", "0009_pending_attachments"),
+        ("scheduling", "0003_opening_hours"),
+        ("ess", "0013_notification_detail"),
+    ]
+
+    operations = [migrations.RunPython(fill, migrations.RunPython.noop)]
