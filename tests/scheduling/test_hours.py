@@ -153,9 +153,7 @@ def test_alsace_moselle_adds_its_holidays():
     assert public_holidays().get(good_friday) is None
     assert public_holidays(frozenset({"57"})).get(good_friday) is not None
     assert public_holidays(frozenset({"6AE"})).get(date(2026, 12, 26)) is not None
-    moselle = OpeningCalendar(
-        week=WEEKDAYS, holiday_name=public_holidays(frozenset({"57"})).get
-    )
+    moselle = OpeningCalendar(week=WEEKDAYS, holiday_name=public_holidays(frozenset({"57"})).get)
     # Thursday 2 April 16:00 + 12 h, Easter Monday (6 April) a holiday everywhere: Friday
     # counts in the Loiret; in Moselle it is Good Friday, and the delay ends a day later.
     assert opening(paris(2026, 4, 2, 16, 0), 12) == paris(2026, 4, 7, 9, 0)
