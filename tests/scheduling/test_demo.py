@@ -1,4 +1,5 @@
-"""seed_demo adds the coordination's opening hours and summer closure, two sites in under-served communes with a season of sessions, and referrals
+"""seed_demo adds the coordination's opening hours and summer closure, two sites in
+under-served communes with a season of sessions, and referrals
 waiting to be booked into them (idempotent)."""
 
 from django.core.management import call_command
