@@ -37,6 +37,8 @@ from scheduling.models import (
     ConsultationSession,
     ConsultationSite,
     Day,
+    OnCallDuty,
+    OnCallShift,
     OpeningRange,
     SessionStatus,
     SwapRequest,
@@ -352,3 +354,51 @@ def opening_summary(now) -> dict:
         "closures": calendar.upcoming_closures(today),
         "next_holiday": calendar.next_holiday(today),
     }
+
+
+# On call
+# ---------------------------------------------------------------------------------------------
+def on_call_duties(specialty_id, at) -> QuerySet[OnCallDuty]:
+    """The duties of the shifts of `specialty_id` running at `at`, in the order they are called:
+    rank, then the earlier shift. Inactive specialists are left out."""
+    return (
+        OnCallDuty.objects.filter(
+            shift__specialty_id=specialty_id,
+            shift__starts_at__lte=at,
+            shift__ends_at__gt=at,
+            specialist__is_active=True,
+        )
+        .select_related("specialist", "shift")
+        .order_by("rank", "shift__starts_at", "pk")
+    )
+
+
+def on_call_at(specialty_id, at) -> list:
+    """The specialists on call for `specialty_id` at `at`, first called first; each once."""
+    seen, people = set(), []
+    for duty in on_call_duties(specialty_id, at):
+        if duty.specialist_id not in seen:
+            seen.add(duty.specialist_id)
+            people.append(duty.specialist)
+    return people
+
+
+def next_on_call_start(specialty_id, after):
+    """When the next shift of `specialty_id` with someone on it starts after `after`, or None."""
+    return (
+        OnCallShift.objects.filter(
+            specialty_id=specialty_id, starts_at__gt=after, duties__specialist__is_active=True
+        )
+        .order_by("starts_at")
+        .values_list("starts_at", flat=True)
+        .first()
+    )
+
+
+def specialties_on_call(at) -> set:
+    """Ids of the specialties with at least one active specialist on call at `at`."""
+    return set(
+        OnCallDuty.objects.filter(
+            shift__starts_at__lte=at, shift__ends_at__gt=at, specialist__is_active=True
+        ).values_list("shift__specialty_id", flat=True)
+    )

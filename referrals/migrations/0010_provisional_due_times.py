@@ -50,8 +50,8 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("referrals", "0009_pending_attachments"),
-        ("scheduling", "0003_opening_hours"),
-        ("ess", "0013_notification_detail"),
+        ("scheduling", "0004_opening_hours"),
+        ("ess", "0014_audit_filter_indexes"),
     ]
 
     operations = [migrations.RunPython(fill, migrations.RunPython.noop)]

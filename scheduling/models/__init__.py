@@ -1,7 +1,7 @@
 """Places and times: specialists' availability (availability.py), advanced consultations
-(consultations.py), private calendar feeds (calendar.py), opening hours and
-closures (hours.py). Each kind of schedule gets its own
-module here, the on-call rosters included when they come."""
+(consultations.py), on-call rosters (oncall.py), the ESS's opening hours and closures
+(hours.py), private calendar feeds (calendar.py). Each kind of schedule gets its own module
+here."""
 
 from scheduling.models.availability import Absence, AvailabilitySlot, Booking
 from scheduling.models.calendar import CalendarFeed
@@ -17,6 +17,7 @@ from scheduling.models.consultations import (
     Weekday,
 )
 from scheduling.models.hours import Closure, Day, OpeningRange
+from scheduling.models.oncall import OnCallDuty, OnCallShift
 
 __all__ = [
     "SESSION_TRANSITIONS",
@@ -30,6 +31,8 @@ __all__ = [
     "ConsultationSession",
     "ConsultationSite",
     "Day",
+    "OnCallDuty",
+    "OnCallShift",
     "OpeningRange",
     "SessionStatus",
     "SwapRequest",

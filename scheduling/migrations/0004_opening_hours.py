@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('scheduling', '0002_tables_renamed'),
+        ('scheduling', '0003_on_call_rosters'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
