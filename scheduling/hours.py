@@ -135,3 +135,18 @@ class OpeningCalendar:
             if name is not None:
                 return day, name
         return None
+
+
+def calendar_from(ranges, closures, departements) -> OpeningCalendar:
+    """The calendar of rows as the tables give them: `ranges` (weekday, opens_at, closes_at),
+    `closures` (starts_on, ends_on, reason), the ESS's `departements` (codes: their local
+    public holidays count)."""
+    week: list[list[Range]] = [[] for _day in range(7)]
+    for weekday, opens_at, closes_at in sorted(ranges):
+        week[weekday].append((opens_at, closes_at))
+    named = public_holidays(holiday_subdivisions(departements))
+    return OpeningCalendar(
+        week=tuple(tuple(ranges) for ranges in week),
+        closures=tuple(Closure(*closure) for closure in closures),
+        holiday_name=named.get,
+    )

@@ -292,36 +292,19 @@ def sites_public(*, today: date | None = None) -> list[ConsultationSite]:
 OPENING_CALENDAR_CACHE_KEY = "scheduling:opening-calendar"
 
 
-def _opening_calendar_data() -> dict:
-    """What the opening calendar is made of, as plain values (3 small queries: ranges,
-    closures, the ESS's départements)."""
-    week: list[list[tuple]] = [[] for _day in range(7)]
-    for r in OpeningRange.objects.order_by("weekday", "opens_at"):
-        week[r.weekday].append((r.opens_at, r.closes_at))
-    return {
-        "week": tuple(tuple(ranges) for ranges in week),
-        "closures": tuple(
-            hours.Closure(c.starts_on, c.ends_on, c.reason)
-            for c in Closure.objects.order_by("starts_on")
-        ),
-        "subdivisions": hours.holiday_subdivisions(
-            Departement.objects.filter(team__pk=1).values_list("code", flat=True)
-        ),
-    }
-
-
 def opening_calendar() -> hours.OpeningCalendar:
-    """The ESS's opening calendar (weekly hours, closures, holidays of its départements), read
-    from the cache: the tables are read once, then again only after an edit (the services
-    forget the cached copy) or five minutes later."""
-    data = cache.get(OPENING_CALENDAR_CACHE_KEY)
-    if data is None:
-        data = _opening_calendar_data()
-        cache.set(OPENING_CALENDAR_CACHE_KEY, data, timeout=300)
-    named = hours.public_holidays(data["subdivisions"])
-    return hours.OpeningCalendar(
-        week=data["week"], closures=data["closures"], holiday_name=named.get
-    )
+    """The ESS's opening calendar (weekly hours, closures, holidays of its départements). Its
+    rows are read once (3 small queries) and kept in the cache: read again after an edit (the
+    services forget them) or five minutes later."""
+    rows = cache.get(OPENING_CALENDAR_CACHE_KEY)
+    if rows is None:
+        rows = (
+            list(OpeningRange.objects.values_list("weekday", "opens_at", "closes_at")),
+            list(Closure.objects.values_list("starts_on", "ends_on", "reason")),
+            list(Departement.objects.filter(team__pk=1).values_list("code", flat=True)),
+        )
+        cache.set(OPENING_CALENDAR_CACHE_KEY, rows, timeout=300)
+    return hours.calendar_from(*rows)
 
 
 def opening_ranges() -> QuerySet[OpeningRange]:

@@ -377,3 +377,23 @@ class DirectoryEntryFactory(factory.django.DjangoModelFactory):
     commune_name = "ORLÉANS"
     departement_code = "45"
     imported_at = factory.LazyFunction(timezone.now)
+
+
+# ---------------------------------------------------------------------------------------------
+# Opening hours
+# ---------------------------------------------------------------------------------------------
+def opening_week(manager, *, closure: tuple | None = None) -> None:
+    """Monday to Friday 08:30–12:30 and 13:30–18:30 (45 h a week), and `closure` (starts_on,
+    ends_on, reason), through the managers' services."""
+    from datetime import time
+
+    from scheduling import services
+
+    for weekday in range(5):
+        for opens_at, closes_at in ((time(8, 30), time(12, 30)), (time(13, 30), time(18, 30))):
+            services.opening_range_add(
+                by=manager, weekday=weekday, opens_at=opens_at, closes_at=closes_at
+            )
+    if closure:
+        starts_on, ends_on, reason = closure
+        services.closure_add(by=manager, starts_on=starts_on, ends_on=ends_on, reason=reason)

@@ -9,19 +9,13 @@ from scheduling import hours
 
 
 def _calendar(apps) -> hours.OpeningCalendar:
-    week: list[list[tuple]] = [[] for _day in range(7)]
-    for r in apps.get_model("scheduling", "OpeningRange").objects.order_by("weekday", "opens_at"):
-        week[r.weekday].append((r.opens_at, r.closes_at))
-    team = apps.get_model("ess", "Team").objects.filter(pk=1).first()
-    codes = team.departements.values_list("code", flat=True) if team else ()
-    named = hours.public_holidays(hours.holiday_subdivisions(codes))
-    return hours.OpeningCalendar(
-        week=tuple(tuple(ranges) for ranges in week),
-        closures=tuple(
-            hours.Closure(c.starts_on, c.ends_on, c.reason)
-            for c in apps.get_model("scheduling", "Closure").objects.all()
-        ),
-        holiday_name=named.get,
+    ranges = apps.get_model("scheduling", "OpeningRange").objects
+    closures = apps.get_model("scheduling", "Closure").objects
+    departements = apps.get_model("ess", "Departement").objects.filter(team__pk=1)
+    return hours.calendar_from(
+        ranges.values_list("weekday", "opens_at", "closes_at"),
+        closures.values_list("starts_on", "ends_on", "reason"),
+        departements.values_list("code", flat=True),
     )
 
 

@@ -8,16 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ess.fields import PublicIdModel, optional_fk
+from scheduling.models.consultations import Weekday
 
-
-class Day(models.IntegerChoices):
-    MONDAY = 0, _("lundi")
-    TUESDAY = 1, _("mardi")
-    WEDNESDAY = 2, _("mercredi")
-    THURSDAY = 3, _("jeudi")
-    FRIDAY = 4, _("vendredi")
-    SATURDAY = 5, _("samedi")
-    SUNDAY = 6, _("dimanche")
+# Every day of the week: the advanced consultations' weekdays (Monday to Saturday) and Sunday.
+Day = models.IntegerChoices(
+    "Day",
+    [(day.name, (day.value, day.label)) for day in Weekday] + [("SUNDAY", (6, _("dimanche")))],
+)
 
 
 class OpeningRange(PublicIdModel):

@@ -3,7 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ess.permissions import require
@@ -39,53 +39,57 @@ def opening_hours(request):
     )
 
 
-@login_required
-@require_POST
-def opening_range_add(request):
-    require(perms.can_manage_opening_hours(request.user))
-    return post_action(
-        request,
-        lambda data: services.opening_range_add(by=request.user, **data),
-        form=forms.OpeningRangeForm(request.POST, prefix="range"),
-        success=_("Plage d'ouverture enregistrée."),
-        back=BACK,
-    )
+def _add_view(service, form_class, prefix: str, success):
+    """A manager's POST that adds a range or a closure from its form."""
+
+    @login_required
+    @require_POST
+    def view(request):
+        require(perms.can_manage_opening_hours(request.user))
+        return post_action(
+            request,
+            lambda data: service(by=request.user, **data),
+            form=form_class(request.POST, prefix=prefix),
+            success=success,
+            back=BACK,
+        )
+
+    return view
 
 
-@login_required
-@require_POST
-def opening_range_delete(request, public_id):
-    require(perms.can_manage_opening_hours(request.user))
-    found = get_object_or_404(OpeningRange, public_id=public_id)
-    return post_action(
-        request,
-        lambda _data: services.opening_range_delete(by=request.user, range_id=found.pk),
-        success=_("Plage d'ouverture supprimée."),
-        back=BACK,
-    )
+def _delete_view(model, service, id_kwarg: str, success):
+    """A manager's POST that removes a range or a closure (404: no such thing)."""
+
+    @login_required
+    @require_POST
+    def view(request, public_id):
+        require(perms.can_manage_opening_hours(request.user))
+        found = get_object_or_404(model, public_id=public_id)
+        return post_action(
+            request,
+            lambda _data: service(by=request.user, **{id_kwarg: found.pk}),
+            success=success,
+            back=BACK,
+        )
+
+    return view
 
 
-@login_required
-@require_POST
-def closure_add(request):
-    require(perms.can_manage_opening_hours(request.user))
-    return post_action(
-        request,
-        lambda data: services.closure_add(by=request.user, **data),
-        form=forms.ClosureForm(request.POST, prefix="closure"),
-        success=_("Fermeture enregistrée."),
-        back=BACK,
-    )
-
-
-@login_required
-@require_POST
-def closure_delete(request, public_id):
-    require(perms.can_manage_opening_hours(request.user))
-    found = get_object_or_404(Closure, public_id=public_id)
-    return post_action(
-        request,
-        lambda _data: services.closure_delete(by=request.user, closure_id=found.pk),
-        success=_("Fermeture supprimée."),
-        back=BACK,
-    )
+opening_range_add = _add_view(
+    services.opening_range_add,
+    forms.OpeningRangeForm,
+    "range",
+    gettext_lazy("Plage d'ouverture enregistrée."),
+)
+opening_range_delete = _delete_view(
+    OpeningRange,
+    services.opening_range_delete,
+    "range_id",
+    gettext_lazy("Plage d'ouverture supprimée."),
+)
+closure_add = _add_view(
+    services.closure_add, forms.ClosureForm, "closure", gettext_lazy("Fermeture enregistrée.")
+)
+closure_delete = _delete_view(
+    Closure, services.closure_delete, "closure_id", gettext_lazy("Fermeture supprimée.")
+)

@@ -3,7 +3,7 @@ asked for, triage recomputes it from submission, the escalation and the queue us
 priority's delay counted in calendar or opening hours, at fixed dates."""
 
 import importlib
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from html import unescape
 
 import pytest
@@ -20,7 +20,7 @@ from referrals.deadlines import due_times
 from referrals.models import Referral, Status
 from scheduling import services as scheduling
 from scheduling.hours import PARIS
-from tests.factories import DirectoryEntryFactory, ReferralFactory
+from tests.factories import DirectoryEntryFactory, ReferralFactory, opening_week
 from tests.referrals.test_without_account import EMAIL, confirmation_path
 
 OPENING_P3 = {"P1": "calendar", "P2": "calendar", "P3": "opening", "P4": "opening"}
@@ -34,17 +34,7 @@ def paris(*args) -> datetime:
 @pytest.fixture
 def opening_hours(manager, cardiology):
     """Monday to Friday 08:30–12:30 and 13:30–18:30; closed 3–14 August 2026."""
-    for weekday in range(5):
-        for opens_at, closes_at in ((time(8, 30), time(12, 30)), (time(13, 30), time(18, 30))):
-            scheduling.opening_range_add(
-                by=manager, weekday=weekday, opens_at=opens_at, closes_at=closes_at
-            )
-    scheduling.closure_add(
-        by=manager,
-        starts_on=datetime(2026, 8, 3).date(),
-        ends_on=datetime(2026, 8, 14).date(),
-        reason="Fermeture estivale",
-    )
+    opening_week(manager, closure=(date(2026, 8, 3), date(2026, 8, 14), "Fermeture estivale"))
 
 
 @pytest.fixture
@@ -55,6 +45,13 @@ def opening_rules(settings):
 
 def text(response) -> str:
     return unescape(response.content.decode())
+
+
+def triage(referral, *, by, priority: str, at: datetime) -> None:
+    with time_machine.travel(at, tick=False):
+        services.referral_triage(
+            referral_id=referral.pk, by=by, priority=priority, response_mode="teleexpertise_async"
+        )
 
 
 def submit(client_for, requester, form_data, **changes) -> Referral:
@@ -187,13 +184,7 @@ def test_triage_recomputes_the_due_time_from_submission(
         referral = submit(client_for, requester, form_data, urgency="P2")
     assert referral.due_at == paris(2026, 7, 12, 16, 0)
 
-    with time_machine.travel(paris(2026, 7, 13, 9, 0), tick=False):
-        services.referral_triage(
-            referral_id=referral.pk,
-            by=coordinator,
-            priority="P3",
-            response_mode="teleexpertise_async",
-        )
+    triage(referral, by=coordinator, priority="P3", at=paris(2026, 7, 13, 9, 0))
 
     referral.refresh_from_db()
     assert referral.priority == "P3"
@@ -219,13 +210,9 @@ def test_new_requests_are_escalated_once_per_threshold_even_when_triage_keeps_th
     services.referrals_escalate(now=paris(2026, 7, 11, 10, 40))  # the next run
     assert sla_notices(referral) == [(Kind.SLA_NEARING, coordinator.pk)]
 
-    with time_machine.travel(paris(2026, 7, 11, 11, 0), tick=False):
-        services.referral_triage(
-            referral_id=referral.pk,
-            by=coordinator,
-            priority="P1",  # as asked: the same due time, the escalation kept
-            response_mode="teleexpertise_async",
-        )
+    triage(
+        referral, by=coordinator, priority="P1", at=paris(2026, 7, 11, 11, 0)
+    )  # as asked: the same due time, the escalation kept
     referral.refresh_from_db()
     assert referral.escalation_level == 75
     services.referrals_escalate(now=paris(2026, 7, 11, 12, 0))
@@ -245,13 +232,7 @@ def test_a_new_due_time_at_triage_does_not_repeat_a_threshold_already_escalated(
     with time_machine.travel(paris(2026, 7, 10, 16, 0), tick=False):
         referral = submit(client_for, requester, form_data, urgency="P1")
     services.referrals_escalate(now=paris(2026, 7, 11, 10, 30))
-    with time_machine.travel(paris(2026, 7, 11, 11, 0), tick=False):
-        services.referral_triage(
-            referral_id=referral.pk,
-            by=coordinator,
-            priority="P2",
-            response_mode="teleexpertise_async",
-        )
+    triage(referral, by=coordinator, priority="P2", at=paris(2026, 7, 11, 11, 0))
     referral.refresh_from_db()
     assert referral.due_at == paris(2026, 7, 12, 16, 0)
     assert referral.escalation_level == 0

@@ -10,9 +10,9 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from scheduling import services
 from scheduling.hours import PARIS
 from scheduling.models import Closure, OpeningRange
+from tests.factories import opening_week
 
 URL = reverse("scheduling:opening_hours")
 ADD_RANGE = reverse("scheduling:opening_range_add")
@@ -137,14 +137,7 @@ def test_the_menu_and_the_organisation_page_lead_managers_there(client_for, mana
 # ---------------------------------------------------------------------------------------------
 @pytest.fixture
 def week(manager, cardiology):
-    for weekday in range(5):
-        for opens_at, closes_at in ((time(8, 30), time(12, 30)), (time(13, 30), time(18, 30))):
-            services.opening_range_add(
-                by=manager, weekday=weekday, opens_at=opens_at, closes_at=closes_at
-            )
-    services.closure_add(
-        by=manager, starts_on=date(2026, 8, 3), ends_on=date(2026, 8, 14), reason="Été"
-    )
+    opening_week(manager, closure=(date(2026, 8, 3), date(2026, 8, 14), "Été"))
 
 
 def test_the_front_page_shows_the_hours_the_closures_and_the_next_holiday(client, week):
