@@ -65,7 +65,7 @@ ESS_PRIORITY_DELAYS_HOURS = {
     "P2": 48,
     "P3": 7 * 24,
     "P4": 30 * 24,
-    **env.dict("ESS_PRIORITY_DELAYS_HOURS", cast={"value": int}, default={}),
+    **env.dict("ESS_PRIORITY_DELAYS_HOURS", default={}),
 }
 ESS_PRIORITY_DELAY_RULES = {
     "P1": "calendar",
@@ -74,12 +74,17 @@ ESS_PRIORITY_DELAY_RULES = {
     "P4": "calendar",
     **env.dict("ESS_PRIORITY_DELAY_RULES", default={}),
 }
+def _positive(value) -> bool:
+    return str(value).isdigit() and int(value) > 0
+
+
 for _name, _values, _valid in (
-    ("ESS_PRIORITY_DELAYS_HOURS", ESS_PRIORITY_DELAYS_HOURS, lambda v: v > 0),
+    ("ESS_PRIORITY_DELAYS_HOURS", ESS_PRIORITY_DELAYS_HOURS, _positive),
     ("ESS_PRIORITY_DELAY_RULES", ESS_PRIORITY_DELAY_RULES, {"calendar", "opening"}.__contains__),
 ):
     if set(_values) != {"P1", "P2", "P3", "P4"} or not all(map(_valid, _values.values())):
         raise ImproperlyConfigured(f"{_name}: P1 to P4 only, each with a valid value: {_values}")
+ESS_PRIORITY_DELAYS_HOURS = {p: int(hours) for p, hours in ESS_PRIORITY_DELAYS_HOURS.items()}
 # A request sent without an account waits this long for its sender to follow the emailed link;
 # past it the link is refused and the request is deleted (beat: purge-unconfirmed-referrals).
 ESS_UNCONFIRMED_REFERRAL_HOURS = env.int("ESS_UNCONFIRMED_REFERRAL_HOURS", default=48)
