@@ -74,6 +74,8 @@ ESS_PRIORITY_DELAY_RULES = {
     "P4": "calendar",
     **env.dict("ESS_PRIORITY_DELAY_RULES", default={}),
 }
+
+
 def _positive(value) -> bool:
     return str(value).isdigit() and int(value) > 0
 
