@@ -337,6 +337,8 @@ class NotificationKind(models.TextChoices):
     SLA_OVERDUE = "sla_overdue", _("Échéance dépassée")
     CONVENTION_REMINDER = "convention_reminder", _("Convention : échéance ou évaluation")
     CONSULTATION = "consultation", _("Consultation avancée")
+    # On-call rosters: a roster published, a swap asked or decided, a shift nobody covers.
+    ON_CALL = "on_call", _("Garde")
     # Health project: a version submitted, validated, sent back, or commented.
     HEALTH_PROJECT = "health_project", _("Projet de santé")
 

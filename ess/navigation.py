@@ -22,6 +22,7 @@ from scheduling.permissions import (
     can_manage_opening_hours,
     can_publish_slots,
     can_view_consultations,
+    can_view_on_call,
 )
 
 
@@ -58,6 +59,8 @@ NAVIGATION = (
     NavItem(_("Mes disponibilités"), "scheduling:availability", can_publish_slots),
     # Advanced consultations: planned and booked by the ESS's staff.
     NavItem(_("Consultations avancées"), "scheduling:consultations", can_view_consultations),
+    # On-call rosters: who answers immediate requests; the ESS's staff read them.
+    NavItem(_("Gardes"), "scheduling:on_call", can_view_on_call),
     # Every signed-in professional reads the directory; ARS/CPAM staff do not (they follow the
     # ESS through aggregates, see members/permissions.py) and read the public page like anyone.
     NavItem(_("Annuaire"), "members:directory", can_view_directory),

@@ -45,12 +45,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "projet_sante.tasks.snapshot_quarterly_indicators",
         "schedule": crontab(minute=15, hour=5, day_of_month="1-3", month_of_year="1,4,7,10"),
     },
+    # On-call shifts nobody covers in the next days are told to managers and coordinators,
+    # once per shift.
+    "warn-on-call-gaps": {"task": "scheduling.tasks.warn_on_call_gaps", "schedule": 3600.0},
     # Conventions come into force and expire by their dates; 90/30-day reminders go out once.
     "conventions-daily": {
         "task": "partners.tasks.conventions_daily",
         "schedule": crontab(hour=6, minute=30),
     },
 }
+
+# ---------------------------------------------------------------------------------------------
+# On-call rosters
+# ---------------------------------------------------------------------------------------------
+# How many days ahead a shift nobody covers is warned about (managers and coordinators).
+ON_CALL_GAP_WARNING_DAYS = env.int("ON_CALL_GAP_WARNING_DAYS", default=7)
 
 # ---------------------------------------------------------------------------------------------
 # Referrals

@@ -44,7 +44,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("referrals", "0009_pending_attachments"),
-        ("scheduling", "0004_opening_hours"),
+        ("scheduling", "0005_opening_hours"),
         ("ess", "0014_audit_filter_indexes"),
     ]
 

@@ -7,6 +7,7 @@ from scheduling.models.availability import Absence, AvailabilitySlot, Booking
 from scheduling.models.calendar import CalendarFeed
 from scheduling.models.consultations import (
     SESSION_TRANSITIONS,
+    SWAP_TRANSITIONS,
     Appointment,
     ConsultationPlan,
     ConsultationSession,
@@ -17,10 +18,22 @@ from scheduling.models.consultations import (
     Weekday,
 )
 from scheduling.models.hours import Closure, Day, OpeningRange
-from scheduling.models.oncall import OnCallDuty, OnCallShift
+from scheduling.models.oncall import (
+    SHIFT_PRESET_HOURS,
+    SHIFT_TRANSITIONS,
+    OnCallDuty,
+    OnCallRoster,
+    OnCallShift,
+    OnCallSwap,
+    ShiftPreset,
+    ShiftStatus,
+)
 
 __all__ = [
     "SESSION_TRANSITIONS",
+    "SHIFT_PRESET_HOURS",
+    "SHIFT_TRANSITIONS",
+    "SWAP_TRANSITIONS",
     "Absence",
     "Appointment",
     "AvailabilitySlot",
@@ -32,9 +45,13 @@ __all__ = [
     "ConsultationSite",
     "Day",
     "OnCallDuty",
+    "OnCallRoster",
     "OnCallShift",
+    "OnCallSwap",
     "OpeningRange",
     "SessionStatus",
+    "ShiftPreset",
+    "ShiftStatus",
     "SwapRequest",
     "SwapStatus",
     "Weekday",

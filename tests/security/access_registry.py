@@ -128,6 +128,8 @@ OWN_ID = {
     "consultation_session": "session",
     "opening_range": "range",
     "day_sheet": "session",
+    "on_call_shift": "shift",
+    "on_call_duty": "shift",
     "governance_role": "role",
     "directory_entry": "membership",
     "project_version": "version",
@@ -296,6 +298,22 @@ REGISTRY: dict[str, Access] = {
     "scheduling:consultation_ical_revoke": page(SPECIALIST),
     "scheduling:consultation_ical": page(TOKEN, fixed=({"token": "not-a-token"},)),
     "referrals:session_book": page(COORDINATOR, **on("referral.triaged")),
+    # On-call rosters: read by the ESS's staff, prepared by managers; a swap is asked by the
+    # specialist on duty (the duty is found among their own: 404 for anyone else's).
+    "scheduling:on_call": page(CONSULTATION_TEAM),
+    "scheduling:on_call_shifts_create": page(MANAGER),
+    "scheduling:on_call_shift_create": page(MANAGER),
+    "scheduling:on_call_shift_assign": page(MANAGER, **on("on_call_shift")),
+    "scheduling:on_call_shift_delete": page(MANAGER, **on("on_call_shift")),
+    "scheduling:on_call_swap_request": page(SPECIALIST, **on("on_call_duty")),
+    "scheduling:on_call_volunteers": page(MANAGER),
+    "scheduling:on_call_volunteer": page(SPECIALIST),
+    "scheduling:on_call_roster_action": page(
+        MANAGER, fixed=({"action": "generer"}, {"action": "publier"})
+    ),
+    "scheduling:on_call_swap_decide": page(
+        MANAGER, **on("on_call_swap"), fixed=({"decision": "accepter"}, {"decision": "refuser"})
+    ),
     # --- Health project, indicators, reports, newsletter -------------------------------------
     "projet_sante:newsletter_archive": page(PUBLIC, note="sent letters: aggregates only"),
     "projet_sante:newsletter_detail": page(PUBLIC, **on("newsletter"), note="drafts: managers"),
@@ -479,6 +497,10 @@ REGISTRY: dict[str, Access] = {
     "api:consultation-session-list": api({"GET": SIGNED_IN}, note="only what the caller may see"),
     "api:consultation-session-detail": api(
         {"GET": SIGNED_IN}, obj=("consultation_session",), ids={"id": "session"}
+    ),
+    "api:on-call-shift-list": api({"GET": SIGNED_IN}, note="only what the caller may see"),
+    "api:on-call-shift-detail": api(
+        {"GET": SIGNED_IN}, obj=("on_call_shift_read",), ids={"id": "shift"}
     ),
     "api:consultation-session-book": api(
         {"POST": COORDINATOR}, obj=("consultation_session",), ids={"id": "session"}

@@ -1,10 +1,10 @@
 """Reads on places and times: specialists' free slots and absences, advanced-consultation
 sessions, calendar feeds. `sessions_visible_to` is the only definition of who sees which
-session."""
+session. On-call rosters are in oncall.py, opening hours and the opening calendar in hours.py,
+re-exported here."""
 
 from datetime import date, timedelta
 
-from django.core.cache import cache
 from django.db.models import (
     Case,
     Count,
@@ -23,26 +23,43 @@ from django.db.models.functions import TruncDate
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from ess.models import Departement
 from ess.roles import Role
-from scheduling import hours
 from scheduling.models import (
     Absence,
     Appointment,
     AvailabilitySlot,
     Booking,
     CalendarFeed,
-    Closure,
     ConsultationPlan,
     ConsultationSession,
     ConsultationSite,
-    Day,
-    OnCallDuty,
-    OnCallShift,
-    OpeningRange,
     SessionStatus,
     SwapRequest,
     SwapStatus,
+)
+from scheduling.selectors.hours import (  # noqa: F401  (re-exported for the callers)
+    OPENING_CALENDAR_CACHE_KEY,
+    closures_to_come,
+    opening_calendar,
+    opening_ranges,
+    opening_summary,
+)
+from scheduling.selectors.oncall import (  # noqa: F401  (re-exported for the callers)
+    my_on_call_duties,
+    next_on_call_start,
+    on_call_at,
+    on_call_duties,
+    on_call_duty_get_for_user,
+    on_call_gaps,
+    on_call_gaps_to_come,
+    on_call_now,
+    on_call_shifts_visible_to,
+    on_call_specialties,
+    on_call_volunteers,
+    on_call_week,
+    pending_on_call_swaps,
+    specialties_on_call,
+    staffed,
 )
 
 
@@ -283,105 +300,4 @@ def sites_public(*, today: date | None = None) -> list[ConsultationSite]:
         .select_related("commune")
         .prefetch_related("specialties", Prefetch("plans", plans, to_attr="current_plans"))
         .order_by("commune__name", "name")
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# Opening hours, closures and public holidays
-# ---------------------------------------------------------------------------------------------
-OPENING_CALENDAR_CACHE_KEY = "scheduling:opening-calendar"
-
-
-def opening_calendar() -> hours.OpeningCalendar:
-    """The ESS's opening calendar (weekly hours, closures, holidays of its départements). Its
-    rows are read once (3 small queries) and kept in the cache: read again after an edit (the
-    services forget them) or five minutes later."""
-    rows = cache.get(OPENING_CALENDAR_CACHE_KEY)
-    if rows is None:
-        rows = (
-            list(OpeningRange.objects.values_list("weekday", "opens_at", "closes_at")),
-            list(Closure.objects.values_list("starts_on", "ends_on", "reason")),
-            list(Departement.objects.filter(team__pk=1).values_list("code", flat=True)),
-        )
-        cache.set(OPENING_CALENDAR_CACHE_KEY, rows, timeout=300)
-    return hours.calendar_from(*rows)
-
-
-def opening_ranges() -> QuerySet[OpeningRange]:
-    return OpeningRange.objects.order_by("weekday", "opens_at")
-
-
-def closures_to_come(today: date) -> QuerySet[Closure]:
-    return Closure.objects.filter(ends_on__gte=today).order_by("starts_on")
-
-
-def opening_summary(now) -> dict:
-    """What the public page says of when the coordination answers, from the cached calendar
-    (no query once cached): the week as lines of consecutive days with the same ranges
-    ({"days": "lundi – vendredi", "ranges": [(opens, closes)]}), whether it is open now, the
-    next opening, the closures to come and the next public holiday."""
-    calendar = opening_calendar()
-    today = now.astimezone(hours.PARIS).date()
-    lines: list[dict] = []
-    for value, label in Day.choices:
-        ranges = calendar.week[value]
-        if lines and lines[-1]["ranges"] == ranges and lines[-1]["last"] == value - 1:
-            lines[-1].update(last=value, to=label)
-        else:
-            lines.append({"ranges": ranges, "last": value, "from": label, "to": None})
-    return {
-        "has_hours": calendar.has_hours,
-        "week": [line for line in lines if line["ranges"]],
-        "open_now": calendar.is_open(now),
-        "next_opening": calendar.next_opening(now),
-        "closures": calendar.upcoming_closures(today),
-        "next_holiday": calendar.next_holiday(today),
-    }
-
-
-# On call
-# ---------------------------------------------------------------------------------------------
-def on_call_duties(specialty_id, at) -> QuerySet[OnCallDuty]:
-    """The duties of the shifts of `specialty_id` running at `at`, in the order they are called:
-    rank, then the earlier shift. Inactive specialists are left out."""
-    return (
-        OnCallDuty.objects.filter(
-            shift__specialty_id=specialty_id,
-            shift__starts_at__lte=at,
-            shift__ends_at__gt=at,
-            specialist__is_active=True,
-        )
-        .select_related("specialist", "shift")
-        .order_by("rank", "shift__starts_at", "pk")
-    )
-
-
-def on_call_at(specialty_id, at) -> list:
-    """The specialists on call for `specialty_id` at `at`, first called first; each once."""
-    seen, people = set(), []
-    for duty in on_call_duties(specialty_id, at):
-        if duty.specialist_id not in seen:
-            seen.add(duty.specialist_id)
-            people.append(duty.specialist)
-    return people
-
-
-def next_on_call_start(specialty_id, after):
-    """When the next shift of `specialty_id` with someone on it starts after `after`, or None."""
-    return (
-        OnCallShift.objects.filter(
-            specialty_id=specialty_id, starts_at__gt=after, duties__specialist__is_active=True
-        )
-        .order_by("starts_at")
-        .values_list("starts_at", flat=True)
-        .first()
-    )
-
-
-def specialties_on_call(at) -> set:
-    """Ids of the specialties with at least one active specialist on call at `at`."""
-    return set(
-        OnCallDuty.objects.filter(
-            shift__starts_at__lte=at, shift__ends_at__gt=at, specialist__is_active=True
-        ).values_list("shift__specialty_id", flat=True)
     )

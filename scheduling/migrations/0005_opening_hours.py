@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('scheduling', '0003_on_call_rosters'),
+        ('scheduling', '0004_on_call_volunteers_swaps_drafts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
