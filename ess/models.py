@@ -341,6 +341,8 @@ class NotificationKind(models.TextChoices):
     ON_CALL = "on_call", _("Garde")
     # Health project: a version submitted, validated, sent back, or commented.
     HEALTH_PROJECT = "health_project", _("Projet de santé")
+    # A professional from outside the ESS's départements registered: the coordination decides.
+    REGISTRATION = "registration", _("Inscription à valider")
 
 
 class EmailChoice(models.TextChoices):

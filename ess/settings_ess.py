@@ -99,6 +99,9 @@ ESS_PRIORITY_DELAYS_HOURS = {p: int(hours) for p, hours in ESS_PRIORITY_DELAYS_H
 # A request sent without an account waits this long for its sender to follow the emailed link;
 # past it the link is refused and the request is deleted (beat: purge-unconfirmed-referrals).
 ESS_UNCONFIRMED_REFERRAL_HOURS = env.int("ESS_UNCONFIRMED_REFERRAL_HOURS", default=48)
+# Days the personal link emailed with an answer to a professional without an account stays
+# valid (referrals/answer_links.py); the page also asks for their RPPS/ADELI number.
+ESS_ANSWER_LINK_DAYS = env.int("ESS_ANSWER_LINK_DAYS", default=30)
 ESS_ATTACHMENT_MAX_BYTES = env.int("ESS_ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 ESS_REFERRAL_ATTACHMENTS_MAX_BYTES = env.int(
     "ESS_REFERRAL_ATTACHMENTS_MAX_BYTES", default=50 * 1024 * 1024

@@ -45,6 +45,7 @@ urlpatterns = [
     path("", portal.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("communes/options/", views.commune_options, name="commune_options"),
+    path("communes/recherche/", views.commune_search, name="commune_search"),
     path("audit/", views.audit_list, name="audit_list"),
     path("notifications/", views.notification_list, name="notification_list"),
     path("notifications/lues/", views.notification_read, name="notification_read_all"),

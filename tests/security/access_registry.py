@@ -169,6 +169,7 @@ REGISTRY: dict[str, Access] = {
     "home": page(PUBLIC, note="the public front page; signed in, each role's home"),
     "healthz": page(PUBLIC, note="probe: database and Redis status only"),
     "commune_options": page(PUBLIC, note="reference data for the public application form"),
+    "commune_search": page(PUBLIC, note="the commune pickers' suggestions (reference data)"),
     "audit_list": page(MANAGER),
     "notification_list": page(SIGNED_IN, note="the caller's own notifications"),
     "notification_read_all": page(SIGNED_IN, note="marks the caller's own notifications"),
@@ -252,6 +253,12 @@ REGISTRY: dict[str, Access] = {
     ),
     "referrals:without_account_sent": page(PUBLIC),
     "referrals:confirm_without_account": page(TOKEN, fixed=({"token": "not-a-token"},)),
+    # The answer for a professional without an account: the signed link, then their RPPS.
+    "referrals:answer_without_account": page(TOKEN, fixed=({"token": "not-a-token"},)),
+    "referrals:answer_without_account_attachment": page(
+        TOKEN,
+        fixed=({"token": "not-a-token", "attachment_id": "00000000-0000-4000-8000-000000000000"},),
+    ),
     "referrals:record": page(COORDINATOR, note="requests received by phone, fax or mail"),
     "referrals:detail": page(SIGNED_IN, **on(REFERRAL_ANY_STATE)),
     "referrals:cancel": page(REQUESTER, **on("referral.submitted")),
@@ -469,6 +476,7 @@ REGISTRY: dict[str, Access] = {
     "api:referral-decline": api({"POST": SPECIALIST}, **on("referral.triaged", "id")),
     "api:referral-schedule": api({"POST": SPECIALIST}, **on("referral.accepted", "id")),
     "api:referral-complete": api({"POST": SPECIALIST}, **on("referral.accepted", "id")),
+    "api:referral-book-slot": api({"POST": COORDINATOR}, **on("referral.submitted", "id")),
     "api:referral-request-info": api({"POST": COORDINATOR}, **on("referral.submitted", "id")),
     "api:referral-provide-info": api({"POST": REQUESTER}, **on("referral.info_requested", "id")),
     "api:referral-reorient": api({"POST": COORDINATOR}, **on("referral.submitted", "id")),
