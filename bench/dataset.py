@@ -19,6 +19,7 @@ from ess.mfa import has_second_factor
 from ess.models import Commune, Specialty
 from ess.roles import Role
 from members.models import Organisation, OrganisationKind, Profession, RoleGrant, User
+from referrals.deadlines import CALENDAR_HOURS, due_times
 from referrals.models import (
     OPEN_STATUSES,
     Patient,
@@ -27,7 +28,6 @@ from referrals.models import (
     Referral,
     ResponseMode,
     Status,
-    priority_delay,
 )
 
 BATCH_SIZE = 5_000
@@ -385,6 +385,8 @@ def _referral(rng: random.Random, status: str, now: datetime, team: list[User]) 
         status=status,
         submitted_at=submitted,
     )
+    # Every request is due from its submission: provisionally from the urgency asked for.
+    referral.due_at, referral.escalate_at = due_times(submitted, urgency, calendar=CALENDAR_HOURS)
     # Was it triaged on its way to this status?
     triaged = status in (Status.TRIAGED, Status.ACCEPTED, Status.SCHEDULED, Status.COMPLETED) or (
         status != Status.SUBMITTED and rng.random() < 0.5
@@ -398,7 +400,9 @@ def _referral(rng: random.Random, status: str, now: datetime, team: list[User]) 
     referral.priority = urgency if rng.random() < 0.7 else _pick(rng, PRIORITY_MIX)
     referral.response_mode = _pick(rng, RESPONSE_MIX)
     referral.triaged_at = _between(rng, submitted, min(submitted + timedelta(hours=30), now))
-    referral.due_at = submitted + priority_delay(referral.priority)
+    referral.due_at, referral.escalate_at = due_times(
+        submitted, referral.priority, calendar=CALENDAR_HOURS
+    )
     if status == Status.TRIAGED:
         draw = rng.random()
         if draw < 0.08:  # declined by a specialist, back with the coordinators

@@ -22,7 +22,7 @@ from projet_sante.newsletter.demo import seed_newsletters
 from projet_sante.project.demo import seed_health_project
 from referrals.booking.demo import seed_consultations
 from referrals.demo import seed_referrals
-from scheduling.demo import seed_on_call, seed_slots
+from scheduling.demo import seed_on_call, seed_opening_hours, seed_slots
 
 __all__ = ["DEMO_ACCOUNTS", "demo_email", "seed_accounts", "seed_demo", "seed_team"]
 
@@ -120,6 +120,8 @@ def seed_accounts() -> dict[str, User]:
 SEEDERS = [
     lambda ctx: ctx.update(team=seed_team()),
     lambda ctx: ctx.update(users=seed_accounts()),
+    # Before the referrals: due times counted in opening hours need them.
+    lambda ctx: seed_opening_hours(ctx["users"]["direction"]),
     lambda ctx: ctx.update(members=seed_members(ctx["users"])),
     # The sample national directory: professionals may self-register (/inscription/).
     lambda ctx: ctx.update(directory=directory_import(path=SAMPLE_FILE)),

@@ -18,7 +18,12 @@ from partners.permissions import can_view_partners
 from projet_sante.indicators.permissions import can_view_indicators
 from projet_sante.project.permissions import can_view_project
 from referrals.permissions import can_submit_referral, can_triage_referral, can_view_inbox
-from scheduling.permissions import can_publish_slots, can_view_consultations, can_view_on_call
+from scheduling.permissions import (
+    can_manage_opening_hours,
+    can_publish_slots,
+    can_view_consultations,
+    can_view_on_call,
+)
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,12 @@ NAVIGATION = (
         MANAGEMENT,
     ),
     NavItem(_("Invitations"), "members:invitation_list", can_invite_users, MANAGEMENT),
+    NavItem(
+        _("Horaires et fermetures"),
+        "scheduling:opening_hours",
+        can_manage_opening_hours,
+        MANAGEMENT,
+    ),
     NavItem(_("Journal d'audit"), "audit_list", can_view_audit, MANAGEMENT),
     NavItem(_("Lettre d'information"), "projet_sante:newsletter_archive", _signed_in),
     # Health project: managers, ARS/CPAM and the ESS's staff (validated version).

@@ -3,6 +3,7 @@ them): delays, limits and thresholds of the platform's work, and its periodic jo
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 env = environ.Env()
 
@@ -63,8 +64,38 @@ ON_CALL_GAP_WARNING_DAYS = env.int("ON_CALL_GAP_WARNING_DAYS", default=7)
 # ---------------------------------------------------------------------------------------------
 # Referrals
 # ---------------------------------------------------------------------------------------------
-# Due time after triage, per priority (docs/design.md §4), in hours.
-ESS_PRIORITY_DELAYS_HOURS = {"P1": 24, "P2": 48, "P3": 7 * 24, "P4": 30 * 24}
+# Each priority's delay (docs/design.md §4), in hours counted by the priority's rule:
+# "calendar" (every elapsed hour) or "opening" (only the ESS's opening hours: nights, weekends,
+# public holidays and closures do not count). Due time = submission + delay; escalation at 75 %.
+# Env: ESS_PRIORITY_DELAYS_HOURS=P1=24,P2=48,P3=168,P4=720 and
+# ESS_PRIORITY_DELAY_RULES=P1=calendar,P2=calendar,P3=calendar,P4=calendar (docs/operations.md).
+ESS_PRIORITY_DELAYS_HOURS = {
+    "P1": 24,
+    "P2": 48,
+    "P3": 7 * 24,
+    "P4": 30 * 24,
+    **env.dict("ESS_PRIORITY_DELAYS_HOURS", default={}),
+}
+ESS_PRIORITY_DELAY_RULES = {
+    "P1": "calendar",
+    "P2": "calendar",
+    "P3": "calendar",
+    "P4": "calendar",
+    **env.dict("ESS_PRIORITY_DELAY_RULES", default={}),
+}
+
+
+def _positive(value) -> bool:
+    return str(value).isdigit() and int(value) > 0
+
+
+for _name, _values, _valid in (
+    ("ESS_PRIORITY_DELAYS_HOURS", ESS_PRIORITY_DELAYS_HOURS, _positive),
+    ("ESS_PRIORITY_DELAY_RULES", ESS_PRIORITY_DELAY_RULES, {"calendar", "opening"}.__contains__),
+):
+    if set(_values) != {"P1", "P2", "P3", "P4"} or not all(map(_valid, _values.values())):
+        raise ImproperlyConfigured(f"{_name}: P1 to P4 only, each with a valid value: {_values}")
+ESS_PRIORITY_DELAYS_HOURS = {p: int(hours) for p, hours in ESS_PRIORITY_DELAYS_HOURS.items()}
 # A request sent without an account waits this long for its sender to follow the emailed link;
 # past it the link is refused and the request is deleted (beat: purge-unconfirmed-referrals).
 ESS_UNCONFIRMED_REFERRAL_HOURS = env.int("ESS_UNCONFIRMED_REFERRAL_HOURS", default=48)

@@ -15,12 +15,14 @@ from partners.selectors import conventions_to_renew, partners_under_convention
 from projet_sante.indicators.display import home_indicators
 from projet_sante.newsletter.selectors import newsletter_draft_for, newsletters_published
 from projet_sante.project.selectors import open_version_for
+from referrals.deadlines import counts_opening_hours
 from referrals.home import coordinator_home, requester_home, specialist_home
 from referrals.models import URGENCY_HELP, Priority
 from scheduling.selectors import (
     my_on_call_duties,
     on_call_gaps_to_come,
     on_call_now,
+    opening_summary,
     sites_public,
 )
 
@@ -117,8 +119,10 @@ def front_page() -> dict:
         "members_count": sum(members_by_code.values()),
         "sites": sites,
         "priorities": [
-            (value, URGENCY_HELP[value], delay_label(delays[value])) for value in Priority.values
+            (value, URGENCY_HELP[value], delay_label(delays[value]), counts_opening_hours(value))
+            for value in Priority.values
         ],
+        "opening": opening_summary(timezone.now()),
         "partners": list(partners_under_convention()),
         "newsletters": newsletters_published(),
         "ways": ways_to_ask(),

@@ -23,13 +23,13 @@ from ess.web.forms import add_service_errors
 from ess.workflow import available_actions
 from referrals import case_forms, forms, services
 from referrals import permissions as perms
+from referrals.deadlines import due_times
 from referrals.models import (
     URGENCY_HELP,
     VISIBLE_STATUS_CHOICES,
     Attachment,
     Status,
     TeleexpertiseAct,
-    priority_delay,
 )
 from referrals.patient_fields import patient_initial
 from referrals.selectors import (
@@ -175,7 +175,7 @@ def _next_steps(user, referral) -> dict | None:
         return None
     priority = referral.effective_priority
     return {
-        "expected_by": referral.due_at or referral.submitted_at + priority_delay(priority),
+        "expected_by": referral.due_at or due_times(referral.submitted_at, priority)[0],
         "delay": URGENCY_HELP[priority],
         "email": user.notification_email,
     }

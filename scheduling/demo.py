@@ -1,11 +1,12 @@
-"""Demo places and times (seed_demo): the specialists' slots to come, and two advanced-consultation
+"""Demo places and times (seed_demo): the coordination's opening hours and summer closure, the
+specialists' slots to come, and two advanced-consultation
 sites in under-served Loiret communes with a weekly plan each and a season of sessions run in
 rota by the demo cardiologists (past ones held, the ones to come published). The referrals booked
 into them come from referrals/booking/demo.py. Idempotent: slots are added only for a specialist
 who has none to come, sites only when the demo sites do not exist, on-call rosters only when
 cardiology has none."""
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -16,19 +17,23 @@ from members.models import User
 from partners.models import Partner
 from scheduling.models import (
     AvailabilitySlot,
+    Closure,
     ConsultationPlan,
     ConsultationSession,
     ConsultationSite,
     OnCallShift,
+    OpeningRange,
     SessionStatus,
 )
 from scheduling.rota import Availability, SessionSlot, fair_assignment
 from scheduling.services import (
+    closure_add,
     on_call_roster_generate,
     on_call_roster_publish,
     on_call_shift_create,
     on_call_shifts_create,
     on_call_volunteers_set,
+    opening_range_add,
     plan_dates,
     slot_publish,
 )
@@ -192,3 +197,26 @@ def seed_on_call(users: dict) -> int:
     )
     on_call_roster_publish(by=manager, specialty=specialty, first_day=saturday, last_day=saturday)
     return created + 1
+
+
+OPENING_HOURS = ((time(8, 30), time(12, 30)), (time(13, 30), time(18, 30)))
+
+
+def seed_opening_hours(manager: User) -> None:
+    """The coordination's hours, Monday to Friday, and the summer closure to come (the first
+    two weeks of August), unless hours or closures were recorded already."""
+    if not OpeningRange.objects.exists():
+        for weekday in range(5):
+            for opens_at, closes_at in OPENING_HOURS:
+                opening_range_add(
+                    by=manager, weekday=weekday, opens_at=opens_at, closes_at=closes_at
+                )
+    if not Closure.objects.exists():
+        today = timezone.localdate()
+        year = today.year if today < date(today.year, 8, 1) else today.year + 1
+        closure_add(
+            by=manager,
+            starts_on=date(year, 8, 3),
+            ends_on=date(year, 8, 14),
+            reason="Fermeture estivale",
+        )

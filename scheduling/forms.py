@@ -10,7 +10,7 @@ from ess.models import Specialty
 from ess.roles import Role
 from members.models import User
 from partners.models import Convention, Partner
-from scheduling.models import ShiftPreset, Weekday
+from scheduling.models import Day, ShiftPreset, Weekday
 
 
 def add_service_errors(form, exc: ValidationError) -> None:
@@ -48,6 +48,27 @@ class AbsenceForm(forms.Form):
         label=_("Au (inclus)"), widget=forms.DateInput(attrs={"type": "date"})
     )
     reason = forms.CharField(label=_("Motif (facultatif)"), max_length=200, required=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# Opening hours and closures
+# ---------------------------------------------------------------------------------------------
+class OpeningRangeForm(forms.Form):
+    weekday = forms.TypedChoiceField(label=_("Jour"), choices=Day.choices, coerce=int)
+    opens_at = forms.TimeField(label=_("Ouverture"), widget=forms.TimeInput(attrs={"type": "time"}))
+    closes_at = forms.TimeField(
+        label=_("Fermeture"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+
+
+class ClosureForm(forms.Form):
+    starts_on = forms.DateField(label=_("Du"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(
+        label=_("Au (inclus)"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(
+        label=_("Motif"), max_length=200, help_text=_("Par exemple : fermeture estivale.")
+    )
 
 
 # ---------------------------------------------------------------------------------------------

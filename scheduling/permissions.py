@@ -101,3 +101,10 @@ ON_CALL_SWAP_ACTIONS = workflow.register(
         ),
     ],
 )
+
+
+# ---------------------------------------------------------------------------------------------
+# Opening hours and closures
+# ---------------------------------------------------------------------------------------------
+def can_manage_opening_hours(user) -> bool:
+    return has_role(user, Role.MANAGER)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from scheduling.views import availability, calendar, consultations, oncall
+from scheduling.views import availability, calendar, consultations, hours, oncall
 
 app_name = "scheduling"
 
@@ -17,6 +17,22 @@ urlpatterns = [
         "membres/disponibilites/absences/<uuid:public_id>/supprimer/",
         availability.absence_delete,
         name="absence_delete",
+    ),
+    # The ESS's opening hours and closures (managers), beside its organisation page
+    path("membres/organisation/horaires/", hours.opening_hours, name="opening_hours"),
+    path(
+        "membres/organisation/horaires/plages/", hours.opening_range_add, name="opening_range_add"
+    ),
+    path(
+        "membres/organisation/horaires/plages/<uuid:public_id>/supprimer/",
+        hours.opening_range_delete,
+        name="opening_range_delete",
+    ),
+    path("membres/organisation/horaires/fermetures/", hours.closure_add, name="closure_add"),
+    path(
+        "membres/organisation/horaires/fermetures/<uuid:public_id>/supprimer/",
+        hours.closure_delete,
+        name="closure_delete",
     ),
     # Advanced consultations
     path("consultations-avancees/", consultations.consultations, name="consultations"),

@@ -1,6 +1,6 @@
 """factory_boy factories with traits per role."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import factory
 from allauth.account.models import EmailAddress
@@ -19,6 +19,7 @@ from ess.models import Specialty
 from ess.roles import MFA_REQUIRED_ROLES, Role
 from members.models import Organisation, OrganisationKind, Profession, RoleGrant, User
 from partners.models import ConventionKind, PartnerType
+from scheduling import services as scheduling_services
 
 PASSWORD = "un-mot-de-passe-solide-2026"
 
@@ -377,3 +378,21 @@ class DirectoryEntryFactory(factory.django.DjangoModelFactory):
     commune_name = "ORLÉANS"
     departement_code = "45"
     imported_at = factory.LazyFunction(timezone.now)
+
+
+# ---------------------------------------------------------------------------------------------
+# Opening hours
+# ---------------------------------------------------------------------------------------------
+def opening_week(manager, *, closure: tuple | None = None) -> None:
+    """Monday to Friday 08:30–12:30 and 13:30–18:30 (45 h a week), and `closure` (starts_on,
+    ends_on, reason), through the managers' services."""
+    for weekday in range(5):
+        for opens_at, closes_at in ((time(8, 30), time(12, 30)), (time(13, 30), time(18, 30))):
+            scheduling_services.opening_range_add(
+                by=manager, weekday=weekday, opens_at=opens_at, closes_at=closes_at
+            )
+    if closure:
+        starts_on, ends_on, reason = closure
+        scheduling_services.closure_add(
+            by=manager, starts_on=starts_on, ends_on=ends_on, reason=reason
+        )

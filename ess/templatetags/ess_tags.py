@@ -1,4 +1,6 @@
 from django import template
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ess.validators import format_phone
 
@@ -52,6 +54,22 @@ def long_date(value):
 def phone(value):
     """A stored number (E.164) as people read it: 06 12 34 56 78, +41 21 234 56 78."""
     return format_phone(value)
+
+
+@register.filter
+def ago(value, now=None):
+    """How long ago, as people say it in a queue: "à l'instant", "il y a 25 min",
+    "il y a 3 h" (under two days), "il y a 4 j"."""
+    if not value:
+        return ""
+    minutes = max(0, int(((now or timezone.now()) - value).total_seconds() // 60))
+    if minutes < 1:
+        return _("à l'instant")
+    if minutes < 60:
+        return _("il y a %(n)d min") % {"n": minutes}
+    if minutes < 48 * 60:
+        return _("il y a %(n)d h") % {"n": minutes // 60}
+    return _("il y a %(n)d j") % {"n": minutes // (24 * 60)}
 
 
 def _choice(option):

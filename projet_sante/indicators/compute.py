@@ -47,6 +47,7 @@ from members.models import Membership
 from partners.models import Convention, ConventionStatus, Partner
 from projet_sante.indicators.periods import Filters, Period, referral_filter
 from referrals.booking import advanced_consultation_figures
+from referrals.deadlines import with_effective_priority
 from referrals.models import Attachment, Channel, EventKind, Referral, ReferralEvent
 
 
@@ -173,7 +174,9 @@ def _referral_figures(period: Period, filters: Filters, now: datetime) -> dict:
     for channel in Channel.values:
         aggregates[f"channel_{channel}"] = Count("pk", filter=Q(channel=channel))
     for priority in ("P1", "P2"):
-        base = Q(priority=priority) & due_known
+        # The priority set at triage, else the urgency asked for: a request never triaged
+        # whose provisional due time passed counts as late.
+        base = with_effective_priority(priority) & due_known
         aggregates[f"{priority}_base"] = Count("pk", filter=base)
         aggregates[f"{priority}_within"] = Count("pk", filter=base & within)
     if postgres:

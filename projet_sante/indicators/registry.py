@@ -101,9 +101,11 @@ _TEXTS = {
     "p1_within_due_pct": (
         _("P1 traitées dans le délai"),
         _(
-            "Part des demandes classées P1 (24 h) ayant reçu une réponse ou un rendez-vous avant "
-            "leur échéance. Base : les P1 de la période, hors annulées et réorientées, dont "
-            "l'issue est connue (réponse donnée ou échéance passée)."
+            "Part des demandes classées P1 (24 h), ou demandées P1 tant qu'elles ne sont pas "
+            "régulées, ayant reçu une réponse ou un rendez-vous avant leur échéance (comptée "
+            "en heures calendaires ou d'ouverture, selon la règle de la priorité). Base : les P1 "
+            "de la période, hors annulées et réorientées, dont l'issue est connue (réponse "
+            "donnée ou échéance passée)."
         ),
     ),
     "p2_within_due_pct": (

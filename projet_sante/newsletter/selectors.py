@@ -21,7 +21,7 @@ from projet_sante.newsletter.models import (
 )
 from projet_sante.newsletter.permissions import can_manage_newsletters
 from referrals.booking import advanced_consultation_figures
-from referrals.models import Referral
+from referrals.models import Referral, Status
 
 # Roles whose holders are "members" of the ESS for the letter (until members get a Membership).
 MEMBER_ROLES = (Role.SPECIALIST, Role.PARAMEDIC)
@@ -63,7 +63,11 @@ def newsletter_figures(*, year: int, quarter: int) -> dict:
     advanced consultations give their sessions and communes, never a count of patients."""
     period = periods.quarter_period(year, quarter)
     start, end, last_day = period.start, period.end, period.last
-    due = Q(due_at__isnull=False)
+    # Every request has a due time from its arrival; one withdrawn or sent elsewhere before
+    # triage was never to be answered by the ESS.
+    due = Q(due_at__isnull=False) & ~Q(
+        triaged_at__isnull=True, status__in=[Status.CANCELLED, Status.REORIENTED]
+    )
     counts = Referral.objects.filter(submitted_at__gte=start, submitted_at__lt=end).aggregate(
         received=Count("pk"),
         with_due=Count("pk", filter=due),

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from ess.models import Specialty
 from members.models import User
+from referrals.deadlines import due_times
 from referrals.demo.data import CANCEL, CONSULTATION, OPINION, REORIENT, DemoData, Desk
 from referrals.models import PreferredResponse, Status, priority_delay
 from referrals.services import PatientInput
@@ -203,7 +204,7 @@ def _regulation(story: Story, s: Scenario, rng: random.Random) -> None:
 
 
 def _triage(story: Story, s: Scenario, at: datetime, offer: User | None, note: str) -> None:
-    story.due_at = s.submitted_at + priority_delay(s.priority)
+    story.due_at = due_times(s.submitted_at, s.priority)[0]
     story.act(
         at,
         "triage",

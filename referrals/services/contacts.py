@@ -22,6 +22,7 @@ from members.models import DirectoryEntry, Profession, User
 from members.selectors import directory_entry_for_rpps
 from referrals import emails
 from referrals import permissions as perms
+from referrals.deadlines import due_times
 from referrals.models import (
     RECORDED_CHANNELS,
     Attachment,
@@ -164,8 +165,10 @@ def referral_confirm(*, token: str) -> Referral | None:
     contact = RequesterContact.objects.select_for_update().get(stand_in_id=referral.requester_id)
     now = timezone.now()
     _transition(referral, to=Status.SUBMITTED, by=contact.stand_in, at=now)
+    # The clock starts at confirmation: the request reaches the queue only then.
     referral.submitted_at = now
-    referral.save(update_fields=["status", "submitted_at", "updated_at"])
+    referral.due_at, referral.escalate_at = due_times(now, referral.urgency_requested)
+    referral.save(update_fields=["status", "submitted_at", "due_at", "escalate_at", "updated_at"])
     if contact.email_verified_at is None:
         contact.email_verified_at = now
         contact.save(update_fields=["email_verified_at"])

@@ -25,6 +25,7 @@ from ess.validators import (
     validate_nir_traits,
 )
 from referrals import permissions as perms
+from referrals.deadlines import due_times
 from referrals.models import (
     Channel,
     EventKind,
@@ -216,6 +217,9 @@ def referral_create(
     that enters the queue (`submitted`); one awaiting confirmation is told of when confirmed."""
     patient, conflict = _patient_resolve(data.patient)
     now = timezone.now()
+    # The clock runs from the first minute: a provisional due time from the urgency asked for
+    # (recomputed at confirmation for a request sent without an account, and at triage).
+    due_at, escalate_at = due_times(now, data.urgency)
     referral = Referral.objects.create(
         reference=next_reference(now),
         patient=patient,
@@ -235,6 +239,8 @@ def referral_create(
         recorded_by=recorded_by,
         status=status,
         submitted_at=now,
+        due_at=due_at,
+        escalate_at=escalate_at,
     )
     ReferralEvent.objects.create(referral=referral, actor=actor, to_status=status, at=now)
     if conflict:

@@ -49,7 +49,8 @@ def referral_triage(
     expected_version: datetime | None = None,
 ) -> Referral:
     """The coordinator sets priority, response mode and who takes it (a named specialist, or
-    the specialty pool). Also used to re-assign a triaged case. Due time = submission + delay.
+    the specialty pool). Also used to re-assign a triaged case. Due time = submission + the
+    priority's delay, counted by its rule (referrals.deadlines).
 
     `expected_version` (the referral's updated_at when the form was shown) refuses a stale form:
     another coordinator changed the referral meanwhile (TransitionNotAllowed)."""
@@ -77,6 +78,9 @@ def referral_triage(
     if referral.status not in (Status.SUBMITTED, Status.TRIAGED):
         raise _refuse(referral, Status.TRIAGED)
     _transition(referral, to=Status.TRIAGED, by=by, note=note)
+    # Recomputed from submission with the priority set now. The same due time (the urgency
+    # asked for confirmed) keeps its escalations; a new one is escalated afresh, each
+    # threshold notified once all the same (the notifications' dedupe key).
     due_at, escalate_at = due_times(referral.submitted_at, priority)
     _save(
         referral,
@@ -84,7 +88,7 @@ def referral_triage(
         response_mode=response_mode,
         due_at=due_at,
         escalate_at=escalate_at,
-        escalation_level=0,
+        escalation_level=referral.escalation_level if due_at == referral.due_at else 0,
         offered_to=specialist,
         offered_to_pool=specialist is None,
         triaged_at=referral.triaged_at or timezone.now(),
@@ -165,7 +169,8 @@ def referral_cancel(*, referral_id: int, by, reason: str) -> Referral:
 
 def referrals_escalate(*, now=None) -> int:
     """SLA escalation (Celery beat, every 10 minutes): referrals still waiting for their answer
-    at 75 % of their due time, then past it, are escalated to coordinators once per threshold.
+    at 75 % of their due time, then past it, are escalated to coordinators once per threshold;
+    new requests too, from the provisional due time of the urgency asked for.
 
     Each threshold is claimed by a conditional UPDATE (escalation_level below it), so overlapping
     runs never escalate twice. Returns the number of escalations."""

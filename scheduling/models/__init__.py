@@ -1,6 +1,7 @@
 """Places and times: specialists' availability (availability.py), advanced consultations
-(consultations.py), on-call rosters (oncall.py), private calendar feeds (calendar.py). Each kind
-of schedule gets its own module here."""
+(consultations.py), on-call rosters (oncall.py), the ESS's opening hours and closures
+(hours.py), private calendar feeds (calendar.py). Each kind of schedule gets its own module
+here."""
 
 from scheduling.models.availability import Absence, AvailabilitySlot, Booking
 from scheduling.models.calendar import CalendarFeed
@@ -16,6 +17,7 @@ from scheduling.models.consultations import (
     SwapStatus,
     Weekday,
 )
+from scheduling.models.hours import Closure, Day, OpeningRange
 from scheduling.models.oncall import (
     SHIFT_PRESET_HOURS,
     SHIFT_TRANSITIONS,
@@ -37,13 +39,16 @@ __all__ = [
     "AvailabilitySlot",
     "Booking",
     "CalendarFeed",
+    "Closure",
     "ConsultationPlan",
     "ConsultationSession",
     "ConsultationSite",
+    "Day",
     "OnCallDuty",
     "OnCallRoster",
     "OnCallShift",
     "OnCallSwap",
+    "OpeningRange",
     "SessionStatus",
     "ShiftPreset",
     "ShiftStatus",

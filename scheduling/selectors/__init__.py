@@ -1,6 +1,7 @@
 """Reads on places and times: specialists' free slots and absences, advanced-consultation
 sessions, calendar feeds. `sessions_visible_to` is the only definition of who sees which
-session. On-call rosters are in oncall.py, re-exported here."""
+session. On-call rosters are in oncall.py, opening hours and the opening calendar in hours.py,
+re-exported here."""
 
 from datetime import date, timedelta
 
@@ -35,6 +36,13 @@ from scheduling.models import (
     SessionStatus,
     SwapRequest,
     SwapStatus,
+)
+from scheduling.selectors.hours import (  # noqa: F401  (re-exported for the callers)
+    OPENING_CALENDAR_CACHE_KEY,
+    closures_to_come,
+    opening_calendar,
+    opening_ranges,
+    opening_summary,
 )
 from scheduling.selectors.oncall import (  # noqa: F401  (re-exported for the callers)
     my_on_call_duties,

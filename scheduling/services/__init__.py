@@ -1,7 +1,7 @@
 """Every write on places and times: specialists' slots and absences (availability.py),
 advanced-consultation sites and plans (sites.py), sessions, their rota and appointments
 (sessions.py), swaps (swaps.py), calendar feeds (calendar.py), on-call rosters (oncall.py) and
-their swaps and gap warnings (oncall_swaps.py).
+their swaps and gap warnings (oncall_swaps.py), the ESS's opening hours and closures (hours.py).
 
 Same order as every service (docs/architecture.md): atomic → lock → actor check
 (PermissionDenied) → rules (ValidationError 400 / TransitionNotAllowed 409) → write →
@@ -30,6 +30,12 @@ from scheduling.services.availability import (
 )
 from scheduling.services.calendar import calendar_feed_regenerate, calendar_feed_revoke
 from scheduling.services.common import SessionFull, SlotFull
+from scheduling.services.hours import (
+    closure_add,
+    closure_delete,
+    opening_range_add,
+    opening_range_delete,
+)
 from scheduling.services.oncall import (
     RosterResult,
     ShiftsResult,
@@ -86,6 +92,8 @@ __all__ = [
     "booking_release_for_referral",
     "calendar_feed_regenerate",
     "calendar_feed_revoke",
+    "closure_add",
+    "closure_delete",
     "on_call_duty_assign",
     "on_call_gaps_warn",
     "on_call_roster_generate",
@@ -97,6 +105,8 @@ __all__ = [
     "on_call_swap_request",
     "on_call_volunteer",
     "on_call_volunteers_set",
+    "opening_range_add",
+    "opening_range_delete",
     "plan_create",
     "plan_dates",
     "plan_generate_sessions",

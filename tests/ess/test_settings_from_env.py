@@ -159,3 +159,38 @@ def test_check_warns_when_production_keeps_the_development_base_url():
     )
 
     assert "ess.W401" in result.stdout + result.stderr
+
+
+DELAYS_PROBE = (
+    "import json, django; from django.conf import settings; django.setup();"
+    "print(json.dumps([settings.ESS_PRIORITY_DELAYS_HOURS, settings.ESS_PRIORITY_DELAY_RULES]))"
+)
+
+
+def test_each_priority_s_delay_and_rule_come_from_the_environment():
+    result = run(
+        DELAYS_PROBE,
+        DEBUG="1",
+        ESS_PRIORITY_DELAYS_HOURS="P3=45,P4=180",
+        ESS_PRIORITY_DELAY_RULES="P3=opening,P4=opening",
+    )
+
+    assert result.returncode == 0, result.stderr
+    delays, rules = json.loads(result.stdout)
+    assert delays == {"P1": 24, "P2": 48, "P3": 45, "P4": 180}
+    assert rules == {"P1": "calendar", "P2": "calendar", "P3": "opening", "P4": "opening"}
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"ESS_PRIORITY_DELAY_RULES": "P3=weekdays"},
+        {"ESS_PRIORITY_DELAY_RULES": "P5=opening"},
+        {"ESS_PRIORITY_DELAYS_HOURS": "P1=0"},
+    ],
+)
+def test_a_wrong_delay_or_rule_stops_the_start(env):
+    result = run(DELAYS_PROBE, DEBUG="1", **env)
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr

@@ -1,4 +1,5 @@
-"""seed_demo adds two sites in under-served communes with a season of sessions, and referrals
+"""seed_demo adds the coordination's opening hours and summer closure, two sites in
+under-served communes with a season of sessions, and referrals
 waiting to be booked into them (idempotent)."""
 
 from datetime import datetime, time, timedelta
@@ -13,10 +14,12 @@ from referrals.booking.selectors import sessions_for_referral
 from referrals.models import Referral, ResponseMode, Status
 from scheduling.models import (
     Appointment,
+    Closure,
     ConsultationSession,
     ConsultationSite,
     OnCallDuty,
     OnCallShift,
+    OpeningRange,
 )
 from scheduling.selectors import on_call_at, on_call_gaps_to_come
 
@@ -25,10 +28,23 @@ def test_seed_demo_adds_two_sites_with_a_season_of_sessions(db, settings, territ
     settings.ESS_DEMO = True
 
     call_command("seed_demo")
-    counts = (ConsultationSite.objects.count(), ConsultationSession.objects.count())
+    counts = (
+        ConsultationSite.objects.count(),
+        ConsultationSession.objects.count(),
+        OpeningRange.objects.count(),
+        Closure.objects.count(),
+    )
     call_command("seed_demo")
 
-    assert (ConsultationSite.objects.count(), ConsultationSession.objects.count()) == counts
+    assert (
+        ConsultationSite.objects.count(),
+        ConsultationSession.objects.count(),
+        OpeningRange.objects.count(),
+        Closure.objects.count(),
+    ) == counts
+    # The coordination's hours, Monday to Friday, and the summer closure to come.
+    assert counts[2:] == (10, 1)
+    assert Closure.objects.get().ends_on > timezone.localdate()
     sites = ConsultationSite.objects.order_by("name")
     assert [s.commune.name for s in sites] == ["Gien", "Pithiviers"]
     assert all(s.underserved for s in sites)

@@ -126,6 +126,7 @@ OWN_ID = {
     "consultation_site": "site",
     "consultation_plan": "plan",
     "consultation_session": "session",
+    "opening_range": "range",
     "day_sheet": "session",
     "on_call_shift": "shift",
     "on_call_duty": "shift",
@@ -221,6 +222,21 @@ REGISTRY: dict[str, Access] = {
         body={"absence-starts_on": "2031-01-05", "absence-ends_on": "2031-01-06"},
     ),
     "scheduling:absence_delete": page(SPECIALIST, **on("absence")),
+    "scheduling:opening_hours": page(MANAGER),
+    "scheduling:opening_range_add": page(
+        MANAGER,
+        body={"range-weekday": "6", "range-opens_at": "14:00", "range-closes_at": "16:00"},
+    ),
+    "scheduling:opening_range_delete": page(MANAGER, **on("opening_range")),
+    "scheduling:closure_add": page(
+        MANAGER,
+        body={
+            "closure-starts_on": "2031-08-01",
+            "closure-ends_on": "2031-08-15",
+            "closure-reason": "Fermeture estivale",
+        },
+    ),
+    "scheduling:closure_delete": page(MANAGER, **on("closure")),
     "referrals:slot_book": page(COORDINATOR, **on("referral.submitted")),
     "referrals:booking_cancel": page(COORDINATOR, **on("referral.triaged")),
     # --- Referrals ----------------------------------------------------------------------------

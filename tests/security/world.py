@@ -9,7 +9,7 @@ referrals, the patient data that must never reach anyone else.
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -164,12 +164,14 @@ def build_world() -> World:
         Absence,
         Appointment,
         Booking,
+        Closure,
         ConsultationPlan,
         ConsultationSession,
         ConsultationSite,
         OnCallDuty,
         OnCallShift,
         OnCallSwap,
+        OpeningRange,
         SwapRequest,
     )
     from tests.factories import (
@@ -284,6 +286,17 @@ def build_world() -> World:
     extra = {
         "free_slot": things["slot"][0].ids["slot"],
     }
+
+    # --- Opening hours and closures: the managers edit them (the public page only shows them).
+    opening_range = OpeningRange.objects.create(weekday=6, opens_at=time(9), closes_at=time(12))
+    closure = Closure.objects.create(
+        starts_on=timezone.localdate() + timedelta(days=60),
+        ends_on=timezone.localdate() + timedelta(days=70),
+        reason="Fermeture estivale",
+    )
+    managers = frozenset({"manager"})
+    add("opening_range", Thing("opening range", {"range": str(opening_range.public_id)}, managers))
+    add("closure", Thing("closure", {"closure": str(closure.public_id)}, managers))
 
     # --- Memberships: a member sees their own, managers every one; an application in progress
     # is no one else's business and is not in the directory.

@@ -1,6 +1,6 @@
 """Indicators on a hand-built quarter: every figure worked out by hand (see data.py)."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -58,6 +58,15 @@ def test_shares_within_due_time(quarter):
     assert values["p1_within_due_pct"] == {"value": 50.0, "n": 2, "count": 1}
     # P2: R3 (20 h) and R8 (40 h) in time, R4 past due without answer; R5 reoriented: out.
     assert values["p2_within_due_pct"] == {"value": 66.7, "n": 3, "count": 2}
+
+
+def test_a_request_never_triaged_past_its_provisional_due_time_counts_as_late(quarter):
+    # Asked P1, still waiting for triage 24 h later: late, as its requester sees it.
+    ReferralFactory(urgency_requested="P1", submitted_at=T0, due_at=T0 + timedelta(hours=24))
+
+    values = indicators_compute(Q1)
+
+    assert values["p1_within_due_pct"] == {"value": 33.3, "n": 3, "count": 1}
 
 
 def test_rates(quarter):

@@ -45,6 +45,18 @@ def two_quarters(db):
     UserFactory(coordinator=True)
 
 
+def test_requests_withdrawn_or_reoriented_before_triage_have_no_due_time_to_meet(db):
+    provisional = paris(2026, 3, 3, 9)  # every request is due from its arrival
+    referral(paris(2026, 3, 1, 9), provisional, paris(2026, 3, 2, 9))  # answered in time
+    ReferralFactory(submitted_at=paris(2026, 3, 1, 9), due_at=provisional, status="cancelled")
+    ReferralFactory(submitted_at=paris(2026, 3, 1, 9), due_at=provisional, status="reoriented")
+
+    figures = newsletter_figures(year=2026, quarter=1)
+
+    assert (figures["requests_received"], figures["requests_with_due_time"]) == (3, 1)
+    assert figures["answered_within_due_time_pct"] == 100.0
+
+
 def test_figures_count_each_quarter_in_paris_time(two_quarters):
     from datetime import date
 
