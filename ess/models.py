@@ -312,6 +312,31 @@ class OutboundEmail(PublicIdModel):
         return f"{self.to}: {self.subject}"
 
 
+class OutboundSms(PublicIdModel):
+    """A text message to send, written in the same transaction as the change it reports and
+    delivered by a task through the configured backend (ess/sms.py)."""
+
+    to = models.CharField(_("destinataire"), max_length=20)
+    body = models.CharField(_("texte"), max_length=480)
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("SMS sortant")
+        verbose_name_plural = _("SMS sortants")
+        indexes = [
+            models.Index(
+                fields=["created_at"], name="sms_outbox_pending", condition=models.Q(sent_at=None)
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.body[:40]}"
+
+
 # ---------------------------------------------------------------------------------------------
 # Notifications (in-app, and by email through the outbox)
 # ---------------------------------------------------------------------------------------------
@@ -335,6 +360,9 @@ class NotificationKind(models.TextChoices):
     CONSULTATION = "consultation", _("Consultation avancée")
     # Health project: a version submitted, validated, sent back, or commented.
     HEALTH_PROJECT = "health_project", _("Projet de santé")
+    # An immediate opinion asked of the specialist on call (or escalated to the next one, then
+    # to the coordinators).
+    IMMEDIATE = "immediate", _("Avis immédiat")
 
 
 class EmailChoice(models.TextChoices):

@@ -12,9 +12,18 @@ from ess.fields import PublicIdModel, optional_fk
 from ess.stored_files import StoredFile
 from ess.validators import validate_nir
 from ess.workflow import Stateful, StatusEvent
+from referrals.immediate_models import AcknowledgeMode, ImmediateAlert, ImmediateRequest
 from referrals.intake_models import RECORDED_CHANNELS, Channel, RequesterContact
 
-__all__ = ["RECORDED_CHANNELS", "Channel", "RequesterContact"]  # defined beside, for intake
+# Defined beside, for intake and immediate opinions.
+__all__ = [
+    "RECORDED_CHANNELS",
+    "AcknowledgeMode",
+    "Channel",
+    "ImmediateAlert",
+    "ImmediateRequest",
+    "RequesterContact",
+]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -273,6 +282,9 @@ class Referral(Stateful, PublicIdModel):
     channel = models.CharField(
         _("canal de réception"), max_length=20, choices=Channel.choices, default=Channel.WEB
     )
+    # An immediate opinion asked during on-call hours (referrals.immediate_models): triaged at
+    # once, offered to the specialist on call, escalated when nobody acknowledges it.
+    immediate = models.BooleanField(_("avis immédiat"), default=False)
     # The coordinator who recorded a request received by phone, fax or mail.
     recorded_by = optional_fk(settings.AUTH_USER_MODEL, related_name="+")
     # Identity traits as typed when they disagreed with the known patient (INS already on file).

@@ -26,6 +26,7 @@ from referrals.models import (
     OPEN_STATUSES,
     TAKEN_STATUSES,
     Attachment,
+    ImmediateAlert,
     Message,
     Patient,
     Referral,
@@ -60,6 +61,11 @@ def referrals_visible_to(user) -> QuerySet[Referral]:
         offered = Q(offered_to=user)
         if user.specialty_id:
             offered |= Q(offered_to_pool=True, specialty_id=user.specialty_id)
+        # An immediate opinion escalated to them (permissions._alerted).
+        offered |= Q(
+            immediate=True,
+            pk__in=ImmediateAlert.objects.filter(recipient=user).values("referral_id"),
+        )
         condition |= Q(status=Status.TRIAGED) & offered
     return Referral.objects.filter(condition)
 
@@ -103,6 +109,9 @@ def referrals_lost_by(user) -> QuerySet[Referral]:
     offered = Q(taken_from_offer_to=user)
     if user.specialty_id:
         offered |= Q(taken_from_pool=True, specialty_id=user.specialty_id)
+    offered |= Q(
+        immediate=True, pk__in=ImmediateAlert.objects.filter(recipient=user).values("referral_id")
+    )
     return Referral.objects.filter(offered, status__in=TAKEN_STATUSES)
 
 

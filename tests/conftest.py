@@ -133,6 +133,11 @@ def _test_settings(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
     settings.SECURE_SSL_REDIRECT = False
+    # Text messages are logged and kept in ess.sms.sent, emptied for each test.
+    settings.ESS_SMS_BACKEND = "ess.sms.LoggingBackend"
+    from ess import sms
+
+    sms.sent.clear()
     settings.STORAGES = {
         "default": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",

@@ -210,10 +210,12 @@ def referral_create(
     channel: str = Channel.WEB,
     status: str = Status.SUBMITTED,
     recorded_by=None,
+    note: str = "",
 ) -> Referral:
     """Write a checked submission (inside the caller's transaction): the patient, the referral
-    in `status`, its first history row, its files. Coordinators are told only of a referral
-    that enters the queue (`submitted`); one awaiting confirmation is told of when confirmed."""
+    in `status`, its first history row (with `note`), its files. Coordinators are told only of
+    a referral that enters the queue (`submitted`); one awaiting confirmation is told of when
+    confirmed."""
     patient, conflict = _patient_resolve(data.patient)
     now = timezone.now()
     referral = Referral.objects.create(
@@ -236,7 +238,9 @@ def referral_create(
         status=status,
         submitted_at=now,
     )
-    ReferralEvent.objects.create(referral=referral, actor=actor, to_status=status, at=now)
+    ReferralEvent.objects.create(
+        referral=referral, actor=actor, to_status=status, at=now, note=note
+    )
     if conflict:
         ReferralEvent.objects.create(
             referral=referral,
