@@ -10,6 +10,7 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -326,4 +327,15 @@ def specialties_on_call(at) -> set:
         OnCallDuty.objects.filter(
             shift__starts_at__lte=at, shift__ends_at__gt=at, specialist__is_active=True
         ).values_list("shift__specialty_id", flat=True)
+    )
+
+
+def next_on_call_starts(after) -> dict:
+    """{specialty id: when its next shift with someone on it starts after `after`}, in one
+    query (the specialties without a shift to come are absent)."""
+    return dict(
+        OnCallShift.objects.filter(starts_at__gt=after, duties__specialist__is_active=True)
+        .values("specialty_id")
+        .annotate(first=Min("starts_at"))
+        .values_list("specialty_id", "first")
     )
