@@ -138,9 +138,8 @@ def was_offered_before_taken(user, referral) -> bool:
 def can_acknowledge_immediate(user, referral) -> bool:
     """Answer an immediate opinion's alert (call back, open the video room): a specialist it
     was offered or escalated to, or the one holding it; one alerted after a colleague took it
-    is let through to be told so."""
-    if not referral.immediate:
-        return False
+    is let through to be told so. (Whether the referral is an immediate opinion is the
+    service's check: a refusal the specialist may read, not a 403.)"""
     return (
         _is_offered_to(user, referral)
         or _holds(user, referral)

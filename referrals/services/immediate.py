@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ess.errors import TransitionNotAllowed
 from ess.models import NotificationKind as Kind
 from ess.notifications import notify
 from ess.outbox import enqueue_on_commit
@@ -284,10 +285,16 @@ def immediate_acknowledge(*, referral_id: int, by, mode: str = AcknowledgeMode.C
     (referral_accept: exactly one specialist wins, the others get TransitionNotAllowed) and stops
     the escalation. The specialist holding the case may open the video room later.
 
-    Raises PermissionDenied (not alerted, not holding it), ValidationError (unknown mode, or a
-    video room asked while no video service is configured)."""
+    Raises PermissionDenied (not alerted, not holding it), TransitionNotAllowed (not an
+    immediate opinion, or taken by a colleague), ValidationError (unknown mode, or a video room
+    asked while no video service is configured)."""
     referral = _locked(referral_id)
     require(perms.can_acknowledge_immediate(by, referral))
+    if not referral.immediate:
+        raise TransitionNotAllowed(
+            _("La demande %(ref)s n'est pas un avis immédiat : prenez-la en charge.")
+            % {"ref": referral.reference}
+        )
     if mode not in AcknowledgeMode.values:
         raise ValidationError({"mode": _("Réponse à l'alerte inconnue.")})
     if mode == AcknowledgeMode.VIDEO and not settings.ESS_VIDEO_BASE_URL:
