@@ -21,7 +21,7 @@ from projet_sante.indicators.demo import seed_indicators
 from projet_sante.newsletter.demo import seed_newsletters
 from projet_sante.project.demo import seed_health_project
 from referrals.booking.demo import seed_consultations
-from referrals.demo import seed_referrals
+from referrals.demo import seed_immediate_opinions, seed_referrals
 from scheduling.demo import seed_slots
 
 __all__ = ["DEMO_ACCOUNTS", "demo_email", "seed_accounts", "seed_demo", "seed_team"]
@@ -127,6 +127,8 @@ SEEDERS = [
         m.user for m in ctx["members"].values() if Role.SPECIALIST in m.user.roles
     ),
     lambda ctx: ctx.update(referrals=seed_referrals(ctx["users"])),
+    # Immediate opinions to the cardiologist on call, through the services too.
+    lambda ctx: ctx.update(immediate_opinions=seed_immediate_opinions(ctx["users"])),
     lambda ctx: ctx.update(partners=seed_partners_and_conventions(ctx["users"])),
     lambda ctx: ctx.update(newsletters=seed_newsletters()),
     # Advanced consultations: after partners (the sites' hosts) and referrals.
