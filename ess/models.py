@@ -286,18 +286,26 @@ class ApiToken(PublicIdModel):
 # ---------------------------------------------------------------------------------------------
 # Outbound email: written in the same transaction as the change, delivered by a task.
 # ---------------------------------------------------------------------------------------------
-class OutboundEmail(PublicIdModel):
-    to = models.EmailField(_("destinataire"))
-    subject = models.CharField(_("objet"), max_length=300)
-    body_text = models.TextField()
-    body_html = models.TextField(blank=True)
-    headers = models.JSONField(default=dict, blank=True)
+class OutboxRow(PublicIdModel):
+    """A message to send, claimed by one worker at a time (ess.outbox.claim) and marked sent."""
+
     created_at = models.DateTimeField(default=timezone.now)
     # Set when a worker claims the row; a claim older than the lease can be taken again.
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class OutboundEmail(OutboxRow):
+    to = models.EmailField(_("destinataire"))
+    subject = models.CharField(_("objet"), max_length=300)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("courriel sortant")
@@ -312,17 +320,12 @@ class OutboundEmail(PublicIdModel):
         return f"{self.to}: {self.subject}"
 
 
-class OutboundSms(PublicIdModel):
+class OutboundSms(OutboxRow):
     """A text message to send, written in the same transaction as the change it reports and
     delivered by a task through the configured backend (ess/sms.py)."""
 
     to = models.CharField(_("destinataire"), max_length=20)
     body = models.CharField(_("texte"), max_length=480)
-    created_at = models.DateTimeField(default=timezone.now)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
 
     class Meta:
         verbose_name = _("SMS sortant")

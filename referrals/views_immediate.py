@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ess.errors import IdempotencyConflict
@@ -113,37 +114,33 @@ def immediate_panel(user, referral) -> dict | None:
     }
 
 
-def _acknowledge(request, public_id, mode: str, success: str):
-    # A specialist alerted after a colleague took the case is told so (409), not "not found".
-    referral = referral_for_request(request, public_id, lookup=referral_get_for_accept)
-    return post_action(
-        request,
-        lambda _data: services.immediate_acknowledge(
-            referral_id=referral.pk, by=request.user, mode=mode
-        ),
-        success=success,
-        back=reverse("referrals:inbox"),
-        done=reverse("referrals:detail", kwargs={"public_id": public_id}),
-    )
+def _acknowledge_view(mode: str, success):
+    """The POST of one answer to the alert (`mode`), back to the case's page; refused, to the
+    specialist's inbox (the case may no longer be theirs to see)."""
+
+    @login_required
+    @require_POST
+    def view(request, public_id):
+        # A specialist alerted after a colleague took the case is told so (409), not "not found".
+        referral = referral_for_request(request, public_id, lookup=referral_get_for_accept)
+        return post_action(
+            request,
+            lambda _data: services.immediate_acknowledge(
+                referral_id=referral.pk, by=request.user, mode=mode
+            ),
+            success=success,
+            back=reverse("referrals:inbox"),
+            done=reverse("referrals:detail", kwargs={"public_id": public_id}),
+        )
+
+    view.__name__ = view.__qualname__ = f"immediate_{mode}"
+    return view
 
 
-@login_required
-@require_POST
-def immediate_callback(request, public_id):
-    return _acknowledge(
-        request,
-        public_id,
-        AcknowledgeMode.CALLBACK,
-        _("Vous prenez la demande : le demandeur sait que vous le rappelez."),
-    )
-
-
-@login_required
-@require_POST
-def immediate_video(request, public_id):
-    return _acknowledge(
-        request,
-        public_id,
-        AcknowledgeMode.VIDEO,
-        _("Salle vidéo ouverte : le demandeur y est invité."),
-    )
+immediate_callback = _acknowledge_view(
+    AcknowledgeMode.CALLBACK,
+    gettext_lazy("Vous prenez la demande : le demandeur sait que vous le rappelez."),
+)
+immediate_video = _acknowledge_view(
+    AcknowledgeMode.VIDEO, gettext_lazy("Salle vidéo ouverte : le demandeur y est invité.")
+)

@@ -45,9 +45,8 @@ from referrals.services.answer import referral_accept
 from referrals.services.common import _locked, _save
 from referrals.services.intake import (
     ReferralInput,
+    referral_checked_and_created_once,
     referral_create,
-    referral_created_once,
-    referral_input_check,
 )
 from scheduling.selectors import next_on_call_start, on_call_at
 
@@ -118,16 +117,14 @@ def immediate_submit(
     now = timezone.now()
     if not on_call_at(data.specialty.pk, now):
         raise ValidationError({"specialty": on_call_closed_message(data.specialty, now)})
-    checked = referral_input_check(data)
-    with transaction.atomic():
-        return referral_created_once(
-            by=by,
-            key=idempotency_key,
-            data=data,
-            create=lambda: _immediate_create(
-                by=by, data=data, checked=checked, number=number, channel=channel
-            ),
-        )
+    return referral_checked_and_created_once(
+        by=by,
+        key=idempotency_key,
+        data=data,
+        create=lambda checked: _immediate_create(
+            by=by, data=data, checked=checked, number=number, channel=channel
+        ),
+    )
 
 
 def _immediate_create(*, by, data, checked, number: str, channel: str) -> Referral:

@@ -270,16 +270,24 @@ def referral_submit(
     """
     if not perms.can_submit_referral(by):
         raise PermissionDenied
+    return referral_checked_and_created_once(
+        by=by,
+        key=idempotency_key,
+        data=data,
+        create=lambda checked: referral_create(
+            requester=by, data=data, checked_files=checked, actor=by, channel=channel
+        ),
+    )
+
+
+def referral_checked_and_created_once(
+    *, by, key: str, data: ReferralInput, create
+) -> tuple[Referral, bool]:
+    """Every check of a submission (referral_input_check), then, in one transaction, the
+    referral `create(checked_files)` makes, once per idempotency key (referral_created_once)."""
     checked = referral_input_check(data)
     with transaction.atomic():
-        return referral_created_once(
-            by=by,
-            key=idempotency_key,
-            data=data,
-            create=lambda: referral_create(
-                requester=by, data=data, checked_files=checked, actor=by, channel=channel
-            ),
-        )
+        return referral_created_once(by=by, key=key, data=data, create=lambda: create(checked))
 
 
 def referral_created_once(*, by, key: str, data: ReferralInput, create) -> tuple[Referral, bool]:

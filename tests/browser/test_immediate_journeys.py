@@ -59,6 +59,15 @@ def ask_immediate_opinion(page, question: str) -> str:
     return Referral.objects.get(question=question).reference
 
 
+def open_from_list(page, menu: str, reference: str) -> None:
+    """From the menu's list (the inbox, the dashboard), the row flagged as an immediate opinion,
+    then its page."""
+    page.get_by_role("link", name=menu).first.click()  # the menu's, before the home's
+    row = page.get_by_role("row").filter(has_text=reference)
+    expect(row.get_by_text("Avis immédiat")).to_be_visible()
+    row.get_by_role("link", name=reference).click()
+
+
 def test_the_gp_asks_the_cardiologist_on_call_who_calls_back_and_answers(
     cardiology_on_call, page, sign_in, sign_out
 ):
@@ -67,10 +76,7 @@ def test_the_gp_asks_the_cardiologist_on_call_who_calls_back_and_answers(
     sign_out()
 
     sign_in("cardiologue@demo.example.org", PASSWORD)
-    page.get_by_role("link", name="Mes dossiers").first.click()
-    row = page.get_by_role("row").filter(has_text=reference)
-    expect(row.get_by_text("Avis immédiat")).to_be_visible()
-    row.get_by_role("link", name=reference).click()
+    open_from_list(page, "Mes dossiers", reference)
     expect(page.get_by_text("Douleur thoracique atypique, ECG limite : avis ?")).to_be_visible()
     expect(page.get_by_role("link", name="02 38 11 22 33")).to_have_attribute(
         "href", "tel:+33238112233"
@@ -86,8 +92,7 @@ def test_the_gp_asks_the_cardiologist_on_call_who_calls_back_and_answers(
     sign_out()
 
     sign_in("cardiologue@demo.example.org", PASSWORD)
-    page.get_by_role("link", name="Mes dossiers").first.click()
-    page.get_by_role("row").filter(has_text=reference).get_by_role("link", name=reference).click()
+    open_from_list(page, "Mes dossiers", reference)
     page.get_by_label("Avis / compte rendu").fill("Syndrome coronarien peu probable : troponine.")
     page.get_by_role("button", name="Envoyer la réponse").click()
     page.wait_for_load_state("networkidle")
@@ -139,10 +144,7 @@ def test_nobody_acknowledges_and_the_alert_moves_to_the_backup_then_the_coordina
     ]
 
     sign_in("coordination@demo.example.org", PASSWORD)
-    page.get_by_role("link", name="Régulation").first.click()
-    row = page.get_by_role("row").filter(has_text=reference)
-    expect(row.get_by_text("Avis immédiat")).to_be_visible()
-    row.get_by_role("link", name=reference).click()
+    open_from_list(page, "Régulation", reference)
     alerts = page.get_by_role("heading", name="Alertes envoyées").locator("..")
     expect(alerts.get_by_text("Dr Antoine Dubois")).to_be_visible()
     expect(alerts.get_by_text("Dr Nadia Benali")).to_be_visible()

@@ -20,9 +20,7 @@ class FlakyProvider(sms.BaseSmsBackend):
         sms.sent.append((to, body))
 
 
-def test_a_message_is_recorded_then_sent_once_after_commit(
-    db, django_capture_on_commit_callbacks
-):
+def test_a_message_is_recorded_then_sent_once_after_commit(db, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         message = sms.sms_queue(to="+33611223344", body="Avis immédiat ESS-2026-000001")
 
