@@ -95,6 +95,10 @@ def commune_options(request):
     return render(request, "ess/_commune_options.html", {"communes": communes})
 
 
+# The trail grows by millions of reads: its page counts this many events at most.
+AUDIT_COUNT_CAP = 1000
+
+
 @login_required
 @require_GET
 def audit_list(request):
@@ -111,7 +115,7 @@ def audit_list(request):
         events = events.filter(outcome=outcome)
     else:
         outcome = ""
-    page = page_of(request, events, 50)
+    page = page_of(request, events, 50, count_cap=AUDIT_COUNT_CAP)
     return render(
         request,
         "ess/audit_list.html",

@@ -1,5 +1,6 @@
-"""How requests reach the ESS: their channels, and the professionals who send them without an
-account. Kept beside `models.py` (which re-exports them) to keep each module short."""
+"""How requests reach the ESS: their channels, the professionals who send them without an
+account, the files kept across a failed submission and the keys that make a resent request
+harmless. Kept beside `models.py` (which re-exports them) to keep each module short."""
 
 from django.conf import settings
 from django.db import models
@@ -8,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ess.fields import PublicIdModel, optional_fk
+from ess.stored_files import StoredFile
 
 
 class Channel(models.TextChoices):
@@ -63,3 +65,36 @@ class RequesterContact(PublicIdModel):
 
     def __str__(self) -> str:
         return f"{self.rpps} <{self.email}>"
+
+
+def pending_attachment_path(instance, filename: str) -> str:
+    return f"referrals/pending/{instance.public_id}"
+
+
+class PendingAttachment(StoredFile):
+    """A checked file sent with a new-referral form that was refused for another reason: kept for
+    the same user in the same browser session, offered again with the corrected form, attached
+    when it is sent, deleted when it expires."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    session_key = models.CharField(max_length=64)
+    file = models.FileField(upload_to=pending_attachment_path, max_length=200)
+    expires_at = models.DateTimeField(db_index=True)
+
+
+class IdempotencyKey(models.Model):
+    """A client's retry with the same key returns the first result (API header or web form)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    fingerprint = models.CharField(max_length=64)
+    referral = models.ForeignKey("referrals.Referral", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key

@@ -13,16 +13,26 @@ from ess.stored_files import StoredFile
 from ess.validators import validate_nir
 from ess.workflow import Stateful, StatusEvent
 from referrals.immediate_models import AcknowledgeMode, ImmediateAlert, ImmediateRequest
-from referrals.intake_models import RECORDED_CHANNELS, Channel, RequesterContact
+from referrals.intake_models import (
+    RECORDED_CHANNELS,
+    Channel,
+    IdempotencyKey,
+    PendingAttachment,
+    RequesterContact,
+    pending_attachment_path,
+)
 
 # Defined beside, for intake and immediate opinions.
 __all__ = [
     "RECORDED_CHANNELS",
     "AcknowledgeMode",
     "Channel",
+    "IdempotencyKey",
     "ImmediateAlert",
     "ImmediateRequest",
+    "PendingAttachment",
     "RequesterContact",
+    "pending_attachment_path",  # named by a migration
 ]
 
 
@@ -282,8 +292,7 @@ class Referral(Stateful, PublicIdModel):
     channel = models.CharField(
         _("canal de réception"), max_length=20, choices=Channel.choices, default=Channel.WEB
     )
-    # An immediate opinion asked during on-call hours (referrals.immediate_models): triaged at
-    # once, offered to the specialist on call, escalated when nobody acknowledges it.
+    # Asked of the specialist on call, triage skipped (referrals.immediate_models).
     immediate = models.BooleanField(_("avis immédiat"), default=False)
     # The coordinator who recorded a request received by phone, fax or mail.
     recorded_by = optional_fk(settings.AUTH_USER_MODEL, related_name="+")
@@ -473,21 +482,6 @@ class Attachment(StoredFile):
         ordering = ["created_at", "pk"]
 
 
-def pending_attachment_path(instance, filename: str) -> str:
-    return f"referrals/pending/{instance.public_id}"
-
-
-class PendingAttachment(StoredFile):
-    """A checked file sent with a new-referral form that was refused for another reason: kept for
-    the same user in the same browser session, offered again with the corrected form, attached
-    when it is sent, deleted when it expires."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    session_key = models.CharField(max_length=64)
-    file = models.FileField(upload_to=pending_attachment_path, max_length=200)
-    expires_at = models.DateTimeField(db_index=True)
-
-
 class TeleexpertiseAct(models.Model):
     """Billing information for a télé-expertise: who asked, who answered, when, which codes."""
 
@@ -504,21 +498,3 @@ class TeleexpertiseAct(models.Model):
 
     def __str__(self) -> str:
         return f"{self.answering_code} {self.performed_on}"
-
-
-class IdempotencyKey(models.Model):
-    """A client's retry with the same key returns the first result (API header or web form)."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=200)
-    fingerprint = models.CharField(max_length=64)
-    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "key"], name="idempotency_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return self.key

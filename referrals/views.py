@@ -21,7 +21,7 @@ from ess.notifications import notifications_mark_read_for_page
 from ess.private_search import search_recall, search_redirect, wants_search_redirect
 from ess.web.forms import add_service_errors
 from ess.workflow import available_actions
-from referrals import forms, services
+from referrals import case_forms, forms, services
 from referrals import permissions as perms
 from referrals.models import (
     URGENCY_HELP,
@@ -206,10 +206,10 @@ def _detail_context(request, referral):
         "act": TeleexpertiseAct.objects.select_related("requesting", "answering")
         .filter(referral=referral)
         .first(),
-        "cancel_form": forms.CancelForm(),
-        "info_form": forms.ProvideInfoForm(),
-        "message_form": forms.MessageForm(),
-        "feedback_form": forms.FeedbackForm(),
+        "cancel_form": case_forms.CancelForm(),
+        "info_form": case_forms.ProvideInfoForm(),
+        "message_form": case_forms.MessageForm(),
+        "feedback_form": case_forms.FeedbackForm(),
     }
     context.update(ess_actions_context(request, referral, actions))
     return context
@@ -230,14 +230,14 @@ referral_cancel = referral_actions.view(
     "cancel",
     services.referral_cancel,
     gettext_lazy("Demande annulée."),
-    forms.CancelForm,
+    case_forms.CancelForm,
 )
 referral_provide_info = referral_actions.view(
     "complement/",
     "provide_info",
     services.referral_provide_info,
     gettext_lazy("Complément envoyé : la demande retourne à la coordination."),
-    forms.ProvideInfoForm,
+    case_forms.ProvideInfoForm,
     files=True,
 )
 message_create = referral_actions.view(
@@ -245,7 +245,7 @@ message_create = referral_actions.view(
     "message",
     services.message_post,
     gettext_lazy("Message envoyé."),
-    forms.MessageForm,
+    case_forms.MessageForm,
     files=True,
 )
 referral_feedback = referral_actions.view(
@@ -253,7 +253,7 @@ referral_feedback = referral_actions.view(
     "feedback",
     services.referral_feedback,
     gettext_lazy("Merci pour votre retour."),
-    forms.FeedbackForm,
+    case_forms.FeedbackForm,
 )
 
 

@@ -17,7 +17,7 @@ from ess.permissions import require
 from ess.private_search import search_recall, search_redirect, wants_search_redirect
 from ess.web.actions import PageActions, post_action
 from ess.web.paging import page_of
-from referrals import forms, services
+from referrals import case_forms, services
 from referrals import permissions as perms
 from referrals.booking.views import booking_panels
 from referrals.dashboard import QUEUE_VIEWS, queue_counts, queue_filter_options, queue_referrals
@@ -40,7 +40,7 @@ def ess_actions_context(request, referral, actions) -> dict:
         and referral.patient.identity_status == "provisoire",
     }
     if "triage" in actions:
-        ctx["triage_form"] = forms.TriageForm(
+        ctx["triage_form"] = case_forms.TriageForm(
             specialists=specialists_for_triage(referral),
             initial={
                 "priority": referral.effective_priority,
@@ -50,18 +50,18 @@ def ess_actions_context(request, referral, actions) -> dict:
         )
     ctx.update(booking_panels(user, referral))
     ctx["reason_form"] = ReasonForm()
-    ctx["request_info_form"] = forms.RequestInfoForm()
-    ctx["reorient_form"] = forms.ReorientForm()
-    ctx["note_form"] = forms.NoteForm()
-    ctx["identity_form"] = forms.IdentityCheckForm()
+    ctx["request_info_form"] = case_forms.RequestInfoForm()
+    ctx["reorient_form"] = case_forms.ReorientForm()
+    ctx["note_form"] = case_forms.NoteForm()
+    ctx["identity_form"] = case_forms.IdentityCheckForm()
     booked = ctx["booking"].slot if ctx["booking"] and not referral.appointment_at else None
-    ctx["schedule_form"] = forms.ScheduleForm(
+    ctx["schedule_form"] = case_forms.ScheduleForm(
         initial={
             "starts_at": booked.starts_at if booked else referral.appointment_at,
             "location": booked.where if booked else referral.appointment_location,
         }
     )
-    ctx["answer_form"] = forms.AnswerForm(
+    ctx["answer_form"] = case_forms.AnswerForm(
         initial={"answer": referral.answer, "recommended_actions": referral.recommended_actions}
     )
     # An asynchronous opinion has no appointment: its panels show only when the patient is to
@@ -172,7 +172,7 @@ def triage(request, public_id):
             expected_version=datetime.fromisoformat(expected) if expected else None,
             **data,
         ),
-        form=forms.TriageForm(request.POST, specialists=specialists_for_triage(referral)),
+        form=case_forms.TriageForm(request.POST, specialists=specialists_for_triage(referral)),
         success=_("Demande %(ref)s régulée.") % {"ref": referral.reference},
         back=reverse("referrals:detail", kwargs={"public_id": public_id}),
         done=reverse("referrals:dashboard"),
@@ -222,14 +222,14 @@ schedule = ess_actions.view(
     "schedule",
     services.referral_schedule,
     gettext_lazy("Rendez-vous enregistré."),
-    forms.ScheduleForm,
+    case_forms.ScheduleForm,
 )
 complete = ess_actions.view(
     "repondre/",
     "complete",
     services.referral_complete,
     gettext_lazy("Réponse enregistrée et transmise au demandeur."),
-    forms.AnswerForm,
+    case_forms.AnswerForm,
     files=True,
     data=lambda request, d: {
         "answer": d["answer"],
@@ -243,22 +243,22 @@ request_info = ess_actions.view(
     "request_info",
     services.referral_request_info,
     gettext_lazy("Question envoyée au demandeur."),
-    forms.RequestInfoForm,
+    case_forms.RequestInfoForm,
 )
 reorient = ess_actions.view(
     "reorienter/",
     "reorient",
     services.referral_reorient,
     gettext_lazy("Demande réorientée."),
-    forms.ReorientForm,
+    case_forms.ReorientForm,
 )
 identity_check = ess_actions.view(
     "identite/",
     "identity",
     services.patient_identity_validate,
     gettext_lazy("Identité du patient enregistrée comme validée."),
-    forms.IdentityCheckForm,
+    case_forms.IdentityCheckForm,
 )
 add_note = ess_actions.view(
-    "note/", "note", services.referral_add_note, gettext_lazy("Note ajoutée."), forms.NoteForm
+    "note/", "note", services.referral_add_note, gettext_lazy("Note ajoutée."), case_forms.NoteForm
 )

@@ -1,9 +1,41 @@
 """Lists shown a page at a time."""
 
+from functools import cached_property
+
 from django.core.paginator import Page, Paginator
 
 
-def page_of(request, items, per_page: int) -> Page:
+class CappedPaginator(Paginator):
+    """A paginator that counts at most `cap` rows (then says "more than"): on a table of
+    millions, an exact COUNT costs as much as reading them all, and nobody pages that far. The
+    count reads `cap + 1` rows at most, so one row more tells that the list goes on."""
+
+    def __init__(self, object_list, per_page, *, cap: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.cap = cap
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.object_list[: self.cap + 1].count(), self.cap + 1)
+
+    @property
+    def capped(self) -> bool:
+        """True when there are more rows than counted ("plus de …")."""
+        return self.count > self.cap
+
+
+def page_of(request, items, per_page: int, *, count_cap: int | None = None) -> Page:
     """The page of `items` the query string asks for (`?page=`); the last one when it asks
-    past the end, the first one when it asks for something that is not a number."""
-    return Paginator(items, per_page).get_page(request.GET.get("page"))
+    past the end, the first one when it asks for something that is not a number.
+
+    With `count_cap`, rows are counted up to that many (or up to the page asked for and the
+    next, when it lies further): the list says "plus de 1 000" instead of counting millions."""
+    number = request.GET.get("page")
+    if count_cap is None:
+        return Paginator(items, per_page).get_page(number)
+    try:
+        asked = max(int(number), 1)
+    except (TypeError, ValueError):
+        asked = 1
+    cap = max(count_cap, (asked + 1) * per_page)
+    return CappedPaginator(items, per_page, cap=cap).get_page(number)

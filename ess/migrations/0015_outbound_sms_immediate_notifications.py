@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ess', '0013_notification_detail'),
+        ('ess', '0014_audit_filter_indexes'),
     ]
 
     operations = [

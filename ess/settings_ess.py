@@ -1,0 +1,108 @@
+"""The ESS's own settings, read from the environment like the rest (ess/settings.py imports
+them): delays, limits and thresholds of the platform's work, and its periodic jobs."""
+
+import environ
+from celery.schedules import crontab
+
+env = environ.Env()
+
+# Periodic jobs, declared in one place (django-celery-beat copies them into its tables).
+CELERY_BEAT_SCHEDULE = {
+    # Re-queue emails an outage (broker or SMTP) left pending; delivery is idempotent.
+    "sweep-pending-emails": {"task": "ess.tasks.sweep_pending_emails", "schedule": 300.0},
+    # Re-queue text messages an outage (broker or SMS provider) left pending.
+    "sweep-pending-sms": {"task": "ess.tasks.sweep_pending_sms", "schedule": 120.0},
+    # An immediate opinion nobody acknowledged moves to the next on call, then the coordinators
+    # (each request also queues its own timed check; this catches one the broker lost).
+    "escalate-immediate-requests": {
+        "task": "referrals.tasks.escalate_immediate_requests",
+        "schedule": 60.0,
+    },
+    # Referrals at 75 % of their due time, then past it, are escalated to coordinators once.
+    "escalate-referrals": {"task": "referrals.tasks.escalate_referrals", "schedule": 600.0},
+    # Files kept across a refused new-referral form are not hoarded past their 24 hours.
+    "purge-pending-attachments": {
+        "task": "referrals.tasks.purge_pending_attachments",
+        "schedule": 3600.0,
+    },
+    # Requests sent without an account and never confirmed are deleted once their link expired.
+    "purge-unconfirmed-referrals": {
+        "task": "referrals.tasks.purge_unconfirmed_referrals",
+        "schedule": 3600.0,
+    },
+    # Those who chose a daily digest get it before the working day starts.
+    "notification-digests": {
+        "task": "ess.tasks.send_notification_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    # Draft the letter of the quarter just ended; days 1-3 so a beat down on the 1st catches
+    # up. Idempotent: one letter per quarter.
+    "draft-quarterly-newsletter": {
+        "task": "projet_sante.tasks.draft_quarterly_newsletter",
+        "schedule": crontab(minute=0, hour=6, day_of_month="1-3", month_of_year="1,4,7,10"),
+    },
+    # Resume a newsletter send whose batches stopped (worker crash, broker outage).
+    "resume-stalled-newsletters": {
+        "task": "projet_sante.tasks.resume_stalled_newsletters",
+        "schedule": 600.0,
+    },
+    # Freeze the figures of the quarter just ended (days 1-3: a beat down on the 1st catches
+    # up). Idempotent: one snapshot per quarter.
+    "snapshot-quarterly-indicators": {
+        "task": "projet_sante.tasks.snapshot_quarterly_indicators",
+        "schedule": crontab(minute=15, hour=5, day_of_month="1-3", month_of_year="1,4,7,10"),
+    },
+    # Conventions come into force and expire by their dates; 90/30-day reminders go out once.
+    "conventions-daily": {
+        "task": "partners.tasks.conventions_daily",
+        "schedule": crontab(hour=6, minute=30),
+    },
+}
+
+# ---------------------------------------------------------------------------------------------
+# Referrals
+# ---------------------------------------------------------------------------------------------
+# Due time after triage, per priority (docs/design.md §4), in hours.
+ESS_PRIORITY_DELAYS_HOURS = {"P1": 24, "P2": 48, "P3": 7 * 24, "P4": 30 * 24}
+# A request sent without an account waits this long for its sender to follow the emailed link;
+# past it the link is refused and the request is deleted (beat: purge-unconfirmed-referrals).
+ESS_UNCONFIRMED_REFERRAL_HOURS = env.int("ESS_UNCONFIRMED_REFERRAL_HOURS", default=48)
+ESS_ATTACHMENT_MAX_BYTES = env.int("ESS_ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
+ESS_REFERRAL_ATTACHMENTS_MAX_BYTES = env.int(
+    "ESS_REFERRAL_ATTACHMENTS_MAX_BYTES", default=50 * 1024 * 1024
+)
+# Images above this many pixels are refused (decompression bombs: a tiny PNG, gigabytes in memory).
+ESS_IMAGE_MAX_PIXELS = env.int("ESS_IMAGE_MAX_PIXELS", default=60_000_000)
+# Every upload is scanned by ClamAV's daemon when one of these is set (ess/antivirus.py), and
+# refused when the daemon does not answer. Unset: no scan, and `check --deploy` warns.
+CLAMD_SOCKET = env.str("CLAMD_SOCKET", default="")  # e.g. /run/clamav/clamd.ctl
+CLAMD_URL = env.str("CLAMD_URL", default="")  # e.g. tcp://clamav:3310
+CLAMD_TIMEOUT = env.float("CLAMD_TIMEOUT", default=20.0)  # seconds, per connection step
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Immediate opinions ("avis immédiat"): minutes without acknowledgement before the next person
+# on call (then the coordinators) is alerted; the video service whose rooms the specialist
+# opens (a room is this URL followed by an unguessable name; empty: no video room offered).
+ESS_IMMEDIATE_ESCALATION_MINUTES = env.float("ESS_IMMEDIATE_ESCALATION_MINUTES", default=10)
+ESS_VIDEO_BASE_URL = env.str("ESS_VIDEO_BASE_URL", default="").rstrip("/")
+# Text messages: the class that sends them (ess/sms.py); the default only logs them.
+ESS_SMS_BACKEND = env.str("ESS_SMS_BACKEND", default="ess.sms.LoggingBackend")
+# Télé-expertise acts recorded for billing information (NGAP: requérant RQD, requis TE2).
+ESS_TELEEXPERTISE_CODES = {
+    "requesting": env.str("ESS_TE_REQUESTING_CODE", default="RQD"),
+    "answering": env.str("ESS_TE_ANSWERING_CODE", default="TE2"),
+}
+
+# ---------------------------------------------------------------------------------------------
+# Quarterly newsletter
+# ---------------------------------------------------------------------------------------------
+# Emails per batch task: small enough to stay far below the task time limit over SMTP.
+ESS_NEWSLETTER_BATCH_SIZE = env.int("ESS_NEWSLETTER_BATCH_SIZE", default=50)
+
+# ---------------------------------------------------------------------------------------------
+# Indicators and reports
+# ---------------------------------------------------------------------------------------------
+# ARS/CPAM readers see patient-derived figures resting on fewer cases than this as "< N".
+ESS_SMALL_COUNT_THRESHOLD = env.int("ESS_SMALL_COUNT_THRESHOLD", default=10)
+# A ready report of the current quarter older than this is rendered again on request.
+ESS_REPORT_MAX_AGE_MINUTES = env.int("ESS_REPORT_MAX_AGE_MINUTES", default=60)
