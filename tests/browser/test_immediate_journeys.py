@@ -2,6 +2,7 @@
 and answers; and, on the real Redis with a real Celery worker, an alert nobody acknowledges
 moving to the backup, then the coordination, once each."""
 
+import re
 import time
 from datetime import timedelta
 from types import SimpleNamespace
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from ess import sms
 from ess.models import Notification, OutboundSms
 from referrals.models import ImmediateAlert, Referral
 from scheduling.models import OnCallDuty, OnCallShift
@@ -20,6 +22,8 @@ from tests.conftest import wait_until
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = settings.ESS_DEMO_PASSWORD
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
 
 
 @pytest.fixture
@@ -75,15 +79,23 @@ def test_the_gp_asks_the_cardiologist_on_call_who_calls_back_and_answers(
     reference = ask_immediate_opinion(page, "Douleur thoracique atypique, ECG limite : avis ?")
     sign_out()
 
+    # The cardiologist, on his phone, follows the link of the text message he just received.
+    [(to, text)] = sms.sent
+    assert to == "+33611223344" and reference in text and "LAMBERT" not in text
     sign_in("cardiologue@demo.example.org", PASSWORD)
-    open_from_list(page, "Mes dossiers", reference)
+    page.set_viewport_size(PHONE)
+    page.goto(
+        re.search(r"https?://\S+", text).group(0).replace(settings.ESS_BASE_URL, page.base_url)
+    )
     expect(page.get_by_text("Douleur thoracique atypique, ECG limite : avis ?")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     expect(page.get_by_role("link", name="02 38 11 22 33")).to_have_attribute(
         "href", "tel:+33238112233"
     )
     page.get_by_role("button", name="Je rappelle").click()
     page.wait_for_load_state("networkidle")
     expect(page.get_by_text("le demandeur sait que vous le rappelez")).to_be_visible()
+    page.set_viewport_size(DESKTOP)
     sign_out()
 
     sign_in("medecin@demo.example.org", PASSWORD)
