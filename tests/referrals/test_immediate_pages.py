@@ -199,3 +199,21 @@ def test_the_coordinator_sees_it_flagged_with_the_alerts_sent(
     assert referral.reference in queue and "Avis immédiat" in queue
     text = page(client, referral)
     assert "Alertes envoyées" in text and on_call.backup.display_name in text
+
+
+def test_the_dashboard_and_the_inbox_read_the_same_queries_whatever_the_immediate_opinions(
+    client_for, requester, coordinator, on_call, django_assert_max_num_queries
+):
+    ask(requester, on_call)
+    counts = {}
+    for user, url in ((coordinator, "referrals:dashboard"), (on_call.first, "referrals:inbox")):
+        client = client_for(user)
+        with django_assert_max_num_queries(40) as one:
+            client.get(reverse(url))
+        counts[url] = len(one.captured_queries)
+    for _ in range(3):
+        ask(requester, on_call)
+    for user, url in ((coordinator, "referrals:dashboard"), (on_call.first, "referrals:inbox")):
+        client = client_for(user)
+        with django_assert_max_num_queries(counts[url]):
+            client.get(reverse(url))
