@@ -47,13 +47,23 @@ def _audited_path(request) -> str:
     return path[:300]
 
 
-def audit_record(*, request, action: AuditAction, obj, label: str = "") -> AuditEvent:
+def audit_record(
+    *,
+    request,
+    action: AuditAction,
+    obj,
+    label: str = "",
+    actor=None,
+    path: str = "",
+    outcome: AuditOutcome = AuditOutcome.ALLOWED,
+) -> AuditEvent:
     """Append one line to the audit trail: who (`request.user`), what, when, from where.
 
     `obj` is a model instance; only its type, public identifier and `label` (a reference, never a
-    name) are written.
+    name) are written. A page opened with a link rather than a sign-in names who the link was
+    given to (`actor`) and the path without its secret (`path`).
     """
-    user = request.user if request.user.is_authenticated else None
+    user = actor or (request.user if request.user.is_authenticated else None)
     object_id = getattr(obj, "public_id", None) or obj.pk
     return AuditEvent.objects.create(
         actor=user,
@@ -64,8 +74,9 @@ def audit_record(*, request, action: AuditAction, obj, label: str = "") -> Audit
         object_label=label[:100],
         ip_address=client_ip(request),
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:200],
-        path=_audited_path(request),
+        path=(path or _audited_path(request))[:300],
         via=_via(request),
+        outcome=outcome,
     )
 
 

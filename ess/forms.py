@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ess.api_auth import TOKEN_MAX_DAYS
@@ -9,11 +10,13 @@ from ess.selectors import communes_matching
 
 
 class CommuneField(forms.CharField):
-    """A commune typed by name or postcode, or picked from the datalist the picker fills as one
-    types ('45234 — Orléans (45000)'). Any name, postcode or INSEE code that designates a
-    single commune is accepted; several communes are listed back to choose from."""
+    """A commune typed by name or postcode, or picked from the suggestions the combobox
+    (static/js/combobox.js, fed by `commune_search`) shows as one types; picking one writes
+    its label ('45234 — Orléans (45000)'). Without JavaScript it is a plain text field. Any
+    name, postcode or INSEE code that designates a single commune is accepted; several
+    communes are listed back to choose from."""
 
-    # Enough to choose from without a wall of text; the datalist offers the rest.
+    # Enough to choose from without a wall of text; the suggestions offer the rest.
     AMBIGUOUS_SHOWN = 8
 
     def __init__(self, *args, **kwargs):
@@ -21,12 +24,8 @@ class CommuneField(forms.CharField):
             "widget",
             forms.TextInput(
                 attrs={
-                    "list": "communes-datalist",
                     "autocomplete": "off",
-                    "hx-get": "/communes/options/",
-                    "hx-trigger": "input changed delay:250ms",
-                    "hx-target": "#communes-datalist",
-                    "hx-swap": "innerHTML",
+                    "data-combobox": reverse_lazy("commune_search"),
                     "placeholder": _("Nom ou code postal, puis choisir dans la liste"),
                 }
             ),

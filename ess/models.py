@@ -365,8 +365,12 @@ class NotificationKind(models.TextChoices):
     SLA_OVERDUE = "sla_overdue", _("Échéance dépassée")
     CONVENTION_REMINDER = "convention_reminder", _("Convention : échéance ou évaluation")
     CONSULTATION = "consultation", _("Consultation avancée")
+    # On-call rosters: a roster published, a swap asked or decided, a shift nobody covers.
+    ON_CALL = "on_call", _("Garde")
     # Health project: a version submitted, validated, sent back, or commented.
     HEALTH_PROJECT = "health_project", _("Projet de santé")
+    # A professional from outside the ESS's départements registered: the coordination decides.
+    REGISTRATION = "registration", _("Inscription à valider")
     # An immediate opinion asked of the specialist on call (or escalated to the next one, then
     # to the coordinators).
     IMMEDIATE = "immediate", _("Avis immédiat")

@@ -18,7 +18,7 @@ from partners.permissions import can_view_partners
 from projet_sante.indicators.permissions import can_view_indicators
 from projet_sante.project.permissions import can_view_project
 from referrals.permissions import can_submit_referral, can_triage_referral, can_view_inbox
-from scheduling.permissions import can_publish_slots, can_view_consultations
+from scheduling.permissions import can_publish_slots, can_view_consultations, can_view_on_call
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,8 @@ NAVIGATION = (
     NavItem(_("Mes disponibilités"), "scheduling:availability", can_publish_slots),
     # Advanced consultations: planned and booked by the ESS's staff.
     NavItem(_("Consultations avancées"), "scheduling:consultations", can_view_consultations),
+    # On-call rosters: who answers immediate requests; the ESS's staff read them.
+    NavItem(_("Gardes"), "scheduling:on_call", can_view_on_call),
     # Every signed-in professional reads the directory; ARS/CPAM staff do not (they follow the
     # ESS through aggregates, see members/permissions.py) and read the public page like anyone.
     NavItem(_("Annuaire"), "members:directory", can_view_directory),

@@ -123,5 +123,13 @@ def notifications_mark_read_for_page(*, user, path: str) -> int:
     )
 
 
+def notifications_settled(*, dedupe_key: str) -> int:
+    """What the notifications sent under `dedupe_key` asked of their recipients is done (a
+    registration decided by one coordinator): they are read for everyone."""
+    return Notification.objects.filter(dedupe_key=dedupe_key, read_at=None).update(
+        read_at=timezone.now()
+    )
+
+
 def unread_count(user) -> int:
     return Notification.objects.filter(recipient=user, read_at=None).count()

@@ -30,7 +30,15 @@ def communes_search(query: str, *, limit: int = 15) -> list[Commune]:
         code = query.replace(" ", "").upper()
         by_postcode = PostalCode.objects.filter(code__startswith=code).values("commune_id")
         return list(base.filter(Q(code=code) | Q(code__in=by_postcode))[:limit])
-    return list(base.filter(search_name__startswith=fold(query))[:limit])
+    folded = fold(query)
+    # Names are stored with "st"/"ste" (see fold): "Sain", "Saint", "Sainte" typed on their own,
+    # before the space that fold shortens, look for the saints too.
+    prefixes = Q(search_name__startswith=folded)
+    for word, short in (("sainte", "ste"), ("saint", "st")):
+        if len(folded) >= 4 and word.startswith(folded):
+            prefixes |= Q(search_name__startswith=short)
+            break
+    return list(base.filter(prefixes)[:limit])
 
 
 def commune_from_label(value: str) -> Commune | None:

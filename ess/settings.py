@@ -275,6 +275,9 @@ ACCOUNT_RATE_LIMITS = {
     # Self-registration: checking the number, then confirming, are two POSTs.
     "registration": env.str("ESS_RATE_REGISTRATION", default="20/h/ip"),
     "referral_without_account": env.str("ESS_RATE_REFERRAL_WITHOUT_ACCOUNT", default="10/h/ip"),
+    # The answer's link asks for the RPPS/ADELI number: tries per address, and per link whoever
+    # tries (a forwarded email cannot be guessed through from many addresses).
+    "answer_without_account": env.str("ESS_RATE_ANSWER_LINK", default="10/h/ip,5/h/key"),
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="ESS")

@@ -52,12 +52,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "projet_sante.tasks.snapshot_quarterly_indicators",
         "schedule": crontab(minute=15, hour=5, day_of_month="1-3", month_of_year="1,4,7,10"),
     },
+    # On-call shifts nobody covers in the next days are told to managers and coordinators,
+    # once per shift.
+    "warn-on-call-gaps": {"task": "scheduling.tasks.warn_on_call_gaps", "schedule": 3600.0},
     # Conventions come into force and expire by their dates; 90/30-day reminders go out once.
     "conventions-daily": {
         "task": "partners.tasks.conventions_daily",
         "schedule": crontab(hour=6, minute=30),
     },
 }
+
+# ---------------------------------------------------------------------------------------------
+# On-call rosters
+# ---------------------------------------------------------------------------------------------
+# How many days ahead a shift nobody covers is warned about (managers and coordinators).
+ON_CALL_GAP_WARNING_DAYS = env.int("ON_CALL_GAP_WARNING_DAYS", default=7)
 
 # ---------------------------------------------------------------------------------------------
 # Referrals
@@ -67,6 +76,9 @@ ESS_PRIORITY_DELAYS_HOURS = {"P1": 24, "P2": 48, "P3": 7 * 24, "P4": 30 * 24}
 # A request sent without an account waits this long for its sender to follow the emailed link;
 # past it the link is refused and the request is deleted (beat: purge-unconfirmed-referrals).
 ESS_UNCONFIRMED_REFERRAL_HOURS = env.int("ESS_UNCONFIRMED_REFERRAL_HOURS", default=48)
+# Days the personal link emailed with an answer to a professional without an account stays
+# valid (referrals/answer_links.py); the page also asks for their RPPS/ADELI number.
+ESS_ANSWER_LINK_DAYS = env.int("ESS_ANSWER_LINK_DAYS", default=30)
 ESS_ATTACHMENT_MAX_BYTES = env.int("ESS_ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 ESS_REFERRAL_ATTACHMENTS_MAX_BYTES = env.int(
     "ESS_REFERRAL_ATTACHMENTS_MAX_BYTES", default=50 * 1024 * 1024

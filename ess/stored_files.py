@@ -37,9 +37,9 @@ class StoredFile(PublicIdModel):
         checked.upload.seek(0)
         self.file.save(self.public_id.hex, checked.upload, save=False)
 
-    def download(self, request, *, label: str):
+    def download(self, request, *, label: str, **audit):
         """The file as an audited, uncached attachment under its uploaded name (the caller has
-        checked that the user may see the row)."""
+        checked that the user may see the row). `audit`: see private_download."""
         return private_download(
             request,
             self,
@@ -47,4 +47,5 @@ class StoredFile(PublicIdModel):
             filename=self.original_name,
             content_type=self.content_type,
             label=label,
+            **audit,
         )

@@ -9,8 +9,9 @@ from allauth.core import ratelimit
 from django.shortcuts import render
 
 
-def throttled_response(request, *, action: str):
-    """None when the POST may go on; otherwise the French 429 page (and nothing is written)."""
-    if request.method != "POST" or ratelimit.consume(request, action=action):
+def throttled_response(request, *, action: str, key: str | None = None):
+    """None when the POST may go on; otherwise the French 429 page (and nothing is written).
+    `key` names what a per-key limit counts (a link, whoever tries it)."""
+    if request.method != "POST" or ratelimit.consume(request, action=action, key=key):
         return None
     return render(request, "ess/throttled.html", status=429)

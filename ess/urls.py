@@ -13,6 +13,7 @@ from projet_sante.indicators.api import indicators as indicators_api
 from projet_sante.project.api import ProjectVersionViewSet
 from referrals.api import ReferralViewSet
 from referrals.booking.api import ConsultationSessionViewSet
+from scheduling.api import OnCallShiftViewSet
 
 # The admin signs in through allauth: same form, same rate limits, same MFA.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -29,6 +30,7 @@ router.register(
     "consultation-sessions", ConsultationSessionViewSet, basename="consultation-session"
 )
 router.register("project-versions", ProjectVersionViewSet, basename="project-version")
+router.register("on-call-shifts", OnCallShiftViewSet, basename="on-call-shift")
 
 api_v1 = [
     path("me/", api.me, name="me"),
@@ -43,6 +45,7 @@ urlpatterns = [
     path("", portal.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("communes/options/", views.commune_options, name="commune_options"),
+    path("communes/recherche/", views.commune_search, name="commune_search"),
     path("audit/", views.audit_list, name="audit_list"),
     path("notifications/", views.notification_list, name="notification_list"),
     path("notifications/lues/", views.notification_read, name="notification_read_all"),

@@ -95,6 +95,30 @@ def commune_options(request):
     return render(request, "ess/_commune_options.html", {"communes": communes})
 
 
+# What a commune picker's list shows at most: enough to choose, short enough to read out.
+COMMUNE_SUGGESTIONS = 10
+
+
+@require_GET
+def commune_search(request):
+    """Communes whose name or postcode starts with `q`, largest first, as JSON for the commune
+    and birth-place pickers (static/js/combobox.js). `value` is what the field then holds and
+    the server reads back; `label` what the list shows.
+
+    Open without an account, like `commune_options`: public reference data."""
+    communes = communes_search(request.GET.get("q", ""), limit=COMMUNE_SUGGESTIONS)
+    return JsonResponse({"results": [_suggestion(commune) for commune in communes]})
+
+
+def _suggestion(commune) -> dict:
+    where = commune.main_postal_code or commune.departement_id
+    return {
+        "value": commune.label,
+        "label": f"{commune.name} ({where})",
+        "detail": commune.departement.name,
+    }
+
+
 # The trail grows by millions of reads: its page counts this many events at most.
 AUDIT_COUNT_CAP = 1000
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from ess.notifications import notifications_mark_read_for_page
 from ess.throttle import throttled_response
 from ess.web.actions import PageActions, form_page
 from ess.web.forms import add_service_errors
@@ -89,6 +90,8 @@ def registration_list(request):
     and the latest decisions."""
     if not perms.can_review_registrations(request.user):
         raise PermissionDenied
+    # The bell's "Inscription à valider" leads here: seen, it stops counting.
+    notifications_mark_read_for_page(user=request.user, path=request.path)
     return render(
         request,
         "members/registration_list.html",

@@ -4,6 +4,7 @@
 from django.conf import settings
 from django.db.models import Count
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -16,7 +17,12 @@ from projet_sante.newsletter.selectors import newsletter_draft_for, newsletters_
 from projet_sante.project.selectors import open_version_for
 from referrals.home import coordinator_home, requester_home, specialist_home
 from referrals.models import URGENCY_HELP, Priority
-from scheduling.selectors import sites_public
+from scheduling.selectors import (
+    my_on_call_duties,
+    on_call_gaps_to_come,
+    on_call_now,
+    sites_public,
+)
 
 SHOWN = 5
 
@@ -134,21 +140,36 @@ ROLE_TITLES = {
 
 def manager_home(user) -> dict:
     """The ESS's to-do across its modules: applications to decide, conventions to renew, the
-    health-project version in progress, the newsletter draft. Five queries."""
+    health-project version in progress, the newsletter draft, on-call shifts nobody covers in
+    the coming days. Seven queries."""
     renewals = conventions_to_renew(user)
+    gaps = on_call_gaps_to_come()
     return {
         "applications_count": membership_applications(user).count(),
         "renewals": list(renewals[:SHOWN]),
         "renewals_count": renewals.count(),
         "version": open_version_for(user),
         "newsletter": newsletter_draft_for(user),
+        "on_call_gaps": list(gaps[:SHOWN]),
+        "on_call_gaps_count": gaps.count(),
     }
+
+
+def coordinator_panel(user) -> dict:
+    """The queue at a glance (referrals.home), and who is on call now in each specialty."""
+    return {**coordinator_home(user), "on_call_now": on_call_now(timezone.now())}
+
+
+def specialist_panel(user) -> dict:
+    """Their cases (referrals.home), and their current or next on-call duty."""
+    duties = my_on_call_duties(user, limit=1)
+    return {**specialist_home(user), "next_duty": duties[0] if duties else None}
 
 
 _PANELS = {
     Role.REQUESTER: requester_home,
-    Role.COORDINATOR: coordinator_home,
-    Role.SPECIALIST: specialist_home,
+    Role.COORDINATOR: coordinator_panel,
+    Role.SPECIALIST: specialist_panel,
     Role.MANAGER: manager_home,
     Role.AUTHORITY: home_indicators,
 }

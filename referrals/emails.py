@@ -6,6 +6,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from ess.outbox import email_queue_rendered
+from referrals.models import URGENCY_HELP, priority_delay
 
 
 def _send(*, to: str, template: str, **context) -> None:
@@ -30,16 +31,27 @@ def confirmation_email(*, to: str, referral, token: str) -> None:
 
 
 def acknowledgement_email(*, to: str, referral) -> None:
-    """The request reached the coordination's queue."""
-    _send(to=to, template="referral_acknowledgement", referral=referral)
+    """The request reached the coordination's queue: what happens next, by when at the latest
+    for the urgency asked, and how the answer will come."""
+    priority = referral.effective_priority
+    _send(
+        to=to,
+        template="referral_acknowledgement",
+        referral=referral,
+        expected_by=referral.due_at or referral.submitted_at + priority_delay(priority),
+        delay=URGENCY_HELP[priority],
+        link_days=settings.ESS_ANSWER_LINK_DAYS,
+    )
 
 
-def contact_update_email(*, to: str, referral, title: str, answered: bool) -> None:
-    """A step of a request whose sender has no account yet (answer given, appointment…)."""
+def contact_update_email(*, to: str, referral, title: str, link: str = "") -> None:
+    """A step of a request whose sender has no account yet (answer given, appointment…); an
+    answer comes with the personal `link` that shows it."""
     _send(
         to=to,
         template="referral_contact_update",
         referral=referral,
         title=title,
-        answered=answered,
+        link=link,
+        link_days=settings.ESS_ANSWER_LINK_DAYS,
     )

@@ -10,6 +10,7 @@ from ess.notifications import notify
 from ess.roles import Role
 from members.models import User
 from referrals import emails
+from referrals.answer_links import answer_link_url
 from referrals.models import Priority, RequesterContact
 
 # Who is told, per kind: coordinators, the requester's side, or the specialists concerned.
@@ -73,7 +74,8 @@ def referral_detail_line(referral) -> str:
 
 def _tell_contact(referral, kind: Kind, title: str) -> None:
     """A requester without an account (a stand-in that cannot sign in) is told by email at the
-    address they gave, without health data."""
+    address they gave, without health data; an answer comes with the personal link that shows
+    it once they give their RPPS/ADELI number (referrals/answer_links.py)."""
     if referral.requester.is_active:
         return
     contact = RequesterContact.objects.filter(
@@ -81,9 +83,8 @@ def _tell_contact(referral, kind: Kind, title: str) -> None:
     ).first()
     if contact is not None:
         answered = kind in (Kind.REFERRAL_ANSWERED, Kind.REFERRAL_COMPLETED)
-        emails.contact_update_email(
-            to=contact.email, referral=referral, title=title, answered=answered
-        )
+        link = answer_link_url(contact=contact, referral=referral) if answered else ""
+        emails.contact_update_email(to=contact.email, referral=referral, title=title, link=link)
 
 
 def referral_notify(referral, kind: Kind, *, actor=None, dedupe_key: str = "") -> None:

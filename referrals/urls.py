@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from referrals import views, views_ess, views_immediate, views_intake
+from referrals import views, views_answer, views_ess, views_immediate, views_intake
 from referrals.booking import views as booking
 
 app_name = "referrals"
@@ -45,6 +45,17 @@ urlpatterns = [
         "demandes/sans-compte/confirmer/<str:token>/",
         views_intake.referral_confirm_without_account,
         name="confirm_without_account",
+    ),
+    # The answer, read through the personal link emailed to a professional without an account
+    path(
+        "demandes/sans-compte/reponse/<str:token>/",
+        views_answer.answer_without_account,
+        name="answer_without_account",
+    ),
+    path(
+        "demandes/sans-compte/reponse/<str:token>/pieces/<uuid:attachment_id>/",
+        views_answer.answer_attachment,
+        name="answer_without_account_attachment",
     ),
     path("demandes/<uuid:public_id>/", include(referral_pages)),
     path("regulation/", views_ess.dashboard, name="dashboard"),

@@ -2,12 +2,14 @@
 sites in under-served Loiret communes with a weekly plan each and a season of sessions run in
 rota by the demo cardiologists (past ones held, the ones to come published). The referrals booked
 into them come from referrals/booking/demo.py. Idempotent: slots are added only for a specialist
-who has none to come, sites only when the demo sites do not exist."""
+who has none to come, sites only when the demo sites do not exist, on-call rosters only when
+cardiology has none."""
 
 from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
+from ess.demo_data import demo_clock
 from ess.models import Specialty
 from members.demo import load as members_data
 from members.models import User
@@ -17,10 +19,19 @@ from scheduling.models import (
     ConsultationPlan,
     ConsultationSession,
     ConsultationSite,
+    OnCallShift,
     SessionStatus,
 )
 from scheduling.rota import Availability, SessionSlot, fair_assignment
-from scheduling.services import plan_dates, slot_publish
+from scheduling.services import (
+    on_call_roster_generate,
+    on_call_roster_publish,
+    on_call_shift_create,
+    on_call_shifts_create,
+    on_call_volunteers_set,
+    plan_dates,
+    slot_publish,
+)
 
 SITES = [
     {
@@ -140,3 +151,44 @@ def _slots(user: User) -> None:
             capacity=2,
             weeks=4,
         )
+
+
+ON_CALL_PAST_WEEKS = 3
+ON_CALL_NEXT_WEEKS = 4
+
+
+def seed_on_call(users: dict) -> int:
+    """Cardiology's on-call roster from a few weeks back to a few weeks ahead: every weekday
+    morning and afternoon, shared between the two demo cardiologists (volunteers) and published
+    by the manager the week before it starts; then a Saturday-morning shift added in the coming
+    days that nobody holds yet (a gap on the roster and in the managers' to-do). Returns the
+    number of shifts created (0 when cardiology already has shifts)."""
+    specialty = Specialty.objects.filter(code="cardiologie").first()
+    volunteers = [users[k] for k in ("cardiologue", "cardiologue2") if k in users]
+    manager = users.get("direction")
+    if specialty is None or not volunteers or manager is None:
+        return 0
+    if OnCallShift.objects.filter(specialty=specialty).exists():
+        return 0
+    today = timezone.localdate()
+    first_day = today - timedelta(days=today.weekday(), weeks=ON_CALL_PAST_WEEKS)
+    last_day = first_day + timedelta(weeks=ON_CALL_PAST_WEEKS + ON_CALL_NEXT_WEEKS, days=-1)
+    period = {"specialty": specialty, "first_day": first_day, "last_day": last_day}
+    with demo_clock() as move_to:
+        move_to(timezone.make_aware(datetime.combine(first_day - timedelta(days=7), time(10))))
+        on_call_volunteers_set(by=manager, specialty=specialty, volunteers=volunteers)
+        created = on_call_shifts_create(
+            by=manager, presets=["morning", "afternoon"], weekdays=[0, 1, 2, 3, 4], **period
+        ).created
+        on_call_roster_generate(by=manager, **period)
+        on_call_roster_publish(by=manager, **period)
+    saturday = today + timedelta(days=(5 - today.weekday()) % 7 or 7)
+    on_call_shift_create(
+        by=manager,
+        specialty=specialty,
+        starts_at=timezone.make_aware(datetime.combine(saturday, time(9))),
+        ends_at=timezone.make_aware(datetime.combine(saturday, time(12))),
+        note="Samedi matin : à pourvoir",
+    )
+    on_call_roster_publish(by=manager, specialty=specialty, first_day=saturday, last_day=saturday)
+    return created + 1

@@ -10,7 +10,7 @@ from ess.models import Specialty
 from ess.roles import Role
 from members.models import User
 from partners.models import Convention, Partner
-from scheduling.models import Weekday
+from scheduling.models import ShiftPreset, Weekday
 
 
 def add_service_errors(form, exc: ValidationError) -> None:
@@ -179,3 +179,86 @@ class SwapForm(forms.Form):
 
 class DecisionForm(forms.Form):
     note = forms.CharField(label=_("Commentaire (facultatif)"), max_length=300, required=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# On-call rosters
+# ---------------------------------------------------------------------------------------------
+def _date(label):
+    return forms.DateField(
+        label=label, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+
+def _datetime(label):
+    return forms.DateTimeField(
+        label=label,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
+    )
+
+
+class _SpecialtyForm(forms.Form):
+    specialty = forms.ModelChoiceField(label=_("Spécialité"), queryset=Specialty.objects.none())
+
+    def __init__(self, *args, specialties=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["specialty"].queryset = Specialty.objects.filter(
+            pk__in=[s.pk for s in specialties]
+        ).order_by("label")
+
+
+class ShiftsForm(_SpecialtyForm):
+    """Preset shifts over a period."""
+
+    first_day = _date(_("Du"))
+    last_day = _date(_("Au (inclus)"))
+    presets = forms.MultipleChoiceField(
+        label=_("Gardes types"),
+        choices=ShiftPreset.choices,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("Jours"),
+        choices=[*Weekday.choices, (6, _("dimanche"))],
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+
+
+class ShiftForm(_SpecialtyForm):
+    """One custom shift."""
+
+    starts_at = _datetime(_("Début"))
+    ends_at = _datetime(_("Fin"))
+    note = forms.CharField(label=_("Note (facultatif)"), max_length=200, required=False)
+
+
+class RosterForm(forms.Form):
+    """The period a manager generates or publishes (the specialty comes with the URL)."""
+
+    first_day = _date(_("Du"))
+    last_day = _date(_("Au (inclus)"))
+    backup = forms.BooleanField(label=_("Avec un renfort (rang 2)"), required=False)
+
+
+class OnCallAssignForm(AssignForm):
+    rank = forms.TypedChoiceField(
+        label=_("Rang"), choices=[(1, _("1er appel")), (2, _("Renfort"))], coerce=int
+    )
+
+    def __init__(self, *args, volunteers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["specialist"].queryset = User.objects.filter(
+            pk__in=[v.pk for v in volunteers]
+        ).order_by("last_name", "first_name")
+
+
+class OnCallSwapForm(SwapForm):
+    """The colleague a specialist on duty proposes: a volunteer of their specialty."""
+
+    def __init__(self, *args, volunteers=(), exclude=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["replacement"].queryset = User.objects.filter(
+            pk__in=[v.pk for v in volunteers if exclude is None or v.pk != exclude.pk]
+        ).order_by("last_name", "first_name")

@@ -1,6 +1,7 @@
-"""A specialist's iCalendar feed: their sessions (site, address) and the appointments booked
-into them. Appointments carry the referral reference and the time only: a calendar URL is
-easily shared or synced to third-party services, so no patient name goes into it."""
+"""A specialist's iCalendar feed: their sessions (site, address), the appointments booked
+into them, and their published on-call duties. Appointments carry the referral reference and
+the time only: a calendar URL is easily shared or synced to third-party services, so no patient
+name goes into it."""
 
 from datetime import UTC, timedelta
 
@@ -9,7 +10,13 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from scheduling.models import Appointment, ConsultationSession, SessionStatus
+from scheduling.models import (
+    Appointment,
+    ConsultationSession,
+    OnCallDuty,
+    SessionStatus,
+    ShiftStatus,
+)
 
 PAST_DAYS = 60
 
@@ -18,7 +25,7 @@ def calendar_for(user) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//ESS//Consultations avancees//FR")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", "Consultations avancées")
+    calendar.add("x-wr-calname", "ESS : consultations avancées et gardes")
     sessions = (
         ConsultationSession.objects.filter(
             specialist=user,
@@ -57,4 +64,28 @@ def calendar_for(user) -> bytes:
             item.add("summary", f"RDV {appointment.referral.reference}")
             item.add("location", session.site.name)
             calendar.add_component(item)
+    for event in _duty_events(user, domain, now):
+        calendar.add_component(event)
     return calendar.to_ical()
+
+
+def _duty_events(user, domain: str, now):
+    duties = (
+        OnCallDuty.objects.filter(
+            specialist=user,
+            shift__status=ShiftStatus.PUBLISHED,
+            shift__ends_at__gte=now - timedelta(days=PAST_DAYS),
+        )
+        .select_related("shift__specialty")
+        .order_by("shift__starts_at")
+    )
+    for duty in duties:
+        shift = duty.shift
+        event = Event()
+        event.add("uid", f"garde-{shift.public_id}-{duty.rank}@{domain}")
+        event.add("dtstamp", now.astimezone(UTC))
+        event.add("dtstart", shift.starts_at.astimezone(UTC))
+        event.add("dtend", shift.ends_at.astimezone(UTC))
+        role = "1er appel" if duty.rank == 1 else "renfort"
+        event.add("summary", f"Garde {shift.specialty.label} ({role})")
+        yield event

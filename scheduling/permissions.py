@@ -1,7 +1,9 @@
-"""Who may do what with slots, absences and advanced consultations. One condition per line;
-roles are named, never ranked."""
+"""Who may do what with slots, absences, advanced consultations and on-call rosters. One
+condition per line; roles are named, never ranked."""
 
+from ess import workflow
 from ess.roles import Role, has_role
+from scheduling.models import OnCallSwap, SwapStatus
 
 
 # ---------------------------------------------------------------------------------------------
@@ -55,3 +57,47 @@ def can_decide_swap(user) -> bool:
 
 def can_have_calendar_feed(user) -> bool:
     return has_role(user, Role.SPECIALIST)
+
+
+# ---------------------------------------------------------------------------------------------
+# On-call rosters (/garde/)
+# ---------------------------------------------------------------------------------------------
+def can_manage_on_call(user) -> bool:
+    """Shifts, volunteers, generating and publishing the roster, deciding swaps."""
+    return has_role(user, Role.MANAGER)
+
+
+def can_view_on_call(user) -> bool:
+    """Who is on call: the coordination routes urgent requests by it, specialists read it."""
+    return (
+        has_role(user, Role.MANAGER)
+        or has_role(user, Role.COORDINATOR)
+        or has_role(user, Role.SPECIALIST)
+    )
+
+
+def can_volunteer_on_call(user) -> bool:
+    return has_role(user, Role.SPECIALIST) and user.specialty_id is not None
+
+
+def can_request_on_call_swap(user, duty) -> bool:
+    return has_role(user, Role.SPECIALIST) and duty.specialist_id == user.pk
+
+
+def can_decide_on_call_swap(user) -> bool:
+    return has_role(user, Role.MANAGER)
+
+
+# What each action of an on-call swap needs (ess.workflow.available_actions): the names are
+# those of the decision's URL.
+ON_CALL_SWAP_ACTIONS = workflow.register(
+    OnCallSwap,
+    [
+        workflow.Action(
+            "accepter", to=SwapStatus.APPROVED, allowed=workflow.actor(can_decide_on_call_swap)
+        ),
+        workflow.Action(
+            "refuser", to=SwapStatus.REFUSED, allowed=workflow.actor(can_decide_on_call_swap)
+        ),
+    ],
+)

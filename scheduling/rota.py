@@ -12,11 +12,16 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from scheduling.models import Absence, AvailabilitySlot, ConsultationSession, SessionStatus
+from scheduling.models import (
+    Absence,
+    AvailabilitySlot,
+    ConsultationSession,
+    OnCallDuty,
+    SessionStatus,
+)
 
 
 @dataclass(frozen=True)
@@ -97,9 +102,12 @@ def _augmenting_path(start, assign, loads, available):
 
 class Availability:
     """Volunteers' constraints over a period: absences, other sessions (any site, not
-    cancelled), published availability slots. Loaded in three queries."""
+    cancelled), published availability slots (unless `slots` is false). Loaded in three
+    queries."""
 
-    def __init__(self, specialist_ids, start: datetime, end: datetime, *, exclude_sessions=()):
+    def __init__(
+        self, specialist_ids, start: datetime, end: datetime, *, exclude_sessions=(), slots=True
+    ):
         ids = list(specialist_ids)
         self.absences: dict = {}
         for a in Absence.objects.filter(
@@ -125,9 +133,10 @@ class Availability:
                     _("déjà en consultation avancée à %(site)s") % {"site": s.site},
                 )
             )
-        for slot in AvailabilitySlot.objects.filter(
-            Q(specialist_id__in=ids), starts_at__lt=end, ends_at__gt=start
-        ):
+        slots_qs = AvailabilitySlot.objects.filter(
+            specialist_id__in=ids, starts_at__lt=end, ends_at__gt=start
+        )
+        for slot in slots_qs if slots else ():
             self.busy.setdefault(slot.specialist_id, []).append(
                 (slot.starts_at, slot.ends_at, _("un créneau de disponibilité est publié"))
             )
@@ -145,3 +154,28 @@ class Availability:
 
     def available(self, specialist_id, session: SessionSlot) -> bool:
         return not self.conflict(specialist_id, session)
+
+
+class OnCallAvailability(Availability):
+    """Constraints of on-call volunteers: absences, advanced-consultation sessions, and their
+    other on-call duties (any specialty, the shifts being rostered excepted). A published
+    availability slot does not prevent being on call: the phone is answered between patients."""
+
+    def __init__(self, specialist_ids, start: datetime, end: datetime, *, exclude_shifts=()):
+        ids = list(specialist_ids)
+        super().__init__(ids, start, end, slots=False)
+        duties = (
+            OnCallDuty.objects.filter(
+                specialist_id__in=ids, shift__starts_at__lt=end, shift__ends_at__gt=start
+            )
+            .exclude(shift_id__in=list(exclude_shifts))
+            .select_related("shift__specialty")
+        )
+        for duty in duties:
+            self.busy.setdefault(duty.specialist_id, []).append(
+                (
+                    duty.shift.starts_at,
+                    duty.shift.ends_at,
+                    _("déjà de garde (%(specialty)s)") % {"specialty": duty.shift.specialty},
+                )
+            )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from scheduling.views import availability, calendar, consultations
+from scheduling.views import availability, calendar, consultations, oncall
 
 app_name = "scheduling"
 
@@ -75,5 +75,23 @@ urlpatterns = [
         "consultations-avancees/ical/<str:token>.ics",
         calendar.calendar_feed,
         name="consultation_ical",
+    ),
+    # On-call rosters
+    path("garde/", oncall.on_call, name="on_call"),
+    path("garde/gardes/periode/", oncall.shifts_create, name="on_call_shifts_create"),
+    path("garde/gardes/nouvelle/", oncall.shift_create, name="on_call_shift_create"),
+    *oncall.shift_actions.urlpatterns,
+    path(
+        "garde/gardes/<uuid:public_id>/echange/",
+        oncall.swap_request,
+        name="on_call_swap_request",
+    ),
+    path("garde/volontaires/", oncall.volunteers, name="on_call_volunteers"),
+    path("garde/volontariat/", oncall.volunteer, name="on_call_volunteer"),
+    path("garde/tableau/<slug:action>/", oncall.roster_action, name="on_call_roster_action"),
+    path(
+        "garde/echanges/<uuid:public_id>/<slug:decision>/",
+        oncall.swap_decide,
+        name="on_call_swap_decide",
     ),
 ]

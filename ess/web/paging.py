@@ -4,6 +4,9 @@ from functools import cached_property
 
 from django.core.paginator import Page, Paginator
 
+# The furthest page a capped count goes to; further pages show the last one.
+MAX_PAGE = 100_000
+
 
 class CappedPaginator(Paginator):
     """A paginator that counts at most `cap` rows (then says "more than"): on a table of
@@ -34,7 +37,8 @@ def page_of(request, items, per_page: int, *, count_cap: int | None = None) -> P
     if count_cap is None:
         return Paginator(items, per_page).get_page(number)
     try:
-        asked = max(int(number), 1)
+        # A page number past any real list (a typo, a fuzzer's) would overflow the LIMIT.
+        asked = min(max(int(number), 1), MAX_PAGE)
     except (TypeError, ValueError):
         asked = 1
     cap = max(count_cap, (asked + 1) * per_page)

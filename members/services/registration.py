@@ -23,7 +23,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ess import workflow
-from ess.models import Team
+from ess.models import NotificationKind, Team
+from ess.notifications import notifications_settled, notify
 from ess.outbox import email_queue_rendered
 from ess.permissions import require
 from ess.roles import Role
@@ -38,7 +39,7 @@ from members.models import (
     RegistrationStatus,
     User,
 )
-from members.services.accounts import email_role_holders, roles_grant
+from members.services.accounts import roles_grant
 from members.services.professionals import account_fields
 
 _SALT = "members.registration"
@@ -249,8 +250,9 @@ def registration_confirm(*, token: str, password: str) -> Registration:
     """The professional follows the emailed link and chooses a password: the requester account
     is created, prefilled from the directory, its address verified. Inside the ESS's
     départements it is usable at once (OPEN); outside, it stays inactive until the coordination
-    accepts it (PENDING; coordinators are told by email). Raises ValidationError (link no longer
-    valid, weak password, an account created meanwhile). The link works once."""
+    accepts it (PENDING; coordinators are notified, in the bell and by email as each chose).
+    Raises ValidationError (link no longer valid, weak password, an account created meanwhile).
+    The link works once."""
     found = registration_from_token(token)
     if found is None:
         raise ValidationError(_("Ce lien n'est plus valable (déjà utilisé, remplacé ou expiré)."))
@@ -264,12 +266,33 @@ def registration_confirm(*, token: str, password: str) -> Registration:
     if to == RegistrationStatus.OPEN:
         account_opened.send(sender=User, user=registration.user)
     else:
-        email_role_holders(
-            Role.COORDINATOR,
-            template="registration_to_review",
-            context={"registration": registration, "link": _link("members:registration_list")},
-        )
+        _tell_coordinators(registration)
     return registration
+
+
+def _review_key(registration: Registration) -> str:
+    return f"registration:{registration.public_id}"
+
+
+def _tell_coordinators(registration: Registration) -> None:
+    """The coordinators' bell (and their emails, as each one chose) links to the list of
+    registrations to validate; the first decision settles it for all."""
+    entry = registration.entry
+    notify(
+        recipients=User.objects.filter(
+            role_grants__role=Role.COORDINATOR, is_active=True
+        ).distinct(),
+        kind=NotificationKind.REGISTRATION,
+        title=_("Inscription à valider : %(name)s (%(profession)s, %(place)s)")
+        % {
+            "name": f"{entry.first_name.title()} {entry.last_name.upper()}",
+            "profession": entry.profession_label,
+            "place": entry.commune_name,
+        },
+        detail=_("Exerce hors des départements de l'ESS : son compte attend votre décision."),
+        url=reverse("members:registration_list"),
+        dedupe_key=_review_key(registration),
+    )
 
 
 def _locked_for_reviewer(registration_id: int, by: User) -> Registration:
@@ -288,6 +311,7 @@ def registration_accept(*, registration_id: int, by: User) -> Registration:
         return registration
     workflow.transition(registration, to=RegistrationStatus.OPEN, by=by, refused=_refused)
     registration.save(update_fields=["status", "updated_at"])
+    notifications_settled(dedupe_key=_review_key(registration))
     User.objects.filter(pk=registration.user_id).update(is_active=True)
     account_opened.send(sender=User, user=registration.user)
     _email(
@@ -314,6 +338,7 @@ def registration_refuse(*, registration_id: int, by: User, reason: str) -> Regis
     account = registration.user
     registration.user = None
     registration.save(update_fields=["status", "user", "updated_at"])
+    notifications_settled(dedupe_key=_review_key(registration))
     if account is not None and not account.is_active and account.last_login is None:
         account.delete()
     _email(

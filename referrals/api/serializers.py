@@ -344,6 +344,10 @@ class ScheduleSerializer(serializers.Serializer):
     location = serializers.CharField(max_length=200)
 
 
+class BookSlotSerializer(serializers.Serializer):
+    slot = serializers.UUIDField(help_text="Identifiant du créneau libre du spécialiste.")
+
+
 class CompleteSerializer(serializers.Serializer):
     answer = serializers.CharField()
     recommended_actions = serializers.CharField(required=False, allow_blank=True, default="")

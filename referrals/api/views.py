@@ -9,16 +9,19 @@ from drf_spectacular.utils import (
 )
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from ess.api import PublicReadViewSet
 from ess.api_actions import ServiceActionsMixin, transition_action, transition_responses
 from ess.audit import audit_record, audit_record_many, audit_refusal
 from ess.models import AuditAction
+from ess.permissions import require
 from referrals import services
 from referrals.api.serializers import (
     AttachmentInSerializer,
     AttachmentSerializer,
+    BookSlotSerializer,
     CompleteSerializer,
     MessageInSerializer,
     MessageSerializer,
@@ -33,6 +36,7 @@ from referrals.api.serializers import (
     ScheduleSerializer,
     TriageSerializer,
 )
+from referrals.booking import services as booking
 from referrals.models import (
     VISIBLE_STATUS_CHOICES,
     Channel,
@@ -44,6 +48,8 @@ from referrals.selectors import (
     referral_messages,
     referrals_visible_to,
 )
+from scheduling import permissions as scheduling_perms
+from scheduling.models import AvailabilitySlot
 
 # ---------------------------------------------------------------------------------------------
 # ViewSet
@@ -217,6 +223,25 @@ class ReferralViewSet(ServiceActionsMixin, PublicReadViewSet):
         responses=TRANSITION_RESPONSES,
         summary="Fixer le rendez-vous",
     )
+
+    @extend_schema(
+        request=BookSlotSerializer,
+        responses=TRANSITION_RESPONSES,
+        summary="Réserver un créneau de consultation (coordination)",
+        description="La demande est proposée au spécialiste du créneau. 409 : créneau complet "
+        "ou passé, demande déjà réservée ou prise en charge, ou réponse par télé-expertise "
+        "(pas de rendez-vous à réserver).",
+    )
+    @action(detail=True, methods=["post"], url_path="book-slot")
+    def book_slot(self, request, id=None):
+        referral = self.get_object()
+        require(scheduling_perms.can_book_slot(request.user))
+        body = BookSlotSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        slot = get_object_or_404(AvailabilitySlot, public_id=body.validated_data["slot"])
+        booking.slot_book(slot_id=slot.pk, referral_id=referral.pk, by=request.user)
+        return Response(self._detail(referral))
+
     complete = transition_action(
         "complete",
         services.referral_complete,

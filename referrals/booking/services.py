@@ -50,6 +50,29 @@ def _locked(referral_id: int) -> Referral:
     return workflow.locked(Referral, referral_id)
 
 
+def _require_consultation(referral: Referral) -> None:
+    """A place (a slot, a session's appointment) is for a patient the specialist sees: an
+    asynchronous opinion has none, whatever the page shows."""
+    if referral.is_consultation:
+        return
+    if referral.response_mode:
+        raise TransitionNotAllowed(
+            _(
+                "La demande %(ref)s est régulée en « %(mode)s » : le patient n'est pas reçu, "
+                "il n'y a pas de rendez-vous à lui réserver. Pour une consultation, changez "
+                "d'abord son mode de réponse à la régulation."
+            )
+            % {"ref": referral.reference, "mode": referral.get_response_mode_display()}
+        )
+    raise TransitionNotAllowed(
+        _(
+            "Le demandeur de %(ref)s attend un avis (télé-expertise), pas une consultation : "
+            "régulez-la d'abord en consultation pour lui réserver un rendez-vous."
+        )
+        % {"ref": referral.reference}
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # Slots (unscheduled care)
 # ---------------------------------------------------------------------------------------------
@@ -64,8 +87,8 @@ def slot_book(*, slot_id: int, referral_id: int, by: User) -> Booking:
     consultation by default). Booking the same referral into the same slot again is a no-op.
 
     Raises PermissionDenied (not a coordinator), SlotFull, TransitionNotAllowed (referral
-    already booked elsewhere or past triage, slot in the past), ValidationError (another
-    specialty, specialist absent).
+    already booked elsewhere or past triage, an asynchronous opinion rather than a
+    consultation, slot in the past), ValidationError (another specialty, specialist absent).
     """
     _require(scheduling_perms.can_book_slot(by))
     referral = _locked(referral_id)
@@ -82,6 +105,7 @@ def slot_book(*, slot_id: int, referral_id: int, by: User) -> Booking:
             _("La demande %(ref)s est « %(status)s » : on ne peut plus lui réserver de créneau.")
             % {"ref": referral.reference, "status": referral.get_status_display()}
         )
+    _require_consultation(referral)
     booking = scheduling.slot_reserve(
         by=by, slot_id=slot_id, referral_id=referral.pk, specialty_id=referral.specialty_id
     )
@@ -121,7 +145,8 @@ def session_book(*, by, session_id: int, referral_id: int) -> Appointment:
     Booking the same referral into the same session again is a no-op.
 
     Raises PermissionDenied (not a coordinator), SessionFull, TransitionNotAllowed (session not
-    published or past, referral already booked or not bookable in its status), ValidationError
+    published or past, referral already booked, not bookable in its status or answered by
+    télé-expertise), ValidationError
     (another specialty)."""
     _require(scheduling_perms.can_book_session(by))
     referral = _locked(referral_id)
@@ -141,6 +166,7 @@ def session_book(*, by, session_id: int, referral_id: int) -> Appointment:
             )
             % {"ref": referral.reference, "status": referral.get_status_display()}
         )
+    _require_consultation(referral)
     # A slot booked earlier for this case is no longer needed; given back before the session is
     # locked (lock order). Undone with the rest if the session refuses.
     scheduling.booking_release_for_referral(referral_id=referral.pk)

@@ -17,6 +17,7 @@ from referrals import services
 from referrals.models import Referral, Sex
 from referrals.services import PatientInput, ReferralInput
 from scheduling.models import OnCallDuty, OnCallShift
+from scheduling.selectors import on_call_at
 
 DATA_FILE = Path(__file__).with_name("immediate.toml")
 
@@ -66,7 +67,10 @@ def load(path: Path = DATA_FILE) -> ImmediateData:
 
 
 def _on_call_shift(specialty, at: datetime, first: User, backup: User) -> None:
-    """The afternoon shift (14 h – 18 h) `at` falls in, with its two cardiologists."""
+    """Someone on call at `at`: the demo roster's shift, or before the roster began, the
+    afternoon shift (14 h – 18 h) with the two cardiologists."""
+    if on_call_at(specialty.pk, at):
+        return
     day = timezone.localtime(at).date()
     starts = timezone.make_aware(datetime.combine(day, time(14)))
     shift, created = OnCallShift.objects.get_or_create(
@@ -123,17 +127,18 @@ def seed_immediate_opinions(users: dict[str, User]) -> int:
                 data=_input(case, specialty),
                 callback_phone="02 38 11 22 33",
             )
-            by, called = first, t.callback_minutes[n % len(t.callback_minutes)]
+            on_call = on_call_at(specialty.pk, asked)
+            by, called = on_call[0], t.callback_minutes[n % len(t.callback_minutes)]
             if n % t.coordination_every == 0:
                 for level_at in (10, 20):
                     step = asked + timedelta(minutes=level_at)
                     services.immediate_escalate(referral_id=referral.pk, now=step)
                 called = 24
-            elif n % t.escalated_every == 0:
+            elif n % t.escalated_every == 0 and len(on_call) > 1:
                 services.immediate_escalate(
                     referral_id=referral.pk, now=asked + timedelta(minutes=10)
                 )
-                by, called = backup, 13
+                by, called = on_call[1], 13
             travel(asked + timedelta(minutes=called))
             services.immediate_acknowledge(referral_id=referral.pk, by=by)
             answered = called + t.answer_after_minutes[n % len(t.answer_after_minutes)]

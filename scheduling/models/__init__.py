@@ -6,6 +6,7 @@ from scheduling.models.availability import Absence, AvailabilitySlot, Booking
 from scheduling.models.calendar import CalendarFeed
 from scheduling.models.consultations import (
     SESSION_TRANSITIONS,
+    SWAP_TRANSITIONS,
     Appointment,
     ConsultationPlan,
     ConsultationSession,
@@ -15,10 +16,22 @@ from scheduling.models.consultations import (
     SwapStatus,
     Weekday,
 )
-from scheduling.models.oncall import OnCallDuty, OnCallShift
+from scheduling.models.oncall import (
+    SHIFT_PRESET_HOURS,
+    SHIFT_TRANSITIONS,
+    OnCallDuty,
+    OnCallRoster,
+    OnCallShift,
+    OnCallSwap,
+    ShiftPreset,
+    ShiftStatus,
+)
 
 __all__ = [
     "SESSION_TRANSITIONS",
+    "SHIFT_PRESET_HOURS",
+    "SHIFT_TRANSITIONS",
+    "SWAP_TRANSITIONS",
     "Absence",
     "Appointment",
     "AvailabilitySlot",
@@ -28,8 +41,12 @@ __all__ = [
     "ConsultationSession",
     "ConsultationSite",
     "OnCallDuty",
+    "OnCallRoster",
     "OnCallShift",
+    "OnCallSwap",
     "SessionStatus",
+    "ShiftPreset",
+    "ShiftStatus",
     "SwapRequest",
     "SwapStatus",
     "Weekday",

@@ -205,12 +205,20 @@ class SwapStatus(models.TextChoices):
     REFUSED = "refused", _("Refusée")
 
 
-class SwapRequest(PublicIdModel):
-    """A specialist asks to hand one of their sessions to a colleague; a manager decides."""
+# The only definition of what may follow what for a swap, of a session or of an on-call duty.
+SWAP_TRANSITIONS: dict[str, frozenset[str]] = {
+    SwapStatus.PENDING: frozenset({SwapStatus.APPROVED, SwapStatus.REFUSED}),
+    SwapStatus.APPROVED: frozenset(),
+    SwapStatus.REFUSED: frozenset(),
+}
 
-    session = models.ForeignKey(
-        ConsultationSession, on_delete=models.CASCADE, related_name="swap_requests"
-    )
+
+class Swap(Stateful, PublicIdModel):
+    """A specialist asks to hand something they hold (a session, an on-call duty) to a
+    colleague; a manager decides. One status table for every kind (SWAP_TRANSITIONS)."""
+
+    transitions = SWAP_TRANSITIONS
+
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -228,8 +236,26 @@ class SwapRequest(PublicIdModel):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = _("demande d'échange")
+        abstract = True
         ordering = ["-created_at"]
+
+    def record_decision(self, *, by, note: str) -> None:
+        """Save the decision the caller has just set the status to: who, when, the note."""
+        self.decided_by = by
+        self.decided_at = timezone.now()
+        self.decision_note = note.strip()[:300]
+        self.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+
+
+class SwapRequest(Swap):
+    """A specialist asks to hand one of their sessions to a colleague; a manager decides."""
+
+    session = models.ForeignKey(
+        ConsultationSession, on_delete=models.CASCADE, related_name="swap_requests"
+    )
+
+    class Meta(Swap.Meta):
+        verbose_name = _("demande d'échange")
         constraints = [
             models.UniqueConstraint(
                 fields=["session"],

@@ -1,6 +1,7 @@
 """Every write on places and times: specialists' slots and absences (availability.py),
 advanced-consultation sites and plans (sites.py), sessions, their rota and appointments
-(sessions.py), swaps (swaps.py), calendar feeds (calendar.py).
+(sessions.py), swaps (swaps.py), calendar feeds (calendar.py), on-call rosters (oncall.py) and
+their swaps and gap warnings (oncall_swaps.py).
 
 Same order as every service (docs/architecture.md): atomic → lock → actor check
 (PermissionDenied) → rules (ValidationError 400 / TransitionNotAllowed 409) → write →
@@ -29,6 +30,24 @@ from scheduling.services.availability import (
 )
 from scheduling.services.calendar import calendar_feed_regenerate, calendar_feed_revoke
 from scheduling.services.common import SessionFull, SlotFull
+from scheduling.services.oncall import (
+    RosterResult,
+    ShiftsResult,
+    on_call_duty_assign,
+    on_call_roster_generate,
+    on_call_roster_publish,
+    on_call_shift_create,
+    on_call_shift_delete,
+    on_call_shifts_create,
+    on_call_volunteer,
+    on_call_volunteers_set,
+    preset_span,
+)
+from scheduling.services.oncall_swaps import (
+    on_call_gaps_warn,
+    on_call_swap_decide,
+    on_call_swap_request,
+)
 from scheduling.services.sessions import (
     RotaResult,
     appointment_release_for_referral,
@@ -54,8 +73,10 @@ from scheduling.services.swaps import session_handed_over, swap_decide, swap_req
 
 __all__ = [
     "PlanInput",
+    "RosterResult",
     "RotaResult",
     "SessionFull",
+    "ShiftsResult",
     "SiteInput",
     "SlotFull",
     "absence_delete",
@@ -65,10 +86,22 @@ __all__ = [
     "booking_release_for_referral",
     "calendar_feed_regenerate",
     "calendar_feed_revoke",
+    "on_call_duty_assign",
+    "on_call_gaps_warn",
+    "on_call_roster_generate",
+    "on_call_roster_publish",
+    "on_call_shift_create",
+    "on_call_shift_delete",
+    "on_call_shifts_create",
+    "on_call_swap_decide",
+    "on_call_swap_request",
+    "on_call_volunteer",
+    "on_call_volunteers_set",
     "plan_create",
     "plan_dates",
     "plan_generate_sessions",
     "plan_set_volunteers",
+    "preset_span",
     "rota_propose",
     "session_assign",
     "session_cancel",

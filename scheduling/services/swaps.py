@@ -87,10 +87,7 @@ def swap_decide(*, by, swap_id: int, approve: bool, note: str = "") -> SwapReque
         save_specialist(session, "replacement")
         session_handed_over.send(ConsultationSession, session=session, specialist=replacement)
     swap.status = wanted
-    swap.decided_by = by
-    swap.decided_at = timezone.now()
-    swap.decision_note = note.strip()[:300]
-    swap.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    swap.record_decision(by=by, note=note)
     verdict = _("accepté") if approve else _("refusé")
     notify(
         recipients=[swap.requested_by, swap.replacement],

@@ -273,24 +273,37 @@ def swap_request(request, public_id):
     )
 
 
-@login_required
-@require_POST
-def swap_decide(request, public_id, decision):
-    require(perms.can_decide_swap(request.user))
+def decide_swap(request, swap_model, public_id, decision, service, back: str):
+    """A manager's decision on a swap of any kind (`accepter` or `refuser` in the URL), with
+    an optional comment; `service(by, swap_id, approve, note)` decides."""
     if decision not in ("accepter", "refuser"):
         raise Http404
-    swap = get_object_or_404(SwapRequest, public_id=public_id)
+    swap = get_object_or_404(swap_model, public_id=public_id)
     form = forms.DecisionForm(request.POST)
     form.is_valid()
     return post_action(
         request,
-        lambda _data: services.swap_decide(
+        lambda _data: service(
             by=request.user,
             swap_id=swap.pk,
             approve=decision == "accepter",
             note=form.cleaned_data.get("note", ""),
         ),
         success=_("Échange accepté.") if decision == "accepter" else _("Échange refusé."),
+        back=back,
+    )
+
+
+@login_required
+@require_POST
+def swap_decide(request, public_id, decision):
+    require(perms.can_decide_swap(request.user))
+    return decide_swap(
+        request,
+        SwapRequest,
+        public_id,
+        decision,
+        services.swap_decide,
         back="scheduling:consultations",
     )
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from ess.models import OutboundEmail
+from tests.browser.referral_form import choose_commune
 from tests.factories import current_totp_code, valid_rpps
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,11 +28,7 @@ def test_a_new_specialist_applies_is_validated_and_appears_in_the_directory(
     page.get_by_label("Spécialité", exact=True).select_option("cardiologie")
     page.get_by_label("Adresse du lieu d'exercice").first.fill("12 rue Bannier")
     commune = page.get_by_label("Commune", exact=True).first
-    commune.press_sequentially("45000", delay=30)
-    page.locator('#communes-datalist option[value="45234 — Orléans (45000)"]').wait_for(
-        state="attached"
-    )
-    commune.fill("45234 — Orléans (45000)")
+    choose_commune(commune, "45000")
     page.get_by_label("Libéral", exact=True).check()
     page.get_by_label("Secteur conventionnel").select_option("secteur_1")
     page.get_by_label("Soins non programmés").check()

@@ -8,6 +8,7 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from referrals.models import Referral
+from tests.browser.referral_form import take_and_answer, triage_to_the_cardiologist
 from tests.factories import valid_nir
 from tests.referrals.conftest import PDF_BYTES
 
@@ -154,29 +155,13 @@ def test_the_closed_loop_from_gp_to_specialist_and_back(
     sign_in("coordination@demo.example.org", PASSWORD)
     page.get_by_role("link", name="Régulation").first.click()  # the menu's, before the home's
     page.get_by_role("link", name=reference).click()
-    triage = page.get_by_role("heading", name="Régulation", exact=True).locator("..")
-    triage.get_by_label("Priorité").select_option("P2")
-    triage.get_by_label("Mode de réponse").select_option("teleexpertise_async")
-    assign = triage.get_by_label("Confier à")
-    assign.select_option(
-        assign.locator("option", has_text="Dr Antoine Dubois").get_attribute("value")
-    )
-    triage.get_by_role("button", name="Réguler").click()
-    page.wait_for_load_state("networkidle")
-    expect(page.get_by_text(f"Demande {reference} régulée.")).to_be_visible()
+    triage_to_the_cardiologist(page, reference)
     sign_out()
 
     sign_in("cardiologue@demo.example.org", PASSWORD)
-    page.get_by_role("link", name="Mes dossiers").first.click()  # the menu's, before the home's
-    page.get_by_role("row").filter(has_text=reference).get_by_role(
-        "button", name="Prendre en charge"
-    ).click()
-    page.wait_for_load_state("networkidle")
-    page.get_by_label("Avis / compte rendu").fill("Souffle fonctionnel, pas d'échographie.")
-    page.get_by_label("Conduite à tenir recommandée").fill("Réévaluer dans un an.")
-    page.get_by_role("button", name="Envoyer la réponse").click()
-    page.wait_for_load_state("networkidle")
-    expect(page.get_by_text("Réponse enregistrée")).to_be_visible()
+    take_and_answer(
+        page, reference, "Souffle fonctionnel, pas d'échographie.", "Réévaluer dans un an."
+    )
     sign_out()
 
     sign_in("medecin@demo.example.org", PASSWORD)

@@ -25,6 +25,7 @@ from tests.factories import (
     MembershipFactory,
     PartnerFactory,
     ReferralFactory,
+    SlotFactory,
     UserFactory,
     valid_nir,
 )
@@ -283,6 +284,25 @@ def test_every_api_response_matches_the_schema(checker, world):
         201,
         id=session.public_id,
         data={"referral": str(advanced.public_id)},
+    )
+
+    # --- A specialist's slot: booked for a consultation, refused to a télé-expertise -----------
+    slot = SlotFactory(specialist=specialist)
+    c.call(
+        coordinator,
+        "post",
+        "/api/v1/referrals/{id}/book-slot/",
+        200,
+        id=ReferralFactory().public_id,
+        data={"slot": str(slot.public_id)},
+    )
+    c.call(
+        coordinator,
+        "post",
+        "/api/v1/referrals/{id}/book-slot/",
+        409,
+        id=ReferralFactory(triaged=True).public_id,
+        data={"slot": str(SlotFactory(specialist=specialist).public_id)},
     )
 
     # --- Partners and conventions, through every transition --------------------------------------

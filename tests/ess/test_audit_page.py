@@ -48,6 +48,14 @@ def test_a_long_trail_says_more_than_instead_of_counting_it_all(rf, db):
     assert (third.number, len(third.object_list)) == (3, 30)
 
 
+def test_a_page_number_past_any_list_shows_the_last_page(rf, db):
+    _events(3)
+
+    page = page_of(rf.get("/audit/", {"page": "9" * 25}), AuditEvent.objects.all(), 2, count_cap=10)
+
+    assert (page.number, len(page.object_list)) == (2, 1)
+
+
 def test_the_page_says_more_than_when_the_trail_is_past_the_cap(client_for, manager, monkeypatch):
     monkeypatch.setattr("ess.views.AUDIT_COUNT_CAP", 100)
     _events(130)

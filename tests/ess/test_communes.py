@@ -27,6 +27,14 @@ def test_a_name_prefix_finds_the_largest_commune_first_whatever_the_accents(db):
     assert "Saint-Jean-de-Braye" in names(communes_search("St Jean de Br"))
 
 
+@pytest.mark.parametrize("typed", ["Sain", "saint", "Sainte"])
+def test_a_saint_typed_alone_already_finds_the_saints(db, typed):
+    found = names(communes_search(typed))
+
+    assert found and all(n.startswith(("Saint", "Sain")) for n in found)
+    assert names(communes_search("sainte"))[0].startswith("Sainte-")
+
+
 def test_a_postcode_finds_every_commune_it_serves(db):
     found = names(communes_search("45130"))
 
@@ -145,3 +153,53 @@ def test_the_picker_reads_a_formset_field_and_needs_no_account(client):
 
     assert response.status_code == 200
     assert '<option value="45203 — Meung-sur-Loire (45130)">' in response.text
+
+
+# ---------------------------------------------------------------------------------------------
+# The pickers' combobox: JSON suggestions, by name or postcode
+# ---------------------------------------------------------------------------------------------
+SEARCH = reverse("commune_search")
+
+
+def test_the_combobox_gets_at_most_ten_suggestions_largest_first_without_an_account(
+    client, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(2):
+        response = client.get(SEARCH, {"q": "saint"})
+
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert len(results) == 10
+    orleans = client.get(SEARCH, {"q": "orl"}).json()["results"][0]
+    assert orleans == {
+        "value": "45234 — Orléans (45000)",
+        "label": "Orléans (45000)",
+        "detail": "Loiret",
+    }
+
+
+def test_the_combobox_finds_communes_by_postcode(client):
+    results = client.get(SEARCH, {"q": "45130"}).json()["results"]
+
+    assert "Meung-sur-Loire (45130)" in [r["label"] for r in results]
+
+
+@pytest.mark.parametrize("typed", ["", "o", "zzzzzz"])
+def test_too_short_or_unknown_gives_no_suggestion(client, typed):
+    assert client.get(SEARCH, {"q": typed}).json() == {"results": []}
+
+
+def test_what_a_suggestion_writes_is_read_back_by_the_field():
+    picked = CommuneField().clean("45234 — Orléans (45000)")
+    shown = CommuneField().clean("Orléans (45000)")
+
+    assert picked.code == shown.code == "45234"
+
+
+def test_the_fields_are_comboboxes_fed_by_the_search(db):
+    from referrals.forms import ReferralForm
+
+    html = str(ReferralForm()["commune"]) + str(ReferralForm()["birth_place_code"])
+
+    assert html.count(f'data-combobox="{SEARCH}"') == 2
+    assert "list=" not in html and "hx-get" not in html

@@ -50,7 +50,12 @@ def test_the_named_specialist_is_told_too_when_the_case_was_booked_meanwhile(
     from referrals.booking.services import session_book
 
     session = ConsultationSessionFactory(site=ConsultationSiteFactory())
-    referral = ReferralFactory(triaged=True, offered_to=specialist, offered_to_pool=False)
+    referral = ReferralFactory(
+        triaged=True,
+        response_mode="advanced_consultation",
+        offered_to=specialist,
+        offered_to_pool=False,
+    )
     session_book(by=coordinator, session_id=session.pk, referral_id=referral.pk)
 
     late = accept_by_api(specialist, referral)

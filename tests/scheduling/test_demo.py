@@ -1,6 +1,8 @@
 """seed_demo adds two sites in under-served communes with a season of sessions, and referrals
 waiting to be booked into them (idempotent)."""
 
+from datetime import datetime, time, timedelta
+
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -9,7 +11,14 @@ from members.models import User
 from referrals.booking import advanced_consultation_figures
 from referrals.booking.selectors import sessions_for_referral
 from referrals.models import Referral, ResponseMode, Status
-from scheduling.models import Appointment, ConsultationSession, ConsultationSite
+from scheduling.models import (
+    Appointment,
+    ConsultationSession,
+    ConsultationSite,
+    OnCallDuty,
+    OnCallShift,
+)
+from scheduling.selectors import on_call_at, on_call_gaps_to_come
 
 
 def test_seed_demo_adds_two_sites_with_a_season_of_sessions(db, settings, territory):
@@ -62,3 +71,26 @@ def test_seed_demo_leaves_referrals_to_book_near_the_demo_sites(
     page = client_for(coordinator).get(reverse("referrals:detail", args=[to_book[0].public_id]))
     assert "Consultations avancées avec des places" in page.content.decode()
     assert 'name="session"' in page.content.decode()
+
+
+def test_seed_demo_adds_a_cardiology_roster_with_someone_on_call_and_a_gap(db, settings, territory):
+    settings.ESS_DEMO = True
+
+    call_command("seed_demo")
+    shifts = OnCallShift.objects.count()
+    call_command("seed_demo")
+
+    assert OnCallShift.objects.count() == shifts == 71
+    duties = OnCallDuty.objects.filter(shift__status="published")
+    emails = set(duties.values_list("specialist__email", flat=True))
+    assert emails == {"cardiologue@demo.example.org", "cardiologue2@demo.example.org"}
+    assert duties.filter(shift__ends_at__lt=timezone.now()).exists()
+    # Every weekday half-day to come has someone on call: the immediate opinion can be tried.
+    cardiology = OnCallShift.objects.first().specialty
+    next_weekday = timezone.localdate() + timedelta(days=1)
+    while next_weekday.weekday() > 4:
+        next_weekday += timedelta(days=1)
+    ten_o_clock = timezone.make_aware(datetime.combine(next_weekday, time(10)))
+    assert len(on_call_at(cardiology.pk, ten_o_clock)) == 1
+    gaps = list(on_call_gaps_to_come())
+    assert [g.note for g in gaps] == ["Samedi matin : à pourvoir"]

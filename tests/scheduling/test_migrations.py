@@ -127,7 +127,12 @@ def fill_every_moved_table() -> None:
     specialist = User.objects.get(email="cardiologue@demo.example.org")
     colleague = User.objects.get(email="cardiologue2@demo.example.org")
     slot = AvailabilitySlot.objects.filter(specialist=specialist).last()
-    referral = Referral.objects.filter(status="submitted", specialty_id=slot.specialty_id).first()
+    # A slot is for a patient to be seen: not a request for an opinion only.
+    referral = (
+        Referral.objects.filter(status="submitted", specialty_id=slot.specialty_id)
+        .exclude(preferred_response="opinion")
+        .first()
+    )
     booking.slot_book(slot_id=slot.pk, referral_id=referral.pk, by=coordinator)
     later = timezone.localdate() + timedelta(days=300)
     services.absence_record(by=colleague, starts_on=later, ends_on=later + timedelta(days=5))

@@ -127,6 +127,8 @@ OWN_ID = {
     "consultation_plan": "plan",
     "consultation_session": "session",
     "day_sheet": "session",
+    "on_call_shift": "shift",
+    "on_call_duty": "shift",
     "governance_role": "role",
     "directory_entry": "membership",
     "project_version": "version",
@@ -166,6 +168,7 @@ REGISTRY: dict[str, Access] = {
     "home": page(PUBLIC, note="the public front page; signed in, each role's home"),
     "healthz": page(PUBLIC, note="probe: database and Redis status only"),
     "commune_options": page(PUBLIC, note="reference data for the public application form"),
+    "commune_search": page(PUBLIC, note="the commune pickers' suggestions (reference data)"),
     "audit_list": page(MANAGER),
     "notification_list": page(SIGNED_IN, note="the caller's own notifications"),
     "notification_read_all": page(SIGNED_IN, note="marks the caller's own notifications"),
@@ -234,6 +237,12 @@ REGISTRY: dict[str, Access] = {
     ),
     "referrals:without_account_sent": page(PUBLIC),
     "referrals:confirm_without_account": page(TOKEN, fixed=({"token": "not-a-token"},)),
+    # The answer for a professional without an account: the signed link, then their RPPS.
+    "referrals:answer_without_account": page(TOKEN, fixed=({"token": "not-a-token"},)),
+    "referrals:answer_without_account_attachment": page(
+        TOKEN,
+        fixed=({"token": "not-a-token", "attachment_id": "00000000-0000-4000-8000-000000000000"},),
+    ),
     "referrals:record": page(COORDINATOR, note="requests received by phone, fax or mail"),
     "referrals:immediate": page(REQUESTER, note="an immediate opinion of the specialist on call"),
     "referrals:immediate_callback": page(
@@ -287,6 +296,22 @@ REGISTRY: dict[str, Access] = {
     "scheduling:consultation_ical_revoke": page(SPECIALIST),
     "scheduling:consultation_ical": page(TOKEN, fixed=({"token": "not-a-token"},)),
     "referrals:session_book": page(COORDINATOR, **on("referral.triaged")),
+    # On-call rosters: read by the ESS's staff, prepared by managers; a swap is asked by the
+    # specialist on duty (the duty is found among their own: 404 for anyone else's).
+    "scheduling:on_call": page(CONSULTATION_TEAM),
+    "scheduling:on_call_shifts_create": page(MANAGER),
+    "scheduling:on_call_shift_create": page(MANAGER),
+    "scheduling:on_call_shift_assign": page(MANAGER, **on("on_call_shift")),
+    "scheduling:on_call_shift_delete": page(MANAGER, **on("on_call_shift")),
+    "scheduling:on_call_swap_request": page(SPECIALIST, **on("on_call_duty")),
+    "scheduling:on_call_volunteers": page(MANAGER),
+    "scheduling:on_call_volunteer": page(SPECIALIST),
+    "scheduling:on_call_roster_action": page(
+        MANAGER, fixed=({"action": "generer"}, {"action": "publier"})
+    ),
+    "scheduling:on_call_swap_decide": page(
+        MANAGER, **on("on_call_swap"), fixed=({"decision": "accepter"}, {"decision": "refuser"})
+    ),
     # --- Health project, indicators, reports, newsletter -------------------------------------
     "projet_sante:newsletter_archive": page(PUBLIC, note="sent letters: aggregates only"),
     "projet_sante:newsletter_detail": page(PUBLIC, **on("newsletter"), note="drafts: managers"),
@@ -442,6 +467,7 @@ REGISTRY: dict[str, Access] = {
     "api:referral-decline": api({"POST": SPECIALIST}, **on("referral.triaged", "id")),
     "api:referral-schedule": api({"POST": SPECIALIST}, **on("referral.accepted", "id")),
     "api:referral-complete": api({"POST": SPECIALIST}, **on("referral.accepted", "id")),
+    "api:referral-book-slot": api({"POST": COORDINATOR}, **on("referral.submitted", "id")),
     "api:referral-request-info": api({"POST": COORDINATOR}, **on("referral.submitted", "id")),
     "api:referral-provide-info": api({"POST": REQUESTER}, **on("referral.info_requested", "id")),
     "api:referral-reorient": api({"POST": COORDINATOR}, **on("referral.submitted", "id")),
@@ -470,6 +496,10 @@ REGISTRY: dict[str, Access] = {
     "api:consultation-session-list": api({"GET": SIGNED_IN}, note="only what the caller may see"),
     "api:consultation-session-detail": api(
         {"GET": SIGNED_IN}, obj=("consultation_session",), ids={"id": "session"}
+    ),
+    "api:on-call-shift-list": api({"GET": SIGNED_IN}, note="only what the caller may see"),
+    "api:on-call-shift-detail": api(
+        {"GET": SIGNED_IN}, obj=("on_call_shift_read",), ids={"id": "shift"}
     ),
     "api:consultation-session-book": api(
         {"POST": COORDINATOR}, obj=("consultation_session",), ids={"id": "session"}

@@ -219,6 +219,7 @@ def generic_json(world: World) -> dict:
         "signed_on": "2026-01-05",
         "effective_on": "2026-01-05",
         "referral": referral.ids["referral"],
+        "slot": world.extra["free_slot"],
         "section": "",
     }
 

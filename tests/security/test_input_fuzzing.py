@@ -19,6 +19,7 @@ import html.parser
 import itertools
 import re
 import uuid
+from datetime import timedelta
 from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
@@ -26,10 +27,12 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.converters import PathConverter, UUIDConverter
 from django.urls.exceptions import Resolver404
+from django.utils import timezone
 from django.utils.regex_helper import normalize
 
 from ess.roles import Role
 from ess.security_middleware import MAX_QUERY_STRING
+from scheduling.models import OnCallShift
 from tests.conftest import signed_in
 from tests.factories import (
     ConsultationPlanFactory,
@@ -98,6 +101,8 @@ _OWNERS = [
     ("consultations-avancees/programmes/", "plan"),
     ("consultations-avancees/seances/", "session"),
     ("api/v1/consultation-sessions", "session"),
+    ("garde/gardes/", "shift"),
+    ("api/v1/on-call-shifts", "shift"),
     ("membres/adhesions/", "membership"),
     ("api/v1/members", "membership"),
     ("projet-sante/versions/", "version"),
@@ -204,6 +209,11 @@ def world(territory):
         "site": plan.site.public_id,
         "plan": plan.public_id,
         "session": ConsultationSessionFactory(site=plan.site).public_id,
+        "shift": OnCallShift.objects.create(
+            specialty=cardiology(),
+            starts_at=timezone.now() + timedelta(days=2),
+            ends_at=timezone.now() + timedelta(days=2, hours=5),
+        ).public_id,
         "membership": MembershipFactory(active=True).public_id,
         "version": project_services.version_start(by=manager).public_id,
         "newsletter": services.newsletter_draft(year=2026, quarter=2).public_id,

@@ -167,6 +167,9 @@ def build_world() -> World:
         ConsultationPlan,
         ConsultationSession,
         ConsultationSite,
+        OnCallDuty,
+        OnCallShift,
+        OnCallSwap,
         SwapRequest,
     )
     from tests.factories import (
@@ -486,6 +489,61 @@ def build_world() -> World:
     assert ConsultationSession.objects.count() == 3
     feed_token = consultation_services.calendar_feed_regenerate(by=specialist)
     extra["calendar_token"] = feed_token
+
+    # --- On-call rosters: published shifts are read by the ESS's staff (drafts by managers);
+    # acting on shifts and swaps is the managers'; a duty's swap is asked by the specialist on
+    # duty only.
+    draft_shift = OnCallShift.objects.create(
+        specialty=specialty,
+        starts_at=timezone.now() + timedelta(days=2),
+        ends_at=timezone.now() + timedelta(days=2, hours=1),
+        status="draft",
+    )
+    add(
+        "on_call_shift_read",
+        Thing("draft on-call shift", {"shift": str(draft_shift.public_id)}, frozenset({"manager"})),
+    )
+    soon = timezone.now() + timedelta(days=3)
+    for owner, who in (("own", specialist), ("stranger", stranger_specialist)):
+        shift = OnCallShift.objects.create(
+            specialty=specialty, starts_at=soon, ends_at=soon + timedelta(hours=5)
+        )
+        soon += timedelta(hours=5)
+        duty = OnCallDuty.objects.create(shift=shift, specialist=who, rank=1)
+        add(
+            "on_call_shift",
+            Thing(
+                f"on-call shift ({owner})", {"shift": str(shift.public_id)}, frozenset({"manager"})
+            ),
+        )
+        add(
+            "on_call_shift_read",
+            Thing(
+                f"published on-call shift ({owner})",
+                {"shift": str(shift.public_id)},
+                frozenset({"manager", "coordinator", "specialist", "other_specialist"}),
+            ),
+        )
+        add(
+            "on_call_duty",
+            Thing(
+                f"on-call duty ({owner})",
+                {"shift": str(shift.public_id)},
+                frozenset({"specialist"} if owner == "own" else set()),
+            ),
+        )
+        if owner == "own":
+            on_call_swap = OnCallSwap.objects.create(
+                duty=duty, requested_by=specialist, replacement=users["other_specialist"]
+            )
+            add(
+                "on_call_swap",
+                Thing(
+                    "pending on-call swap",
+                    {"on_call_swap": str(on_call_swap.public_id)},
+                    frozenset({"manager"}),
+                ),
+            )
 
     # --- Health project: v1 validated (every reader), v2 a draft never submitted (managers
     # only: not yet the authorities', and not the staff's).

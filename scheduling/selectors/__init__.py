@@ -1,6 +1,6 @@
 """Reads on places and times: specialists' free slots and absences, advanced-consultation
 sessions, calendar feeds. `sessions_visible_to` is the only definition of who sees which
-session."""
+session. On-call rosters are in oncall.py, re-exported here."""
 
 from datetime import date, timedelta
 
@@ -10,7 +10,6 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
-    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -33,11 +32,27 @@ from scheduling.models import (
     ConsultationPlan,
     ConsultationSession,
     ConsultationSite,
-    OnCallDuty,
-    OnCallShift,
     SessionStatus,
     SwapRequest,
     SwapStatus,
+)
+from scheduling.selectors.oncall import (  # noqa: F401  (re-exported for the callers)
+    my_on_call_duties,
+    next_on_call_start,
+    next_on_call_starts,
+    on_call_at,
+    on_call_duties,
+    on_call_duty_get_for_user,
+    on_call_gaps,
+    on_call_gaps_to_come,
+    on_call_now,
+    on_call_shifts_visible_to,
+    on_call_specialties,
+    on_call_volunteers,
+    on_call_week,
+    pending_on_call_swaps,
+    specialties_on_call,
+    staffed,
 )
 
 
@@ -278,64 +293,4 @@ def sites_public(*, today: date | None = None) -> list[ConsultationSite]:
         .select_related("commune")
         .prefetch_related("specialties", Prefetch("plans", plans, to_attr="current_plans"))
         .order_by("commune__name", "name")
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# On call
-# ---------------------------------------------------------------------------------------------
-def on_call_duties(specialty_id, at) -> QuerySet[OnCallDuty]:
-    """The duties of the shifts of `specialty_id` running at `at`, in the order they are called:
-    rank, then the earlier shift. Inactive specialists are left out."""
-    return (
-        OnCallDuty.objects.filter(
-            shift__specialty_id=specialty_id,
-            shift__starts_at__lte=at,
-            shift__ends_at__gt=at,
-            specialist__is_active=True,
-        )
-        .select_related("specialist", "shift")
-        .order_by("rank", "shift__starts_at", "pk")
-    )
-
-
-def on_call_at(specialty_id, at) -> list:
-    """The specialists on call for `specialty_id` at `at`, first called first; each once."""
-    seen, people = set(), []
-    for duty in on_call_duties(specialty_id, at):
-        if duty.specialist_id not in seen:
-            seen.add(duty.specialist_id)
-            people.append(duty.specialist)
-    return people
-
-
-def next_on_call_start(specialty_id, after):
-    """When the next shift of `specialty_id` with someone on it starts after `after`, or None."""
-    return (
-        OnCallShift.objects.filter(
-            specialty_id=specialty_id, starts_at__gt=after, duties__specialist__is_active=True
-        )
-        .order_by("starts_at")
-        .values_list("starts_at", flat=True)
-        .first()
-    )
-
-
-def specialties_on_call(at) -> set:
-    """Ids of the specialties with at least one active specialist on call at `at`."""
-    return set(
-        OnCallDuty.objects.filter(
-            shift__starts_at__lte=at, shift__ends_at__gt=at, specialist__is_active=True
-        ).values_list("shift__specialty_id", flat=True)
-    )
-
-
-def next_on_call_starts(after) -> dict:
-    """{specialty id: when its next shift with someone on it starts after `after`}, in one
-    query (the specialties without a shift to come are absent)."""
-    return dict(
-        OnCallShift.objects.filter(starts_at__gt=after, duties__specialist__is_active=True)
-        .values("specialty_id")
-        .annotate(first=Min("starts_at"))
-        .values_list("specialty_id", "first")
     )
