@@ -20,6 +20,8 @@ from scheduling.models import OnCallDuty, OnCallShift
 from scheduling.selectors import on_call_at
 
 DATA_FILE = Path(__file__).with_name("immediate.toml")
+# The shifts this demo adds before the demo roster began (scheduling/demo.py) carry this note.
+HISTORY_SHIFT_NOTE = "Garde de l'après-midi (avant le tableau de garde)"
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,7 @@ def _on_call_shift(specialty, at: datetime, first: User, backup: User) -> None:
     shift, created = OnCallShift.objects.get_or_create(
         specialty=specialty,
         starts_at=starts,
-        defaults={"ends_at": starts + timedelta(hours=4), "note": "Garde de l'après-midi"},
+        defaults={"ends_at": starts + timedelta(hours=4), "note": HISTORY_SHIFT_NOTE},
     )
     if created:
         OnCallDuty.objects.create(shift=shift, specialist=first, rank=1)
