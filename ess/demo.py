@@ -21,7 +21,7 @@ from projet_sante.indicators.demo import seed_indicators
 from projet_sante.newsletter.demo import seed_newsletters
 from projet_sante.project.demo import seed_health_project
 from referrals.booking.demo import seed_consultations
-from referrals.demo import seed_referrals
+from referrals.demo import seed_immediate_opinions, seed_referrals
 from scheduling.demo import seed_on_call, seed_opening_hours, seed_slots
 
 __all__ = ["DEMO_ACCOUNTS", "demo_email", "seed_accounts", "seed_demo", "seed_team"]
@@ -135,6 +135,9 @@ SEEDERS = [
     lambda ctx: ctx.update(consultations=seed_consultations(ctx["users"])),
     # On-call rosters: after the advanced consultations, which their rotation works around.
     lambda ctx: ctx.update(on_call=seed_on_call(ctx["users"])),
+    # Immediate opinions to the cardiologist on call, through the services: after the roster,
+    # whose shifts they fall in (older ones get the afternoon shift they were asked in).
+    lambda ctx: ctx.update(immediate_opinions=seed_immediate_opinions(ctx["users"])),
     lambda ctx: ctx.update(health_project=seed_health_project(ctx["users"])),
     # Last: the indicator snapshots freeze the quarters of everything seeded above.
     lambda ctx: ctx.update(indicator_snapshots=seed_indicators()),

@@ -290,18 +290,26 @@ class ApiToken(PublicIdModel):
 # ---------------------------------------------------------------------------------------------
 # Outbound email: written in the same transaction as the change, delivered by a task.
 # ---------------------------------------------------------------------------------------------
-class OutboundEmail(PublicIdModel):
-    to = models.EmailField(_("destinataire"))
-    subject = models.CharField(_("objet"), max_length=300)
-    body_text = models.TextField()
-    body_html = models.TextField(blank=True)
-    headers = models.JSONField(default=dict, blank=True)
+class OutboxRow(PublicIdModel):
+    """A message to send, claimed by one worker at a time (ess.outbox.claim) and marked sent."""
+
     created_at = models.DateTimeField(default=timezone.now)
     # Set when a worker claims the row; a claim older than the lease can be taken again.
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class OutboundEmail(OutboxRow):
+    to = models.EmailField(_("destinataire"))
+    subject = models.CharField(_("objet"), max_length=300)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("courriel sortant")
@@ -314,6 +322,26 @@ class OutboundEmail(PublicIdModel):
 
     def __str__(self) -> str:
         return f"{self.to}: {self.subject}"
+
+
+class OutboundSms(OutboxRow):
+    """A text message to send, written in the same transaction as the change it reports and
+    delivered by a task through the configured backend (ess/sms.py)."""
+
+    to = models.CharField(_("destinataire"), max_length=20)
+    body = models.CharField(_("texte"), max_length=480)
+
+    class Meta:
+        verbose_name = _("SMS sortant")
+        verbose_name_plural = _("SMS sortants")
+        indexes = [
+            models.Index(
+                fields=["created_at"], name="sms_outbox_pending", condition=models.Q(sent_at=None)
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.body[:40]}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -343,6 +371,9 @@ class NotificationKind(models.TextChoices):
     HEALTH_PROJECT = "health_project", _("Projet de santé")
     # A professional from outside the ESS's départements registered: the coordination decides.
     REGISTRATION = "registration", _("Inscription à valider")
+    # An immediate opinion asked of the specialist on call (or escalated to the next one, then
+    # to the coordinators).
+    IMMEDIATE = "immediate", _("Avis immédiat")
 
 
 class EmailChoice(models.TextChoices):

@@ -53,6 +53,7 @@ NAVIGATION = (
     NavItem(_("Accueil"), "home", _signed_in),
     NavItem(_("Mes demandes"), "referrals:list", can_submit_referral),
     NavItem(_("Nouvelle demande"), "referrals:create", can_submit_referral),
+    NavItem(_("Avis immédiat"), "referrals:immediate", can_submit_referral),
     NavItem(_("Régulation"), "referrals:dashboard", can_triage_referral),
     NavItem(_("Mes dossiers"), "referrals:inbox", can_view_inbox),
     NavItem(_("Partenaires"), "partners:list", can_view_partners),

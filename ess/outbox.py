@@ -24,9 +24,9 @@ logger = logging.getLogger(__name__)
 CLAIM_LEASE = timedelta(minutes=10)
 
 
-def enqueue_on_commit(task_name: str, *args) -> None:
-    """Queue the task published as `task_name` after commit; if the broker is down, log it: the
-    row waits for the sweep.
+def enqueue_on_commit(task_name: str, *args, countdown: float | None = None) -> None:
+    """Queue the task published as `task_name` after commit (to run `countdown` seconds later
+    when given); if the broker is down, log it: the row waits for the sweep.
 
     By its name, as beat's schedule does: a service queues a task whose module calls the service
     back, so the service cannot import it. Every app's tasks are registered when Django starts
@@ -35,7 +35,7 @@ def enqueue_on_commit(task_name: str, *args) -> None:
     def _send():
         task = current_app.tasks[task_name]
         try:
-            task.delay(*args)
+            task.apply_async(args, countdown=countdown)
         except Exception:  # the broker's errors vary by transport: any failure is "retry later"
             logger.warning("Broker unreachable, %s(%s) left for the sweep", task_name, args)
 
@@ -95,13 +95,7 @@ def email_deliver(*, email_id: int) -> bool:
     Returns True when this call sent it. Raises the transport's error after releasing the
     claim, so the task can retry.
     """
-    now = timezone.now()
-    claimed = (
-        OutboundEmail.objects.filter(pk=email_id, sent_at=None)
-        .filter(Q(claimed_at=None) | Q(claimed_at__lt=now - CLAIM_LEASE))
-        .update(claimed_at=now, attempts=F("attempts") + 1)
-    )
-    if not claimed:
+    if not claim(OutboundEmail, email_id):
         return False
     email = OutboundEmail.objects.get(pk=email_id)
     message = EmailMultiAlternatives(
@@ -111,6 +105,17 @@ def email_deliver(*, email_id: int) -> bool:
         message.attach_alternative(email.body_html, "text/html")
     send_claimed(message, OutboundEmail.objects.filter(pk=email_id))
     return True
+
+
+def claim(model, pk: int) -> bool:
+    """Claim the unsent row `pk` of an outbox model (claimed_at, sent_at, attempts): True when
+    this caller got it, False when it is sent or another worker holds a fresh claim."""
+    now = timezone.now()
+    return bool(
+        model.objects.filter(pk=pk, sent_at=None)
+        .filter(Q(claimed_at=None) | Q(claimed_at__lt=now - CLAIM_LEASE))
+        .update(claimed_at=now, attempts=F("attempts") + 1)
+    )
 
 
 def send_claimed(message: EmailMessage, claimed) -> None:
@@ -127,9 +132,14 @@ def send_claimed(message: EmailMessage, claimed) -> None:
 
 def emails_pending_ids(*, older_than: timedelta = timedelta(minutes=2)) -> list[int]:
     """Pending emails nobody is working on: what the periodic sweep queues again."""
+    return pending_ids(OutboundEmail, older_than=older_than)
+
+
+def pending_ids(model, *, older_than: timedelta) -> list[int]:
+    """Unsent rows of an outbox model nobody is working on, older than `older_than`."""
     now = timezone.now()
     return list(
-        OutboundEmail.objects.filter(sent_at=None, created_at__lt=now - older_than)
+        model.objects.filter(sent_at=None, created_at__lt=now - older_than)
         .filter(Q(claimed_at=None) | Q(claimed_at__lt=now - CLAIM_LEASE))
         .values_list("pk", flat=True)[:500]
     )

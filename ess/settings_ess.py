@@ -11,6 +11,14 @@ env = environ.Env()
 CELERY_BEAT_SCHEDULE = {
     # Re-queue emails an outage (broker or SMTP) left pending; delivery is idempotent.
     "sweep-pending-emails": {"task": "ess.tasks.sweep_pending_emails", "schedule": 300.0},
+    # Re-queue text messages an outage (broker or SMS provider) left pending.
+    "sweep-pending-sms": {"task": "ess.tasks.sweep_pending_sms", "schedule": 120.0},
+    # An immediate opinion nobody acknowledged moves to the next on call, then the coordinators
+    # (each request also queues its own timed check; this catches one the broker lost).
+    "escalate-immediate-requests": {
+        "task": "referrals.tasks.escalate_immediate_requests",
+        "schedule": 60.0,
+    },
     # Referrals at 75 % of their due time, then past it, are escalated to coordinators once.
     "escalate-referrals": {"task": "referrals.tasks.escalate_referrals", "schedule": 600.0},
     # Files kept across a refused new-referral form are not hoarded past their 24 hours.
@@ -115,6 +123,13 @@ CLAMD_URL = env.str("CLAMD_URL", default="")  # e.g. tcp://clamav:3310
 CLAMD_TIMEOUT = env.float("CLAMD_TIMEOUT", default=20.0)  # seconds, per connection step
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Immediate opinions ("avis immédiat"): minutes without acknowledgement before the next person
+# on call (then the coordinators) is alerted; the video service whose rooms the specialist
+# opens (a room is this URL followed by an unguessable name; empty: no video room offered).
+ESS_IMMEDIATE_ESCALATION_MINUTES = env.float("ESS_IMMEDIATE_ESCALATION_MINUTES", default=10)
+ESS_VIDEO_BASE_URL = env.str("ESS_VIDEO_BASE_URL", default="").rstrip("/")
+# Text messages: the class that sends them (ess/sms.py); the default only logs them.
+ESS_SMS_BACKEND = env.str("ESS_SMS_BACKEND", default="ess.sms.LoggingBackend")
 # Télé-expertise acts recorded for billing information (NGAP: requérant RQD, requis TE2).
 ESS_TELEEXPERTISE_CODES = {
     "requesting": env.str("ESS_TE_REQUESTING_CODE", default="RQD"),

@@ -4,7 +4,7 @@ import smtplib
 
 from celery import shared_task
 
-from ess import outbox
+from ess import outbox, sms
 from ess.notifications import notifications_send_digests
 
 TRANSIENT_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError)
@@ -35,3 +35,17 @@ def sweep_pending_emails() -> int:
 @shared_task(acks_late=True)
 def send_notification_digests() -> int:
     return notifications_send_digests()
+
+
+@shared_task(**RETRIED_ON_TRANSIENT_ERRORS, retry_backoff_max=600, max_retries=10)
+def deliver_sms(self, sms_id: int) -> bool:
+    return sms.sms_deliver(sms_id=sms_id)
+
+
+@shared_task
+def sweep_pending_sms() -> int:
+    """Queue again the text messages an outage left pending (delivery is idempotent)."""
+    ids = sms.sms_pending_ids()
+    for sms_id in ids:
+        deliver_sms.delay(sms_id)
+    return len(ids)

@@ -26,6 +26,8 @@ def _view_conditions(now) -> dict[str, Q]:
     return {
         "a_traiter": Q(status=Status.SUBMITTED)
         | Q(status=Status.TRIAGED, offered_to__isnull=True, offered_to_pool=False)
+        # An immediate opinion skips triage: watched until the specialist on call takes it.
+        | Q(status=Status.TRIAGED, immediate=True)
         | nearing_deadline(now)
         | overdue(now),
         "nouvelles": Q(status=Status.SUBMITTED, info_received_at__isnull=True),

@@ -12,6 +12,7 @@ from ess.fields import PublicIdModel, optional_fk
 from ess.stored_files import StoredFile
 from ess.validators import validate_nir
 from ess.workflow import Stateful, StatusEvent
+from referrals.immediate_models import AcknowledgeMode, ImmediateAlert, ImmediateRequest
 from referrals.intake_models import (
     RECORDED_CHANNELS,
     Channel,
@@ -21,11 +22,14 @@ from referrals.intake_models import (
     pending_attachment_path,
 )
 
-# Defined beside, for intake.
+# Defined beside, for intake and immediate opinions.
 __all__ = [
     "RECORDED_CHANNELS",
+    "AcknowledgeMode",
     "Channel",
     "IdempotencyKey",
+    "ImmediateAlert",
+    "ImmediateRequest",
     "PendingAttachment",
     "RequesterContact",
     "pending_attachment_path",  # named by a migration
@@ -288,6 +292,8 @@ class Referral(Stateful, PublicIdModel):
     channel = models.CharField(
         _("canal de réception"), max_length=20, choices=Channel.choices, default=Channel.WEB
     )
+    # Asked of the specialist on call, triage skipped (referrals.immediate_models).
+    immediate = models.BooleanField(_("avis immédiat"), default=False)
     # The coordinator who recorded a request received by phone, fax or mail.
     recorded_by = optional_fk(settings.AUTH_USER_MODEL, related_name="+")
     # Identity traits as typed when they disagreed with the known patient (INS already on file).

@@ -3,7 +3,13 @@ decides what the referral's status allows. One condition per line; roles are nam
 
 from ess import workflow
 from ess.roles import Role, has_role
-from referrals.models import CONSULTATION_MODES, TAKEN_STATUSES, Referral, Status
+from referrals.models import (
+    CONSULTATION_MODES,
+    TAKEN_STATUSES,
+    ImmediateAlert,
+    Referral,
+    Status,
+)
 
 
 def _is_requester_side(user, referral) -> bool:
@@ -23,7 +29,22 @@ def _is_offered_to(user, referral) -> bool:
         return False
     if referral.offered_to_id == user.pk:
         return True
-    return bool(referral.offered_to_pool and referral.specialty_id == user.specialty_id)
+    if referral.offered_to_pool and referral.specialty_id == user.specialty_id:
+        return True
+    return _alerted(user, referral)
+
+
+def _alerted(user, referral) -> bool:
+    """An immediate opinion awaiting its acknowledgement was escalated to this specialist (a
+    later rank on call): it is offered to them too. Mirror of selectors.referrals_visible_to."""
+    return referral.status == Status.TRIAGED and _alert_reached(user, referral)
+
+
+def _alert_reached(user, referral) -> bool:
+    return bool(
+        referral.immediate
+        and ImmediateAlert.objects.filter(referral_id=referral.pk, recipient_id=user.pk).exists()
+    )
 
 
 def _holds(user, referral) -> bool:
@@ -109,7 +130,21 @@ def was_offered_before_taken(user, referral) -> bool:
         return False
     if referral.taken_from_offer_to_id == user.pk:
         return True
-    return bool(referral.taken_from_pool and referral.specialty_id == user.specialty_id)
+    if referral.taken_from_pool and referral.specialty_id == user.specialty_id:
+        return True
+    return _alert_reached(user, referral)  # an immediate opinion they were alerted of
+
+
+def can_acknowledge_immediate(user, referral) -> bool:
+    """Answer an immediate opinion's alert (call back, open the video room): a specialist it
+    was offered or escalated to, or the one holding it; one alerted after a colleague took it
+    is let through to be told so. (Whether the referral is an immediate opinion is the
+    service's check: a refusal the specialist may read, not a 403.)"""
+    return (
+        _is_offered_to(user, referral)
+        or _holds(user, referral)
+        or was_offered_before_taken(user, referral)  # told a colleague took it (409)
+    )
 
 
 def can_decline_referral(user, referral) -> bool:

@@ -26,6 +26,7 @@ from referrals.models import (
     OPEN_STATUSES,
     TAKEN_STATUSES,
     Attachment,
+    ImmediateAlert,
     Message,
     Patient,
     Referral,
@@ -57,11 +58,19 @@ def referrals_visible_to(user) -> QuerySet[Referral]:
         condition |= requester_side_condition(user)
     if Role.SPECIALIST in roles:
         condition |= Q(specialist=user)
-        offered = Q(offered_to=user)
-        if user.specialty_id:
-            offered |= Q(offered_to_pool=True, specialty_id=user.specialty_id)
-        condition |= Q(status=Status.TRIAGED) & offered
+        condition |= Q(status=Status.TRIAGED) & offered_condition(user)
     return Referral.objects.filter(condition)
+
+
+def offered_condition(user) -> Q:
+    """Offered to this specialist: by name, to their specialty, or (an immediate opinion)
+    escalated to them (permissions._is_offered_to)."""
+    offered = Q(offered_to=user)
+    if user.specialty_id:
+        offered |= Q(offered_to_pool=True, specialty_id=user.specialty_id)
+    return offered | Q(
+        immediate=True, pk__in=ImmediateAlert.objects.filter(recipient=user).values("referral_id")
+    )
 
 
 def patient_known_to(user, ins: str) -> Patient | None:
@@ -103,6 +112,9 @@ def referrals_lost_by(user) -> QuerySet[Referral]:
     offered = Q(taken_from_offer_to=user)
     if user.specialty_id:
         offered |= Q(taken_from_pool=True, specialty_id=user.specialty_id)
+    offered |= Q(
+        immediate=True, pk__in=ImmediateAlert.objects.filter(recipient=user).values("referral_id")
+    )
     return Referral.objects.filter(offered, status__in=TAKEN_STATUSES)
 
 
@@ -210,11 +222,10 @@ def specialist_inbox(user) -> dict[str, list[Referral]]:
     """Cases offered to the specialist (or their specialty pool), the ones they hold, and those
     they recently closed. Three queries whatever the number of cases."""
     base = referrals_visible_to(user).select_related("patient", "specialty", "requester")
-    offered = Q(offered_to=user)
-    if user.specialty_id:
-        offered |= Q(offered_to_pool=True, specialty_id=user.specialty_id)
+    offered = base.filter(offered_condition(user), status=Status.TRIAGED)
     return {
-        "offered": list(base.filter(offered, status=Status.TRIAGED).order_by("due_at")[:50]),
+        # Immediate opinions first: someone waits on the phone.
+        "offered": list(offered.order_by("-immediate", "due_at")[:50]),
         "held": list(
             base.filter(specialist=user, status__in=[Status.ACCEPTED, Status.SCHEDULED]).order_by(
                 "due_at"

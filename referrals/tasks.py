@@ -1,4 +1,5 @@
 from celery import shared_task
+from django.db import OperationalError
 
 from referrals import services
 
@@ -16,3 +17,17 @@ def purge_pending_attachments() -> int:
 @shared_task(acks_late=True)
 def purge_unconfirmed_referrals() -> int:
     return services.referrals_purge_unconfirmed()
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=5, max_retries=5)
+def escalate_immediate(referral_id: int) -> bool:
+    """The timed check of one immediate opinion, queued with each alert level."""
+    return services.immediate_escalate(referral_id=referral_id)
+
+
+@shared_task(acks_late=True)
+def escalate_immediate_requests() -> int:
+    """Every minute: the levels due that a lost timed check left behind."""
+    return sum(
+        services.immediate_escalate(referral_id=pk) for pk in services.immediate_requests_due()
+    )

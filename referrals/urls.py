@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from referrals import views, views_answer, views_ess, views_intake
+from referrals import views, views_answer, views_ess, views_immediate, views_intake
 from referrals.booking import views as booking
 
 app_name = "referrals"
@@ -15,6 +15,9 @@ referral_pages = [
     path("accepter/", views_ess.accept, name="accept"),
     path("refuser/", views_ess.decline, name="decline"),
     *views_ess.ess_actions.urlpatterns,
+    # Immediate opinions: the specialist alerted answers (call back, video room)
+    path("avis-immediat/rappel/", views_immediate.immediate_callback, name="immediate_callback"),
+    path("avis-immediat/visio/", views_immediate.immediate_video, name="immediate_video"),
     # Booking into scheduling's places, from the referral page
     path("creneau/", booking.slot_book, name="slot_book"),
     path("creneau/liberer/", booking.booking_cancel, name="booking_cancel"),
@@ -25,6 +28,8 @@ urlpatterns = [
     path("demandes/", views.referral_list, name="list"),
     path("demandes/nouvelle/", views.referral_create, name="create"),
     path("demandes/nouvelle/patient/", views.patient_prefill, name="patient_prefill"),
+    # An immediate opinion from the specialist on call
+    path("avis-immediat/", views_immediate.immediate_request, name="immediate"),
     # Without an account: the public form, then the emailed link
     path(
         "demandes/sans-compte/",

@@ -42,6 +42,7 @@ from referrals.selectors import (
 )
 from referrals.views_common import referral_actions, referral_for_request
 from referrals.views_ess import ess_actions_context
+from referrals.views_immediate import immediate_panel
 
 
 @login_required
@@ -186,6 +187,7 @@ def _detail_context(request, referral):
     actions = available_actions(user, referral)
     context = {
         "next_steps": _next_steps(user, referral),
+        "immediate": immediate_panel(user, referral),
         "actions": actions,
         "referral": referral,
         "patient": referral.patient,

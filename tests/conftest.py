@@ -7,6 +7,7 @@ with a reason; under CI (CI=true) the same situation is a failure: in CI everyth
 import inspect
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -133,6 +134,11 @@ def _test_settings(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
     settings.SECURE_SSL_REDIRECT = False
+    # Text messages are logged and kept in ess.sms.sent, emptied for each test.
+    settings.ESS_SMS_BACKEND = "ess.sms.LoggingBackend"
+    from ess import sms
+
+    sms.sent.clear()
     settings.STORAGES = {
         "default": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -301,3 +307,44 @@ def psc(settings):
     with loopback_provider() as provider:
         provider.configure(settings)
         yield provider
+
+
+# ---------------------------------------------------------------------------------------------
+# A real Celery worker on the real Redis
+# ---------------------------------------------------------------------------------------------
+@pytest.fixture
+def worker(redis_url, postgres, settings):
+    """A Celery worker thread consuming from the real Redis, on the test database. Its queues
+    carry the key prefix of this test process: parallel runs never take each other's tasks."""
+    from celery.contrib.testing.worker import start_worker
+
+    from ess.celery import app
+
+    saved = {
+        k: app.conf[k] for k in ("task_always_eager", "broker_url", "broker_transport_options")
+    }
+    app.conf.update(
+        task_always_eager=False,
+        broker_url=redis_url,
+        broker_transport_options={
+            **app.conf.broker_transport_options,
+            "global_keyprefix": f"{REDIS_KEY_PREFIX}:",
+        },
+    )
+    app._pool = None
+    app.amqp._producer_pool = None
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        yield
+    app.conf.update(saved)
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+def wait_until(condition, timeout=20.0) -> bool:
+    """Poll `condition` until it holds (True) or `timeout` seconds pass (False)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False

@@ -51,7 +51,7 @@ class TargetSerializer(serializers.Serializer):
 class IndicatorSerializer(serializers.Serializer):
     code = serializers.CharField()
     label = serializers.CharField()
-    unit = serializers.CharField(help_text="count, percent, hours ou distribution")
+    unit = serializers.CharField(help_text="count, percent, hours, minutes ou distribution")
     description = serializers.CharField()
     better = serializers.CharField(help_text="higher, lower ou vide")
     value = IndicatorValueField(

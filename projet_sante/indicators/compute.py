@@ -13,7 +13,8 @@ after the fact; the current period is computed live (`selectors.indicators_for`)
 
 The number of queries is constant whatever the data size: one aggregate over referrals (counts,
 medians and 90th percentiles with PostgreSQL's `percentile_cont`; in a savepoint with JIT off,
-see below; the channels are counted there too), one GROUP BY for the response modes, one for
+see below; the channels are counted there too), one over immediate opinions (callback times,
+escalations), one GROUP BY for the response modes, one for
 members by specialty, one for partners, one for conventions, one over advanced-consultation
 sessions. On SQLite (development only) the percentiles come from one extra query per duration,
 computed in Python.
@@ -25,7 +26,7 @@ advanced-consultation sessions of the referrals app).
 
 import math
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import connection, transaction
 from django.db.models import (
@@ -48,7 +49,14 @@ from partners.models import Convention, ConventionStatus, Partner
 from projet_sante.indicators.periods import Filters, Period, referral_filter
 from referrals.booking import advanced_consultation_figures
 from referrals.deadlines import with_effective_priority
-from referrals.models import Attachment, Channel, EventKind, Referral, ReferralEvent
+from referrals.models import (
+    Attachment,
+    Channel,
+    EventKind,
+    ImmediateAlert,
+    Referral,
+    ReferralEvent,
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -264,6 +272,49 @@ def _network_figures(period: Period, filters: Filters) -> dict:
     }
 
 
+def _immediate_figures(period: Period, filters: Filters) -> dict:
+    """Immediate opinions of the period: one aggregate (percentiles on PostgreSQL; on SQLite
+    one more query, computed in Python). The callback is the specialist taking the case (their
+    answer to the alert); an escalated one alerted a second level."""
+    cohort = Referral.objects.filter(
+        referral_filter(filters),
+        immediate=True,
+        submitted_at__gte=period.start,
+        submitted_at__lt=period.end,
+    ).annotate(callback_minutes=HoursBetween(F("accepted_at"), F("submitted_at")) * 60)
+    escalated = Exists(ImmediateAlert.objects.filter(referral=OuterRef("pk"), level__gte=2))
+    called_back = Q(accepted_at__isnull=False)
+    aggregates = {
+        "asked": Count("pk"),
+        "called_back": Count("pk", filter=called_back),
+        "expected": Count("pk", filter=~Q(status="cancelled")),
+        "answered_15": Count(
+            "pk",
+            filter=~Q(status="cancelled")
+            & Q(answered_at__lte=F("submitted_at") + timedelta(minutes=15)),
+        ),
+        "escalated": Count("pk", filter=escalated),
+    }
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        for label, fraction in (("median", 0.5), ("p90", 0.9)):
+            aggregates[label] = PercentileCont(F("callback_minutes"), fraction, filter=called_back)
+    row = cohort.aggregate(**aggregates)
+    if not postgres:
+        minutes = list(cohort.filter(called_back).values_list("callback_minutes", flat=True))
+        row["median"], row["p90"] = _percentile(minutes, 0.5), _percentile(minutes, 0.9)
+    return {
+        "immediate_requests": {"value": row["asked"], "n": row["asked"]},
+        "immediate_callback_median_minutes": {
+            "value": _hours(row["median"]),
+            "n": row["called_back"],
+        },
+        "immediate_callback_p90_minutes": {"value": _hours(row["p90"]), "n": row["called_back"]},
+        "immediate_answered_15min_pct": _rate(row["answered_15"], row["expected"]),
+        "immediate_escalated_pct": _rate(row["escalated"], row["asked"]),
+    }
+
+
 Source = Callable[[Period, Filters, datetime], dict]
 
 
@@ -273,6 +324,10 @@ def _referrals_source(period: Period, filters: Filters, now: datetime) -> dict:
 
 def _network_source(period: Period, filters: Filters, now: datetime) -> dict:
     return _network_figures(period, filters)
+
+
+def _immediate_source(period: Period, filters: Filters, now: datetime) -> dict:
+    return _immediate_figures(period, filters)
 
 
 def _advanced_source(period: Period, filters: Filters, now: datetime) -> dict:
@@ -289,7 +344,7 @@ def _advanced_source(period: Period, filters: Filters, now: datetime) -> dict:
 
 
 # Each source returns {code: {"value", "n"}} for some codes of REGISTRY.
-SOURCES: list[Source] = [_referrals_source, _network_source, _advanced_source]
+SOURCES: list[Source] = [_referrals_source, _immediate_source, _network_source, _advanced_source]
 
 
 def indicators_compute(period: Period, filters: Filters | None = None, *, now=None) -> dict:

@@ -48,6 +48,8 @@ def format_number(value, unit: str) -> str:
         return f"{value:.1f}".replace(".", ",") + " %"
     if unit == Unit.HOURS:
         return f"{value:.1f}".replace(".", ",") + " h"
+    if unit == Unit.MINUTES:
+        return f"{value:.1f}".replace(".", ",") + " min"
     if isinstance(value, float):
         return f"{value:.1f}".replace(".", ",")
     return f"{value:,}".replace(",", "\u202f")

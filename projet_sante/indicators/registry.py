@@ -15,10 +15,17 @@ class Unit:
     COUNT = "count"
     PERCENT = "percent"
     HOURS = "hours"
+    MINUTES = "minutes"
     DISTRIBUTION = "distribution"  # {key: count}
 
 
-UNIT_LABELS = {Unit.COUNT: "", Unit.PERCENT: "%", Unit.HOURS: "h", Unit.DISTRIBUTION: ""}
+UNIT_LABELS = {
+    Unit.COUNT: "",
+    Unit.PERCENT: "%",
+    Unit.HOURS: "h",
+    Unit.MINUTES: "min",
+    Unit.DISTRIBUTION: "",
+}
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,7 @@ class Indicator:
 ACTIVITY = _("Activité")
 DELAYS = _("Délais")
 OUTCOMES = _("Issues des demandes")
+IMMEDIATE = _("Avis immédiats")
 NETWORK = _("Équipe et partenaires")
 ADVANCED = _("Consultations avancées")
 
@@ -56,6 +64,11 @@ _ROWS = (
     ("decline_pct", Unit.PERCENT, "lower", OUTCOMES, True),
     ("reorientation_pct", Unit.PERCENT, "", OUTCOMES, True),
     ("closed_loop_pct", Unit.PERCENT, "higher", OUTCOMES, True),
+    ("immediate_requests", Unit.COUNT, "", IMMEDIATE, True),
+    ("immediate_callback_median_minutes", Unit.MINUTES, "lower", IMMEDIATE, True),
+    ("immediate_callback_p90_minutes", Unit.MINUTES, "lower", IMMEDIATE, True),
+    ("immediate_answered_15min_pct", Unit.PERCENT, "higher", IMMEDIATE, True),
+    ("immediate_escalated_pct", Unit.PERCENT, "lower", IMMEDIATE, True),
     ("active_members", Unit.COUNT, "higher", NETWORK, False),
     ("members_by_specialty", Unit.DISTRIBUTION, "", NETWORK, False),
     ("partners", Unit.COUNT, "higher", NETWORK, False),
@@ -146,6 +159,38 @@ _TEXTS = {
         _(
             "Part des demandes reçues (hors annulées et réorientées) terminées avec une réponse "
             "écrite ou un compte rendu retourné au demandeur."
+        ),
+    ),
+    "immediate_requests": (
+        _("Avis immédiats demandés"),
+        _(
+            "Demandes d'avis immédiat au spécialiste de garde envoyées pendant la période "
+            "(pendant les heures de garde, sans régulation)."
+        ),
+    ),
+    "immediate_callback_median_minutes": (
+        _("Délai médian de rappel (avis immédiat)"),
+        _(
+            "Médiane, en minutes, du temps entre l'envoi d'un avis immédiat et sa prise en "
+            "charge par un spécialiste de garde (il rappelle ou ouvre la salle vidéo)."
+        ),
+    ),
+    "immediate_callback_p90_minutes": (
+        _("Délai de rappel (avis immédiat, 90e centile)"),
+        _("90 % des avis immédiats pris en charge l'ont été en moins de ce nombre de minutes."),
+    ),
+    "immediate_answered_15min_pct": (
+        _("Avis immédiats rendus en 15 minutes"),
+        _(
+            "Part des avis immédiats de la période dont la réponse du spécialiste est "
+            "enregistrée dans les 15 minutes qui suivent l'envoi (hors annulés)."
+        ),
+    ),
+    "immediate_escalated_pct": (
+        _("Avis immédiats escaladés"),
+        _(
+            "Part des avis immédiats de la période sans réponse du premier spécialiste de garde "
+            "dans le délai : son suppléant, puis la coordination, ont été alertés."
         ),
     ),
     "active_members": (

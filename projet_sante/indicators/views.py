@@ -37,7 +37,7 @@ from projet_sante.indicators.periods import (
     parse_period,
     report_quarters,
 )
-from projet_sante.indicators.registry import REGISTRY, Unit
+from projet_sante.indicators.registry import REGISTRY, UNIT_LABELS, Unit
 from projet_sante.indicators.reports import (
     report_back,
     report_filename,
@@ -143,7 +143,7 @@ def dashboard_csv(request):
     ]
     for row in context["rows"]:
         ind = row.indicator
-        unit = {Unit.PERCENT: "%", Unit.HOURS: "h"}.get(ind.unit, "")
+        unit = UNIT_LABELS[ind.unit]
         base = "" if row.masked else row.n
         target = row.target.display if row.target else ""
         met = "" if row.target_met is None else (_("oui") if row.target_met else _("non"))

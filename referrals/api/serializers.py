@@ -1,6 +1,7 @@
 """The referral API's input and output serializers: shape validation only."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ess.api import AllowedActionsField, PersonSerializer
@@ -17,6 +18,7 @@ from ess.validators import (
 from members.models import User
 from referrals.models import (
     Attachment,
+    ImmediateRequest,
     Message,
     PreferredResponse,
     Priority,
@@ -144,11 +146,31 @@ class ReferralInSerializer(serializers.Serializer):
     consent = serializers.BooleanField(
         help_text="Le patient est informé et accepte le partage : doit valoir true."
     )
+    immediate = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Avis immédiat du spécialiste de garde (urgence P1, pendant les heures de "
+        "garde) : il est alerté à l'instant et rappelle au numéro `callback_phone`.",
+    )
+    callback_phone = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=30,
+        help_text="Avis immédiat : numéro où rappeler le demandeur (par défaut, celui de son "
+        "profil).",
+    )
 
     def validate_consent(self, value):
         if value is not True:
             raise serializers.ValidationError("Le consentement du patient au partage est requis.")
         return value
+
+    def validate(self, attrs):
+        if attrs.get("immediate") and attrs.get("urgency") != Priority.P1:
+            raise serializers.ValidationError(
+                {"urgency": "Un avis immédiat est une demande d'urgence P1."}
+            )
+        return attrs
 
 
 class PatientOutSerializer(serializers.Serializer):
@@ -218,6 +240,7 @@ class ReferralListSerializer(serializers.ModelSerializer):
             "patient",
             "requester",
             "specialist",
+            "immediate",
             "submitted_at",
             "updated_at",
         ]
@@ -243,8 +266,20 @@ class EventSerializer(serializers.Serializer):
     actor = PersonSerializer(allow_null=True)
 
 
+class ImmediateRequestSerializer(serializers.Serializer):
+    callback_phone = serializers.CharField()
+    mode = serializers.CharField(
+        help_text="callback, video, ou vide tant que personne n'a répondu."
+    )
+    video_url = serializers.SerializerMethodField()
+
+    def get_video_url(self, request) -> str:
+        return request.video_url if request.mode == "video" else ""
+
+
 class ReferralDetailSerializer(ReferralListSerializer):
     offered_to = PersonSerializer(allow_null=True)
+    immediate_request = serializers.SerializerMethodField()
     timeline = serializers.SerializerMethodField()
     attachments = serializers.SerializerMethodField()
     allowed_actions = AllowedActionsField()
@@ -270,7 +305,14 @@ class ReferralDetailSerializer(ReferralListSerializer):
             "timeline",
             "attachments",
             "allowed_actions",
+            "immediate_request",
         ]
+
+    @extend_schema_field(ImmediateRequestSerializer(allow_null=True))
+    def get_immediate_request(self, referral) -> dict | None:
+        if not referral.immediate:
+            return None
+        return ImmediateRequestSerializer(ImmediateRequest.objects.get(referral=referral)).data
 
     def get_timeline(self, referral) -> list[dict]:
         events = referral_timeline(self.context["request"].user, referral)

@@ -127,6 +127,10 @@ class ReferralViewSet(ServiceActionsMixin, PublicReadViewSet):
 
     @extend_schema(
         summary="Soumettre une demande",
+        description='Avec `"immediate": true` et l\'urgence P1, pendant les heures de garde : '
+        "un avis immédiat, proposé sans régulation au spécialiste de garde de la spécialité et "
+        "alerté à l'instant. Hors des heures de garde : 400, le message de `specialty` dit "
+        "quand la garde reprend.",
         request=ReferralInSerializer,
         parameters=[
             OpenApiParameter(
@@ -159,12 +163,19 @@ class ReferralViewSet(ServiceActionsMixin, PublicReadViewSet):
             referring_gp_name=data.get("referring_gp_name", ""),
             referring_gp=data.get("referring_gp"),
         )
-        referral, created = services.referral_submit(
-            by=request.user,
-            data=payload,
-            idempotency_key=request.headers.get("Idempotency-Key", "").strip()[:200],
-            channel=Channel.API,
-        )
+        key = request.headers.get("Idempotency-Key", "").strip()[:200]
+        if data["immediate"]:
+            referral, created = services.immediate_submit(
+                by=request.user,
+                data=payload,
+                callback_phone=data.get("callback_phone") or request.user.phone,
+                idempotency_key=key,
+                channel=Channel.API,
+            )
+        else:
+            referral, created = services.referral_submit(
+                by=request.user, data=payload, idempotency_key=key, channel=Channel.API
+            )
         return Response(
             self._detail(referral),
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,

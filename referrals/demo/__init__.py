@@ -19,10 +19,11 @@ from ess.models import Specialty
 from members.models import User
 from referrals.demo.data import load
 from referrals.demo.draw import Year
+from referrals.demo.immediate import seed_immediate_opinions
 from referrals.demo.replay import replay
 from referrals.models import Referral
 
-__all__ = ["DemoDataError", "seed_referrals"]
+__all__ = ["DemoDataError", "seed_immediate_opinions", "seed_referrals"]
 
 
 def seed_referrals(users: dict[str, User]) -> int:

@@ -7,9 +7,9 @@ Repeating a transition already done by the same actor is a no-op.
 
 `intake` (submission), `triage` (the coordinator's side), `answer` (the specialist's side),
 `thread` (messages, attachments, notes, identity), `pending` (files kept across a refused
-form), `contacts` (requests from professionals without an account: the public form,
-phone/fax/mail intake), `claims` (those requests joining the professional's account) and
-`common` (what they share).
+form), `immediate` (immediate opinions from the specialist on call), `contacts` (requests from
+professionals without an account: the public form, phone/fax/mail intake), `claims` (those
+requests joining the professional's account) and `common` (what they share).
 """
 
 from referrals.services.answer import (
@@ -27,6 +27,13 @@ from referrals.services.contacts import (
     referral_record_for_caller,
     referral_submit_without_account,
     referrals_purge_unconfirmed,
+)
+from referrals.services.immediate import (
+    immediate_acknowledge,
+    immediate_escalate,
+    immediate_requests_due,
+    immediate_submit,
+    on_call_closed_message,
 )
 from referrals.services.intake import (
     PatientInput,
@@ -62,8 +69,13 @@ __all__ = [
     "attach_unclaimed_requests",
     "attachment_add",
     "directory_professional",
+    "immediate_acknowledge",
+    "immediate_escalate",
+    "immediate_requests_due",
+    "immediate_submit",
     "message_post",
     "next_reference",
+    "on_call_closed_message",
     "patient_identity_validate",
     "pending_attachment_checked",
     "pending_attachments_delete",

@@ -211,10 +211,12 @@ def referral_create(
     channel: str = Channel.WEB,
     status: str = Status.SUBMITTED,
     recorded_by=None,
+    note: str = "",
 ) -> Referral:
     """Write a checked submission (inside the caller's transaction): the patient, the referral
-    in `status`, its first history row, its files. Coordinators are told only of a referral
-    that enters the queue (`submitted`); one awaiting confirmation is told of when confirmed."""
+    in `status`, its first history row (with `note`), its files. Coordinators are told only of
+    a referral that enters the queue (`submitted`); one awaiting confirmation is told of when
+    confirmed."""
     patient, conflict = _patient_resolve(data.patient)
     now = timezone.now()
     # The clock runs from the first minute: a provisional due time from the urgency asked for
@@ -242,7 +244,9 @@ def referral_create(
         due_at=due_at,
         escalate_at=escalate_at,
     )
-    ReferralEvent.objects.create(referral=referral, actor=actor, to_status=status, at=now)
+    ReferralEvent.objects.create(
+        referral=referral, actor=actor, to_status=status, at=now, note=note
+    )
     if conflict:
         ReferralEvent.objects.create(
             referral=referral,
@@ -272,16 +276,24 @@ def referral_submit(
     """
     if not perms.can_submit_referral(by):
         raise PermissionDenied
+    return referral_checked_and_created_once(
+        by=by,
+        key=idempotency_key,
+        data=data,
+        create=lambda checked: referral_create(
+            requester=by, data=data, checked_files=checked, actor=by, channel=channel
+        ),
+    )
+
+
+def referral_checked_and_created_once(
+    *, by, key: str, data: ReferralInput, create
+) -> tuple[Referral, bool]:
+    """Every check of a submission (referral_input_check), then, in one transaction, the
+    referral `create(checked_files)` makes, once per idempotency key (referral_created_once)."""
     checked = referral_input_check(data)
     with transaction.atomic():
-        return referral_created_once(
-            by=by,
-            key=idempotency_key,
-            data=data,
-            create=lambda: referral_create(
-                requester=by, data=data, checked_files=checked, actor=by, channel=channel
-            ),
-        )
+        return referral_created_once(by=by, key=key, data=data, create=lambda: create(checked))
 
 
 def referral_created_once(*, by, key: str, data: ReferralInput, create) -> tuple[Referral, bool]:

@@ -47,6 +47,7 @@ from scheduling.selectors.hours import (  # noqa: F401  (re-exported for the cal
 from scheduling.selectors.oncall import (  # noqa: F401  (re-exported for the callers)
     my_on_call_duties,
     next_on_call_start,
+    next_on_call_starts,
     on_call_at,
     on_call_duties,
     on_call_duty_get_for_user,

@@ -5,7 +5,7 @@ decide, and `on_call_shifts_visible_to`, the only definition of who sees which s
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, Min, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -95,6 +95,17 @@ def next_on_call_start(specialty_id, after):
         .order_by("starts_at")
         .values_list("starts_at", flat=True)
         .first()
+    )
+
+
+def next_on_call_starts(after) -> dict:
+    """{specialty id: when its next staffed shift starts after `after`}, in one query (the
+    specialties without a shift to come are absent)."""
+    return dict(
+        OnCallShift.objects.filter(staffed(), starts_at__gt=after)
+        .values("specialty_id")
+        .annotate(first=Min("starts_at"))
+        .values_list("specialty_id", "first")
     )
 
 

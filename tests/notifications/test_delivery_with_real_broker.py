@@ -8,48 +8,12 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 
 from ess import outbox
-from ess.celery import app
 from ess.models import OutboundEmail
 from ess.tasks import deliver_email, sweep_pending_emails
-from tests.conftest import REDIS_KEY_PREFIX
+from tests.conftest import wait_until
 from tests.ess.test_outbox import unreachable_broker
 
 pytestmark = pytest.mark.redis
-
-
-@pytest.fixture
-def worker(redis_url, postgres, settings):
-    """A Celery worker thread consuming from the real Redis, on the test database. Its queues
-    carry the key prefix of this test process: parallel runs never take each other's tasks."""
-    from celery.contrib.testing.worker import start_worker
-
-    saved = {
-        k: app.conf[k] for k in ("task_always_eager", "broker_url", "broker_transport_options")
-    }
-    app.conf.update(
-        task_always_eager=False,
-        broker_url=redis_url,
-        broker_transport_options={
-            **app.conf.broker_transport_options,
-            "global_keyprefix": f"{REDIS_KEY_PREFIX}:",
-        },
-    )
-    app._pool = None
-    app.amqp._producer_pool = None
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        yield
-    app.conf.update(saved)
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
-def wait_until(condition, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 @pytest.mark.django_db(transaction=True)

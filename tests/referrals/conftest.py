@@ -1,10 +1,15 @@
 import io
+from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
-from ess.models import Specialty, Team
-from tests.factories import valid_nir
+from ess.models import Commune, Specialty, Team
+from referrals.services import PatientInput, ReferralInput
+from scheduling.models import OnCallDuty, OnCallShift
+from tests.factories import UserFactory, valid_nir
 
 NIR = valid_nir("2690549588157")  # a woman born in May 1969
 PDF_BYTES = (
@@ -80,3 +85,36 @@ def api_body(cardiology):
         "urgency": "P2",
         "consent": True,
     }
+
+
+@pytest.fixture
+def on_call(cardiology):
+    """A cardiology shift running now: the first on call, then the backup, with their mobiles."""
+    first = UserFactory(specialist=True, phone="06 11 22 33 44", last_name="Garde")
+    backup = UserFactory(specialist=True, phone="06 55 66 77 88", last_name="Renfort")
+    now = timezone.now()
+    shift = OnCallShift.objects.create(
+        specialty=cardiology, starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=4)
+    )
+    OnCallDuty.objects.create(shift=shift, specialist=first, rank=1)
+    OnCallDuty.objects.create(shift=shift, specialist=backup, rank=2)
+    return SimpleNamespace(shift=shift, first=first, backup=backup, specialty=cardiology)
+
+
+def immediate_input(specialty, **changes) -> ReferralInput:
+    """What the immediate-opinion form gives the service: the patient, the question."""
+    return ReferralInput(
+        patient=PatientInput(
+            ins=NIR,
+            birth_name="Durand",
+            first_names="Jeanne Marie",
+            sex="F",
+            birth_date=date(1969, 5, 12),
+            commune=Commune.objects.get(code="45234"),
+        ),
+        specialty=specialty,
+        question=changes.pop("question", "Douleur thoracique atypique, ECG limite : avis ?"),
+        urgency="P1",
+        consent=True,
+        **changes,
+    )

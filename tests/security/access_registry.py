@@ -260,6 +260,13 @@ REGISTRY: dict[str, Access] = {
         fixed=({"token": "not-a-token", "attachment_id": "00000000-0000-4000-8000-000000000000"},),
     ),
     "referrals:record": page(COORDINATOR, note="requests received by phone, fax or mail"),
+    "referrals:immediate": page(REQUESTER, note="an immediate opinion of the specialist on call"),
+    "referrals:immediate_callback": page(
+        SPECIALIST, **on("referral.triaged"), note="the specialist it was offered or escalated to"
+    ),
+    "referrals:immediate_video": page(
+        SPECIALIST, **on("referral.triaged"), note="the specialist it was offered or escalated to"
+    ),
     "referrals:detail": page(SIGNED_IN, **on(REFERRAL_ANY_STATE)),
     "referrals:cancel": page(REQUESTER, **on("referral.submitted")),
     "referrals:provide_info": page(REQUESTER, **on("referral.info_requested")),
