@@ -61,6 +61,7 @@ def test_requester_starts_from_a_new_request_and_what_waits_for_them(
     page = _home(client_for, requester)
 
     assert 'href="/demandes/nouvelle/">Nouvelle demande' in page
+    assert 'href="/avis-immediat/">Avis immédiat' in page
     assert "À compléter (1)" in page
     assert f'href="/demandes/{asked.public_id}/">{asked.reference}' in page
     assert "Réponses non lues (1)" in page
