@@ -21,6 +21,6 @@ def test_text_and_signed_numbers_stay_as_they_are(value):
 def test_the_response_is_utf8_with_a_bom_semicolons_and_not_cached():
     response = csv_response([["Nom", "Note"], ["Élise", "=1+1"]], "export.csv")
 
-    assert response.content.decode("utf-8") == "\ufeffNom;Note\r\nÉlise;'=1+1\r\n"
+    assert response.getvalue().decode("utf-8") == "\ufeffNom;Note\r\nÉlise;'=1+1\r\n"
     assert response["Content-Disposition"] == 'attachment; filename="export.csv"'
     assert response["Cache-Control"] == "private, no-store"

@@ -158,7 +158,7 @@ def test_managers_export_the_filtered_directory_in_the_import_format(client_for,
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig")), delimiter=";"))
     assert sorted(r["nom"] for r in rows) == ["Benali", "Dubois"]
     dubois = next(r for r in rows if r["nom"] == "Dubois")
     assert dubois["competences"] == "rythmologie"

@@ -109,8 +109,9 @@ def test_the_register_csv_opens_in_excel_and_is_audited(db, client_for, authorit
     response = client_for(authority).get("/partenaires/conventions/registre.csv")
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response.content.startswith("\ufeff".encode())
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    body = response.getvalue()  # streamed: read once
+    assert body.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:4] == ["Intitulé", "Type", "Partenaires", "Statut"]
     row = next(r for r in rows if r[0] == "Protocole parcours")
     assert row[2] == "CPTS Nord, DAC 45"
@@ -131,7 +132,7 @@ def test_the_register_csv_escapes_free_text_a_spreadsheet_would_run(db, client_f
 
     response = client_for(manager).get("/partenaires/conventions/registre.csv")
 
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig")), delimiter=";"))
     row = next(r for r in rows if "SUM" in r[0])
     assert row[0] == "'@SUM(1+1)"
     assert row[2] == '\'=HYPERLINK("https://example.org","CPTS")'
@@ -177,5 +178,5 @@ def test_the_register_lists_conventions_in_force_first_then_coming_then_history(
 
     response = client_for(manager).get("/partenaires/conventions/registre.csv")
 
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig")), delimiter=";"))
     assert [r[0] for r in rows[1:]] == ["En vigueur", "Négociation", "Projet", "Échue", "Résiliée"]

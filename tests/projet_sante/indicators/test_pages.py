@@ -88,7 +88,7 @@ def test_filters_and_bad_period_on_the_page(manager, client_for, quarter):
 def test_csv_has_bom_semicolons_and_decimal_comma(manager, client_for, quarter):
     response = client_for(manager).get(CSV_URL, {"periode": "2026-Q1"})
     assert response.status_code == 200
-    body = response.content.decode("utf-8")
+    body = response.getvalue().decode("utf-8")
     assert body.startswith("\ufeff")
     lines = body.splitlines()
     assert lines[0] == "\ufeffPériode;1er trimestre 2026"
@@ -98,7 +98,7 @@ def test_csv_has_bom_semicolons_and_decimal_comma(manager, client_for, quarter):
 
 
 def test_csv_is_masked_for_authority(authority, client_for, quarter):
-    body = client_for(authority).get(CSV_URL, {"periode": "2026-Q1"}).content.decode()
+    body = client_for(authority).get(CSV_URL, {"periode": "2026-Q1"}).getvalue().decode()
     lines = body.splitlines()
     assert lines[4].endswith(";Objectif atteint;Donnée")
     # The rate's cell stays empty and a column of its own says why: "< 10" under "%" would
@@ -122,7 +122,7 @@ def test_targets_shown_against_actuals(manager, client_for, quarter):
     assert rows["p2_within_due_pct"].target_met is False  # 66,7 < 80
     assert rows["triage_median_hours"].target_met is True  # 3,5 ≤ 4
     assert "non atteint" in response.content.decode()
-    body = client_for(manager).get(CSV_URL, {"periode": "2026-Q1"}).content.decode()
+    body = client_for(manager).get(CSV_URL, {"periode": "2026-Q1"}).getvalue().decode()
     assert "p2_within_due_pct;P2 traitées dans le délai;;66,7;%;3;≥ 80;non" in body
 
 
