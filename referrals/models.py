@@ -18,6 +18,7 @@ from referrals.intake_models import (
     Channel,
     IdempotencyKey,
     PendingAttachment,
+    ReferenceCounter,
     RequesterContact,
     pending_attachment_path,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "ImmediateAlert",
     "ImmediateRequest",
     "PendingAttachment",
+    "ReferenceCounter",
     "RequesterContact",
     "pending_attachment_path",  # named by a migration
 ]
@@ -372,6 +374,11 @@ class Referral(Stateful, PublicIdModel):
             models.Index(fields=["specialty", "status"], name="referral_by_specialty"),
             models.Index(fields=["-submitted_at"], name="referral_submitted"),
             models.Index(
+                fields=["specialist", "-completed_at"],
+                name="referral_done_by_specialist",
+                condition=Q(status="completed"),
+            ),
+            models.Index(
                 fields=["escalate_at"],
                 name="referral_escalation",
                 condition=Q(escalation_level__lt=100),
@@ -415,16 +422,6 @@ class Referral(Stateful, PublicIdModel):
     @property
     def is_overdue(self) -> bool:
         return bool(self.due_at and self.is_waiting and self.due_at < timezone.now())
-
-
-class ReferenceCounter(models.Model):
-    """Human references ESS-<year>-<n>: the counter only goes up, so a number is never reused."""
-
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last}"
 
 
 class EventKind(models.TextChoices):
