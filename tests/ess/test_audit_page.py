@@ -1,10 +1,10 @@
 """The audit page over a long trail: filters served by indexes, a count that stops at a cap."""
 
 import pytest
-from django.db import connection
 
 from ess.models import AuditAction, AuditEvent
 from ess.web.paging import page_of
+from tests.query_plans import plan_without_seqscan
 
 
 def _events(n, **fields):
@@ -65,14 +65,6 @@ def test_the_page_says_more_than_when_the_trail_is_past_the_cap(client_for, mana
     assert "Page 1 sur plus de 2" in page
 
 
-def _plan(queryset) -> str:
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(f"EXPLAIN {sql}", params)
-        return "\n".join(row[0] for row in cursor.fetchall())
-
-
 @pytest.mark.parametrize(
     ("lookup", "index"),
     [
@@ -81,4 +73,4 @@ def _plan(queryset) -> str:
     ],
 )
 def test_each_filter_of_the_page_can_read_an_index(postgres, lookup, index):
-    assert index in _plan(AuditEvent.objects.filter(**lookup).order_by("-at", "-pk"))
+    assert index in plan_without_seqscan(AuditEvent.objects.filter(**lookup).order_by("-at", "-pk"))

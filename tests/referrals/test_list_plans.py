@@ -4,7 +4,6 @@ keep a fixed number of queries."""
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from referrals.selectors import (
@@ -13,27 +12,20 @@ from referrals.selectors import (
     specialist_inbox,
 )
 from tests.factories import ReferralFactory
+from tests.query_plans import plan_without_seqscan
 
 pytestmark = pytest.mark.django_db
 
 
-def _plan(queryset) -> str:
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(f"EXPLAIN {sql}", params)
-        return "\n".join(row[0] for row in cursor.fetchall())
-
-
 def test_the_done_tab_reads_the_specialists_completed_cases_in_order_from_an_index(specialist):
-    plan = _plan(recently_completed_by(specialist)[:20])
+    plan = plan_without_seqscan(recently_completed_by(specialist)[:20])
 
     assert "referral_done_by_specialist" in plan
     assert "Sort" not in plan
 
 
 def test_the_requesters_list_reads_the_requester_and_gp_indexes(requester):
-    plan = _plan(referral_list_for_requester(requester)[:20])
+    plan = plan_without_seqscan(referral_list_for_requester(requester)[:20])
 
     assert "Index Cond: (requester_id = " in plan
     assert "Index Cond: (referring_gp_id = " in plan
