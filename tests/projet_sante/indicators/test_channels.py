@@ -26,7 +26,7 @@ def channels(db):
 
 def csv_for(client) -> str:
     url = reverse("projet_sante:indicators_csv")
-    return client.get(url, {"periode": "2026-Q1"}).content.decode()
+    return client.get(url, {"periode": "2026-Q1"}).getvalue().decode()
 
 
 def test_requests_are_counted_by_channel_and_unconfirmed_ones_are_left_out(channels):
@@ -43,14 +43,14 @@ def test_the_manager_sees_the_channels_on_the_page_in_the_csv_and_the_api(
     channels, manager, client_for, api_client
 ):
     page = client_for(manager).get(reverse("projet_sante:indicators"), {"periode": "2026-Q1"})
-    html = page.content.decode()
+    html = page.getvalue().decode()
     assert "<title>Demandes par canal de réception</title>" in html
     assert "Téléphone : 2" in html and "Formulaire web sans compte : 1" in html
 
     csv = (
         client_for(manager)
         .get(reverse("projet_sante:indicators_csv"), {"periode": "2026-Q1"})
-        .content.decode()
+        .getvalue().decode()
     )
     assert "requests_by_channel;Demandes par canal de réception;Téléphone;2;;;;" in csv
     assert "requests_by_channel;Demandes par canal de réception;Télécopie;1;;;;" in csv
@@ -70,7 +70,7 @@ def test_small_counts_are_masked_for_the_authority(channels, authority, client_f
     csv = (
         client_for(authority)
         .get(reverse("projet_sante:indicators_csv"), {"periode": "2026-Q1"})
-        .content.decode()
+        .getvalue().decode()
     )
     assert "Téléphone;2" not in csv
     masked = "requests_by_channel;Demandes par canal de réception;;;;;;;masqué : moins de 10 cas"
@@ -87,7 +87,7 @@ def test_a_count_under_the_threshold_is_masked_alone(channels, authority, client
     csv = (
         client_for(authority)
         .get(reverse("projet_sante:indicators_csv"), {"periode": "2026-Q1"})
-        .content.decode()
+        .getvalue().decode()
     )
 
     assert "requests_by_channel;Demandes par canal de réception;Formulaire web;3;;;;;" in csv
