@@ -50,7 +50,8 @@ def test_the_manager_sees_the_channels_on_the_page_in_the_csv_and_the_api(
     csv = (
         client_for(manager)
         .get(reverse("projet_sante:indicators_csv"), {"periode": "2026-Q1"})
-        .getvalue().decode()
+        .getvalue()
+        .decode()
     )
     assert "requests_by_channel;Demandes par canal de réception;Téléphone;2;;;;" in csv
     assert "requests_by_channel;Demandes par canal de réception;Télécopie;1;;;;" in csv
@@ -70,7 +71,8 @@ def test_small_counts_are_masked_for_the_authority(channels, authority, client_f
     csv = (
         client_for(authority)
         .get(reverse("projet_sante:indicators_csv"), {"periode": "2026-Q1"})
-        .getvalue().decode()
+        .getvalue()
+        .decode()
     )
     assert "Téléphone;2" not in csv
     masked = "requests_by_channel;Demandes par canal de réception;;;;;;;masqué : moins de 10 cas"
@@ -87,7 +89,8 @@ def test_a_count_under_the_threshold_is_masked_alone(channels, authority, client
     csv = (
         client_for(authority)
         .get(reverse("projet_sante:indicators_csv"), {"periode": "2026-Q1"})
-        .getvalue().decode()
+        .getvalue()
+        .decode()
     )
 
     assert "requests_by_channel;Demandes par canal de réception;Formulaire web;3;;;;;" in csv
