@@ -18,7 +18,7 @@ DEMO_ENV := $(DEV_ENV) ESS_DEMO=1 ALLOWED_HOSTS=127.0.0.1,localhost,[::1] \
 
 .DEFAULT_GOAL := help
 .PHONY: help run test install install-dev system-deps chromium messages lint bench \
-	bench-indicators clean
+	bench-indicators bench-scale clean
 
 help: ## list these targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-17s %s\n", $$1, $$2}' \
@@ -71,6 +71,9 @@ bench: install ## coordinator dashboard on 100,000 referrals, PostgreSQL (docs/p
 
 bench-indicators: install ## indicators and both PDFs on 1,000,000 referrals (takes minutes)
 	$(PY) bench/indicators.py
+
+bench-scale: install ## 10k vs 1M side by side, ratio table and query plans (docs/performance.md)
+	$(PY) bench/scale.py
 
 clean: ## remove the virtualenv, the uv bootstrap and collected static files
 	rm -rf $(VENV) .tools var/staticfiles

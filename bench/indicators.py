@@ -45,7 +45,7 @@ def load(count: int, seed: int) -> float:
     from django.db import connection, transaction
 
     from bench import dataset
-    from referrals.models import Referral
+    from referrals.models import Patient, Referral
 
     started = time.perf_counter()
     template = min(TEMPLATE, count)
@@ -53,6 +53,20 @@ def load(count: int, seed: int) -> float:
     dataset.load(template, seed=seed)
     # Rounded up to a whole number of copies of the template (1,000,000 = 50 × 20,000).
     copies = max(0, -(-count // template) - 1)
+    # Patients are copied with the referrals (copy g of patient p gets the id p + g × P), so
+    # that the patient table grows with the history as it does in production. Copies carry no
+    # INS (it is unique).
+    patient_columns, patient_expressions = ["id"], ["p.id + g * %(patients)s"]
+    for field in Patient._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        patient_columns.append(f'"{field.column}"')
+        if field.name == "public_id":
+            patient_expressions.append("gen_random_uuid()")
+        elif field.name in {"ins", "ins_oid"}:
+            patient_expressions.append("''")
+        else:
+            patient_expressions.append(f'p."{field.column}"')
     columns, expressions = [], []
     for field in Referral._meta.concrete_fields:
         if field.primary_key:
@@ -60,6 +74,8 @@ def load(count: int, seed: int) -> float:
         columns.append(f'"{field.column}"')
         if field.name == "public_id":
             expressions.append("gen_random_uuid()")
+        elif field.name == "patient":
+            expressions.append("r.patient_id + g * %(patients)s")
         elif field.name == "reference":
             expressions.append("r.reference || '-' || g")
         elif field.get_internal_type() == "DateTimeField":
@@ -68,11 +84,23 @@ def load(count: int, seed: int) -> float:
         else:
             expressions.append(f'r."{field.column}"')
     with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM referrals_patient")
+        (patients,) = cursor.fetchone()
+        cursor.execute(
+            f"INSERT INTO referrals_patient ({', '.join(patient_columns)}) "  # noqa: S608
+            f"SELECT {', '.join(patient_expressions)} FROM referrals_patient p "
+            f"CROSS JOIN generate_series(1, %(copies)s) g",
+            {"patients": patients, "copies": copies},
+        )
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence('referrals_patient', 'id'), "
+            "(SELECT MAX(id) FROM referrals_patient))"
+        )
         cursor.execute(
             f"INSERT INTO referrals_referral ({', '.join(columns)}) "  # noqa: S608 -- model columns
             f"SELECT {', '.join(expressions)} FROM referrals_referral r "
-            f"CROSS JOIN generate_series(1, %s) g",
-            [copies],
+            f"CROSS JOIN generate_series(1, %(copies)s) g",
+            {"patients": patients, "copies": copies},
         )
         # The events the indicators read: the first appointment, and specialists' declines.
         cursor.execute(
