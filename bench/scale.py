@@ -44,6 +44,7 @@ RESULTS_DIR = BENCH_DIR / "results"
 DEFAULT_SERVER_URL = "postgres://postgres@127.0.0.1:5432/"
 REDIS = "redis://127.0.0.1:6379/{db}"
 WATCHED_TABLES = ("referrals_referral", "referrals_patient", "ess_auditevent")
+CHECKED_PLANS = ("1m", "1m_stress")  # the data sets whose plans must be index-backed
 REALISTIC_OPEN = 1_000
 
 
@@ -400,7 +401,10 @@ def explain_summary(explains: dict) -> tuple[str, bool]:
     for name, plans in explains.items():
         scenario, key = name.split("@")
         watched = sorted({t for plan in plans for t in plan["seq_scans"] if t in WATCHED_TABLES})
-        clean = clean and not watched
+        # At 10,000 rows a sequential scan can be the planner's right choice; what must never
+        # happen is one over the history of the 1,000,000-referral sets.
+        if key in CHECKED_PLANS:
+            clean = clean and not watched
         slowest = max(
             ((plan["planning_ms"] or 0) + (plan["execution_ms"] or 0) for plan in plans),
             default=0,
