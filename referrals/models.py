@@ -383,6 +383,32 @@ class Referral(Stateful, PublicIdModel):
                 name="referral_escalation",
                 condition=Q(escalation_level__lt=100),
             ),
+            # Lists read each visibility branch in order, newest first (referrals.pages): with a
+            # status ("Mes demandes" filtered, or what waits for the requester first), as GP
+            # kept informed, for the organisation, as the specialist holding the case.
+            models.Index(
+                fields=["requester", "status", "-submitted_at"], name="referral_requester_status"
+            ),
+            models.Index(
+                fields=["referring_gp", "-submitted_at"],
+                name="referral_by_gp",
+                condition=Q(referring_gp__isnull=False),
+            ),
+            models.Index(
+                fields=["referring_gp", "status", "-submitted_at"],
+                name="referral_gp_status",
+                condition=Q(referring_gp__isnull=False),
+            ),
+            models.Index(
+                fields=["requester_organisation", "status", "-submitted_at"],
+                name="referral_org_status",
+                condition=Q(requester_organisation__isnull=False),
+            ),
+            models.Index(
+                fields=["specialist", "-submitted_at"],
+                name="referral_held_by",
+                condition=Q(specialist__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,10 +1,10 @@
 """Reads of referrals. `referrals_visible_to` is the only definition of who sees which referral."""
 
+import operator
 import uuid
+from functools import reduce
 
 from django.db.models import (
-    BooleanField,
-    Case,
     CharField,
     Count,
     Prefetch,
@@ -12,7 +12,6 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -42,36 +41,63 @@ from scheduling.selectors import absent_on, next_free_slot_subquery
 def requester_side_condition(user) -> Q:
     """What a requester sent, was kept informed of as the patient's GP, or (acting for their
     organisation) what their organisation sent."""
-    condition = Q(requester=user) | Q(referring_gp=user)
+    return _any_of(requester_side_branches(user))
+
+
+def requester_side_branches(user) -> list[Q]:
+    branches = [Q(requester=user), Q(referring_gp=user)]
     if user.acts_for_organisation and user.organisation_id:
-        condition |= Q(requester_organisation_id=user.organisation_id)
-    return condition
+        branches.append(Q(requester_organisation_id=user.organisation_id))
+    return branches
+
+
+def visibility_branches(user) -> list[Q]:
+    """The parts of `referrals_visible_to`'s condition: a referral is visible when it matches
+    one of them (none: nothing is visible; one empty Q: everything is). Each part is served by
+    its own index, so a list can read each in order and merge them (ReferralPages) where
+    PostgreSQL would read the OR of them all in full before sorting."""
+    if not user or not user.is_authenticated:
+        return []
+    roles = user.roles
+    if Role.COORDINATOR in roles or Role.MANAGER in roles:
+        return [Q()]
+    branches = []
+    if Role.REQUESTER in roles:
+        branches += requester_side_branches(user)
+    if Role.SPECIALIST in roles:
+        branches.append(Q(specialist=user))
+        branches += [Q(status=Status.TRIAGED) & offer for offer in offer_branches(user)]
+    return branches
 
 
 def referrals_visible_to(user) -> QuerySet[Referral]:
-    if not user or not user.is_authenticated:
+    branches = visibility_branches(user)
+    if not branches:
         return Referral.objects.none()
-    roles = user.roles
-    if Role.COORDINATOR in roles or Role.MANAGER in roles:
-        return Referral.objects.all()
-    condition = Q(pk__in=[])
-    if Role.REQUESTER in roles:
-        condition |= requester_side_condition(user)
-    if Role.SPECIALIST in roles:
-        condition |= Q(specialist=user)
-        condition |= Q(status=Status.TRIAGED) & offered_condition(user)
-    return Referral.objects.filter(condition)
+    return Referral.objects.filter(_any_of(branches))
+
+
+def _any_of(conditions: list[Q]) -> Q:
+    return reduce(operator.or_, conditions) if conditions else Q(pk__in=[])
 
 
 def offered_condition(user) -> Q:
     """Offered to this specialist: by name, to their specialty, or (an immediate opinion)
     escalated to them (permissions._is_offered_to)."""
-    offered = Q(offered_to=user)
+    return _any_of(offer_branches(user))
+
+
+def offer_branches(user) -> list[Q]:
+    branches = [Q(offered_to=user)]
     if user.specialty_id:
-        offered |= Q(offered_to_pool=True, specialty_id=user.specialty_id)
-    return offered | Q(
-        immediate=True, pk__in=ImmediateAlert.objects.filter(recipient=user).values("referral_id")
+        branches.append(Q(offered_to_pool=True, specialty_id=user.specialty_id))
+    branches.append(
+        Q(
+            immediate=True,
+            pk__in=ImmediateAlert.objects.filter(recipient=user).values("referral_id"),
+        )
     )
+    return branches
 
 
 def patient_known_to(user, ins: str) -> Patient | None:
@@ -147,31 +173,6 @@ def referral_search_condition(q: str) -> Q:
         year = timezone.localdate().year
         condition |= Q(reference__in=[f"ESS-{y}-{int(q):06d}" for y in (year, year - 1)])
     return condition
-
-
-def referral_list_for_requester(user, *, status: str = "", search: str = "") -> QuerySet[Referral]:
-    """'Mes demandes': what the requester (or their organisation) sent; what waits for the
-    requester (information asked for) first, then newest first."""
-    qs = (
-        referrals_visible_to(user)
-        # The patient is read for the page's rows only: joined, PostgreSQL hashes every patient
-        # before keeping the page (a sequential scan of the patients on every request).
-        .select_related("specialty", "specialist", "requester")
-        .prefetch_related("patient")
-        .annotate(
-            waits_for_requester=Case(
-                When(status=Status.INFO_REQUESTED, then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-        )
-        .order_by("-waits_for_requester", "-submitted_at", "-pk")
-    )
-    if status:
-        qs = qs.filter(status=status)
-    if search:
-        qs = qs.filter(referral_search_condition(search))
-    return qs
 
 
 def referral_timeline(user, referral) -> list[ReferralEvent]:

@@ -31,11 +31,11 @@ from referrals.models import (
     Status,
     TeleexpertiseAct,
 )
+from referrals.pages import referral_list_for_requester
 from referrals.patient_fields import patient_initial
 from referrals.selectors import (
     attachment_get_for_user,
     patient_known_to,
-    referral_list_for_requester,
     referral_messages,
     referral_timeline,
     requester_contact_for,

@@ -1,6 +1,7 @@
 """The referral API's viewset: one service call per action; refusals become HTTP statuses in
 ess.api_errors."""
 
+from django.db.models import Q
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -43,6 +44,7 @@ from referrals.models import (
     Message,
     Referral,
 )
+from referrals.pages import ReferralPages
 from referrals.selectors import (
     referral_get_for_accept,
     referral_messages,
@@ -80,16 +82,10 @@ class ReferralViewSet(ServiceActionsMixin, PublicReadViewSet):
     service_denied_message = "Vous n'avez pas le droit d'effectuer cette action sur cette demande."
     service_error_field = "files"
 
+    list_related = ("patient", "specialty", "requester", "specialist", "offered_to")
+
     def get_queryset(self):
-        qs = referrals_visible_to(self.request.user).select_related(
-            "patient", "specialty", "requester", "specialist", "offered_to"
-        )
-        if self.action == "list":
-            wanted = self.request.query_params.get("status")
-            if wanted:
-                qs = qs.filter(status=wanted)
-            return qs.order_by("-submitted_at", "-pk")
-        return qs
+        return referrals_visible_to(self.request.user).select_related(*self.list_related)
 
     def get_serializer_class(self):
         return ReferralListSerializer if self.action == "list" else ReferralDetailSerializer
@@ -108,7 +104,14 @@ class ReferralViewSet(ServiceActionsMixin, PublicReadViewSet):
             return lookup()
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.get_queryset())
+        # The page's ids from each visibility branch's index, then its rows (referrals.pages).
+        wanted = request.query_params.get("status")
+        referrals = ReferralPages(
+            request.user,
+            filters=Q(status=wanted) if wanted else None,
+            rows=lambda qs: qs.select_related(*self.list_related),
+        )
+        page = self.paginate_queryset(referrals)
         audit_record_many(
             request=request, action=AuditAction.VIEW, objects=page, label_attr="reference"
         )

@@ -1,16 +1,14 @@
-"""The requester's list and the specialist's "done" tab read indexes, not the whole table, and
-keep a fixed number of queries."""
+"""The requester's list, the API's list and the specialist's "done" tab read indexes, not the
+whole table, and keep a fixed number of queries."""
 
 from datetime import timedelta
 
 import pytest
+from django.db.models import Q
 from django.utils import timezone
 
-from referrals.selectors import (
-    recently_completed_by,
-    referral_list_for_requester,
-    specialist_inbox,
-)
+from referrals.pages import ReferralPages, referral_list_for_requester
+from referrals.selectors import recently_completed_by, specialist_inbox
 from tests.factories import ReferralFactory
 from tests.query_plans import plan_without_seqscan
 
@@ -24,11 +22,41 @@ def test_the_done_tab_reads_the_specialists_completed_cases_in_order_from_an_ind
     assert "Sort" not in plan
 
 
-def test_the_requesters_list_reads_the_requester_and_gp_indexes(requester):
-    plan = plan_without_seqscan(referral_list_for_requester(requester)[:20])
+def test_the_requesters_list_reads_each_branch_newest_first_from_its_index(requester):
+    pages = referral_list_for_requester(requester)
 
-    assert "Index Cond: (requester_id = " in plan
-    assert "Index Cond: (referring_gp_id = " in plan
+    waiting = plan_without_seqscan(pages.ids_query(pages.first, 0, 20))
+    rest = plan_without_seqscan(pages.ids_query(~pages.first, 0, 20))
+
+    assert "referral_requester_status" in waiting
+    assert "referral_gp_status" in waiting
+    assert "referral_by_requester" in rest
+    assert "referral_by_gp" in rest
+
+
+def test_the_requesters_list_on_one_status_reads_the_status_indexes(requester):
+    pages = referral_list_for_requester(requester, status="scheduled")
+
+    plan = plan_without_seqscan(pages.ids_query(pages.filters, 0, 20))
+
+    assert "referral_requester_status" in plan
+    assert "referral_gp_status" in plan
+
+
+def test_an_organisations_list_reads_the_organisation_index(requester):
+    requester.acts_for_organisation = True
+    requester.save(update_fields=["acts_for_organisation"])
+    assert requester.organisation_id
+
+    plan = plan_without_seqscan(ReferralPages(requester).ids_query(Q(), 0, 20))
+
+    assert "Index Cond: (requester_organisation_id = " in plan
+
+
+def test_a_specialists_list_reads_the_cases_they_hold_newest_first(specialist):
+    plan = plan_without_seqscan(ReferralPages(specialist).ids_query(Q(), 0, 20))
+
+    assert "referral_held_by" in plan
 
 
 def test_the_done_tab_keeps_the_latest_20_in_a_fixed_number_of_queries(
@@ -61,8 +89,9 @@ def test_the_requesters_list_shows_what_they_sent_and_what_they_were_kept_inform
     informed = ReferralFactory(referring_gp=requester)
     ReferralFactory()  # someone else's
 
-    with django_assert_max_num_queries(3):  # roles, the page, its patients
-        rows = list(referral_list_for_requester(requester))
+    # Roles, the page's ids (what waits for the requester, then the rest), its rows, its patients.
+    with django_assert_max_num_queries(5):
+        rows = referral_list_for_requester(requester)[0:20]
         names = [r.patient.birth_name for r in rows]
 
     assert {r.pk for r in rows} == {sent.pk, informed.pk}
