@@ -409,6 +409,17 @@ class Referral(Stateful, PublicIdModel):
                 name="referral_held_by",
                 condition=Q(specialist__isnull=False),
             ),
+            # The specialist's inbox: offers by name and to the specialty's pool, in its order.
+            models.Index(
+                fields=["offered_to", "-immediate", "due_at"],
+                name="referral_offered_to",
+                condition=Q(status="triaged"),
+            ),
+            models.Index(
+                fields=["specialty", "-immediate", "due_at"],
+                name="referral_pool_offers",
+                condition=Q(status="triaged", offered_to_pool=True),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -232,10 +232,9 @@ def specialist_inbox(user) -> dict[str, list[Referral]]:
         .select_related("specialty", "requester")
         .prefetch_related("patient")
     )
-    offered = base.filter(offered_condition(user), status=Status.TRIAGED)
     return {
         # Immediate opinions first: someone waits on the phone.
-        "offered": list(offered.order_by("-immediate", "due_at")[:50]),
+        "offered": list(base.filter(pk__in=first_offers_to(user)).order_by(*OFFERS_ORDER)[:50]),
         "held": list(
             base.filter(specialist=user, status__in=[Status.ACCEPTED, Status.SCHEDULED]).order_by(
                 "due_at"
@@ -245,6 +244,23 @@ def specialist_inbox(user) -> dict[str, list[Referral]]:
             base.filter(pk__in=Subquery(recently_completed_by(user)[:20])).order_by("-completed_at")
         ),
     }
+
+
+OFFERS_ORDER = ("-immediate", "due_at", "pk")
+
+
+def first_offers_to(user, limit: int = 50) -> QuerySet:
+    """Ids of the first `limit` cases offered to `user` of each offer branch (by name, to their
+    specialty's pool, escalated to them), each read in the inbox's order from its own index
+    (`referral_offered_to`, `referral_pool_offers`): under the OR of the branches PostgreSQL
+    misestimated the offers (one row for thousands) and joined every one before sorting."""
+    parts = [
+        Referral.objects.filter(branch, status=Status.TRIAGED)
+        .order_by(*OFFERS_ORDER)
+        .values("pk")[:limit]
+        for branch in offer_branches(user)
+    ]
+    return parts[0].union(*parts[1:])
 
 
 def recently_completed_by(user) -> QuerySet:

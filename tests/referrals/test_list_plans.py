@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from referrals.pages import ReferralPages, referral_list_for_requester
-from referrals.selectors import recently_completed_by, specialist_inbox
+from referrals.selectors import first_offers_to, recently_completed_by, specialist_inbox
 from tests.factories import ReferralFactory
 from tests.query_plans import plan_without_seqscan
 
@@ -20,6 +20,13 @@ def test_the_done_tab_reads_the_specialists_completed_cases_in_order_from_an_ind
 
     assert "referral_done_by_specialist" in plan
     assert "Sort" not in plan
+
+
+def test_the_offered_tab_reads_each_offer_branch_in_order_from_its_index(specialist):
+    plan = plan_without_seqscan(first_offers_to(specialist))
+
+    assert "referral_offered_to" in plan
+    assert "referral_pool_offers" in plan
 
 
 def test_the_requesters_list_reads_each_branch_newest_first_from_its_index(requester):
