@@ -2,6 +2,7 @@
 (only what members agreed to publish) and the managers' CSV export."""
 
 import itertools
+from collections import defaultdict
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
@@ -13,7 +14,7 @@ from ess.permissions import require
 from ess.web.paging import page_of
 from ess.web.spreadsheet import csv_response
 from members import permissions as perms
-from members.models import Competence, Participation, PracticeSite
+from members.models import Competence, Membership, Participation, PracticeSite
 from members.selectors import directory_search, directory_visible_to, public_directory
 from members.services import CSV_COLUMNS
 from members.services.directory import CSV_PARTICIPATIONS
@@ -96,37 +97,97 @@ def directory_export(request):
     members = _search(directory_visible_to(request.user), _filters(request))
     participation_codes = {v: k for k, v in CSV_PARTICIPATIONS.items()}
     columns = [*CSV_COLUMNS, "adresse_2", "commune_2", "telephone_2", "statut"]
-    # Streamed: the members are read 500 at a time, each chunk with its sites and competences
-    # prefetched (a fixed number of queries per chunk, never one per member).
-    rows = (_directory_row(m, participation_codes) for m in members.iterator(chunk_size=500))
+    # Streamed, 500 members at a time: each chunk's sites and competences in one query each,
+    # read as plain values (model instances and per-member prefetch querysets cost ~1 ms a row).
+    rows = _directory_rows(members, participation_codes)
     return csv_response(
         itertools.chain([columns], rows), f"annuaire-{timezone.localdate().isoformat()}.csv"
     )
 
 
-def _directory_row(m, participation_codes) -> list:
-    sites = list(m.sites.all())
-    first = sites[0] if sites else None
-    second = sites[1] if len(sites) > 1 else None
-    return [
-        m.email,
-        m.first_name,
-        m.last_name,
-        m.profession,
-        m.rpps,
-        m.adeli,
-        m.specialty.code if m.specialty else "",
-        "|".join(c.code for c in m.competences.all()),
-        m.practice_mode,
-        m.sector,
-        first.address if first else "",
-        first.commune_id if first else "",
-        first.phone if first else "",
-        "|".join(participation_codes[p] for p in m.participations),
-        m.languages,
-        timezone.localdate(m.joined_at).isoformat() if m.joined_at else "",
-        second.address if second else "",
-        second.commune_id if second else "",
-        second.phone if second else "",
-        m.status,
-    ]
+EXPORT_CHUNK = 500
+EXPORT_FIELDS = (
+    "pk",
+    "email",
+    "first_name",
+    "last_name",
+    "profession",
+    "rpps",
+    "adeli",
+    "specialty__code",
+    "practice_mode",
+    "sector",
+    *Participation.values,
+    "languages",
+    "joined_at",
+    "status",
+)
+
+
+def _directory_rows(members, participation_codes):
+    chunk = []
+    values = members.prefetch_related(None).values_list(*EXPORT_FIELDS)
+    for member in values.iterator(chunk_size=EXPORT_CHUNK):
+        chunk.append(member)
+        if len(chunk) == EXPORT_CHUNK:
+            yield from _directory_chunk(chunk, participation_codes)
+            chunk = []
+    yield from _directory_chunk(chunk, participation_codes)
+
+
+def _directory_chunk(chunk, participation_codes):
+    ids = [member[0] for member in chunk]
+    sites = defaultdict(list)
+    for membership_id, *site in (
+        PracticeSite.objects.filter(membership_id__in=ids)
+        .order_by("pk")
+        .values_list("membership_id", "address", "commune_id", "phone")
+    ):
+        sites[membership_id].append(site)
+    competences = defaultdict(list)
+    for membership_id, code in (
+        Membership.competences.through.objects.filter(membership_id__in=ids)
+        .order_by("competence__label", "competence_id")
+        .values_list("membership_id", "competence__code")
+    ):
+        competences[membership_id].append(code)
+    no_site = ["", "", ""]
+    for (
+        pk,
+        email,
+        first_name,
+        last_name,
+        profession,
+        rpps,
+        adeli,
+        specialty_code,
+        practice_mode,
+        sector,
+        *participations,
+        languages,
+        joined_at,
+        status,
+    ) in chunk:
+        first, second = (sites[pk] + [no_site, no_site])[:2]
+        yield [
+            email,
+            first_name,
+            last_name,
+            profession,
+            rpps,
+            adeli,
+            specialty_code or "",
+            "|".join(competences[pk]),
+            practice_mode,
+            sector,
+            *first,
+            "|".join(
+                participation_codes[p]
+                for p, takes_part in zip(Participation, participations, strict=True)
+                if takes_part
+            ),
+            languages,
+            timezone.localdate(joined_at).isoformat() if joined_at else "",
+            *second,
+            status,
+        ]
