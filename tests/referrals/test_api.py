@@ -1,6 +1,9 @@
 """The referral API (docs/design.md §8): creation, idempotency, visibility, errors."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from ess.models import AuditEvent
 from referrals.models import Attachment, Patient, Referral
@@ -142,6 +145,31 @@ def test_the_list_runs_a_constant_number_of_queries(
 
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert api_client.get(LIST).json()["count"] == 33
+
+
+def test_a_specialist_lists_what_they_hold_and_what_is_offered_to_them_newest_first(
+    api_client, specialist, django_assert_max_num_queries
+):
+    now = timezone.now()
+    held = [
+        ReferralFactory(
+            status="accepted", specialist=specialist, submitted_at=now - timedelta(days=d)
+        )
+        for d in (1, 3, 5)
+    ]
+    offered = ReferralFactory(
+        status="triaged", offered_to=specialist, submitted_at=now - timedelta(days=2)
+    )
+    ReferralFactory(status="triaged", submitted_at=now)  # offered to no one
+    api_client.force_authenticate(specialist)
+
+    first = api_client.get(LIST, {"page_size": 2}).json()
+    with django_assert_max_num_queries(12):
+        ids = [r["id"] for r in api_client.get(LIST).json()["results"]]
+
+    assert first["count"] == 4
+    assert ids == [str(r.public_id) for r in (held[0], offered, held[1], held[2])]
+    assert api_client.get(LIST, {"status": "triaged"}).json()["count"] == 1
 
 
 def test_messages_and_attachments_by_api(api_client, requester):

@@ -73,3 +73,32 @@ def test_filtering_keeps_the_order(client_for, requester):
     page = client_for(requester).get(reverse("referrals:list") + "?statut=submitted").text
 
     assert len(_rows(page)) == 1 and 'class="needs-you"' not in page
+
+
+def test_every_page_follows_on_from_the_last_what_waits_first_and_each_referral_once(
+    client_for, requester
+):
+    now = timezone.now()
+
+    def sent(days, **kwargs):
+        return ReferralFactory(submitted_at=now - timedelta(days=days), **kwargs)
+
+    waiting = [
+        sent(30, requester=requester, status="info_requested"),
+        sent(40, referring_gp=requester, status="info_requested"),
+    ]
+    others = [
+        sent(1, requester=requester),
+        sent(2, requester=requester, referring_gp=requester),  # in both branches
+        sent(3, referring_gp=requester),
+        *[sent(4 + i, requester=requester) for i in range(20)],
+    ]
+    sent(0, status="info_requested")  # someone else's
+
+    client = client_for(requester)
+    shown = []
+    for number in (1, 2):
+        page = client.get(reverse("referrals:list"), {"page": number}).text
+        shown += [ref for r in _rows(page) for ref in re.findall(r"ESS-\d{4}-\d{6}", r)[:1]]
+
+    assert shown == [r.reference for r in waiting + others]
