@@ -1,11 +1,14 @@
 """The coordinator's queue: what needs action, sorted by due time, with counts per view.
 
-Every figure comes from the database: one query for the counts, one for the page.
+Every figure comes from the database: one query for the counts per view, and for the page its
+count (capped), its ids, then its rows. Each reads an index in the queue's order
+(`referral_open_queue` for the working views, `referral_all_by_due` for "Toutes"), so a page
+costs the same over ten thousand referrals or a million.
 """
 
 import uuid
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +21,7 @@ from referrals.deadlines import (
     overdue,
     with_effective_priority,
 )
-from referrals.models import OPEN_STATUSES, Priority, Referral, Status
+from referrals.models import OPEN_STATUSES, QUEUE_ORDER, Priority, Referral, Status
 from referrals.selectors import referral_search_condition, referrals_visible_to
 
 
@@ -76,6 +79,20 @@ def queue_counts(user) -> dict[str, int]:
     )
 
 
+# The page says "plus de 1 000" rather than counting a history of millions.
+QUEUE_COUNT_CAP = 1_000
+# What the queue's rows show (templates/referrals/_queue.html).
+QUEUE_ROW_RELATIONS = (
+    "patient",
+    "patient__commune",
+    "specialty",
+    "requester",
+    "requester_organisation",
+    "specialist",
+    "offered_to",
+)
+
+
 def queue_referrals(
     user,
     *,
@@ -89,13 +106,23 @@ def queue_referrals(
     specialiste="",
     q="",
 ) -> QuerySet[Referral]:
+    """The view's referrals, filtered, in the queue's order, without their related rows: the
+    page's ids are read first (from the index alone), then `queue_rows` reads those rows. Joined
+    here, PostgreSQL would plan the eight-table join for every request."""
     qs = referrals_visible_to(user).filter(_view_conditions(timezone.now())[view])
+    if view != "toutes":
+        # Said explicitly (every working view is a subset): the planner then reads the partial
+        # index of open referrals.
+        qs = qs.filter(status__in=OPEN_STATUSES)
     if statut in Status.values:
         qs = qs.filter(status=statut)
     if priorite in Priority.values:
         qs = qs.filter(with_effective_priority(priorite))
     if specialite:
-        qs = qs.filter(specialty__code=specialite)
+        # The specialty's id looked up once, not joined: the filter applies on the index.
+        qs = qs.filter(
+            specialty_id=Subquery(Specialty.objects.filter(code=specialite).values("pk")[:1])
+        )
     if type in OrganisationKind.values:
         qs = qs.filter(requester_organisation__kind=type)
     if departement:
@@ -107,19 +134,18 @@ def queue_referrals(
             wanted = uuid.UUID(specialiste)
         except ValueError:  # a hand-edited address: nobody has that identifier
             return qs.none()
-        qs = qs.filter(Q(specialist__public_id=wanted) | Q(offered_to__public_id=wanted))
+        user_id = Subquery(User.objects.filter(public_id=wanted).values("pk")[:1])
+        qs = qs.filter(Q(specialist_id=user_id) | Q(offered_to_id=user_id))
     if q:
-        # The same definition as the requester's list: index-backed (patients in a subquery).
         qs = qs.filter(referral_search_condition(q))
-    return qs.select_related(
-        "patient",
-        "patient__commune",
-        "specialty",
-        "requester",
-        "requester_organisation",
-        "specialist",
-        "offered_to",
-    ).order_by(F("due_at").asc(nulls_last=True), "submitted_at", "pk")
+    return qs.order_by(*QUEUE_ORDER)
+
+
+def queue_rows(ids) -> list[Referral]:
+    """The rows of a page of `queue_referrals`, with what the queue shows, in the ids' order."""
+    ids = list(ids)
+    rows = Referral.objects.select_related(*QUEUE_ROW_RELATIONS).in_bulk(ids)
+    return [rows[pk] for pk in ids if pk in rows]
 
 
 def queue_filter_options() -> dict:

@@ -20,7 +20,14 @@ from ess.web.paging import page_of
 from referrals import case_forms, services
 from referrals import permissions as perms
 from referrals.booking.views import booking_panels
-from referrals.dashboard import QUEUE_VIEWS, queue_counts, queue_filter_options, queue_referrals
+from referrals.dashboard import (
+    QUEUE_COUNT_CAP,
+    QUEUE_VIEWS,
+    queue_counts,
+    queue_filter_options,
+    queue_referrals,
+    queue_rows,
+)
 from referrals.models import VISIBLE_STATUS_CHOICES, Status
 from referrals.selectors import (
     referral_get_for_accept,
@@ -117,7 +124,9 @@ def dashboard(request):
         view = "a_traiter"
     filters = {key: request.GET.get(key, "").strip() for key in FILTERS}
     _token, filters["q"], search_expired = search_recall(request)
-    page = page_of(request, queue_referrals(request.user, view=view, **filters), 25)
+    ids = queue_referrals(request.user, view=view, **filters).values_list("pk", flat=True)
+    page = page_of(request, ids, 25, count_cap=QUEUE_COUNT_CAP)
+    page.object_list = queue_rows(page.object_list)
     audit_record_many(
         request=request, action=AuditAction.VIEW, objects=page.object_list, label_attr="reference"
     )
