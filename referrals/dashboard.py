@@ -8,7 +8,7 @@ costs the same over ten thousand referrals or a million.
 
 import uuid
 
-from django.db.models import Count, Q, QuerySet, Subquery
+from django.db.models import Count, F, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,8 +21,8 @@ from referrals.deadlines import (
     overdue,
     with_effective_priority,
 )
-from referrals.models import OPEN_STATUSES, QUEUE_ORDER, Priority, Referral, Status
-from referrals.selectors import referral_search_condition, referrals_visible_to
+from referrals.models import OPEN_STATUSES, Patient, Priority, Referral, Status
+from referrals.selectors import referrals_visible_to
 
 
 def _view_conditions(now) -> dict[str, Q]:
@@ -105,10 +105,10 @@ def queue_referrals(
     commune="",
     specialiste="",
     q="",
-) -> QuerySet[Referral]:
-    """The view's referrals, filtered, in the queue's order, without their related rows: the
-    page's ids are read first (from the index alone), then `queue_rows` reads those rows. Joined
-    here, PostgreSQL would plan the eight-table join for every request."""
+) -> QuerySet:
+    """The view's referrals, filtered, in the queue's order: their ids (with their sort keys),
+    read from an index; `queue_rows` then reads the page's rows. Joined here, PostgreSQL would
+    plan the eight-table join over the whole queue on every request."""
     qs = referrals_visible_to(user).filter(_view_conditions(timezone.now())[view])
     if view != "toutes":
         # Said explicitly (every working view is a subset): the planner then reads the partial
@@ -133,17 +133,54 @@ def queue_referrals(
         try:
             wanted = uuid.UUID(specialiste)
         except ValueError:  # a hand-edited address: nobody has that identifier
-            return qs.none()
-        user_id = Subquery(User.objects.filter(public_id=wanted).values("pk")[:1])
-        qs = qs.filter(Q(specialist_id=user_id) | Q(offered_to_id=user_id))
-    if q:
-        qs = qs.filter(referral_search_condition(q))
-    return qs.order_by(*QUEUE_ORDER)
+            qs = qs.none()
+        else:
+            user_id = Subquery(User.objects.filter(public_id=wanted).values("pk")[:1])
+            qs = qs.filter(Q(specialist_id=user_id) | Q(offered_to_id=user_id))
+    if not q:
+        return qs.values_list(*QUEUE_KEYS).order_by(*_ORDER)
+    # A union of index reads rather than an OR: as an OR, PostgreSQL reads the queue in its
+    # order and tests every referral against the matching patients.
+    by_patient, by_reference = queue_search_conditions(q)
+    return (
+        qs.filter(by_patient)
+        .order_by()
+        .values_list(*QUEUE_KEYS)
+        .union(qs.filter(by_reference).order_by().values_list(*QUEUE_KEYS))
+        .order_by(*_ORDER)
+    )
 
 
-def queue_rows(ids) -> list[Referral]:
-    """The rows of a page of `queue_referrals`, with what the queue shows, in the ids' order."""
-    ids = list(ids)
+# What `queue_referrals` reads, and its order (QUEUE_ORDER, by column, as a union needs).
+QUEUE_KEYS = ("pk", "due_at", "submitted_at")
+_ORDER = (F("due_at").asc(nulls_last=True), "submitted_at", "pk")
+
+
+def queue_search_conditions(q: str) -> tuple[Q, Q]:
+    """What a search designates, in two parts: referrals of a patient whose INS or start of
+    name (stored upper-case) it is, and referrals whose reference it is (full, or its number
+    for recent years). The same matches as `referral_search_condition`; each part reads an
+    index (patients by name prefix and INS, then their referrals by `referral_by_patient`; the
+    references)."""
+    q = q.strip()
+    name = q.upper()
+    references = [name]
+    if q.isdigit():
+        year = timezone.localdate().year
+        references += [f"ESS-{y}-{int(q):06d}" for y in (year, year - 1)]
+    patients = (
+        Patient.objects.filter(birth_name__startswith=name)
+        .values("pk")
+        .union(Patient.objects.filter(used_name__startswith=name).values("pk"))
+    )
+    if ins := q.replace(" ", ""):
+        patients = patients.union(Patient.objects.filter(ins=ins).values("pk"))
+    return Q(patient__in=patients), Q(reference__in=references)
+
+
+def queue_rows(keys) -> list[Referral]:
+    """The rows of a page of `queue_referrals`, with what the queue shows, in its order."""
+    ids = [key[0] for key in keys]
     rows = Referral.objects.select_related(*QUEUE_ROW_RELATIONS).in_bulk(ids)
     return [rows[pk] for pk in ids if pk in rows]
 

@@ -124,8 +124,9 @@ def dashboard(request):
         view = "a_traiter"
     filters = {key: request.GET.get(key, "").strip() for key in FILTERS}
     _token, filters["q"], search_expired = search_recall(request)
-    ids = queue_referrals(request.user, view=view, **filters).values_list("pk", flat=True)
-    page = page_of(request, ids, 25, count_cap=QUEUE_COUNT_CAP)
+    keys = queue_referrals(request.user, view=view, **filters)
+    # A search finds all its matches whatever is kept: read once, up to the cap.
+    page = page_of(request, keys, 25, count_cap=QUEUE_COUNT_CAP, listed=bool(filters["q"]))
     page.object_list = queue_rows(page.object_list)
     audit_record_many(
         request=request, action=AuditAction.VIEW, objects=page.object_list, label_attr="reference"
