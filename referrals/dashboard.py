@@ -121,7 +121,9 @@ def queue_referrals(
     if specialite:
         # The specialty's id looked up once, not joined: the filter applies on the index.
         qs = qs.filter(
-            specialty_id=Subquery(Specialty.objects.filter(code=specialite).values("pk")[:1])
+            specialty_id=Subquery(
+                Specialty.objects.filter(code=specialite).order_by().values("pk")[:1]
+            )
         )
     if type in OrganisationKind.values:
         qs = qs.filter(requester_organisation__kind=type)
@@ -135,7 +137,7 @@ def queue_referrals(
         except ValueError:  # a hand-edited address: nobody has that identifier
             qs = qs.none()
         else:
-            user_id = Subquery(User.objects.filter(public_id=wanted).values("pk")[:1])
+            user_id = Subquery(User.objects.filter(public_id=wanted).order_by().values("pk")[:1])
             qs = qs.filter(Q(specialist_id=user_id) | Q(offered_to_id=user_id))
     if not q:
         return qs.values_list(*QUEUE_KEYS).order_by(*_ORDER)
