@@ -183,7 +183,7 @@ def queue_search_conditions(q: str) -> tuple[Q, Q]:
 def queue_rows(keys) -> list[Referral]:
     """The rows of a page of `queue_referrals`, with what the queue shows, in its order."""
     ids = [key[0] for key in keys]
-    rows = Referral.objects.select_related(*QUEUE_ROW_RELATIONS).in_bulk(ids)
+    rows = Referral.objects.select_related(*QUEUE_ROW_RELATIONS).order_by().in_bulk(ids)
     return [rows[pk] for pk in ids if pk in rows]
 
 

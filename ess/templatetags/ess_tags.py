@@ -51,6 +51,17 @@ def long_date(value):
 
 
 @register.filter
+def day_and_time(value):
+    """ "04/12/2026 09:05": a date and time in the current time zone, as lists show them
+    (`date:"d/m/Y H:i"`, without its general formatter: a list shows many)."""
+    if not value:
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.strftime("%d/%m/%Y %H:%M")
+
+
+@register.filter
 def phone(value):
     """A stored number (E.164) as people read it: 06 12 34 56 78, +41 21 234 56 78."""
     return format_phone(value)
