@@ -81,16 +81,11 @@ def queue_counts(user) -> dict[str, int]:
 
 # The page says "plus de 1 000" rather than counting a history of millions.
 QUEUE_COUNT_CAP = 1_000
-# What the queue's rows show (templates/referrals/_queue.html).
-QUEUE_ROW_RELATIONS = (
-    "patient",
-    "patient__commune",
-    "specialty",
-    "requester",
-    "requester_organisation",
-    "specialist",
-    "offered_to",
-)
+# What the queue's rows show (templates/referrals/_queue.html): joined to the rows, but for the
+# people (requester, specialist, offered to), read at once in a second query; the planner then
+# considers four joins instead of eight on every request.
+QUEUE_ROW_RELATIONS = ("patient", "patient__commune", "specialty", "requester_organisation")
+QUEUE_ROW_PEOPLE = ("requester", "specialist", "offered_to")
 
 
 def queue_referrals(
@@ -183,8 +178,16 @@ def queue_search_conditions(q: str) -> tuple[Q, Q]:
 def queue_rows(keys) -> list[Referral]:
     """The rows of a page of `queue_referrals`, with what the queue shows, in its order."""
     ids = [key[0] for key in keys]
-    rows = Referral.objects.select_related(*QUEUE_ROW_RELATIONS).order_by().in_bulk(ids)
-    return [rows[pk] for pk in ids if pk in rows]
+    by_id = Referral.objects.select_related(*QUEUE_ROW_RELATIONS).order_by().in_bulk(ids)
+    rows = [by_id[pk] for pk in ids if pk in by_id]
+    people = User.objects.in_bulk(
+        {getattr(row, f"{name}_id") for row in rows for name in QUEUE_ROW_PEOPLE} - {None}
+    )
+    for row in rows:
+        for name in QUEUE_ROW_PEOPLE:
+            if (person_id := getattr(row, f"{name}_id")) is not None:
+                setattr(row, name, people[person_id])
+    return rows
 
 
 def queue_filter_options() -> dict:

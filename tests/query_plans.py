@@ -13,6 +13,7 @@ def plan_without_seqscan(queryset, *, in_index_order: bool = False) -> str:
         cursor.execute("SET LOCAL enable_seqscan = off")
         if in_index_order:
             cursor.execute("SET LOCAL enable_sort = off")
+            cursor.execute("SET LOCAL enable_incremental_sort = off")
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     if in_index_order:
