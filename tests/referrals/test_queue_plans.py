@@ -6,8 +6,9 @@ referrals by patient."""
 import pytest
 
 from referrals.dashboard import QUEUE_VIEWS, queue_referrals
-from tests.factories import ReferralFactory
+from tests.factories import PatientFactory, ReferralFactory
 from tests.query_plans import plan_without_seqscan
+from tests.referrals.test_dashboard import bulk_referrals
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +62,34 @@ def test_the_page_reads_its_ids_then_its_rows(
     assert response.status_code == 200
     assert any("JOIN" in sql for sql in page_reads)
     assert not any("JOIN" in sql and "LIMIT" in sql for sql in page_reads)
+
+
+def test_the_page_says_more_than_instead_of_counting_the_whole_history(
+    client_for, coordinator, cardiology, monkeypatch
+):
+    monkeypatch.setattr("referrals.views_ess.QUEUE_COUNT_CAP", 50)
+    ReferralFactory.create_batch(3)
+    bulk_referrals(60)
+    client = client_for(coordinator)
+
+    first = client.get("/regulation/", {"vue": "toutes"}).text
+    third = client.get("/regulation/", {"vue": "toutes", "page": "3"}).text
+
+    assert "Page 1 sur plus de 2" in first
+    assert "Page 3 sur 3" in third  # asking further counts further: 63 referrals
+
+
+def test_a_search_finds_a_referral_by_used_name_and_by_ins(client_for, coordinator, cardiology):
+    married = ReferralFactory(patient=PatientFactory(birth_name="MARTIN", used_name="QUILLEVERE"))
+    by_ins = ReferralFactory(patient=PatientFactory(ins="269054958815780"))
+    other = ReferralFactory(patient=PatientFactory(birth_name="BERNARD"))
+    client = client_for(coordinator)
+
+    def search(term):  # the search box POSTs; the result page is a redirect away
+        return client.post("/regulation/", {"vue": "toutes", "q": term}, follow=True).text
+
+    by_name = search("quille")
+    by_number = search("2 69 05 49 588 157 80")
+
+    assert married.reference in by_name and other.reference not in by_name
+    assert by_ins.reference in by_number and other.reference not in by_number
