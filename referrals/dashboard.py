@@ -86,6 +86,9 @@ QUEUE_COUNT_CAP = 1_000
 # considers four joins instead of eight on every request.
 QUEUE_ROW_RELATIONS = ("patient", "patient__commune", "specialty", "requester_organisation")
 QUEUE_ROW_PEOPLE = ("requester", "specialist", "offered_to")
+# What `queue_referrals` reads, and its order (models.QUEUE_ORDER by column, as a union needs).
+QUEUE_KEYS = ("pk", "due_at", "submitted_at")
+_ORDER = (F("due_at").asc(nulls_last=True), "submitted_at", "pk")
 
 
 def queue_referrals(
@@ -148,11 +151,6 @@ def queue_referrals(
     )
 
 
-# What `queue_referrals` reads, and its order (QUEUE_ORDER, by column, as a union needs).
-QUEUE_KEYS = ("pk", "due_at", "submitted_at")
-_ORDER = (F("due_at").asc(nulls_last=True), "submitted_at", "pk")
-
-
 def queue_search_conditions(q: str) -> tuple[Q, Q]:
     """What a search designates, in two parts: referrals of a patient whose INS or start of
     name (stored upper-case) it is, and referrals whose reference it is (full, or its number
@@ -175,10 +173,10 @@ def queue_search_conditions(q: str) -> tuple[Q, Q]:
     return Q(patient__in=patients), Q(reference__in=references)
 
 
-def queue_rows(keys) -> list[Referral]:
+def queue_rows(user, keys) -> list[Referral]:
     """The rows of a page of `queue_referrals`, with what the queue shows, in its order."""
     ids = [key[0] for key in keys]
-    by_id = Referral.objects.select_related(*QUEUE_ROW_RELATIONS).order_by().in_bulk(ids)
+    by_id = referrals_visible_to(user).select_related(*QUEUE_ROW_RELATIONS).order_by().in_bulk(ids)
     rows = [by_id[pk] for pk in ids if pk in by_id]
     people = User.objects.in_bulk(
         {getattr(row, f"{name}_id") for row in rows for name in QUEUE_ROW_PEOPLE} - {None}

@@ -127,7 +127,7 @@ def dashboard(request):
     keys = queue_referrals(request.user, view=view, **filters)
     # A search finds all its matches whatever is kept: read once, up to the cap.
     page = page_of(request, keys, 25, count_cap=QUEUE_COUNT_CAP, listed=bool(filters["q"]))
-    page.object_list = queue_rows(page.object_list)
+    page.object_list = queue_rows(request.user, page.object_list)
     audit_record_many(
         request=request, action=AuditAction.VIEW, objects=page.object_list, label_attr="reference"
     )
