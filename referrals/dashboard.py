@@ -8,11 +8,11 @@ costs the same over ten thousand referrals or a million.
 
 import uuid
 
-from django.db.models import Count, F, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ess.models import Departement, Specialty
+from ess.models import Departement, Specialty, Team
 from ess.roles import Role
 from members.models import OrganisationKind, User
 from referrals.deadlines import (
@@ -188,12 +188,21 @@ def queue_rows(user, keys) -> list[Referral]:
     return rows
 
 
+def _team_specialties() -> list:
+    """The team's specialties, or every specialty before the team has chosen: one query."""
+    specialties = list(
+        Specialty.objects.annotate(
+            in_team=Exists(Team.specialties.through.objects.filter(specialty=OuterRef("pk")))
+        ).order_by("label")
+    )
+    return [s for s in specialties if s.in_team] or specialties
+
+
 def queue_filter_options() -> dict:
     """Choices for the filter bar (small reference tables)."""
     return {
         "priorities": Priority.choices,
-        "specialties": list(Specialty.objects.filter(team__isnull=False).order_by("label"))
-        or list(Specialty.objects.order_by("label")),
+        "specialties": _team_specialties(),
         "types": OrganisationKind.choices,
         "departements": list(Departement.objects.filter(team__isnull=False).order_by("code")),
         "specialists": list(

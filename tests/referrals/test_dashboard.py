@@ -9,7 +9,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from ess.models import AuditEvent
+from ess.models import AuditEvent, Specialty, Team
 from referrals.models import Referral
 from tests.conftest import signed_in
 from tests.factories import PatientFactory, ReferralFactory, UserFactory
@@ -102,6 +102,28 @@ def test_filters_and_search(client_for, coordinator, cardiology):
     by_number = search(number)
     assert p4.reference in by_number and p2.reference not in by_number
     assert p4.reference in search(p4.reference.lower())
+
+
+def test_the_specialty_filter_offers_the_teams_specialties_or_all_before_it_chose(
+    client_for, coordinator
+):
+
+    cardio, _ = Specialty.objects.get_or_create(
+        code="cardiologie", defaults={"label": "Cardiologie"}
+    )
+    neuro = Specialty.objects.get_or_create(code="neurologie", defaults={"label": "Neurologie"})[0]
+    team, _ = Team.objects.get_or_create(pk=1, defaults={"name": "ESS test", "short_name": "ESS"})
+    client = client_for(coordinator)
+
+    def offered():
+        page = client.get(URL).text
+        return [code for code in ("cardiologie", "neurologie") if f'value="{code}"' in page]
+
+    team.specialties.clear()
+    assert offered() == ["cardiologie", "neurologie"]
+    team.specialties.add(neuro)
+    assert offered() == ["neurologie"]
+    assert cardio.label not in client.get(URL).text
 
 
 def test_filtering_by_specialist(client_for, coordinator, cardiology, specialist):
