@@ -199,15 +199,17 @@ def _team_specialties() -> list:
 
 
 def queue_filter_options() -> dict:
-    """Choices for the filter bar (small reference tables)."""
+    """Choices for the filter bar (small reference tables), as (value, text) pairs."""
+    specialists = User.objects.filter(role_grants__role=Role.SPECIALIST, is_active=True).order_by(
+        "last_name", "first_name"
+    )
     return {
-        "priorities": Priority.choices,
-        "specialties": _team_specialties(),
+        "priorities": [(value, value) for value in Priority.values],
+        "specialties": [(s.code, s.label) for s in _team_specialties()],
         "types": OrganisationKind.choices,
-        "departements": list(Departement.objects.filter(team__isnull=False).order_by("code")),
-        "specialists": list(
-            User.objects.filter(role_grants__role=Role.SPECIALIST, is_active=True).order_by(
-                "last_name", "first_name"
-            )
-        ),
+        "departements": [
+            (d.code, str(d))
+            for d in Departement.objects.filter(team__isnull=False).order_by("code")
+        ],
+        "specialists": [(str(u.public_id), u.display_name) for u in specialists],
     }
