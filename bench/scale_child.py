@@ -325,7 +325,11 @@ def serve(key: str) -> int:
                 plans = []
                 for query in captured:
                     text = query["sql"].lstrip()
-                    if text.upper().startswith("SELECT") and "FOR UPDATE" not in text.upper():
+                    # A union's first SELECT is parenthesised: "(SELECT …) UNION (SELECT …)".
+                    if (
+                        text.lstrip("(").upper().startswith("SELECT")
+                        and "FOR UPDATE" not in text.upper()
+                    ):
                         plan = explain(text, runs=1)
                         plans.append(
                             {k: plan[k] for k in plan if k != "plan"}
