@@ -163,14 +163,32 @@ def queue_search_conditions(q: str) -> tuple[Q, Q]:
     if q.isdigit():
         year = timezone.localdate().year
         references += [f"ESS-{y}-{int(q):06d}" for y in (year, year - 1)]
+    patients = _matching_patients(q).order_by("pk")[:SEARCH_PATIENT_CAP]
+    return Q(patient__in=patients), Q(reference__in=references)
+
+
+# A name shared by thousands of patients nationwide ("DUPONT") lists the referrals of the first
+# thousand, and the page asks for a longer name, the INS or the reference.
+SEARCH_PATIENT_CAP = 1_000
+
+
+def _matching_patients(q: str) -> QuerySet:
+    name = q.strip().upper()
     patients = (
         Patient.objects.filter(birth_name__startswith=name)
         .values("pk")
         .union(Patient.objects.filter(used_name__startswith=name).values("pk"))
     )
-    if ins := q.replace(" ", ""):
+    if ins := q.strip().replace(" ", ""):
         patients = patients.union(Patient.objects.filter(ins=ins).values("pk"))
-    return Q(patient__in=patients), Q(reference__in=references)
+    return patients
+
+
+def search_patient_cap_reached(q: str) -> int:
+    """The cap when more patients match the search than it lists the referrals of, else 0."""
+    if q and _matching_patients(q).order_by()[SEARCH_PATIENT_CAP:][:1]:
+        return SEARCH_PATIENT_CAP
+    return 0
 
 
 def queue_rows(user, keys) -> list[Referral]:

@@ -27,6 +27,7 @@ from referrals.dashboard import (
     queue_filter_options,
     queue_referrals,
     queue_rows,
+    search_patient_cap_reached,
 )
 from referrals.models import VISIBLE_STATUS_CHOICES, Status
 from referrals.selectors import (
@@ -137,6 +138,7 @@ def dashboard(request):
         "view": view,
         "filters": filters,
         "search_expired": search_expired,
+        "search_patient_cap": search_patient_cap_reached(filters["q"]),
         "counts": counts,
         "tabs": [(key, label, counts.get(key)) for key, label in QUEUE_VIEWS.items()],
         "options": queue_filter_options(),

@@ -126,6 +126,27 @@ def test_the_specialty_filter_offers_the_teams_specialties_or_all_before_it_chos
     assert cardio.label not in client.get(URL).text
 
 
+def test_a_name_shared_by_too_many_patients_lists_some_and_asks_for_more(
+    client_for, coordinator, cardiology, monkeypatch
+):
+    monkeypatch.setattr("referrals.dashboard.SEARCH_PATIENT_CAP", 2)
+    duponts = [ReferralFactory(patient=PatientFactory(birth_name="DUPONT")) for _ in range(3)]
+    other = ReferralFactory(patient=PatientFactory(birth_name="DURAND"))
+    client = client_for(coordinator)
+
+    def search(term):
+        return unescape(client.post(URL, {"vue": "toutes", "q": term}, follow=True).text)
+
+    broad = search("dupont")
+    listed = [r for r in duponts if r.reference in broad]
+    assert len(listed) == 2 and other.reference not in broad
+    assert "Plus de 2 patients correspondent à cette recherche" in broad
+    exact = search(duponts[2].reference)
+    assert duponts[2].reference in exact and "patients correspondent" not in exact
+    narrow = search("durand")
+    assert other.reference in narrow and "patients correspondent" not in narrow
+
+
 def test_filtering_by_specialist(client_for, coordinator, cardiology, specialist):
     held = ReferralFactory(triaged=True, specialist=specialist, status="accepted")
     other = ReferralFactory(triaged=True)
