@@ -163,30 +163,34 @@ def queue_search_conditions(q: str) -> tuple[Q, Q]:
     if q.isdigit():
         year = timezone.localdate().year
         references += [f"ESS-{y}-{int(q):06d}" for y in (year, year - 1)]
-    patients = _matching_patients(q).order_by("pk")[:SEARCH_PATIENT_CAP]
+    patients = _matching_patients(q)[:SEARCH_PATIENT_CAP]
     return Q(patient__in=patients), Q(reference__in=references)
 
 
-# A name shared by thousands of patients nationwide ("DUPONT") lists the referrals of the first
-# thousand, and the page asks for a longer name, the INS or the reference.
-SEARCH_PATIENT_CAP = 1_000
+# A name shared by hundreds of patients nationwide ("DUPONT") lists the referrals of the first
+# 250 (in alphabetical order), and the page asks for a longer name, the INS or the reference.
+SEARCH_PATIENT_CAP = 250
 
 
 def _matching_patients(q: str) -> QuerySet:
+    """The patients a search designates, read from their indexes one after the other (names in
+    alphabetical order) and never all of them: `UNION ALL`, unsorted, so that a limit stops
+    the reading (a patient found twice only repeats an `IN` value)."""
     name = q.strip().upper()
     patients = (
         Patient.objects.filter(birth_name__startswith=name)
+        .order_by()
         .values("pk")
-        .union(Patient.objects.filter(used_name__startswith=name).values("pk"))
+        .union(Patient.objects.filter(used_name__startswith=name).order_by().values("pk"), all=True)
     )
     if ins := q.strip().replace(" ", ""):
-        patients = patients.union(Patient.objects.filter(ins=ins).values("pk"))
+        patients = patients.union(Patient.objects.filter(ins=ins).order_by().values("pk"), all=True)
     return patients
 
 
 def search_patient_cap_reached(q: str) -> int:
     """The cap when more patients match the search than it lists the referrals of, else 0."""
-    if q and _matching_patients(q).order_by()[SEARCH_PATIENT_CAP:][:1]:
+    if q and _matching_patients(q)[SEARCH_PATIENT_CAP:][:1]:
         return SEARCH_PATIENT_CAP
     return 0
 
