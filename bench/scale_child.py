@@ -219,13 +219,15 @@ class Scenarios:
         return self._api_key
 
     def api_post(self):
-        from bench.api_reference import sample_payload
+        from bench.api_reference import idempotency_key, sample_payload
 
+        payload = sample_payload(next(self.counter))
         response = self.requester.post(
             "/api/v1/referrals/",
-            data=json.dumps(sample_payload(next(self.counter))),
+            data=json.dumps(payload),
             content_type="application/json",
             HTTP_AUTHORIZATION=f"Token {self._key()}",
+            HTTP_IDEMPOTENCY_KEY=idempotency_key(payload),
         )
         if response.status_code != 201:
             raise RuntimeError(f"API answered {response.status_code}: {response.content[:300]}")

@@ -12,6 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ess.db import rows_known
 from ess.errors import IdempotencyConflict
 from ess.models import Commune, Specialty
 from ess.models import NotificationKind as Kind
@@ -37,7 +38,7 @@ from referrals.models import (
     ReferralEvent,
     Status,
 )
-from referrals.notifications import referral_notify
+from referrals.notifications import referral_notify_after_commit
 from referrals.services.common import (
     _store_files,
 )
@@ -215,8 +216,8 @@ def referral_create(
 ) -> Referral:
     """Write a checked submission (inside the caller's transaction): the patient, the referral
     in `status`, its first history row (with `note`), its files. Coordinators are told only of
-    a referral that enters the queue (`submitted`); one awaiting confirmation is told of when
-    confirmed."""
+    a referral that enters the queue (`submitted`), by a worker after commit; one awaiting
+    confirmation is told of when confirmed."""
     patient, conflict = _patient_resolve(data.patient)
     now = timezone.now()
     # The clock runs from the first minute: a provisional due time from the urgency asked for
@@ -226,7 +227,7 @@ def referral_create(
         reference=next_reference(now),
         patient=patient,
         requester=requester,
-        requester_organisation=requester.organisation,
+        requester_organisation_id=requester.organisation_id,
         specialty=data.specialty,
         question=data.question.strip(),
         context=data.context.strip(),
@@ -244,22 +245,29 @@ def referral_create(
         due_at=due_at,
         escalate_at=escalate_at,
     )
-    ReferralEvent.objects.create(
-        referral=referral, actor=actor, to_status=status, at=now, note=note
-    )
-    if conflict:
+    events = [
         ReferralEvent.objects.create(
-            referral=referral,
-            actor=actor,
-            kind=EventKind.IDENTITY,
-            internal=True,
-            at=now,
-            note=_("Traits d'identité différents de ceux connus pour cet INS : à vérifier."),
+            referral=referral, actor=actor, to_status=status, at=now, note=note
         )
-    _store_files(referral=referral, files=checked_files, by=requester)
+    ]
+    if conflict:
+        events.append(
+            ReferralEvent.objects.create(
+                referral=referral,
+                actor=actor,
+                kind=EventKind.IDENTITY,
+                internal=True,
+                at=now,
+                note=_("Traits d'identité différents de ceux connus pour cet INS : à vérifier."),
+            )
+        )
+    stored = _store_files(referral=referral, files=checked_files, by=requester)
     pending_attachments_delete(data.kept_files)  # copied into the referral's attachments
+    # Its history and files as just written: an answer built from the referral reads nothing back.
+    rows_known(referral, "events", events)
+    rows_known(referral, "attachments", stored)
     if status == Status.SUBMITTED:
-        referral_notify(referral, Kind.REFERRAL_NEW, actor=actor)
+        referral_notify_after_commit(referral, Kind.REFERRAL_NEW, actor=actor)
     return referral
 
 

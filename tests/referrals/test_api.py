@@ -2,7 +2,7 @@
 
 import pytest
 
-from ess.models import AuditEvent
+from ess.models import AuditEvent, Notification, OutboundTask
 from referrals.models import Attachment, Patient, Referral
 from tests.factories import ReferralFactory
 from tests.referrals.conftest import NIR, pdf_upload
@@ -27,6 +27,34 @@ def test_a_requester_creates_a_referral(api_client, requester, api_body):
     assert data["status"] == "submitted"
     assert data["patient"]["ins"] == NIR
     assert data["timeline"][0]["to_status"] == "submitted"
+
+
+def test_the_answer_to_a_submission_is_the_referral_as_read_back(api_client, requester, api_body):
+    api_client.force_authenticate(requester)
+
+    created = api_client.post(LIST, {**api_body, "referring_gp_name": "Dr Martin"}, format="json")
+    read = api_client.get(f"{LIST}{created.json()['id']}/")
+
+    assert created.status_code == 201
+    assert created.json() == read.json()
+
+
+def test_the_coordinators_are_told_of_a_new_referral_once_it_is_committed(
+    api_client, requester, coordinator, api_body, django_capture_on_commit_callbacks
+):
+    api_client.force_authenticate(requester)
+
+    with django_capture_on_commit_callbacks() as after_commit:
+        response = api_client.post(LIST, api_body, format="json")
+        assert not Notification.objects.exists()  # the answer does not wait for them
+    for callback in after_commit:  # what the worker does once the transaction commits
+        callback()
+
+    reference = response.json()["reference"]
+    (told,) = Notification.objects.filter(recipient=coordinator, kind="referral_new")
+    assert told.title == f"Nouvelle demande : {reference}"
+    assert not Notification.objects.filter(recipient=requester).exists()
+    assert OutboundTask.objects.get().sent_at is not None
 
 
 def test_a_retry_with_the_same_idempotency_key_returns_the_first_referral(
