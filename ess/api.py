@@ -1,3 +1,5 @@
+import copy
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import api_view
@@ -18,6 +20,19 @@ class Conflict(APIException):
     default_code = "conflict"
 
 
+class FieldsBuiltOnce:
+    """Mixed into a serializer whose fields depend on nothing but its class: they are worked
+    out once per class (for a ModelSerializer, the introspection of the model's fields, the
+    costliest part of serializing one object), then each instance gets its own copy to bind, as
+    DRF gives it declared fields."""
+
+    def get_fields(self):
+        cls = type(self)
+        if "_fields_built" not in cls.__dict__:
+            cls._fields_built = super().get_fields()
+        return copy.deepcopy(cls._fields_built)
+
+
 # Someone named in an answer (requester, specialist, author): public id and display name only.
 class PublicReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     # No docstring: the API schema would show it as every viewset's description.
@@ -26,7 +41,7 @@ class PublicReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     lookup_url_kwarg = "id"
 
 
-class PersonSerializer(serializers.Serializer):
+class PersonSerializer(FieldsBuiltOnce, serializers.Serializer):
     id = serializers.UUIDField(source="public_id")
     name = serializers.CharField(source="display_name")
 

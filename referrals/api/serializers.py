@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ess.api import AllowedActionsField, PersonSerializer
+from ess.api import AllowedActionsField, FieldsBuiltOnce, PersonSerializer
 from ess.models import Commune, Specialty
 from ess.validators import (
     normalize_birth_place_code,
@@ -186,7 +186,7 @@ class PatientOutSerializer(serializers.Serializer):
     identity_status = serializers.CharField()
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     download_url = serializers.SerializerMethodField()
 
@@ -208,7 +208,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
         return reverse("referrals:attachment", args=[obj.referral.public_id, obj.public_id])
 
 
-class MessageSerializer(serializers.ModelSerializer):
+class MessageSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     author = PersonSerializer(read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
@@ -218,7 +218,7 @@ class MessageSerializer(serializers.ModelSerializer):
         fields = ["id", "author", "body", "created_at", "attachments"]
 
 
-class ReferralListSerializer(serializers.ModelSerializer):
+class ReferralListSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     specialty = serializers.CharField(source="specialty.code")
     patient = PatientOutSerializer()
@@ -246,7 +246,7 @@ class ReferralListSerializer(serializers.ModelSerializer):
         ]
 
 
-class ReferralStateSerializer(serializers.ModelSerializer):
+class ReferralStateSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     """Where a referral stands, without patient data: the answer to a caller who loses sight of
     it by their own action (a specialist declining)."""
 

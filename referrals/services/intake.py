@@ -8,11 +8,11 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ess.db import rows_known
+from ess.db import insert_unless_conflict, rows_known
 from ess.errors import IdempotencyConflict
 from ess.models import Commune, Specialty
 from ess.models import NotificationKind as Kind
@@ -130,15 +130,10 @@ def _patient_resolve(data: PatientInput) -> tuple[Patient, dict | None]:
     }
     if ins:
         oid = InsOid.NIA if ins[0] in "78" else InsOid.NIR
-        try:
-            with transaction.atomic():
-                patient, created = Patient.objects.get_or_create(
-                    ins=ins, defaults={**traits, **extra, "ins_oid": oid}
-                )
-        except IntegrityError:  # created concurrently by another submission
-            patient, created = Patient.objects.get(ins=ins), False
-        if created:
+        patient = Patient(ins=ins, ins_oid=oid, **traits, **extra)
+        if insert_unless_conflict(patient):  # a new INS (the usual case): one statement
             return patient, None
+        patient = Patient.objects.get(ins=ins)  # known, or created by a concurrent submission
         known = patient.strict_traits()
         typed = {**traits, "birth_date": traits["birth_date"].isoformat()}
         differing = {
@@ -319,18 +314,14 @@ def referral_created_once(*, by, key: str, data: ReferralInput, create) -> tuple
             )
         return existing.referral, False
     referral = create()
-    try:
-        with transaction.atomic():
-            IdempotencyKey.objects.create(
-                user=by, key=key, fingerprint=fingerprint, referral=referral
-            )
-    except IntegrityError:
-        # A concurrent retry won the race: undo ours, answer with theirs.
-        transaction.set_rollback(True)
+    remembered = IdempotencyKey(user=by, key=key, fingerprint=fingerprint, referral=referral)
+    if not insert_unless_conflict(remembered):
+        # A concurrent retry won the race: answer with theirs, undo ours.
         winner = IdempotencyKey.objects.select_related("referral").get(user=by, key=key)
+        transaction.set_rollback(True)
         if winner.fingerprint != fingerprint:
             raise IdempotencyConflict(
                 _("Cette clé d'idempotence a déjà servi pour une autre demande.")
-            ) from None
+            )
         return winner.referral, False
     return referral, True

@@ -250,3 +250,37 @@ def test_a_specialist_declining_on_the_web_is_sent_back_to_the_inbox(client_for,
 
     assert response.redirect_chain[-1][0] == reverse("referrals:inbox")
     assert "Demande refusée : elle retourne à la coordination." in response.text
+
+
+def test_a_retry_that_loses_the_race_answers_with_the_winners_referral(requester, cardiology):
+    """The same key sent twice at once: the second transaction finds the key taken only when it
+    records it; its own referral is undone and the first one is the answer."""
+    from datetime import date
+
+    from django.db import transaction
+
+    from referrals.models import IdempotencyKey
+    from referrals.services import PatientInput, ReferralInput, intake
+
+    data = ReferralInput(
+        patient=PatientInput(birth_name="X", first_names="Y", sex="F", birth_date=date(1970, 1, 1)),
+        specialty=cardiology,
+        question="Avis ?",
+        urgency="P3",
+        consent=True,
+    )
+    winner = ReferralFactory(requester=requester)
+    mine = []
+
+    def create():  # meanwhile, the concurrent retry committed its key
+        IdempotencyKey.objects.create(
+            user=requester, key="cle-123", fingerprint=intake._fingerprint(data), referral=winner
+        )
+        mine.append(ReferralFactory(requester=requester))
+        return mine[0]
+
+    with transaction.atomic():
+        answer = intake.referral_created_once(by=requester, key="cle-123", data=data, create=create)
+
+    assert answer == (winner, False)
+    assert not Referral.objects.filter(pk=mine[0].pk).exists()
