@@ -153,6 +153,7 @@ class Scenarios:
     """Each scenario is a callable doing one run and raising if the answer is wrong."""
 
     def __init__(self):
+        from django.test import Client
         from django.urls import reverse
 
         from bench.dataset import COORDINATOR_EMAIL
@@ -170,6 +171,9 @@ class Scenarios:
         self.requester = logged_in_client(users[REQUESTER_EMAIL])
         self.specialist = logged_in_client(users[SPECIALIST_EMAIL])
         self.requester_user = users[REQUESTER_EMAIL]
+        # An API client as deployed: its token, no session cookie (the reference view, a page,
+        # is reached with the session).
+        self.api_client = Client()
         self.counter = itertools.count(int(time.time()) % 1_000_000 * 10)
         self.dashboard = reverse("referrals:dashboard")
         self.paths = {
@@ -222,7 +226,7 @@ class Scenarios:
         from bench.api_reference import idempotency_key, sample_payload
 
         payload = sample_payload(next(self.counter))
-        response = self.requester.post(
+        response = self.api_client.post(
             "/api/v1/referrals/",
             data=json.dumps(payload),
             content_type="application/json",

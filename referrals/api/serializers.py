@@ -1,11 +1,15 @@
 """The referral API's input and output serializers: shape validation only."""
 
+from collections.abc import Mapping
+from typing import NamedTuple
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ess.api import AllowedActionsField, FieldsBuiltOnce, PersonSerializer
 from ess.models import Commune, Specialty
+from ess.selectors import commune_and_specialty
 from ess.validators import (
     normalize_birth_place_code,
     normalize_nir,
@@ -84,7 +88,12 @@ class PatientInSerializer(serializers.Serializer):
         return _django_check(normalize_phone, value)
 
     def validate_commune(self, value):
-        commune = Commune.objects.filter(code=value.strip().upper()).first()
+        code = value.strip().upper()
+        named = self.context.get("named")
+        if named is not None and named.commune_code == code:
+            commune = named.commune
+        else:
+            commune = Commune.objects.filter(code=code).first()
         if commune is None:
             raise serializers.ValidationError(
                 f"Commune inconnue : « {value} » n'est pas un code INSEE de commune actuelle."
@@ -113,9 +122,31 @@ class PatientInSerializer(serializers.Serializer):
         return attrs
 
 
+class Named(NamedTuple):
+    """The commune and the specialty a submission names, read together before its fields are
+    checked (ReferralInSerializer.to_internal_value)."""
+
+    commune_code: str
+    specialty_code: str
+    commune: Commune | None
+    specialty: Specialty | None
+
+
+class SpecialtyField(serializers.SlugRelatedField):
+    """A specialty by its code, taken from what the submission already read when it can be."""
+
+    def to_internal_value(self, data):
+        named = self.context.get("named")
+        if named is None or named.specialty_code != data:
+            return super().to_internal_value(data)
+        if named.specialty is None:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return named.specialty
+
+
 class ReferralInSerializer(serializers.Serializer):
     patient = PatientInSerializer()
-    specialty = serializers.SlugRelatedField(
+    specialty = SpecialtyField(
         slug_field="code",
         queryset=Specialty.objects.all(),
         help_text="Code de spécialité, ex. cardiologie.",
@@ -159,6 +190,16 @@ class ReferralInSerializer(serializers.Serializer):
         help_text="Avis immédiat : numéro où rappeler le demandeur (par défaut, celui de son "
         "profil).",
     )
+
+    def to_internal_value(self, data):
+        # The commune and the specialty, read in one query for the checks of both fields.
+        patient = data.get("patient") if isinstance(data, Mapping) else None
+        commune = patient.get("commune") if isinstance(patient, Mapping) else None
+        specialty = data.get("specialty") if isinstance(data, Mapping) else None
+        if isinstance(commune, str) and isinstance(specialty, str):
+            code = commune.strip().upper()
+            self.context["named"] = Named(code, specialty, *commune_and_specialty(code, specialty))
+        return super().to_internal_value(data)
 
     def validate_consent(self, value):
         if value is not True:

@@ -203,3 +203,18 @@ def test_the_fields_are_comboboxes_fed_by_the_search(db):
 
     assert html.count(f'data-combobox="{SEARCH}"') == 2
     assert "list=" not in html and "hx-get" not in html
+
+
+def test_a_commune_and_a_specialty_are_read_together_or_reported_unknown(
+    db, django_assert_num_queries
+):
+    from ess.models import Specialty
+    from ess.selectors import commune_and_specialty
+
+    specialty = Specialty.objects.create(code="angiologie", label="Angiologie")
+
+    with django_assert_num_queries(1):
+        commune, found = commune_and_specialty("45234", "angiologie")
+    assert (commune.name, commune.departement_id, found) == ("Orléans", "45", specialty)
+    assert commune_and_specialty("99999", "angiologie") == (None, specialty)
+    assert commune_and_specialty("45234", "astrologie")[1] is None
