@@ -1,5 +1,3 @@
-import copy
-
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import api_view
@@ -23,14 +21,26 @@ class Conflict(APIException):
 class FieldsBuiltOnce:
     """Mixed into a serializer whose fields depend on nothing but its class: they are worked
     out once per class (for a ModelSerializer, the introspection of the model's fields, the
-    costliest part of serializing one object), then each instance gets its own copy to bind, as
-    DRF gives it declared fields."""
+    costliest part of serializing one object), then each instance gets fresh ones to bind."""
 
     def get_fields(self):
         cls = type(self)
         if "_fields_built" not in cls.__dict__:
             cls._fields_built = super().get_fields()
-        return copy.deepcopy(cls._fields_built)
+        return {name: _unbound_copy(field) for name, field in cls._fields_built.items()}
+
+
+def _unbound_copy(field: serializers.Field) -> serializers.Field:
+    """A new field made with the arguments `field` was made with, as DRF's deepcopy of a field
+    does, but sharing the values DRF never changes (texts, choices, querysets it clones before
+    use) instead of copying them; a field given as an argument (a list's child) is copied."""
+
+    def fresh(value):
+        return _unbound_copy(value) if isinstance(value, serializers.Field) else value
+
+    args = [fresh(value) for value in field._args]
+    kwargs = {key: fresh(value) for key, value in field._kwargs.items()}
+    return type(field)(*args, **kwargs)
 
 
 # Someone named in an answer (requester, specialist, author): public id and display name only.

@@ -44,7 +44,7 @@ def _django_check(check, value):
     return value if result is None else result
 
 
-class PatientInSerializer(serializers.Serializer):
+class PatientInSerializer(FieldsBuiltOnce, serializers.Serializer):
     ins = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -144,7 +144,7 @@ class SpecialtyField(serializers.SlugRelatedField):
         return named.specialty
 
 
-class ReferralInSerializer(serializers.Serializer):
+class ReferralInSerializer(FieldsBuiltOnce, serializers.Serializer):
     patient = PatientInSerializer()
     specialty = SpecialtyField(
         slug_field="code",
@@ -214,7 +214,7 @@ class ReferralInSerializer(serializers.Serializer):
         return attrs
 
 
-class PatientOutSerializer(serializers.Serializer):
+class PatientOutSerializer(FieldsBuiltOnce, serializers.Serializer):
     ins = serializers.CharField()
     birth_name = serializers.CharField()
     first_names = serializers.CharField()
@@ -298,7 +298,7 @@ class ReferralStateSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
         fields = ["id", "reference", "status"]
 
 
-class EventSerializer(serializers.Serializer):
+class EventSerializer(FieldsBuiltOnce, serializers.Serializer):
     at = serializers.DateTimeField()
     kind = serializers.CharField()
     from_status = serializers.CharField()
