@@ -306,7 +306,9 @@ def referral_created_once(*, by, key: str, data: ReferralInput, create) -> tuple
     if not key:
         return create(), True
     fingerprint = _fingerprint(data)
-    existing = IdempotencyKey.objects.select_related("referral").filter(user=by, key=key).first()
+    # The referral itself is read only for a retry (its key found): a new key, the usual case,
+    # costs a one-table lookup.
+    existing = IdempotencyKey.objects.filter(user=by, key=key).first()
     if existing:
         if existing.fingerprint != fingerprint:
             raise IdempotencyConflict(
