@@ -39,6 +39,20 @@ def test_the_answer_to_a_submission_is_the_referral_as_read_back(api_client, req
     assert created.json() == read.json()
 
 
+def test_the_answer_for_a_known_ins_with_other_traits_is_the_referral_as_read_back(
+    api_client, requester, api_body
+):
+    api_client.force_authenticate(requester)
+    api_client.post(LIST, api_body, format="json")
+    other_traits = {**api_body, "patient": {**api_body["patient"], "first_names": "Jeanne"}}
+
+    created = api_client.post(LIST, other_traits, format="json")
+
+    assert created.status_code == 201
+    assert Referral.objects.exclude(identity_conflict=None).count() == 1
+    assert created.json() == api_client.get(f"{LIST}{created.json()['id']}/").json()
+
+
 def test_the_coordinators_are_told_of_a_new_referral_once_it_is_committed(
     api_client, requester, coordinator, api_body, django_capture_on_commit_callbacks
 ):
