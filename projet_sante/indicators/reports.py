@@ -34,7 +34,7 @@ from pypdf import PdfReader
 
 from ess.models import Team
 from ess.outbox import enqueue_on_commit
-from ess.pdf import render_pdf
+from ess.pdf import html_to_pdf, render_html
 from partners.models import Convention, ConventionStatus
 from projet_sante.indicators.display import (
     format_number,
@@ -130,9 +130,14 @@ def advanced_sites(period) -> list[dict]:
     return rows
 
 
-def render_quarterly_report(key: str) -> bytes:
+def quarterly_report_html(key: str) -> str:
+    """The report's HTML (WeasyPrint turns it into the PDF)."""
     with translation.override("fr"):  # the context holds lazy labels
-        return render_pdf("pdf/quarterly_report.html", quarterly_report_context(key))
+        return render_html("pdf/quarterly_report.html", quarterly_report_context(key))
+
+
+def render_quarterly_report(key: str) -> bytes:
+    return html_to_pdf(quarterly_report_html(key))
 
 
 QUARTERLY = ReportKind(
