@@ -146,9 +146,13 @@ def viewer_masks(user) -> bool:
 TREND_QUARTERS = 8
 
 
-def indicators_context(period: Period, filters: Filters | None = None, *, mask: bool) -> dict:
+def indicators_context(
+    period: Period, filters: Filters | None = None, *, mask: bool, freeze: bool = False
+) -> dict:
     """Everything the dashboard and the PDF show for a period: rows with targets, charts (the
-    same SVG in both), the quarterly trend. Constant number of queries."""
+    same SVG in both), the quarterly trend. Constant number of queries. `freeze` (the PDFs,
+    rendered in the background): the trend's ended quarters without a snapshot are frozen now
+    rather than queued (`selectors.requests_trend`)."""
     filters = filters or Filters()
     quarters = period.previous_quarters(TREND_QUARTERS)
     # The snapshots of the period and of the trend's quarters, in one query.
@@ -163,7 +167,7 @@ def indicators_context(period: Period, filters: Filters | None = None, *, mask: 
         {period.key: figures.values.get("requests_received")} if period.kind == "quarter" else {}
     )
     for quarter, value in requests_trend(
-        period, filters, TREND_QUARTERS, known=known, snapshots=snapshots
+        period, filters, TREND_QUARTERS, known=known, snapshots=snapshots, freeze=freeze
     ):
         ind = BY_CODE["requests_received"]
         hidden = is_masked(value, ind, mask=mask)

@@ -84,7 +84,7 @@ def quarterly_report_context(key: str) -> dict:
     """What the quarterly report shows. Always the aggregate (masked) view: the report is
     written for ARS/CPAM and the same file is served to everyone allowed to download it."""
     period = parse_period(key)
-    context = indicators_context(period, mask=True)
+    context = indicators_context(period, mask=True, freeze=True)
     conventions_in_force = list(
         Convention.objects.filter(
             status__in=[ConventionStatus.ACTIVE, ConventionStatus.EXPIRED],

@@ -64,12 +64,14 @@ def requests_trend(
     *,
     known: dict | None = None,
     snapshots: dict | None = None,
+    freeze: bool = False,
 ) -> list:
     """[(quarter, {"value", "n"})] of requests received for the `quarters` quarters up to the
     period's last quarter. Ended quarters read their snapshots (`snapshots`, else one query);
     `known` gives figures the caller already has ({quarter key: value}); the others are counted
     in one GROUP BY over their days only (index-backed), and the ended ones among them are
-    queued for their snapshot, so that the next read finds it."""
+    queued for their snapshot, so that the next read finds it. With `freeze` (the PDFs,
+    rendered in the background) the ended ones are frozen at once instead."""
     filters = filters or Filters()
     periods = period.previous_quarters(quarters)
     values = dict(known or {})
@@ -78,6 +80,12 @@ def requests_trend(
     for key, snapshot in snapshots.items():
         values.setdefault(key, snapshot.values.get("requests_received"))
     missing = [p for p in periods if values.get(p.key) is None]
+    if freeze:
+        now = timezone.now()
+        for p in [p for p in missing if p.is_past(now)]:
+            snapshot = indicator_snapshot_make(period=p, filters=filters)
+            values[p.key] = snapshot.values.get("requests_received")
+        missing = [p for p in periods if values.get(p.key) is None]
     if missing:
         now = timezone.now()
         ended = [p for p in missing if p.is_past(now)]

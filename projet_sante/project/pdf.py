@@ -40,7 +40,7 @@ def project_pdf_context(version: ProjectVersion, period=None) -> dict:
         for key, label in SectionKey.choices
     ]
     missions = list(version.missions.all())
-    indicators = indicators_context(period, mask=True)
+    indicators = indicators_context(period, mask=True, freeze=True)
     by_code = indicators["by_code"]
     followed = [
         (action, [by_code[code] for code in action.indicator_codes if code in by_code])
