@@ -7,6 +7,7 @@ needs and finds without one are queued (`indicator_snapshots_queue`)."""
 
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -82,11 +83,17 @@ def indicator_snapshot_make(*, period: Period, filters: Filters) -> IndicatorSna
     return snapshot
 
 
+SNAPSHOT_QUEUED_SECONDS = 600
+
+
 def indicator_snapshots_queue(periods: list[Period], filters: Filters | None = None) -> None:
-    """Freeze these ended quarters in the background (after commit; idempotent)."""
+    """Freeze these ended quarters in the background (after commit; idempotent). Each is queued
+    once per SNAPSHOT_QUEUED_SECONDS, however many pages ask before the worker is done."""
     filters = filters or Filters()
     for period in periods:
-        enqueue_on_commit("projet_sante.tasks.snapshot_indicators", period.key, filters.key)
+        marker = f"indicator-snapshot-queued:{period.key}:{filters.key}"
+        if cache.add(marker, True, timeout=SNAPSHOT_QUEUED_SECONDS):
+            enqueue_on_commit("projet_sante.tasks.snapshot_indicators", period.key, filters.key)
 
 
 def indicator_snapshot_previous_quarter() -> IndicatorSnapshot:

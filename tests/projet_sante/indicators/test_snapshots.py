@@ -88,6 +88,11 @@ def test_the_trend_reads_snapshots_and_queues_the_missing_ones(
         again = dict((p.key, v["value"]) for p, v in requests_trend(Q1))
     assert again == trend
 
+    IndicatorSnapshot.objects.all().delete()
+    with django_capture_on_commit_callbacks() as queued:
+        requests_trend(Q1)
+    assert not queued  # queued a moment ago: not again before the worker is done
+
 
 def test_the_command_freezes_ended_quarters_once(quarter, time_machine):
     time_machine.move_to(datetime(2026, 7, 2, 9, 0, tzinfo=PARIS))
