@@ -7,9 +7,10 @@ Periods and filters live in `periods.py`.
 
 Cohort: every referral-based indicator looks at the referrals SUBMITTED during the period (from
 the first instant of its first day to the last of its last day, Europe/Paris), and at what had
-happened to them when the figures were computed. A past quarter is therefore read from its
-snapshot (`IndicatorSnapshot`), taken by beat when the quarter ends, so that it never changes
-after the fact; the current period is computed live (`selectors.indicators_for`).
+happened to them when the figures were computed. An ended quarter is therefore read from its
+snapshot (`IndicatorSnapshot`), taken by beat when the quarter ends, by `manage.py
+snapshot_indicators`, or on its first read, so that it never changes after the fact and is
+computed once; the current period is computed live (`selectors.indicators_for`).
 
 The number of queries is constant whatever the data size: one statement over the cohort of
 referrals (the ORM's filtered cohort with its per-row flags, each referral's first appointment
