@@ -331,11 +331,14 @@ def serve(key: str) -> int:
                 plans = []
                 for query in captured:
                     text = query["sql"].lstrip()
-                    # A union's first SELECT is parenthesised: "(SELECT …) UNION (SELECT …)".
-                    if (
-                        text.lstrip("(").upper().startswith("SELECT")
-                        and "FOR UPDATE" not in text.upper()
-                    ):
+                    # A union's first SELECT is parenthesised: "(SELECT …) UNION (SELECT …)";
+                    # the indicators' cohort is one "WITH … SELECT" (read-only: no CTE writes).
+                    upper = text.lstrip("(").upper()
+                    read_only = upper.startswith("SELECT") or (
+                        upper.startswith("WITH")
+                        and not any(w in upper for w in ("INSERT ", "UPDATE ", "DELETE "))
+                    )
+                    if read_only and "FOR UPDATE" not in upper:
                         plan = explain(text, runs=1)
                         plans.append(
                             {k: plan[k] for k in plan if k != "plan"}
