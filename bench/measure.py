@@ -255,5 +255,5 @@ def explain_referral_queries(result: Result) -> list[dict]:
     return [
         explain(q["sql"])
         for q in result.captured
-        if q["sql"].lstrip().upper().startswith("SELECT") and '"referrals_referral"' in q["sql"]
+        if q["sql"].lstrip(" (").upper().startswith("SELECT") and '"referrals_referral"' in q["sql"]
     ]

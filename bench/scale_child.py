@@ -153,6 +153,7 @@ class Scenarios:
     """Each scenario is a callable doing one run and raising if the answer is wrong."""
 
     def __init__(self):
+        from django.test import Client
         from django.urls import reverse
 
         from bench.dataset import COORDINATOR_EMAIL
@@ -170,6 +171,9 @@ class Scenarios:
         self.requester = logged_in_client(users[REQUESTER_EMAIL])
         self.specialist = logged_in_client(users[SPECIALIST_EMAIL])
         self.requester_user = users[REQUESTER_EMAIL]
+        # An API client as deployed: its token, no session cookie (the reference view, a page,
+        # is reached with the session).
+        self.api_client = Client()
         self.counter = itertools.count(int(time.time()) % 1_000_000 * 10)
         self.dashboard = reverse("referrals:dashboard")
         self.paths = {
@@ -219,13 +223,15 @@ class Scenarios:
         return self._api_key
 
     def api_post(self):
-        from bench.api_reference import sample_payload
+        from bench.api_reference import idempotency_key, sample_payload
 
-        response = self.requester.post(
+        payload = sample_payload(next(self.counter))
+        response = self.api_client.post(
             "/api/v1/referrals/",
-            data=json.dumps(sample_payload(next(self.counter))),
+            data=json.dumps(payload),
             content_type="application/json",
             HTTP_AUTHORIZATION=f"Token {self._key()}",
+            HTTP_IDEMPOTENCY_KEY=idempotency_key(payload),
         )
         if response.status_code != 201:
             raise RuntimeError(f"API answered {response.status_code}: {response.content[:300]}")
@@ -325,7 +331,14 @@ def serve(key: str) -> int:
                 plans = []
                 for query in captured:
                     text = query["sql"].lstrip()
-                    if text.upper().startswith("SELECT") and "FOR UPDATE" not in text.upper():
+                    # A union's first SELECT is parenthesised: "(SELECT …) UNION (SELECT …)";
+                    # the indicators' cohort is one "WITH … SELECT" (read-only: no CTE writes).
+                    upper = text.lstrip("(").upper()
+                    read_only = upper.startswith("SELECT") or (
+                        upper.startswith("WITH")
+                        and not any(w in upper for w in ("INSERT ", "UPDATE ", "DELETE "))
+                    )
+                    if read_only and "FOR UPDATE" not in upper:
                         plan = explain(text, runs=1)
                         plans.append(
                             {k: plan[k] for k in plan if k != "plan"}

@@ -18,6 +18,31 @@ class Conflict(APIException):
     default_code = "conflict"
 
 
+class FieldsBuiltOnce:
+    """Mixed into a serializer whose fields depend on nothing but its class: they are worked
+    out once per class (for a ModelSerializer, the introspection of the model's fields, the
+    costliest part of serializing one object), then each instance gets fresh ones to bind."""
+
+    def get_fields(self):
+        cls = type(self)
+        if "_fields_built" not in cls.__dict__:
+            cls._fields_built = super().get_fields()
+        return {name: _unbound_copy(field) for name, field in cls._fields_built.items()}
+
+
+def _unbound_copy(field: serializers.Field) -> serializers.Field:
+    """A new field made with the arguments `field` was made with, as DRF's deepcopy of a field
+    does, but sharing the values DRF never changes (texts, choices, querysets it clones before
+    use) instead of copying them; a field given as an argument (a list's child) is copied."""
+
+    def fresh(value):
+        return _unbound_copy(value) if isinstance(value, serializers.Field) else value
+
+    args = [fresh(value) for value in field._args]
+    kwargs = {key: fresh(value) for key, value in field._kwargs.items()}
+    return type(field)(*args, **kwargs)
+
+
 # Someone named in an answer (requester, specialist, author): public id and display name only.
 class PublicReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     # No docstring: the API schema would show it as every viewset's description.
@@ -26,7 +51,7 @@ class PublicReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     lookup_url_kwarg = "id"
 
 
-class PersonSerializer(serializers.Serializer):
+class PersonSerializer(FieldsBuiltOnce, serializers.Serializer):
     id = serializers.UUIDField(source="public_id")
     name = serializers.CharField(source="display_name")
 

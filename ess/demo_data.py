@@ -20,6 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from ess.models import Notification, OutboundEmail
+from ess.outbox import tasks_run_inline
 
 
 class DemoDataError(ValueError):
@@ -119,8 +120,9 @@ def demo_moment(value: str, *, today: date) -> datetime:
 @contextmanager
 def demo_clock():
     """Yields `travel(at)`: from then on, until the block ends, the clock reads `at` (time
-    stands still between two moves), so the services date their rows at that moment."""
-    with time_machine.travel(timezone.now(), tick=False) as traveller:
+    stands still between two moves), so the services date their rows at that moment; the tasks
+    they record for a worker (ess.outbox.task_queue) run at once, at that moment too."""
+    with time_machine.travel(timezone.now(), tick=False) as traveller, tasks_run_inline():
         yield traveller.move_to
 
 

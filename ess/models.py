@@ -344,6 +344,28 @@ class OutboundSms(OutboxRow):
         return f"{self.to}: {self.body[:40]}"
 
 
+class OutboundTask(OutboxRow):
+    """A Celery task recorded in the transaction of the change it follows (ess.outbox.task_queue):
+    sent to the broker once that transaction commits and run once by a worker, which marks it
+    sent in the transaction of the task's own writes. A broker outage leaves it unsent for the
+    sweep (`sweep-pending-tasks`)."""
+
+    task = models.CharField(_("tâche"), max_length=200)
+    args = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("tâche différée")
+        verbose_name_plural = _("tâches différées")
+        indexes = [
+            models.Index(
+                fields=["created_at"], name="task_outbox_pending", condition=models.Q(sent_at=None)
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task}{tuple(self.args)}"
+
+
 # ---------------------------------------------------------------------------------------------
 # Notifications (in-app, and by email through the outbox)
 # ---------------------------------------------------------------------------------------------

@@ -1,12 +1,19 @@
-"""Outbound email as rows: written in the caller's transaction, delivered by a Celery task.
+"""Outbound email, and tasks to run after commit, as rows: written in the caller's transaction,
+delivered (run) by a Celery task.
 
 A Redis or SMTP outage delays an email, never loses it: the row stays pending and the task is
 queued again by the periodic sweep (`sweep-pending-emails`). Only Celery beat runs that sweep: a
 worker alone never picks up an email whose first queuing failed, so beat is part of production.
 `/healthz` reports the age of the oldest pending email so that a stuck queue shows.
+
+Work a request need not wait for (building the notifications of a new referral) is recorded the
+same way (`task_queue`): an OutboundTask row in the request's transaction, sent to the broker after
+commit, run once by a worker, swept again by `sweep-pending-tasks` if the broker was down.
 """
 
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
 
 from celery import current_app
@@ -16,12 +23,14 @@ from django.db.models import F, Min, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from ess.models import OutboundEmail
+from ess.models import OutboundEmail, OutboundTask
 
 logger = logging.getLogger(__name__)
 
 # A worker that claimed an email and died: after this lease another one may take it.
 CLAIM_LEASE = timedelta(minutes=10)
+# Set by tasks_run_inline: task_queue runs the task at once instead of recording it.
+_run_inline: ContextVar[bool] = ContextVar("outbox_run_inline", default=False)
 
 
 def enqueue_on_commit(task_name: str, *args, countdown: float | None = None) -> None:
@@ -40,6 +49,61 @@ def enqueue_on_commit(task_name: str, *args, countdown: float | None = None) -> 
             logger.warning("Broker unreachable, %s(%s) left for the sweep", task_name, args)
 
     transaction.on_commit(_send)
+
+
+@contextmanager
+def tasks_run_inline():
+    """Within the block, task_queue runs each task at once in the caller's transaction, as the
+    worker would later: the demo replays its past this way, every row dated at its moment."""
+    token = _run_inline.set(True)
+    try:
+        yield
+    finally:
+        _run_inline.reset(token)
+
+
+def task_queue(task_name: str, *args) -> OutboundTask | None:
+    """Record the task published as `task_name`, to run with `args` (JSON values: ids, names)
+    once the current transaction commits: the row commits or rolls back with the change, the
+    task is sent after commit and run once (task_run). Nothing is lost if the broker is down:
+    the sweep sends it again. Inside tasks_run_inline, runs it at once and returns None."""
+    if _run_inline.get():
+        current_app.tasks[task_name](*args)
+        return None
+    row = OutboundTask.objects.create(task=task_name, args=list(args))
+    enqueue_on_commit("ess.tasks.run_outbound_task", row.pk)
+    return row
+
+
+def task_run(*, row_id: int) -> bool:
+    """Run the recorded task `row_id` in this process, once: it is locked, run and marked sent
+    in one transaction, so a worker dying midway leaves it unsent (for the sweep) and a second
+    delivery finds it sent or locked. Returns True when this call ran it. A failing task
+    counts an attempt, keeps its error and is raised again (the sweep tries later)."""
+    try:
+        with transaction.atomic():
+            row = (
+                OutboundTask.objects.select_for_update(skip_locked=True)
+                .filter(pk=row_id, sent_at=None)
+                .first()
+            )
+            if row is None:
+                return False
+            current_app.tasks[row.task](*row.args)
+            OutboundTask.objects.filter(pk=row_id).update(
+                sent_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
+            )
+    except Exception as exc:
+        OutboundTask.objects.filter(pk=row_id).update(
+            attempts=F("attempts") + 1, last_error=str(exc)[:2000]
+        )
+        raise
+    return True
+
+
+def tasks_pending_ids(*, older_than: timedelta = timedelta(minutes=2)) -> list[int]:
+    """Recorded tasks not run yet and older than `older_than`: what the sweep sends again."""
+    return pending_ids(OutboundTask, older_than=older_than)
 
 
 def email_queue(

@@ -12,12 +12,25 @@ from django.utils import translation
 from django.utils.http import content_disposition_header
 
 
-def render_pdf(template_name: str, context: dict) -> bytes:
+def pdf_base_url() -> str:
+    """Where relative URLs of a PDF template resolve (nothing is fetched from the network)."""
+    return str(settings.BASE_DIR)
+
+
+def render_html(template_name: str, context: dict) -> str:
+    """The HTML of a PDF, rendered in French."""
+    with translation.override("fr"):
+        return render_to_string(template_name, context)
+
+
+def html_to_pdf(html: str, base_url: str | None = None) -> bytes:
     from weasyprint import HTML
 
-    with translation.override("fr"):
-        html = render_to_string(template_name, context)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return HTML(string=html, base_url=base_url or pdf_base_url()).write_pdf()
+
+
+def render_pdf(template_name: str, context: dict) -> bytes:
+    return html_to_pdf(render_html(template_name, context))
 
 
 def pdf_attachment(pdf: bytes, filename: str) -> HttpResponse:

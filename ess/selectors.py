@@ -1,10 +1,11 @@
-"""Reads of the core: who sees which audit lines, commune lookup."""
+"""Reads of the core: who sees which audit lines, commune and specialty lookup."""
 
 import re
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
-from ess.models import AuditEvent, Commune, PostalCode
+from ess.models import AuditEvent, Commune, PostalCode, Specialty
 from ess.permissions import can_view_audit
 from ess.text import fold
 
@@ -82,3 +83,36 @@ def communes_matching(value: str) -> list[Commune]:
             code__in=PostalCode.objects.filter(code=match["cp"]).values("commune_id")
         )
     return list(narrowed.filter(search_name=fold(name).strip(" ,")))
+
+
+def commune_and_specialty(
+    commune_code: str, specialty_code: str
+) -> tuple[Commune | None, Specialty | None]:
+    """The commune and the specialty these codes name (None where unknown), in one query: what
+    a submission names beside the patient's identity."""
+    quote = connection.ops.quote_name
+    models = ((Commune, "c"), (Specialty, "s"))
+    columns = [
+        f"{alias}.{quote(field.column)}"
+        for model, alias in models
+        for field in model._meta.concrete_fields
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(columns)} FROM (SELECT 1 AS one) AS one "  # noqa: S608 -- model columns
+            f"LEFT JOIN {quote(Commune._meta.db_table)} c ON c.{quote('code')} = %s "
+            f"LEFT JOIN {quote(Specialty._meta.db_table)} s ON s.{quote('code')} = %s",
+            [commune_code, specialty_code],
+        )
+        values = cursor.fetchone()
+    found = []
+    for model, _alias in models:
+        fields = model._meta.concrete_fields
+        mine, values = values[: len(fields)], values[len(fields) :]
+        pk_at = fields.index(model._meta.pk)
+        found.append(
+            None
+            if mine[pk_at] is None
+            else model.from_db(connection.alias, [f.attname for f in fields], mine)
+        )
+    return found[0], found[1]

@@ -11,6 +11,8 @@ env = environ.Env()
 CELERY_BEAT_SCHEDULE = {
     # Re-queue emails an outage (broker or SMTP) left pending; delivery is idempotent.
     "sweep-pending-emails": {"task": "ess.tasks.sweep_pending_emails", "schedule": 300.0},
+    # Send again the tasks recorded after a change (ess.outbox.task_queue) a broker outage left.
+    "sweep-pending-tasks": {"task": "ess.tasks.sweep_pending_tasks", "schedule": 120.0},
     # Re-queue text messages an outage (broker or SMS provider) left pending.
     "sweep-pending-sms": {"task": "ess.tasks.sweep_pending_sms", "schedule": 120.0},
     # An immediate opinion nobody acknowledged moves to the next on call, then the coordinators

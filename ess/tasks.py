@@ -33,6 +33,20 @@ def sweep_pending_emails() -> int:
 
 
 @shared_task(acks_late=True)
+def run_outbound_task(row_id: int) -> bool:
+    return outbox.task_run(row_id=row_id)
+
+
+@shared_task
+def sweep_pending_tasks() -> int:
+    """Send again the recorded tasks an outage left unsent (running one is idempotent)."""
+    ids = outbox.tasks_pending_ids()
+    for row_id in ids:
+        run_outbound_task.delay(row_id)
+    return len(ids)
+
+
+@shared_task(acks_late=True)
 def send_notification_digests() -> int:
     return notifications_send_digests()
 

@@ -159,16 +159,27 @@ def validate_birth_date(value: date) -> None:
         )
 
 
+# Départements are only ever added: one found is remembered for the life of the process (a
+# submission checks its birth place in the serializer, then in the service).
+_KNOWN_DEPARTEMENTS: set[str] = set()
+
+
+def _departement_known(place_code: str) -> bool:
+    candidates = [place_code[:2], place_code[:3]]
+    if _KNOWN_DEPARTEMENTS.intersection(candidates):
+        return True
+    found = list(Departement.objects.filter(code__in=candidates).values_list("code", flat=True))
+    _KNOWN_DEPARTEMENTS.update(found)
+    return bool(found)
+
+
 def normalize_birth_place_code(value: str) -> str:
     """INSEE code of the birth place: a commune of a known département (2A/2B, 97x overseas), or
     99 + country code for a person born abroad. Returns it upper-case, '' when empty."""
     code = (value or "").strip().upper()
     if not code or re.fullmatch(r"99\d{3}", code):
         return code
-    if (
-        not re.fullmatch(r"(\d{2}|2A|2B)\d{3}", code)
-        or not Departement.objects.filter(code__in=[code[:2], code[:3]]).exists()
-    ):
+    if not re.fullmatch(r"(\d{2}|2A|2B)\d{3}", code) or not _departement_known(code):
         raise ValidationError(
             _(
                 "Code INSEE de lieu de naissance invalide : 5 caractères, ex. 45234 (Orléans) "

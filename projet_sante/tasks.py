@@ -5,7 +5,11 @@ with `name=` where it is defined: beat's schedule and messages already queued us
 wherever the code lives now.
 """
 
-from projet_sante.indicators.tasks import render_report, snapshot_quarterly_indicators
+from projet_sante.indicators.tasks import (
+    render_report,
+    snapshot_indicators,
+    snapshot_quarterly_indicators,
+)
 from projet_sante.newsletter.tasks import (
     draft_quarterly_newsletter,
     resume_stalled_newsletters,
@@ -17,5 +21,6 @@ __all__ = [
     "render_report",
     "resume_stalled_newsletters",
     "send_newsletter_batch",
+    "snapshot_indicators",
     "snapshot_quarterly_indicators",
 ]

@@ -1,15 +1,18 @@
 """The coordinator's queue: what needs action, sorted by due time, with counts per view.
 
-Every figure comes from the database: one query for the counts, one for the page.
+Every figure comes from the database: one query for the counts per view, and for the page its
+count (capped), its ids, then its rows. Each reads an index in the queue's order
+(`referral_open_queue` for the working views, `referral_all_by_due` for "Toutes"), so a page
+costs the same over ten thousand referrals or a million.
 """
 
 import uuid
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ess.models import Departement, Specialty
+from ess.models import Departement, Specialty, Team
 from ess.roles import Role
 from members.models import OrganisationKind, User
 from referrals.deadlines import (
@@ -18,8 +21,8 @@ from referrals.deadlines import (
     overdue,
     with_effective_priority,
 )
-from referrals.models import OPEN_STATUSES, Priority, Referral, Status
-from referrals.selectors import referral_search_condition, referrals_visible_to
+from referrals.models import OPEN_STATUSES, Patient, Priority, Referral, Status
+from referrals.selectors import referrals_visible_to
 
 
 def _view_conditions(now) -> dict[str, Q]:
@@ -76,6 +79,18 @@ def queue_counts(user) -> dict[str, int]:
     )
 
 
+# The page says "plus de 1 000" rather than counting a history of millions.
+QUEUE_COUNT_CAP = 1_000
+# What the queue's rows show (templates/referrals/_queue.html): joined to the rows, but for the
+# people (requester, specialist, offered to), read at once in a second query; the planner then
+# considers four joins instead of eight on every request.
+QUEUE_ROW_RELATIONS = ("patient", "patient__commune", "specialty", "requester_organisation")
+QUEUE_ROW_PEOPLE = ("requester", "specialist", "offered_to")
+# What `queue_referrals` reads, and its order (models.QUEUE_ORDER by column, as a union needs).
+QUEUE_KEYS = ("pk", "due_at", "submitted_at")
+_ORDER = (F("due_at").asc(nulls_last=True), "submitted_at", "pk")
+
+
 def queue_referrals(
     user,
     *,
@@ -88,14 +103,26 @@ def queue_referrals(
     commune="",
     specialiste="",
     q="",
-) -> QuerySet[Referral]:
+) -> QuerySet:
+    """The view's referrals, filtered, in the queue's order: their ids (with their sort keys),
+    read from an index; `queue_rows` then reads the page's rows. Joined here, PostgreSQL would
+    plan the eight-table join over the whole queue on every request."""
     qs = referrals_visible_to(user).filter(_view_conditions(timezone.now())[view])
+    if view != "toutes":
+        # Said explicitly (every working view is a subset): the planner then reads the partial
+        # index of open referrals.
+        qs = qs.filter(status__in=OPEN_STATUSES)
     if statut in Status.values:
         qs = qs.filter(status=statut)
     if priorite in Priority.values:
         qs = qs.filter(with_effective_priority(priorite))
     if specialite:
-        qs = qs.filter(specialty__code=specialite)
+        # The specialty's id looked up once, not joined: the filter applies on the index.
+        qs = qs.filter(
+            specialty_id=Subquery(
+                Specialty.objects.filter(code=specialite).order_by().values("pk")[:1]
+            )
+        )
     if type in OrganisationKind.values:
         qs = qs.filter(requester_organisation__kind=type)
     if departement:
@@ -106,33 +133,105 @@ def queue_referrals(
         try:
             wanted = uuid.UUID(specialiste)
         except ValueError:  # a hand-edited address: nobody has that identifier
-            return qs.none()
-        qs = qs.filter(Q(specialist__public_id=wanted) | Q(offered_to__public_id=wanted))
-    if q:
-        # The same definition as the requester's list: index-backed (patients in a subquery).
-        qs = qs.filter(referral_search_condition(q))
-    return qs.select_related(
-        "patient",
-        "patient__commune",
-        "specialty",
-        "requester",
-        "requester_organisation",
-        "specialist",
-        "offered_to",
-    ).order_by(F("due_at").asc(nulls_last=True), "submitted_at", "pk")
+            qs = qs.none()
+        else:
+            user_id = Subquery(User.objects.filter(public_id=wanted).order_by().values("pk")[:1])
+            qs = qs.filter(Q(specialist_id=user_id) | Q(offered_to_id=user_id))
+    if not q:
+        return qs.values_list(*QUEUE_KEYS).order_by(*_ORDER)
+    # A union of index reads rather than an OR: as an OR, PostgreSQL reads the queue in its
+    # order and tests every referral against the matching patients.
+    by_patient, by_reference = queue_search_conditions(q)
+    return (
+        qs.filter(by_patient)
+        .order_by()
+        .values_list(*QUEUE_KEYS)
+        .union(qs.filter(by_reference).order_by().values_list(*QUEUE_KEYS))
+        .order_by(*_ORDER)
+    )
+
+
+def queue_search_conditions(q: str) -> tuple[Q, Q]:
+    """What a search designates, in two parts: referrals of a patient whose INS or start of
+    name (stored upper-case) it is, and referrals whose reference it is (full, or its number
+    for recent years). The same matches as `referral_search_condition`; each part reads an
+    index (patients by name prefix and INS, then their referrals by `referral_by_patient`; the
+    references)."""
+    q = q.strip()
+    name = q.upper()
+    references = [name]
+    if q.isdigit():
+        year = timezone.localdate().year
+        references += [f"ESS-{y}-{int(q):06d}" for y in (year, year - 1)]
+    patients = _matching_patients(q)[:SEARCH_PATIENT_CAP]
+    return Q(patient__in=patients), Q(reference__in=references)
+
+
+# A name shared by hundreds of patients nationwide ("DUPONT") lists the referrals of the first
+# 250 (in alphabetical order), and the page asks for a longer name, the INS or the reference.
+SEARCH_PATIENT_CAP = 250
+
+
+def _matching_patients(q: str) -> QuerySet:
+    """The patients a search designates, read from their indexes one after the other (names in
+    alphabetical order) and never all of them: `UNION ALL`, unsorted, so that a limit stops
+    the reading (a patient found twice only repeats an `IN` value)."""
+    name = q.strip().upper()
+    patients = (
+        Patient.objects.filter(birth_name__startswith=name)
+        .order_by()
+        .values("pk")
+        .union(Patient.objects.filter(used_name__startswith=name).order_by().values("pk"), all=True)
+    )
+    if ins := q.strip().replace(" ", ""):
+        patients = patients.union(Patient.objects.filter(ins=ins).order_by().values("pk"), all=True)
+    return patients
+
+
+def search_patient_cap_reached(q: str) -> int:
+    """The cap when more patients match the search than it lists the referrals of, else 0."""
+    if q and _matching_patients(q)[SEARCH_PATIENT_CAP:][:1]:
+        return SEARCH_PATIENT_CAP
+    return 0
+
+
+def queue_rows(user, keys) -> list[Referral]:
+    """The rows of a page of `queue_referrals`, with what the queue shows, in its order."""
+    ids = [key[0] for key in keys]
+    by_id = referrals_visible_to(user).select_related(*QUEUE_ROW_RELATIONS).order_by().in_bulk(ids)
+    rows = [by_id[pk] for pk in ids if pk in by_id]
+    people = User.objects.in_bulk(
+        {getattr(row, f"{name}_id") for row in rows for name in QUEUE_ROW_PEOPLE} - {None}
+    )
+    for row in rows:
+        for name in QUEUE_ROW_PEOPLE:
+            if (person_id := getattr(row, f"{name}_id")) is not None:
+                setattr(row, name, people[person_id])
+    return rows
+
+
+def _team_specialties() -> list:
+    """The team's specialties, or every specialty before the team has chosen: one query."""
+    specialties = list(
+        Specialty.objects.annotate(
+            in_team=Exists(Team.specialties.through.objects.filter(specialty=OuterRef("pk")))
+        ).order_by("label")
+    )
+    return [s for s in specialties if s.in_team] or specialties
 
 
 def queue_filter_options() -> dict:
-    """Choices for the filter bar (small reference tables)."""
+    """Choices for the filter bar (small reference tables), as (value, text) pairs."""
+    specialists = User.objects.filter(role_grants__role=Role.SPECIALIST, is_active=True).order_by(
+        "last_name", "first_name"
+    )
     return {
-        "priorities": Priority.choices,
-        "specialties": list(Specialty.objects.filter(team__isnull=False).order_by("label"))
-        or list(Specialty.objects.order_by("label")),
+        "priorities": [(value, value) for value in Priority.values],
+        "specialties": [(s.code, s.label) for s in _team_specialties()],
         "types": OrganisationKind.choices,
-        "departements": list(Departement.objects.filter(team__isnull=False).order_by("code")),
-        "specialists": list(
-            User.objects.filter(role_grants__role=Role.SPECIALIST, is_active=True).order_by(
-                "last_name", "first_name"
-            )
-        ),
+        "departements": [
+            (d.code, str(d))
+            for d in Departement.objects.filter(team__isnull=False).order_by("code")
+        ],
+        "specialists": [(str(u.public_id), u.display_name) for u in specialists],
     }

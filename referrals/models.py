@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -111,13 +111,18 @@ class Patient(PublicIdModel):
         indexes = [
             models.Index(fields=["birth_name", "birth_date"], name="patient_traits"),
             # Prefix search on names (stored upper-case) from the dashboard and "Mes demandes".
+            # The id included: the search reads the matching patients from the index alone.
             models.Index(
-                fields=["birth_name"], name="patient_name_prefix", opclasses=["varchar_pattern_ops"]
+                fields=["birth_name"],
+                name="patient_name_prefix",
+                opclasses=["varchar_pattern_ops"],
+                include=["id"],
             ),
             models.Index(
                 fields=["used_name"],
                 name="patient_used_name_prefix",
                 opclasses=["varchar_pattern_ops"],
+                include=["id"],
             ),
         ]
 
@@ -157,6 +162,9 @@ class Status(models.TextChoices):
     CANCELLED = "cancelled", _("Annulée")
 
 
+# Each status's label, looked up once: `get_status_display` hashes every choice's label (each a
+# translation) on every call, which shows in a list of referrals.
+STATUS_LABELS = dict(Status.choices)
 # The statuses anyone may see or filter on (one awaiting confirmation is seen by nobody).
 VISIBLE_STATUS_CHOICES = [(v, label) for v, label in Status.choices if v != "unconfirmed"]
 
@@ -205,6 +213,25 @@ OPEN_STATUSES = frozenset(
 CLOSED_STATUSES = frozenset(Status) - OPEN_STATUSES - {Status.AWAITING_CONFIRMATION}
 # Open and waiting for an answer or appointment (the SLA clock runs), as a query condition.
 WAITING = Q(status__in=OPEN_STATUSES - {Status.SCHEDULED}, answered_at__isnull=True)
+
+
+# The coordinator's queue order: nearest due time first, then oldest (referrals.dashboard).
+QUEUE_ORDER = (F("due_at").asc(nulls_last=True), F("submitted_at").asc(), F("id").asc())
+# The columns the queue's views filter on (referrals.dashboard._view_conditions and filters).
+QUEUE_FILTER_COLUMNS = [
+    "status",
+    "offered_to",
+    "offered_to_pool",
+    "immediate",
+    "answered_at",
+    "escalate_at",
+    "info_received_at",
+    "last_declined_at",
+    "priority",
+    "urgency_requested",
+    "specialty",
+    "specialist",
+]
 
 
 class Priority(models.TextChoices):
@@ -267,7 +294,10 @@ class Referral(Stateful, PublicIdModel):
     transitions = TRANSITIONS
 
     reference = models.CharField(_("référence"), max_length=20, unique=True)
-    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="referrals")
+    # Indexed by `referral_by_patient` (Meta.indexes), which starts with the patient.
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="referrals", db_index=False
+    )
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals_requested"
     )
@@ -383,6 +413,28 @@ class Referral(Stateful, PublicIdModel):
                 name="referral_escalation",
                 condition=Q(escalation_level__lt=100),
             ),
+            # The coordinator's queue (referrals.dashboard): open referrals in the queue's order,
+            # with every column its views filter on, so that its counts and pages read open
+            # referrals only, from the index alone, however long the history.
+            models.Index(
+                *QUEUE_ORDER,
+                name="referral_open_queue",
+                condition=Q(status__in=sorted(s.value for s in OPEN_STATUSES)),
+                include=QUEUE_FILTER_COLUMNS,
+            ),
+            # Its "Toutes" view: every referral in the same order (a deep page reads that many
+            # index entries, not the whole table sorted).
+            models.Index(
+                *QUEUE_ORDER,
+                name="referral_all_by_due",
+                include=["status", "priority", "urgency_requested", "specialty"],
+            ),
+            # A patient's referrals (the search by name), in the queue's order.
+            models.Index(
+                fields=["patient", "due_at", "submitted_at", "id"],
+                name="referral_by_patient",
+                include=["status"],
+            ),
             # Lists read each visibility branch in order, newest first (referrals.pages): with a
             # status ("Mes demandes" filtered, or what waits for the requester first), as GP
             # kept informed, for the organisation, as the specialist holding the case.
@@ -455,6 +507,11 @@ class Referral(Stateful, PublicIdModel):
     def effective_priority(self) -> str:
         """Set at triage, else asked for (in a query: referrals.deadlines)."""
         return self.priority or self.urgency_requested
+
+    @property
+    def status_label(self) -> str:
+        """`get_status_display`, faster."""
+        return STATUS_LABELS.get(self.status, self.status)
 
     @property
     def is_overdue(self) -> bool:

@@ -7,11 +7,14 @@ from django.utils.translation import gettext as _
 
 from ess.models import NotificationKind as Kind
 from ess.notifications import notify
+from ess.outbox import task_queue
 from ess.roles import Role
 from members.models import User
 from referrals import emails
 from referrals.answer_links import answer_link_url
-from referrals.models import Priority, RequesterContact
+from referrals.models import Priority, Referral, RequesterContact
+
+NOTIFY_TASK = "referrals.tasks.notify_referral"
 
 # Who is told, per kind: coordinators, the requester's side, or the specialists concerned.
 COORDINATOR_KINDS = {
@@ -113,6 +116,28 @@ def referral_notify(referral, kind: Kind, *, actor=None, dedupe_key: str = "") -
         detail=referral_detail_line(referral),
         url=reverse("referrals:detail", args=[referral.public_id]),
     )
+
+
+def referral_notify_after_commit(referral, kind: Kind, *, actor=None) -> None:
+    """referral_notify, done by a worker once the current transaction commits: the row asking
+    for it commits with the change (ess.outbox.task_queue), the request does not wait for the
+    notifications and their emails to be written."""
+    task_queue(NOTIFY_TASK, referral.pk, str(kind), actor.pk if actor else None)
+
+
+def referral_notify_by_id(*, referral_id: int, kind: str, actor_id: int | None = None) -> bool:
+    """What referral_notify_after_commit asked for (run by the task). False when the referral
+    is gone meanwhile (a request without an account purged)."""
+    referral = (
+        Referral.all_objects.select_related("requester", "referring_gp", "specialist", "offered_to")
+        .filter(pk=referral_id)
+        .first()
+    )
+    if referral is None:
+        return False
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    referral_notify(referral, Kind(kind), actor=actor)
+    return True
 
 
 def message_notify(message) -> None:

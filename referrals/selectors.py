@@ -18,6 +18,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from ess.db import known_rows
 from ess.roles import Role
 from ess.validators import normalize_nir
 from members.models import User
@@ -176,8 +177,14 @@ def referral_search_condition(q: str) -> Q:
 
 
 def referral_timeline(user, referral) -> list[ReferralEvent]:
+    """The referral's history as `user` may see it. Read from the referral when its events are
+    already in memory (a referral just submitted: referrals.services.intake)."""
+    internal = can_view_internal_notes(user, referral)
+    known = known_rows(referral, "events")
+    if known is not None:
+        return [event for event in known if internal or not event.internal]
     events = referral.events.select_related("actor")
-    if not can_view_internal_notes(user, referral):
+    if not internal:
         events = events.filter(internal=False)
     return list(events)
 

@@ -2,11 +2,18 @@ from celery import shared_task
 from django.db import OperationalError
 
 from referrals import services
+from referrals.notifications import referral_notify_by_id
 
 
 @shared_task(acks_late=True)
 def escalate_referrals() -> int:
     return services.referrals_escalate()
+
+
+@shared_task
+def notify_referral(referral_id: int, kind: str, actor_id: int | None = None) -> bool:
+    """Queued by referrals.notifications.referral_notify_after_commit, run by ess.outbox."""
+    return referral_notify_by_id(referral_id=referral_id, kind=kind, actor_id=actor_id)
 
 
 @shared_task(acks_late=True)

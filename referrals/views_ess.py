@@ -20,7 +20,15 @@ from ess.web.paging import page_of
 from referrals import case_forms, services
 from referrals import permissions as perms
 from referrals.booking.views import booking_panels
-from referrals.dashboard import QUEUE_VIEWS, queue_counts, queue_filter_options, queue_referrals
+from referrals.dashboard import (
+    QUEUE_COUNT_CAP,
+    QUEUE_VIEWS,
+    queue_counts,
+    queue_filter_options,
+    queue_referrals,
+    queue_rows,
+    search_patient_cap_reached,
+)
 from referrals.models import VISIBLE_STATUS_CHOICES, Status
 from referrals.selectors import (
     referral_get_for_accept,
@@ -117,7 +125,10 @@ def dashboard(request):
         view = "a_traiter"
     filters = {key: request.GET.get(key, "").strip() for key in FILTERS}
     _token, filters["q"], search_expired = search_recall(request)
-    page = page_of(request, queue_referrals(request.user, view=view, **filters), 25)
+    keys = queue_referrals(request.user, view=view, **filters)
+    # A search finds all its matches whatever is kept: read once, up to the cap.
+    page = page_of(request, keys, 25, count_cap=QUEUE_COUNT_CAP, listed=bool(filters["q"]))
+    page.object_list = queue_rows(request.user, page.object_list)
     audit_record_many(
         request=request, action=AuditAction.VIEW, objects=page.object_list, label_attr="reference"
     )
@@ -127,6 +138,7 @@ def dashboard(request):
         "view": view,
         "filters": filters,
         "search_expired": search_expired,
+        "search_patient_cap": search_patient_cap_reached(filters["q"]),
         "counts": counts,
         "tabs": [(key, label, counts.get(key)) for key, label in QUEUE_VIEWS.items()],
         "options": queue_filter_options(),

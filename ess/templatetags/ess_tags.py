@@ -1,5 +1,7 @@
 from django import template
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from ess.validators import format_phone
@@ -51,6 +53,17 @@ def long_date(value):
 
 
 @register.filter
+def day_and_time(value):
+    """ "04/12/2026 09:05": a date and time in the current time zone, as lists show them
+    (`date:"d/m/Y H:i"`, without its general formatter: a list shows many)."""
+    if not value:
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.strftime("%d/%m/%Y %H:%M")
+
+
+@register.filter
 def phone(value):
     """A stored number (E.164) as people read it: 06 12 34 56 78, +41 21 234 56 78."""
     return format_phone(value)
@@ -78,6 +91,21 @@ def _choice(option):
     if isinstance(option, (tuple, list)):
         return option[0], option[1]
     return option.code, getattr(option, "label", None) or str(option)
+
+
+@register.simple_tag
+def select_options(choices, selected):
+    """The <option>s of a drop-down from (value, text) pairs, `selected` marked: written in
+    Python, a filter bar lists dozens of them on every page."""
+    selected = None if selected is None else str(selected)
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (value, mark_safe(" selected") if str(value) == selected else "", text)
+            for value, text in choices
+        ),
+    )
 
 
 @register.inclusion_tag("components/_filter_select.html")

@@ -27,12 +27,34 @@ class CappedPaginator(Paginator):
         return self.count > self.cap
 
 
-def page_of(request, items, per_page: int, *, count_cap: int | None = None) -> Page:
+class ListedPaginator(CappedPaginator):
+    """A capped paginator that reads the rows up to the cap once, and cuts the page from them:
+    for a list whose every read costs as much as finding all its rows (a search), one read
+    instead of two (the count, then the page). Meant for light rows (ids)."""
+
+    @cached_property
+    def _rows(self) -> list:
+        return list(self.object_list[: self.cap + 1])
+
+    @cached_property
+    def count(self) -> int:
+        return len(self._rows)
+
+    def page(self, number) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        return self._get_page(self._rows[bottom : bottom + self.per_page], number, self)
+
+
+def page_of(
+    request, items, per_page: int, *, count_cap: int | None = None, listed: bool = False
+) -> Page:
     """The page of `items` the query string asks for (`?page=`); the last one when it asks
     past the end, the first one when it asks for something that is not a number.
 
     With `count_cap`, rows are counted up to that many (or up to the page asked for and the
-    next, when it lies further): the list says "plus de 1 000" instead of counting millions."""
+    next, when it lies further): the list says "plus de 1 000" instead of counting millions.
+    `listed` (with `count_cap`): those rows are read in one query (ListedPaginator)."""
     number = request.GET.get("page")
     if count_cap is None:
         return Paginator(items, per_page).get_page(number)
@@ -42,4 +64,5 @@ def page_of(request, items, per_page: int, *, count_cap: int | None = None) -> P
     except (TypeError, ValueError):
         asked = 1
     cap = max(count_cap, (asked + 1) * per_page)
-    return CappedPaginator(items, per_page, cap=cap).get_page(number)
+    paginator = ListedPaginator if listed else CappedPaginator
+    return paginator(items, per_page, cap=cap).get_page(number)

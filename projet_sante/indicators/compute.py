@@ -7,17 +7,20 @@ Periods and filters live in `periods.py`.
 
 Cohort: every referral-based indicator looks at the referrals SUBMITTED during the period (from
 the first instant of its first day to the last of its last day, Europe/Paris), and at what had
-happened to them when the figures were computed. A past quarter is therefore read from its
-snapshot (`IndicatorSnapshot`), taken by beat when the quarter ends, so that it never changes
-after the fact; the current period is computed live (`selectors.indicators_for`).
+happened to them when the figures were computed. An ended quarter is therefore read from its
+snapshot (`IndicatorSnapshot`), taken by beat when the quarter ends, by `manage.py
+snapshot_indicators`, or on its first read, so that it never changes after the fact and is
+computed once; the current period is computed live (`selectors.indicators_for`).
 
-The number of queries is constant whatever the data size: one aggregate over referrals (counts,
-medians and 90th percentiles with PostgreSQL's `percentile_cont`; in a savepoint with JIT off,
-see below; the channels are counted there too), one over immediate opinions (callback times,
-escalations), one GROUP BY for the response modes, one for
-members by specialty, one for partners, one for conventions, one over advanced-consultation
-sessions. On SQLite (development only) the percentiles come from one extra query per duration,
-computed in Python.
+The number of queries is constant whatever the data size: one statement over the cohort of
+referrals (the ORM's filtered cohort with its per-row flags, each referral's first appointment
+looked up once by a LATERAL join, then counts, channels, medians and 90th percentiles with
+PostgreSQL's `percentile_cont` in one pass; in a savepoint with JIT off), one over immediate
+opinions (callback times, escalations), one GROUP BY for the response modes, one for members by
+specialty, one for partners, one for conventions, one over advanced-consultation sessions. On
+SQLite (development only) the durations come from one extra query, their percentiles computed in
+Python. bench/indicators_reference.py writes the same figures by hand in SQL (the benchmark's
+reference; tests assert both agree).
 
 Adding a source: write a function `(period, filters, now) -> {code: {"value", "n"}}`, append it
 to `SOURCES` and its `Indicator`s to `registry.REGISTRY` (as `_advanced_source` does for the
@@ -26,21 +29,22 @@ advanced-consultation sessions of the referrals app).
 
 import math
 from collections.abc import Callable
+from contextlib import nullcontext
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
 from django.db.models import (
     Aggregate,
+    BooleanField,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     FloatField,
     Func,
     OuterRef,
     Q,
-    Subquery,
 )
-from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -126,86 +130,156 @@ def _hours(value) -> float | None:
     return round(value, 1) if value is not None else None
 
 
+# The cohort's figures in one statement. `base` is the ORM's cohort query (filters, per-row
+# flags); the first appointment of each referral is looked up once per referral (a LATERAL join
+# on PostgreSQL; SQLite, for development, has no LATERAL and takes a correlated subquery);
+# everything else is counted in one pass over the result.
+_SCHEDULED = {
+    "postgresql": (
+        "s.at",
+        "LEFT JOIN LATERAL (SELECT e.at FROM {events} e WHERE e.referral_id = b.id "
+        "AND e.to_status = %s ORDER BY e.at LIMIT 1) s ON true",
+    ),
+    "sqlite": (
+        "(SELECT MIN(e.at) FROM {events} e WHERE e.referral_id = b.id AND e.to_status = %s)",
+        "",
+    ),
+}
+_RESPONDED = {
+    # PostgreSQL's LEAST ignores NULLs; SQLite's MIN() does not.
+    "postgresql": "LEAST(answered_at, scheduled_at)",
+    "sqlite": "COALESCE(MIN(answered_at, scheduled_at), answered_at, scheduled_at)",
+}
+_HOURS = {
+    "postgresql": "EXTRACT(EPOCH FROM (responded_at - submitted_at)) / 3600.0",
+    "sqlite": "(julianday(responded_at) - julianday(submitted_at)) * 24.0",
+}
+_COHORT_SQL = """
+WITH base AS ({base}),
+cohort AS (
+    SELECT b.*, {scheduled} AS scheduled_at,
+        EXISTS (SELECT 1 FROM {events} d WHERE d.referral_id = b.id AND d.kind = %s) AS declined,
+        EXISTS (SELECT 1 FROM {attachments} a WHERE a.referral_id = b.id AND a.is_report)
+            AS has_report
+    FROM base b {scheduled_join}
+),
+answered AS (SELECT *, {responded} AS responded_at FROM cohort),
+flagged AS (
+    SELECT *, {hours} AS response_hours,
+        due_open AND (responded_at IS NOT NULL OR due_passed) AS due_known
+    FROM answered
+)
+"""
+_COUNTS = {
+    "triaged": "triaged",
+    "responded": "responded_at IS NOT NULL",
+    "taken": "taken",
+    "declined": "triaged AND declined",
+    "reoriented": "reoriented",
+    "expected": "expected",
+    "closed_loop": "completed AND (has_answer OR has_report)",
+    "P1_base": "p1 AND due_known",
+    "P1_within": "p1 AND due_known AND responded_at <= due_at",
+    "P2_base": "p2 AND due_known",
+    "P2_within": "p2 AND due_known AND responded_at <= due_at",
+}
+_PERCENTILES = {
+    f"{name}_{label}": f"percentile_cont({fraction}) WITHIN GROUP (ORDER BY {name}_hours)"
+    for name in ("triage", "response")
+    for label, fraction in (("median", 0.5), ("p90", 0.9))
+}
+
+
+def _flag(q: Q) -> ExpressionWrapper:
+    return ExpressionWrapper(q, output_field=BooleanField())
+
+
 def _referral_figures(period: Period, filters: Filters, now: datetime) -> dict:
     submitted = Referral.objects.filter(
         referral_filter(filters), submitted_at__gte=period.start, submitted_at__lt=period.end
     )
-    cohort = submitted
-    first_scheduled = (
-        ReferralEvent.objects.filter(referral=OuterRef("pk"), to_status="scheduled")
-        .order_by("at")
-        .values("at")[:1]
-    )
-    declined = ReferralEvent.objects.filter(referral=OuterRef("pk"), kind=EventKind.DECLINE)
-    report = Attachment.objects.filter(referral=OuterRef("pk"), is_report=True)
-    postgres = connection.vendor == "postgresql"
-    cohort = (
-        cohort.annotate(
-            scheduled_at=Subquery(first_scheduled),
-            was_declined=Exists(declined),
-            has_report=Exists(report),
-        )
-        .annotate(
-            # The first answer to the requester: an opinion, or an appointment, whichever came
-            # first. PostgreSQL's LEAST ignores NULLs; SQLite's MIN() does not, hence the Coalesce.
-            responded_at=Least(F("answered_at"), F("scheduled_at"))
-            if postgres
-            else Least(
-                Coalesce(F("answered_at"), F("scheduled_at")),
-                Coalesce(F("scheduled_at"), F("answered_at")),
-            ),
-        )
-        .annotate(
-            triage_hours=HoursBetween(F("triaged_at"), F("submitted_at")),
-            response_hours=HoursBetween(F("responded_at"), F("submitted_at")),
-        )
-    )
     triaged = Q(triaged_at__isnull=False)
-    responded = Q(responded_at__isnull=False)
-    # Outcome known: answered, or its due time has passed without an answer.
-    due_known = (
-        Q(due_at__isnull=False) & ~Q(status__in=NOT_EXPECTED) & (responded | Q(due_at__lt=now))
-    )
-    within = Q(responded_at__lte=F("due_at"))
-    aggregates = {
-        "received": Count("pk"),
-        "triaged": Count("pk", filter=triaged),
-        "responded": Count("pk", filter=responded),
-        "taken": Count("pk", filter=triaged & Q(status__in=TAKEN)),
-        "declined": Count("pk", filter=triaged & Q(was_declined=True)),
-        "reoriented": Count("pk", filter=Q(status="reoriented")),
-        "expected": Count("pk", filter=~Q(status__in=NOT_EXPECTED)),
-        "closed_loop": Count(
-            "pk", filter=Q(status="completed") & (~Q(answer="") | Q(has_report=True))
-        ),
-    }
-    for channel in Channel.values:
-        aggregates[f"channel_{channel}"] = Count("pk", filter=Q(channel=channel))
-    for priority in ("P1", "P2"):
+    base = submitted.annotate(
+        triaged=_flag(triaged),
+        taken=_flag(triaged & Q(status__in=TAKEN)),
+        reoriented=_flag(Q(status="reoriented")),
+        expected=_flag(~Q(status__in=NOT_EXPECTED)),
+        completed=_flag(Q(status="completed")),
+        has_answer=_flag(~Q(answer="")),
         # The priority set at triage, else the urgency asked for: a request never triaged
         # whose provisional due time passed counts as late.
-        base = with_effective_priority(priority) & due_known
-        aggregates[f"{priority}_base"] = Count("pk", filter=base)
-        aggregates[f"{priority}_within"] = Count("pk", filter=base & within)
-    if postgres:
-        for name, flag in (("triage", triaged), ("response", responded)):
-            for label, fraction in (("median", 0.5), ("p90", 0.9)):
-                aggregates[f"{name}_{label}"] = PercentileCont(
-                    F(f"{name}_hours"), fraction, filter=flag
-                )
-    if postgres:
-        with transaction.atomic(), connection.cursor() as cursor:
-            # The plan's cost (one correlated lookup per referral) makes PostgreSQL JIT-compile
-            # it, which alone takes ~0.6 s for a query that runs in ~0.4 s: not worth it here.
+        p1=_flag(with_effective_priority("P1")),
+        p2=_flag(with_effective_priority("P2")),
+        # Outcome known (with the answer, below): answered, or its due time has passed.
+        due_open=_flag(Q(due_at__isnull=False) & ~Q(status__in=NOT_EXPECTED)),
+        due_passed=_flag(Q(due_at__lt=now)),
+        triage_hours=HoursBetween(F("triaged_at"), F("submitted_at")),
+    ).values(
+        "id",
+        "channel",
+        "due_at",
+        "submitted_at",
+        "answered_at",
+        "triaged",
+        "taken",
+        "reoriented",
+        "expected",
+        "completed",
+        "has_answer",
+        "p1",
+        "p2",
+        "due_open",
+        "due_passed",
+        "triage_hours",
+    )
+    base_sql, base_params = base.order_by().query.sql_with_params()
+    vendor = "postgresql" if connection.vendor == "postgresql" else "sqlite"
+    tables = {
+        "events": connection.ops.quote_name(ReferralEvent._meta.db_table),
+        "attachments": connection.ops.quote_name(Attachment._meta.db_table),
+    }
+    scheduled, scheduled_join = (part.format(**tables) for part in _SCHEDULED[vendor])
+    cohort_sql = _COHORT_SQL.format(
+        base=base_sql,
+        scheduled=scheduled,
+        scheduled_join=scheduled_join,
+        responded=_RESPONDED[vendor],
+        hours=_HOURS[vendor],
+        **tables,
+    )
+    # The placeholders in the order they appear: the lateral join comes after the EXISTS.
+    lookups = (
+        ["scheduled", EventKind.DECLINE]
+        if scheduled_join == ""
+        else [EventKind.DECLINE, "scheduled"]
+    )
+    params = [*base_params, *lookups]
+    counts = {"received": "COUNT(*)"}
+    counts |= {name: f"COUNT(*) FILTER (WHERE {cond})" for name, cond in _COUNTS.items()}
+    for channel in Channel.values:
+        counts[f"channel_{channel}"] = "COUNT(*) FILTER (WHERE channel = %s)"
+        params.append(channel)
+    if vendor == "postgresql":
+        counts.update(_PERCENTILES)
+    select = ", ".join(counts.values())
+    # A savepoint on PostgreSQL only, for SET LOCAL.
+    atomic = transaction.atomic() if vendor == "postgresql" else nullcontext()
+    with atomic, connection.cursor() as cursor:
+        if vendor == "postgresql":
+            # The plan's cost (lookups per referral) makes PostgreSQL JIT-compile it, which
+            # alone takes longer than the query: not worth it here.
             cursor.execute("SET LOCAL jit = off")
-            row = cohort.aggregate(**aggregates)
-    else:
-        row = cohort.aggregate(**aggregates)
-    if not postgres:
-        for name, flag in (("triage", triaged), ("response", responded)):
-            hours = list(cohort.filter(flag).values_list(f"{name}_hours", flat=True))
-            row[f"{name}_median"] = _percentile(hours, 0.5)
-            row[f"{name}_p90"] = _percentile(hours, 0.9)
+        cursor.execute(f"{cohort_sql} SELECT {select} FROM flagged", params)  # noqa: S608
+        row = dict(zip(counts, cursor.fetchone(), strict=True))
+        if vendor != "postgresql":
+            # SQLite has no percentile_cont: the durations, computed in Python.
+            durations_sql = f"{cohort_sql} SELECT triage_hours, response_hours FROM flagged"  # noqa: S608
+            cursor.execute(durations_sql, params[: len(base_params) + 2])
+            durations = cursor.fetchall()
+            for index, name in enumerate(("triage", "response")):
+                hours = [d[index] for d in durations if d[index] is not None]
+                row[f"{name}_median"] = _percentile(hours, 0.5)
+                row[f"{name}_p90"] = _percentile(hours, 0.9)
 
     modes = dict(
         submitted.filter(triaged)

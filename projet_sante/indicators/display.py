@@ -16,7 +16,12 @@ from projet_sante.indicators.registry import (
     Indicator,
     Unit,
 )
-from projet_sante.indicators.selectors import indicator_targets, indicators_for, requests_trend
+from projet_sante.indicators.selectors import (
+    indicator_targets,
+    indicators_for,
+    quarter_snapshots,
+    requests_trend,
+)
 from referrals.models import Channel, ResponseMode
 
 
@@ -138,16 +143,32 @@ def viewer_masks(user) -> bool:
     return has_role(user, Role.AUTHORITY) and not has_role(user, Role.MANAGER)
 
 
-def indicators_context(period: Period, filters: Filters | None = None, *, mask: bool) -> dict:
+TREND_QUARTERS = 8
+
+
+def indicators_context(
+    period: Period, filters: Filters | None = None, *, mask: bool, freeze: bool = False
+) -> dict:
     """Everything the dashboard and the PDF show for a period: rows with targets, charts (the
-    same SVG in both), the quarterly trend. Constant number of queries."""
+    same SVG in both), the quarterly trend. Constant number of queries. `freeze` (the PDFs,
+    rendered in the background): the trend's ended quarters without a snapshot are frozen now
+    rather than queued (`selectors.requests_trend`)."""
     filters = filters or Filters()
-    figures = indicators_for(period, filters)
+    quarters = period.previous_quarters(TREND_QUARTERS)
+    # The snapshots of the period and of the trend's quarters, in one query.
+    snapshots = quarter_snapshots([period, *quarters], filters)
+    figures = indicators_for(period, filters, snapshots=snapshots)
     targets = indicator_targets()
     rows = present(figures.values, mask=mask, targets=targets)
     by_code = {r.code: r for r in rows}
     trend = []
-    for quarter, value in requests_trend(period, filters):
+    # The period's own count when it is a quarter: read or computed just above.
+    known = (
+        {period.key: figures.values.get("requests_received")} if period.kind == "quarter" else {}
+    )
+    for quarter, value in requests_trend(
+        period, filters, TREND_QUARTERS, known=known, snapshots=snapshots, freeze=freeze
+    ):
         ind = BY_CODE["requests_received"]
         hidden = is_masked(value, ind, mask=mask)
         shown = mask_label() if hidden else format_number(value.get("value"), Unit.COUNT)

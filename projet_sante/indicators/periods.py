@@ -177,6 +177,11 @@ class Filters:
     def is_empty(self) -> bool:
         return not self.key
 
+    @classmethod
+    def from_key(cls, key: str) -> "Filters":
+        """The filters a `key` names (a snapshot's, a queued task's)."""
+        return cls(**dict(part.split("=", 1) for part in key.split("&") if part))
+
 
 def clean_filters(*, specialty="", requester_type="", departement="", commune="") -> Filters:
     """Filters from user input; unknown values raise PeriodError (a French message)."""

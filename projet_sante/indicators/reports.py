@@ -34,7 +34,7 @@ from pypdf import PdfReader
 
 from ess.models import Team
 from ess.outbox import enqueue_on_commit
-from ess.pdf import render_pdf
+from ess.pdf import html_to_pdf, render_html
 from partners.models import Convention, ConventionStatus
 from projet_sante.indicators.display import (
     format_number,
@@ -84,7 +84,7 @@ def quarterly_report_context(key: str) -> dict:
     """What the quarterly report shows. Always the aggregate (masked) view: the report is
     written for ARS/CPAM and the same file is served to everyone allowed to download it."""
     period = parse_period(key)
-    context = indicators_context(period, mask=True)
+    context = indicators_context(period, mask=True, freeze=True)
     conventions_in_force = list(
         Convention.objects.filter(
             status__in=[ConventionStatus.ACTIVE, ConventionStatus.EXPIRED],
@@ -130,9 +130,14 @@ def advanced_sites(period) -> list[dict]:
     return rows
 
 
-def render_quarterly_report(key: str) -> bytes:
+def quarterly_report_html(key: str) -> str:
+    """The report's HTML (WeasyPrint turns it into the PDF)."""
     with translation.override("fr"):  # the context holds lazy labels
-        return render_pdf("pdf/quarterly_report.html", quarterly_report_context(key))
+        return render_html("pdf/quarterly_report.html", quarterly_report_context(key))
+
+
+def render_quarterly_report(key: str) -> bytes:
+    return html_to_pdf(quarterly_report_html(key))
 
 
 QUARTERLY = ReportKind(

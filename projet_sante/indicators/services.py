@@ -1,11 +1,18 @@
-"""Writes for indicators: targets set in the health project, quarterly snapshots."""
+"""Writes for indicators: targets set in the health project, quarterly snapshots.
+
+A closed quarter's figures are computed once and frozen in an `IndicatorSnapshot`: by beat when
+the quarter ends (`indicator_snapshot_previous_quarter`), by `manage.py snapshot_indicators`,
+and otherwise on the first read of the quarter (`selectors.indicators_for`); quarters a trend
+needs and finds without one are queued (`indicator_snapshots_queue`)."""
 
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ess.outbox import enqueue_on_commit
 from ess.permissions import require
 from members.models import User
 from projet_sante.indicators.compute import indicators_compute
@@ -48,23 +55,45 @@ def indicator_target_set(
 
 def indicator_snapshot_take(*, period: Period, filters: Filters | None = None) -> IndicatorSnapshot:
     """Freeze the figures of an ended quarter. Idempotent: an existing snapshot is returned
-    untouched (the unique constraint settles two workers racing)."""
+    untouched."""
     filters = filters or Filters()
     existing = IndicatorSnapshot.objects.filter(
         period_key=period.key, filters_key=filters.key
     ).first()
-    if existing:
-        return existing
+    return existing or indicator_snapshot_make(period=period, filters=filters)
+
+
+def indicator_snapshot_make(*, period: Period, filters: Filters) -> IndicatorSnapshot:
+    """Compute and store the snapshot of an ended quarter the caller found missing.
+
+    One statement, no savepoint: INSERT … ON CONFLICT DO UPDATE of the key with itself, so that
+    when two readers race the row stays the first one's and both get its id (the second
+    returns the figures it computed at the same moment)."""
     if period.kind != "quarter" or not period.is_past():
         raise ValidationError(_("Seul un trimestre terminé peut être figé."))
-    values = indicators_compute(period, filters)
-    try:
-        with transaction.atomic():
-            return IndicatorSnapshot.objects.create(
-                period_key=period.key, filters_key=filters.key, values=values
-            )
-    except IntegrityError:
-        return IndicatorSnapshot.objects.get(period_key=period.key, filters_key=filters.key)
+    snapshot = IndicatorSnapshot(
+        period_key=period.key, filters_key=filters.key, values=indicators_compute(period, filters)
+    )
+    IndicatorSnapshot.objects.bulk_create(
+        [snapshot],
+        update_conflicts=True,
+        unique_fields=["period_key", "filters_key"],
+        update_fields=["period_key"],
+    )
+    return snapshot
+
+
+SNAPSHOT_QUEUED_SECONDS = 600
+
+
+def indicator_snapshots_queue(periods: list[Period], filters: Filters | None = None) -> None:
+    """Freeze these ended quarters in the background (after commit; idempotent). Each is queued
+    once per SNAPSHOT_QUEUED_SECONDS, however many pages ask before the worker is done."""
+    filters = filters or Filters()
+    for period in periods:
+        marker = f"indicator-snapshot-queued:{period.key}:{filters.key}"
+        if cache.add(marker, True, timeout=SNAPSHOT_QUEUED_SECONDS):
+            enqueue_on_commit("projet_sante.tasks.snapshot_indicators", period.key, filters.key)
 
 
 def indicator_snapshot_previous_quarter() -> IndicatorSnapshot:

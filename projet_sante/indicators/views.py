@@ -24,6 +24,7 @@ from projet_sante.indicators import permissions as perms
 from projet_sante.indicators.display import (
     decimal_comma,
     indicators_context,
+    present,
     small_count_threshold,
     viewer_masks,
 )
@@ -45,7 +46,7 @@ from projet_sante.indicators.reports import (
     report_title,
     request_report,
 )
-from projet_sante.indicators.selectors import indicator_targets
+from projet_sante.indicators.selectors import indicator_targets, indicators_for
 from projet_sante.indicators.services import indicator_target_set
 
 # The dashboard's filter fields and their (French) names in the query string.
@@ -119,8 +120,12 @@ def dashboard_csv(request):
     period, filters, errors = _period_and_filters(request.GET)
     if errors:
         return HttpResponse(" ".join(errors), status=400, content_type="text/plain; charset=utf-8")
-    context = indicators_context(period, filters, mask=viewer_masks(request.user))
-    source = _("instantané figé") if context["figures"].from_snapshot else _("calcul")
+    # The figures alone (no trend, no chart): a snapshot read for an ended quarter.
+    figures = indicators_for(period, filters)
+    presented = present(
+        figures.values, mask=viewer_masks(request.user), targets=indicator_targets()
+    )
+    source = _("instantané figé") if figures.from_snapshot else _("calcul")
     # A masked figure leaves its value empty and says so in a column of its own: "< 10" in a
     # rate's column would read as "under 10 %".
     masked = _("masqué : moins de %(n)s cas") % {"n": small_count_threshold()}
@@ -141,7 +146,7 @@ def dashboard_csv(request):
             _("Donnée"),
         ],
     ]
-    for row in context["rows"]:
+    for row in presented:
         ind = row.indicator
         unit = UNIT_LABELS[ind.unit]
         base = "" if row.masked else row.n

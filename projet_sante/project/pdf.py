@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 
 from ess.models import Team
-from ess.pdf import render_pdf
+from ess.pdf import html_to_pdf, render_html
 from projet_sante.indicators.display import indicators_context
 from projet_sante.indicators.periods import previous_quarter
 from projet_sante.project.models import ProjectVersion, SectionKey
@@ -40,7 +40,7 @@ def project_pdf_context(version: ProjectVersion, period=None) -> dict:
         for key, label in SectionKey.choices
     ]
     missions = list(version.missions.all())
-    indicators = indicators_context(period, mask=True)
+    indicators = indicators_context(period, mask=True, freeze=True)
     by_code = indicators["by_code"]
     followed = [
         (action, [by_code[code] for code in action.indicator_codes if code in by_code])
@@ -62,8 +62,14 @@ def project_pdf_context(version: ProjectVersion, period=None) -> dict:
     }
 
 
+def project_pdf_html(version: ProjectVersion, period=None) -> str:
+    """The HTML of the version's PDF (WeasyPrint turns it into the PDF)."""
+    with translation.override("fr"):  # the context holds lazy labels
+        return render_html("pdf/project.html", project_pdf_context(version, period))
+
+
 def render_project_pdf(version: ProjectVersion, period=None) -> bytes:
     """A4 PDF of one version with the indicators of `period` (default: the last closed
-    quarter). Pure: reads, writes nothing (callers cache and audit)."""
-    with translation.override("fr"):  # the context holds lazy labels
-        return render_pdf("pdf/project.html", project_pdf_context(version, period))
+    quarter). Reads only, apart from the quarter's snapshot taken on its first read (callers
+    cache and audit)."""
+    return html_to_pdf(project_pdf_html(version, period))

@@ -1,11 +1,15 @@
 """The referral API's input and output serializers: shape validation only."""
 
+from collections.abc import Mapping
+from typing import NamedTuple
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ess.api import AllowedActionsField, PersonSerializer
+from ess.api import AllowedActionsField, FieldsBuiltOnce, PersonSerializer
 from ess.models import Commune, Specialty
+from ess.selectors import commune_and_specialty
 from ess.validators import (
     normalize_birth_place_code,
     normalize_nir,
@@ -40,7 +44,7 @@ def _django_check(check, value):
     return value if result is None else result
 
 
-class PatientInSerializer(serializers.Serializer):
+class PatientInSerializer(FieldsBuiltOnce, serializers.Serializer):
     ins = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -84,7 +88,12 @@ class PatientInSerializer(serializers.Serializer):
         return _django_check(normalize_phone, value)
 
     def validate_commune(self, value):
-        commune = Commune.objects.filter(code=value.strip().upper()).first()
+        code = value.strip().upper()
+        named = self.context.get("named")
+        if named is not None and named.commune_code == code:
+            commune = named.commune
+        else:
+            commune = Commune.objects.filter(code=code).first()
         if commune is None:
             raise serializers.ValidationError(
                 f"Commune inconnue : « {value} » n'est pas un code INSEE de commune actuelle."
@@ -113,9 +122,31 @@ class PatientInSerializer(serializers.Serializer):
         return attrs
 
 
-class ReferralInSerializer(serializers.Serializer):
+class Named(NamedTuple):
+    """The commune and the specialty a submission names, read together before its fields are
+    checked (ReferralInSerializer.to_internal_value)."""
+
+    commune_code: str
+    specialty_code: str
+    commune: Commune | None
+    specialty: Specialty | None
+
+
+class SpecialtyField(serializers.SlugRelatedField):
+    """A specialty by its code, taken from what the submission already read when it can be."""
+
+    def to_internal_value(self, data):
+        named = self.context.get("named")
+        if named is None or named.specialty_code != data:
+            return super().to_internal_value(data)
+        if named.specialty is None:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return named.specialty
+
+
+class ReferralInSerializer(FieldsBuiltOnce, serializers.Serializer):
     patient = PatientInSerializer()
-    specialty = serializers.SlugRelatedField(
+    specialty = SpecialtyField(
         slug_field="code",
         queryset=Specialty.objects.all(),
         help_text="Code de spécialité, ex. cardiologie.",
@@ -160,6 +191,16 @@ class ReferralInSerializer(serializers.Serializer):
         "profil).",
     )
 
+    def to_internal_value(self, data):
+        # The commune and the specialty, read in one query for the checks of both fields.
+        patient = data.get("patient") if isinstance(data, Mapping) else None
+        commune = patient.get("commune") if isinstance(patient, Mapping) else None
+        specialty = data.get("specialty") if isinstance(data, Mapping) else None
+        if isinstance(commune, str) and isinstance(specialty, str):
+            code = commune.strip().upper()
+            self.context["named"] = Named(code, specialty, *commune_and_specialty(code, specialty))
+        return super().to_internal_value(data)
+
     def validate_consent(self, value):
         if value is not True:
             raise serializers.ValidationError("Le consentement du patient au partage est requis.")
@@ -173,7 +214,7 @@ class ReferralInSerializer(serializers.Serializer):
         return attrs
 
 
-class PatientOutSerializer(serializers.Serializer):
+class PatientOutSerializer(FieldsBuiltOnce, serializers.Serializer):
     ins = serializers.CharField()
     birth_name = serializers.CharField()
     first_names = serializers.CharField()
@@ -186,7 +227,7 @@ class PatientOutSerializer(serializers.Serializer):
     identity_status = serializers.CharField()
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     download_url = serializers.SerializerMethodField()
 
@@ -208,7 +249,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
         return reverse("referrals:attachment", args=[obj.referral.public_id, obj.public_id])
 
 
-class MessageSerializer(serializers.ModelSerializer):
+class MessageSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     author = PersonSerializer(read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
@@ -218,7 +259,7 @@ class MessageSerializer(serializers.ModelSerializer):
         fields = ["id", "author", "body", "created_at", "attachments"]
 
 
-class ReferralListSerializer(serializers.ModelSerializer):
+class ReferralListSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     specialty = serializers.CharField(source="specialty.code")
     patient = PatientOutSerializer()
@@ -246,7 +287,7 @@ class ReferralListSerializer(serializers.ModelSerializer):
         ]
 
 
-class ReferralStateSerializer(serializers.ModelSerializer):
+class ReferralStateSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     """Where a referral stands, without patient data: the answer to a caller who loses sight of
     it by their own action (a specialist declining)."""
 
@@ -257,7 +298,7 @@ class ReferralStateSerializer(serializers.ModelSerializer):
         fields = ["id", "reference", "status"]
 
 
-class EventSerializer(serializers.Serializer):
+class EventSerializer(FieldsBuiltOnce, serializers.Serializer):
     at = serializers.DateTimeField()
     kind = serializers.CharField()
     from_status = serializers.CharField()

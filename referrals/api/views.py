@@ -126,6 +126,9 @@ class ReferralViewSet(ServiceActionsMixin, PublicReadViewSet):
 
     def _detail(self, referral):
         referral = self.get_queryset().prefetch_related("attachments").get(pk=referral.pk)
+        return self._serialized(referral)
+
+    def _serialized(self, referral):
         return ReferralDetailSerializer(referral, context={"request": self.request}).data
 
     @extend_schema(
@@ -179,10 +182,9 @@ class ReferralViewSet(ServiceActionsMixin, PublicReadViewSet):
             referral, created = services.referral_submit(
                 by=request.user, data=payload, idempotency_key=key, channel=Channel.API
             )
-        return Response(
-            self._detail(referral),
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
-        )
+        if created:  # answered from the referral as written: nothing is read back
+            return Response(self._serialized(referral), status=status.HTTP_201_CREATED)
+        return Response(self._detail(referral), status=status.HTTP_200_OK)
 
     def action_response(self, referral):
         return self._detail(referral)

@@ -8,10 +8,11 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ess.db import insert_unless_conflict, rows_known
 from ess.errors import IdempotencyConflict
 from ess.models import Commune, Specialty
 from ess.models import NotificationKind as Kind
@@ -37,7 +38,7 @@ from referrals.models import (
     ReferralEvent,
     Status,
 )
-from referrals.notifications import referral_notify
+from referrals.notifications import referral_notify_after_commit
 from referrals.services.common import (
     _store_files,
 )
@@ -129,15 +130,10 @@ def _patient_resolve(data: PatientInput) -> tuple[Patient, dict | None]:
     }
     if ins:
         oid = InsOid.NIA if ins[0] in "78" else InsOid.NIR
-        try:
-            with transaction.atomic():
-                patient, created = Patient.objects.get_or_create(
-                    ins=ins, defaults={**traits, **extra, "ins_oid": oid}
-                )
-        except IntegrityError:  # created concurrently by another submission
-            patient, created = Patient.objects.get(ins=ins), False
-        if created:
+        patient = Patient(ins=ins, ins_oid=oid, **traits, **extra)
+        if insert_unless_conflict(patient):  # a new INS (the usual case): one statement
             return patient, None
+        patient = Patient.objects.get(ins=ins)  # known, or created by a concurrent submission
         known = patient.strict_traits()
         typed = {**traits, "birth_date": traits["birth_date"].isoformat()}
         differing = {
@@ -215,8 +211,8 @@ def referral_create(
 ) -> Referral:
     """Write a checked submission (inside the caller's transaction): the patient, the referral
     in `status`, its first history row (with `note`), its files. Coordinators are told only of
-    a referral that enters the queue (`submitted`); one awaiting confirmation is told of when
-    confirmed."""
+    a referral that enters the queue (`submitted`), by a worker after commit; one awaiting
+    confirmation is told of when confirmed."""
     patient, conflict = _patient_resolve(data.patient)
     now = timezone.now()
     # The clock runs from the first minute: a provisional due time from the urgency asked for
@@ -226,7 +222,7 @@ def referral_create(
         reference=next_reference(now),
         patient=patient,
         requester=requester,
-        requester_organisation=requester.organisation,
+        requester_organisation_id=requester.organisation_id,
         specialty=data.specialty,
         question=data.question.strip(),
         context=data.context.strip(),
@@ -244,22 +240,29 @@ def referral_create(
         due_at=due_at,
         escalate_at=escalate_at,
     )
-    ReferralEvent.objects.create(
-        referral=referral, actor=actor, to_status=status, at=now, note=note
-    )
-    if conflict:
+    events = [
         ReferralEvent.objects.create(
-            referral=referral,
-            actor=actor,
-            kind=EventKind.IDENTITY,
-            internal=True,
-            at=now,
-            note=_("Traits d'identité différents de ceux connus pour cet INS : à vérifier."),
+            referral=referral, actor=actor, to_status=status, at=now, note=note
         )
-    _store_files(referral=referral, files=checked_files, by=requester)
+    ]
+    if conflict:
+        events.append(
+            ReferralEvent.objects.create(
+                referral=referral,
+                actor=actor,
+                kind=EventKind.IDENTITY,
+                internal=True,
+                at=now,
+                note=_("Traits d'identité différents de ceux connus pour cet INS : à vérifier."),
+            )
+        )
+    stored = _store_files(referral=referral, files=checked_files, by=requester)
     pending_attachments_delete(data.kept_files)  # copied into the referral's attachments
+    # Its history and files as just written: an answer built from the referral reads nothing back.
+    rows_known(referral, "events", events)
+    rows_known(referral, "attachments", stored)
     if status == Status.SUBMITTED:
-        referral_notify(referral, Kind.REFERRAL_NEW, actor=actor)
+        referral_notify_after_commit(referral, Kind.REFERRAL_NEW, actor=actor)
     return referral
 
 
@@ -303,7 +306,9 @@ def referral_created_once(*, by, key: str, data: ReferralInput, create) -> tuple
     if not key:
         return create(), True
     fingerprint = _fingerprint(data)
-    existing = IdempotencyKey.objects.select_related("referral").filter(user=by, key=key).first()
+    # The referral itself is read only for a retry (its key found): a new key, the usual case,
+    # costs a one-table lookup.
+    existing = IdempotencyKey.objects.filter(user=by, key=key).first()
     if existing:
         if existing.fingerprint != fingerprint:
             raise IdempotencyConflict(
@@ -311,18 +316,14 @@ def referral_created_once(*, by, key: str, data: ReferralInput, create) -> tuple
             )
         return existing.referral, False
     referral = create()
-    try:
-        with transaction.atomic():
-            IdempotencyKey.objects.create(
-                user=by, key=key, fingerprint=fingerprint, referral=referral
-            )
-    except IntegrityError:
-        # A concurrent retry won the race: undo ours, answer with theirs.
-        transaction.set_rollback(True)
+    remembered = IdempotencyKey(user=by, key=key, fingerprint=fingerprint, referral=referral)
+    if not insert_unless_conflict(remembered):
+        # A concurrent retry won the race: answer with theirs, undo ours.
         winner = IdempotencyKey.objects.select_related("referral").get(user=by, key=key)
+        transaction.set_rollback(True)
         if winner.fingerprint != fingerprint:
             raise IdempotencyConflict(
                 _("Cette clé d'idempotence a déjà servi pour une autre demande.")
-            ) from None
+            )
         return winner.referral, False
     return referral, True

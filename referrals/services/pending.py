@@ -74,6 +74,8 @@ def pending_attachment_checked(pending: PendingAttachment) -> CheckedFile:
 def pending_attachments_delete(rows) -> int:
     """Delete the rows now and their files once the transaction commits."""
     rows = list(rows)
+    if not rows:
+        return 0
     names = [row.file.name for row in rows if row.file]
     storage = PendingAttachment._meta.get_field("file").storage
     PendingAttachment.objects.filter(pk__in=[row.pk for row in rows]).delete()

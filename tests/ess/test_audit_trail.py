@@ -3,7 +3,7 @@ from django.db import connection
 from django.http import Http404
 from django.urls import reverse
 
-from ess.audit import audit_record, audit_refusal
+from ess.audit import audit_record, audit_record_many, audit_refusal
 from ess.models import AuditAction, AuditEvent
 from members.models import Organisation
 
@@ -34,6 +34,30 @@ def test_audit_record_writes_who_what_when_and_from_where(rf, coordinator, an_ob
     assert event.ip_address == "203.0.113.7"
     assert event.path == "/demandes/x/"
     assert event.at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_list_pages_read_lines_are_committed_on_their_own(rf, django_user_model):
+    """Outside any transaction (as a list page runs), the lines are written in one transaction
+    of their own, which leaves the connection as it found it."""
+    user = django_user_model.objects.create_user(email="lecteur@example.org", password="x")
+    objects = [Organisation.objects.create(name=f"Cabinet {i}", kind="cabinet") for i in range(3)]
+    request = rf.get("/annuaire/?page=2")
+    request.user = user
+
+    audit_record_many(request=request, action=AuditAction.VIEW, objects=objects)
+
+    assert not connection.in_atomic_block
+    assert sorted(AuditEvent.objects.values_list("object_id", flat=True)) == sorted(
+        str(o.public_id) for o in objects
+    )
+    assert set(AuditEvent.objects.values_list("actor_email", "path")) == {
+        ("lecteur@example.org", "/annuaire/?page=2")
+    }
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone()[0] == "on"  # SET LOCAL ended with its transaction
 
 
 def test_the_trail_refuses_updates_and_deletes_through_the_orm(rf, coordinator, an_object):

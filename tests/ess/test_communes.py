@@ -203,3 +203,28 @@ def test_the_fields_are_comboboxes_fed_by_the_search(db):
 
     assert html.count(f'data-combobox="{SEARCH}"') == 2
     assert "list=" not in html and "hx-get" not in html
+
+
+def test_a_commune_and_a_specialty_are_read_together_or_reported_unknown(
+    db, django_assert_num_queries
+):
+    from ess.models import Specialty
+    from ess.selectors import commune_and_specialty
+
+    specialty = Specialty.objects.create(code="angiologie", label="Angiologie")
+
+    with django_assert_num_queries(1):
+        commune, found = commune_and_specialty("45234", "angiologie")
+    assert (commune.name, commune.departement_id, found) == ("Orléans", "45", specialty)
+    assert commune_and_specialty("99999", "angiologie") == (None, specialty)
+    assert commune_and_specialty("45234", "astrologie")[1] is None
+
+
+def test_a_birth_place_departement_once_found_is_not_read_again(db, django_assert_num_queries):
+    from ess.validators import normalize_birth_place_code
+
+    normalize_birth_place_code("45234")
+    with django_assert_num_queries(0):
+        assert normalize_birth_place_code("45155") == "45155"
+    with pytest.raises(ValidationError), django_assert_num_queries(1):
+        normalize_birth_place_code("96123")  # unknown: asked each time

@@ -68,7 +68,7 @@ def test_the_check_sees_an_import_hidden_in_a_function(tmp_path):
     assert _late_imports(module, tmp_path) == ["services.py:5 (in helper)"]
 
 
-QUEUED_BY_NAME = re.compile(r"enqueue_on_commit\(\s*\"([\w.]+)\"")
+QUEUED_BY_NAME = re.compile(r"(?:enqueue_on_commit\(|task_queue\(|_TASK = )\s*\"([\w.]+)\"")
 
 
 @pytest.mark.parametrize(

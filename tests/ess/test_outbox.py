@@ -1,12 +1,14 @@
 from contextlib import contextmanager
 from datetime import timedelta
 
+import pytest
+from celery import shared_task
 from django.core import mail
 from django.utils import timezone
 
 from ess import outbox
-from ess.models import OutboundEmail
-from ess.tasks import deliver_email, sweep_pending_emails
+from ess.models import OutboundEmail, OutboundTask
+from ess.tasks import deliver_email, run_outbound_task, sweep_pending_emails, sweep_pending_tasks
 
 
 @contextmanager
@@ -80,3 +82,83 @@ def test_a_broker_outage_leaves_the_email_pending_and_the_sweep_sends_it(
     email.refresh_from_db()
     assert email.sent_at is not None
     assert len(mail.outbox) == 1
+
+
+# Tasks recorded after a change (ess.outbox.task_queue) -----------------------------------------
+RAN: list[tuple] = []
+
+
+@shared_task(name="tests.ess.test_outbox.remember")
+def remember(*args):
+    RAN.append(args)
+
+
+@pytest.fixture
+def ran():
+    RAN.clear()
+    yield RAN
+    RAN.clear()
+
+
+def test_a_recorded_task_runs_once_after_commit(db, ran, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        row = outbox.task_queue(remember.name, 7, "referral_new")
+        assert ran == []  # not before the change commits
+
+    assert ran == [(7, "referral_new")]
+    row.refresh_from_db()
+    assert row.sent_at is not None and row.attempts == 1
+    assert run_outbound_task.apply(args=[row.pk]).get() is False  # delivered twice: run once
+    assert ran == [(7, "referral_new")]
+
+
+def test_a_task_recorded_in_a_rolled_back_change_never_runs(
+    db, ran, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    with (
+        pytest.raises(RuntimeError),
+        django_capture_on_commit_callbacks(execute=True),
+        transaction.atomic(),
+    ):
+        outbox.task_queue(remember.name, 1)
+        raise RuntimeError("la modification échoue")
+
+    assert OutboundTask.objects.count() == 0
+    assert ran == []
+
+
+def test_a_failing_task_stays_unsent_with_its_error(db, django_capture_on_commit_callbacks):
+    row = outbox.task_queue("tests.ess.test_outbox.fails")
+
+    with pytest.raises(ValueError, match="en panne"):
+        run_outbound_task.apply(args=[row.pk]).get()
+
+    row.refresh_from_db()
+    assert (row.sent_at, row.attempts, row.last_error) == (None, 1, "en panne")
+
+
+@shared_task(name="tests.ess.test_outbox.fails")
+def fails():
+    raise ValueError("en panne")
+
+
+def test_a_broker_outage_leaves_the_task_unsent_and_the_sweep_runs_it(
+    db, ran, django_capture_on_commit_callbacks, time_machine
+):
+    with unreachable_broker(), django_capture_on_commit_callbacks(execute=True):
+        row = outbox.task_queue(remember.name, 3)
+
+    assert ran == []
+    time_machine.move_to(timezone.now() + timedelta(minutes=5))
+    assert sweep_pending_tasks.apply().get() == 1
+    assert ran == [(3,)]
+    row.refresh_from_db()
+    assert row.sent_at is not None
+    assert sweep_pending_tasks.apply().get() == 0
+
+
+def test_the_sweep_is_scheduled(settings):
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "ess.tasks.sweep_pending_tasks" in tasks

@@ -37,6 +37,7 @@ TASK_NAMES = {
     "projet_sante.tasks.send_newsletter_batch": "projet_sante.newsletter.tasks",
     "projet_sante.tasks.resume_stalled_newsletters": "projet_sante.newsletter.tasks",
     "projet_sante.tasks.snapshot_quarterly_indicators": "projet_sante.indicators.tasks",
+    "projet_sante.tasks.snapshot_indicators": "projet_sante.indicators.tasks",
     "projet_sante.tasks.render_report": "projet_sante.indicators.tasks",
 }
 

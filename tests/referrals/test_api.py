@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from ess.models import AuditEvent
+from ess.models import AuditEvent, Notification, OutboundTask
 from referrals.models import Attachment, Patient, Referral
 from tests.factories import ReferralFactory
 from tests.referrals.conftest import NIR, pdf_upload
@@ -30,6 +30,48 @@ def test_a_requester_creates_a_referral(api_client, requester, api_body):
     assert data["status"] == "submitted"
     assert data["patient"]["ins"] == NIR
     assert data["timeline"][0]["to_status"] == "submitted"
+
+
+def test_the_answer_to_a_submission_is_the_referral_as_read_back(api_client, requester, api_body):
+    api_client.force_authenticate(requester)
+
+    created = api_client.post(LIST, {**api_body, "referring_gp_name": "Dr Martin"}, format="json")
+    read = api_client.get(f"{LIST}{created.json()['id']}/")
+
+    assert created.status_code == 201
+    assert created.json() == read.json()
+
+
+def test_the_answer_for_a_known_ins_with_other_traits_is_the_referral_as_read_back(
+    api_client, requester, api_body
+):
+    api_client.force_authenticate(requester)
+    api_client.post(LIST, api_body, format="json")
+    other_traits = {**api_body, "patient": {**api_body["patient"], "first_names": "Jeanne"}}
+
+    created = api_client.post(LIST, other_traits, format="json")
+
+    assert created.status_code == 201
+    assert Referral.objects.exclude(identity_conflict=None).count() == 1
+    assert created.json() == api_client.get(f"{LIST}{created.json()['id']}/").json()
+
+
+def test_the_coordinators_are_told_of_a_new_referral_once_it_is_committed(
+    api_client, requester, coordinator, api_body, django_capture_on_commit_callbacks
+):
+    api_client.force_authenticate(requester)
+
+    with django_capture_on_commit_callbacks() as after_commit:
+        response = api_client.post(LIST, api_body, format="json")
+        assert not Notification.objects.exists()  # the answer does not wait for them
+    for callback in after_commit:  # what the worker does once the transaction commits
+        callback()
+
+    reference = response.json()["reference"]
+    (told,) = Notification.objects.filter(recipient=coordinator, kind="referral_new")
+    assert told.title == f"Nouvelle demande : {reference}"
+    assert not Notification.objects.filter(recipient=requester).exists()
+    assert OutboundTask.objects.get().sent_at is not None
 
 
 def test_a_retry_with_the_same_idempotency_key_returns_the_first_referral(
@@ -250,3 +292,37 @@ def test_a_specialist_declining_on_the_web_is_sent_back_to_the_inbox(client_for,
 
     assert response.redirect_chain[-1][0] == reverse("referrals:inbox")
     assert "Demande refusée : elle retourne à la coordination." in response.text
+
+
+def test_a_retry_that_loses_the_race_answers_with_the_winners_referral(requester, cardiology):
+    """The same key sent twice at once: the second transaction finds the key taken only when it
+    records it; its own referral is undone and the first one is the answer."""
+    from datetime import date
+
+    from django.db import transaction
+
+    from referrals.models import IdempotencyKey
+    from referrals.services import PatientInput, ReferralInput, intake
+
+    data = ReferralInput(
+        patient=PatientInput(birth_name="X", first_names="Y", sex="F", birth_date=date(1970, 1, 1)),
+        specialty=cardiology,
+        question="Avis ?",
+        urgency="P3",
+        consent=True,
+    )
+    winner = ReferralFactory(requester=requester)
+    mine = []
+
+    def create():  # meanwhile, the concurrent retry committed its key
+        IdempotencyKey.objects.create(
+            user=requester, key="cle-123", fingerprint=intake._fingerprint(data), referral=winner
+        )
+        mine.append(ReferralFactory(requester=requester))
+        return mine[0]
+
+    with transaction.atomic():
+        answer = intake.referral_created_once(by=requester, key="cle-123", data=data, create=create)
+
+    assert answer == (winner, False)
+    assert not Referral.objects.filter(pk=mine[0].pk).exists()

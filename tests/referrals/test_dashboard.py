@@ -9,7 +9,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from ess.models import AuditEvent
+from ess.models import AuditEvent, Specialty, Team
 from referrals.models import Referral
 from tests.conftest import signed_in
 from tests.factories import PatientFactory, ReferralFactory, UserFactory
@@ -102,6 +102,49 @@ def test_filters_and_search(client_for, coordinator, cardiology):
     by_number = search(number)
     assert p4.reference in by_number and p2.reference not in by_number
     assert p4.reference in search(p4.reference.lower())
+
+
+def test_the_specialty_filter_offers_the_teams_specialties_or_all_before_it_chose(
+    client_for, coordinator
+):
+
+    cardio, _ = Specialty.objects.get_or_create(
+        code="cardiologie", defaults={"label": "Cardiologie"}
+    )
+    neuro = Specialty.objects.get_or_create(code="neurologie", defaults={"label": "Neurologie"})[0]
+    team, _ = Team.objects.get_or_create(pk=1, defaults={"name": "ESS test", "short_name": "ESS"})
+    client = client_for(coordinator)
+
+    def offered():
+        page = client.get(URL).text
+        return [code for code in ("cardiologie", "neurologie") if f'value="{code}"' in page]
+
+    team.specialties.clear()
+    assert offered() == ["cardiologie", "neurologie"]
+    team.specialties.add(neuro)
+    assert offered() == ["neurologie"]
+    assert cardio.label not in client.get(URL).text
+
+
+def test_a_name_shared_by_too_many_patients_lists_some_and_asks_for_more(
+    client_for, coordinator, cardiology, monkeypatch
+):
+    monkeypatch.setattr("referrals.dashboard.SEARCH_PATIENT_CAP", 2)
+    duponts = [ReferralFactory(patient=PatientFactory(birth_name="DUPONT")) for _ in range(3)]
+    other = ReferralFactory(patient=PatientFactory(birth_name="DURAND"))
+    client = client_for(coordinator)
+
+    def search(term):
+        return unescape(client.post(URL, {"vue": "toutes", "q": term}, follow=True).text)
+
+    broad = search("dupont")
+    listed = [r for r in duponts if r.reference in broad]
+    assert len(listed) == 2 and other.reference not in broad
+    assert "Plus de 2 patients correspondent à cette recherche" in broad
+    exact = search(duponts[2].reference)
+    assert duponts[2].reference in exact and "patients correspondent" not in exact
+    narrow = search("durand")
+    assert other.reference in narrow and "patients correspondent" not in narrow
 
 
 def test_filtering_by_specialist(client_for, coordinator, cardiology, specialist):

@@ -39,6 +39,7 @@ def test_during_on_call_hours_it_is_created_and_offered_to_the_first_on_call(
     referral = Referral.objects.get()
     assert referral.channel == "api"
     assert ImmediateAlert.objects.filter(referral=referral, recipient=on_call.first).exists()
+    assert api_client.get(f"{LIST}{referral.public_id}/").json() == body  # as read back
 
 
 def test_the_callback_number_defaults_to_the_requesters_profile(

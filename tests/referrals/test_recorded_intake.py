@@ -53,12 +53,13 @@ def test_the_queue_offers_to_record_a_request(client_for, coordinator, cardiolog
 
 
 def test_a_phone_request_for_a_caller_with_an_account(
-    client_for, coordinator, requester, form_data
+    client_for, coordinator, requester, form_data, django_capture_on_commit_callbacks
 ):
     other = UserFactory(coordinator=True)
     data = {**form_data, "channel": "phone", "caller": str(requester.public_id)}
 
-    response = client_for(coordinator).post(URL, data)
+    with django_capture_on_commit_callbacks(execute=True):  # the coordinators are told after
+        response = client_for(coordinator).post(URL, data)
 
     referral = Referral.objects.get()
     assert response.status_code == 302

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("ess", "0017_outbound_sms_immediate_notifications"),
         ("members", "0007_self_registration"),
-        ("referrals", "0012_completed_by_specialist_index"),
+        ("referrals", "0013_queue_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
