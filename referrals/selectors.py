@@ -4,6 +4,7 @@ import operator
 import uuid
 from functools import reduce
 
+from django.db import connection
 from django.db.models import (
     CharField,
     Count,
@@ -261,11 +262,16 @@ def first_offers_to(user, limit: int = 50) -> QuerySet:
     specialty's pool, escalated to them), each read in the inbox's order from its own index
     (`referral_offered_to`, `referral_pool_offers`): under the OR of the branches PostgreSQL
     misestimated the offers (one row for thousands) and joined every one before sorting."""
+    branches = offer_branches(user)
+    if not connection.features.supports_slicing_ordering_in_compound:
+        # SQLite (the demo's few rows) cannot cut the parts of a UNION: their OR.
+        offered = Referral.objects.filter(reduce(operator.or_, branches), status=Status.TRIAGED)
+        return offered.values("pk")
     parts = [
         Referral.objects.filter(branch, status=Status.TRIAGED)
         .order_by(*OFFERS_ORDER)
         .values("pk")[:limit]
-        for branch in offer_branches(user)
+        for branch in branches
     ]
     return parts[0].union(*parts[1:])
 

@@ -5,6 +5,19 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+class AddIndexOnPostgreSQL(migrations.AddIndex):
+    """The index as the models declare it, built on PostgreSQL only: SQLite (the demo's
+    database) cannot build an index with NULLS LAST, and its few rows need none."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -36,11 +49,11 @@ class Migration(migrations.Migration):
             model_name='patient',
             index=models.Index(fields=['used_name'], include=('id',), name='patient_used_name_prefix', opclasses=['varchar_pattern_ops']),
         ),
-        migrations.AddIndex(
+        AddIndexOnPostgreSQL(
             model_name='referral',
             index=models.Index(models.OrderBy(models.F('due_at'), nulls_last=True), models.OrderBy(models.F('submitted_at')), models.OrderBy(models.F('id')), condition=models.Q(('status__in', ['accepted', 'info_requested', 'scheduled', 'submitted', 'triaged'])), include=('status', 'offered_to', 'offered_to_pool', 'immediate', 'answered_at', 'escalate_at', 'info_received_at', 'last_declined_at', 'priority', 'urgency_requested', 'specialty', 'specialist'), name='referral_open_queue'),
         ),
-        migrations.AddIndex(
+        AddIndexOnPostgreSQL(
             model_name='referral',
             index=models.Index(models.OrderBy(models.F('due_at'), nulls_last=True), models.OrderBy(models.F('submitted_at')), models.OrderBy(models.F('id')), include=('status', 'priority', 'urgency_requested', 'specialty'), name='referral_all_by_due'),
         ),

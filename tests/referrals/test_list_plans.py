@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -111,3 +112,25 @@ def test_the_requesters_list_shows_what_they_sent_and_what_they_were_kept_inform
 
     assert {r.pk for r in rows} == {sent.pk, informed.pk}
     assert len(names) == 2
+
+
+def test_without_union_slices_the_lists_are_the_same(requester, specialist, monkeypatch):
+    sent = [ReferralFactory(requester=requester) for _ in range(3)]
+    informed = ReferralFactory(referring_gp=requester)
+    ReferralFactory()  # someone else's
+    offered = ReferralFactory(triaged=True, offered_to=specialist)
+    with_union = (
+        [r.pk for r in referral_list_for_requester(requester)[0:20]],
+        [r.pk for r in referral_list_for_requester(requester)[1:3]],
+        sorted(row["pk"] for row in first_offers_to(specialist)),
+    )
+    monkeypatch.setattr(connection.features, "supports_slicing_ordering_in_compound", False)
+    without_union = (
+        [r.pk for r in referral_list_for_requester(requester)[0:20]],
+        [r.pk for r in referral_list_for_requester(requester)[1:3]],
+        sorted(row["pk"] for row in first_offers_to(specialist)),
+    )
+
+    assert without_union == with_union
+    assert set(with_union[0]) == {r.pk for r in [*sent, informed]}
+    assert with_union[2] == [offered.pk]
