@@ -6,6 +6,7 @@ network or HTTP server in front. "SQL time" is the part of it spent inside `curs
 (PostgreSQL planning and running the query, plus the round trip), measured on every request.
 """
 
+import gc
 import re
 import statistics
 import time
@@ -136,12 +137,15 @@ def _capture(fn: Callable[[], object]) -> tuple[object, list[dict]]:
 
 
 def _time(fn: Callable[[], object], repeat: int) -> tuple[list[float], list[float]]:
-    """Call `fn` `repeat` times: total and SQL milliseconds of each call."""
+    """Call `fn` `repeat` times: total and SQL milliseconds of each call. Each call starts on a
+    collected heap (`gc.collect()`, untimed): otherwise a call pays, at random, for the garbage
+    the previous ones left (a full collection after a PDF costs ~100 ms)."""
     totals, sql = [], []
     timer = SqlTimer()
     with connection.execute_wrapper(timer):
         for _ in range(repeat):
             timer.durations_ms.clear()
+            gc.collect()
             start = time.perf_counter()
             fn()
             totals.append((time.perf_counter() - start) * 1000)

@@ -11,6 +11,7 @@ class EssConfig(AppConfig):
     def ready(self):
         from ess import (
             checks,  # noqa: F401 (registers the deploy checks)
+            context_processors,  # noqa: F401 -- connects the masthead cache's receiver
             mfa,  # noqa: F401 -- connects the second-factor signal receivers
         )
 
