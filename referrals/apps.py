@@ -31,3 +31,25 @@ class ReferralsConfig(AppConfig):
             (account_opened, "referrals_claim_on_account"),
         ):
             signal.connect(attach_on_account_event, dispatch_uid=uid)
+        # The queue's filter bar lists specialties, départements and specialists: its cached
+        # choices are dropped when one of them changes.
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from ess.models import Departement, Specialty, Team
+        from members.models import RoleGrant, User
+        from referrals.dashboard import forget_queue_filter_options
+
+        for model in (Specialty, Departement, Team, User, RoleGrant):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    forget_queue_filter_options,
+                    sender=model,
+                    dispatch_uid=f"referrals_filter_options_{model.__name__}_{id(signal)}",
+                )
+        account_opened.connect(forget_queue_filter_options, dispatch_uid="referrals_filter_opened")
+        for through in (Team.specialties.through, Team.departements.through):
+            m2m_changed.connect(
+                forget_queue_filter_options,
+                sender=through,
+                dispatch_uid=f"referrals_filter_options_{through.__name__}",
+            )

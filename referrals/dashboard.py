@@ -8,6 +8,7 @@ costs the same over ten thousand referrals or a million.
 
 import uuid
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -220,8 +221,25 @@ def _team_specialties() -> list:
     return [s for s in specialties if s.in_team] or specialties
 
 
+FILTER_OPTIONS_KEY = "referrals:queue-filter-options"
+
+
 def queue_filter_options() -> dict:
-    """Choices for the filter bar (small reference tables), as (value, text) pairs."""
+    """Choices for the filter bar (small reference tables), as (value, text) pairs: cached, and
+    dropped when a specialty, a département, the team, a user or a role changes
+    (`forget_queue_filter_options`)."""
+    options = cache.get(FILTER_OPTIONS_KEY)
+    if options is None:
+        options = _queue_filter_options()
+        cache.set(FILTER_OPTIONS_KEY, options, timeout=3600)
+    return options
+
+
+def forget_queue_filter_options(**kwargs) -> None:
+    cache.delete(FILTER_OPTIONS_KEY)
+
+
+def _queue_filter_options() -> dict:
     specialists = User.objects.filter(role_grants__role=Role.SPECIALIST, is_active=True).order_by(
         "last_name", "first_name"
     )

@@ -133,9 +133,8 @@ def email_role_holders(role: Role, *, template: str, context: dict) -> None:
 def roles_grant(*, user: User, roles, by: User | None = None) -> None:
     """Give `user` these roles (those already held are kept as they are)."""
     held = set(RoleGrant.objects.filter(user=user).values_list("role", flat=True))
-    RoleGrant.objects.bulk_create(
-        [RoleGrant(user=user, role=Role(r), granted_by=by) for r in set(roles) - held]
-    )
+    for role in set(roles) - held:  # one by one: what lists people by role hears of it
+        RoleGrant.objects.create(user=user, role=Role(role), granted_by=by)
     user.__dict__.pop("roles", None)
 
 

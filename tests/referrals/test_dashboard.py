@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ess.models import AuditEvent, Specialty, Team
+from members.services.accounts import roles_grant, roles_revoke
 from referrals.models import Referral
 from tests.conftest import signed_in
 from tests.factories import PatientFactory, ReferralFactory, UserFactory
@@ -306,3 +307,17 @@ def test_the_inbox_says_whom_each_case_was_offered_to_and_shows_the_question(
     label = pooled.specialty.label
     assert f">à toute la spécialité ({label})</span>" in rows[pooled.reference]
     assert "Palpitations à l&#x27;effort depuis un mois." in rows[pooled.reference]
+
+
+def test_the_specialist_filter_follows_new_and_departed_specialists(client_for, coordinator):
+    client = client_for(coordinator)
+    newcomer = UserFactory(first_name="Nadia", last_name="Zerrouki")
+    assert "Zerrouki" not in client.get(URL).text  # the choices are now cached
+
+    roles_grant(user=newcomer, roles=["specialist"])
+    assert "Zerrouki" in client.get(URL).text
+    newcomer.last_name = "Zerrouki-Martin"
+    newcomer.save()
+    assert "Zerrouki-Martin" in client.get(URL).text
+    roles_revoke(user=newcomer, roles=["specialist"])
+    assert "Zerrouki" not in client.get(URL).text
