@@ -40,11 +40,11 @@ class ReferralsConfig(AppConfig):
         from referrals.dashboard import forget_queue_filter_options
 
         for model in (Specialty, Departement, Team, User, RoleGrant):
-            for signal in (post_save, post_delete):
+            for event, signal in (("save", post_save), ("delete", post_delete)):
                 signal.connect(
                     forget_queue_filter_options,
                     sender=model,
-                    dispatch_uid=f"referrals_filter_options_{model.__name__}_{id(signal)}",
+                    dispatch_uid=f"referrals_filter_options_{model.__name__}_{event}",
                 )
         account_opened.connect(forget_queue_filter_options, dispatch_uid="referrals_filter_opened")
         for through in (Team.specialties.through, Team.departements.through):

@@ -23,7 +23,7 @@ from referrals.deadlines import (
     with_effective_priority,
 )
 from referrals.models import OPEN_STATUSES, Patient, Priority, Referral, Status
-from referrals.selectors import referrals_visible_to
+from referrals.selectors import references_searched, referrals_visible_to
 
 
 def _view_conditions(now) -> dict[str, Q]:
@@ -155,17 +155,11 @@ def queue_referrals(
 def queue_search_conditions(q: str) -> tuple[Q, Q]:
     """What a search designates, in two parts: referrals of a patient whose INS or start of
     name (stored upper-case) it is, and referrals whose reference it is (full, or its number
-    for recent years). The same matches as `referral_search_condition`; each part reads an
-    index (patients by name prefix and INS, then their referrals by `referral_by_patient`; the
-    references)."""
-    q = q.strip()
-    name = q.upper()
-    references = [name]
-    if q.isdigit():
-        year = timezone.localdate().year
-        references += [f"ESS-{y}-{int(q):06d}" for y in (year, year - 1)]
+    for recent years). The matches of `referral_search_condition`, but for the patients beyond
+    the first SEARCH_PATIENT_CAP; each part reads an index (patients by name prefix and INS,
+    then their referrals by `referral_by_patient`; the references)."""
     patients = _matching_patients(q)[:SEARCH_PATIENT_CAP]
-    return Q(patient__in=patients), Q(reference__in=references)
+    return Q(patient__in=patients), Q(reference__in=references_searched(q))
 
 
 # A name shared by hundreds of patients nationwide ("DUPONT") lists the referrals of the first

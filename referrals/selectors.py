@@ -170,11 +170,18 @@ def referral_search_condition(q: str) -> Q:
     patients = Patient.objects.filter(
         Q(birth_name__startswith=name) | Q(used_name__startswith=name) | Q(ins=q.replace(" ", ""))
     ).values("pk")
-    condition = Q(reference=name) | Q(patient__in=patients)
+    return Q(reference__in=references_searched(q)) | Q(patient__in=patients)
+
+
+def references_searched(q: str) -> list[str]:
+    """The references a search may name: itself (upper-case), or, for a number, that number's
+    reference this year and last year ("42" is ESS-2026-000042)."""
+    q = q.strip()
+    references = [q.upper()]
     if q.isdigit():
         year = timezone.localdate().year
-        condition |= Q(reference__in=[f"ESS-{y}-{int(q):06d}" for y in (year, year - 1)])
-    return condition
+        references += [f"ESS-{y}-{int(q):06d}" for y in (year, year - 1)]
+    return references
 
 
 def referral_timeline(user, referral) -> list[ReferralEvent]:
