@@ -396,6 +396,13 @@ class NotificationKind(models.TextChoices):
     # An immediate opinion asked of the specialist on call (or escalated to the next one, then
     # to the coordinators).
     IMMEDIATE = "immediate", _("Avis immédiat")
+    # Care pathways: a pathway opened or changed, a delegated task late, a result out of range
+    # and the doctor's answer.
+    PATHWAY = "pathway", _("Parcours de soins")
+    PATHWAY_TASK = "pathway_task", _("Tâche déléguée")
+    PATHWAY_ALERT = "pathway_alert", _("Alerte de parcours")
+    # Case meetings (télé-RCP): an invitation, a case's decision.
+    CASE_MEETING = "case_meeting", _("Télé-RCP")
 
 
 class EmailChoice(models.TextChoices):

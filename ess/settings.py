@@ -148,6 +148,8 @@ INSTALLED_APPS = [
     "members.psc",
     "scheduling",
     "referrals",
+    "pathways",
+    "meetings",
     "partners",
     "projet_sante",
     "portal",

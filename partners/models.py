@@ -232,6 +232,15 @@ class Convention(Stateful, PublicIdModel):
     def __str__(self) -> str:
         return self.title
 
+    def is_in_force(self, today=None) -> bool:
+        """In force: active, and today within its dates (the daily job may not have run)."""
+        today = today or timezone.localdate()
+        return (
+            self.status == ConventionStatus.ACTIVE
+            and (self.effective_on is None or self.effective_on <= today)
+            and (self.end_on is None or today <= self.end_on)
+        )
+
 
 class ConventionEventKind(models.TextChoices):
     TRANSITION = "transition", _("Changement de statut")
@@ -324,3 +333,86 @@ class ConventionReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.convention_id} {self.kind} J-{self.threshold_days} {self.target_date}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Executable protocols: what a cooperation or organisation protocol adds to its convention
+# ---------------------------------------------------------------------------------------------
+# The kinds of convention that are protocols, and so may be made executable.
+PROTOCOL_KIND_CODES = frozenset({"protocole-cooperation", "protocole-organisation"})
+
+
+class Protocol(PublicIdModel):
+    """The people and the plan of a cooperation or organisation protocol: the doctors who
+    delegate, the professionals (IPA, IDE) they delegate to, who is eligible, and the tasks a
+    pathway under it follows. It may be applied only while its convention is in force
+    (`Convention.is_in_force`), and only by its own people."""
+
+    convention = models.OneToOneField(
+        Convention, on_delete=models.CASCADE, related_name="protocol", verbose_name=_("convention")
+    )
+    specialty = optional_fk("ess.Specialty", _("spécialité"), related_name="+")
+    eligibility = models.TextField(
+        _("critères d'éligibilité"),
+        blank=True,
+        help_text=_("Les patients à qui le protocole s'applique, en quelques phrases."),
+    )
+    delegating_doctors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="protocols_delegating",
+        blank=True,
+        verbose_name=_("médecins délégants"),
+    )
+    delegates = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="protocols_delegated",
+        blank=True,
+        verbose_name=_("professionnels délégués (IPA, IDE)"),
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("protocole")
+        ordering = ["convention__title"]
+
+    def __str__(self) -> str:
+        return self.convention.title
+
+
+class ProtocolTaskKind(models.TextChoices):
+    CALL = "call", _("Appel téléphonique")
+    VISIT = "visit", _("Consultation")
+    LAB = "lab", _("Bilan biologique")
+    OTHER = "other", _("Autre")
+
+
+class ProtocolTaskTemplate(models.Model):
+    """One task of a protocol's plan, due so many days after the pathway starts (D7, D14…)."""
+
+    protocol = models.ForeignKey(Protocol, on_delete=models.CASCADE, related_name="task_templates")
+    label = models.CharField(_("tâche"), max_length=150)
+    kind = models.CharField(
+        _("nature"), max_length=10, choices=ProtocolTaskKind.choices, default=ProtocolTaskKind.OTHER
+    )
+    day = models.PositiveSmallIntegerField(
+        _("jour"), help_text=_("Jours après l'ouverture du parcours (J+n).")
+    )
+    instructions = models.TextField(
+        _("consignes"),
+        blank=True,
+        help_text=_("Ce qu'il faut relever, et les valeurs qui doivent alerter le médecin."),
+    )
+
+    class Meta:
+        verbose_name = _("tâche type")
+        verbose_name_plural = _("tâches types")
+        ordering = ["protocol", "day", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["protocol", "day", "label"], name="protocol_task_template_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"J{self.day} — {self.label}"

@@ -14,7 +14,17 @@ import pytest
 from celery import current_app
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("ess", "members", "partners", "scheduling", "referrals", "projet_sante", "portal")
+PACKAGES = (
+    "ess",
+    "members",
+    "partners",
+    "scheduling",
+    "referrals",
+    "pathways",
+    "meetings",
+    "projet_sante",
+    "portal",
+)
 
 # (file, function) where a late import of a project module is how Django wants it.
 ALLOWED = {("apps.py", "ready")}
@@ -68,7 +78,7 @@ def test_the_check_sees_an_import_hidden_in_a_function(tmp_path):
     assert _late_imports(module, tmp_path) == ["services.py:5 (in helper)"]
 
 
-QUEUED_BY_NAME = re.compile(r"(?:enqueue_on_commit\(|task_queue\(|_TASK = )\s*\"([\w.]+)\"")
+QUEUED_BY_NAME = re.compile(r"(?:enqueue_on_commit\(|task_queue\(|_TASK = )\s*\"(\w+\.[\w.]+)\"")
 
 
 @pytest.mark.parametrize(
