@@ -22,7 +22,7 @@ from ess.web.paging import page_of
 from ess.workflow import available_actions
 from pathways import forms, services
 from pathways import permissions as perms
-from pathways.models import Pathway, PathwayAlert, PathwayTask
+from pathways.models import CircleRole, Pathway, PathwayAlert, PathwayTask
 from pathways.selectors import (
     alert_get_for_user,
     pathway_alerts,
@@ -112,7 +112,21 @@ def pathway_detail(request, public_id):
     return render(request, "pathways/pathway_detail.html", context)
 
 
+# The actor is checked before the form (a refusal never depends on what was typed); the
+# services check it again, with the pathway's status, in their transaction.
+def _pathway_to_manage(request, public_id) -> Pathway:
+    pathway = _pathway_for_request(request, public_id)
+    require(perms.can_manage_pathway(request.user, pathway))
+    return pathway
+
+
 pathway_actions = PageActions(
+    route="<uuid:public_id>/",
+    lookup=_pathway_to_manage,
+    id_kwarg="pathway_id",
+    back=lambda request, pathway: _detail_url(pathway),
+)
+circle_actions = PageActions(
     route="<uuid:public_id>/",
     lookup=_pathway_for_request,
     id_kwarg="pathway_id",
@@ -131,7 +145,7 @@ pathway_resume = pathway_actions.view(
 pathway_close = pathway_actions.view(
     "clore/", "close", services.pathway_close, gettext_lazy("Parcours clos."), forms.CloseForm
 )
-note_add = pathway_actions.view(
+note_add = circle_actions.view(
     "notes/", "note_add", services.pathway_note_add, gettext_lazy("Note ajoutée."), forms.NoteForm
 )
 circle_add = pathway_actions.view(
@@ -216,11 +230,27 @@ def task_detail(request, public_id):
     )
 
 
+def _task_to_record(request, public_id) -> PathwayTask:
+    task = _task_for_request(request, public_id)
+    require(task.assignee_id == request.user.pk)
+    return task
+
+
+def _task_to_cancel(request, public_id) -> PathwayTask:
+    task = _task_for_request(request, public_id)
+    require(perms.can_cancel_task(request.user, task))
+    return task
+
+
+def _task_back(request, task) -> str:
+    return reverse("pathways:task", args=[task.public_id])
+
+
 task_actions = PageActions(
-    route="taches/<uuid:public_id>/",
-    lookup=_task_for_request,
-    id_kwarg="task_id",
-    back=lambda request, task: reverse("pathways:task", args=[task.public_id]),
+    route="taches/<uuid:public_id>/", lookup=_task_to_record, id_kwarg="task_id", back=_task_back
+)
+task_manage_actions = PageActions(
+    route="taches/<uuid:public_id>/", lookup=_task_to_cancel, id_kwarg="task_id", back=_task_back
 )
 task_record = task_actions.view(
     "resultat/",
@@ -229,7 +259,7 @@ task_record = task_actions.view(
     gettext_lazy("Résultat enregistré."),
     forms.TaskRecordForm,
 )
-task_cancel = task_actions.view(
+task_cancel = task_manage_actions.view(
     "annuler/",
     "task_cancel",
     services.task_cancel,
@@ -261,9 +291,21 @@ def alert_detail(request, public_id):
     )
 
 
+def _alert_to_answer(request, public_id) -> PathwayAlert:
+    """The doctor alerted, or a specialist of the circle (answered or not: a second sending of
+    the same answer is the service's no-op)."""
+    alert = _alert_for_request(request, public_id)
+    user = request.user
+    require(
+        alert.doctor_id == user.pk
+        or perms.circle_role(user, alert.pathway) == CircleRole.SPECIALIST
+    )
+    return alert
+
+
 alert_actions = PageActions(
     route="alertes/<uuid:public_id>/",
-    lookup=_alert_for_request,
+    lookup=_alert_to_answer,
     id_kwarg="alert_id",
     back=lambda request, alert: reverse("pathways:alert", args=[alert.public_id]),
 )
