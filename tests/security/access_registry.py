@@ -393,6 +393,7 @@ REGISTRY: dict[str, Access] = {
     "partners:convention_create": page(MANAGER),
     "partners:convention_detail": page(STAFF_AND_AUTHORITY, **on("convention")),
     "partners:convention_edit": page(MANAGER, **on("convention")),
+    "partners:protocol_edit": page(MANAGER, **on("convention.protocol")),
     "partners:convention_document_upload": page(MANAGER, **on("convention"), upload="file"),
     "partners:convention_document": page(
         STAFF_AND_AUTHORITY,
