@@ -12,10 +12,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from ess.demo_data import demo_clock, demo_data_load, demo_moment, moment_problems, unknown
+from ess.models import Specialty
 from members.models import Organisation
 from partners import services
 from partners.demo.pdf import one_page_pdf
-from ess.models import Specialty
 from partners.models import (
     PROTOCOL_KIND_CODES,
     Convention,

@@ -102,7 +102,9 @@ def test_the_demo_heart_failure_protocol_is_in_force_with_its_people_and_tasks(
 def test_a_demo_protocol_with_an_unknown_task_kind_is_refused(tmp_path):
     text = DATA_FILE.read_text(encoding="utf-8")
     broken = tmp_path / "data.toml"
-    broken.write_text(text.replace('kind = "lab", label = "Bilan', 'kind = "bilan", label = "Bilan', 1))
+    broken.write_text(
+        text.replace('kind = "lab", label = "Bilan', 'kind = "bilan", label = "Bilan', 1)
+    )
 
     with pytest.raises(DemoDataError, match=r"protocol\.tasks\[3\]\.kind"):
         load(broken)

@@ -79,6 +79,8 @@ STAFF_AND_AUTHORITY = roles(  # partners, conventions, the health project (valid
 MEMBERS = roles(Role.COORDINATOR, Role.SPECIALIST, Role.PARAMEDIC, Role.MANAGER)
 DIRECTORY = roles(Role.REQUESTER, *MEMBERS.roles)  # every professional, not the ARS/CPAM
 CONSULTATION_TEAM = roles(Role.MANAGER, Role.COORDINATOR, Role.SPECIALIST)
+# Advanced consultations with the paramedics who run nurse-led ones under a protocol.
+CONSULTATIONS = roles(*CONSULTATION_TEAM.roles, Role.PARAMEDIC)
 
 REFERRAL_ANY_STATE = (
     "referral.submitted",
@@ -289,7 +291,7 @@ REGISTRY: dict[str, Access] = {
     ),
     "referrals:identity": page(SPECIALIST, **on("referral.accepted"), note="who sees the patient"),
     # Advanced consultations
-    "scheduling:consultations": page(CONSULTATION_TEAM),
+    "scheduling:consultations": page(CONSULTATIONS),
     "scheduling:consultation_site_create": page(MANAGER),
     "scheduling:consultation_site_edit": page(MANAGER, **on("consultation_site")),
     "scheduling:consultation_plan_create": page(MANAGER, **on("consultation_site")),
@@ -307,7 +309,7 @@ REGISTRY: dict[str, Access] = {
     "scheduling:consultation_swap_decide": page(
         MANAGER, **on("swap"), fixed=({"decision": "accepter"}, {"decision": "refuser"})
     ),
-    "scheduling:consultation_day_sheet": page(CONSULTATION_TEAM, **on("day_sheet")),
+    "scheduling:consultation_day_sheet": page(CONSULTATIONS, **on("day_sheet")),
     "scheduling:consultation_ical_regenerate": page(SPECIALIST),
     "scheduling:consultation_ical_revoke": page(SPECIALIST),
     "scheduling:consultation_ical": page(TOKEN, fixed=({"token": "not-a-token"},)),
