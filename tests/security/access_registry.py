@@ -84,6 +84,8 @@ CONSULTATION_TEAM = roles(Role.MANAGER, Role.COORDINATOR, Role.SPECIALIST)
 CARE_CIRCLE = roles(Role.REQUESTER, Role.COORDINATOR, Role.SPECIALIST, Role.PARAMEDIC)
 PATHWAY_STEERING = roles(Role.COORDINATOR, Role.SPECIALIST)  # status, circle, tasks' cancelling
 PARAMEDIC = roles(Role.PARAMEDIC)
+# Advanced consultations with the paramedics who run nurse-led ones under a protocol.
+CONSULTATIONS = roles(*CONSULTATION_TEAM.roles, Role.PARAMEDIC)
 
 REFERRAL_ANY_STATE = (
     "referral.submitted",
@@ -294,7 +296,7 @@ REGISTRY: dict[str, Access] = {
     ),
     "referrals:identity": page(SPECIALIST, **on("referral.accepted"), note="who sees the patient"),
     # Advanced consultations
-    "scheduling:consultations": page(CONSULTATION_TEAM),
+    "scheduling:consultations": page(CONSULTATIONS),
     "scheduling:consultation_site_create": page(MANAGER),
     "scheduling:consultation_site_edit": page(MANAGER, **on("consultation_site")),
     "scheduling:consultation_plan_create": page(MANAGER, **on("consultation_site")),
@@ -312,7 +314,7 @@ REGISTRY: dict[str, Access] = {
     "scheduling:consultation_swap_decide": page(
         MANAGER, **on("swap"), fixed=({"decision": "accepter"}, {"decision": "refuser"})
     ),
-    "scheduling:consultation_day_sheet": page(CONSULTATION_TEAM, **on("day_sheet")),
+    "scheduling:consultation_day_sheet": page(CONSULTATIONS, **on("day_sheet")),
     "scheduling:consultation_ical_regenerate": page(SPECIALIST),
     "scheduling:consultation_ical_revoke": page(SPECIALIST),
     "scheduling:consultation_ical": page(TOKEN, fixed=({"token": "not-a-token"},)),
@@ -398,6 +400,7 @@ REGISTRY: dict[str, Access] = {
     "partners:convention_create": page(MANAGER),
     "partners:convention_detail": page(STAFF_AND_AUTHORITY, **on("convention")),
     "partners:convention_edit": page(MANAGER, **on("convention")),
+    "partners:protocol_edit": page(MANAGER, **on("convention.protocol")),
     "partners:convention_document_upload": page(MANAGER, **on("convention"), upload="file"),
     "partners:convention_document": page(
         STAFF_AND_AUTHORITY,

@@ -155,6 +155,7 @@ def build_world() -> World:
     from members.models import DirectoryEntry, GovernanceRole, Invitation, Registration
     from members.services.directory_import import SAMPLE_FILE, directory_import
     from partners import services as partner_services
+    from partners.models import ConventionKind
     from pathways.models import PathwayAlert
     from projet_sante.indicators.models import GeneratedReport, ReportStatus
     from projet_sante.newsletter.models import Newsletter
@@ -409,6 +410,19 @@ def build_world() -> World:
     add(
         "convention",
         Thing("draft convention", {"convention": str(convention.public_id)}, partner_readers),
+    )
+    protocol_convention = ConventionFactory(
+        parties=[partner],
+        referent=manager,
+        kind=ConventionKind.objects.get(code="protocole-cooperation"),
+    )
+    add(
+        "convention.protocol",
+        Thing(
+            "draft cooperation protocol",
+            {"convention": str(protocol_convention.public_id)},
+            partner_readers,
+        ),
     )
     signed = partner_services.convention_document_add(
         convention_id=convention.pk, by=manager, doc_type="signed", upload=_upload()
