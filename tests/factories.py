@@ -19,6 +19,7 @@ from ess.models import Specialty
 from ess.roles import MFA_REQUIRED_ROLES, Role
 from members.models import Organisation, OrganisationKind, Profession, RoleGrant, User
 from partners.models import ConventionKind, PartnerType
+from pathways.models import CircleMember
 from scheduling import services as scheduling_services
 
 PASSWORD = "un-mot-de-passe-solide-2026"
@@ -396,3 +397,26 @@ def opening_week(manager, *, closure: tuple | None = None) -> None:
         scheduling_services.closure_add(
             by=manager, starts_on=starts_on, ends_on=ends_on, reason=reason
         )
+
+
+# ---------------------------------------------------------------------------------------------
+# Care pathways
+# ---------------------------------------------------------------------------------------------
+class PathwayFactory(factory.django.DjangoModelFactory):
+    """A pathway written directly (setup only: opening one goes through pathway_open), with
+    its care circle given as `circle=[(user, role), …]`."""
+
+    class Meta:
+        model = "pathways.Pathway"
+        skip_postgeneration_save = True
+
+    patient = factory.SubFactory(PatientFactory)
+    title = factory.Sequence(lambda n: f"Suivi insuffisance cardiaque n°{n}")
+    opened_by = factory.SubFactory(UserFactory, coordinator=True)
+
+    @factory.post_generation
+    def circle(self, create, extracted, **kwargs):
+        if create and extracted:
+            CircleMember.objects.bulk_create(
+                CircleMember(pathway=self, user=user, role=role) for user, role in extracted
+            )
