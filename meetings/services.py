@@ -32,12 +32,12 @@ from referrals.selectors import referral_get_for_user
 
 _refused = workflow.Refusal(
     gettext_lazy(
-        "Action impossible : la télé-RCP « %(title)s » est « %(status)s », on ne peut "
-        "plus la %(action)s."
+        "Action impossible : la télé-RCP « %(title)s » est « %(status)s » ; %(action)s n'est "
+        "plus possible."
     ),
     {
-        MeetingStatus.HELD: gettext_lazy("marquer tenue"),
-        MeetingStatus.CANCELLED: gettext_lazy("annuler"),
+        MeetingStatus.HELD: gettext_lazy("son passage à « tenue »"),
+        MeetingStatus.CANCELLED: gettext_lazy("son annulation"),
     },
     lambda meeting: {"title": meeting.title},
 )
