@@ -122,13 +122,15 @@ def cases_revealed_to(user, cases: list[MeetingCase]) -> set[int]:
     }
 
 
-def meetings_of_referral(user, referral: Referral) -> QuerySet[CaseMeeting]:
-    """The meetings the user sees where this referral is on the agenda."""
-    return meetings_visible_to(user).filter(cases__referral=referral).distinct()
-
-
-def meetings_of_pathway(user, pathway) -> QuerySet[CaseMeeting]:
-    return meetings_visible_to(user).filter(cases__pathway=pathway).distinct()
+def discussions_of(user, *, referral=None, pathway=None) -> list[MeetingCase]:
+    """Where a referral or a pathway is on the agenda, among the meetings `user` sees (its
+    page's section), with each meeting (one query)."""
+    case = {"referral": referral} if referral is not None else {"pathway": pathway}
+    return list(
+        MeetingCase.objects.filter(meeting__in=meetings_visible_to(user), **case)
+        .select_related("meeting")
+        .order_by("-meeting__starts_at", "pk")
+    )
 
 
 def meetings_open_to_cases(user) -> QuerySet[CaseMeeting]:

@@ -22,7 +22,6 @@ from django.views.decorators.http import require_GET
 from ess.audit import audit_record, audit_record_many, audit_refusal
 from ess.forms import ReasonForm
 from ess.models import AuditAction, Team
-from ess.notifications import notifications_mark_read_for_page
 from ess.pdf import pdf_attachment, render_pdf
 from ess.permissions import require
 from ess.web.actions import PageActions, form_page
@@ -33,12 +32,12 @@ from meetings import permissions as perms
 from meetings.models import CaseMeeting, MeetingCase
 from meetings.selectors import (
     cases_revealed_to,
+    discussions_of,
     meeting_case_get_for_user,
     meeting_cases,
     meeting_get_for_user,
     meeting_list,
     meeting_participants,
-    meetings_visible_to,
     referral_by_reference_for_user,
 )
 from pathways.selectors import pathway_get_for_user
@@ -128,7 +127,6 @@ def meeting_detail(request, public_id):
     meeting = meeting_for_request(request, public_id)
     cases, revealed = _agenda(request, meeting, AuditAction.VIEW)
     participants = meeting_participants(meeting)
-    notifications_mark_read_for_page(user=user, path=request.path)
     can_record_decision = perms.can_record_decision(user, meeting)
     context = {
         "meeting": meeting,
@@ -327,20 +325,10 @@ def _case_section(request, cases, link: str) -> str:
 
 
 def referral_page_meetings(sender, *, request, referral, **kwargs) -> str:
-    cases = list(
-        MeetingCase.objects.filter(
-            referral=referral, meeting__in=meetings_visible_to(request.user)
-        ).select_related("meeting")
-    )
     link = reverse("meetings:case_add_from") + f"?referral={referral.public_id}"
-    return _case_section(request, cases, link)
+    return _case_section(request, discussions_of(request.user, referral=referral), link)
 
 
 def pathway_page_meetings(sender, *, request, pathway, **kwargs) -> str:
-    cases = list(
-        MeetingCase.objects.filter(
-            pathway=pathway, meeting__in=meetings_visible_to(request.user)
-        ).select_related("meeting")
-    )
     link = reverse("meetings:case_add_from") + f"?pathway={pathway.public_id}"
-    return _case_section(request, cases, link)
+    return _case_section(request, discussions_of(request.user, pathway=pathway), link)

@@ -293,3 +293,34 @@ def test_a_stranger_referral_is_never_shown_on_the_list(client_for, coordinator)
     # A referral without a meeting is not a meeting: the list shows meetings only.
     ReferralFactory()
     assert client_for(coordinator).get(reverse("meetings:list")).status_code == 200
+
+
+def test_a_pathways_page_shows_its_meetings_and_the_link(scene, rf):
+    from pathways.hooks import pathway_page_sections
+    from pathways.models import Pathway
+
+    meeting, *_ = scene.held_meeting_with_cases()
+    request = rf.get("/parcours/")
+    request.user = scene.organiser
+
+    html = "".join(
+        section
+        for _receiver, section in pathway_page_sections.send(
+            Pathway, request=request, pathway=scene.pathway
+        )
+    )
+
+    assert meeting.title in html
+    assert f"/rcp/dossiers/ajouter/?pathway={scene.pathway.public_id}" in html
+
+
+def test_a_pathway_goes_on_the_agenda_from_its_link(scene, client_for):
+    meeting = scene.meeting()
+    link = reverse("meetings:case_add_from") + f"?pathway={scene.pathway.public_id}"
+
+    response = client_for(scene.organiser).post(
+        link, {"meeting": meeting.pk, "question": "Titration ?"}
+    )
+
+    assert response.status_code == 302
+    assert meeting.cases.get().pathway == scene.pathway
