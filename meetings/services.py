@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -335,10 +335,7 @@ def meeting_case_add(
 def _case_url(case: MeetingCase) -> str:
     if case.referral_id:
         return reverse("referrals:detail", args=[case.referral.public_id])
-    try:
-        return reverse("pathways:detail", args=[case.pathway.public_id])
-    except NoReverseMatch:  # the pathway pages are mounted at /parcours/ (DESIGN.md §8)
-        return f"/parcours/{case.pathway.public_id}/"
+    return reverse("pathways:detail", args=[case.pathway.public_id])
 
 
 def _case_gps(case: MeetingCase) -> list:

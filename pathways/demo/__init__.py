@@ -2,7 +2,7 @@
 heart-failure cooperation protocol of the partners' demo, and followed by the IPA: the tasks due
 before today are recorded at their due date, a result out of range alerts the cardiologist, who
 answers. Played through the services at their moments. Idempotent: a pathway of the same title
-for the same patient is not opened twice."""
+opened by the same cardiologist is not opened twice."""
 
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -67,11 +67,11 @@ def seed_pathways(users: dict[str, User]) -> list[Pathway]:
     today = timezone.localdate()
     opened = []
     for data in load().pathways:
+        if Pathway.objects.filter(title=data.title, opened_by=users[data.opened_by]).exists():
+            continue
         protocol = Protocol.objects.filter(convention__title=data.protocol).first()
         origin = _origin(data, users)
         if protocol is None or origin is None:
-            continue
-        if Pathway.objects.filter(title=data.title, patient=origin.patient_id).exists():
             continue
         with demo_clock() as travel:
             travel(demo_moment(data.opened, today=today))

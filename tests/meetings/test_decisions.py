@@ -48,7 +48,7 @@ def test_the_decision_lands_in_the_pathways_timeline_and_its_gp_is_told(scene):
     assert note.author == scene.organiser
     told = Notification.objects.get(recipient=scene.gp, kind="case_meeting")
     assert told.title == "Décision de télé-RCP sur un parcours de soins"
-    assert str(scene.pathway.public_id) in told.url
+    assert told.url == reverse("pathways:detail", args=[scene.pathway.public_id])
     # No patient data in what the bell (and its email) says.
     assert scene.pathway.patient.birth_name not in told.title + told.detail
 

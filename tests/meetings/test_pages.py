@@ -324,3 +324,25 @@ def test_a_pathway_goes_on_the_agenda_from_its_link(scene, client_for):
 
     assert response.status_code == 302
     assert meeting.cases.get().pathway == scene.pathway
+
+
+def test_the_pathways_page_shows_the_decision_and_the_meeting(scene, client_for):
+    meeting, _, on_pathway = scene.held_meeting_with_cases()
+    services.meeting_case_decide(
+        case_id=on_pathway.pk, by=scene.organiser, decision="Poursuivre la titration."
+    )
+
+    response = client_for(scene.gp).get(reverse("pathways:detail", args=[scene.pathway.public_id]))
+
+    assert response.status_code == 200
+    assert "Poursuivre la titration." in response.text  # in the pathway's timeline
+    # The GP takes no part in the meeting: no link to it, no link to put the case on one.
+    assert detail(meeting) not in response.text
+    assert "Inscrire en télé-RCP" not in response.text
+    organiser_view = (
+        client_for(scene.organiser)
+        .get(reverse("pathways:detail", args=[scene.pathway.public_id]))
+        .text
+    )
+    assert detail(meeting) in organiser_view
+    assert "Inscrire en télé-RCP" in organiser_view
