@@ -396,3 +396,118 @@ def opening_week(manager, *, closure: tuple | None = None) -> None:
         scheduling_services.closure_add(
             by=manager, starts_on=starts_on, ends_on=ends_on, reason=reason
         )
+
+
+# ---------------------------------------------------------------------------------------------
+# Care pathways and case meetings (télé-RCP)
+# ---------------------------------------------------------------------------------------------
+class PathwayFactory(factory.django.DjangoModelFactory):
+    """A pathway in a given state, written directly (setup only: tests of transitions go
+    through the services). A paused or closed one gets its history row, at `history` (a
+    datetime, default now)."""
+
+    class Meta:
+        model = "pathways.Pathway"
+        skip_postgeneration_save = True
+
+    patient = factory.SubFactory(PatientFactory)
+    title = "Insuffisance cardiaque : suivi après hospitalisation"
+    opened_by = factory.SubFactory(UserFactory, specialist=True)
+
+    class Params:
+        paused = factory.Trait(status="paused")
+        closed = factory.Trait(status="closed", close_reason="Objectifs atteints.")
+
+    @factory.post_generation
+    def history(self, create, extracted, **kwargs):
+        if create and self.status != "active":
+            self.events.create(
+                from_status="active",
+                to_status=self.status,
+                at=extracted or timezone.now(),
+                note=self.close_reason,
+            )
+
+
+class CircleMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "pathways.CircleMember"
+
+    pathway = factory.SubFactory(PathwayFactory)
+    user = factory.SubFactory(UserFactory, requester=True)
+    role = "gp"
+
+
+class PathwayTaskFactory(factory.django.DjangoModelFactory):
+    """A delegated task to do in a week, assigned to an IPA; `done` records a result."""
+
+    class Meta:
+        model = "pathways.PathwayTask"
+
+    pathway = factory.SubFactory(PathwayFactory)
+    label = "Appel de suivi (J7)"
+    kind = "call"
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=7))
+    assignee = factory.SubFactory(UserFactory, paramedic=True)
+
+    class Params:
+        done = factory.Trait(
+            status="done",
+            result="Poids stable, pas d'œdème.",
+            done_at=factory.LazyFunction(timezone.now),
+            done_by=factory.SelfAttribute("assignee"),
+        )
+
+
+class PathwayAlertFactory(factory.django.DjangoModelFactory):
+    """A result out of range, alerting a cardiologist; `answered` gives the doctor's answer."""
+
+    class Meta:
+        model = "pathways.PathwayAlert"
+
+    task = factory.SubFactory(
+        PathwayTaskFactory, done=True, out_of_range=True, result="Prise de poids de 3 kg."
+    )
+    pathway = factory.SelfAttribute("task.pathway")
+    doctor = factory.SubFactory(UserFactory, specialist=True)
+    raised_at = factory.LazyFunction(timezone.now)
+
+    class Params:
+        answered = factory.Trait(
+            answer="Augmenter le diurétique, contrôle dans 48 h.",
+            answered_at=factory.LazyAttribute(lambda o: o.raised_at + timedelta(hours=4)),
+            answered_by=factory.SelfAttribute("doctor"),
+        )
+
+
+class CaseMeetingFactory(factory.django.DjangoModelFactory):
+    """A cardiology télé-RCP planned in a week; `held` marks it held at its start."""
+
+    class Meta:
+        model = "meetings.CaseMeeting"
+
+    title = factory.Sequence(lambda n: f"RCP insuffisance cardiaque n°{n}")
+    specialty = factory.LazyFunction(cardiology)
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+    video_url = "https://visio.exemple.fr/rcp"
+    organiser = factory.SubFactory(UserFactory, coordinator=True)
+
+    class Params:
+        held = factory.Trait(status="held", held_at=factory.SelfAttribute("starts_at"))
+
+
+class MeetingCaseFactory(factory.django.DjangoModelFactory):
+    """A pathway's case on a meeting's agenda; `decided` records the decision."""
+
+    class Meta:
+        model = "meetings.MeetingCase"
+
+    meeting = factory.SubFactory(CaseMeetingFactory)
+    pathway = factory.SubFactory(PathwayFactory)
+    question = "Faut-il introduire un traitement par sacubitril-valsartan ?"
+
+    class Params:
+        decided = factory.Trait(
+            decision="Introduction recommandée, titration par l'IPA.",
+            decided_at=factory.LazyFunction(timezone.now),
+        )
