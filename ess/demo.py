@@ -17,12 +17,13 @@ from members.models import Organisation, OrganisationKind, Profession, User
 from members.services import roles_grant
 from members.services.directory_import import SAMPLE_FILE, directory_import
 from partners.demo import seed_partners_and_conventions
+from pathways.demo import seed_pathways
 from projet_sante.indicators.demo import seed_indicators
 from projet_sante.newsletter.demo import seed_newsletters
 from projet_sante.project.demo import seed_health_project
 from referrals.booking.demo import seed_consultations
 from referrals.demo import seed_immediate_opinions, seed_referrals
-from scheduling.demo import seed_on_call, seed_opening_hours, seed_slots
+from scheduling.demo import seed_nurse_led_plan, seed_on_call, seed_opening_hours, seed_slots
 
 __all__ = ["DEMO_ACCOUNTS", "demo_email", "seed_accounts", "seed_demo", "seed_team"]
 
@@ -133,11 +134,16 @@ SEEDERS = [
     lambda ctx: ctx.update(newsletters=seed_newsletters()),
     # Advanced consultations: after partners (the sites' hosts) and referrals.
     lambda ctx: ctx.update(consultations=seed_consultations(ctx["users"])),
+    # The IPA's nurse-led consultation: after the sites and the protocol it runs under, and
+    # after the demo referrals were booked (it takes none).
+    lambda ctx: ctx.update(nurse_led=seed_nurse_led_plan(ctx["users"])),
     # On-call rosters: after the advanced consultations, which their rotation works around.
     lambda ctx: ctx.update(on_call=seed_on_call(ctx["users"])),
     # Immediate opinions to the cardiologist on call, through the services: after the roster,
     # whose shifts they fall in (older ones get the afternoon shift they were asked in).
     lambda ctx: ctx.update(immediate_opinions=seed_immediate_opinions(ctx["users"])),
+    # Care pathways: after the referrals they open from and the partners' protocol they follow.
+    lambda ctx: ctx.update(pathways=seed_pathways(ctx["users"])),
     lambda ctx: ctx.update(health_project=seed_health_project(ctx["users"])),
     # Last: the indicator snapshots freeze the quarters of everything seeded above.
     lambda ctx: ctx.update(indicator_snapshots=seed_indicators()),

@@ -15,6 +15,7 @@ from members.permissions import (
     can_view_directory,
 )
 from partners.permissions import can_view_partners
+from pathways.permissions import can_list_pathways, can_view_worklist
 from projet_sante.indicators.permissions import can_view_indicators
 from projet_sante.project.permissions import can_view_project
 from referrals.permissions import can_submit_referral, can_triage_referral, can_view_inbox
@@ -57,6 +58,10 @@ NAVIGATION = (
     NavItem(_("Régulation"), "referrals:dashboard", can_triage_referral),
     NavItem(_("Mes dossiers"), "referrals:inbox", can_view_inbox),
     NavItem(_("Partenaires"), "partners:list", can_view_partners),
+    # Care pathways: the professionals of care circles and the coordination (the GP follows
+    # theirs on the referral page too); the delegated professional's worklist.
+    NavItem(_("Parcours"), "pathways:list", can_list_pathways),
+    NavItem(_("Mes tâches"), "pathways:worklist", can_view_worklist),
     NavItem(_("Mes disponibilités"), "scheduling:availability", can_publish_slots),
     # Advanced consultations: planned and booked by the ESS's staff.
     NavItem(_("Consultations avancées"), "scheduling:consultations", can_view_consultations),

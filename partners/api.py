@@ -13,8 +13,15 @@ from rest_framework import serializers
 from ess.api import AllowedActionsField, PublicReadViewSet
 from ess.api_actions import ServiceActionsMixin, transition_action, transition_responses
 from partners import services
-from partners.models import Convention, ConventionStatus, Partner
-from partners.selectors import conventions_visible_to, partner_list
+from partners.models import (
+    Convention,
+    ConventionStatus,
+    Partner,
+    Protocol,
+    ProtocolTaskKind,
+    ProtocolTaskTemplate,
+)
+from partners.selectors import conventions_visible_to, partner_list, protocol_prefetch
 
 
 class PartnerRefSerializer(serializers.Serializer):
@@ -53,11 +60,50 @@ class PartnerSerializer(serializers.ModelSerializer):
         ]
 
 
+class PersonRefSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    name = serializers.CharField(source="display_name")
+
+
+class TaskTemplateSerializer(serializers.ModelSerializer):
+    kind = serializers.ChoiceField(choices=ProtocolTaskKind.choices)
+    kind_label = serializers.CharField(source="get_kind_display")
+
+    class Meta:
+        model = ProtocolTaskTemplate
+        fields = ["day", "kind", "kind_label", "label", "instructions"]
+
+
+class ProtocolSerializer(serializers.ModelSerializer):
+    """A protocol's people and task plan; `applicable`: its convention is in force today."""
+
+    specialty = serializers.CharField(source="specialty.code", allow_null=True, default=None)
+    applicable = serializers.SerializerMethodField()
+    delegating_doctors = PersonRefSerializer(many=True)
+    delegates = PersonRefSerializer(many=True)
+    task_templates = TaskTemplateSerializer(many=True)
+
+    class Meta:
+        model = Protocol
+        fields = [
+            "specialty",
+            "applicable",
+            "eligibility",
+            "delegating_doctors",
+            "delegates",
+            "task_templates",
+        ]
+
+    def get_applicable(self, protocol) -> bool:
+        return protocol.convention.is_in_force()
+
+
 class ConventionSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id")
     kind = serializers.CharField(source="kind.code")
     kind_label = serializers.CharField(source="kind.label")
     parties = PartnerRefSerializer(many=True)
+    protocol = serializers.SerializerMethodField()
     allowed_actions = AllowedActionsField()
 
     class Meta:
@@ -76,8 +122,16 @@ class ConventionSerializer(serializers.ModelSerializer):
             "end_on",
             "next_evaluation_on",
             "termination_reason",
+            "protocol",
             "allowed_actions",
         ]
+
+    @extend_schema_field(ProtocolSerializer(allow_null=True))
+    def get_protocol(self, convention):
+        """The protocol of a cooperation or organisation protocol (null for other kinds, and
+        before its first description)."""
+        protocol = getattr(convention, "protocol", None) if convention.is_protocol else None
+        return ProtocolSerializer(protocol).data if protocol else None
 
 
 class SignSerializer(serializers.Serializer):
@@ -142,8 +196,11 @@ class ConventionViewSet(ServiceActionsMixin, PublicReadViewSet):
     def get_queryset(self):
         qs = (
             conventions_visible_to(self.request.user)
-            .select_related("kind")
-            .prefetch_related(Prefetch("parties", queryset=Partner.objects.order_by("name")))
+            .select_related("kind", "protocol__specialty")
+            .prefetch_related(
+                Prefetch("parties", queryset=Partner.objects.order_by("name")),
+                *protocol_prefetch("protocol__"),
+            )
             .order_by("title", "pk")
         )
         wanted = self.request.query_params.get("status")

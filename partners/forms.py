@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ess.forms import CommuneField, TextAreaField, phone_input
-from ess.models import Commune, Departement
+from ess.models import Commune, Departement, Specialty
 from ess.roles import STAFF_ROLES
 from ess.validators import normalize_identifier
 from members.models import Organisation, OrganisationKind, User
@@ -18,6 +18,7 @@ from partners.models import (
     DocumentType,
     Partner,
     PartnerType,
+    ProtocolTaskKind,
 )
 
 
@@ -250,3 +251,66 @@ class SignForm(forms.Form):
 
 class TerminateForm(forms.Form):
     reason = TextAreaField(label=_("Motif de la résiliation"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Protocols
+# ---------------------------------------------------------------------------------------------
+class PersonChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
+def _people_field(label, help_text):
+    # Every staff member is offered; the service says who may not delegate or be delegated to.
+    return PersonChoiceField(
+        label=label,
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=help_text,
+    )
+
+
+class ProtocolForm(forms.Form):
+    specialty = forms.ModelChoiceField(
+        label=_("Spécialité"), queryset=Specialty.objects.order_by("label"), required=False
+    )
+    eligibility = TextAreaField(
+        label=_("Critères d'éligibilité"),
+        rows=4,
+        required=False,
+        help_text=_("Les patients à qui le protocole s'applique, en quelques phrases."),
+    )
+    delegating_doctors = _people_field(
+        _("Médecins délégants"), _("Des médecins spécialistes membres de l'ESS.")
+    )
+    delegates = _people_field(
+        _("Professionnels délégués"),
+        _("Des professionnels paramédicaux de l'ESS (IPA, IDE) ; personne d'autre."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["delegating_doctors"].queryset = staff_users()
+        self.fields["delegates"].queryset = staff_users()
+
+
+class TaskTemplateForm(forms.Form):
+    template_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    label = forms.CharField(label=_("Tâche"), max_length=150, required=False)
+    kind = forms.ChoiceField(
+        label=_("Nature"), choices=ProtocolTaskKind.choices, initial=ProtocolTaskKind.OTHER
+    )
+    day = forms.IntegerField(label=_("Jour (J+n)"), required=False)
+    instructions = TextAreaField(label=_("Consignes"), required=False)
+
+    def is_blank(self) -> bool:
+        """An extra line left empty: nothing to add."""
+        data = self.cleaned_data
+        return not data.get("template_id") and not data.get("label") and data.get("day") is None
+
+
+TaskTemplateFormSet = forms.formset_factory(
+    TaskTemplateForm, extra=2, can_delete=True, max_num=60, validate_max=True
+)

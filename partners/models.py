@@ -232,6 +232,11 @@ class Convention(Stateful, PublicIdModel):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def is_protocol(self) -> bool:
+        """A cooperation or organisation protocol: it has its people and its task plan."""
+        return self.kind.code in PROTOCOL_KIND_CODES
+
     def is_in_force(self, today=None) -> bool:
         """In force: active, and today within its dates (the daily job may not have run)."""
         today = today or timezone.localdate()

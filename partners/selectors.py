@@ -19,6 +19,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from members.models import User
 from partners.models import (
     BINDING_STATUSES,
     REMINDER_THRESHOLDS,
@@ -27,6 +28,7 @@ from partners.models import (
     ConventionDocument,
     ConventionStatus,
     Partner,
+    Protocol,
 )
 from partners.permissions import can_download_convention_document, can_view_partners
 
@@ -161,6 +163,33 @@ def convention_documents(convention: Convention) -> list[ConventionDocument]:
 
 def convention_history(convention: Convention):
     return list(convention.events.select_related("actor"))
+
+
+def convention_protocol(convention: Convention) -> Protocol | None:
+    """The protocol of a convention of a protocol kind, with its people and task plan loaded
+    (None for other kinds, or before its first edit)."""
+    if not convention.is_protocol:
+        return None
+    return (
+        Protocol.objects.filter(convention=convention)
+        .select_related("specialty")
+        .prefetch_related(*protocol_prefetch())
+        .first()
+    )
+
+
+def _by_name():
+    return User.objects.order_by("last_name", "first_name", "pk")
+
+
+def protocol_prefetch(prefix: str = "") -> list:
+    """A protocol's people by name and its tasks by day (the convention's page and the API,
+    which reaches them through `protocol__`)."""
+    return [
+        Prefetch(f"{prefix}delegating_doctors", queryset=_by_name()),
+        Prefetch(f"{prefix}delegates", queryset=_by_name()),
+        f"{prefix}task_templates",
+    ]
 
 
 def document_get_for_user(user, convention_public_id, document_public_id) -> ConventionDocument:

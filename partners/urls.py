@@ -12,6 +12,7 @@ conventions = [
     path("nouvelle/", views.convention_create, name="convention_create"),
     path("<uuid:public_id>/", views.convention_detail, name="convention_detail"),
     path("<uuid:public_id>/modifier/", views.convention_edit, name="convention_edit"),
+    path("<uuid:public_id>/protocole/", views.protocol_edit, name="protocol_edit"),
     *views.convention_actions.urlpatterns,
     path(
         "<uuid:public_id>/documents/<uuid:document_id>/",

@@ -10,6 +10,8 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,10 +20,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from ess.audit import audit_record_many
+from ess.errors import ServiceError
 from ess.models import AuditAction, Departement, Team
 from ess.pdf import pdf_attachment, render_pdf
 from ess.permissions import require
 from ess.web.actions import PageActions, form_page
+from ess.web.forms import add_service_errors
 from ess.web.paging import page_of
 from ess.web.spreadsheet import csv_response
 from ess.workflow import available_actions
@@ -34,6 +38,7 @@ from partners.selectors import (
     convention_documents,
     convention_get_for_user,
     convention_history,
+    convention_protocol,
     convention_register,
     document_get_for_user,
     partner_detail,
@@ -243,6 +248,7 @@ def convention_detail(request, public_id):
         "parties": list(convention.parties.select_related("type").order_by("name")),
         "documents": documents,
         "history": convention_history(convention),
+        "protocol": convention_protocol(convention),
         "can_manage": can_manage,
         "can_edit": can_manage and not convention.is_closed,
         "has_signed_pdf": any(d.doc_type == "signed" for d in documents),
@@ -251,6 +257,78 @@ def convention_detail(request, public_id):
         "terminate_form": forms.TerminateForm(),
     }
     return render(request, "partners/convention_detail.html", context)
+
+
+def _protocol_initial(protocol) -> tuple[dict, list[dict]]:
+    if protocol is None:
+        return {}, []
+    initial = {
+        "specialty": protocol.specialty_id,
+        "eligibility": protocol.eligibility,
+        "delegating_doctors": [u.pk for u in protocol.delegating_doctors.all()],
+        "delegates": [u.pk for u in protocol.delegates.all()],
+    }
+    tasks = [
+        {
+            "template_id": t.pk,
+            "label": t.label,
+            "kind": t.kind,
+            "day": t.day,
+            "instructions": t.instructions,
+        }
+        for t in protocol.task_templates.all()
+    ]
+    return initial, tasks
+
+
+def _task_inputs(formset) -> list[services.TaskTemplateInput]:
+    return [
+        services.TaskTemplateInput(
+            label=f.cleaned_data.get("label", ""),
+            kind=f.cleaned_data.get("kind", ""),
+            day=f.cleaned_data.get("day"),
+            instructions=f.cleaned_data.get("instructions", ""),
+            template_id=f.cleaned_data.get("template_id"),
+            delete=bool(f.cleaned_data.get("DELETE")),
+        )
+        for f in formset.forms
+        if f.cleaned_data and not f.is_blank()
+    ]
+
+
+@login_required
+def protocol_edit(request, public_id):
+    """A protocol's people and task plan, edited in one page by those who manage conventions:
+    one service call saves it all, or nothing when a line is wrong."""
+    convention = convention_get_for_user(request.user, public_id)
+    if not convention.is_protocol:
+        raise Http404
+    require(perms.can_manage_conventions(request.user))
+    protocol = convention_protocol(convention)
+    initial, tasks = _protocol_initial(protocol)
+    if request.method == "POST":
+        form = forms.ProtocolForm(request.POST)
+        formset = forms.TaskTemplateFormSet(request.POST, prefix="taches")
+        if form.is_valid() and formset.is_valid():
+            try:
+                services.protocol_update(
+                    convention_id=convention.pk,
+                    by=request.user,
+                    task_templates=_task_inputs(formset),
+                    **form.cleaned_data,
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            except ServiceError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Protocole enregistré."))
+                return redirect("partners:convention_detail", public_id=convention.public_id)
+    else:
+        form = forms.ProtocolForm(initial=initial)
+        formset = forms.TaskTemplateFormSet(initial=tasks, prefix="taches")
+    context = {"convention": convention, "form": form, "formset": formset}
+    return render(request, "partners/protocol_form.html", context)
 
 
 convention_actions = PageActions(

@@ -14,7 +14,7 @@ from ess.demo_data import demo_clock
 from ess.models import Specialty
 from members.demo import load as members_data
 from members.models import User
-from partners.models import Partner
+from partners.models import Partner, Protocol
 from scheduling.models import (
     AvailabilitySlot,
     Closure,
@@ -27,6 +27,7 @@ from scheduling.models import (
 )
 from scheduling.rota import Availability, SessionSlot, fair_assignment
 from scheduling.services import (
+    PlanInput,
     closure_add,
     on_call_roster_generate,
     on_call_roster_publish,
@@ -34,7 +35,10 @@ from scheduling.services import (
     on_call_shifts_create,
     on_call_volunteers_set,
     opening_range_add,
+    plan_create,
     plan_dates,
+    rota_propose,
+    sessions_publish,
     slot_publish,
 )
 
@@ -220,3 +224,47 @@ def seed_opening_hours(manager: User) -> None:
             ends_on=date(year, 8, 14),
             reason="Fermeture estivale",
         )
+
+
+# A nurse-led consultation under the heart-failure cooperation protocol (partners' demo): the
+# IPA consults at Pithiviers on Friday mornings for the coming weeks.
+NURSE_LED = {
+    "site": "Consultations avancées de Pithiviers",
+    "protocol": "Protocole de coopération — suivi de l'insuffisance cardiaque par IPA",
+    "weekday": 4,  # Friday morning
+    "hours": (time(9), time(12)),
+}
+
+
+def seed_nurse_led_plan(users: dict) -> int:
+    """The IPA's nurse-led plan, through the services: created, volunteered for, its rota
+    proposed and published. Returns the number of sessions published (0 when already seeded, or
+    without the site, the protocol or the IPA)."""
+    manager, ipa = users.get("direction"), users.get("ipa")
+    site = ConsultationSite.objects.filter(name=NURSE_LED["site"]).first()
+    protocol = Protocol.objects.filter(convention__title=NURSE_LED["protocol"]).first()
+    if not (manager and ipa and site and protocol):
+        return 0
+    if ConsultationPlan.objects.filter(site=site, protocol=protocol).exists():
+        return 0
+    today = timezone.localdate()
+    start, end = NURSE_LED["hours"]
+    plan = plan_create(
+        by=manager,
+        site_id=site.pk,
+        data=PlanInput(
+            specialty=protocol.specialty,
+            weekday=NURSE_LED["weekday"],
+            start_time=start,
+            end_time=end,
+            season_start=today + timedelta(days=1),
+            season_end=today + timedelta(weeks=NEXT_WEEKS),
+            capacity=4,
+            slot_minutes=45,
+            volunteers=[ipa],
+            protocol=protocol,
+        ),
+    )
+    rota_propose(by=manager, plan_id=plan.pk)
+    published, _left = sessions_publish(by=manager, plan_id=plan.pk)
+    return published

@@ -3,13 +3,14 @@ rules."""
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ess.forms import CommuneField, TextAreaField
 from ess.models import Specialty
 from ess.roles import Role
 from members.models import User
-from partners.models import Convention, Partner
+from partners.models import Convention, Partner, Protocol
 from scheduling.models import Day, ShiftPreset, Weekday
 
 
@@ -83,6 +84,21 @@ def specialists_of(specialty_id=None):
     return qs.order_by("last_name", "first_name")
 
 
+def runners_of(specialty_id=None, protocol=None):
+    """Who may run a plan's sessions: its specialty's specialists and, for a nurse-led
+    consultation, the paramedics delegated under its protocol (the service checks that the
+    protocol is in force)."""
+    qs = specialists_of(specialty_id)
+    if protocol is None:
+        return qs
+    delegates = User.objects.filter(
+        role_grants__role=Role.PARAMEDIC, is_active=True, protocols_delegated=protocol
+    )
+    return User.objects.filter(
+        Q(pk__in=qs.values("pk")) | Q(pk__in=delegates.values("pk"))
+    ).order_by("last_name", "first_name")
+
+
 class SpecialistChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.display_name
@@ -93,10 +109,10 @@ class SpecialistsField(forms.ModelMultipleChoiceField):
         return obj.display_name
 
 
-def _volunteers_field():
+def _volunteers_field(label=None):
     """The specialists volunteering for a plan's sessions (the form's __init__ sets whom)."""
     return SpecialistsField(
-        label=_("Spécialistes volontaires"),
+        label=label or _("Spécialistes volontaires"),
         queryset=User.objects.none(),
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         required=False,
@@ -157,6 +173,15 @@ class PlanForm(forms.Form):
     slot_minutes = forms.IntegerField(
         label=_("Durée d'un rendez-vous (minutes)"), min_value=5, max_value=240
     )
+    protocol = forms.ModelChoiceField(
+        label=_("Protocole (consultation infirmière)"),
+        queryset=Protocol.objects.none(),
+        required=False,
+        help_text=_(
+            "Une consultation infirmière sous protocole : ses délégués (IPA, IDE) peuvent se "
+            "porter volontaires tant que sa convention est en vigueur."
+        ),
+    )
     volunteers = _volunteers_field()
 
     def __init__(self, *args, site=None, **kwargs):
@@ -168,22 +193,27 @@ class PlanForm(forms.Form):
         if len(offered) == 1:  # nothing to choose: the site's only specialty
             self.fields["specialty"].initial = offered[0].pk
         self.fields["volunteers"].queryset = specialists_of()
+        self.fields["protocol"].queryset = Protocol.objects.select_related("convention")
 
 
 class VolunteersForm(forms.Form):
     volunteers = _volunteers_field()
 
-    def __init__(self, *args, specialty_id=None, **kwargs):
+    def __init__(self, *args, specialty_id=None, protocol=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["volunteers"].queryset = specialists_of(specialty_id)
+        self.fields["volunteers"].queryset = runners_of(specialty_id, protocol)
+        if protocol is not None:
+            self.fields["volunteers"].label = _("Volontaires (spécialistes, IPA et IDE délégués)")
 
 
 class AssignForm(forms.Form):
     specialist = SpecialistChoiceField(label=_("Spécialiste"), queryset=User.objects.none())
 
-    def __init__(self, *args, specialty_id=None, **kwargs):
+    def __init__(self, *args, specialty_id=None, protocol=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["specialist"].queryset = specialists_of(specialty_id)
+        self.fields["specialist"].queryset = runners_of(specialty_id, protocol)
+        if protocol is not None:
+            self.fields["specialist"].label = _("Qui consulte")
 
 
 class SwapForm(forms.Form):

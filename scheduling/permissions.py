@@ -32,19 +32,26 @@ def can_book_session(user) -> bool:
     return has_role(user, Role.COORDINATOR)
 
 
+def can_run_consultations(user) -> bool:
+    """Specialists, and paramedics (IPA, IDE) who consult under a protocol (nurse-led
+    consultations): "my advanced consultations"."""
+    return has_role(user, Role.SPECIALIST) or has_role(user, Role.PARAMEDIC)
+
+
 def can_view_consultations(user) -> bool:
     return (
         has_role(user, Role.MANAGER)
         or has_role(user, Role.COORDINATOR)
-        or has_role(user, Role.SPECIALIST)
+        or can_run_consultations(user)
     )
 
 
 def can_view_day_sheet(user, session) -> bool:
-    """Patients' names and birth dates: the session's specialist, coordinators, managers."""
+    """Patients' names and birth dates: the one who runs the session, coordinators,
+    managers."""
     if has_role(user, Role.COORDINATOR) or has_role(user, Role.MANAGER):
         return True
-    return has_role(user, Role.SPECIALIST) and session.specialist_id == user.pk
+    return can_run_consultations(user) and session.specialist_id == user.pk
 
 
 def can_request_swap(user, session) -> bool:

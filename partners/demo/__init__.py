@@ -12,15 +12,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from ess.demo_data import demo_clock, demo_data_load, demo_moment, moment_problems, unknown
+from ess.models import Specialty
 from members.models import Organisation
 from partners import services
 from partners.demo.pdf import one_page_pdf
 from partners.models import (
+    PROTOCOL_KIND_CODES,
     Convention,
     ConventionKind,
     DocumentType,
     Partner,
     PartnerType,
+    ProtocolTaskKind,
 )
 
 DATA_FILE = Path(__file__).with_name("data.toml")
@@ -52,6 +55,28 @@ class PartnerData:
 
 
 @dataclass(frozen=True)
+class TaskData:
+    day: int
+    kind: str
+    label: str
+    instructions: str = ""
+
+    def check(self) -> list[str]:
+        return unknown("kind", [self.kind], ProtocolTaskKind.values)
+
+
+@dataclass(frozen=True)
+class ProtocolData:
+    """A protocol's people (demo accounts by their email's local part) and its task plan."""
+
+    specialty: str
+    eligibility: str
+    doctors: tuple[str, ...]
+    delegates: tuple[str, ...]
+    tasks: tuple[TaskData, ...] = ()
+
+
+@dataclass(frozen=True)
 class ConventionData:
     title: str
     kind: str
@@ -67,10 +92,13 @@ class ConventionData:
     signed: str = ""
     terminated: str = ""
     reason: str = ""
+    protocol: ProtocolData | None = None
 
     def check(self) -> list[str]:
         moments = (self.drafted, self.negotiation, self.signed, self.terminated)
         problems = moment_problems("moments", moments)
+        if self.protocol and self.kind not in PROTOCOL_KIND_CODES:
+            problems.append("protocol: only a protocol's convention has one")
         if self.signed and not self.negotiation:
             problems.append("signed: a convention is negotiated before it is signed")
         if bool(self.terminated) != bool(self.reason):
@@ -156,6 +184,8 @@ def _convention(c: ConventionData, manager, users, partners, travel, today) -> C
         next_evaluation_on=day(c.evaluation),
     )
     pk = convention.pk
+    if c.protocol:
+        _protocol(pk, c.protocol, manager, users)
     if c.negotiation:
         _document(pk, manager, DocumentType.DRAFT, f"{c.title} - projet", "projet.pdf")
         at(c.negotiation)
@@ -175,6 +205,21 @@ def _convention(c: ConventionData, manager, users, partners, travel, today) -> C
         at(f"{c.end + 1:+d}d 06:00")
         services.convention_expire(convention_id=pk)
     return Convention.objects.get(pk=pk)
+
+
+def _protocol(convention_id: int, p: ProtocolData, manager, users: dict) -> None:
+    """The protocol is described while its convention is drafted (a closed one is frozen)."""
+    services.protocol_update(
+        convention_id=convention_id,
+        by=manager,
+        specialty=Specialty.objects.get(code=p.specialty),
+        eligibility=p.eligibility,
+        delegating_doctors=[users[key] for key in p.doctors],
+        delegates=[users[key] for key in p.delegates],
+        task_templates=[
+            services.TaskTemplateInput(t.label, t.kind, t.day, t.instructions) for t in p.tasks
+        ],
+    )
 
 
 def _document(convention_id: int, by, doc_type: str, text: str, name: str) -> None:

@@ -78,6 +78,13 @@ class ConsultationPlan(PublicIdModel):
         blank=True,
         verbose_name=_("spécialistes volontaires"),
     )
+    # A nurse-led consultation: the protocol's delegates (IPA, IDE) may volunteer while its
+    # convention is in force.
+    protocol = optional_fk(
+        "partners.Protocol",
+        _("protocole (consultation infirmière)"),
+        related_name="consultation_plans",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

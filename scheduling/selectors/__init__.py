@@ -133,7 +133,8 @@ def booking_for(referral) -> Booking | None:
 
 def sessions_visible_to(user) -> QuerySet[ConsultationSession]:
     """Coordinators and managers: every session. Specialists: their own (drafts included) and
-    the published ones. Anyone else (requesters, ARS/CPAM who follow aggregates): none."""
+    the published ones. Paramedics: those they run (nurse-led consultations). Anyone else
+    (requesters, ARS/CPAM who follow aggregates): none."""
     if not user or not user.is_authenticated:
         return ConsultationSession.objects.none()
     roles = user.roles
@@ -143,6 +144,8 @@ def sessions_visible_to(user) -> QuerySet[ConsultationSession]:
         return ConsultationSession.objects.filter(
             Q(specialist=user) | Q(status=SessionStatus.PUBLISHED)
         )
+    if Role.PARAMEDIC in roles:  # nurse-led consultations: the ones they run
+        return ConsultationSession.objects.filter(specialist=user)
     return ConsultationSession.objects.none()
 
 
@@ -161,9 +164,9 @@ def with_fill(qs: QuerySet[ConsultationSession]) -> QuerySet[ConsultationSession
 
 
 def bookable_sessions(*, specialty_id: int, near=None, limit: int = 8) -> list[ConsultationSession]:
-    """Published sessions to come of the specialty with a free place, nearest the commune `near`
-    first (same commune, then same EPCI, then same département, then the others), then soonest.
-    One query."""
+    """Published sessions to come of the specialty with a free place (nurse-led consultations
+    under a protocol aside), nearest the commune `near` first (same commune, then same EPCI,
+    then same département, then the others), then soonest. One query."""
     commune = near
     proximity = Value(3)
     if commune is not None:
@@ -177,7 +180,7 @@ def bookable_sessions(*, specialty_id: int, near=None, limit: int = 8) -> list[C
             status=SessionStatus.PUBLISHED,
             specialty_id=specialty_id,
             starts_at__gt=timezone.now(),
-        )
+        ).exclude(plan__protocol__isnull=False)  # nurse-led: not for a specialist's opinion
     )
     return list(
         qs.filter(free__gt=0)

@@ -22,7 +22,12 @@ from members.models import User
 from scheduling import permissions as perms
 from scheduling.models import Appointment, ConsultationPlan, ConsultationSession, SessionStatus
 from scheduling.rota import Availability, SessionSlot, fair_assignment
-from scheduling.services.common import SessionFull, consultations_url, release_place
+from scheduling.services.common import (
+    SessionFull,
+    consultations_url,
+    release_place,
+    run_refusal,
+)
 from scheduling.services.common import require as _require
 from scheduling.services.common import starts as _when
 
@@ -45,7 +50,7 @@ def rota_propose(*, by, plan_id: int) -> RotaResult:
     can run stays unassigned and is returned as a warning."""
     _require(perms.can_manage_consultations(by))
     plan = ConsultationPlan.objects.select_for_update().get(pk=plan_id)
-    volunteers = sorted(plan.volunteers.values_list("pk", flat=True))
+    volunteers = _runners(plan)
     drafts = list(
         plan.sessions.select_for_update()
         .filter(status=SessionStatus.DRAFT, starts_at__gt=timezone.now())
@@ -78,6 +83,22 @@ def rota_propose(*, by, plan_id: int) -> RotaResult:
     return RotaResult(len(drafts) - len(unassigned), unassigned)
 
 
+def _runners(plan: ConsultationPlan) -> list[int]:
+    """The plan's volunteers who may run its sessions today: a paramedic volunteer of a
+    nurse-led consultation drops out when the protocol's convention is no longer in force or
+    they are no longer among its delegates."""
+    volunteers = list(plan.volunteers.prefetch_related("role_grants"))
+    if plan.protocol_id is None:
+        return sorted(v.pk for v in volunteers)
+    return sorted(
+        v.pk
+        for v in volunteers
+        if Role.PARAMEDIC not in v.roles
+        or Role.SPECIALIST in v.roles
+        or not run_refusal(v, specialty_id=plan.specialty_id, protocol=plan.protocol)
+    )
+
+
 def specialist_conflict(specialist: User, session: ConsultationSession) -> str:
     """Why `specialist` cannot run `session` ("" when they can), in French."""
     availability = Availability(
@@ -87,17 +108,14 @@ def specialist_conflict(specialist: User, session: ConsultationSession) -> str:
 
 
 def check_can_run(specialist: User, session: ConsultationSession, *, field_name: str) -> None:
-    if (
-        Role.SPECIALIST not in specialist.roles
-        or specialist.specialty_id != session.specialty_id
-        or not specialist.is_active
-    ):
-        raise ValidationError(
-            {
-                field_name: _("%(who)s n'exerce pas la spécialité de cette consultation.")
-                % {"who": specialist.display_name}
-            }
-        )
+    """`specialist` (a specialist of the session's specialty, or a delegate of its plan's
+    protocol in force) is free then; else a ValidationError on `field_name`."""
+    protocol = session.plan.protocol if session.plan_id else None
+    refusal = run_refusal(
+        specialist, specialty_id=session.specialty_id, protocol=protocol, where="session"
+    )
+    if refusal:
+        raise ValidationError({field_name: refusal})
     why = specialist_conflict(specialist, session)
     if why:
         raise ValidationError(
@@ -206,7 +224,7 @@ def appointment_reserve(*, by, session_id: int, referral_id: int, specialty_id: 
     appointment.
 
     Raises TransitionNotAllowed (session not published or past), ValidationError (another
-    specialty), SessionFull."""
+    specialty, or a nurse-led consultation: a referral asks for a specialist), SessionFull."""
     session = (
         ConsultationSession.objects.select_for_update()
         .select_related("site__commune")
@@ -219,6 +237,13 @@ def appointment_reserve(*, by, session_id: int, referral_id: int, specialty_id: 
         )
     if session.specialty_id != specialty_id:
         raise ValidationError(_("Cette consultation est celle d'une autre spécialité."))
+    if ConsultationPlan.objects.filter(pk=session.plan_id, protocol__isnull=False).exists():
+        raise ValidationError(
+            _(
+                "Cette consultation est une consultation infirmière sous protocole : on n'y "
+                "réserve pas une demande d'avis spécialisé."
+            )
+        )
     taken = set(session.appointments.values_list("position", flat=True))
     free = [p for p in range(session.capacity) if p not in taken]
     if not free:

@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ess.roles import Role
 from scheduling import permissions as perms
 from scheduling.models import ConsultationPlan, ConsultationSession, ConsultationSite
 from scheduling.services.common import require as _require
+from scheduling.services.common import run_refusal
 
 MAX_SEASON_DAYS = 400
 
@@ -101,6 +101,7 @@ class PlanInput:
     capacity: int
     slot_minutes: int
     volunteers: list = field(default_factory=list)
+    protocol: object = None  # partners.Protocol: a nurse-led consultation under it
 
 
 def _minutes(t: time) -> int:
@@ -134,25 +135,52 @@ def _plan_check(site: ConsultationSite, data: PlanInput) -> None:
             "end": data.end_time.strftime("%H:%M"),
             "span": span,
         }
-    wrong = [
-        v
-        for v in data.volunteers
-        if Role.SPECIALIST not in v.roles or v.specialty_id != getattr(data.specialty, "pk", None)
-    ]
-    if wrong:
-        errors["volunteers"] = _("%(who)s n'exerce pas la spécialité de ce programme.") % {
-            "who": wrong[0].display_name
-        }
+    if data.protocol is not None:
+        protocol_error = _plan_protocol_problem(data.protocol, data.specialty)
+        if protocol_error:
+            errors["protocol"] = protocol_error
+    if "protocol" not in errors:
+        refusal = _volunteers_refusal(
+            data.volunteers, getattr(data.specialty, "pk", None), data.protocol
+        )
+        if refusal:
+            errors["volunteers"] = refusal
     if errors:
         raise ValidationError(errors)
+
+
+def _plan_protocol_problem(protocol, specialty) -> str:
+    convention = protocol.convention
+    if not convention.is_in_force():
+        return _(
+            "Le protocole « %(protocol)s » n'est pas en vigueur (convention « %(status)s ») : "
+            "on ne peut pas y adosser des consultations."
+        ) % {"protocol": convention.title, "status": convention.get_status_display()}
+    if protocol.specialty_id and specialty is not None and protocol.specialty_id != specialty.pk:
+        return _("Le protocole « %(protocol)s » porte sur une autre spécialité.") % {
+            "protocol": convention.title
+        }
+    return ""
+
+
+def _volunteers_refusal(volunteers, specialty_id, protocol) -> str:
+    """The first volunteer's refusal (common.run_refusal), or ""."""
+    for volunteer in volunteers:
+        refusal = run_refusal(volunteer, specialty_id=specialty_id, protocol=protocol)
+        if refusal:
+            return refusal
+    return ""
 
 
 @transaction.atomic
 def plan_create(*, by, site_id: int, data: PlanInput) -> ConsultationPlan:
     """A manager sets up a recurring session at a site for a season, with its draft sessions
     (one per week, in the same transaction).
+    Under a protocol (a nurse-led consultation), its delegates may volunteer too; the protocol
+    must be in force and of the plan's specialty.
     Raises PermissionDenied, ValidationError (times, capacity that does not fit, specialty not
-    offered, volunteers of another specialty) — nothing written."""
+    offered, protocol not in force, volunteers of another specialty or not delegates of the
+    protocol) — nothing written."""
     _require(perms.can_manage_consultations(by))
     site = ConsultationSite.objects.select_for_update().get(pk=site_id)
     _plan_check(site, data)
@@ -166,6 +194,7 @@ def plan_create(*, by, site_id: int, data: PlanInput) -> ConsultationPlan:
         season_end=data.season_end,
         capacity=data.capacity,
         slot_minutes=data.slot_minutes,
+        protocol=data.protocol,
     )
     plan.volunteers.set(data.volunteers)
     plan_generate_sessions(by=by, plan_id=plan.pk)
@@ -174,21 +203,15 @@ def plan_create(*, by, site_id: int, data: PlanInput) -> ConsultationPlan:
 
 @transaction.atomic
 def plan_set_volunteers(*, by, plan_id: int, volunteers: list) -> ConsultationPlan:
-    """The manager lists who volunteers for the plan's rota."""
+    """The manager lists who volunteers for the plan's rota: specialists of its specialty and,
+    for a nurse-led consultation, the delegates (IPA, IDE) of its protocol while its convention
+    is in force. Raises PermissionDenied, ValidationError (the first volunteer refused, and
+    why) — nothing written."""
     _require(perms.can_manage_consultations(by))
     plan = ConsultationPlan.objects.select_for_update().get(pk=plan_id)
-    wrong = [
-        v
-        for v in volunteers
-        if Role.SPECIALIST not in v.roles or v.specialty_id != plan.specialty_id
-    ]
-    if wrong:
-        raise ValidationError(
-            {
-                "volunteers": _("%(who)s n'exerce pas la spécialité de ce programme.")
-                % {"who": wrong[0].display_name}
-            }
-        )
+    refusal = _volunteers_refusal(volunteers, plan.specialty_id, plan.protocol)
+    if refusal:
+        raise ValidationError({"volunteers": refusal})
     plan.volunteers.set(volunteers)
     return plan
 

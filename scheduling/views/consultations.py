@@ -31,6 +31,7 @@ def overview_context(user) -> dict:
         "is_manager": perms.can_manage_consultations(user),
         "is_coordinator": perms.can_book_session(user),
         "is_specialist": perms.can_have_calendar_feed(user),
+        "runs_sessions": perms.can_run_consultations(user),
     }
     if ctx["is_manager"]:
         ctx["sites"] = selectors.sites_list()
@@ -39,8 +40,9 @@ def overview_context(user) -> dict:
         ctx["decision_form"] = forms.DecisionForm()
     if ctx["is_coordinator"] or ctx["is_manager"]:
         ctx["upcoming"] = selectors.upcoming_sessions(user)
-    if ctx["is_specialist"]:
+    if ctx["runs_sessions"]:
         ctx["mine"] = selectors.my_sessions(user)
+    if ctx["is_specialist"]:
         ctx["feed"] = selectors.calendar_feed_active(user)
         ctx["swap_form"] = forms.SwapForm(specialty_id=user.specialty_id, exclude=user)
     return ctx
@@ -52,7 +54,7 @@ def consultations(request, feed_url: str = ""):
     require(perms.can_view_consultations(request.user))
     ctx = overview_context(request.user)
     ctx["feed_url"] = feed_url
-    if ctx["is_specialist"]:
+    if ctx["runs_sessions"]:
         # The specialist sees the references of their patients' appointments.
         audit_record_many(
             request=request,
@@ -135,7 +137,10 @@ def plan_create(request, public_id):
 def _plan(request, public_id) -> ConsultationPlan:
     require(perms.can_manage_consultations(request.user))
     return get_object_or_404(
-        ConsultationPlan.objects.select_related("site__commune", "specialty"), public_id=public_id
+        ConsultationPlan.objects.select_related(
+            "site__commune", "specialty", "protocol__convention"
+        ),
+        public_id=public_id,
     )
 
 
@@ -152,9 +157,10 @@ def plan_detail(request, public_id):
             "sessions": sessions,
             "volunteers_form": forms.VolunteersForm(
                 specialty_id=plan.specialty_id,
+                protocol=plan.protocol,
                 initial={"volunteers": list(plan.volunteers.all())},
             ),
-            "assign_form": forms.AssignForm(specialty_id=plan.specialty_id),
+            "assign_form": forms.AssignForm(specialty_id=plan.specialty_id, protocol=plan.protocol),
             "unassigned": [s for s in sessions if s.specialist_id is None and s.status == "draft"],
         },
     )
@@ -204,7 +210,9 @@ def plan_action(request, public_id, action):
             lambda data: services.plan_set_volunteers(
                 by=request.user, plan_id=plan.pk, volunteers=list(data["volunteers"])
             ),
-            form=forms.VolunteersForm(request.POST, specialty_id=plan.specialty_id),
+            form=forms.VolunteersForm(
+                request.POST, specialty_id=plan.specialty_id, protocol=plan.protocol
+            ),
             success=_("Volontaires enregistrés."),
             back=back,
         )
@@ -240,7 +248,10 @@ session_assign = session_actions.view(
     services.session_assign,
     gettext_lazy("Spécialiste modifié."),
     forms.AssignForm,
-    form_kwargs=lambda session: {"specialty_id": session.specialty_id},
+    form_kwargs=lambda session: {
+        "specialty_id": session.specialty_id,
+        "protocol": session.plan.protocol if session.plan_id else None,
+    },
 )
 session_cancel = session_actions.view(
     "annuler/",

@@ -13,6 +13,7 @@ HOME_HEADINGS = {
     "cardiologue@demo.example.org": "Espace spécialiste",
     "cardiologue2@demo.example.org": "Espace spécialiste",
     "direction@demo.example.org": "Espace direction",
+    "ipa@demo.example.org": "Espace paramédical",
     "ars@demo.example.org": "Espace ARS / CPAM",
 }
 

@@ -1,6 +1,11 @@
+from datetime import timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
+from partners.models import ConventionKind, Protocol, ProtocolTaskTemplate
+from tests.factories import ConventionFactory
 from tests.referrals.conftest import PDF_BYTES, png_bytes
 
 
@@ -36,3 +41,31 @@ def _partner_reference_data(db):
 
     if not PartnerType.objects.exists():
         reference_data_load()
+
+
+def protocol_convention(*, in_force=True, doctors=(), delegates=(), title="Protocole IC", **kw):
+    """A cooperation protocol's convention (in force, or expired) and its protocol with its
+    people and a D7 call, written directly (setup only)."""
+    today = timezone.localdate()
+    dates = (
+        {}
+        if in_force
+        else {
+            "status": "expired",
+            "signed_on": today - timedelta(days=400),
+            "effective_on": today - timedelta(days=400),
+            "end_on": today - timedelta(days=10),
+        }
+    )
+    convention = ConventionFactory(
+        kind=ConventionKind.objects.get(code="protocole-cooperation"),
+        title=title,
+        active=in_force,
+        **dates,
+        **kw,
+    )
+    protocol = Protocol.objects.create(convention=convention, eligibility="IC après sortie")
+    protocol.delegating_doctors.set(doctors)
+    protocol.delegates.set(delegates)
+    ProtocolTaskTemplate.objects.create(protocol=protocol, label="Appel", kind="call", day=7)
+    return protocol

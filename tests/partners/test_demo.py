@@ -3,11 +3,17 @@ from itertools import pairwise
 import pytest
 from django.utils import timezone
 
-from ess.demo import seed_demo
+from ess.demo import demo_email, seed_demo
 from ess.demo_data import DemoDataError
 from members.models import Organisation
 from partners.demo import DATA_FILE, load
-from partners.models import CONVENTION_TRANSITIONS, Convention, ConventionDocument, Partner
+from partners.models import (
+    CONVENTION_TRANSITIONS,
+    Convention,
+    ConventionDocument,
+    Partner,
+    Protocol,
+)
 
 
 def test_seed_demo_adds_realistic_partners_and_conventions_in_several_states(
@@ -28,7 +34,7 @@ def test_seed_demo_adds_realistic_partners_and_conventions_in_several_states(
     )
     for partner in Partner.objects.all():
         partner.full_clean()  # identifiers with valid keys
-    assert ConventionDocument.objects.filter(doc_type="signed").count() == 5
+    assert ConventionDocument.objects.filter(doc_type="signed").count() == 7
     msp = Organisation.objects.get(name="Maison de santé de Meung-sur-Loire")
     assert msp.partner.type.code == "msp"
 
@@ -60,4 +66,45 @@ def test_a_malformed_demo_convention_is_refused_with_where_and_why(tmp_path):
     broken.write_text(text.replace('drafted = "-480d 10:00"', 'drafted = "480 days ago"'))
 
     with pytest.raises(DemoDataError, match=r"conventions\[0\]\.moments: '480 days ago'"):
+        load(broken)
+
+
+def test_the_demo_heart_failure_protocol_is_in_force_with_its_people_and_tasks(
+    db, settings, territory
+):
+    settings.ESS_DEMO = True
+
+    seed_demo()
+
+    protocol = Protocol.objects.get(
+        convention__title="Protocole de coopération — suivi de l'insuffisance cardiaque par IPA"
+    )
+    assert protocol.convention.is_in_force()
+    assert protocol.specialty.code == "cardiologie"
+    assert "hospitalisation" in protocol.eligibility
+    assert {u.email for u in protocol.delegating_doctors.all()} == {
+        demo_email("cardiologue"),
+        demo_email("cardiologue2"),
+    }
+    (ipa,) = protocol.delegates.all()
+    assert ipa.email == demo_email("ipa") and ipa.roles == {"paramedic"}
+    assert [(t.day, t.kind, t.label) for t in protocol.task_templates.all()] == [
+        (7, "call", "Appel de suivi : poids, dyspnée, œdèmes"),
+        (14, "visit", "Consultation de titration"),
+        (28, "visit", "Consultation de titration"),
+        (30, "lab", "Bilan biologique : kaliémie, créatininémie"),
+    ]
+    expired = Protocol.objects.exclude(pk=protocol.pk).get(convention__status="expired")
+    assert not expired.convention.is_in_force()
+    assert expired.task_templates.exists()
+
+
+def test_a_demo_protocol_with_an_unknown_task_kind_is_refused(tmp_path):
+    text = DATA_FILE.read_text(encoding="utf-8")
+    broken = tmp_path / "data.toml"
+    broken.write_text(
+        text.replace('kind = "lab", label = "Bilan', 'kind = "bilan", label = "Bilan', 1)
+    )
+
+    with pytest.raises(DemoDataError, match=r"protocol\.tasks\[3\]\.kind"):
         load(broken)

@@ -51,8 +51,14 @@ def test_seed_demo_adds_two_sites_with_a_season_of_sessions(db, settings, territ
     assert all(s.underserved for s in sites)
     now = timezone.now()
     sessions = ConsultationSession.objects.all()
-    emails = set(sessions.values_list("specialist__email", flat=True))
+    emails = set(sessions.filter(plan__protocol=None).values_list("specialist__email", flat=True))
     assert emails == {"cardiologue@demo.example.org", "cardiologue2@demo.example.org"}
+    # The IPA's nurse-led consultation under the heart-failure protocol, Fridays at Pithiviers.
+    nurse_led = sessions.exclude(plan__protocol=None)
+    assert set(nurse_led.values_list("specialist__email", flat=True)) == {"ipa@demo.example.org"}
+    assert nurse_led.filter(status="published", starts_at__gt=now).count() >= 10
+    assert {s.site.commune.name for s in nurse_led} == {"Pithiviers"}
+    assert not Appointment.objects.filter(session__in=nurse_led).exists()
     assert sessions.filter(ends_at__lt=now, status="published").count() >= 30
     future = sessions.filter(starts_at__gt=now, status="published")
     assert future.count() >= 20

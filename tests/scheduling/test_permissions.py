@@ -19,7 +19,14 @@ PERSONAS = [
 EXPECTED = {
     "can_manage_consultations": {"manager"},
     "can_book_session": {"coordinator"},
-    "can_view_consultations": {"coordinator", "session_specialist", "other_specialist", "manager"},
+    "can_view_consultations": {
+        "coordinator",
+        "session_specialist",
+        "other_specialist",
+        "paramedic",
+        "manager",
+    },
+    "can_run_consultations": {"session_specialist", "other_specialist", "paramedic"},
     "can_view_day_sheet": {"coordinator", "session_specialist", "manager"},
     "can_request_swap": {"session_specialist"},
     "can_decide_swap": {"manager"},

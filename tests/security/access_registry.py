@@ -79,6 +79,13 @@ STAFF_AND_AUTHORITY = roles(  # partners, conventions, the health project (valid
 MEMBERS = roles(Role.COORDINATOR, Role.SPECIALIST, Role.PARAMEDIC, Role.MANAGER)
 DIRECTORY = roles(Role.REQUESTER, *MEMBERS.roles)  # every professional, not the ARS/CPAM
 CONSULTATION_TEAM = roles(Role.MANAGER, Role.COORDINATOR, Role.SPECIALIST)
+# Care pathways: the professionals of care circles and the coordination (each pathway is shown
+# only to its circle and the coordinators: the objects of tests/security/world.py say whose).
+CARE_CIRCLE = roles(Role.REQUESTER, Role.COORDINATOR, Role.SPECIALIST, Role.PARAMEDIC)
+PATHWAY_STEERING = roles(Role.COORDINATOR, Role.SPECIALIST)  # status, circle, tasks' cancelling
+PARAMEDIC = roles(Role.PARAMEDIC)
+# Advanced consultations with the paramedics who run nurse-led ones under a protocol.
+CONSULTATIONS = roles(*CONSULTATION_TEAM.roles, Role.PARAMEDIC)
 
 REFERRAL_ANY_STATE = (
     "referral.submitted",
@@ -289,7 +296,7 @@ REGISTRY: dict[str, Access] = {
     ),
     "referrals:identity": page(SPECIALIST, **on("referral.accepted"), note="who sees the patient"),
     # Advanced consultations
-    "scheduling:consultations": page(CONSULTATION_TEAM),
+    "scheduling:consultations": page(CONSULTATIONS),
     "scheduling:consultation_site_create": page(MANAGER),
     "scheduling:consultation_site_edit": page(MANAGER, **on("consultation_site")),
     "scheduling:consultation_plan_create": page(MANAGER, **on("consultation_site")),
@@ -307,7 +314,7 @@ REGISTRY: dict[str, Access] = {
     "scheduling:consultation_swap_decide": page(
         MANAGER, **on("swap"), fixed=({"decision": "accepter"}, {"decision": "refuser"})
     ),
-    "scheduling:consultation_day_sheet": page(CONSULTATION_TEAM, **on("day_sheet")),
+    "scheduling:consultation_day_sheet": page(CONSULTATIONS, **on("day_sheet")),
     "scheduling:consultation_ical_regenerate": page(SPECIALIST),
     "scheduling:consultation_ical_revoke": page(SPECIALIST),
     "scheduling:consultation_ical": page(TOKEN, fixed=({"token": "not-a-token"},)),
@@ -393,6 +400,7 @@ REGISTRY: dict[str, Access] = {
     "partners:convention_create": page(MANAGER),
     "partners:convention_detail": page(STAFF_AND_AUTHORITY, **on("convention")),
     "partners:convention_edit": page(MANAGER, **on("convention")),
+    "partners:protocol_edit": page(MANAGER, **on("convention.protocol")),
     "partners:convention_document_upload": page(MANAGER, **on("convention"), upload="file"),
     "partners:convention_document": page(
         STAFF_AND_AUTHORITY,
@@ -412,6 +420,30 @@ REGISTRY: dict[str, Access] = {
     ),
     "partners:contact_delete": page(
         MANAGER, obj=("contact",), ids={"public_id": "partner", "contact_id": "contact"}
+    ),
+    # --- Care pathways -----------------------------------------------------------------------
+    "pathways:list": page(
+        CARE_CIRCLE, note="the pathways of the caller's circles (all: coordination)"
+    ),
+    "pathways:create": page(COORDINATOR),
+    "pathways:open": page(
+        PATHWAY_STEERING,
+        **on(("referral.accepted", "referral.completed")),
+        note="from a referral: its specialist, or the coordination",
+    ),
+    "pathways:worklist": page(PARAMEDIC, note="the caller's own delegated tasks"),
+    "pathways:detail": page(CARE_CIRCLE, **on("pathway")),
+    "pathways:note_add": page(CARE_CIRCLE, **on("pathway")),
+    "pathways:pause": page(PATHWAY_STEERING, **on("pathway")),
+    "pathways:resume": page(PATHWAY_STEERING, **on("pathway")),
+    "pathways:close": page(PATHWAY_STEERING, **on("pathway")),
+    "pathways:circle_add": page(PATHWAY_STEERING, **on("pathway")),
+    "pathways:task": page(CARE_CIRCLE, **on("pathway_task")),
+    "pathways:task_record": page(PARAMEDIC, **on("pathway_task"), note="its assignee only"),
+    "pathways:task_cancel": page(PATHWAY_STEERING, **on("pathway_task")),
+    "pathways:alert": page(CARE_CIRCLE, **on("pathway_alert")),
+    "pathways:alert_answer": page(
+        SPECIALIST, **on("pathway_alert"), note="the doctor alerted, a specialist of the circle"
     ),
     # --- Third party: allauth (sign-in, password, second factor) ------------------------------
     "account_login": page(PUBLIC),

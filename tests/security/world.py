@@ -155,6 +155,8 @@ def build_world() -> World:
     from members.models import DirectoryEntry, GovernanceRole, Invitation, Registration
     from members.services.directory_import import SAMPLE_FILE, directory_import
     from partners import services as partner_services
+    from partners.models import ConventionKind
+    from pathways.models import PathwayAlert
     from projet_sante.indicators.models import GeneratedReport, ReportStatus
     from projet_sante.newsletter.models import Newsletter
     from projet_sante.project import services as ps
@@ -178,6 +180,8 @@ def build_world() -> World:
         ConsultationPlanFactory,
         ConsultationSessionFactory,
         ConsultationSiteFactory,
+        PathwayFactory,
+        PathwayTaskFactory,
     )
 
     _reference_data()
@@ -406,6 +410,19 @@ def build_world() -> World:
     add(
         "convention",
         Thing("draft convention", {"convention": str(convention.public_id)}, partner_readers),
+    )
+    protocol_convention = ConventionFactory(
+        parties=[partner],
+        referent=manager,
+        kind=ConventionKind.objects.get(code="protocole-cooperation"),
+    )
+    add(
+        "convention.protocol",
+        Thing(
+            "draft cooperation protocol",
+            {"convention": str(protocol_convention.public_id)},
+            partner_readers,
+        ),
     )
     signed = partner_services.convention_document_add(
         convention_id=convention.pk, by=manager, doc_type="signed", upload=_upload()
@@ -646,6 +663,66 @@ def build_world() -> World:
         "newsletter",
         Thing("draft letter", {"newsletter": str(draft.public_id)}, frozenset({"manager"})),
     )
+
+    # --- Care pathways: the requester's patient followed by the requester (GP), the specialist
+    # and the paramedic (delegate), with a task to do and an alert waiting for the doctor; a
+    # stranger's, followed by strangers. The coordinators see both; nobody else does.
+    for owner in ("own", "stranger"):
+        referral = referrals["completed", owner]
+        referral_thing = next(
+            t for t in things["referral.completed"] if t.ids["referral"] == str(referral.public_id)
+        )
+        if owner == "own":
+            gp, doctor, delegate = users["requester"], specialist, users["paramedic"]
+            circle_personas = frozenset({"requester", "specialist", "paramedic", "coordinator"})
+        else:
+            gp, doctor = stranger_requester, stranger_specialist
+            delegate = UserFactory(paramedic=True)
+            circle_personas = frozenset({"coordinator"})
+        pathway = PathwayFactory(
+            patient=referral.patient,
+            origin=referral,
+            opened_by=doctor,
+            circle=[(gp, "gp"), (doctor, "specialist"), (delegate, "delegate")],
+        )
+        pathway.referrals.add(referral)
+        todo = PathwayTaskFactory(pathway=pathway, assignee=delegate, label=f"Appel J7 ({owner})")
+        done = PathwayTaskFactory(
+            pathway=pathway,
+            assignee=delegate,
+            label=f"Bilan J30 ({owner})",
+            status="done",
+            result="Kaliémie 6,1",
+            out_of_range=True,
+            done_at=now,
+            done_by=delegate,
+        )
+        alert = PathwayAlert.objects.create(task=done, pathway=pathway, doctor=doctor)
+        markers = referral_thing.markers
+        add(
+            "pathway",
+            Thing(
+                f"pathway ({owner})", {"pathway": str(pathway.public_id)}, circle_personas, markers
+            ),
+        )
+        add(
+            "pathway_task",
+            Thing(
+                f"task to do ({owner})",
+                {"pathway_task": str(todo.public_id)},
+                circle_personas,
+                markers,
+            ),
+        )
+        add(
+            "pathway_alert",
+            Thing(
+                f"alert ({owner})",
+                {"pathway_alert": str(alert.public_id)},
+                circle_personas,
+                markers,
+            ),
+        )
 
     extra["specialty"] = str(specialty.pk)
     extra["other_specialist"] = str(users["other_specialist"].pk)
