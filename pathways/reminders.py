@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -23,17 +24,12 @@ from referrals.notifications import coordinators
 
 # Tasks a run handles at most per step; the next run takes the rest.
 BATCH = 500
-WORKLIST_URL = "/parcours/taches/"
 
 
 def _late(today) -> QuerySet[PathwayTask]:
     return PathwayTask.objects.filter(
         status=TaskStatus.TODO, due_on__lt=today, pathway__status=PathwayStatus.ACTIVE
     )
-
-
-def pathway_url(pathway) -> str:
-    return f"/parcours/{pathway.public_id}/"
 
 
 def _due(task: PathwayTask) -> str:
@@ -60,7 +56,7 @@ def _remind_owner(task: PathwayTask, now: datetime) -> bool:
             title=_("Tâche en retard : %(task)s") % {"task": task.label},
             detail=_("Échéance le %(due)s · parcours « %(pathway)s »")
             % {"due": _due(task), "pathway": task.pathway.title},
-            url=WORKLIST_URL,
+            url=reverse("pathways:worklist"),
             dedupe_key=f"pathway-task-late:{task.pk}",
         )
     return True
@@ -86,7 +82,7 @@ def _escalate(task: PathwayTask, now: datetime) -> bool:
                 "due": _due(task),
                 "pathway": task.pathway.title,
             },
-            url=pathway_url(task.pathway),
+            url=reverse("pathways:detail", args=[task.pathway.public_id]),
             dedupe_key=f"pathway-task-escalated:{task.pk}",
         )
     return True
