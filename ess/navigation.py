@@ -9,12 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from ess.permissions import can_invite_users, can_view_audit
 from ess.roles import Role, has_any_role
+from meetings.permissions import can_view_meetings
 from members.permissions import (
     can_manage_memberships,
     can_review_registrations,
     can_view_directory,
 )
 from partners.permissions import can_view_partners
+from pathways.permissions import can_list_pathways, can_view_worklist
 from projet_sante.indicators.permissions import can_view_indicators
 from projet_sante.project.permissions import can_view_project
 from referrals.permissions import can_submit_referral, can_triage_referral, can_view_inbox
@@ -57,11 +59,17 @@ NAVIGATION = (
     NavItem(_("Régulation"), "referrals:dashboard", can_triage_referral),
     NavItem(_("Mes dossiers"), "referrals:inbox", can_view_inbox),
     NavItem(_("Partenaires"), "partners:list", can_view_partners),
+    # Care pathways: the professionals of care circles and the coordination (the GP follows
+    # theirs on the referral page too); the delegated professional's worklist.
+    NavItem(_("Parcours"), "pathways:list", can_list_pathways),
+    NavItem(_("Mes tâches"), "pathways:worklist", can_view_worklist),
     NavItem(_("Mes disponibilités"), "scheduling:availability", can_publish_slots),
     # Advanced consultations: planned and booked by the ESS's staff.
     NavItem(_("Consultations avancées"), "scheduling:consultations", can_view_consultations),
     # On-call rosters: who answers immediate requests; the ESS's staff read them.
     NavItem(_("Gardes"), "scheduling:on_call", can_view_on_call),
+    # Case meetings (télé-RCP): each member of the staff sees those they take part in.
+    NavItem(_("Télé-RCP"), "meetings:list", can_view_meetings),
     # Every signed-in professional reads the directory; ARS/CPAM staff do not (they follow the
     # ESS through aggregates, see members/permissions.py) and read the public page like anyone.
     NavItem(_("Annuaire"), "members:directory", can_view_directory),

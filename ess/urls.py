@@ -64,6 +64,8 @@ urlpatterns = [
     path("", include("scheduling.urls")),
     path("", include("projet_sante.urls")),
     path("", include("partners.urls")),
+    path("parcours/", include("pathways.urls")),
+    path("rcp/", include("meetings.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -4,7 +4,7 @@ per line; roles are named. A pathway is the business of its care circle and of t
 coordinators, nobody else (selectors.pathways_visible_to is the same rule as a query)."""
 
 from ess import workflow
-from ess.roles import Role, has_role
+from ess.roles import Role, has_any_role, has_role
 from partners.models import Protocol
 from pathways.models import (
     CircleRole,
@@ -14,6 +14,20 @@ from pathways.models import (
     PathwayTask,
     TaskStatus,
 )
+
+# Who has pathways to follow: the professionals of care circles (GPs reach theirs from the
+# referral page too) and the coordination.
+CARE_ROLES = frozenset({Role.REQUESTER, Role.COORDINATOR, Role.SPECIALIST, Role.PARAMEDIC})
+
+
+def can_list_pathways(user) -> bool:
+    """The list of pathways (each one shown only to its circle and the coordinators)."""
+    return has_any_role(user, CARE_ROLES)
+
+
+def can_view_worklist(user) -> bool:
+    """The delegated professional's worklist: IPA, IDE."""
+    return has_role(user, Role.PARAMEDIC)
 
 
 def _is_coordinator(user) -> bool:

@@ -12,6 +12,7 @@ from ess.models import Departement, Team
 from ess.roles import Role, has_role
 from members.selectors import listed_members_by_specialty, membership_applications
 from partners.selectors import conventions_to_renew, partners_under_convention
+from pathways.selectors import worklist
 from projet_sante.indicators.display import home_indicators
 from projet_sante.newsletter.selectors import newsletter_draft_for, newsletters_published
 from projet_sante.project.selectors import open_version_for
@@ -170,10 +171,22 @@ def specialist_panel(user) -> dict:
     return {**specialist_home(user), "next_duty": duties[0] if duties else None}
 
 
+def paramedic_panel(user) -> dict:
+    """The delegated work at a glance: the worklist's late, today's and this week's tasks (one
+    query)."""
+    lists = worklist(user)
+    return {
+        "late": lists["late"],
+        "today": lists["today"],
+        "week_count": len(lists["week"]),
+    }
+
+
 _PANELS = {
     Role.REQUESTER: requester_home,
     Role.COORDINATOR: coordinator_panel,
     Role.SPECIALIST: specialist_panel,
+    Role.PARAMEDIC: paramedic_panel,
     Role.MANAGER: manager_home,
     Role.AUTHORITY: home_indicators,
 }

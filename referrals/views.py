@@ -24,10 +24,12 @@ from ess.workflow import available_actions
 from referrals import case_forms, forms, services
 from referrals import permissions as perms
 from referrals.deadlines import due_times
+from referrals.hooks import referral_page_sections
 from referrals.models import (
     URGENCY_HELP,
     VISIBLE_STATUS_CHOICES,
     Attachment,
+    Referral,
     Status,
     TeleexpertiseAct,
 )
@@ -210,6 +212,13 @@ def _detail_context(request, referral):
         "info_form": case_forms.ProvideInfoForm(),
         "message_form": case_forms.MessageForm(),
         "feedback_form": case_forms.FeedbackForm(),
+        # What the apps above referrals add (care pathways): referrals/hooks.py.
+        "referral_sections": [
+            section
+            for _receiver, section in referral_page_sections.send(
+                Referral, request=request, referral=referral
+            )
+        ],
     }
     context.update(ess_actions_context(request, referral, actions))
     return context

@@ -19,6 +19,7 @@ from ess.models import Specialty
 from ess.roles import MFA_REQUIRED_ROLES, Role
 from members.models import Organisation, OrganisationKind, Profession, RoleGrant, User
 from partners.models import ConventionKind, PartnerType
+from pathways.models import CircleMember
 from scheduling import services as scheduling_services
 
 PASSWORD = "un-mot-de-passe-solide-2026"
@@ -396,3 +397,103 @@ def opening_week(manager, *, closure: tuple | None = None) -> None:
         scheduling_services.closure_add(
             by=manager, starts_on=starts_on, ends_on=ends_on, reason=reason
         )
+
+
+# ---------------------------------------------------------------------------------------------
+# Protocols and care pathways
+# ---------------------------------------------------------------------------------------------
+class ProtocolFactory(factory.django.DjangoModelFactory):
+    """A cooperation protocol under a convention in force (`expired` when it no longer is),
+    with its delegating doctors and delegates given as lists (`delegating_doctors=[…]`)."""
+
+    class Meta:
+        model = "partners.Protocol"
+        skip_postgeneration_save = True
+
+    convention = factory.SubFactory(
+        ConventionFactory,
+        active=True,
+        kind=factory.LazyFunction(lambda: ConventionKind.objects.get(code="protocole-cooperation")),
+        title=factory.Sequence(lambda n: f"Protocole insuffisance cardiaque n°{n}"),
+    )
+    eligibility = "Insuffisance cardiaque après une hospitalisation."
+
+    class Params:
+        expired = factory.Trait(
+            convention=factory.SubFactory(
+                ConventionFactory,
+                status="expired",
+                kind=factory.LazyFunction(
+                    lambda: ConventionKind.objects.get(code="protocole-cooperation")
+                ),
+                signed_on=factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=400)),
+                effective_on=factory.LazyFunction(
+                    lambda: timezone.localdate() - timedelta(days=400)
+                ),
+                end_on=factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=1)),
+            )
+        )
+
+    @factory.post_generation
+    def delegating_doctors(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.delegating_doctors.set(extracted)
+
+    @factory.post_generation
+    def delegates(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.delegates.set(extracted)
+
+
+class ProtocolTaskTemplateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "partners.ProtocolTaskTemplate"
+
+    protocol = factory.SubFactory(ProtocolFactory)
+    label = factory.Sequence(lambda n: f"Appel de suivi n°{n}")
+    kind = "call"
+    day = 7
+    instructions = "Poids, dyspnée, œdèmes ; alerter si prise de plus de 2 kg en 3 jours."
+
+
+def heart_failure_plan(protocol) -> None:
+    """The heart-failure plan after a hospital discharge: a call at D7, titration visits at D14
+    and D28, a lab check at D30."""
+    for day, label, kind in (
+        (7, "Appel de suivi J7", "call"),
+        (14, "Consultation de titration J14", "visit"),
+        (28, "Consultation de titration J28", "visit"),
+        (30, "Bilan biologique J30 (kaliémie, créatinine)", "lab"),
+    ):
+        ProtocolTaskTemplateFactory(protocol=protocol, day=day, label=label, kind=kind)
+
+
+class PathwayFactory(factory.django.DjangoModelFactory):
+    """A pathway written directly (setup only: opening one goes through pathway_open), with
+    its care circle given as `circle=[(user, role), …]`."""
+
+    class Meta:
+        model = "pathways.Pathway"
+        skip_postgeneration_save = True
+
+    patient = factory.SubFactory(PatientFactory)
+    title = factory.Sequence(lambda n: f"Suivi insuffisance cardiaque n°{n}")
+    opened_by = factory.SubFactory(UserFactory, coordinator=True)
+
+    @factory.post_generation
+    def circle(self, create, extracted, **kwargs):
+        if create and extracted:
+            CircleMember.objects.bulk_create(
+                CircleMember(pathway=self, user=user, role=role) for user, role in extracted
+            )
+
+
+class PathwayTaskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "pathways.PathwayTask"
+
+    pathway = factory.SubFactory(PathwayFactory)
+    label = factory.Sequence(lambda n: f"Appel de suivi n°{n}")
+    kind = "call"
+    due_on = factory.LazyFunction(timezone.localdate)
+    assignee = factory.SubFactory(UserFactory, paramedic=True)

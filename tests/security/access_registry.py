@@ -79,8 +79,14 @@ STAFF_AND_AUTHORITY = roles(  # partners, conventions, the health project (valid
 MEMBERS = roles(Role.COORDINATOR, Role.SPECIALIST, Role.PARAMEDIC, Role.MANAGER)
 DIRECTORY = roles(Role.REQUESTER, *MEMBERS.roles)  # every professional, not the ARS/CPAM
 CONSULTATION_TEAM = roles(Role.MANAGER, Role.COORDINATOR, Role.SPECIALIST)
+# Care pathways: the professionals of care circles and the coordination (each pathway is shown
+# only to its circle and the coordinators: the objects of tests/security/world.py say whose).
+CARE_CIRCLE = roles(Role.REQUESTER, Role.COORDINATOR, Role.SPECIALIST, Role.PARAMEDIC)
+PATHWAY_STEERING = roles(Role.COORDINATOR, Role.SPECIALIST)  # status, circle, tasks' cancelling
+PARAMEDIC = roles(Role.PARAMEDIC)
 # Advanced consultations with the paramedics who run nurse-led ones under a protocol.
 CONSULTATIONS = roles(*CONSULTATION_TEAM.roles, Role.PARAMEDIC)
+MEETING_ORGANISERS = roles(Role.COORDINATOR, Role.SPECIALIST)  # a meeting's organiser is one
 
 REFERRAL_ANY_STATE = (
     "referral.submitted",
@@ -330,6 +336,30 @@ REGISTRY: dict[str, Access] = {
     "scheduling:on_call_swap_decide": page(
         MANAGER, **on("on_call_swap"), fixed=({"decision": "accepter"}, {"decision": "refuser"})
     ),
+    # --- Case meetings (télé-RCP) ------------------------------------------------------------
+    # A meeting is seen by its organiser, its participants with an account and the coordinators
+    # (404 for anyone else); its organiser (a specialist) or a coordinator runs it; a case's
+    # patient is named only to those who see the case itself.
+    "meetings:list": page(MEMBERS, note="the meetings the caller takes part in"),
+    "meetings:create": page(MEETING_ORGANISERS),
+    "meetings:case_add_from": page(
+        MEETING_ORGANISERS,
+        note="?referral= or ?pathway=: 404 without one, or for a case the caller may not see",
+    ),
+    "meetings:detail": page(SIGNED_IN, **on("meeting"), note="organiser, participants"),
+    "meetings:minutes_pdf": page(SIGNED_IN, **on("meeting"), note="organiser, participants"),
+    "meetings:case_add": page(SIGNED_IN, **on("meeting"), note="its participants"),
+    "meetings:edit": page(MEETING_ORGANISERS, **on("meeting"), note="its organiser"),
+    "meetings:participant_add": page(MEETING_ORGANISERS, **on("meeting"), note="its organiser"),
+    "meetings:attendance": page(MEETING_ORGANISERS, **on("meeting"), note="its organiser"),
+    "meetings:hold": page(MEETING_ORGANISERS, **on("meeting"), note="its organiser"),
+    "meetings:cancel": page(MEETING_ORGANISERS, **on("meeting"), note="its organiser"),
+    "meetings:case_decide": page(
+        MEETING_ORGANISERS,
+        obj=("meeting_case",),
+        ids={"public_id": "meeting", "case_id": "meeting_case"},
+        note="its organiser",
+    ),
     # --- Health project, indicators, reports, newsletter -------------------------------------
     "projet_sante:newsletter_archive": page(PUBLIC, note="sent letters: aggregates only"),
     "projet_sante:newsletter_detail": page(PUBLIC, **on("newsletter"), note="drafts: managers"),
@@ -415,6 +445,30 @@ REGISTRY: dict[str, Access] = {
     ),
     "partners:contact_delete": page(
         MANAGER, obj=("contact",), ids={"public_id": "partner", "contact_id": "contact"}
+    ),
+    # --- Care pathways -----------------------------------------------------------------------
+    "pathways:list": page(
+        CARE_CIRCLE, note="the pathways of the caller's circles (all: coordination)"
+    ),
+    "pathways:create": page(COORDINATOR),
+    "pathways:open": page(
+        PATHWAY_STEERING,
+        **on(("referral.accepted", "referral.completed")),
+        note="from a referral: its specialist, or the coordination",
+    ),
+    "pathways:worklist": page(PARAMEDIC, note="the caller's own delegated tasks"),
+    "pathways:detail": page(CARE_CIRCLE, **on("pathway")),
+    "pathways:note_add": page(CARE_CIRCLE, **on("pathway")),
+    "pathways:pause": page(PATHWAY_STEERING, **on("pathway")),
+    "pathways:resume": page(PATHWAY_STEERING, **on("pathway")),
+    "pathways:close": page(PATHWAY_STEERING, **on("pathway")),
+    "pathways:circle_add": page(PATHWAY_STEERING, **on("pathway")),
+    "pathways:task": page(CARE_CIRCLE, **on("pathway_task")),
+    "pathways:task_record": page(PARAMEDIC, **on("pathway_task"), note="its assignee only"),
+    "pathways:task_cancel": page(PATHWAY_STEERING, **on("pathway_task")),
+    "pathways:alert": page(CARE_CIRCLE, **on("pathway_alert")),
+    "pathways:alert_answer": page(
+        SPECIALIST, **on("pathway_alert"), note="the doctor alerted, a specialist of the circle"
     ),
     # --- Third party: allauth (sign-in, password, second factor) ------------------------------
     "account_login": page(PUBLIC),

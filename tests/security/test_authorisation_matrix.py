@@ -156,6 +156,9 @@ def test_each_persona_is_refused_wherever_the_registry_says_so(
 # ---------------------------------------------------------------------------------------------
 # Pages that show one object to whoever may see it → whether they show the patient's name.
 SHOWN_TO_ITS_READERS = {
+    "pathways:detail": True,
+    "pathways:task": True,
+    "pathways:alert": True,
     "referrals:detail": True,
     "api:referral-detail": True,
     "api:referral-messages": False,

@@ -156,6 +156,7 @@ def build_world() -> World:
     from members.services.directory_import import SAMPLE_FILE, directory_import
     from partners import services as partner_services
     from partners.models import ConventionKind
+    from pathways.models import PathwayAlert
     from projet_sante.indicators.models import GeneratedReport, ReportStatus
     from projet_sante.newsletter.models import Newsletter
     from projet_sante.project import services as ps
@@ -179,6 +180,8 @@ def build_world() -> World:
         ConsultationPlanFactory,
         ConsultationSessionFactory,
         ConsultationSiteFactory,
+        PathwayFactory,
+        PathwayTaskFactory,
     )
 
     _reference_data()
@@ -660,6 +663,94 @@ def build_world() -> World:
         "newsletter",
         Thing("draft letter", {"newsletter": str(draft.public_id)}, frozenset({"manager"})),
     )
+
+    # --- Care pathways: the requester's patient followed by the requester (GP), the specialist
+    # and the paramedic (delegate), with a task to do and an alert waiting for the doctor; a
+    # stranger's, followed by strangers. The coordinators see both; nobody else does.
+    for owner in ("own", "stranger"):
+        referral = referrals["completed", owner]
+        referral_thing = next(
+            t for t in things["referral.completed"] if t.ids["referral"] == str(referral.public_id)
+        )
+        if owner == "own":
+            gp, doctor, delegate = users["requester"], specialist, users["paramedic"]
+            circle_personas = frozenset({"requester", "specialist", "paramedic", "coordinator"})
+        else:
+            gp, doctor = stranger_requester, stranger_specialist
+            delegate = UserFactory(paramedic=True)
+            circle_personas = frozenset({"coordinator"})
+        pathway = PathwayFactory(
+            patient=referral.patient,
+            origin=referral,
+            opened_by=doctor,
+            circle=[(gp, "gp"), (doctor, "specialist"), (delegate, "delegate")],
+        )
+        pathway.referrals.add(referral)
+        todo = PathwayTaskFactory(pathway=pathway, assignee=delegate, label=f"Appel J7 ({owner})")
+        done = PathwayTaskFactory(
+            pathway=pathway,
+            assignee=delegate,
+            label=f"Bilan J30 ({owner})",
+            status="done",
+            result="Kaliémie 6,1",
+            out_of_range=True,
+            done_at=now,
+            done_by=delegate,
+        )
+        alert = PathwayAlert.objects.create(task=done, pathway=pathway, doctor=doctor)
+        markers = referral_thing.markers
+        add(
+            "pathway",
+            Thing(
+                f"pathway ({owner})", {"pathway": str(pathway.public_id)}, circle_personas, markers
+            ),
+        )
+        add(
+            "pathway_task",
+            Thing(
+                f"task to do ({owner})",
+                {"pathway_task": str(todo.public_id)},
+                circle_personas,
+                markers,
+            ),
+        )
+        add(
+            "pathway_alert",
+            Thing(
+                f"alert ({owner})",
+                {"pathway_alert": str(alert.public_id)},
+                circle_personas,
+                markers,
+            ),
+        )
+
+    # --- Case meetings (télé-RCP): "specialist" organises one with a paramedic who does not
+    # follow its case's patient (the page must not name them to her); a stranger specialist
+    # organises another. Coordinators see both.
+    from meetings import services as meeting_services
+
+    for owner, organiser in (("own", specialist), ("stranger", stranger_specialist)):
+        meeting = meeting_services.meeting_create(
+            by=organiser,
+            title=f"RCP de contrôle ({owner})",
+            specialty=specialty,
+            starts_at=now + timedelta(days=5),
+        )
+        visible = {"coordinator"}
+        if owner == "own":
+            meeting_services.meeting_participant_add(
+                meeting_id=meeting.pk, by=organiser, user=users["paramedic"]
+            )
+            visible |= {"specialist", "paramedic"}
+        case = meeting_services.meeting_case_add(
+            meeting_id=meeting.pk,
+            by=organiser,
+            question="Question posée à la RCP de contrôle",
+            referral_public_id=referrals["accepted", owner].public_id,
+        )
+        ids = {"meeting": str(meeting.public_id), "meeting_case": str(case.public_id)}
+        add("meeting", Thing(f"meeting ({owner})", ids, frozenset(visible)))
+        add("meeting_case", Thing(f"case of the meeting ({owner})", ids, frozenset(visible)))
 
     extra["specialty"] = str(specialty.pk)
     extra["other_specialist"] = str(users["other_specialist"].pk)
