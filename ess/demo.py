@@ -12,11 +12,13 @@ from django.utils import timezone
 from ess.demo_data import demo_data_load, demo_past_settled, unknown
 from ess.models import Departement, Specialty, Team
 from ess.roles import Role
+from meetings.demo import seed_meetings
 from members.demo import demo_email, demo_user, seed_members
 from members.models import Organisation, OrganisationKind, Profession, User
 from members.services import roles_grant
 from members.services.directory_import import SAMPLE_FILE, directory_import
 from partners.demo import seed_partners_and_conventions
+from pathways.demo import seed_pathways
 from projet_sante.indicators.demo import seed_indicators
 from projet_sante.newsletter.demo import seed_newsletters
 from projet_sante.project.demo import seed_health_project
@@ -141,6 +143,10 @@ SEEDERS = [
     # Immediate opinions to the cardiologist on call, through the services: after the roster,
     # whose shifts they fall in (older ones get the afternoon shift they were asked in).
     lambda ctx: ctx.update(immediate_opinions=seed_immediate_opinions(ctx["users"])),
+    # Care pathways: after the referrals they open from and the partners' protocol they follow.
+    lambda ctx: ctx.update(pathways=seed_pathways(ctx["users"])),
+    # Case meetings: after the pathways and referrals they discuss.
+    lambda ctx: ctx.update(meetings=seed_meetings(ctx["users"])),
     lambda ctx: ctx.update(health_project=seed_health_project(ctx["users"])),
     # Last: the indicator snapshots freeze the quarters of everything seeded above.
     lambda ctx: ctx.update(indicator_snapshots=seed_indicators()),

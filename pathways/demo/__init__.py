@@ -2,7 +2,7 @@
 heart-failure cooperation protocol of the partners' demo, and followed by the IPA: the tasks due
 before today are recorded at their due date, a result out of range alerts the cardiologist, who
 answers. Played through the services at their moments. Idempotent: a pathway of the same title
-for the same patient is not opened twice."""
+opened by the same cardiologist is not opened twice."""
 
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -50,15 +50,17 @@ def load(path: Path = DATA_FILE) -> PathwaysData:
     return demo_data_load(path, PathwaysData)
 
 
-def _origin(data: PathwayData, users: dict[str, User]) -> Referral | None:
+def _origin(data: PathwayData, users: dict[str, User], before: datetime) -> Referral | None:
+    """The GP's latest referral the cardiologist answered before the pathway opens."""
     return (
         Referral.objects.filter(
             requester=users[data.requester],
             specialist=users[data.opened_by],
             status=Status.COMPLETED,
+            completed_at__lt=before,
             pathways=None,
         )
-        .order_by("-updated_at")
+        .order_by("-completed_at")
         .first()
     )
 
@@ -67,14 +69,15 @@ def seed_pathways(users: dict[str, User]) -> list[Pathway]:
     today = timezone.localdate()
     opened = []
     for data in load().pathways:
+        if Pathway.objects.filter(title=data.title, opened_by=users[data.opened_by]).exists():
+            continue
         protocol = Protocol.objects.filter(convention__title=data.protocol).first()
-        origin = _origin(data, users)
+        opened_at = demo_moment(data.opened, today=today)
+        origin = _origin(data, users, opened_at)
         if protocol is None or origin is None:
             continue
-        if Pathway.objects.filter(title=data.title, patient=origin.patient_id).exists():
-            continue
         with demo_clock() as travel:
-            travel(demo_moment(data.opened, today=today))
+            travel(opened_at)
             pathway = services.pathway_open(
                 by=users[data.opened_by],
                 referral=origin,

@@ -2,8 +2,11 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from ess.demo import DEMO_ACCOUNTS, demo_email
+from meetings.models import CaseMeeting, MeetingCase
 from members.demo import EXTRA_MEMBERS
 from members.models import Membership, RoleGrant, User
+from pathways.models import Pathway, PathwayAlert, PathwayNote, PathwayTask
+from pathways.selectors import worklist
 from scheduling.models import AvailabilitySlot
 
 
@@ -24,6 +27,9 @@ def test_seed_demo_creates_the_documented_accounts_and_is_idempotent(db, setting
         RoleGrant.objects.count(),
         Membership.objects.count(),
         AvailabilitySlot.objects.count(),
+        Pathway.objects.count(),
+        PathwayTask.objects.count(),
+        MeetingCase.objects.count(),
     )
     call_command("seed_demo")
 
@@ -32,6 +38,9 @@ def test_seed_demo_creates_the_documented_accounts_and_is_idempotent(db, setting
         RoleGrant.objects.count(),
         Membership.objects.count(),
         AvailabilitySlot.objects.count(),
+        Pathway.objects.count(),
+        PathwayTask.objects.count(),
+        MeetingCase.objects.count(),
     ) == counts
     assert counts[0] == len(DEMO_ACCOUNTS) + len(EXTRA_MEMBERS)
     for local in (
@@ -51,6 +60,17 @@ def test_seed_demo_creates_the_documented_accounts_and_is_idempotent(db, setting
     ipa = User.objects.get(email="ipa@demo.example.org")
     assert (ipa.roles, ipa.profession) == ({"paramedic"}, "ipa")
     assert Membership.objects.get(user=ipa).status == "active"
+    # The IPA follows heart-failure pathways under the protocol: results recorded, one alert
+    # answered by the cardiologist, one awaiting an answer, tasks still to do in her worklist.
+    assert counts[4] == 2
+    alerts = PathwayAlert.objects.filter(pathway__circle__user=ipa)
+    assert sorted(a.answered_at is None for a in alerts) == [False, True]
+    assert any(worklist(ipa).values())
+    # A télé-RCP held, its decisions in the cases' timelines; another one to come.
+    held = CaseMeeting.objects.get(status="held")
+    assert held.cases.filter(decided_at__isnull=False).count() == 2
+    assert PathwayNote.objects.filter(kind="rcp_decision").exists()
+    assert CaseMeeting.objects.filter(status="planned", cases__isnull=False).exists()
     medecin, medecin2 = (User.objects.get(email=demo_email(x)) for x in ("medecin", "medecin2"))
     assert medecin.organisation != medecin2.organisation
 
