@@ -175,6 +175,9 @@ SHOWN_TO_ITS_READERS = {
     "projet_sante:project_annex_download": False,
     "projet_sante:report_detail": False,
     "projet_sante:newsletter_detail": False,
+    # A participant who does not follow a case's patient reads the meeting without their name.
+    "meetings:detail": False,
+    "meetings:minutes_pdf": False,
 }
 
 
