@@ -149,6 +149,36 @@ WHERE s.status = 'published' AND s.ends_at <= %(now)s
 """
 
 
+PATHWAYS_SQL = """
+SELECT
+    (SELECT COUNT(*) FROM pathways_pathway p
+     WHERE p.created_at < %(end)s
+       AND NOT EXISTS (SELECT 1 FROM pathways_pathwayevent e
+                       WHERE e.pathway_id = p.id AND e.to_status = 'closed' AND e.at < %(end)s)),
+    (SELECT COUNT(*) FROM pathways_pathway
+     WHERE created_at >= %(start)s AND created_at < %(end)s),
+    (SELECT COUNT(*) FROM pathways_pathwaytask
+     WHERE due_on BETWEEN %(first)s AND %(last)s AND status <> 'cancelled'
+       AND (status = 'done' OR due_on < %(today)s)),
+    (SELECT COUNT(*) FROM pathways_pathwaytask
+     WHERE due_on BETWEEN %(first)s AND %(last)s AND status = 'done'
+       AND (done_at AT TIME ZONE 'Europe/Paris')::date <= due_on),
+    (SELECT COUNT(*) FROM pathways_pathwayalert
+     WHERE raised_at >= %(start)s AND raised_at < %(end)s),
+    (SELECT COUNT(*) FROM pathways_pathwayalert
+     WHERE raised_at >= %(start)s AND raised_at < %(end)s AND answered_at IS NOT NULL),
+    (SELECT percentile_cont(0.5) WITHIN GROUP (
+         ORDER BY EXTRACT(EPOCH FROM answered_at - raised_at) / 3600.0)
+     FROM pathways_pathwayalert
+     WHERE raised_at >= %(start)s AND raised_at < %(end)s AND answered_at IS NOT NULL),
+    (SELECT COUNT(*) FROM meetings_casemeeting
+     WHERE status = 'held' AND COALESCE(held_at, starts_at) >= %(start)s
+       AND COALESCE(held_at, starts_at) < %(end)s),
+    (SELECT COUNT(*) FROM meetings_meetingcase
+     WHERE decided_at >= %(start)s AND decided_at < %(end)s)
+"""
+
+
 def _rate(numerator: int, denominator: int) -> dict:
     value = round(100 * numerator / denominator, 1) if denominator else None
     return {"value": value, "n": denominator, "count": numerator}
@@ -167,6 +197,7 @@ def raw_sql_figures(period, *, now: datetime | None = None) -> dict:
         "last": period.last,
         "now": now or timezone.now(),
     }
+    params["today"] = timezone.localdate(params["now"])
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL jit = off")
         cursor.execute(COHORT_SQL, params)
@@ -202,6 +233,18 @@ def raw_sql_figures(period, *, now: datetime | None = None) -> dict:
         partners, in_force, signed = cursor.fetchone()
         cursor.execute(ADVANCED_SQL, params)
         sessions, seen, communes = cursor.fetchone()
+        cursor.execute(PATHWAYS_SQL, params)
+        (
+            open_at_end,
+            opened,
+            tasks_known,
+            on_time,
+            alerts,
+            answered,
+            answer_median,
+            meetings_held,
+            cases,
+        ) = cursor.fetchone()
     members = sum(by_specialty.values())
     return {
         "requests_received": {"value": received, "n": received},
@@ -230,4 +273,12 @@ def raw_sql_figures(period, *, now: datetime | None = None) -> dict:
         "sessions_held": {"value": sessions or 0, "n": seen or 0},
         "patients_seen": {"value": seen or 0, "n": seen or 0},
         "communes_served": {"value": communes or 0, "n": seen or 0},
+        "pathways_open": {"value": open_at_end, "n": open_at_end},
+        "pathways_opened": {"value": opened, "n": opened},
+        "pathway_tasks_on_time": {"value": on_time, "n": on_time},
+        "pathway_tasks_on_time_pct": _rate(on_time, tasks_known),
+        "pathway_alerts": {"value": alerts, "n": alerts},
+        "pathway_alert_answer_median_hours": {"value": _round(answer_median), "n": answered},
+        "rcp_meetings_held": {"value": meetings_held, "n": meetings_held},
+        "rcp_cases_discussed": {"value": cases, "n": cases},
     }

@@ -58,6 +58,12 @@ CELERY_BEAT_SCHEDULE = {
     # On-call shifts nobody covers in the next days are told to managers and coordinators,
     # once per shift.
     "warn-on-call-gaps": {"task": "scheduling.tasks.warn_on_call_gaps", "schedule": 3600.0},
+    # Delegated tasks of active pathways left undone past their due day remind their owner once,
+    # then the coordinators once (pathways/reminders.py).
+    "remind-late-pathway-tasks": {
+        "task": "pathways.tasks.remind_late_pathway_tasks",
+        "schedule": crontab(minute=0, hour="8-18"),
+    },
     # Conventions come into force and expire by their dates; 90/30-day reminders go out once.
     "conventions-daily": {
         "task": "partners.tasks.conventions_daily",
@@ -70,6 +76,12 @@ CELERY_BEAT_SCHEDULE = {
 # ---------------------------------------------------------------------------------------------
 # How many days ahead a shift nobody covers is warned about (managers and coordinators).
 ON_CALL_GAP_WARNING_DAYS = env.int("ON_CALL_GAP_WARNING_DAYS", default=7)
+
+# ---------------------------------------------------------------------------------------------
+# Care pathways
+# ---------------------------------------------------------------------------------------------
+# Days after a late delegated task reminded its owner before the coordinators are told.
+ESS_PATHWAY_TASK_ESCALATION_DAYS = env.int("ESS_PATHWAY_TASK_ESCALATION_DAYS", default=2)
 
 # ---------------------------------------------------------------------------------------------
 # Referrals

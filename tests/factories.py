@@ -480,6 +480,10 @@ class PathwayFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Suivi insuffisance cardiaque n°{n}")
     opened_by = factory.SubFactory(UserFactory, coordinator=True)
 
+    class Params:
+        paused = factory.Trait(status="paused")
+        closed = factory.Trait(status="closed", close_reason="Objectifs atteints.")
+
     @factory.post_generation
     def circle(self, create, extracted, **kwargs):
         if create and extracted:
@@ -487,8 +491,30 @@ class PathwayFactory(factory.django.DjangoModelFactory):
                 CircleMember(pathway=self, user=user, role=role) for user, role in extracted
             )
 
+    @factory.post_generation
+    def history(self, create, extracted, **kwargs):
+        """A paused or closed pathway's history row, at `history` (a datetime, default now)."""
+        if create and self.status != "active":
+            self.events.create(
+                from_status="active",
+                to_status=self.status,
+                at=extracted or timezone.now(),
+                note=self.close_reason,
+            )
+
+
+class CircleMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "pathways.CircleMember"
+
+    pathway = factory.SubFactory(PathwayFactory)
+    user = factory.SubFactory(UserFactory, requester=True)
+    role = "gp"
+
 
 class PathwayTaskFactory(factory.django.DjangoModelFactory):
+    """A delegated task due today, assigned to an IPA; `done` records a result."""
+
     class Meta:
         model = "pathways.PathwayTask"
 
@@ -497,3 +523,65 @@ class PathwayTaskFactory(factory.django.DjangoModelFactory):
     kind = "call"
     due_on = factory.LazyFunction(timezone.localdate)
     assignee = factory.SubFactory(UserFactory, paramedic=True)
+
+    class Params:
+        done = factory.Trait(
+            status="done",
+            result="Poids stable, pas d'œdème.",
+            done_at=factory.LazyFunction(timezone.now),
+            done_by=factory.SelfAttribute("assignee"),
+        )
+
+
+class PathwayAlertFactory(factory.django.DjangoModelFactory):
+    """A result out of range, alerting a cardiologist; `answered` gives the doctor's answer."""
+
+    class Meta:
+        model = "pathways.PathwayAlert"
+
+    task = factory.SubFactory(
+        PathwayTaskFactory, done=True, out_of_range=True, result="Prise de poids de 3 kg."
+    )
+    pathway = factory.SelfAttribute("task.pathway")
+    doctor = factory.SubFactory(UserFactory, specialist=True)
+    raised_at = factory.LazyFunction(timezone.now)
+
+    class Params:
+        answered = factory.Trait(
+            answer="Augmenter le diurétique, contrôle dans 48 h.",
+            answered_at=factory.LazyAttribute(lambda o: o.raised_at + timedelta(hours=4)),
+            answered_by=factory.SelfAttribute("doctor"),
+        )
+
+
+class CaseMeetingFactory(factory.django.DjangoModelFactory):
+    """A cardiology télé-RCP planned in a week; `held` marks it held at its start."""
+
+    class Meta:
+        model = "meetings.CaseMeeting"
+
+    title = factory.Sequence(lambda n: f"RCP insuffisance cardiaque n°{n}")
+    specialty = factory.LazyFunction(cardiology)
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+    video_url = "https://visio.exemple.fr/rcp"
+    organiser = factory.SubFactory(UserFactory, coordinator=True)
+
+    class Params:
+        held = factory.Trait(status="held", held_at=factory.SelfAttribute("starts_at"))
+
+
+class MeetingCaseFactory(factory.django.DjangoModelFactory):
+    """A pathway's case on a meeting's agenda; `decided` records the decision."""
+
+    class Meta:
+        model = "meetings.MeetingCase"
+
+    meeting = factory.SubFactory(CaseMeetingFactory)
+    pathway = factory.SubFactory(PathwayFactory)
+    question = "Faut-il introduire un traitement par sacubitril-valsartan ?"
+
+    class Params:
+        decided = factory.Trait(
+            decision="Introduction recommandée, titration par l'IPA.",
+            decided_at=factory.LazyFunction(timezone.now),
+        )

@@ -17,7 +17,8 @@ referrals (the ORM's filtered cohort with its per-row flags, each referral's fir
 looked up once by a LATERAL join, then counts, channels, medians and 90th percentiles with
 PostgreSQL's `percentile_cont` in one pass; in a savepoint with JIT off), one over immediate
 opinions (callback times, escalations), one GROUP BY for the response modes, one for members by
-specialty, one for partners, one for conventions, one over advanced-consultation sessions. On
+specialty, one for partners, one for conventions, one over advanced-consultation sessions, one
+over care pathways and case meetings (`pathway_figures.py`). On
 SQLite (development only) the durations come from one extra query, their percentiles computed in
 Python. bench/indicators_reference.py writes the same figures by hand in SQL (the benchmark's
 reference; tests assert both agree).
@@ -27,21 +28,17 @@ to `SOURCES` and its `Indicator`s to `registry.REGISTRY` (as `_advanced_source` 
 advanced-consultation sessions of the referrals app).
 """
 
-import math
 from collections.abc import Callable
 from contextlib import nullcontext
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
 from django.db.models import (
-    Aggregate,
     BooleanField,
     Count,
     Exists,
     ExpressionWrapper,
     F,
-    FloatField,
-    Func,
     OuterRef,
     Q,
 )
@@ -50,6 +47,14 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Membership
 from partners.models import Convention, ConventionStatus, Partner
+from projet_sante.indicators.expressions import (
+    HoursBetween,
+    PercentileCont,
+    percentile,
+    rate,
+    tenth,
+)
+from projet_sante.indicators.pathway_figures import pathway_figures
 from projet_sante.indicators.periods import Filters, Period, referral_filter
 from referrals.booking import advanced_consultation_figures
 from referrals.deadlines import with_effective_priority
@@ -62,72 +67,11 @@ from referrals.models import (
     ReferralEvent,
 )
 
-
-# ---------------------------------------------------------------------------------------------
-# Database expressions
-# ---------------------------------------------------------------------------------------------
-class HoursBetween(Func):
-    """(end - start) in hours, as a float."""
-
-    output_field = FloatField()
-
-    def __init__(self, end, start, **extra):
-        super().__init__(end, start, **extra)
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return self.as_sql(
-            compiler,
-            connection,
-            template="EXTRACT(EPOCH FROM (%(expressions)s)) / 3600.0",
-            arg_joiner=" - ",
-            **extra_context,
-        )
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return self.as_sql(
-            compiler,
-            connection,
-            template="(julianday(%(expressions)s)) * 24.0",
-            arg_joiner=") - julianday(",
-            **extra_context,
-        )
-
-
-class PercentileCont(Aggregate):
-    """PostgreSQL's ordered-set aggregate: percentile_cont(f) WITHIN GROUP (ORDER BY expr)."""
-
-    function = "percentile_cont"
-    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-
-    def __init__(self, expression, fraction: float, **extra):
-        super().__init__(expression, fraction=float(fraction), **extra)
-
-
-def _percentile(values: list[float], fraction: float) -> float | None:
-    """Linear interpolation, as percentile_cont does."""
-    if not values:
-        return None
-    values = sorted(values)
-    position = fraction * (len(values) - 1)
-    low, high = math.floor(position), math.ceil(position)
-    return values[low] + (values[high] - values[low]) * (position - low)
-
-
 # ---------------------------------------------------------------------------------------------
 # Computation
 # ---------------------------------------------------------------------------------------------
 TAKEN = ("accepted", "scheduled", "completed")
 NOT_EXPECTED = ("cancelled", "reoriented")
-
-
-def _rate(numerator: int, denominator: int) -> dict:
-    value = round(100 * numerator / denominator, 1) if denominator else None
-    return {"value": value, "n": denominator, "count": numerator}
-
-
-def _hours(value) -> float | None:
-    return round(value, 1) if value is not None else None
 
 
 # The cohort's figures in one statement. `base` is the ORM's cohort query (filters, per-row
@@ -278,8 +222,8 @@ def _referral_figures(period: Period, filters: Filters, now: datetime) -> dict:
             durations = cursor.fetchall()
             for index, name in enumerate(("triage", "response")):
                 hours = [d[index] for d in durations if d[index] is not None]
-                row[f"{name}_median"] = _percentile(hours, 0.5)
-                row[f"{name}_p90"] = _percentile(hours, 0.9)
+                row[f"{name}_median"] = percentile(hours, 0.5)
+                row[f"{name}_p90"] = percentile(hours, 0.9)
 
     modes = dict(
         submitted.filter(triaged)
@@ -292,18 +236,18 @@ def _referral_figures(period: Period, filters: Filters, now: datetime) -> dict:
     channels = {c: row[f"channel_{c}"] for c in Channel.values if row[f"channel_{c}"]}
     return {
         "requests_received": {"value": row["received"], "n": row["received"]},
-        "triage_median_hours": {"value": _hours(row["triage_median"]), "n": row["triaged"]},
-        "triage_p90_hours": {"value": _hours(row["triage_p90"]), "n": row["triaged"]},
-        "response_median_hours": {"value": _hours(row["response_median"]), "n": row["responded"]},
-        "response_p90_hours": {"value": _hours(row["response_p90"]), "n": row["responded"]},
-        "p1_within_due_pct": _rate(row["P1_within"], row["P1_base"]),
-        "p2_within_due_pct": _rate(row["P2_within"], row["P2_base"]),
+        "triage_median_hours": {"value": tenth(row["triage_median"]), "n": row["triaged"]},
+        "triage_p90_hours": {"value": tenth(row["triage_p90"]), "n": row["triaged"]},
+        "response_median_hours": {"value": tenth(row["response_median"]), "n": row["responded"]},
+        "response_p90_hours": {"value": tenth(row["response_p90"]), "n": row["responded"]},
+        "p1_within_due_pct": rate(row["P1_within"], row["P1_base"]),
+        "p2_within_due_pct": rate(row["P2_within"], row["P2_base"]),
         "response_modes": {"value": modes, "n": sum(modes.values())},
         "requests_by_channel": {"value": channels, "n": sum(channels.values())},
-        "acceptance_pct": _rate(row["taken"], row["triaged"]),
-        "decline_pct": _rate(row["declined"], row["triaged"]),
-        "reorientation_pct": _rate(row["reoriented"], row["received"]),
-        "closed_loop_pct": _rate(row["closed_loop"], row["expected"]),
+        "acceptance_pct": rate(row["taken"], row["triaged"]),
+        "decline_pct": rate(row["declined"], row["triaged"]),
+        "reorientation_pct": rate(row["reoriented"], row["received"]),
+        "closed_loop_pct": rate(row["closed_loop"], row["expected"]),
     }
 
 
@@ -376,16 +320,16 @@ def _immediate_figures(period: Period, filters: Filters) -> dict:
     row = cohort.aggregate(**aggregates)
     if not postgres:
         minutes = list(cohort.filter(called_back).values_list("callback_minutes", flat=True))
-        row["median"], row["p90"] = _percentile(minutes, 0.5), _percentile(minutes, 0.9)
+        row["median"], row["p90"] = percentile(minutes, 0.5), percentile(minutes, 0.9)
     return {
         "immediate_requests": {"value": row["asked"], "n": row["asked"]},
         "immediate_callback_median_minutes": {
-            "value": _hours(row["median"]),
+            "value": tenth(row["median"]),
             "n": row["called_back"],
         },
-        "immediate_callback_p90_minutes": {"value": _hours(row["p90"]), "n": row["called_back"]},
-        "immediate_answered_15min_pct": _rate(row["answered_15"], row["expected"]),
-        "immediate_escalated_pct": _rate(row["escalated"], row["asked"]),
+        "immediate_callback_p90_minutes": {"value": tenth(row["p90"]), "n": row["called_back"]},
+        "immediate_answered_15min_pct": rate(row["answered_15"], row["expected"]),
+        "immediate_escalated_pct": rate(row["escalated"], row["asked"]),
     }
 
 
@@ -418,7 +362,13 @@ def _advanced_source(period: Period, filters: Filters, now: datetime) -> dict:
 
 
 # Each source returns {code: {"value", "n"}} for some codes of REGISTRY.
-SOURCES: list[Source] = [_referrals_source, _immediate_source, _network_source, _advanced_source]
+SOURCES: list[Source] = [
+    _referrals_source,
+    _immediate_source,
+    _network_source,
+    _advanced_source,
+    pathway_figures,
+]
 
 
 def indicators_compute(period: Period, filters: Filters | None = None, *, now=None) -> dict:

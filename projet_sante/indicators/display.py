@@ -12,6 +12,7 @@ from projet_sante.indicators.periods import Filters, Period, previous_quarter
 from projet_sante.indicators.registry import (
     ADVANCED_CONSULTATIONS,
     BY_CODE,
+    PATHWAYS_AND_MEETINGS,
     REGISTRY,
     Indicator,
     Unit,
@@ -187,6 +188,7 @@ def indicators_context(
         "groups": _grouped(rows),
         "targets": [r for r in rows if r.target is not None],
         "advanced_rows": [by_code[code] for code in ADVANCED_CONSULTATIONS],
+        "pathway_rows": [by_code[code] for code in PATHWAYS_AND_MEETINGS],
         "masked": mask,
         "threshold": small_count_threshold(),
         "chart_modes": bar_chart(

@@ -209,14 +209,39 @@ def filters_from(params, *, names: dict[str, str]) -> Filters:
     return clean_filters(**{field: params.get(name, "") for field, name in names.items()})
 
 
-def referral_filter(filters: Filters) -> Q:
-    q = Q()
+def referral_filter(filters: Filters, prefix: str = "") -> Q:
+    """The filters on referrals; `prefix` reaches them from a related row ("referral__")."""
+    fields = {
+        "specialty": "specialty__code",
+        "requester_type": "requester_organisation__kind",
+        "departement": "patient__commune__departement_id",
+        "commune": "patient__commune_id",
+    }
+    return _matching(filters, {name: prefix + path for name, path in fields.items()})
+
+
+def pathway_filter(filters: Filters, prefix: str = "") -> Q:
+    """The filters on care pathways (`prefix`: from a related row, "pathway__"): the specialty
+    of its protocol or of the referral that opened it, that referral's requester type, the
+    patient's place of residence."""
+    q = _matching(
+        filters,
+        {
+            "requester_type": f"{prefix}origin__requester_organisation__kind",
+            "departement": f"{prefix}patient__commune__departement_id",
+            "commune": f"{prefix}patient__commune_id",
+        },
+    )
     if filters.specialty:
-        q &= Q(specialty__code=filters.specialty)
-    if filters.requester_type:
-        q &= Q(requester_organisation__kind=filters.requester_type)
-    if filters.departement:
-        q &= Q(patient__commune__departement_id=filters.departement)
-    if filters.commune:
-        q &= Q(patient__commune_id=filters.commune)
+        q &= Q(**{f"{prefix}protocol__specialty__code": filters.specialty}) | Q(
+            **{f"{prefix}origin__specialty__code": filters.specialty}
+        )
+    return q
+
+
+def _matching(filters: Filters, fields: dict[str, str]) -> Q:
+    q = Q()
+    for name, path in fields.items():
+        if value := getattr(filters, name):
+            q &= Q(**{path: value})
     return q

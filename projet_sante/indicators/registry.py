@@ -47,6 +47,7 @@ OUTCOMES = _("Issues des demandes")
 IMMEDIATE = _("Avis immédiats")
 NETWORK = _("Équipe et partenaires")
 ADVANCED = _("Consultations avancées")
+PATHWAYS = _("Parcours et télé-RCP")
 
 # One row an indicator, in display order: code, unit, which direction is better ("higher",
 # "lower" or "": no direction), group, whether it derives from patients' referrals.
@@ -77,6 +78,14 @@ _ROWS = (
     ("sessions_held", Unit.COUNT, "higher", ADVANCED, False),
     ("patients_seen", Unit.COUNT, "higher", ADVANCED, True),
     ("communes_served", Unit.COUNT, "higher", ADVANCED, False),
+    ("pathways_open", Unit.COUNT, "", PATHWAYS, True),
+    ("pathways_opened", Unit.COUNT, "", PATHWAYS, True),
+    ("pathway_tasks_on_time", Unit.COUNT, "higher", PATHWAYS, True),
+    ("pathway_tasks_on_time_pct", Unit.PERCENT, "higher", PATHWAYS, True),
+    ("pathway_alerts", Unit.COUNT, "", PATHWAYS, True),
+    ("pathway_alert_answer_median_hours", Unit.HOURS, "lower", PATHWAYS, True),
+    ("rcp_meetings_held", Unit.COUNT, "higher", PATHWAYS, False),
+    ("rcp_cases_discussed", Unit.COUNT, "higher", PATHWAYS, True),
 )
 
 # code: (label, definition)
@@ -228,6 +237,56 @@ _TEXTS = {
         _("Communes desservies"),
         _("Communes distinctes des sites où au moins une séance s'est tenue."),
     ),
+    "pathways_open": (
+        _("Parcours en cours en fin de période"),
+        _(
+            "Parcours de soins ouverts avant la fin de la période et pas encore clos à cette "
+            "date (actifs ou en pause)."
+        ),
+    ),
+    "pathways_opened": (
+        _("Parcours ouverts pendant la période"),
+        _("Parcours de soins dont l'ouverture tombe dans la période, quel que soit leur sort."),
+    ),
+    "pathway_tasks_on_time": (
+        _("Tâches déléguées faites à l'échéance"),
+        _(
+            "Tâches déléguées (protocoles de coopération) dont l'échéance tombe dans la période "
+            "et dont le résultat a été enregistré au plus tard le jour de l'échéance."
+        ),
+    ),
+    "pathway_tasks_on_time_pct": (
+        _("Part des tâches déléguées faites à l'échéance"),
+        _(
+            "Les mêmes tâches, rapportées aux tâches de la période dont l'issue est connue : "
+            "faites, ou encore à faire après leur échéance (annulées exclues)."
+        ),
+    ),
+    "pathway_alerts": (
+        _("Alertes levées au médecin délégant"),
+        _(
+            "Résultats de tâches déléguées hors des valeurs attendues pendant la période : "
+            "chacun alerte le médecin délégant."
+        ),
+    ),
+    "pathway_alert_answer_median_hours": (
+        _("Délai médian de réponse du médecin à une alerte"),
+        _(
+            "Médiane, en heures, du temps entre l'alerte et la réponse du médecin dans le "
+            "parcours, sur les alertes de la période auxquelles il a répondu."
+        ),
+    ),
+    "rcp_meetings_held": (
+        _("Télé-RCP tenues"),
+        _("Réunions de concertation pluridisciplinaire à distance tenues pendant la période."),
+    ),
+    "rcp_cases_discussed": (
+        _("Dossiers discutés en télé-RCP"),
+        _(
+            "Dossiers (demandes ou parcours) inscrits à une télé-RCP dont la décision a été "
+            "rendue pendant la période."
+        ),
+    ),
 }
 
 REGISTRY: tuple[Indicator, ...] = tuple(
@@ -237,5 +296,17 @@ REGISTRY: tuple[Indicator, ...] = tuple(
 
 # Filled by `compute._advanced_source` from the advanced-consultation sessions (referrals app).
 ADVANCED_CONSULTATIONS = ("sessions_held", "patients_seen", "communes_served")
+
+# Filled by `compute._pathways_source` from the care pathways and the case meetings.
+PATHWAYS_AND_MEETINGS = (
+    "pathways_open",
+    "pathways_opened",
+    "pathway_tasks_on_time",
+    "pathway_tasks_on_time_pct",
+    "pathway_alerts",
+    "pathway_alert_answer_median_hours",
+    "rcp_meetings_held",
+    "rcp_cases_discussed",
+)
 
 BY_CODE: dict[str, Indicator] = {i.code: i for i in REGISTRY}

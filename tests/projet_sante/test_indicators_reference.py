@@ -8,7 +8,7 @@ import pytest
 
 from bench.indicators_reference import product_figures, raw_sql_figures
 from projet_sante.indicators.periods import quarter_period
-from tests.projet_sante.indicators.data import build_network, build_quarter
+from tests.projet_sante.indicators.data import build_network, build_pathways, build_quarter
 from tests.projet_sante.indicators.test_immediate_figures import immediate_opinions  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -32,3 +32,13 @@ def test_raw_sql_gives_the_product_figures_for_immediate_opinions(immediate_opin
 
     assert figures == product_figures(quarter, now=NOW)
     assert figures["immediate_requests"]["value"] == 3
+
+
+def test_raw_sql_gives_the_product_figures_for_pathways_and_case_meetings():
+    build_pathways()
+
+    for quarter in (quarter_period(2026, 1), quarter_period(2026, 2)):
+        assert raw_sql_figures(quarter, now=NOW) == product_figures(quarter, now=NOW)
+    figures = raw_sql_figures(quarter_period(2026, 1), now=NOW)
+    assert figures["pathway_tasks_on_time_pct"]["value"] == 50.0
+    assert figures["pathway_alert_answer_median_hours"]["value"] == 6.0

@@ -6,10 +6,15 @@ from zoneinfo import ZoneInfo
 from ess.models import Specialty
 from referrals.models import EventKind
 from tests.factories import (
+    CaseMeetingFactory,
     ConventionFactory,
+    MeetingCaseFactory,
     MembershipFactory,
     OrganisationFactory,
     PartnerFactory,
+    PathwayAlertFactory,
+    PathwayFactory,
+    PathwayTaskFactory,
     ReferralFactory,
     UserFactory,
     cardiology,
@@ -135,3 +140,86 @@ def build_network() -> None:
         parties=[partner],
     )
     ConventionFactory(status="draft", parties=[partner])
+
+
+def at(day: date, hour: int = 10, minute: int = 0) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=PARIS)
+
+
+def build_pathways() -> dict:
+    """Care pathways, delegated tasks, alerts and case meetings around 2026-Q1.
+
+    Pathways (opened → status at 31 March):
+    | P1 | 10 Dec 2025 | active                     | open at the end, opened before |
+    | P2 |  1 Feb 2026 | paused on 1 March          | open, opened (patient in 2A)   |
+    | P3 | 15 Jan 2026 | closed on 10 March         | opened, not open at the end    |
+    | P4 | 20 Jan 2026 | closed on 5 April          | open at the end, opened        |
+    | P5 |  2 Apr 2026 | active                     | after the quarter              |
+
+    Tasks due in the quarter: T1 done on its due day at 23:30 (on time), T2 done at 00:30 the
+    day after (late; the same UTC day), T3 still to do after its due day (late), T4 cancelled
+    (out), T6 done two days early (on time); T5 due in April (out). Known 4, on time 2.
+
+    Alerts raised in the quarter: answered after 2, 6 and 13 hours, one unanswered (median 6 h
+    on 3); one raised in April.
+
+    Meetings held in the quarter: M1 (2 cases decided, 1 not yet) and M2 (23:30 on 31 March);
+    M3 planned, M4 cancelled, M5 held in April with its case decided then.
+    """
+    p1 = PathwayFactory(created_at=at(date(2025, 12, 10)))
+    p2 = PathwayFactory(
+        created_at=at(date(2026, 2, 1)),
+        paused=True,
+        history=at(date(2026, 3, 1)),
+        patient__commune_id="2A004",
+    )
+    p3 = PathwayFactory(
+        created_at=at(date(2026, 1, 15)), closed=True, history=at(date(2026, 3, 10))
+    )
+    p4 = PathwayFactory(created_at=at(date(2026, 1, 20)), closed=True, history=at(date(2026, 4, 5)))
+    p5 = PathwayFactory(created_at=at(date(2026, 4, 2)))
+
+    nurse = UserFactory(paramedic=True)
+    feb10 = date(2026, 2, 10)
+    task = {"pathway": p1, "assignee": nurse}
+    PathwayTaskFactory(due_on=feb10, done=True, done_at=at(feb10, 23, 30), **task)  # T1
+    PathwayTaskFactory(due_on=feb10, done=True, done_at=at(date(2026, 2, 11), 0, 30), **task)
+    PathwayTaskFactory(due_on=date(2026, 3, 1), **task)  # T3
+    PathwayTaskFactory(due_on=date(2026, 3, 5), status="cancelled", **task)  # T4
+    PathwayTaskFactory(due_on=date(2026, 4, 10), done=True, done_at=at(date(2026, 4, 10)), **task)
+    PathwayTaskFactory(due_on=date(2026, 1, 5), done=True, done_at=at(date(2026, 1, 3)), **task)
+
+    doctor = UserFactory(specialist=True)
+
+    def alert(raised: datetime, answered_after: float | None = None, pathway=p1):
+        answered = {}
+        if answered_after is not None:
+            answered = {"answered": True, "answered_at": raised + timedelta(hours=answered_after)}
+        return PathwayAlertFactory(
+            raised_at=raised,
+            doctor=doctor,
+            task__pathway=pathway,
+            task__assignee=nurse,
+            task__due_on=date(2026, 6, 30),  # outside the quarter's tasks
+            **answered,
+        )
+
+    alert(at(feb10), 2)
+    alert(at(date(2026, 2, 12)), 6, pathway=p2)
+    alert(at(date(2026, 3, 1)), 13)
+    alert(at(date(2026, 3, 20)))
+    alert(at(date(2026, 4, 2)), 1)
+
+    m1 = CaseMeetingFactory(held=True, starts_at=at(date(2026, 2, 20), 14))
+    decided = at(date(2026, 2, 20), 15)
+    MeetingCaseFactory(meeting=m1, pathway=p1, decided=True, decided_at=decided)
+    MeetingCaseFactory(meeting=m1, pathway=p2, decided=True, decided_at=decided)
+    MeetingCaseFactory(meeting=m1, pathway=p3)
+    CaseMeetingFactory(held=True, starts_at=at(date(2026, 3, 31), 23, 30))
+    CaseMeetingFactory(starts_at=at(date(2026, 3, 15)))
+    CaseMeetingFactory(
+        status="cancelled", cancel_reason="Quorum non atteint.", starts_at=at(date(2026, 1, 10))
+    )
+    m5 = CaseMeetingFactory(held=True, starts_at=at(date(2026, 4, 3)))
+    MeetingCaseFactory(meeting=m5, pathway=p4, decided=True, decided_at=at(date(2026, 4, 3), 11))
+    return {"p1": p1, "p2": p2, "p3": p3, "p4": p4, "p5": p5}
