@@ -12,6 +12,7 @@ from django.utils import timezone
 from ess.demo_data import demo_data_load, demo_past_settled, unknown
 from ess.models import Departement, Specialty, Team
 from ess.roles import Role
+from meetings.demo import seed_meetings
 from members.demo import demo_email, demo_user, seed_members
 from members.models import Organisation, OrganisationKind, Profession, User
 from members.services import roles_grant
@@ -144,6 +145,8 @@ SEEDERS = [
     lambda ctx: ctx.update(immediate_opinions=seed_immediate_opinions(ctx["users"])),
     # Care pathways: after the referrals they open from and the partners' protocol they follow.
     lambda ctx: ctx.update(pathways=seed_pathways(ctx["users"])),
+    # Case meetings: after the pathways and referrals they discuss.
+    lambda ctx: ctx.update(meetings=seed_meetings(ctx["users"])),
     lambda ctx: ctx.update(health_project=seed_health_project(ctx["users"])),
     # Last: the indicator snapshots freeze the quarters of everything seeded above.
     lambda ctx: ctx.update(indicator_snapshots=seed_indicators()),

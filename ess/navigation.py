@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ess.permissions import can_invite_users, can_view_audit
 from ess.roles import Role, has_any_role
+from meetings.permissions import can_view_meetings
 from members.permissions import (
     can_manage_memberships,
     can_review_registrations,
@@ -67,6 +68,8 @@ NAVIGATION = (
     NavItem(_("Consultations avancées"), "scheduling:consultations", can_view_consultations),
     # On-call rosters: who answers immediate requests; the ESS's staff read them.
     NavItem(_("Gardes"), "scheduling:on_call", can_view_on_call),
+    # Case meetings (télé-RCP): each member of the staff sees those they take part in.
+    NavItem(_("Télé-RCP"), "meetings:list", can_view_meetings),
     # Every signed-in professional reads the directory; ARS/CPAM staff do not (they follow the
     # ESS through aggregates, see members/permissions.py) and read the public page like anyone.
     NavItem(_("Annuaire"), "members:directory", can_view_directory),

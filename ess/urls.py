@@ -69,6 +69,7 @@ urlpatterns = [
     path("", include("projet_sante.urls")),
     path("", include("partners.urls")),
     path("parcours/", include("pathways.urls")),
+    path("rcp/", include("meetings.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -3,12 +3,13 @@
 import re
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ess.forms import CommuneField, TextAreaField, phone_input
 from ess.models import Commune, Departement, Specialty
-from ess.roles import STAFF_ROLES
+from ess.roles import STAFF_ROLES, Role
 from ess.validators import normalize_identifier
 from members.models import Organisation, OrganisationKind, User
 from partners.models import (
@@ -262,13 +263,21 @@ class PersonChoiceField(forms.ModelMultipleChoiceField):
 
 
 def _people_field(label, help_text):
-    # Every staff member is offered; the service says who may not delegate or be delegated to.
     return PersonChoiceField(
         label=label,
         queryset=User.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         help_text=help_text,
+    )
+
+
+def _holders_of(role, chosen):
+    """The active holders of `role`, and whoever is already chosen, by name."""
+    return (
+        User.objects.filter(Q(role_grants__role=role, is_active=True) | Q(pk__in=chosen))
+        .distinct()
+        .order_by("last_name", "first_name")
     )
 
 
@@ -292,8 +301,15 @@ class ProtocolForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["delegating_doctors"].queryset = staff_users()
-        self.fields["delegates"].queryset = staff_users()
+        # Any staff member is accepted by the form, so that the service names who may not
+        # delegate or be delegated to; the boxes offer the specialists and the paramedics.
+        offered = {"delegating_doctors": Role.SPECIALIST, "delegates": Role.PARAMEDIC}
+        for name, role in offered.items():
+            field = self.fields[name]
+            field.queryset = staff_users()
+            field.choices = [
+                (u.pk, u.display_name) for u in _holders_of(role, self.initial.get(name, []))
+            ]
 
 
 class TaskTemplateForm(forms.Form):

@@ -22,6 +22,7 @@ from ess.web.paging import page_of
 from ess.workflow import available_actions
 from pathways import forms, services
 from pathways import permissions as perms
+from pathways.hooks import pathway_page_sections
 from pathways.models import CircleRole, Pathway, PathwayAlert, PathwayTask
 from pathways.selectors import (
     alert_get_for_user,
@@ -108,6 +109,13 @@ def pathway_detail(request, public_id):
         "pause_form": forms.PauseForm(),
         "close_form": forms.CloseForm(),
         "circle_form": forms.CircleAddForm() if can_manage and not pathway.is_closed else None,
+        # What the apps above pathways add (case meetings): pathways/hooks.py.
+        "pathway_sections": [
+            section
+            for _receiver, section in pathway_page_sections.send(
+                Pathway, request=request, pathway=pathway
+            )
+        ],
     }
     return render(request, "pathways/pathway_detail.html", context)
 

@@ -524,6 +524,8 @@ class EventKind(models.TextChoices):
     ANSWER = "answer", _("Avis rendu, consultation à fixer")
     NOTE = "note", _("Note interne")
     IDENTITY = "identity", _("Identité")
+    # A case meeting's (télé-RCP) decision on the case, shown to the requester too.
+    RCP_DECISION = "rcp_decision", _("Décision de télé-RCP")
 
 
 class ReferralEvent(StatusEvent):

@@ -50,15 +50,17 @@ def load(path: Path = DATA_FILE) -> PathwaysData:
     return demo_data_load(path, PathwaysData)
 
 
-def _origin(data: PathwayData, users: dict[str, User]) -> Referral | None:
+def _origin(data: PathwayData, users: dict[str, User], before: datetime) -> Referral | None:
+    """The GP's latest referral the cardiologist answered before the pathway opens."""
     return (
         Referral.objects.filter(
             requester=users[data.requester],
             specialist=users[data.opened_by],
             status=Status.COMPLETED,
+            completed_at__lt=before,
             pathways=None,
         )
-        .order_by("-updated_at")
+        .order_by("-completed_at")
         .first()
     )
 
@@ -70,11 +72,12 @@ def seed_pathways(users: dict[str, User]) -> list[Pathway]:
         if Pathway.objects.filter(title=data.title, opened_by=users[data.opened_by]).exists():
             continue
         protocol = Protocol.objects.filter(convention__title=data.protocol).first()
-        origin = _origin(data, users)
+        opened_at = demo_moment(data.opened, today=today)
+        origin = _origin(data, users, opened_at)
         if protocol is None or origin is None:
             continue
         with demo_clock() as travel:
-            travel(demo_moment(data.opened, today=today))
+            travel(opened_at)
             pathway = services.pathway_open(
                 by=users[data.opened_by],
                 referral=origin,

@@ -53,6 +53,7 @@ from referrals.services.thread import (
     message_post,
     patient_identity_validate,
     referral_add_note,
+    referral_meeting_decision_record,
 )
 from referrals.services.triage import (
     referral_cancel,
@@ -90,6 +91,7 @@ __all__ = [
     "referral_decline",
     "referral_feedback",
     "referral_from_confirmation_token",
+    "referral_meeting_decision_record",
     "referral_provide_info",
     "referral_record_for_caller",
     "referral_reorient",

@@ -21,6 +21,7 @@ from referrals.models import (
 )
 from referrals.notifications import message_notify
 from referrals.services.common import (
+    _locked,
     _locked_for,
     _store_files,
     _stored_bytes,
@@ -34,6 +35,20 @@ def referral_add_note(*, referral_id: int, by, note: str) -> ReferralEvent:
     note = required_text(note, "note", _("La note est vide."))
     return ReferralEvent.objects.create(
         referral=referral, actor=by, kind=EventKind.NOTE, note=note, internal=True
+    )
+
+
+@transaction.atomic
+def referral_meeting_decision_record(*, referral_id: int, by, text: str) -> ReferralEvent:
+    """A case meeting's (télé-RCP) decision on this referral, written into its timeline where
+    the requester reads it too, whatever the referral's status (a closed case may be
+    discussed). The meetings service checked its own actor (who records the meeting's
+    decisions) and that the case was put on the agenda by someone who sees it; this writes the
+    line only."""
+    referral = _locked(referral_id)
+    text = required_text(text, "text", _("Écrivez la décision."))
+    return ReferralEvent.objects.create(
+        referral=referral, actor=by, kind=EventKind.RCP_DECISION, note=text, internal=False
     )
 
 

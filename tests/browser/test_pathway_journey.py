@@ -16,7 +16,6 @@ from tests.factories import (
     PatientFactory,
     ProtocolFactory,
     ReferralFactory,
-    UserFactory,
     heart_failure_plan,
 )
 
@@ -29,13 +28,7 @@ def test_a_heart_failure_pathway_from_the_answer_to_the_doctors_answer(
     demo_accounts, page, sign_in, sign_out
 ):
     gp, cardiologist = demo_accounts["medecin"], demo_accounts["cardiologue"]
-    ipa = UserFactory(
-        paramedic=True,
-        demo=True,
-        email="ipa@demo.example.org",
-        first_name="Manon",
-        last_name="Lemaire",
-    )
+    ipa = demo_accounts["ipa"]  # an IPA (paramedic), Léa Moreau
     protocol = ProtocolFactory(
         convention__title="Protocole IC : suivi après hospitalisation",
         delegating_doctors=[cardiologist],
@@ -48,7 +41,7 @@ def test_a_heart_failure_pathway_from_the_answer_to_the_doctors_answer(
         requester_organisation=gp.organisation,
         offered_to=cardiologist,
         offered_to_pool=False,
-        patient=PatientFactory(birth_name="MOREAU", first_names="JEANNE"),
+        patient=PatientFactory(birth_name="GARNIER", first_names="JEANNE"),
         question="Décompensation cardiaque récente, sortie d'hospitalisation : suivi ?",
     )
 
@@ -62,7 +55,7 @@ def test_a_heart_failure_pathway_from_the_answer_to_the_doctors_answer(
     section.get_by_role("link", name="Ouvrir un parcours").click()
     page.get_by_label("Intitulé du parcours").fill("Suivi IPA insuffisance cardiaque")
     page.get_by_label("Protocole").select_option(label="Protocole IC : suivi après hospitalisation")
-    page.get_by_label("Professionnel délégué (IPA, IDE)").select_option(label="Manon Lemaire")
+    page.get_by_label("Professionnel délégué (IPA, IDE)").select_option(label="Léa Moreau")
     # Discharged a week ago: the D7 call is due today.
     started = timezone.localdate() - timedelta(days=7)
     page.get_by_label("Début du parcours (J0)").fill(started.isoformat())

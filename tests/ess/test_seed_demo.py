@@ -2,9 +2,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from ess.demo import DEMO_ACCOUNTS, demo_email
+from meetings.models import CaseMeeting, MeetingCase
 from members.demo import EXTRA_MEMBERS
 from members.models import Membership, RoleGrant, User
-from pathways.models import Pathway, PathwayAlert, PathwayTask
+from pathways.models import Pathway, PathwayAlert, PathwayNote, PathwayTask
 from pathways.selectors import worklist
 from scheduling.models import AvailabilitySlot
 
@@ -28,6 +29,7 @@ def test_seed_demo_creates_the_documented_accounts_and_is_idempotent(db, setting
         AvailabilitySlot.objects.count(),
         Pathway.objects.count(),
         PathwayTask.objects.count(),
+        MeetingCase.objects.count(),
     )
     call_command("seed_demo")
 
@@ -38,6 +40,7 @@ def test_seed_demo_creates_the_documented_accounts_and_is_idempotent(db, setting
         AvailabilitySlot.objects.count(),
         Pathway.objects.count(),
         PathwayTask.objects.count(),
+        MeetingCase.objects.count(),
     ) == counts
     assert counts[0] == len(DEMO_ACCOUNTS) + len(EXTRA_MEMBERS)
     for local in (
@@ -63,6 +66,11 @@ def test_seed_demo_creates_the_documented_accounts_and_is_idempotent(db, setting
     alerts = PathwayAlert.objects.filter(pathway__circle__user=ipa)
     assert sorted(a.answered_at is None for a in alerts) == [False, True]
     assert any(worklist(ipa).values())
+    # A télé-RCP held, its decisions in the cases' timelines; another one to come.
+    held = CaseMeeting.objects.get(status="held")
+    assert held.cases.filter(decided_at__isnull=False).count() == 2
+    assert PathwayNote.objects.filter(kind="rcp_decision").exists()
+    assert CaseMeeting.objects.filter(status="planned", cases__isnull=False).exists()
     medecin, medecin2 = (User.objects.get(email=demo_email(x)) for x in ("medecin", "medecin2"))
     assert medecin.organisation != medecin2.organisation
 

@@ -299,3 +299,34 @@ def test_tasks_are_due_from_the_pathways_start(scene):
     start = timezone.localdate() - timedelta(days=10)
     pathway = scene.open(started_on=start)
     assert pathway.tasks.order_by("due_on").first().due_on == start + timedelta(days=7)
+
+
+def test_a_coordinator_opens_a_pathway_for_a_patient_and_must_name_one(coordinator):
+    from tests.factories import PatientFactory
+
+    with pytest.raises(ValidationError):
+        services.pathway_open(by=coordinator, title="Suivi")
+    with pytest.raises(PermissionDenied):
+        services.pathway_open(
+            by=UserFactory(specialist=True), patient=PatientFactory(), title="Suivi"
+        )
+
+    pathway = services.pathway_open(by=coordinator, patient=PatientFactory(), title="Suivi")
+
+    assert list(pathway.circle.values_list("role", flat=True)) == [CircleRole.COORDINATOR]
+
+
+def test_another_referral_of_the_same_patient_joins_the_pathway_with_its_requester(scene):
+    from tests.factories import ReferralFactory
+
+    pathway = scene.open()
+    second = ReferralFactory(patient=scene.referral.patient)
+
+    services.pathway_referral_link(pathway_id=pathway.pk, by=scene.cardiologist, referral=second)
+
+    assert set(pathway.referrals.all()) == {scene.referral, second}
+    assert pathway.circle.filter(user=second.requester, role=CircleRole.GP).exists()
+    with pytest.raises(ValidationError):
+        services.pathway_referral_link(
+            pathway_id=pathway.pk, by=scene.cardiologist, referral=ReferralFactory()
+        )

@@ -46,6 +46,8 @@ TABLES = {
     "referrals_swaprequest": "scheduling_swaprequest",
     "referrals_calendarfeed": "scheduling_calendarfeed",
 }
+# Columns that later migrations added to a moved table: not part of the move.
+ADDED_SINCE = {"scheduling_consultationplan": ("protocol_id",)}
 MODELS = {
     "members": ["availabilityslot", "booking", "absence"],
     "referrals": [
@@ -65,8 +67,21 @@ def existing_tables() -> set[str]:
 
 def rows(table: str) -> list[str]:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT t::text FROM {table} t ORDER BY t::text")  # noqa: S608 — our names
+        added = ADDED_SINCE.get(table, ())
+        columns = [
+            c.name
+            for c in connection.introspection.get_table_description(cursor, table)
+            if c.name not in added
+        ]
+        row = f"ROW({', '.join(columns)})"
+        cursor.execute(f"SELECT {row}::text FROM {table} t ORDER BY 1")  # noqa: S608 — our names
         return [row[0] for row in cursor.fetchall()]
+
+
+def constraints_kept(table: str) -> list[tuple]:
+    """constraints(table) without those on the columns added since the move."""
+    added = ADDED_SINCE.get(table, ())
+    return [c for c in constraints(table) if not any(f"({name})" in c[2] for name in added)]
 
 
 def constraints(table: str) -> list[tuple]:
@@ -171,7 +186,7 @@ def test_a_database_at_the_old_head_keeps_every_row_and_key(postgres, territory,
                 (kind, TABLES.get(target, target), renamed_references(definition))
                 for kind, target, definition in keys_before[old]
             ]
-            assert sorted(constraints(new)) == sorted(renamed), new
+            assert sorted(constraints_kept(new)) == sorted(renamed), new
     finally:
         MigrationExecutor(connection).migrate(head)  # nothing to do when already there
         ContentType.objects.clear_cache()

@@ -22,13 +22,13 @@ from tests.factories import (
 PAGE = "/consultations-avancees/"
 
 
-@pytest.mark.parametrize("persona", ["manager", "coordinator", "specialist"])
+@pytest.mark.parametrize("persona", ["manager", "coordinator", "specialist", "paramedic"])
 def test_the_menu_has_the_entry_for_staff(persona, request):
     labels = [str(e["label"]) for e in navigation_for(request.getfixturevalue(persona), "/")]
     assert "Consultations avancées" in labels
 
 
-@pytest.mark.parametrize("persona", ["requester", "authority", "paramedic"])
+@pytest.mark.parametrize("persona", ["requester", "authority"])
 def test_others_neither_see_the_entry_nor_the_page(persona, request, client_for):
     user = request.getfixturevalue(persona)
     assert "Consultations avancées" not in [str(e["label"]) for e in navigation_for(user, "/")]

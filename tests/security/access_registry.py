@@ -86,6 +86,7 @@ PATHWAY_STEERING = roles(Role.COORDINATOR, Role.SPECIALIST)  # status, circle, t
 PARAMEDIC = roles(Role.PARAMEDIC)
 # Advanced consultations with the paramedics who run nurse-led ones under a protocol.
 CONSULTATIONS = roles(*CONSULTATION_TEAM.roles, Role.PARAMEDIC)
+MEETING_ORGANISERS = roles(Role.COORDINATOR, Role.SPECIALIST)  # a meeting's organiser is one
 
 REFERRAL_ANY_STATE = (
     "referral.submitted",
@@ -334,6 +335,30 @@ REGISTRY: dict[str, Access] = {
     ),
     "scheduling:on_call_swap_decide": page(
         MANAGER, **on("on_call_swap"), fixed=({"decision": "accepter"}, {"decision": "refuser"})
+    ),
+    # --- Case meetings (télé-RCP) ------------------------------------------------------------
+    # A meeting is seen by its organiser, its participants with an account and the coordinators
+    # (404 for anyone else); its organiser (a specialist) or a coordinator runs it; a case's
+    # patient is named only to those who see the case itself.
+    "meetings:list": page(MEMBERS, note="the meetings the caller takes part in"),
+    "meetings:create": page(MEETING_ORGANISERS),
+    "meetings:case_add_from": page(
+        MEETING_ORGANISERS,
+        note="?referral= or ?pathway=: 404 without one, or for a case the caller may not see",
+    ),
+    "meetings:detail": page(SIGNED_IN, **on("meeting"), note="organiser, participants"),
+    "meetings:minutes_pdf": page(SIGNED_IN, **on("meeting"), note="organiser, participants"),
+    "meetings:case_add": page(SIGNED_IN, **on("meeting"), note="its participants"),
+    "meetings:edit": page(MEETING_ORGANISERS, **on("meeting"), note="its organiser"),
+    "meetings:participant_add": page(MEETING_ORGANISERS, **on("meeting"), note="its organiser"),
+    "meetings:attendance": page(MEETING_ORGANISERS, **on("meeting"), note="its organiser"),
+    "meetings:hold": page(MEETING_ORGANISERS, **on("meeting"), note="its organiser"),
+    "meetings:cancel": page(MEETING_ORGANISERS, **on("meeting"), note="its organiser"),
+    "meetings:case_decide": page(
+        MEETING_ORGANISERS,
+        obj=("meeting_case",),
+        ids={"public_id": "meeting", "case_id": "meeting_case"},
+        note="its organiser",
     ),
     # --- Health project, indicators, reports, newsletter -------------------------------------
     "projet_sante:newsletter_archive": page(PUBLIC, note="sent letters: aggregates only"),

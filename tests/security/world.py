@@ -724,6 +724,34 @@ def build_world() -> World:
             ),
         )
 
+    # --- Case meetings (télé-RCP): "specialist" organises one with a paramedic who does not
+    # follow its case's patient (the page must not name them to her); a stranger specialist
+    # organises another. Coordinators see both.
+    from meetings import services as meeting_services
+
+    for owner, organiser in (("own", specialist), ("stranger", stranger_specialist)):
+        meeting = meeting_services.meeting_create(
+            by=organiser,
+            title=f"RCP de contrôle ({owner})",
+            specialty=specialty,
+            starts_at=now + timedelta(days=5),
+        )
+        visible = {"coordinator"}
+        if owner == "own":
+            meeting_services.meeting_participant_add(
+                meeting_id=meeting.pk, by=organiser, user=users["paramedic"]
+            )
+            visible |= {"specialist", "paramedic"}
+        case = meeting_services.meeting_case_add(
+            meeting_id=meeting.pk,
+            by=organiser,
+            question="Question posée à la RCP de contrôle",
+            referral_public_id=referrals["accepted", owner].public_id,
+        )
+        ids = {"meeting": str(meeting.public_id), "meeting_case": str(case.public_id)}
+        add("meeting", Thing(f"meeting ({owner})", ids, frozenset(visible)))
+        add("meeting_case", Thing(f"case of the meeting ({owner})", ids, frozenset(visible)))
+
     extra["specialty"] = str(specialty.pk)
     extra["other_specialist"] = str(users["other_specialist"].pk)
     extra["random"] = str(uuid.uuid4())
