@@ -416,6 +416,9 @@ SPECTACULAR_SETTINGS = {
         "ResponseModeEnum": "referrals.models.ResponseMode",
         "ProjectVersionStatusEnum": "projet_sante.project.models.VersionStatus",
         "ProjectActionStatusEnum": "projet_sante.project.models.ActionStatus",
+        "PathwayStatusEnum": "pathways.models.PathwayStatus",
+        "PathwayTaskStatusEnum": "pathways.models.TaskStatus",
+        "ProtocolTaskKindEnum": "partners.models.ProtocolTaskKind",
     },
 }
 

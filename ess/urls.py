@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 from ess import api, views
 from members.api import MemberViewSet
 from partners.api import ConventionViewSet, PartnerViewSet
+from pathways.api import PathwayTaskViewSet, PathwayViewSet
 from portal import views as portal
 from projet_sante.indicators.api import indicators as indicators_api
 from projet_sante.project.api import ProjectVersionViewSet
@@ -31,6 +32,9 @@ router.register(
 )
 router.register("project-versions", ProjectVersionViewSet, basename="project-version")
 router.register("on-call-shifts", OnCallShiftViewSet, basename="on-call-shift")
+# Before "pathways": its tasks are not a pathway's id.
+router.register("pathways/tasks", PathwayTaskViewSet, basename="pathway-task")
+router.register("pathways", PathwayViewSet, basename="pathway")
 
 api_v1 = [
     path("me/", api.me, name="me"),

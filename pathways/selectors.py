@@ -62,11 +62,11 @@ def alert_get_for_user(user, public_id) -> PathwayAlert:
     )
 
 
-def worklist(user, today=None) -> dict[str, list[PathwayTask]]:
-    """A delegated professional's open tasks: late, due today, due later this week (the next
-    seven days). Tasks of paused or closed pathways wait."""
+def worklist_tasks(user, today=None) -> QuerySet[PathwayTask]:
+    """A delegated professional's open tasks, late ones first, up to the end of the week (the
+    next seven days). Tasks of paused or closed pathways wait."""
     today = today or timezone.localdate()
-    tasks = list(
+    return (
         PathwayTask.objects.filter(
             assignee_id=user.pk,
             status=TaskStatus.TODO,
@@ -76,6 +76,12 @@ def worklist(user, today=None) -> dict[str, list[PathwayTask]]:
         .select_related("pathway", "pathway__patient")
         .order_by("due_on", "pk")
     )
+
+
+def worklist(user, today=None) -> dict[str, list[PathwayTask]]:
+    """`worklist_tasks` in three lists: late, due today, due later this week."""
+    today = today or timezone.localdate()
+    tasks = list(worklist_tasks(user, today))
     return {
         "late": [t for t in tasks if t.due_on < today],
         "today": [t for t in tasks if t.due_on == today],

@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 
 from ess.models import Notification, Specialty, Team
 from partners import services as partner_services
+from pathways import services as pathway_services
 from projet_sante.indicators.services import indicator_target_set
 from projet_sante.project import services as project
 from referrals import services as referral_services
@@ -25,9 +26,13 @@ from tests.factories import (
     ConventionFactory,
     MembershipFactory,
     PartnerFactory,
+    PathwayAlertFactory,
+    PathwayFactory,
+    ProtocolFactory,
     ReferralFactory,
     SlotFactory,
     UserFactory,
+    heart_failure_plan,
     valid_nir,
 )
 
@@ -406,6 +411,52 @@ def test_every_api_response_matches_the_schema(checker, world):
     )
     c.call(authority, "get", "/api/v1/project-versions/", 200)
 
+    # Care pathways: one under a protocol opened from a referral (an alert waiting), one
+    # without either (an alert answered).
+    ipa = UserFactory(paramedic=True)
+    protocol = ProtocolFactory(delegating_doctors=[specialist], delegates=[ipa])
+    heart_failure_plan(protocol)
+    answered = ReferralFactory(
+        requester=requester,
+        status="completed",
+        specialist=specialist,
+        answer="Suivi IPA selon le protocole IC.",
+        completed_at=timezone.now(),
+    )
+    pathway = pathway_services.pathway_open(
+        by=specialist,
+        referral=answered,
+        title="Suivi IPA selon le protocole IC",
+        protocol=protocol,
+        delegate=ipa,
+        started_on=timezone.localdate() - timedelta(days=8),
+    )
+    d7, d14 = pathway.tasks.order_by("due_on")[:2]
+    pathway_services.task_record(task_id=d7.pk, by=ipa, result="+3 kg", out_of_range=True)
+    bare = PathwayFactory(circle=[(specialist, "specialist")])
+    PathwayAlertFactory(answered=True, task__pathway=bare, doctor=specialist)
+    c.call(coordinator, "get", "/api/v1/pathways/", 200)
+    c.call(specialist, "get", "/api/v1/pathways/{id}/", 200, id=pathway.public_id)
+    c.call(coordinator, "get", "/api/v1/pathways/{id}/", 200, id=bare.public_id)
+    c.call(ipa, "get", "/api/v1/pathways/tasks/", 200)
+    c.call(
+        ipa,
+        "post",
+        "/api/v1/pathways/tasks/{id}/record/",
+        200,
+        id=d14.public_id,
+        data={"result": "Tension 12/7.", "out_of_range": False},
+    )
+    for action, data in (("pause", {"note": ""}), ("resume", {}), ("close", {"reason": "Fin."})):
+        c.call(
+            specialist,
+            "post",
+            f"/api/v1/pathways/{{id}}/{action}/",
+            200,
+            id=pathway.public_id,
+            data=data,
+        )
+
     assert not c.failures, "\n".join(c.failures)
     assert c.operations() - c.covered == set(), "operations without a conformance check"
 
@@ -436,5 +487,7 @@ def test_error_answers_match_the_schema_too(checker, world):
     )
     c.call(specialist, "post", "/api/v1/referrals/{id}/accept/", 409, id=taken.public_id)
     c.call(requester, "get", "/api/v1/consultation-sessions/", 400, data={"date_from": "hier"})
+    c.call(requester, "get", "/api/v1/pathways/{id}/", 404, id=PathwayFactory().public_id)
+    c.call(requester, "get", "/api/v1/pathways/", 400, data={"status": "perdu"})
 
     assert not c.failures, "\n".join(c.failures)

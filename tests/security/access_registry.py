@@ -577,6 +577,20 @@ REGISTRY: dict[str, Access] = {
     "api:consultation-session-book": api(
         {"POST": COORDINATOR}, obj=("consultation_session",), ids={"id": "session"}
     ),
+    # Care pathways: a list of what the caller may see (their circles'; all for the
+    # coordination; an empty page for the ARS and CPAM, who read counts in the indicators).
+    "api:pathway-list": api({"GET": SIGNED_IN}, note="only what the caller may see"),
+    "api:pathway-detail": api({"GET": CARE_CIRCLE}, **on("pathway", "id")),
+    "api:pathway-pause": api({"POST": PATHWAY_STEERING}, **on("pathway", "id")),
+    "api:pathway-resume": api({"POST": PATHWAY_STEERING}, **on("pathway", "id")),
+    "api:pathway-close": api({"POST": PATHWAY_STEERING}, **on("pathway", "id")),
+    "api:pathway-task-list": api({"GET": SIGNED_IN}, note="the caller's own delegated tasks"),
+    "api:pathway-task-record": api(
+        {"POST": PARAMEDIC},
+        **on("pathway_task", "id"),
+        body={"result": "Résultat de contrôle", "out_of_range": False},
+        note="its assignee only",
+    ),
     "api:project-version-list": api({"GET": STAFF_AND_AUTHORITY}),
     "api:project-version-detail": api(
         {"GET": STAFF_AND_AUTHORITY}, obj=("project_version",), ids={"id": "version"}
