@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ess.fields import PublicIdModel, optional_fk
 from ess.stored_files import StoredFile
@@ -387,7 +388,7 @@ class Protocol(PublicIdModel):
 
 class ProtocolTaskKind(models.TextChoices):
     CALL = "call", _("Appel téléphonique")
-    VISIT = "visit", _("Consultation")
+    VISIT = "visit", pgettext_lazy("delegated task", "Consultation")
     LAB = "lab", _("Bilan biologique")
     OTHER = "other", _("Autre")
 

@@ -134,12 +134,15 @@ def test_no_patient_data_reaches_an_invited_contact(scene):
     meeting, *_ = scene.held_meeting_with_cases()
     # Planned again for the invitation: held meetings take nobody new.
     CaseMeeting.objects.filter(pk=meeting.pk).update(status="planned")
-    contact = ContactFactory()
+    # Names no patient of the scene bears: the email greets the contact by name.
+    contact = ContactFactory(name="Dr Zoé Invitée", email="invitee@partner.example.org")
+    patient = scene.referral.patient
+    patient.birth_name, patient.first_names = "Quentinois", "Aurélien"
+    patient.save(update_fields=["birth_name", "first_names"])
 
     services.meeting_participant_add(meeting_id=meeting.pk, by=scene.organiser, contact=contact)
 
     body = OutboundEmail.objects.get(to=contact.email).body_text
-    patient = scene.referral.patient
     for trait in (patient.birth_name, patient.first_names, scene.referral.reference, "ARNI"):
         assert trait.lower() not in body.lower()
 
