@@ -62,14 +62,14 @@ def _circle_users(pathway: Pathway, roles=None) -> list:
     return [m.user for m in members]
 
 
-def _member_add(pathway: Pathway, user, role: str, by) -> bool:
-    """Put `user` in the circle with `role` unless they are in it already; True when added."""
+def _member_add(pathway: Pathway, user, role: str, by) -> tuple[CircleMember | None, bool]:
+    """Put `user` in the circle with `role` unless they are in it already: their place in it,
+    and whether they were added now."""
     if user is None:
-        return False
-    _member, created = CircleMember.objects.get_or_create(
+        return None, False
+    return CircleMember.objects.get_or_create(
         pathway=pathway, user=user, defaults={"role": role, "added_by": by}
     )
-    return created
 
 
 def _opener_role(user) -> str:
@@ -309,9 +309,7 @@ def circle_add(*, pathway_id: int, by, user, role: str) -> CircleMember:
         raise ValidationError(
             {"role": _("Seul un professionnel paramédical (IPA, IDE) peut être délégué.")}
         )
-    member, created = CircleMember.objects.get_or_create(
-        pathway=pathway, user=user, defaults={"role": role, "added_by": by}
-    )
+    member, created = _member_add(pathway, user, role, by)
     if created:
         notify(
             recipients=[user],
