@@ -18,7 +18,7 @@ from members.models import Membership, MembershipStatus, User
 from partners.models import Contact
 from pathways.selectors import pathways_visible_to
 from referrals.models import Referral
-from referrals.selectors import referrals_visible_to
+from referrals.selectors import referral_visible_by_reference, referrals_visible_to
 
 
 def meetings_visible_to(user) -> QuerySet[CaseMeeting]:
@@ -148,9 +148,7 @@ def meetings_open_to_cases(user) -> QuerySet[CaseMeeting]:
 def referral_by_reference_for_user(user, reference: str) -> Referral:
     """The referral with this reference among those `user` may see; a form error otherwise
     (unknown and not theirs alike)."""
-    referral = (
-        referrals_visible_to(user).filter(reference=reference.strip().upper()).only("pk").first()
-    )
+    referral = referral_visible_by_reference(user, reference)
     if referral is None:
         raise ValidationError(
             {"reference": _("Aucune demande que vous pouvez consulter ne porte cette référence.")}

@@ -9,7 +9,10 @@ from ess.forms import ReasonForm, TextAreaField
 from ess.roles import Role
 from pathways.models import CircleRole, PathwayStatus
 from pathways.selectors import protocols_applicable_by
-from referrals.selectors import referrals_visible_to
+from referrals.selectors import referral_visible_by_reference
+
+# A reference the user cannot see reads like one that does not exist.
+UNKNOWN_REFERENCE = _("Aucune demande de ce numéro parmi celles que vous voyez.")
 
 
 class _PersonChoice(forms.ModelChoiceField):
@@ -75,14 +78,10 @@ class PathwayOpenForm(forms.Form):
             del self.fields["reference"]
 
     def clean_reference(self):
-        reference = self.cleaned_data["reference"].strip().upper()
-        referral = referrals_visible_to(self.user).filter(reference=reference).first()
-        if referral is None:
-            raise forms.ValidationError(
-                _("Aucune demande de ce numéro parmi celles que vous voyez.")
-            )
-        self.referral = referral
-        return reference
+        self.referral = referral_visible_by_reference(self.user, self.cleaned_data["reference"])
+        if self.referral is None:
+            raise forms.ValidationError(UNKNOWN_REFERENCE)
+        return self.referral.reference
 
     def service_fields(self) -> dict:
         data = self.cleaned_data
@@ -93,6 +92,12 @@ class PathwayOpenForm(forms.Form):
             "delegate": data["delegate"],
             "started_on": data["started_on"],
         }
+
+
+class ReferralLinkForm(forms.Form):
+    """Another referral of the pathway's patient, named by its reference."""
+
+    reference = forms.CharField(label=_("Référence de la demande"), max_length=20)
 
 
 class PathwayListFilter(forms.Form):

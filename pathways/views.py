@@ -4,6 +4,7 @@ answer to an alert; and the referral page's section (the `referral_page_sections
 referrals, connected in pathways/apps.py). Every read of patient data is audited."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -36,6 +37,7 @@ from pathways.selectors import (
     task_get_for_user,
     worklist,
 )
+from referrals.selectors import referral_visible_by_reference
 from referrals.views_common import referral_for_request
 
 
@@ -109,6 +111,7 @@ def pathway_detail(request, public_id):
         "pause_form": forms.PauseForm(),
         "close_form": forms.CloseForm(),
         "circle_form": forms.CircleAddForm() if can_manage and not pathway.is_closed else None,
+        "link_form": forms.ReferralLinkForm() if can_manage and not pathway.is_closed else None,
         # What the apps above pathways add (case meetings): pathways/hooks.py.
         "pathway_sections": [
             section
@@ -155,6 +158,23 @@ pathway_close = pathway_actions.view(
 )
 note_add = circle_actions.view(
     "notes/", "note_add", services.pathway_note_add, gettext_lazy("Note ajoutée."), forms.NoteForm
+)
+
+
+def _referral_to_link(request, data: dict) -> dict:
+    referral = referral_visible_by_reference(request.user, data["reference"])
+    if referral is None:
+        raise ValidationError({"reference": forms.UNKNOWN_REFERENCE})
+    return {"referral": referral}
+
+
+referral_link = pathway_actions.view(
+    "demandes/",
+    "referral_link",
+    services.pathway_referral_link,
+    gettext_lazy("Demande rattachée au parcours."),
+    forms.ReferralLinkForm,
+    data=_referral_to_link,
 )
 circle_add = pathway_actions.view(
     "cercle/",

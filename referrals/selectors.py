@@ -115,6 +115,12 @@ def patient_known_to(user, ins: str) -> Patient | None:
     )
 
 
+def referral_visible_by_reference(user, reference: str) -> Referral | None:
+    """The referral with this reference (ESS-…, any case) among those `user` may see; None for
+    an unknown reference and someone else's alike."""
+    return referrals_visible_to(user).filter(reference=reference.strip().upper()).first()
+
+
 def referral_get_for_user(user, public_id) -> Referral:
     """404 for "does not exist" and "not yours" alike."""
     return get_object_or_404(

@@ -7,7 +7,7 @@ from django.urls import reverse
 from ess.models import AuditEvent
 from pathways import services
 from pathways.models import Pathway, PathwayAlert, TaskStatus
-from tests.factories import UserFactory
+from tests.factories import ReferralFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +62,7 @@ def test_someone_outside_the_care_circle_gets_404_on_every_pathway_url(scene, cl
         ("close", pathway_id),
         ("note_add", pathway_id),
         ("circle_add", pathway_id),
+        ("referral_link", pathway_id),
         ("task", task_id),
         ("task_record", task_id),
         ("task_cancel", task_id),
@@ -116,6 +117,51 @@ def test_the_open_form_offers_only_protocols_in_force_the_user_may_apply(scene, 
 
     assert scene.protocol.convention.title in html
     assert expired.convention.title not in html and foreign.convention.title not in html
+
+
+def test_the_specialist_links_another_referral_of_the_patient_by_its_reference(scene, client_for):
+    pathway = scene.open()
+    second = ReferralFactory(
+        patient=scene.referral.patient, status="completed", specialist=scene.cardiologist
+    )
+    elsewhere = ReferralFactory(status="completed", specialist=scene.cardiologist)
+    hidden = ReferralFactory(patient=scene.referral.patient)  # not the specialist's case
+    client = client_for(scene.cardiologist)
+    page = reverse("pathways:detail", args=[pathway.public_id])
+    url = reverse("pathways:referral_link", args=[pathway.public_id])
+    assert "Rattacher une autre demande du patient" in _html(client.get(page))
+
+    for reference, message in [
+        ("ESS-0000-000000", "Aucune demande de ce numéro"),
+        (hidden.reference, "Aucune demande de ce numéro"),
+        (elsewhere.reference, "concerne un autre patient"),
+    ]:
+        response = client.post(url, {"reference": reference}, follow=True)
+        assert message in _html(response)
+    assert list(pathway.referrals.all()) == [scene.referral]
+
+    response = client.post(url, {"reference": second.reference.lower()}, follow=True)
+
+    assert "Demande rattachée au parcours." in _html(response)
+    assert second.reference in _html(response)
+    assert set(pathway.referrals.all()) == {scene.referral, second}
+
+
+def test_the_gp_cannot_link_a_referral_to_the_pathway(scene, client_for):
+    pathway = scene.open()
+    second = ReferralFactory(patient=scene.referral.patient, requester=scene.gp)
+    client = client_for(scene.gp)
+    assert "Rattacher une autre demande" not in _html(
+        client.get(reverse("pathways:detail", args=[pathway.public_id]))
+    )
+
+    response = client.post(
+        reverse("pathways:referral_link", args=[pathway.public_id]),
+        {"reference": second.reference},
+    )
+
+    assert response.status_code == 403
+    assert list(pathway.referrals.all()) == [scene.referral]
 
 
 def test_the_gp_cannot_open_a_pathway(scene, client_for):

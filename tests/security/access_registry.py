@@ -463,6 +463,7 @@ REGISTRY: dict[str, Access] = {
     "pathways:resume": page(PATHWAY_STEERING, **on("pathway")),
     "pathways:close": page(PATHWAY_STEERING, **on("pathway")),
     "pathways:circle_add": page(PATHWAY_STEERING, **on("pathway")),
+    "pathways:referral_link": page(PATHWAY_STEERING, **on("pathway")),
     "pathways:task": page(CARE_CIRCLE, **on("pathway_task")),
     "pathways:task_record": page(PARAMEDIC, **on("pathway_task"), note="its assignee only"),
     "pathways:task_cancel": page(PATHWAY_STEERING, **on("pathway_task")),
