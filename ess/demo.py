@@ -12,6 +12,7 @@ from django.utils import timezone
 from ess.demo_data import demo_data_load, demo_past_settled, unknown
 from ess.models import Departement, Specialty, Team
 from ess.roles import Role
+from events.demo import seed_events
 from meetings.demo import seed_meetings
 from members.demo import demo_email, demo_user, seed_members
 from members.models import Organisation, OrganisationKind, Profession, User
@@ -147,6 +148,9 @@ SEEDERS = [
     lambda ctx: ctx.update(pathways=seed_pathways(ctx["users"])),
     # Case meetings: after the pathways and referrals they discuss.
     lambda ctx: ctx.update(meetings=seed_meetings(ctx["users"])),
+    # Trainings, campaigns, ETP and residents: before the health project, whose actions point
+    # to the campaigns.
+    lambda ctx: ctx.update(events=seed_events(ctx["users"])),
     lambda ctx: ctx.update(health_project=seed_health_project(ctx["users"])),
     # Last: the indicator snapshots freeze the quarters of everything seeded above.
     lambda ctx: ctx.update(indicator_snapshots=seed_indicators()),

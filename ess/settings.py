@@ -150,6 +150,7 @@ INSTALLED_APPS = [
     "referrals",
     "pathways",
     "meetings",
+    "events",
     "partners",
     "projet_sante",
     "portal",

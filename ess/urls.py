@@ -70,6 +70,7 @@ urlpatterns = [
     path("", include("partners.urls")),
     path("parcours/", include("pathways.urls")),
     path("rcp/", include("meetings.urls")),
+    path("evenements/", include("events.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -179,6 +179,13 @@ class Action(PublicIdModel):
     progress = models.PositiveSmallIntegerField(_("avancement (%)"), default=0)
     # Codes of the indicators that measure the action (a JSON list of strings: works on SQLite).
     indicator_codes = models.JSONField(_("indicateurs"), default=list, blank=True)
+    # The public-health campaigns that carry the action out (their counts show in the PDF).
+    campaigns = models.ManyToManyField(
+        "events.Campaign",
+        blank=True,
+        related_name="project_actions",
+        verbose_name=_("campagnes de santé publique"),
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

@@ -1,0 +1,6 @@
+"""The demo's trainings, campaigns, ETP programmes and residents: each part's content in its own
+data file next to its module, played through the services."""
+
+
+def seed_events(users) -> dict:
+    return {}
