@@ -1,6 +1,7 @@
 """factory_boy factories with traits per role."""
 
-from datetime import time, timedelta
+from datetime import date, time, timedelta
+from decimal import Decimal
 
 import factory
 from allauth.account.models import EmailAddress
@@ -585,3 +586,126 @@ class MeetingCaseFactory(factory.django.DjangoModelFactory):
             decision="Introduction recommandée, titration par l'IPA.",
             decided_at=factory.LazyFunction(timezone.now),
         )
+
+
+class TrainingFactory(factory.django.DjangoModelFactory):
+    """A published two-hour cardiology evening in two weeks, 20 places; `draft`, `held` and
+    `cancelled` give the other statuses."""
+
+    class Meta:
+        model = "events.Training"
+
+    title = factory.Sequence(lambda n: f"Soirée insuffisance cardiaque n°{n}")
+    specialty = factory.LazyFunction(cardiology)
+    summary = "Repérer et suivre l'insuffisance cardiaque en ville."
+    programme = "19 h 30 : accueil. 20 h : cas cliniques. 21 h 30 : questions."
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=2))
+    hours = Decimal("2.0")
+    place = "Maison de santé, 12 rue de la République, Orléans"
+    capacity = 20
+    organiser = factory.SubFactory(UserFactory, manager=True)
+    status = "published"
+    published_at = factory.LazyFunction(timezone.now)
+
+    class Params:
+        draft = factory.Trait(status="draft", published_at=None)
+        held = factory.Trait(status="held", held_at=factory.SelfAttribute("ends_at"))
+        cancelled = factory.Trait(status="cancelled", cancel_reason="Intervenant indisponible.")
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    """A confirmed registration without an account; `waitlisted` and `pending` give the
+    others (pass `user=` for an account's)."""
+
+    class Meta:
+        model = "events.Registration"
+
+    training = factory.SubFactory(TrainingFactory)
+    email = factory.Sequence(lambda n: f"inscrit{n}@exemple.fr")
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    profession = Profession.NURSE
+    status = "confirmed"
+    confirmed_at = factory.LazyFunction(timezone.now)
+
+    class Params:
+        pending = factory.Trait(status="pending", confirmed_at=None)
+        waitlisted = factory.Trait(
+            status="waitlisted", confirmed_at=None, waitlisted_at=factory.LazyFunction(timezone.now)
+        )
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "events.Campaign"
+
+    title = factory.Sequence(lambda n: f"Dépistage de l'hypertension n°{n}")
+    kind = "screening"
+    theme = "Hypertension artérielle"
+    target_population = "Adultes de plus de 50 ans"
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
+    ends_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=60))
+
+
+class CampaignActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "events.CampaignAction"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    title = "Stand de dépistage au marché"
+    held_on = factory.LazyFunction(timezone.localdate)
+    people_reached = 120
+    screenings_done = 45
+    referrals_generated = 6
+
+
+class EtpProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "events.EtpProgramme"
+
+    title = factory.Sequence(lambda n: f"Vivre avec une insuffisance cardiaque n°{n}")
+    specialty = factory.LazyFunction(cardiology)
+    authorisation_number = factory.Sequence(lambda n: f"ETP-45-{n:04d}")
+    authorised_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=400))
+    coordinator_name = "Service de cardiologie, CHR d'Orléans"
+
+
+class EtpSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "events.EtpSession"
+
+    programme = factory.SubFactory(EtpProgrammeFactory)
+    held_on = factory.LazyFunction(timezone.localdate)
+    topic = "Surveiller son poids et ses symptômes"
+    patients_count = 8
+
+
+class ResidentSupervisorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "events.ResidentSupervisor"
+
+    member = factory.SubFactory(UserFactory, specialist=True)
+    approval_number = factory.Sequence(lambda n: f"MSU-{n:05d}")
+    university = "Faculté de médecine de Tours"
+
+
+class TrainingPlaceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "events.TrainingPlace"
+
+    supervisor = factory.SubFactory(ResidentSupervisorFactory)
+    year = 2026
+    season = "november"
+    places = 1
+
+
+class PlacementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "events.Placement"
+
+    place = factory.SubFactory(TrainingPlaceFactory)
+    resident_name = factory.Faker("name", locale="fr_FR")
+    phase = "Phase d'approfondissement"
+    starts_on = date(2026, 11, 2)
+    ends_on = date(2027, 5, 3)
