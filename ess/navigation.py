@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ess.permissions import can_invite_users, can_view_audit
 from ess.roles import Role, has_any_role
+from events.permissions import can_manage_campaigns
 from meetings.permissions import can_view_meetings
 from members.permissions import (
     can_manage_memberships,
@@ -88,6 +89,8 @@ NAVIGATION = (
         can_manage_opening_hours,
         MANAGEMENT,
     ),
+    # Public-health campaigns: the list is public; the menu offers it to those who run them.
+    NavItem(_("Campagnes"), "events:campaign_list", can_manage_campaigns, MANAGEMENT),
     NavItem(_("Journal d'audit"), "audit_list", can_view_audit, MANAGEMENT),
     NavItem(_("Lettre d'information"), "projet_sante:newsletter_archive", _signed_in),
     # Health project: managers, ARS/CPAM and the ESS's staff (validated version).

@@ -19,3 +19,16 @@ def can_manage_events(user) -> bool:
     """Create, edit, publish and cancel trainings; record campaigns, ETP sessions and
     residents' placements."""
     return has_any_role(user, EVENT_MANAGER_ROLES)
+
+
+def can_manage_campaigns(user) -> bool:
+    """Create and change campaigns, record their actions, see those not shown publicly and
+    export their figures."""
+    return can_manage_events(user)
+
+
+def can_view_campaign(user, campaign) -> bool:
+    """A campaign shown publicly is anyone's to read; the others are the managers'."""
+    if campaign.is_public:
+        return True
+    return can_manage_campaigns(user)

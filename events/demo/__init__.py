@@ -1,6 +1,8 @@
 """The demo's trainings, campaigns, ETP programmes and residents: each part's content in its own
 data file next to its module, played through the services."""
 
+from events.demo.campaigns import seed_campaigns
+
 
 def seed_events(users) -> dict:
-    return {}
+    return {"campaigns": seed_campaigns(users)}
