@@ -87,6 +87,7 @@ PARAMEDIC = roles(Role.PARAMEDIC)
 # Advanced consultations with the paramedics who run nurse-led ones under a protocol.
 CONSULTATIONS = roles(*CONSULTATION_TEAM.roles, Role.PARAMEDIC)
 MEETING_ORGANISERS = roles(Role.COORDINATOR, Role.SPECIALIST)  # a meeting's organiser is one
+EVENT_MANAGERS = roles(Role.MANAGER, Role.COORDINATOR)  # trainings, campaigns, ETP, residents
 
 REFERRAL_ANY_STATE = (
     "referral.submitted",
@@ -359,6 +360,27 @@ REGISTRY: dict[str, Access] = {
         obj=("meeting_case",),
         ids={"public_id": "meeting", "case_id": "meeting_case"},
         note="its organiser",
+    ),
+    # --- Public-health campaigns --------------------------------------------------------------
+    # A campaign shown publicly is anyone's to read; the others, and every campaign's actions,
+    # forms and export, are the managers' and coordinators' (404 for anyone else).
+    "events:campaign_list": page(PUBLIC, note="public campaigns; all of them for managers"),
+    "events:campaign_detail": page(
+        PUBLIC, **on("campaign"), note="non-public ones: managers and coordinators"
+    ),
+    "events:campaign_create": page(EVENT_MANAGERS),
+    "events:campaign_edit": page(EVENT_MANAGERS, **on("campaign")),
+    "events:campaign_export": page(EVENT_MANAGERS, **on("campaign")),
+    "events:campaign_action_create": page(EVENT_MANAGERS, **on("campaign")),
+    "events:campaign_action_edit": page(
+        EVENT_MANAGERS,
+        obj=("campaign_action",),
+        ids={"public_id": "campaign", "action_id": "campaign_action"},
+    ),
+    "events:campaign_action_delete": page(
+        EVENT_MANAGERS,
+        obj=("campaign_action",),
+        ids={"public_id": "campaign", "action_id": "campaign_action"},
     ),
     # --- Health project, indicators, reports, newsletter -------------------------------------
     "projet_sante:newsletter_archive": page(PUBLIC, note="sent letters: aggregates only"),
