@@ -59,6 +59,7 @@ class CampaignData:
 
 @dataclass(frozen=True)
 class CampaignsData:
+    recorder: str
     campaigns: tuple[CampaignData, ...]
 
 
@@ -87,7 +88,9 @@ def _period(data: CampaignData, today: date) -> tuple[date, date]:
 def seed_campaigns(users: dict[str, User]) -> list[Campaign]:
     today = timezone.localdate()
     campaigns = []
-    for data in load().campaigns:
+    content = load()
+    recorder = users[content.recorder]
+    for data in content.campaigns:
         existing = Campaign.objects.filter(title=data.title).first()
         if existing is not None:
             campaigns.append(existing)
@@ -98,7 +101,7 @@ def seed_campaigns(users: dict[str, User]) -> list[Campaign]:
             # Planned three weeks before it starts (or now, for one to come sooner).
             travel(min(timezone.now(), demo_moment("-21d 10:00", today=starts_on)))
             campaign = services.campaign_create(
-                by=lead,
+                by=recorder,
                 title=data.title,
                 kind=data.kind,
                 theme=data.theme,
@@ -117,7 +120,7 @@ def seed_campaigns(users: dict[str, User]) -> list[Campaign]:
                 travel(held + timedelta(hours=3))
                 services.campaign_action_record(
                     campaign_id=campaign.pk,
-                    by=lead,
+                    by=recorder,
                     title=action.title,
                     held_on=timezone.localdate(held),
                     place=action.place,
