@@ -5,7 +5,7 @@ carries out) and its export.
 A campaign shown publicly is anyone's to read; the others are the managers' and coordinators'
 (events.permissions.can_view_campaign is the same rule for one campaign)."""
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Max, Prefetch, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -100,11 +100,14 @@ def campaign_actions(campaign: Campaign) -> QuerySet[CampaignAction]:
 
 def campaign_project_actions(user, campaign: Campaign) -> list:
     """The health project's actions the campaign carries out (`Action.campaigns`, read through
-    its reverse accessor): those of validated versions for anyone; the managers also see those
-    of versions still being written, with their version."""
+    its reverse accessor): those of the latest validated version for anyone (each version
+    carries its own copy of an action); the managers see those of every version, the versions
+    still being written included, each with its version."""
     actions = campaign.project_actions.select_related("mission__version").order_by(
         "-mission__version__number", "mission__position", "position", "pk"
     )
     if not can_manage_campaigns(user):
-        actions = actions.filter(mission__version__status="validated")
+        validated = actions.filter(mission__version__status="validated")
+        latest = validated.aggregate(number=Max("mission__version__number"))["number"]
+        actions = validated.filter(mission__version__number=latest)
     return list(actions)

@@ -56,6 +56,17 @@ def _form(data: dict) -> dict:
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in data.items()}
 
 
+def _project_action(number: int, title: str, campaign, *, validated: bool, by) -> None:
+    """An action of the health project's version `number` that the campaign carries out."""
+    version = ProjectVersion.objects.create(number=number, status="draft")
+    mission = Mission.objects.create(version=version, kind="other", title="Prévention")
+    Action.objects.create(mission=mission, title=title).campaigns.add(campaign)
+    if validated:
+        ProjectVersion.objects.filter(pk=version.pk).update(
+            status="validated", validated_at=timezone.now(), validated_by=by
+        )
+
+
 # ---------------------------------------------------------------------------------------------
 # Services
 # ---------------------------------------------------------------------------------------------
@@ -363,18 +374,13 @@ def test_the_campaign_page_shows_its_territory_partners_project_actions_and_tota
     CampaignActionFactory(
         campaign=campaign, people_reached=212, screenings_done=187, referrals_generated=11
     )
-    version = ProjectVersion.objects.create(number=1, status="draft")
-    mission = Mission.objects.create(version=version, kind="other", title="Prévention")
-    action = Action.objects.create(mission=mission, title="Dépister la FA en ville")
-    action.campaigns.add(campaign)
-    ProjectVersion.objects.filter(pk=version.pk).update(
-        status="validated", validated_at=timezone.now(), validated_by=UserFactory(authority=True)
-    )
-    draft = ProjectVersion.objects.create(number=2, status="draft")
-    draft_mission = Mission.objects.create(version=draft, kind="other", title="Prévention")
-    Action.objects.create(mission=draft_mission, title="Action encore en projet").campaigns.add(
-        campaign
-    )
+    validator = UserFactory(authority=True)
+    for number, title, validated in (
+        (1, "Version ancienne", True),
+        (2, "Dépister la FA en ville", True),
+        (3, "Action encore en projet", False),
+    ):
+        _project_action(number, title, campaign, validated=validated, by=validator)
 
     response = client.get(reverse("events:campaign_detail", args=[campaign.public_id]))
 
@@ -392,6 +398,7 @@ def test_the_campaign_page_shows_its_territory_partners_project_actions_and_tota
     ):
         assert shown in text, shown
     assert "Action encore en projet" not in text
+    assert "Version ancienne" not in text
     assert "Stand de dépistage au marché" not in text  # the actions' list is the managers'
     assert reverse("events:campaign_edit", args=[campaign.public_id]) not in text
 
@@ -409,6 +416,7 @@ def test_a_campaign_kept_off_the_public_page_is_not_found(persona, request, clie
 def test_a_manager_reads_and_runs_a_campaign_kept_off_the_public_page(client_for, manager):
     campaign = CampaignFactory(is_public=False)
     action = CampaignActionFactory(campaign=campaign, title="Stand interne")
+    _project_action(1, "Action encore en projet", campaign, validated=False, by=manager)
 
     response = client_for(manager).get(reverse("events:campaign_detail", args=[campaign.public_id]))
 
@@ -424,6 +432,7 @@ def test_a_manager_reads_and_runs_a_campaign_kept_off_the_public_page(client_for
     )
     assert reverse("events:campaign_action_create", args=[campaign.public_id]) in text
     assert "N&#x27;écrivez ici aucun nom de patient" in text
+    assert "Action encore en projet" in text and "projet de santé v1, Brouillon" in text
 
 
 # ---------------------------------------------------------------------------------------------
