@@ -13,6 +13,7 @@ from django.utils import timezone
 from ess.errors import Conflict, TransitionNotAllowed
 from ess.models import OutboundEmail
 from ess.workflow import available_actions
+from events.demo.trainings import seed_trainings
 from events.models import Registration, Training, TrainingEvent
 from events.services import trainings as services
 from tests.factories import (
@@ -408,3 +409,31 @@ def test_someone_outside_the_management_never_finds_a_training(specialist, clien
     assert response.status_code == 404
     assert Training.objects.get(pk=training.pk).status == "draft"
     assert not Registration.objects.exists()
+
+
+# --- Demo -------------------------------------------------------------------------------------
+def test_the_demo_plays_its_trainings_through_the_services_once(db):
+    users = {
+        "direction": UserFactory(manager=True),
+        "coordination": UserFactory(coordinator=True),
+        "cardiologue": UserFactory(specialist=True),
+        "medecin": UserFactory(requester=True),
+        "medecin2": UserFactory(requester=True),
+        "ipa": UserFactory(paramedic=True),
+    }
+
+    seed_trainings(users)
+    seed_trainings(users)
+
+    held, coming, draft = Training.objects.order_by("starts_at")
+    assert (held.status, coming.status, draft.status) == ("held", "published", "draft")
+    today = timezone.localdate()
+    quarter_start = today.replace(month=3 * ((today.month - 1) // 3) + 1, day=1)
+    assert held.starts_at.date() < quarter_start
+    assert held.starts_at.date() >= quarter_start - timedelta(days=92)
+    present = held.registrations.filter(attended=True)
+    assert present.filter(user=users["medecin"]).exists()
+    assert present.filter(user=users["medecin2"]).exists()
+    assert held.registrations.filter(attended=False).count() == 1
+    assert coming.capacity - coming.registrations.filter(status="confirmed").count() == 2
+    assert list(held.speakers.all()) == [users["cardiologue"]]
