@@ -322,10 +322,13 @@ def test_a_manager_creates_a_training_from_the_form(manager, specialist, client_
     assert client.get(reverse("events:create")).status_code == 200
 
     response = client.post(
-        reverse("events:create"), form_data(speakers=[str(specialist.pk)]), follow=True
+        reverse("events:create"),
+        form_data(speakers=[str(specialist.pk)], hours="1,5"),
+        follow=True,
     )
 
     training = Training.objects.get()
+    assert training.hours == Decimal("1.5")
     assert training.status == "draft"
     assert list(training.speakers.all()) == [specialist]
     assert training.target_professions == ["infirmier"]
