@@ -87,6 +87,7 @@ PARAMEDIC = roles(Role.PARAMEDIC)
 # Advanced consultations with the paramedics who run nurse-led ones under a protocol.
 CONSULTATIONS = roles(*CONSULTATION_TEAM.roles, Role.PARAMEDIC)
 MEETING_ORGANISERS = roles(Role.COORDINATOR, Role.SPECIALIST)  # a meeting's organiser is one
+EVENT_MANAGERS = roles(Role.MANAGER, Role.COORDINATOR)  # trainings, campaigns, ETP, residents
 
 REFERRAL_ANY_STATE = (
     "referral.submitted",
@@ -359,6 +360,26 @@ REGISTRY: dict[str, Access] = {
         obj=("meeting_case",),
         ids={"public_id": "meeting", "case_id": "meeting_case"},
         note="its organiser",
+    ),
+    # --- Trainings' management ----------------------------------------------------------------
+    # The management and the coordination run every training (drafts included); a training's
+    # speakers take its attendance and print its sign-in sheet (404 for anyone else).
+    "events:manage": page(EVENT_MANAGERS, note="every training with its registrants counted"),
+    "events:create": page(EVENT_MANAGERS),
+    "events:edit": page(EVENT_MANAGERS, **on("managed_training")),
+    "events:publish": page(EVENT_MANAGERS, **on("managed_training")),
+    "events:hold": page(EVENT_MANAGERS, **on("managed_training")),
+    "events:cancel": page(EVENT_MANAGERS, **on("managed_training")),
+    "events:attendance": page(
+        SIGNED_IN, **on("managed_training"), note="the management, the training's speakers"
+    ),
+    "events:attendance_sheet": page(
+        SIGNED_IN, **on("managed_training"), note="the management, the training's speakers"
+    ),
+    # The registration's id is the link's secret (like the registrant's page): a confirmed
+    # registrant marked present gets the PDF, anything else answers 404.
+    "events:certificate": page(
+        TOKEN, fixed=({"public_id": "00000000-0000-4000-8000-000000000000"},)
     ),
     # --- Health project, indicators, reports, newsletter -------------------------------------
     "projet_sante:newsletter_archive": page(PUBLIC, note="sent letters: aggregates only"),

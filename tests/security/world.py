@@ -24,7 +24,9 @@ from tests.factories import (
     PartnerFactory,
     PatientFactory,
     ReferralFactory,
+    RegistrationFactory,
     SlotFactory,
+    TrainingFactory,
     UserFactory,
     cardiology,
     valid_nir,
@@ -751,6 +753,27 @@ def build_world() -> World:
         ids = {"meeting": str(meeting.public_id), "meeting_case": str(case.public_id)}
         add("meeting", Thing(f"meeting ({owner})", ids, frozenset(visible)))
         add("meeting_case", Thing(f"case of the meeting ({owner})", ids, frozenset(visible)))
+
+    # --- Trainings' management: each begun an hour ago (its attendance open), with a confirmed
+    # registrant; "specialist" speaks at one, "other_specialist" at the other. The management and
+    # the coordination manage both; a speaker takes the attendance of their own only.
+    for owner, speaker in (("own", specialist), ("stranger", users["other_specialist"])):
+        training = TrainingFactory(
+            title=f"Formation de contrôle ({owner})",
+            starts_at=now - timedelta(hours=1),
+            organiser=manager,
+        )
+        training.speakers.add(speaker)
+        RegistrationFactory(training=training)
+        persona = "specialist" if owner == "own" else "other_specialist"
+        add(
+            "managed_training",
+            Thing(
+                f"training ({owner})",
+                {"managed_training": str(training.public_id)},
+                frozenset({"manager", "coordinator", persona}),
+            ),
+        )
 
     extra["specialty"] = str(specialty.pk)
     extra["other_specialist"] = str(users["other_specialist"].pk)
