@@ -25,6 +25,7 @@ from tests.factories import (
     PatientFactory,
     ReferralFactory,
     SlotFactory,
+    TrainingFactory,
     UserFactory,
     cardiology,
     valid_nir,
@@ -751,6 +752,17 @@ def build_world() -> World:
         ids = {"meeting": str(meeting.public_id), "meeting_case": str(case.public_id)}
         add("meeting", Thing(f"meeting ({owner})", ids, frozenset(visible)))
         add("meeting_case", Thing(f"case of the meeting ({owner})", ids, frozenset(visible)))
+
+    # --- Trainings: a published one is public; a draft and a cancelled one are seen by those
+    # who run the ESS's events only.
+    event_runners = frozenset({"manager", "coordinator"})
+    for label, traits, visible in (
+        ("published training", {}, frozenset(PERSONAS)),
+        ("draft training", {"draft": True}, event_runners),
+        ("cancelled training", {"cancelled": True}, event_runners),
+    ):
+        training = TrainingFactory(title=f"Formation de contrôle ({label})", **traits)
+        add("training", Thing(label, {"training": str(training.public_id)}, visible))
 
     extra["specialty"] = str(specialty.pk)
     extra["other_specialist"] = str(users["other_specialist"].pk)
