@@ -13,7 +13,13 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from ess.models import Specialty
-from tests.factories import CampaignFactory, RegistrationFactory, TrainingFactory
+from tests.factories import (
+    CampaignFactory,
+    PartnerFactory,
+    RegistrationFactory,
+    TrainingFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -123,8 +129,6 @@ def test_the_list_runs_a_constant_number_of_queries(client, django_assert_max_nu
 
 
 def test_a_trainings_page_shows_its_programme_speakers_and_partners(client):
-    from tests.factories import PartnerFactory, UserFactory
-
     speaker = UserFactory(specialist=True, first_name="Anne", last_name="Lefort")
     partner = PartnerFactory(name="CPTS du Giennois")
     training = TrainingFactory(programme="20 h : cas cliniques commentés.")
@@ -151,8 +155,6 @@ def test_a_full_training_announces_the_waiting_list_before_the_form(client):
 
 
 def test_a_signed_in_user_gets_a_one_click_button_and_then_their_registration(client_for):
-    from tests.factories import UserFactory
-
     gp = UserFactory(requester=True)
     training = TrainingFactory()
     client = client_for(gp)
@@ -168,8 +170,6 @@ def test_a_signed_in_user_gets_a_one_click_button_and_then_their_registration(cl
 
 @pytest.mark.parametrize("trait", ["draft", "cancelled"])
 def test_drafts_and_cancelled_trainings_are_not_found_by_the_public(client_for, client, trait):
-    from tests.factories import UserFactory
-
     training = TrainingFactory(**{trait: True})
 
     assert client.get(detail(training)).status_code == 404
