@@ -458,3 +458,14 @@ def test_confirmed_registrants_of_tomorrows_trainings_are_reminded_once(time_mac
 def test_the_reminder_task_is_on_beats_schedule(settings):
     tasks_scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "events.tasks.remind_tomorrows_trainings" in tasks_scheduled
+
+
+def test_a_registrants_page_tells_that_the_training_was_cancelled(client):
+    training = TrainingFactory(cancelled=True, cancel_reason="Intervenante malade.")
+    registration = RegistrationFactory(
+        training=training, status="cancelled", cancelled_at=timezone.now()
+    )
+
+    response = client.get(reverse("events:registration", args=[registration.public_id]))
+
+    assert "Cette formation est annulée. Motif : Intervenante malade." in text(response)
