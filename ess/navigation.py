@@ -71,6 +71,8 @@ NAVIGATION = (
     NavItem(_("Gardes"), "scheduling:on_call", can_view_on_call),
     # Case meetings (télé-RCP): each member of the staff sees those they take part in.
     NavItem(_("Télé-RCP"), "meetings:list", can_view_meetings),
+    # Trainings are public; the signed-in reach them (and their registrations) from the bar.
+    NavItem(_("Formations"), "events:list", _signed_in),
     # Every signed-in professional reads the directory; ARS/CPAM staff do not (they follow the
     # ESS through aggregates, see members/permissions.py) and read the public page like anyone.
     NavItem(_("Annuaire"), "members:directory", can_view_directory),

@@ -1,9 +1,8 @@
 """Demo trainings (trainings.toml): one held last quarter with its attendance taken, one to
 come with two places left, one draft; played through the services at their moments.
 Idempotent: a training of the same title is not created twice.
-
-The registrations of the demo are written as confirmed rows by `_registered` below (the
-public registration's service asks for an email confirmation the demo cannot click)."""
+Registrations go through the public registration's service, the email address confirmed as
+its link would."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -14,8 +13,9 @@ from django.utils import timezone
 
 from ess.demo_data import demo_clock, demo_data_load, demo_moment, moment_problems, unknown
 from ess.models import Specialty
-from events.models import Registration, RegistrationStatus, Training, TrainingKind
+from events.models import Training, TrainingKind
 from events.services import attendance as attendance_services
+from events.services import registrations
 from events.services import trainings as services
 from members.models import Profession, User
 
@@ -84,21 +84,21 @@ def _quarter_start(day: date) -> date:
     return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
 
 
-def _registered(training: Training, data: RegistrantData, users: dict[str, User]) -> None:
-    """A confirmed registration, as the public registration leaves it once the address is
-    confirmed (demo only)."""
-    user = users[data.account] if data.account else None
-    Registration.objects.create(
-        training=training,
-        user=user,
-        email=(user.email if user else data.email).lower(),
-        first_name=user.first_name if user else data.name[0],
-        last_name=user.last_name if user else data.name[1],
-        profession=(user.profession if user else data.profession) or "",
+def _register(training: Training, data: RegistrantData, users: dict[str, User]) -> None:
+    """Register as the public pages do: an account in one click; anyone else with the form,
+    then the link of the confirmation email."""
+    if data.account:
+        registrations.registration_create(training_id=training.pk, by=users[data.account])
+        return
+    registration = registrations.registration_create(
+        training_id=training.pk,
+        first_name=data.name[0],
+        last_name=data.name[1],
+        email=data.email,
+        profession=data.profession,
         organisation=data.organisation,
-        status=RegistrationStatus.CONFIRMED,
-        confirmed_at=timezone.now(),
     )
+    registrations.registration_confirm(registration_id=registration.pk)
 
 
 def _is_absent(data: RegistrantData, absent: set[str]) -> bool:
@@ -141,7 +141,7 @@ def seed_trainings(users: dict[str, User]) -> list[Training]:
             services.training_publish(training_id=training.pk, by=organiser)
             for n, registrant in enumerate(data.registrants):
                 travel(published + timedelta(days=1, hours=n))
-                _registered(training, registrant, users)
+                _register(training, registrant, users)
             if starts >= now:  # to come: its registrations only
                 continue
             travel(starts + timedelta(minutes=data.duration_minutes))

@@ -6,7 +6,6 @@ events/permissions.py."""
 from datetime import datetime
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -15,12 +14,13 @@ from django.utils.translation import gettext_lazy
 
 from ess import workflow
 from ess.errors import Conflict
-from ess.outbox import email_queue_rendered
 from ess.permissions import require
 from ess.text import required_text
+from events import emails
 from events import permissions as perms
-from events.models import Registration, RegistrationStatus, Training, TrainingStatus
+from events.models import RegistrationStatus, Training, TrainingStatus
 from events.selectors.manage import speakers_who_may_be_chosen
+from events.services.registrations import promote_waitlist
 from members.models import Profession
 
 _refused = workflow.Refusal(
@@ -167,42 +167,8 @@ def training_update(*, training_id: int, by, speakers=(), partners=(), **data) -
     training.speakers.set(speakers)
     training.partners.set(partners)
     if more_places:
-        promote_waitlist(training, by=by)
+        promote_waitlist(training)
     return training
-
-
-def promote_waitlist(training: Training, *, by) -> list[Registration]:
-    """Give the free places (capacity − confirmed) to the first on the waiting list, in the
-    order they joined it; each is told by email. The caller holds the training's row lock."""
-    confirmed = training.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
-    free = training.capacity - confirmed
-    if free <= 0:
-        return []
-    waiting = list(
-        training.registrations.select_for_update()
-        .filter(status=RegistrationStatus.WAITLISTED)
-        .order_by("waitlisted_at", "pk")[:free]
-    )
-    now = timezone.now()
-    for registration in waiting:
-        workflow.transition(registration, to=RegistrationStatus.CONFIRMED, by=by, history=False)
-        registration.confirmed_at = now
-        registration.save(update_fields=["status", "confirmed_at"])
-        _email(registration, "training_place_offered")
-    return waiting
-
-
-def _email(registration: Registration, template: str) -> None:
-    email_queue_rendered(
-        to=registration.email,
-        template=template,
-        context={
-            "registration": registration,
-            "training": registration.training,
-            "base_url": settings.ESS_BASE_URL,
-        },
-        html=False,
-    )
 
 
 @transaction.atomic
@@ -245,7 +211,7 @@ def training_cancel(*, training_id: int, by, reason: str) -> Training:
         ]
     ).select_related("training")
     for registration in told:
-        _email(registration, "training_cancelled")
+        emails.training_cancelled_email(registration)
     return training
 
 

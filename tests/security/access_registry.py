@@ -18,6 +18,7 @@ not see, to the URL with every method, and expects a refusal that changes nothin
 patient data and does not reveal that the object exists.
 """
 
+import uuid
 from dataclasses import dataclass, field
 
 from ess.roles import Role
@@ -152,6 +153,9 @@ def on(kind, url_arg: str = "public_id", **more: str) -> dict:
     base = kinds[0].split(".")[0]
     return {"obj": kinds, "ids": {url_arg: OWN_ID.get(base, base), **more}}
 
+
+# A registration's link that leads nowhere (its public_id is the link's secret).
+UNKNOWN_REGISTRATION = uuid.UUID("6f1c2d3e-0000-4000-8000-00000000e7e9")
 
 # A valid referral (DESIGN.md §8): a refusal then comes from the actor check, not from a 400.
 REFERRAL_BODY = {
@@ -381,6 +385,21 @@ REGISTRY: dict[str, Access] = {
     "events:certificate": page(
         TOKEN, fixed=({"public_id": "00000000-0000-4000-8000-000000000000"},)
     ),
+    # --- Trainings (public side) -------------------------------------------------------------
+    # Published trainings are public, and anyone registers to them (a form without an account,
+    # throttled; one click signed in); drafts and cancelled ones are seen by those who run the
+    # ESS's events only (404 for anyone else). A registration is reached by its unguessable
+    # public_id, the secret of the links its emails carry.
+    "events:list": page(PUBLIC, note="upcoming published trainings, public campaigns"),
+    "events:ical": page(PUBLIC, note="published trainings only"),
+    "events:detail": page(PUBLIC, **on("training"), note="drafts, cancelled: managers, coord."),
+    "events:register": page(
+        PUBLIC, **on("training"), note="POST only; a draft or cancelled training: 404"
+    ),
+    "events:my_registrations": page(SIGNED_IN, note="the caller's own registrations"),
+    "events:registration": page(TOKEN, fixed=({"public_id": str(UNKNOWN_REGISTRATION)},)),
+    "events:registration_confirm": page(TOKEN, fixed=({"public_id": str(UNKNOWN_REGISTRATION)},)),
+    "events:registration_cancel": page(TOKEN, fixed=({"public_id": str(UNKNOWN_REGISTRATION)},)),
     # --- Health project, indicators, reports, newsletter -------------------------------------
     "projet_sante:newsletter_archive": page(PUBLIC, note="sent letters: aggregates only"),
     "projet_sante:newsletter_detail": page(PUBLIC, **on("newsletter"), note="drafts: managers"),

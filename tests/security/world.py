@@ -774,6 +774,16 @@ def build_world() -> World:
                 frozenset({"manager", "coordinator", persona}),
             ),
         )
+    # --- Trainings: a published one is public; a draft and a cancelled one are seen by those
+    # who run the ESS's events only.
+    event_runners = frozenset({"manager", "coordinator"})
+    for label, traits, visible in (
+        ("published training", {}, frozenset(PERSONAS)),
+        ("draft training", {"draft": True}, event_runners),
+        ("cancelled training", {"cancelled": True}, event_runners),
+    ):
+        training = TrainingFactory(title=f"Formation de contrôle ({label})", **traits)
+        add("training", Thing(label, {"training": str(training.public_id)}, visible))
 
     extra["specialty"] = str(specialty.pk)
     extra["other_specialist"] = str(users["other_specialist"].pk)
