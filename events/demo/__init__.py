@@ -2,7 +2,8 @@
 data file next to its module, played through the services."""
 
 from events.demo.campaigns import seed_campaigns
+from events.demo.trainings import seed_trainings
 
 
 def seed_events(users) -> dict:
-    return {"campaigns": seed_campaigns(users)}
+    return {"trainings": seed_trainings(users), "campaigns": seed_campaigns(users)}

@@ -24,7 +24,9 @@ from tests.factories import (
     PartnerFactory,
     PatientFactory,
     ReferralFactory,
+    RegistrationFactory,
     SlotFactory,
+    TrainingFactory,
     UserFactory,
     cardiology,
     valid_nir,
@@ -752,6 +754,36 @@ def build_world() -> World:
         add("meeting", Thing(f"meeting ({owner})", ids, frozenset(visible)))
         add("meeting_case", Thing(f"case of the meeting ({owner})", ids, frozenset(visible)))
 
+    # --- Trainings' management: each begun an hour ago (its attendance open), with a confirmed
+    # registrant; "specialist" speaks at one, "other_specialist" at the other. The management and
+    # the coordination manage both; a speaker takes the attendance of their own only.
+    for owner, speaker in (("own", specialist), ("stranger", users["other_specialist"])):
+        training = TrainingFactory(
+            title=f"Formation de contrôle ({owner})",
+            starts_at=now - timedelta(hours=1),
+            organiser=manager,
+        )
+        training.speakers.add(speaker)
+        RegistrationFactory(training=training)
+        persona = "specialist" if owner == "own" else "other_specialist"
+        add(
+            "managed_training",
+            Thing(
+                f"training ({owner})",
+                {"managed_training": str(training.public_id)},
+                frozenset({"manager", "coordinator", persona}),
+            ),
+        )
+    # --- Trainings: a published one is public; a draft and a cancelled one are seen by those
+    # who run the ESS's events only.
+    event_runners = frozenset({"manager", "coordinator"})
+    for label, traits, visible in (
+        ("published training", {}, frozenset(PERSONAS)),
+        ("draft training", {"draft": True}, event_runners),
+        ("cancelled training", {"cancelled": True}, event_runners),
+    ):
+        training = TrainingFactory(title=f"Formation de contrôle ({label})", **traits)
+        add("training", Thing(label, {"training": str(training.public_id)}, visible))
     # --- Public-health campaigns: one shown publicly, one kept for the managers and
     # coordinators, each with an action whose counts only they record.
     from events.services import campaigns as campaign_services
