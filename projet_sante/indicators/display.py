@@ -12,6 +12,7 @@ from projet_sante.indicators.periods import Filters, Period, previous_quarter
 from projet_sante.indicators.registry import (
     ADVANCED_CONSULTATIONS,
     BY_CODE,
+    EVENTS_AND_TRAINING,
     PATHWAYS_AND_MEETINGS,
     REGISTRY,
     Indicator,
@@ -189,6 +190,7 @@ def indicators_context(
         "targets": [r for r in rows if r.target is not None],
         "advanced_rows": [by_code[code] for code in ADVANCED_CONSULTATIONS],
         "pathway_rows": [by_code[code] for code in PATHWAYS_AND_MEETINGS],
+        "event_rows": [by_code[code] for code in EVENTS_AND_TRAINING],
         "masked": mask,
         "threshold": small_count_threshold(),
         "chart_modes": bar_chart(
