@@ -62,6 +62,14 @@ def format_number(value, unit: str) -> str:
     return f"{value:,}".replace(",", "\u202f")
 
 
+def masked_count(count: int, *, patient_data: bool = True) -> str:
+    """A count as the PDFs show it to ARS/CPAM: below the small-count threshold, a patient
+    figure is masked (« < 10 »); zero reveals nobody."""
+    if patient_data and 0 < count < small_count_threshold():
+        return mask_label()
+    return format_number(count, Unit.COUNT)
+
+
 def decimal_comma(value) -> str:
     """For the CSV: French decimal comma, no thousands separator."""
     if value is None:

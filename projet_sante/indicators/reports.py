@@ -41,6 +41,7 @@ from projet_sante.indicators.display import (
     format_number,
     indicators_context,
     mask_label,
+    masked_count,
     small_count_threshold,
 )
 from projet_sante.indicators.models import GeneratedReport, IndicatorSnapshot, ReportStatus
@@ -131,14 +132,6 @@ def advanced_sites(period) -> list[dict]:
             }
         )
     return rows
-
-
-def masked_count(count: int, *, patient_data: bool = True) -> str:
-    """A count as the report shows it: below the small-count threshold, a patient figure is
-    masked (« < 10 »); zero reveals nobody."""
-    if patient_data and 0 < count < small_count_threshold():
-        return mask_label()
-    return format_number(count, Unit.COUNT)
 
 
 def campaigns_of_period(period) -> list[dict]:
