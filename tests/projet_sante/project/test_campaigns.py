@@ -85,6 +85,8 @@ def test_the_manager_picks_the_campaigns_of_an_action_in_its_form(
         },
     )
     assert list(action.campaigns.all()) == [campaigns["tension"]]
+    page = client.get(f"/projet-sante/versions/{project_draft.public_id}/").content.decode()
+    assert "Campagnes : Dépistage de l&#x27;hypertension" in page
 
 
 def test_an_unknown_campaign_is_refused_and_nothing_changes(
