@@ -103,20 +103,20 @@ def newsletter_figures(*, year: int, quarter: int) -> dict:
         "advanced_communes_served": advanced["communes_served"],
         # Trainings and campaigns of the quarter (exact here; small patient counts are masked
         # when the letter is shown).
-        **{key: events[code]["value"] for key, code in EVENT_FIGURES.items()},
+        **{code: events[code]["value"] for code in EVENT_FIGURES},
     }
 
 
-# The letter's keys for the figures of trainings and campaigns, and their indicator codes.
-EVENT_FIGURES = {
-    "trainings_held": "trainings_held",
-    "professionals_trained": "professionals_trained",
-    "training_hours": "training_hours",
-    "campaigns_active": "campaigns_active",
-    "campaign_people_reached": "campaign_people_reached",
-    "campaign_screenings": "campaign_screenings",
-    "campaign_referrals": "campaign_referrals",
-}
+# The indicators of trainings and campaigns the letter keeps, under their codes.
+EVENT_FIGURES = (
+    "trainings_held",
+    "professionals_trained",
+    "training_hours",
+    "campaigns_active",
+    "campaign_people_reached",
+    "campaign_screenings",
+    "campaign_referrals",
+)
 
 
 def figure_rows(figures: dict) -> list[tuple[str, str]]:

@@ -131,9 +131,8 @@ _transition = partial(workflow.transition, refused=_refused)
 def version_start(*, by) -> ProjectVersion:
     """A manager opens the next version (v1 if none): a draft copying the latest validated
     version's sections, missions and actions (with their campaigns), and annexes (rows copied,
-    files shared). Only one
-    version may be open (not validated) at a time. Raises PermissionDenied,
-    TransitionNotAllowed."""
+    files shared). Only one version may be open (not validated) at a time. Raises
+    PermissionDenied, TransitionNotAllowed."""
     require(perms.can_edit_project(by))
     # Serialise concurrent starts: the constraint would refuse the second one anyway.
     current = list(ProjectVersion.objects.select_for_update().filter(status__in=OPEN_STATUSES))
