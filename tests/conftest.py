@@ -245,7 +245,23 @@ def pytest_runtest_protocol(item, nextitem):
 def pytest_collection_modifyitems(items):
     from tests.shared_data import reorder
 
+    _xdist_groups_kept(items)
     reorder(items)
+
+
+def _xdist_groups_kept(items) -> None:
+    """`--dist loadgroup` sends a group's tests to one worker by the suffix pytest-xdist appends
+    to their node ids (`…::test@group`), written to the node's legacy `_nodeid`; pytest 9.2 reads
+    its structured id instead, so the suffix is lost and the groups are spread over the workers
+    (pytest-dev/pytest-xdist#1386). The suffix is copied to the structured id."""
+    try:
+        from _pytest.nodeid import coerce_node_id
+    except ImportError:  # pytest before 9.2: the legacy id is the node id
+        return
+    for item in items:
+        legacy = item.__dict__.get("_nodeid")
+        if legacy and legacy != item.nodeid:
+            item._id = coerce_node_id(legacy)
 
 
 @pytest.fixture(autouse=True)
