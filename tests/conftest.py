@@ -209,10 +209,9 @@ def _reference_data(request, django_db_setup, django_db_blocker):
             territory_load()
 
 
-@pytest.fixture
-def territory(db):
-    """Communes for the test. After a transactional test emptied the tables, only the Loiret
-    and Corsica are loaded again (fast); the full country is there for every other test."""
+def territory_ensure() -> None:
+    """After a transactional test emptied the tables, only the Loiret and Corsica are loaded
+    again (fast); the full country is there for every other test."""
     from ess.models import Commune
     from ess.territory import specialties_load, territory_load
 
@@ -222,6 +221,79 @@ def territory(db):
         territory_load(departements={"45", "2A", "2B"})
         specialties_load()
         reference_data_load()
+
+
+@pytest.fixture
+def territory(db):
+    """Communes for the test (territory_ensure)."""
+    territory_ensure()
+
+
+# ---------------------------------------------------------------------------------------------
+# Data shared by consecutive tests (tests/shared_data.py)
+# ---------------------------------------------------------------------------------------------
+_NEXT_ITEM = pytest.StashKey()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_protocol(item, nextitem):
+    # The `shared_data` fixture rolls its layers back after the last test that needs them.
+    item.stash[_NEXT_ITEM] = nextitem
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    from tests.shared_data import reorder
+
+    _xdist_groups_kept(items)
+    reorder(items)
+
+
+def _xdist_groups_kept(items) -> None:
+    """`--dist loadgroup` sends a group's tests to one worker by the suffix pytest-xdist appends
+    to their node ids (`…::test@group`), written to the node's legacy `_nodeid`; pytest 9.2 reads
+    its structured id instead, so the suffix is lost and the groups are spread over the workers
+    (pytest-dev/pytest-xdist#1386). The suffix is copied to the structured id."""
+    try:
+        from _pytest.nodeid import coerce_node_id
+    except ImportError:  # pytest before 9.2: the legacy id is the node id
+        return
+    for item in items:
+        legacy = item.__dict__.get("_nodeid")
+        if legacy and legacy != item.nodeid:
+            item._id = coerce_node_id(legacy)
+
+
+@pytest.fixture(autouse=True)
+def shared_data(request, _strict_templates, _eager_celery, _french, _fresh_cache, _test_settings):
+    """The layers of shared data a test marked `@reads_shared(...)` reads (tests/shared_data.py),
+    as a dict by layer name; None for every other test.
+
+    Autouse, so that it runs before any fixture of the test needing `db`: the layers are built (or
+    kept from the previous test) under the test's settings, then the test's own transaction opens
+    inside them. After the last consecutive test that needs them, they are rolled back."""
+    from tests.shared_data import STATE, layers_of
+
+    layers = layers_of(request.node)
+    if not layers:
+        yield None
+        return
+    request.getfixturevalue("django_db_setup")
+    blocker = request.getfixturevalue("django_db_blocker")
+    with blocker.unblock():
+        try:
+            # The communes under the layers, as the `territory` fixture keeps them.
+            values = STATE.build(layers, first=territory_ensure)
+        except BaseException:
+            STATE.rollback()
+            raise
+    request.getfixturevalue("db")
+    yield values
+    # Here the test's own transaction is already rolled back (`db` was set up after this).
+    nextitem = request.node.stash.get(_NEXT_ITEM, None)
+    if nextitem is None or not layers_of(nextitem):
+        with blocker.unblock():
+            STATE.rollback()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from members.models import Membership, RoleGrant, User
 from pathways.models import Pathway, PathwayAlert, PathwayNote, PathwayTask
 from pathways.selectors import worklist
 from scheduling.models import AvailabilitySlot
+from tests.shared_data import between_demo_seeds, reads_shared
 
 
 def test_seed_demo_refuses_unless_demo_is_on(db, settings):
@@ -19,11 +20,9 @@ def test_seed_demo_refuses_unless_demo_is_on(db, settings):
     assert not User.objects.exists()
 
 
-def test_seed_demo_creates_the_documented_accounts_and_is_idempotent(db, settings, territory):
-    settings.ESS_DEMO = True
-
-    call_command("seed_demo")
-    counts = (
+@between_demo_seeds
+def account_counts():
+    return (
         User.objects.count(),
         RoleGrant.objects.count(),
         Membership.objects.count(),
@@ -32,17 +31,15 @@ def test_seed_demo_creates_the_documented_accounts_and_is_idempotent(db, setting
         PathwayTask.objects.count(),
         MeetingCase.objects.count(),
     )
-    call_command("seed_demo")
 
-    assert (
-        User.objects.count(),
-        RoleGrant.objects.count(),
-        Membership.objects.count(),
-        AvailabilitySlot.objects.count(),
-        Pathway.objects.count(),
-        PathwayTask.objects.count(),
-        MeetingCase.objects.count(),
-    ) == counts
+
+@reads_shared("demo", "demo_again")
+def test_seed_demo_creates_the_documented_accounts_and_is_idempotent(shared_data, settings):
+    settings.ESS_DEMO = True
+    # `manage.py seed_demo`, the counts taken, then `manage.py seed_demo` again (shared layers).
+    counts = shared_data["demo_again"][account_counts]
+
+    assert account_counts() == counts
     assert counts[0] == len(DEMO_ACCOUNTS) + len(EXTRA_MEMBERS)
     for local in (
         "medecin",
@@ -80,10 +77,10 @@ def test_seed_demo_creates_the_documented_accounts_and_is_idempotent(db, setting
     assert medecin.organisation != medecin2.organisation
 
 
-def test_seed_demo_adds_a_dozen_members_in_several_specialties_with_slots(db, settings, territory):
+@reads_shared("demo")
+def test_seed_demo_adds_a_dozen_members_in_several_specialties_with_slots(shared_data, settings):
     settings.ESS_DEMO = True
-
-    call_command("seed_demo")
+    # `manage.py seed_demo` (shared layer).
 
     active = Membership.objects.filter(status="active")
     assert active.count() >= 12

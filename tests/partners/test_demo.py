@@ -3,7 +3,7 @@ from itertools import pairwise
 import pytest
 from django.utils import timezone
 
-from ess.demo import demo_email, seed_demo
+from ess.demo import demo_email
 from ess.demo_data import DemoDataError
 from members.models import Organisation
 from partners.demo import DATA_FILE, load
@@ -14,18 +14,21 @@ from partners.models import (
     Partner,
     Protocol,
 )
+from tests.shared_data import between_demo_seeds, reads_shared
 
 
-def test_seed_demo_adds_realistic_partners_and_conventions_in_several_states(
-    db, settings, territory
-):
+@between_demo_seeds
+def partner_counts():
+    return (Partner.objects.count(), Convention.objects.count())
+
+
+@reads_shared("demo", "demo_again")
+def test_seed_demo_adds_realistic_partners_and_conventions_in_several_states(shared_data, settings):
     settings.ESS_DEMO = True
+    # The demo seeded, the counts taken, then the demo seeded again (shared layers).
+    counts = shared_data["demo_again"][partner_counts]
 
-    seed_demo()
-    counts = (Partner.objects.count(), Convention.objects.count())
-    seed_demo()
-
-    assert (Partner.objects.count(), Convention.objects.count()) == counts
+    assert partner_counts() == counts
     assert {"cpts", "msp", "dac", "chr", "ehpad"} <= set(
         Partner.objects.values_list("type__code", flat=True)
     )
@@ -39,11 +42,11 @@ def test_seed_demo_adds_realistic_partners_and_conventions_in_several_states(
     assert msp.partner.type.code == "msp"
 
 
-def test_demo_conventions_went_through_their_workflow_in_the_past(db, settings, territory):
+@reads_shared("demo")
+def test_demo_conventions_went_through_their_workflow_in_the_past(shared_data, settings):
     settings.ESS_DEMO = True
-    before = timezone.now()
-
-    seed_demo()
+    # The time just before the demo was seeded (shared layer).
+    before = shared_data["demo"].started
 
     for convention in Convention.objects.prefetch_related("events"):
         moves = [e for e in convention.events.all() if e.to_status]
@@ -69,12 +72,12 @@ def test_a_malformed_demo_convention_is_refused_with_where_and_why(tmp_path):
         load(broken)
 
 
+@reads_shared("demo")
 def test_the_demo_heart_failure_protocol_is_in_force_with_its_people_and_tasks(
-    db, settings, territory
+    shared_data, settings
 ):
     settings.ESS_DEMO = True
-
-    seed_demo()
+    # The demo seeded (shared layer).
 
     protocol = Protocol.objects.get(
         convention__title="Protocole de coopération — suivi de l'insuffisance cardiaque par IPA"

@@ -7,24 +7,23 @@ from itertools import pairwise
 import pytest
 from django.utils import timezone
 
-from ess.demo import seed_accounts, seed_team
 from ess.demo_data import DemoDataError
 from ess.models import Notification, OutboundEmail
-from referrals.demo import seed_referrals
 from referrals.demo.data import DATA_FILE, load
 from referrals.models import TRANSITIONS, Referral, ReferralEvent, Status, priority_delay
+from tests.shared_data import reads_shared
 
 
 @pytest.fixture
-def demo_referrals(db, settings, territory):
+def demo_referrals(shared_data, settings):
+    """The demo's team and accounts, then its referrals (seed_team, seed_accounts, the time,
+    seed_referrals): built once for the tests marked with the shared layer "demo_referrals"."""
     settings.ESS_DEMO = True
-    seed_team()
-    users = seed_accounts()
-    before = timezone.now()
-    seed_referrals(users)
-    return users, before
+    seeded = shared_data["demo_referrals"]
+    return seeded.users, seeded.before
 
 
+@reads_shared("demo_referrals")
 def test_every_demo_referral_reached_its_status_through_recorded_transitions(demo_referrals):
     _users, before = demo_referrals
     referrals = Referral.objects.prefetch_related("events")
@@ -48,6 +47,7 @@ def test_every_demo_referral_reached_its_status_through_recorded_transitions(dem
     assert rows == sorted(rows)
 
 
+@reads_shared("demo_referrals")
 def test_demo_referrals_have_the_due_and_escalation_times_of_their_priority(
     demo_referrals,
 ):
@@ -72,6 +72,7 @@ def test_demo_referrals_have_the_due_and_escalation_times_of_their_priority(
     assert all(r.escalation_level == 100 for r in overdue)
 
 
+@reads_shared("demo_referrals")
 def test_the_demo_past_has_notified_people_and_sent_its_emails(demo_referrals):
     users, before = demo_referrals
     coordinator = users["coordination"]

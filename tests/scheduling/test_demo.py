@@ -4,7 +4,6 @@ waiting to be booked into them (idempotent)."""
 
 from datetime import datetime, time, timedelta
 
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,26 +22,26 @@ from scheduling.models import (
     OpeningRange,
 )
 from scheduling.selectors import on_call_at, on_call_gaps_to_come
+from tests.shared_data import between_demo_seeds, reads_shared
 
 
-def test_seed_demo_adds_two_sites_with_a_season_of_sessions(db, settings, territory):
-    settings.ESS_DEMO = True
-
-    call_command("seed_demo")
-    counts = (
+@between_demo_seeds
+def site_counts():
+    return (
         ConsultationSite.objects.count(),
         ConsultationSession.objects.count(),
         OpeningRange.objects.count(),
         Closure.objects.count(),
     )
-    call_command("seed_demo")
 
-    assert (
-        ConsultationSite.objects.count(),
-        ConsultationSession.objects.count(),
-        OpeningRange.objects.count(),
-        Closure.objects.count(),
-    ) == counts
+
+@reads_shared("demo", "demo_again")
+def test_seed_demo_adds_two_sites_with_a_season_of_sessions(shared_data, settings):
+    settings.ESS_DEMO = True
+    # `manage.py seed_demo`, the counts taken, then `manage.py seed_demo` again (shared layers).
+    counts = shared_data["demo_again"][site_counts]
+
+    assert site_counts() == counts
     # The coordination's hours, Monday to Friday, and the summer closure to come.
     assert counts[2:] == (10, 1)
     assert Closure.objects.get().ends_on > timezone.localdate()
@@ -72,13 +71,10 @@ def test_seed_demo_adds_two_sites_with_a_season_of_sessions(db, settings, territ
     assert figures["patients_seen"] == held_with_patients.count()
 
 
-def test_seed_demo_leaves_referrals_to_book_near_the_demo_sites(
-    db, settings, territory, client_for
-):
+@reads_shared("demo", "demo_again")
+def test_seed_demo_leaves_referrals_to_book_near_the_demo_sites(shared_data, settings, client_for):
     settings.ESS_DEMO = True
-
-    call_command("seed_demo")
-    call_command("seed_demo")
+    # `manage.py seed_demo` twice (shared layers).
 
     to_book = Referral.objects.filter(
         status=Status.TRIAGED,
@@ -96,16 +92,23 @@ def test_seed_demo_leaves_referrals_to_book_near_the_demo_sites(
     assert 'name="session"' in page.content.decode()
 
 
-def test_seed_demo_adds_a_cardiology_roster_with_someone_on_call_and_a_gap(db, settings, territory):
-    settings.ESS_DEMO = True
-
-    call_command("seed_demo")
+def on_call_roster():
     # The roster's shifts: not those the immediate opinions of the demo year were asked in.
-    roster = OnCallShift.objects.exclude(note=HISTORY_SHIFT_NOTE)
-    shifts = roster.count()
-    call_command("seed_demo")
+    return OnCallShift.objects.exclude(note=HISTORY_SHIFT_NOTE)
 
-    assert roster.count() == shifts == 71
+
+@between_demo_seeds
+def roster_count():
+    return on_call_roster().count()
+
+
+@reads_shared("demo", "demo_again")
+def test_seed_demo_adds_a_cardiology_roster_with_someone_on_call_and_a_gap(shared_data, settings):
+    settings.ESS_DEMO = True
+    # `manage.py seed_demo`, the roster counted, then `manage.py seed_demo` again (shared layers).
+    shifts = shared_data["demo_again"][roster_count]
+
+    assert on_call_roster().count() == shifts == 71
     duties = OnCallDuty.objects.filter(shift__status="published")
     emails = set(duties.values_list("specialist__email", flat=True))
     assert emails == {"cardiologue@demo.example.org", "cardiologue2@demo.example.org"}

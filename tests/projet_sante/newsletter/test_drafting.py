@@ -10,6 +10,7 @@ from projet_sante.newsletter.models import Newsletter
 from projet_sante.newsletter.selectors import newsletter_figures, previous_quarter, quarter_bounds
 from projet_sante.newsletter.tasks import draft_quarterly_newsletter
 from tests.factories import ReferralFactory, UserFactory
+from tests.shared_data import reads_shared
 
 PARIS = ZoneInfo("Europe/Paris")
 # A quarter without trainings or campaigns.
@@ -190,13 +191,10 @@ def test_a_manager_refreshes_the_figures_of_a_draft(two_quarters, manager):
     assert letter.figures["answered_within_due_time"] == 3
 
 
-def test_seed_demo_adds_a_sent_letter_and_a_draft_once(db, settings, territory):
-    from django.core.management import call_command
-
+@reads_shared("demo", "demo_again")
+def test_seed_demo_adds_a_sent_letter_and_a_draft_once(shared_data, settings):
     settings.ESS_DEMO = True
-
-    call_command("seed_demo")
-    call_command("seed_demo")
+    # `manage.py seed_demo` twice (shared layers).
 
     assert list(Newsletter.objects.values_list("status", flat=True)) == ["draft", "sent"]
     sent = Newsletter.objects.get(status="sent")
