@@ -1,0 +1,2 @@
+"""Forms of the events pages, one module per part: shape validation only; the services write
+and refuse."""
