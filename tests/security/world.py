@@ -752,6 +752,52 @@ def build_world() -> World:
         add("meeting", Thing(f"meeting ({owner})", ids, frozenset(visible)))
         add("meeting_case", Thing(f"case of the meeting ({owner})", ids, frozenset(visible)))
 
+    # --- Events: the ETP programmes and the residents are read by the management, the
+    # coordination and the specialists, nobody else; the API lists a published training and a
+    # public campaign to every signed-in caller, a draft and a private campaign to the
+    # management only.
+    from tests.factories import (
+        CampaignFactory,
+        EtpSessionFactory,
+        TrainingFactory,
+        TrainingPlaceFactory,
+    )
+
+    activity_readers = frozenset({"manager", "coordinator", "specialist", "other_specialist"})
+    event_managers = frozenset({"manager", "coordinator"})
+    etp_session = EtpSessionFactory()
+    add(
+        "etp_programme",
+        Thing(
+            "ETP programme",
+            {"etp_programme": str(etp_session.programme.public_id)},
+            activity_readers,
+        ),
+    )
+    add(
+        "etp_session",
+        Thing("ETP session", {"etp_session": str(etp_session.public_id)}, activity_readers),
+    )
+    place = TrainingPlaceFactory(year=now.year)
+    add(
+        "training_place",
+        Thing(
+            "offer of a training place", {"training_place": str(place.public_id)}, activity_readers
+        ),
+    )
+    for state, visible in (("published", SIGNED_IN_PERSONAS), ("draft", event_managers)):
+        training = TrainingFactory(**({"draft": True} if state == "draft" else {}))
+        add(
+            f"training.{state}",
+            Thing(f"{state} training", {"training": str(training.public_id)}, visible),
+        )
+    for state, visible in (("public", SIGNED_IN_PERSONAS), ("private", event_managers)):
+        campaign = CampaignFactory(is_public=state == "public")
+        add(
+            f"campaign.{state}",
+            Thing(f"{state} campaign", {"campaign": str(campaign.public_id)}, visible),
+        )
+
     extra["specialty"] = str(specialty.pk)
     extra["other_specialist"] = str(users["other_specialist"].pk)
     extra["random"] = str(uuid.uuid4())
