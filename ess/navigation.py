@@ -50,7 +50,6 @@ def _api_reader(user) -> bool:
 
 
 MANAGEMENT = _("Gestion")
-ACTIVITIES = _("Activités")
 
 
 NAVIGATION = (
@@ -75,10 +74,10 @@ NAVIGATION = (
     # Every signed-in professional reads the directory; ARS/CPAM staff do not (they follow the
     # ESS through aggregates, see members/permissions.py) and read the public page like anyone.
     NavItem(_("Annuaire"), "members:directory", can_view_directory),
-    # ETP programmes and residents: kept by the management and the coordination, read by the
-    # specialists (who facilitate sessions and host residents).
-    NavItem(_("Programmes d'ETP"), "events:etp_list", can_view_activities, ACTIVITIES),
-    NavItem(_("Internes"), "events:residents", can_view_activities, ACTIVITIES),
+    # ETP programmes and residents (one entry; each page links the other): kept by the
+    # management and the coordination, read by the specialists (who facilitate sessions and
+    # host residents).
+    NavItem(_("ETP et internes"), "events:etp_list", can_view_activities),
     NavItem(_("Adhésions"), "members:membership_list", can_manage_memberships, MANAGEMENT),
     # Self-registrations from outside the territory wait for the coordination.
     NavItem(

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ess.errors import Conflict
+from events.demo.etp import seed_etp
 from events.models import EtpProgramme, EtpSession
 from events.services import etp as services
 from tests.factories import (
@@ -461,3 +462,21 @@ def test_a_specialist_cannot_edit_a_programme(specialist, client_for):
         .status_code
         == 403
     )
+
+
+# --- Demo -------------------------------------------------------------------------------------
+def test_the_demo_programme_is_played_through_the_services_once(coordinator):
+    users = {
+        "coordination": coordinator,
+        "cardiologue": UserFactory(specialist=True),
+        "cardiologue2": UserFactory(specialist=True),
+        "ipa": UserFactory(paramedic=True),
+    }
+
+    seed_etp(users)
+    seed_etp(users)
+
+    programme = EtpProgramme.objects.get()
+    assert programme.title == "Vivre avec une insuffisance cardiaque"
+    assert programme.sessions.count() == 6
+    assert all(s.held_on >= TODAY() - timedelta(days=366) for s in programme.sessions.all())

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ess.errors import Conflict
+from events.demo.residents import seed_residents
 from events.models import Placement, ResidentSupervisor, TrainingPlace
 from events.services import residents as services
 from tests.factories import (
@@ -360,3 +361,18 @@ def test_the_demo_semester_helpers_start_in_may_and_november():
     assert services.semester_start(2026, "may") == date(2026, 5, 1)
     assert services.semester_start(2026, "november") == date(2026, 11, 1)
     assert services.semester_start(2026, "november") - timedelta(days=1) == date(2026, 10, 31)
+
+
+# --- Demo -------------------------------------------------------------------------------------
+def test_the_demo_supervisor_offers_a_november_place_taken_by_one_resident(coordinator):
+    users = {"coordination": coordinator, "cardiologue": UserFactory(specialist=True)}
+
+    seed_residents(users)
+    seed_residents(users)
+
+    place = TrainingPlace.objects.get()
+    today = timezone.localdate()
+    assert place.supervisor.member == users["cardiologue"]
+    assert place.season == "november"
+    assert place.year == (today.year if today >= date(today.year, 11, 1) else today.year - 1)
+    assert (place.places, place.placements.count()) == (1, 1)
