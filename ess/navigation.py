@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ess.permissions import can_invite_users, can_view_audit
 from ess.roles import Role, has_any_role
-from events.permissions import can_view_activities
+from events.permissions import can_manage_campaigns, can_manage_events, can_view_activities
 from meetings.permissions import can_view_meetings
 from members.permissions import (
     can_manage_memberships,
@@ -71,6 +71,8 @@ NAVIGATION = (
     NavItem(_("Gardes"), "scheduling:on_call", can_view_on_call),
     # Case meetings (télé-RCP): each member of the staff sees those they take part in.
     NavItem(_("Télé-RCP"), "meetings:list", can_view_meetings),
+    # Trainings are public; the signed-in reach them (and their registrations) from the bar.
+    NavItem(_("Formations"), "events:list", _signed_in),
     # Every signed-in professional reads the directory; ARS/CPAM staff do not (they follow the
     # ESS through aggregates, see members/permissions.py) and read the public page like anyone.
     NavItem(_("Annuaire"), "members:directory", can_view_directory),
@@ -87,6 +89,10 @@ NAVIGATION = (
         MANAGEMENT,
     ),
     NavItem(_("Invitations"), "members:invitation_list", can_invite_users, MANAGEMENT),
+    # Trainings for the territory's professionals: drafts, registrants, attendance.
+    NavItem(_("Formations"), "events:manage", can_manage_events, MANAGEMENT),
+    # Public-health campaigns: the list is public; the menu offers it to those who run them.
+    NavItem(_("Campagnes"), "events:campaign_list", can_manage_campaigns, MANAGEMENT),
     NavItem(
         _("Horaires et fermetures"),
         "scheduling:opening_hours",

@@ -283,6 +283,8 @@ ACCOUNT_RATE_LIMITS = {
     # The answer's link asks for the RPPS/ADELI number: tries per address, and per link whoever
     # tries (a forwarded email cannot be guessed through from many addresses).
     "answer_without_account": env.str("ESS_RATE_ANSWER_LINK", default="10/h/ip,5/h/key"),
+    # Registering to a training without an account (/evenements/<id>/inscription/).
+    "event_registration": env.str("ESS_RATE_EVENT_REGISTRATION", default="10/h/ip"),
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="ESS")

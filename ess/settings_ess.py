@@ -64,6 +64,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "pathways.tasks.remind_late_pathway_tasks",
         "schedule": crontab(minute=0, hour="8-18"),
     },
+    # Confirmed registrants of tomorrow's trainings get their reminder, once each
+    # (events/services/registrations.py: reminders_send); hourly, so a late registration is
+    # reminded too.
+    "remind-tomorrows-trainings": {
+        "task": "events.tasks.remind_tomorrows_trainings",
+        "schedule": crontab(minute=15, hour="8-18"),
+    },
     # Conventions come into force and expire by their dates; 90/30-day reminders go out once.
     "conventions-daily": {
         "task": "partners.tasks.conventions_daily",

@@ -1,7 +1,7 @@
 """REST API of the events (docs/design.md §8: /api/v1/events/), read-only.
 
 - `events/`: the trainings, for any signed-in caller the published and held ones, every one
-  for the management (`selectors.activities.trainings_listed_to`), filtered by format,
+  for the management (`selectors.trainings.trainings_visible_to`), filtered by format,
   specialty and dates; each with the places left and, read one at a time, `allowed_actions`.
 - `events/campaigns/`: the public campaigns (every one for the management).
 - `events/etp-programmes/`: the ETP programmes with their sessions' counts, for the ESS's
@@ -12,7 +12,7 @@ Objects are read by their public id; one hidden from the caller is a 404. No pat
 named here: campaigns and ETP sessions hold counts."""
 
 import django_filters
-from django.db.models import Count, IntegerField, Prefetch, Sum
+from django.db.models import Count, IntegerField, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
@@ -23,15 +23,14 @@ from events.models import (
     CampaignKind,
     EtpProgramme,
     EtpSession,
+    RegistrationStatus,
     Training,
     TrainingKind,
     TrainingStatus,
 )
-from events.selectors.activities import (
-    campaigns_listed_to,
-    etp_programmes_visible_to,
-    trainings_listed_to,
-)
+from events.selectors.activities import etp_programmes_visible_to
+from events.selectors.campaigns import campaigns_visible_to
+from events.selectors.trainings import trainings_visible_to
 from members.models import User
 
 UUID = "[0-9a-fA-F-]{36}"
@@ -122,7 +121,12 @@ class TrainingViewSet(PublicReadViewSet):
     def get_queryset(self):
         speakers = Prefetch("speakers", User.objects.order_by("last_name", "first_name", "pk"))
         return (
-            trainings_listed_to(self.request.user)
+            trainings_visible_to(self.request.user)
+            .annotate(
+                confirmed_count=Count(
+                    "registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)
+                )
+            )
             .select_related("specialty")
             .prefetch_related(speakers)
             .order_by("starts_at", "pk")
@@ -187,7 +191,7 @@ class CampaignViewSet(PublicReadViewSet):
 
     def get_queryset(self):
         return (
-            campaigns_listed_to(self.request.user)
+            campaigns_visible_to(self.request.user)
             .select_related("specialty")
             .annotate(
                 actions_count=Count("actions"),

@@ -5,9 +5,11 @@ allows. One condition per line; roles are named.
 Published trainings are public (anyone may read them and register); the rest is the business of
 the ESS's management and coordination, and of a training's speakers for its attendance."""
 
+from django.utils import timezone
+
 from ess import workflow
 from ess.roles import Role, has_any_role, has_role
-from events.models import Training, TrainingStatus
+from events.models import Registration, RegistrationStatus, Training, TrainingStatus
 
 # Who runs the ESS's events: the direction and the coordination.
 EVENT_MANAGER_ROLES = frozenset({Role.MANAGER, Role.COORDINATOR})
@@ -21,6 +23,87 @@ def can_manage_events(user) -> bool:
     """Create, edit, publish and cancel trainings; record campaigns, ETP sessions and
     residents' placements."""
     return has_any_role(user, EVENT_MANAGER_ROLES)
+
+
+# ---------------------------------------------------------------------------------------------
+# Trainings: management, attendance and certificates
+# ---------------------------------------------------------------------------------------------
+def is_speaker(user, training: Training) -> bool:
+    """Reads the training's speakers (prefetched by the pages that list them)."""
+    if not _signed_in(user):
+        return False
+    return any(speaker.pk == user.pk for speaker in training.speakers.all())
+
+
+def can_edit_training(user, training: Training) -> bool:
+    """Its content and places change until it is held or cancelled."""
+    if training.is_closed:
+        return False
+    return can_manage_events(user)
+
+
+def can_publish_training(user, training: Training) -> bool:
+    return can_manage_events(user)
+
+
+def can_cancel_training(user, training: Training) -> bool:
+    return can_manage_events(user)
+
+
+def can_hold_training(user, training: Training) -> bool:
+    """Marked held once it has begun."""
+    if training.starts_at > timezone.now():
+        return False
+    return can_manage_events(user)
+
+
+def can_take_attendance(user, training: Training) -> bool:
+    """The list of who came: the management and the training's speakers."""
+    if can_manage_events(user):
+        return True
+    return is_speaker(user, training)
+
+
+def can_record_attendance(user, training: Training) -> bool:
+    """Ticked from the training's first day on; never on a draft or a cancelled one."""
+    if training.status not in (TrainingStatus.PUBLISHED, TrainingStatus.HELD):
+        return False
+    if timezone.localdate(training.starts_at) > timezone.localdate():
+        return False
+    return can_take_attendance(user, training)
+
+
+def can_download_certificate(user, registration: Registration) -> bool:
+    """A certificate of attendance: for a confirmed registrant marked present."""
+    if registration.status != RegistrationStatus.CONFIRMED:
+        return False
+    return registration.attended is True
+
+
+TRAINING_ACTIONS = workflow.register(
+    Training,
+    [
+        workflow.Action("publish", to=TrainingStatus.PUBLISHED, allowed=can_publish_training),
+        workflow.Action("hold", to=TrainingStatus.HELD, allowed=can_hold_training),
+        workflow.Action("cancel", to=TrainingStatus.CANCELLED, allowed=can_cancel_training),
+    ],
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Public-health campaigns
+# ---------------------------------------------------------------------------------------------
+def can_manage_campaigns(user) -> bool:
+    """Create and change campaigns, record their actions, see those not shown publicly and
+    export their figures."""
+    return can_manage_events(user)
+
+
+def can_view_campaign(user, campaign) -> bool:
+    """A campaign shown publicly is anyone's to read; the others are the managers'."""
+    if campaign.is_public:
+        return True
+    return can_manage_campaigns(user)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -58,21 +141,3 @@ def can_declare_training_place(user, supervisor) -> bool:
         and supervisor is not None
         and supervisor.member_id == user.pk
     )
-
-
-# ---------------------------------------------------------------------------------------------
-# A training's workflow actions (the management pages' buttons and the API's allowed_actions):
-# the names of their endpoints (events:publish, events:hold, events:cancel).
-# ---------------------------------------------------------------------------------------------
-TRAINING_ACTIONS = workflow.register(
-    Training,
-    [
-        workflow.Action(
-            "publish", to=TrainingStatus.PUBLISHED, allowed=workflow.actor(can_manage_events)
-        ),
-        workflow.Action("hold", to=TrainingStatus.HELD, allowed=workflow.actor(can_manage_events)),
-        workflow.Action(
-            "cancel", to=TrainingStatus.CANCELLED, allowed=workflow.actor(can_manage_events)
-        ),
-    ],
-)

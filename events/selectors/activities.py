@@ -1,6 +1,6 @@
 """Reads of the ESS's activities beyond cases: ETP programmes and their sessions, residents'
-supervisors, their offers of places and the placements; and what the API lists of trainings
-and campaigns. Who reads what is `events.permissions`; lists run a fixed number of queries."""
+supervisors, their offers of places and the placements. Who reads what is
+`events.permissions`; lists run a fixed number of queries."""
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
@@ -9,15 +9,11 @@ from django.shortcuts import get_object_or_404
 from ess.roles import STAFF_ROLES
 from events import permissions as perms
 from events.models import (
-    Campaign,
     EtpProgramme,
     EtpSession,
     Placement,
-    RegistrationStatus,
     ResidentSupervisor,
-    Training,
     TrainingPlace,
-    TrainingStatus,
 )
 from members.models import Membership, MembershipStatus, User
 
@@ -144,28 +140,3 @@ def offer_years(user, *, around: int) -> list[int]:
     """The years the residents' page offers: those with offers, and `around` with its next."""
     years = set(training_places_visible_to(user).values_list("year", flat=True).distinct())
     return sorted(years | {around, around + 1}, reverse=True)
-
-
-# ---------------------------------------------------------------------------------------------
-# What the API lists
-# ---------------------------------------------------------------------------------------------
-def trainings_listed_to(user) -> QuerySet[Training]:
-    """The trainings a signed-in caller reads through the API: published and held ones; every
-    one (drafts and cancelled too) for the management."""
-    trainings = Training.objects.all()
-    if not perms.can_manage_events(user):
-        trainings = trainings.filter(status__in=[TrainingStatus.PUBLISHED, TrainingStatus.HELD])
-    return trainings.annotate(
-        confirmed_count=Count(
-            "registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)
-        )
-    )
-
-
-def campaigns_listed_to(user) -> QuerySet[Campaign]:
-    """The campaigns a signed-in caller reads through the API: the public ones; every one for
-    the management."""
-    campaigns = Campaign.objects.all()
-    if not perms.can_manage_events(user):
-        campaigns = campaigns.filter(is_public=True)
-    return campaigns

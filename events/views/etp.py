@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET, require_POST
 from ess.permissions import require
 from ess.web.actions import form_page, post_action
 from events import permissions as perms
-from events.forms.etp import EtpProgrammeForm, EtpSessionForm
 from events.selectors.activities import (
     etp_programme_get_for_user,
     etp_programme_list,
@@ -22,6 +21,7 @@ from events.selectors.activities import (
     etp_sessions_of,
 )
 from events.services import etp as services
+from events.views.etp_forms import EtpProgrammeForm, EtpSessionForm
 
 
 def _detail_url(programme) -> str:

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET
 from ess.permissions import require
 from ess.web.actions import form_page
 from events import permissions as perms
-from events.forms.residents import PlacementForm, SupervisorForm, TrainingPlaceForm
 from events.selectors.activities import (
     offer_years,
     supervision_of,
@@ -25,6 +24,7 @@ from events.selectors.activities import (
     training_place_get_for_user,
 )
 from events.services import residents as services
+from events.views.residents_forms import PlacementForm, SupervisorForm, TrainingPlaceForm
 
 
 def _year(request, default: int) -> int:

@@ -18,6 +18,7 @@ not see, to the URL with every method, and expects a refusal that changes nothin
 patient data and does not reveal that the object exists.
 """
 
+import uuid
 from dataclasses import dataclass, field
 
 from ess.roles import Role
@@ -87,9 +88,8 @@ PARAMEDIC = roles(Role.PARAMEDIC)
 # Advanced consultations with the paramedics who run nurse-led ones under a protocol.
 CONSULTATIONS = roles(*CONSULTATION_TEAM.roles, Role.PARAMEDIC)
 MEETING_ORGANISERS = roles(Role.COORDINATOR, Role.SPECIALIST)  # a meeting's organiser is one
-# Trainings, campaigns, ETP and residents: run by the direction and the coordination; the ETP
-# programmes and the residents are read by the specialists too (events/permissions.py).
-EVENT_MANAGERS = roles(Role.MANAGER, Role.COORDINATOR)
+EVENT_MANAGERS = roles(Role.MANAGER, Role.COORDINATOR)  # trainings, campaigns, ETP, residents
+# The ETP programmes and the residents are read by the specialists too (events/permissions.py).
 ACTIVITY_READERS = roles(Role.MANAGER, Role.COORDINATOR, Role.SPECIALIST)
 
 REFERRAL_ANY_STATE = (
@@ -155,6 +155,9 @@ def on(kind, url_arg: str = "public_id", **more: str) -> dict:
     base = kinds[0].split(".")[0]
     return {"obj": kinds, "ids": {url_arg: OWN_ID.get(base, base), **more}}
 
+
+# A registration's link that leads nowhere (its public_id is the link's secret).
+UNKNOWN_REGISTRATION = uuid.UUID("6f1c2d3e-0000-4000-8000-00000000e7e9")
 
 # A valid referral (DESIGN.md §8): a refusal then comes from the actor check, not from a 400.
 REFERRAL_BODY = {
@@ -363,6 +366,62 @@ REGISTRY: dict[str, Access] = {
         obj=("meeting_case",),
         ids={"public_id": "meeting", "case_id": "meeting_case"},
         note="its organiser",
+    ),
+    # --- Trainings' management ----------------------------------------------------------------
+    # The management and the coordination run every training (drafts included); a training's
+    # speakers take its attendance and print its sign-in sheet (404 for anyone else).
+    "events:manage": page(EVENT_MANAGERS, note="every training with its registrants counted"),
+    "events:create": page(EVENT_MANAGERS),
+    "events:edit": page(EVENT_MANAGERS, **on("managed_training")),
+    "events:publish": page(EVENT_MANAGERS, **on("managed_training")),
+    "events:hold": page(EVENT_MANAGERS, **on("managed_training")),
+    "events:cancel": page(EVENT_MANAGERS, **on("managed_training")),
+    "events:attendance": page(
+        SIGNED_IN, **on("managed_training"), note="the management, the training's speakers"
+    ),
+    "events:attendance_sheet": page(
+        SIGNED_IN, **on("managed_training"), note="the management, the training's speakers"
+    ),
+    # The registration's id is the link's secret (like the registrant's page): a confirmed
+    # registrant marked present gets the PDF, anything else answers 404.
+    "events:certificate": page(
+        TOKEN, fixed=({"public_id": "00000000-0000-4000-8000-000000000000"},)
+    ),
+    # --- Trainings (public side) -------------------------------------------------------------
+    # Published trainings are public, and anyone registers to them (a form without an account,
+    # throttled; one click signed in); drafts and cancelled ones are seen by those who run the
+    # ESS's events only (404 for anyone else). A registration is reached by its unguessable
+    # public_id, the secret of the links its emails carry.
+    "events:list": page(PUBLIC, note="upcoming published trainings, public campaigns"),
+    "events:ical": page(PUBLIC, note="published trainings only"),
+    "events:detail": page(PUBLIC, **on("training"), note="drafts, cancelled: managers, coord."),
+    "events:register": page(
+        PUBLIC, **on("training"), note="POST only; a draft or cancelled training: 404"
+    ),
+    "events:my_registrations": page(SIGNED_IN, note="the caller's own registrations"),
+    "events:registration": page(TOKEN, fixed=({"public_id": str(UNKNOWN_REGISTRATION)},)),
+    "events:registration_confirm": page(TOKEN, fixed=({"public_id": str(UNKNOWN_REGISTRATION)},)),
+    "events:registration_cancel": page(TOKEN, fixed=({"public_id": str(UNKNOWN_REGISTRATION)},)),
+    # --- Public-health campaigns --------------------------------------------------------------
+    # A campaign shown publicly is anyone's to read; the others, and every campaign's actions,
+    # forms and export, are the managers' and coordinators' (404 for anyone else).
+    "events:campaign_list": page(PUBLIC, note="public campaigns; all of them for managers"),
+    "events:campaign_detail": page(
+        PUBLIC, **on("campaign"), note="non-public ones: managers and coordinators"
+    ),
+    "events:campaign_create": page(EVENT_MANAGERS),
+    "events:campaign_edit": page(EVENT_MANAGERS, **on("campaign")),
+    "events:campaign_export": page(EVENT_MANAGERS, **on("campaign")),
+    "events:campaign_action_create": page(EVENT_MANAGERS, **on("campaign")),
+    "events:campaign_action_edit": page(
+        EVENT_MANAGERS,
+        obj=("campaign_action",),
+        ids={"public_id": "campaign", "action_id": "campaign_action"},
+    ),
+    "events:campaign_action_delete": page(
+        EVENT_MANAGERS,
+        obj=("campaign_action",),
+        ids={"public_id": "campaign", "action_id": "campaign_action"},
     ),
     # --- Health project, indicators, reports, newsletter -------------------------------------
     "projet_sante:newsletter_archive": page(PUBLIC, note="sent letters: aggregates only"),
@@ -630,13 +689,9 @@ REGISTRY: dict[str, Access] = {
     # management), public campaigns (all for the management), ETP programmes for the staff who
     # follow them (an empty page for the others).
     "api:event-list": api({"GET": SIGNED_IN}, note="only what the caller may see"),
-    "api:event-detail": api(
-        {"GET": SIGNED_IN}, **on(("training.published", "training.draft"), "id")
-    ),
+    "api:event-detail": api({"GET": SIGNED_IN}, **on("training", "id")),
     "api:event-campaign-list": api({"GET": SIGNED_IN}, note="only what the caller may see"),
-    "api:event-campaign-detail": api(
-        {"GET": SIGNED_IN}, **on(("campaign.public", "campaign.private"), "id")
-    ),
+    "api:event-campaign-detail": api({"GET": SIGNED_IN}, **on("campaign", "id")),
     "api:event-etp-programme-list": api({"GET": SIGNED_IN}, note="only what the caller may see"),
     "api:event-etp-programme-detail": api({"GET": ACTIVITY_READERS}, **on("etp_programme", "id")),
 }

@@ -24,7 +24,9 @@ from tests.factories import (
     PartnerFactory,
     PatientFactory,
     ReferralFactory,
+    RegistrationFactory,
     SlotFactory,
+    TrainingFactory,
     UserFactory,
     cardiology,
     valid_nir,
@@ -752,19 +754,68 @@ def build_world() -> World:
         add("meeting", Thing(f"meeting ({owner})", ids, frozenset(visible)))
         add("meeting_case", Thing(f"case of the meeting ({owner})", ids, frozenset(visible)))
 
-    # --- Events: the ETP programmes and the residents are read by the management, the
-    # coordination and the specialists, nobody else; the API lists a published training and a
-    # public campaign to every signed-in caller, a draft and a private campaign to the
-    # management only.
-    from tests.factories import (
-        CampaignFactory,
-        EtpSessionFactory,
-        TrainingFactory,
-        TrainingPlaceFactory,
-    )
+    # --- Trainings' management: each begun an hour ago (its attendance open), with a confirmed
+    # registrant; "specialist" speaks at one, "other_specialist" at the other. The management and
+    # the coordination manage both; a speaker takes the attendance of their own only.
+    for owner, speaker in (("own", specialist), ("stranger", users["other_specialist"])):
+        training = TrainingFactory(
+            title=f"Formation de contrôle ({owner})",
+            starts_at=now - timedelta(hours=1),
+            organiser=manager,
+        )
+        training.speakers.add(speaker)
+        RegistrationFactory(training=training)
+        persona = "specialist" if owner == "own" else "other_specialist"
+        add(
+            "managed_training",
+            Thing(
+                f"training ({owner})",
+                {"managed_training": str(training.public_id)},
+                frozenset({"manager", "coordinator", persona}),
+            ),
+        )
+    # --- Trainings: a published one is public; a draft and a cancelled one are seen by those
+    # who run the ESS's events only.
+    event_runners = frozenset({"manager", "coordinator"})
+    for label, traits, visible in (
+        ("published training", {}, frozenset(PERSONAS)),
+        ("draft training", {"draft": True}, event_runners),
+        ("cancelled training", {"cancelled": True}, event_runners),
+    ):
+        training = TrainingFactory(title=f"Formation de contrôle ({label})", **traits)
+        add("training", Thing(label, {"training": str(training.public_id)}, visible))
+    # --- Public-health campaigns: one shown publicly, one kept for the managers and
+    # coordinators, each with an action whose counts only they record.
+    from events.services import campaigns as campaign_services
+
+    event_managers = frozenset({"manager", "coordinator"})
+    for label, is_public in (("public", True), ("internal", False)):
+        campaign = campaign_services.campaign_create(
+            by=users["coordinator"],
+            title=f"Campagne de contrôle ({label})",
+            kind="screening",
+            theme="Hypertension artérielle",
+            target_population="Adultes de plus de 50 ans",
+            starts_on=now.date() - timedelta(days=30),
+            ends_on=now.date() + timedelta(days=30),
+            is_public=is_public,
+        )
+        action = campaign_services.campaign_action_record(
+            campaign_id=campaign.pk,
+            by=users["coordinator"],
+            title=f"Stand de contrôle ({label})",
+            held_on=now.date(),
+            people_reached=10,
+        )
+        ids = {"campaign": str(campaign.public_id), "campaign_action": str(action.public_id)}
+        visible = frozenset(PERSONAS) if is_public else event_managers
+        add("campaign", Thing(f"campaign ({label})", ids, visible))
+        add("campaign_action", Thing(f"action of the campaign ({label})", ids, event_managers))
+    # --- ETP programmes and residents: read by the management, the coordination and the
+    # specialists, nobody else.
+    from tests.factories import EtpSessionFactory, TrainingPlaceFactory
 
     activity_readers = frozenset({"manager", "coordinator", "specialist", "other_specialist"})
-    event_managers = frozenset({"manager", "coordinator"})
     etp_session = EtpSessionFactory()
     add(
         "etp_programme",
@@ -785,18 +836,6 @@ def build_world() -> World:
             "offer of a training place", {"training_place": str(place.public_id)}, activity_readers
         ),
     )
-    for state, visible in (("published", SIGNED_IN_PERSONAS), ("draft", event_managers)):
-        training = TrainingFactory(**({"draft": True} if state == "draft" else {}))
-        add(
-            f"training.{state}",
-            Thing(f"{state} training", {"training": str(training.public_id)}, visible),
-        )
-    for state, visible in (("public", SIGNED_IN_PERSONAS), ("private", event_managers)):
-        campaign = CampaignFactory(is_public=state == "public")
-        add(
-            f"campaign.{state}",
-            Thing(f"{state} campaign", {"campaign": str(campaign.public_id)}, visible),
-        )
 
     extra["specialty"] = str(specialty.pk)
     extra["other_specialist"] = str(users["other_specialist"].pk)

@@ -3,9 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from events.forms.etp import DATE_INPUT, MemberChoiceField
 from events.models import SemesterSeason
 from events.selectors.activities import ess_members
+from events.views.etp_forms import DATE_INPUT, MemberChoiceField
 
 
 class SupervisorForm(forms.Form):
