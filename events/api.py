@@ -30,7 +30,7 @@ from events.models import (
 )
 from events.selectors.activities import etp_programmes_visible_to
 from events.selectors.campaigns import campaigns_visible_to
-from events.selectors.trainings import trainings_visible_to
+from events.selectors.trainings import places_left, trainings_visible_to
 from members.models import User
 
 UUID = "[0-9a-fA-F-]{36}"
@@ -67,7 +67,7 @@ class TrainingSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
         ]
 
     def get_places_left(self, training) -> int:
-        return max(training.capacity - training.confirmed_count, 0)
+        return places_left(training)
 
 
 class TrainingDetailSerializer(TrainingSerializer):
@@ -123,7 +123,7 @@ class TrainingViewSet(PublicReadViewSet):
         return (
             trainings_visible_to(self.request.user)
             .annotate(
-                confirmed_count=Count(
+                confirmed=Count(
                     "registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)
                 )
             )
