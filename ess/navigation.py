@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ess.permissions import can_invite_users, can_view_audit
 from ess.roles import Role, has_any_role
-from events.permissions import can_manage_campaigns, can_manage_events
+from events.permissions import can_manage_campaigns, can_manage_events, can_view_activities
 from meetings.permissions import can_view_meetings
 from members.permissions import (
     can_manage_memberships,
@@ -76,6 +76,10 @@ NAVIGATION = (
     # Every signed-in professional reads the directory; ARS/CPAM staff do not (they follow the
     # ESS through aggregates, see members/permissions.py) and read the public page like anyone.
     NavItem(_("Annuaire"), "members:directory", can_view_directory),
+    # ETP programmes and residents (one entry; each page links the other): kept by the
+    # management and the coordination, read by the specialists (who facilitate sessions and
+    # host residents).
+    NavItem(_("ETP et internes"), "events:etp_list", can_view_activities),
     NavItem(_("Adhésions"), "members:membership_list", can_manage_memberships, MANAGEMENT),
     # Self-registrations from outside the territory wait for the coordination.
     NavItem(

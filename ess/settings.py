@@ -422,6 +422,9 @@ SPECTACULAR_SETTINGS = {
         "PathwayStatusEnum": "pathways.models.PathwayStatus",
         "PathwayTaskStatusEnum": "pathways.models.TaskStatus",
         "ProtocolTaskKindEnum": "partners.models.ProtocolTaskKind",
+        "TrainingKindEnum": "events.models.TrainingKind",
+        "TrainingStatusEnum": "events.models.TrainingStatus",
+        "CampaignKindEnum": "events.models.CampaignKind",
     },
 }
 

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from ess import api, views
+from events.api import CampaignViewSet, EtpProgrammeViewSet, TrainingViewSet
 from members.api import MemberViewSet
 from partners.api import ConventionViewSet, PartnerViewSet
 from pathways.api import PathwayTaskViewSet, PathwayViewSet
@@ -35,6 +36,10 @@ router.register("on-call-shifts", OnCallShiftViewSet, basename="on-call-shift")
 # Before "pathways": its tasks are not a pathway's id.
 router.register("pathways/tasks", PathwayTaskViewSet, basename="pathway-task")
 router.register("pathways", PathwayViewSet, basename="pathway")
+# Before "events": campaigns and ETP programmes are not a training's id.
+router.register("events/campaigns", CampaignViewSet, basename="event-campaign")
+router.register("events/etp-programmes", EtpProgrammeViewSet, basename="event-etp-programme")
+router.register("events", TrainingViewSet, basename="event")
 
 api_v1 = [
     path("me/", api.me, name="me"),

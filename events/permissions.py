@@ -8,7 +8,7 @@ the ESS's management and coordination, and of a training's speakers for its atte
 from django.utils import timezone
 
 from ess import workflow
-from ess.roles import Role, has_any_role
+from ess.roles import Role, has_any_role, has_role
 from events.models import Registration, RegistrationStatus, Training, TrainingStatus
 
 # Who runs the ESS's events: the direction and the coordination.
@@ -104,3 +104,40 @@ def can_view_campaign(user, campaign) -> bool:
     if campaign.is_public:
         return True
     return can_manage_campaigns(user)
+
+
+# ---------------------------------------------------------------------------------------------
+# ETP programmes and residents: the management and the coordination keep them; the specialists
+# read them (they facilitate sessions and host residents), and a specialist who is a registered
+# supervisor declares their own offers of places. Patients appear only as counts, residents by
+# name: nothing here is patient data.
+# ---------------------------------------------------------------------------------------------
+ACTIVITY_READER_ROLES = frozenset({Role.MANAGER, Role.COORDINATOR, Role.SPECIALIST})
+
+
+def can_view_activities(user) -> bool:
+    """Read the ETP programmes and their sessions, the residents' supervisors, offers and
+    placements (the pages /evenements/etp/ and /evenements/internes/, the API's ETP list)."""
+    return has_any_role(user, ACTIVITY_READER_ROLES)
+
+
+def can_manage_etp(user) -> bool:
+    """Create and edit ETP programmes; record, correct and delete their sessions."""
+    return can_manage_events(user)
+
+
+def can_manage_residents(user) -> bool:
+    """Register supervisors, declare any supervisor's offers, record placements."""
+    return can_manage_events(user)
+
+
+def can_declare_training_place(user, supervisor) -> bool:
+    """Declare an offer of places for `supervisor`: the management for anyone; a specialist
+    for their own supervision."""
+    if can_manage_residents(user):
+        return True
+    return (
+        has_role(user, Role.SPECIALIST)
+        and supervisor is not None
+        and supervisor.member_id == user.pk
+    )

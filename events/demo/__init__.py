@@ -2,8 +2,15 @@
 data file next to its module, played through the services."""
 
 from events.demo.campaigns import seed_campaigns
+from events.demo.etp import seed_etp
+from events.demo.residents import seed_residents
 from events.demo.trainings import seed_trainings
 
 
 def seed_events(users) -> dict:
-    return {"trainings": seed_trainings(users), "campaigns": seed_campaigns(users)}
+    return {
+        "trainings": seed_trainings(users),
+        "campaigns": seed_campaigns(users),
+        "etp": seed_etp(users),
+        "residents": seed_residents(users),
+    }

@@ -21,16 +21,22 @@ from projet_sante.project import services as project
 from referrals import services as referral_services
 from scheduling.models import OnCallDuty, OnCallShift
 from tests.factories import (
+    CampaignActionFactory,
+    CampaignFactory,
     ConsultationSessionFactory,
     ConsultationSiteFactory,
     ConventionFactory,
+    EtpProgrammeFactory,
+    EtpSessionFactory,
     MembershipFactory,
     PartnerFactory,
     PathwayAlertFactory,
     PathwayFactory,
     ProtocolFactory,
     ReferralFactory,
+    RegistrationFactory,
     SlotFactory,
+    TrainingFactory,
     UserFactory,
     heart_failure_plan,
     valid_nir,
@@ -457,6 +463,27 @@ def test_every_api_response_matches_the_schema(checker, world):
             data=data,
         )
 
+    # --- Events: a training with a specialty and a speaker, one without (nulls); a campaign with
+    # actions, one without; an ETP programme with its coordinator and sessions, one without --
+    with_all = TrainingFactory()
+    with_all.speakers.add(specialist)
+    RegistrationFactory(training=with_all)
+    bare_training = TrainingFactory(specialty=None, draft=True)
+    c.call(requester, "get", "/api/v1/events/", 200, data={"kind": "evening"})
+    c.call(coordinator, "get", "/api/v1/events/{id}/", 200, id=with_all.public_id)
+    c.call(coordinator, "get", "/api/v1/events/{id}/", 200, id=bare_training.public_id)
+    CampaignActionFactory(campaign__specialty=Specialty.objects.get(code="cardiologie"))
+    CampaignFactory()
+    campaigns = c.call(requester, "get", "/api/v1/events/campaigns/", 200).json()["results"]
+    for campaign in campaigns:
+        c.call(requester, "get", "/api/v1/events/campaigns/{id}/", 200, id=campaign["id"])
+    EtpSessionFactory(programme__coordinator=specialist)
+    bare_programme = EtpProgrammeFactory(specialty=None)
+    c.call(specialist, "get", "/api/v1/events/etp-programmes/", 200)
+    c.call(
+        specialist, "get", "/api/v1/events/etp-programmes/{id}/", 200, id=bare_programme.public_id
+    )
+
     assert not c.failures, "\n".join(c.failures)
     assert c.operations() - c.covered == set(), "operations without a conformance check"
 
@@ -489,5 +516,14 @@ def test_error_answers_match_the_schema_too(checker, world):
     c.call(requester, "get", "/api/v1/consultation-sessions/", 400, data={"date_from": "hier"})
     c.call(requester, "get", "/api/v1/pathways/{id}/", 404, id=PathwayFactory().public_id)
     c.call(requester, "get", "/api/v1/pathways/", 400, data={"status": "perdu"})
+    c.call(requester, "get", "/api/v1/events/", 400, data={"kind": "banquet"})
+    c.call(requester, "get", "/api/v1/events/{id}/", 404, id=TrainingFactory(draft=True).public_id)
+    c.call(
+        requester,
+        "get",
+        "/api/v1/events/etp-programmes/{id}/",
+        404,
+        id=EtpProgrammeFactory().public_id,
+    )
 
     assert not c.failures, "\n".join(c.failures)

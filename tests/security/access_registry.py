@@ -89,6 +89,8 @@ PARAMEDIC = roles(Role.PARAMEDIC)
 CONSULTATIONS = roles(*CONSULTATION_TEAM.roles, Role.PARAMEDIC)
 MEETING_ORGANISERS = roles(Role.COORDINATOR, Role.SPECIALIST)  # a meeting's organiser is one
 EVENT_MANAGERS = roles(Role.MANAGER, Role.COORDINATOR)  # trainings, campaigns, ETP, residents
+# The ETP programmes and the residents are read by the specialists too (events/permissions.py).
+ACTIVITY_READERS = roles(Role.MANAGER, Role.COORDINATOR, Role.SPECIALIST)
 
 REFERRAL_ANY_STATE = (
     "referral.submitted",
@@ -507,6 +509,20 @@ REGISTRY: dict[str, Access] = {
     "partners:contact_delete": page(
         MANAGER, obj=("contact",), ids={"public_id": "partner", "contact_id": "contact"}
     ),
+    # --- ETP programmes and residents ---------------------------------------------------------
+    "events:etp_list": page(ACTIVITY_READERS),
+    "events:etp_create": page(EVENT_MANAGERS),
+    "events:etp_detail": page(ACTIVITY_READERS, **on("etp_programme")),
+    "events:etp_edit": page(EVENT_MANAGERS, **on("etp_programme")),
+    "events:etp_session_add": page(EVENT_MANAGERS, **on("etp_programme")),
+    "events:etp_session_edit": page(EVENT_MANAGERS, **on("etp_session")),
+    "events:etp_session_delete": page(EVENT_MANAGERS, **on("etp_session")),
+    "events:residents": page(ACTIVITY_READERS),
+    "events:supervisor_create": page(EVENT_MANAGERS),
+    "events:training_place_create": page(
+        ACTIVITY_READERS, note="a specialist only for their own supervision, if registered"
+    ),
+    "events:placement_create": page(EVENT_MANAGERS, **on("training_place")),
     # --- Care pathways -----------------------------------------------------------------------
     "pathways:list": page(
         CARE_CIRCLE, note="the pathways of the caller's circles (all: coordination)"
@@ -669,4 +685,13 @@ REGISTRY: dict[str, Access] = {
     "api:project-version-comments": api(
         {"POST": REVIEW}, obj=("project_version",), ids={"id": "version"}
     ),
+    # Events: trainings for every signed-in caller (drafts and cancelled ones for the
+    # management), public campaigns (all for the management), ETP programmes for the staff who
+    # follow them (an empty page for the others).
+    "api:event-list": api({"GET": SIGNED_IN}, note="only what the caller may see"),
+    "api:event-detail": api({"GET": SIGNED_IN}, **on("training", "id")),
+    "api:event-campaign-list": api({"GET": SIGNED_IN}, note="only what the caller may see"),
+    "api:event-campaign-detail": api({"GET": SIGNED_IN}, **on("campaign", "id")),
+    "api:event-etp-programme-list": api({"GET": SIGNED_IN}, note="only what the caller may see"),
+    "api:event-etp-programme-detail": api({"GET": ACTIVITY_READERS}, **on("etp_programme", "id")),
 }

@@ -811,6 +811,31 @@ def build_world() -> World:
         visible = frozenset(PERSONAS) if is_public else event_managers
         add("campaign", Thing(f"campaign ({label})", ids, visible))
         add("campaign_action", Thing(f"action of the campaign ({label})", ids, event_managers))
+    # --- ETP programmes and residents: read by the management, the coordination and the
+    # specialists, nobody else.
+    from tests.factories import EtpSessionFactory, TrainingPlaceFactory
+
+    activity_readers = frozenset({"manager", "coordinator", "specialist", "other_specialist"})
+    etp_session = EtpSessionFactory()
+    add(
+        "etp_programme",
+        Thing(
+            "ETP programme",
+            {"etp_programme": str(etp_session.programme.public_id)},
+            activity_readers,
+        ),
+    )
+    add(
+        "etp_session",
+        Thing("ETP session", {"etp_session": str(etp_session.public_id)}, activity_readers),
+    )
+    place = TrainingPlaceFactory(year=now.year)
+    add(
+        "training_place",
+        Thing(
+            "offer of a training place", {"training_place": str(place.public_id)}, activity_readers
+        ),
+    )
 
     extra["specialty"] = str(specialty.pk)
     extra["other_specialist"] = str(users["other_specialist"].pk)
