@@ -75,13 +75,7 @@ def open_version() -> ProjectVersion | None:
 def open_version_for(user) -> ProjectVersion | None:
     """The version being written, submitted or sent back, as `user` may see it (the managers'
     to-do: a draft to finish, a revision asked for, an answer awaited)."""
-    return (
-        versions_visible_to(user)
-        .filter(status__in=OPEN_STATUSES)
-        .prefetch_related(_SIGNATURES)
-        .order_by("-number")
-        .first()
-    )
+    return versions_visible_to(user).filter(status__in=OPEN_STATUSES).order_by("-number").first()
 
 
 _SIGNATURES = Prefetch("signatures", queryset=VersionSignature.objects.select_related("signed_by"))
@@ -135,6 +129,13 @@ def version_signatures(version: ProjectVersion) -> dict:
         "waiting": waiting,
         "summary": summary,
     }
+
+
+def version_to_sign_for(user) -> dict:
+    """The authorities' side of the review, for their home: the version submitted to them or
+    sent back (None when there is none) and where its signatures stand."""
+    version = open_version_for(user)
+    return {"version": version, "signatures": version_signatures(version) if version else None}
 
 
 def version_content(version_id: int) -> ProjectVersion:

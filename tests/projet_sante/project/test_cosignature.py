@@ -189,3 +189,15 @@ def test_the_pdf_cover_shows_both_signatures_with_their_dates(
     assert f"CPAM : Julien Garnier, le {signature_date(cpam)}" in cover
     assert "en attente" not in cover
     assert VersionEvent.objects.filter(version=submitted, to_status="validated").count() == 1
+
+
+def test_the_authorities_home_shows_where_the_signatures_stand(
+    submitted, project_authority, project_cpam, client_for
+):
+    ps.version_validate(version_id=submitted.pk, by=project_authority)
+    day = signature_date(submitted.signatures.get())
+
+    html = client_for(project_cpam).get("/").content.decode()
+
+    assert "Projet de santé, version 1 : Soumise à l&#x27;ARS et à la CPAM" in html
+    assert f"Signée par l&#x27;ARS le {day}, en attente de la CPAM" in html
