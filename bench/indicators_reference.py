@@ -179,6 +179,36 @@ SELECT
 """
 
 
+EVENTS_SQL = """
+WITH held AS (
+    SELECT id, hours FROM events_training
+    WHERE status = 'held' AND starts_at >= %(start)s AND starts_at < %(end)s
+),
+present AS (
+    SELECT r.email, h.hours FROM events_registration r JOIN held h ON h.id = r.training_id
+    WHERE r.status = 'confirmed' AND r.attended
+),
+actions AS (
+    SELECT * FROM events_campaignaction WHERE held_on BETWEEN %(first)s AND %(last)s
+),
+sessions AS (
+    SELECT * FROM events_etpsession WHERE held_on BETWEEN %(first)s AND %(last)s
+)
+SELECT
+    (SELECT COUNT(*) FROM held),
+    (SELECT COALESCE(SUM(hours), 0) FROM held),
+    (SELECT COUNT(DISTINCT email) FROM present),
+    (SELECT COALESCE(SUM(hours), 0) FROM present),
+    (SELECT COUNT(*) FROM events_campaign WHERE starts_on <= %(last)s AND ends_on >= %(first)s),
+    (SELECT COALESCE(SUM(people_reached), 0) FROM actions),
+    (SELECT COALESCE(SUM(screenings_done), 0) FROM actions),
+    (SELECT COALESCE(SUM(referrals_generated), 0) FROM actions),
+    (SELECT COUNT(*) FROM sessions),
+    (SELECT COALESCE(SUM(patients_count), 0) FROM sessions),
+    (SELECT COUNT(*) FROM events_placement WHERE starts_on <= %(last)s AND ends_on >= %(first)s)
+"""
+
+
 def _rate(numerator: int, denominator: int) -> dict:
     value = round(100 * numerator / denominator, 1) if denominator else None
     return {"value": value, "n": denominator, "count": numerator}
@@ -245,6 +275,20 @@ def raw_sql_figures(period, *, now: datetime | None = None) -> dict:
             meetings_held,
             cases,
         ) = cursor.fetchone()
+        cursor.execute(EVENTS_SQL, params)
+        (
+            trainings,
+            training_hours,
+            trained,
+            trainee_hours,
+            campaigns,
+            reached,
+            screenings,
+            referred,
+            etp_sessions,
+            etp_patients,
+            residents,
+        ) = cursor.fetchone()
     members = sum(by_specialty.values())
     return {
         "requests_received": {"value": received, "n": received},
@@ -281,4 +325,15 @@ def raw_sql_figures(period, *, now: datetime | None = None) -> dict:
         "pathway_alert_answer_median_hours": {"value": _round(answer_median), "n": answered},
         "rcp_meetings_held": {"value": meetings_held, "n": meetings_held},
         "rcp_cases_discussed": {"value": cases, "n": cases},
+        "trainings_held": {"value": trainings, "n": trainings},
+        "professionals_trained": {"value": trained, "n": trained},
+        "training_hours": {"value": float(training_hours), "n": trainings},
+        "trainee_hours": {"value": float(trainee_hours), "n": trained},
+        "campaigns_active": {"value": campaigns, "n": campaigns},
+        "campaign_people_reached": {"value": reached, "n": reached},
+        "campaign_screenings": {"value": screenings, "n": screenings},
+        "campaign_referrals": {"value": referred, "n": referred},
+        "etp_sessions_held": {"value": etp_sessions, "n": etp_sessions},
+        "etp_patients": {"value": etp_patients, "n": etp_patients},
+        "residents_hosted": {"value": residents, "n": residents},
     }

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ess.permissions import can_invite_users, can_view_audit
 from ess.roles import Role, has_any_role
-from events.permissions import can_manage_events
+from events.permissions import can_manage_campaigns, can_manage_events
 from meetings.permissions import can_view_meetings
 from members.permissions import (
     can_manage_memberships,
@@ -87,6 +87,8 @@ NAVIGATION = (
     NavItem(_("Invitations"), "members:invitation_list", can_invite_users, MANAGEMENT),
     # Trainings for the territory's professionals: drafts, registrants, attendance.
     NavItem(_("Formations"), "events:manage", can_manage_events, MANAGEMENT),
+    # Public-health campaigns: the list is public; the menu offers it to those who run them.
+    NavItem(_("Campagnes"), "events:campaign_list", can_manage_campaigns, MANAGEMENT),
     NavItem(
         _("Horaires et fermetures"),
         "scheduling:opening_hours",

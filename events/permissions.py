@@ -88,3 +88,19 @@ TRAINING_ACTIONS = workflow.register(
         workflow.Action("cancel", to=TrainingStatus.CANCELLED, allowed=can_cancel_training),
     ],
 )
+
+
+# ---------------------------------------------------------------------------------------------
+# Public-health campaigns
+# ---------------------------------------------------------------------------------------------
+def can_manage_campaigns(user) -> bool:
+    """Create and change campaigns, record their actions, see those not shown publicly and
+    export their figures."""
+    return can_manage_events(user)
+
+
+def can_view_campaign(user, campaign) -> bool:
+    """A campaign shown publicly is anyone's to read; the others are the managers'."""
+    if campaign.is_public:
+        return True
+    return can_manage_campaigns(user)

@@ -18,7 +18,8 @@ looked up once by a LATERAL join, then counts, channels, medians and 90th percen
 PostgreSQL's `percentile_cont` in one pass; in a savepoint with JIT off), one over immediate
 opinions (callback times, escalations), one GROUP BY for the response modes, one for members by
 specialty, one for partners, one for conventions, one over advanced-consultation sessions, one
-over care pathways and case meetings (`pathway_figures.py`). On
+over care pathways and case meetings (`pathway_figures.py`), one over trainings, campaigns,
+ETP sessions and residents (`event_figures.py`). On
 SQLite (development only) the durations come from one extra query, their percentiles computed in
 Python. bench/indicators_reference.py writes the same figures by hand in SQL (the benchmark's
 reference; tests assert both agree).
@@ -47,6 +48,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Membership
 from partners.models import Convention, ConventionStatus, Partner
+from projet_sante.indicators.event_figures import event_figures
 from projet_sante.indicators.expressions import (
     HoursBetween,
     PercentileCont,
@@ -368,6 +370,7 @@ SOURCES: list[Source] = [
     _network_source,
     _advanced_source,
     pathway_figures,
+    event_figures,
 ]
 
 

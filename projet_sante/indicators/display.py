@@ -12,6 +12,7 @@ from projet_sante.indicators.periods import Filters, Period, previous_quarter
 from projet_sante.indicators.registry import (
     ADVANCED_CONSULTATIONS,
     BY_CODE,
+    EVENTS_AND_TRAINING,
     PATHWAYS_AND_MEETINGS,
     REGISTRY,
     Indicator,
@@ -59,6 +60,14 @@ def format_number(value, unit: str) -> str:
     if isinstance(value, float):
         return f"{value:.1f}".replace(".", ",")
     return f"{value:,}".replace(",", "\u202f")
+
+
+def masked_count(count: int, *, patient_data: bool = True) -> str:
+    """A count as the PDFs show it to ARS/CPAM: below the small-count threshold, a patient
+    figure is masked (« < 10 »); zero reveals nobody."""
+    if patient_data and 0 < count < small_count_threshold():
+        return mask_label()
+    return format_number(count, Unit.COUNT)
 
 
 def decimal_comma(value) -> str:
@@ -189,6 +198,7 @@ def indicators_context(
         "targets": [r for r in rows if r.target is not None],
         "advanced_rows": [by_code[code] for code in ADVANCED_CONSULTATIONS],
         "pathway_rows": [by_code[code] for code in PATHWAYS_AND_MEETINGS],
+        "event_rows": [by_code[code] for code in EVENTS_AND_TRAINING],
         "masked": mask,
         "threshold": small_count_threshold(),
         "chart_modes": bar_chart(

@@ -1,10 +1,12 @@
 """The database expressions and the small helpers every source of `compute.py` shares: hours
 between two instants, PostgreSQL's percentiles (and the same interpolation in Python for SQLite),
-a rate with its base, a figure rounded to a tenth."""
+one-row aggregates put side by side in one statement, a rate with its base, a figure rounded to
+a tenth."""
 
 import math
 
-from django.db.models import Aggregate, FloatField, Func
+from django.db import connection
+from django.db.models import Aggregate, FloatField, Func, QuerySet, Value
 
 
 class HoursBetween(Func):
@@ -62,3 +64,23 @@ def rate(numerator: int, denominator: int) -> dict:
 
 def tenth(value) -> float | None:
     return round(value, 1) if value is not None else None
+
+
+def one_row(queryset: QuerySet, **aggregates) -> QuerySet:
+    """`aggregates` over the whole queryset as a query of one row (no GROUP BY: grouping by a
+    constant is no grouping), to be put beside others by `side_by_side`."""
+    return queryset.order_by().values(_all=Value(1)).annotate(**aggregates).values(*aggregates)
+
+
+def side_by_side(parts: list[QuerySet]) -> dict:
+    """The one-row queries of `one_row`, in one statement: {aggregate name: value}. Every part
+    is an aggregate without GROUP BY, so it gives exactly one row even over no rows."""
+    names, sqls, params = [], [], []
+    for part in parts:
+        sql, part_params = part.query.sql_with_params()
+        names += list(part.query.annotation_select)
+        sqls.append(f"({sql}) AS part{len(sqls)}")
+        params += part_params
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(names)} FROM {', '.join(sqls)}", params)  # noqa: S608 (our names, the ORM's SQL)
+        return dict(zip(names, cursor.fetchone(), strict=True))

@@ -19,7 +19,7 @@ median is computed in Python.
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -35,8 +35,10 @@ from pathways.models import (
 from projet_sante.indicators.expressions import (
     HoursBetween,
     PercentileCont,
+    one_row,
     percentile,
     rate,
+    side_by_side,
     tenth,
 )
 from projet_sante.indicators.periods import (
@@ -46,12 +48,6 @@ from projet_sante.indicators.periods import (
     pathway_filter,
     referral_filter,
 )
-
-
-def _one_row(queryset: QuerySet, **aggregates) -> QuerySet:
-    """`aggregates` over the whole queryset as a query of one row (no GROUP BY: grouping by a
-    constant is no grouping), to be put beside the others."""
-    return queryset.order_by().values(_all=Value(1)).annotate(**aggregates).values(*aggregates)
 
 
 def _parts(period: Period, filters: Filters, now: datetime) -> list[QuerySet]:
@@ -94,19 +90,19 @@ def _parts(period: Period, filters: Filters, now: datetime) -> list[QuerySet]:
             | (Q(pathway__isnull=False) & pathway_filter(filters, "pathway__"))
         )
     return [
-        _one_row(
+        one_row(
             pathways,
             open_at_end=Count("pk", filter=~Q(closed_before_end)),
             opened=Count("pk", filter=Q(created_at__gte=period.start)),
         ),
-        _one_row(
+        one_row(
             tasks,
             tasks_known=Count("pk", filter=known),
             tasks_on_time=Count("pk", filter=on_time),
         ),
-        _one_row(_alerts(period, filters), **alert_figures),
-        _one_row(meetings, meetings_held=Count("pk")),
-        _one_row(cases, cases_decided=Count("pk")),
+        one_row(_alerts(period, filters), **alert_figures),
+        one_row(meetings, meetings_held=Count("pk")),
+        one_row(cases, cases_decided=Count("pk")),
     ]
 
 
@@ -120,15 +116,7 @@ def _alerts(period: Period, filters: Filters) -> QuerySet:
 
 def pathway_figures(period: Period, filters: Filters, now: datetime) -> dict:
     """{code: {"value", "n"}} for `registry.PATHWAYS_AND_MEETINGS`."""
-    names, sqls, params = [], [], []
-    for part in _parts(period, filters, now):
-        sql, part_params = part.query.sql_with_params()
-        names += list(part.query.annotation_select)
-        sqls.append(f"({sql}) AS part{len(sqls)}")
-        params += part_params
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(names)} FROM {', '.join(sqls)}", params)  # noqa: S608 (our names, the ORM's SQL)
-        row = dict(zip(names, cursor.fetchone(), strict=True))
+    row = side_by_side(_parts(period, filters, now))
     if "answer_median" not in row:
         hours = (
             _alerts(period, filters)

@@ -48,6 +48,7 @@ IMMEDIATE = _("Avis immédiats")
 NETWORK = _("Équipe et partenaires")
 ADVANCED = _("Consultations avancées")
 PATHWAYS = _("Parcours et télé-RCP")
+EVENTS = _("Formation, prévention et éducation thérapeutique")
 
 # One row an indicator, in display order: code, unit, which direction is better ("higher",
 # "lower" or "": no direction), group, whether it derives from patients' referrals.
@@ -86,6 +87,17 @@ _ROWS = (
     ("pathway_alert_answer_median_hours", Unit.HOURS, "lower", PATHWAYS, True),
     ("rcp_meetings_held", Unit.COUNT, "higher", PATHWAYS, False),
     ("rcp_cases_discussed", Unit.COUNT, "higher", PATHWAYS, True),
+    ("trainings_held", Unit.COUNT, "higher", EVENTS, False),
+    ("professionals_trained", Unit.COUNT, "higher", EVENTS, False),
+    ("training_hours", Unit.HOURS, "higher", EVENTS, False),
+    ("trainee_hours", Unit.HOURS, "higher", EVENTS, False),
+    ("campaigns_active", Unit.COUNT, "higher", EVENTS, False),
+    ("campaign_people_reached", Unit.COUNT, "higher", EVENTS, False),
+    ("campaign_screenings", Unit.COUNT, "higher", EVENTS, True),
+    ("campaign_referrals", Unit.COUNT, "", EVENTS, True),
+    ("etp_sessions_held", Unit.COUNT, "higher", EVENTS, False),
+    ("etp_patients", Unit.COUNT, "higher", EVENTS, True),
+    ("residents_hosted", Unit.COUNT, "higher", EVENTS, False),
 )
 
 # code: (label, definition)
@@ -287,6 +299,74 @@ _TEXTS = {
             "rendue pendant la période."
         ),
     ),
+    "trainings_held": (
+        _("Formations tenues"),
+        _(
+            "Formations et réunions proposées aux professionnels du territoire, tenues, dont le "
+            "début tombe dans la période (annulées exclues)."
+        ),
+    ),
+    "professionals_trained": (
+        _("Professionnels formés"),
+        _(
+            "Professionnels distincts (une adresse électronique comptée une fois) inscrits et "
+            "marqués présents à au moins une formation tenue pendant la période."
+        ),
+    ),
+    "training_hours": (
+        _("Heures de formation dispensées"),
+        _("Somme des durées certifiées des formations tenues pendant la période."),
+    ),
+    "trainee_hours": (
+        _("Heures-stagiaires"),
+        _(
+            "Durée certifiée de chaque formation tenue pendant la période multipliée par le "
+            "nombre de ses présents, additionnée sur les formations."
+        ),
+    ),
+    "campaigns_active": (
+        _("Campagnes de santé publique en cours"),
+        _(
+            "Campagnes de prévention, de dépistage ou de sensibilisation dont les dates "
+            "recouvrent au moins un jour de la période."
+        ),
+    ),
+    "campaign_people_reached": (
+        _("Personnes touchées par les campagnes"),
+        _("Somme des personnes touchées par les actions de campagne tenues pendant la période."),
+    ),
+    "campaign_screenings": (
+        _("Dépistages réalisés"),
+        _("Somme des dépistages réalisés lors des actions de campagne tenues pendant la période."),
+    ),
+    "campaign_referrals": (
+        _("Orientations issues des campagnes"),
+        _(
+            "Somme des orientations vers un spécialiste générées par les actions de campagne "
+            "tenues pendant la période."
+        ),
+    ),
+    "etp_sessions_held": (
+        _("Séances d'éducation thérapeutique"),
+        _(
+            "Séances des programmes d'éducation thérapeutique du patient (ETP) tenues pendant "
+            "la période."
+        ),
+    ),
+    "etp_patients": (
+        _("Patients en séance d'ETP"),
+        _(
+            "Somme des patients présents aux séances d'ETP de la période (un patient venu à "
+            "deux séances compte deux fois)."
+        ),
+    ),
+    "residents_hosted": (
+        _("Internes accueillis"),
+        _(
+            "Stages d'internes chez les maîtres de stage de l'ESS dont les dates recouvrent au "
+            "moins un jour de la période."
+        ),
+    ),
 }
 
 REGISTRY: tuple[Indicator, ...] = tuple(
@@ -307,6 +387,21 @@ PATHWAYS_AND_MEETINGS = (
     "pathway_alert_answer_median_hours",
     "rcp_meetings_held",
     "rcp_cases_discussed",
+)
+
+# Filled by `compute` from `event_figures.py`: trainings, campaigns, ETP and residents.
+EVENTS_AND_TRAINING = (
+    "trainings_held",
+    "professionals_trained",
+    "training_hours",
+    "trainee_hours",
+    "campaigns_active",
+    "campaign_people_reached",
+    "campaign_screenings",
+    "campaign_referrals",
+    "etp_sessions_held",
+    "etp_patients",
+    "residents_hosted",
 )
 
 BY_CODE: dict[str, Indicator] = {i.code: i for i in REGISTRY}

@@ -35,11 +35,13 @@ from pypdf import PdfReader
 from ess.models import Team
 from ess.outbox import enqueue_on_commit
 from ess.pdf import html_to_pdf, render_html
+from events.selectors.figures import campaign_rows, training_rows
 from partners.models import Convention, ConventionStatus
 from projet_sante.indicators.display import (
     format_number,
     indicators_context,
     mask_label,
+    masked_count,
     small_count_threshold,
 )
 from projet_sante.indicators.models import GeneratedReport, IndicatorSnapshot, ReportStatus
@@ -98,6 +100,8 @@ def quarterly_report_context(key: str) -> dict:
     context.update(
         {
             "advanced_sites": advanced_sites(period),
+            "trainings_of_period": training_rows(period.start, period.end),
+            "campaigns_of_period": campaigns_of_period(period),
             "team": Team.current(),
             "generated_at": timezone.localtime(),
             "conventions": conventions_in_force,
@@ -128,6 +132,24 @@ def advanced_sites(period) -> list[dict]:
             }
         )
     return rows
+
+
+def campaigns_of_period(period) -> list[dict]:
+    """The campaigns active during the period, with what their actions of the period achieved:
+    screenings and referrals describe patients and are masked below the threshold."""
+    return [
+        {
+            "title": campaign.title,
+            "kind": campaign.get_kind_display(),
+            "starts_on": campaign.starts_on,
+            "ends_on": campaign.ends_on,
+            "actions": campaign.actions_count,
+            "people_reached": masked_count(campaign.people_reached, patient_data=False),
+            "screenings": masked_count(campaign.screenings_done),
+            "referrals": masked_count(campaign.referrals_generated),
+        }
+        for campaign in campaign_rows(period.first, period.last)
+    ]
 
 
 def quarterly_report_html(key: str) -> str:

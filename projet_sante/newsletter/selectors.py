@@ -4,13 +4,20 @@ from datetime import datetime
 
 from django.db.models import Count, F, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ess.roles import Role
+from events.selectors.figures import upcoming_trainings
 from members.models import User
 from partners.models import Contact, Convention, ConventionStatus, Partner
 from projet_sante.indicators import periods
+from projet_sante.indicators.display import masked_count
+from projet_sante.indicators.event_figures import event_figures
 from projet_sante.newsletter.models import (
     Audience,
     Newsletter,
@@ -77,6 +84,7 @@ def newsletter_figures(*, year: int, quarter: int) -> dict:
         round(100 * counts["within_due"] / counts["with_due"], 1) if counts["with_due"] else None
     )
     advanced = advanced_consultation_figures(start, end)
+    events = event_figures(period, periods.Filters(), timezone.now())
     return {
         "requests_received": counts["received"],
         "requests_with_due_time": counts["with_due"],
@@ -93,7 +101,22 @@ def newsletter_figures(*, year: int, quarter: int) -> dict:
         .count(),
         "advanced_sessions_held": advanced["sessions_held"],
         "advanced_communes_served": advanced["communes_served"],
+        # Trainings and campaigns of the quarter (exact here; small patient counts are masked
+        # when the letter is shown).
+        **{code: events[code]["value"] for code in EVENT_FIGURES},
     }
+
+
+# The indicators of trainings and campaigns the letter keeps, under their codes.
+EVENT_FIGURES = (
+    "trainings_held",
+    "professionals_trained",
+    "training_hours",
+    "campaigns_active",
+    "campaign_people_reached",
+    "campaign_screenings",
+    "campaign_referrals",
+)
 
 
 def figure_rows(figures: dict) -> list[tuple[str, str]]:
@@ -122,6 +145,77 @@ def figure_rows(figures: dict) -> list[tuple[str, str]]:
                 _("Communes desservies en consultation avancée"),
                 str(figures.get("advanced_communes_served", 0)),
             )
+        )
+    if figures.get("trainings_held"):
+        hours = number_format(figures.get("training_hours") or 0, 1)
+        rows += [
+            (_("Formations tenues"), str(figures["trainings_held"])),
+            (_("Professionnels formés"), str(figures.get("professionals_trained", 0))),
+            (_("Heures de formation dispensées"), _("%(hours)s h") % {"hours": hours}),
+        ]
+    if figures.get("campaigns_active"):
+        rows += [
+            (_("Campagnes de santé publique en cours"), str(figures["campaigns_active"])),
+            (
+                _("Personnes touchées par les campagnes"),
+                str(figures.get("campaign_people_reached", 0)),
+            ),
+            # About patients: masked below the small-count threshold, like every such figure.
+            (_("Dépistages réalisés"), masked_count(figures.get("campaign_screenings", 0))),
+            (
+                _("Orientations issues des campagnes"),
+                masked_count(figures.get("campaign_referrals", 0)),
+            ),
+        ]
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Upcoming trainings ("Prochains événements")
+# ---------------------------------------------------------------------------------------------
+UPCOMING_LIMIT = 8
+
+
+def newsletter_upcoming_trainings(now: datetime | None = None) -> list[dict]:
+    """The published trainings still to come, soonest first, as the letter keeps them (JSON):
+    one query."""
+    return [
+        {
+            "public_id": str(training.public_id),
+            "title": training.title,
+            "starts_at": training.starts_at.isoformat(),
+            "place": training.place,
+            "online": bool(training.video_url),
+            "places_left": training.places_left,
+        }
+        for training in upcoming_trainings(now or timezone.now(), limit=UPCOMING_LIMIT)
+    ]
+
+
+def upcoming_rows(figures: dict, base_url: str, now: datetime | None = None) -> list[dict]:
+    """The letter's upcoming trainings for the templates, those already started left out: title,
+    start, place, places left or the waiting list, and the absolute link to register."""
+    now = now or timezone.now()
+    base_url = (base_url or "http://localhost").rstrip("/")
+    rows = []
+    for item in figures.get("upcoming_trainings") or []:
+        starts_at = parse_datetime(item["starts_at"])
+        if starts_at is None or starts_at <= now:
+            continue
+        left = item.get("places_left") or 0
+        place = item.get("place") or (_("En ligne (visioconférence)") if item.get("online") else "")
+        rows.append(
+            {
+                "title": item["title"],
+                "starts_at": timezone.localtime(starts_at),
+                "place": place,
+                "availability": (
+                    ngettext("%(n)s place restante", "%(n)s places restantes", left) % {"n": left}
+                    if left
+                    else _("Complet : liste d'attente")
+                ),
+                "url": base_url + reverse("events:detail", kwargs={"public_id": item["public_id"]}),
+            }
         )
     return rows
 

@@ -34,7 +34,9 @@ from projet_sante.newsletter.selectors import (
     figure_rows,
     newsletter_audience,
     newsletter_figures,
+    newsletter_upcoming_trainings,
     previous_quarter,
+    upcoming_rows,
 )
 
 logger = logging.getLogger(__name__)
@@ -92,10 +94,19 @@ def subscriber_from_token(token: str) -> Subscriber | None:
 # ---------------------------------------------------------------------------------------------
 # Drafting and editing
 # ---------------------------------------------------------------------------------------------
+def _drafted_figures(year: int, quarter: int) -> dict:
+    """The quarter's figures and the trainings to come ("Prochains événements")."""
+    return {
+        **newsletter_figures(year=year, quarter=quarter),
+        "upcoming_trainings": newsletter_upcoming_trainings(),
+    }
+
+
 def newsletter_draft(*, year: int | None = None, quarter: int | None = None) -> Newsletter:
-    """The letter of a quarter (by default the one just ended), created with its figures if it
-    does not exist yet. Idempotent: run it as often as you like, one letter per quarter (the
-    database's unique constraint settles two concurrent runs)."""
+    """The letter of a quarter (by default the one just ended), created with its figures and the
+    published trainings to come if it does not exist yet. Idempotent: run it as often as you
+    like, one letter per quarter (the database's unique constraint settles two concurrent
+    runs)."""
     if year is None or quarter is None:
         year, quarter = previous_quarter()
     existing = Newsletter.objects.filter(year=year, quarter=quarter).first()
@@ -104,7 +115,7 @@ def newsletter_draft(*, year: int | None = None, quarter: int | None = None) -> 
     try:
         with transaction.atomic():
             return Newsletter.objects.create(
-                year=year, quarter=quarter, figures=newsletter_figures(year=year, quarter=quarter)
+                year=year, quarter=quarter, figures=_drafted_figures(year, quarter)
             )
     except IntegrityError:  # another run created it in between
         return Newsletter.objects.get(year=year, quarter=quarter)
@@ -138,12 +149,13 @@ def newsletter_update(
 
 @transaction.atomic
 def newsletter_figures_refresh(*, newsletter_id: int, by: User) -> Newsletter:
-    """Compute a draft's figures again (answers given since it was drafted count).
+    """Compute a draft's figures and its list of trainings to come again (answers given and
+    trainings published since it was drafted count).
 
     Raises PermissionDenied or TransitionNotAllowed, as `newsletter_update`.
     """
     newsletter = _locked_draft(newsletter_id, by)
-    newsletter.figures = newsletter_figures(year=newsletter.year, quarter=newsletter.quarter)
+    newsletter.figures = _drafted_figures(newsletter.year, newsletter.quarter)
     newsletter.figures_at = timezone.now()
     newsletter.save(update_fields=["figures", "figures_at", "updated_at"])
     return newsletter
@@ -177,6 +189,7 @@ def newsletter_render(
         "team": team,
         "newsletter": newsletter,
         "figures": figure_rows(newsletter.figures),
+        "upcoming": upcoming_rows(newsletter.figures, base_url),
         "audience": Audience(audience),
         "web_url": base_url
         + reverse("projet_sante:newsletter_detail", kwargs={"public_id": newsletter.public_id}),

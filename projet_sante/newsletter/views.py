@@ -28,6 +28,7 @@ from projet_sante.newsletter.selectors import (
     newsletter_get_for_user,
     newsletter_progress,
     newsletters_with_progress,
+    upcoming_rows,
 )
 
 
@@ -124,6 +125,7 @@ def newsletter_preview(request, public_id):
         {
             "newsletter": newsletter,
             "figures": figure_rows(newsletter.figures),
+            "upcoming": upcoming_rows(newsletter.figures, request.build_absolute_uri("/")),
             "email": _preview(request, newsletter),
         },
     )
@@ -190,7 +192,11 @@ def newsletter_detail(request, public_id):
     return render(
         request,
         "projet_sante/newsletter/newsletter_detail.html",
-        {"newsletter": newsletter, "figures": figure_rows(newsletter.figures)},
+        {
+            "newsletter": newsletter,
+            "figures": figure_rows(newsletter.figures),
+            "upcoming": upcoming_rows(newsletter.figures, request.build_absolute_uri("/")),
+        },
     )
 
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ess.forms import TextAreaField
 from ess.roles import STAFF_ROLES
+from events.models import Campaign
 from members.models import User
 from projet_sante.indicators.registry import REGISTRY
 from projet_sante.project.models import ActionStatus, MissionKind, SectionKey
@@ -38,6 +39,15 @@ class OwnerChoiceField(forms.ModelChoiceField):
         return obj.display_name
 
 
+class CampaignChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return _("%(title)s (du %(first)s au %(last)s)") % {
+            "title": obj.title,
+            "first": obj.starts_on.strftime("%d/%m/%Y"),
+            "last": obj.ends_on.strftime("%d/%m/%Y"),
+        }
+
+
 class ActionForm(forms.Form):
     title = forms.CharField(label=_("Intitulé"), max_length=200)
     owner = OwnerChoiceField(
@@ -61,6 +71,16 @@ class ActionForm(forms.Form):
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         help_text=_("Les indicateurs du tableau de bord qui mesurent cette action."),
     )
+    campaigns = CampaignChoiceField(
+        label=_("Campagnes de santé publique"),
+        queryset=Campaign.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        help_text=_(
+            "Les campagnes qui mettent cette action en œuvre : leurs comptes (personnes "
+            "touchées, dépistages, orientations) figurent dans le PDF du projet."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,6 +90,7 @@ class ActionForm(forms.Form):
             .order_by("last_name", "first_name")
         )
         self.fields["indicator_codes"].choices = [(i.code, str(i.label)) for i in REGISTRY]
+        self.fields["campaigns"].queryset = Campaign.objects.order_by("-starts_on", "title")
 
 
 class AnnexForm(forms.Form):

@@ -12,9 +12,10 @@ from django.utils.safestring import mark_safe
 
 from ess.models import Team
 from ess.pdf import html_to_pdf, render_html
-from projet_sante.indicators.display import indicators_context
+from events.selectors.figures import campaign_totals
+from projet_sante.indicators.display import indicators_context, masked_count
 from projet_sante.indicators.periods import previous_quarter
-from projet_sante.project.models import ProjectVersion, SectionKey
+from projet_sante.project.models import Action, ProjectVersion, SectionKey
 from projet_sante.project.rich_text import render_rich_text
 from projet_sante.project.selectors import version_content, version_signatures
 
@@ -24,6 +25,40 @@ def css_string(text: str) -> str:
     escaping would show as is; CSS escapes instead (and nothing can close the element)."""
     escaped = "".join(f"\\{ord(c):x} " if c in '"\\<>&' or ord(c) < 32 else c for c in str(text))
     return mark_safe(f'"{escaped}"')
+
+
+def action_campaigns(version: ProjectVersion, missions: list) -> list[tuple]:
+    """[(action, [campaign rows])] for the version's actions linked to campaigns, in the order
+    of the tracking table: each campaign with the totals of all its actions (screenings and
+    referrals describe patients: masked below the small-count threshold). Two queries."""
+    links = list(
+        Action.campaigns.through.objects.filter(action__mission__version=version)
+        .select_related("campaign")
+        .order_by("campaign__starts_on", "campaign__title", "campaign_id")
+    )
+    totals = campaign_totals({link.campaign_id for link in links})
+    by_action: dict[int, list] = {}
+    for link in links:
+        campaign = link.campaign
+        total = totals.get(campaign.pk, {})
+        by_action.setdefault(link.action_id, []).append(
+            {
+                "title": campaign.title,
+                "kind": campaign.get_kind_display(),
+                "starts_on": campaign.starts_on,
+                "ends_on": campaign.ends_on,
+                "actions": total.get("actions_count", 0),
+                "people_reached": masked_count(total.get("people_reached", 0), patient_data=False),
+                "screenings": masked_count(total.get("screenings_done", 0)),
+                "referrals": masked_count(total.get("referrals_generated", 0)),
+            }
+        )
+    return [
+        (action, by_action[action.pk])
+        for mission in missions
+        for action in mission.actions.all()
+        if action.pk in by_action
+    ]
 
 
 def project_pdf_context(version: ProjectVersion, period=None) -> dict:
@@ -51,6 +86,7 @@ def project_pdf_context(version: ProjectVersion, period=None) -> dict:
     return {
         **indicators,
         "followed": followed,
+        "action_campaigns": action_campaigns(version, missions),
         "version": version,
         "signatures": version_signatures(version),
         "team": team,

@@ -147,7 +147,12 @@ def version_content(version_id: int) -> ProjectVersion:
             Prefetch(
                 "missions",
                 queryset=Mission.objects.order_by("kind", "position", "pk").prefetch_related(
-                    Prefetch("actions", queryset=Action.objects.select_related("owner"))
+                    Prefetch(
+                        "actions",
+                        queryset=Action.objects.select_related("owner").prefetch_related(
+                            "campaigns"
+                        ),
+                    )
                 ),
             ),
             "annexes",

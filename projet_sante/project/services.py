@@ -27,6 +27,7 @@ from ess.permissions import require
 from ess.roles import SIGNING_INSTITUTIONS, Role
 from ess.text import required_text
 from ess.uploads import check_upload
+from events.models import Campaign
 from members.models import User
 from projet_sante.indicators.registry import BY_CODE
 from projet_sante.project import permissions as perms
@@ -131,9 +132,9 @@ _transition = partial(workflow.transition, refused=_refused)
 @transaction.atomic
 def version_start(*, by) -> ProjectVersion:
     """A manager opens the next version (v1 if none): a draft copying the latest validated
-    version's sections, missions and actions, and annexes (rows copied, files shared). Only one
-    version may be open (not validated) at a time. Raises PermissionDenied,
-    TransitionNotAllowed."""
+    version's sections, missions and actions (with their campaigns), and annexes (rows copied,
+    files shared). Only one version may be open (not validated) at a time. Raises
+    PermissionDenied, TransitionNotAllowed."""
     require(perms.can_edit_project(by))
     # Serialise concurrent starts: the constraint would refuse the second one anyway.
     current = list(ProjectVersion.objects.select_for_update().filter(status__in=OPEN_STATUSES))
@@ -164,17 +165,24 @@ def version_start(*, by) -> ProjectVersion:
         for key in SectionKey.values
     )
     if base:
-        for mission in base.missions.prefetch_related("actions"):
+        links = []  # (copied action, the campaigns of the one it copies)
+        for mission in base.missions.prefetch_related("actions__campaigns"):
             actions = list(mission.actions.all())
             mission.pk = None
             mission.public_id = uuid.uuid4()
             mission.version = version
             mission.save()
             for action in actions:
+                links.append((action, [campaign.pk for campaign in action.campaigns.all()]))
                 action.pk = None
                 action.public_id = uuid.uuid4()
                 action.mission = mission
             Action.objects.bulk_create(actions)
+        Action.campaigns.through.objects.bulk_create(
+            Action.campaigns.through(action_id=action.pk, campaign_id=campaign_id)
+            for action, campaign_ids in links
+            for campaign_id in campaign_ids
+        )
         annexes = list(base.annexes.all())
         for annex in annexes:
             annex.pk = None
@@ -460,17 +468,35 @@ def action_save(
     *, version_id: int, mission_id: int, by, action_id: int | None = None, **fields
 ) -> Action:
     """Create (no `action_id`) or edit an action of a mission of an editable version: title,
-    owner (a user or a free-text name), target date, status, progress 0–100, indicator codes.
-    Raises PermissionDenied, TransitionNotAllowed, ValidationError."""
+    owner (a user or a free-text name), target date, status, progress 0–100, indicator codes,
+    and the public-health campaigns that carry it out (`campaigns`: Campaign rows or ids; left
+    as they are when not given). Raises PermissionDenied, TransitionNotAllowed,
+    ValidationError."""
     version = _locked_for_change(version_id, by)
     mission = Mission.objects.get(pk=mission_id, version=version)
+    campaigns = fields.pop("campaigns", None)
     clean = _action_clean(fields)
+    campaign_ids = _campaign_ids(campaigns)
     action = (
         Action.objects.get(pk=action_id, mission__version=version)
         if action_id is not None
         else None
     )
-    return _save_part(mission.actions, action, {"mission": mission, **clean})
+    action = _save_part(mission.actions, action, {"mission": mission, **clean})
+    if campaign_ids is not None:
+        action.campaigns.set(campaign_ids)
+    return action
+
+
+def _campaign_ids(campaigns) -> list[int] | None:
+    """The ids of `campaigns` (rows or ids), checked to exist; None when not given."""
+    if campaigns is None:
+        return None
+    ids = list(dict.fromkeys(getattr(c, "pk", c) for c in campaigns))
+    known = set(Campaign.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    if len(known) != len(ids):
+        raise ValidationError({"campaigns": _("Campagne inconnue.")})
+    return ids
 
 
 @transaction.atomic

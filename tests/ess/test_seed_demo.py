@@ -2,6 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from ess.demo import DEMO_ACCOUNTS, demo_email
+from events.models import Campaign
 from meetings.models import CaseMeeting, MeetingCase
 from members.demo import EXTRA_MEMBERS
 from members.models import Membership, RoleGrant, User
@@ -74,6 +75,10 @@ def test_seed_demo_creates_the_documented_accounts_and_is_idempotent(db, setting
     assert held.cases.filter(decided_at__isnull=False).count() == 2
     assert PathwayNote.objects.filter(kind="rcp_decision").exists()
     assert CaseMeeting.objects.filter(status="planned", cases__isnull=False).exists()
+    # The health project's screening action is carried out by the demo's campaign, in both
+    # versions.
+    screening = Campaign.objects.get(title="Dépistage de la fibrillation atriale")
+    assert screening.project_actions.count() == 2
     medecin, medecin2 = (User.objects.get(email=demo_email(x)) for x in ("medecin", "medecin2"))
     assert medecin.organisation != medecin2.organisation
 

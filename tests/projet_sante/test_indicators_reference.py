@@ -8,7 +8,12 @@ import pytest
 
 from bench.indicators_reference import product_figures, raw_sql_figures
 from projet_sante.indicators.periods import quarter_period
-from tests.projet_sante.indicators.data import build_network, build_pathways, build_quarter
+from tests.projet_sante.indicators.data import (
+    build_events,
+    build_network,
+    build_pathways,
+    build_quarter,
+)
 from tests.projet_sante.indicators.test_immediate_figures import immediate_opinions  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -42,3 +47,13 @@ def test_raw_sql_gives_the_product_figures_for_pathways_and_case_meetings():
     figures = raw_sql_figures(quarter_period(2026, 1), now=NOW)
     assert figures["pathway_tasks_on_time_pct"]["value"] == 50.0
     assert figures["pathway_alert_answer_median_hours"]["value"] == 6.0
+
+
+def test_raw_sql_gives_the_product_figures_for_trainings_campaigns_etp_and_residents():
+    build_events()
+
+    for quarter in (quarter_period(2026, 1), quarter_period(2026, 2)):
+        assert raw_sql_figures(quarter, now=NOW) == product_figures(quarter, now=NOW)
+    figures = raw_sql_figures(quarter_period(2026, 1), now=NOW)
+    assert figures["professionals_trained"]["value"] == 3
+    assert figures["trainee_hours"]["value"] == 11.0

@@ -400,6 +400,27 @@ REGISTRY: dict[str, Access] = {
     "events:registration": page(TOKEN, fixed=({"public_id": str(UNKNOWN_REGISTRATION)},)),
     "events:registration_confirm": page(TOKEN, fixed=({"public_id": str(UNKNOWN_REGISTRATION)},)),
     "events:registration_cancel": page(TOKEN, fixed=({"public_id": str(UNKNOWN_REGISTRATION)},)),
+    # --- Public-health campaigns --------------------------------------------------------------
+    # A campaign shown publicly is anyone's to read; the others, and every campaign's actions,
+    # forms and export, are the managers' and coordinators' (404 for anyone else).
+    "events:campaign_list": page(PUBLIC, note="public campaigns; all of them for managers"),
+    "events:campaign_detail": page(
+        PUBLIC, **on("campaign"), note="non-public ones: managers and coordinators"
+    ),
+    "events:campaign_create": page(EVENT_MANAGERS),
+    "events:campaign_edit": page(EVENT_MANAGERS, **on("campaign")),
+    "events:campaign_export": page(EVENT_MANAGERS, **on("campaign")),
+    "events:campaign_action_create": page(EVENT_MANAGERS, **on("campaign")),
+    "events:campaign_action_edit": page(
+        EVENT_MANAGERS,
+        obj=("campaign_action",),
+        ids={"public_id": "campaign", "action_id": "campaign_action"},
+    ),
+    "events:campaign_action_delete": page(
+        EVENT_MANAGERS,
+        obj=("campaign_action",),
+        ids={"public_id": "campaign", "action_id": "campaign_action"},
+    ),
     # --- Health project, indicators, reports, newsletter -------------------------------------
     "projet_sante:newsletter_archive": page(PUBLIC, note="sent letters: aggregates only"),
     "projet_sante:newsletter_detail": page(PUBLIC, **on("newsletter"), note="drafts: managers"),

@@ -785,6 +785,33 @@ def build_world() -> World:
     ):
         training = TrainingFactory(title=f"Formation de contrôle ({label})", **traits)
         add("training", Thing(label, {"training": str(training.public_id)}, visible))
+    # --- Public-health campaigns: one shown publicly, one kept for the managers and
+    # coordinators, each with an action whose counts only they record.
+    from events.services import campaigns as campaign_services
+
+    event_managers = frozenset({"manager", "coordinator"})
+    for label, is_public in (("public", True), ("internal", False)):
+        campaign = campaign_services.campaign_create(
+            by=users["coordinator"],
+            title=f"Campagne de contrôle ({label})",
+            kind="screening",
+            theme="Hypertension artérielle",
+            target_population="Adultes de plus de 50 ans",
+            starts_on=now.date() - timedelta(days=30),
+            ends_on=now.date() + timedelta(days=30),
+            is_public=is_public,
+        )
+        action = campaign_services.campaign_action_record(
+            campaign_id=campaign.pk,
+            by=users["coordinator"],
+            title=f"Stand de contrôle ({label})",
+            held_on=now.date(),
+            people_reached=10,
+        )
+        ids = {"campaign": str(campaign.public_id), "campaign_action": str(action.public_id)}
+        visible = frozenset(PERSONAS) if is_public else event_managers
+        add("campaign", Thing(f"campaign ({label})", ids, visible))
+        add("campaign_action", Thing(f"action of the campaign ({label})", ids, event_managers))
 
     extra["specialty"] = str(specialty.pk)
     extra["other_specialist"] = str(users["other_specialist"].pk)

@@ -8,6 +8,7 @@ from pathlib import Path
 from django.utils import timezone
 
 from ess.demo_data import demo_clock, demo_data_load, demo_moment, moment_problems, unknown
+from events.models import Campaign
 from projet_sante.project import services as ps
 from projet_sante.project.models import ActionStatus, MissionKind, ProjectVersion, SectionKey
 
@@ -42,6 +43,9 @@ class ActionData:
     owner: str = ""
     owner_name: str = ""
     indicators: tuple[str, ...] = ()
+    # Titles of the demo's public-health campaigns (events/demo/campaigns.toml) that carry it
+    # out: seeded before the health project by seed_demo.
+    campaigns: tuple[str, ...] = ()
 
     def check(self) -> list[str]:
         return unknown("status", [self.status], ActionStatus.values)
@@ -159,4 +163,5 @@ def _mission(version_id: int, mission: MissionData, manager, users: dict, today)
             status=action.status,
             progress=action.progress,
             indicator_codes=list(action.indicators),
+            campaigns=list(Campaign.objects.filter(title__in=action.campaigns)),
         )

@@ -1,13 +1,18 @@
 """A hand-built quarter (2026-Q1) whose indicators are worked out by hand in the tests."""
 
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from ess.models import Specialty
 from referrals.models import EventKind
 from tests.factories import (
+    CampaignActionFactory,
+    CampaignFactory,
     CaseMeetingFactory,
     ConventionFactory,
+    EtpProgrammeFactory,
+    EtpSessionFactory,
     MeetingCaseFactory,
     MembershipFactory,
     OrganisationFactory,
@@ -15,7 +20,10 @@ from tests.factories import (
     PathwayAlertFactory,
     PathwayFactory,
     PathwayTaskFactory,
+    PlacementFactory,
     ReferralFactory,
+    RegistrationFactory,
+    TrainingFactory,
     UserFactory,
     cardiology,
 )
@@ -223,3 +231,98 @@ def build_pathways() -> dict:
     m5 = CaseMeetingFactory(held=True, starts_at=at(date(2026, 4, 3)))
     MeetingCaseFactory(meeting=m5, pathway=p4, decided=True, decided_at=at(date(2026, 4, 3), 11))
     return {"p1": p1, "p2": p2, "p3": p3, "p4": p4, "p5": p5}
+
+
+def build_events() -> dict:
+    """Trainings, campaigns, ETP sessions and residents around 2026-Q1.
+
+    Trainings (start, status, certified hours: registrations):
+    | T1 | 10 Feb 19:30 | held      | 2.0 h: a, b present; c absent; d not ticked; e cancelled |
+    | T2 | 31 Mar 23:30 | held      | 3.5 h: a (again), f present; no specialty                 |
+    | T3 |  2 Apr       | held      | 2.0 h: g present (Q2)                                      |
+    | T4 | 15 Mar       | published | never marked held: not counted                             |
+    | T5 | 20 Feb       | cancelled |                                                           |
+    Q1: 2 held, 3 professionals (a, b, f), 5.5 h given, 2×2 + 3.5×2 = 11 trainee-hours.
+
+    Campaigns: C1 (Jan–Jun 2026, cardiology) acts on 1 Feb (120 reached, 45 screened, 6
+    referred) and 10 Apr (50, 10, 2); C2 (Oct 2025 – 5 Jan 2026) on 1 Dec (200, 0, 0) and 3 Jan
+    (30, 4, 1); C3 (April 2026) none. Q1: 2 active, 150 reached, 49 screenings, 7 referrals.
+
+    ETP (cardiology): 20 Jan (8 patients), 3 Mar (4), 5 Apr (6). Q1: 2 sessions, 12 patients.
+    Residents: one placement from November 2025 to May 2026 (Q1), one from May 2026, one
+    ending on 1 November 2025.
+    """
+    t1 = TrainingFactory(
+        held=True,
+        title="Insuffisance cardiaque en ville",
+        starts_at=at(date(2026, 2, 10), 19, 30),
+    )
+    for email in ("a@exemple.fr", "b@exemple.fr"):
+        RegistrationFactory(training=t1, email=email, attended=True)
+    RegistrationFactory(training=t1, email="c@exemple.fr", attended=False)
+    RegistrationFactory(training=t1, email="d@exemple.fr")
+    RegistrationFactory(training=t1, email="e@exemple.fr", status="cancelled")
+    t2 = TrainingFactory(
+        held=True,
+        title="Webinaire dermatoscopie",
+        kind="webinar",
+        specialty=None,
+        hours=Decimal("3.5"),
+        starts_at=at(date(2026, 3, 31), 23, 30),
+    )
+    for email in ("a@exemple.fr", "f@exemple.fr"):
+        RegistrationFactory(training=t2, email=email, attended=True)
+    t3 = TrainingFactory(held=True, starts_at=at(date(2026, 4, 2), 19))
+    RegistrationFactory(training=t3, email="g@exemple.fr", attended=True)
+    TrainingFactory(starts_at=at(date(2026, 3, 15), 19))
+    TrainingFactory(
+        status="cancelled",
+        cancel_reason="Intervenant indisponible.",
+        starts_at=at(date(2026, 2, 20), 19),
+    )
+
+    c1 = CampaignFactory(
+        title="Dépistage de l'hypertension au marché",
+        specialty=cardiology(),
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2026, 6, 30),
+    )
+    CampaignActionFactory(campaign=c1, held_on=date(2026, 2, 1))
+    CampaignActionFactory(
+        campaign=c1,
+        held_on=date(2026, 4, 10),
+        people_reached=50,
+        screenings_done=10,
+        referrals_generated=2,
+    )
+    c2 = CampaignFactory(
+        title="Mois sans tabac",
+        kind="prevention",
+        starts_on=date(2025, 10, 1),
+        ends_on=date(2026, 1, 5),
+    )
+    CampaignActionFactory(
+        campaign=c2,
+        held_on=date(2025, 12, 1),
+        people_reached=200,
+        screenings_done=0,
+        referrals_generated=0,
+    )
+    CampaignActionFactory(
+        campaign=c2,
+        held_on=date(2026, 1, 3),
+        people_reached=30,
+        screenings_done=4,
+        referrals_generated=1,
+    )
+    c3 = CampaignFactory(starts_on=date(2026, 4, 1), ends_on=date(2026, 5, 1))
+
+    programme = EtpProgrammeFactory()
+    EtpSessionFactory(programme=programme, held_on=date(2026, 1, 20), patients_count=8)
+    EtpSessionFactory(programme=programme, held_on=date(2026, 3, 3), patients_count=4)
+    EtpSessionFactory(programme=programme, held_on=date(2026, 4, 5), patients_count=6)
+
+    PlacementFactory(starts_on=date(2025, 11, 2), ends_on=date(2026, 5, 3))
+    PlacementFactory(starts_on=date(2026, 5, 4), ends_on=date(2026, 11, 1))
+    PlacementFactory(starts_on=date(2025, 5, 5), ends_on=date(2025, 11, 1))
+    return {"t1": t1, "t2": t2, "t3": t3, "c1": c1, "c2": c2, "c3": c3}

@@ -189,6 +189,6 @@ def test_quarterly_report_has_the_pathways_chapter(pathways, settings):
     assert "Télé-RCP tenues 2" in text
     # Two cases: below the threshold of 3, masked.
     assert "Dossiers discutés en télé-RCP < 3" in text
-    assert "Membres de l'équipe" in text and "8. Définitions des indicateurs" in text
+    assert "Membres de l'équipe" in text and "9. Définitions des indicateurs" in text
     for pathway in pathways.values():
         assert pathway.patient.display_name not in text

@@ -12,6 +12,16 @@ from projet_sante.newsletter.tasks import draft_quarterly_newsletter
 from tests.factories import ReferralFactory, UserFactory
 
 PARIS = ZoneInfo("Europe/Paris")
+# A quarter without trainings or campaigns.
+NO_EVENTS = {
+    "trainings_held": 0,
+    "professionals_trained": 0,
+    "training_hours": 0.0,
+    "campaigns_active": 0,
+    "campaign_people_reached": 0,
+    "campaign_screenings": 0,
+    "campaign_referrals": 0,
+}
 
 
 def paris(*args) -> datetime:
@@ -81,6 +91,7 @@ def test_figures_count_each_quarter_in_paris_time(two_quarters):
         "conventions_in_force": 1,
         "advanced_sessions_held": 0,
         "advanced_communes_served": 0,
+        **NO_EVENTS,
     }
     assert newsletter_figures(year=2026, quarter=2) == {
         "requests_received": 3,
@@ -92,6 +103,7 @@ def test_figures_count_each_quarter_in_paris_time(two_quarters):
         "conventions_in_force": 1,
         "advanced_sessions_held": 0,
         "advanced_communes_served": 0,
+        **NO_EVENTS,
     }
 
 
@@ -102,7 +114,7 @@ def test_a_quarter_without_due_times_has_no_share(db):
 def test_figures_are_a_few_aggregate_queries_whatever_the_data(
     two_quarters, django_assert_num_queries
 ):
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         newsletter_figures(year=2026, quarter=1)
 
 
