@@ -11,12 +11,12 @@ from django.utils import timezone
 
 from ess.demo_data import demo_data_load, demo_past_settled, unknown
 from ess.models import Departement, Specialty, Team
-from ess.roles import Role
+from ess.roles import Institution, Role
 from events.demo import seed_events
 from meetings.demo import seed_meetings
 from members.demo import demo_email, demo_user, seed_members
 from members.models import Organisation, OrganisationKind, Profession, User
-from members.services import roles_grant
+from members.services import institution_set, roles_grant
 from members.services.directory_import import SAMPLE_FILE, directory_import
 from partners.demo import seed_partners_and_conventions
 from pathways.demo import seed_pathways
@@ -49,6 +49,9 @@ class OrganisationData:
         return unknown("kind", [self.kind], OrganisationKind.values)
 
 
+INSTITUTIONS = Institution.values
+
+
 @dataclass(frozen=True)
 class AccountData:
     name: tuple[str, str]
@@ -57,10 +60,15 @@ class AccountData:
     specialty: str = ""
     organisation: str = ""
     rpps: str = ""
+    institution: str = ""  # an authority account's: ars, cpam
 
     def check(self) -> list[str]:
-        return unknown("profession", [self.profession], Profession.values) + unknown(
-            "roles", self.roles, Role.values
+        return (
+            unknown("profession", [self.profession], Profession.values)
+            + unknown("roles", self.roles, Role.values)
+            + unknown(
+                "institution", [self.institution] if self.institution else [], Institution.values
+            )
         )
 
 
@@ -117,6 +125,8 @@ def seed_accounts() -> dict[str, User]:
             organisation=organisations.get(account.organisation),
         )
         roles_grant(user=users[local], roles=[Role(role) for role in account.roles])
+        if account.institution:
+            institution_set(user=users[local], institution=account.institution)
     return users
 
 

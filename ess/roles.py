@@ -13,6 +13,18 @@ class Role(models.TextChoices):
     AUTHORITY = "authority", _("Autorité (ARS/CPAM)")
 
 
+class Institution(models.TextChoices):
+    """The public body an authority account speaks for: the health project is validated once
+    each institution in SIGNING_INSTITUTIONS has signed it."""
+
+    ARS = "ars", _("ARS")
+    CPAM = "cpam", _("CPAM")
+
+
+# The institutions whose signatures together validate a version of the health project.
+SIGNING_INSTITUTIONS = (Institution.ARS, Institution.CPAM)
+
+
 # Roles that reach patient data or steer the ESS: a second factor is always required for them
 # (ess/mfa.py). Requesters sign in with a password alone (they are outside the ESS).
 MFA_REQUIRED_ROLES = frozenset(

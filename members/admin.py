@@ -51,6 +51,7 @@ class UserAdmin(BaseUserAdmin):
                     "adeli",
                     "organisation",
                     "acts_for_organisation",
+                    "institution",
                 ]
             },
         ),

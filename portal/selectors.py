@@ -15,7 +15,7 @@ from partners.selectors import conventions_to_renew, partners_under_convention
 from pathways.selectors import worklist
 from projet_sante.indicators.display import home_indicators
 from projet_sante.newsletter.selectors import newsletter_draft_for, newsletters_published
-from projet_sante.project.selectors import open_version_for
+from projet_sante.project.selectors import open_version_for, version_to_sign_for
 from referrals.deadlines import counts_opening_hours
 from referrals.home import coordinator_home, requester_home, specialist_home
 from referrals.models import URGENCY_HELP, Priority
@@ -182,13 +182,19 @@ def paramedic_panel(user) -> dict:
     }
 
 
+def authority_home(user) -> dict:
+    """The last closed quarter's headline figures, and the health-project version awaiting
+    the ARS's and the CPAM's signatures."""
+    return {**home_indicators(user), **version_to_sign_for(user)}
+
+
 _PANELS = {
     Role.REQUESTER: requester_home,
     Role.COORDINATOR: coordinator_panel,
     Role.SPECIALIST: specialist_panel,
     Role.PARAMEDIC: paramedic_panel,
     Role.MANAGER: manager_home,
-    Role.AUTHORITY: home_indicators,
+    Role.AUTHORITY: authority_home,
 }
 
 

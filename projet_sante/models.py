@@ -21,6 +21,7 @@ from projet_sante.project.models import (
     ProjectSection,
     ProjectVersion,
     VersionEvent,
+    VersionSignature,
 )
 
 __all__ = [
@@ -38,4 +39,5 @@ __all__ = [
     "Subscriber",
     "Unsubscription",
     "VersionEvent",
+    "VersionSignature",
 ]

@@ -60,7 +60,10 @@ class UserFactory(factory.django.DjangoModelFactory):
         )
         paramedic = factory.Trait(roles=[Role.PARAMEDIC], profession=Profession.ADVANCED_NURSE)
         manager = factory.Trait(roles=[Role.MANAGER])
-        authority = factory.Trait(roles=[Role.AUTHORITY], profession=Profession.ADMINISTRATIVE)
+        # An ARS account unless said otherwise (institution="cpam").
+        authority = factory.Trait(
+            roles=[Role.AUTHORITY], profession=Profession.ADMINISTRATIVE, institution="ars"
+        )
         # Demo accounts sign in without a second factor on a demo instance (ess/mfa.py).
         demo = factory.Trait(
             is_demo=True,

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ess.fields import PublicIdModel, optional_fk
 from ess.models import EmailChoice
-from ess.roles import Role
+from ess.roles import Institution, Role
 from ess.validators import validate_adeli, validate_finess, validate_rpps, validate_siret
 
 
@@ -94,6 +94,10 @@ class User(AbstractBaseUser, PermissionsMixin, PublicIdModel):
     rpps = models.CharField(_("RPPS"), max_length=11, blank=True, validators=[validate_rpps])
     adeli = models.CharField(_("ADELI"), max_length=9, blank=True, validators=[validate_adeli])
     organisation = optional_fk(Organisation, _("organisation"), related_name="people")
+    # An authority account speaks for one institution (ARS, CPAM), whose signature it gives.
+    institution = models.CharField(
+        _("institution (autorité)"), max_length=10, choices=Institution.choices, blank=True
+    )
     # A delegate (CPTS/DAC coordinator, practice secretary…) follows the organisation's requests.
     acts_for_organisation = models.BooleanField(
         _("suit les demandes de son organisation"), default=False

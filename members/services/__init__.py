@@ -1,6 +1,7 @@
 """Every write on people: accounts and invitations, memberships, the directory."""
 
 from members.services.accounts import (
+    institution_set,
     invitation_accept,
     invitation_create,
     invitation_from_token,
@@ -51,6 +52,7 @@ __all__ = [
     "application_errors",
     "governance_role_assign",
     "governance_role_end",
+    "institution_set",
     "invitation_accept",
     "invitation_create",
     "invitation_from_token",

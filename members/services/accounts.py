@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from ess.outbox import email_queue_rendered
 from ess.permissions import can_invite_users, require
-from ess.roles import Role
+from ess.roles import Institution, Role
 from members.hooks import account_opened
 from members.models import Invitation, Organisation, RoleGrant, User
 
@@ -136,6 +136,17 @@ def roles_grant(*, user: User, roles, by: User | None = None) -> None:
     for role in set(roles) - held:  # one by one: what lists people by role hears of it
         RoleGrant.objects.create(user=user, role=Role(role), granted_by=by)
     user.__dict__.pop("roles", None)
+
+
+def institution_set(*, user: User, institution: str) -> User:
+    """Attach an authority account to the institution it speaks for (ARS, CPAM), or detach it
+    (`institution` empty). Raises ValidationError for an unknown institution."""
+    if institution and institution not in Institution.values:
+        raise ValidationError({"institution": _("Institution inconnue.")})
+    if user.institution != institution:
+        user.institution = institution
+        user.save(update_fields=["institution"])
+    return user
 
 
 def roles_revoke(*, user: User, roles) -> None:

@@ -11,7 +11,13 @@ from rest_framework.response import Response
 from ess.api import AllowedActionsField, PublicReadViewSet
 from ess.api_actions import ServiceActionsMixin, transition_action, transition_responses
 from projet_sante.project import services
-from projet_sante.project.models import Action, Mission, ProjectVersion, SectionKey
+from projet_sante.project.models import (
+    Action,
+    Mission,
+    ProjectVersion,
+    SectionKey,
+    VersionSignature,
+)
 from projet_sante.project.permissions import can_view_project
 from projet_sante.project.selectors import versions_visible_to
 
@@ -48,10 +54,21 @@ class MissionSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "title", "description", "actions"]
 
 
+class SignatureSerializer(serializers.Serializer):
+    institution = serializers.CharField(help_text="Institution signataire : « ars » ou « cpam ».")
+    signed_by = serializers.CharField(source="signed_by.display_name")
+    signed_at = serializers.DateTimeField()
+
+
 class VersionSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id")
     validated_by = serializers.CharField(
         source="validated_by.display_name", allow_null=True, default=None
+    )
+    signatures = SignatureSerializer(
+        many=True,
+        help_text="Signatures de l'ARS et de la CPAM pour la soumission en cours (ou qui ont "
+        "validé la version) ; la version est validée quand les deux ont signé.",
     )
     allowed_actions = AllowedActionsField()
 
@@ -64,6 +81,7 @@ class VersionSerializer(serializers.ModelSerializer):
             "submitted_at",
             "validated_at",
             "validated_by",
+            "signatures",
             "revision_reason",
             "allowed_actions",
         ]
@@ -118,7 +136,15 @@ class ProjectVersionViewSet(ServiceActionsMixin, PublicReadViewSet):
             return ProjectVersion.objects.none()
         if not can_view_project(self.request.user):
             raise DRFPermissionDenied("Le projet de santé n'est pas accessible avec ce compte.")
-        qs = versions_visible_to(self.request.user).select_related("validated_by")
+        qs = (
+            versions_visible_to(self.request.user)
+            .select_related("validated_by")
+            .prefetch_related(
+                Prefetch(
+                    "signatures", queryset=VersionSignature.objects.select_related("signed_by")
+                )
+            )
+        )
         if self.action == "retrieve":
             qs = qs.prefetch_related(
                 "sections",
@@ -146,7 +172,7 @@ class ProjectVersionViewSet(ServiceActionsMixin, PublicReadViewSet):
         services.version_validate,
         ValidateSerializer,
         responses=TRANSITION_RESPONSES,
-        summary="Valider (ARS/CPAM)",
+        summary="Signer pour son institution (ARS ou CPAM) ; la seconde signature valide",
     )
     request_revision = transition_action(
         "request_revision",

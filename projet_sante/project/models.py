@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ess.fields import PublicIdModel, optional_fk
+from ess.roles import Institution
 from ess.stored_files import StoredFile
 from ess.workflow import Stateful, StatusEvent
 
@@ -247,6 +248,33 @@ class ProjectAnnex(StoredFile):
 
     def __str__(self) -> str:
         return self.title
+
+
+class VersionSignature(models.Model):
+    """One institution's signature of a submitted version (ARS, CPAM): who signed for it and
+    when. The version is validated once every signing institution has signed; a revision
+    request clears the round's signatures."""
+
+    version = models.ForeignKey(ProjectVersion, on_delete=models.CASCADE, related_name="signatures")
+    institution = models.CharField(_("institution"), max_length=10, choices=Institution.choices)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_at = models.DateTimeField(_("signée le"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("signature du projet de santé")
+        verbose_name_plural = _("signatures du projet de santé")
+        ordering = ["signed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "institution"], name="versionsignature_once_per_institution"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version_id} {self.institution}"
 
 
 class VersionEvent(StatusEvent):

@@ -17,7 +17,7 @@ from projet_sante.indicators.display import indicators_context, masked_count
 from projet_sante.indicators.periods import previous_quarter
 from projet_sante.project.models import Action, ProjectVersion, SectionKey
 from projet_sante.project.rich_text import render_rich_text
-from projet_sante.project.selectors import version_content
+from projet_sante.project.selectors import version_content, version_signatures
 
 
 def css_string(text: str) -> str:
@@ -88,6 +88,7 @@ def project_pdf_context(version: ProjectVersion, period=None) -> dict:
         "followed": followed,
         "action_campaigns": action_campaigns(version, missions),
         "version": version,
+        "signatures": version_signatures(version),
         "team": team,
         "header_css": css_string(f"{header}Projet de santé {version.label}"),
         "footer_css": css_string(footer),

@@ -2,7 +2,9 @@
 
 - managers write: sections, missions and actions, annexes, new drafts, submission;
 - authority users (ARS/CPAM) review: they read every version ever submitted to them, comment
-  per section or on the whole version, validate or ask for a revision — they never edit;
+  per section or on the whole version, sign it for their institution or ask for a revision —
+  they never edit. A version is validated once the ARS and the CPAM have both signed it; an
+  authority account attached to neither cannot sign;
 - the ESS's staff (coordinators, specialists, paramedics) read the validated versions only:
   the project they work under, not its drafts nor the exchanges with the authorities;
 - requesters (outside the ESS) have no access: the document is the ESS's and its funders'.
@@ -10,7 +12,7 @@ The PDF is for managers and authority users (it goes to the ARS/CPAM files).
 """
 
 from ess import workflow
-from ess.roles import Role, has_any_role, has_role
+from ess.roles import SIGNING_INSTITUTIONS, Role, has_any_role, has_role
 from projet_sante.project.models import ProjectVersion, VersionStatus
 
 PROJECT_READER_ROLES = frozenset(
@@ -32,6 +34,15 @@ def can_edit_project(user) -> bool:
 def can_review_project(user) -> bool:
     """Validate a submitted version or ask for its revision."""
     return has_role(user, Role.AUTHORITY)
+
+
+def can_sign_version(user, version: ProjectVersion) -> bool:
+    """Sign `version` for the user's institution: an authority user attached to a signing
+    institution (ARS, CPAM) that has not signed this round yet (the version's signatures are
+    read from its prefetched rows when there are)."""
+    if not can_review_project(user) or user.institution not in SIGNING_INSTITUTIONS:
+        return False
+    return user.institution not in {s.institution for s in version.signatures.all()}
 
 
 def can_comment_project(user) -> bool:
@@ -58,7 +69,8 @@ ACTIONS = workflow.register(
     ProjectVersion,
     [
         workflow.Action("submit", to=VersionStatus.SUBMITTED, allowed=_EDITOR),
-        workflow.Action("validate", to=VersionStatus.VALIDATED, allowed=_REVIEWER),
+        # Signing for one's institution: the last signature validates the version.
+        workflow.Action("validate", to=VersionStatus.VALIDATED, allowed=can_sign_version),
         workflow.Action("request_revision", to=VersionStatus.REVISION_REQUESTED, allowed=_REVIEWER),
     ],
 )

@@ -4,8 +4,12 @@ import difflib
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from ess.roles import Role, has_any_role, has_role
+from ess.roles import SIGNING_INSTITUTIONS, Institution, Role, has_any_role, has_role
 from projet_sante.project.models import (
     OPEN_STATUSES,
     Action,
@@ -15,6 +19,7 @@ from projet_sante.project.models import (
     ProjectVersion,
     SectionKey,
     VersionEvent,
+    VersionSignature,
     VersionStatus,
 )
 from projet_sante.project.permissions import can_view_project
@@ -44,7 +49,11 @@ def version_get_for_user(user, public_id) -> ProjectVersion:
 def version_default_for(user) -> ProjectVersion | None:
     """What /projet-sante/ opens on: the latest validated version the user sees, else the
     latest one."""
-    visible = versions_visible_to(user).select_related("validated_by", "submitted_by")
+    visible = (
+        versions_visible_to(user)
+        .select_related("validated_by", "submitted_by")
+        .prefetch_related(_SIGNATURES)
+    )
     return (
         visible.filter(status=VersionStatus.VALIDATED).order_by("-number").first()
         or visible.order_by("-number").first()
@@ -69,6 +78,66 @@ def open_version_for(user) -> ProjectVersion | None:
     return versions_visible_to(user).filter(status__in=OPEN_STATUSES).order_by("-number").first()
 
 
+_SIGNATURES = Prefetch("signatures", queryset=VersionSignature.objects.select_related("signed_by"))
+
+# French needs the article of each institution's name.
+_SIGNED_BY = {
+    Institution.ARS: gettext_lazy("par l'ARS le %(date)s"),
+    Institution.CPAM: gettext_lazy("par la CPAM le %(date)s"),
+}
+_WAITING_FOR = {
+    Institution.ARS: gettext_lazy("en attente de l'ARS"),
+    Institution.CPAM: gettext_lazy("en attente de la CPAM"),
+}
+
+
+def signature_date(signature: VersionSignature) -> str:
+    """The day of a signature, written out ("4 décembre 2026")."""
+    return date_format(timezone.localtime(signature.signed_at).date(), "j F Y")
+
+
+def version_signatures(version: ProjectVersion) -> dict:
+    """The signatures of the version's current round (read from its prefetched rows when
+    there are): {"rows": one {"institution", "label", "signature"} per signing institution
+    (signature None while it has not signed), "signed": the signatures, "waiting": the
+    institutions still to sign, "summary": "Signée par l'ARS le 4 décembre 2026, en attente de
+    la CPAM" ("" before any signature)}."""
+    by_institution = {s.institution: s for s in version.signatures.all()}
+    rows = [
+        {
+            "institution": code,
+            "label": Institution(code).label,
+            "signature": by_institution.get(code),
+            "date": signature_date(by_institution[code]) if code in by_institution else "",
+        }
+        for code in SIGNING_INSTITUTIONS
+    ]
+    signed = [row for row in rows if row["signature"]]
+    waiting = [row["institution"] for row in rows if not row["signature"]]
+    summary = ""
+    if signed:
+        by = [str(_SIGNED_BY[row["institution"]]) % {"date": row["date"]} for row in signed]
+        summary = _("Signée %(signatories)s") % {"signatories": _(" et ").join(by)}
+        if waiting:
+            summary = _("%(signed)s, %(waiting)s") % {
+                "signed": summary,
+                "waiting": _(" et ").join(str(_WAITING_FOR[code]) for code in waiting),
+            }
+    return {
+        "rows": rows,
+        "signed": [row["signature"] for row in signed],
+        "waiting": waiting,
+        "summary": summary,
+    }
+
+
+def version_to_sign_for(user) -> dict:
+    """The authorities' side of the review, for their home: the version submitted to them or
+    sent back (None when there is none) and where its signatures stand."""
+    version = open_version_for(user)
+    return {"version": version, "signatures": version_signatures(version) if version else None}
+
+
 def version_content(version_id: int) -> ProjectVersion:
     """A version with everything the page and the PDF show, in a fixed number of queries."""
     return (
@@ -89,6 +158,7 @@ def version_content(version_id: int) -> ProjectVersion:
             "annexes",
             Prefetch("comments", queryset=ProjectComment.objects.select_related("author")),
             Prefetch("events", queryset=VersionEvent.objects.select_related("actor")),
+            _SIGNATURES,
         )
         .get(pk=version_id)
     )

@@ -11,7 +11,7 @@ PostgreSQL a trigger refuses it as well).
 import uuid
 from functools import partial
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -24,7 +24,7 @@ from ess.errors import TransitionNotAllowed
 from ess.models import NotificationKind
 from ess.notifications import notify
 from ess.permissions import require
-from ess.roles import Role
+from ess.roles import SIGNING_INSTITUTIONS, Role
 from ess.text import required_text
 from ess.uploads import check_upload
 from events.models import Campaign
@@ -44,8 +44,10 @@ from projet_sante.project.models import (
     ProjectVersion,
     SectionKey,
     VersionEvent,
+    VersionSignature,
     VersionStatus,
 )
+from projet_sante.project.selectors import version_signatures
 
 _locked = partial(workflow.locked, ProjectVersion)
 
@@ -218,23 +220,62 @@ def version_submit(*, version_id: int, by) -> ProjectVersion:
     return version
 
 
+def no_institution_reason(user) -> str:
+    """Why this authority user cannot sign ("" when they can): their account speaks for no
+    signing institution."""
+    if user.institution in SIGNING_INSTITUTIONS:
+        return ""
+    return _(
+        "Votre compte n'est rattaché ni à l'ARS ni à la CPAM : vous ne pouvez pas signer le "
+        "projet de santé. Demandez à l'administrateur de la plateforme de rattacher votre compte "
+        "à votre institution."
+    )
+
+
 @transaction.atomic
 def version_validate(*, version_id: int, by, note: str = "") -> ProjectVersion:
-    """An authority user validates the submitted version: it is frozen from now on, with who
-    and when. Managers are notified. Raises PermissionDenied, TransitionNotAllowed."""
+    """An authority user signs the submitted version for their institution (ARS or CPAM): who,
+    when, which institution. The version is validated — frozen from now on, with who and when
+    (the last signatory) — once every signing institution has signed; until then it stays
+    submitted. A second signature for the same institution (by anyone of it) changes nothing.
+    Managers and the other institution are notified. Raises PermissionDenied (no institution),
+    TransitionNotAllowed."""
     version = _locked(version_id)
     require(perms.can_review_project(by))
+    if reason := no_institution_reason(by):
+        raise PermissionDenied(reason)
     if version.status == VersionStatus.VALIDATED:
         return version
-    return _decide(
-        version,
-        to=VersionStatus.VALIDATED,
-        by=by,
-        note=(note or "").strip(),
-        title=_("Projet de santé %(version)s validé par %(who)s"),
-        validated_at=timezone.now(),
-        validated_by=by,
+    if version.signatures.filter(institution=by.institution).exists():
+        return version  # the institution has signed already: a retried request
+    workflow.check(version, VersionStatus.VALIDATED, refused=_refused)
+    note = (note or "").strip()
+    VersionSignature.objects.create(
+        version=version, institution=by.institution, signed_by=by, note=note
     )
+    signed = set(version.signatures.values_list("institution", flat=True))
+    waiting = [i for i in SIGNING_INSTITUTIONS if i not in signed]
+    if not waiting:
+        return _decide(
+            version,
+            to=VersionStatus.VALIDATED,
+            by=by,
+            note=note,
+            title=_("Projet de santé %(version)s validé par %(who)s"),
+            validated_at=timezone.now(),
+            validated_by=by,
+        )
+    # The cover of the PDF shows the signatures: a PDF rendered before is stale.
+    version.save(update_fields=["updated_at"])
+    others = _users_with(Role.AUTHORITY).exclude(institution=by.institution)
+    _notify(
+        version,
+        recipients=[version.submitted_by, *_users_with(Role.MANAGER), *others],
+        title=_("Projet de santé %(version)s : %(signatures)s")
+        % {"version": version.label, "signatures": version_signatures(version)["summary"]},
+        by=by,
+    )
+    return version
 
 
 @transaction.atomic
@@ -246,6 +287,9 @@ def version_request_revision(*, version_id: int, by, reason: str) -> ProjectVers
     reason = required_text(reason, "reason", _("Indiquez ce qui doit être revu."))
     if version.status == VersionStatus.REVISION_REQUESTED and version.revision_reason == reason:
         return version
+    workflow.check(version, VersionStatus.REVISION_REQUESTED, refused=_refused)
+    # The round's signatures go: the revised version is signed anew by every institution.
+    version.signatures.all().delete()
     return _decide(
         version,
         to=VersionStatus.REVISION_REQUESTED,
@@ -288,11 +332,19 @@ def comment_add(*, version_id: int, by, body: str, section: str = "") -> Project
             % {"version": version.label, "status": version.get_status_display()}
         )
     comment = ProjectComment.objects.create(version=version, section=section, author=by, body=body)
-    other_side = Role.MANAGER if Role.AUTHORITY in by.roles else Role.AUTHORITY
+    # An authority's remark goes to the managers and to the other institution; a manager's
+    # answer to the authorities.
+    if Role.AUTHORITY in by.roles:
+        recipients = [
+            *_users_with(Role.MANAGER),
+            *_users_with(Role.AUTHORITY).exclude(pk=by.pk).exclude(institution=by.institution),
+        ]
+    else:
+        recipients = _users_with(Role.AUTHORITY)
     where = SectionKey(section).label if section else _("la version")
     _notify(
         version,
-        recipients=_users_with(other_side),
+        recipients=recipients,
         title=_("Projet de santé %(version)s : commentaire de %(who)s sur %(where)s")
         % {"version": version.label, "who": by.display_name, "where": where},
         by=by,

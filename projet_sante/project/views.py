@@ -38,6 +38,7 @@ from projet_sante.project.selectors import (
     version_default_for,
     version_get_for_user,
     version_list,
+    version_signatures,
 )
 
 
@@ -72,6 +73,10 @@ def _version_context(request, version) -> dict:
     actions = available_actions(user, version)
     can_edit = perms.can_edit_project(user) and version.is_editable
     can_review = "validate" in actions or "request_revision" in actions
+    # An authority user attached to no signing institution is told why they cannot sign.
+    cannot_sign = ""
+    if perms.can_review_project(user) and version.status == VersionStatus.SUBMITTED:
+        cannot_sign = services.no_institution_reason(user)
     can_comment = perms.can_comment_project(user) and version.status in (
         VersionStatus.SUBMITTED,
         VersionStatus.REVISION_REQUESTED,
@@ -87,6 +92,8 @@ def _version_context(request, version) -> dict:
         "previous": earlier[0] if earlier else None,
         "follow": follow,
         "actions": actions,
+        "signatures": version_signatures(version),
+        "cannot_sign": cannot_sign,
         "can_edit": can_edit,
         "can_comment": can_comment,
         "can_start": perms.can_edit_project(user) and open_version() is None,
@@ -179,7 +186,12 @@ version_validate = version_actions.view(
     "valider/",
     "project_version_validate",
     services.version_validate,
-    gettext_lazy("Version validée : elle est désormais figée."),
+    lambda version: (
+        _("Version validée par l'ARS et la CPAM : elle est désormais figée.")
+        if version.is_frozen
+        else _("Signature enregistrée. %(summary)s.")
+        % {"summary": version_signatures(version)["summary"]}
+    ),
     forms.ValidateForm,
 )
 version_request_revision = version_actions.view(

@@ -15,6 +15,7 @@ HOME_HEADINGS = {
     "direction@demo.example.org": "Espace direction",
     "ipa@demo.example.org": "Espace paramédical",
     "ars@demo.example.org": "Espace ARS / CPAM",
+    "cpam@demo.example.org": "Espace ARS / CPAM",
 }
 
 

@@ -415,6 +415,14 @@ def test_every_api_response_matches_the_schema(checker, world):
         id=version.public_id,
         data={"note": ""},
     )
+    c.call(  # the CPAM's signature, after the ARS's, validates it
+        UserFactory(authority=True, institution="cpam"),
+        "post",
+        "/api/v1/project-versions/{id}/validate/",
+        200,
+        id=version.public_id,
+        data={"note": ""},
+    )
     c.call(authority, "get", "/api/v1/project-versions/", 200)
 
     # Care pathways: one under a protocol opened from a referral (an alert waiting), one

@@ -49,12 +49,15 @@ def test_seed_demo_creates_the_documented_accounts_and_is_idempotent(shared_data
         "cardiologue2",
         "direction",
         "ars",
+        "cpam",
         "ipa",
     ):
         user = User.objects.get(email=demo_email(local))
         assert user.is_demo
         assert user.check_password("ess-demo-2026")
-    assert User.objects.get(email="ars@demo.example.org").roles == {"authority"}
+    for local, institution in (("ars", "ars"), ("cpam", "cpam")):
+        authority = User.objects.get(email=demo_email(local))
+        assert (authority.roles, authority.institution) == ({"authority"}, institution)
     ipa = User.objects.get(email="ipa@demo.example.org")
     assert (ipa.roles, ipa.profession) == ({"paramedic"}, "ipa")
     assert Membership.objects.get(user=ipa).status == "active"

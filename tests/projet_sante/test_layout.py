@@ -29,6 +29,7 @@ TABLES = {
     "projet_sante_subscriber",
     "projet_sante_unsubscription",
     "projet_sante_versionevent",
+    "projet_sante_versionsignature",
 }
 
 # Names on the wire: beat's schedule and messages already queued (batches, renders).

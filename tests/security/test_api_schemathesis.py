@@ -136,6 +136,8 @@ def _world() -> dict:
     validated = project.version_start(by=manager)
     project.version_submit(version_id=validated.pk, by=manager)
     project.version_validate(version_id=validated.pk, by=users["authority"], note="")
+    cpam = UserFactory(authority=True, institution="cpam")
+    project.version_validate(version_id=validated.pk, by=cpam, note="")
     submitted = project.version_start(by=manager)
     project.version_submit(version_id=submitted.pk, by=manager)
     return users

@@ -597,7 +597,8 @@ def build_world() -> World:
     )
     ps.annex_add(version_id=v1.pk, by=manager, title="Carte", upload=_upload("carte.pdf"))
     ps.version_submit(version_id=v1.pk, by=manager)
-    ps.version_validate(version_id=v1.pk, by=authority)
+    ps.version_validate(version_id=v1.pk, by=authority)  # the ARS signs, then the CPAM
+    ps.version_validate(version_id=v1.pk, by=UserFactory(authority=True, institution="cpam"))
     v2 = ps.version_start(by=manager)
     project_readers = STAFF_READERS | {"manager", "authority"}
     for version, visible in ((v1, project_readers), (v2, frozenset({"manager"}))):

@@ -1,5 +1,5 @@
-"""Demo health project: v1 validated by the ARS, v2 being drafted from it. The content is in
-`data.toml`, played through the project's services at its moments."""
+"""Demo health project: v1 signed by the ARS and the CPAM (validated), v2 being drafted from
+it. The content is in `data.toml`, played through the project's services at its moments."""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -16,14 +16,23 @@ DATA_FILE = Path(__file__).with_name("data.toml")
 
 
 # The steps of the project's story, each at its moment.
-STEPS = ("v1_drafted", "v1_submitted", "v1_commented", "v1_validated", "v2_drafted")
+STEPS = (
+    "v1_drafted",
+    "v1_submitted",
+    "v1_commented",
+    "v1_signed_by_ars",
+    "v1_validated",
+    "v2_drafted",
+)
 
 
 @dataclass(frozen=True)
 class Review:
     comment_section: str
-    comment: str
-    validation_note: str
+    comment: str  # the ARS's, on a section
+    cpam_comment: str  # the CPAM's, on the whole version
+    ars_note: str  # with the ARS's signature
+    validation_note: str  # with the CPAM's, which validates
 
 
 @dataclass(frozen=True)
@@ -95,13 +104,13 @@ def load(path: Path = DATA_FILE) -> ProjectData:
 
 
 def seed_health_project(users: dict) -> int:
-    """v1 drafted, submitted, commented and validated by the demo ARS account; v2 opened from
-    it with changes (so that the diff shows something). Idempotent: nothing if a version
-    exists."""
+    """v1 drafted, submitted, commented by the demo ARS and CPAM accounts, signed by the ARS
+    then by the CPAM (which validates it); v2 opened from it with changes (so that the diff
+    shows something). Idempotent: nothing if a version exists."""
     if ProjectVersion.objects.exists():
         return ProjectVersion.objects.count()
     data = load()
-    manager, authority = users["direction"], users["ars"]
+    manager, ars, cpam = users["direction"], users["ars"], users["cpam"]
     today = timezone.localdate()
     with demo_clock() as move_to:
 
@@ -119,10 +128,13 @@ def seed_health_project(users: dict) -> int:
         travel(data.moments["v1_commented"])
         review = data.review
         ps.comment_add(
-            version_id=v1.pk, by=authority, section=review.comment_section, body=review.comment
+            version_id=v1.pk, by=ars, section=review.comment_section, body=review.comment
         )
+        ps.comment_add(version_id=v1.pk, by=cpam, body=review.cpam_comment)
+        travel(data.moments["v1_signed_by_ars"])
+        ps.version_validate(version_id=v1.pk, by=ars, note=review.ars_note)
         travel(data.moments["v1_validated"])
-        ps.version_validate(version_id=v1.pk, by=authority, note=review.validation_note)
+        ps.version_validate(version_id=v1.pk, by=cpam, note=review.validation_note)
         travel(data.moments["v2_drafted"])
         v2 = ps.version_start(by=manager)
         for change in data.v2:

@@ -11,7 +11,14 @@ def project_manager(db):
 
 @pytest.fixture
 def project_authority(db):
+    """The ARS's authority user."""
     return UserFactory(authority=True)
+
+
+@pytest.fixture
+def project_cpam(db):
+    """The CPAM's authority user: its signature and the ARS's validate a version."""
+    return UserFactory(authority=True, institution="cpam", first_name="Julien", last_name="Garnier")
 
 
 @pytest.fixture
@@ -49,8 +56,9 @@ def project_draft(project_manager):
 
 
 @pytest.fixture
-def project_validated(project_draft, project_manager, project_authority):
+def project_validated(project_draft, project_manager, project_authority, project_cpam):
     ps.version_submit(version_id=project_draft.pk, by=project_manager)
-    version = ps.version_validate(version_id=project_draft.pk, by=project_authority)
+    ps.version_validate(version_id=project_draft.pk, by=project_authority)
+    version = ps.version_validate(version_id=project_draft.pk, by=project_cpam)
     version.refresh_from_db()
     return version

@@ -27,7 +27,7 @@ def test_requesters_get_403(api_client, requester, project_validated):
 
 
 def test_transitions_over_the_api_and_409_when_illegal(
-    api_client, authority, project_draft, project_manager
+    api_client, authority, project_cpam, project_draft, project_manager
 ):
     url = f"/api/v1/project-versions/{project_draft.public_id}/"
     api_client.force_authenticate(authority)
@@ -41,6 +41,8 @@ def test_transitions_over_the_api_and_409_when_illegal(
     )
     assert response.status_code == 201
     assert api_client.post(url + "request-revision/", {}, format="json").status_code == 400
+    assert api_client.post(url + "validate/", {}, format="json").json()["status"] == "submitted"
+    api_client.force_authenticate(project_cpam)
     assert api_client.post(url + "validate/", {}, format="json").json()["status"] == "validated"
     response = api_client.post(url + "request-revision/", {"reason": "Non."}, format="json")
     assert response.status_code == 409

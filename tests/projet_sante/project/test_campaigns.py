@@ -129,12 +129,13 @@ def test_saving_an_action_without_campaigns_keeps_its_links(
 
 
 def test_a_new_version_copies_the_campaigns_of_its_actions(
-    project_draft, project_manager, authority, campaigns
+    project_draft, project_manager, authority, project_cpam, campaigns
 ):
     old = _action(project_draft)
     old.campaigns.add(campaigns["tabac"], campaigns["tension"])
     ps.version_submit(version_id=project_draft.pk, by=project_manager)
     ps.version_validate(version_id=project_draft.pk, by=authority)
+    ps.version_validate(version_id=project_draft.pk, by=project_cpam)
 
     draft = ps.version_start(by=project_manager)
 

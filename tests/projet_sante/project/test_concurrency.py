@@ -1,6 +1,6 @@
 """Races on the health project (PostgreSQL, real parallel connections): two managers opening a
-version at once get one version; an authority validating while another asks for a revision:
-exactly one wins."""
+version at once get one version; the last signature given while another authority asks for a
+revision: exactly one wins; the ARS and the CPAM signing at once: validated once, both signed."""
 
 import threading
 
@@ -51,10 +51,11 @@ def test_two_managers_opening_a_version_at_once_get_one(postgres):
 
 def test_validation_and_revision_at_once_have_one_winner(postgres):
     manager = UserFactory(manager=True)
-    ars, cpam = UserFactory(authority=True), UserFactory(authority=True)
+    ars, cpam = UserFactory(authority=True), UserFactory(authority=True, institution="cpam")
     for _ in range(5):
         version = ps.version_start(by=manager)
         ps.version_submit(version_id=version.pk, by=manager)
+        ps.version_validate(version_id=version.pk, by=cpam)
         outcomes = race(
             [
                 lambda v=version: ps.version_validate(version_id=v.pk, by=ars),
@@ -68,5 +69,26 @@ def test_validation_and_revision_at_once_have_one_winner(postgres):
         events = VersionEvent.objects.filter(version=version, from_status="submitted")
         assert events.count() == 1
         if version.status == "revision_requested":
+            assert not version.signatures.exists()
             ps.version_submit(version_id=version.pk, by=manager)
             ps.version_validate(version_id=version.pk, by=ars)
+            ps.version_validate(version_id=version.pk, by=cpam)
+
+
+def test_the_ars_and_the_cpam_signing_at_once_validate_the_version_once(postgres):
+    manager = UserFactory(manager=True)
+    ars, cpam = UserFactory(authority=True), UserFactory(authority=True, institution="cpam")
+    for _ in range(3):
+        version = ps.version_start(by=manager)
+        ps.version_submit(version_id=version.pk, by=manager)
+        outcomes = race(
+            [
+                lambda v=version: ps.version_validate(version_id=v.pk, by=ars),
+                lambda v=version: ps.version_validate(version_id=v.pk, by=cpam),
+            ]
+        )
+        assert outcomes == ["won", "won"]
+        version.refresh_from_db()
+        assert version.status == "validated"
+        assert sorted(version.signatures.values_list("institution", flat=True)) == ["ars", "cpam"]
+        assert VersionEvent.objects.filter(version=version, to_status="validated").count() == 1

@@ -22,8 +22,18 @@ def test_the_demo_project_has_a_validated_v1_and_a_v2_draft(db, settings, territ
 
     v1, v2 = ProjectVersion.objects.order_by("number")
     assert (v1.status, v2.status) == ("validated", "draft")
-    assert v1.validated_by.email == "ars@demo.example.org"
-    assert ProjectComment.objects.filter(version=v1, author=v1.validated_by).exists()
+    # Signed by the ARS, then by the CPAM, whose signature validated it.
+    assert v1.validated_by.email == "cpam@demo.example.org"
+    signatures = list(v1.signatures.order_by("signed_at"))
+    assert [(s.institution, s.signed_by.email) for s in signatures] == [
+        ("ars", "ars@demo.example.org"),
+        ("cpam", "cpam@demo.example.org"),
+    ]
+    assert signatures[0].signed_at < signatures[1].signed_at <= v1.validated_at
+    assert {c.author.email for c in ProjectComment.objects.filter(version=v1)} == {
+        "ars@demo.example.org",
+        "cpam@demo.example.org",
+    }
     assert v2.based_on == v1
     changed = [s["key"] for s in sections_diff(v1, v2) if s["changed"]]
     assert changed == ["diagnostic", "missions", "evaluation"]

@@ -61,7 +61,9 @@ def test_the_page_shows_the_validated_version_with_who_and_when(
     project_authority.save()
     html = _page(client_for(UserFactory(authority=True))).content.decode()
     assert "Projet de santé — version v1" in html
-    assert "Validée par Anne Valideuse" in html
+    assert "Validée par Julien Garnier" in html  # the last signature, the CPAM's
+    assert "ARS : signée par Anne Valideuse le" in html
+    assert "CPAM : signée par Julien Garnier le" in html
     assert "Le Loiret compte 680 000 habitants." in html
     assert "<li>Montargis</li>" in html
     assert "Avis cardiologiques sous 48 h" in html
@@ -130,8 +132,8 @@ def test_the_project_page_runs_a_constant_number_of_queries(
 # ---------------------------------------------------------------------------------------------
 # Workflow through the pages
 # ---------------------------------------------------------------------------------------------
-def test_the_manager_submits_then_the_authority_validates(
-    client_for, project_draft, project_manager, authority
+def test_the_manager_submits_then_the_ars_and_the_cpam_validate(
+    client_for, project_draft, project_manager, authority, project_cpam
 ):
     url = f"/projet-sante/versions/{project_draft.public_id}/"
     response = client_for(project_manager).post(url + "soumettre/", follow=True)
@@ -139,8 +141,19 @@ def test_the_manager_submits_then_the_authority_validates(
     page = client_for(authority).get(url).content.decode()
     assert "Valider cette version" in page
     assert "Demander une révision" in page
+    assert "Votre validation vaut signature de l'institution ARS" in page
     response = client_for(authority).post(url + "valider/", {"note": ""}, follow=True)
-    assert "elle est désormais figée" in response.content.decode()
+    html = response.content.decode()
+    assert "Signature enregistrée" in html
+    assert "en attente de la CPAM" in html
+    assert "La version n'est pas encore validée" in html
+    assert "Valider cette version" not in html  # the ARS has signed
+    project_draft.refresh_from_db()
+    assert project_draft.status == VersionStatus.SUBMITTED
+    response = client_for(project_cpam).post(url + "valider/", {"note": ""}, follow=True)
+    html = response.content.decode()
+    assert "elle est désormais figée" in html
+    assert "CPAM : signée par Julien Garnier" in html
     project_draft.refresh_from_db()
     assert project_draft.status == VersionStatus.VALIDATED
 
@@ -152,6 +165,9 @@ def test_an_illegal_transition_shows_a_french_message_and_changes_nothing(
     url = f"/projet-sante/versions/{project_draft.public_id}/"
     response = client_for(project_manager).post(url + "soumettre/", follow=True)  # no-op
     ps.version_validate(version_id=project_draft.pk, by=authority)
+    ps.version_validate(
+        version_id=project_draft.pk, by=UserFactory(authority=True, institution="cpam")
+    )
     response = client_for(authority).post(url + "revision/", {"reason": "Trop tard."}, follow=True)
     assert "Action impossible : la version v1 est « Validée »" in response.content.decode()
     project_draft.refresh_from_db()
@@ -541,6 +557,11 @@ def test_the_exchanges_card_says_whether_comments_are_open(
     assert "Les commentaires sont ouverts quand la version est soumise." in html
     ps.version_submit(version_id=project_draft.pk, by=project_manager)
     ps.version_validate(version_id=project_draft.pk, by=project_authority)
+    html = _page(client_for(project_authority), project_draft).content.decode()
+    assert "Les commentaires sont ouverts" not in html  # a comment box instead
+    ps.version_validate(
+        version_id=project_draft.pk, by=UserFactory(authority=True, institution="cpam")
+    )
     html = _page(client_for(project_authority), project_draft).content.decode()
     assert "Version validée : les échanges sur cette version sont clos." in html
     assert "Les commentaires sont ouverts" not in html

@@ -72,11 +72,14 @@ def test_submitting_twice_is_a_no_op(project_draft, project_manager):
     assert project_draft.events.filter(to_status="submitted").count() == 1
 
 
-def test_the_authority_validates_with_who_and_when(project_draft, project_manager, authority):
+def test_the_last_signature_validates_with_who_and_when(
+    project_draft, project_manager, authority, project_cpam
+):
     ps.version_submit(version_id=project_draft.pk, by=project_manager)
-    version = ps.version_validate(version_id=project_draft.pk, by=authority)
+    ps.version_validate(version_id=project_draft.pk, by=authority)
+    version = ps.version_validate(version_id=project_draft.pk, by=project_cpam)
     assert version.status == VersionStatus.VALIDATED
-    assert version.validated_by == authority
+    assert version.validated_by == project_cpam
     assert version.validated_at is not None
     assert Notification.objects.filter(recipient=project_manager, kind="health_project").exists()
 
@@ -144,12 +147,13 @@ def test_the_authority_cannot_edit(project_draft, project_manager, authority):
     ],
 )
 def test_illegal_transitions_are_refused_and_change_nothing(
-    status, action, project_draft, project_manager, authority
+    status, action, project_draft, project_manager, authority, project_cpam
 ):
     if status != "draft":
         ps.version_submit(version_id=project_draft.pk, by=project_manager)
     if status == "validated":
         ps.version_validate(version_id=project_draft.pk, by=authority)
+        ps.version_validate(version_id=project_draft.pk, by=project_cpam)
     if status == "revision_requested":
         ps.version_request_revision(version_id=project_draft.pk, by=authority, reason="À revoir.")
     before = _snapshot(project_draft)
@@ -225,7 +229,9 @@ def test_the_database_refuses_to_change_a_validated_version(postgres, project_va
     )
 
 
-def test_a_new_draft_copies_the_validated_version(project_draft, project_manager, authority):
+def test_a_new_draft_copies_the_validated_version(
+    project_draft, project_manager, authority, project_cpam
+):
     annex = ps.annex_add(
         version_id=project_draft.pk,
         by=project_manager,
@@ -233,7 +239,8 @@ def test_a_new_draft_copies_the_validated_version(project_draft, project_manager
         upload=SimpleUploadedFile("carte.pdf", PDF_BYTES, content_type="application/pdf"),
     )
     ps.version_submit(version_id=project_draft.pk, by=project_manager)
-    validated = ps.version_validate(version_id=project_draft.pk, by=authority)
+    ps.version_validate(version_id=project_draft.pk, by=authority)
+    validated = ps.version_validate(version_id=project_draft.pk, by=project_cpam)
     draft = ps.version_start(by=project_manager)
     assert draft.number == 2
     assert draft.based_on == validated
@@ -348,7 +355,7 @@ def test_actions_link_registry_indicators_only(project_draft, project_manager):
     assert action.indicator_codes == ["sessions_held", "patients_seen"]
 
 
-def test_version_events_record_who(project_validated, project_authority):
+def test_version_events_record_who(project_validated, project_cpam):
     assert VersionEvent.objects.filter(
-        version=project_validated, to_status="validated", actor=project_authority
+        version=project_validated, to_status="validated", actor=project_cpam
     ).exists()
