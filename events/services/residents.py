@@ -89,7 +89,8 @@ def training_place_offer(
         )
     if places is None or places < 1:
         raise ValidationError({"places": _("Offrez au moins une place.")})
-    semester = SemesterSeason(season).label
+    semester = str(SemesterSeason(season).label)
+    semester = semester[:1].lower() + semester[1:]  # in the middle of a sentence
     if TrainingPlace.objects.filter(supervisor=supervisor, year=year, season=season).exists():
         raise ValidationError(
             {

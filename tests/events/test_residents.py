@@ -124,7 +124,7 @@ def test_a_semester_is_offered_once(coordinator):
 
     assert refused.value.message_dict["season"] == [
         f"{place.supervisor.member.display_name} offre déjà des places pour le "
-        f"Semestre d'hiver (novembre) {YEAR}."
+        f"semestre d'hiver (novembre) {YEAR}."
     ]
     assert TrainingPlace.objects.count() == 1
 
@@ -325,7 +325,7 @@ def test_a_second_offer_for_the_semester_is_told_on_the_form(coordinator, client
     )
 
     assert response.status_code == 200
-    assert "offre déjà des places pour le Semestre d&#x27;hiver (novembre)" in response.text
+    assert "offre déjà des places pour le semestre d&#x27;hiver (novembre)" in response.text
     assert TrainingPlace.objects.count() == 1
 
 
