@@ -106,7 +106,7 @@ def budget_edit(request):
         lambda data: services.budget_set(
             by=request.user,
             year=data.pop("year"),
-            amounts={category: amount or 0 for category, amount in data.items()},
+            amounts={c: amount for c, amount in data.items() if amount is not None},
         ),
         success=_("Budget prévisionnel enregistré."),
         done=_to_home(year),
@@ -284,7 +284,7 @@ def rates_edit(request):
         request,
         form,
         lambda data: services.rates_set(
-            by=request.user, amounts={a: amount or 0 for a, amount in data.items()}
+            by=request.user, amounts={a: amount for a, amount in data.items() if amount is not None}
         ),
         success=_("Tarifs enregistrés."),
         done=reverse("finance:paid_time"),
