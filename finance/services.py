@@ -9,8 +9,10 @@ import io
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -200,6 +202,11 @@ def expenses_import(*, by, content: bytes) -> list[Expense]:
     and nothing is imported.
     Raises PermissionDenied or ValidationError."""
     require(can_manage_finance(by))
+    if len(content) > settings.ESS_ATTACHMENT_MAX_BYTES:
+        raise ValidationError(
+            _("Le fichier dépasse %(limit)s.")
+            % {"limit": filesizeformat(settings.ESS_ATTACHMENT_MAX_BYTES)}
+        )
     rows = list(csv.reader(io.StringIO(_decode(content)), delimiter=";"))
     if not rows or [c.strip().casefold() for c in rows[0]][:5] != list(IMPORT_COLUMNS):
         raise ValidationError(

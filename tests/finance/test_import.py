@@ -102,3 +102,11 @@ def test_the_import_page_shows_the_line_at_fault(manager, client_for):
     response = client.post(reverse("finance:expense_import"), {"file": upload}, follow=True)
     assert "Ligne 2 : le montant « dix »" in response.content.decode()
     assert not Expense.objects.exists()
+
+
+def test_a_file_too_large_is_refused(manager, settings):
+    settings.ESS_ATTACHMENT_MAX_BYTES = 100
+    with pytest.raises(ValidationError) as refused:
+        _import(manager, HEADER + GOOD)
+    assert refused.value.messages[0].startswith("Le fichier dépasse")
+    assert not Expense.objects.exists()
