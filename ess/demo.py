@@ -13,6 +13,7 @@ from ess.demo_data import demo_data_load, demo_past_settled, unknown
 from ess.models import Departement, Specialty, Team
 from ess.roles import Institution, Role
 from events.demo import seed_events
+from finance.demo import seed_finance
 from meetings.demo import seed_meetings
 from members.demo import demo_email, demo_user, seed_members
 from members.models import Organisation, OrganisationKind, Profession, User
@@ -161,6 +162,8 @@ SEEDERS = [
     # Trainings, campaigns, ETP and residents: before the health project, whose actions point
     # to the campaigns.
     lambda ctx: ctx.update(events=seed_events(ctx["users"])),
+    # Funding: the ARS's grants, this year's budget, expenses and the paid time's rates.
+    lambda ctx: ctx.update(finance=seed_finance(ctx["users"])),
     lambda ctx: ctx.update(health_project=seed_health_project(ctx["users"])),
     # Last: the indicator snapshots freeze the quarters of everything seeded above.
     lambda ctx: ctx.update(indicator_snapshots=seed_indicators()),

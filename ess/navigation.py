@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from ess.permissions import can_invite_users, can_view_audit
 from ess.roles import Role, has_any_role
 from events.permissions import can_manage_campaigns, can_manage_events, can_view_activities
+from finance.permissions import can_manage_finance
 from meetings.permissions import can_view_meetings
 from members.permissions import (
     can_manage_memberships,
@@ -99,6 +100,8 @@ NAVIGATION = (
         can_manage_opening_hours,
         MANAGEMENT,
     ),
+    # Funding, budget, expenses and the specialists' paid time.
+    NavItem(_("Budget"), "finance:home", can_manage_finance, MANAGEMENT),
     NavItem(_("Journal d'audit"), "audit_list", can_view_audit, MANAGEMENT),
     NavItem(_("Lettre d'information"), "projet_sante:newsletter_archive", _signed_in),
     # Health project: managers, ARS/CPAM and the ESS's staff (validated version).

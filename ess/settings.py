@@ -151,6 +151,7 @@ INSTALLED_APPS = [
     "pathways",
     "meetings",
     "events",
+    "finance",
     "partners",
     "projet_sante",
     "portal",

@@ -36,6 +36,7 @@ from ess.models import Team
 from ess.outbox import enqueue_on_commit
 from ess.pdf import html_to_pdf, render_html
 from events.selectors.figures import campaign_rows, training_rows
+from finance.selectors import financial_summary
 from partners.models import Convention, ConventionStatus
 from projet_sante.indicators.display import (
     format_number,
@@ -102,6 +103,8 @@ def quarterly_report_context(key: str) -> dict:
             "advanced_sites": advanced_sites(period),
             "trainings_of_period": training_rows(period.start, period.end),
             "campaigns_of_period": campaigns_of_period(period),
+            # The financial annex: the year's budget against what was spent, and its grants.
+            "financial": financial_summary(period.first.year),
             "team": Team.current(),
             "generated_at": timezone.localtime(),
             "conventions": conventions_in_force,

@@ -146,6 +146,7 @@ OWN_ID = {
     "directory_entry": "membership",
     "project_version": "version",
     "convention_document": "document",
+    "paid_time_statement": "member",
 }
 
 
@@ -423,6 +424,21 @@ REGISTRY: dict[str, Access] = {
         obj=("campaign_action",),
         ids={"public_id": "campaign", "action_id": "campaign_action"},
     ),
+    # --- Funding and budget: the management's; a member downloads their own statement -------
+    "finance:home": page(MANAGER, note="the year's budget against actual, its grants"),
+    "finance:budget_edit": page(MANAGER),
+    "finance:grant_create": page(MANAGER),
+    "finance:grant_edit": page(MANAGER, **on("grant")),
+    "finance:expenses": page(MANAGER),
+    "finance:expense_create": page(MANAGER, upload="receipt"),
+    "finance:expense_import": page(MANAGER, upload="file"),
+    "finance:receipt": page(MANAGER, **on("expense")),
+    "finance:paid_time": page(MANAGER, note="every member's paid time"),
+    "finance:paid_time_csv": page(MANAGER, note="the accountant's export"),
+    "finance:statement": page(
+        SIGNED_IN, **on("paid_time_statement", "member_id"), note="the management, the member"
+    ),
+    "finance:rates": page(MANAGER),
     # --- Health project, indicators, reports, newsletter -------------------------------------
     "projet_sante:newsletter_archive": page(PUBLIC, note="sent letters: aggregates only"),
     "projet_sante:newsletter_detail": page(PUBLIC, **on("newsletter"), note="drafts: managers"),

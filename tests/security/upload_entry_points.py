@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.test import Client
 from django.urls import reverse
 
+from finance.models import Expense, ExpenseReceipt
 from partners.models import ConventionDocument
 from projet_sante.project.models import ProjectAnnex
 from referrals import services
@@ -267,6 +268,26 @@ def web_project_annex(world):
     return send, ProjectAnnex.objects.count
 
 
+def web_expense_receipt(world):
+    manager = UserFactory(manager=True)
+    fields = {
+        "date": "2025-03-01",
+        "category": "running",
+        "label": "Fournitures",
+        "amount": "120,00",
+        "supplier": "Papeterie",
+    }
+
+    def send(name, data):
+        body = multipart(fields, "receipt", name, data)
+        response = world.client_for(manager).post(
+            "/budget/depenses/nouvelle/", body, content_type=MULTIPART
+        )
+        return _page(response) if response.status_code == 200 else _flashed(response)
+
+    return send, lambda: Expense.objects.count() + ExpenseReceipt.objects.count()
+
+
 ENTRY_POINTS = {
     "web-referral-form": web_referral_form,
     "web-referral-without-account": web_referral_without_account,
@@ -278,4 +299,5 @@ ENTRY_POINTS = {
     "web-specialist-report": web_specialist_report,
     "web-convention-document": web_convention_document,
     "web-project-annex": web_project_annex,
+    "web-expense-receipt": web_expense_receipt,
 }

@@ -10,6 +10,7 @@ referrals, the patient data that must never reach anyone else.
 import uuid
 from dataclasses import dataclass, field
 from datetime import time, timedelta
+from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -835,6 +836,45 @@ def build_world() -> World:
         "training_place",
         Thing(
             "offer of a training place", {"training_place": str(place.public_id)}, activity_readers
+        ),
+    )
+
+    # --- Funding: a grant and an expense with its receipt, the management's only; the
+    # specialist's statement of paid time, theirs and the management's.
+    from finance import services as finance_services
+    from finance.models import ExpenseReceipt
+
+    grant = finance_services.grant_save(
+        by=manager,
+        kind="operating",
+        funder="ars",
+        label="Dotation de contrôle",
+        year=now.year,
+        amount=Decimal("1000.00"),
+    )
+    add("grant", Thing("grant", {"grant": str(grant.public_id)}, frozenset({"manager"})))
+    expense = finance_services.expense_create(
+        by=manager,
+        date=now.date(),
+        category="running",
+        label="Dépense de contrôle",
+        amount=Decimal("10.00"),
+    )
+    ExpenseReceipt.objects.create(
+        expense=expense,
+        original_name="facture.txt",
+        content_type="text/plain",
+        size=7,
+        sha256="0" * 64,
+        file=ContentFile(b"facture", name="finance/controle"),
+    )
+    add("expense", Thing("expense", {"expense": str(expense.public_id)}, frozenset({"manager"})))
+    add(
+        "paid_time_statement",
+        Thing(
+            "statement of paid time",
+            {"member": str(specialist.public_id)},
+            frozenset({"manager", "specialist"}),
         ),
     )
 
