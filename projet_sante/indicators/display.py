@@ -25,7 +25,7 @@ from projet_sante.indicators.selectors import (
     quarter_snapshots,
     requests_trend,
 )
-from projet_sante.indicators.territory_figures import territory_context
+from projet_sante.indicators.territory_figures import applicable_target, territory_context
 from referrals.models import Channel, ResponseMode
 
 
@@ -251,4 +251,8 @@ def home_indicators(user, period: Period | None = None) -> dict:
     period = period or previous_quarter()
     rows = present(indicators_for(period).values, mask=viewer_masks(user))
     by_code = {r.code: r for r in rows}
-    return {"period": period, "rows": [by_code[code] for code in HOME_INDICATORS]}
+    return {
+        "period": period,
+        "rows": [by_code[code] for code in HOME_INDICATORS],
+        "representativeness_target": applicable_target(period.last),
+    }

@@ -139,6 +139,13 @@ def target_on(targets: list[Target], day: date) -> Target | None:
     return current or (targets[0] if targets else None)
 
 
+def applicable_target(day: date) -> str | None:
+    """The representativeness target applying on `day`, as "10" (French decimals): one query."""
+    team = Team.current()
+    target = target_on(representativeness_targets(team.labelled_on if team else None), day)
+    return _percent(target.percent) if target else None
+
+
 def _quarter_label(period: Period) -> str:
     return period.key.replace("-Q", " T")
 
@@ -199,15 +206,21 @@ def _percent(value: float) -> str:
 # The pages' and PDFs' section
 # ---------------------------------------------------------------------------------------------
 def representativeness_history(
-    period: Period, filters: Filters, quarters: int = HISTORY_QUARTERS
+    period: Period,
+    filters: Filters,
+    quarters: int = HISTORY_QUARTERS,
+    *,
+    territory: int | None = None,
 ) -> list[tuple[Period, float | None]]:
     """[(quarter, share %)] at the end of each of the `quarters` quarters up to the period's
-    last: one aggregate over memberships, one over headcounts."""
+    last: one aggregate over memberships, and one over headcounts unless `territory` (their
+    total) is given."""
     periods = period.previous_quarters(quarters)
     members = Membership.objects.filter(_liberal(filters)).aggregate(
         **{f"q{i}": Count("pk", filter=_in_ess_at(p.end)) for i, p in enumerate(periods)}
     )
-    territory = _headcounts(filters).aggregate(n=Sum("territory_count"))["n"] or 0
+    if territory is None:
+        territory = _headcounts(filters).aggregate(n=Sum("territory_count"))["n"] or 0
     return [(p, rate(members[f"q{i}"], territory)["value"]) for i, p in enumerate(periods)]
 
 
@@ -281,7 +294,10 @@ def territory_context(period: Period, filters: Filters, values: dict) -> dict:
     projection, the density per département. `values`: the period's figures."""
     team = Team.current()
     targets = representativeness_targets(team.labelled_on if team else None)
-    history = representativeness_history(period, filters)
+    by_specialty = representativeness_by_specialty(period, filters)
+    history = representativeness_history(
+        period, filters, territory=sum(row["territory"] for row in by_specialty)
+    )
     current = target_on(targets, period.last)
     chart = target_line_chart(
         str(_("Représentativité par trimestre (membres libéraux)")),
@@ -306,6 +322,6 @@ def territory_context(period: Period, filters: Filters, values: dict) -> dict:
         "history": [(_quarter_label(p), v) for p, v in history],
         "projection": projection(history, targets),
         "chart": chart,
-        "by_specialty": representativeness_by_specialty(period, filters),
+        "by_specialty": by_specialty,
         "density": density_by_departement(period, filters),
     }

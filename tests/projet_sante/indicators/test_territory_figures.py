@@ -7,6 +7,7 @@ from datetime import date, datetime
 import pytest
 from django.db.models import Sum
 
+from bench.indicators_reference import product_figures, raw_sql_figures
 from ess.models import Commune, Departement, Team
 from members.models import SpecialtyHeadcount
 from projet_sante.indicators.compute import indicators_compute
@@ -142,15 +143,15 @@ def test_constant_number_of_queries(labelled_ess, django_assert_num_queries):
     joined(date(2025, 6, 1))
     with django_assert_num_queries(1):
         territory_figures(Q1, Filters(), NOW)
-    # The team, the history (2), per specialty (2), the density (2).
-    with django_assert_num_queries(7):
+    # The team, per specialty (2), the history (1), the density (2).
+    with django_assert_num_queries(6):
         context = territory_context(Q1, Filters(), {})
     for _i in range(5):
         joined(date(2025, 9, 1), sites=["45208"])
         ReferralFactory(submitted_at=datetime(2026, 2, 3, 10, tzinfo=PARIS))
     with django_assert_num_queries(1):
         territory_figures(Q1, Filters(), NOW)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         context = territory_context(Q1, Filters(), {})
     assert context["by_specialty"][0]["liberal"] == 6
 
@@ -194,3 +195,18 @@ def test_quarterly_report_has_representativeness_with_its_target(labelled_ess, s
     # 0 % until 2025 T1, then 10 %: the trend reaches 50 % years later.
     assert "Objectif de 50 % : au rythme actuel, objectif atteint vers 2031 T2." in text
     assert "Loiret (45)" in text
+
+
+def test_raw_sql_reference_gives_the_same_territory_figures(labelled_ess):
+    joined(date(2025, 6, 1))
+    joined(date(2025, 6, 1), practice_mode="mixte")
+    for commune in ("45234", "45208"):
+        ReferralFactory(
+            patient__commune_id=commune, submitted_at=datetime(2026, 2, 3, 10, tzinfo=PARIS)
+        )
+
+    product = product_figures(Q1, now=NOW)
+
+    assert raw_sql_figures(Q1, now=NOW) == product
+    assert product["liberal_members"]["value"] == 1
+    assert product["communes_reached"]["value"] == 2
