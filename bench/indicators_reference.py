@@ -209,6 +209,25 @@ SELECT
 """
 
 
+TERRITORY_SQL = """
+WITH territory AS (
+    SELECT c.code FROM ess_commune c
+    WHERE c.departement_id IN (SELECT departement_id FROM ess_team_departements)
+)
+SELECT
+    (SELECT COUNT(*) FROM members_membership m
+     JOIN members_specialtyheadcount h ON h.specialty_id = m.specialty_id
+     WHERE m.practice_mode = 'liberal' AND m.joined_at < %(end)s
+       AND ((m.status = 'active' AND m.ended_at IS NULL) OR m.ended_at >= %(end)s)),
+    (SELECT COALESCE(SUM(territory_count), 0) FROM members_specialtyheadcount),
+    (SELECT COUNT(*) FROM territory),
+    (SELECT COUNT(DISTINCT p.commune_id) FROM referrals_referral r
+     JOIN referrals_patient p ON p.id = r.patient_id
+     WHERE r.submitted_at >= %(start)s AND r.submitted_at < %(end)s
+       AND r.status <> 'unconfirmed' AND p.commune_id IN (SELECT code FROM territory))
+"""
+
+
 def _rate(numerator: int, denominator: int) -> dict:
     value = round(100 * numerator / denominator, 1) if denominator else None
     return {"value": value, "n": denominator, "count": numerator}
@@ -289,6 +308,8 @@ def raw_sql_figures(period, *, now: datetime | None = None) -> dict:
             etp_patients,
             residents,
         ) = cursor.fetchone()
+        cursor.execute(TERRITORY_SQL, params)
+        liberal, specialists, territory_communes, communes_reached = cursor.fetchone()
     members = sum(by_specialty.values())
     return {
         "requests_received": {"value": received, "n": received},
@@ -336,4 +357,8 @@ def raw_sql_figures(period, *, now: datetime | None = None) -> dict:
         "etp_sessions_held": {"value": etp_sessions, "n": etp_sessions},
         "etp_patients": {"value": etp_patients, "n": etp_patients},
         "residents_hosted": {"value": residents, "n": residents},
+        "liberal_members": {"value": liberal, "n": liberal},
+        "representativeness_pct": _rate(liberal, specialists),
+        "communes_reached": {"value": communes_reached, "n": communes_reached},
+        "communes_reached_pct": _rate(communes_reached, territory_communes),
     }

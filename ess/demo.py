@@ -35,7 +35,8 @@ DATA_FILE = Path(__file__).with_name("demo_accounts.toml")
 
 @dataclass(frozen=True)
 class TeamData:
-    details: dict[str, str]  # name, short name, email, phone, address, presentation, hours
+    # name, short name, email, phone, address, presentation, hours, labelled_on (YYYY-MM-DD)
+    details: dict[str, str]
     specialties: tuple[str, ...]
     departements: tuple[str, ...]
 
@@ -96,9 +97,10 @@ def seed_team() -> Team:
     data = load().team
     team, _ = Team.objects.get_or_create(pk=1, defaults=data.details)
     # A team seeded before these fields existed gets them; text someone edited stays.
-    missing = [f for f in ("presentation", "opening_hours") if not getattr(team, f)]
+    missing = [f for f in ("presentation", "opening_hours", "labelled_on") if not getattr(team, f)]
     for field in missing:
-        setattr(team, field, data.details.get(field, ""))
+        empty = None if field == "labelled_on" else ""
+        setattr(team, field, data.details.get(field) or empty)
     if missing:
         team.save(update_fields=missing)
     team.specialties.add(*Specialty.objects.filter(code__in=data.specialties))

@@ -132,6 +132,13 @@ class Team(models.Model):
         blank=True,
         help_text=_("Jours et heures où la coordination répond, une ligne par plage."),
     )
+    # The representativeness targets run from this date (ESS_REPRESENTATIVENESS_TARGETS).
+    labelled_on = models.DateField(
+        _("date de labellisation"),
+        null=True,
+        blank=True,
+        help_text=_("Date de l'arrêté de l'ARS reconnaissant l'ESS."),
+    )
 
     class Meta:
         verbose_name = _("ESS")

@@ -170,3 +170,17 @@ ESS_NEWSLETTER_BATCH_SIZE = env.int("ESS_NEWSLETTER_BATCH_SIZE", default=50)
 ESS_SMALL_COUNT_THRESHOLD = env.int("ESS_SMALL_COUNT_THRESHOLD", default=10)
 # A ready report of the current quarter older than this is rendered again on request.
 ESS_REPORT_MAX_AGE_MINUTES = env.int("ESS_REPORT_MAX_AGE_MINUTES", default=60)
+# Representativeness targets: liberal-practice members as a share of the territory's specialists
+# of the same specialties. "YEARS:PERCENT" pairs: PERCENT applies from YEARS after the ESS's
+# labelling date (ess.Team.labelled_on). Default: the national framework's 10 % at labelling,
+# 50 % from three years after it.
+_TARGETS = env.str("ESS_REPRESENTATIVENESS_TARGETS", default="0:10,3:50")
+try:
+    ESS_REPRESENTATIVENESS_TARGETS = sorted(
+        (int(years), float(percent))
+        for years, percent in (pair.split(":") for pair in _TARGETS.split(",") if pair.strip())
+    )
+except ValueError as exc:
+    raise ImproperlyConfigured(
+        "ESS_REPRESENTATIVENESS_TARGETS: pairs YEARS:PERCENT separated by commas, e.g. 0:10,3:50"
+    ) from exc

@@ -19,6 +19,7 @@ from members.models import (
     Membership,
     MembershipStatus,
     Participation,
+    PracticeMode,
     PracticeSite,
     Registration,
     RegistrationStatus,
@@ -186,25 +187,32 @@ def governance_history(user) -> list[GovernanceRole]:
 
 
 def representativeness(user) -> list[dict]:
-    """Per specialty: listed members against the specialists of the territory (entered by a
-    manager), as a share. Two queries."""
+    """Per specialty: listed members, and those in liberal practice (a mixed practice does not
+    count) against the specialists of the territory (entered by a manager), as a share. Two
+    queries."""
     if not perms.can_manage_memberships(user):
         return []
-    members = dict(
-        Membership.objects.filter(status__in=LISTED_STATUSES, specialty__isnull=False)
+    members = {
+        specialty: (n, liberal)
+        for specialty, n, liberal in Membership.objects.filter(
+            status__in=LISTED_STATUSES, specialty__isnull=False
+        )
+        .order_by()
         .values_list("specialty")
-        .annotate(n=Count("pk"))
-    )
+        .annotate(n=Count("pk"), liberal=Count("pk", filter=Q(practice_mode=PracticeMode.LIBERAL)))
+        .values_list("specialty", "n", "liberal")
+    }
     counts = dict(SpecialtyHeadcount.objects.values_list("specialty", "territory_count"))
     rows = []
     for specialty in Specialty.objects.filter(Q(pk__in=members) | Q(pk__in=counts)):
-        n, total = members.get(specialty.pk, 0), counts.get(specialty.pk)
+        (n, liberal), total = members.get(specialty.pk, (0, 0)), counts.get(specialty.pk)
         rows.append(
             {
                 "specialty": specialty,
                 "members": n,
+                "liberal": liberal,
                 "territory": total,
-                "share": (100 * n / total) if total else None,
+                "share": (100 * liberal / total) if total else None,
             }
         )
     return rows

@@ -40,10 +40,13 @@ class MemberData:
     languages: str = ""
     governance: tuple[str, ...] = ()
     applied: str = ""
+    # A founding member who joined later than the others (their application and validation).
+    validated: str = ""
 
     def check(self) -> list[str]:
         return unknown("participations", self.participations, Participation.values) + (
             moment_problems("applied", [self.applied])
+            + moment_problems("validated", [self.validated])
         )
 
 
@@ -164,9 +167,9 @@ def _member(member, user: User, data, competences, manager, travel) -> Membershi
     membership = Membership.objects.filter(user=user).first()
     if membership:
         return membership
-    travel(data.applied)
+    travel(member.applied or data.applied)
     membership = _apply(member, data, competences, public=True, user=user)
-    travel(data.validated)
+    travel(member.validated or data.validated)
     return services.membership_validate(
         membership_id=membership.pk, by=manager, base_url=settings.ESS_BASE_URL
     )

@@ -106,3 +106,68 @@ def line_chart(
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # every interpolated text is escaped above
+
+
+TARGET_COLOUR = "#b34700"
+
+
+def target_line_chart(
+    title: str,
+    points: list[tuple[str, float | None, str]],
+    *,
+    target: float | None,
+    target_label: str = "",
+    width: int = 640,
+    height: int = 200,
+) -> SafeString:
+    """A share's trend (0-100 %) with a dashed horizontal target line, labelled in text."""
+    left, right, top_pad, bottom = 40, 110, 24, 36
+    plot_w, plot_h = width - left - right, height - top_pad - bottom
+    known = [v for _l, v, _d in points if v is not None]
+    top = max([*known, target or 0, 1])
+    top = min(100.0, top * 1.1) if top < 100 else top
+    step = plot_w / max(len(points) - 1, 1)
+    desc = "; ".join(f"{label} : {shown}" for label, _v, shown in points)
+    if target is not None:
+        desc += f"; {target_label}"
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" class="ess-chart" font-family="DejaVu Sans, sans-serif">',
+        f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>",
+        f'<line x1="{left}" y1="{top_pad + plot_h}" x2="{left + plot_w}" y2="{top_pad + plot_h}" '
+        f'stroke="{GRID_COLOUR}"/>',
+    ]
+    if target is not None:
+        y = top_pad + plot_h - plot_h * target / top
+        parts.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" '
+            f'stroke="{TARGET_COLOUR}" stroke-width="2" stroke-dasharray="6 4"/>'
+        )
+        parts.append(
+            f'<text x="{left + plot_w + 6}" y="{y + 4:.1f}" font-size="11" '
+            f'fill="{TARGET_COLOUR}">{escape(target_label)}</text>'
+        )
+    coords = []
+    for i, (label, value, shown) in enumerate(points):
+        x = left + i * step
+        parts.append(
+            f'<text x="{x:.1f}" y="{height - 12}" font-size="11" text-anchor="middle" '
+            f'fill="{TEXT_COLOUR}">{escape(label)}</text>'
+        )
+        if value is None:
+            continue
+        y = top_pad + plot_h - plot_h * value / top
+        coords.append(f"{x:.1f},{y:.1f}")
+        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{LINE_COLOUR}"/>')
+        parts.append(
+            f'<text x="{x:.1f}" y="{y - 9:.1f}" font-size="11" text-anchor="middle" '
+            f'fill="{TEXT_COLOUR}">{escape(shown)}</text>'
+        )
+    if len(coords) > 1:
+        parts.insert(
+            3,
+            f'<polyline points="{" ".join(coords)}" fill="none" stroke="{LINE_COLOUR}" '
+            f'stroke-width="2"/>',
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # every interpolated text is escaped above

@@ -19,7 +19,8 @@ PostgreSQL's `percentile_cont` in one pass; in a savepoint with JIT off), one ov
 opinions (callback times, escalations), one GROUP BY for the response modes, one for members by
 specialty, one for partners, one for conventions, one over advanced-consultation sessions, one
 over care pathways and case meetings (`pathway_figures.py`), one over trainings, campaigns,
-ETP sessions and residents (`event_figures.py`). On
+ETP sessions and residents (`event_figures.py`), one for representativeness and the communes
+reached (`territory_figures.py`). On
 SQLite (development only) the durations come from one extra query, their percentiles computed in
 Python. bench/indicators_reference.py writes the same figures by hand in SQL (the benchmark's
 reference; tests assert both agree).
@@ -58,6 +59,7 @@ from projet_sante.indicators.expressions import (
 )
 from projet_sante.indicators.pathway_figures import pathway_figures
 from projet_sante.indicators.periods import Filters, Period, referral_filter
+from projet_sante.indicators.territory_figures import territory_figures
 from referrals.booking import advanced_consultation_figures
 from referrals.deadlines import with_effective_priority
 from referrals.models import (
@@ -371,6 +373,7 @@ SOURCES: list[Source] = [
     _advanced_source,
     pathway_figures,
     event_figures,
+    territory_figures,
 ]
 
 

@@ -15,6 +15,7 @@ from projet_sante.indicators.registry import (
     EVENTS_AND_TRAINING,
     PATHWAYS_AND_MEETINGS,
     REGISTRY,
+    TERRITORY,
     Indicator,
     Unit,
 )
@@ -24,6 +25,7 @@ from projet_sante.indicators.selectors import (
     quarter_snapshots,
     requests_trend,
 )
+from projet_sante.indicators.territory_figures import applicable_target, territory_context
 from referrals.models import Channel, ResponseMode
 
 
@@ -199,6 +201,8 @@ def indicators_context(
         "advanced_rows": [by_code[code] for code in ADVANCED_CONSULTATIONS],
         "pathway_rows": [by_code[code] for code in PATHWAYS_AND_MEETINGS],
         "event_rows": [by_code[code] for code in EVENTS_AND_TRAINING],
+        "territory_rows": [by_code[code] for code in TERRITORY],
+        "territory": territory_context(period, filters, figures.values),
         "masked": mask,
         "threshold": small_count_threshold(),
         "chart_modes": bar_chart(
@@ -236,6 +240,7 @@ HOME_INDICATORS = (
     "p2_within_due_pct",
     "closed_loop_pct",
     "active_members",
+    "representativeness_pct",
     "sessions_held",
 )
 
@@ -246,4 +251,8 @@ def home_indicators(user, period: Period | None = None) -> dict:
     period = period or previous_quarter()
     rows = present(indicators_for(period).values, mask=viewer_masks(user))
     by_code = {r.code: r for r in rows}
-    return {"period": period, "rows": [by_code[code] for code in HOME_INDICATORS]}
+    return {
+        "period": period,
+        "rows": [by_code[code] for code in HOME_INDICATORS],
+        "representativeness_target": applicable_target(period.last),
+    }

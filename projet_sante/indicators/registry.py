@@ -49,6 +49,7 @@ NETWORK = _("Équipe et partenaires")
 ADVANCED = _("Consultations avancées")
 PATHWAYS = _("Parcours et télé-RCP")
 EVENTS = _("Formation, prévention et éducation thérapeutique")
+TERRITORY_GROUP = _("Représentativité et territoire")
 
 # One row an indicator, in display order: code, unit, which direction is better ("higher",
 # "lower" or "": no direction), group, whether it derives from patients' referrals.
@@ -98,6 +99,10 @@ _ROWS = (
     ("etp_sessions_held", Unit.COUNT, "higher", EVENTS, False),
     ("etp_patients", Unit.COUNT, "higher", EVENTS, True),
     ("residents_hosted", Unit.COUNT, "higher", EVENTS, False),
+    ("liberal_members", Unit.COUNT, "higher", TERRITORY_GROUP, False),
+    ("representativeness_pct", Unit.PERCENT, "higher", TERRITORY_GROUP, False),
+    ("communes_reached", Unit.COUNT, "higher", TERRITORY_GROUP, False),
+    ("communes_reached_pct", Unit.PERCENT, "higher", TERRITORY_GROUP, False),
 )
 
 # code: (label, definition)
@@ -367,6 +372,33 @@ _TEXTS = {
             "moins un jour de la période."
         ),
     ),
+    "liberal_members": (
+        _("Membres en exercice libéral"),
+        _(
+            "Membres de l'ESS au dernier jour de la période exerçant en libéral (l'exercice "
+            "mixte n'est pas compté), dans une spécialité dont l'effectif du territoire est "
+            "renseigné."
+        ),
+    ),
+    "representativeness_pct": (
+        _("Représentativité"),
+        _(
+            "Membres en exercice libéral rapportés aux spécialistes du territoire des mêmes "
+            "spécialités (effectifs saisis par la direction). Objectif du cadre national : "
+            "10 % à la labellisation, 50 % ensuite (paramétrable)."
+        ),
+    ),
+    "communes_reached": (
+        _("Communes atteintes par les demandes"),
+        _(
+            "Communes du territoire distinctes où résident les patients des demandes envoyées "
+            "pendant la période."
+        ),
+    ),
+    "communes_reached_pct": (
+        _("Part des communes du territoire atteintes"),
+        _("Les mêmes communes, rapportées à l'ensemble des communes du territoire."),
+    ),
 }
 
 REGISTRY: tuple[Indicator, ...] = tuple(
@@ -402,6 +434,14 @@ EVENTS_AND_TRAINING = (
     "etp_sessions_held",
     "etp_patients",
     "residents_hosted",
+)
+
+# Filled by `compute` from `territory_figures.py`: representativeness and communes reached.
+TERRITORY = (
+    "liberal_members",
+    "representativeness_pct",
+    "communes_reached",
+    "communes_reached_pct",
 )
 
 BY_CODE: dict[str, Indicator] = {i.code: i for i in REGISTRY}

@@ -22,11 +22,14 @@ def test_demo_members_applied_and_were_validated_a_year_ago(db, settings, territ
     seed_members(users)  # idempotent
 
     assert (Membership.objects.count(), GovernanceRole.objects.count()) == counts
+    # Three joined later, one each quarter: the representativeness history grows.
+    later = {"c.girard": (110, 100), "t.chevalier": (290, 280), "s.gauthier": (200, 190)}
     for membership in Membership.objects.filter(status="active"):
         moves = [(e.from_status, e.to_status) for e in membership.events.all() if e.to_status]
         assert moves == [("", "applied"), ("applied", "validated"), ("validated", "active")]
-        assert timezone.localdate(membership.applied_at) == today - timedelta(days=400)
-        assert timezone.localdate(membership.joined_at) == today - timedelta(days=380)
+        applied, joined = later.get(membership.email.split("@")[0], (400, 380))
+        assert timezone.localdate(membership.applied_at) == today - timedelta(days=applied)
+        assert timezone.localdate(membership.joined_at) == today - timedelta(days=joined)
         assert membership.user.check_password("ess-demo-2026")
     waiting = Membership.objects.get(status="applied")
     assert waiting.applied_at < timezone.now() - timedelta(days=2)

@@ -226,6 +226,21 @@ def test_representativeness_is_members_against_the_territory(client_for, manager
     assert "25 %" in response.text
 
 
+def test_representativeness_counts_liberal_practice_only(client_for, manager, members):
+    MembershipFactory(active=True, practice_mode="mixte")  # a third cardiologist, mixed
+    SpecialtyHeadcount.objects.create(
+        specialty=Specialty.objects.get(code="cardiologie"), territory_count=8
+    )
+
+    rows = {
+        r["specialty"].code: r
+        for r in client_for(manager).get(reverse("members:representativeness")).context["rows"]
+    }
+
+    cardiology = rows["cardiologie"]
+    assert (cardiology["members"], cardiology["liberal"], cardiology["share"]) == (3, 2, 25.0)
+
+
 def test_representativeness_is_for_managers(client_for, coordinator, authority):
     url = reverse("members:representativeness")
     assert client_for(coordinator).get(url).status_code == 403

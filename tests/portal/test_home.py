@@ -245,6 +245,13 @@ def test_authority_lands_on_aggregated_indicators(client_for, authority):
     assert f'href="/projet-sante/indicateurs/?periode={quarter.key}"' in page
 
 
+def test_authority_home_shows_representativeness_against_its_target(client_for, authority):
+    page = _home(client_for, authority)
+
+    assert "Représentativité" in page
+    assert "(objectif 10 %)" in page  # the national framework's target at labelling
+
+
 # ---------------------------------------------------------------------------------------------
 # Several roles, none
 # ---------------------------------------------------------------------------------------------

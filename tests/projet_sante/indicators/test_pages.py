@@ -44,7 +44,7 @@ def test_authority_cannot_edit_targets(authority, client_for):
 
 def test_manager_sees_exact_figures(manager, client_for, quarter, django_assert_max_num_queries):
     client = client_for(manager)
-    with django_assert_max_num_queries(24):
+    with django_assert_max_num_queries(31):
         response = client.get(URL, {"periode": "2026-Q1"})
     assert response.status_code == 200
     html = response.content.decode()
