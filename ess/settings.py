@@ -151,6 +151,7 @@ INSTALLED_APPS = [
     "pathways",
     "meetings",
     "events",
+    "association",
     "partners",
     "projet_sante",
     "portal",

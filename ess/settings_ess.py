@@ -170,3 +170,12 @@ ESS_NEWSLETTER_BATCH_SIZE = env.int("ESS_NEWSLETTER_BATCH_SIZE", default=50)
 ESS_SMALL_COUNT_THRESHOLD = env.int("ESS_SMALL_COUNT_THRESHOLD", default=10)
 # A ready report of the current quarter older than this is rendered again on request.
 ESS_REPORT_MAX_AGE_MINUTES = env.int("ESS_REPORT_MAX_AGE_MINUTES", default=60)
+
+# ---------------------------------------------------------------------------------------------
+# Association life
+# ---------------------------------------------------------------------------------------------
+# A general assembly's quorum: this fraction of the members, present or represented (each
+# assembly keeps its own, set from this default when it is planned).
+ESS_ASSEMBLY_QUORUM = env.str("ESS_ASSEMBLY_QUORUM", default="0.5")
+# Proxies one present member may hold at a general assembly.
+ESS_ASSEMBLY_MAX_PROXIES = env.int("ESS_ASSEMBLY_MAX_PROXIES", default=2)

@@ -76,6 +76,7 @@ urlpatterns = [
     path("parcours/", include("pathways.urls")),
     path("rcp/", include("meetings.urls")),
     path("evenements/", include("events.urls")),
+    path("association/", include("association.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

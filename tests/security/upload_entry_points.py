@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.test import Client
 from django.urls import reverse
 
+from association.models import Statutes
 from partners.models import ConventionDocument
 from projet_sante.project.models import ProjectAnnex
 from referrals import services
@@ -267,6 +268,19 @@ def web_project_annex(world):
     return send, ProjectAnnex.objects.count
 
 
+def web_association_statutes(world):
+    manager = UserFactory(manager=True)
+
+    def send(name, data):
+        body = multipart({}, "upload", name, data)
+        response = world.client_for(manager).post(
+            reverse("association:statutes_upload"), body, content_type=MULTIPART
+        )
+        return _flashed(response)
+
+    return send, Statutes.objects.count
+
+
 ENTRY_POINTS = {
     "web-referral-form": web_referral_form,
     "web-referral-without-account": web_referral_without_account,
@@ -278,4 +292,5 @@ ENTRY_POINTS = {
     "web-specialist-report": web_specialist_report,
     "web-convention-document": web_convention_document,
     "web-project-annex": web_project_annex,
+    "web-association-statutes": web_association_statutes,
 }
