@@ -98,13 +98,6 @@ class AttendanceForm(forms.Form):
         ),
     )
 
-    def service_data(self) -> dict:
-        holder = self.cleaned_data["proxy_holder"]
-        return {
-            "membership_id": self.cleaned_data["membership"].pk,
-            "proxy_holder_id": holder.pk if holder else None,
-        }
-
 
 class AttendanceRemoveForm(forms.Form):
     membership = forms.IntegerField(widget=forms.HiddenInput)

@@ -6,13 +6,15 @@ import csv
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
 from association import services
-from association.models import Attendance, FeeYear
+from association.models import Attendance, FeeYear, Statutes
 from tests.factories import MembershipFactory, UserFactory
+from tests.referrals.conftest import PDF_BYTES
 
 pytestmark = pytest.mark.django_db
 
@@ -278,3 +280,25 @@ def test_the_lists_run_a_constant_number_of_queries(
         assert held
     with django_assert_max_num_queries(len(few.captured_queries)):
         load_all()
+
+
+def test_the_statutes_are_uploaded_as_a_pdf_and_read_by_members(scene, client_for):
+    http = client_for(scene.manager)
+    refused = http.post(
+        reverse("association:statutes_upload"),
+        {"upload": SimpleUploadedFile("statuts.txt", b"Article 1", content_type="text/plain")},
+        follow=True,
+    )
+    assert "Les statuts se déposent en PDF" in refused.content.decode()
+    assert not Statutes.objects.exists()
+
+    http.post(
+        reverse("association:statutes_upload"),
+        {"upload": SimpleUploadedFile("statuts-2024.pdf", PDF_BYTES, "application/pdf")},
+    )
+
+    member = client_for(scene.members[0].user)
+    response = member.get(reverse("association:statutes"))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF_BYTES
+    assert "statuts-2024.pdf" in response["Content-Disposition"]
