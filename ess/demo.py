@@ -9,6 +9,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from association.demo import seed_association
 from ess.demo_data import demo_data_load, demo_past_settled, unknown
 from ess.models import Departement, Specialty, Team
 from ess.roles import Institution, Role
@@ -166,6 +167,8 @@ SEEDERS = [
     lambda ctx: ctx.update(events=seed_events(ctx["users"])),
     # Funding: the ARS's grants, this year's budget, expenses and the paid time's rates.
     lambda ctx: ctx.update(finance=seed_finance(ctx["users"])),
+    # The association: its identity, general assemblies and fees, once the members are in.
+    lambda ctx: ctx.update(association=seed_association(ctx["users"])),
     lambda ctx: ctx.update(health_project=seed_health_project(ctx["users"])),
     # Last: the indicator snapshots freeze the quarters of everything seeded above.
     lambda ctx: ctx.update(indicator_snapshots=seed_indicators()),

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from association.permissions import can_manage_association
 from ess.permissions import can_invite_users, can_view_audit
 from ess.roles import Role, has_any_role
 from events.permissions import can_manage_campaigns, can_manage_events, can_view_activities
@@ -90,6 +91,8 @@ NAVIGATION = (
         MANAGEMENT,
     ),
     NavItem(_("Invitations"), "members:invitation_list", can_invite_users, MANAGEMENT),
+    # The association: legal identity, general assemblies, membership fees.
+    NavItem(_("Vie associative"), "association:home", can_manage_association, MANAGEMENT),
     # Trainings for the territory's professionals: drafts, registrants, attendance.
     NavItem(_("Formations"), "events:manage", can_manage_events, MANAGEMENT),
     # Public-health campaigns: the list is public; the menu offers it to those who run them.

@@ -152,6 +152,7 @@ INSTALLED_APPS = [
     "meetings",
     "events",
     "finance",
+    "association",
     "partners",
     "projet_sante",
     "portal",

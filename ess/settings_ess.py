@@ -184,3 +184,12 @@ except ValueError as exc:
     raise ImproperlyConfigured(
         "ESS_REPRESENTATIVENESS_TARGETS: pairs YEARS:PERCENT separated by commas, e.g. 0:10,3:50"
     ) from exc
+
+# ---------------------------------------------------------------------------------------------
+# Association life
+# ---------------------------------------------------------------------------------------------
+# A general assembly's quorum: this fraction of the members, present or represented (each
+# assembly keeps its own, set from this default when it is planned).
+ESS_ASSEMBLY_QUORUM = env.str("ESS_ASSEMBLY_QUORUM", default="0.5")
+# Proxies one present member may hold at a general assembly.
+ESS_ASSEMBLY_MAX_PROXIES = env.int("ESS_ASSEMBLY_MAX_PROXIES", default=2)

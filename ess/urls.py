@@ -77,6 +77,7 @@ urlpatterns = [
     path("rcp/", include("meetings.urls")),
     path("evenements/", include("events.urls")),
     path("budget/", include("finance.urls")),
+    path("association/", include("association.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

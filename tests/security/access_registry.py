@@ -157,6 +157,9 @@ def on(kind, url_arg: str = "public_id", **more: str) -> dict:
     return {"obj": kinds, "ids": {url_arg: OWN_ID.get(base, base), **more}}
 
 
+# The year of the membership fee that tests/security/world.py sets.
+FEE_YEAR = "2030"
+
 # A registration's link that leads nowhere (its public_id is the link's secret).
 UNKNOWN_REGISTRATION = uuid.UUID("6f1c2d3e-0000-4000-8000-00000000e7e9")
 
@@ -368,6 +371,33 @@ REGISTRY: dict[str, Access] = {
         ids={"public_id": "meeting", "case_id": "meeting_case"},
         note="its organiser",
     ),
+    # --- Association life: run by the management; the members (an active membership) read
+    # the assemblies once convened, the minutes of those held, the statutes and their own fees.
+    "association:home": page(SIGNED_IN, note="managers and members; others 403"),
+    "association:statutes": page(SIGNED_IN, note="managers and members; others 403"),
+    "association:identity_edit": page(MANAGER),
+    "association:statutes_upload": page(MANAGER, upload="upload"),
+    "association:assembly_create": page(MANAGER),
+    "association:assembly_detail": page(
+        SIGNED_IN,
+        obj=("assembly", "held_assembly"),
+        ids={"public_id": "assembly"},
+        note="managers; members once it is convened",
+    ),
+    "association:minutes_pdf": page(
+        SIGNED_IN, obj="held_assembly", ids={"public_id": "assembly"}, note="managers, members"
+    ),
+    "association:assembly_edit": page(MANAGER, **on("assembly")),
+    "association:convene": page(MANAGER, **on("assembly")),
+    "association:hold": page(MANAGER, **on("assembly")),
+    "association:cancel": page(MANAGER, **on("assembly")),
+    "association:attendance": page(MANAGER, **on("assembly")),
+    "association:attendance_remove": page(MANAGER, **on("assembly")),
+    "association:resolution": page(MANAGER, **on("assembly")),
+    "association:fee_year_set": page(MANAGER),
+    "association:fees": page(MANAGER, fixed=({"year": FEE_YEAR},)),
+    "association:fee_payment": page(MANAGER, fixed=({"year": FEE_YEAR},)),
+    "association:fees_export": page(MANAGER, fixed=({"year": FEE_YEAR},)),
     # --- Trainings' management ----------------------------------------------------------------
     # The management and the coordination run every training (drafts included); a training's
     # speakers take its attendance and print its sign-in sheet (404 for anyone else).

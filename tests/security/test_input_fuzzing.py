@@ -25,7 +25,7 @@ from urllib.parse import quote, urlencode, urlsplit
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
-from django.urls.converters import PathConverter, UUIDConverter
+from django.urls.converters import IntConverter, PathConverter, UUIDConverter
 from django.urls.exceptions import Resolver404
 from django.utils import timezone
 from django.utils.regex_helper import normalize
@@ -84,7 +84,7 @@ def _value(name: str, converter, regex: str, world: dict) -> str:
         return "json"
     if alternatives := _group_alternatives(regex, name):
         return alternatives[0]
-    if isinstance(converter, PathConverter):
+    if isinstance(converter, PathConverter | IntConverter):
         return "1"
     return "x"
 

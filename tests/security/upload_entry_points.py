@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.test import Client
 from django.urls import reverse
 
+from association.models import Statutes
 from finance.models import Expense, ExpenseReceipt
 from partners.models import ConventionDocument
 from projet_sante.project.models import ProjectAnnex
@@ -288,6 +289,19 @@ def web_expense_receipt(world):
     return send, lambda: Expense.objects.count() + ExpenseReceipt.objects.count()
 
 
+def web_association_statutes(world):
+    manager = UserFactory(manager=True)
+
+    def send(name, data):
+        body = multipart({}, "upload", name, data)
+        response = world.client_for(manager).post(
+            reverse("association:statutes_upload"), body, content_type=MULTIPART
+        )
+        return _flashed(response)
+
+    return send, Statutes.objects.count
+
+
 ENTRY_POINTS = {
     "web-referral-form": web_referral_form,
     "web-referral-without-account": web_referral_without_account,
@@ -300,4 +314,5 @@ ENTRY_POINTS = {
     "web-convention-document": web_convention_document,
     "web-project-annex": web_project_annex,
     "web-expense-receipt": web_expense_receipt,
+    "web-association-statutes": web_association_statutes,
 }

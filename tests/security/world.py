@@ -877,6 +877,29 @@ def build_world() -> World:
             frozenset({"manager", "specialist"}),
         ),
     )
+    # --- Association life: a planned assembly (the management's only), a convened one and a
+    # held one, read by the members ("specialist" and "other_specialist" hold active
+    # memberships); the fee of the registry's year.
+    from association import services as association_services
+    from tests.security.access_registry import FEE_YEAR
+
+    association_readers = frozenset({"manager", "specialist", "other_specialist"})
+    for label, starts, steps, visible in (
+        ("planned", now + timedelta(days=40), (), frozenset({"manager"})),
+        ("convened", now + timedelta(days=20), ("convene",), association_readers),
+        ("held", now - timedelta(days=2), ("convene", "hold"), association_readers),
+    ):
+        assembly = association_services.assembly_create(
+            by=manager,
+            starts_at=starts,
+            place="Salle de contrôle",
+            agenda=f"Ordre du jour de contrôle ({label})",
+        )
+        for step in steps:
+            getattr(association_services, f"assembly_{step}")(assembly_id=assembly.pk, by=manager)
+        kind = "held_assembly" if label == "held" else "assembly"
+        add(kind, Thing(f"{label} assembly", {"assembly": str(assembly.public_id)}, visible))
+    association_services.fee_year_set(by=manager, year=FEE_YEAR, amount="30")
 
     extra["specialty"] = str(specialty.pk)
     extra["other_specialist"] = str(users["other_specialist"].pk)
