@@ -32,10 +32,10 @@ from association.models import (
     Resolution,
     Statutes,
 )
-from association.money import parse_euros
 from association.selectors import active_members
 from ess import workflow
 from ess.errors import Conflict
+from ess.money import CENT, parse_amount
 from ess.permissions import require
 from ess.text import required_text
 from ess.uploads import check_uploads
@@ -61,6 +61,21 @@ _refused = workflow.Refusal(
     },
     lambda assembly: {"title": str(assembly)},
 )
+
+
+def _fee_amount(value) -> Decimal:
+    """A fee typed in euros ("35", "35,50", "1 234,5") as a Decimal to the cent; a
+    ValidationError on "amount" otherwise. Never a float."""
+    amount = value.quantize(CENT) if isinstance(value, Decimal) else parse_amount(str(value or ""))
+    if isinstance(value, Decimal) and value != amount:
+        amount = None
+    if amount is None or amount <= 0:
+        raise ValidationError(
+            {"amount": _("Indiquez un montant en euros supérieur à zéro, au centime près.")}
+        )
+    if amount >= Decimal("1000000"):
+        raise ValidationError({"amount": _("Ce montant est trop élevé.")})
+    return amount
 
 
 def _locked(assembly_id: int) -> GeneralAssembly:
@@ -489,7 +504,7 @@ def fee_year_set(*, by, year, amount) -> FeeYear:
     changes (Conflict)."""
     require(perms.can_manage_association(by))
     year = _year(year)
-    amount = parse_euros(amount, "amount")
+    amount = _fee_amount(amount)
     fee_year = FeeYear.objects.select_for_update().filter(year=year).first()
     if fee_year is None:
         return FeeYear.objects.create(year=year, amount=amount)
@@ -525,7 +540,7 @@ def fee_payment_record(
         raise ValidationError({"paid_on": _("Indiquez la date du paiement.")})
     if paid_on > timezone.localdate():
         raise ValidationError({"paid_on": _("La date du paiement ne peut pas être à venir.")})
-    amount = fee_year.amount if amount in (None, "") else parse_euros(amount, "amount")
+    amount = fee_year.amount if amount in (None, "") else _fee_amount(amount)
     if fee_year.payments.filter(membership=membership).exists():
         raise ValidationError(
             {

@@ -18,10 +18,10 @@ from django.views.decorators.http import require_GET, require_POST
 from association import forms, selectors, services
 from association import permissions as perms
 from association.models import FeeYear, GeneralAssembly, LegalIdentity, Statutes
-from association.money import euros
 from ess.audit import audit_refusal
 from ess.forms import ReasonForm
 from ess.models import Team
+from ess.money import euros
 from ess.pdf import pdf_attachment, render_pdf
 from ess.permissions import require
 from ess.web.actions import PageActions, form_page, post_action

@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ess.forms import TextAreaField
+from ess.money import parse_amount, plain
 from finance.models import Activity, BudgetCategory, Funder, FundingKind, Grant
-from finance.money import parse_amount, plain
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]

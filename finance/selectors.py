@@ -24,6 +24,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ess.money import cents
 from events.models import Training, TrainingStatus
 from finance.models import (
     Activity,
@@ -33,7 +34,6 @@ from finance.models import (
     Expense,
     Grant,
 )
-from finance.money import cents
 from meetings.models import MeetingParticipant, MeetingStatus
 from referrals.models import TELEEXPERTISE_MODES, Referral, Status
 from scheduling.models import ConsultationSession, OnCallDuty, SessionStatus, ShiftStatus

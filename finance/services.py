@@ -16,6 +16,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from ess.money import parse_amount
 from ess.permissions import require
 from ess.uploads import check_upload
 from finance.models import (
@@ -29,7 +30,6 @@ from finance.models import (
     FundingKind,
     Grant,
 )
-from finance.money import parse_amount
 from finance.permissions import can_manage_finance
 
 __all__ = [

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 from ess.audit import audit_record
 from ess.flash import flash_error
 from ess.models import AuditAction, Team
+from ess.money import plain
 from ess.pdf import pdf_attachment, render_pdf
 from ess.permissions import require
 from ess.web.actions import form_page
@@ -25,7 +26,6 @@ from ess.web.spreadsheet import csv_response
 from finance import forms, selectors, services
 from finance import permissions as perms
 from finance.models import Activity, BudgetLine
-from finance.money import plain
 from finance.selectors import Period, period_from
 
 PAGE_SIZE = 200

@@ -4,6 +4,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from ess import money
 from ess.validators import format_phone
 
 register = template.Library()
@@ -134,3 +135,9 @@ def filter_input(name, label, value, *, input_type="", width="col-sm-3", prefix=
         "input_type": input_type,
         "width": width,
     }
+
+
+@register.filter
+def euros(value) -> str:
+    """An amount as the French write it: "1 234,56 €"."""
+    return money.euros(value)

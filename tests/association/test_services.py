@@ -19,10 +19,10 @@ from association.models import (
     LegalIdentity,
     Resolution,
 )
-from association.money import euros
 from association.selectors import assembly_quorum, fee_status, quorum_required
 from ess.errors import Conflict, TransitionNotAllowed
 from ess.models import OutboundEmail
+from ess.money import euros
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db

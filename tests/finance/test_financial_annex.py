@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
+from ess.money import NBSP, euros
 from finance import services
-from finance.money import NBSP, euros
 from finance.selectors import Period, financial_summary, statement_of
 from projet_sante.indicators.reports import render_quarterly_report
 from tests.finance.conftest import at

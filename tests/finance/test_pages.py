@@ -68,7 +68,7 @@ def test_the_lists_run_a_constant_number_of_queries(
     with django_assert_max_num_queries(len(few_home.captured_queries)):
         home = client.get(reverse("finance:home"), {"annee": 2025})
     assert "Département du Loiret" in home.content.decode()
-    text = home.content.decode().replace("\u00a0", " ")
+    text = home.content.decode().replace("\u00a0", " ").replace("\u202f", " ")
     assert "151,50 €" in text  # spent
     assert "6 000,00 €" in text  # granted
 

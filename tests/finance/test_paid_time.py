@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from ess.money import NBSP, euros, parse_amount
 from finance import services
-from finance.money import NBSP, euros, parse_amount
 from finance.selectors import Period, financial_summary, paid_time, statement_of
 from tests.finance.conftest import at
 

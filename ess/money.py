@@ -1,11 +1,12 @@
 """Euros as `Decimal`, to the cent: French display ("1 234,56 €") and French input ("1 234,56",
-"1234.56"). Never a float."""
+"1234.56"), for every app that counts money (the budget, membership fees). Never a float."""
 
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
-NBSP = "\u00a0"
+NBSP = "\u00a0"  # no-break space, before the euro sign
+THOUSANDS = "\u202f"  # narrow no-break space, between thousands (as Django's French format)
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
 _AMOUNT = re.compile(r"-?\d+(?:[.,]\d{1,2})?")
 
@@ -34,7 +35,8 @@ def plain(value) -> str:
 
 
 def euros(value) -> str:
-    """The amount for a reader: "1 234,56 €" (no-break spaces)."""
+    """The amount for a reader: "1 234,56 €" (a narrow no-break space between thousands, a
+    no-break space before the sign)."""
     amount = cents(value or 0)
     sign = "-" if amount < 0 else ""
     units, _, decimals = f"{abs(amount):f}".partition(".")
@@ -42,4 +44,4 @@ def euros(value) -> str:
     while units:
         groups.insert(0, units[-3:])
         units = units[:-3]
-    return f"{sign}{NBSP.join(groups)},{decimals}{NBSP}€"
+    return f"{sign}{THOUSANDS.join(groups)},{decimals}{NBSP}€"
