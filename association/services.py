@@ -35,7 +35,7 @@ from association.models import (
 from association.selectors import active_members
 from ess import workflow
 from ess.errors import Conflict
-from ess.money import CENT, parse_amount
+from ess.money import parse_amount
 from ess.permissions import require
 from ess.text import required_text
 from ess.uploads import check_uploads
@@ -64,11 +64,9 @@ _refused = workflow.Refusal(
 
 
 def _fee_amount(value) -> Decimal:
-    """A fee typed in euros ("35", "35,50", "1 234,5") as a Decimal to the cent; a
+    """A fee typed in euros ("35", "35,50", "1 234,5") or given as a Decimal, to the cent; a
     ValidationError on "amount" otherwise. Never a float."""
-    amount = value.quantize(CENT) if isinstance(value, Decimal) else parse_amount(str(value or ""))
-    if isinstance(value, Decimal) and value != amount:
-        amount = None
+    amount = parse_amount(str(value if value is not None else ""))
     if amount is None or amount <= 0:
         raise ValidationError(
             {"amount": _("Indiquez un montant en euros supérieur à zéro, au centime près.")}

@@ -210,16 +210,6 @@ def promote_waitlist(training: Training) -> list[Registration]:
     return queue
 
 
-@transaction.atomic
-def waitlist_promote(*, training_id: int) -> list[Registration]:
-    """Fill the free places of a published training from its waiting list (after its number
-    of places was raised). Returns the registrations promoted."""
-    training = locked(Training, training_id)
-    if training.status != TrainingStatus.PUBLISHED:
-        return []
-    return promote_waitlist(training)
-
-
 def tomorrow_bounds(now: datetime) -> tuple[datetime, datetime]:
     """Tomorrow in the ESS's time zone (Europe/Paris), as an aware [start, end)."""
     today = timezone.localtime(now).date()

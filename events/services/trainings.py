@@ -20,7 +20,7 @@ from events import emails
 from events import permissions as perms
 from events.models import RegistrationStatus, Training, TrainingStatus
 from events.selectors.manage import speakers_who_may_be_chosen
-from events.services.registrations import promote_waitlist
+from events.services.registrations import confirmed_count, promote_waitlist
 from members.models import Profession
 
 _refused = workflow.Refusal(
@@ -149,7 +149,7 @@ def training_update(*, training_id: int, by, speakers=(), partners=(), **data) -
     if not perms.can_edit_training(by, training):
         raise Conflict(_("Cette formation est tenue ou annulée : elle ne se modifie plus."))
     fields, speakers, partners = _clean(speakers=speakers, partners=partners, **data)
-    confirmed = training.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
+    confirmed = confirmed_count(training)
     if fields["capacity"] < confirmed:
         raise ValidationError(
             {

@@ -9,12 +9,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from ess.models import OutboundEmail
+from ess.workflow import locked
 from events import tasks
-from events.models import Registration
+from events.models import Registration, Training
 from events.services import registrations as services
 from tests.factories import OrganisationFactory, RegistrationFactory, TrainingFactory, UserFactory
 
@@ -344,7 +346,8 @@ def test_raising_the_places_promotes_the_waiting_list_in_order():
     training.capacity = 3
     training.save(update_fields=["capacity"])
 
-    promoted = services.waitlist_promote(training_id=training.pk)
+    with transaction.atomic():
+        promoted = services.promote_waitlist(locked(Training, training.pk))
 
     assert [r.pk for r in promoted] == [waiting[0].pk, waiting[1].pk]
     statuses = [Registration.objects.get(pk=r.pk).status for r in waiting]
