@@ -253,6 +253,41 @@ def test_a_fee_set_from_the_page_lands_on_its_year(scene, client_for):
     assert FeeYear.objects.get(year=2026).amount == 35
 
 
+def test_a_payment_recorded_from_the_fees_page_is_listed(scene, client_for):
+    services.fee_year_set(by=scene.manager, year=2026, amount="30")
+    member = scene.members[0]
+    client = client_for(scene.manager)
+
+    response = client.post(
+        reverse("association:fee_payment", args=[2026]),
+        {"membership": member.pk, "paid_on": "2026-03-02", "amount": "", "means": "cheque"},
+    )
+
+    assert response["Location"] == reverse("association:fees", args=[2026])
+    payment = member.fee_payments.get()
+    assert (payment.amount, payment.means) == (30, "cheque")
+    assert member.display_name in client.get(response["Location"]).content.decode()
+
+
+def test_a_payment_with_a_bad_amount_is_refused_in_french_and_writes_nothing(scene, client_for):
+    services.fee_year_set(by=scene.manager, year=2026, amount="30")
+    client = client_for(scene.manager)
+
+    response = client.post(
+        reverse("association:fee_payment", args=[2026]),
+        {
+            "membership": scene.members[0].pk,
+            "paid_on": "2026-03-02",
+            "amount": "trente",
+            "means": "cheque",
+        },
+        follow=True,
+    )
+
+    assert "Indiquez un montant en euros supérieur à zéro" in response.content.decode()
+    assert not FeeYear.objects.get(year=2026).payments.exists()
+
+
 def test_the_lists_run_a_constant_number_of_queries(
     scene, client_for, django_assert_max_num_queries
 ):

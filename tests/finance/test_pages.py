@@ -4,10 +4,11 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from finance import services
-from finance.models import BudgetLine, Grant
+from finance.models import BudgetLine, Expense, Grant
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +108,67 @@ def test_a_manager_records_the_budget_and_a_grant_through_the_pages(manager, cli
     )
     assert response.status_code == 302, response.context["form"].errors
     assert Grant.objects.get().amount == Decimal("180000.00")
+
+
+def test_an_expense_recorded_from_its_form_is_listed_and_its_receipt_downloads(
+    manager, client_for, clamd
+):
+    client = client_for(manager)
+    receipt = SimpleUploadedFile("facture.txt", b"Facture 2025-14 : 120,00 EUR\n")
+
+    response = client.post(
+        reverse("finance:expense_create"),
+        {
+            "date": "2025-03-14",
+            "category": "communication",
+            "label": "Plaquettes du guichet",
+            "amount": "1 234,56",
+            "supplier": "Imprimerie du Loiret",
+            "receipt": receipt,
+        },
+    )
+
+    assert response["Location"] == f"{reverse('finance:expenses')}?annee=2025"
+    expense = Expense.objects.get(label="Plaquettes du guichet")
+    assert expense.amount == Decimal("1234.56")
+    listing = client.get(response["Location"]).content.decode()
+    assert "Plaquettes du guichet" in listing
+    download = client.get(reverse("finance:receipt", args=[expense.public_id]))
+    assert b"".join(download.streaming_content) == b"Facture 2025-14 : 120,00 EUR\n"
+
+
+def test_an_expense_with_a_bad_amount_is_refused_in_french_and_writes_nothing(manager, client_for):
+    response = client_for(manager).post(
+        reverse("finance:expense_create"),
+        {"date": "2025-03-14", "category": "communication", "label": "X", "amount": "12,345"},
+    )
+
+    assert response.status_code == 200
+    assert "Indiquez un montant en euros (ex. 1 234,56)." in response.content.decode()
+    assert not Expense.objects.exists()
+
+
+def test_a_grant_changed_from_its_form_keeps_the_new_amount(manager, client_for):
+    grant = services.grant_save(
+        by=manager,
+        kind="operating",
+        funder="ars",
+        label="Dotation",
+        year=2025,
+        amount=Decimal("1000"),
+    )
+
+    response = client_for(manager).post(
+        reverse("finance:grant_edit", args=[grant.public_id]),
+        {
+            "kind": "operating",
+            "funder": "ars",
+            "label": "Dotation",
+            "year": "2025",
+            "amount": "1 500,50",
+        },
+    )
+
+    assert response.status_code == 302
+    grant.refresh_from_db()
+    assert grant.amount == Decimal("1500.50")
