@@ -70,3 +70,11 @@ def client_ip(request) -> str | None:
         if not _is_trusted(ip, networks):
             break
     return str(client)
+
+
+def from_trusted_proxy(request) -> bool:
+    """Whether the connection comes from a reverse proxy listed in `ESS_TRUSTED_PROXIES`: only
+    then are the headers a proxy writes (forwarded address, client certificate) believed."""
+    remote = _parse_ip(request.META.get("REMOTE_ADDR") or "")
+    networks = _trusted_networks(tuple(settings.ESS_TRUSTED_PROXIES))
+    return remote is not None and bool(networks) and _is_trusted(remote, networks)

@@ -156,6 +156,7 @@ INSTALLED_APPS = [
     "partners",
     "projet_sante",
     "portal",
+    "interop",
 ]
 
 MIDDLEWARE = [

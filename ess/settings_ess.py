@@ -193,3 +193,32 @@ except ValueError as exc:
 ESS_ASSEMBLY_QUORUM = env.str("ESS_ASSEMBLY_QUORUM", default="0.5")
 # Proxies one present member may hold at a general assembly.
 ESS_ASSEMBLY_MAX_PROXIES = env.int("ESS_ASSEMBLY_MAX_PROXIES", default=2)
+
+# ---------------------------------------------------------------------------------------------
+# Interoperability (FHIR R4 at /fhir/, secure messaging)
+# ---------------------------------------------------------------------------------------------
+# Mutual TLS is terminated by the reverse proxy (listed in ESS_TRUSTED_PROXIES), which passes the
+# verified client certificate (URL-encoded PEM, nginx's $ssl_client_escaped_cert) and its
+# verdict ($ssl_client_verify) in these headers.
+ESS_FHIR_CLIENT_CERT_HEADER = env.str("ESS_FHIR_CLIENT_CERT_HEADER", default="X-SSL-Client-Cert")
+ESS_FHIR_CLIENT_VERIFY_HEADER = env.str(
+    "ESS_FHIR_CLIENT_VERIFY_HEADER", default="X-SSL-Client-Verify"
+)
+# Extensions and code systems whose canonical URL the ANS guides have not frozen yet: named here
+# so that a deployment follows the guide's next version without a code change.
+ESS_FHIR_URLS = {
+    # The identifier system of our referrals' references (ServiceRequest.identifier).
+    "referral_identifier": env.str(
+        "ESS_FHIR_REFERRAL_IDENTIFIER_SYSTEM", default="urn:ess:demande"
+    ),
+    # The identifier system of a requesting platform's own request identifiers.
+    "platform_identifier": env.str(
+        "ESS_FHIR_PLATFORM_IDENTIFIER_SYSTEM", default="urn:ess:plateforme"
+    ),
+    # Urgency (P1–P4) of a request, when the guide's own extension is not frozen.
+    "urgency_extension": env.str(
+        "ESS_FHIR_URGENCY_EXTENSION", default="urn:ess:fhir:extension:urgence"
+    ),
+    # A slot opened to the SAS (Slot.serviceType / meta.tag).
+    "sas_tag": env.str("ESS_FHIR_SAS_TAG_SYSTEM", default="urn:ess:fhir:sas"),
+}

@@ -78,6 +78,7 @@ urlpatterns = [
     path("evenements/", include("events.urls")),
     path("budget/", include("finance.urls")),
     path("association/", include("association.urls")),
+    path("fhir/", include("interop.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

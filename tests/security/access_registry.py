@@ -187,6 +187,7 @@ REGISTRY: dict[str, Access] = {
     # --- Core ---------------------------------------------------------------------------------
     "home": page(PUBLIC, note="the public front page; signed in, each role's home"),
     "healthz": page(PUBLIC, note="probe: database and Redis status only"),
+    "fhir:metadata": page(PUBLIC, note="the FHIR CapabilityStatement: no data"),
     "commune_options": page(PUBLIC, note="reference data for the public application form"),
     "commune_search": page(PUBLIC, note="the commune pickers' suggestions (reference data)"),
     "audit_list": page(MANAGER),

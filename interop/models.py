@@ -1,0 +1,81 @@
+"""Outside systems the ESS exchanges with: the regional platforms and national services (a
+télé-expertise platform, the SAS) registered to call the FHIR interface (`/fhir/`)."""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ess.fields import PublicIdModel
+
+
+class PlatformScope(models.TextChoices):
+    """What a registered platform may do through `/fhir/`."""
+
+    TELEEXPERTISE = (
+        "teleexpertise",
+        _("Télé-expertise : envoyer des demandes et suivre leur statut"),
+    )
+    SLOTS = "slots", _("Disponibilités : lire les créneaux ouverts au SAS")
+
+
+class Platform(PublicIdModel):
+    """A registered outside platform. It authenticates with a token (`Authorization: Bearer`) or
+    a client certificate checked by the reverse proxy (its SHA-256 fingerprint is recorded here),
+    and acts through its own service account: the audit trail names that account, and the
+    account has no role and no password, so it opens no page.
+    """
+
+    name = models.CharField(_("nom"), max_length=200)
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("compte de service"),
+        on_delete=models.PROTECT,
+        related_name="platform",
+    )
+    scopes = models.JSONField(_("droits"), default=list)
+    # SHA-256 of the token; the token itself is shown once, when it is issued.
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    token_prefix = models.CharField(max_length=8, blank=True)
+    # SHA-256 of the client certificate (DER), lowercase hex without separators.
+    certificate_fingerprint = models.CharField(
+        _("empreinte du certificat client (SHA-256)"), max_length=64, blank=True, db_index=True
+    )
+    contact_email = models.EmailField(_("contact technique"), blank=True)
+    created_at = models.DateTimeField(_("enregistrée le"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("révoquée le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("plateforme raccordée")
+        verbose_name_plural = _("plateformes raccordées")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    def may(self, scope: str) -> bool:
+        return self.is_active and scope in self.scopes
+
+    @property
+    def audit_via(self) -> str:
+        """How the audit trail names a call made by this platform (20 characters at most)."""
+        return f"fhir:{self.public_id.hex[:12]}"
+
+    @staticmethod
+    def hash(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    def issue_token(self) -> str:
+        """A new token (replacing any previous one), returned once; only its hash is kept."""
+        key = secrets.token_urlsafe(32)
+        self.token_hash = self.hash(key)
+        self.token_prefix = key[:8]
+        self.save(update_fields=["token_hash", "token_prefix"])
+        return key

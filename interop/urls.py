@@ -1,0 +1,11 @@
+"""`/fhir/`: the FHIR R4 interface (docs/interop.md)."""
+
+from django.urls import path
+
+from interop.fhir import views
+
+app_name = "fhir"
+
+urlpatterns = [
+    path("metadata", views.Metadata.as_view(), name="metadata"),
+]
