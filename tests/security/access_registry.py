@@ -62,6 +62,9 @@ PUBLIC = Who("public")
 TOKEN = Who("token")
 SIGNED_IN = Who("signed_in")
 ADMIN = Who("admin")
+# Registered outside platforms only (interop/models.py Platform: a token or a client certificate,
+# never a session): every persona is refused.
+PLATFORM = Who("platform")
 
 
 def roles(*names: Role) -> Who:
