@@ -32,6 +32,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from pypdf import PdfReader
 
+from association.models import LegalIdentity
 from ess.models import Team
 from ess.outbox import enqueue_on_commit
 from ess.pdf import html_to_pdf, render_html
@@ -81,6 +82,27 @@ def period_is_fresh(period, finished_at) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------
+# The cover's legal identity
+# ---------------------------------------------------------------------------------------------
+def cover_identity() -> dict | None:
+    """The association behind the ESS as the covers of the reports sent to the ARS/CPAM show
+    it: RNA, SIRET (grouped 3-3-3-5), seat address (one line) and signatory, each when recorded;
+    None when nothing is (the cover then says the legal identity is not filled in)."""
+    identity = LegalIdentity.current()
+    if identity is None:
+        return None
+    siret = identity.siret
+    if len(siret) == 14:
+        siret = f"{siret[:3]} {siret[3:6]} {siret[6:9]} {siret[9:]}"
+    seat = ", ".join(line.strip() for line in identity.seat_address.splitlines() if line.strip())
+    signatory = ", ".join(
+        part for part in (identity.signatory_name, identity.signatory_function) if part
+    )
+    cover = {"rna": identity.rna, "siret": siret, "seat": seat, "signatory": signatory}
+    return cover if any(cover.values()) else None
+
+
+# ---------------------------------------------------------------------------------------------
 # The quarterly activity report
 # ---------------------------------------------------------------------------------------------
 def quarterly_report_context(key: str) -> dict:
@@ -106,6 +128,7 @@ def quarterly_report_context(key: str) -> dict:
             # The financial annex: the year's budget against what was spent, and its grants.
             "financial": financial_summary(period.first.year),
             "team": Team.current(),
+            "legal": cover_identity(),
             "generated_at": timezone.localtime(),
             "conventions": conventions_in_force,
             "signed_during": [
