@@ -67,6 +67,9 @@ class ReportKind:
     is_fresh: Callable[[GeneratedReport], bool]
     # Who may read it beyond can_download_reports (a version's visibility, say).
     visible_to: Callable[[object, str], bool] = lambda user, key: True
+    # Why it may not be sent to the ARS/CPAM as it stands ("" when it may: a draft never
+    # submitted to them may not).
+    not_transmittable: Callable[[str], str] = lambda key: ""
 
 
 def period_is_fresh(period, finished_at) -> bool:
@@ -230,6 +233,17 @@ def report_filename(report: GeneratedReport) -> str:
 
 def report_back(report: GeneratedReport) -> tuple[str, str]:
     return KINDS[report.kind].back(report.key)
+
+
+def report_pdf_now(kind: str, key: str) -> bytes:
+    """The report's PDF as a download would give it now: the cached file while it is still
+    good, else rendered at once (read-only, apart from a past quarter's snapshot taken on its
+    first read). For sending it: the caller keeps the bytes."""
+    report = GeneratedReport.objects.filter(kind=kind, key=key).first()
+    if report is not None and report.file and _is_fresh(report):
+        with report.file.open("rb") as fh:
+            return fh.read()
+    return RENDERERS[kind](key)
 
 
 # ---------------------------------------------------------------------------------------------
