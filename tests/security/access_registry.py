@@ -205,6 +205,10 @@ REGISTRY: dict[str, Access] = {
     "members:invitation_list": page(MANAGER),
     "members:invitation_create": page(MANAGER),
     "members:invitation_revoke": page(MANAGER, **on("invitation")),
+    "members:authority_list": page(MANAGER),
+    "members:authority_institution": page(
+        MANAGER, **on("authority_account"), body={"institution": "cpam"}
+    ),
     "members:invitation_accept": page(TOKEN, fixed=({"token": "not-a-token"},)),
     "members:apply": page(PUBLIC, note="the public membership application (throttled)"),
     "members:apply_sent": page(PUBLIC),

@@ -353,6 +353,15 @@ def build_world() -> World:
             "pending invitation", {"invitation": str(invitation.public_id)}, frozenset({"manager"})
         ),
     )
+    # An ARS/CPAM account: the managers set its institution.
+    add(
+        "authority_account",
+        Thing(
+            "authority account",
+            {"authority_account": str(users["authority"].public_id)},
+            frozenset({"manager"}),
+        ),
+    )
 
     # --- Self-registrations from outside the territory: the coordination's only.
     directory_import(path=SAMPLE_FILE)
