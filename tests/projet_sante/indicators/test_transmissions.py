@@ -3,10 +3,14 @@ downloaded by the institution it was addressed to, double submissions, the email
 
 import hashlib
 import io
+import itertools
+import threading
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +21,8 @@ from association.services import legal_identity_update
 from ess.models import AuditEvent, OutboundEmail
 from projet_sante.indicators.models import GeneratedReport, ReportStatus, Transmission
 from projet_sante.indicators.periods import previous_quarter
-from projet_sante.indicators.reports import render_quarterly_report
+from projet_sante.indicators.reports import RENDERERS, render_quarterly_report
+from projet_sante.indicators.transmissions import report_transmit
 from tests.conftest import signed_in
 from tests.factories import UserFactory
 
@@ -261,3 +266,36 @@ def test_the_archive_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(12):
         response = client.get(ARCHIVE)
     assert response.content.decode().count(">PDF</a>") == 6
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_managers_sending_at_once_send_it_once(postgres, territory, monkeypatch):
+    # Each rendering differs (as two renderings a second apart would): only the lock and the
+    # window keep the second one out.
+    counter = itertools.count()
+    monkeypatch.setitem(
+        RENDERERS, "quarterly", lambda key: b"%PDF-1.4\n% " + str(next(counter)).encode()
+    )
+    managers = [UserFactory(manager=True) for _i in range(3)]
+    barrier = threading.Barrier(3)
+    refused, errors = [], []
+
+    def send_now(user):
+        try:
+            barrier.wait()
+            report_transmit(kind="quarterly", key="2026-Q1", institutions=["ars"], by=user)
+        except ValidationError as exc:
+            refused.append(exc)
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send_now, args=(m,)) for m in managers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert len(refused) == 2
+    assert Transmission.objects.count() == 1
