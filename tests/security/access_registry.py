@@ -212,6 +212,10 @@ REGISTRY: dict[str, Access] = {
     "members:invitation_list": page(MANAGER),
     "members:invitation_create": page(MANAGER),
     "members:invitation_revoke": page(MANAGER, **on("invitation")),
+    "members:authority_list": page(MANAGER),
+    "members:authority_institution": page(
+        MANAGER, **on("authority_account"), body={"institution": "cpam"}
+    ),
     "members:invitation_accept": page(TOKEN, fixed=({"token": "not-a-token"},)),
     "members:apply": page(PUBLIC, note="the public membership application (throttled)"),
     "members:apply_sent": page(PUBLIC),
@@ -494,6 +498,11 @@ REGISTRY: dict[str, Access] = {
     "projet_sante:report_quarterly": page(REVIEW),
     "projet_sante:report_detail": page(REVIEW, **on("report")),
     "projet_sante:report_download": page(REVIEW, **on("report")),
+    "projet_sante:report_quarterly_transmit": page(
+        MANAGER, body={"periode": "2026-Q1", "institutions": "ars"}
+    ),
+    "projet_sante:transmissions": page(REVIEW, note="authorities: their institution's only"),
+    "projet_sante:transmission_download": page(REVIEW, **on("transmission")),
     "projet_sante:project_home": page(STAFF_AND_AUTHORITY),
     "projet_sante:project_version_start": page(MANAGER),
     "projet_sante:project_preview": page(MANAGER),
@@ -529,6 +538,9 @@ REGISTRY: dict[str, Access] = {
         MANAGER, obj=("annex",), ids={"public_id": "version", "annex_id": "annex"}
     ),
     "projet_sante:project_version_pdf": page(REVIEW, **on("project_version")),
+    "projet_sante:project_version_transmit": page(
+        MANAGER, **on("project_version"), body={"institutions": "ars"}
+    ),
     "projet_sante:project_version_diff": page(
         STAFF_AND_AUTHORITY, obj=("project_version",), ids={"a": "validated", "b": "version"}
     ),
