@@ -269,7 +269,8 @@ def _moment(raw: str, *, upper: bool, inclusive: bool) -> datetime:
     if moment is not None:
         if timezone.is_naive(moment):
             moment = timezone.make_aware(moment)
-        return moment + timedelta(microseconds=1) if upper and inclusive else moment
+        # Kept as [start, end): a "le" or "gt" instant moves one microsecond on.
+        return moment + timedelta(microseconds=1) if upper == inclusive else moment
     day = parse_date(raw) if "T" not in raw else None
     if day is None:
         raise ValueError(raw)
@@ -284,7 +285,8 @@ def parse_period(values: list[str], name: str) -> tuple[datetime, datetime]:
     start = end = None
     for value in values:
         for raw in value.split(","):
-            raw = raw.strip()
+            # A "+01:00" offset sent unencoded in the query string arrives as " 01:00".
+            raw = raw.strip().replace(" ", "+")
             prefix, text = (raw[:2], raw[2:]) if raw[:2].isalpha() else ("eq", raw)
             try:
                 if prefix in ("ge", "gt", "sa"):
@@ -352,11 +354,12 @@ def _national_ids(params) -> tuple[str, ...]:
     return tuple(ids) or NO_MATCH
 
 
-def _references(params, names: tuple[str, ...], resource_type: str) -> set[str]:
+def _references(params, names: tuple[str, ...], resource_type: str | None) -> set[str]:
+    """The ids of `Type/id` references (or bare ids); `resource_type` None: any type."""
     refs = set()
     for token in _tokens(params, *names):
         kind, _, ident = token.rpartition("/")
-        if kind and kind.rsplit("/", 1)[-1] != resource_type:
+        if kind and resource_type and kind.rsplit("/", 1)[-1] != resource_type:
             refs.add("")  # another kind of reference: matches nothing
         else:
             refs.add(ident)
@@ -530,7 +533,7 @@ class ScheduleSearch(FhirView):
         filters = _filters(params, "date")
         count = _int(params, "_count", DEFAULT_COUNT, MAX_COUNT)
         offset = _int(params, "_offset", 0)
-        actors = _references(params, ("actor",), "")
+        actors = _references(params, ("actor",), None)
         by_schedule: dict[str, SasPlace] = {}
         for place in _places(filters, params):
             by_schedule.setdefault(schedule_id(place), place)

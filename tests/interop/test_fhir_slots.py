@@ -159,6 +159,10 @@ def test_the_period_is_searched_with_start_ge_and_lt(sas, world):
     assert [s.id for s in matches(bundle)] == [str(world["open_slot"].public_id)]
     assert [s.id for s in matches(later)] == [str(world["tele"].public_id)]
     assert beyond.total == 1  # the slot in twelve days
+    # A date-time with its offset, "+" left unencoded or not.
+    moment = timezone.localtime(world["open_slot"].starts_at).isoformat()
+    assert bundle_of(sas.get("/fhir/Slot", {"start": f"ge{moment}"})).total == 3
+    assert bundle_of(sas.get(f"/fhir/Slot?start=gt{moment}")).total == 2
 
 
 def test_the_bundle_includes_schedule_practitioner_role_and_location(sas, world):
@@ -326,6 +330,13 @@ def test_schedules_are_one_per_practitioner_and_place(sas, world):
     assert sas.get("/fhir/Schedule/0b6f3c5e-52a4-4d8e-9a51-2f1d6a7e8c90").status_code == 404
     slots = bundle_of(sas.get("/fhir/Slot", {"schedule": f"Schedule/{schedules[0].id}"}))
     assert slots.total == 1
+    site = world["session"].site.public_id
+    at_the_site = bundle_of(sas.get("/fhir/Schedule", {"actor": f"Location/{site}"}))
+    of_the_doctor = bundle_of(
+        sas.get("/fhir/Schedule", {"actor": f"Practitioner/{world['doctor'].public_id}"})
+    )
+    assert at_the_site.total == 1
+    assert of_the_doctor.total == 3
 
 
 def test_a_schedule_search_filters_by_specialty(sas, world):
