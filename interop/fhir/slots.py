@@ -176,7 +176,9 @@ def schedule_resource(place: SasPlace, horizon: tuple[datetime, datetime]) -> di
 
 def practitioner_resource(place: SasPlace) -> dict:
     user = place.specialist
-    name = {"family": user.last_name or user.email.split("@")[0], "prefix": ["Dr"]}
+    name = {"family": user.last_name or user.email.split("@")[0]}
+    if user.display_name.startswith("Dr "):
+        name["prefix"] = ["Dr"]
     if user.first_name:
         name["given"] = [user.first_name]
     return {

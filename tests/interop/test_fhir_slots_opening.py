@@ -121,3 +121,26 @@ def test_another_specialist_cannot_open_a_session(client_for, doctor, sas_sees):
     assert response.status_code == 404
     session.refresh_from_db()
     assert not session.sas_open
+
+
+def test_a_session_handed_over_is_closed_until_the_colleague_opens_it(
+    client_for, doctor, sas_sees, manager
+):
+    session = ConsultationSessionFactory(specialist=doctor, sas_open=True)
+    colleague = UserFactory(specialist=True, rpps=valid_rpps("1000000043"))
+    assert len(sas_sees()) == 2
+
+    client_for(doctor).post(
+        reverse("scheduling:consultation_swap_request", args=[session.public_id]),
+        {"replacement": colleague.pk, "reason": "Congrès"},
+    )
+    client_for(manager).post(
+        reverse(
+            "scheduling:consultation_swap_decide",
+            args=[session.swap_requests.get().public_id, "accepter"],
+        )
+    )
+
+    session.refresh_from_db()
+    assert session.specialist == colleague
+    assert sas_sees() == []
