@@ -223,4 +223,6 @@ ESS_FHIR_URLS = {
     ),
     # A slot opened to the SAS (Slot.serviceType / meta.tag).
     "sas_tag": env.str("ESS_FHIR_SAS_TAG_SYSTEM", default="urn:ess:fhir:sas"),
+    # Our specialty codes (ess.Specialty.code) in Slot, Schedule and PractitionerRole.specialty.
+    "specialty": env.str("ESS_FHIR_SPECIALTY_SYSTEM", default="urn:ess:fhir:specialite"),
 }

@@ -194,6 +194,11 @@ REGISTRY: dict[str, Access] = {
     "interop:platforms": page(MANAGER),
     "interop:platform_token": page(MANAGER, **on("platform")),
     "interop:platform_revoke": page(MANAGER, **on("platform")),
+    # Free places members opened to the SAS: platforms with the `slots` scope, no patient data.
+    "fhir:slot_search": page(PLATFORM),
+    "fhir:slot_read": page(PLATFORM, fixed=({"id": "0b6f3c5e-52a4-4d8e-9a51-2f1d6a7e8c90"},)),
+    "fhir:schedule_search": page(PLATFORM),
+    "fhir:schedule_read": page(PLATFORM, fixed=({"id": "0b6f3c5e-52a4-4d8e-9a51-2f1d6a7e8c91"},)),
     "commune_options": page(PUBLIC, note="reference data for the public application form"),
     "commune_search": page(PUBLIC, note="the commune pickers' suggestions (reference data)"),
     "audit_list": page(MANAGER),
@@ -247,6 +252,7 @@ REGISTRY: dict[str, Access] = {
     "members:directory_public": page(PUBLIC, note="only what members chose to publish"),
     "scheduling:availability": page(SPECIALIST),
     "scheduling:slot_delete": page(SPECIALIST, **on("slot"), note="the specialist's own slots"),
+    "scheduling:slot_sas": page(SPECIALIST, **on("slot"), note="the specialist's own slots"),
     "scheduling:absence_create": page(
         SPECIALIST,
         body={"absence-starts_on": "2031-01-05", "absence-ends_on": "2031-01-06"},
@@ -334,6 +340,8 @@ REGISTRY: dict[str, Access] = {
     # A swap is asked by the session's own specialist: the day sheet's visibility, narrowed by
     # the role rule to specialists.
     "scheduling:consultation_swap_request": page(SPECIALIST, **on("day_sheet")),
+    # Opening a session's free places to the SAS: its own specialist, like a swap.
+    "scheduling:consultation_session_sas": page(SPECIALIST, **on("day_sheet")),
     "scheduling:consultation_swap_decide": page(
         MANAGER, **on("swap"), fixed=({"decision": "accepter"}, {"decision": "refuser"})
     ),
