@@ -2,10 +2,27 @@
 
 from django.urls import path
 
-from interop.fhir import views
+from interop.fhir import intake, servicerequest, views
 
 app_name = "fhir"
 
 urlpatterns = [
     path("metadata", views.Metadata.as_view(), name="metadata"),
+    path("", intake.Transaction.as_view(), name="transaction"),
+    path("ServiceRequest", servicerequest.ServiceRequestSearch.as_view(), name="servicerequest"),
+    path(
+        "ServiceRequest/<str:referral_id>",
+        servicerequest.ServiceRequestRead.as_view(),
+        name="servicerequest_read",
+    ),
+    path(
+        "DiagnosticReport",
+        servicerequest.DiagnosticReportSearch.as_view(),
+        name="diagnosticreport",
+    ),
+    path(
+        "DiagnosticReport/<str:referral_id>",
+        servicerequest.DiagnosticReportRead.as_view(),
+        name="diagnosticreport_read",
+    ),
 ]
