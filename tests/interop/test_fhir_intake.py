@@ -4,8 +4,10 @@ Bundle refused says which element is wrong and writes nothing."""
 
 import base64
 import json
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.capabilitystatement import CapabilityStatement
@@ -242,3 +244,16 @@ def test_the_capability_statement_lists_the_intake(client):
     types = {r.type: r for r in statement.rest[0].resource}
     assert {"ServiceRequest", "DiagnosticReport", "Patient", "Consent"} <= set(types)
     assert types["ServiceRequest"].searchParam[0].name == "identifier"
+
+
+def test_the_documented_example_bundle_is_accepted(client, cardiology, platform):
+    # docs/interop.md posts it to the demo, for the demo GP (RPPS 10000000009).
+    UserFactory(requester=True, rpps="10000000009")
+    _, token = platform
+    example = Path(settings.BASE_DIR, "docs/examples/fhir-bundle-teleexpertise.json").read_text()
+
+    response = post(client, token, example)
+
+    assert response.status_code == 200, response.content
+    assert Bundle.model_validate_json(response.content).entry[0].response.status == "201 Created"
+    assert Referral.objects.get().attachments.count() == 1
