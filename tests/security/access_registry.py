@@ -202,6 +202,9 @@ REGISTRY: dict[str, Access] = {
     "fhir:diagnosticreport_read": page(
         PLATFORM, **on(REFERRAL_ANY_STATE, "referral_id"), note="the platform's own answers"
     ),
+    "interop:platforms": page(MANAGER),
+    "interop:platform_token": page(MANAGER, **on("platform")),
+    "interop:platform_revoke": page(MANAGER, **on("platform")),
     "commune_options": page(PUBLIC, note="reference data for the public application form"),
     "commune_search": page(PUBLIC, note="the commune pickers' suggestions (reference data)"),
     "audit_list": page(MANAGER),
