@@ -69,6 +69,8 @@ class FhirView(APIView):
         HashedTokenAuthentication,
     ]
     permission_classes = [IsAuthenticated]
+    # Described by its CapabilityStatement (/fhir/metadata), not by the REST API's OpenAPI schema.
+    schema = None
     # The root of the FHIRPath of a validation error's element.
     validated_root = "Resource"
 
