@@ -224,6 +224,7 @@ class Requester:
     rpps: str
     email: str
     phone: str
+    index: int  # the Practitioner's entry
 
 
 def _telecom(resources, system: str) -> str:
@@ -281,6 +282,7 @@ def _requester(parsed: Parsed, request_index: int) -> Requester:
         rpps=rpps,
         email=_telecom(resources, "email"),
         phone=_telecom(resources, "phone"),
+        index=index,
     )
 
 
@@ -384,15 +386,15 @@ def read_referral_input(parsed: Parsed) -> tuple[services.ReferralInput, Request
     parsed.follow(request.subject, ("Patient",), parsed.path(request_index, "subject"))
     if request.intent not in ("order", "original-order", "proposal", "plan"):
         raise BundleRefused(
-            [_issue("une demande d'avis (intent « order »).", parsed.path(request_index, "intent"))]
+            [
+                _issue(
+                    "seule une demande (intent « order ») est acceptée.",
+                    parsed.path(request_index, "intent"),
+                )
+            ]
         )
     requester = _requester(parsed, request_index)
-    practitioner_index = parsed.by_reference.get(request.requester.reference or "", request_index)
-    indexes = {"patient": patient_index, "request": request_index}
-    if parsed.resource(practitioner_index).get_resource_type() == "PractitionerRole":
-        role = parsed.resource(practitioner_index)
-        practitioner_index = parsed.by_reference[role.practitioner.reference]
-    indexes["practitioner"] = practitioner_index
+    indexes = {"patient": patient_index, "request": request_index, "practitioner": requester.index}
     consent = _consent(parsed, patient_index)
     if not consent:
         raise BundleRefused(

@@ -15,7 +15,7 @@ from fhir.resources.R4B.servicerequest import ServiceRequest
 from rest_framework import exceptions
 from rest_framework.response import Response
 
-from ess.audit import audit_record, audit_refusal
+from ess.audit import audit_record_many, audit_refusal
 from ess.models import AuditAction, Team
 from ess.pdf import render_pdf
 from interop.fhir.views import FhirView, register_capability
@@ -199,10 +199,10 @@ def searchset(request, kind: str, resources: list) -> Bundle:
 
 
 def _audit_view(request, referrals) -> None:
-    for referral in referrals:
-        audit_record(
-            request=request, action=AuditAction.VIEW, obj=referral, label=referral.reference
-        )
+    """One line per request revealed, in one statement."""
+    audit_record_many(
+        request=request, action=AuditAction.VIEW, objects=referrals, label_attr="reference"
+    )
 
 
 class ServiceRequestRead(FhirView):

@@ -193,3 +193,17 @@ def test_the_search_needs_an_identifier(client, platform):
     assert (
         "identifier" in OperationOutcome.model_validate_json(response.content).issue[0].diagnostics
     )
+
+
+def test_the_status_search_runs_a_constant_number_of_queries(
+    client, platform, django_assert_max_num_queries
+):
+    _, token = platform
+    for n in range(3):
+        send(client, token, identifier=f"DEM-{n}")
+
+    # The platform, its requests with what they show, the audit lines: the same for any count.
+    with django_assert_max_num_queries(4):
+        response = fhir_get(client, token, "/fhir/ServiceRequest?identifier=DEM-1")
+
+    assert Bundle.model_validate_json(response.content).total == 1
