@@ -17,12 +17,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from fhir.resources.R4B.bundle import Bundle
+from pydantic import ValidationError as PydanticValidationError
 from rest_framework import status
 from rest_framework.response import Response
 
 from ess.audit import audit_record
 from ess.models import AuditAction
-from interop.fhir.outcome import outcome_of_issues
+from interop.fhir.outcome import fhir_path, outcome_of_issues
 from interop.fhir.views import FhirView, register_capability
 from interop.models import PlatformRequest, PlatformScope
 from members.models import User
@@ -78,6 +79,20 @@ class BundleRefused(Exception):
 
 def _issue(text: str, path: str, code: str = "invalid") -> dict:
     return {"text": f"{path} : {text}", "expression": [path], "code": code}
+
+
+def model_issues(error: PydanticValidationError) -> list[dict]:
+    """What the FHIR models refused, in French, each at its element's path."""
+    issues = []
+    for e in error.errors():
+        path = fhir_path("Bundle", tuple(e["loc"]))
+        if e["type"] == "missing":
+            issues.append(_issue("élément obligatoire manquant.", path, "required"))
+        elif e["type"] == "extra_forbidden":
+            issues.append(_issue("élément inconnu de FHIR R4.", path, "structure"))
+        else:
+            issues.append(_issue(f"valeur invalide ({e['msg']}).", path, "value"))
+    return issues
 
 
 @dataclass
@@ -474,6 +489,10 @@ class Transaction(FhirView):
             payload, requester, indexes = read_referral_input(parsed)
         except BundleRefused as refused:
             return Response(outcome_of_issues(refused.issues), status=status.HTTP_400_BAD_REQUEST)
+        except PydanticValidationError as exc:
+            return Response(
+                outcome_of_issues(model_issues(exc)), status=status.HTTP_400_BAD_REQUEST
+            )
 
         def remember(referral):
             PlatformRequest.objects.create(

@@ -137,7 +137,7 @@ def issues(response) -> list[tuple[str, str]]:
 @pytest.mark.parametrize(
     ("changes", "path", "text"),
     [
-        ({"birth_date": "1969-13-45"}, "Bundle.entry[1].resource.birthDate", "Date"),
+        ({"birth_date": "1969-13-45"}, "Bundle.entry[1].resource.birthDate", "valeur invalide"),
         ({"birth_date": "2090-05-12"}, "Bundle.entry[1].resource.birthDate", "futur"),
         # The INS says a woman born in May 1969: the traits must agree.
         ({"birth_date": "1971-05-12"}, "Bundle.entry[1].resource.birthDate", "naissance"),
@@ -257,3 +257,36 @@ def test_the_documented_example_bundle_is_accepted(client, cardiology, platform)
     assert response.status_code == 200, response.content
     assert Bundle.model_validate_json(response.content).entry[0].response.status == "201 Created"
     assert Referral.objects.get().attachments.count() == 1
+
+
+def test_an_unknown_element_or_resource_is_refused_at_its_path(client, gp, platform):
+    _, token = platform
+    bundle = teleexpertise_bundle(rpps=RPPS).model_dump(mode="json", exclude_none=True)
+    bundle["entry"][1]["resource"]["couleurPreferee"] = "bleu"
+
+    unknown_element = post(client, token, bundle)
+    del bundle["entry"][1]["resource"]["couleurPreferee"]
+    bundle["entry"].append(
+        {"resource": {"resourceType": "Observation", "status": "final", "code": {"text": "TA"}}}
+    )
+    unknown_resource = post(client, token, bundle)
+
+    assert unknown_element.status_code == unknown_resource.status_code == 400
+    assert issues(unknown_element)[0][0] == "Bundle.entry[1].resource.couleurPreferee"
+    assert "inconnu" in issues(unknown_element)[0][1]
+    assert issues(unknown_resource)[0][0] == "Bundle.entry[6].resource"
+    assert "Observation" in issues(unknown_resource)[0][1]
+    assert nothing_written()
+
+
+def test_the_requester_may_be_a_practitioner_without_a_role(client, gp, platform):
+    _, token = platform
+    bundle = teleexpertise_bundle(rpps=RPPS).model_dump(mode="json", exclude_none=True)
+    practitioner_url = bundle["entry"][2]["fullUrl"]
+    bundle["entry"][0]["resource"]["requester"] = {"reference": practitioner_url}
+    del bundle["entry"][3]  # the PractitionerRole
+
+    response = post(client, token, bundle)
+
+    assert response.status_code == 200, response.content
+    assert Referral.objects.get().requester == gp
