@@ -36,9 +36,12 @@ AUDIT_QUERY_PARAMETERS = frozenset(
 
 
 def _via(request) -> str:
-    # DRF's request.auth is the ApiToken when the caller came with one; pages have no `auth`.
+    # DRF's request.auth is the ApiToken, or the registered platform (interop.models.Platform),
+    # the caller came with; pages have no `auth`. Both name themselves by `audit_via`.
     token = getattr(request, "auth", None)
-    return token.audit_via if isinstance(token, ApiToken) else ""
+    if isinstance(token, ApiToken):
+        return token.audit_via
+    return getattr(token, "audit_via", "") if token is not None else ""
 
 
 def _audited_path(request) -> str:

@@ -221,6 +221,19 @@ ESS_FHIR_URLS = {
     "urgency_extension": env.str(
         "ESS_FHIR_URGENCY_EXTENSION", default="urn:ess:fhir:extension:urgence"
     ),
+    # Our detailed status of a referral (ServiceRequest.extension, valueCoding), and the code
+    # system of its codes (referrals.models.Status: submitted, triaged…).
+    "status_extension": env.str(
+        "ESS_FHIR_STATUS_EXTENSION", default="urn:ess:fhir:extension:statut-demande"
+    ),
+    "status_system": env.str("ESS_FHIR_STATUS_SYSTEM", default="urn:ess:statut-demande"),
+    # The specialties asked for (ServiceRequest.performerType): our specialty codes.
+    "specialty_system": env.str("ESS_FHIR_SPECIALTY_SYSTEM", default="urn:ess:specialite"),
+    # The INSEE code of a commune in an Address (residence, birth place): FR Core's extension.
+    "insee_code_extension": env.str(
+        "ESS_FHIR_INSEE_CODE_EXTENSION",
+        default="https://hl7.fr/ig/fhir/core/StructureDefinition/fr-core-address-insee-code",
+    ),
     # A slot opened to the SAS (Slot.serviceType / meta.tag).
     "sas_tag": env.str("ESS_FHIR_SAS_TAG_SYSTEM", default="urn:ess:fhir:sas"),
     # Our specialty codes (ess.Specialty.code) in Slot, Schedule and PractitionerRole.specialty.

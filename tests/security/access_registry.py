@@ -191,6 +191,17 @@ REGISTRY: dict[str, Access] = {
     "home": page(PUBLIC, note="the public front page; signed in, each role's home"),
     "healthz": page(PUBLIC, note="probe: database and Redis status only"),
     "fhir:metadata": page(PUBLIC, note="the FHIR CapabilityStatement: no data"),
+    "fhir:transaction": page(
+        PLATFORM, note="a télé-expertise request as a transaction Bundle (scope teleexpertise)"
+    ),
+    "fhir:servicerequest": page(PLATFORM, note="the status search, the platform's own requests"),
+    "fhir:servicerequest_read": page(
+        PLATFORM, **on(REFERRAL_ANY_STATE, "referral_id"), note="the platform's own requests"
+    ),
+    "fhir:diagnosticreport": page(PLATFORM, note="the answer search, the platform's own requests"),
+    "fhir:diagnosticreport_read": page(
+        PLATFORM, **on(REFERRAL_ANY_STATE, "referral_id"), note="the platform's own answers"
+    ),
     "interop:platforms": page(MANAGER),
     "interop:platform_token": page(MANAGER, **on("platform")),
     "interop:platform_revoke": page(MANAGER, **on("platform")),
