@@ -321,16 +321,21 @@ def _cursor_read(raw: str) -> tuple[datetime, int]:
     return at, int(pk)
 
 
-def search_page(events: QuerySet[AuditEvent], search: Search) -> tuple[list[AuditEvent], bool]:
-    """One page of rows (newest first) and whether more follow: one query."""
+def search_rows(events: QuerySet[AuditEvent], search: Search) -> QuerySet[AuditEvent]:
+    """The rows the search matches from its cursor on, newest first."""
     if search.nothing:
-        return [], False
+        return events.none()
     rows = events.filter(search.condition)
     if search.after is not None:
         at, pk = search.after
         # `at <= x` keeps the (at) index usable; the OR then settles the ties.
         rows = rows.filter(Q(at__lte=at) & (Q(at__lt=at) | Q(pk__lt=pk)))
-    page = list(rows.select_related("actor").order_by("-at", "-pk")[: search.count + 1])
+    return rows.select_related("actor").order_by("-at", "-pk")
+
+
+def search_page(events: QuerySet[AuditEvent], search: Search) -> tuple[list[AuditEvent], bool]:
+    """One page of rows (newest first) and whether more follow: one query."""
+    page = list(search_rows(events, search)[: search.count + 1])
     return page[: search.count], len(page) > search.count
 
 

@@ -297,3 +297,31 @@ def test_the_capability_statement_lists_the_search(client):
 
     audit = next(r for r in statement.rest[0].resource if r.type == "AuditEvent")
     assert {p.name for p in audit.searchParam} >= {"patient.identifier", "agent", "date"}
+
+
+# ---------------------------------------------------------------------------------------------
+# A trail of millions of rows: each search is served by an index
+# ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "query, indexes",
+    [
+        ({"patient.identifier": "PATIENT"}, ("audit_object",)),
+        ({"agent": "AGENT", "date": "ge2026-03-01"}, ("audit_actor", "ess_auditevent_actor_id")),
+        ({"date": "ge2026-03-01", "_cursor": "1773100000000000.42"}, ("ess_auditevent_at",)),
+    ],
+)
+def test_each_search_reads_an_index_of_the_trail(world, specialist, query, indexes):
+    from django.http import QueryDict
+
+    from interop.fhir.audit_events import parse_search, search_rows
+    from tests.query_plans import plan_without_seqscan
+
+    params = QueryDict(mutable=True)
+    for name, value in query.items():
+        value = value.replace("PATIENT", world["alice"].ins).replace("AGENT", specialist.email)
+        params[name] = value
+    rows = search_rows(AuditEvent.objects.all(), parse_search(params))
+
+    plan = plan_without_seqscan(rows[:51])
+    assert any(index in plan for index in indexes), plan
+    assert "Seq Scan on ess_auditevent" not in plan, plan
