@@ -175,7 +175,10 @@ def parse_search(params) -> Search:
             _patient_or_object(search, name, value)
     for name in ("agent", "agent.identifier"):
         for value in params.getlist(name):
-            search.condition &= Q(actor_id__in=_agents(value).values("pk"))
+            # Read first (one query): the trail is then read by its (actor, at) index.
+            actors = list(_agents(value).values_list("pk", flat=True))
+            search.nothing = search.nothing or not actors
+            search.condition &= Q(actor_id__in=actors)
     for value in params.getlist("date"):
         search.condition &= date_condition(value)
     if "_count" in params:
