@@ -325,3 +325,21 @@ def test_each_search_reads_an_index_of_the_trail(world, specialist, query, index
     plan = plan_without_seqscan(rows[:51])
     assert any(index in plan for index in indexes), plan
     assert "Seq Scan on ess_auditevent" not in plan, plan
+
+
+def test_a_patients_pages_cost_the_same_queries_however_many_objects_they_name(
+    fhir_client, world, django_assert_max_num_queries
+):
+    alice = world["alice"]
+    for _ in range(30):
+        trace("referrals.referral", ReferralFactory(patient=alice).public_id)
+    query = {"patient.identifier": alice.ins, "_count": "10"}
+
+    with django_assert_max_num_queries(9):
+        first = bundle_of(fhir_client.get(URL, query))
+    next_url = next(link.url for link in first.link if link.relation == "next")
+    with django_assert_max_num_queries(9):
+        second = bundle_of(fhir_client.get(next_url))
+
+    assert len(first.entry) == len(second.entry) == 10
+    assert not ids(first) & ids(second)
