@@ -309,17 +309,22 @@ def date_condition(raw: str) -> Q:
 # ---------------------------------------------------------------------------------------------
 # Keyset paging: newest first, the next page starts after the last row's (at, pk)
 # ---------------------------------------------------------------------------------------------
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
 def cursor_of(row: AuditEvent) -> str:
-    return f"{int(row.at.timestamp() * 1_000_000)}.{row.pk}"
+    # Whole microseconds, no float on the way: rows of the same instant are told apart by pk.
+    return f"{(row.at - _EPOCH) // _MICROSECOND}.{row.pk}"
 
 
 def _cursor_read(raw: str) -> tuple[datetime, int]:
     micros, _dot, pk = raw.partition(".")
-    if not (micros.isdigit() and pk.isdigit()):
+    if not (micros.isdigit() and pk.isdigit() and len(micros) <= 18 and len(pk) <= 18):
         raise ValidationError(_("_cursor : curseur de page illisible."))
     try:
-        at = datetime.fromtimestamp(int(micros) / 1_000_000, tz=UTC)
-    except (OverflowError, ValueError, OSError):
+        at = _EPOCH + int(micros) * _MICROSECOND
+    except OverflowError:
         raise ValidationError(_("_cursor : curseur de page illisible.")) from None
     return at, int(pk)
 

@@ -196,8 +196,10 @@ def test_a_period_is_read_in_paris_time_boundaries_included(fhir_client, db):
 def test_a_bad_date_or_parameter_is_refused_in_french(fhir_client, db):
     date = fhir_client.get(URL, {"date": "ge31/03/2026"})
     unknown = fhir_client.get(URL, {"name": "MARTIN"})
+    cursors = [fhir_client.get(URL, {"_cursor": c}) for c in ("x", "1.2.3", "9" * 40 + ".1")]
 
     assert date.status_code == unknown.status_code == 400
+    assert [r.status_code for r in cursors] == [400, 400, 400]
     assert "n'est pas une date" in date.json()["issue"][0]["diagnostics"]
     assert "non pris en charge" in unknown.json()["issue"][0]["diagnostics"]
 
