@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from interop.fhir import intake, servicerequest, slots, views
+from interop.fhir import audit, intake, servicerequest, slots, views
 
 app_name = "fhir"
 
@@ -29,4 +29,5 @@ urlpatterns = [
         servicerequest.DiagnosticReportRead.as_view(),
         name="diagnosticreport_read",
     ),
+    path("AuditEvent", audit.AuditEventSearch.as_view(), name="auditevent-search"),
 ]

@@ -213,6 +213,10 @@ REGISTRY: dict[str, Access] = {
     "commune_options": page(PUBLIC, note="reference data for the public application form"),
     "commune_search": page(PUBLIC, note="the commune pickers' suggestions (reference data)"),
     "audit_list": page(MANAGER),
+    "audit_export_ndjson": page(MANAGER, note="the trail as FHIR NDJSON, the /audit/ page's rule"),
+    "fhir:auditevent-search": page(
+        MANAGER, note="the trail as FHIR AuditEvent: the /audit/ page's rule, never a platform"
+    ),
     "notification_list": page(SIGNED_IN, note="the caller's own notifications"),
     "notification_read_all": page(SIGNED_IN, note="marks the caller's own notifications"),
     "notification_read": page(
