@@ -79,3 +79,7 @@ class Platform(PublicIdModel):
         self.token_prefix = key[:8]
         self.save(update_fields=["token_hash", "token_prefix"])
         return key
+
+
+# Secure health messaging (interop/mssante/): its table is this app's.
+from interop.mssante.models import SecureMessage  # noqa: E402, F401 -- the app's models, gathered
