@@ -25,6 +25,7 @@ from interop.tasks import deliver_secure_message, sweep_pending_secure_messages
 from referrals import services
 from tests.conftest import signed_in
 from tests.factories import ReferralFactory, UserFactory
+from tests.referrals.conftest import PDF_BYTES, pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -66,11 +67,28 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-class SecureServer:
-    """An aiosmtpd server on 127.0.0.1 whose STARTTLS demands a client certificate signed by
-    the test authority; it can be stopped and started again on the same port."""
+class ImplicitTlsController(Controller):
+    """aiosmtpd's controller checks that its server answers by connecting to it; through TLS
+    that demands a client certificate, it must present one too."""
 
-    def __init__(self, authority):
+    def __init__(self, *args, client_context, **kwargs):
+        self.client_context = client_context
+        super().__init__(*args, **kwargs)
+
+    def _trigger_server(self):
+        with (
+            socket.create_connection((self.hostname, self.port), 1.0) as raw,
+            self.client_context.wrap_socket(raw, server_hostname=self.hostname) as tls,
+        ):
+            tls.recv(1024)
+
+
+class SecureServer:
+    """An aiosmtpd server on 127.0.0.1 whose TLS (STARTTLS, or implicit TLS with `implicit`)
+    demands a client certificate signed by the test authority; it can be stopped and started
+    again on the same port."""
+
+    def __init__(self, authority, *, implicit=False, client_context=None):
         self.inbox = Inbox()
         self.port = free_port()
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -78,16 +96,27 @@ class SecureServer:
         authority.configure_trust(context)
         context.verify_mode = ssl.CERT_REQUIRED
         self.context = context
+        self.implicit = implicit
+        self.client_context = client_context
         self.controller = None
 
     def start(self):
-        self.controller = Controller(
-            self.inbox,
-            hostname="127.0.0.1",
-            port=self.port,
-            tls_context=self.context,
-            require_starttls=True,
-        )
+        if self.implicit:
+            self.controller = ImplicitTlsController(
+                self.inbox,
+                hostname="127.0.0.1",
+                port=self.port,
+                ssl_context=self.context,
+                client_context=self.client_context,
+            )
+        else:
+            self.controller = Controller(
+                self.inbox,
+                hostname="127.0.0.1",
+                port=self.port,
+                tls_context=self.context,
+                require_starttls=True,
+            )
         self.controller.start()
 
     def stop(self):
@@ -126,7 +155,7 @@ def people(db):
     }
 
 
-def answer(people, django_capture_on_commit_callbacks, *, requester=None):
+def answer(people, django_capture_on_commit_callbacks, *, requester=None, report_files=()):
     """A télé-expertise answered through the services, as the coordinator and the specialist
     would; what the answer queues runs after commit (the tasks run in-process)."""
     referral = ReferralFactory(requester=requester or people["requester"])
@@ -144,6 +173,7 @@ def answer(people, django_capture_on_commit_callbacks, *, requester=None):
             by=people["specialist"],
             answer=ANSWER,
             recommended_actions="Rassurer la patiente.",
+            report_files=report_files,
         )
     return referral
 
@@ -278,3 +308,41 @@ def test_the_referral_page_says_when_the_answer_went_by_secure_messaging(
 
     assert "Réponse envoyée par messagerie sécurisée le" in page
     assert MSSANTE in page
+
+
+def test_the_specialists_report_files_travel_with_the_answer(
+    mssante, people, django_capture_on_commit_callbacks
+):
+    referral = answer(
+        people, django_capture_on_commit_callbacks, report_files=[pdf_upload("holter.pdf")]
+    )
+
+    _recipients, message = mssante.inbox.messages[0]
+    names = [part.get_filename() for part in pdf_parts(message)]
+    assert names == [f"compte-rendu-{referral.reference}.pdf", "holter.pdf"]
+    assert pdf_parts(message)[1].get_content() == PDF_BYTES
+    assert "holter.pdf" in pdf_text(pdf_parts(message)[0].get_content())
+
+
+def test_implicit_tls_with_the_client_certificate(
+    settings, authority, pki, people, django_capture_on_commit_callbacks
+):
+    client_context = ssl.create_default_context(cafile=str(pki["ca"]))
+    client_context.load_cert_chain(str(pki["cert"]), str(pki["key"]))
+    server = SecureServer(authority, implicit=True, client_context=client_context)
+    server.start()
+    try:
+        settings.ESS_MSSANTE_HOST = "127.0.0.1"
+        settings.ESS_MSSANTE_PORT = server.port
+        settings.ESS_MSSANTE_TLS = "ssl"
+        settings.ESS_MSSANTE_CLIENT_CERT = str(pki["cert"])
+        settings.ESS_MSSANTE_CLIENT_KEY = str(pki["key"])
+        settings.ESS_MSSANTE_CA_FILE = str(pki["ca"])
+        settings.ESS_MSSANTE_FROM = "ess-loiret@ess.mssante.fr"
+
+        referral = answer(people, django_capture_on_commit_callbacks)
+    finally:
+        server.stop()
+
+    assert [rcpt for rcpt, _message in server.inbox.messages] == [[MSSANTE]]
+    assert SecureMessage.objects.get(referral=referral).sent_at is not None
