@@ -12,6 +12,7 @@ from ess.permissions import can_invite_users, can_view_audit
 from ess.roles import Role, has_any_role
 from events.permissions import can_manage_campaigns, can_manage_events, can_view_activities
 from finance.permissions import can_manage_finance
+from interop.permissions import can_manage_platforms
 from meetings.permissions import can_view_meetings
 from members.permissions import (
     can_manage_memberships,
@@ -106,6 +107,8 @@ NAVIGATION = (
     # Funding, budget, expenses and the specialists' paid time.
     NavItem(_("Budget"), "finance:home", can_manage_finance, MANAGEMENT),
     NavItem(_("Journal d'audit"), "audit_list", can_view_audit, MANAGEMENT),
+    # Regional platforms and the SAS connected to the FHIR interface.
+    NavItem(_("Plateformes raccordées"), "interop:platforms", can_manage_platforms, MANAGEMENT),
     NavItem(_("Lettre d'information"), "projet_sante:newsletter_archive", _signed_in),
     # Health project: managers, ARS/CPAM and the ESS's staff (validated version).
     NavItem(_("Projet de santé"), "projet_sante:project_home", can_view_project),

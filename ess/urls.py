@@ -79,6 +79,7 @@ urlpatterns = [
     path("budget/", include("finance.urls")),
     path("association/", include("association.urls")),
     path("fhir/", include("interop.urls")),
+    path("plateformes/", include("interop.urls_pages")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

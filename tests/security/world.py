@@ -900,6 +900,13 @@ def build_world() -> World:
         kind = "held_assembly" if label == "held" else "assembly"
         add(kind, Thing(f"{label} assembly", {"assembly": str(assembly.public_id)}, visible))
     association_services.fee_year_set(by=manager, year=FEE_YEAR, amount="30")
+    # --- A platform connected to the FHIR interface: the management's only.
+    from interop.platforms import register_platform
+
+    platform, _token = register_platform(name="Plateforme de contrôle", scopes=["slots"])
+    add(
+        "platform", Thing("platform", {"platform": str(platform.public_id)}, frozenset({"manager"}))
+    )
 
     extra["specialty"] = str(specialty.pk)
     extra["other_specialist"] = str(users["other_specialist"].pk)
