@@ -38,6 +38,13 @@ class Inbox:
 
     def __init__(self):
         self.messages = []
+        self.unknown = set()  # addresses answered "550 unknown user"
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.unknown:
+            return "550 5.1.1 Unknown user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         parsed = email.message_from_bytes(envelope.content, policy=policy.default)
@@ -155,10 +162,12 @@ def people(db):
     }
 
 
-def answer(people, django_capture_on_commit_callbacks, *, requester=None, report_files=()):
+def answer(
+    people, django_capture_on_commit_callbacks, *, requester=None, report_files=(), **fields
+):
     """A télé-expertise answered through the services, as the coordinator and the specialist
     would; what the answer queues runs after commit (the tasks run in-process)."""
-    referral = ReferralFactory(requester=requester or people["requester"])
+    referral = ReferralFactory(requester=requester or people["requester"], **fields)
     services.referral_triage(
         referral_id=referral.pk,
         by=people["coordinator"],
@@ -346,3 +355,45 @@ def test_implicit_tls_with_the_client_certificate(
 
     assert [rcpt for rcpt, _message in server.inbox.messages] == [[MSSANTE]]
     assert SecureMessage.objects.get(referral=referral).sent_at is not None
+
+
+def test_a_retried_answer_sends_nothing_more(mssante, people, django_capture_on_commit_callbacks):
+    referral = answer(people, django_capture_on_commit_callbacks)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.referral_complete(referral_id=referral.pk, by=people["specialist"], answer=ANSWER)
+
+    assert SecureMessage.objects.filter(referral=referral).count() == 1
+    assert len(mssante.inbox.messages) == 1
+
+
+def test_the_gp_the_request_was_sent_for_gets_the_answer_too(
+    mssante, people, django_capture_on_commit_callbacks
+):
+    gp = UserFactory(requester=True, mssante_email="dr.gp@medecin.mssante.fr")
+
+    answer(people, django_capture_on_commit_callbacks, referring_gp=gp)
+
+    assert sorted(rcpt for (rcpt,), _message in mssante.inbox.messages) == [
+        "dr.gp@medecin.mssante.fr",
+        MSSANTE,
+    ]
+
+
+def test_an_address_the_server_does_not_know_is_given_up_not_retried(
+    mssante, people, django_capture_on_commit_callbacks
+):
+    mssante.inbox.unknown.add(MSSANTE)
+
+    referral = answer(people, django_capture_on_commit_callbacks)
+
+    row = SecureMessage.objects.get(referral=referral)
+    assert (row.sent_at, row.attempts) == (None, 1)
+    assert row.failed_at is not None
+    assert "Unknown user" in row.last_error
+    with time_machine.travel(row.created_at + timedelta(minutes=10)):
+        assert sweep_pending_secure_messages() == 0
+    client = Client()
+    signed_in(client, people["coordinator"])
+    page = client.get(reverse("referrals:detail", args=[referral.public_id])).text
+    assert "la messagerie sécurisée a refusé l'adresse" in page
