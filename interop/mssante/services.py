@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from ess.audit import audit_record_sent
 from ess.models import Team
 from ess.outbox import enqueue_on_commit
 from ess.pdf import html_to_pdf, render_html
@@ -136,9 +137,10 @@ def secure_message_deliver(*, message_id: int) -> bool:
     False when it is sent, abandoned, or being sent by another worker (its row is locked).
 
     The PDF is made from the recorded HTML the first time and kept. The row stays locked from
-    the send to its `sent_at`, in one transaction. A refused recipient is abandoned
-    (`failed_at`, the server's answer kept); any other failure counts an attempt, keeps the
-    error and is raised again for the task to retry (the row stays pending for the sweep)."""
+    the send to its `sent_at` and the audit line of the export, in one transaction. A refused
+    recipient is abandoned (`failed_at`, the server's answer kept); any other failure counts an
+    attempt, keeps the error and is raised again for the task to retry (the row stays pending
+    for the sweep)."""
     pending = SecureMessage.objects.filter(pk=message_id, sent_at=None, failed_at=None)
     if not pending.filter(report_pdf__isnull=False).exists():
         html = pending.values_list("report_html", flat=True).first()
@@ -160,6 +162,12 @@ def secure_message_deliver(*, message_id: int) -> bool:
             message.attempts += 1
             message.last_error = ""
             message.save(update_fields=["sent_at", "attempts", "last_error"])
+            audit_record_sent(
+                obj=message.referral,
+                label=message.referral.reference,
+                to=message.recipient,
+                via="mssante",
+            )
     except smtplib.SMTPRecipientsRefused as exc:
         logger.warning("Secure message %s refused by the server: %s", message_id, exc)
         _fail(message_id, exc, failed_at=timezone.now())

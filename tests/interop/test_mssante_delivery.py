@@ -19,6 +19,7 @@ from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
+from ess.models import AuditEvent
 from interop.models import SecureMessage
 from interop.mssante.services import secure_message_deliver
 from interop.tasks import deliver_secure_message, sweep_pending_secure_messages
@@ -220,11 +221,16 @@ def test_the_answer_reaches_the_secure_server_once_with_its_pdf(
     assert row.sent_at is not None
     assert (row.attempts, row.last_error) == (1, "")
     assert message["Message-ID"] == row.message_id
+    (audit,) = AuditEvent.objects.filter(object_id=str(referral.public_id), action="export")
+    assert (audit.via, audit.path) == ("mssante", f"mssante:{MSSANTE}")
 
     # The task delivered a second time (a redelivery by the broker, the sweep) sends nothing.
     assert deliver_secure_message.delay(row.pk).get() is False
     assert secure_message_deliver(message_id=row.pk) is False
     assert len(mssante.inbox.messages) == 1
+    assert (
+        AuditEvent.objects.filter(object_id=str(referral.public_id), action="export").count() == 1
+    )
 
 
 def test_an_answer_sent_while_the_server_is_down_goes_out_once_it_is_back(
