@@ -175,6 +175,8 @@ ESS_NEWSLETTER_BATCH_SIZE = env.int("ESS_NEWSLETTER_BATCH_SIZE", default=50)
 ESS_SMALL_COUNT_THRESHOLD = env.int("ESS_SMALL_COUNT_THRESHOLD", default=10)
 # A ready report of the current quarter older than this is rendered again on request.
 ESS_REPORT_MAX_AGE_MINUTES = env.int("ESS_REPORT_MAX_AGE_MINUTES", default=60)
+# A report sent again to the same ARS/CPAM within this delay is refused as a double submission.
+ESS_TRANSMISSION_REPEAT_MINUTES = env.int("ESS_TRANSMISSION_REPEAT_MINUTES", default=10)
 # Representativeness targets: liberal-practice members as a share of the territory's specialists
 # of the same specialties. "YEARS:PERCENT" pairs: PERCENT applies from YEARS after the ESS's
 # labelling date (ess.Team.labelled_on). Default: the national framework's 10 % at labelling,
@@ -226,4 +228,6 @@ ESS_FHIR_URLS = {
     ),
     # A slot opened to the SAS (Slot.serviceType / meta.tag).
     "sas_tag": env.str("ESS_FHIR_SAS_TAG_SYSTEM", default="urn:ess:fhir:sas"),
+    # Our specialty codes (ess.Specialty.code) in Slot, Schedule and PractitionerRole.specialty.
+    "specialty": env.str("ESS_FHIR_SPECIALTY_SYSTEM", default="urn:ess:fhir:specialite"),
 }
