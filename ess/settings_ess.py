@@ -15,6 +15,11 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-pending-tasks": {"task": "ess.tasks.sweep_pending_tasks", "schedule": 120.0},
     # Re-queue text messages an outage (broker or SMS provider) left pending.
     "sweep-pending-sms": {"task": "ess.tasks.sweep_pending_sms", "schedule": 120.0},
+    # Re-queue the answers by secure messaging (MSSanté) an outage left pending; sent once.
+    "sweep-pending-secure-messages": {
+        "task": "interop.tasks.sweep_pending_secure_messages",
+        "schedule": 300.0,
+    },
     # An immediate opinion nobody acknowledged moves to the next on call, then the coordinators
     # (each request also queues its own timed check; this catches one the broker lost).
     "escalate-immediate-requests": {
