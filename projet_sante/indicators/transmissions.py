@@ -75,15 +75,19 @@ def _clean_institutions(institutions) -> list[str]:
     return chosen
 
 
-def _already_sent(kind: str, key: str, institutions: list[str], sha256: str) -> str:
+def _already_sent(kind: str, key: str, institutions: list[str], sha256: str = "") -> str:
     """The refusal of a double submission ("" when none): the same document sent to one of
-    these institutions within ESS_TRANSMISSION_REPEAT_MINUTES, or with the same content."""
+    these institutions within ESS_TRANSMISSION_REPEAT_MINUTES, or with the same content
+    (`sha256`, when known)."""
     since = timezone.now() - timedelta(minutes=settings.ESS_TRANSMISSION_REPEAT_MINUTES)
+    same = Q(transmission__created_at__gte=since)
+    if sha256:
+        same |= Q(transmission__sha256=sha256)
     earlier = (
         TransmissionRecipient.objects.filter(
             transmission__kind=kind, transmission__key=key, institution__in=institutions
         )
-        .filter(Q(transmission__created_at__gte=since) | Q(transmission__sha256=sha256))
+        .filter(same)
         .select_related("transmission")
         .order_by("-transmission__created_at")
     )
@@ -121,6 +125,9 @@ def report_transmit(
     if refusal := report_kind.not_transmittable(key):
         raise ValidationError(refusal)
     title = report_kind.title(key)
+    # A second click is refused at once, without rendering anything.
+    if refusal := _already_sent(kind, key, chosen):
+        raise ValidationError(refusal)
     # Rendered (or read from the cache) before the transaction: WeasyPrint takes seconds.
     pdf = report_pdf_now(kind, key)
     sha256 = hashlib.sha256(pdf).hexdigest()
