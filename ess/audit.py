@@ -84,6 +84,20 @@ def audit_record(
     )
 
 
+def audit_record_sent(*, obj, label: str, to: str, via: str) -> AuditEvent:
+    """Append the line of patient data the platform sent out by itself (a task, no request):
+    `obj` (its type, public identifier and `label`) went to the address `to` through the
+    channel `via` (e.g. "mssante"), written in the path."""
+    return AuditEvent.objects.create(
+        action=AuditAction.EXPORT,
+        object_type=obj._meta.label_lower,
+        object_id=str(getattr(obj, "public_id", None) or obj.pk),
+        object_label=label[:100],
+        path=f"{via}:{to}"[:300],
+        via=via[:20],
+    )
+
+
 def audit_record_many(*, request, action: AuditAction, objects, label_attr: str = "") -> None:
     """One line per object for list pages that reveal several patients, in a single INSERT."""
     user = request.user if request.user.is_authenticated else None

@@ -22,12 +22,18 @@ from members.services import institution_set, roles_grant
 from members.services.directory_import import SAMPLE_FILE, directory_import
 from partners.demo import seed_partners_and_conventions
 from pathways.demo import seed_pathways
-from projet_sante.indicators.demo import seed_indicators
+from projet_sante.indicators.demo import seed_indicators, seed_transmissions
 from projet_sante.newsletter.demo import seed_newsletters
 from projet_sante.project.demo import seed_health_project
 from referrals.booking.demo import seed_consultations
 from referrals.demo import seed_immediate_opinions, seed_referrals
-from scheduling.demo import seed_nurse_led_plan, seed_on_call, seed_opening_hours, seed_slots
+from scheduling.demo import (
+    seed_nurse_led_plan,
+    seed_on_call,
+    seed_opening_hours,
+    seed_sas_opening,
+    seed_slots,
+)
 
 __all__ = ["DEMO_ACCOUNTS", "demo_email", "seed_accounts", "seed_demo", "seed_team"]
 
@@ -153,6 +159,8 @@ SEEDERS = [
     # The IPA's nurse-led consultation: after the sites and the protocol it runs under, and
     # after the demo referrals were booked (it takes none).
     lambda ctx: ctx.update(nurse_led=seed_nurse_led_plan(ctx["users"])),
+    # What the SAS sees through /fhir/Slot: a cardiologist's office slots and sessions to come.
+    lambda ctx: ctx.update(sas_opening=seed_sas_opening(ctx["users"])),
     # On-call rosters: after the advanced consultations, which their rotation works around.
     lambda ctx: ctx.update(on_call=seed_on_call(ctx["users"])),
     # Immediate opinions to the cardiologist on call, through the services: after the roster,
@@ -172,6 +180,8 @@ SEEDERS = [
     lambda ctx: ctx.update(health_project=seed_health_project(ctx["users"])),
     # Last: the indicator snapshots freeze the quarters of everything seeded above.
     lambda ctx: ctx.update(indicator_snapshots=seed_indicators()),
+    # The last closed quarter's report sent to the ARS: rendered from the frozen snapshot.
+    lambda ctx: ctx.update(transmissions=seed_transmissions(ctx["users"])),
 ]
 
 

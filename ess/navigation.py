@@ -21,7 +21,7 @@ from members.permissions import (
 )
 from partners.permissions import can_view_partners
 from pathways.permissions import can_list_pathways, can_view_worklist
-from projet_sante.indicators.permissions import can_view_indicators
+from projet_sante.indicators.permissions import can_view_indicators, can_view_transmissions
 from projet_sante.project.permissions import can_view_project
 from referrals.permissions import can_submit_referral, can_triage_referral, can_view_inbox
 from scheduling.permissions import (
@@ -113,6 +113,8 @@ NAVIGATION = (
     # Health project: managers, ARS/CPAM and the ESS's staff (validated version).
     NavItem(_("Projet de santé"), "projet_sante:project_home", can_view_project),
     NavItem(_("Indicateurs"), "projet_sante:indicators", can_view_indicators),
+    # Reports sent to the ARS/CPAM: managers all, each authority its institution's.
+    NavItem(_("Documents transmis"), "projet_sante:transmissions", can_view_transmissions),
     NavItem(_("API"), "api_docs", _api_reader, MANAGEMENT),
 )
 

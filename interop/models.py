@@ -105,3 +105,7 @@ class PlatformRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.identifier_system}|{self.identifier_value}"
+
+
+# Secure health messaging (interop/mssante/): its table is this app's.
+from interop.mssante.models import SecureMessage  # noqa: E402, F401 -- the app's models, gathered

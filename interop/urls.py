@@ -2,12 +2,16 @@
 
 from django.urls import path
 
-from interop.fhir import intake, servicerequest, views
+from interop.fhir import audit, intake, servicerequest, slots, views
 
 app_name = "fhir"
 
 urlpatterns = [
     path("metadata", views.Metadata.as_view(), name="metadata"),
+    path("Slot", slots.SlotSearch.as_view(), name="slot_search"),
+    path("Slot/<str:id>", slots.SlotRead.as_view(), name="slot_read"),
+    path("Schedule", slots.ScheduleSearch.as_view(), name="schedule_search"),
+    path("Schedule/<str:id>", slots.ScheduleRead.as_view(), name="schedule_read"),
     path("", intake.Transaction.as_view(), name="transaction"),
     path("ServiceRequest", servicerequest.ServiceRequestSearch.as_view(), name="servicerequest"),
     path(
@@ -25,4 +29,5 @@ urlpatterns = [
         servicerequest.DiagnosticReportRead.as_view(),
         name="diagnosticreport_read",
     ),
+    path("AuditEvent", audit.AuditEventSearch.as_view(), name="auditevent-search"),
 ]

@@ -4,7 +4,7 @@ sites in under-served Loiret communes with a weekly plan each and a season of se
 rota by the demo cardiologists (past ones held, the ones to come published). The referrals booked
 into them come from referrals/booking/demo.py. Idempotent: slots are added only for a specialist
 who has none to come, sites only when the demo sites do not exist, on-call rosters only when
-cardiology has none."""
+cardiology has none, the opening to the SAS only when the cardiologist opened nothing yet."""
 
 from datetime import date, datetime, time, timedelta
 
@@ -201,6 +201,25 @@ def seed_on_call(users: dict) -> int:
     )
     on_call_roster_publish(by=manager, specialty=specialty, first_day=saturday, last_day=saturday)
     return created + 1
+
+
+def seed_sas_opening(users: dict) -> int:
+    """The first demo cardiologist opens their office slots and their Pithiviers sessions to
+    come to the SAS (teleconsultations and the second cardiologist's places stay closed), unless
+    they opened something already. Returns the number of slots and sessions opened."""
+    cardiologist = users.get("cardiologue")
+    if cardiologist is None:
+        return 0
+    now = timezone.now()
+    slots = AvailabilitySlot.objects.filter(specialist=cardiologist, starts_at__gt=now)
+    sessions = ConsultationSession.objects.filter(
+        specialist=cardiologist, starts_at__gt=now, status=SessionStatus.PUBLISHED
+    )
+    if slots.filter(sas_open=True).exists() or sessions.filter(sas_open=True).exists():
+        return 0
+    return slots.filter(teleconsultation=False).update(sas_open=True) + sessions.filter(
+        site__name=SITES[0]["name"]
+    ).update(sas_open=True)
 
 
 OPENING_HOURS = ((time(8, 30), time(12, 30)), (time(13, 30), time(18, 30)))

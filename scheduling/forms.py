@@ -41,6 +41,13 @@ class SlotForm(forms.Form):
         initial=1,
         help_text=_("1 : créneau ponctuel."),
     )
+    sas_open = forms.BooleanField(
+        label=_("Ouvrir au SAS"),
+        required=False,
+        help_text=_(
+            "Le service d'accès aux soins (SAS) voit ce créneau et peut y orienter un patient."
+        ),
+    )
 
 
 class AbsenceForm(forms.Form):

@@ -58,6 +58,10 @@ def can_request_swap(user, session) -> bool:
     return has_role(user, Role.SPECIALIST) and session.specialist_id == user.pk
 
 
+def can_open_session_to_sas(user, session) -> bool:
+    return has_role(user, Role.SPECIALIST) and session.specialist_id == user.pk
+
+
 def can_decide_swap(user) -> bool:
     return has_role(user, Role.MANAGER)
 

@@ -12,6 +12,11 @@ urlpatterns = [
         availability.slot_delete,
         name="slot_delete",
     ),
+    path(
+        "membres/disponibilites/creneaux/<uuid:public_id>/sas/",
+        availability.slot_sas,
+        name="slot_sas",
+    ),
     path("membres/disponibilites/absences/", availability.absence_create, name="absence_create"),
     path(
         "membres/disponibilites/absences/<uuid:public_id>/supprimer/",
@@ -62,6 +67,11 @@ urlpatterns = [
         name="consultation_plan_action",
     ),
     *consultations.session_actions.urlpatterns,
+    path(
+        "consultations-avancees/seances/<uuid:public_id>/sas/",
+        consultations.session_sas,
+        name="consultation_session_sas",
+    ),
     path(
         "consultations-avancees/seances/<uuid:public_id>/echange/",
         consultations.swap_request,

@@ -69,10 +69,14 @@ class FhirView(APIView):
         HashedTokenAuthentication,
     ]
     permission_classes = [IsAuthenticated]
-    # Described by its CapabilityStatement (/fhir/metadata), not by the REST API's OpenAPI schema.
+    # Described by the CapabilityStatement (/fhir/metadata), not by the REST API's OpenAPI
+    # document (/api/schema/), whose errors are plain JSON, not OperationOutcome.
     schema = None
     # The root of the FHIRPath of a validation error's element.
     validated_root = "Resource"
+    # Not part of the OpenAPI schema of /api/: the FHIR interface describes itself in its
+    # CapabilityStatement, and answers FHIR JSON and OperationOutcome, not the API's errors.
+    schema = None
 
     def get_exception_handler(self):
         return fhir_exception_handler

@@ -28,6 +28,9 @@ class AvailabilitySlot(PublicIdModel):
     # overbooking impossible even for a writer that forgot the lock.
     booked = models.PositiveSmallIntegerField(default=0)
     series = models.UUIDField(null=True, blank=True, db_index=True)
+    # The specialist offers the slot's free places to the SAS (service d'accès aux soins), which
+    # reads them through `/fhir/Slot`. Every slot of a weekly series carries its series' choice.
+    sas_open = models.BooleanField(_("ouvert au SAS"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

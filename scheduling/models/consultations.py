@@ -141,6 +141,9 @@ class ConsultationSession(Stateful, PublicIdModel):
     status = models.CharField(
         _("statut"), max_length=12, choices=SessionStatus.choices, default=SessionStatus.DRAFT
     )
+    # The specialist who runs the session offers its free appointment places to the SAS, which
+    # reads them through `/fhir/Slot` (published sessions only).
+    sas_open = models.BooleanField(_("ouvert au SAS"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

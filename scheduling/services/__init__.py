@@ -27,6 +27,7 @@ from scheduling.services.availability import (
     slot_delete,
     slot_publish,
     slot_reserve,
+    slot_sas_set,
 )
 from scheduling.services.calendar import calendar_feed_regenerate, calendar_feed_revoke
 from scheduling.services.common import SessionFull, SlotFull
@@ -62,6 +63,7 @@ from scheduling.services.sessions import (
     session_assign,
     session_cancel,
     session_location,
+    session_sas_set,
     sessions_publish,
     specialist_conflict,
 )
@@ -117,12 +119,14 @@ __all__ = [
     "session_cancel",
     "session_handed_over",
     "session_location",
+    "session_sas_set",
     "sessions_publish",
     "site_create",
     "site_update",
     "slot_delete",
     "slot_publish",
     "slot_reserve",
+    "slot_sas_set",
     "specialist_conflict",
     "swap_decide",
     "swap_request",

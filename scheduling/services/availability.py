@@ -33,9 +33,11 @@ def slot_publish(
     place: str = "",
     capacity: int = 1,
     weeks: int = 1,
+    sas_open: bool = False,
 ) -> list[AvailabilitySlot]:
     """A specialist opens a slot for unscheduled care, once or every week for `weeks` weeks
-    (one concrete slot per week, sharing a series id). Times are Paris local time.
+    (one concrete slot per week, sharing a series id), offered to the SAS too when `sas_open`
+    (every slot of the series alike). Times are Paris local time.
     Raises PermissionDenied (not a specialist), ValidationError (times, place, capacity)."""
     _require(perms.can_publish_slots(by))
     errors = {}
@@ -69,9 +71,25 @@ def slot_publish(
                 place="" if teleconsultation else place.strip(),
                 capacity=capacity,
                 series=series,
+                sas_open=sas_open,
             )
         )
     return AvailabilitySlot.objects.bulk_create(slots)
+
+
+@transaction.atomic
+def slot_sas_set(*, by: User, slot_id: int, sas_open: bool) -> int:
+    """The specialist opens a slot to the SAS, or closes it; a slot of a weekly series carries
+    the choice to the series' slots to come. Returns the number of slots changed. Places already
+    booked stay booked. Raises PermissionDenied (not the slot's specialist)."""
+    slot = AvailabilitySlot.objects.select_for_update().get(pk=slot_id)
+    _require(perms.can_manage_slot(by, slot))
+    same = AvailabilitySlot.objects.filter(pk=slot.pk)
+    if slot.series is not None:
+        same = AvailabilitySlot.objects.filter(
+            specialist_id=slot.specialist_id, series=slot.series, starts_at__gte=slot.starts_at
+        )
+    return same.exclude(sas_open=sas_open).update(sas_open=sas_open)
 
 
 @transaction.atomic

@@ -127,9 +127,12 @@ def check_can_run(specialist: User, session: ConsultationSession, *, field_name:
 
 
 def save_specialist(session: ConsultationSession, field_name: str) -> None:
+    # Opening the places to the SAS is the choice of whoever runs the session: a new specialist
+    # makes it again.
+    session.sas_open = False
     try:
         with transaction.atomic():
-            session.save(update_fields=["specialist"])
+            session.save(update_fields=["specialist", "sas_open"])
     except IntegrityError:  # the PostgreSQL exclusion constraint: a concurrent assignment
         raise ValidationError(
             {field_name: _("Ce spécialiste a déjà une consultation à ce moment-là.")}
@@ -203,6 +206,21 @@ def session_cancel(*, by, session_id: int) -> ConsultationSession:
             url=consultations_url(),
             actor=by,
         )
+    return session
+
+
+@transaction.atomic
+def session_sas_set(*, by, session_id: int, sas_open: bool) -> ConsultationSession:
+    """The specialist who runs a session opens its free places to the SAS, or closes them.
+    Places already booked stay booked. Raises PermissionDenied (not their session),
+    TransitionNotAllowed (cancelled)."""
+    session = ConsultationSession.objects.select_for_update().get(pk=session_id)
+    _require(perms.can_open_session_to_sas(by, session))
+    if session.status == SessionStatus.CANCELLED:
+        raise TransitionNotAllowed(_("Cette consultation est annulée."))
+    if session.sas_open != sas_open:
+        session.sas_open = sas_open
+        session.save(update_fields=["sas_open"])
     return session
 
 

@@ -54,6 +54,20 @@ def slot_delete(request, public_id):
 
 @login_required
 @require_POST
+def slot_sas(request, public_id):
+    """Open a slot (and the rest of its weekly series) to the SAS, or close it."""
+    slot = get_object_or_404(AvailabilitySlot, public_id=public_id, specialist=request.user)
+    sas_open = request.POST.get("sas_open") == "1"
+    return post_action(
+        request,
+        lambda _data: services.slot_sas_set(by=request.user, slot_id=slot.pk, sas_open=sas_open),
+        success=_("Créneau ouvert au SAS.") if sas_open else _("Créneau fermé au SAS."),
+        back="scheduling:availability",
+    )
+
+
+@login_required
+@require_POST
 def absence_create(request):
     return post_action(
         request,

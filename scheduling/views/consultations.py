@@ -261,6 +261,24 @@ session_cancel = session_actions.view(
 )
 
 
+@login_required
+@require_POST
+def session_sas(request, public_id):
+    """The session's specialist opens its free places to the SAS, or closes them."""
+    session = selectors.session_get_for_user(request.user, public_id)
+    if not perms.can_open_session_to_sas(request.user, session):
+        raise Http404
+    sas_open = request.POST.get("sas_open") == "1"
+    return post_action(
+        request,
+        lambda _data: services.session_sas_set(
+            by=request.user, session_id=session.pk, sas_open=sas_open
+        ),
+        success=_("Places libres ouvertes au SAS.") if sas_open else _("Places fermées au SAS."),
+        back="scheduling:consultations",
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # Swaps
 # ---------------------------------------------------------------------------------------------
