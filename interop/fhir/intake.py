@@ -399,7 +399,7 @@ def read_referral_input(parsed: Parsed) -> tuple[services.ReferralInput, Request
     request_index = parsed.indexes["ServiceRequest"][0]
     request = parsed.resource(request_index)
     parsed.follow(request.subject, ("Patient",), parsed.path(request_index, "subject"))
-    if request.intent not in ("order", "original-order", "proposal", "plan"):
+    if request.intent not in ("order", "original-order"):
         raise BundleRefused(
             [
                 _issue(
