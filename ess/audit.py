@@ -36,9 +36,12 @@ AUDIT_QUERY_PARAMETERS = frozenset(
 
 
 def _via(request) -> str:
-    # DRF's request.auth is the ApiToken when the caller came with one; pages have no `auth`.
+    # DRF's request.auth is the ApiToken, or the registered platform (interop.models.Platform),
+    # the caller came with; pages have no `auth`. Both name themselves by `audit_via`.
     token = getattr(request, "auth", None)
-    return token.audit_via if isinstance(token, ApiToken) else ""
+    if isinstance(token, ApiToken):
+        return token.audit_via
+    return getattr(token, "audit_via", "") if token is not None else ""
 
 
 def _audited_path(request) -> str:
@@ -78,6 +81,20 @@ def audit_record(
         path=(path or _audited_path(request))[:300],
         via=_via(request),
         outcome=outcome,
+    )
+
+
+def audit_record_sent(*, obj, label: str, to: str, via: str) -> AuditEvent:
+    """Append the line of patient data the platform sent out by itself (a task, no request):
+    `obj` (its type, public identifier and `label`) went to the address `to` through the
+    channel `via` (e.g. "mssante"), written in the path."""
+    return AuditEvent.objects.create(
+        action=AuditAction.EXPORT,
+        object_type=obj._meta.label_lower,
+        object_id=str(getattr(obj, "public_id", None) or obj.pk),
+        object_label=label[:100],
+        path=f"{via}:{to}"[:300],
+        via=via[:20],
     )
 
 

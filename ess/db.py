@@ -55,3 +55,14 @@ def insert_unless_conflict(obj) -> bool:
     obj._state.adding = False
     obj._state.db = connection.alias
     return True
+
+
+def lock_name(name: str, *, using: str = "default") -> None:
+    """Serialise the transactions that take this name until they end (a PostgreSQL
+    transaction-level advisory lock): for a check-then-insert with no row to lock yet, such as
+    "not sent twice within minutes". SQLite serialises writers anyway. Call inside atomic()."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [name])

@@ -22,7 +22,7 @@ from members.services import institution_set, roles_grant
 from members.services.directory_import import SAMPLE_FILE, directory_import
 from partners.demo import seed_partners_and_conventions
 from pathways.demo import seed_pathways
-from projet_sante.indicators.demo import seed_indicators
+from projet_sante.indicators.demo import seed_indicators, seed_transmissions
 from projet_sante.newsletter.demo import seed_newsletters
 from projet_sante.project.demo import seed_health_project
 from referrals.booking.demo import seed_consultations
@@ -180,6 +180,8 @@ SEEDERS = [
     lambda ctx: ctx.update(health_project=seed_health_project(ctx["users"])),
     # Last: the indicator snapshots freeze the quarters of everything seeded above.
     lambda ctx: ctx.update(indicator_snapshots=seed_indicators()),
+    # The last closed quarter's report sent to the ARS: rendered from the frozen snapshot.
+    lambda ctx: ctx.update(transmissions=seed_transmissions(ctx["users"])),
 ]
 
 

@@ -108,9 +108,12 @@ class RadioTypedChoiceField(_RadioButtons, forms.TypedChoiceField):
 class NotificationPreferencesForm(forms.ModelForm):
     class Meta:
         model = get_user_model()
-        fields = ["notification_email"]
+        fields = ["notification_email", "mssante_email"]
         widgets = {"notification_email": forms.RadioSelect(attrs={"class": "form-check-input"})}
         help_texts = {"notification_email": "Les urgences (P1, échéances) sont toujours envoyées."}
+
+    def clean_mssante_email(self) -> str:
+        return self.cleaned_data["mssante_email"].strip().lower()
 
 
 class ApiTokenForm(forms.Form):

@@ -231,6 +231,8 @@ class AuditEvent(models.Model):
     def via_label(self) -> str:
         if self.via.startswith("token:"):
             return _("jeton d'API %(prefix)s…") % {"prefix": self.via.removeprefix("token:")}
+        if self.via.startswith("fhir:"):
+            return _("plateforme raccordée %(id)s…") % {"id": self.via.removeprefix("fhir:")}
         return _("session")
 
 

@@ -12,6 +12,7 @@ from ess.permissions import can_invite_users, can_view_audit
 from ess.roles import Role, has_any_role
 from events.permissions import can_manage_campaigns, can_manage_events, can_view_activities
 from finance.permissions import can_manage_finance
+from interop.permissions import can_manage_platforms
 from meetings.permissions import can_view_meetings
 from members.permissions import (
     can_manage_memberships,
@@ -20,7 +21,7 @@ from members.permissions import (
 )
 from partners.permissions import can_view_partners
 from pathways.permissions import can_list_pathways, can_view_worklist
-from projet_sante.indicators.permissions import can_view_indicators
+from projet_sante.indicators.permissions import can_view_indicators, can_view_transmissions
 from projet_sante.project.permissions import can_view_project
 from referrals.permissions import can_submit_referral, can_triage_referral, can_view_inbox
 from scheduling.permissions import (
@@ -106,10 +107,14 @@ NAVIGATION = (
     # Funding, budget, expenses and the specialists' paid time.
     NavItem(_("Budget"), "finance:home", can_manage_finance, MANAGEMENT),
     NavItem(_("Journal d'audit"), "audit_list", can_view_audit, MANAGEMENT),
+    # Regional platforms and the SAS connected to the FHIR interface.
+    NavItem(_("Plateformes raccordées"), "interop:platforms", can_manage_platforms, MANAGEMENT),
     NavItem(_("Lettre d'information"), "projet_sante:newsletter_archive", _signed_in),
     # Health project: managers, ARS/CPAM and the ESS's staff (validated version).
     NavItem(_("Projet de santé"), "projet_sante:project_home", can_view_project),
     NavItem(_("Indicateurs"), "projet_sante:indicators", can_view_indicators),
+    # Reports sent to the ARS/CPAM: managers all, each authority its institution's.
+    NavItem(_("Documents transmis"), "projet_sante:transmissions", can_view_transmissions),
     NavItem(_("API"), "api_docs", _api_reader, MANAGEMENT),
 )
 

@@ -358,6 +358,28 @@ else:
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ESS <ne-pas-repondre@ess.example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Secure health messaging (MSSanté): the specialist's answer goes to the requester's MSSanté
+# address through the operator's SMTP server, authenticated by the platform's client
+# certificate (interop/mssante/). Off while ESS_MSSANTE_HOST or ESS_MSSANTE_FROM is empty.
+ESS_MSSANTE_EMAIL_BACKEND = env.str(
+    "ESS_MSSANTE_EMAIL_BACKEND", default="interop.mssante.backend.MSSanteEmailBackend"
+)
+ESS_MSSANTE_HOST = env.str("ESS_MSSANTE_HOST", default="")
+ESS_MSSANTE_PORT = env.int("ESS_MSSANTE_PORT", default=587)
+# "starttls" (port 587) or "ssl" (implicit TLS, port 465); never in clear.
+ESS_MSSANTE_TLS = env.str("ESS_MSSANTE_TLS", default="starttls")
+ESS_MSSANTE_USER = env.str("ESS_MSSANTE_USER", default="")
+ESS_MSSANTE_PASSWORD = env.str("ESS_MSSANTE_PASSWORD", default="")
+ESS_MSSANTE_CLIENT_CERT = env.str("ESS_MSSANTE_CLIENT_CERT", default="")
+ESS_MSSANTE_CLIENT_KEY = env.str("ESS_MSSANTE_CLIENT_KEY", default="")
+# The authority the server's certificate is checked against (empty: the system's).
+ESS_MSSANTE_CA_FILE = env.str("ESS_MSSANTE_CA_FILE", default="")
+ESS_MSSANTE_TIMEOUT = env.int("ESS_MSSANTE_TIMEOUT", default=30)
+# The platform's own MSSanté address (the sender).
+ESS_MSSANTE_FROM = env.str("ESS_MSSANTE_FROM", default="")
+# Domains accepted for a professional's MSSanté address besides mssante.fr and its subdomains.
+ESS_MSSANTE_EXTRA_DOMAINS = env.list("ESS_MSSANTE_EXTRA_DOMAINS", default=[])
+
 # ---------------------------------------------------------------------------------------------
 # Internationalisation: French first, English available.
 # ---------------------------------------------------------------------------------------------

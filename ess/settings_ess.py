@@ -15,6 +15,11 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-pending-tasks": {"task": "ess.tasks.sweep_pending_tasks", "schedule": 120.0},
     # Re-queue text messages an outage (broker or SMS provider) left pending.
     "sweep-pending-sms": {"task": "ess.tasks.sweep_pending_sms", "schedule": 120.0},
+    # Re-queue the answers by secure messaging (MSSanté) an outage left pending; sent once.
+    "sweep-pending-secure-messages": {
+        "task": "interop.tasks.sweep_pending_secure_messages",
+        "schedule": 300.0,
+    },
     # An immediate opinion nobody acknowledged moves to the next on call, then the coordinators
     # (each request also queues its own timed check; this catches one the broker lost).
     "escalate-immediate-requests": {
@@ -170,6 +175,8 @@ ESS_NEWSLETTER_BATCH_SIZE = env.int("ESS_NEWSLETTER_BATCH_SIZE", default=50)
 ESS_SMALL_COUNT_THRESHOLD = env.int("ESS_SMALL_COUNT_THRESHOLD", default=10)
 # A ready report of the current quarter older than this is rendered again on request.
 ESS_REPORT_MAX_AGE_MINUTES = env.int("ESS_REPORT_MAX_AGE_MINUTES", default=60)
+# A report sent again to the same ARS/CPAM within this delay is refused as a double submission.
+ESS_TRANSMISSION_REPEAT_MINUTES = env.int("ESS_TRANSMISSION_REPEAT_MINUTES", default=10)
 # Representativeness targets: liberal-practice members as a share of the territory's specialists
 # of the same specialties. "YEARS:PERCENT" pairs: PERCENT applies from YEARS after the ESS's
 # labelling date (ess.Team.labelled_on). Default: the national framework's 10 % at labelling,
@@ -218,6 +225,19 @@ ESS_FHIR_URLS = {
     # Urgency (P1–P4) of a request, when the guide's own extension is not frozen.
     "urgency_extension": env.str(
         "ESS_FHIR_URGENCY_EXTENSION", default="urn:ess:fhir:extension:urgence"
+    ),
+    # Our detailed status of a referral (ServiceRequest.extension, valueCoding), and the code
+    # system of its codes (referrals.models.Status: submitted, triaged…).
+    "status_extension": env.str(
+        "ESS_FHIR_STATUS_EXTENSION", default="urn:ess:fhir:extension:statut-demande"
+    ),
+    "status_system": env.str("ESS_FHIR_STATUS_SYSTEM", default="urn:ess:statut-demande"),
+    # The specialties asked for (ServiceRequest.performerType): our specialty codes.
+    "specialty_system": env.str("ESS_FHIR_SPECIALTY_SYSTEM", default="urn:ess:specialite"),
+    # The INSEE code of a commune in an Address (residence, birth place): FR Core's extension.
+    "insee_code_extension": env.str(
+        "ESS_FHIR_INSEE_CODE_EXTENSION",
+        default="https://hl7.fr/ig/fhir/core/StructureDefinition/fr-core-address-insee-code",
     ),
     # A slot opened to the SAS (Slot.serviceType / meta.tag).
     "sas_tag": env.str("ESS_FHIR_SAS_TAG_SYSTEM", default="urn:ess:fhir:sas"),

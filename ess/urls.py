@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from ess import api, views
 from events.api import CampaignViewSet, EtpProgrammeViewSet, TrainingViewSet
+from interop.fhir.audit import audit_export_ndjson
 from members.api import MemberViewSet
 from partners.api import ConventionViewSet, PartnerViewSet
 from pathways.api import PathwayTaskViewSet, PathwayViewSet
@@ -56,6 +57,7 @@ urlpatterns = [
     path("communes/options/", views.commune_options, name="commune_options"),
     path("communes/recherche/", views.commune_search, name="commune_search"),
     path("audit/", views.audit_list, name="audit_list"),
+    path("audit/export.ndjson", audit_export_ndjson, name="audit_export_ndjson"),
     path("notifications/", views.notification_list, name="notification_list"),
     path("notifications/lues/", views.notification_read, name="notification_read_all"),
     path("notifications/<uuid:public_id>/lue/", views.notification_read, name="notification_read"),
@@ -79,6 +81,7 @@ urlpatterns = [
     path("budget/", include("finance.urls")),
     path("association/", include("association.urls")),
     path("fhir/", include("interop.urls")),
+    path("plateformes/", include("interop.urls_pages")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -9,6 +9,7 @@ import re
 from datetime import date
 
 import phonenumbers
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -313,4 +314,22 @@ def validate_long_text(value: str) -> None:
             )
             % {"max": f"{LONG_TEXT_MAX_LENGTH:,}".replace(",", "\u202f"), "n": len(value)},
             code="too_long",
+        )
+
+
+def validate_mssante_address(value: str) -> None:
+    """An address of the national secure health messaging space (MSSanté): its domain is
+    `mssante.fr` or one under it (`medecin.mssante.fr`, `ch-orleans.mssante.fr`…), or one of the
+    domains `ESS_MSSANTE_EXTRA_DOMAINS` allows (an operator's own, a test platform)."""
+    if not value:
+        return
+    domain = value.rsplit("@", 1)[-1].lower().rstrip(".")
+    allowed = ["mssante.fr", *settings.ESS_MSSANTE_EXTRA_DOMAINS]
+    if not any(domain == d or domain.endswith(f".{d}") for d in allowed):
+        raise ValidationError(
+            _(
+                "Ce n'est pas une adresse de messagerie sécurisée de santé : son domaine doit "
+                "se terminer par « mssante.fr » (ex. prenom.nom@medecin.mssante.fr)."
+            ),
+            code="mssante_domain",
         )

@@ -79,3 +79,33 @@ class Platform(PublicIdModel):
         self.token_prefix = key[:8]
         self.save(update_fields=["token_hash", "token_prefix"])
         return key
+
+
+class PlatformRequest(models.Model):
+    """A referral a platform sent through `/fhir/`, under the identifier the platform gave it
+    (ServiceRequest.identifier): the platform reads back only these, and finds them by it."""
+
+    platform = models.ForeignKey(Platform, on_delete=models.PROTECT, related_name="requests")
+    referral = models.OneToOneField(
+        "referrals.Referral", on_delete=models.CASCADE, related_name="platform_request"
+    )
+    identifier_system = models.CharField(max_length=200)
+    identifier_value = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("demande reçue d'une plateforme")
+        verbose_name_plural = _("demandes reçues des plateformes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["platform", "identifier_system", "identifier_value"],
+                name="platform_request_identifier_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.identifier_system}|{self.identifier_value}"
+
+
+# Secure health messaging (interop/mssante/): its table is this app's.
+from interop.mssante.models import SecureMessage  # noqa: E402, F401 -- the app's models, gathered

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from interop.fhir import slots, views
+from interop.fhir import audit, intake, servicerequest, slots, views
 
 app_name = "fhir"
 
@@ -12,4 +12,22 @@ urlpatterns = [
     path("Slot/<str:id>", slots.SlotRead.as_view(), name="slot_read"),
     path("Schedule", slots.ScheduleSearch.as_view(), name="schedule_search"),
     path("Schedule/<str:id>", slots.ScheduleRead.as_view(), name="schedule_read"),
+    path("", intake.Transaction.as_view(), name="transaction"),
+    path("ServiceRequest", servicerequest.ServiceRequestSearch.as_view(), name="servicerequest"),
+    path(
+        "ServiceRequest/<str:referral_id>",
+        servicerequest.ServiceRequestRead.as_view(),
+        name="servicerequest_read",
+    ),
+    path(
+        "DiagnosticReport",
+        servicerequest.DiagnosticReportSearch.as_view(),
+        name="diagnosticreport",
+    ),
+    path(
+        "DiagnosticReport/<str:referral_id>",
+        servicerequest.DiagnosticReportRead.as_view(),
+        name="diagnosticreport_read",
+    ),
+    path("AuditEvent", audit.AuditEventSearch.as_view(), name="auditevent-search"),
 ]

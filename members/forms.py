@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ess.forms import CommuneField, RadioChoiceField, TextAreaField, phone_input
 from ess.models import Specialty
-from ess.roles import Role
+from ess.roles import Institution, Role
 from ess.validators import normalize_identifier, validate_adeli, validate_rpps
 from members.models import (
     PUBLISHABLE_FIELDS,
@@ -342,4 +342,14 @@ class RegistrationRefusalForm(forms.Form):
         label=_("Motif du refus"),
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Indiquez le motif du refus.")},
+    )
+
+
+class AuthorityInstitutionForm(forms.Form):
+    """The institution an ARS/CPAM account speaks for (empty: none)."""
+
+    institution = forms.ChoiceField(
+        label=_("Institution"),
+        choices=[("", _("Aucune")), *Institution.choices],
+        required=False,
     )

@@ -32,6 +32,11 @@ def can_manage_memberships(user) -> bool:
     return has_role(user, Role.MANAGER)
 
 
+def can_manage_authority_accounts(user) -> bool:
+    """See the ARS/CPAM accounts and set the institution each speaks for."""
+    return has_role(user, Role.MANAGER)
+
+
 def can_edit_membership(user, membership) -> bool:
     """The member edits their own entry (regulated fields then go back to a manager)."""
     if not user or not user.is_authenticated:

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from ess.models import Specialty
 from ess.permissions import can_invite_users
+from ess.roles import Role
 from ess.validators import normalize_identifier
 from members import permissions as perms
 from members.models import (
@@ -24,6 +25,7 @@ from members.models import (
     Registration,
     RegistrationStatus,
     SpecialtyHeadcount,
+    User,
 )
 
 # Members the directory lists: validated by a manager (account being activated) or active.
@@ -37,6 +39,18 @@ def invitations_visible_to(user) -> QuerySet[Invitation]:
     if can_invite_users(user):
         return Invitation.objects.select_related("organisation", "invited_by", "user")
     return Invitation.objects.none()
+
+
+def authority_accounts_visible_to(user) -> QuerySet[User]:
+    """The ARS/CPAM accounts (active or not): managers see every one; nobody else any."""
+    if not perms.can_manage_authority_accounts(user):
+        return User.objects.none()
+    return User.objects.filter(role_grants__role=Role.AUTHORITY).distinct()
+
+
+def authority_account_get_for_user(user, public_id) -> User:
+    """404 for "does not exist", "not an authority account" and "not yours to manage" alike."""
+    return get_object_or_404(authority_accounts_visible_to(user), public_id=public_id)
 
 
 def registrations_visible_to(user) -> QuerySet[Registration]:

@@ -31,6 +31,16 @@ invitations = [
     path("<uuid:public_id>/revoquer/", views.invitation_revoke, name="invitation_revoke"),
 ]
 
+# The ARS/CPAM accounts and their institution (managers): /membres/autorites/…
+authorities = [
+    path("", views.authority_list, name="authority_list"),
+    path(
+        "<uuid:public_id>/institution/",
+        views.authority_institution,
+        name="authority_institution",
+    ),
+]
+
 # Memberships (managers; a member sees their own): /membres/adhesions/…
 memberships = [
     path("", membership.membership_list, name="membership_list"),
@@ -42,6 +52,7 @@ memberships = [
 # /membres/…
 member_pages = [
     path("invitations/", include(invitations)),
+    path("autorites/", include(authorities)),
     path("invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("adhesions/", include(memberships)),
     path("mon-profil/", membership.profile, name="profile"),

@@ -2,15 +2,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ess.permissions import can_invite_users, require
-from ess.web.actions import form_page
+from ess.roles import Institution
+from ess.web.actions import form_page, post_action
 from ess.web.paging import page_of
 from members import services
-from members.forms import InvitationForm, PasswordSetForm
-from members.selectors import invitations_visible_to
+from members.forms import AuthorityInstitutionForm, InvitationForm, PasswordSetForm
+from members.permissions import can_manage_authority_accounts
+from members.selectors import (
+    authority_account_get_for_user,
+    authority_accounts_visible_to,
+    invitations_visible_to,
+)
 
 
 @login_required
@@ -62,4 +69,40 @@ def invitation_accept(request, token):
         done="account_login",
         template="members/invitation_accept.html",
         context={"invitation": invitation},
+    )
+
+
+@login_required
+def authority_list(request):
+    """The ARS/CPAM accounts, each with the institution it speaks for (managers)."""
+    require(can_manage_authority_accounts(request.user))
+    accounts = authority_accounts_visible_to(request.user).order_by("last_name", "first_name", "pk")
+    page = page_of(request, accounts, 50)
+    return render(
+        request,
+        "members/authority_list.html",
+        {"page": page, "institutions": Institution.choices},
+    )
+
+
+@login_required
+@require_POST
+def authority_institution(request, public_id):
+    """Set or change the institution of one ARS/CPAM account."""
+    require(can_manage_authority_accounts(request.user))
+    account = authority_account_get_for_user(request.user, public_id)
+    return post_action(
+        request,
+        lambda data: services.authority_institution_change(
+            by=request.user, user_id=account.pk, institution=data["institution"]
+        ),
+        form=AuthorityInstitutionForm(request.POST),
+        success=lambda user: (
+            _("%(name)s : institution enregistrée (%(institution)s).")
+            % {
+                "name": user.display_name,
+                "institution": user.get_institution_display() or _("aucune"),
+            }
+        ),
+        back=reverse("members:authority_list"),
     )

@@ -2,11 +2,18 @@
 
 - project: the health-project document (versions, sections, missions and actions, comments,
   annexes, history);
-- indicators: targets, quarterly snapshots, generated reports;
+- indicators: targets, quarterly snapshots, generated reports and their transmissions to the
+  ARS/CPAM;
 - newsletter: the quarterly letter, its deliveries, subscribers and unsubscriptions.
 """
 
-from projet_sante.indicators.models import GeneratedReport, IndicatorSnapshot, IndicatorTarget
+from projet_sante.indicators.models import (
+    GeneratedReport,
+    IndicatorSnapshot,
+    IndicatorTarget,
+    Transmission,
+    TransmissionRecipient,
+)
 from projet_sante.newsletter.models import (
     Newsletter,
     NewsletterDelivery,
@@ -37,6 +44,8 @@ __all__ = [
     "ProjectSection",
     "ProjectVersion",
     "Subscriber",
+    "Transmission",
+    "TransmissionRecipient",
     "Unsubscription",
     "VersionEvent",
     "VersionSignature",

@@ -8,3 +8,10 @@ from django.dispatch import Signal
 # the page as HTML, or "" (pathways: the referral's care pathways, their tasks and alerts, and
 # the link that opens one, pathways/views.py).
 referral_page_sections = Signal()
+
+# Sent inside the transaction of the specialist's answer (referral_complete), with `referral`
+# (its answer written) and `by` (the specialist), once per answer given: a retried request sends
+# nothing. Receivers record what the answer sets off in the same transaction and deliver it after
+# commit (interop: the answer sent to the requester's secure messaging address,
+# interop/mssante/).
+referral_answered = Signal()

@@ -21,6 +21,8 @@ class Channel(models.TextChoices):
     PHONE = "phone", _("Téléphone")
     FAX = "fax", _("Télécopie")
     MAIL = "mail", _("Courrier")
+    # Sent by a registered regional platform through the FHIR interface (interop).
+    PLATFORM = "platform", _("Plateforme de télé-expertise")
 
 
 # What a coordinator may record on behalf of a caller.

@@ -74,6 +74,9 @@ class FhirView(APIView):
     schema = None
     # The root of the FHIRPath of a validation error's element.
     validated_root = "Resource"
+    # Not part of the OpenAPI schema of /api/: the FHIR interface describes itself in its
+    # CapabilityStatement, and answers FHIR JSON and OperationOutcome, not the API's errors.
+    schema = None
 
     def get_exception_handler(self):
         return fhir_exception_handler

@@ -11,7 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from ess.fields import PublicIdModel, optional_fk
 from ess.models import EmailChoice
 from ess.roles import Institution, Role
-from ess.validators import validate_adeli, validate_finess, validate_rpps, validate_siret
+from ess.validators import (
+    validate_adeli,
+    validate_finess,
+    validate_mssante_address,
+    validate_rpps,
+    validate_siret,
+)
 
 
 class Profession(models.TextChoices):
@@ -109,6 +115,16 @@ class User(AbstractBaseUser, PermissionsMixin, PublicIdModel):
         max_length=10,
         choices=EmailChoice.choices,
         default=EmailChoice.IMMEDIATE,
+    )
+    # Where the specialists' answers are sent by secure health messaging (interop/mssante/).
+    mssante_email = models.EmailField(
+        _("adresse de messagerie sécurisée de santé (MSSanté)"),
+        blank=True,
+        validators=[validate_mssante_address],
+        help_text=_(
+            "Les réponses des spécialistes (texte et compte rendu PDF) y sont aussi envoyées, "
+            "par exemple prenom.nom@medecin.mssante.fr."
+        ),
     )
     # Demo accounts exist only on demonstration instances: refused unless ESS_DEMO is on.
     is_demo = models.BooleanField(_("compte de démonstration"), default=False)

@@ -1,6 +1,7 @@
 """Every write on people: accounts and invitations, memberships, the directory."""
 
 from members.services.accounts import (
+    authority_institution_change,
     institution_set,
     invitation_accept,
     invitation_create,
@@ -50,6 +51,7 @@ __all__ = [
     "ApplicationInput",
     "SiteInput",
     "application_errors",
+    "authority_institution_change",
     "governance_role_assign",
     "governance_role_end",
     "institution_set",

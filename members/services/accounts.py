@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from ess.outbox import email_queue_rendered
 from ess.permissions import can_invite_users, require
 from ess.roles import Institution, Role
+from members import permissions as perms
 from members.hooks import account_opened
 from members.models import Invitation, Organisation, RoleGrant, User
 
@@ -147,6 +148,18 @@ def institution_set(*, user: User, institution: str) -> User:
         user.institution = institution
         user.save(update_fields=["institution"])
     return user
+
+
+@transaction.atomic
+def authority_institution_change(*, by: User, user_id: int, institution: str) -> User:
+    """A manager sets (or, empty, clears) the institution an ARS/CPAM account speaks for: what
+    it signs for, and which transmissions it receives. Raises PermissionDenied (not a
+    manager) or ValidationError (not an authority account, an unknown institution)."""
+    require(perms.can_manage_authority_accounts(by))
+    user = User.objects.select_for_update().get(pk=user_id)
+    if not RoleGrant.objects.filter(user=user, role=Role.AUTHORITY).exists():
+        raise ValidationError(_("Ce compte n'est pas un compte de l'ARS ou de la CPAM."))
+    return institution_set(user=user, institution=institution)
 
 
 def roles_revoke(*, user: User, roles) -> None:

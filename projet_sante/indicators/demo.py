@@ -1,13 +1,15 @@
-"""Demo indicators: the health project's targets and the last four quarters, frozen."""
+"""Demo indicators: the health project's targets and the last four quarters, frozen; the last
+closed quarter's activity report sent to the ARS."""
 
 from datetime import timedelta
 
 from django.utils import timezone
 
 from partners.models import Partner
-from projet_sante.indicators.models import IndicatorTarget
-from projet_sante.indicators.periods import current_quarter
+from projet_sante.indicators.models import IndicatorTarget, Transmission
+from projet_sante.indicators.periods import current_quarter, previous_quarter
 from projet_sante.indicators.services import indicator_snapshot_take
+from projet_sante.indicators.transmissions import report_transmit
 
 DEMO_TARGETS = [
     # (code, comparison, value, note)
@@ -37,3 +39,24 @@ def seed_indicators() -> int:
     for quarter in quarters:
         indicator_snapshot_take(period=quarter)
     return len(quarters)
+
+
+DEMO_TRANSMISSION_MESSAGE = (
+    "Bonjour, voici le rapport d'activité du dernier trimestre, pour le prochain comité de "
+    "suivi de l'ESS. Bien cordialement, la direction."
+)
+
+
+def seed_transmissions(users: dict) -> int:
+    """The last closed quarter's activity report, sent by the demo's management to the ARS
+    (its PDF rendered from the frozen snapshot, kept as sent; the ARS account is emailed).
+    Idempotent: nothing if a transmission exists."""
+    if not Transmission.objects.exists():
+        report_transmit(
+            kind="quarterly",
+            key=previous_quarter().key,
+            institutions=["ars"],
+            message=DEMO_TRANSMISSION_MESSAGE,
+            by=users["direction"],
+        )
+    return Transmission.objects.count()

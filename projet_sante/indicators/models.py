@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ess.fields import PublicIdModel, optional_fk
+from ess.roles import Institution
+from ess.stored_files import StoredFile
 from projet_sante.indicators.registry import BY_CODE, UNIT_LABELS
 
 
@@ -127,3 +129,63 @@ class GeneratedReport(PublicIdModel):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.key} ({self.status})"
+
+
+def transmission_path(instance, filename: str) -> str:
+    # Private storage, opaque path: served only through the audited download view.
+    return f"transmissions/{instance.public_id}.pdf"
+
+
+class Transmission(StoredFile):
+    """A generated report sent to the ARS and/or the CPAM: what (`kind` and `key` of the
+    report, its title as it stood), to whom (`recipients`), when, by whom, with what message,
+    and the exact PDF sent, kept as it was (its SHA-256 with it) whatever changes afterwards."""
+
+    kind = models.CharField(_("type de document"), max_length=30)
+    key = models.CharField(_("clé"), max_length=100)
+    title = models.CharField(_("document"), max_length=300)
+    file = models.FileField(upload_to=transmission_path, max_length=200)
+    message = models.TextField(_("message"), blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("transmission à l'ARS/CPAM")
+        verbose_name_plural = _("transmissions à l'ARS/CPAM")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["kind", "key"], name="transmission_document")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def institutions_display(self) -> str:
+        """ "ARS, CPAM" (from the prefetched recipients)."""
+        return ", ".join(r.get_institution_display() for r in self.recipients.all())
+
+
+class TransmissionRecipient(models.Model):
+    """One institution a transmission was addressed to: its authority users see it."""
+
+    transmission = models.ForeignKey(
+        Transmission, on_delete=models.CASCADE, related_name="recipients"
+    )
+    institution = models.CharField(_("institution"), max_length=10, choices=Institution.choices)
+
+    class Meta:
+        verbose_name = _("destinataire d'une transmission")
+        verbose_name_plural = _("destinataires d'une transmission")
+        ordering = ["institution"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["transmission", "institution"], name="transmissionrecipient_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(institution__in=Institution.values),
+                name="transmissionrecipient_institution",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_institution_display()

@@ -20,3 +20,14 @@ def can_edit_indicator_targets(user) -> bool:
 def can_download_reports(user) -> bool:
     """Generated PDF reports (quarterly report, health project)."""
     return has_any_role(user, READER_ROLES)
+
+
+def can_view_transmissions(user) -> bool:
+    """The archive of reports sent to the ARS/CPAM: managers see every one, authority users
+    those addressed to their institution (selectors in transmissions.py)."""
+    return has_any_role(user, READER_ROLES)
+
+
+def can_transmit_reports(user) -> bool:
+    """Send a report to the ARS and/or the CPAM: the ESS's managers."""
+    return has_role(user, Role.MANAGER)

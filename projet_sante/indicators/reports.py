@@ -32,6 +32,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from pypdf import PdfReader
 
+from association.models import LegalIdentity
 from ess.models import Team
 from ess.outbox import enqueue_on_commit
 from ess.pdf import html_to_pdf, render_html
@@ -66,6 +67,9 @@ class ReportKind:
     is_fresh: Callable[[GeneratedReport], bool]
     # Who may read it beyond can_download_reports (a version's visibility, say).
     visible_to: Callable[[object, str], bool] = lambda user, key: True
+    # Why it may not be sent to the ARS/CPAM as it stands ("" when it may: a draft never
+    # submitted to them may not).
+    not_transmittable: Callable[[str], str] = lambda key: ""
 
 
 def period_is_fresh(period, finished_at) -> bool:
@@ -78,6 +82,27 @@ def period_is_fresh(period, finished_at) -> bool:
             return finished_at >= snapshot.computed_at
     max_age = timedelta(minutes=settings.ESS_REPORT_MAX_AGE_MINUTES)
     return timezone.now() - finished_at < max_age
+
+
+# ---------------------------------------------------------------------------------------------
+# The cover's legal identity
+# ---------------------------------------------------------------------------------------------
+def cover_identity() -> dict | None:
+    """The association behind the ESS as the covers of the reports sent to the ARS/CPAM show
+    it: RNA, SIRET (grouped 3-3-3-5), seat address (one line) and signatory, each when recorded;
+    None when nothing is (the cover then says the legal identity is not filled in)."""
+    identity = LegalIdentity.current()
+    if identity is None:
+        return None
+    siret = identity.siret
+    if len(siret) == 14:
+        siret = f"{siret[:3]} {siret[3:6]} {siret[6:9]} {siret[9:]}"
+    seat = ", ".join(line.strip() for line in identity.seat_address.splitlines() if line.strip())
+    signatory = ", ".join(
+        part for part in (identity.signatory_name, identity.signatory_function) if part
+    )
+    cover = {"rna": identity.rna, "siret": siret, "seat": seat, "signatory": signatory}
+    return cover if any(cover.values()) else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -106,6 +131,7 @@ def quarterly_report_context(key: str) -> dict:
             # The financial annex: the year's budget against what was spent, and its grants.
             "financial": financial_summary(period.first.year),
             "team": Team.current(),
+            "legal": cover_identity(),
             "generated_at": timezone.localtime(),
             "conventions": conventions_in_force,
             "signed_during": [
@@ -207,6 +233,17 @@ def report_filename(report: GeneratedReport) -> str:
 
 def report_back(report: GeneratedReport) -> tuple[str, str]:
     return KINDS[report.kind].back(report.key)
+
+
+def report_pdf_now(kind: str, key: str) -> bytes:
+    """The report's PDF as a download would give it now: the cached file while it is still
+    good, else rendered at once (read-only, apart from a past quarter's snapshot taken on its
+    first read). For sending it: the caller keeps the bytes."""
+    report = GeneratedReport.objects.filter(kind=kind, key=key).first()
+    if report is not None and report.file and _is_fresh(report):
+        with report.file.open("rb") as fh:
+            return fh.read()
+    return RENDERERS[kind](key)
 
 
 # ---------------------------------------------------------------------------------------------

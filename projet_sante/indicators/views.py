@@ -28,6 +28,7 @@ from projet_sante.indicators.display import (
     small_count_threshold,
     viewer_masks,
 )
+from projet_sante.indicators.forms import TransmissionForm
 from projet_sante.indicators.models import Comparison, GeneratedReport, ReportStatus
 from projet_sante.indicators.periods import (
     PeriodError,
@@ -106,6 +107,10 @@ def dashboard(request):
             "query": request.GET.urlencode(),
             "can_edit_targets": perms.can_edit_indicator_targets(request.user),
             "can_request_report": perms.can_download_reports(request.user),
+            "can_view_transmissions": perms.can_view_transmissions(request.user),
+            "transmit_form": (
+                TransmissionForm() if perms.can_transmit_reports(request.user) else None
+            ),
             **report_quarters(period),
         }
     )

@@ -15,6 +15,7 @@ from ess.pdf import html_to_pdf, render_html
 from events.selectors.figures import campaign_totals
 from projet_sante.indicators.display import indicators_context, masked_count
 from projet_sante.indicators.periods import previous_quarter
+from projet_sante.indicators.reports import cover_identity
 from projet_sante.project.models import Action, ProjectVersion, SectionKey
 from projet_sante.project.rich_text import render_rich_text
 from projet_sante.project.selectors import version_content, version_signatures
@@ -90,6 +91,7 @@ def project_pdf_context(version: ProjectVersion, period=None) -> dict:
         "version": version,
         "signatures": version_signatures(version),
         "team": team,
+        "legal": cover_identity(),
         "header_css": css_string(f"{header}Projet de santé {version.label}"),
         "footer_css": css_string(footer),
         "sections": sections,

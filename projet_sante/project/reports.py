@@ -2,6 +2,7 @@
 closed quarter of indicators, rendered in the background by the indicators part's machinery
 (`projet_sante.indicators.reports`), which this module plugs into when the app is ready."""
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +13,8 @@ from projet_sante.indicators.reports import (
     register_report_kind,
     request_report,
 )
-from projet_sante.project.models import ProjectVersion
+from projet_sante.indicators.transmissions import report_transmit
+from projet_sante.project.models import ProjectVersion, VersionStatus
 from projet_sante.project.pdf import render_project_pdf
 from projet_sante.project.selectors import versions_visible_to
 
@@ -80,6 +82,25 @@ def _visible_to(user, key: str) -> bool:
     return versions_visible_to(user).filter(pk=project_report_version_pk(key)).exists()
 
 
+def _not_transmittable(key: str) -> str:
+    """A draft never submitted is the ESS's own: it reaches the ARS/CPAM by submission."""
+    shown = ~Q(status=VersionStatus.DRAFT) | Q(submitted_at__isnull=False)
+    if ProjectVersion.objects.filter(shown, pk=project_report_version_pk(key)).exists():
+        return ""
+    return str(_("Une version en brouillon jamais soumise ne se transmet pas : soumettez-la."))
+
+
+def project_report_transmit(version: ProjectVersion, *, institutions, message: str, by):
+    """Send the version's PDF (indicators of the last closed quarter) to the ARS/CPAM."""
+    return report_transmit(
+        kind=KIND,
+        key=project_report_key(version),
+        institutions=institutions,
+        message=message,
+        by=by,
+    )
+
+
 def register() -> None:
     register_report_kind(
         KIND,
@@ -89,6 +110,7 @@ def register() -> None:
             back=_back,
             is_fresh=_is_fresh,
             visible_to=_visible_to,
+            not_transmittable=_not_transmittable,
         ),
         render_project_report,
     )

@@ -27,6 +27,7 @@ version_patterns = [
     path("annexes/<uuid:annex_id>/", views.annex_download, name="project_annex_download"),
     path("annexes/<uuid:annex_id>/supprimer/", views.annex_delete, name="project_annex_delete"),
     path("pdf/", views.version_pdf, name="project_version_pdf"),
+    path("transmettre/", views.version_transmit, name="project_version_transmit"),
 ]
 
 urlpatterns = [

@@ -23,13 +23,15 @@ from ess.permissions import require
 from ess.web.actions import PageActions, post_action
 from ess.web.forms import add_service_errors
 from ess.workflow import available_actions
+from projet_sante.indicators.forms import TransmissionForm
 from projet_sante.indicators.periods import report_quarters
-from projet_sante.indicators.permissions import can_download_reports
+from projet_sante.indicators.permissions import can_download_reports, can_transmit_reports
 from projet_sante.indicators.views import redirect_to_report
+from projet_sante.indicators.views_transmissions import transmitted
 from projet_sante.project import forms, services
 from projet_sante.project import permissions as perms
 from projet_sante.project.models import Action, Mission, ProjectAnnex, SectionKey, VersionStatus
-from projet_sante.project.reports import project_report_request
+from projet_sante.project.reports import project_report_request, project_report_transmit
 from projet_sante.project.rich_text import render_rich_text
 from projet_sante.project.selectors import (
     open_version,
@@ -98,6 +100,13 @@ def _version_context(request, version) -> dict:
         "can_comment": can_comment,
         "can_start": perms.can_edit_project(user) and open_version() is None,
         "can_pdf": perms.can_download_project_pdf(user),
+        # Sent to the ARS/CPAM from here once they have seen it (submitted at least once).
+        "transmit_form": (
+            TransmissionForm()
+            if can_transmit_reports(user)
+            and (version.status != VersionStatus.DRAFT or version.submitted_at)
+            else None
+        ),
         **(report_quarters() if can_download_reports(user) else {}),
         "comment_form": forms.CommentForm() if can_comment else None,
         "revision_form": forms.RevisionForm() if can_review else None,
@@ -458,3 +467,23 @@ def version_pdf(request, public_id):
     version = version_get_for_user(request.user, public_id)
     require(perms.can_download_project_pdf(request.user))
     return redirect_to_report(project_report_request(version, by=request.user))
+
+
+@login_required
+@require_POST
+def version_transmit(request, public_id):
+    """Send the version's PDF to the ARS and/or the CPAM (managers); the archive on success,
+    the version's page with the refusal otherwise."""
+    version = version_get_for_user(request.user, public_id)
+    require(can_transmit_reports(request.user))
+    return post_action(
+        request,
+        lambda data: project_report_transmit(
+            version, institutions=data["institutions"], message=data["message"], by=request.user
+        ),
+        form=TransmissionForm(request.POST),
+        success=transmitted,
+        back=reverse("projet_sante:project_version", args=[version.public_id]),
+        done=reverse("projet_sante:transmissions"),
+        label_errors=False,
+    )

@@ -8,7 +8,8 @@ Repeating a transition already done by the same actor is a no-op.
 `intake` (submission), `triage` (the coordinator's side), `answer` (the specialist's side),
 `thread` (messages, attachments, notes, identity), `pending` (files kept across a refused
 form), `immediate` (immediate opinions from the specialist on call), `contacts` (requests from
-professionals without an account: the public form, phone/fax/mail intake), `claims` (those
+professionals without an account: the public form, phone/fax/mail intake, a registered
+platform's requests), `claims` (those
 requests joining the professional's account) and `common` (what they share).
 """
 
@@ -25,6 +26,7 @@ from referrals.services.contacts import (
     referral_confirm,
     referral_from_confirmation_token,
     referral_record_for_caller,
+    referral_submit_for_platform,
     referral_submit_without_account,
     referrals_purge_unconfirmed,
 )
@@ -98,6 +100,7 @@ __all__ = [
     "referral_request_info",
     "referral_schedule",
     "referral_submit",
+    "referral_submit_for_platform",
     "referral_submit_without_account",
     "referral_triage",
     "referrals_escalate",

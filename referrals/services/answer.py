@@ -16,6 +16,7 @@ from ess.permissions import require
 from ess.text import required_text
 from ess.uploads import check_uploads
 from referrals import permissions as perms
+from referrals.hooks import referral_answered
 from referrals.models import (
     TAKEN_STATUSES,
     TELEEXPERTISE_MODES,
@@ -180,6 +181,7 @@ def referral_complete(
         )
         referral.save(update_fields=[*ANSWER_FIELDS, "updated_at"])
         referral_notify(referral, Kind.REFERRAL_ANSWERED, actor=by)
+        referral_answered.send(sender=Referral, referral=referral, by=by)
         return referral
     _transition(referral, to=Status.COMPLETED, by=by, at=now)
     referral.completed_at = referral.closed_at = now
@@ -187,6 +189,7 @@ def referral_complete(
         update_fields=["status", *ANSWER_FIELDS, "completed_at", "closed_at", "updated_at"]
     )
     referral_notify(referral, Kind.REFERRAL_COMPLETED, actor=by)
+    referral_answered.send(sender=Referral, referral=referral, by=by)
     return referral
 
 

@@ -272,3 +272,56 @@ def referrals_purge_unconfirmed(*, now=None) -> int:
             transaction.on_commit(lambda files=files: [f.delete(save=False) for f in files])
             purged += 1
     return purged
+
+
+def referral_submit_for_platform(
+    *,
+    account,
+    key: str,
+    data: ReferralInput,
+    requester=None,
+    rpps: str = "",
+    email: str = "",
+    phone: str = "",
+    on_created=None,
+) -> tuple[Referral, bool]:
+    """A registered platform (its service `account`) sends a request on behalf of a professional:
+    `requester`, a requester with an account, or the professional identified by `rpps` and
+    `email` (an unclaimed contact, attached to their account when they open one). The request
+    enters the queue at once: the platform authenticated its user.
+
+    Every check of any submission, before anything is written; one request per `key` for this
+    account (a resent request returns the first, created=False; other data under the same key:
+    IdempotencyConflict). `on_created(referral)` runs inside the transaction, once. After
+    commit: coordinators are notified, the professional gets the acknowledgement."""
+    entry = None
+    if requester is None:
+        entry = directory_professional(rpps)
+        if not email.strip():
+            raise ValidationError(
+                {"email": _("L'adresse électronique du demandeur est requise pour lui répondre.")}
+            )
+    elif not (requester.is_active and perms.can_submit_referral(requester)):
+        raise ValidationError({"caller": _("Ce professionnel ne peut pas envoyer de demande.")})
+    checked = referral_input_check(data)
+    with transaction.atomic():
+
+        def create():
+            if entry is not None:
+                contact = _contact_for(entry=entry, email=email, phone=phone, by=account)
+                sender, to = contact.stand_in, contact.email
+            else:
+                sender, to = requester, requester.email
+            referral = referral_create(
+                requester=sender,
+                data=data,
+                checked_files=checked,
+                actor=sender,
+                channel=Channel.PLATFORM,
+            )
+            if on_created is not None:
+                on_created(referral)
+            emails.acknowledgement_email(to=to, referral=referral)
+            return referral
+
+        return referral_created_once(by=account, key=key, data=data, create=create)

@@ -27,6 +27,8 @@ TABLES = {
     "projet_sante_projectsection",
     "projet_sante_projectversion",
     "projet_sante_subscriber",
+    "projet_sante_transmission",
+    "projet_sante_transmissionrecipient",
     "projet_sante_unsubscription",
     "projet_sante_versionevent",
     "projet_sante_versionsignature",

@@ -191,6 +191,20 @@ REGISTRY: dict[str, Access] = {
     "home": page(PUBLIC, note="the public front page; signed in, each role's home"),
     "healthz": page(PUBLIC, note="probe: database and Redis status only"),
     "fhir:metadata": page(PUBLIC, note="the FHIR CapabilityStatement: no data"),
+    "fhir:transaction": page(
+        PLATFORM, note="a télé-expertise request as a transaction Bundle (scope teleexpertise)"
+    ),
+    "fhir:servicerequest": page(PLATFORM, note="the status search, the platform's own requests"),
+    "fhir:servicerequest_read": page(
+        PLATFORM, **on(REFERRAL_ANY_STATE, "referral_id"), note="the platform's own requests"
+    ),
+    "fhir:diagnosticreport": page(PLATFORM, note="the answer search, the platform's own requests"),
+    "fhir:diagnosticreport_read": page(
+        PLATFORM, **on(REFERRAL_ANY_STATE, "referral_id"), note="the platform's own answers"
+    ),
+    "interop:platforms": page(MANAGER),
+    "interop:platform_token": page(MANAGER, **on("platform")),
+    "interop:platform_revoke": page(MANAGER, **on("platform")),
     # Free places members opened to the SAS: platforms with the `slots` scope, no patient data.
     "fhir:slot_search": page(PLATFORM),
     "fhir:slot_read": page(PLATFORM, fixed=({"id": "0b6f3c5e-52a4-4d8e-9a51-2f1d6a7e8c90"},)),
@@ -199,6 +213,10 @@ REGISTRY: dict[str, Access] = {
     "commune_options": page(PUBLIC, note="reference data for the public application form"),
     "commune_search": page(PUBLIC, note="the commune pickers' suggestions (reference data)"),
     "audit_list": page(MANAGER),
+    "audit_export_ndjson": page(MANAGER, note="the trail as FHIR NDJSON, the /audit/ page's rule"),
+    "fhir:auditevent-search": page(
+        MANAGER, note="the trail as FHIR AuditEvent: the /audit/ page's rule, never a platform"
+    ),
     "notification_list": page(SIGNED_IN, note="the caller's own notifications"),
     "notification_read_all": page(SIGNED_IN, note="marks the caller's own notifications"),
     "notification_read": page(
@@ -214,6 +232,10 @@ REGISTRY: dict[str, Access] = {
     "members:invitation_list": page(MANAGER),
     "members:invitation_create": page(MANAGER),
     "members:invitation_revoke": page(MANAGER, **on("invitation")),
+    "members:authority_list": page(MANAGER),
+    "members:authority_institution": page(
+        MANAGER, **on("authority_account"), body={"institution": "cpam"}
+    ),
     "members:invitation_accept": page(TOKEN, fixed=({"token": "not-a-token"},)),
     "members:apply": page(PUBLIC, note="the public membership application (throttled)"),
     "members:apply_sent": page(PUBLIC),
@@ -499,6 +521,11 @@ REGISTRY: dict[str, Access] = {
     "projet_sante:report_quarterly": page(REVIEW),
     "projet_sante:report_detail": page(REVIEW, **on("report")),
     "projet_sante:report_download": page(REVIEW, **on("report")),
+    "projet_sante:report_quarterly_transmit": page(
+        MANAGER, body={"periode": "2026-Q1", "institutions": "ars"}
+    ),
+    "projet_sante:transmissions": page(REVIEW, note="authorities: their institution's only"),
+    "projet_sante:transmission_download": page(REVIEW, **on("transmission")),
     "projet_sante:project_home": page(STAFF_AND_AUTHORITY),
     "projet_sante:project_version_start": page(MANAGER),
     "projet_sante:project_preview": page(MANAGER),
@@ -534,6 +561,9 @@ REGISTRY: dict[str, Access] = {
         MANAGER, obj=("annex",), ids={"public_id": "version", "annex_id": "annex"}
     ),
     "projet_sante:project_version_pdf": page(REVIEW, **on("project_version")),
+    "projet_sante:project_version_transmit": page(
+        MANAGER, **on("project_version"), body={"institutions": "ars"}
+    ),
     "projet_sante:project_version_diff": page(
         STAFF_AND_AUTHORITY, obj=("project_version",), ids={"a": "validated", "b": "version"}
     ),

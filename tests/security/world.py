@@ -7,6 +7,7 @@ apps' rules, written out here rather than computed by the selectors under test),
 referrals, the patient data that must never reach anyone else.
 """
 
+import hashlib
 import uuid
 from dataclasses import dataclass, field
 from datetime import time, timedelta
@@ -160,7 +161,7 @@ def build_world() -> World:
     from partners import services as partner_services
     from partners.models import ConventionKind
     from pathways.models import PathwayAlert
-    from projet_sante.indicators.models import GeneratedReport, ReportStatus
+    from projet_sante.indicators.models import GeneratedReport, ReportStatus, Transmission
     from projet_sante.newsletter.models import Newsletter
     from projet_sante.project import services as ps
     from referrals.models import Attachment, Message
@@ -350,6 +351,15 @@ def build_world() -> World:
         "invitation",
         Thing(
             "pending invitation", {"invitation": str(invitation.public_id)}, frozenset({"manager"})
+        ),
+    )
+    # An ARS/CPAM account: the managers set its institution.
+    add(
+        "authority_account",
+        Thing(
+            "authority account",
+            {"authority_account": str(users["authority"].public_id)},
+            frozenset({"manager"}),
         ),
     )
 
@@ -650,6 +660,34 @@ def build_world() -> World:
         ),
     )
 
+    # --- Reports sent to the ARS/CPAM: one to the ARS ("authority" is an ARS account), one to
+    # the CPAM alone (the managers' and the CPAM's, not the ARS's).
+    for institution, visible in (
+        ("ars", frozenset({"manager", "authority"})),
+        ("cpam", frozenset({"manager"})),
+    ):
+        transmission = Transmission(
+            kind="quarterly",
+            key="2026-Q1",
+            title="Rapport d'activité",
+            sent_by=manager,
+            original_name="rapport.pdf",
+            content_type="application/pdf",
+            size=len(PDF_BYTES),
+            sha256=hashlib.sha256(PDF_BYTES).hexdigest(),
+        )
+        transmission.file.save("t.pdf", ContentFile(PDF_BYTES), save=False)
+        transmission.save()
+        transmission.recipients.create(institution=institution)
+        add(
+            "transmission",
+            Thing(
+                f"report sent to the {institution}",
+                {"transmission": str(transmission.public_id)},
+                visible,
+            ),
+        )
+
     # --- Newsletter: a sent letter is public; a draft is the managers'.
     everyone = frozenset(PERSONAS)
     sent = Newsletter.objects.create(
@@ -900,6 +938,13 @@ def build_world() -> World:
         kind = "held_assembly" if label == "held" else "assembly"
         add(kind, Thing(f"{label} assembly", {"assembly": str(assembly.public_id)}, visible))
     association_services.fee_year_set(by=manager, year=FEE_YEAR, amount="30")
+    # --- A platform connected to the FHIR interface: the management's only.
+    from interop.platforms import register_platform
+
+    platform, _token = register_platform(name="Plateforme de contrôle", scopes=["slots"])
+    add(
+        "platform", Thing("platform", {"platform": str(platform.public_id)}, frozenset({"manager"}))
+    )
 
     extra["specialty"] = str(specialty.pk)
     extra["other_specialist"] = str(users["other_specialist"].pk)
