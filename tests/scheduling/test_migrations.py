@@ -47,7 +47,11 @@ TABLES = {
     "referrals_calendarfeed": "scheduling_calendarfeed",
 }
 # Columns that later migrations added to a moved table: not part of the move.
-ADDED_SINCE = {"scheduling_consultationplan": ("protocol_id",)}
+ADDED_SINCE = {
+    "scheduling_consultationplan": ("protocol_id",),
+    "scheduling_availabilityslot": ("sas_open",),
+    "scheduling_consultationsession": ("sas_open",),
+}
 MODELS = {
     "members": ["availabilityslot", "booking", "absence"],
     "referrals": [
