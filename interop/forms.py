@@ -12,7 +12,7 @@ class PlatformForm(forms.Form):
     scopes = forms.MultipleChoiceField(
         label=_("Droits"),
         choices=PlatformScope.choices,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     certificate = forms.CharField(
         label=_("Certificat client (PEM) ou son empreinte SHA-256"),

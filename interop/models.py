@@ -60,6 +60,10 @@ class Platform(PublicIdModel):
     def is_active(self) -> bool:
         return self.revoked_at is None
 
+    def scope_labels(self) -> list[str]:
+        """The rights in words, for the managers' page."""
+        return [str(PlatformScope(scope).label) for scope in self.scopes if scope in PlatformScope]
+
     def may(self, scope: str) -> bool:
         return self.is_active and scope in self.scopes
 
