@@ -69,6 +69,9 @@ class FhirView(APIView):
         HashedTokenAuthentication,
     ]
     permission_classes = [IsAuthenticated]
+    # Described by the CapabilityStatement (/fhir/metadata), not by the REST API's OpenAPI
+    # document (/api/schema/), whose errors are plain JSON, not OperationOutcome.
+    schema = None
     # The root of the FHIRPath of a validation error's element.
     validated_root = "Resource"
 

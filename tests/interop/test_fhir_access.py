@@ -128,3 +128,14 @@ def test_the_command_prints_a_token_that_works(client, whoami_urls, capsys):
     token = capsys.readouterr().out.strip()
 
     assert client.get("/fhir/whoami", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+
+
+def test_the_fhir_interface_is_not_in_the_rest_apis_openapi_document():
+    """/api/schema/ documents the REST API's plain-JSON errors; /fhir/ answers OperationOutcome
+    and describes itself in its CapabilityStatement."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+
+    assert schema["paths"]
+    assert not [path for path in schema["paths"] if path.startswith("/fhir")]
