@@ -4,13 +4,14 @@ from django.utils import timezone
 from fhir.resources.R4B.capabilitystatement import CapabilityStatement
 from pydantic import ValidationError as PydanticValidationError
 from rest_framework import exceptions, status
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ess.api_auth import HashedTokenAuthentication
 from ess.api_errors import exception_handler as api_exception_handler
-from ess.models import Team
+from ess.audit import audit_record
+from ess.models import AuditAction, AuditOutcome, Team
 from interop.fhir.auth import (
     PlatformCertificateAuthentication,
     PlatformTokenAuthentication,
@@ -77,6 +78,24 @@ class FhirView(APIView):
 
     def get_exception_handler(self):
         return fhir_exception_handler
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        """Every call of a platform is in the audit trail: a call that named no object (a
+        refused Bundle, a search that found nothing, the SAS's slot searches) is recorded as
+        one line naming the platform, with the method, the resource and the HTTP status."""
+        response = super().finalize_response(request, response, *args, **kwargs)
+        platform = calling_platform(request)
+        if platform is not None and not getattr(request, "audit_recorded", False):
+            audit_record(
+                request=request,
+                action=AuditAction.VIEW if request.method in SAFE_METHODS else AuditAction.CREATE,
+                obj=platform,
+                label=f"{request.method} {type(self).__name__} {response.status_code}",
+                outcome=AuditOutcome.REFUSED
+                if response.status_code in (401, 403, 404)
+                else AuditOutcome.ALLOWED,
+            )
+        return response
 
     def require_platform_scope(self, request, scope: str):
         """The calling platform, when it holds `scope`; a 403 otherwise."""

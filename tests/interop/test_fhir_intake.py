@@ -290,3 +290,23 @@ def test_the_requester_may_be_a_practitioner_without_a_role(client, gp, platform
 
     assert response.status_code == 200, response.content
     assert Referral.objects.get().requester == gp
+
+
+def test_every_call_is_in_the_audit_trail_even_one_that_names_no_request(client, gp, platform):
+    """A refused Bundle and a search that finds nothing still leave a line naming the platform,
+    its method and the answer's status."""
+    registered, token = platform
+    bundle = teleexpertise_bundle(rpps=RPPS, identifier="DEM-AUDIT").model_dump(
+        mode="json", exclude_none=True
+    )
+    bundle["entry"][1]["resource"]["birthDate"] = "1950-13-45"
+
+    post(client, token, bundle)
+    client.get("/fhir/ServiceRequest?identifier=INCONNUE", HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    lines = AuditEvent.objects.filter(via=registered.audit_via).order_by("pk")
+    assert [(line.action, line.object_id, line.object_label[-3:]) for line in lines] == [
+        ("create", str(registered.public_id), "400"),
+        ("view", str(registered.public_id), "200"),
+    ]
+    assert {line.actor_id for line in lines} == {registered.account_id}

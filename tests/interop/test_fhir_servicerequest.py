@@ -138,7 +138,9 @@ def test_the_status_follows_the_referral_through_triage_and_answer(
     assert (attached.title, attached.data) == ("cr.pdf", PDF_BYTES)
     same = fhir_get(client, token, f"/fhir/DiagnosticReport/{referral.public_id}")
     assert DiagnosticReport.model_validate_json(same.content).id == str(referral.public_id)
-    reads = AuditEvent.objects.filter(via=platform.audit_via, action="view")
+    reads = AuditEvent.objects.filter(
+        via=platform.audit_via, action="view", object_type="referrals.referral"
+    )
     assert reads.count() >= 8 and {e.object_id for e in reads} == {str(referral.public_id)}
 
 
