@@ -433,17 +433,7 @@ def read_referral_input(parsed: Parsed) -> tuple[services.ReferralInput, Request
         raise BundleRefused(
             _serializer_issues(parsed, serializer.errors, patient_index, request_index)
         )
-    data = serializer.validated_data
-    payload = services.ReferralInput(
-        patient=services.PatientInput(**data["patient"]),
-        specialty=data["specialty"],
-        question=data["question"],
-        context=data.get("context", ""),
-        urgency=data["urgency"],
-        consent=data["consent"],
-        files=_files(parsed),
-    )
-    return payload, requester, indexes
+    return serializer.referral_input(files=_files(parsed)), requester, indexes
 
 
 def platform_identifier(parsed: Parsed) -> tuple[str, str]:

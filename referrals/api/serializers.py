@@ -33,6 +33,7 @@ from referrals.models import (
 from referrals.selectors import (
     referral_timeline,
 )
+from referrals.services.intake import PatientInput, ReferralInput
 
 
 def _django_check(check, value):
@@ -212,6 +213,24 @@ class ReferralInSerializer(FieldsBuiltOnce, serializers.Serializer):
                 {"urgency": "Un avis immédiat est une demande d'urgence P1."}
             )
         return attrs
+
+    def referral_input(self, *, files=()) -> ReferralInput:
+        """What the submission service takes, from the checked body (and the files sent with
+        it): the API's and the FHIR intake's one translation."""
+        data = self.validated_data
+        return ReferralInput(
+            patient=PatientInput(**data["patient"]),
+            specialty=data["specialty"],
+            question=data["question"],
+            context=data.get("context", ""),
+            urgency=data["urgency"],
+            preferred_response=data["preferred_response"],
+            consent=data["consent"],
+            callback_availability=data.get("callback_availability", ""),
+            referring_gp_name=data.get("referring_gp_name", ""),
+            referring_gp=data.get("referring_gp"),
+            files=list(files),
+        )
 
 
 class PatientOutSerializer(FieldsBuiltOnce, serializers.Serializer):

@@ -157,18 +157,7 @@ class ReferralViewSet(ServiceActionsMixin, PublicReadViewSet):
         serializer = ReferralInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        payload = services.ReferralInput(
-            patient=services.PatientInput(**data["patient"]),
-            specialty=data["specialty"],
-            question=data["question"],
-            context=data.get("context", ""),
-            urgency=data["urgency"],
-            preferred_response=data["preferred_response"],
-            consent=data["consent"],
-            callback_availability=data.get("callback_availability", ""),
-            referring_gp_name=data.get("referring_gp_name", ""),
-            referring_gp=data.get("referring_gp"),
-        )
+        payload = serializer.referral_input()
         key = request.headers.get("Idempotency-Key", "").strip()[:200]
         if data["immediate"]:
             referral, created = services.immediate_submit(
