@@ -228,27 +228,26 @@ def targets(request):
 # ---------------------------------------------------------------------------------------------
 # Generated reports
 # ---------------------------------------------------------------------------------------------
+def posted_quarter(request):
+    """The quarter a report form posts (`periode`), begun by today; PeriodError with the reason
+    in French otherwise."""
+    period = parse_period(request.POST.get("periode", ""))
+    if period.kind != "quarter":
+        raise PeriodError(_("Le rapport d'activité porte sur un trimestre."))
+    if period.first > timezone.localdate():
+        raise PeriodError(_("Ce trimestre n'a pas commencé."))
+    return period
+
+
 @login_required
 @require_POST
 def report_quarterly(request):
     """Ask for the quarterly activity report of a quarter (cached; rendered in the background)."""
     require(perms.can_download_reports(request.user))
     try:
-        period = parse_period(request.POST.get("periode", ""))
+        period = posted_quarter(request)
     except PeriodError as exc:
         return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
-    if period.kind != "quarter":
-        return HttpResponse(
-            _("Le rapport d'activité porte sur un trimestre."),
-            status=400,
-            content_type="text/plain; charset=utf-8",
-        )
-    if period.first > timezone.localdate():
-        return HttpResponse(
-            _("Ce trimestre n'a pas commencé."),
-            status=400,
-            content_type="text/plain; charset=utf-8",
-        )
     report = request_report("quarterly", period.key, by=request.user)
     return redirect_to_report(report)
 

@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -16,12 +15,13 @@ from ess.web.actions import post_action
 from ess.web.paging import page_of
 from projet_sante.indicators import permissions as perms
 from projet_sante.indicators.forms import TransmissionForm
-from projet_sante.indicators.periods import PeriodError, parse_period
+from projet_sante.indicators.periods import PeriodError
 from projet_sante.indicators.transmissions import (
     report_transmit,
     transmission_get_for_user,
     transmission_list,
 )
+from projet_sante.indicators.views import posted_quarter
 
 
 def transmitted(transmission) -> str:
@@ -57,15 +57,9 @@ def report_quarterly_transmit(request):
     """Send the quarterly report of a quarter to the ARS and/or the CPAM."""
     require(perms.can_transmit_reports(request.user))
     try:
-        period = parse_period(request.POST.get("periode", ""))
+        period = posted_quarter(request)
     except PeriodError as exc:
         return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
-    if period.kind != "quarter" or period.first > timezone.localdate():
-        return HttpResponse(
-            _("Le rapport d'activité transmis porte sur un trimestre commencé."),
-            status=400,
-            content_type="text/plain; charset=utf-8",
-        )
     back = reverse("projet_sante:indicators") + f"?periode={period.key}"
     return send_report(request, kind="quarterly", key=period.key, back=back)
 
