@@ -28,6 +28,20 @@ class SasPlace:
     session: ConsultationSession | None = None
     position: int = 0
 
+    @classmethod
+    def of_session(cls, session: ConsultationSession, position: int) -> "SasPlace":
+        """The appointment place `position` of a session."""
+        step = timedelta(minutes=session.slot_minutes)
+        starts_at = session.starts_at + position * step
+        return cls(
+            starts_at=starts_at,
+            ends_at=starts_at + step,
+            specialist=session.specialist,
+            specialty=session.specialty,
+            session=session,
+            position=position,
+        )
+
     @property
     def site(self):
         return self.session.site if self.session is not None else None
@@ -140,24 +154,13 @@ def _sessions(filters: SasFilters) -> list[SasPlace]:
         qs = qs.filter(site__commune__postal_codes__contains=filters.postal_code)
     places = []
     for session in qs:
-        step = timedelta(minutes=session.slot_minutes)
         taken = set(session.taken)
         for position in range(session.capacity):
-            starts_at = session.starts_at + position * step
             if position in taken:
                 continue
-            if not (filters.start <= starts_at < filters.end) or starts_at <= now:
-                continue
-            places.append(
-                SasPlace(
-                    starts_at=starts_at,
-                    ends_at=starts_at + step,
-                    specialist=session.specialist,
-                    specialty=session.specialty,
-                    session=session,
-                    position=position,
-                )
-            )
+            place = SasPlace.of_session(session, position)
+            if filters.start <= place.starts_at < filters.end and place.starts_at > now:
+                places.append(place)
     return places
 
 
@@ -210,16 +213,7 @@ def sas_place_get(
     )
     if session is None or not 0 <= position < session.capacity:
         return None
-    step = timedelta(minutes=session.slot_minutes)
-    starts_at = session.starts_at + position * step
-    if starts_at <= now:
+    place = SasPlace.of_session(session, position)
+    if place.starts_at <= now:
         return None
-    place = SasPlace(
-        starts_at=starts_at,
-        ends_at=starts_at + step,
-        specialist=session.specialist,
-        specialty=session.specialty,
-        session=session,
-        position=position,
-    )
     return place, False
