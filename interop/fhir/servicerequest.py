@@ -16,8 +16,8 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 
 from ess.audit import audit_record_many, audit_refusal
-from ess.models import AuditAction, Team
-from ess.pdf import render_pdf
+from ess.models import AuditAction
+from interop.answer_report import answer_report_files, answer_report_pdf
 from interop.fhir.views import FhirView, register_capability
 from interop.models import PlatformScope
 from referrals.models import STATUS_LABELS, Referral, Status
@@ -126,30 +126,20 @@ def service_request(referral: Referral) -> ServiceRequest:
     return ServiceRequest.model_validate(resource)
 
 
-def _answer_pdf(referral: Referral) -> bytes:
-    return render_pdf(
-        "pdf/teleexpertise_answer.html",
-        {
-            "referral": referral,
-            "team": Team.objects.filter(pk=1).first(),
-            "today": timezone.localdate(),
-        },
-    )
-
-
 def diagnostic_report(referral: Referral) -> DiagnosticReport:
     """The answer of an answered referral: its text as the conclusion, the answer as a PDF and
     the specialist's report files as presentedForm."""
+    reports = answer_report_files(referral)
     forms = [
         {
             "contentType": "application/pdf",
             "language": "fr",
             "title": f"Réponse {referral.reference}.pdf",
             "creation": _instant(referral.answered_at),
-            "data": base64.b64encode(_answer_pdf(referral)).decode(),
+            "data": base64.b64encode(answer_report_pdf(referral, reports=reports)).decode(),
         }
     ]
-    for report in referral.attachments.filter(is_report=True, message=None):
+    for report in reports:
         with report.file.open("rb") as handle:
             data = handle.read()
         forms.append(

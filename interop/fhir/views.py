@@ -125,7 +125,7 @@ class Metadata(FhirView):
 
     def get(self, request):
         base = request.build_absolute_uri("/fhir/").rstrip("/")
-        team = Team.objects.filter(pk=1).only("name").first()
+        team = Team.current()
         statement = CapabilityStatement.model_validate(
             {
                 "resourceType": "CapabilityStatement",

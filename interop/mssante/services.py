@@ -24,7 +24,8 @@ from django.utils.translation import gettext as _
 from ess.audit import audit_record_sent
 from ess.models import Team
 from ess.outbox import enqueue_on_commit
-from ess.pdf import html_to_pdf, render_html
+from ess.pdf import html_to_pdf
+from interop.answer_report import answer_report_files, answer_report_html
 from interop.mssante.backend import mssante_configured, mssante_connection
 from interop.mssante.models import SecureMessage
 
@@ -47,12 +48,8 @@ def _recipients(referral) -> list[str]:
     return addresses
 
 
-def _report_files(referral) -> list:
-    return [a for a in referral.attachments.all() if a.is_report and a.message_id is None]
-
-
 def _context(referral, by) -> dict:
-    reports = _report_files(referral)
+    reports = answer_report_files(referral)
     attached_size = sum(a.size for a in reports)
     return {
         "referral": referral,
@@ -61,8 +58,6 @@ def _context(referral, by) -> dict:
         "team": Team.current(),
         "reports": reports,
         "reports_attached": bool(reports) and attached_size <= MAX_ATTACHED_BYTES,
-        "today": timezone.localdate(),
-        "answered_at": timezone.localtime(referral.answered_at or timezone.now()),
         "url": settings.ESS_BASE_URL + reverse("referrals:detail", args=[referral.public_id]),
     }
 
@@ -85,7 +80,12 @@ def secure_message_record_answer(*, referral, by) -> list[SecureMessage]:
             "reference": referral.reference
         }
         body = render_to_string("interop/mssante_answer_body.txt", context)
-    html = render_html("pdf/referral_answer.html", context)
+    html = answer_report_html(
+        referral,
+        specialist=by,
+        reports=context["reports"],
+        reports_attached=context["reports_attached"],
+    )
     domain = settings.ESS_MSSANTE_FROM.rsplit("@", 1)[-1]
     attach_ids = [a.pk for a in context["reports"]] if context["reports_attached"] else []
     messages = []
