@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ess.fields import PublicIdModel
+from ess.model_bases import Timestamped
 from ess.stored_files import StoredFile
 from ess.validators import validate_siret
 from ess.workflow import Stateful, StatusEvent
@@ -97,7 +98,7 @@ def default_max_proxies() -> int:
     return settings.ESS_ASSEMBLY_MAX_PROXIES
 
 
-class GeneralAssembly(Stateful, PublicIdModel):
+class GeneralAssembly(Stateful, Timestamped, PublicIdModel):
     transitions = ASSEMBLY_TRANSITIONS
 
     kind = models.CharField(
@@ -126,8 +127,6 @@ class GeneralAssembly(Stateful, PublicIdModel):
     cancel_reason = models.TextField(_("motif d'annulation"), blank=True)
     convened_at = models.DateTimeField(null=True, blank=True)
     held_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("assemblée générale")

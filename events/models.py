@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ess.fields import PublicIdModel, optional_fk
+from ess.model_bases import Timestamped, Titled, ends_after_start
 from ess.workflow import Stateful, StatusEvent
 
 
@@ -44,13 +45,12 @@ TRAINING_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class Training(Stateful, PublicIdModel):
+class Training(Stateful, Titled, Timestamped, PublicIdModel):
     """A training or meeting the ESS offers to the territory's professionals. Public once
     published; anyone may register while places remain, then on the waiting list."""
 
     transitions = TRAINING_TRANSITIONS
 
-    title = models.CharField(_("intitulé"), max_length=200)
     kind = models.CharField(
         _("format"), max_length=12, choices=TrainingKind.choices, default=TrainingKind.EVENING
     )
@@ -97,17 +97,13 @@ class Training(Stateful, PublicIdModel):
     published_at = models.DateTimeField(null=True, blank=True)
     held_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.TextField(_("motif d'annulation"), blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("formation")
         verbose_name_plural = _("formations")
         ordering = ["starts_at", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_at__gt=models.F("starts_at")), name="training_ends_after_start"
-            ),
+            ends_after_start("training_ends_after_start", "starts_at", "ends_at", strict=True),
             models.CheckConstraint(condition=Q(capacity__gte=1), name="training_has_places"),
             models.CheckConstraint(condition=Q(hours__gt=0), name="training_hours_positive"),
             models.CheckConstraint(
@@ -116,9 +112,6 @@ class Training(Stateful, PublicIdModel):
             ),
         ]
         indexes = [models.Index(fields=["status", "starts_at"], name="training_by_status")]
-
-    def __str__(self) -> str:
-        return self.title
 
 
 class TrainingEvent(StatusEvent):
@@ -232,12 +225,11 @@ class CampaignKind(models.TextChoices):
     AWARENESS = "awareness", _("Sensibilisation")
 
 
-class Campaign(PublicIdModel):
+class Campaign(Titled, Timestamped, PublicIdModel):
     """A prevention or screening campaign on part of the territory, with partners, over a
     period. Its actions carry the counts; the health project's actions point to it
     (`projet_sante` reads campaigns, never the other way round)."""
 
-    title = models.CharField(_("intitulé"), max_length=200)
     kind = models.CharField(
         _("type"), max_length=12, choices=CampaignKind.choices, default=CampaignKind.PREVENTION
     )
@@ -261,22 +253,13 @@ class Campaign(PublicIdModel):
     )
     lead = optional_fk(settings.AUTH_USER_MODEL, _("responsable"), related_name="+")
     is_public = models.BooleanField(_("affichée publiquement"), default=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("campagne de santé publique")
         verbose_name_plural = _("campagnes de santé publique")
         ordering = ["-starts_on", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_on__gte=models.F("starts_on")), name="campaign_ends_after_start"
-            ),
-        ]
+        constraints = [ends_after_start("campaign_ends_after_start")]
         indexes = [models.Index(fields=["starts_on", "ends_on"], name="campaign_period")]
-
-    def __str__(self) -> str:
-        return self.title
 
 
 class CampaignAction(PublicIdModel):
@@ -309,10 +292,9 @@ class CampaignAction(PublicIdModel):
 # ---------------------------------------------------------------------------------------------
 # Therapeutic patient education (ETP)
 # ---------------------------------------------------------------------------------------------
-class EtpProgramme(PublicIdModel):
+class EtpProgramme(Titled, PublicIdModel):
     """An ETP programme authorised by the ARS that the ESS takes part in."""
 
-    title = models.CharField(_("intitulé"), max_length=200)
     specialty = optional_fk("ess.Specialty", _("spécialité"), related_name="+")
     authorisation_number = models.CharField(_("numéro d'autorisation ARS"), max_length=50)
     authorised_on = models.DateField(_("date d'autorisation"))
@@ -339,9 +321,6 @@ class EtpProgramme(PublicIdModel):
                 fields=["authorisation_number"], name="etp_programme_authorisation_once"
             ),
         ]
-
-    def __str__(self) -> str:
-        return self.title
 
 
 class EtpSession(PublicIdModel):
@@ -445,11 +424,7 @@ class Placement(PublicIdModel):
         verbose_name = _("stage d'interne")
         verbose_name_plural = _("stages d'internes")
         ordering = ["starts_on", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_on__gt=models.F("starts_on")), name="placement_ends_after_start"
-            ),
-        ]
+        constraints = [ends_after_start("placement_ends_after_start", strict=True)]
         indexes = [models.Index(fields=["starts_on", "ends_on"], name="placement_period")]
 
     def __str__(self) -> str:

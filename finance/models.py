@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ess.fields import PublicIdModel
+from ess.model_bases import Timestamped
 from ess.stored_files import StoredFile
 
 AMOUNT = {"max_digits": 12, "decimal_places": 2}
@@ -49,7 +50,7 @@ class Activity(models.TextChoices):
     ON_CALL_HOUR = "on_call_hour", _("Heure d'astreinte")
 
 
-class Grant(PublicIdModel):
+class Grant(Timestamped, PublicIdModel):
     """Money granted to the ESS: by whom, how much, when decided and received, on what
     conditions, and the report it requires by when."""
 
@@ -67,8 +68,6 @@ class Grant(PublicIdModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("financement")

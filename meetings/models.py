@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ess.fields import PublicIdModel, optional_fk
+from ess.model_bases import Timestamped, Titled
 from ess.workflow import Stateful
 
 
@@ -25,10 +26,9 @@ MEETING_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class CaseMeeting(Stateful, PublicIdModel):
+class CaseMeeting(Stateful, Titled, Timestamped, PublicIdModel):
     transitions = MEETING_TRANSITIONS
 
-    title = models.CharField(_("intitulé"), max_length=200)
     specialty = optional_fk("ess.Specialty", _("spécialité"), related_name="+")
     theme = models.CharField(_("thème"), max_length=200, blank=True)
     starts_at = models.DateTimeField(_("date et heure"))
@@ -45,8 +45,6 @@ class CaseMeeting(Stateful, PublicIdModel):
     )
     cancel_reason = models.TextField(_("motif d'annulation"), blank=True)
     held_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("télé-RCP")
@@ -62,9 +60,6 @@ class CaseMeeting(Stateful, PublicIdModel):
             ),
         ]
         indexes = [models.Index(fields=["status", "starts_at"], name="meeting_by_status")]
-
-    def __str__(self) -> str:
-        return self.title
 
 
 class MeetingParticipant(models.Model):

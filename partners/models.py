@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ess.fields import PublicIdModel, optional_fk
+from ess.model_bases import Timestamped, Titled
 from ess.stored_files import StoredFile
 from ess.validators import validate_finess, validate_siret
 from ess.workflow import Stateful, StatusEvent
@@ -48,7 +49,7 @@ class ConventionKind(models.Model):
 # ---------------------------------------------------------------------------------------------
 # Partners and contacts
 # ---------------------------------------------------------------------------------------------
-class Partner(PublicIdModel):
+class Partner(Timestamped, PublicIdModel):
     type = models.ForeignKey(
         PartnerType, on_delete=models.PROTECT, related_name="partners", verbose_name=_("type")
     )
@@ -86,8 +87,6 @@ class Partner(PublicIdModel):
         related_name="partners_referred",
     )
     notes = models.TextField(_("notes internes"), blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("partenaire")
@@ -169,13 +168,12 @@ SIGNED_STATUSES = frozenset(
 )
 
 
-class Convention(Stateful, PublicIdModel):
+class Convention(Stateful, Titled, Timestamped, PublicIdModel):
     transitions = CONVENTION_TRANSITIONS
 
     kind = models.ForeignKey(
         ConventionKind, on_delete=models.PROTECT, related_name="conventions", verbose_name=_("type")
     )
-    title = models.CharField(_("intitulé"), max_length=200)
     parties = models.ManyToManyField(
         Partner, related_name="conventions", verbose_name=_("partenaires signataires")
     )
@@ -201,8 +199,6 @@ class Convention(Stateful, PublicIdModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("convention")
@@ -229,9 +225,6 @@ class Convention(Stateful, PublicIdModel):
             models.Index(fields=["end_on"], name="convention_end"),
             models.Index(fields=["next_evaluation_on"], name="convention_evaluation"),
         ]
-
-    def __str__(self) -> str:
-        return self.title
 
     @property
     def is_protocol(self) -> bool:
@@ -348,7 +341,7 @@ class ConventionReminder(models.Model):
 PROTOCOL_KIND_CODES = frozenset({"protocole-cooperation", "protocole-organisation"})
 
 
-class Protocol(PublicIdModel):
+class Protocol(Timestamped, PublicIdModel):
     """The people and the plan of a cooperation or organisation protocol: the doctors who
     delegate, the professionals (IPA, IDE) they delegate to, who is eligible, and the tasks a
     pathway under it follows. It may be applied only while its convention is in force
@@ -375,8 +368,6 @@ class Protocol(PublicIdModel):
         blank=True,
         verbose_name=_("professionnels délégués (IPA, IDE)"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("protocole")

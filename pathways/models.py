@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ess.fields import PublicIdModel, optional_fk
+from ess.model_bases import Timestamped, Titled
 from ess.workflow import Stateful, StatusEvent
 from partners.models import ProtocolTaskKind
 
@@ -28,13 +29,12 @@ PATHWAY_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class Pathway(Stateful, PublicIdModel):
+class Pathway(Stateful, Titled, Timestamped, PublicIdModel):
     transitions = PATHWAY_TRANSITIONS
 
     patient = models.ForeignKey(
         "referrals.Patient", on_delete=models.PROTECT, related_name="pathways"
     )
-    title = models.CharField(_("intitulé"), max_length=200)
     protocol = optional_fk("partners.Protocol", _("protocole"), related_name="pathways")
     # The referral whose answer opened it, if any; every referral of the pathway is in
     # `referrals` (that one included).
@@ -56,8 +56,6 @@ class Pathway(Stateful, PublicIdModel):
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("parcours")
@@ -73,9 +71,6 @@ class Pathway(Stateful, PublicIdModel):
             models.Index(fields=["status", "-created_at"], name="pathway_by_status"),
             models.Index(fields=["patient", "status"], name="pathway_by_patient"),
         ]
-
-    def __str__(self) -> str:
-        return self.title
 
 
 class PathwayEvent(StatusEvent):

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ess.fields import PublicIdModel, optional_fk
+from ess.model_bases import ends_after_start
 from ess.validators import validate_adeli, validate_rpps
 from ess.workflow import Stateful, StatusEvent
 from members.models.accounts import Profession
@@ -254,12 +255,7 @@ class GovernanceRole(PublicIdModel):
         verbose_name = _("fonction dans l'ESS")
         verbose_name_plural = _("fonctions dans l'ESS")
         ordering = ["kind", "starts_on"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
-                name="governance_ends_after_start",
-            ),
-        ]
+        constraints = [ends_after_start("governance_ends_after_start", open_ended=True)]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.membership}"

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ess.fields import PublicIdModel, optional_fk
+from ess.model_bases import Timestamped
 from ess.workflow import Stateful
 
 
@@ -30,7 +31,7 @@ NEWSLETTER_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class Newsletter(Stateful, PublicIdModel):
+class Newsletter(Stateful, Timestamped, PublicIdModel):
     """One letter per quarter (unique): the beat task may run as often as it likes."""
 
     transitions = NEWSLETTER_TRANSITIONS
@@ -51,8 +52,6 @@ class Newsletter(Stateful, PublicIdModel):
     progress = models.TextField(_("avancement du projet de santé"), blank=True)
     news = models.TextField(_("actualités"), blank=True)
     events = models.TextField(_("agenda"), blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
     sent_by = optional_fk(settings.AUTH_USER_MODEL, related_name="+")
     # Absolute links in emails sent by a worker (no request there): taken from the send request.
     base_url = models.URLField(blank=True)

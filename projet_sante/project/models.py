@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ess.fields import PublicIdModel, optional_fk
+from ess.model_bases import Timestamped, Titled
 from ess.roles import Institution
 from ess.stored_files import StoredFile
 from ess.workflow import Stateful, StatusEvent
@@ -54,7 +55,7 @@ OPEN_STATUSES = frozenset(
 )
 
 
-class ProjectVersion(Stateful, PublicIdModel):
+class ProjectVersion(Stateful, Timestamped, PublicIdModel):
     """One version of the health project (v1, v2…). Validated: frozen (services refuse edits,
     and on PostgreSQL a trigger refuses any change to it and its content)."""
 
@@ -70,8 +71,6 @@ class ProjectVersion(Stateful, PublicIdModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(_("soumise le"), null=True, blank=True)
     submitted_by = optional_fk(settings.AUTH_USER_MODEL, related_name="+")
     validated_at = models.DateTimeField(_("validée le"), null=True, blank=True)
@@ -146,19 +145,15 @@ class MissionKind(models.TextChoices):
     OTHER = "other", _("Autre mission")
 
 
-class Mission(PublicIdModel):
+class Mission(Titled, PublicIdModel):
     version = models.ForeignKey(ProjectVersion, on_delete=models.CASCADE, related_name="missions")
     kind = models.CharField(_("type"), max_length=10, choices=MissionKind.choices)
-    title = models.CharField(_("intitulé"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("mission")
         ordering = ["kind", "position", "pk"]
-
-    def __str__(self) -> str:
-        return self.title
 
 
 class ActionStatus(models.TextChoices):
@@ -168,9 +163,8 @@ class ActionStatus(models.TextChoices):
     ABANDONED = "abandoned", _("Abandonnée")
 
 
-class Action(PublicIdModel):
+class Action(Titled, PublicIdModel):
     mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="actions")
-    title = models.CharField(_("intitulé"), max_length=200)
     owner = optional_fk(settings.AUTH_USER_MODEL, _("pilote (membre)"), related_name="+")
     owner_name = models.CharField(_("pilote (autre)"), max_length=150, blank=True)
     target_date = models.DateField(_("échéance"), null=True, blank=True)
@@ -197,9 +191,6 @@ class Action(PublicIdModel):
                 condition=Q(progress__gte=0, progress__lte=100), name="action_progress_0_100"
             ),
         ]
-
-    def __str__(self) -> str:
-        return self.title
 
     @property
     def owner_label(self) -> str:
@@ -231,11 +222,10 @@ def annex_path(instance, filename: str) -> str:
     return f"projet-sante/{instance.public_id}"
 
 
-class ProjectAnnex(StoredFile):
+class ProjectAnnex(Titled, StoredFile):
     """A file attached to a version. A new draft copies the row and shares the stored file."""
 
     version = models.ForeignKey(ProjectVersion, on_delete=models.CASCADE, related_name="annexes")
-    title = models.CharField(_("intitulé"), max_length=200)
     file = models.FileField(upload_to=annex_path, max_length=200)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -245,9 +235,6 @@ class ProjectAnnex(StoredFile):
         verbose_name = _("annexe du projet de santé")
         verbose_name_plural = _("annexes du projet de santé")
         ordering = ["created_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.title
 
 
 class VersionSignature(models.Model):

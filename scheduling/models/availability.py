@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ess.fields import PublicIdModel
+from ess.model_bases import ends_after_start
 
 
 class AvailabilitySlot(PublicIdModel):
@@ -41,7 +42,7 @@ class AvailabilitySlot(PublicIdModel):
             models.CheckConstraint(
                 condition=Q(booked__lte=F("capacity")), name="slot_never_overbooked"
             ),
-            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="slot_ends_after"),
+            ends_after_start("slot_ends_after", "starts_at", "ends_at", strict=True),
             models.CheckConstraint(
                 condition=Q(teleconsultation=True) | ~Q(place=""), name="slot_has_place"
             ),
@@ -100,11 +101,7 @@ class Absence(PublicIdModel):
     class Meta:
         verbose_name = _("absence")
         ordering = ["starts_on"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_on__gte=F("starts_on")), name="absence_ends_after_start"
-            ),
-        ]
+        constraints = [ends_after_start("absence_ends_after_start")]
         indexes = [models.Index(fields=["specialist", "ends_on"], name="absence_by_specialist")]
 
     def __str__(self) -> str:

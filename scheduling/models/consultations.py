@@ -4,11 +4,12 @@ swaps between specialists."""
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ess.fields import PublicIdModel, optional_fk
+from ess.model_bases import ends_after_start
 from ess.workflow import Stateful
 
 
@@ -91,12 +92,8 @@ class ConsultationPlan(PublicIdModel):
         verbose_name = _("programme de consultations avancées")
         ordering = ["site__name", "weekday", "start_time"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end_time__gt=F("start_time")), name="plan_ends_after_start"
-            ),
-            models.CheckConstraint(
-                condition=Q(season_end__gte=F("season_start")), name="plan_season_ordered"
-            ),
+            ends_after_start("plan_ends_after_start", "start_time", "end_time", strict=True),
+            ends_after_start("plan_season_ordered", "season_start", "season_end"),
             models.CheckConstraint(condition=Q(capacity__gte=1), name="plan_capacity_positive"),
             models.CheckConstraint(condition=Q(slot_minutes__gte=5), name="plan_slot_minutes"),
         ]
@@ -150,9 +147,7 @@ class ConsultationSession(Stateful, PublicIdModel):
         verbose_name = _("consultation avancée")
         ordering = ["starts_at", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start"
-            ),
+            ends_after_start("session_ends_after_start", "starts_at", "ends_at", strict=True),
             models.CheckConstraint(condition=Q(capacity__gte=1), name="session_capacity_positive"),
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(specialist__isnull=False),

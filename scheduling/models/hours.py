@@ -3,11 +3,12 @@ from the `holidays` library (scheduling/hours.py), not from a table."""
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ess.fields import PublicIdModel, optional_fk
+from ess.model_bases import ends_after_start
 from scheduling.models.consultations import Weekday
 
 # Every day of the week: the advanced consultations' weekdays (Monday to Saturday) and Sunday.
@@ -28,9 +29,7 @@ class OpeningRange(PublicIdModel):
         verbose_name = _("plage d'ouverture")
         ordering = ["weekday", "opens_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(closes_at__gt=F("opens_at")), name="opening_range_opens_first"
-            ),
+            ends_after_start("opening_range_opens_first", "opens_at", "closes_at", strict=True),
             models.CheckConstraint(condition=Q(weekday__lte=6), name="opening_range_weekday"),
         ]
 
@@ -51,11 +50,7 @@ class Closure(PublicIdModel):
     class Meta:
         verbose_name = _("fermeture")
         ordering = ["starts_on"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_on__gte=F("starts_on")), name="closure_ends_after_start"
-            ),
-        ]
+        constraints = [ends_after_start("closure_ends_after_start")]
 
     def __str__(self) -> str:
         return f"{self.starts_on:%d/%m/%Y}–{self.ends_on:%d/%m/%Y} {self.reason}"

@@ -7,11 +7,12 @@ from datetime import time
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ess.fields import PublicIdModel
+from ess.model_bases import ends_after_start
 from ess.workflow import Stateful
 from scheduling.models.consultations import Swap
 
@@ -75,9 +76,7 @@ class OnCallShift(Stateful, PublicIdModel):
         verbose_name = _("garde")
         ordering = ["starts_at", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_at__gt=F("starts_at")), name="oncall_shift_ends_after"
-            ),
+            ends_after_start("oncall_shift_ends_after", "starts_at", "ends_at", strict=True)
         ]
         indexes = [
             models.Index(fields=["specialty", "starts_at"], name="oncall_shift_by_start"),
