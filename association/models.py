@@ -17,7 +17,7 @@ from ess.fields import PublicIdModel
 from ess.model_bases import Timestamped
 from ess.stored_files import StoredFile
 from ess.validators import validate_siret
-from ess.workflow import Stateful, StatusEvent
+from ess.workflow import Stateful, StatusEvent, status_columns, status_field
 
 
 class LegalIdentity(models.Model):
@@ -118,9 +118,7 @@ class GeneralAssembly(Stateful, Timestamped, PublicIdModel):
     max_proxies = models.PositiveSmallIntegerField(
         _("procurations par membre présent"), default=default_max_proxies
     )
-    status = models.CharField(
-        _("statut"), max_length=10, choices=AssemblyStatus.choices, default=AssemblyStatus.PLANNED
-    )
+    status = status_field(AssemblyStatus, default=AssemblyStatus.PLANNED, max_length=10)
     # The members counted for the quorum, frozen when it is held.
     members_count = models.PositiveIntegerField(null=True, blank=True)
     minutes_notes = models.TextField(_("compte rendu des débats"), blank=True)
@@ -157,8 +155,7 @@ class GeneralAssembly(Stateful, Timestamped, PublicIdModel):
 
 class AssemblyEvent(StatusEvent):
     subject_field = "assembly"
-    from_status = models.CharField(max_length=20, blank=True, choices=AssemblyStatus.choices)
-    to_status = models.CharField(max_length=20, blank=True, choices=AssemblyStatus.choices)
+    from_status, to_status = status_columns(AssemblyStatus)
     assembly = models.ForeignKey(GeneralAssembly, on_delete=models.CASCADE, related_name="events")
 
     class Meta(StatusEvent.Meta):

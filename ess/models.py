@@ -313,6 +313,11 @@ class OutboxRow(PublicIdModel):
         abstract = True
 
 
+def pending_index(name: str) -> models.Index:
+    """An outbox table's index of the rows not sent yet, oldest first (what the sweep reads)."""
+    return models.Index(fields=["created_at"], name=name, condition=models.Q(sent_at=None))
+
+
 class OutboundEmail(OutboxRow):
     to = models.EmailField(_("destinataire"))
     subject = models.CharField(_("objet"), max_length=300)
@@ -323,11 +328,7 @@ class OutboundEmail(OutboxRow):
     class Meta:
         verbose_name = _("courriel sortant")
         verbose_name_plural = _("courriels sortants")
-        indexes = [
-            models.Index(
-                fields=["created_at"], name="outbox_pending", condition=models.Q(sent_at=None)
-            )
-        ]
+        indexes = [pending_index("outbox_pending")]
 
     def __str__(self) -> str:
         return f"{self.to}: {self.subject}"
@@ -343,11 +344,7 @@ class OutboundSms(OutboxRow):
     class Meta:
         verbose_name = _("SMS sortant")
         verbose_name_plural = _("SMS sortants")
-        indexes = [
-            models.Index(
-                fields=["created_at"], name="sms_outbox_pending", condition=models.Q(sent_at=None)
-            )
-        ]
+        indexes = [pending_index("sms_outbox_pending")]
 
     def __str__(self) -> str:
         return f"{self.to}: {self.body[:40]}"
@@ -365,11 +362,7 @@ class OutboundTask(OutboxRow):
     class Meta:
         verbose_name = _("tâche différée")
         verbose_name_plural = _("tâches différées")
-        indexes = [
-            models.Index(
-                fields=["created_at"], name="task_outbox_pending", condition=models.Q(sent_at=None)
-            )
-        ]
+        indexes = [pending_index("task_outbox_pending")]
 
     def __str__(self) -> str:
         return f"{self.task}{tuple(self.args)}"

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ess.errors import TransitionNotAllowed
 
@@ -39,12 +40,34 @@ class Stateful:
         return not self.transitions[self.status]
 
 
+def status_field(
+    choices: type[models.TextChoices], *, default: str, max_length: int = 20
+) -> models.CharField:
+    """The `status` column of a model with a workflow: its choices, and the status it starts in."""
+    return models.CharField(
+        gettext_lazy("statut"), max_length=max_length, choices=choices.choices, default=default
+    )
+
+
+def status_columns(
+    choices: type[models.TextChoices], *, max_length: int = 20
+) -> tuple[models.CharField, models.CharField]:
+    """A history model's `from_status` and `to_status` columns, with its workflow's choices:
+    `from_status, to_status = status_columns(TrainingStatus)`."""
+
+    def column() -> models.CharField:
+        return models.CharField(max_length=max_length, choices=choices.choices, blank=True)
+
+    return column(), column()
+
+
 class StatusEvent(models.Model):
     """One line of an object's history: a change of status (from, to), or another event kept
     with them, by whom (empty: a scheduled job or the person applying), when, with which note.
 
     A subclass adds the foreign key to its object, with related_name="events", names it in
-    `subject_field`, and redeclares `from_status`/`to_status` with its status choices."""
+    `subject_field`, and redeclares `from_status`/`to_status` with its status choices
+    (`status_columns`)."""
 
     subject_field: ClassVar[str]
 

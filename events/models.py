@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ess.fields import PublicIdModel, optional_fk
 from ess.model_bases import Timestamped, Titled, ends_after_start
-from ess.workflow import Stateful, StatusEvent
+from ess.workflow import Stateful, StatusEvent, status_columns, status_field
 
 
 # ---------------------------------------------------------------------------------------------
@@ -91,9 +91,7 @@ class Training(Stateful, Titled, Timestamped, PublicIdModel):
         related_name="trainings_organised",
         verbose_name=_("organisateur"),
     )
-    status = models.CharField(
-        _("statut"), max_length=10, choices=TrainingStatus.choices, default=TrainingStatus.DRAFT
-    )
+    status = status_field(TrainingStatus, default=TrainingStatus.DRAFT, max_length=10)
     published_at = models.DateTimeField(null=True, blank=True)
     held_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.TextField(_("motif d'annulation"), blank=True)
@@ -118,8 +116,7 @@ class TrainingEvent(StatusEvent):
     subject_field = "training"
 
     training = models.ForeignKey(Training, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=20, choices=TrainingStatus.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=TrainingStatus.choices, blank=True)
+    from_status, to_status = status_columns(TrainingStatus)
 
     class Meta(StatusEvent.Meta):
         verbose_name = _("historique d'une formation")
@@ -166,12 +163,7 @@ class Registration(Stateful, PublicIdModel):
     profession = models.CharField(_("profession"), max_length=30, blank=True)
     rpps = models.CharField(_("numéro RPPS"), max_length=11, blank=True)
     organisation = models.CharField(_("structure d'exercice"), max_length=200, blank=True)
-    status = models.CharField(
-        _("statut"),
-        max_length=10,
-        choices=RegistrationStatus.choices,
-        default=RegistrationStatus.PENDING,
-    )
+    status = status_field(RegistrationStatus, default=RegistrationStatus.PENDING, max_length=10)
     created_at = models.DateTimeField(default=timezone.now)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     # The waiting list's order: first waitlisted, first promoted.

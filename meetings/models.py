@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ess.fields import PublicIdModel, optional_fk
 from ess.model_bases import Timestamped, Titled
-from ess.workflow import Stateful
+from ess.workflow import Stateful, status_field
 
 
 class MeetingStatus(models.TextChoices):
@@ -40,9 +40,7 @@ class CaseMeeting(Stateful, Titled, Timestamped, PublicIdModel):
         related_name="meetings_organised",
         verbose_name=_("organisateur"),
     )
-    status = models.CharField(
-        _("statut"), max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
-    )
+    status = status_field(MeetingStatus, default=MeetingStatus.PLANNED, max_length=10)
     cancel_reason = models.TextField(_("motif d'annulation"), blank=True)
     held_at = models.DateTimeField(null=True, blank=True)
 

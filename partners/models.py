@@ -12,38 +12,42 @@ from ess.fields import PublicIdModel, optional_fk
 from ess.model_bases import Timestamped, Titled
 from ess.stored_files import StoredFile
 from ess.validators import validate_finess, validate_siret
-from ess.workflow import Stateful, StatusEvent
+from ess.workflow import Stateful, StatusEvent, status_columns, status_field
 
 
 # ---------------------------------------------------------------------------------------------
 # Reference tables: extensible in the admin, seeded by a data migration
 # ---------------------------------------------------------------------------------------------
-class PartnerType(models.Model):
+class ReferenceRow(models.Model):
+    """A row of a reference table: a stable `code` (declared by the table, with its length), a
+    label, and the position it is listed at."""
+
+    position = models.PositiveSmallIntegerField(_("ordre"), default=100)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class PartnerType(ReferenceRow):
     code = models.SlugField(_("code"), max_length=30, unique=True)
     label = models.CharField(_("libellé"), max_length=120)
-    position = models.PositiveSmallIntegerField(_("ordre"), default=100)
 
-    class Meta:
+    class Meta(ReferenceRow.Meta):
         verbose_name = _("type de partenaire")
         verbose_name_plural = _("types de partenaire")
-        ordering = ["position", "label"]
-
-    def __str__(self) -> str:
-        return self.label
 
 
-class ConventionKind(models.Model):
+class ConventionKind(ReferenceRow):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     label = models.CharField(_("libellé"), max_length=150)
-    position = models.PositiveSmallIntegerField(_("ordre"), default=100)
 
-    class Meta:
+    class Meta(ReferenceRow.Meta):
         verbose_name = _("type de convention")
         verbose_name_plural = _("types de convention")
-        ordering = ["position", "label"]
-
-    def __str__(self) -> str:
-        return self.label
 
 
 # ---------------------------------------------------------------------------------------------
@@ -189,12 +193,7 @@ class Convention(Stateful, Titled, Timestamped, PublicIdModel):
     effective_on = models.DateField(_("prise d'effet"), null=True, blank=True)
     end_on = models.DateField(_("échéance"), null=True, blank=True)
     next_evaluation_on = models.DateField(_("prochaine évaluation"), null=True, blank=True)
-    status = models.CharField(
-        _("statut"),
-        max_length=12,
-        choices=ConventionStatus.choices,
-        default=ConventionStatus.DRAFT,
-    )
+    status = status_field(ConventionStatus, default=ConventionStatus.DRAFT, max_length=12)
     termination_reason = models.TextField(_("motif de résiliation"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -257,8 +256,7 @@ class ConventionEvent(StatusEvent):
     kind = models.CharField(
         max_length=12, choices=ConventionEventKind.choices, default=ConventionEventKind.TRANSITION
     )
-    from_status = models.CharField(max_length=12, choices=ConventionStatus.choices, blank=True)
-    to_status = models.CharField(max_length=12, choices=ConventionStatus.choices, blank=True)
+    from_status, to_status = status_columns(ConventionStatus, max_length=12)
 
     class Meta(StatusEvent.Meta):
         indexes = [models.Index(fields=["convention", "at"], name="convention_history")]

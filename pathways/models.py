@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ess.fields import PublicIdModel, optional_fk
 from ess.model_bases import Timestamped, Titled
-from ess.workflow import Stateful, StatusEvent
+from ess.workflow import Stateful, StatusEvent, status_columns, status_field
 from partners.models import ProtocolTaskKind
 
 
@@ -47,9 +47,7 @@ class Pathway(Stateful, Titled, Timestamped, PublicIdModel):
     referrals = models.ManyToManyField(
         "referrals.Referral", related_name="pathways", blank=True, verbose_name=_("demandes")
     )
-    status = models.CharField(
-        _("statut"), max_length=10, choices=PathwayStatus.choices, default=PathwayStatus.ACTIVE
-    )
+    status = status_field(PathwayStatus, default=PathwayStatus.ACTIVE, max_length=10)
     close_reason = models.TextField(_("motif de clôture"), blank=True)
     # Day zero of the protocol's plan: task due dates count from it.
     started_on = models.DateField(_("début"), default=timezone.localdate)
@@ -79,8 +77,7 @@ class PathwayEvent(StatusEvent):
     subject_field = "pathway"
 
     pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=20, choices=PathwayStatus.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=PathwayStatus.choices, blank=True)
+    from_status, to_status = status_columns(PathwayStatus)
 
     class Meta(StatusEvent.Meta):
         indexes = [models.Index(fields=["pathway", "at"], name="pathway_event_timeline")]
@@ -154,9 +151,7 @@ class PathwayTask(Stateful, PublicIdModel):
         related_name="pathway_tasks",
         verbose_name=_("confiée à"),
     )
-    status = models.CharField(
-        _("statut"), max_length=10, choices=TaskStatus.choices, default=TaskStatus.TODO
-    )
+    status = status_field(TaskStatus, default=TaskStatus.TODO, max_length=10)
     result = models.TextField(_("résultat"), blank=True)
     out_of_range = models.BooleanField(_("hors des valeurs attendues"), default=False)
     done_at = models.DateTimeField(_("faite le"), null=True, blank=True)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ess.fields import PublicIdModel, optional_fk
 from ess.stored_files import StoredFile
-from ess.workflow import Stateful, StatusEvent
+from ess.workflow import Stateful, StatusEvent, status_columns, status_field
 from referrals.immediate_models import AcknowledgeMode, ImmediateAlert, ImmediateRequest
 from referrals.intake_models import (
     RECORDED_CHANNELS,
@@ -230,9 +230,7 @@ class Referral(Stateful, PublicIdModel):
     # Identity traits as typed when they disagreed with the known patient (INS already on file).
     identity_conflict = models.JSONField(_("traits d'identité divergents"), null=True, blank=True)
 
-    status = models.CharField(
-        _("statut"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
-    )
+    status = status_field(Status, default=Status.SUBMITTED)
     priority = models.CharField(_("priorité"), max_length=2, choices=Priority.choices, blank=True)
     response_mode = models.CharField(
         _("mode de réponse"), max_length=30, choices=ResponseMode.choices, blank=True
@@ -432,8 +430,7 @@ class ReferralEvent(StatusEvent):
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=12, choices=EventKind.choices, default=EventKind.TRANSITION)
-    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    from_status, to_status = status_columns(Status)
     # Internal events (notes, declines) are for the ESS team only, never the requester.
     internal = models.BooleanField(default=False)
 

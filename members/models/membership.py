@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from ess.fields import PublicIdModel, optional_fk
 from ess.model_bases import ends_after_start
 from ess.validators import validate_adeli, validate_rpps
-from ess.workflow import Stateful, StatusEvent
+from ess.workflow import Stateful, StatusEvent, status_columns, status_field
 from members.models.accounts import Profession
 
 
@@ -100,12 +100,7 @@ class Membership(Stateful, PublicIdModel):
     transitions = MEMBERSHIP_TRANSITIONS
 
     user = optional_fk(settings.AUTH_USER_MODEL, related_name="memberships")
-    status = models.CharField(
-        _("statut"),
-        max_length=20,
-        choices=MembershipStatus.choices,
-        default=MembershipStatus.APPLIED,
-    )
+    status = status_field(MembershipStatus, default=MembershipStatus.APPLIED)
     # Identity
     email = models.EmailField(_("adresse électronique"))
     first_name = models.CharField(_("prénom"), max_length=150)
@@ -207,8 +202,7 @@ class MembershipEvent(StatusEvent):
 
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="events")
     actor = optional_fk(settings.AUTH_USER_MODEL, related_name="+")
-    from_status = models.CharField(max_length=20, choices=MembershipStatus.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=MembershipStatus.choices, blank=True)
+    from_status, to_status = status_columns(MembershipStatus)
 
     class Meta(StatusEvent.Meta):
         indexes = [models.Index(fields=["membership", "at"], name="membership_event_timeline")]

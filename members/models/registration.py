@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ess.fields import PublicIdModel, optional_fk
-from ess.workflow import Stateful, StatusEvent
+from ess.workflow import Stateful, StatusEvent, status_columns, status_field
 from members.models.directory import DirectoryEntry
 
 
@@ -43,12 +43,7 @@ class Registration(Stateful, PublicIdModel):
         related_name="registrations",
     )
     email = models.EmailField(_("adresse électronique"))
-    status = models.CharField(
-        _("statut"),
-        max_length=20,
-        choices=RegistrationStatus.choices,
-        default=RegistrationStatus.UNCONFIRMED,
-    )
+    status = status_field(RegistrationStatus, default=RegistrationStatus.UNCONFIRMED)
     # Whether the practice is in the ESS's départements, as told to the professional.
     in_territory = models.BooleanField(_("exerce sur le territoire de l'ESS"))
     user = optional_fk(
@@ -90,5 +85,4 @@ class RegistrationEvent(StatusEvent):
 
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="events")
     actor = optional_fk(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, related_name="+")
-    from_status = models.CharField(max_length=20, choices=RegistrationStatus.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=RegistrationStatus.choices, blank=True)
+    from_status, to_status = status_columns(RegistrationStatus)

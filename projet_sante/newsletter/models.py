@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ess.fields import PublicIdModel, optional_fk
 from ess.model_bases import Timestamped
-from ess.workflow import Stateful
+from ess.workflow import Stateful, status_field
 
 
 class NewsletterStatus(models.TextChoices):
@@ -38,12 +38,7 @@ class Newsletter(Stateful, Timestamped, PublicIdModel):
 
     year = models.PositiveSmallIntegerField(_("année"))
     quarter = models.PositiveSmallIntegerField(_("trimestre"))
-    status = models.CharField(
-        _("statut"),
-        max_length=10,
-        choices=NewsletterStatus.choices,
-        default=NewsletterStatus.DRAFT,
-    )
+    status = status_field(NewsletterStatus, default=NewsletterStatus.DRAFT, max_length=10)
     # Key figures of the quarter as computed when drafted: {"requests_received": 12, ...}.
     # A JSON dict so that partners and advanced consultations can be added without a migration.
     figures = models.JSONField(_("chiffres clés"), default=dict, blank=True)

@@ -15,7 +15,7 @@ from ess.fields import PublicIdModel, optional_fk
 from ess.model_bases import Timestamped, Titled
 from ess.roles import Institution
 from ess.stored_files import StoredFile
-from ess.workflow import Stateful, StatusEvent
+from ess.workflow import Stateful, StatusEvent, status_field
 
 
 class SectionKey(models.TextChoices):
@@ -62,9 +62,7 @@ class ProjectVersion(Stateful, Timestamped, PublicIdModel):
     transitions = VERSION_TRANSITIONS
 
     number = models.PositiveSmallIntegerField(_("version"), unique=True)
-    status = models.CharField(
-        _("statut"), max_length=20, choices=VersionStatus.choices, default=VersionStatus.DRAFT
-    )
+    status = status_field(VersionStatus, default=VersionStatus.DRAFT)
     based_on = optional_fk("self", related_name="+")
     # Constant for every row: the target of the "one open version" partial unique constraint.
     open_marker = models.BooleanField(default=True, editable=False)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ess.fields import PublicIdModel, optional_fk
 from ess.model_bases import ends_after_start
-from ess.workflow import Stateful
+from ess.workflow import Stateful, status_field
 
 
 class ConsultationSite(PublicIdModel):
@@ -135,9 +135,7 @@ class ConsultationSession(Stateful, PublicIdModel):
     )
     capacity = models.PositiveSmallIntegerField(_("nombre de rendez-vous"))
     slot_minutes = models.PositiveSmallIntegerField(_("durée d'un rendez-vous (minutes)"))
-    status = models.CharField(
-        _("statut"), max_length=12, choices=SessionStatus.choices, default=SessionStatus.DRAFT
-    )
+    status = status_field(SessionStatus, default=SessionStatus.DRAFT, max_length=12)
     # The specialist who runs the session offers its free appointment places to the SAS, which
     # reads them through `/fhir/Slot` (published sessions only).
     sas_open = models.BooleanField(_("ouvert au SAS"), default=False)

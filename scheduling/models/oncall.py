@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ess.fields import PublicIdModel
 from ess.model_bases import ends_after_start
-from ess.workflow import Stateful
+from ess.workflow import Stateful, status_field
 from scheduling.models.consultations import Swap
 
 
@@ -67,9 +67,7 @@ class OnCallShift(Stateful, PublicIdModel):
     starts_at = models.DateTimeField(_("début"))
     ends_at = models.DateTimeField(_("fin"))
     note = models.CharField(_("note"), max_length=200, blank=True)
-    status = models.CharField(
-        _("statut"), max_length=12, choices=ShiftStatus.choices, default=ShiftStatus.PUBLISHED
-    )
+    status = status_field(ShiftStatus, default=ShiftStatus.PUBLISHED, max_length=12)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
