@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ess.fields import PublicIdModel
+from ess.fields import PublicIdModel, actor_fk
 from ess.model_bases import Timestamped
 from ess.stored_files import StoredFile
 from ess.validators import validate_siret
@@ -60,9 +60,7 @@ class Statutes(StoredFile):
     """A version of the association's statutes; versions are kept, the newest is in force."""
 
     file = models.FileField(upload_to=statutes_path, max_length=200)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
+    uploaded_by = actor_fk(null=True)
 
     class Meta:
         verbose_name = _("statuts")
@@ -310,9 +308,7 @@ class FeePayment(models.Model):
     paid_on = models.DateField(_("date du paiement"))
     amount = models.DecimalField(_("montant (€)"), max_digits=8, decimal_places=2)
     means = models.CharField(_("moyen de paiement"), max_length=10, choices=PaymentMeans.choices)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
+    recorded_by = actor_fk(null=True)
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

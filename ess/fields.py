@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 
 
@@ -14,6 +15,14 @@ def optional_fk(to, verbose_name=None, *, on_delete=models.PROTECT, related_name
         blank=True,
         related_name=related_name,
         verbose_name=verbose_name,
+    )
+
+
+def actor_fk(*, null: bool = False):
+    """The user who did something to the row (created, uploaded, recorded, signed it): kept
+    while the row names them (PROTECT), with no reverse accessor on the user."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=null, related_name="+"
     )
 
 

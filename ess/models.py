@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ess.fields import PublicIdModel, optional_fk
+from ess.fields import PublicIdModel, actor_fk, optional_fk
 
 
 # ---------------------------------------------------------------------------------------------
@@ -182,9 +182,7 @@ class AuditEvent(models.Model):
     """
 
     at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
+    actor = actor_fk(null=True)
     actor_email = models.EmailField(_("acteur"), blank=True)
     action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
     object_type = models.CharField(_("type d'objet"), max_length=50)

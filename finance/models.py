@@ -2,14 +2,13 @@
 category, the expenses recorded against it, and the rates at which its specialists' paid time
 is counted from their activity on the platform. Amounts are euros as `Decimal`, to the cent."""
 
-from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ess.fields import PublicIdModel
+from ess.fields import PublicIdModel, actor_fk
 from ess.model_bases import Timestamped
 from ess.stored_files import StoredFile
 
@@ -65,9 +64,7 @@ class Grant(Timestamped, PublicIdModel):
     conditions = models.TextField(_("conditions"), blank=True)
     reporting = models.TextField(_("compte rendu exigé"), blank=True)
     reporting_due = models.DateField(_("compte rendu dû le"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = actor_fk()
 
     class Meta:
         verbose_name = _("financement")
@@ -119,9 +116,7 @@ class Expense(PublicIdModel):
     amount = models.DecimalField(_("montant"), **AMOUNT)
     supplier = models.CharField(_("fournisseur"), max_length=200, blank=True)
     import_key = models.CharField(max_length=64, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = actor_fk()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

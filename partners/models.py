@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from ess.fields import PublicIdModel, optional_fk
+from ess.fields import PublicIdModel, actor_fk, optional_fk
 from ess.model_bases import Timestamped, Titled
 from ess.stored_files import StoredFile
 from ess.validators import validate_finess, validate_siret
@@ -195,9 +195,7 @@ class Convention(Stateful, Titled, Timestamped, PublicIdModel):
     next_evaluation_on = models.DateField(_("prochaine évaluation"), null=True, blank=True)
     status = status_field(ConventionStatus, default=ConventionStatus.DRAFT, max_length=12)
     termination_reason = models.TextField(_("motif de résiliation"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
+    created_by = actor_fk(null=True)
 
     class Meta:
         verbose_name = _("convention")
@@ -283,9 +281,7 @@ class ConventionDocument(StoredFile):
     doc_type = models.CharField(_("document"), max_length=10, choices=DocumentType.choices)
     version = models.PositiveSmallIntegerField(_("version"))
     file = models.FileField(upload_to=document_path, max_length=200)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
+    uploaded_by = actor_fk(null=True)
 
     class Meta:
         verbose_name = _("document de convention")

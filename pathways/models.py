@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ess.fields import PublicIdModel, optional_fk
+from ess.fields import PublicIdModel, actor_fk, optional_fk
 from ess.model_bases import Timestamped, Titled
 from ess.workflow import Stateful, StatusEvent, status_columns, status_field
 from partners.models import ProtocolTaskKind
@@ -51,9 +51,7 @@ class Pathway(Stateful, Titled, Timestamped, PublicIdModel):
     close_reason = models.TextField(_("motif de clôture"), blank=True)
     # Day zero of the protocol's plan: task due dates count from it.
     started_on = models.DateField(_("début"), default=timezone.localdate)
-    opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    opened_by = actor_fk()
 
     class Meta:
         verbose_name = _("parcours")

@@ -9,7 +9,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ess.fields import PublicIdModel, optional_fk
+from ess.fields import PublicIdModel, actor_fk, optional_fk
 from ess.stored_files import StoredFile
 from ess.workflow import Stateful, StatusEvent, status_columns, status_field
 from referrals.immediate_models import AcknowledgeMode, ImmediateAlert, ImmediateRequest
@@ -440,7 +440,7 @@ class ReferralEvent(StatusEvent):
 
 class Message(PublicIdModel):
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="messages")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author = actor_fk()
     body = models.TextField(_("message"))
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -460,9 +460,7 @@ def attachment_path(instance, filename: str) -> str:
 class Attachment(StoredFile):
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="attachments")
     message = optional_fk(Message, on_delete=models.CASCADE, related_name="attachments")
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    uploaded_by = actor_fk()
     file = models.FileField(upload_to=attachment_path, max_length=200)
     # A report attached by the specialist with the answer (shown as "the answer" to the requester).
     is_report = models.BooleanField(default=False)
@@ -475,12 +473,8 @@ class TeleexpertiseAct(models.Model):
     """Billing information for a télé-expertise: who asked, who answered, when, which codes."""
 
     referral = models.OneToOneField(Referral, on_delete=models.CASCADE, related_name="act")
-    requesting = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    answering = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    requesting = actor_fk()
+    answering = actor_fk()
     performed_on = models.DateField()
     requesting_code = models.CharField(max_length=10)
     answering_code = models.CharField(max_length=10)

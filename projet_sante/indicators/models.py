@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ess.fields import PublicIdModel, optional_fk
+from ess.fields import PublicIdModel, actor_fk, optional_fk
 from ess.roles import Institution
 from ess.stored_files import StoredFile
 from projet_sante.indicators.registry import BY_CODE, UNIT_LABELS
@@ -146,9 +146,7 @@ class Transmission(StoredFile):
     title = models.CharField(_("document"), max_length=300)
     file = models.FileField(upload_to=transmission_path, max_length=200)
     message = models.TextField(_("message"), blank=True)
-    sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    sent_by = actor_fk()
 
     class Meta:
         verbose_name = _("transmission à l'ARS/CPAM")

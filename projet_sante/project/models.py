@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ess.fields import PublicIdModel, optional_fk
+from ess.fields import PublicIdModel, actor_fk, optional_fk
 from ess.model_bases import Timestamped, Titled
 from ess.roles import Institution
 from ess.stored_files import StoredFile
@@ -66,9 +66,7 @@ class ProjectVersion(Stateful, Timestamped, PublicIdModel):
     based_on = optional_fk("self", related_name="+")
     # Constant for every row: the target of the "one open version" partial unique constraint.
     open_marker = models.BooleanField(default=True, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
+    created_by = actor_fk(null=True)
     submitted_at = models.DateTimeField(_("soumise le"), null=True, blank=True)
     submitted_by = optional_fk(settings.AUTH_USER_MODEL, related_name="+")
     validated_at = models.DateTimeField(_("validée le"), null=True, blank=True)
@@ -203,7 +201,7 @@ class ProjectComment(models.Model):
 
     version = models.ForeignKey(ProjectVersion, on_delete=models.CASCADE, related_name="comments")
     section = models.CharField(_("section"), max_length=30, choices=SectionKey.choices, blank=True)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author = actor_fk()
     body = models.TextField(_("commentaire"))
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -225,9 +223,7 @@ class ProjectAnnex(Titled, StoredFile):
 
     version = models.ForeignKey(ProjectVersion, on_delete=models.CASCADE, related_name="annexes")
     file = models.FileField(upload_to=annex_path, max_length=200)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
+    uploaded_by = actor_fk(null=True)
 
     class Meta:
         verbose_name = _("annexe du projet de santé")
@@ -242,9 +238,7 @@ class VersionSignature(models.Model):
 
     version = models.ForeignKey(ProjectVersion, on_delete=models.CASCADE, related_name="signatures")
     institution = models.CharField(_("institution"), max_length=10, choices=Institution.choices)
-    signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    signed_by = actor_fk()
     signed_at = models.DateTimeField(_("signée le"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)
 

@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ess.fields import PublicIdModel
+from ess.fields import PublicIdModel, actor_fk
 from ess.model_bases import ends_after_start
 
 
@@ -75,9 +75,7 @@ class Booking(PublicIdModel):
     referral = models.OneToOneField(
         "referrals.Referral", on_delete=models.CASCADE, related_name="booking"
     )
-    booked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    booked_by = actor_fk()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ess.fields import PublicIdModel, optional_fk
+from ess.fields import PublicIdModel, actor_fk, optional_fk
 from ess.model_bases import ends_after_start
 from ess.workflow import Stateful, status_field
 
@@ -184,9 +184,7 @@ class Appointment(PublicIdModel):
     )
     position = models.PositiveSmallIntegerField()
     starts_at = models.DateTimeField(_("heure du rendez-vous"))
-    booked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    booked_by = actor_fk()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -222,9 +220,7 @@ class Swap(Stateful, PublicIdModel):
 
     transitions = SWAP_TRANSITIONS
 
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    requested_by = actor_fk()
     replacement = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
