@@ -1,7 +1,10 @@
 """What the apps' models declare the same way: abstract models for the columns many tables keep
-(when a row was created and last saved, the title it is named by) and the check that a period
-ends after it starts. Each keeps the exact column and constraint it replaces, so the tables and
-their migrations are unchanged."""
+(when a row was created and last saved, the title it is named by), the check that a period
+ends after it starts, and how a secret shown once is stored (its hash only). Each keeps the
+exact column and constraint it replaces, so the tables and their migrations are unchanged."""
+
+import hashlib
+import secrets
 
 from django.db import models
 from django.db.models import F, Q
@@ -46,3 +49,16 @@ def ends_after_start(
     if open_ended:
         condition = Q(**{f"{end}__isnull": True}) | condition
     return models.CheckConstraint(condition=condition, name=name)
+
+
+class HashedSecret:
+    """A row that keeps only the SHA-256 of a secret, shown once when issued (an API token, a
+    platform's token, a calendar feed's URL)."""
+
+    @staticmethod
+    def hash(secret: str) -> str:
+        return hashlib.sha256(secret.encode()).hexdigest()
+
+    @staticmethod
+    def generate_key() -> str:
+        return secrets.token_urlsafe(32)

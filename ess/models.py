@@ -1,14 +1,12 @@
 """Cross-cutting core: territory reference data, the ESS itself, audit trail, API tokens, outbox."""
 
-import hashlib
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ess.fields import PublicIdModel, actor_fk, optional_fk
+from ess.model_bases import HashedSecret
 
 
 # ---------------------------------------------------------------------------------------------
@@ -242,7 +240,7 @@ class TokenScope(models.TextChoices):
     READ_WRITE = "read_write", _("Lecture et écriture")
 
 
-class ApiToken(PublicIdModel):
+class ApiToken(HashedSecret, PublicIdModel):
     """A credential for `Authorization: Token <key>`. Only a SHA-256 hash of the key is stored;
     the first characters (`prefix`) name it on pages and in the audit trail."""
 
@@ -284,14 +282,6 @@ class ApiToken(PublicIdModel):
     def audit_via(self) -> str:
         """How the audit trail names a read made with this token."""
         return f"token:{self.prefix}"
-
-    @staticmethod
-    def hash(key: str) -> str:
-        return hashlib.sha256(key.encode()).hexdigest()
-
-    @staticmethod
-    def generate_key() -> str:
-        return secrets.token_urlsafe(32)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,15 +1,13 @@
 """Outside systems the ESS exchanges with: the regional platforms and national services (a
 télé-expertise platform, the SAS) registered to call the FHIR interface (`/fhir/`)."""
 
-import hashlib
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ess.fields import PublicIdModel
+from ess.model_bases import HashedSecret
 
 
 class PlatformScope(models.TextChoices):
@@ -22,7 +20,7 @@ class PlatformScope(models.TextChoices):
     SLOTS = "slots", _("Disponibilités : lire les créneaux ouverts au SAS")
 
 
-class Platform(PublicIdModel):
+class Platform(HashedSecret, PublicIdModel):
     """A registered outside platform. It authenticates with a token (`Authorization: Bearer`) or
     a client certificate checked by the reverse proxy (its SHA-256 fingerprint is recorded here),
     and acts through its own service account: the audit trail names that account, and the
@@ -72,13 +70,9 @@ class Platform(PublicIdModel):
         """How the audit trail names a call made by this platform (20 characters at most)."""
         return f"fhir:{self.public_id.hex[:12]}"
 
-    @staticmethod
-    def hash(key: str) -> str:
-        return hashlib.sha256(key.encode()).hexdigest()
-
     def issue_token(self) -> str:
         """A new token (replacing any previous one), returned once; only its hash is kept."""
-        key = secrets.token_urlsafe(32)
+        key = self.generate_key()
         self.token_hash = self.hash(key)
         self.token_prefix = key[:8]
         self.save(update_fields=["token_hash", "token_prefix"])

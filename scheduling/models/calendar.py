@@ -1,15 +1,14 @@
 """Private calendar feeds: a specialist's sessions and appointments in their own calendar app."""
 
-import hashlib
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ess.model_bases import HashedSecret
 
-class CalendarFeed(models.Model):
+
+class CalendarFeed(HashedSecret, models.Model):
     """A specialist's private iCalendar URL. Only a hash of the token is stored (like ApiToken);
     regenerating revokes the previous URL."""
 
@@ -26,10 +25,6 @@ class CalendarFeed(models.Model):
     def __str__(self) -> str:
         return f"{self.user_id} {self.created_at:%Y-%m-%d}"
 
-    @staticmethod
-    def hash(token: str) -> str:
-        return hashlib.sha256(token.encode()).hexdigest()
-
-    @staticmethod
-    def generate_token() -> str:
-        return secrets.token_urlsafe(32)
+    @classmethod
+    def generate_token(cls) -> str:
+        return cls.generate_key()
