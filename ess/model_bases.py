@@ -1,7 +1,7 @@
 """What the apps' models declare the same way: abstract models for the columns many tables keep
 (when a row was created and last saved, the title it is named by), the check that a period
-ends after it starts, and how a secret shown once is stored (its hash only). Each keeps the
-exact column and constraint it replaces, so the tables and their migrations are unchanged."""
+ends after it starts, and how a secret shown once is stored (its hash only). Each table names
+its own constraints, as its migrations know them."""
 
 import hashlib
 import secrets
