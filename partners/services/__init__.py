@@ -26,6 +26,7 @@ from ess.permissions import require
 from ess.roles import Role
 from ess.text import required_text
 from ess.uploads import check_uploads
+from ess.workflow_steps import advance
 from members.models import User
 from partners import permissions as perms
 from partners.models import (
@@ -291,6 +292,7 @@ _refused = workflow.Refusal(
 _locked = partial(workflow.locked, Convention)
 
 _transition = partial(workflow.transition, refused=_refused)
+_advance = partial(advance, refused=_refused)
 
 
 def _manager_or_job(by) -> None:
@@ -303,10 +305,7 @@ def convention_submit_for_negotiation(*, convention_id: int, by) -> Convention:
     """The draft is sent to the partners for negotiation."""
     convention = _locked(convention_id)
     require(perms.can_manage_conventions(by))
-    if convention.status == ConventionStatus.NEGOTIATION:
-        return convention
-    _transition(convention, to=ConventionStatus.NEGOTIATION, by=by)
-    convention.save(update_fields=["status", "updated_at"])
+    _advance(convention, ConventionStatus.NEGOTIATION, by=by)
     return convention
 
 
@@ -370,8 +369,7 @@ def convention_activate(*, convention_id: int, by=None, today: date | None = Non
             _("La convention ne prend effet que le %(date)s.")
             % {"date": date_format(convention.effective_on)}
         )
-    _transition(convention, to=ConventionStatus.ACTIVE, by=by)
-    convention.save(update_fields=["status", "updated_at"])
+    _advance(convention, ConventionStatus.ACTIVE, by=by)
     return convention
 
 
@@ -389,8 +387,7 @@ def convention_expire(*, convention_id: int, by=None, today: date | None = None)
         raise TransitionNotAllowed(
             _("La convention n'est pas arrivée à échéance : pour y mettre fin, résiliez-la.")
         )
-    _transition(convention, to=ConventionStatus.EXPIRED, by=by)
-    convention.save(update_fields=["status", "updated_at"])
+    _advance(convention, ConventionStatus.EXPIRED, by=by)
     return convention
 
 
@@ -400,11 +397,7 @@ def convention_terminate(*, convention_id: int, by, reason: str) -> Convention:
     convention = _locked(convention_id)
     require(perms.can_manage_conventions(by))
     reason = required_text(reason, "reason", _("Indiquez le motif de la résiliation."))
-    if convention.status == ConventionStatus.TERMINATED:
-        return convention
-    _transition(convention, to=ConventionStatus.TERMINATED, by=by, note=reason)
-    convention.termination_reason = reason
-    convention.save(update_fields=["status", "termination_reason", "updated_at"])
+    _advance(convention, ConventionStatus.TERMINATED, by=by, note=reason, termination_reason=reason)
     return convention
 
 
