@@ -105,6 +105,26 @@ class RadioTypedChoiceField(_RadioButtons, forms.TypedChoiceField):
     pass
 
 
+def checkboxes() -> forms.CheckboxSelectMultiple:
+    """Several choices shown as check boxes (styled by the theme), not a multiple-selection
+    list: the widget of the fields below, and of a model choice field's."""
+    return forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
+
+
+class _CheckBoxes:
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", checkboxes())
+        super().__init__(*args, **kwargs)
+
+
+class CheckboxChoiceField(_CheckBoxes, forms.MultipleChoiceField):
+    pass
+
+
+class CheckboxTypedChoiceField(_CheckBoxes, forms.TypedMultipleChoiceField):
+    pass
+
+
 class NotificationPreferencesForm(forms.ModelForm):
     class Meta:
         model = get_user_model()
