@@ -68,6 +68,28 @@ class CommuneField(forms.CharField):
         return found[0]
 
 
+class DateInput(forms.DateInput):
+    """The browser's date picker; its value is written as it expects it (2026-03-31)."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DateTimeField(forms.DateTimeField):
+    """A date and time picked with the browser's picker (datetime-local), or typed
+    "31/03/2026 14:30" where there is none."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget",
+            forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        )
+        kwargs.setdefault("input_formats", ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"])
+        super().__init__(*args, **kwargs)
+
+
 def phone_input(autocomplete: str = "tel") -> forms.TextInput:
     """A phone number field: the phone keypad on a mobile, the browser's autofill where the
     number is the user's own ("tel", "work tel"), none where it is someone else's ("off")."""

@@ -10,6 +10,8 @@ from ess.forms import (
     CheckboxChoiceField,
     CheckboxTypedChoiceField,
     CommuneField,
+    DateInput,
+    DateTimeField,
     TextAreaField,
     checkboxes,
 )
@@ -256,17 +258,11 @@ class DecisionForm(forms.Form):
 # On-call rosters
 # ---------------------------------------------------------------------------------------------
 def _date(label):
-    return forms.DateField(
-        label=label, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    return forms.DateField(label=label, widget=DateInput())
 
 
 def _datetime(label):
-    return forms.DateTimeField(
-        label=label,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
-    )
+    return DateTimeField(label=label)
 
 
 class _SpecialtyForm(forms.Form):

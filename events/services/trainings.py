@@ -39,22 +39,6 @@ _refused = workflow.Refusal(
 )
 _advance = partial(advance, refused=_refused)
 
-# What a training's form carries besides its speakers and partners.
-FIELDS = (
-    "title",
-    "kind",
-    "specialty",
-    "summary",
-    "programme",
-    "starts_at",
-    "ends_at",
-    "hours",
-    "place",
-    "video_url",
-    "capacity",
-    "target_professions",
-)
-
 
 def _locked(training_id: int) -> Training:
     return workflow.locked(Training, training_id)

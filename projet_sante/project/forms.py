@@ -3,19 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ess.forms import CheckboxChoiceField, TextAreaField, checkboxes
+from ess.forms import CheckboxChoiceField, DateInput, TextAreaField, checkboxes
 from ess.roles import STAFF_ROLES
 from events.models import Campaign
 from members.models import User
 from projet_sante.indicators.registry import REGISTRY
 from projet_sante.project.models import ActionStatus, MissionKind, SectionKey
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class SectionForm(forms.Form):
