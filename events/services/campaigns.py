@@ -170,26 +170,27 @@ def _action_fields(
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise ValidationError({name: _("Indiquez un nombre entier positif ou nul.")})
         counts[name] = value
-    if counts["screenings_done"] > counts["people_reached"]:
-        raise ValidationError(
-            {
-                "screenings_done": _(
-                    "Plus de dépistages (%(screenings)s) que de personnes touchées "
-                    "(%(people)s) : une personne dépistée est une personne touchée."
-                )
-                % {"screenings": counts["screenings_done"], "people": counts["people_reached"]}
-            }
-        )
-    if counts["referrals_generated"] > counts["people_reached"]:
-        raise ValidationError(
-            {
-                "referrals_generated": _(
-                    "Plus d'orientations (%(referrals)s) que de personnes touchées "
-                    "(%(people)s) : une personne orientée est une personne touchée."
-                )
-                % {"referrals": counts["referrals_generated"], "people": counts["people_reached"]}
-            }
-        )
+    # A person screened or referred is a person reached: (count, its name in the message).
+    within_reached = {
+        "screenings_done": (
+            "screenings",
+            _(
+                "Plus de dépistages (%(screenings)s) que de personnes touchées "
+                "(%(people)s) : une personne dépistée est une personne touchée."
+            ),
+        ),
+        "referrals_generated": (
+            "referrals",
+            _(
+                "Plus d'orientations (%(referrals)s) que de personnes touchées "
+                "(%(people)s) : une personne orientée est une personne touchée."
+            ),
+        ),
+    }
+    for name, (placeholder, message) in within_reached.items():
+        if counts[name] > counts["people_reached"]:
+            values = {placeholder: counts[name], "people": counts["people_reached"]}
+            raise ValidationError({name: message % values})
     return {
         "title": title,
         "held_on": held_on,

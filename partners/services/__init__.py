@@ -354,41 +354,51 @@ def convention_sign(
     return convention
 
 
+def _on_its_date(convention_id: int, to: str, *, by, today: date | None, too_early) -> Convention:
+    """Move a convention to `to` once its date has come (the daily job, `by=None`, or a
+    manager): `too_early(convention, today)` says why not yet ("" once it has come:
+    TransitionNotAllowed otherwise). Again: no-op."""
+    convention = _locked(convention_id)
+    _manager_or_job(by)
+    if convention.status == to:
+        return convention
+    workflow.check(convention, to, refused=_refused)
+    if reason := too_early(convention, today or timezone.localdate()):
+        raise TransitionNotAllowed(reason)
+    _advance(convention, to, by=by)
+    return convention
+
+
+def _not_in_effect_yet(convention: Convention, today: date) -> str:
+    if convention.effective_on and convention.effective_on > today:
+        return _("La convention ne prend effet que le %(date)s.") % {
+            "date": date_format(convention.effective_on)
+        }
+    return ""
+
+
+def _not_over_yet(convention: Convention, today: date) -> str:
+    if not convention.end_on or convention.end_on >= today:
+        return _("La convention n'est pas arrivée à échéance : pour y mettre fin, résiliez-la.")
+    return ""
+
+
 @transaction.atomic
 def convention_activate(*, convention_id: int, by=None, today: date | None = None) -> Convention:
     """A signed convention comes into force on its date of effect (the daily job, `by=None`, or a
     manager). Before that date: TransitionNotAllowed."""
-    convention = _locked(convention_id)
-    _manager_or_job(by)
-    if convention.status == ConventionStatus.ACTIVE:
-        return convention
-    workflow.check(convention, ConventionStatus.ACTIVE, refused=_refused)
-    today = today or timezone.localdate()
-    if convention.effective_on and convention.effective_on > today:
-        raise TransitionNotAllowed(
-            _("La convention ne prend effet que le %(date)s.")
-            % {"date": date_format(convention.effective_on)}
-        )
-    _advance(convention, ConventionStatus.ACTIVE, by=by)
-    return convention
+    return _on_its_date(
+        convention_id, ConventionStatus.ACTIVE, by=by, today=today, too_early=_not_in_effect_yet
+    )
 
 
 @transaction.atomic
 def convention_expire(*, convention_id: int, by=None, today: date | None = None) -> Convention:
     """A convention past its end date is over (the daily job, `by=None`, or a manager). Before
     the end date: TransitionNotAllowed (end it early with convention_terminate)."""
-    convention = _locked(convention_id)
-    _manager_or_job(by)
-    if convention.status == ConventionStatus.EXPIRED:
-        return convention
-    workflow.check(convention, ConventionStatus.EXPIRED, refused=_refused)
-    today = today or timezone.localdate()
-    if not convention.end_on or convention.end_on >= today:
-        raise TransitionNotAllowed(
-            _("La convention n'est pas arrivée à échéance : pour y mettre fin, résiliez-la.")
-        )
-    _advance(convention, ConventionStatus.EXPIRED, by=by)
-    return convention
+    return _on_its_date(
+        convention_id, ConventionStatus.EXPIRED, by=by, today=today, too_early=_not_over_yet
+    )
 
 
 @transaction.atomic
