@@ -6,10 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from association.models import AssemblyKind, GeneralAssembly, LegalIdentity, PaymentMeans
 from association.selectors import active_members
-from ess.forms import TextAreaField
-
-DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+from ess.forms import DateInput, DateTimeField, TextAreaField
 
 
 class IdentityForm(forms.Form):
@@ -40,11 +37,7 @@ class StatutesForm(forms.Form):
 
 class AssemblyForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type"), choices=AssemblyKind.choices)
-    starts_at = forms.DateTimeField(
-        label=_("Date et heure"),
-        widget=DATETIME_INPUT,
-        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
-    )
+    starts_at = DateTimeField(label=_("Date et heure"))
     place = forms.CharField(label=_("Lieu"), max_length=300, required=False)
     video_url = forms.URLField(
         label=_("Lien de visioconférence"), required=False, assume_scheme="https"
@@ -127,7 +120,7 @@ class FeeYearForm(forms.Form):
 class FeePaymentForm(forms.Form):
     membership = _MemberField(label=_("Membre"), queryset=_members())
     paid_on = forms.DateField(
-        label=_("Date du paiement"), widget=DATE_INPUT, input_formats=["%Y-%m-%d", "%d/%m/%Y"]
+        label=_("Date du paiement"), widget=DateInput(), input_formats=["%Y-%m-%d", "%d/%m/%Y"]
     )
     amount = forms.CharField(
         label=_("Montant (€)"),

@@ -68,6 +68,28 @@ class CommuneField(forms.CharField):
         return found[0]
 
 
+class DateInput(forms.DateInput):
+    """The browser's date picker; its value is written as it expects it (2026-03-31)."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DateTimeField(forms.DateTimeField):
+    """A date and time picked with the browser's picker (datetime-local), or typed
+    "31/03/2026 14:30" where there is none."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget",
+            forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        )
+        kwargs.setdefault("input_formats", ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"])
+        super().__init__(*args, **kwargs)
+
+
 def phone_input(autocomplete: str = "tel") -> forms.TextInput:
     """A phone number field: the phone keypad on a mobile, the browser's autofill where the
     number is the user's own ("tel", "work tel"), none where it is someone else's ("off")."""
@@ -102,6 +124,26 @@ class RadioChoiceField(_RadioButtons, forms.ChoiceField):
 
 
 class RadioTypedChoiceField(_RadioButtons, forms.TypedChoiceField):
+    pass
+
+
+def checkboxes() -> forms.CheckboxSelectMultiple:
+    """Several choices shown as check boxes (styled by the theme), not a multiple-selection
+    list: the widget of the fields below, and of a model choice field's."""
+    return forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
+
+
+class _CheckBoxes:
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", checkboxes())
+        super().__init__(*args, **kwargs)
+
+
+class CheckboxChoiceField(_CheckBoxes, forms.MultipleChoiceField):
+    pass
+
+
+class CheckboxTypedChoiceField(_CheckBoxes, forms.TypedMultipleChoiceField):
     pass
 
 

@@ -4,15 +4,28 @@ refuse (an end before the start, no place and no link, fewer places than registr
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ess.forms import TextAreaField
+from ess.forms import DateTimeField, TextAreaField
 from ess.models import Specialty
 from events.models import Training, TrainingKind
 from events.selectors.manage import speakers_who_may_be_chosen
 from members.models import Profession
 from partners.models import Partner
 
-DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"]
+# What a training's form carries besides its speakers and partners.
+FIELDS = (
+    "title",
+    "kind",
+    "specialty",
+    "summary",
+    "programme",
+    "starts_at",
+    "ends_at",
+    "hours",
+    "place",
+    "video_url",
+    "capacity",
+    "target_professions",
+)
 
 
 class _PersonChoices(forms.ModelMultipleChoiceField):
@@ -32,12 +45,8 @@ class TrainingForm(forms.Form):
     )
     summary = forms.CharField(label=_("En bref"), max_length=300, required=False)
     programme = TextAreaField(label=_("Programme"), rows=5, required=False)
-    starts_at = forms.DateTimeField(
-        label=_("Début"), widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS
-    )
-    ends_at = forms.DateTimeField(
-        label=_("Fin"), widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS
-    )
+    starts_at = DateTimeField(label=_("Début"))
+    ends_at = DateTimeField(label=_("Fin"))
     hours = forms.DecimalField(
         label=_("Durée certifiée (heures)"),
         max_digits=4,
@@ -79,23 +88,7 @@ class TrainingForm(forms.Form):
 
     @classmethod
     def for_training(cls, data, training: Training):
-        initial = {
-            name: getattr(training, name)
-            for name in (
-                "title",
-                "kind",
-                "specialty",
-                "summary",
-                "programme",
-                "starts_at",
-                "ends_at",
-                "hours",
-                "place",
-                "video_url",
-                "capacity",
-                "target_professions",
-            )
-        }
+        initial = {name: getattr(training, name) for name in FIELDS}
         initial["speakers"] = list(training.speakers.all())
         initial["partners"] = list(training.partners.all())
         return cls(data, initial=initial)

@@ -3,11 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ess.forms import TextAreaField
+from ess.forms import DateInput, TextAreaField
 from ess.money import parse_amount, plain
 from finance.models import Activity, BudgetCategory, Funder, FundingKind, Grant
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
@@ -34,7 +33,7 @@ class AmountField(forms.CharField):
 
 def _date(label, required=False):
     return forms.DateField(
-        label=label, required=required, widget=DATE_INPUT, input_formats=DATE_FORMATS
+        label=label, required=required, widget=DateInput(), input_formats=DATE_FORMATS
     )
 
 

@@ -168,60 +168,55 @@ def activity_counts(period: Period, member_id: int | None = None) -> dict[int, d
     def only(field_name: str) -> Q:
         return Q(**{field_name: member_id}) if member_id else Q()
 
-    answers = (
-        Referral.objects.filter(
-            only("specialist_id"),
+    def per_member(rows, member: str, started: str, counted: str = "pk", **filters):
+        """(member id, how many `counted`) among the `rows` started in the period; a related
+        row (`counted` not "pk": a meeting, a training) is counted once however many rows
+        name it."""
+        in_period = {f"{started}__gte": start, f"{started}__lt": end}
+        return (
+            rows.filter(only(member), **in_period, **filters)
+            .values(member)
+            .annotate(n=Count(counted, distinct=counted != "pk"))
+            .values_list(member, "n")
+        )
+
+    activities = {
+        Activity.ANSWER: per_member(
+            Referral.objects,
+            "specialist_id",
+            "completed_at",
             status=Status.COMPLETED,
             response_mode__in=TELEEXPERTISE_MODES,
             specialist__isnull=False,
-            completed_at__gte=start,
-            completed_at__lt=end,
-        )
-        .values("specialist_id")
-        .annotate(n=Count("pk"))
-    )
-    sessions = (
-        ConsultationSession.objects.filter(
-            only("specialist_id"),
+        ),
+        Activity.SESSION: per_member(
+            ConsultationSession.objects,
+            "specialist_id",
+            "starts_at",
             status=SessionStatus.PUBLISHED,
             specialist__isnull=False,
-            starts_at__gte=start,
-            starts_at__lt=end,
             ends_at__lte=now,
-        )
-        .values("specialist_id")
-        .annotate(n=Count("pk"))
-    )
-    meetings = (
-        MeetingParticipant.objects.filter(
-            only("user_id"),
+        ),
+        Activity.MEETING: per_member(
+            MeetingParticipant.objects,
+            "user_id",
+            "meeting__starts_at",
+            "meeting_id",
             attended=True,
             user__isnull=False,
             meeting__status=MeetingStatus.HELD,
-            meeting__starts_at__gte=start,
-            meeting__starts_at__lt=end,
-        )
-        .values("user_id")
-        .annotate(n=Count("meeting_id", distinct=True))
-    )
-    trainings = (
-        Training.speakers.through.objects.filter(
-            only("user_id"),
+        ),
+        Activity.TRAINING: per_member(
+            Training.speakers.through.objects,
+            "user_id",
+            "training__starts_at",
+            "training_id",
             training__status=TrainingStatus.HELD,
-            training__starts_at__gte=start,
-            training__starts_at__lt=end,
-        )
-        .values("user_id")
-        .annotate(n=Count("training_id", distinct=True))
-    )
-    for activity, rows, key in (
-        (Activity.ANSWER, answers, "specialist_id"),
-        (Activity.SESSION, sessions, "specialist_id"),
-        (Activity.MEETING, meetings, "user_id"),
-        (Activity.TRAINING, trainings, "user_id"),
-    ):
-        for row in rows:
-            counts[row[key]][activity] = Decimal(row["n"])
+        ),
+    }
+    for activity, rows in activities.items():
+        for member, n in rows:
+            counts[member][activity] = Decimal(n)
     on_call = (
         OnCallDuty.objects.filter(
             only("specialist_id"),

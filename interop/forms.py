@@ -3,17 +3,14 @@ from urllib.parse import unquote
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ess.forms import CheckboxChoiceField
 from interop.fhir.auth import certificate_fingerprint
 from interop.models import PlatformScope
 
 
 class PlatformForm(forms.Form):
     name = forms.CharField(label=_("Nom de la plateforme"), max_length=200)
-    scopes = forms.MultipleChoiceField(
-        label=_("Droits"),
-        choices=PlatformScope.choices,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
-    )
+    scopes = CheckboxChoiceField(label=_("Droits"), choices=PlatformScope.choices)
     certificate = forms.CharField(
         label=_("Certificat client (PEM) ou son empreinte SHA-256"),
         required=False,

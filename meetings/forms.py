@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ess.forms import TextAreaField
+from ess.forms import DateTimeField, TextAreaField
 from ess.models import Specialty
 from meetings.models import CaseMeeting
 from meetings.selectors import (
@@ -11,8 +11,6 @@ from meetings.selectors import (
     meetings_open_to_cases,
     members_who_may_take_part,
 )
-
-DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 class MeetingForm(forms.Form):
@@ -30,11 +28,7 @@ class MeetingForm(forms.Form):
         required=False,
         help_text=_("Une spécialité ou un thème (ex. : sortie d'hospitalisation)."),
     )
-    starts_at = forms.DateTimeField(
-        label=_("Date et heure"),
-        widget=DATETIME_INPUT,
-        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
-    )
+    starts_at = DateTimeField(label=_("Date et heure"))
     duration_minutes = forms.IntegerField(
         label=_("Durée (minutes)"), min_value=5, max_value=600, initial=60
     )

@@ -12,9 +12,10 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ess.roles import STAFF_ROLES, Role, has_role
+from ess.roles import Role, has_role
 from meetings.models import CaseMeeting, MeetingCase, MeetingParticipant, MeetingStatus
-from members.models import Membership, MembershipStatus, User
+from members.models import User
+from members.selectors import ess_members
 from partners.models import Contact
 from pathways.selectors import pathways_visible_to
 from referrals.models import Referral
@@ -159,13 +160,7 @@ def referral_by_reference_for_user(user, reference: str) -> Referral:
 def members_who_may_take_part() -> QuerySet[User]:
     """The people who may be invited with their account: active members of the ESS and its
     staff (permissions.can_take_part_in_meetings is the same rule for one person)."""
-    active_member = Membership.objects.filter(user=OuterRef("pk"), status=MembershipStatus.ACTIVE)
-    return (
-        User.objects.filter(is_active=True)
-        .filter(Q(role_grants__role__in=STAFF_ROLES) | Exists(active_member))
-        .distinct()
-        .order_by("last_name", "first_name", "pk")
-    )
+    return ess_members()
 
 
 def contacts_who_may_be_invited() -> QuerySet[Contact]:

@@ -5,6 +5,7 @@ A decision is written into the case's own timeline through the service of the ap
 and the case's GP is told the outcome in the same transaction."""
 
 from datetime import datetime
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,6 +23,7 @@ from ess.notifications import notify
 from ess.outbox import email_queue_rendered
 from ess.permissions import require
 from ess.text import required_text
+from ess.workflow_steps import advance
 from meetings import permissions as perms
 from meetings.models import CaseMeeting, MeetingCase, MeetingParticipant, MeetingStatus
 from pathways import services as pathway_services
@@ -41,6 +43,8 @@ _refused = workflow.Refusal(
     },
     lambda meeting: {"title": meeting.title},
 )
+# A meeting keeps no history of its statuses.
+_advance = partial(advance, refused=_refused, history=False)
 
 
 def _locked(meeting_id: int) -> CaseMeeting:
@@ -60,8 +64,15 @@ def _when(meeting: CaseMeeting) -> str:
 
 
 def _clean_fields(
-    *, title: str, starts_at: datetime, duration_minutes: int, specialty, theme: str
+    *,
+    title: str,
+    starts_at: datetime,
+    duration_minutes: int = 60,
+    specialty=None,
+    theme: str = "",
+    video_url: str = "",
 ) -> dict:
+    """A meeting's fields, checked: the same for `meeting_create` and `meeting_update`."""
     title = required_text(title, "title", _("Donnez un intitulé à la télé-RCP."))
     theme = (theme or "").strip()
     if specialty is None and not theme:
@@ -76,6 +87,7 @@ def _clean_fields(
         "duration_minutes": duration_minutes,
         "specialty": specialty,
         "theme": theme,
+        "video_url": (video_url or "").strip(),
     }
 
 
@@ -83,71 +95,32 @@ def _clean_fields(
 # The meeting
 # ---------------------------------------------------------------------------------------------
 @transaction.atomic
-def meeting_create(
-    *,
-    by,
-    title: str,
-    starts_at: datetime,
-    duration_minutes: int = 60,
-    specialty=None,
-    theme: str = "",
-    video_url: str = "",
-) -> CaseMeeting:
-    """Plan a télé-RCP, per specialty or theme. Requires `can_organise_meeting` (coordinators
-    and specialists: PermissionDenied otherwise); a ValidationError names a missing field. The
-    organiser is its first participant."""
+def meeting_create(*, by, **fields) -> CaseMeeting:
+    """Plan a télé-RCP, per specialty or theme (`_clean_fields`). Requires
+    `can_organise_meeting` (coordinators and specialists: PermissionDenied otherwise); a
+    ValidationError names a missing field. The organiser is its first participant."""
     require(perms.can_organise_meeting(by))
-    fields = _clean_fields(
-        title=title,
-        starts_at=starts_at,
-        duration_minutes=duration_minutes,
-        specialty=specialty,
-        theme=theme,
-    )
-    meeting = CaseMeeting.objects.create(
-        **fields, video_url=(video_url or "").strip(), organiser=by
-    )
+    meeting = CaseMeeting.objects.create(**_clean_fields(**fields), organiser=by)
     MeetingParticipant.objects.create(meeting=meeting, user=by)
     return meeting
 
 
 @transaction.atomic
-def meeting_update(
-    *,
-    meeting_id: int,
-    by,
-    title: str,
-    starts_at: datetime,
-    duration_minutes: int = 60,
-    specialty=None,
-    theme: str = "",
-    video_url: str = "",
-) -> CaseMeeting:
-    """Change a planned meeting (its organiser or a coordinator: PermissionDenied otherwise;
-    Conflict once it is held or cancelled). A new date or link is told to the participants."""
+def meeting_update(*, meeting_id: int, by, **fields) -> CaseMeeting:
+    """Change a planned meeting (the fields of `meeting_create`; its organiser or a
+    coordinator: PermissionDenied otherwise; Conflict once it is held or cancelled). A new
+    date or link is told to the participants."""
     meeting = _locked(meeting_id)
     require(perms.can_manage_meeting(by, meeting))
     if meeting.status != MeetingStatus.PLANNED:
         raise Conflict(_("Cette télé-RCP est tenue ou annulée : elle ne se modifie plus."))
-    fields = _clean_fields(
-        title=title,
-        starts_at=starts_at,
-        duration_minutes=duration_minutes,
-        specialty=specialty,
-        theme=theme,
-    )
-    fields["video_url"] = (video_url or "").strip()
+    fields = _clean_fields(**fields)
     moved = fields["starts_at"] != meeting.starts_at or fields["video_url"] != meeting.video_url
     for name, value in fields.items():
         setattr(meeting, name, value)
     meeting.save(update_fields=[*fields, "updated_at"])
     if moved:
-        _tell_participants(
-            meeting,
-            by=by,
-            title=_("Télé-RCP modifiée : %(title)s") % {"title": meeting.title},
-            change="update",
-        )
+        _tell_participants(meeting, by=by, change="update")
     return meeting
 
 
@@ -162,9 +135,7 @@ def meeting_hold(*, meeting_id: int, by) -> CaseMeeting:
     workflow.check(meeting, MeetingStatus.HELD, refused=_refused)
     if not perms.can_hold_meeting(by, meeting):
         raise Conflict(_("La télé-RCP n'a pas encore commencé : elle ne peut pas être tenue."))
-    workflow.transition(meeting, to=MeetingStatus.HELD, by=by, refused=_refused, history=False)
-    meeting.held_at = timezone.now()
-    meeting.save(update_fields=["status", "held_at", "updated_at"])
+    _advance(meeting, MeetingStatus.HELD, by=by, held_at=timezone.now())
     return meeting
 
 
@@ -176,17 +147,9 @@ def meeting_cancel(*, meeting_id: int, by, reason: str) -> CaseMeeting:
     meeting = _locked(meeting_id)
     require(perms.can_cancel_meeting(by, meeting))
     reason = required_text(reason, "reason", _("Indiquez le motif de l'annulation."))
-    if meeting.status == MeetingStatus.CANCELLED:
+    if not _advance(meeting, MeetingStatus.CANCELLED, by=by, cancel_reason=reason):
         return meeting
-    workflow.transition(meeting, to=MeetingStatus.CANCELLED, by=by, refused=_refused, history=False)
-    meeting.cancel_reason = reason
-    meeting.save(update_fields=["status", "cancel_reason", "updated_at"])
-    _tell_participants(
-        meeting,
-        by=by,
-        title=_("Télé-RCP annulée : %(title)s") % {"title": meeting.title},
-        change="cancellation",
-    )
+    _tell_participants(meeting, by=by, change="cancellation")
     return meeting
 
 
@@ -259,13 +222,21 @@ def _email_contact(meeting: CaseMeeting, contact, *, change: str) -> None:
     )
 
 
-def _tell_participants(meeting: CaseMeeting, *, by, title: str, change: str) -> None:
+# What the participants are told of a change ("update": a new date or link), by `change`.
+_CHANGE_TITLES = {
+    "update": gettext_lazy("Télé-RCP modifiée : %(title)s"),
+    "cancellation": gettext_lazy("Télé-RCP annulée : %(title)s"),
+}
+
+
+def _tell_participants(meeting: CaseMeeting, *, by, change: str) -> None:
+    """Notify the members invited of the `change` and email the partners' contacts."""
     participants = list(meeting.participants.select_related("user", "contact"))
     notify(
         recipients=[p.user for p in participants if p.user_id],
         kind=NotificationKind.CASE_MEETING,
         actor=by,
-        title=title,
+        title=_CHANGE_TITLES[change] % {"title": meeting.title},
         detail=_when(meeting),
         url=meeting_url(meeting),
     )

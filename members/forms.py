@@ -4,7 +4,14 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from ess.forms import CommuneField, RadioChoiceField, TextAreaField, phone_input
+from ess.forms import (
+    CheckboxChoiceField,
+    CommuneField,
+    RadioChoiceField,
+    TextAreaField,
+    checkboxes,
+    phone_input,
+)
 from ess.models import Specialty
 from ess.roles import Institution, Role
 from ess.validators import normalize_identifier, validate_adeli, validate_rpps
@@ -27,11 +34,7 @@ class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("Adresse électronique"))
     first_name = forms.CharField(label=_("Prénom"), max_length=150)
     last_name = forms.CharField(label=_("Nom"), max_length=150)
-    roles = forms.MultipleChoiceField(
-        label=_("Rôles"),
-        choices=Role.choices,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
-    )
+    roles = CheckboxChoiceField(label=_("Rôles"), choices=Role.choices)
     organisation = forms.ModelChoiceField(
         label=_("Organisation"),
         queryset=Organisation.objects.all(),
@@ -84,10 +87,6 @@ class PasswordSetForm(forms.Form):
 # ---------------------------------------------------------------------------------------------
 # Membership: the application (public), the member's entry, the managers' review
 # ---------------------------------------------------------------------------------------------
-def _checkboxes():
-    return forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
-
-
 class CompetenceChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.specialty.label} — {obj.label}" if obj.specialty_id else obj.label
@@ -141,7 +140,7 @@ class EntryForm(forms.Form):
             "specialty__label", "label"
         ),
         required=False,
-        widget=_checkboxes(),
+        widget=checkboxes(),
     )
     practice_mode = RadioChoiceField(
         label=_("Mode d'exercice"),
@@ -152,7 +151,7 @@ class EntryForm(forms.Form):
         label=_("Je participe à"),
         choices=Participation.choices,
         required=False,
-        widget=_checkboxes(),
+        widget=checkboxes(),
     )
     languages = forms.CharField(
         label=_("Langues parlées (en plus du français)"), max_length=200, required=False
@@ -164,7 +163,7 @@ class EntryForm(forms.Form):
         label=_("Informations publiées en plus"),
         choices=list(PUBLISHABLE_FIELDS.items()),
         required=False,
-        widget=_checkboxes(),
+        widget=checkboxes(),
     )
 
     def clean_rpps(self):

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from ess.models import Specialty
 from ess.permissions import can_invite_users
-from ess.roles import Role
+from ess.roles import STAFF_ROLES, Role
 from ess.validators import normalize_identifier
 from members import permissions as perms
 from members.models import (
@@ -123,6 +123,18 @@ def membership_queue(user, *, status: str = "") -> QuerySet[Membership]:
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("status", "last_name", "first_name")
+
+
+def ess_members() -> QuerySet[User]:
+    """The people of the ESS: its staff and its active members (an ETP session's facilitators,
+    a residents' supervisor, a case meeting's participants are chosen among them)."""
+    active_member = Membership.objects.filter(user=OuterRef("pk"), status=MembershipStatus.ACTIVE)
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(role_grants__role__in=STAFF_ROLES) | Exists(active_member))
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+    )
 
 
 def directory_visible_to(user) -> QuerySet[Membership]:

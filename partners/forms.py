@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ess.forms import CommuneField, TextAreaField, phone_input
+from ess.forms import CommuneField, DateInput, TextAreaField, checkboxes, phone_input
 from ess.models import Commune, Departement, Specialty
 from ess.roles import STAFF_ROLES, Role
 from ess.validators import normalize_identifier
@@ -21,13 +21,6 @@ from partners.models import (
     PartnerType,
     ProtocolTaskKind,
 )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def staff_users():
@@ -267,7 +260,7 @@ def _people_field(label, help_text):
         label=label,
         queryset=User.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        widget=checkboxes(),
         help_text=help_text,
     )
 

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ess.forms import ReasonForm, TextAreaField
+from ess.forms import DateInput, ReasonForm, TextAreaField
 from ess.roles import Role
 from pathways.models import CircleRole, PathwayStatus
 from pathways.selectors import protocols_applicable_by
@@ -54,7 +54,7 @@ class PathwayOpenForm(forms.Form):
     )
     started_on = forms.DateField(
         label=_("Début du parcours (J0)"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
 
     def __init__(self, *args, user, referral=None, **kwargs):

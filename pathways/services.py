@@ -4,6 +4,7 @@ with a French `ValidationError` or `ess.errors.Conflict` (nothing written), and 
 notifications in the same transaction (emails go through the outbox after commit)."""
 
 from datetime import date, timedelta
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,6 +21,7 @@ from ess.permissions import require
 from ess.roles import Role, has_role
 from ess.text import required_text
 from ess.workflow import locked
+from ess.workflow_steps import advance
 from partners.models import Protocol
 from pathways import permissions as perms
 from pathways.models import (
@@ -53,6 +55,9 @@ def _refused(obj, to: str) -> str:
         "title": obj.title,
         "status": obj.get_status_display(),
     }
+
+
+_advance = partial(advance, refused=_refused)
 
 
 def _circle_users(pathway: Pathway, roles=None) -> list:
@@ -251,12 +256,8 @@ def pathway_pause(*, pathway_id: int, by, note: str = "") -> Pathway:
     resumes. Repeated: a no-op. Raises TransitionNotAllowed when closed. The circle is told."""
     pathway = locked(Pathway, pathway_id)
     require(perms.can_manage_pathway(by, pathway))
-    if pathway.status == PathwayStatus.PAUSED:
+    if not _advance(pathway, PathwayStatus.PAUSED, by=by, note=(note or "").strip()):
         return pathway
-    workflow.transition(
-        pathway, to=PathwayStatus.PAUSED, by=by, note=(note or "").strip(), refused=_refused
-    )
-    pathway.save(update_fields=["status", "updated_at"])
     _status_told(pathway, by, _("Parcours mis en pause : %(title)s") % {"title": pathway.title})
     return pathway
 
@@ -266,10 +267,8 @@ def pathway_resume(*, pathway_id: int, by) -> Pathway:
     """Take a paused pathway up again (`can_manage_pathway`). Repeated: a no-op."""
     pathway = locked(Pathway, pathway_id)
     require(perms.can_manage_pathway(by, pathway))
-    if pathway.status == PathwayStatus.ACTIVE:
+    if not _advance(pathway, PathwayStatus.ACTIVE, by=by):
         return pathway
-    workflow.transition(pathway, to=PathwayStatus.ACTIVE, by=by, refused=_refused)
-    pathway.save(update_fields=["status", "updated_at"])
     _status_told(pathway, by, _("Parcours repris : %(title)s") % {"title": pathway.title})
     return pathway
 
@@ -281,11 +280,8 @@ def pathway_close(*, pathway_id: int, by, reason: str) -> Pathway:
     pathway = locked(Pathway, pathway_id)
     require(perms.can_manage_pathway(by, pathway))
     reason = required_text(reason, "reason", _("Indiquez le motif de la clôture."))
-    if pathway.status == PathwayStatus.CLOSED:
+    if not _advance(pathway, PathwayStatus.CLOSED, by=by, note=reason, close_reason=reason):
         return pathway
-    workflow.transition(pathway, to=PathwayStatus.CLOSED, by=by, note=reason, refused=_refused)
-    pathway.close_reason = reason
-    pathway.save(update_fields=["status", "close_reason", "updated_at"])
     pathway.tasks.filter(status=TaskStatus.TODO).update(status=TaskStatus.CANCELLED)
     _status_told(pathway, by, _("Parcours clos : %(title)s") % {"title": pathway.title})
     return pathway

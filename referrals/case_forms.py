@@ -5,7 +5,7 @@ answer)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ess.forms import RadioTypedChoiceField, TextAreaField
+from ess.forms import DateTimeField, RadioTypedChoiceField, TextAreaField
 from referrals.forms import MultipleFileField
 from referrals.models import IdentityDocument, Priority, ResponseMode
 
@@ -89,11 +89,7 @@ class NoteForm(forms.Form):
 
 
 class ScheduleForm(forms.Form):
-    starts_at = forms.DateTimeField(
-        label=_("Date et heure"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
-    )
+    starts_at = DateTimeField(label=_("Date et heure"))
     location = forms.CharField(
         label=_("Lieu"), max_length=200, help_text=_("Adresse du cabinet, ou « Téléconsultation ».")
     )

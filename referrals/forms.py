@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ess.forms import (
     CommuneField,
+    DateInput,
     RadioChoiceField,
     phone_input,
 )
@@ -131,7 +132,7 @@ class ReferralForm(forms.Form):
     birth_date = forms.DateField(
         label=_("Date de naissance"),
         # The ISO date a date input expects, whatever the language of the page.
-        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "off"}, format="%Y-%m-%d"),
+        widget=DateInput(attrs={"autocomplete": "off"}),
     )
     birth_place_code = BirthPlaceField(
         label=_("Commune de naissance"),

@@ -6,7 +6,15 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ess.forms import CommuneField, TextAreaField
+from ess.forms import (
+    CheckboxChoiceField,
+    CheckboxTypedChoiceField,
+    CommuneField,
+    DateInput,
+    DateTimeField,
+    TextAreaField,
+    checkboxes,
+)
 from ess.models import Specialty
 from ess.roles import Role
 from members.models import User
@@ -121,7 +129,7 @@ def _volunteers_field(label=None):
     return SpecialistsField(
         label=label or _("Spécialistes volontaires"),
         queryset=User.objects.none(),
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        widget=checkboxes(),
         required=False,
     )
 
@@ -146,7 +154,7 @@ class SiteForm(forms.Form):
     specialties = forms.ModelMultipleChoiceField(
         label=_("Spécialités proposées"),
         queryset=Specialty.objects.none(),
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        widget=checkboxes(),
         required=False,
     )
     rooms = TextAreaField(label=_("Locaux et équipement"), required=False)
@@ -203,24 +211,31 @@ class PlanForm(forms.Form):
         self.fields["protocol"].queryset = Protocol.objects.select_related("convention")
 
 
-class VolunteersForm(forms.Form):
+class _RunnersForm(forms.Form):
+    """Chooses among those who may run a plan's sessions (`runners_of`) in its field
+    `runners`, labelled `protocol_label` when the plan runs under a protocol."""
+
+    runners: str
+    protocol_label: str
+
+    def __init__(self, *args, specialty_id=None, protocol=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields[self.runners]
+        field.queryset = runners_of(specialty_id, protocol)
+        if protocol is not None:
+            field.label = self.protocol_label
+
+
+class VolunteersForm(_RunnersForm):
     volunteers = _volunteers_field()
-
-    def __init__(self, *args, specialty_id=None, protocol=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["volunteers"].queryset = runners_of(specialty_id, protocol)
-        if protocol is not None:
-            self.fields["volunteers"].label = _("Volontaires (spécialistes, IPA et IDE délégués)")
+    runners = "volunteers"
+    protocol_label = _("Volontaires (spécialistes, IPA et IDE délégués)")
 
 
-class AssignForm(forms.Form):
+class AssignForm(_RunnersForm):
     specialist = SpecialistChoiceField(label=_("Spécialiste"), queryset=User.objects.none())
-
-    def __init__(self, *args, specialty_id=None, protocol=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["specialist"].queryset = runners_of(specialty_id, protocol)
-        if protocol is not None:
-            self.fields["specialist"].label = _("Qui consulte")
+    runners = "specialist"
+    protocol_label = _("Qui consulte")
 
 
 class SwapForm(forms.Form):
@@ -243,17 +258,11 @@ class DecisionForm(forms.Form):
 # On-call rosters
 # ---------------------------------------------------------------------------------------------
 def _date(label):
-    return forms.DateField(
-        label=label, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    return forms.DateField(label=label, widget=DateInput())
 
 
 def _datetime(label):
-    return forms.DateTimeField(
-        label=label,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
-    )
+    return DateTimeField(label=label)
 
 
 class _SpecialtyForm(forms.Form):
@@ -271,16 +280,9 @@ class ShiftsForm(_SpecialtyForm):
 
     first_day = _date(_("Du"))
     last_day = _date(_("Au (inclus)"))
-    presets = forms.MultipleChoiceField(
-        label=_("Gardes types"),
-        choices=ShiftPreset.choices,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
-    )
-    weekdays = forms.TypedMultipleChoiceField(
-        label=_("Jours"),
-        choices=[*Weekday.choices, (6, _("dimanche"))],
-        coerce=int,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    presets = CheckboxChoiceField(label=_("Gardes types"), choices=ShiftPreset.choices)
+    weekdays = CheckboxTypedChoiceField(
+        label=_("Jours"), choices=[*Weekday.choices, (6, _("dimanche"))], coerce=int
     )
 
 

@@ -2,11 +2,10 @@
 supervisors, their offers of places and the placements. Who reads what is
 `events.permissions`; lists run a fixed number of queries."""
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, IntegerField, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from ess.roles import STAFF_ROLES
 from events import permissions as perms
 from events.models import (
     EtpProgramme,
@@ -15,22 +14,7 @@ from events.models import (
     ResidentSupervisor,
     TrainingPlace,
 )
-from members.models import Membership, MembershipStatus, User
-
-
-# ---------------------------------------------------------------------------------------------
-# Members who facilitate sessions and supervise residents
-# ---------------------------------------------------------------------------------------------
-def ess_members() -> QuerySet[User]:
-    """The people of the ESS: its staff and its active members (an ETP session's facilitators,
-    a residents' supervisor are chosen among them)."""
-    active_member = Membership.objects.filter(user=OuterRef("pk"), status=MembershipStatus.ACTIVE)
-    return (
-        User.objects.filter(is_active=True)
-        .filter(Q(role_grants__role__in=STAFF_ROLES) | Exists(active_member))
-        .distinct()
-        .order_by("last_name", "first_name", "pk")
-    )
+from members.models import User
 
 
 # ---------------------------------------------------------------------------------------------

@@ -37,14 +37,18 @@ def _campaign_fields(
     title: str,
     kind: str,
     theme: str,
-    specialty,
-    description: str,
     target_population: str,
     starts_on: date | None,
     ends_on: date | None,
-    lead,
-    is_public: bool,
+    specialty=None,
+    description: str = "",
+    lead=None,
+    is_public: bool = True,
+    communes: Iterable = (),
+    departements: Iterable = (),
+    partners: Iterable = (),
 ) -> dict:
+    """A campaign's fields, checked: the same for `campaign_create` and `campaign_update`."""
     title = required_text(title, "title", _("Donnez un intitulé à la campagne."))
     if kind not in CampaignKind.values:
         raise ValidationError({"kind": _("Choisissez le type de campagne.")})
@@ -64,13 +68,22 @@ def _campaign_fields(
         "ends_on": ends_on,
         "lead": lead,
         "is_public": bool(is_public),
+        "communes": list(communes or ()),
+        "departements": list(departements or ()),
+        "partners": list(partners or ()),
     }
 
 
-def _set_territory_and_partners(campaign: Campaign, *, communes, departements, partners) -> None:
-    campaign.communes.set(list(communes or ()))
-    campaign.departements.set(list(departements or ()))
-    campaign.partners.set(list(partners or ()))
+def _save_campaign(campaign: Campaign, fields: dict) -> Campaign:
+    """Write the checked `fields` on `campaign` (a new one or one locked): its own columns,
+    then its territory (communes and départements) and partners."""
+    links = {name: fields.pop(name) for name in ("communes", "departements", "partners")}
+    for name, value in fields.items():
+        setattr(campaign, name, value)
+    campaign.save()
+    for name, values in links.items():
+        getattr(campaign, name).set(values)
+    return campaign
 
 
 def _day(value: date) -> str:
@@ -78,82 +91,23 @@ def _day(value: date) -> str:
 
 
 @transaction.atomic
-def campaign_create(
-    *,
-    by,
-    title: str,
-    kind: str,
-    theme: str,
-    target_population: str,
-    starts_on: date | None,
-    ends_on: date | None,
-    specialty=None,
-    description: str = "",
-    communes: Iterable = (),
-    departements: Iterable = (),
-    partners: Iterable = (),
-    lead=None,
-    is_public: bool = True,
-) -> Campaign:
-    """Plan a campaign: its theme, target population, period, territory (communes and
-    départements), partners and lead. Requires `can_manage_campaigns` (PermissionDenied); a
-    ValidationError names a missing field or a period that ends before it starts."""
+def campaign_create(*, by, **fields) -> Campaign:
+    """Plan a campaign: its theme, target population, period (`_campaign_fields`), territory
+    (communes and départements), partners and lead. Requires `can_manage_campaigns`
+    (PermissionDenied); a ValidationError names a missing field or a period that ends before it
+    starts."""
     require(can_manage_campaigns(by))
-    fields = _campaign_fields(
-        title=title,
-        kind=kind,
-        theme=theme,
-        specialty=specialty,
-        description=description,
-        target_population=target_population,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        lead=lead,
-        is_public=is_public,
-    )
-    campaign = Campaign.objects.create(**fields)
-    _set_territory_and_partners(
-        campaign, communes=communes, departements=departements, partners=partners
-    )
-    return campaign
+    return _save_campaign(Campaign(), _campaign_fields(**fields))
 
 
 @transaction.atomic
-def campaign_update(
-    *,
-    campaign_id: int,
-    by,
-    title: str,
-    kind: str,
-    theme: str,
-    target_population: str,
-    starts_on: date | None,
-    ends_on: date | None,
-    specialty=None,
-    description: str = "",
-    communes: Iterable = (),
-    departements: Iterable = (),
-    partners: Iterable = (),
-    lead=None,
-    is_public: bool = True,
-) -> Campaign:
+def campaign_update(*, campaign_id: int, by, **fields) -> Campaign:
     """Change a campaign (same fields and refusals as `campaign_create`). A new period must
     still hold every action already recorded: a ValidationError names the first one left
     outside."""
     campaign = workflow.locked(Campaign, campaign_id)
     require(can_manage_campaigns(by))
-    fields = _campaign_fields(
-        title=title,
-        kind=kind,
-        theme=theme,
-        specialty=specialty,
-        description=description,
-        target_population=target_population,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        lead=lead,
-        is_public=is_public,
-    )
+    fields = _campaign_fields(**fields)
     outside = (
         campaign.actions.exclude(held_on__range=(fields["starts_on"], fields["ends_on"]))
         .order_by("held_on", "pk")
@@ -169,13 +123,7 @@ def campaign_update(
                 % {"title": outside.title, "day": _day(outside.held_on)}
             }
         )
-    for name, value in fields.items():
-        setattr(campaign, name, value)
-    campaign.save()
-    _set_territory_and_partners(
-        campaign, communes=communes, departements=departements, partners=partners
-    )
-    return campaign
+    return _save_campaign(campaign, fields)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -186,12 +134,14 @@ def _action_fields(
     *,
     title: str,
     held_on: date | None,
-    place: str,
-    people_reached,
-    screenings_done,
-    referrals_generated,
-    notes: str,
+    place: str = "",
+    people_reached: int = 0,
+    screenings_done: int = 0,
+    referrals_generated: int = 0,
+    notes: str = "",
 ) -> dict:
+    """An action's fields, checked against its campaign: the same for `campaign_action_record`
+    and `campaign_action_update`."""
     title = required_text(title, "title", _("Donnez un intitulé à l'action."))
     if held_on is None:
         raise ValidationError({"held_on": _("Indiquez la date de l'action.")})
@@ -220,26 +170,27 @@ def _action_fields(
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise ValidationError({name: _("Indiquez un nombre entier positif ou nul.")})
         counts[name] = value
-    if counts["screenings_done"] > counts["people_reached"]:
-        raise ValidationError(
-            {
-                "screenings_done": _(
-                    "Plus de dépistages (%(screenings)s) que de personnes touchées "
-                    "(%(people)s) : une personne dépistée est une personne touchée."
-                )
-                % {"screenings": counts["screenings_done"], "people": counts["people_reached"]}
-            }
-        )
-    if counts["referrals_generated"] > counts["people_reached"]:
-        raise ValidationError(
-            {
-                "referrals_generated": _(
-                    "Plus d'orientations (%(referrals)s) que de personnes touchées "
-                    "(%(people)s) : une personne orientée est une personne touchée."
-                )
-                % {"referrals": counts["referrals_generated"], "people": counts["people_reached"]}
-            }
-        )
+    # A person screened or referred is a person reached: (count, its name in the message).
+    within_reached = {
+        "screenings_done": (
+            "screenings",
+            _(
+                "Plus de dépistages (%(screenings)s) que de personnes touchées "
+                "(%(people)s) : une personne dépistée est une personne touchée."
+            ),
+        ),
+        "referrals_generated": (
+            "referrals",
+            _(
+                "Plus d'orientations (%(referrals)s) que de personnes touchées "
+                "(%(people)s) : une personne orientée est une personne touchée."
+            ),
+        ),
+    }
+    for name, (placeholder, message) in within_reached.items():
+        if counts[name] > counts["people_reached"]:
+            values = {placeholder: counts[name], "people": counts["people_reached"]}
+            raise ValidationError({name: message % values})
     return {
         "title": title,
         "held_on": held_on,
@@ -250,66 +201,27 @@ def _action_fields(
 
 
 @transaction.atomic
-def campaign_action_record(
-    *,
-    campaign_id: int,
-    by,
-    title: str,
-    held_on: date | None,
-    place: str = "",
-    people_reached: int = 0,
-    screenings_done: int = 0,
-    referrals_generated: int = 0,
-    notes: str = "",
-) -> CampaignAction:
-    """Record one action of a campaign (a screening day, a stand, a mailing) and its counts.
-    Requires `can_manage_campaigns` (PermissionDenied). A ValidationError names the field: a
-    date outside the campaign's period, a negative count, more screenings or referrals than
-    people reached. The campaign's row is locked, so its period cannot change meanwhile."""
+def campaign_action_record(*, campaign_id: int, by, **fields) -> CampaignAction:
+    """Record one action of a campaign (a screening day, a stand, a mailing) and its counts
+    (`_action_fields`). Requires `can_manage_campaigns` (PermissionDenied). A ValidationError
+    names the field: a date outside the campaign's period, a negative count, more screenings or
+    referrals than people reached. The campaign's row is locked, so its period cannot change
+    meanwhile."""
     campaign = workflow.locked(Campaign, campaign_id)
     require(can_manage_campaigns(by))
-    fields = _action_fields(
-        campaign,
-        title=title,
-        held_on=held_on,
-        place=place,
-        people_reached=people_reached,
-        screenings_done=screenings_done,
-        referrals_generated=referrals_generated,
-        notes=notes,
-    )
+    fields = _action_fields(campaign, **fields)
     return CampaignAction.objects.create(campaign=campaign, recorded_by=by, **fields)
 
 
 @transaction.atomic
-def campaign_action_update(
-    *,
-    action_id: int,
-    by,
-    title: str,
-    held_on: date | None,
-    place: str = "",
-    people_reached: int = 0,
-    screenings_done: int = 0,
-    referrals_generated: int = 0,
-    notes: str = "",
-) -> CampaignAction:
+def campaign_action_update(*, action_id: int, by, **fields) -> CampaignAction:
     """Correct an action's date, place, counts or notes (same rules and refusals as
     `campaign_action_record`)."""
     campaign_pk = CampaignAction.objects.filter(pk=action_id).values_list("campaign_id", flat=True)
     campaign = workflow.locked(Campaign, campaign_pk.get())
     action = workflow.locked(CampaignAction, action_id)
     require(can_manage_campaigns(by))
-    fields = _action_fields(
-        campaign,
-        title=title,
-        held_on=held_on,
-        place=place,
-        people_reached=people_reached,
-        screenings_done=screenings_done,
-        referrals_generated=referrals_generated,
-        notes=notes,
-    )
+    fields = _action_fields(campaign, **fields)
     for name, value in fields.items():
         setattr(action, name, value)
     action.save(update_fields=list(fields))

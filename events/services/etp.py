@@ -14,7 +14,7 @@ from ess.permissions import require
 from ess.text import required_text
 from events import permissions as perms
 from events.models import EtpProgramme, EtpSession
-from events.selectors.activities import ess_members
+from members.selectors import ess_members
 
 
 def _programme_fields(
@@ -23,12 +23,14 @@ def _programme_fields(
     title: str,
     authorisation_number: str,
     authorised_on: date | None,
-    specialty,
-    coordinator,
-    coordinator_name: str,
-    description: str,
-    is_active: bool,
+    specialty=None,
+    coordinator=None,
+    coordinator_name: str = "",
+    description: str = "",
+    is_active: bool = True,
 ) -> dict:
+    """A programme's fields, checked (`programme_id`: the one changed, whose own authorisation
+    number is not taken): the same for `etp_programme_create` and `etp_programme_update`."""
     title = required_text(title, "title", _("Donnez un intitulé au programme."))
     number = required_text(
         authorisation_number,
@@ -72,65 +74,21 @@ def _programme_fields(
 
 
 @transaction.atomic
-def etp_programme_create(
-    *,
-    by,
-    title: str,
-    authorisation_number: str,
-    authorised_on: date | None,
-    specialty=None,
-    coordinator=None,
-    coordinator_name: str = "",
-    description: str = "",
-    is_active: bool = True,
-) -> EtpProgramme:
-    """Record a programme authorised by the ARS. Requires `can_manage_etp` (PermissionDenied);
-    a ValidationError names the field at fault (an authorisation number already recorded among
-    them)."""
+def etp_programme_create(*, by, **fields) -> EtpProgramme:
+    """Record a programme authorised by the ARS (`_programme_fields`). Requires
+    `can_manage_etp` (PermissionDenied); a ValidationError names the field at fault (an
+    authorisation number already recorded among them)."""
     require(perms.can_manage_etp(by))
-    fields = _programme_fields(
-        programme_id=None,
-        title=title,
-        authorisation_number=authorisation_number,
-        authorised_on=authorised_on,
-        specialty=specialty,
-        coordinator=coordinator,
-        coordinator_name=coordinator_name,
-        description=description,
-        is_active=is_active,
-    )
-    return EtpProgramme.objects.create(**fields)
+    return EtpProgramme.objects.create(**_programme_fields(programme_id=None, **fields))
 
 
 @transaction.atomic
-def etp_programme_update(
-    *,
-    programme_id: int,
-    by,
-    title: str,
-    authorisation_number: str,
-    authorised_on: date | None,
-    specialty=None,
-    coordinator=None,
-    coordinator_name: str = "",
-    description: str = "",
-    is_active: bool = True,
-) -> EtpProgramme:
+def etp_programme_update(*, programme_id: int, by, **fields) -> EtpProgramme:
     """Change a programme (`is_active` false: it has ended, its sessions stay counted). Same
     requirements as `etp_programme_create`."""
     programme = EtpProgramme.objects.select_for_update().get(pk=programme_id)
     require(perms.can_manage_etp(by))
-    fields = _programme_fields(
-        programme_id=programme.pk,
-        title=title,
-        authorisation_number=authorisation_number,
-        authorised_on=authorised_on,
-        specialty=specialty,
-        coordinator=coordinator,
-        coordinator_name=coordinator_name,
-        description=description,
-        is_active=is_active,
-    )
+    fields = _programme_fields(programme_id=programme.pk, **fields)
     for name, value in fields.items():
         setattr(programme, name, value)
     programme.save()
@@ -142,10 +100,12 @@ def _session_fields(
     programme: EtpProgramme,
     held_on: date | None,
     topic: str,
-    collective: bool,
     patients_count: int | None,
-    facilitators,
+    collective: bool = True,
+    facilitators=(),
 ) -> dict:
+    """A session's fields, checked against its programme: the same for `etp_session_record`
+    and `etp_session_update`."""
     if held_on is None:
         raise ValidationError({"held_on": _("Indiquez la date de la séance.")})
     if held_on > timezone.localdate():
@@ -190,33 +150,17 @@ def _session_fields(
 
 
 @transaction.atomic
-def etp_session_record(
-    *,
-    programme_id: int,
-    by,
-    held_on: date | None,
-    topic: str,
-    patients_count: int | None,
-    collective: bool = True,
-    facilitators=(),
-) -> EtpSession:
-    """Record a session held by a running programme: its date (past, not before the
-    authorisation), its topic, collective or individual (one patient), how many patients took
-    part and its facilitators among the ESS's members. Requires `can_manage_etp`
+def etp_session_record(*, programme_id: int, by, **fields) -> EtpSession:
+    """Record a session held by a running programme (`_session_fields`): its date (past, not
+    before the authorisation), its topic, collective or individual (one patient), how many
+    patients took part and its facilitators among the ESS's members. Requires `can_manage_etp`
     (PermissionDenied); a ValidationError names the field at fault; Conflict when the
     programme has ended."""
     programme = EtpProgramme.objects.select_for_update().get(pk=programme_id)
     require(perms.can_manage_etp(by))
     if not programme.is_active:
         raise Conflict(_("Ce programme n'est plus en cours : ses séances ne s'enregistrent plus."))
-    fields = _session_fields(
-        programme=programme,
-        held_on=held_on,
-        topic=topic,
-        collective=collective,
-        patients_count=patients_count,
-        facilitators=facilitators,
-    )
+    fields = _session_fields(programme=programme, **fields)
     chosen = fields.pop("facilitators")
     session = EtpSession.objects.create(programme=programme, recorded_by=by, **fields)
     session.facilitators.set(chosen)
@@ -224,28 +168,12 @@ def etp_session_record(
 
 
 @transaction.atomic
-def etp_session_update(
-    *,
-    session_id: int,
-    by,
-    held_on: date | None,
-    topic: str,
-    patients_count: int | None,
-    collective: bool = True,
-    facilitators=(),
-) -> EtpSession:
+def etp_session_update(*, session_id: int, by, **fields) -> EtpSession:
     """Correct a recorded session (an ended programme's too). Same requirements as
     `etp_session_record`."""
     session = EtpSession.objects.select_for_update().select_related("programme").get(pk=session_id)
     require(perms.can_manage_etp(by))
-    fields = _session_fields(
-        programme=session.programme,
-        held_on=held_on,
-        topic=topic,
-        collective=collective,
-        patients_count=patients_count,
-        facilitators=facilitators,
-    )
+    fields = _session_fields(programme=session.programme, **fields)
     session.facilitators.set(fields.pop("facilitators"))
     for name, value in fields.items():
         setattr(session, name, value)

@@ -8,6 +8,7 @@ second registration of the same person is refused before the database's unique c
 would be."""
 
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -35,6 +36,10 @@ def _refused(registration: Registration, to: str) -> str:
     }
 
 
+# A registration keeps no history of its statuses: the dates on its row tell it.
+_transition = partial(transition, refused=_refused, history=False)
+
+
 def _open_training(training_id: int) -> Training:
     """The training, locked; refuses (ValidationError) when it takes no registration."""
     training = locked(Training, training_id)
@@ -51,16 +56,10 @@ def _allocate(training: Training, registration: Registration, *, by) -> None:
     """A place while there is one, else the end of the waiting list (training locked)."""
     now = timezone.now()
     if confirmed_count(training) < training.capacity:
-        transition(registration, to=RegistrationStatus.CONFIRMED, by=by, history=False)
+        _transition(registration, to=RegistrationStatus.CONFIRMED, by=by)
         registration.confirmed_at = now
     else:
-        transition(
-            registration,
-            to=RegistrationStatus.WAITLISTED,
-            by=by,
-            refused=_refused,
-            history=False,
-        )
+        _transition(registration, to=RegistrationStatus.WAITLISTED, by=by)
         registration.waitlisted_at = now
 
 
@@ -173,9 +172,7 @@ def registration_cancel(*, registration_id: int, by=None) -> Registration:
         )
     held_a_place = registration.status == RegistrationStatus.CONFIRMED
     actor = by if by is not None and by.is_authenticated else None
-    transition(
-        registration, to=RegistrationStatus.CANCELLED, by=actor, refused=_refused, history=False
-    )
+    _transition(registration, to=RegistrationStatus.CANCELLED, by=actor)
     registration.cancelled_at = timezone.now()
     registration.save(update_fields=["status", "cancelled_at"])
     if held_a_place and training.status == TrainingStatus.PUBLISHED:
@@ -197,13 +194,7 @@ def promote_waitlist(training: Training) -> list[Registration]:
     )
     now = timezone.now()
     for registration in queue:
-        transition(
-            registration,
-            to=RegistrationStatus.CONFIRMED,
-            by=None,
-            refused=_refused,
-            history=False,
-        )
+        _transition(registration, to=RegistrationStatus.CONFIRMED, by=None)
         registration.confirmed_at = now
         registration.save(update_fields=["status", "confirmed_at"])
         emails.place_freed_email(registration)

@@ -14,7 +14,7 @@ from ess.permissions import require
 from ess.text import required_text
 from events import permissions as perms
 from events.models import Placement, ResidentSupervisor, SemesterSeason, TrainingPlace
-from events.selectors.activities import ess_members
+from members.selectors import ess_members
 
 # The years an offer may be declared for, around the current one.
 OFFER_YEARS_BACK = 1

@@ -5,6 +5,7 @@ events/permissions.py."""
 
 from datetime import datetime
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,6 +17,7 @@ from ess import workflow
 from ess.errors import Conflict
 from ess.permissions import require
 from ess.text import required_text
+from ess.workflow_steps import advance
 from events import emails
 from events import permissions as perms
 from events.models import RegistrationStatus, Training, TrainingStatus
@@ -35,22 +37,7 @@ _refused = workflow.Refusal(
     },
     lambda training: {"title": training.title},
 )
-
-# What a training's form carries besides its speakers and partners.
-FIELDS = (
-    "title",
-    "kind",
-    "specialty",
-    "summary",
-    "programme",
-    "starts_at",
-    "ends_at",
-    "hours",
-    "place",
-    "video_url",
-    "capacity",
-    "target_professions",
-)
+_advance = partial(advance, refused=_refused)
 
 
 def _locked(training_id: int) -> Training:
@@ -183,9 +170,7 @@ def training_publish(*, training_id: int, by) -> Training:
     workflow.check(training, TrainingStatus.PUBLISHED, refused=_refused)
     if training.starts_at <= timezone.now():
         raise Conflict(_("Cette formation a déjà commencé : elle ne se publie plus."))
-    workflow.transition(training, to=TrainingStatus.PUBLISHED, by=by, refused=_refused)
-    training.published_at = timezone.now()
-    training.save(update_fields=["status", "published_at", "updated_at"])
+    _advance(training, TrainingStatus.PUBLISHED, by=by, published_at=timezone.now())
     return training
 
 
@@ -198,11 +183,8 @@ def training_cancel(*, training_id: int, by, reason: str) -> Training:
     training = _locked(training_id)
     require(perms.can_cancel_training(by, training))
     reason = required_text(reason, "reason", _("Indiquez le motif de l'annulation."))
-    if training.status == TrainingStatus.CANCELLED:
+    if not _advance(training, TrainingStatus.CANCELLED, by=by, note=reason, cancel_reason=reason):
         return training
-    workflow.transition(training, to=TrainingStatus.CANCELLED, by=by, note=reason, refused=_refused)
-    training.cancel_reason = reason
-    training.save(update_fields=["status", "cancel_reason", "updated_at"])
     told = training.registrations.filter(
         status__in=[
             RegistrationStatus.CONFIRMED,
@@ -227,7 +209,5 @@ def training_hold(*, training_id: int, by) -> Training:
     workflow.check(training, TrainingStatus.HELD, refused=_refused)
     if not perms.can_hold_training(by, training):
         raise Conflict(_("La formation n'a pas encore commencé : elle ne peut pas être tenue."))
-    workflow.transition(training, to=TrainingStatus.HELD, by=by, refused=_refused)
-    training.held_at = timezone.now()
-    training.save(update_fields=["status", "held_at", "updated_at"])
+    _advance(training, TrainingStatus.HELD, by=by, held_at=timezone.now())
     return training

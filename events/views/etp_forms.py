@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from ess.forms import TextAreaField
 from ess.models import Specialty
 from events.models import EtpProgramme, EtpSession
-from events.selectors.activities import ess_members
+from members.selectors import ess_members
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from events.models import SemesterSeason
-from events.selectors.activities import ess_members
 from events.views.etp_forms import DATE_INPUT, MemberChoiceField
+from members.selectors import ess_members
 
 
 class SupervisorForm(forms.Form):

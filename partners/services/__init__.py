@@ -26,6 +26,7 @@ from ess.permissions import require
 from ess.roles import Role
 from ess.text import required_text
 from ess.uploads import check_uploads
+from ess.workflow_steps import advance
 from members.models import User
 from partners import permissions as perms
 from partners.models import (
@@ -291,6 +292,7 @@ _refused = workflow.Refusal(
 _locked = partial(workflow.locked, Convention)
 
 _transition = partial(workflow.transition, refused=_refused)
+_advance = partial(advance, refused=_refused)
 
 
 def _manager_or_job(by) -> None:
@@ -303,10 +305,7 @@ def convention_submit_for_negotiation(*, convention_id: int, by) -> Convention:
     """The draft is sent to the partners for negotiation."""
     convention = _locked(convention_id)
     require(perms.can_manage_conventions(by))
-    if convention.status == ConventionStatus.NEGOTIATION:
-        return convention
-    _transition(convention, to=ConventionStatus.NEGOTIATION, by=by)
-    convention.save(update_fields=["status", "updated_at"])
+    _advance(convention, ConventionStatus.NEGOTIATION, by=by)
     return convention
 
 
@@ -355,43 +354,51 @@ def convention_sign(
     return convention
 
 
+def _on_its_date(convention_id: int, to: str, *, by, today: date | None, too_early) -> Convention:
+    """Move a convention to `to` once its date has come (the daily job, `by=None`, or a
+    manager): `too_early(convention, today)` says why not yet ("" once it has come:
+    TransitionNotAllowed otherwise). Again: no-op."""
+    convention = _locked(convention_id)
+    _manager_or_job(by)
+    if convention.status == to:
+        return convention
+    workflow.check(convention, to, refused=_refused)
+    if reason := too_early(convention, today or timezone.localdate()):
+        raise TransitionNotAllowed(reason)
+    _advance(convention, to, by=by)
+    return convention
+
+
+def _not_in_effect_yet(convention: Convention, today: date) -> str:
+    if convention.effective_on and convention.effective_on > today:
+        return _("La convention ne prend effet que le %(date)s.") % {
+            "date": date_format(convention.effective_on)
+        }
+    return ""
+
+
+def _not_over_yet(convention: Convention, today: date) -> str:
+    if not convention.end_on or convention.end_on >= today:
+        return _("La convention n'est pas arrivée à échéance : pour y mettre fin, résiliez-la.")
+    return ""
+
+
 @transaction.atomic
 def convention_activate(*, convention_id: int, by=None, today: date | None = None) -> Convention:
     """A signed convention comes into force on its date of effect (the daily job, `by=None`, or a
     manager). Before that date: TransitionNotAllowed."""
-    convention = _locked(convention_id)
-    _manager_or_job(by)
-    if convention.status == ConventionStatus.ACTIVE:
-        return convention
-    workflow.check(convention, ConventionStatus.ACTIVE, refused=_refused)
-    today = today or timezone.localdate()
-    if convention.effective_on and convention.effective_on > today:
-        raise TransitionNotAllowed(
-            _("La convention ne prend effet que le %(date)s.")
-            % {"date": date_format(convention.effective_on)}
-        )
-    _transition(convention, to=ConventionStatus.ACTIVE, by=by)
-    convention.save(update_fields=["status", "updated_at"])
-    return convention
+    return _on_its_date(
+        convention_id, ConventionStatus.ACTIVE, by=by, today=today, too_early=_not_in_effect_yet
+    )
 
 
 @transaction.atomic
 def convention_expire(*, convention_id: int, by=None, today: date | None = None) -> Convention:
     """A convention past its end date is over (the daily job, `by=None`, or a manager). Before
     the end date: TransitionNotAllowed (end it early with convention_terminate)."""
-    convention = _locked(convention_id)
-    _manager_or_job(by)
-    if convention.status == ConventionStatus.EXPIRED:
-        return convention
-    workflow.check(convention, ConventionStatus.EXPIRED, refused=_refused)
-    today = today or timezone.localdate()
-    if not convention.end_on or convention.end_on >= today:
-        raise TransitionNotAllowed(
-            _("La convention n'est pas arrivée à échéance : pour y mettre fin, résiliez-la.")
-        )
-    _transition(convention, to=ConventionStatus.EXPIRED, by=by)
-    convention.save(update_fields=["status", "updated_at"])
-    return convention
+    return _on_its_date(
+        convention_id, ConventionStatus.EXPIRED, by=by, today=today, too_early=_not_over_yet
+    )
 
 
 @transaction.atomic
@@ -400,11 +407,7 @@ def convention_terminate(*, convention_id: int, by, reason: str) -> Convention:
     convention = _locked(convention_id)
     require(perms.can_manage_conventions(by))
     reason = required_text(reason, "reason", _("Indiquez le motif de la résiliation."))
-    if convention.status == ConventionStatus.TERMINATED:
-        return convention
-    _transition(convention, to=ConventionStatus.TERMINATED, by=by, note=reason)
-    convention.termination_reason = reason
-    convention.save(update_fields=["status", "termination_reason", "updated_at"])
+    _advance(convention, ConventionStatus.TERMINATED, by=by, note=reason, termination_reason=reason)
     return convention
 
 

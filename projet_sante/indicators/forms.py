@@ -3,16 +3,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ess.forms import TextAreaField
+from ess.forms import CheckboxChoiceField, TextAreaField
 from ess.roles import Institution
 from projet_sante.indicators.transmissions import MESSAGE_MAX_LENGTH
 
 
 class TransmissionForm(forms.Form):
-    institutions = forms.MultipleChoiceField(
+    institutions = CheckboxChoiceField(
         label=_("Destinataires"),
         choices=Institution.choices,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         error_messages={
             "required": _("Choisissez à qui transmettre le document : ARS, CPAM ou les deux."),
         },

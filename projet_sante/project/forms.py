@@ -3,19 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ess.forms import TextAreaField
+from ess.forms import CheckboxChoiceField, DateInput, TextAreaField, checkboxes
 from ess.roles import STAFF_ROLES
 from events.models import Campaign
 from members.models import User
 from projet_sante.indicators.registry import REGISTRY
 from projet_sante.project.models import ActionStatus, MissionKind, SectionKey
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class SectionForm(forms.Form):
@@ -65,17 +58,16 @@ class ActionForm(forms.Form):
     target_date = forms.DateField(label=_("Échéance"), required=False, widget=DateInput())
     status = forms.ChoiceField(label=_("État"), choices=ActionStatus.choices)
     progress = forms.IntegerField(label=_("Avancement (%)"), min_value=0, max_value=100, initial=0)
-    indicator_codes = forms.MultipleChoiceField(
+    indicator_codes = CheckboxChoiceField(
         label=_("Indicateurs suivis"),
         required=False,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         help_text=_("Les indicateurs du tableau de bord qui mesurent cette action."),
     )
     campaigns = CampaignChoiceField(
         label=_("Campagnes de santé publique"),
         queryset=Campaign.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        widget=checkboxes(),
         help_text=_(
             "Les campagnes qui mettent cette action en œuvre : leurs comptes (personnes "
             "touchées, dépistages, orientations) figurent dans le PDF du projet."
