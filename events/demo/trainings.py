@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Annotated
 
 from django.utils import timezone
 
-from ess.demo_data import demo_clock, demo_data_load, demo_moment, moment_problems, unknown
+from ess.demo_data import Moment, OneOf, demo_clock, demo_data_load, demo_moment, unknown
 from ess.models import Specialty
 from events.models import Training, TrainingKind
 from events.services import attendance as attendance_services
@@ -43,10 +44,10 @@ class RegistrantData:
 @dataclass(frozen=True)
 class TrainingData:
     title: str
-    kind: str
+    kind: Annotated[str, OneOf(TrainingKind.values)]
     organiser: str
-    created: str
-    starts: str
+    created: Moment
+    starts: Moment
     hours: str
     duration_minutes: int
     capacity: int
@@ -54,7 +55,7 @@ class TrainingData:
     summary: str = ""
     programme: str = ""
     speakers: tuple[str, ...] = ()
-    published: str = ""
+    published: Moment = ""
     from_quarter_start: bool = False
     place: str = ""
     video_url: str = ""
@@ -64,11 +65,7 @@ class TrainingData:
     absent: tuple[str, ...] = ()
 
     def check(self) -> list[str]:
-        return (
-            moment_problems("moments", [self.created, self.published, self.starts])
-            + unknown("kind", [self.kind], TrainingKind)
-            + unknown("target_professions", self.target_professions, Profession)
-        )
+        return unknown("target_professions", self.target_professions, Profession)
 
 
 @dataclass(frozen=True)
