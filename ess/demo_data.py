@@ -113,6 +113,11 @@ def unknown(key: str, values, allowed) -> list[str]:
     return [f"{key}: {problem}" for value in values if (problem := rule.problem(value))]
 
 
+def exactly_one(problem: str, *given) -> list[str]:
+    """For a dataclass's `check()`: `[problem]` unless exactly one of `given` is set."""
+    return [] if sum(map(bool, given)) == 1 else [problem]
+
+
 # A moment relative to the day the demo is seeded: "-420d 10:00" is 10:00 (Paris time), 420
 # days before today; "+20d" is 09:00, 20 days after.
 MOMENT = re.compile(r"^(?P<days>[+-]\d+)d(?: (?P<hour>\d{2}):(?P<minute>\d{2}))?$")

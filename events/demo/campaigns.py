@@ -10,7 +10,7 @@ from typing import Annotated
 
 from django.utils import timezone
 
-from ess.demo_data import Moment, OneOf, demo_clock, demo_data_load, demo_moment
+from ess.demo_data import Moment, OneOf, demo_clock, demo_data_load, demo_moment, exactly_one
 from ess.models import Commune, Departement, Specialty
 from events.models import Campaign, CampaignKind
 from events.services import campaigns as services
@@ -49,9 +49,8 @@ class CampaignData:
     actions: tuple[ActionData, ...] = ()
 
     def check(self) -> list[str]:
-        if (self.quarter is None) == (not (self.starts and self.ends)):
-            return ["period: give `starts` and `ends`, or a `quarter` (one of them)"]
-        return []
+        problem = "period: give `starts` and `ends`, or a `quarter` (one of them)"
+        return exactly_one(problem, self.starts and self.ends, self.quarter is not None)
 
 
 @dataclass(frozen=True)

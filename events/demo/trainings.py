@@ -12,7 +12,15 @@ from typing import Annotated
 
 from django.utils import timezone
 
-from ess.demo_data import Moment, OneOf, demo_clock, demo_data_load, demo_moment, unknown
+from ess.demo_data import (
+    Moment,
+    OneOf,
+    demo_clock,
+    demo_data_load,
+    demo_moment,
+    exactly_one,
+    unknown,
+)
 from ess.models import Specialty
 from events.models import Training, TrainingKind
 from events.services import attendance as attendance_services
@@ -32,9 +40,11 @@ class RegistrantData:
     organisation: str = ""
 
     def check(self) -> list[str]:
-        if bool(self.account) == bool(self.email):
-            return ["registrants: name a demo account or an email (one of them)"]
-        return unknown("profession", [self.profession] if self.profession else [], Profession)
+        problem = "registrants: name a demo account or an email (one of them)"
+        professions = [self.profession] if self.profession else []
+        return exactly_one(problem, self.account, self.email) or unknown(
+            "profession", professions, Profession
+        )
 
     @property
     def full_name(self) -> str:

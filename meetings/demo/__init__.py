@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from ess.demo_data import Moment, demo_clock, demo_data_load, demo_moment
+from ess.demo_data import Moment, demo_clock, demo_data_load, demo_moment, exactly_one
 from ess.models import Specialty
 from meetings import services
 from meetings.models import CaseMeeting
@@ -28,9 +28,8 @@ class CaseData:
     decision: str = ""
 
     def check(self) -> list[str]:
-        if bool(self.pathway) == bool(self.referral_of):
-            return ["cases: name a pathway or a GP's referral (one of them)"]
-        return []
+        problem = "cases: name a pathway or a GP's referral (one of them)"
+        return exactly_one(problem, self.pathway, self.referral_of)
 
 
 @dataclass(frozen=True)
