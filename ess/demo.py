@@ -5,12 +5,13 @@ Each app adds its part in SEEDERS; `seed_demo` runs them in order.
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
 from django.db import transaction
 from django.utils import timezone
 
 from association.demo import seed_association
-from ess.demo_data import demo_data_load, demo_past_settled, unknown
+from ess.demo_data import OneOf, demo_data_load, demo_past_settled, unknown
 from ess.models import Departement, Specialty, Team
 from ess.roles import Institution, Role
 from events.demo import seed_events
@@ -51,11 +52,8 @@ class TeamData:
 @dataclass(frozen=True)
 class OrganisationData:
     name: str
-    kind: str
+    kind: Annotated[str, OneOf(OrganisationKind.values)]
     commune: str
-
-    def check(self) -> list[str]:
-        return unknown("kind", [self.kind], OrganisationKind.values)
 
 
 INSTITUTIONS = Institution.values
@@ -64,7 +62,7 @@ INSTITUTIONS = Institution.values
 @dataclass(frozen=True)
 class AccountData:
     name: tuple[str, str]
-    profession: str
+    profession: Annotated[str, OneOf(Profession.values)]
     roles: tuple[str, ...]
     specialty: str = ""
     organisation: str = ""
@@ -72,12 +70,9 @@ class AccountData:
     institution: str = ""  # an authority account's: ars, cpam
 
     def check(self) -> list[str]:
-        return (
-            unknown("profession", [self.profession], Profession.values)
-            + unknown("roles", self.roles, Role.values)
-            + unknown(
-                "institution", [self.institution] if self.institution else [], Institution.values
-            )
+        institutions = [self.institution] if self.institution else []
+        return unknown("roles", self.roles, Role.values) + unknown(
+            "institution", institutions, Institution.values
         )
 
 

@@ -1,9 +1,9 @@
 """Demo content read from TOML data files into frozen dataclasses, checked entry by entry
 before anything is written: an unknown or missing key, a value of the wrong type, or what a
-dataclass's own `check()` refuses stops the loading with a `DemoDataError` that names the entry
-(`cases[3].modes[1]: …`). Steps are dated with moments relative to the seeding day, and
-played with the clock moved there (`demo_clock`). The demo orchestration and each app's demo
-use it; it imports no app.
+field's rule (`Moment`, `OneOf`) or a dataclass's own `check()` refuses stops the loading with
+a `DemoDataError` that names the entry (`cases[3].modes[1]: …`). Steps are dated with moments
+relative to the seeding day, and played with the clock moved there (`demo_clock`). The demo
+orchestration and each app's demo use it; it imports no app.
 """
 
 import re
@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import MISSING, fields, is_dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Annotated
 
 import time_machine
 from django.db.models import F
@@ -44,7 +45,7 @@ def _build(cls, raw, where: str):
     extra = sorted(set(raw) - set(known))
     if extra:
         raise DemoDataError(f"{where}: unknown key {extra[0]!r} (expected one of {list(known)})")
-    hints = typing.get_type_hints(cls)
+    hints = typing.get_type_hints(cls, include_extras=True)
     values = {}
     for name, f in known.items():
         if name in raw:
@@ -60,6 +61,12 @@ def _build(cls, raw, where: str):
 
 def _convert(value, hint, where: str):
     origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is Annotated:  # a value with its rules: Moment, OneOf
+        value = _convert(value, args[0], where)
+        for rule in hint.__metadata__:
+            if problem := rule.problem(value):
+                raise DemoDataError(f"{where}: {problem}")
+        return value
     if is_dataclass(hint):
         return _build(hint, value, where)
     if origin in (typing.Union, types.UnionType):  # X | None: absent means None
@@ -88,12 +95,27 @@ def _convert(value, hint, where: str):
     raise DemoDataError(f"{where}: expected {hint.__name__}, got {value!r:.60}")
 
 
+class OneOf:
+    """A field's rule, `kind: Annotated[str, OneOf(Kind.values)]`: a value among `allowed`."""
+
+    def __init__(self, allowed):
+        self.allowed = allowed
+
+    def problem(self, value) -> str | None:
+        if value in self.allowed:
+            return None
+        return f"unknown {value!r} (expected one of {list(self.allowed)})"
+
+
 def unknown(key: str, values, allowed) -> list[str]:
-    return [
-        f"{key}: unknown {value!r} (expected one of {list(allowed)})"
-        for value in values
-        if value not in allowed
-    ]
+    """For a dataclass's `check()`: the values that are not among `allowed`."""
+    rule = OneOf(allowed)
+    return [f"{key}: {problem}" for value in values if (problem := rule.problem(value))]
+
+
+def exactly_one(problem: str, *given) -> list[str]:
+    """For a dataclass's `check()`: `[problem]` unless exactly one of `given` is set."""
+    return [] if sum(map(bool, given)) == 1 else [problem]
 
 
 # A moment relative to the day the demo is seeded: "-420d 10:00" is 10:00 (Paris time), 420
@@ -101,13 +123,23 @@ def unknown(key: str, values, allowed) -> list[str]:
 MOMENT = re.compile(r"^(?P<days>[+-]\d+)d(?: (?P<hour>\d{2}):(?P<minute>\d{2}))?$")
 
 
+class _IsMoment:
+    """A field's rule: a moment, or "" where the field is optional."""
+
+    def problem(self, value: str) -> str | None:
+        if value and not MOMENT.match(value):
+            return f"{value!r} is not a moment like '-420d 10:00'"
+        return None
+
+
+# The type of a field holding a moment, checked by the loader.
+Moment = Annotated[str, _IsMoment()]
+
+
 def moment_problems(key: str, values) -> list[str]:
     """For a dataclass's `check()`: the values that are not moments."""
-    return [
-        f"{key}: {value!r} is not a moment like '-420d 10:00'"
-        for value in values
-        if value and not MOMENT.match(value)
-    ]
+    rule = _IsMoment()
+    return [f"{key}: {problem}" for value in values if (problem := rule.problem(value))]
 
 
 def demo_moment(value: str, *, today: date) -> datetime:

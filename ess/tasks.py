@@ -18,6 +18,14 @@ RETRIED_ON_TRANSIENT_ERRORS = {
 }
 
 
+def queue_each(task, ids: list[int]) -> int:
+    """A sweep's work: `task` queued again for each id an outage left pending (its delivery is
+    idempotent); returns how many."""
+    for pk in ids:
+        task.delay(pk)
+    return len(ids)
+
+
 @shared_task(**RETRIED_ON_TRANSIENT_ERRORS, retry_backoff_max=3600, max_retries=10)
 def deliver_email(self, email_id: int) -> bool:
     return outbox.email_deliver(email_id=email_id)
@@ -26,10 +34,7 @@ def deliver_email(self, email_id: int) -> bool:
 @shared_task
 def sweep_pending_emails() -> int:
     """Queue again what an outage left pending. Safe to run often: delivery is idempotent."""
-    ids = outbox.emails_pending_ids()
-    for email_id in ids:
-        deliver_email.delay(email_id)
-    return len(ids)
+    return queue_each(deliver_email, outbox.emails_pending_ids())
 
 
 @shared_task(acks_late=True)
@@ -40,10 +45,7 @@ def run_outbound_task(row_id: int) -> bool:
 @shared_task
 def sweep_pending_tasks() -> int:
     """Send again the recorded tasks an outage left unsent (running one is idempotent)."""
-    ids = outbox.tasks_pending_ids()
-    for row_id in ids:
-        run_outbound_task.delay(row_id)
-    return len(ids)
+    return queue_each(run_outbound_task, outbox.tasks_pending_ids())
 
 
 @shared_task(acks_late=True)
@@ -59,7 +61,4 @@ def deliver_sms(self, sms_id: int) -> bool:
 @shared_task
 def sweep_pending_sms() -> int:
     """Queue again the text messages an outage left pending (delivery is idempotent)."""
-    ids = sms.sms_pending_ids()
-    for sms_id in ids:
-        deliver_sms.delay(sms_id)
-    return len(ids)
+    return queue_each(deliver_sms, sms.sms_pending_ids())

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from ess.tasks import RETRIED_ON_TRANSIENT_ERRORS
+from ess.tasks import RETRIED_ON_TRANSIENT_ERRORS, queue_each
 from interop.mssante.services import secure_message_deliver, secure_messages_pending_ids
 
 
@@ -15,7 +15,4 @@ def deliver_secure_message(self, message_id: int) -> bool:
 def sweep_pending_secure_messages() -> int:
     """Queue again the secure messages an outage (broker or MSSanté server) left pending;
     delivery is idempotent."""
-    ids = secure_messages_pending_ids()
-    for message_id in ids:
-        deliver_secure_message.delay(message_id)
-    return len(ids)
+    return queue_each(deliver_secure_message, secure_messages_pending_ids())

@@ -6,13 +6,14 @@ already paid is not recorded again."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Annotated
 
 from django.utils import timezone
 
 from association import services
 from association.models import AssemblyKind, FeePayment, GeneralAssembly, LegalIdentity
 from association.selectors import active_members
-from ess.demo_data import demo_clock, demo_data_load, demo_moment, moment_problems, unknown
+from ess.demo_data import Moment, OneOf, demo_clock, demo_data_load, demo_moment
 from members.demo import DEMO_DOMAIN
 from members.models import User
 
@@ -38,10 +39,10 @@ class ResolutionData:
 
 @dataclass(frozen=True)
 class AssemblyData:
-    kind: str
-    planned: str
-    convened: str
-    starts: str
+    kind: Annotated[str, OneOf(AssemblyKind.values)]
+    planned: Moment
+    convened: Moment
+    starts: Moment
     agenda: str
     place: str = ""
     video_url: str = ""
@@ -51,22 +52,14 @@ class AssemblyData:
     resolutions: tuple[ResolutionData, ...] = ()
     minutes_notes: str = ""
 
-    def check(self) -> list[str]:
-        return unknown("kind", [self.kind], AssemblyKind.values) or moment_problems(
-            "moments", [self.planned, self.convened, self.starts]
-        )
-
 
 @dataclass(frozen=True)
 class FeesData:
     amount: str
     recorded_by: str
-    first_paid: str
+    first_paid: Moment
     paid: tuple[str, ...]
     means: tuple[str, ...]
-
-    def check(self) -> list[str]:
-        return moment_problems("first_paid", [self.first_paid])
 
 
 @dataclass(frozen=True)

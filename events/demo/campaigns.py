@@ -6,10 +6,11 @@ created twice."""
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Annotated
 
 from django.utils import timezone
 
-from ess.demo_data import demo_clock, demo_data_load, demo_moment, moment_problems, unknown
+from ess.demo_data import Moment, OneOf, demo_clock, demo_data_load, demo_moment, exactly_one
 from ess.models import Commune, Departement, Specialty
 from events.models import Campaign, CampaignKind
 from events.services import campaigns as services
@@ -22,28 +23,25 @@ DATA_FILE = Path(__file__).with_name("campaigns.toml")
 @dataclass(frozen=True)
 class ActionData:
     title: str
-    held: str
+    held: Moment
     place: str = ""
     people_reached: int = 0
     screenings_done: int = 0
     referrals_generated: int = 0
     notes: str = ""
 
-    def check(self) -> list[str]:
-        return moment_problems("held", [self.held])
-
 
 @dataclass(frozen=True)
 class CampaignData:
     title: str
-    kind: str
+    kind: Annotated[str, OneOf(CampaignKind.values)]
     theme: str
     target_population: str
     lead: str
     description: str = ""
     specialty: str = ""
-    starts: str = ""
-    ends: str = ""
+    starts: Moment = ""
+    ends: Moment = ""
     quarter: int | None = None
     departements: tuple[str, ...] = ()
     communes: tuple[str, ...] = ()
@@ -51,10 +49,8 @@ class CampaignData:
     actions: tuple[ActionData, ...] = ()
 
     def check(self) -> list[str]:
-        problems = unknown("kind", [self.kind], CampaignKind.values)
-        if (self.quarter is None) == (not (self.starts and self.ends)):
-            problems.append("period: give `starts` and `ends`, or a `quarter` (one of them)")
-        return problems + moment_problems("period", [self.starts, self.ends])
+        problem = "period: give `starts` and `ends`, or a `quarter` (one of them)"
+        return exactly_one(problem, self.starts and self.ends, self.quarter is not None)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from ess.demo_data import demo_clock, demo_data_load, demo_moment, moment_problems
+from ess.demo_data import Moment, demo_clock, demo_data_load, demo_moment
 from ess.models import Specialty
 from events.models import EtpProgramme
 from events.services import etp as services
@@ -18,30 +18,24 @@ DATA_FILE = Path(__file__).with_name("etp.toml")
 
 @dataclass(frozen=True)
 class SessionData:
-    held: str
+    held: Moment
     topic: str
     patients: int
     facilitators: tuple[str, ...] = ()
     collective: bool = True
-
-    def check(self) -> list[str]:
-        return moment_problems("held", [self.held])
 
 
 @dataclass(frozen=True)
 class ProgrammeData:
     title: str
     authorisation_number: str
-    authorised: str
+    authorised: Moment
     recorded_by: str
     sessions: tuple[SessionData, ...]
     specialty: str = ""
     coordinator: str = ""
     coordinator_name: str = ""
     description: str = ""
-
-    def check(self) -> list[str]:
-        return moment_problems("authorised", [self.authorised])
 
 
 @dataclass(frozen=True)

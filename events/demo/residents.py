@@ -5,10 +5,11 @@ through the services. Idempotent: a member already registered as a supervisor is
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Annotated
 
 from django.utils import timezone
 
-from ess.demo_data import demo_data_load, demo_moment, moment_problems, unknown
+from ess.demo_data import Moment, OneOf, demo_data_load, demo_moment
 from events.models import ResidentSupervisor, SemesterSeason
 from events.services import residents as services
 from members.models import User
@@ -24,13 +25,10 @@ class PlacementData:
 
 @dataclass(frozen=True)
 class OfferData:
-    season: str
+    season: Annotated[str, OneOf(SemesterSeason.values)]
     places: int
     placements: tuple[PlacementData, ...] = ()
     site: str = ""
-
-    def check(self) -> list[str]:
-        return unknown("season", [self.season], SemesterSeason.values)
 
 
 @dataclass(frozen=True)
@@ -39,11 +37,8 @@ class SupervisorData:
     registered_by: str
     approval_number: str
     offers: tuple[OfferData, ...]
-    approved_until: str = ""
+    approved_until: Moment = ""
     university: str = ""
-
-    def check(self) -> list[str]:
-        return moment_problems("approved_until", [self.approved_until])
 
 
 @dataclass(frozen=True)

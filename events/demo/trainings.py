@@ -8,10 +8,19 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Annotated
 
 from django.utils import timezone
 
-from ess.demo_data import demo_clock, demo_data_load, demo_moment, moment_problems, unknown
+from ess.demo_data import (
+    Moment,
+    OneOf,
+    demo_clock,
+    demo_data_load,
+    demo_moment,
+    exactly_one,
+    unknown,
+)
 from ess.models import Specialty
 from events.models import Training, TrainingKind
 from events.services import attendance as attendance_services
@@ -31,9 +40,11 @@ class RegistrantData:
     organisation: str = ""
 
     def check(self) -> list[str]:
-        if bool(self.account) == bool(self.email):
-            return ["registrants: name a demo account or an email (one of them)"]
-        return unknown("profession", [self.profession] if self.profession else [], Profession)
+        problem = "registrants: name a demo account or an email (one of them)"
+        professions = [self.profession] if self.profession else []
+        return exactly_one(problem, self.account, self.email) or unknown(
+            "profession", professions, Profession
+        )
 
     @property
     def full_name(self) -> str:
@@ -43,10 +54,10 @@ class RegistrantData:
 @dataclass(frozen=True)
 class TrainingData:
     title: str
-    kind: str
+    kind: Annotated[str, OneOf(TrainingKind.values)]
     organiser: str
-    created: str
-    starts: str
+    created: Moment
+    starts: Moment
     hours: str
     duration_minutes: int
     capacity: int
@@ -54,7 +65,7 @@ class TrainingData:
     summary: str = ""
     programme: str = ""
     speakers: tuple[str, ...] = ()
-    published: str = ""
+    published: Moment = ""
     from_quarter_start: bool = False
     place: str = ""
     video_url: str = ""
@@ -64,11 +75,7 @@ class TrainingData:
     absent: tuple[str, ...] = ()
 
     def check(self) -> list[str]:
-        return (
-            moment_problems("moments", [self.created, self.published, self.starts])
-            + unknown("kind", [self.kind], TrainingKind)
-            + unknown("target_professions", self.target_professions, Profession)
-        )
+        return unknown("target_professions", self.target_professions, Profession)
 
 
 @dataclass(frozen=True)

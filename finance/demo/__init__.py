@@ -6,10 +6,11 @@ label and date, are not recorded twice; the budget and the rates are set to the 
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Annotated
 
 from django.utils import timezone
 
-from ess.demo_data import demo_data_load, demo_moment, moment_problems, unknown
+from ess.demo_data import Moment, OneOf, demo_data_load, demo_moment, unknown
 from finance import services
 from finance.models import Activity, BudgetCategory, Expense, Funder, FundingKind, Grant
 from members.models import User
@@ -19,38 +20,25 @@ DATA_FILE = Path(__file__).with_name("data.toml")
 
 @dataclass(frozen=True)
 class GrantData:
-    kind: str
-    funder: str
+    kind: Annotated[str, OneOf(FundingKind.values)]
+    funder: Annotated[str, OneOf(Funder.values)]
     label: str
     year: int  # relative to this year
     amount: str
-    decided: str
-    received: str = ""
+    decided: Moment
+    received: Moment = ""
     conditions: str = ""
     reporting: str = ""
-    reporting_due: str = ""
-
-    def check(self) -> list[str]:
-        return [
-            *unknown("kind", [self.kind], FundingKind.values),
-            *unknown("funder", [self.funder], Funder.values),
-            *moment_problems("dates", [self.decided, self.received, self.reporting_due]),
-        ]
+    reporting_due: Moment = ""
 
 
 @dataclass(frozen=True)
 class ExpenseData:
-    date: str
-    category: str
+    date: Moment
+    category: Annotated[str, OneOf(BudgetCategory.values)]
     label: str
     amount: str
     supplier: str = ""
-
-    def check(self) -> list[str]:
-        return [
-            *unknown("category", [self.category], BudgetCategory.values),
-            *moment_problems("date", [self.date]),
-        ]
 
 
 @dataclass(frozen=True)

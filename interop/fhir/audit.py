@@ -26,13 +26,12 @@ from ess.permissions import can_view_audit, require
 from ess.selectors import audit_events_visible_to
 from interop.fhir.audit_events import (
     cursor_of,
-    export_period,
-    ndjson_lines,
     observer,
     parse_search,
     resources,
     search_page,
 )
+from interop.fhir.audit_export import export_period, ndjson_lines
 from interop.fhir.auth import calling_platform
 from interop.fhir.views import FhirView, register_capability
 

@@ -8,10 +8,8 @@ was allowed. A patient's INS is added where the reader may see that patient.
 
 import re
 import uuid
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from itertools import islice
 
 from django.core.exceptions import ValidationError
 from django.db.models import CharField, Q, QuerySet
@@ -255,7 +253,7 @@ _DATE_PREFIXES = ("eq", "ge", "gt", "le", "lt", "sa", "eb")
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
-def _day_start(day: date) -> datetime:
+def day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
 
 
@@ -268,13 +266,13 @@ def date_range(value: str) -> tuple[datetime, datetime]:
             year, month, day = match.groups()
             if day:
                 start = date(int(year), int(month), int(day))
-                return _day_start(start), _day_start(start + timedelta(days=1))
+                return day_start(start), day_start(start + timedelta(days=1))
             if month:
                 start = date(int(year), int(month), 1)
                 following = date(start.year + start.month // 12, start.month % 12 + 1, 1)
-                return _day_start(start), _day_start(following)
+                return day_start(start), day_start(following)
             start = date(int(year), 1, 1)
-            return _day_start(start), _day_start(date(start.year + 1, 1, 1))
+            return day_start(start), day_start(date(start.year + 1, 1, 1))
         moment = datetime.fromisoformat(value)
     except ValueError:
         raise ValidationError(
@@ -456,48 +454,3 @@ def resources(
         as_resource(row, source=source, ins=found.get((row.object_type, row.object_id)))
         for row in rows
     ]
-
-
-# ---------------------------------------------------------------------------------------------
-# Bulk export: one AuditEvent per line
-# ---------------------------------------------------------------------------------------------
-EXPORT_CHUNK = 2000
-
-
-def export_period(first: str | None, last: str | None, *, max_days: int | None = None):
-    """[start, end) for the days `first` to `last` inclusive (YYYY-MM-DD, Europe/Paris). Raises
-    ValidationError with a French message for a missing, unreadable or reversed period."""
-    if not first or not last:
-        raise ValidationError(_("Indiquez le premier et le dernier jour de la période."))
-    try:
-        first_day, last_day = date.fromisoformat(first), date.fromisoformat(last)
-    except ValueError:
-        raise ValidationError(
-            _("Dates illisibles : attendu AAAA-MM-JJ (par exemple 2026-01-31).")
-        ) from None
-    if last_day < first_day:
-        raise ValidationError(_("Le dernier jour de la période précède le premier."))
-    if max_days is not None and (last_day - first_day).days + 1 > max_days:
-        raise ValidationError(
-            _(
-                "Période de plus de %(days)s jours : utilisez la commande export_audit_ndjson "
-                "pour les longues périodes."
-            )
-            % {"days": max_days}
-        )
-    return _day_start(first_day), _day_start(last_day + timedelta(days=1))
-
-
-def _batches(rows: Iterable, size: int) -> Iterator[list]:
-    iterator = iter(rows)
-    while batch := list(islice(iterator, size)):
-        yield batch
-
-
-def ndjson_lines(events: QuerySet[AuditEvent], *, user, source: dict) -> Iterator[bytes]:
-    """Each row of `events` (oldest first) as one line of FHIR JSON, read in chunks through a
-    server-side cursor: memory stays flat whatever the period."""
-    rows = events.select_related("actor").order_by("at", "pk").iterator(chunk_size=EXPORT_CHUNK)
-    for batch in _batches(rows, EXPORT_CHUNK):
-        for resource in resources(batch, user=user, source=source):
-            yield resource.model_dump_json(exclude_none=True).encode() + b"\n"

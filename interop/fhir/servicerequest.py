@@ -205,17 +205,23 @@ class ServiceRequestRead(FhirView):
         return Response(service_request(referral))
 
 
+def _required_param(request, name: str, form: str) -> str:
+    """A search parameter the search cannot do without (400 when it is missing or empty)."""
+    value = request.query_params.get(name, "").strip()
+    if not value:
+        raise exceptions.ValidationError(
+            f"Le paramètre de recherche « {name} » est requis ({form})."
+        )
+    return value
+
+
 class ServiceRequestSearch(FhirView):
     """`GET /fhir/ServiceRequest?identifier=[system|]value`: the platform's identifier or our
     reference."""
 
     def get(self, request):
         platform = self.require_platform_scope(request, PlatformScope.TELEEXPERTISE)
-        wanted = request.query_params.get("identifier", "").strip()
-        if not wanted:
-            raise exceptions.ValidationError(
-                "Le paramètre de recherche « identifier » est requis (system|value)."
-            )
+        wanted = _required_param(request, "identifier", "system|value")
         system, _bar, value = wanted.rpartition("|")
         ours = settings.ESS_FHIR_URLS["referral_identifier"]
         referrals = platform_referrals(platform)
@@ -257,11 +263,7 @@ class DiagnosticReportSearch(FhirView):
 
     def get(self, request):
         platform = self.require_platform_scope(request, PlatformScope.TELEEXPERTISE)
-        based_on = request.query_params.get("based-on", "").strip()
-        if not based_on:
-            raise exceptions.ValidationError(
-                "Le paramètre de recherche « based-on » est requis (ServiceRequest/{id})."
-            )
+        based_on = _required_param(request, "based-on", "ServiceRequest/{id}")
         wanted = _as_uuid(based_on.removeprefix("ServiceRequest/"))
         referral = platform_referrals(platform).filter(public_id=wanted).first() if wanted else None
         found = [referral] if referral is not None and _answered(referral) else []

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from ess.demo_data import demo_clock, demo_data_load, demo_moment, moment_problems
+from ess.demo_data import Moment, demo_clock, demo_data_load, demo_moment, exactly_one
 from ess.models import Specialty
 from meetings import services
 from meetings.models import CaseMeeting
@@ -28,17 +28,16 @@ class CaseData:
     decision: str = ""
 
     def check(self) -> list[str]:
-        if bool(self.pathway) == bool(self.referral_of):
-            return ["cases: name a pathway or a GP's referral (one of them)"]
-        return []
+        problem = "cases: name a pathway or a GP's referral (one of them)"
+        return exactly_one(problem, self.pathway, self.referral_of)
 
 
 @dataclass(frozen=True)
 class MeetingData:
     title: str
     organiser: str
-    planned: str
-    starts: str
+    planned: Moment
+    starts: Moment
     members: tuple[str, ...]
     cases: tuple[CaseData, ...]
     theme: str = ""
@@ -46,9 +45,6 @@ class MeetingData:
     video_url: str = ""
     contacts: tuple[str, ...] = ()
     absent: tuple[str, ...] = ()
-
-    def check(self) -> list[str]:
-        return moment_problems("moments", [self.planned, self.starts])
 
 
 @dataclass(frozen=True)

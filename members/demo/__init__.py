@@ -14,7 +14,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.utils import timezone
 
-from ess.demo_data import demo_clock, demo_data_load, demo_moment, moment_problems, unknown
+from ess.demo_data import Moment, demo_clock, demo_data_load, demo_moment, unknown
 from ess.models import Commune, Specialty, Team
 from members import services
 from members.models import Competence, Membership, Participation, User
@@ -39,22 +39,19 @@ class MemberData:
     sector: str = "secteur_1"
     languages: str = ""
     governance: tuple[str, ...] = ()
-    applied: str = ""
+    applied: Moment = ""
     # A founding member who joined later than the others (their application and validation).
-    validated: str = ""
+    validated: Moment = ""
 
     def check(self) -> list[str]:
-        return unknown("participations", self.participations, Participation.values) + (
-            moment_problems("applied", [self.applied])
-            + moment_problems("validated", [self.validated])
-        )
+        return unknown("participations", self.participations, Participation.values)
 
 
 @dataclass(frozen=True)
 class MembersData:
     headcounts: dict[str, int]
-    applied: str
-    validated: str
+    applied: Moment
+    validated: Moment
     addresses: dict[str, str]
     site_phone: str
     competences: dict[str, tuple[tuple[str, str], ...]]
@@ -64,10 +61,10 @@ class MembersData:
     def check(self) -> list[str]:
         people = self.members + self.applications
         known = {code for items in self.competences.values() for code, _label in items}
-        return (
-            moment_problems("applied/validated", [self.applied, self.validated])
-            + unknown("members[].commune", {m.commune for m in people}, self.addresses)
-            + unknown("members[].competences", {c for m in people for c in m.competences}, known)
+        communes = {m.commune for m in people}
+        competences = {c for m in people for c in m.competences}
+        return unknown("members[].commune", communes, self.addresses) + unknown(
+            "members[].competences", competences, known
         )
 
 

@@ -7,11 +7,20 @@ Idempotent: partners are found by name, conventions by title.
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Annotated
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from ess.demo_data import demo_clock, demo_data_load, demo_moment, moment_problems, unknown
+from ess.demo_data import (
+    Moment,
+    OneOf,
+    demo_clock,
+    demo_data_load,
+    demo_moment,
+    moment_problems,
+    unknown,
+)
 from ess.models import Specialty
 from members.models import Organisation
 from partners import services
@@ -57,12 +66,9 @@ class PartnerData:
 @dataclass(frozen=True)
 class TaskData:
     day: int
-    kind: str
+    kind: Annotated[str, OneOf(ProtocolTaskKind.values)]
     label: str
     instructions: str = ""
-
-    def check(self) -> list[str]:
-        return unknown("kind", [self.kind], ProtocolTaskKind.values)
 
 
 @dataclass(frozen=True)
@@ -108,16 +114,14 @@ class ConventionData:
 
 @dataclass(frozen=True)
 class PartnersData:
-    recorded: str
+    recorded: Moment
     partners: tuple[PartnerData, ...]
     conventions: tuple[ConventionData, ...]
 
     def check(self) -> list[str]:
         keys = [p.key for p in self.partners]
         parties = {key for c in self.conventions for key in c.parties}
-        return moment_problems("recorded", [self.recorded]) + unknown(
-            "conventions[].parties", parties, keys
-        )
+        return unknown("conventions[].parties", parties, keys)
 
 
 def load(path: Path = DATA_FILE) -> PartnersData:

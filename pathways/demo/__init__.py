@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from ess.demo_data import demo_clock, demo_data_load, demo_moment, moment_problems
+from ess.demo_data import Moment, demo_clock, demo_data_load, demo_moment
 from members.models import User
 from partners.models import Protocol
 from pathways import services
@@ -34,11 +34,8 @@ class PathwayData:
     requester: str
     opened_by: str
     delegate: str
-    opened: str
+    opened: Moment
     results: tuple[Result, ...] = ()
-
-    def check(self) -> list[str]:
-        return moment_problems("opened", [self.opened])
 
 
 @dataclass(frozen=True)

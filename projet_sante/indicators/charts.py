@@ -5,6 +5,8 @@ text beside the bars / points (no colour-only information). Masked values are dr
 bar labelled "< N".
 """
 
+from dataclasses import dataclass
+
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -12,6 +14,73 @@ BAR_COLOUR = "#0b5f8a"
 LINE_COLOUR = "#0b5f8a"
 TEXT_COLOUR = "#1b1b1b"
 GRID_COLOUR = "#c9d3da"
+
+
+def _svg_start(title: str, desc: str, width: int, height: int) -> list[str]:
+    """The chart's opening tag, its title and the description listing every value."""
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" class="ess-chart" font-family="DejaVu Sans, sans-serif">',
+        f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>",
+    ]
+
+
+def _axis(left: int, plot_w: int, y: int) -> str:
+    return f'<line x1="{left}" y1="{y}" x2="{left + plot_w}" y2="{y}" stroke="{GRID_COLOUR}"/>'
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """Where a trend's points go: the first one at `left`, then one every `step`; a value of
+    `top` stands `plot_h` above the `baseline`."""
+
+    left: int
+    step: float
+    baseline: int
+    plot_h: int
+    top: float
+
+
+def _trend(
+    parts: list[str],
+    points: list[tuple[str, float | None, str]],
+    frame: _Frame,
+    *,
+    height: int,
+    masked_shown: bool,
+) -> SafeString:
+    """The chart's end after its first parts (opening, title, axis): each point's x label, each
+    known value as a dot with the value above it, the line through them drawn under the rest;
+    a masked value written on the axis where `masked_shown`, else left out."""
+    coords = []
+    for i, (label, value, shown) in enumerate(points):
+        x = frame.left + i * frame.step
+        parts.append(
+            f'<text x="{x:.1f}" y="{height - 12}" font-size="11" text-anchor="middle" '
+            f'fill="{TEXT_COLOUR}">{escape(label)}</text>'
+        )
+        if value is None:
+            if masked_shown:
+                parts.append(
+                    f'<text x="{x:.1f}" y="{frame.baseline - 6}" font-size="11" '
+                    f'text-anchor="middle" fill="{TEXT_COLOUR}">{escape(shown)}</text>'
+                )
+            continue
+        y = frame.baseline - frame.plot_h * value / frame.top
+        coords.append(f"{x:.1f},{y:.1f}")
+        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{LINE_COLOUR}"/>')
+        parts.append(
+            f'<text x="{x:.1f}" y="{y - 9:.1f}" font-size="11" text-anchor="middle" '
+            f'fill="{TEXT_COLOUR}">{escape(shown)}</text>'
+        )
+    if len(coords) > 1:
+        parts.insert(
+            3,
+            f'<polyline points="{" ".join(coords)}" fill="none" stroke="{LINE_COLOUR}" '
+            f'stroke-width="2"/>',
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # every interpolated text is escaped above
 
 
 def bar_chart(
@@ -29,11 +98,7 @@ def bar_chart(
     plot = width - label_width - value_width
     top = max([v for _l, v, _d in items if v is not None] or [1]) or 1
     desc = "; ".join(f"{label} : {shown}" for label, _v, shown in items)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" class="ess-chart" font-family="DejaVu Sans, sans-serif">',
-        f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>",
-    ]
+    parts = _svg_start(title, desc, width, height)
     for i, (label, value, shown) in enumerate(items):
         y = 4 + i * row
         bar = 0 if value is None else max(2, round(plot * value / top)) if value else 0
@@ -71,41 +136,9 @@ def line_chart(
     top = max(known or [1]) or 1
     step = plot_w / max(len(points) - 1, 1)
     desc = "; ".join(f"{label} : {shown}" for label, _v, shown in points)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" class="ess-chart" font-family="DejaVu Sans, sans-serif">',
-        f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>",
-        f'<line x1="{left}" y1="{top_pad + plot_h}" x2="{left + plot_w}" y2="{top_pad + plot_h}" '
-        f'stroke="{GRID_COLOUR}"/>',
-    ]
-    coords = []
-    for i, (label, value, shown) in enumerate(points):
-        x = left + i * step
-        parts.append(
-            f'<text x="{x:.1f}" y="{height - 12}" font-size="11" text-anchor="middle" '
-            f'fill="{TEXT_COLOUR}">{escape(label)}</text>'
-        )
-        if value is None:
-            parts.append(
-                f'<text x="{x:.1f}" y="{top_pad + plot_h - 6}" font-size="11" '
-                f'text-anchor="middle" fill="{TEXT_COLOUR}">{escape(shown)}</text>'
-            )
-            continue
-        y = top_pad + plot_h - plot_h * value / top
-        coords.append(f"{x:.1f},{y:.1f}")
-        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{LINE_COLOUR}"/>')
-        parts.append(
-            f'<text x="{x:.1f}" y="{y - 9:.1f}" font-size="11" text-anchor="middle" '
-            f'fill="{TEXT_COLOUR}">{escape(shown)}</text>'
-        )
-    if len(coords) > 1:
-        parts.insert(
-            3,
-            f'<polyline points="{" ".join(coords)}" fill="none" stroke="{LINE_COLOUR}" '
-            f'stroke-width="2"/>',
-        )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # every interpolated text is escaped above
+    parts = [*_svg_start(title, desc, width, height), _axis(left, plot_w, top_pad + plot_h)]
+    frame = _Frame(left=left, step=step, baseline=top_pad + plot_h, plot_h=plot_h, top=top)
+    return _trend(parts, points, frame, height=height, masked_shown=True)
 
 
 TARGET_COLOUR = "#b34700"
@@ -130,13 +163,7 @@ def target_line_chart(
     desc = "; ".join(f"{label} : {shown}" for label, _v, shown in points)
     if target is not None:
         desc += f"; {target_label}"
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" class="ess-chart" font-family="DejaVu Sans, sans-serif">',
-        f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>",
-        f'<line x1="{left}" y1="{top_pad + plot_h}" x2="{left + plot_w}" y2="{top_pad + plot_h}" '
-        f'stroke="{GRID_COLOUR}"/>',
-    ]
+    parts = [*_svg_start(title, desc, width, height), _axis(left, plot_w, top_pad + plot_h)]
     if target is not None:
         y = top_pad + plot_h - plot_h * target / top
         parts.append(
@@ -147,27 +174,5 @@ def target_line_chart(
             f'<text x="{left + plot_w + 6}" y="{y + 4:.1f}" font-size="11" '
             f'fill="{TARGET_COLOUR}">{escape(target_label)}</text>'
         )
-    coords = []
-    for i, (label, value, shown) in enumerate(points):
-        x = left + i * step
-        parts.append(
-            f'<text x="{x:.1f}" y="{height - 12}" font-size="11" text-anchor="middle" '
-            f'fill="{TEXT_COLOUR}">{escape(label)}</text>'
-        )
-        if value is None:
-            continue
-        y = top_pad + plot_h - plot_h * value / top
-        coords.append(f"{x:.1f},{y:.1f}")
-        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{LINE_COLOUR}"/>')
-        parts.append(
-            f'<text x="{x:.1f}" y="{y - 9:.1f}" font-size="11" text-anchor="middle" '
-            f'fill="{TEXT_COLOUR}">{escape(shown)}</text>'
-        )
-    if len(coords) > 1:
-        parts.insert(
-            3,
-            f'<polyline points="{" ".join(coords)}" fill="none" stroke="{LINE_COLOUR}" '
-            f'stroke-width="2"/>',
-        )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # every interpolated text is escaped above
+    frame = _Frame(left=left, step=step, baseline=top_pad + plot_h, plot_h=plot_h, top=top)
+    return _trend(parts, points, frame, height=height, masked_shown=False)

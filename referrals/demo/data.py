@@ -6,8 +6,9 @@ response mode, stage or placeholder stops the loading with a `DemoDataError` nam
 import string
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
-from ess.demo_data import demo_data_load, unknown
+from ess.demo_data import OneOf, demo_data_load, unknown
 from referrals.models import PreferredResponse, Priority, ResponseMode, Sex
 
 DATA_FILE = Path(__file__).with_name("data.toml")
@@ -136,12 +137,9 @@ class Texts:
 
 @dataclass(frozen=True)
 class FirstNames:
-    sex: str
+    sex: Annotated[str, OneOf(Sex.values)]
     born_before: int
     names: tuple[str, ...]
-
-    def check(self) -> list[str]:
-        return unknown("sex", [self.sex], Sex.values)
 
 
 @dataclass(frozen=True)
@@ -160,11 +158,11 @@ class Pending:
     `age` is how long ago they were submitted: hours, or multiples of the priority's delay.
     """
 
-    stage: str
+    stage: Annotated[str, OneOf(STAGES)]
     count: int
     age: Range
     per_delay: bool = False
-    outcome: str = ANSWER
+    outcome: Annotated[str, OneOf(OUTCOMES)] = ANSWER
     info: bool = False
     declined: bool = False
     urgencies: tuple[str, ...] = ("P2", "P3", "P4")
@@ -172,11 +170,7 @@ class Pending:
     named: bool | None = None
 
     def check(self) -> list[str]:
-        return (
-            unknown("stage", [self.stage], STAGES)
-            + unknown("outcome", [self.outcome], OUTCOMES)
-            + unknown("urgencies", self.urgencies, Priority.values)
-        )
+        return unknown("urgencies", self.urgencies, Priority.values)
 
 
 @dataclass(frozen=True)
@@ -191,7 +185,7 @@ class Case:
     urgencies: tuple[str, ...]
     ages: tuple[int, int]
     modes: tuple[str, ...]
-    preferred: str = PreferredResponse.OPINION
+    preferred: Annotated[str, OneOf(PreferredResponse.values)] = PreferredResponse.OPINION
     expert: str = ""
     consultation: Pair | None = None
     hospital: Pair | None = None
@@ -205,7 +199,6 @@ class Case:
         return (
             unknown("urgencies", self.urgencies, Priority.values)
             + unknown("modes", self.modes, ResponseMode.values)
-            + unknown("preferred", [self.preferred], PreferredResponse.values)
             + _placeholders("texts", texts)
             + ([] if self.ages[0] <= self.ages[1] else ["ages: [youngest, oldest]"])
         )

@@ -6,11 +6,12 @@ demo GPs already asked for one."""
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Annotated
 
 from django.db.models import F
 from django.utils import timezone
 
-from ess.demo_data import demo_clock, demo_data_load, unknown
+from ess.demo_data import OneOf, demo_clock, demo_data_load
 from ess.models import Commune, OutboundSms, Specialty
 from members.models import User
 from referrals import services
@@ -41,13 +42,10 @@ class Timing:
 class Patient:
     birth_name: str
     first_names: str
-    sex: str
+    sex: Annotated[str, OneOf(Sex.values)]
     birth_date: date
     birth_place_code: str
     commune: str
-
-    def check(self) -> list[str]:
-        return unknown("sex", [self.sex], Sex.values)
 
 
 @dataclass(frozen=True)

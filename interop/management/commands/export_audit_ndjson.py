@@ -12,7 +12,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from ess.models import AuditAction, AuditEvent
 from interop.fhir.audit import TRAIL_ID
-from interop.fhir.audit_events import export_period, ndjson_lines, observer
+from interop.fhir.audit_events import observer
+from interop.fhir.audit_export import export_period, ndjson_lines
 
 
 class Command(BaseCommand):

@@ -4,10 +4,11 @@ it. The content is in `data.toml`, played through the project's services at its 
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Annotated
 
 from django.utils import timezone
 
-from ess.demo_data import demo_clock, demo_data_load, demo_moment, moment_problems, unknown
+from ess.demo_data import OneOf, demo_clock, demo_data_load, demo_moment, moment_problems, unknown
 from events.models import Campaign
 from projet_sante.project import services as ps
 from projet_sante.project.models import ActionStatus, MissionKind, ProjectVersion, SectionKey
@@ -39,7 +40,7 @@ class Review:
 class ActionData:
     title: str
     progress: int
-    status: str
+    status: Annotated[str, OneOf(ActionStatus.values)]
     owner: str = ""
     owner_name: str = ""
     indicators: tuple[str, ...] = ()
@@ -47,19 +48,13 @@ class ActionData:
     # out: seeded before the health project by seed_demo.
     campaigns: tuple[str, ...] = ()
 
-    def check(self) -> list[str]:
-        return unknown("status", [self.status], ActionStatus.values)
-
 
 @dataclass(frozen=True)
 class MissionData:
-    kind: str
+    kind: Annotated[str, OneOf(MissionKind.values)]
     title: str
     description: str
     actions: tuple[ActionData, ...]
-
-    def check(self) -> list[str]:
-        return unknown("kind", [self.kind], MissionKind.values)
 
 
 @dataclass(frozen=True)
