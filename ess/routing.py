@@ -4,13 +4,13 @@ viewset): a URL prefix, the views module and a name stem are enough.
 Below the prefix, each page stands at its French path, is served by the view
 `<stem>_<page>` of the module and is named `<stem>_<page>`:
 
-| page     | path                           |
-|----------|--------------------------------|
-| `list`   | `` (the prefix itself)         |
-| `create` | `nouveau/` (or `new`)          |
-| `detail` | `<uuid:public_id>/`            |
-| `edit`   | `<uuid:public_id>/modifier/`   |
-| `delete` | `<uuid:public_id>/supprimer/`  |
+| page     | path below the prefix         |
+|----------|-------------------------------|
+| `list`   | none: the prefix itself       |
+| `create` | `nouveau/` (the `new` option) |
+| `detail` | `<uuid:public_id>/`           |
+| `edit`   | `<uuid:public_id>/modifier/`  |
+| `delete` | `<uuid:public_id>/supprimer/` |
 
 Pages that do not follow the convention are written out with `path()` beside the family.
 """
@@ -19,6 +19,7 @@ from types import ModuleType
 
 from django.urls import URLPattern, path
 
+# The pages routed when `pages` is not given.
 PAGES = ("list", "create", "detail", "edit")
 
 _PATHS = {
