@@ -1,6 +1,7 @@
 from django.urls import path
 
 from association import views
+from ess.routing import object_urls
 
 app_name = "association"
 
@@ -10,9 +11,9 @@ urlpatterns = [
     path("identite/", views.identity_edit, name="identity_edit"),
     path("statuts/deposer/", views.statutes_upload, name="statutes_upload"),
     path("statuts/", views.statutes_download, name="statutes"),
-    path("assemblees/nouvelle/", views.assembly_create, name="assembly_create"),
-    path("assemblees/<uuid:public_id>/", views.assembly_detail, name="assembly_detail"),
-    path("assemblees/<uuid:public_id>/modifier/", views.assembly_edit, name="assembly_edit"),
+    *object_urls(
+        "assemblees/", views, "assembly", pages=("create", "detail", "edit"), new="nouvelle/"
+    ),
     path("assemblees/<uuid:public_id>/proces-verbal.pdf", views.minutes_pdf, name="minutes_pdf"),
     path("cotisations/", views.fee_year_set, name="fee_year_set"),
     path("cotisations/<int:year>/", views.fees, name="fees"),

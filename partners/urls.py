@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from ess.routing import object_urls
 from partners import views
 
 app_name = "partners"
@@ -9,9 +10,7 @@ conventions = [
     path("", views.register, name="register"),
     path("registre.csv", views.register_csv, name="register_csv"),
     path("registre.pdf", views.register_pdf, name="register_pdf"),
-    path("nouvelle/", views.convention_create, name="convention_create"),
-    path("<uuid:public_id>/", views.convention_detail, name="convention_detail"),
-    path("<uuid:public_id>/modifier/", views.convention_edit, name="convention_edit"),
+    *object_urls("", views, "convention", pages=("create", "detail", "edit"), new="nouvelle/"),
     path("<uuid:public_id>/protocole/", views.protocol_edit, name="protocol_edit"),
     *views.convention_actions.urlpatterns,
     path(

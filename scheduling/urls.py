@@ -1,107 +1,78 @@
-from django.urls import path
+from django.urls import include, path
 
+from ess.routing import object_urls
 from scheduling.views import availability, calendar, consultations, hours, oncall
 
 app_name = "scheduling"
 
-urlpatterns = [
-    # A specialist's availability
-    path("membres/disponibilites/", availability.availability, name="availability"),
+# A specialist's availability: /membres/disponibilites/…
+availability_pages = [
+    path("", availability.availability, name="availability"),
+    path("creneaux/<uuid:public_id>/supprimer/", availability.slot_delete, name="slot_delete"),
+    path("creneaux/<uuid:public_id>/sas/", availability.slot_sas, name="slot_sas"),
+    *object_urls("absences/", availability, "absence", pages=("create", "delete"), new=""),
+]
+
+# The ESS's opening hours and closures (managers), beside its organisation page:
+# /membres/organisation/horaires/…
+opening_hours_pages = [
+    path("", hours.opening_hours, name="opening_hours"),
+    path("plages/", hours.opening_range_add, name="opening_range_add"),
     path(
-        "membres/disponibilites/creneaux/<uuid:public_id>/supprimer/",
-        availability.slot_delete,
-        name="slot_delete",
-    ),
-    path(
-        "membres/disponibilites/creneaux/<uuid:public_id>/sas/",
-        availability.slot_sas,
-        name="slot_sas",
-    ),
-    path("membres/disponibilites/absences/", availability.absence_create, name="absence_create"),
-    path(
-        "membres/disponibilites/absences/<uuid:public_id>/supprimer/",
-        availability.absence_delete,
-        name="absence_delete",
-    ),
-    # The ESS's opening hours and closures (managers), beside its organisation page
-    path("membres/organisation/horaires/", hours.opening_hours, name="opening_hours"),
-    path(
-        "membres/organisation/horaires/plages/", hours.opening_range_add, name="opening_range_add"
-    ),
-    path(
-        "membres/organisation/horaires/plages/<uuid:public_id>/supprimer/",
+        "plages/<uuid:public_id>/supprimer/",
         hours.opening_range_delete,
         name="opening_range_delete",
     ),
-    path("membres/organisation/horaires/fermetures/", hours.closure_add, name="closure_add"),
+    path("fermetures/", hours.closure_add, name="closure_add"),
+    path("fermetures/<uuid:public_id>/supprimer/", hours.closure_delete, name="closure_delete"),
+]
+
+# Advanced consultations: /consultations-avancees/… (a session's actions route themselves)
+consultation_pages = [
+    path("", consultations.consultations, name="consultations"),
+    path("sites/nouveau/", consultations.site_form, name="consultation_site_create"),
+    path("sites/<uuid:public_id>/", consultations.site_form, name="consultation_site_edit"),
     path(
-        "membres/organisation/horaires/fermetures/<uuid:public_id>/supprimer/",
-        hours.closure_delete,
-        name="closure_delete",
-    ),
-    # Advanced consultations
-    path("consultations-avancees/", consultations.consultations, name="consultations"),
-    path(
-        "consultations-avancees/sites/nouveau/",
-        consultations.site_form,
-        name="consultation_site_create",
-    ),
-    path(
-        "consultations-avancees/sites/<uuid:public_id>/",
-        consultations.site_form,
-        name="consultation_site_edit",
-    ),
-    path(
-        "consultations-avancees/sites/<uuid:public_id>/programme/",
+        "sites/<uuid:public_id>/programme/",
         consultations.plan_create,
         name="consultation_plan_create",
     ),
+    path("programmes/<uuid:public_id>/", consultations.plan_detail, name="consultation_plan"),
     path(
-        "consultations-avancees/programmes/<uuid:public_id>/",
-        consultations.plan_detail,
-        name="consultation_plan",
-    ),
-    path(
-        "consultations-avancees/programmes/<uuid:public_id>/<slug:action>/",
+        "programmes/<uuid:public_id>/<slug:action>/",
         consultations.plan_action,
         name="consultation_plan_action",
     ),
-    *consultations.session_actions.urlpatterns,
     path(
-        "consultations-avancees/seances/<uuid:public_id>/sas/",
+        "seances/<uuid:public_id>/sas/",
         consultations.session_sas,
         name="consultation_session_sas",
     ),
     path(
-        "consultations-avancees/seances/<uuid:public_id>/echange/",
+        "seances/<uuid:public_id>/echange/",
         consultations.swap_request,
         name="consultation_swap_request",
     ),
     path(
-        "consultations-avancees/echanges/<uuid:public_id>/<slug:decision>/",
+        "echanges/<uuid:public_id>/<slug:decision>/",
         consultations.swap_decide,
         name="consultation_swap_decide",
     ),
     path(
-        "consultations-avancees/seances/<uuid:public_id>/feuille/",
+        "seances/<uuid:public_id>/feuille/",
         consultations.day_sheet,
         name="consultation_day_sheet",
     ),
-    path(
-        "consultations-avancees/agenda/",
-        calendar.calendar_regenerate,
-        name="consultation_ical_regenerate",
-    ),
-    path(
-        "consultations-avancees/agenda/revoquer/",
-        calendar.calendar_revoke,
-        name="consultation_ical_revoke",
-    ),
-    path(
-        "consultations-avancees/ical/<str:token>.ics",
-        calendar.calendar_feed,
-        name="consultation_ical",
-    ),
+    path("agenda/", calendar.calendar_regenerate, name="consultation_ical_regenerate"),
+    path("agenda/revoquer/", calendar.calendar_revoke, name="consultation_ical_revoke"),
+    path("ical/<str:token>.ics", calendar.calendar_feed, name="consultation_ical"),
+]
+
+urlpatterns = [
+    path("membres/disponibilites/", include(availability_pages)),
+    path("membres/organisation/horaires/", include(opening_hours_pages)),
+    path("consultations-avancees/", include(consultation_pages)),
+    *consultations.session_actions.urlpatterns,
     # On-call rosters
     path("garde/", oncall.on_call, name="on_call"),
     path("garde/gardes/periode/", oncall.shifts_create, name="on_call_shifts_create"),
