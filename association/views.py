@@ -25,6 +25,7 @@ from ess.money import euros
 from ess.pdf import pdf_attachment, render_pdf
 from ess.permissions import require
 from ess.web.actions import PageActions, form_page, post_action
+from ess.web.form_pages import ObjectFormPages
 from ess.web.spreadsheet import csv_response
 from ess.workflow import available_actions
 
@@ -45,7 +46,7 @@ def assembly_for_manager(request, public_id) -> GeneralAssembly:
     return assembly
 
 
-def _back(request, assembly) -> str:
+def _assembly_url(assembly) -> str:
     return reverse("association:assembly_detail", args=[assembly.public_id])
 
 
@@ -118,17 +119,22 @@ def statutes_download(request):
 # ---------------------------------------------------------------------------------------------
 # Assemblies
 # ---------------------------------------------------------------------------------------------
+assembly_pages = ObjectFormPages(
+    name="assembly",
+    template="association/assembly_form.html",
+    create=services.assembly_create,
+    update=services.assembly_update,
+    done=_assembly_url,
+)
+
+
 @login_required
 def assembly_create(request):
     require(perms.can_manage_association(request.user))
-    return form_page(
+    return assembly_pages.create_page(
         request,
         forms.AssemblyForm.for_assembly(request.POST or None, None),
-        lambda data: services.assembly_create(by=request.user, **data),
         success=_("Assemblée générale programmée."),
-        done=lambda a: _back(request, a),
-        template="association/assembly_form.html",
-        context={"assembly": None},
     )
 
 
@@ -136,14 +142,11 @@ def assembly_create(request):
 def assembly_edit(request, public_id):
     assembly = assembly_for_manager(request, public_id)
     require(perms.can_edit_assembly(request.user, assembly))
-    return form_page(
+    return assembly_pages.edit_page(
         request,
+        assembly,
         forms.AssemblyForm.for_assembly(request.POST or None, assembly),
-        lambda data: services.assembly_update(assembly_id=assembly.pk, by=request.user, **data),
         success=_("Assemblée générale mise à jour."),
-        done=_back(request, assembly),
-        template="association/assembly_form.html",
-        context={"assembly": assembly},
     )
 
 
@@ -176,7 +179,7 @@ assembly_actions = PageActions(
     route="assemblees/<uuid:public_id>/",
     lookup=assembly_for_manager,
     id_kwarg="assembly_id",
-    back=_back,
+    back=lambda request, assembly: _assembly_url(assembly),
 )
 assembly_convene = assembly_actions.view(
     "convoquer/",

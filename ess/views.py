@@ -3,7 +3,6 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -28,6 +27,7 @@ from ess.notifications import notification_mark_read
 from ess.outbox import outbox_oldest_pending_age
 from ess.permissions import can_view_audit, require
 from ess.selectors import audit_events_visible_to, communes_search
+from ess.web.form_pages import shown_once_page
 from ess.web.paging import page_of
 
 logger = logging.getLogger(__name__)
@@ -194,24 +194,18 @@ def notification_preferences(request):
 @login_required
 @never_cache
 def api_tokens(request):
-    """List the user's tokens and create one. The new token's key is in this response only:
-    the page is rendered, not redirected, so the key is never stored server-side."""
-    form = ApiTokenForm(request.POST or None)
-    created = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            token, key = token_issue(user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            created = {"token": token, "key": key}
-            form = ApiTokenForm()
-    return render(
+    """List the user's tokens and create one; the new token's key is shown once."""
+
+    def issue(data: dict) -> dict:
+        token, key = token_issue(user=request.user, **data)
+        return {"token": token, "key": key}
+
+    return shown_once_page(
         request,
-        "ess/api_tokens.html",
-        {
-            "form": form,
-            "created": created,
+        ApiTokenForm,
+        issue,
+        template="ess/api_tokens.html",
+        context=lambda: {
             "tokens": tokens_of(request.user),
             "refusal": token_issue_refusal(request.user),
             "now": timezone.now(),

@@ -22,6 +22,7 @@ from ess.money import plain
 from ess.pdf import pdf_attachment, render_pdf
 from ess.permissions import require
 from ess.web.actions import form_page
+from ess.web.form_pages import ObjectFormPages
 from ess.web.spreadsheet import csv_response
 from finance import forms, selectors, services
 from finance import permissions as perms
@@ -64,18 +65,22 @@ def _to_home(year: int) -> str:
     return f"{reverse('finance:home')}?annee={year}"
 
 
+grant_pages = ObjectFormPages(
+    name="grant",
+    template="finance/grant_form.html",
+    create=services.grant_save,
+    update=services.grant_save,
+    done=lambda grant: _to_home(grant.year),
+)
+
+
 @login_required
 def grant_create(request):
     _manager(request)
-    form = forms.GrantForm(request.POST or None, initial={"year": _year(request)})
-    return form_page(
+    return grant_pages.create_page(
         request,
-        form,
-        lambda data: services.grant_save(by=request.user, **data),
+        forms.GrantForm(request.POST or None, initial={"year": _year(request)}),
         success=lambda g: _("Financement « %(label)s » enregistré.") % {"label": g.label},
-        done=lambda g: _to_home(g.year),
-        template="finance/grant_form.html",
-        context={"grant": None},
     )
 
 
@@ -83,14 +88,11 @@ def grant_create(request):
 def grant_edit(request, public_id):
     _manager(request)
     grant = selectors.grant_get(public_id)
-    return form_page(
+    return grant_pages.edit_page(
         request,
+        grant,
         forms.GrantForm.for_grant(request.POST or None, grant),
-        lambda data: services.grant_save(by=request.user, grant_id=grant.pk, **data),
         success=_("Financement mis à jour."),
-        done=lambda g: _to_home(g.year),
-        template="finance/grant_form.html",
-        context={"grant": grant},
     )
 
 
@@ -131,33 +133,15 @@ def expense_list(request):
 @login_required
 def expense_create(request):
     _manager(request)
-    form = forms.ExpenseForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            expense = services.expense_create(
-                by=request.user,
-                date=data["date"],
-                category=data["category"],
-                label=data["label"],
-                amount=data["amount"],
-                supplier=data["supplier"],
-                receipt=data["receipt"],
-            )
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("Dépense enregistrée."))
-            return redirect(f"{reverse('finance:expenses')}?annee={expense.date.year}")
-    return render(request, "finance/expense_form.html", {"form": form})
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+    return form_page(
+        request,
+        forms.ExpenseForm(request.POST or None, request.FILES or None),
+        lambda data: services.expense_create(by=request.user, **data),
+        success=_("Dépense enregistrée."),
+        done=lambda expense: f"{reverse('finance:expenses')}?annee={expense.date.year}",
+        template="finance/expense_form.html",
+        context={},
+    )
 
 
 @login_required
@@ -191,12 +175,17 @@ def receipt_download(request, public_id):
 # ---------------------------------------------------------------------------------------------
 # Paid time
 # ---------------------------------------------------------------------------------------------
+def _paid_time(request) -> tuple[Period, list]:
+    """The period the query string asks for and its members' statements (the management)."""
+    _manager(request)
+    period = _period(request)
+    return period, selectors.paid_time(period)
+
+
 @login_required
 @require_GET
 def paid_time(request):
-    _manager(request)
-    period = _period(request)
-    statements = selectors.paid_time(period)
+    period, statements = _paid_time(request)
     context = {
         "period": period,
         "statements": statements,
@@ -248,9 +237,7 @@ def paid_time_rows(statements):
 @login_required
 @require_GET
 def paid_time_csv(request):
-    _manager(request)
-    period = _period(request)
-    statements = selectors.paid_time(period)
+    period, statements = _paid_time(request)
     return csv_response(paid_time_rows(statements), f"temps-medicaux-{period.key}.csv")
 
 

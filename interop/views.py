@@ -3,13 +3,12 @@ once), give it a new token, revoke it."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from ess.permissions import require
-from ess.web.forms import add_service_errors
+from ess.web.form_pages import shown_once_page
 from interop.forms import PlatformForm
 from interop.models import Platform
 from interop.permissions import can_manage_platforms
@@ -27,28 +26,22 @@ def platform_list(request):
     """The platforms and the form that registers one. A new token is in this response only:
     the page is rendered, not redirected, so the token is never stored in clear."""
     require(can_manage_platforms(request.user))
-    form = PlatformForm(request.POST or None)
-    created = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            platform, token = register_platform(
-                name=data["name"],
-                scopes=data["scopes"],
-                certificate_fingerprint=data["certificate"],
-                contact_email=data["contact_email"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            created = {"platform": platform, "token": token}
-            form = PlatformForm()
-    return render(
+
+    def issue(data: dict) -> dict:
+        platform, token = register_platform(
+            name=data["name"],
+            scopes=data["scopes"],
+            certificate_fingerprint=data["certificate"],
+            contact_email=data["contact_email"],
+        )
+        return {"platform": platform, "token": token}
+
+    return shown_once_page(
         request,
-        "interop/platforms.html",
-        {
-            "form": form,
-            "created": created,
+        PlatformForm,
+        issue,
+        template="interop/platforms.html",
+        context=lambda: {
             "platforms": Platform.objects.order_by("revoked_at", "name"),
             "fhir_base": request.build_absolute_uri("/fhir/"),
         },

@@ -25,6 +25,7 @@ from ess.models import AuditAction, Team
 from ess.pdf import pdf_attachment, render_pdf
 from ess.permissions import require
 from ess.web.actions import PageActions, form_page
+from ess.web.form_pages import ObjectFormPages
 from ess.web.paging import page_of
 from ess.workflow import available_actions
 from meetings import forms, services
@@ -54,7 +55,7 @@ def meeting_for_request(request, public_id) -> CaseMeeting:
         return meeting_get_for_user(request.user, public_id)
 
 
-def _back(request, meeting) -> str:
+def _meeting_url(meeting) -> str:
     return reverse("meetings:detail", args=[meeting.public_id])
 
 
@@ -74,17 +75,22 @@ def meeting_list_view(request):
     return render(request, "meetings/meeting_list.html", context)
 
 
+meeting_pages = ObjectFormPages(
+    name="meeting",
+    template="meetings/meeting_form.html",
+    create=services.meeting_create,
+    update=services.meeting_update,
+    done=_meeting_url,
+)
+
+
 @login_required
 def meeting_create(request):
     require(perms.can_organise_meeting(request.user))
-    return form_page(
+    return meeting_pages.create_page(
         request,
         forms.MeetingForm(request.POST or None),
-        lambda data: services.meeting_create(by=request.user, **data),
         success=lambda m: _("Télé-RCP « %(title)s » programmée.") % {"title": m.title},
-        done=lambda m: reverse("meetings:detail", args=[m.public_id]),
-        template="meetings/meeting_form.html",
-        context={"meeting": None},
     )
 
 
@@ -92,14 +98,11 @@ def meeting_create(request):
 def meeting_edit(request, public_id):
     meeting = meeting_for_request(request, public_id)
     require(perms.can_edit_meeting(request.user, meeting))
-    return form_page(
+    return meeting_pages.edit_page(
         request,
+        meeting,
         forms.MeetingForm.for_meeting(request.POST or None, meeting),
-        lambda data: services.meeting_update(meeting_id=meeting.pk, by=request.user, **data),
         success=_("Télé-RCP mise à jour."),
-        done=_back(request, meeting),
-        template="meetings/meeting_form.html",
-        context={"meeting": meeting},
     )
 
 
@@ -157,7 +160,7 @@ def participant_add(request, public_id):
             meeting_id=meeting.pk, by=request.user, **data
         ),
         success=_("Participant invité."),
-        done=_back(request, meeting),
+        done=_meeting_url(meeting),
         template="meetings/participant_form.html",
         context={"meeting": meeting},
     )
@@ -207,7 +210,7 @@ def _case_page(request, *, meeting, case: dict):
         form,
         lambda data: _add_case(request, meeting=meeting, case=case, data=data),
         success=_("Dossier inscrit à l'ordre du jour."),
-        done=lambda c: reverse("meetings:detail", args=[c.meeting.public_id]),
+        done=lambda c: _meeting_url(c.meeting),
         template="meetings/case_form.html",
         context={
             "meeting": meeting,
@@ -253,7 +256,7 @@ def case_decide(request, public_id, case_id):
         forms.DecisionForm(request.POST or None, initial={"decision": case.decision}),
         lambda data: services.meeting_case_decide(case_id=case.pk, by=request.user, **data),
         success=_("Décision enregistrée et transmise au médecin traitant."),
-        done=_back(request, meeting),
+        done=_meeting_url(meeting),
         template="meetings/case_decision.html",
         context={"meeting": meeting, "case": case, "revealed": revealed},
     )
@@ -263,7 +266,7 @@ meeting_actions = PageActions(
     route="<uuid:public_id>/",
     lookup=meeting_for_request,
     id_kwarg="meeting_id",
-    back=_back,
+    back=lambda request, meeting: _meeting_url(meeting),
 )
 meeting_hold = meeting_actions.view(
     "tenir/", "hold", services.meeting_hold, gettext_lazy("Télé-RCP marquée tenue.")

@@ -6,6 +6,7 @@ selectors.*_get_for_user (404 for what the caller may not see) and permissions.c
 """
 
 import itertools
+import uuid
 from collections import defaultdict
 
 from django.contrib import messages
@@ -25,6 +26,7 @@ from ess.models import AuditAction, Departement, Team
 from ess.pdf import pdf_attachment, render_pdf
 from ess.permissions import require
 from ess.web.actions import PageActions, form_page
+from ess.web.form_pages import ObjectFormPages
 from ess.web.forms import add_service_errors
 from ess.web.paging import page_of
 from ess.web.spreadsheet import csv_response
@@ -88,18 +90,23 @@ def _territory_codes() -> list[str]:
     return sorted(c for c in codes if c)
 
 
+partner_pages = ObjectFormPages(
+    name="partner",
+    template="partners/partner_form.html",
+    create=services.partner_create,
+    update=services.partner_update,
+    done=lambda partner: reverse("partners:detail", args=[partner.public_id]),
+    data=lambda form: form.service_fields(),
+)
+
+
 @login_required
 def partner_create(request):
     require(perms.can_manage_partners(request.user))
-    form = forms.PartnerForm(request.POST or None)
-    return form_page(
+    return partner_pages.create_page(
         request,
-        form,
-        lambda data: services.partner_create(by=request.user, **form.service_fields()),
+        forms.PartnerForm(request.POST or None),
         success=lambda p: _("Partenaire « %(name)s » créé.") % {"name": p.name},
-        done=lambda p: reverse("partners:detail", args=[p.public_id]),
-        template="partners/partner_form.html",
-        context={"partner": None},
     )
 
 
@@ -107,17 +114,11 @@ def partner_create(request):
 def partner_edit(request, public_id):
     partner = partner_get_for_user(request.user, public_id)
     require(perms.can_manage_partners(request.user))
-    form = forms.PartnerForm(request.POST or None, instance=partner)
-    return form_page(
+    return partner_pages.edit_page(
         request,
-        form,
-        lambda data: services.partner_update(
-            partner_id=partner.pk, by=request.user, **form.service_fields()
-        ),
+        partner,
+        forms.PartnerForm(request.POST or None, instance=partner),
         success=_("Partenaire mis à jour."),
-        done=reverse("partners:detail", args=[partner.public_id]),
-        template="partners/partner_form.html",
-        context={"partner": partner},
     )
 
 
@@ -185,6 +186,15 @@ def contact_delete(request, public_id, contact_id):
 # ---------------------------------------------------------------------------------------------
 # Conventions
 # ---------------------------------------------------------------------------------------------
+convention_pages = ObjectFormPages(
+    name="convention",
+    template="partners/convention_form.html",
+    create=services.convention_create,
+    update=services.convention_update,
+    done=lambda convention: reverse("partners:convention_detail", args=[convention.public_id]),
+)
+
+
 @login_required
 def convention_create(request):
     require(perms.can_manage_conventions(request.user))
@@ -194,20 +204,14 @@ def convention_create(request):
         party = partners_visible_to(request.user).filter(public_id=_uuid_or_none(wanted)).first()
         if party:
             initial["parties"] = [party.pk]
-    return form_page(
+    return convention_pages.create_page(
         request,
         forms.ConventionForm(request.POST or None, initial=initial),
-        lambda data: services.convention_create(by=request.user, **data),
         success=lambda c: _("Projet de convention « %(t)s » créé.") % {"t": c.title},
-        done=lambda c: reverse("partners:convention_detail", args=[c.public_id]),
-        template="partners/convention_form.html",
-        context={"convention": None},
     )
 
 
 def _uuid_or_none(value: str):
-    import uuid
-
     try:
         return uuid.UUID(value)
     except ValueError:
@@ -218,16 +222,11 @@ def _uuid_or_none(value: str):
 def convention_edit(request, public_id):
     convention = convention_get_for_user(request.user, public_id)
     require(perms.can_manage_conventions(request.user))
-    return form_page(
+    return convention_pages.edit_page(
         request,
+        convention,
         forms.ConventionForm(request.POST or None, instance=convention),
-        lambda data: services.convention_update(
-            convention_id=convention.pk, by=request.user, **data
-        ),
         success=_("Convention mise à jour."),
-        done=reverse("partners:convention_detail", args=[convention.public_id]),
-        template="partners/convention_form.html",
-        context={"convention": convention},
     )
 
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ess.permissions import require
 from ess.web.actions import form_page, post_action
+from ess.web.form_pages import ObjectFormPages
 from ess.web.paging import page_of
 from ess.web.spreadsheet import csv_response
 from events.models import Campaign
@@ -71,17 +72,22 @@ def _default_day(campaign: Campaign):
 # ---------------------------------------------------------------------------------------------
 # Managers and coordinators: campaigns
 # ---------------------------------------------------------------------------------------------
+campaign_pages = ObjectFormPages(
+    name="campaign",
+    template="events/campaign_form.html",
+    create=services.campaign_create,
+    update=services.campaign_update,
+    done=_detail_url,
+)
+
+
 @login_required
 def campaign_create(request):
     require(can_manage_campaigns(request.user))
-    return form_page(
+    return campaign_pages.create_page(
         request,
         CampaignForm(request.POST or None),
-        lambda data: services.campaign_create(by=request.user, **data),
         success=lambda c: _("Campagne « %(title)s » créée.") % {"title": c.title},
-        done=_detail_url,
-        template="events/campaign_form.html",
-        context={"campaign": None},
     )
 
 
@@ -90,14 +96,11 @@ def campaign_edit(request, public_id):
     campaign = selectors.campaign_get_for_user(request.user, public_id)
     require(can_manage_campaigns(request.user))
     communes = list(campaign.communes.select_related("departement").order_by("name"))
-    return form_page(
+    return campaign_pages.edit_page(
         request,
+        campaign,
         CampaignForm(request.POST or None, campaign=campaign, communes=communes),
-        lambda data: services.campaign_update(campaign_id=campaign.pk, by=request.user, **data),
         success=_("Campagne mise à jour."),
-        done=_detail_url(campaign),
-        template="events/campaign_form.html",
-        context={"campaign": campaign},
     )
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ess.permissions import require
 from ess.web.actions import form_page, post_action
+from ess.web.form_pages import ObjectFormPages
 from events import permissions as perms
 from events.selectors.activities import (
     etp_programme_get_for_user,
@@ -42,17 +43,22 @@ def etp_list(request):
     return render(request, "events/etp_list.html", context)
 
 
+programme_pages = ObjectFormPages(
+    name="programme",
+    template="events/etp_form.html",
+    create=services.etp_programme_create,
+    update=services.etp_programme_update,
+    done=_detail_url,
+)
+
+
 @login_required
 def etp_create(request):
     require(perms.can_manage_etp(request.user))
-    return form_page(
+    return programme_pages.create_page(
         request,
         EtpProgrammeForm(request.POST or None),
-        lambda data: services.etp_programme_create(by=request.user, **data),
         success=lambda p: _("Programme « %(title)s » enregistré.") % {"title": p.title},
-        done=_detail_url,
-        template="events/etp_form.html",
-        context={"programme": None},
     )
 
 
@@ -78,16 +84,11 @@ def etp_detail(request, public_id):
 def etp_edit(request, public_id):
     programme = etp_programme_get_for_user(request.user, public_id)
     require(perms.can_manage_etp(request.user))
-    return form_page(
+    return programme_pages.edit_page(
         request,
+        programme,
         EtpProgrammeForm.for_programme(request.POST or None, programme),
-        lambda data: services.etp_programme_update(
-            programme_id=programme.pk, by=request.user, **data
-        ),
         success=_("Programme mis à jour."),
-        done=_detail_url(programme),
-        template="events/etp_form.html",
-        context={"programme": programme},
     )
 
 

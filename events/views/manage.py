@@ -13,7 +13,8 @@ from django.views.decorators.http import require_GET
 
 from ess.forms import ReasonForm
 from ess.permissions import require
-from ess.web.actions import PageActions, form_page
+from ess.web.actions import PageActions
+from ess.web.form_pages import ObjectFormPages
 from ess.workflow import available_actions
 from events import permissions as perms
 from events.selectors.manage import training_get_for_manager, trainings_for_management
@@ -44,19 +45,24 @@ def manage(request):
     return render(request, "events/trainings_manage.html", context)
 
 
+training_pages = ObjectFormPages(
+    name="training",
+    template="events/trainings_form.html",
+    create=services.training_create,
+    update=services.training_update,
+    done=_manage_url,
+)
+
+
 @login_required
 def create(request):
     require(perms.can_manage_events(request.user))
-    return form_page(
+    return training_pages.create_page(
         request,
         TrainingForm(request.POST or None),
-        lambda data: services.training_create(by=request.user, **data),
         success=lambda t: (
             _("Formation « %(title)s » enregistrée en brouillon.") % {"title": t.title}
         ),
-        done=_manage_url(),
-        template="events/trainings_form.html",
-        context={"training": None},
     )
 
 
@@ -64,14 +70,11 @@ def create(request):
 def edit(request, public_id):
     training = training_get_for_manager(request.user, public_id)
     require(perms.can_edit_training(request.user, training))
-    return form_page(
+    return training_pages.edit_page(
         request,
+        training,
         TrainingForm.for_training(request.POST or None, training),
-        lambda data: services.training_update(training_id=training.pk, by=request.user, **data),
         success=_("Formation mise à jour."),
-        done=_manage_url(),
-        template="events/trainings_form.html",
-        context={"training": training},
     )
 
 
