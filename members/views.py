@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -30,22 +29,19 @@ def invitation_list(request):
 @login_required
 def invitation_create(request):
     require(can_invite_users(request.user))
-    form = InvitationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            invitation = services.invitation_create(
-                by=request.user, base_url=request.build_absolute_uri("/"), **form.cleaned_data
-            )
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
-        else:
-            messages.success(
-                request, _("Invitation envoyée à %(email)s.") % {"email": invitation.email}
-            )
-            return redirect("members:invitation_list")
-    return render(request, "members/invitation_form.html", {"form": form})
+    return form_page(
+        request,
+        InvitationForm(request.POST or None),
+        lambda data: services.invitation_create(
+            by=request.user, base_url=request.build_absolute_uri("/"), **data
+        ),
+        success=lambda invitation: (
+            _("Invitation envoyée à %(email)s.") % {"email": invitation.email}
+        ),
+        done="members:invitation_list",
+        template="members/invitation_form.html",
+        context={},
+    )
 
 
 @login_required

@@ -321,34 +321,29 @@ def membership_import(request):
 # ---------------------------------------------------------------------------------------------
 @login_required
 def organisation(request):
+    """The ESS's governance; the management assigns a role through the page's form."""
     require(perms.can_view_organisation(request.user))
     manager = perms.can_manage_memberships(request.user)
-    form = forms.GovernanceForm(request.POST or None, members=listed_members())
     if request.method == "POST":
         require(manager)
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                services.governance_role_assign(
-                    by=request.user,
-                    membership_id=d["membership"].pk,
-                    kind=d["kind"],
-                    starts_on=d["starts_on"],
-                    ends_on=d["ends_on"],
-                    note=d["note"],
-                )
-            except ValidationError as exc:
-                _errors_to_form(form, exc)
-            else:
-                messages.success(request, _("Fonction enregistrée."))
-                return redirect("members:organisation")
-    return render(
+    form = forms.GovernanceForm(request.POST or None, members=listed_members()) if manager else None
+    return form_page(
         request,
-        "members/organisation.html",
-        {
+        form,
+        lambda d: services.governance_role_assign(
+            by=request.user,
+            membership_id=d["membership"].pk,
+            kind=d["kind"],
+            starts_on=d["starts_on"],
+            ends_on=d["ends_on"],
+            note=d["note"],
+        ),
+        success=_("Fonction enregistrée."),
+        done="members:organisation",
+        template="members/organisation.html",
+        context={
             "roles": governance_visible_to(request.user),
             "history": governance_history(request.user),
-            "form": form if manager else None,
         },
     )
 

@@ -6,7 +6,7 @@ selectors.referral_get_for_user (404 for "not yours") and permissions.can_*.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -15,11 +15,9 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ess.audit import audit_record, audit_record_many, audit_refusal
-from ess.errors import IdempotencyConflict
 from ess.models import AuditAction
 from ess.notifications import notifications_mark_read_for_page
 from ess.private_search import search_recall, search_redirect, wants_search_redirect
-from ess.web.forms import add_service_errors
 from ess.workflow import available_actions
 from referrals import case_forms, forms, services
 from referrals import permissions as perms
@@ -42,7 +40,7 @@ from referrals.selectors import (
     referral_timeline,
     requester_contact_for,
 )
-from referrals.views_common import referral_actions, referral_for_request
+from referrals.views_common import referral_actions, referral_for_request, send_request
 from referrals.views_ess import ess_actions_context
 from referrals.views_immediate import immediate_panel
 
@@ -122,18 +120,17 @@ def referral_create(request):
 def _referral_submit(request, form, kept):
     """Send the valid form; the referral page, or None with the service's refusal on the form."""
     data = form.cleaned_data
-    try:
-        referral, created = services.referral_submit(
+    sent = send_request(
+        form,
+        lambda: services.referral_submit(
             by=request.user,
             data=forms.referral_input(data, kept),
             idempotency_key=f"web:{data['submission_key']}",
-        )
-    except ValidationError as exc:
-        add_service_errors(form, exc, loose_field="files")
+        ),
+    )
+    if sent is None:
         return None
-    except IdempotencyConflict:
-        form.add_error(None, forms.SENT_WITH_OTHER_DATA)
-        return None
+    referral, created = sent
     if created:
         messages.success(
             request, _("Demande %(ref)s envoyée à l'ESS.") % {"ref": referral.reference}

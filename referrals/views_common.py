@@ -1,13 +1,23 @@
 """What the referral pages and actions share, requester side and ESS side alike: finding the
-referral a request is about, and where an action posted from its page returns."""
+referral a request is about, where an action posted from its page returns, a specialist taking a
+case, and how a form that sends a new request shows the service's refusal."""
 
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from ess.audit import audit_refusal
-from ess.web.actions import PageActions
+from ess.errors import IdempotencyConflict
+from ess.web.actions import PageActions, post_action
+from ess.web.forms import add_service_errors
+from referrals.forms import SENT_WITH_OTHER_DATA
 from referrals.models import Referral
-from referrals.selectors import referral_get_for_user
+from referrals.selectors import referral_get_for_accept, referral_get_for_user
+
+T = TypeVar("T")
 
 
 def referral_for_request(request, public_id, lookup=referral_get_for_user) -> Referral:
@@ -25,6 +35,34 @@ def action_back(request, referral) -> str:
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = reverse("referrals:detail", args=[referral.public_id])
     return target
+
+
+def take_case(request, public_id, service, success, **arguments):
+    """A specialist takes a case (from the inbox, or answering an alert):
+    `service(referral_id=…, by=…, **arguments)`, then the case's page. The case is found even
+    when a colleague took it first, so the service says so (409) rather than "not found";
+    refused, back to the inbox, since the case may no longer be theirs to see."""
+    referral = referral_for_request(request, public_id, lookup=referral_get_for_accept)
+    return post_action(
+        request,
+        lambda _data: service(referral_id=referral.pk, by=request.user, **arguments),
+        success=success,
+        back=reverse("referrals:inbox"),
+        done=reverse("referrals:detail", kwargs={"public_id": public_id}),
+    )
+
+
+def send_request(form, send: Callable[[], T]) -> T | None:
+    """What `send()` (the service that takes in a new request) returns, or None with its
+    refusal on `form`: each field's messages on that field, those that name none on the files,
+    a key already used for other data as SENT_WITH_OTHER_DATA."""
+    try:
+        return send()
+    except ValidationError as exc:
+        add_service_errors(form, exc, loose_field="files")
+    except IdempotencyConflict:
+        form.add_error(None, SENT_WITH_OTHER_DATA)
+    return None
 
 
 referral_actions = PageActions(

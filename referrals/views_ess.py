@@ -31,12 +31,11 @@ from referrals.dashboard import (
 )
 from referrals.models import VISIBLE_STATUS_CHOICES, Status
 from referrals.selectors import (
-    referral_get_for_accept,
     referrals_visible_to,
     specialist_inbox,
     specialists_for_triage,
 )
-from referrals.views_common import action_back, referral_actions, referral_for_request
+from referrals.views_common import action_back, referral_actions, referral_for_request, take_case
 
 
 def ess_actions_context(request, referral, actions) -> dict:
@@ -195,14 +194,8 @@ def triage(request, public_id):
 @login_required
 @require_POST
 def accept(request, public_id):
-    referral = referral_for_request(request, public_id, lookup=referral_get_for_accept)
-    return post_action(
-        request,
-        lambda _data: services.referral_accept(referral_id=referral.pk, by=request.user),
-        success=_("Vous avez pris en charge la demande."),
-        # Refused: a colleague took it, its page is no longer this specialist's to see.
-        back=reverse("referrals:inbox"),
-        done=reverse("referrals:detail", kwargs={"public_id": public_id}),
+    return take_case(
+        request, public_id, services.referral_accept, _("Vous avez pris en charge la demande.")
     )
 
 

@@ -5,26 +5,20 @@ of it to each side."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ess.errors import IdempotencyConflict
 from ess.permissions import require
 from ess.validators import format_phone
-from ess.web.actions import post_action
-from ess.web.forms import add_service_errors
 from referrals import permissions as perms
 from referrals import services
-from referrals.forms import SENT_WITH_OTHER_DATA, specialty_choices
+from referrals.forms import specialty_choices
 from referrals.forms_immediate import ImmediateForm, immediate_input
 from referrals.models import AcknowledgeMode, ImmediateAlert, ImmediateRequest, Status
-from referrals.selectors import referral_get_for_accept
-from referrals.views_common import referral_for_request
+from referrals.views_common import send_request, take_case
 from scheduling.selectors import next_on_call_starts, specialties_on_call
 
 
@@ -58,18 +52,17 @@ def immediate_request(request):
     context["form"] = form
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            referral, created = services.immediate_submit(
+        sent = send_request(
+            form,
+            lambda: services.immediate_submit(
                 by=request.user,
                 data=immediate_input(data),
                 callback_phone=data["callback_phone"],
                 idempotency_key=f"immediate:{data['submission_key']}",
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except IdempotencyConflict:
-            form.add_error(None, SENT_WITH_OTHER_DATA)
-        else:
+            ),
+        )
+        if sent is not None:
+            referral, created = sent
             if created:
                 messages.success(
                     request,
@@ -115,23 +108,12 @@ def immediate_panel(user, referral) -> dict | None:
 
 
 def _acknowledge_view(mode: str, success):
-    """The POST of one answer to the alert (`mode`), back to the case's page; refused, to the
-    specialist's inbox (the case may no longer be theirs to see)."""
+    """The POST of one answer to the alert (`mode`): the specialist takes the case."""
 
     @login_required
     @require_POST
     def view(request, public_id):
-        # A specialist alerted after a colleague took the case is told so (409), not "not found".
-        referral = referral_for_request(request, public_id, lookup=referral_get_for_accept)
-        return post_action(
-            request,
-            lambda _data: services.immediate_acknowledge(
-                referral_id=referral.pk, by=request.user, mode=mode
-            ),
-            success=success,
-            back=reverse("referrals:inbox"),
-            done=reverse("referrals:detail", kwargs={"public_id": public_id}),
-        )
+        return take_case(request, public_id, services.immediate_acknowledge, success, mode=mode)
 
     view.__name__ = view.__qualname__ = f"immediate_{mode}"
     return view

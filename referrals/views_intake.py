@@ -3,17 +3,16 @@ and the coordinator's recording of a request received by phone, fax or mail."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ess.errors import IdempotencyConflict
 from ess.throttle import throttled_response
-from ess.web.forms import add_service_errors
 from referrals import forms, services
 from referrals import permissions as perms
 from referrals.models import Status
+from referrals.views_common import send_request
 
 
 @require_http_methods(["GET", "POST"])
@@ -27,18 +26,16 @@ def referral_without_account(request):
     form = forms.ReferralWithoutAccountForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.referral_submit_without_account(
+        sent = send_request(
+            form,
+            lambda: services.referral_submit_without_account(
                 rpps=data["rpps"],
                 email=data["email"],
                 data=forms.referral_input(data),
                 submission_key=f"public:{data['submission_key']}",
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc, loose_field="files")
-        except IdempotencyConflict:
-            form.add_error(None, forms.SENT_WITH_OTHER_DATA)
-        else:
+            ),
+        )
+        if sent is not None:
             request.session["referral_without_account_email"] = data["email"]
             return redirect("referrals:without_account_sent")
     return render(request, "referrals/referral_without_account.html", {"form": form})
@@ -78,8 +75,9 @@ def referral_record(request):
     form = forms.RecordReferralForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            referral = services.referral_record_for_caller(
+        referral = send_request(
+            form,
+            lambda: services.referral_record_for_caller(
                 by=request.user,
                 channel=data["channel"],
                 data=forms.referral_input(data),
@@ -88,12 +86,9 @@ def referral_record(request):
                 email=data["email"],
                 phone=data["caller_phone"],
                 submission_key=f"recorded:{data['submission_key']}",
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc, loose_field="files")
-        except IdempotencyConflict:
-            form.add_error(None, forms.SENT_WITH_OTHER_DATA)
-        else:
+            ),
+        )
+        if referral is not None:
             messages.success(
                 request,
                 _("Demande %(ref)s enregistrée ; l'accusé de réception part au demandeur.")

@@ -106,6 +106,15 @@ def newsletter_refresh_figures(request, public_id):
     )
 
 
+def _letter(request, newsletter) -> dict:
+    """What the web version of a letter shows: the letter, its figures, what is coming up."""
+    return {
+        "newsletter": newsletter,
+        "figures": figure_rows(newsletter.figures),
+        "upcoming": upcoming_rows(newsletter.figures, request.build_absolute_uri("/")),
+    }
+
+
 def _preview(request, newsletter):
     return services.newsletter_render(
         newsletter=newsletter,
@@ -122,12 +131,7 @@ def newsletter_preview(request, public_id):
     return render(
         request,
         "projet_sante/newsletter/newsletter_preview.html",
-        {
-            "newsletter": newsletter,
-            "figures": figure_rows(newsletter.figures),
-            "upcoming": upcoming_rows(newsletter.figures, request.build_absolute_uri("/")),
-            "email": _preview(request, newsletter),
-        },
+        {**_letter(request, newsletter), "email": _preview(request, newsletter)},
     )
 
 
@@ -192,11 +196,7 @@ def newsletter_detail(request, public_id):
     return render(
         request,
         "projet_sante/newsletter/newsletter_detail.html",
-        {
-            "newsletter": newsletter,
-            "figures": figure_rows(newsletter.figures),
-            "upcoming": upcoming_rows(newsletter.figures, request.build_absolute_uri("/")),
-        },
+        _letter(request, newsletter),
     )
 
 

@@ -335,34 +335,36 @@ def mission_edit(request, public_id, mission_id=None):
     )
 
 
-@login_required
-@require_POST
-def mission_delete(request, public_id, mission_id):
-    mission = (Mission, {"version__public_id": public_id}, mission_id)
-    return _remove(
-        request,
-        public_id,
-        mission,
-        services.mission_delete,
-        "mission_id",
-        success=_("Mission supprimée, avec ses actions."),
-    )
+def _removal(model, version_path: str, service, id_kwarg: str, success, *, anchor=""):
+    """The POST view removing a part of an editable version (a mission, an action, an annex):
+    the `model` row whose `version_path` leads to the version's public id, found by its public
+    id under the URL's `id_kwarg`; the service takes its pk under the same name. `success` is
+    lazily translated (the view is built at import)."""
+
+    @login_required
+    @require_POST
+    def remove(request, public_id, **part):
+        version = _editable(request, public_id)
+        obj = get_object_or_404(model, **{version_path: public_id}, public_id=part[id_kwarg])
+        return _post_back(
+            request,
+            version,
+            lambda _data: service(version_id=version.pk, by=request.user, **{id_kwarg: obj.pk}),
+            success=success,
+            anchor=anchor,
+        )
+
+    remove.__name__ = remove.__qualname__ = service.__name__
+    return remove
 
 
-def _remove(request, public_id, part, service, id_kwarg: str, *, success, anchor=""):
-    """Remove a part of an editable version (a mission, an action, an annex): `part` is
-    (model, how it belongs to the version, its public id); the service takes its pk as
-    `id_kwarg`."""
-    version = _editable(request, public_id)
-    model, belongs, part_id = part
-    obj = get_object_or_404(model, **belongs, public_id=part_id)
-    return _post_back(
-        request,
-        version,
-        lambda _data: service(version_id=version.pk, by=request.user, **{id_kwarg: obj.pk}),
-        success=success,
-        anchor=anchor,
-    )
+mission_delete = _removal(
+    Mission,
+    "version__public_id",
+    services.mission_delete,
+    "mission_id",
+    gettext_lazy("Mission supprimée, avec ses actions."),
+)
 
 
 @login_required
@@ -397,18 +399,13 @@ def action_edit(request, public_id, mission_id=None, action_id=None):
     )
 
 
-@login_required
-@require_POST
-def action_delete(request, public_id, action_id):
-    action = (Action, {"mission__version__public_id": public_id}, action_id)
-    return _remove(
-        request,
-        public_id,
-        action,
-        services.action_delete,
-        "action_id",
-        success=_("Action supprimée."),
-    )
+action_delete = _removal(
+    Action,
+    "mission__version__public_id",
+    services.action_delete,
+    "action_id",
+    gettext_lazy("Action supprimée."),
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -430,19 +427,14 @@ def annex_add(request, public_id):
     )
 
 
-@login_required
-@require_POST
-def annex_delete(request, public_id, annex_id):
-    annex = (ProjectAnnex, {"version__public_id": public_id}, annex_id)
-    return _remove(
-        request,
-        public_id,
-        annex,
-        services.annex_delete,
-        "annex_id",
-        success=_("Annexe retirée de cette version."),
-        anchor="#annexes",
-    )
+annex_delete = _removal(
+    ProjectAnnex,
+    "version__public_id",
+    services.annex_delete,
+    "annex_id",
+    gettext_lazy("Annexe retirée de cette version."),
+    anchor="#annexes",
+)
 
 
 @login_required

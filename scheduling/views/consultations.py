@@ -302,39 +302,38 @@ def swap_request(request, public_id):
     )
 
 
-def decide_swap(request, swap_model, public_id, decision, service, back: str):
-    """A manager's decision on a swap of any kind (`accepter` or `refuser` in the URL), with
-    an optional comment; `service(by, swap_id, approve, note)` decides."""
-    if decision not in ("accepter", "refuser"):
-        raise Http404
-    swap = get_object_or_404(swap_model, public_id=public_id)
-    form = forms.DecisionForm(request.POST)
-    form.is_valid()
-    return post_action(
-        request,
-        lambda _data: service(
-            by=request.user,
-            swap_id=swap.pk,
-            approve=decision == "accepter",
-            note=form.cleaned_data.get("note", ""),
-        ),
-        success=_("Échange accepté.") if decision == "accepter" else _("Échange refusé."),
-        back=back,
-    )
+def swap_decision_view(allowed, swap_model, service, *, back: str):
+    """The view of a manager's decision on a swap of one kind (`accepter` or `refuser` in the
+    URL), with an optional comment: `allowed(user)` may decide (403 otherwise),
+    `service(by, swap_id, approve, note)` decides, then back to `back`."""
+
+    @login_required
+    @require_POST
+    def swap_decide(request, public_id, decision):
+        require(allowed(request.user))
+        if decision not in ("accepter", "refuser"):
+            raise Http404
+        swap = get_object_or_404(swap_model, public_id=public_id)
+        form = forms.DecisionForm(request.POST)
+        form.is_valid()
+        return post_action(
+            request,
+            lambda _data: service(
+                by=request.user,
+                swap_id=swap.pk,
+                approve=decision == "accepter",
+                note=form.cleaned_data.get("note", ""),
+            ),
+            success=_("Échange accepté.") if decision == "accepter" else _("Échange refusé."),
+            back=back,
+        )
+
+    return swap_decide
 
 
-@login_required
-@require_POST
-def swap_decide(request, public_id, decision):
-    require(perms.can_decide_swap(request.user))
-    return decide_swap(
-        request,
-        SwapRequest,
-        public_id,
-        decision,
-        services.swap_decide,
-        back="scheduling:consultations",
-    )
+swap_decide = swap_decision_view(
+    perms.can_decide_swap, SwapRequest, services.swap_decide, back="scheduling:consultations"
+)
 
 
 # ---------------------------------------------------------------------------------------------

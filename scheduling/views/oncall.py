@@ -21,7 +21,7 @@ from ess.web.actions import PageActions, form_page, post_action
 from scheduling import forms, selectors, services
 from scheduling import permissions as perms
 from scheduling.models import OnCallShift, OnCallSwap
-from scheduling.views.consultations import decide_swap
+from scheduling.views.consultations import swap_decision_view
 
 
 def _posted(request):
@@ -292,15 +292,9 @@ def swap_request(request, public_id):
     )
 
 
-@login_required
-@require_POST
-def swap_decide(request, public_id, decision):
-    require(perms.can_decide_on_call_swap(request.user))
-    return decide_swap(
-        request,
-        OnCallSwap,
-        public_id,
-        decision,
-        services.on_call_swap_decide,
-        back="scheduling:on_call",
-    )
+swap_decide = swap_decision_view(
+    perms.can_decide_on_call_swap,
+    OnCallSwap,
+    services.on_call_swap_decide,
+    back="scheduling:on_call",
+)
