@@ -189,6 +189,16 @@ def clamd():
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _deleting_flush():
+    """After a transactional test its rows are deleted rather than every table truncated
+    (tests/fast_flush.py): the same empty tables, in a fraction of the time."""
+    from tests.fast_flush import deleting_flush
+
+    with deleting_flush():
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _reference_data(request, django_db_setup, django_db_blocker):
     """Reference data comes from migrations; a reused test database whose last run ended with
     transactional tests (which empty every table) gets it back once, here."""
