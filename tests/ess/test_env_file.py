@@ -109,6 +109,7 @@ def stop(process: subprocess.Popen) -> None:
     process.wait(timeout=30)
 
 
+@pytest.mark.slow
 def test_make_run_answers_on_localhost_with_a_production_env_file(clone):
     migrate_env, migrate = make_run_command("manage.py migrate")
     subprocess.run(migrate, cwd=clone, env={**BASE_ENV, **migrate_env}, timeout=300, check=True)

@@ -160,6 +160,7 @@ def fill_every_moved_table() -> None:
     services.calendar_feed_regenerate(by=specialist)
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_database_at_the_old_head_keeps_every_row_and_key(postgres, territory, settings):
     settings.ESS_DEMO = True
