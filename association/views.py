@@ -18,7 +18,6 @@ from django.views.decorators.http import require_GET, require_POST
 from association import forms, selectors, services
 from association import permissions as perms
 from association.models import FeeYear, GeneralAssembly, LegalIdentity, Statutes
-from ess.audit import audit_refusal
 from ess.forms import ReasonForm
 from ess.models import Team
 from ess.money import euros
@@ -26,16 +25,14 @@ from ess.pdf import pdf_attachment, render_pdf
 from ess.permissions import require
 from ess.web.actions import PageActions, form_page, post_action
 from ess.web.form_pages import ObjectFormPages
+from ess.web.lookups import object_for_request
 from ess.web.spreadsheet import csv_response
 from ess.workflow import available_actions
 
 
 def assembly_for_request(request, public_id) -> GeneralAssembly:
     """The assembly a page or action is about; a refusal (404) is written to the audit trail."""
-    with audit_refusal(
-        request=request, object_type=GeneralAssembly._meta.label_lower, object_id=public_id
-    ):
-        return selectors.assembly_get_for_user(request.user, public_id)
+    return object_for_request(request, GeneralAssembly, selectors.assembly_get_for_user, public_id)
 
 
 def assembly_for_manager(request, public_id) -> GeneralAssembly:

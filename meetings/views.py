@@ -26,6 +26,7 @@ from ess.pdf import pdf_attachment, render_pdf
 from ess.permissions import require
 from ess.web.actions import PageActions, form_page
 from ess.web.form_pages import ObjectFormPages
+from ess.web.lookups import object_for_request
 from ess.web.paging import page_of
 from ess.workflow import available_actions
 from meetings import forms, services
@@ -49,10 +50,7 @@ UPCOMING_SHOWN = 50
 
 def meeting_for_request(request, public_id) -> CaseMeeting:
     """The meeting a page or action is about; a refusal (404) is written to the audit trail."""
-    with audit_refusal(
-        request=request, object_type=CaseMeeting._meta.label_lower, object_id=public_id
-    ):
-        return meeting_get_for_user(request.user, public_id)
+    return object_for_request(request, CaseMeeting, meeting_get_for_user, public_id)
 
 
 def _meeting_url(meeting) -> str:

@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ess.audit import audit_record, audit_record_many, audit_refusal
+from ess.audit import audit_record, audit_record_many
 from ess.models import AuditAction
 from ess.notifications import notifications_mark_read_for_page
 from ess.permissions import require
 from ess.roles import Role, has_role
 from ess.web.actions import PageActions, form_page
+from ess.web.lookups import object_for_request
 from ess.web.paging import page_of
 from ess.workflow import available_actions
 from pathways import forms, services
@@ -42,22 +43,15 @@ from referrals.views_common import referral_for_request
 
 
 def _pathway_for_request(request, public_id) -> Pathway:
-    with audit_refusal(request=request, object_type=Pathway._meta.label_lower, object_id=public_id):
-        return pathway_get_for_user(request.user, public_id)
+    return object_for_request(request, Pathway, pathway_get_for_user, public_id)
 
 
 def _task_for_request(request, public_id) -> PathwayTask:
-    with audit_refusal(
-        request=request, object_type=PathwayTask._meta.label_lower, object_id=public_id
-    ):
-        return task_get_for_user(request.user, public_id)
+    return object_for_request(request, PathwayTask, task_get_for_user, public_id)
 
 
 def _alert_for_request(request, public_id) -> PathwayAlert:
-    with audit_refusal(
-        request=request, object_type=PathwayAlert._meta.label_lower, object_id=public_id
-    ):
-        return alert_get_for_user(request.user, public_id)
+    return object_for_request(request, PathwayAlert, alert_get_for_user, public_id)
 
 
 def _detail_url(pathway) -> str:

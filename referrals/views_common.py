@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from ess.audit import audit_refusal
 from ess.errors import IdempotencyConflict
 from ess.web.actions import PageActions, post_action
 from ess.web.forms import add_service_errors
+from ess.web.lookups import object_for_request
 from referrals.forms import SENT_WITH_OTHER_DATA
 from referrals.models import Referral
 from referrals.selectors import referral_get_for_accept, referral_get_for_user
@@ -22,10 +22,7 @@ T = TypeVar("T")
 
 def referral_for_request(request, public_id, lookup=referral_get_for_user) -> Referral:
     """The referral a page or action is about; a refusal (404) is written to the audit trail."""
-    with audit_refusal(
-        request=request, object_type=Referral._meta.label_lower, object_id=public_id
-    ):
-        return lookup(request.user, public_id)
+    return object_for_request(request, Referral, lookup, public_id)
 
 
 def action_back(request, referral) -> str:

@@ -14,6 +14,7 @@ from ess.audit import audit_record, audit_refusal
 from ess.models import AuditAction, Team
 from ess.pdf import pdf_attachment, render_pdf
 from ess.web.actions import post_action
+from ess.web.lookups import object_for_request
 from events import permissions as perms
 from events.models import Registration, Training
 from events.selectors.manage import (
@@ -39,10 +40,7 @@ def _french(function, *args):
 
 
 def _training_for_request(request, public_id) -> Training:
-    with audit_refusal(
-        request=request, object_type=Training._meta.label_lower, object_id=public_id
-    ):
-        return training_get_for_attendance(request.user, public_id)
+    return object_for_request(request, Training, training_get_for_attendance, public_id)
 
 
 @login_required

@@ -228,6 +228,15 @@ def _managed_session(request, public_id) -> ConsultationSession:
     return selectors.session_get_for_user(request.user, public_id)
 
 
+def _session_for(request, public_id, allowed) -> ConsultationSession:
+    """The session, if `allowed(user, session)`; otherwise the same answer as a session that
+    does not exist (404)."""
+    session = selectors.session_get_for_user(request.user, public_id)
+    if not allowed(request.user, session):
+        raise Http404
+    return session
+
+
 def _session_page(session: ConsultationSession) -> str:
     """Where a manager goes back to after acting on a session: its plan, or the overview."""
     if session.plan_id:
@@ -265,9 +274,7 @@ session_cancel = session_actions.view(
 @require_POST
 def session_sas(request, public_id):
     """The session's specialist opens its free places to the SAS, or closes them."""
-    session = selectors.session_get_for_user(request.user, public_id)
-    if not perms.can_open_session_to_sas(request.user, session):
-        raise Http404
+    session = _session_for(request, public_id, perms.can_open_session_to_sas)
     sas_open = request.POST.get("sas_open") == "1"
     return post_action(
         request,
@@ -285,9 +292,7 @@ def session_sas(request, public_id):
 @login_required
 @require_POST
 def swap_request(request, public_id):
-    session = selectors.session_get_for_user(request.user, public_id)
-    if not perms.can_request_swap(request.user, session):
-        raise Http404
+    session = _session_for(request, public_id, perms.can_request_swap)
     return post_action(
         request,
         lambda data: services.swap_request(
@@ -345,9 +350,7 @@ def day_sheet(request, public_id):
     with audit_refusal(
         request=request, object_type=ConsultationSession._meta.label_lower, object_id=public_id
     ):
-        session = selectors.session_get_for_user(request.user, public_id)
-        if not perms.can_view_day_sheet(request.user, session):
-            raise Http404  # same answer as a session that does not exist
+        session = _session_for(request, public_id, perms.can_view_day_sheet)
     appointments = selectors.day_sheet(session)
     as_pdf = request.GET.get("format") == "pdf"
     action = AuditAction.PRINT if as_pdf else AuditAction.VIEW
