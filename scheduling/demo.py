@@ -191,7 +191,10 @@ def seed_on_call(users: dict) -> int:
         ).created
         on_call_roster_generate(by=manager, **period)
         on_call_roster_publish(by=manager, **period)
-    saturday = today + timedelta(days=(5 - today.weekday()) % 7 or 7)
+    # The next Saturday morning still to come: within the week of the managers' gap warning.
+    saturday = today + timedelta(days=(5 - today.weekday()) % 7)
+    if timezone.make_aware(datetime.combine(saturday, time(9))) <= timezone.now():
+        saturday += timedelta(weeks=1)
     on_call_shift_create(
         by=manager,
         specialty=specialty,
