@@ -1,6 +1,6 @@
 """Flat cost at national scale: the same requests on 10,000 and 1,000,000 referrals, side by side.
 
-    .venv/bin/python bench/scale.py [--rounds 5] [--repeat 30] [--reset]
+    .venv/bin/python bench/scale.py [--rounds 5] [--repeat 30] [--reset] [--only …] [--sets 10k]
 
 Three PostgreSQL databases (BENCH_SCALE_DATABASE_URL names the server, default
 postgres://postgres@127.0.0.1:5432/, and each database is `ess_bench_scale_<data set>`):
@@ -30,7 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -39,117 +39,13 @@ BASE_DIR = BENCH_DIR.parent
 sys.path.insert(0, str(BASE_DIR))
 
 from bench.run import THROWAWAY_SECRET_KEY, ensure_database, git_commit  # noqa: E402
+from bench.scale_plan import BY_KEY, DATASETS, INFORMATION, SCENARIOS, TARGETS, Scenario  # noqa: E402
 
 RESULTS_DIR = BENCH_DIR / "results"
 DEFAULT_SERVER_URL = "postgres://postgres@127.0.0.1:5432/"
 REDIS = "redis://127.0.0.1:6379/{db}"
 WATCHED_TABLES = ("referrals_referral", "referrals_patient", "ess_auditevent")
 CHECKED_PLANS = ("1m", "1m_stress")  # the data sets whose plans must be index-backed
-REALISTIC_OPEN = 1_000
-
-
-@dataclass(frozen=True)
-class DataSet:
-    key: str
-    label: str
-    referrals: int
-    redis_db: int
-
-
-DATASETS = {
-    "10k": DataSet("10k", "10,000 referrals, ~1,000 open", 10_000, 11),
-    "1m": DataSet("1m", "1,000,000 referrals, ~1,000 open", 1_000_000, 12),
-    "1m_stress": DataSet("1m_stress", "1,000,000 referrals, 100,000 open", 1_000_000, 13),
-}
-
-
-@dataclass(frozen=True)
-class Scenario:
-    key: str
-    label: str
-    datasets: tuple[str, ...]
-    weight: float = 1.0  # share of --repeat (slow scenarios run fewer times)
-
-
-ALL = ("10k", "1m", "1m_stress")
-SCENARIOS = [
-    Scenario("bare", "Bare login-required view, one indexed query", ("10k",)),
-    Scenario("default", "Dashboard, default view", ALL),
-    Scenario("deep_page", "Dashboard, all, page 200", ALL),
-    Scenario("search", "Dashboard, all, search DUPONT", ALL),
-    Scenario("filter", "Dashboard, all, P2 + cardiologie", ALL),
-    Scenario("requester_list", "Mes demandes (a requester)", ALL),
-    Scenario("inbox", "Specialist's inbox", ALL),
-    Scenario("audit", "Audit trail, first page", ALL),
-    Scenario("audit_actor", "Audit trail, filtered on an actor", ALL),
-    Scenario("api_post", "POST /api/v1/referrals/", ("1m",)),
-    Scenario("same_writes", "Bare view, the API's writes in one transaction", ("1m",)),
-    Scenario("indicators", "A quarter's indicators", ("1m",), 0.2),
-    Scenario("indicators_sql", "The same figures in hand-written SQL", ("1m",), 0.2),
-    Scenario("quarterly_pdf", "Quarterly report PDF", ("1m",), 0.2),
-    Scenario("quarterly_html_pdf", "WeasyPrint alone, same HTML", ("1m",), 0.2),
-    Scenario("project_pdf", "Health-project PDF", ("1m",), 0.2),
-    Scenario("project_html_pdf", "WeasyPrint alone, same HTML", ("1m",), 0.2),
-]
-BY_KEY = {scenario.key: scenario for scenario in SCENARIOS}
-
-# (measure, project (scenario, data set), reference (scenario, data set), target, kind)
-# kind "ratio": project / reference ≤ target; "throughput": reference / project ≥ target.
-TARGETS = [
-    ("Dashboard default view, 1M vs 10k", ("default", "1m"), ("default", "10k"), 1.3, "ratio"),
-    ("Dashboard search, 1M vs 10k", ("search", "1m"), ("search", "10k"), 1.3, "ratio"),
-    ("Dashboard filter, 1M vs 10k", ("filter", "1m"), ("filter", "10k"), 1.3, "ratio"),
-    ("Dashboard page 200, 1M vs 10k", ("deep_page", "1m"), ("deep_page", "10k"), 1.3, "ratio"),
-    (
-        "Dashboard default view, stress (100k open) vs realistic, 1M",
-        ("default", "1m_stress"),
-        ("default", "1m"),
-        3.0,
-        "ratio",
-    ),
-    (
-        "Dashboard vs bare login-required view (10k)",
-        ("default", "10k"),
-        ("bare", "10k"),
-        8.0,
-        "ratio",
-    ),
-    (
-        "POST /api/v1/referrals/ throughput vs same writes (1M)",
-        ("api_post", "1m"),
-        ("same_writes", "1m"),
-        0.4,
-        "throughput",
-    ),
-    (
-        "A quarter's indicators (1M) vs raw SQL",
-        ("indicators", "1m"),
-        ("indicators_sql", "1m"),
-        1.5,
-        "ratio",
-    ),
-    (
-        "Quarterly report PDF vs WeasyPrint alone (1M)",
-        ("quarterly_pdf", "1m"),
-        ("quarterly_html_pdf", "1m"),
-        1.3,
-        "ratio",
-    ),
-    (
-        "Health-project PDF vs WeasyPrint alone (1M)",
-        ("project_pdf", "1m"),
-        ("project_html_pdf", "1m"),
-        1.3,
-        "ratio",
-    ),
-]
-# Shown for information: the other lists, 1M vs 10k.
-INFORMATION = [
-    ("Mes demandes, 1M vs 10k", ("requester_list", "1m"), ("requester_list", "10k")),
-    ("Specialist's inbox, 1M vs 10k", ("inbox", "1m"), ("inbox", "10k")),
-    ("Audit trail, 1M vs 10k", ("audit", "1m"), ("audit", "10k")),
-    ("Audit trail on an actor, 1M vs 10k", ("audit_actor", "1m"), ("audit_actor", "10k")),
-]
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -162,6 +58,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--reset", action="store_true", help="load the data sets again")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--only", help="comma-separated scenario keys (default: all)")
+    parser.add_argument(
+        "--sets", help="comma-separated data sets, e.g. 10k (default: every scenario's own)"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)  # internal: serve one data set
     parser.add_argument("--prepare", help=argparse.SUPPRESS)  # internal: load one data set
     args = parser.parse_args(argv)
@@ -230,10 +129,13 @@ class Child:
             self.process.wait(timeout=60)
 
 
-def prepare_all(args, static_root: str) -> dict:
-    """Create, migrate and load the three databases (kept between runs)."""
+def prepare_all(args, static_root: str, needed) -> dict:
+    """Create, migrate and load the databases of the data sets `needed` (kept between runs);
+    the realistic 1M set is a copy of the stress set."""
     timings = {}
     for key in ("10k", "1m_stress", "1m"):
+        if key not in needed and not (key == "1m_stress" and "1m" in needed):
+            continue
         created = ensure_database(database_url(key)) if key != "1m" else False
         started = time.perf_counter()
         command = [sys.executable, __file__, "--prepare", key, "--seed", str(args.seed)]
@@ -424,6 +326,13 @@ def parent(args) -> int:
     if args.only:
         wanted = set(args.only.split(","))
         scenarios = [scenario for scenario in SCENARIOS if scenario.key in wanted]
+    if args.sets:
+        sets = args.sets.split(",")
+        scenarios = [
+            replace(scenario, datasets=kept)
+            for scenario in scenarios
+            if (kept := tuple(key for key in scenario.datasets if key in sets))
+        ]
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="ess-bench-static-") as static_root:
         subprocess.run(  # production static files, as the product serves them
@@ -432,8 +341,8 @@ def parent(args) -> int:
             env=child_environment("10k", static_root),
             cwd=BASE_DIR,
         )
-        load_s = prepare_all(args, static_root)
         needed = sorted({key for scenario in scenarios for key in scenario.datasets})
+        load_s = prepare_all(args, static_root, needed)
         envs = {key: child_environment(key, static_root) for key in needed}
         workers = [start_worker("1m", envs["1m"])] if "1m" in needed else []
         children = {key: Child(key, envs[key]) for key in needed}

@@ -361,7 +361,7 @@ def serve(key: str) -> int:
 def _describe(key: str) -> dict:
     from django.db import connection
 
-    from bench.scale import DATASETS
+    from bench.scale_plan import DATASETS
     from ess.models import AuditEvent
     from referrals.models import OPEN_STATUSES, Patient, Referral
 

@@ -108,20 +108,22 @@ def audit_record_sent(*, obj, label: str, to: str, via: str) -> AuditEvent:
 def audit_record_many(*, request, action: AuditAction, objects, label_attr: str = "") -> None:
     """One line per object for list pages that reveal several patients, in a single INSERT."""
     user = request.user if request.user.is_authenticated else None
-    via = _via(request)
-    ip_address = client_ip(request)
+    # What every line shares, worked out once.
+    shared = {
+        "actor": user,
+        "actor_email": user.email if user else "",
+        "action": action,
+        "ip_address": client_ip(request),
+        "user_agent": request.META.get("HTTP_USER_AGENT", "")[:200],
+        "path": _audited_path(request),
+        "via": _via(request),
+    }
     rows = [
         AuditEvent(
-            actor=user,
-            actor_email=user.email if user else "",
-            action=action,
             object_type=obj._meta.label_lower,
             object_id=str(getattr(obj, "public_id", None) or obj.pk),
             object_label=str(getattr(obj, label_attr, ""))[:100] if label_attr else "",
-            ip_address=ip_address,
-            user_agent=request.META.get("HTTP_USER_AGENT", "")[:200],
-            path=_audited_path(request),
-            via=via,
+            **shared,
         )
         for obj in objects
     ]

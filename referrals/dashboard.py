@@ -10,6 +10,7 @@ import uuid
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -82,11 +83,20 @@ def queue_counts(user) -> dict[str, int]:
 
 # The page says "plus de 1 000" rather than counting a history of millions.
 QUEUE_COUNT_CAP = 1_000
-# What the queue's rows show (templates/referrals/_queue.html): joined to the rows, but for the
-# people (requester, specialist, offered to), read at once in a second query; the planner then
-# considers four joins instead of eight on every request.
+# What the queue's rows show (templates/referrals/_queue.html, templatetags/referral_cells.py),
+# and nothing more: joined to the rows, but for the people (requester, specialist, offered to),
+# read at once in a second query; the planner then considers four joins instead of eight on
+# every request.
 QUEUE_ROW_RELATIONS = ("patient", "patient__commune", "specialty", "requester_organisation")
+QUEUE_ROW_FIELDS = (
+    *("public_id", "reference", "status", "priority", "urgency_requested", "immediate"),
+    *("identity_conflict", "submitted_at", "due_at", "answered_at", "info_received_at"),
+    *("last_declined_at", "escalation_level", "offered_to_pool"),
+    *("patient__birth_name", "patient__used_name", "patient__first_names"),
+    *("patient__commune__name", "specialty__label", "requester_organisation__name"),
+)
 QUEUE_ROW_PEOPLE = ("requester", "specialist", "offered_to")
+QUEUE_PERSON_FIELDS = ("first_name", "last_name", "profession", "email")
 # What `queue_referrals` reads, and its order (models.QUEUE_ORDER by column, as a union needs).
 QUEUE_KEYS = ("pk", "due_at", "submitted_at")
 _ORDER = (F("due_at").asc(nulls_last=True), "submitted_at", "pk")
@@ -191,14 +201,25 @@ def search_patient_cap_reached(q: str) -> int:
 
 
 def queue_rows(user, keys) -> list[Referral]:
-    """The rows of a page of `queue_referrals`, with what the queue shows, in its order."""
+    """The rows of a page of `queue_referrals`, with what the queue shows, in its order, and
+    each one's address (`detail_url`)."""
     ids = [key[0] for key in keys]
-    by_id = referrals_visible_to(user).select_related(*QUEUE_ROW_RELATIONS).order_by().in_bulk(ids)
+    by_id = (
+        referrals_visible_to(user)
+        .select_related(*QUEUE_ROW_RELATIONS)
+        .only(*QUEUE_ROW_FIELDS, *QUEUE_ROW_PEOPLE)
+        .order_by()
+        .in_bulk(ids)
+    )
     rows = [by_id[pk] for pk in ids if pk in by_id]
-    people = User.objects.in_bulk(
+    people = User.objects.only(*QUEUE_PERSON_FIELDS).in_bulk(
         {getattr(row, f"{name}_id") for row in rows for name in QUEUE_ROW_PEOPLE} - {None}
     )
+    # One `reverse` for the page, its identifier then replaced by each row's.
+    placeholder = str(uuid.UUID(int=0))
+    detail_url = reverse("referrals:detail", kwargs={"public_id": placeholder})
     for row in rows:
+        row.detail_url = detail_url.replace(placeholder, str(row.public_id))
         for name in QUEUE_ROW_PEOPLE:
             if (person_id := getattr(row, f"{name}_id")) is not None:
                 setattr(row, name, people[person_id])

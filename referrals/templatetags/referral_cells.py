@@ -1,12 +1,14 @@
-"""A referral's due time and urgency as the lists show them, written in Python: the queue shows
-25 rows, and a template include per cell costs more than the rest of the row."""
+"""A referral's cells as the lists show them (due time, urgency; the queue's reference badges,
+status and specialist), written in Python: the queue shows 25 rows, and a template include or
+a few template conditions per cell cost more than the rest of the row."""
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import gettext as _
 
-from ess.templatetags.ess_tags import day_and_time
+from ess.templatetags.ess_tags import ago, day_and_time
 
 register = template.Library()
 
@@ -48,3 +50,70 @@ def urgency_cell(referral):
         _("Urgence demandée par le demandeur, avant régulation"),
         _("%(p)s demandée") % {"p": referral.urgency_requested},
     )
+
+
+def _badges(badges) -> str:
+    """Badges side by side, each already escaped by `format_html`."""
+    return mark_safe("".join(f" {badge}" for badge in badges))
+
+
+def _badge(tone: str, text, title="") -> str:
+    if title:
+        return format_html('<span class="badge text-bg-{}" title="{}">{}</span>', tone, title, text)
+    return format_html('<span class="badge text-bg-{}">{}</span>', tone, text)
+
+
+@register.simple_tag
+def reference_badges(referral):
+    """After the queue's reference: an immediate opinion, diverging identity traits, and when it
+    was received."""
+    badges = []
+    if referral.immediate:
+        badges.append(_badge("danger", _("Avis immédiat")))
+    if referral.identity_conflict:
+        badges.append(_badge("danger", _("identité ?"), title=_("Traits d’identité divergents")))
+    return format_html(
+        '{}<br><span class="small text-body-secondary" title="{}">{}</span>',
+        _badges(badges),
+        day_and_time(referral.submitted_at),
+        _("reçue %(age)s") % {"age": ago(referral.submitted_at)},
+    )
+
+
+@register.simple_tag
+def status_cell(referral):
+    """The status, and what the coordinator watches: a complement received, a specialist's
+    refusal, an escalation (overdue, or past 75 % of the delay)."""
+    badges = []
+    if referral.info_received_at:
+        badges.append(_badge("warning", _("complément reçu")))
+    if referral.last_declined_at:
+        badges.append(_badge("danger", _("refusée")))
+    if referral.escalation_level == 100 and referral.is_overdue:
+        badges.append(_badge("danger", _("escaladée : en retard")))
+    elif referral.escalation_level == 75 and referral.is_waiting:
+        badges.append(_badge("warning", _("escaladée : 75 %")))
+    return format_html(
+        '<span class="badge status-{}">{}</span>{}',
+        referral.status,
+        referral.status_label,
+        _badges(badges),
+    )
+
+
+@register.simple_tag
+def specialist_cell(referral):
+    """The specialist who took the case, else whom it is offered to, else "—"."""
+    if referral.specialist:
+        return referral.specialist.display_name
+    if referral.offered_to:
+        return format_html(
+            '<span class="text-body-secondary">{} {}</span>',
+            _("proposée à"),
+            referral.offered_to.display_name,
+        )
+    if referral.offered_to_pool:
+        return format_html(
+            '<span class="text-body-secondary">{}</span>', _("proposée à la spécialité")
+        )
+    return "—"

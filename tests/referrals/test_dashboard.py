@@ -53,7 +53,7 @@ def test_the_dashboard_runs_a_constant_number_of_queries(
 ):
     client = client_for(coordinator)
     bulk_referrals(10)
-    with django_assert_max_num_queries(30) as ten:
+    with django_assert_max_num_queries(14) as ten:
         client.get(URL, {"vue": view})
 
     bulk_referrals(1000)

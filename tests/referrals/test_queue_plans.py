@@ -53,7 +53,7 @@ def test_the_page_reads_its_ids_then_its_rows(
     client = client_for(coordinator)
     client.get("/regulation/")
 
-    with django_assert_max_num_queries(30) as captured:
+    with django_assert_max_num_queries(10) as captured:
         response = client.get("/regulation/")
 
     page_reads = [
