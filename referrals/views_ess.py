@@ -125,13 +125,22 @@ def dashboard(request):
     filters = {key: request.GET.get(key, "").strip() for key in FILTERS}
     _token, filters["q"], search_expired = search_recall(request)
     keys = queue_referrals(request.user, view=view, **filters)
+    counts = queue_counts(request.user)
+    # A working view without filters holds what its tab counts: not counted twice.
+    known = None if any(filters.values()) else counts.get(view)
     # A search finds all its matches whatever is kept: read once, up to the cap.
-    page = page_of(request, keys, 25, count_cap=QUEUE_COUNT_CAP, listed=bool(filters["q"]))
+    page = page_of(
+        request,
+        keys,
+        25,
+        count_cap=QUEUE_COUNT_CAP,
+        listed=bool(filters["q"]),
+        known_count=known,
+    )
     page.object_list = queue_rows(request.user, page.object_list)
     audit_record_many(
         request=request, action=AuditAction.VIEW, objects=page.object_list, label_attr="reference"
     )
-    counts = queue_counts(request.user)
     context = {
         "page": page,
         "view": view,

@@ -13,12 +13,15 @@ class CappedPaginator(Paginator):
     millions, an exact COUNT costs as much as reading them all, and nobody pages that far. The
     count reads `cap + 1` rows at most, so one row more tells that the list goes on."""
 
-    def __init__(self, object_list, per_page, *, cap: int, **kwargs):
+    def __init__(self, object_list, per_page, *, cap: int, known: int | None = None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.cap = cap
+        self.known = known
 
     @cached_property
     def count(self) -> int:
+        if self.known is not None:
+            return min(self.known, self.cap + 1)
         return min(self.object_list[: self.cap + 1].count(), self.cap + 1)
 
     @property
@@ -47,14 +50,22 @@ class ListedPaginator(CappedPaginator):
 
 
 def page_of(
-    request, items, per_page: int, *, count_cap: int | None = None, listed: bool = False
+    request,
+    items,
+    per_page: int,
+    *,
+    count_cap: int | None = None,
+    listed: bool = False,
+    known_count: int | None = None,
 ) -> Page:
     """The page of `items` the query string asks for (`?page=`); the last one when it asks
     past the end, the first one when it asks for something that is not a number.
 
     With `count_cap`, rows are counted up to that many (or up to the page asked for and the
     next, when it lies further): the list says "plus de 1 000" instead of counting millions.
-    `listed` (with `count_cap`): those rows are read in one query (ListedPaginator)."""
+    `listed` (with `count_cap`): those rows are read in one query (ListedPaginator).
+    `known_count` (with `count_cap`, not `listed`): how many items there are, when the caller
+    has just counted them another way: they are not counted again."""
     number = request.GET.get("page")
     if count_cap is None:
         return Paginator(items, per_page).get_page(number)
@@ -64,5 +75,6 @@ def page_of(
     except (TypeError, ValueError):
         asked = 1
     cap = max(count_cap, (asked + 1) * per_page)
-    paginator = ListedPaginator if listed else CappedPaginator
-    return paginator(items, per_page, cap=cap).get_page(number)
+    if listed:
+        return ListedPaginator(items, per_page, cap=cap).get_page(number)
+    return CappedPaginator(items, per_page, cap=cap, known=known_count).get_page(number)

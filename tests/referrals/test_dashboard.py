@@ -6,6 +6,7 @@ from html import unescape
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -321,3 +322,19 @@ def test_the_specialist_filter_follows_new_and_departed_specialists(client_for, 
     assert "Zerrouki-Martin" in client.get(URL).text
     roles_revoke(user=newcomer, roles=["specialist"])
     assert "Zerrouki" not in client.get(URL).text
+
+
+def test_a_working_view_without_filters_pages_on_its_tab_count(client_for, coordinator, cardiology):
+    bulk_referrals(30)
+    client = client_for(coordinator)
+
+    with CaptureQueriesContext(connection) as plain:
+        second = client.get(URL, {"page": "2"})
+    with CaptureQueriesContext(connection) as filtered:
+        client.get(URL, {"page": "2", "priorite": "P3"})
+
+    counts = [q["sql"] for q in plain.captured_queries if "SELECT COUNT(*) FROM (" in q["sql"]]
+    assert counts == []  # the tab's count serves the pages: the queue is not counted twice
+    assert any("SELECT COUNT(*) FROM (" in q["sql"] for q in filtered.captured_queries)
+    assert "Page 2 sur 2" in second.text
+    assert len(second.context["page"].object_list) == 5
