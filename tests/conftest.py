@@ -199,9 +199,28 @@ def _deleting_flush():
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _territory_after_flush():
+    """A transactional test's flush empties every table, the communes with them: they are loaded
+    again right after it, committed (territory_ensure, when the flush signals post_migrate, as
+    for the content types it recreates). Otherwise each later test needing them would load them
+    again inside its own transaction, rolled back with it."""
+    from django.apps import apps
+    from django.db.models.signals import post_migrate
+
+    def reload(**kwargs):
+        territory_ensure()
+
+    ess = apps.get_app_config("ess")
+    post_migrate.connect(reload, sender=ess, dispatch_uid="tests-territory-after-flush")
+    yield
+    post_migrate.disconnect(sender=ess, dispatch_uid="tests-territory-after-flush")
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _reference_data(request, django_db_setup, django_db_blocker):
     """Reference data comes from migrations; a reused test database whose last run ended with
-    transactional tests (which empty every table) gets it back once, here."""
+    transactional tests (after which only the Loiret and Corsica are loaded again) gets it back
+    once, here."""
     from pytest_django.fixtures import _get_databases_for_setup
 
     # No selected test uses the database: no test database was created, and the configured
@@ -215,7 +234,7 @@ def _reference_data(request, django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         specialties_load()
         reference_data_load()
-        if not Commune.objects.filter(code="45234").exists():
+        if not Commune.objects.filter(code="75056").exists():  # Paris: the whole country
             territory_load()
 
 
