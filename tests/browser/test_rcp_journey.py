@@ -23,7 +23,10 @@ def test_coordinator_holds_a_case_meeting_and_the_gp_reads_the_decision(
     demo_accounts, page, sign_in, sign_out
 ):
     referral = ReferralFactory(triaged=True, requester=demo_accounts["medecin"])
-    started = timezone.localtime() - timedelta(hours=1)
+    # Begun (it can be marked held) and today (cases are put on meetings from today on), even
+    # just after midnight.
+    now = timezone.localtime()
+    started = max(now - timedelta(hours=1), now.replace(hour=0, minute=0, second=0, microsecond=0))
 
     sign_in("coordination@demo.example.org", PASSWORD)
     page.get_by_role("link", name="Télé-RCP").first.click()
