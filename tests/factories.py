@@ -16,7 +16,7 @@ from django.conf import settings
 from django.utils import timezone
 from faker import Faker
 
-from ess.models import Specialty
+from ess.models import Specialty, Team
 from ess.roles import MFA_REQUIRED_ROLES, Role
 from members.models import Organisation, OrganisationKind, Profession, RoleGrant, User
 from partners.models import ConventionKind, PartnerType
@@ -234,6 +234,14 @@ def valid_rpps(first10: str) -> str:
 
 def cardiology():
     return Specialty.objects.get_or_create(code="cardiologie", defaults={"label": "Cardiologie"})[0]
+
+
+def cardiology_offered():
+    """Cardiology, among the specialties the test ESS answers for (requests may ask for it)."""
+    specialty = cardiology()
+    team, _ = Team.objects.get_or_create(pk=1, defaults={"name": "ESS test", "short_name": "ESS"})
+    team.specialties.add(specialty)
+    return specialty
 
 
 class CompetenceFactory(factory.django.DjangoModelFactory):

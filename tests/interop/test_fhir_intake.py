@@ -13,7 +13,7 @@ from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.capabilitystatement import CapabilityStatement
 from fhir.resources.R4B.operationoutcome import OperationOutcome
 
-from ess.models import AuditEvent, Specialty, Team
+from ess.models import AuditEvent, Specialty
 from interop.platforms import register_platform
 from referrals.models import Attachment, Patient, Referral, RequesterContact, Status
 from tests.factories import DirectoryEntryFactory, UserFactory, valid_rpps
@@ -22,16 +22,6 @@ from tests.interop.teleexpertise_bundle import NIR, as_json, teleexpertise_bundl
 pytestmark = pytest.mark.django_db
 
 RPPS = valid_rpps("1000000010")
-
-
-@pytest.fixture
-def cardiology():
-    specialty, _ = Specialty.objects.get_or_create(
-        code="cardiologie", defaults={"label": "Cardiologie"}
-    )
-    team, _ = Team.objects.get_or_create(pk=1, defaults={"name": "ESS test", "short_name": "ESS"})
-    team.specialties.add(specialty)
-    return specialty
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from fhir.resources.R4B.operationoutcome import OperationOutcome
 from fhir.resources.R4B.servicerequest import ServiceRequest
 from pypdf import PdfReader
 
-from ess.models import AuditEvent, Specialty, Team
+from ess.models import AuditEvent
 from interop.platforms import register_platform
 from referrals import services
 from referrals.models import Referral
@@ -28,16 +28,6 @@ pytestmark = pytest.mark.django_db
 
 RPPS = valid_rpps("1000000010")
 STATUS_EXTENSION = "urn:ess:fhir:extension:statut-demande"
-
-
-@pytest.fixture
-def cardiology():
-    specialty, _ = Specialty.objects.get_or_create(
-        code="cardiologie", defaults={"label": "Cardiologie"}
-    )
-    team, _ = Team.objects.get_or_create(pk=1, defaults={"name": "ESS test", "short_name": "ESS"})
-    team.specialties.add(specialty)
-    return specialty
 
 
 @pytest.fixture

@@ -6,10 +6,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from ess.models import Commune, Specialty, Team
+from ess.models import Commune
 from referrals.services import PatientInput, ReferralInput
 from scheduling.models import OnCallDuty, OnCallShift
-from tests.factories import UserFactory, valid_nir
+from tests.factories import UserFactory, cardiology_offered, valid_nir
 
 NIR = valid_nir("2690549588157")  # a woman born in May 1969
 PDF_BYTES = (
@@ -35,12 +35,7 @@ def pdf_upload(name="ecg.pdf"):
 
 @pytest.fixture
 def cardiology(db):
-    specialty, _ = Specialty.objects.get_or_create(
-        code="cardiologie", defaults={"label": "Cardiologie"}
-    )
-    team, _ = Team.objects.get_or_create(pk=1, defaults={"name": "ESS test", "short_name": "ESS"})
-    team.specialties.add(specialty)
-    return specialty
+    return cardiology_offered()
 
 
 @pytest.fixture
