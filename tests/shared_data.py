@@ -37,6 +37,9 @@ def reads_shared(*layers: str):
 
     def decorate(test):
         test = pytest.mark.xdist_group(f"{MARKER}:{layers[0]}")(test)
+        # Said to use the database, so that it is set up even when only such tests are run;
+        # `shared_data`, autouse, still opens the test's transaction inside the layers.
+        test = pytest.mark.usefixtures("db")(test)
         return getattr(pytest.mark, MARKER)(*layers)(test)
 
     return decorate
