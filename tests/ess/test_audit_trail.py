@@ -37,27 +37,35 @@ def test_audit_record_writes_who_what_when_and_from_where(rf, coordinator, an_ob
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_list_pages_read_lines_are_committed_on_their_own(rf, django_user_model):
-    """Outside any transaction (as a list page runs), the lines are written in one transaction
-    of their own, which leaves the connection as it found it."""
+def test_a_list_pages_read_lines_are_committed_on_their_own(
+    rf, django_user_model, django_assert_num_queries
+):
+    """Outside any transaction (as a list page runs), the lines are written by one statement,
+    its own transaction, which leaves the connection as it found it."""
     user = django_user_model.objects.create_user(email="lecteur@example.org", password="x")
     objects = [Organisation.objects.create(name=f"Cabinet {i}", kind="cabinet") for i in range(3)]
-    request = rf.get("/annuaire/?page=2")
+    request = rf.get("/annuaire/?page=2&q=Dupont", HTTP_USER_AGENT="Firefox")
     request.user = user
 
-    audit_record_many(request=request, action=AuditAction.VIEW, objects=objects)
+    with django_assert_num_queries(1):
+        audit_record_many(
+            request=request, action=AuditAction.VIEW, objects=objects, label_attr="name"
+        )
 
     assert not connection.in_atomic_block
-    assert sorted(AuditEvent.objects.values_list("object_id", flat=True)) == sorted(
-        str(o.public_id) for o in objects
-    )
-    assert set(AuditEvent.objects.values_list("actor_email", "path")) == {
-        ("lecteur@example.org", "/annuaire/?page=2")
-    }
+    lines = AuditEvent.objects.order_by("object_label")
+    assert [(e.object_type, e.object_id, e.object_label) for e in lines] == [
+        ("members.organisation", str(o.public_id), o.name) for o in objects
+    ]
+    assert {
+        (e.actor_id, e.actor_email, e.action, e.outcome, e.path, e.user_agent, e.ip_address)
+        for e in lines
+    } == {(user.pk, user.email, "view", "allowed", "/annuaire/?page=2", "Firefox", "127.0.0.1")}
+    assert len({e.at for e in lines}) == 1 and lines[0].at is not None
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SHOW synchronous_commit")
-            assert cursor.fetchone()[0] == "on"  # SET LOCAL ended with its transaction
+            assert cursor.fetchone()[0] == "on"  # set for the statement's transaction only
 
 
 def test_the_trail_refuses_updates_and_deletes_through_the_orm(rf, coordinator, an_object):
