@@ -240,14 +240,19 @@ FILTER_OPTIONS_KEY = "referrals:queue-filter-options"
 
 
 def queue_filter_options() -> dict:
-    """Choices for the filter bar (small reference tables), as (value, text) pairs: cached, and
-    dropped when a specialty, a département, the team, a user or a role changes
-    (`forget_queue_filter_options`)."""
+    """Choices for the filter bar, as (value, text) pairs. Those read from small reference
+    tables are cached, and dropped when a specialty, a département, the team, a user or a role
+    changes (`forget_queue_filter_options`); the fixed ones are not (their labels, translated
+    on display, cost more to unpickle than to list)."""
     options = cache.get(FILTER_OPTIONS_KEY)
     if options is None:
         options = _queue_filter_options()
         cache.set(FILTER_OPTIONS_KEY, options, timeout=3600)
-    return options
+    return {
+        "priorities": [(value, value) for value in Priority.values],
+        "types": OrganisationKind.choices,
+        **options,
+    }
 
 
 def forget_queue_filter_options(**kwargs) -> None:
@@ -259,9 +264,7 @@ def _queue_filter_options() -> dict:
         "last_name", "first_name"
     )
     return {
-        "priorities": [(value, value) for value in Priority.values],
         "specialties": [(s.code, s.label) for s in _team_specialties()],
-        "types": OrganisationKind.choices,
         "departements": [
             (d.code, str(d))
             for d in Departement.objects.filter(team__isnull=False).order_by("code")
