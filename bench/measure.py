@@ -136,16 +136,20 @@ def _capture(fn: Callable[[], object]) -> tuple[object, list[dict]]:
     return value, captured
 
 
-def _time(fn: Callable[[], object], repeat: int) -> tuple[list[float], list[float]]:
-    """Call `fn` `repeat` times: total and SQL milliseconds of each call. Each call starts on a
-    collected heap (`gc.collect()`, untimed): otherwise a call pays, at random, for the garbage
-    the previous ones left (a full collection after a PDF costs ~100 ms)."""
+def _time(
+    fn: Callable[[], object], repeat: int, *, collect_first: bool = False
+) -> tuple[list[float], list[float]]:
+    """Call `fn` `repeat` times: total and SQL milliseconds of each call. With `collect_first`,
+    each call starts on a collected heap (`gc.collect()`, untimed): for a few runs of a heavy
+    call, which would otherwise pay at random for the garbage the previous ones left (a full
+    collection after a PDF costs ~100 ms)."""
     totals, sql = [], []
     timer = SqlTimer()
     with connection.execute_wrapper(timer):
         for _ in range(repeat):
             timer.durations_ms.clear()
-            gc.collect()
+            if collect_first:
+                gc.collect()
             start = time.perf_counter()
             fn()
             totals.append((time.perf_counter() - start) * 1000)

@@ -209,7 +209,12 @@ def measure_all(args, children: dict[str, Child], scenarios: list[Scenario]) -> 
             # Alternate the order of the data sets from one round to the next.
             keys = scenario.datasets if round_number % 2 == 0 else scenario.datasets[::-1]
             for key in keys:
-                answer = children[key].ask(op="time", scenario=scenario.key, repeat=repeat)
+                answer = children[key].ask(
+                    op="time",
+                    scenario=scenario.key,
+                    repeat=repeat,
+                    collect_first=scenario.collect_first,
+                )
                 samples.setdefault((scenario.key, key), []).extend(answer["samples_ms"])
     return {
         f"{scenario}@{key}": {

@@ -324,7 +324,11 @@ def serve(key: str) -> int:
                 _value, captured = _capture(runner)
                 answer = {"queries": len(captured)}
             elif op == "time":
-                totals, sql = _time(runners[command["scenario"]], command["repeat"])
+                totals, sql = _time(
+                    runners[command["scenario"]],
+                    command["repeat"],
+                    collect_first=command.get("collect_first", False),
+                )
                 answer = {"samples_ms": totals, "sql_ms": sql}
             elif op == "explain":
                 _value, captured = _capture(runners[command["scenario"]])
