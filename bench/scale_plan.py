@@ -46,7 +46,9 @@ SCENARIOS = [
     Scenario("api_post", "POST /api/v1/referrals/", ("1m",)),
     Scenario("same_writes", "Bare view, the API's writes in one transaction", ("1m",)),
     Scenario("indicators", "A quarter's indicators", ("1m",), 0.2, collect_first=True),
-    Scenario("indicators_sql", "The same figures in hand-written SQL", ("1m",), 0.2, collect_first=True),
+    Scenario(
+        "indicators_sql", "The same figures in hand-written SQL", ("1m",), 0.2, collect_first=True
+    ),
     Scenario("quarterly_pdf", "Quarterly report PDF", ("1m",), 0.2, collect_first=True),
     Scenario("quarterly_html_pdf", "WeasyPrint alone, same HTML", ("1m",), 0.2, collect_first=True),
     Scenario("project_pdf", "Health-project PDF", ("1m",), 0.2, collect_first=True),

@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import connection
 from django.http import Http404
 from django.utils import timezone
 from rest_framework.exceptions import NotFound
@@ -146,7 +146,8 @@ def audit_record_many(*, request, action: AuditAction, objects, label_attr: str 
     with connection.cursor() as cursor:
         cursor.execute(
             _insert_reads_sql(),
-            [shared[name] for name in _READ_LINE_SHARED] + [list(c) for c in zip(*objects)],
+            [shared[name] for name in _READ_LINE_SHARED]
+            + [list(column) for column in zip(*objects, strict=True)],
         )
 
 
@@ -173,8 +174,9 @@ def _insert_reads_sql() -> str:
     names = ", ".join(quote(column[n].column) for n in (*shared, *per_object))
     values = ", ".join(f"%s::{db_type(n)}" for n in shared)
     arrays = ", ".join(f"%s::{db_type(n)}[]" for n in per_object)
+    # Names and types from the model, never from input; every value is a parameter.
     return (
-        f"INSERT INTO {quote(meta.db_table)} ({names}) "
+        f"INSERT INTO {quote(meta.db_table)} ({names}) "  # noqa: S608
         f"SELECT {values}, o.* FROM unnest({arrays}) AS o "
         "WHERE set_config('synchronous_commit', 'off', true) = 'off'"
     )
