@@ -200,15 +200,19 @@ def _deleting_flush():
 
 @pytest.fixture(scope="session", autouse=True)
 def _territory_after_flush():
-    """A transactional test's flush empties every table, the communes with them: they are loaded
-    again right after it, committed (territory_ensure, when the flush signals post_migrate, as
-    for the content types it recreates). Otherwise each later test needing them would load them
-    again inside its own transaction, rolled back with it."""
+    """A transactional test's flush keeps the reference tables (the territory, specialties…)
+    unless the test changed them (tests/fast_flush.py): then they are emptied with the rest and
+    loaded again right after, committed (when the flush signals post_migrate, as for the content
+    types it recreates). Otherwise each later test needing them would load them again inside its
+    own transaction, rolled back with it."""
     from django.apps import apps
     from django.db.models.signals import post_migrate
 
+    from tests.fast_flush import reference_emptied
+
     def reload(**kwargs):
-        territory_ensure()
+        if reference_emptied():
+            reference_reload()
 
     ess = apps.get_app_config("ess")
     post_migrate.connect(reload, sender=ess, dispatch_uid="tests-territory-after-flush")
@@ -216,11 +220,22 @@ def _territory_after_flush():
     post_migrate.disconnect(sender=ess, dispatch_uid="tests-territory-after-flush")
 
 
+def reference_reload() -> None:
+    """The reference data as the migrations load it (the whole country), remembered as such."""
+    from ess.territory import specialties_load, territory_load
+    from partners.reference import reference_data_load
+    from tests.fast_flush import reference_remember
+
+    territory_load()
+    specialties_load()
+    reference_data_load()
+    reference_remember(connection)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _reference_data(request, django_db_setup, django_db_blocker):
-    """Reference data comes from migrations; a reused test database whose last run ended with
-    transactional tests (after which only the Loiret and Corsica are loaded again) gets it back
-    once, here."""
+    """Reference data comes from migrations; a test database reused from a run that left it
+    incomplete gets it back once, here. Flushes then keep it (tests/fast_flush.py)."""
     from pytest_django.fixtures import _get_databases_for_setup
 
     # No selected test uses the database: no test database was created, and the configured
@@ -230,17 +245,19 @@ def _reference_data(request, django_db_setup, django_db_blocker):
     from ess.models import Commune
     from ess.territory import specialties_load, territory_load
     from partners.reference import reference_data_load
+    from tests.fast_flush import reference_remember
 
     with django_db_blocker.unblock():
         specialties_load()
         reference_data_load()
         if not Commune.objects.filter(code="75056").exists():  # Paris: the whole country
             territory_load()
+        reference_remember(connection)
 
 
 def territory_ensure() -> None:
-    """After a transactional test emptied the tables, only the Loiret and Corsica are loaded
-    again (fast); the full country is there for every other test."""
+    """The communes of the Loiret and Corsica, should a test find the reference tables empty
+    (the whole country is normally there: loaded by the migrations, kept by flushes)."""
     from ess.models import Commune
     from ess.territory import specialties_load, territory_load
 

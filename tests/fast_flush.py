@@ -10,6 +10,11 @@ pointing at each row) and, as TRUNCATE wants them in the same statement, every t
 referencing them. The foreign keys Django creates are checked at commit: the DELETEs may run in
 any order. The result is the same: every table empty, the sequences where they were (Django's
 TRUNCATE does not restart them either, unless asked to; then it is used as it is).
+
+The reference tables the migrations fill (the territory, the specialties, the partners' kinds)
+are not emptied at all while they hold what was loaded: a fingerprint of their rows, taken when
+they were loaded (`reference_remember`), is compared at each flush. A test that changed them
+has them emptied with the rest, and loaded again after (tests/conftest.py).
 """
 
 from contextlib import contextmanager
@@ -51,6 +56,54 @@ def tables_to_truncate(connection, tables) -> set[str]:
     return truncated
 
 
+class _Reference:
+    """The reference tables and the fingerprint of their rows when last loaded."""
+
+    fingerprint: dict[str, tuple] | None = None
+    emptied = False
+
+    @staticmethod
+    def tables() -> tuple[str, ...]:
+        from ess.models import Commune, Departement, PostalCode, Region, Specialty
+        from partners.models import ConventionKind, PartnerType
+
+        models = (Region, Departement, Commune, PostalCode, Specialty, PartnerType, ConventionKind)
+        return tuple(model._meta.db_table for model in models)
+
+    @classmethod
+    def read(cls, connection) -> dict[str, tuple]:
+        fingerprint = {}
+        with connection.cursor() as cursor:
+            for table in cls.tables():
+                name = connection.ops.quote_name(table)
+                cursor.execute(
+                    f"SELECT count(*), coalesce(sum(hashtext(t::text)), 0) FROM {name} t"  # noqa: S608
+                )
+                fingerprint[table] = cursor.fetchone()
+        return fingerprint
+
+
+def reference_remember(connection) -> None:
+    """The reference tables hold what was just loaded: flushes keep them while it stays so."""
+    _Reference.fingerprint = _Reference.read(connection)
+    _Reference.emptied = False
+
+
+def reference_emptied() -> bool:
+    """Whether the last flush emptied the reference tables (they are to be loaded again)."""
+    return _Reference.emptied
+
+
+def _reference_kept(connection, tables) -> set[str]:
+    reference = set(_Reference.tables())
+    if not reference & set(tables):
+        return set()
+    unchanged = _Reference.fingerprint is not None
+    unchanged = unchanged and _Reference.read(connection) == _Reference.fingerprint
+    _Reference.emptied = not unchanged
+    return reference if unchanged else set()
+
+
 _django_sql_flush = DatabaseOperations.sql_flush
 
 
@@ -59,6 +112,8 @@ def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False
         return _django_sql_flush(
             self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
         )
+    kept = _reference_kept(self.connection, tables)
+    tables = [table for table in tables if table not in kept]
     truncated = tables_to_truncate(self.connection, tables)
     sql = _django_sql_flush(self, style, sorted(truncated)) if truncated else []
     sql.append("SET CONSTRAINTS ALL DEFERRED;")

@@ -5,19 +5,8 @@ from django.urls import reverse
 from ess.forms import CommuneField
 from ess.selectors import commune_from_label, communes_search
 
-pytestmark = pytest.mark.usefixtures("whole_country", "territory")
-
-
-@pytest.fixture(scope="module")
-def whole_country(django_db_setup, django_db_blocker):
-    """Every commune of France, committed once for this module: a transactional test that ran
-    before it on the same worker left only the Loiret and Corsica (tests/conftest.py)."""
-    from ess.models import Commune
-    from ess.territory import territory_load
-
-    with django_db_blocker.unblock():
-        if not Commune.objects.filter(code="75056").exists():  # Paris
-            territory_load()
+# The whole country, whatever ran before on this worker: flushes keep the reference tables.
+pytestmark = pytest.mark.usefixtures("territory")
 
 
 def names(communes):
