@@ -305,6 +305,14 @@ class Referral(Stateful, PublicIdModel):
                 name="referral_done_by_specialist",
                 condition=Q(status="completed"),
             ),
+            # The acts of a period, all specialists together (the paid time of a quarter or a
+            # year): read from the index alone.
+            models.Index(
+                fields=["completed_at"],
+                name="referral_completed",
+                condition=Q(status="completed"),
+                include=["specialist", "response_mode", "id"],
+            ),
             models.Index(
                 fields=["escalate_at"],
                 name="referral_escalation",
