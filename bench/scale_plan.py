@@ -30,11 +30,14 @@ class Scenario:
     # ones left (~100 ms after a PDF). Pages are timed as production serves them, collections
     # included, over enough runs for the median to hold.
     collect_first: bool = False
+    # A yardstick defined in the benchmark (a bare view, hand-written SQL, WeasyPrint alone),
+    # not the product: its plans are shown but not held to the index-backed rule.
+    reference: bool = False
 
 
 ALL = ("10k", "1m", "1m_stress")
 SCENARIOS = [
-    Scenario("bare", "Bare login-required view, one indexed query", ("10k",)),
+    Scenario("bare", "Bare login-required view, one indexed query", ("10k",), reference=True),
     Scenario("default", "Dashboard, default view", ALL),
     Scenario("deep_page", "Dashboard, all, page 200", ALL),
     Scenario("search", "Dashboard, all, search DUPONT", ALL),
@@ -44,15 +47,36 @@ SCENARIOS = [
     Scenario("audit", "Audit trail, first page", ALL),
     Scenario("audit_actor", "Audit trail, filtered on an actor", ALL),
     Scenario("api_post", "POST /api/v1/referrals/", ("1m",)),
-    Scenario("same_writes", "Bare view, the API's writes in one transaction", ("1m",)),
+    Scenario(
+        "same_writes", "Bare view, the API's writes in one transaction", ("1m",), reference=True
+    ),
     Scenario("indicators", "A quarter's indicators", ("1m",), 0.2, collect_first=True),
     Scenario(
-        "indicators_sql", "The same figures in hand-written SQL", ("1m",), 0.2, collect_first=True
+        "indicators_sql",
+        "The same figures in hand-written SQL",
+        ("1m",),
+        0.2,
+        collect_first=True,
+        reference=True,
     ),
     Scenario("quarterly_pdf", "Quarterly report PDF", ("1m",), 0.2, collect_first=True),
-    Scenario("quarterly_html_pdf", "WeasyPrint alone, same HTML", ("1m",), 0.2, collect_first=True),
+    Scenario(
+        "quarterly_html_pdf",
+        "WeasyPrint alone, same HTML",
+        ("1m",),
+        0.2,
+        collect_first=True,
+        reference=True,
+    ),
     Scenario("project_pdf", "Health-project PDF", ("1m",), 0.2, collect_first=True),
-    Scenario("project_html_pdf", "WeasyPrint alone, same HTML", ("1m",), 0.2, collect_first=True),
+    Scenario(
+        "project_html_pdf",
+        "WeasyPrint alone, same HTML",
+        ("1m",),
+        0.2,
+        collect_first=True,
+        reference=True,
+    ),
 ]
 BY_KEY = {scenario.key: scenario for scenario in SCENARIOS}
 
