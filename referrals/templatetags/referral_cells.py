@@ -3,7 +3,7 @@ status and specialist), written in Python: the queue shows 25 rows, and a templa
 a few template conditions per cell cost more than the rest of the row."""
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import gettext as _
@@ -64,6 +64,13 @@ def _badge(tone: str, text, title="") -> str:
 
 
 @register.simple_tag
+def reference_cell(referral):
+    """The queue's reference, linked to the referral (`detail_url`), and its badges."""
+    return format_html(
+        '<a href="{}">{}</a>{}', referral.detail_url, referral.reference, reference_badges(referral)
+    )
+
+
 def reference_badges(referral):
     """After the queue's reference: an immediate opinion, diverging identity traits, and when it
     was received."""
@@ -99,6 +106,26 @@ def status_cell(referral):
         referral.status_label,
         _badges(badges),
     )
+
+
+def _with_place(name, place) -> str:
+    """A name, and under it in small the place it belongs to (when there is one)."""
+    if not place:
+        return conditional_escape(name)
+    return format_html('{}<br><span class="small text-body-secondary">{}</span>', name, place.name)
+
+
+@register.simple_tag
+def patient_cell(referral):
+    """The patient's name, and their commune."""
+    patient = referral.patient
+    return _with_place(patient.display_name, patient.commune)
+
+
+@register.simple_tag
+def requester_cell(referral):
+    """Who sent the request, and their organisation."""
+    return _with_place(referral.requester.display_name, referral.requester_organisation)
 
 
 @register.simple_tag
