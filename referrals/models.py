@@ -305,13 +305,14 @@ class Referral(Stateful, PublicIdModel):
                 name="referral_done_by_specialist",
                 condition=Q(status="completed"),
             ),
-            # The acts of a period, all specialists together (the paid time of a quarter or a
-            # year): read from the index alone.
+            # The télé-expertise acts of a period, all specialists together (the paid time of a
+            # quarter or a year), read from the index alone. Only those: a specialist's own
+            # completed cases are read from referral_done_by_specialist.
             models.Index(
                 fields=["completed_at"],
-                name="referral_completed",
-                condition=Q(status="completed"),
-                include=["specialist", "response_mode", "id"],
+                name="referral_teleexpertise_done",
+                condition=Q(status="completed", response_mode__in=sorted(TELEEXPERTISE_MODES)),
+                include=["specialist"],
             ),
             models.Index(
                 fields=["escalate_at"],
