@@ -47,23 +47,33 @@ def notify(
         if actor is not None and user.pk == actor.pk:
             continue
         state = _email_state(user, urgent)
-        try:
-            with transaction.atomic():
-                notification = Notification.objects.create(
-                    recipient=user,
-                    kind=kind,
-                    title=title[:200],
-                    detail=detail[:200],
-                    url=url,
-                    urgent=urgent,
-                    dedupe_key=dedupe_key,
-                    email_state=state,
-                )
-        except IntegrityError:  # already notified under this key
-            continue
-        if state == NotificationEmail.PENDING_IMMEDIATE:
-            notification.email = _queue_email(user, [notification])
-            notification.save(update_fields=["email"])
+        notification = Notification(
+            recipient=user,
+            kind=kind,
+            title=title[:200],
+            detail=detail[:200],
+            url=url,
+            urgent=urgent,
+            dedupe_key=dedupe_key,
+            email_state=state,
+        )
+        immediate = state == NotificationEmail.PENDING_IMMEDIATE
+        if dedupe_key:
+            try:
+                with transaction.atomic():
+                    notification.save(force_insert=True)
+            except IntegrityError:  # already notified under this key
+                continue
+            if immediate:
+                notification.email = _queue_email(user, [notification])
+                notification.save(update_fields=["email"])
+        else:
+            # Nothing to undo on a conflict: the email first, then the notification naming
+            # it, in one INSERT each (within the caller's transaction, or one of their own).
+            with transaction.atomic(savepoint=False):
+                if immediate:
+                    notification.email = _queue_email(user, [notification])
+                notification.save(force_insert=True)
         created.append(notification)
     return created
 

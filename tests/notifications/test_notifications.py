@@ -323,3 +323,46 @@ def test_notification_emails_give_the_priority_and_the_due_date(
     assert line in email.alternatives[0][0]
     # And in the list behind the bell.
     assert Notification.objects.get(recipient=cast["specialist"]).detail == line
+
+
+def test_each_person_told_costs_one_row_for_the_email_and_one_for_the_notification(
+    cast, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """An immediate email and the notification naming it are written once each: no second
+    write to link them, nothing per person beyond them (the recipients are known)."""
+    from ess.notifications import notify
+
+    people = [cast["coordinator"], cast["specialist"], cast["other_specialist"]]
+
+    with django_capture_on_commit_callbacks(execute=True), django_assert_num_queries(6):
+        notify(recipients=people, kind=NotificationKind.REFERRAL_NEW, title="Demande", url="/x/")
+
+    sent = {
+        n.recipient_id: n.email for n in Notification.objects.filter(title="Demande", url="/x/")
+    }
+    assert set(sent) == {person.pk for person in people}
+    assert all(email is not None for email in sent.values())
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)
+
+
+def test_a_notification_with_a_key_is_written_once_per_person(cast):
+    from ess.notifications import notify
+
+    person = cast["coordinator"]
+    first = notify(
+        recipients=[person],
+        kind=NotificationKind.REFERRAL_NEW,
+        title="A",
+        url="/a/",
+        dedupe_key="k",
+    )
+    again = notify(
+        recipients=[person],
+        kind=NotificationKind.REFERRAL_NEW,
+        title="A",
+        url="/a/",
+        dedupe_key="k",
+    )
+
+    assert len(first) == 1 and first[0].email is not None and again == []
+    assert Notification.objects.filter(recipient=person, dedupe_key="k").count() == 1
