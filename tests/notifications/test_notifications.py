@@ -349,19 +349,15 @@ def test_a_notification_with_a_key_is_written_once_per_person(cast):
     from ess.notifications import notify
 
     person = cast["coordinator"]
-    first = notify(
-        recipients=[person],
-        kind=NotificationKind.REFERRAL_NEW,
-        title="A",
-        url="/a/",
-        dedupe_key="k",
-    )
-    again = notify(
-        recipients=[person],
-        kind=NotificationKind.REFERRAL_NEW,
-        title="A",
-        url="/a/",
-        dedupe_key="k",
+    first, again = (
+        notify(
+            recipients=[person],
+            kind=NotificationKind.REFERRAL_NEW,
+            title="A",
+            url="/a/",
+            dedupe_key="k",
+        )
+        for _ in range(2)
     )
 
     assert len(first) == 1 and first[0].email is not None and again == []
