@@ -176,7 +176,7 @@ def activity_counts(period: Period, member_id: int | None = None) -> dict[int, d
         return (
             rows.filter(only(member), **in_period, **filters)
             .values(member)
-            # COUNT(*) for rows: read from an index alone (referral_completed for the answers).
+            # COUNT(*) for rows: the answers are read from referral_teleexpertise_done alone.
             .annotate(n=Count("*") if counted == "pk" else Count(counted, distinct=True))
             .values_list(member, "n")
         )
