@@ -249,9 +249,9 @@ def queue_filter_options() -> dict:
         options = _queue_filter_options()
         cache.set(FILTER_OPTIONS_KEY, options, timeout=3600)
     return {
+        **options,
         "priorities": [(value, value) for value in Priority.values],
         "types": OrganisationKind.choices,
-        **options,
     }
 
 
