@@ -220,13 +220,15 @@ def _territory_after_flush():
     post_migrate.disconnect(sender=ess, dispatch_uid="tests-territory-after-flush")
 
 
-def reference_reload() -> None:
-    """The reference data as the migrations load it (the whole country), remembered as such."""
+def reference_reload(*, territory: bool = True) -> None:
+    """The reference data as the migrations load it (with `territory`, the whole country),
+    remembered as such by the flushes (tests/fast_flush.py)."""
     from ess.territory import specialties_load, territory_load
     from partners.reference import reference_data_load
     from tests.fast_flush import reference_remember
 
-    territory_load()
+    if territory:
+        territory_load()
     specialties_load()
     reference_data_load()
     reference_remember(connection)
@@ -243,16 +245,10 @@ def _reference_data(request, django_db_setup, django_db_blocker):
     if not _get_databases_for_setup(request.session.items)[0]:
         return
     from ess.models import Commune
-    from ess.territory import specialties_load, territory_load
-    from partners.reference import reference_data_load
-    from tests.fast_flush import reference_remember
 
     with django_db_blocker.unblock():
-        specialties_load()
-        reference_data_load()
-        if not Commune.objects.filter(code="75056").exists():  # Paris: the whole country
-            territory_load()
-        reference_remember(connection)
+        # Paris missing: the whole country is loaded again.
+        reference_reload(territory=not Commune.objects.filter(code="75056").exists())
 
 
 def territory_ensure() -> None:
