@@ -21,7 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from ess.models import Notification, OutboundEmail
-from ess.outbox import tasks_run_inline
+from ess.outbox import emails_of_the_past, tasks_run_inline
 
 
 class DemoDataError(ValueError):
@@ -153,8 +153,14 @@ def demo_moment(value: str, *, today: date) -> datetime:
 def demo_clock():
     """Yields `travel(at)`: from then on, until the block ends, the clock reads `at` (time
     stands still between two moves), so the services date their rows at that moment; the tasks
-    they record for a worker (ess.outbox.task_queue) run at once, at that moment too."""
-    with time_machine.travel(timezone.now(), tick=False) as traveller, tasks_run_inline():
+    they record for a worker (ess.outbox.task_queue) run at once, at that moment too. The
+    emails of the past are not sent: they count as delivered when they were written."""
+    started = timezone.now()
+    with (
+        time_machine.travel(started, tick=False) as traveller,
+        tasks_run_inline(),
+        emails_of_the_past(started),
+    ):
         yield traveller.move_to
 
 

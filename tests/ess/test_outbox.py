@@ -100,6 +100,27 @@ def ran():
     RAN.clear()
 
 
+def test_the_demos_past_emails_count_as_delivered_then_and_its_future_ones_are_sent(
+    db, django_capture_on_commit_callbacks
+):
+    from ess.demo_data import demo_clock
+
+    now = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True), demo_clock() as travel:
+        travel(now - timedelta(days=30))
+        past = outbox.email_queue(to="dr@exemple.fr", subject="Hier", body_text="Texte")
+        travel(now + timedelta(days=2))
+        future = outbox.email_queue(to="dr@exemple.fr", subject="Demain", body_text="Texte")
+
+    # The past's email is not sent now: it was delivered when it was written.
+    assert [m.subject for m in mail.outbox] == ["Demain"]
+    past.refresh_from_db()
+    assert past.sent_at == past.created_at
+    assert outbox.outbox_oldest_pending_age() is None
+    future.refresh_from_db()
+    assert future.sent_at is not None and future.created_at > now
+
+
 def test_a_recorded_task_runs_once_after_commit(db, ran, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         row = outbox.task_queue(remember.name, 7, "referral_new")
