@@ -97,6 +97,13 @@ class AxeAudit:
             )
 
 
+def _follow(page, locator) -> None:
+    """Click what leads to another page (a link, a form's button) and wait until that page has
+    loaded: a wait on the navigation itself, not on half a second of network silence."""
+    with page.expect_navigation():
+        locator.click()
+
+
 @pytest.fixture
 def page(browser, live_server, settings):
     settings.ALLOWED_HOSTS = ["*"]
@@ -114,6 +121,7 @@ def page(browser, live_server, settings):
     page.on("load", lambda _: audit.check())
     page.axe = audit
     page.base_url = live_server.url
+    page.follow = lambda locator: _follow(page, locator)
     yield page
     audit.check()
     context.close()
@@ -131,8 +139,7 @@ def sign_in(page):
         page.goto(page.base_url + "/accounts/login/")
         page.get_by_label("Courriel").fill(email)
         page.get_by_label("Mot de passe").fill(password)
-        page.get_by_role("button", name="Se connecter").click()
-        page.wait_for_load_state("networkidle")
+        page.follow(page.get_by_role("button", name="Se connecter"))
         return page
 
     return _sign_in

@@ -37,21 +37,17 @@ def triage_to_the_cardiologist(page, reference: str) -> None:
     assign.select_option(
         assign.locator("option", has_text="Dr Antoine Dubois").get_attribute("value")
     )
-    triage.get_by_role("button", name="Réguler").click()
-    page.wait_for_load_state("networkidle")
+    page.follow(triage.get_by_role("button", name="Réguler"))
     expect(page.get_by_text(f"Demande {reference} régulée.")).to_be_visible()
 
 
 def take_and_answer(page, reference: str, answer: str, recommended: str = "") -> None:
     """As the signed-in specialist: take the case from the inbox and send the answer."""
     page.get_by_role("link", name="Mes dossiers").first.click()  # the menu's, before the home's
-    page.get_by_role("row").filter(has_text=reference).get_by_role(
-        "button", name="Prendre en charge"
-    ).click()
-    page.wait_for_load_state("networkidle")
+    row = page.get_by_role("row").filter(has_text=reference)
+    page.follow(row.get_by_role("button", name="Prendre en charge"))
     page.get_by_label("Avis / compte rendu").fill(answer)
     if recommended:
         page.get_by_label("Conduite à tenir recommandée").fill(recommended)
-    page.get_by_role("button", name="Envoyer la réponse").click()
-    page.wait_for_load_state("networkidle")
+    page.follow(page.get_by_role("button", name="Envoyer la réponse"))
     expect(page.get_by_text("Réponse enregistrée")).to_be_visible()

@@ -42,16 +42,14 @@ def test_coordinator_books_a_session_and_the_specialist_sees_it(
     offers = page.get_by_role("region", name=re.compile("Consultations avancées avec des places"))
     items = offers.get_by_role("listitem")
     assert "Pithiviers" in items.first.inner_text()  # the patient lives there: nearest first
-    items.first.get_by_role("button", name=re.compile("Réserver")).click()
-    page.wait_for_load_state("networkidle")
+    page.follow(items.first.get_by_role("button", name=re.compile("Réserver")))
     expect(page.get_by_text(re.compile("Rendez-vous fixé le"))).to_be_visible()
     expect(page.get_by_role("heading", name="Consultation avancée réservée")).to_be_visible()
     expect(page.get_by_text("Rendez-vous fixé", exact=True).first).to_be_visible()
 
     sign_out()
     sign_in("cardiologue@demo.example.org", PASSWORD)
-    page.get_by_role("link", name="Consultations avancées").first.click()
-    page.wait_for_load_state("networkidle")
+    page.follow(page.get_by_role("link", name="Consultations avancées").first)
     mine = page.get_by_role("region", name="Mes consultations avancées")
     row = mine.get_by_role("row").filter(has_text="Consultations avancées de Pithiviers")
     expect(row.get_by_role("link", name=referral.reference)).to_be_visible()

@@ -57,8 +57,7 @@ def ask_immediate_opinion(page, question: str) -> str:
     page.get_by_label("Question clinique").fill(question)
     expect(page.get_by_label("Numéro où vous rappeler")).to_have_value("02 38 11 22 33")
     page.get_by_label("Le patient a été informé").check()
-    page.get_by_role("button", name="Alerter le spécialiste de garde").click()
-    page.wait_for_load_state("networkidle")
+    page.follow(page.get_by_role("button", name="Alerter le spécialiste de garde"))
     expect(page.get_by_text("Dr Antoine Dubois, de garde, est alerté").first).to_be_visible()
     return Referral.objects.get(question=question).reference
 
@@ -92,8 +91,7 @@ def test_the_gp_asks_the_cardiologist_on_call_who_calls_back_and_answers(
     expect(page.get_by_role("link", name="02 38 11 22 33")).to_have_attribute(
         "href", "tel:+33238112233"
     )
-    page.get_by_role("button", name="Je rappelle").click()
-    page.wait_for_load_state("networkidle")
+    page.follow(page.get_by_role("button", name="Je rappelle"))
     expect(page.get_by_text("le demandeur sait que vous le rappelez")).to_be_visible()
     page.set_viewport_size(DESKTOP)
     sign_out()
@@ -106,8 +104,7 @@ def test_the_gp_asks_the_cardiologist_on_call_who_calls_back_and_answers(
     sign_in("cardiologue@demo.example.org", PASSWORD)
     open_from_list(page, "Mes dossiers", reference)
     page.get_by_label("Avis / compte rendu").fill("Syndrome coronarien peu probable : troponine.")
-    page.get_by_role("button", name="Envoyer la réponse").click()
-    page.wait_for_load_state("networkidle")
+    page.follow(page.get_by_role("button", name="Envoyer la réponse"))
     expect(page.get_by_text("Réponse enregistrée")).to_be_visible()
     sign_out()
 

@@ -24,29 +24,25 @@ def test_the_manager_records_a_partner_and_its_signed_convention(
     page.get_by_label("Nom", exact=True).fill("CPTS Sologne Val de Loire")
     page.get_by_label("SIRET").fill("801 234 568 00013")
     page.get_by_label("Commune", exact=True).fill("45234 — Orléans (45000)")
-    page.get_by_role("button", name="Enregistrer").click()
-    page.wait_for_load_state("networkidle")
+    page.follow(page.get_by_role("button", name="Enregistrer"))
     expect(page.get_by_role("heading", name="CPTS Sologne Val de Loire")).to_be_visible()
 
     page.get_by_role("link", name="Nouvelle convention").click()
     page.get_by_label("Type").select_option(label="Convention de partenariat")
     page.get_by_label("Intitulé").fill("Partenariat ESS – CPTS Sologne")
     assert page.get_by_label("CPTS Sologne Val de Loire").is_checked()
-    page.get_by_role("button", name="Créer le projet").click()
-    page.wait_for_load_state("networkidle")
+    page.follow(page.get_by_role("button", name="Créer le projet"))
     expect(page.get_by_role("heading", name="Partenariat ESS – CPTS Sologne")).to_be_visible()
     expect(page.locator(".badge", has_text="Projet")).to_be_visible()
 
     page.get_by_label("Document", exact=True).select_option(label="Convention signée (PDF)")
     page.get_by_label("Fichier").set_input_files(str(signed))
-    page.get_by_role("button", name="Déposer").click()
-    page.wait_for_load_state("networkidle")
+    page.follow(page.get_by_role("button", name="Déposer"))
     expect(
         page.get_by_role("link", name="Convention signée (PDF) — v1 : convention-signee.pdf")
     ).to_be_visible()
 
-    page.get_by_role("button", name="Marquer signée").click()
-    page.wait_for_load_state("networkidle")
+    page.follow(page.get_by_role("button", name="Marquer signée"))
     expect(page.get_by_text("Convention marquée signée.")).to_be_visible()
     expect(page.locator(".badge", has_text="En vigueur")).to_be_visible()
 

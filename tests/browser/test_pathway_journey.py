@@ -59,8 +59,7 @@ def test_a_heart_failure_pathway_from_the_answer_to_the_doctors_answer(
     # Discharged a week ago: the D7 call is due today.
     started = timezone.localdate() - timedelta(days=7)
     page.get_by_label("Début du parcours (J0)").fill(started.isoformat())
-    page.get_by_role("button", name="Ouvrir le parcours").click()
-    page.wait_for_load_state("networkidle")
+    page.follow(page.get_by_role("button", name="Ouvrir le parcours"))
     expect(page.get_by_text("Parcours ouvert.")).to_be_visible()
     expect(page.get_by_role("heading", name="Suivi IPA insuffisance cardiaque")).to_be_visible()
     tasks = page.get_by_role("region", name="Tâches déléguées")
@@ -78,8 +77,7 @@ def test_a_heart_failure_pathway_from_the_answer_to_the_doctors_answer(
         "Poids +3 kg en 3 jours, œdèmes des chevilles."
     )
     page.get_by_label("Hors des valeurs attendues : alerter le médecin").check()
-    page.get_by_role("button", name="Enregistrer le résultat").click()
-    page.wait_for_load_state("networkidle")
+    page.follow(page.get_by_role("button", name="Enregistrer le résultat"))
     expect(page.get_by_text("Résultat enregistré.")).to_be_visible()
     expect(page.get_by_text("le médecin a été alerté")).to_be_visible()
     sign_out()
@@ -89,14 +87,12 @@ def test_a_heart_failure_pathway_from_the_answer_to_the_doctors_answer(
     page.goto(f"{page.base_url}/notifications/")
     alert = page.get_by_role("listitem").filter(has_text="Résultat hors des valeurs attendues")
     expect(alert.get_by_text("urgent")).to_be_visible()
-    alert.get_by_role("button", name="Ouvrir").click()
-    page.wait_for_load_state("networkidle")
+    page.follow(alert.get_by_role("button", name="Ouvrir"))
     expect(page.get_by_text("Poids +3 kg en 3 jours")).to_be_visible()
     page.get_by_role("textbox", name=re.compile("^Votre réponse")).fill(
         "Furosémide 40 mg pendant 3 jours, contrôle à J10."
     )
-    page.get_by_role("button", name="Envoyer la réponse").click()
-    page.wait_for_load_state("networkidle")
+    page.follow(page.get_by_role("button", name="Envoyer la réponse"))
     expect(page.get_by_text("Réponse envoyée")).to_be_visible()
     sign_out()
 

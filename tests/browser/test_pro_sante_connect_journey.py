@@ -33,8 +33,8 @@ def test_a_gp_unknown_to_the_platform_signs_in_with_psc_and_files_a_request(
     page.get_by_role("button", name="Authorize").click()
     # Back on the platform: the first sign-in asks for an email address, nothing else.
     page.locator('input[name="email"]').fill("c.berthelin@msp-val.fr")
-    page.locator('input[name="email"]').press("Enter")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.locator('input[name="email"]').press("Enter")
     expect(page.get_by_role("link", name="Nouvelle demande").first).to_be_visible()
 
     reference = submit_referral(page, tmp_path, question="Souffle systolique : avis ?")

@@ -61,9 +61,10 @@ def _fill_patient_and_question(user: Counted, question: str) -> None:
 
 
 def _reference_from_banner(page) -> str:
-    page.wait_for_load_state("networkidle")
-    banner = page.get_by_role("status").first.inner_text()
-    return re.search(r"ESS-\d{4}-\d{6}", banner).group(0)
+    """The new referral's reference, from the banner of the page the form led to."""
+    reference = re.compile(r"ESS-\d{4}-\d{6}")
+    banner = page.get_by_role("status").filter(has_text=reference).first
+    return reference.search(banner.inner_text()).group(0)
 
 
 def file_standard_request(page, tmp_path: Path, *, question: str) -> tuple[str, int]:
@@ -113,8 +114,8 @@ def test_a_gp_fixes_a_refused_form_without_attaching_the_file_again(
     _fill_patient_and_question(user, "Palpitations : avis ?")
     user.set_files(page.get_by_label("Pièces jointes"), _attachment(tmp_path))
     # The consent box is forgotten.
-    user.click(page.get_by_role("button", name="Envoyer la demande"))
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        user.click(page.get_by_role("button", name="Envoyer la demande"))
 
     expect(page.get_by_text("La demande n'a pas été envoyée")).to_be_visible()
     expect(page.get_by_text("inutile de la joindre à nouveau")).to_be_visible()

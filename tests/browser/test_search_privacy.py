@@ -42,8 +42,7 @@ def test_a_name_search_filters_the_list_and_stays_out_of_every_url(
 ):
     named, other = cases
     sign_in(f"{account}@demo.example.org", PASSWORD)
-    page.get_by_role("link", name=link).first.click()  # the menu's, before the home's
-    page.wait_for_load_state("networkidle")
+    page.follow(page.get_by_role("link", name=link).first)  # the menu's, before the home's
     sent = record_requests(page)
 
     page.get_by_label(box).press_sequentially(NAME[:6], delay=30)
