@@ -123,7 +123,7 @@ def test_the_gp_asks_the_cardiologist_on_call_who_calls_back_and_answers(
 def test_nobody_acknowledges_and_the_alert_moves_to_the_backup_then_the_coordination_once_each(
     cardiology_on_call, worker, page, sign_in, sign_out, settings
 ):
-    settings.ESS_IMMEDIATE_ESCALATION_MINUTES = 0.05  # three seconds
+    settings.ESS_IMMEDIATE_ESCALATION_MINUTES = 0.025  # a second and a half
     sign_in("medecin@demo.example.org", PASSWORD)
     reference = ask_immediate_opinion(page, "Syncope à l'effort chez un sportif : avis ?")
     sign_out()
@@ -137,7 +137,7 @@ def test_nobody_acknowledges_and_the_alert_moves_to_the_backup_then_the_coordina
         )
 
     assert wait_until(lambda: len(levels()) == 3, timeout=40)
-    time.sleep(4)  # one more delay: nothing else may come
+    time.sleep(2)  # more than one delay: nothing else may come
     on_call = cardiology_on_call
     assert levels() == [
         (1, on_call.cardiologue.email),
