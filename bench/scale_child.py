@@ -68,6 +68,19 @@ def _open_count() -> int:
     return Referral.objects.filter(status__in=OPEN_STATUSES).count()
 
 
+def _latest_ins() -> str:
+    """The INS of the patient of the latest referral that has one: a patient with a few lines in
+    a trail of millions."""
+    from referrals.models import Referral
+
+    return (
+        Referral.objects.exclude(patient__ins="")
+        .order_by("-pk")
+        .values_list("patient__ins", flat=True)
+        .first()
+    )
+
+
 def _audit_history() -> None:
     """Two reads per referral in the audit trail (2,000,000 rows at 1M), spread over its life."""
     from django.db import connection
@@ -189,6 +202,10 @@ class Scenarios:
             "inbox": (self.specialist, reverse("referrals:inbox")),
             "audit": (self.manager, reverse("audit_list")),
             "audit_actor": (self.manager, f"{reverse('audit_list')}?acteur=demandeur2"),
+            "fhir_audit_patient": (
+                self.manager,
+                f"{reverse('fhir:auditevent-search')}?patient.identifier={_latest_ins()}",
+            ),
         }
         self._api_key = None
         self._period = None

@@ -48,6 +48,7 @@ SCENARIOS = [
     Scenario("inbox", "Specialist's inbox", ALL),
     Scenario("audit", "Audit trail, first page", ALL),
     Scenario("audit_actor", "Audit trail, filtered on an actor", ALL),
+    Scenario("fhir_audit_patient", "FHIR AuditEvent, one patient's lines", ALL),
     Scenario("api_post", "POST /api/v1/referrals/", ("1m",)),
     Scenario(
         "same_writes", "Bare view, the API's writes in one transaction", ("1m",), reference=True
@@ -117,4 +118,9 @@ INFORMATION = [
     ("Specialist's inbox, 1M vs 10k", ("inbox", "1m"), ("inbox", "10k")),
     ("Audit trail, 1M vs 10k", ("audit", "1m"), ("audit", "10k")),
     ("Audit trail on an actor, 1M vs 10k", ("audit_actor", "1m"), ("audit_actor", "10k")),
+    (
+        "FHIR AuditEvent, one patient, 1M vs 10k",
+        ("fhir_audit_patient", "1m"),
+        ("fhir_audit_patient", "10k"),
+    ),
 ]
