@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db.models import CharField, Q, QuerySet, Value
-from django.db.models.functions import Cast
+from django.db.models import Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from fhir.resources.R4B.auditevent import AuditEvent as FhirAuditEvent
@@ -61,9 +60,8 @@ MAX_COUNT = 200
 # Which objects of the trail concern a patient
 # ---------------------------------------------------------------------------------------------
 def _ids(queryset: QuerySet, object_type: str) -> QuerySet:
-    """(object type, public id as the trail writes it: str(uuid), lowercase, hyphens) for each
-    object of `queryset`."""
-    return queryset.values_list(Value(object_type), Cast("public_id", CharField()))
+    """(object type, public id) for each object of `queryset`."""
+    return queryset.order_by().values_list(Value(object_type), "public_id")
 
 
 # object type → (model, path from it to its patient). Each is the type a view records when it
@@ -88,8 +86,9 @@ def patient_objects(patient_pk: int) -> dict[str, list[str]]:
             of_patient |= Q(**{f"{path}pk" if path else "pk": patient_pk})
         branches.append(_ids(model.objects.filter(of_patient), object_type))
     found: dict[str, list[str]] = {}
-    for object_type, object_id in branches[0].union(*branches[1:], all=True):
-        found.setdefault(object_type, []).append(object_id)
+    for object_type, public_id in branches[0].union(*branches[1:], all=True):
+        # As the trail writes it: str(uuid), lowercase with hyphens.
+        found.setdefault(object_type, []).append(str(public_id))
     return found
 
 
