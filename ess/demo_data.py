@@ -20,7 +20,7 @@ import time_machine
 from django.db.models import F
 from django.utils import timezone
 
-from ess.models import Notification, OutboundEmail
+from ess.models import Notification
 from ess.outbox import emails_of_the_past, tasks_run_inline
 
 
@@ -165,11 +165,8 @@ def demo_clock():
 
 
 def demo_past_settled(*, before: datetime) -> None:
-    """The emails of the demo's past count as delivered then (not sent again now), and what
-    people were told more than a week before `before` as read."""
-    OutboundEmail.objects.filter(sent_at=None, created_at__lt=before).update(
-        sent_at=F("created_at")
-    )
+    """What people were told more than a week before `before` counts as read. (The emails of
+    the demo's past are settled by demo_clock: delivered when they were written.)"""
     Notification.objects.filter(read_at=None, created_at__lt=before - timedelta(days=7)).update(
         read_at=F("created_at")
     )
