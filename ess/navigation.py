@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from association.permissions import can_manage_association
 from ess.permissions import can_invite_users, can_view_audit
-from ess.roles import Role, has_any_role
 from events.permissions import can_manage_campaigns, can_manage_events, can_view_activities
 from finance.permissions import can_manage_finance
 from interop.permissions import can_manage_platforms
@@ -38,7 +37,7 @@ class NavItem:
     url_name: str
     # The permission check of the page's view: the entry is shown to whom the page opens for.
     allowed: Callable[[object], bool]
-    # Entries of the same group share one drop-down menu (keeps the bar on one line).
+    # In a long bar, entries of the same group share one drop-down menu (see navigation_for).
     group: str | Promise = ""
 
 
@@ -46,13 +45,17 @@ def _signed_in(user) -> bool:
     return bool(user and user.is_authenticated)
 
 
-def _api_reader(user) -> bool:
-    # The API documentation is public; it is offered to those the API serves records to (ARS/CPAM
-    # staff read aggregates on the indicators page).
-    return has_any_role(user, frozenset(Role) - {Role.AUTHORITY})
-
-
 MANAGEMENT = _("Gestion")
+AGENDA = _("Agenda")
+TRAINING = _("Formation")
+NETWORK = _("Réseau")
+STEERING = _("Pilotage")
+MORE = _("Plus")
+
+# The bar keeps to one line on a laptop's screen (1280 pixels, beside the ESS's name and the
+# notifications): about this many characters of labels and of the user's name (their menu),
+# counting two more for each entry's margins and two for a drop-down's arrow (see _width).
+MAX_BAR_WIDTH = 120
 
 
 NAVIGATION = (
@@ -62,27 +65,30 @@ NAVIGATION = (
     NavItem(_("Avis immédiat"), "referrals:immediate", can_submit_referral),
     NavItem(_("Régulation"), "referrals:dashboard", can_triage_referral),
     NavItem(_("Mes dossiers"), "referrals:inbox", can_view_inbox),
-    NavItem(_("Partenaires"), "partners:list", can_view_partners),
     # Care pathways: the professionals of care circles and the coordination (the GP follows
     # theirs on the referral page too); the delegated professional's worklist.
     NavItem(_("Parcours"), "pathways:list", can_list_pathways),
     NavItem(_("Mes tâches"), "pathways:worklist", can_view_worklist),
-    NavItem(_("Mes disponibilités"), "scheduling:availability", can_publish_slots),
+    NavItem(_("Mes disponibilités"), "scheduling:availability", can_publish_slots, AGENDA),
     # Advanced consultations: planned and booked by the ESS's staff.
-    NavItem(_("Consultations avancées"), "scheduling:consultations", can_view_consultations),
+    NavItem(
+        _("Consultations avancées"), "scheduling:consultations", can_view_consultations, AGENDA
+    ),
     # On-call rosters: who answers immediate requests; the ESS's staff read them.
-    NavItem(_("Gardes"), "scheduling:on_call", can_view_on_call),
+    NavItem(_("Gardes"), "scheduling:on_call", can_view_on_call, AGENDA),
     # Case meetings (télé-RCP): each member of the staff sees those they take part in.
-    NavItem(_("Télé-RCP"), "meetings:list", can_view_meetings),
+    NavItem(_("Télé-RCP"), "meetings:list", can_view_meetings, AGENDA),
     # Trainings are public; the signed-in reach them (and their registrations) from the bar.
-    NavItem(_("Formations"), "events:list", _signed_in),
-    # Every signed-in professional reads the directory; ARS/CPAM staff do not (they follow the
-    # ESS through aggregates, see members/permissions.py) and read the public page like anyone.
-    NavItem(_("Annuaire"), "members:directory", can_view_directory),
+    NavItem(_("Formations"), "events:list", _signed_in, TRAINING),
     # ETP programmes and residents (one entry; each page links the other): kept by the
     # management and the coordination, read by the specialists (who facilitate sessions and
     # host residents).
-    NavItem(_("ETP et internes"), "events:etp_list", can_view_activities),
+    NavItem(_("ETP et internes"), "events:etp_list", can_view_activities, TRAINING),
+    # Every signed-in professional reads the directory; ARS/CPAM staff do not (they follow the
+    # ESS through aggregates, see members/permissions.py) and read the public page like anyone.
+    NavItem(_("Annuaire"), "members:directory", can_view_directory, NETWORK),
+    # Partner structures and their conventions.
+    NavItem(_("Partenaires"), "partners:list", can_view_partners, NETWORK),
     NavItem(_("Adhésions"), "members:membership_list", can_manage_memberships, MANAGEMENT),
     # Self-registrations from outside the territory wait for the coordination.
     NavItem(
@@ -109,19 +115,24 @@ NAVIGATION = (
     NavItem(_("Journal d'audit"), "audit_list", can_view_audit, MANAGEMENT),
     # Regional platforms and the SAS connected to the FHIR interface.
     NavItem(_("Plateformes raccordées"), "interop:platforms", can_manage_platforms, MANAGEMENT),
-    NavItem(_("Lettre d'information"), "projet_sante:newsletter_archive", _signed_in),
+    NavItem(_("Lettre d'information"), "projet_sante:newsletter_archive", _signed_in, STEERING),
     # Health project: managers, ARS/CPAM and the ESS's staff (validated version).
-    NavItem(_("Projet de santé"), "projet_sante:project_home", can_view_project),
-    NavItem(_("Indicateurs"), "projet_sante:indicators", can_view_indicators),
+    NavItem(_("Projet de santé"), "projet_sante:project_home", can_view_project, STEERING),
+    NavItem(_("Indicateurs"), "projet_sante:indicators", can_view_indicators, STEERING),
     # Reports sent to the ARS/CPAM: managers all, each authority its institution's.
-    NavItem(_("Documents transmis"), "projet_sante:transmissions", can_view_transmissions),
-    NavItem(_("API"), "api_docs", _api_reader, MANAGEMENT),
+    NavItem(
+        _("Documents transmis"), "projet_sante:transmissions", can_view_transmissions, STEERING
+    ),
 )
 
 
 def navigation_for(user, current_path: str = "") -> list[dict]:
     """Entries for the bar: {"label", "url", "active"}, or a group {"label", "children",
-    "active"} whose children are entries."""
+    "active"} whose children are entries.
+
+    A bar too wide for one line (MAX_BAR_WIDTH, with the user's name) groups its entries by
+    their `group`, each group at the place of its first entry (a group of one entry stays a plain
+    entry); if it is still too wide, its last plain entries go into a last drop-down, "Plus"."""
     if not user.is_authenticated:
         return []
     visible = [item for item in NAVIGATION if item.allowed(user)]
@@ -134,16 +145,41 @@ def navigation_for(user, current_path: str = "") -> list[dict]:
     ]
     if matches:
         max(matches, key=lambda e: len(e["url"]))["active"] = True
-    bar: list[dict] = []
-    groups: dict[str, dict] = {}
+    room = MAX_BAR_WIDTH - len(user.display_name)
+    if _width(entries) <= room:
+        return entries
+    bar = _grouped(visible, entries)
+    more = _group(MORE, [])
+    while _width([*bar, more] if more["children"] else bar) > room:
+        plain = [e for e in bar[1:] if "children" not in e]
+        if not plain:
+            break
+        bar.remove(plain[-1])
+        more["children"].insert(0, plain[-1])
+        more["active"] = more["active"] or plain[-1]["active"]
+    return [*bar, more] if more["children"] else bar
+
+
+def _group(label, children: list[dict]) -> dict:
+    return {"label": label, "children": children, "active": any(c["active"] for c in children)}
+
+
+def _grouped(visible: list[NavItem], entries: list[dict]) -> list[dict]:
+    bar: list[dict | list[dict]] = []  # an entry, or the entries of a group
+    groups: dict[str, list[dict]] = {}
     for item, entry in zip(visible, entries, strict=True):
         if not item.group:
             bar.append(entry)
-            continue
-        if str(item.group) not in groups:
-            groups[str(item.group)] = {"label": item.group, "children": [], "active": False}
+        elif str(item.group) in groups:
+            groups[str(item.group)].append(entry)
+        else:
+            groups[str(item.group)] = [entry]
             bar.append(groups[str(item.group)])
-        group = groups[str(item.group)]
-        group["children"].append(entry)
-        group["active"] = group["active"] or entry["active"]
-    return bar
+    labels = {id(children): label for label, children in groups.items()}
+    return [
+        e if isinstance(e, dict) else e[0] if len(e) == 1 else _group(labels[id(e)], e) for e in bar
+    ]
+
+
+def _width(bar: list[dict]) -> int:
+    return sum(len(str(e["label"])) + (4 if "children" in e else 2) for e in bar)

@@ -1,6 +1,7 @@
 """Browser tests: Debian's Chromium, headless, driven by Playwright (no browser download)."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -104,6 +105,20 @@ def _follow(page, locator) -> None:
         locator.click()
 
 
+def _menu(page, label: str) -> None:
+    """Go to a page of the main menu as a user does: click its entry in the bar or, where the
+    bar groups it into a drop-down, open the drop-down first."""
+    # By its text: a closed drop-down's links are hidden, out of reach of get_by_role.
+    entry = page.locator("a.nav-link, a.dropdown-item").filter(
+        has_text=re.compile(rf"^\s*{re.escape(label)}\s*$")
+    )
+    link = page.locator("#nav-main").locator(entry).first
+    if not link.is_visible():
+        group = page.locator("#nav-main li.dropdown").filter(has=entry).first
+        group.locator(".dropdown-toggle").click()
+    _follow(page, link)
+
+
 @pytest.fixture
 def page(browser, live_server, settings):
     settings.ALLOWED_HOSTS = ["*"]
@@ -122,6 +137,7 @@ def page(browser, live_server, settings):
     page.axe = audit
     page.base_url = live_server.url
     page.follow = lambda locator: _follow(page, locator)
+    page.menu = lambda label: _menu(page, label)
     yield page
     audit.check()
     context.close()

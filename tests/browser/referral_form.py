@@ -43,7 +43,7 @@ def triage_to_the_cardiologist(page, reference: str) -> None:
 
 def take_and_answer(page, reference: str, answer: str, recommended: str = "") -> None:
     """As the signed-in specialist: take the case from the inbox and send the answer."""
-    page.get_by_role("link", name="Mes dossiers").first.click()  # the menu's, before the home's
+    page.menu("Mes dossiers")
     row = page.get_by_role("row").filter(has_text=reference)
     page.follow(row.get_by_role("button", name="Prendre en charge"))
     page.get_by_label("Avis / compte rendu").fill(answer)

@@ -32,8 +32,7 @@ def test_a_coordinator_runs_a_campaign_that_the_public_then_reads(
     sign_in("coordination@demo.example.org", settings.ESS_DEMO_PASSWORD)
 
     page.goto(page.base_url + "/")
-    page.get_by_role("button", name="Gestion").click()
-    page.get_by_role("link", name="Campagnes").click()
+    page.menu("Campagnes")
     page.get_by_role("link", name="Nouvelle campagne").click()
     page.get_by_label("Intitulé").fill("Dépistage de l'hypertension")
     page.get_by_label("Type").select_option(label="Dépistage")

@@ -49,7 +49,7 @@ def test_coordinator_books_a_session_and_the_specialist_sees_it(
 
     sign_out()
     sign_in("cardiologue@demo.example.org", PASSWORD)
-    page.follow(page.get_by_role("link", name="Consultations avancées").first)
+    page.menu("Consultations avancées")
     mine = page.get_by_role("region", name="Mes consultations avancées")
     row = mine.get_by_role("row").filter(has_text="Consultations avancées de Pithiviers")
     expect(row.get_by_role("link", name=referral.reference)).to_be_visible()

@@ -20,7 +20,7 @@ def test_coordinator_records_an_etp_session_and_places_a_resident(demo_accounts,
     today = timezone.localdate()
 
     sign_in("coordination@demo.example.org", PASSWORD)
-    page.get_by_role("link", name="ETP et internes").first.click()
+    page.menu("ETP et internes")
     page.get_by_role("link", name="Vivre avec une insuffisance cardiaque").click()
     page.get_by_label("Date").fill(today.isoformat())
     page.get_by_label("Thème de la séance").fill("Reconnaître une décompensation")

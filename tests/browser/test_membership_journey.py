@@ -40,8 +40,7 @@ def test_a_new_specialist_applies_is_validated_and_appears_in_the_directory(
     expect(page.get_by_role("heading", name="Candidature envoyée")).to_be_visible()
 
     sign_in("direction@demo.example.org", PASSWORD)
-    page.get_by_role("button", name="Gestion").click()
-    page.get_by_role("link", name="Adhésions").click()
+    page.menu("Adhésions")
     page.get_by_role("link", name="Dr Léa Moreau").click()
     page.follow(page.get_by_role("button", name="Valider l'adhésion"))
     expect(page.get_by_text("Adhésion validée")).to_be_visible()
@@ -64,7 +63,7 @@ def test_a_new_specialist_applies_is_validated_and_appears_in_the_directory(
     page.get_by_label("Code de l'authentificateur").fill(current_totp_code(secret))
     page.follow(page.get_by_role("button", name="Activer"))
     page.goto(page.base_url + "/")
-    page.get_by_role("link", name="Annuaire").click()
+    page.menu("Annuaire")
     page.get_by_label("Spécialité").select_option("cardiologie")
     page.get_by_label("Nom", exact=True).press_sequentially("Mor", delay=30)
     page.wait_for_url(re.compile(r"q=Mor"))  # htmx pushed the filters into the address bar

@@ -26,7 +26,7 @@ def test_manager_publishes_a_week_and_approves_a_swap(demo_accounts, page, sign_
     )
 
     sign_in("direction@demo.example.org", PASSWORD)
-    page.follow(page.get_by_role("link", name="Gardes").first)
+    page.menu("Gardes")
     page.get_by_label("Spécialité").select_option(str(cardiology.pk))
     page.follow(page.get_by_role("button", name="Afficher"))
     page.follow(page.get_by_role("link", name="Créer des gardes sur une période"))

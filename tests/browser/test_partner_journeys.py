@@ -16,7 +16,7 @@ def test_the_manager_records_a_partner_and_its_signed_convention(
     signed.write_bytes(PDF_BYTES)
     sign_in("direction@demo.example.org", settings.ESS_DEMO_PASSWORD)
 
-    page.get_by_role("link", name="Partenaires").first.click()
+    page.menu("Partenaires")
     page.get_by_role("link", name="Nouveau partenaire").click()
     page.get_by_label("Type").select_option(
         label="Communauté professionnelle territoriale de santé (CPTS)"
@@ -51,6 +51,6 @@ def test_the_manager_records_a_partner_and_its_signed_convention(
     ).click()
     row = page.get_by_role("row").filter(has_text="Partenariat ESS – CPTS Sologne")
     expect(row.get_by_text("En vigueur")).to_be_visible()
-    page.get_by_role("link", name="Partenaires").first.click()
+    page.menu("Partenaires")
     row = page.get_by_role("row").filter(has_text="CPTS Sologne Val de Loire")
     expect(row.get_by_text("1", exact=True)).to_be_visible()

@@ -34,7 +34,7 @@ def _today() -> str:
 
 
 def _open_v2(page):
-    page.get_by_role("link", name="Projet de santé").first.click()  # the menu's
+    page.menu("Projet de santé")
     page.get_by_role("link", name="v2", exact=True).click()
     expect(page.get_by_role("heading", name="Projet de santé — version v2")).to_be_visible()
 

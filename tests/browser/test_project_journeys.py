@@ -38,7 +38,7 @@ def test_the_ars_reads_the_project_and_downloads_its_pdf_and_the_quarterly_repor
     seed_indicators()
     quarter = previous_quarter()
     sign_in("ars@demo.example.org", settings.ESS_DEMO_PASSWORD)
-    page.get_by_role("link", name="Projet de santé").first.click()  # the menu's, before the home's
+    page.menu("Projet de santé")
     expect(page.get_by_role("heading", name="Projet de santé — version v1")).to_be_visible()
     expect(page.locator(".badge", has_text="Validée").first).to_be_visible()
     expect(page.get_by_text("Validée par")).to_be_visible()
@@ -74,7 +74,7 @@ def test_the_manager_submits_v2_and_the_ars_comments_a_section(
     demo_project, page, sign_in, sign_out
 ):
     sign_in("direction@demo.example.org", settings.ESS_DEMO_PASSWORD)
-    page.get_by_role("link", name="Projet de santé").first.click()  # the menu's, before the home's
+    page.menu("Projet de santé")
     page.get_by_role("link", name="v2", exact=True).click()
     expect(page.get_by_role("heading", name="Projet de santé — version v2")).to_be_visible()
     # The action tables have room for every column: nothing to scroll to, "Modifier" whole.
@@ -101,7 +101,7 @@ def test_the_manager_submits_v2_and_the_ars_comments_a_section(
 
     sign_out()
     sign_in("ars@demo.example.org", settings.ESS_DEMO_PASSWORD)
-    page.get_by_role("link", name="Projet de santé").first.click()  # the menu's, before the home's
+    page.menu("Projet de santé")
     page.get_by_role("link", name="v2", exact=True).click()
     page.get_by_label("Porte sur").select_option(label="Organisation et gouvernance")
     page.get_by_label("Commentaire").fill("Qui est le référent qualité ?")

@@ -29,7 +29,7 @@ def test_coordinator_holds_a_case_meeting_and_the_gp_reads_the_decision(
     started = max(now - timedelta(hours=1), now.replace(hour=0, minute=0, second=0, microsecond=0))
 
     sign_in("coordination@demo.example.org", PASSWORD)
-    page.get_by_role("link", name="Télé-RCP").first.click()
+    page.menu("Télé-RCP")
     page.get_by_role("link", name="Programmer une télé-RCP").click()
     page.get_by_label("Intitulé").fill("RCP insuffisance cardiaque")
     page.get_by_label("Spécialité").select_option(str(cardiology().pk))

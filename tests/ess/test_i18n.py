@@ -14,15 +14,3 @@ def test_english_is_available(client_for, requester):
     assert '<html lang="en">' in response.text
     assert "Requester area" in response.text
 
-
-def test_management_pages_are_grouped_in_one_menu(client_for, manager):
-    from ess.navigation import navigation_for
-
-    bar = navigation_for(manager, "/audit/")
-
-    (group,) = [e for e in bar if e.get("children")]
-    assert str(group["label"]) == "Gestion"
-    assert group["active"]
-    assert {str(c["label"]) for c in group["children"]} >= {"Invitations", "Journal d'audit"}
-    page = client_for(manager).get("/audit/").text
-    assert 'class="nav-link dropdown-toggle active"' in page

@@ -1,24 +1,21 @@
-"""The main menu offers a page only to those it opens for."""
+"""The main menu offers a page only to those it opens for, on one line."""
 
 import pytest
 from django.urls import reverse
 
 from ess.navigation import NAVIGATION, navigation_for
+from tests.menu import menu_links
 from tests.security.world import SIGNED_IN_PERSONAS
 
 # Public pages the menu offers only to some roles (the others reach them from the public site).
 KEPT_OUT_ON_PURPOSE = {"api_docs", "events:campaign_list"}
 
 
-def _links(bar):
-    return [e for item in bar for e in item.get("children", [item])]
-
-
 @pytest.mark.parametrize("persona", sorted(SIGNED_IN_PERSONAS))
 def test_every_menu_entry_opens_for_whom_it_is_shown(persona, request, client_for):
     user = request.getfixturevalue(persona)
     client = client_for(user)
-    links = _links(navigation_for(user, "/"))
+    links = menu_links(user)
     assert links
     for link in links:
         response = client.get(link["url"])
@@ -31,7 +28,7 @@ def test_no_hidden_entry_would_have_opened(persona, request, client_for):
     the public pages kept out of some menus on purpose)."""
     user = request.getfixturevalue(persona)
     client = client_for(user)
-    shown = {link["url"] for link in _links(navigation_for(user, "/"))}
+    shown = {link["url"] for link in menu_links(user)}
 
     for item in NAVIGATION:
         url = reverse(item.url_name)
@@ -49,3 +46,84 @@ def test_a_requester_is_not_offered_the_organisation_page(requester, client_for)
 def test_a_member_is_offered_the_organisation_page(specialist, client_for):
     page = client_for(specialist).get("/annuaire/")
     assert reverse("members:organisation") in page.content.decode()
+
+
+def _bar(user, path="/"):
+    return [
+        (str(e["label"]), [str(c["label"]) for c in e["children"]])
+        if "children" in e
+        else str(e["label"])
+        for e in navigation_for(user, path)
+    ]
+
+
+def test_a_long_menu_groups_its_pages_into_drop_downs(manager, client_for):
+    """A manager who is also on the staff reaches some twenty pages: they are grouped, each
+    group where its first page stood, the current page's group marked."""
+    bar = navigation_for(manager, "/audit/")
+
+    assert [str(e["label"]) for e in bar] == [
+        "Accueil",
+        "Agenda",
+        "Formation",
+        "Réseau",
+        "Gestion",
+        "Pilotage",
+    ]
+    (management,) = [e for e in bar if str(e["label"]) == "Gestion"]
+    assert management["active"]
+    assert [e["label"] for e in bar if e["active"]] == [management["label"]]
+    assert {"Invitations", "Journal d'audit", "Budget"} <= {
+        str(c["label"]) for c in management["children"]
+    }
+    page = client_for(manager).get("/audit/").text
+    assert 'class="nav-link dropdown-toggle active"' in page
+    assert 'class="dropdown-item active" href="/audit/" aria-current="page"' in page
+
+
+def test_a_short_menu_shows_every_page(authority):
+    authority.first_name, authority.last_name = "Isabelle", "Petit"
+    assert _bar(authority) == [
+        "Accueil",
+        "Formations",
+        "Partenaires",
+        "Lettre d'information",
+        "Projet de santé",
+        "Indicateurs",
+        "Documents transmis",
+    ]
+
+
+def test_a_group_of_one_page_stays_a_plain_entry(paramedic):
+    bar = _bar(paramedic)
+
+    assert "Formations" in bar  # the "Formation" group would hold it alone
+    assert ("Agenda", ["Consultations avancées", "Télé-RCP"]) in bar
+
+
+def test_what_still_does_not_fit_goes_into_plus_and_a_long_name_leaves_less_room(requester):
+    requester.first_name, requester.last_name = "Claire", "Martin"
+    assert _bar(requester) == [
+        "Accueil",
+        "Mes demandes",
+        "Nouvelle demande",
+        "Avis immédiat",
+        "Parcours",
+        "Formations",
+        "Annuaire",
+        ("Plus", ["Lettre d'information"]),
+    ]
+    newsletter = navigation_for(requester, reverse("projet_sante:newsletter_archive"))[-1]
+    assert newsletter["active"]
+
+    requester.first_name, requester.last_name = "Marie-Bernadette", "de La Rochefoucauld-Liancourt"
+    assert _bar(requester)[-1] == (
+        "Plus",
+        ["Parcours", "Formations", "Annuaire", "Lettre d'information"],
+    )
+
+
+def test_the_api_documentation_is_in_the_user_s_menu(requester, client_for):
+    page = client_for(requester).get("/").text
+
+    assert f'href="{reverse("api_docs")}">Documentation de l\'API</a>' in page

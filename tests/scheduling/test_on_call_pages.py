@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from ess.navigation import navigation_for
 from scheduling import services
 from scheduling.models import OnCallDuty, OnCallShift, OnCallSwap, ShiftStatus, SwapStatus
 from tests.factories import UserFactory
+from tests.menu import menu_labels
 
 PAGE = "/garde/"
 MONDAY = date(2027, 1, 11)
@@ -52,7 +52,7 @@ def published_week(manager, cardiology):
 @pytest.mark.parametrize("persona", ["manager", "coordinator", "specialist"])
 def test_staff_see_the_entry_and_the_page(persona, request, client_for, cardiology):
     user = request.getfixturevalue(persona)
-    assert "Gardes" in [str(e["label"]) for e in navigation_for(user, "/")]
+    assert "Gardes" in menu_labels(user)
     response = client_for(user).get(PAGE)
     assert response.status_code == 200
     assert "De garde maintenant" in response.content.decode()
@@ -61,7 +61,7 @@ def test_staff_see_the_entry_and_the_page(persona, request, client_for, cardiolo
 @pytest.mark.parametrize("persona", ["requester", "authority", "paramedic"])
 def test_others_neither_see_the_entry_nor_the_page(persona, request, client_for, cardiology):
     user = request.getfixturevalue(persona)
-    assert "Gardes" not in [str(e["label"]) for e in navigation_for(user, "/")]
+    assert "Gardes" not in menu_labels(user)
     assert client_for(user).get(PAGE).status_code == 403
 
 

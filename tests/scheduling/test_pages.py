@@ -6,7 +6,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from ess.navigation import navigation_for
 from referrals.booking.services import session_book
 from scheduling import services
 from scheduling.models import ConsultationPlan, ConsultationSession, ConsultationSite, SwapRequest
@@ -18,20 +17,21 @@ from tests.factories import (
     SlotFactory,
     UserFactory,
 )
+from tests.menu import menu_labels
 
 PAGE = "/consultations-avancees/"
 
 
 @pytest.mark.parametrize("persona", ["manager", "coordinator", "specialist", "paramedic"])
 def test_the_menu_has_the_entry_for_staff(persona, request):
-    labels = [str(e["label"]) for e in navigation_for(request.getfixturevalue(persona), "/")]
+    labels = menu_labels(request.getfixturevalue(persona))
     assert "Consultations avancées" in labels
 
 
 @pytest.mark.parametrize("persona", ["requester", "authority"])
 def test_others_neither_see_the_entry_nor_the_page(persona, request, client_for):
     user = request.getfixturevalue(persona)
-    assert "Consultations avancées" not in [str(e["label"]) for e in navigation_for(user, "/")]
+    assert "Consultations avancées" not in menu_labels(user)
     assert client_for(user).get(PAGE).status_code == 403
 
 

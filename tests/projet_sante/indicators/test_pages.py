@@ -10,6 +10,7 @@ from projet_sante.indicators.models import IndicatorSnapshot, IndicatorTarget
 from projet_sante.indicators.periods import quarter_period
 from projet_sante.indicators.services import indicator_snapshot_take, indicator_target_set
 from tests.factories import ReferralFactory
+from tests.menu import menu_labels
 from tests.projet_sante.indicators.data import PARIS, T0, build_network, build_quarter
 
 pytestmark = pytest.mark.django_db
@@ -285,17 +286,9 @@ def test_api_is_in_the_openapi_schema(manager, client_for):
 
 
 def test_navigation_shows_indicators_to_managers_and_authority(manager, authority, requester):
-    from ess.navigation import navigation_for
-
-    def labels(user):
-        entries = navigation_for(user)
-        flat = [e for e in entries if "children" not in e]
-        flat += [c for e in entries if "children" in e for c in e["children"]]
-        return {str(e["label"]) for e in flat}
-
-    assert "Indicateurs" in labels(manager)
-    assert "Indicateurs" in labels(authority)
-    assert "Indicateurs" not in labels(requester)
+    assert "Indicateurs" in menu_labels(manager)
+    assert "Indicateurs" in menu_labels(authority)
+    assert "Indicateurs" not in menu_labels(requester)
 
 
 def test_the_quarterly_report_form_proposes_the_last_closed_quarter(authority, client_for):
