@@ -8,7 +8,7 @@ from tests.menu import menu_links
 from tests.security.world import SIGNED_IN_PERSONAS
 
 # Public pages the menu offers only to some roles (the others reach them from the public site).
-KEPT_OUT_ON_PURPOSE = {"api_docs", "events:campaign_list"}
+KEPT_OUT_ON_PURPOSE = {"events:campaign_list"}
 
 
 @pytest.mark.parametrize("persona", sorted(SIGNED_IN_PERSONAS))
