@@ -13,4 +13,3 @@ def test_english_is_available(client_for, requester):
 
     assert '<html lang="en">' in response.text
     assert "Requester area" in response.text
-
