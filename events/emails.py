@@ -51,6 +51,12 @@ def reminder_email(registration: Registration) -> None:
     _send(registration, template="training_reminder")
 
 
+def training_changed_email(registration: Registration, *, before: dict, changed: list) -> None:
+    """A published training's dates, place or video link changed: the new ones, and the old
+    date where it moved."""
+    _send(registration, template="training_changed", before=before, changed=changed)
+
+
 def training_cancelled_email(registration: Registration) -> None:
     """The training is cancelled: its reason, and nothing left to do."""
     _send(registration, template="training_cancelled")

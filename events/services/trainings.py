@@ -126,11 +126,29 @@ def training_create(*, by, speakers=(), partners=(), **data) -> Training:
     return training
 
 
+# What a registrant needs to come: when one changes on a published training, they are told.
+TOLD_FIELDS = ("starts_at", "ends_at", "place", "video_url")
+
+
+def _to_tell(training: Training):
+    """The registrations whose holders are waiting for the training: registered, on the
+    waiting list, or still to confirm their address."""
+    return training.registrations.filter(
+        status__in=[
+            RegistrationStatus.CONFIRMED,
+            RegistrationStatus.WAITLISTED,
+            RegistrationStatus.PENDING,
+        ]
+    ).select_related("training")
+
+
 @transaction.atomic
 def training_update(*, training_id: int, by, speakers=(), partners=(), **data) -> Training:
     """Change a draft or published training (`can_edit_training`: PermissionDenied; Conflict
     once held or cancelled). Its places may not go below the registrants already confirmed
-    (ValidationError); when they go up, the first on the waiting list get the new places."""
+    (ValidationError); when they go up, the first on the waiting list get the new places. When
+    a published training's dates, place or video link change, its registrants get an email with
+    the new ones, and the reminder of a moved date is sent again the day before."""
     training = _locked(training_id)
     require(perms.can_manage_events(by))
     if not perms.can_edit_training(by, training):
@@ -148,6 +166,7 @@ def training_update(*, training_id: int, by, speakers=(), partners=(), **data) -
             }
         )
     more_places = fields["capacity"] > training.capacity
+    before = {name: getattr(training, name) for name in TOLD_FIELDS}
     for name, value in fields.items():
         setattr(training, name, value)
     training.save(update_fields=[*fields, "updated_at"])
@@ -155,6 +174,12 @@ def training_update(*, training_id: int, by, speakers=(), partners=(), **data) -
     training.partners.set(partners)
     if more_places:
         promote_waitlist(training)
+    changed = [name for name in TOLD_FIELDS if getattr(training, name) != before[name]]
+    if changed and training.status == TrainingStatus.PUBLISHED:
+        for registration in _to_tell(training):
+            emails.training_changed_email(registration, before=before, changed=changed)
+        if "starts_at" in changed:
+            _to_tell(training).update(reminded_at=None)
     return training
 
 
@@ -185,14 +210,7 @@ def training_cancel(*, training_id: int, by, reason: str) -> Training:
     reason = required_text(reason, "reason", _("Indiquez le motif de l'annulation."))
     if not _advance(training, TrainingStatus.CANCELLED, by=by, note=reason, cancel_reason=reason):
         return training
-    told = training.registrations.filter(
-        status__in=[
-            RegistrationStatus.CONFIRMED,
-            RegistrationStatus.WAITLISTED,
-            RegistrationStatus.PENDING,
-        ]
-    ).select_related("training")
-    for registration in told:
+    for registration in _to_tell(training):
         emails.training_cancelled_email(registration)
     return training
 

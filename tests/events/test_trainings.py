@@ -46,6 +46,11 @@ def fields(**changes) -> dict:
     return values | changes
 
 
+def unmoved(training) -> dict:
+    """The training's dates, place and video link as they are: a change that keeps them."""
+    return {name: getattr(training, name) for name in services.TOLD_FIELDS}
+
+
 def form_data(**changes) -> dict:
     starts = timezone.localtime(timezone.now() + timedelta(days=20))
     data = {
@@ -156,7 +161,9 @@ def test_more_places_go_to_the_first_on_the_waiting_list(manager):
         training=training, waitlisted=True, waitlisted_at=now + timedelta(hours=1)
     )
 
-    services.training_update(training_id=training.pk, by=manager, **fields(capacity=3))
+    services.training_update(
+        training_id=training.pk, by=manager, **fields(capacity=3, **unmoved(training))
+    )
 
     for registration in (first, second, third):
         registration.refresh_from_db()
@@ -440,3 +447,84 @@ def test_the_demo_plays_its_trainings_through_the_services_once(db):
     assert held.registrations.filter(attended=False).count() == 1
     assert coming.capacity - coming.registrations.filter(status="confirmed").count() == 2
     assert list(held.speakers.all()) == [users["cardiologue"]]
+
+
+def test_moving_a_published_training_tells_its_registrants_and_reminds_them_again(manager):
+    training = TrainingFactory(**fields(title="Soirée ECG"))
+    confirmed = RegistrationFactory(training=training, reminded_at=timezone.now())
+    waiting = RegistrationFactory(training=training, waitlisted=True)
+    pending = RegistrationFactory(training=training, pending=True)
+    gone = RegistrationFactory(training=training, status="cancelled", confirmed_at=None)
+    was = timezone.localtime(training.starts_at)
+    later = training.starts_at + timedelta(days=7)
+
+    services.training_update(
+        training_id=training.pk,
+        by=manager,
+        **fields(title="Soirée ECG", starts_at=later, ends_at=later + timedelta(hours=2)),
+    )
+
+    told = set(OutboundEmail.objects.values_list("to", flat=True))
+    assert told == {confirmed.email, waiting.email, pending.email}
+    assert gone.email not in told
+    email = OutboundEmail.objects.get(to=confirmed.email)
+    assert email.subject == "[ESS] Formation modifiée : Soirée ECG"
+    new = timezone.localtime(later)
+    assert f"{new:%H:%M}" in email.body_text
+    assert "elle commençait le" in email.body_text
+    assert f"{was.day} " in email.body_text.split("elle commençait le")[1]
+    assert "Maison de santé d'Orléans" in email.body_text
+    assert str(confirmed.public_id) in email.body_text  # the page to cancel from
+    confirmed.refresh_from_db()
+    assert confirmed.reminded_at is None  # the reminder goes again, the day before the new date
+
+
+def test_a_new_place_is_told_without_a_date_and_other_changes_tell_nobody(manager):
+    training = TrainingFactory(**fields())
+    registration = RegistrationFactory(training=training)
+    draft = TrainingFactory(draft=True, **fields())
+    RegistrationFactory(training=draft)
+
+    services.training_update(
+        training_id=training.pk,
+        by=manager,
+        **fields(starts_at=training.starts_at, ends_at=training.ends_at, summary="Autre résumé."),
+    )
+    assert not OutboundEmail.objects.exists()
+
+    services.training_update(
+        training_id=training.pk,
+        by=manager,
+        **fields(
+            starts_at=training.starts_at, ends_at=training.ends_at, place="CHR d'Orléans, salle 2"
+        ),
+    )
+    services.training_update(
+        training_id=draft.pk, by=manager, **fields(place="CHR d'Orléans, salle 2")
+    )
+
+    (email,) = OutboundEmail.objects.all()
+    assert email.to == registration.email
+    assert "CHR d'Orléans, salle 2" in email.body_text
+    assert "elle commençait" not in email.body_text
+
+
+def test_the_edit_page_of_a_published_training_says_registrants_will_be_told(manager, client_for):
+    training = TrainingFactory(**fields())
+    registration = RegistrationFactory(training=training)
+    client = client_for(manager)
+    url = reverse("events:edit", args=[training.public_id])
+    assert "chaque inscrit" in client.get(url).text
+    moved = timezone.localtime(training.starts_at + timedelta(days=1))
+
+    response = client.post(
+        url,
+        form_data(
+            starts_at=moved.strftime("%Y-%m-%dT19:30"), ends_at=moved.strftime("%Y-%m-%dT21:30")
+        ),
+    )
+
+    assert response.status_code == 302
+    (email,) = OutboundEmail.objects.all()
+    assert email.to == registration.email
+    assert "19:30" in email.body_text
