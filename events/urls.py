@@ -39,7 +39,19 @@ resident_pages = [
     path("", residents.residents, name="residents"),
     path("maitres-de-stage/nouveau/", residents.supervisor_create, name="supervisor_create"),
     path("offres/nouvelle/", residents.training_place_create, name="training_place_create"),
+    path(
+        "maitres-de-stage/<uuid:public_id>/modifier/",
+        residents.supervisor_edit,
+        name="supervisor_edit",
+    ),
+    path(
+        "offres/<uuid:public_id>/modifier/",
+        residents.training_place_edit,
+        name="training_place_edit",
+    ),
     path("offres/<uuid:public_id>/stage/", residents.placement_create, name="placement_create"),
+    path("stages/<uuid:public_id>/modifier/", residents.placement_edit, name="placement_edit"),
+    path("stages/<uuid:public_id>/supprimer/", residents.placement_delete, name="placement_delete"),
 ]
 
 # /evenements/…

@@ -706,7 +706,7 @@ class TrainingPlaceFactory(factory.django.DjangoModelFactory):
         model = "events.TrainingPlace"
 
     supervisor = factory.SubFactory(ResidentSupervisorFactory)
-    year = 2026
+    year = factory.LazyFunction(lambda: timezone.localdate().year)
     season = "november"
     places = 1
 
@@ -718,5 +718,12 @@ class PlacementFactory(factory.django.DjangoModelFactory):
     place = factory.SubFactory(TrainingPlaceFactory)
     resident_name = factory.Faker("name", locale="fr_FR")
     phase = "Phase d'approfondissement"
-    starts_on = date(2026, 11, 2)
-    ends_on = date(2027, 5, 3)
+    # The offer's semester, from one change-over day to the next.
+    starts_on = factory.LazyAttribute(
+        lambda o: date(o.place.year, 5 if o.place.season == "may" else 11, 2)
+    )
+    ends_on = factory.LazyAttribute(
+        lambda o: (
+            date(o.place.year, 11, 2) if o.place.season == "may" else date(o.place.year + 1, 5, 3)
+        )
+    )

@@ -56,12 +56,6 @@ def _latest_year(season: str, today) -> int:
     return today.year if started else today.year - 1
 
 
-def _next_semester_start(year: int, season: str):
-    if season == SemesterSeason.NOVEMBER:
-        return services.semester_start(year + 1, SemesterSeason.MAY)
-    return services.semester_start(year, SemesterSeason.NOVEMBER)
-
-
 def seed_residents(users: dict[str, User]) -> list[ResidentSupervisor]:
     today = timezone.localdate()
     seeded = []
@@ -89,7 +83,7 @@ def seed_residents(users: dict[str, User]) -> list[ResidentSupervisor]:
                 site=offer.site,
             )
             starts_on = services.semester_start(year, offer.season)
-            ends_on = _next_semester_start(year, offer.season) - timedelta(days=1)
+            ends_on = services.semester_next_start(year, offer.season) - timedelta(days=1)
             for placement in offer.placements:
                 services.placement_record(
                     by=by,

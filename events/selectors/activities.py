@@ -120,6 +120,21 @@ def training_place_get_for_user(user, public_id) -> TrainingPlace:
     )
 
 
+def supervisor_get_for_user(user, public_id) -> ResidentSupervisor:
+    return get_object_or_404(
+        supervisors_visible_to(user).select_related("member"), public_id=public_id
+    )
+
+
+def placement_get_for_user(user, public_id) -> Placement:
+    return get_object_or_404(
+        Placement.objects.filter(place__in=training_places_visible_to(user)).select_related(
+            "place__supervisor__member"
+        ),
+        public_id=public_id,
+    )
+
+
 def offer_years(user, *, around: int) -> list[int]:
     """The years the residents' page offers: those with offers, and `around` with its next."""
     years = set(training_places_visible_to(user).values_list("year", flat=True).distinct())

@@ -21,6 +21,14 @@ class SupervisorForm(forms.Form):
         self.fields["member"].queryset = ess_members()
 
 
+class SupervisorEditForm(SupervisorForm):
+    """A registered supervisor's approval and university; the member stays."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["member"]
+
+
 class _SupervisorChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.member.display_name
@@ -42,6 +50,13 @@ class TrainingPlaceForm(forms.Form):
             del self.fields["supervisor"]
         else:
             self.fields["supervisor"].queryset = supervisors
+
+
+class TrainingPlaceEditForm(forms.Form):
+    """An offer's places and site; its supervisor and semester stay."""
+
+    places = forms.IntegerField(label=_("Places offertes"), min_value=1, max_value=20)
+    site = forms.CharField(label=_("Lieu de stage"), max_length=300, required=False)
 
 
 class PlacementForm(forms.Form):

@@ -198,6 +198,119 @@ def test_a_placement_refuses_what_cannot_be(coordinator, fields, field):
     assert not Placement.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        # A year typed wrong: the offer is for this year's November semester.
+        (
+            {"starts_on": date(YEAR - 1, 11, 2), "ends_on": date(YEAR, 4, 30)},
+            "starts_on",
+            f"entre le 01/11/{YEAR} et le 30/04/{YEAR + 1}",
+        ),
+        ({"ends_on": date(YEAR + 1, 6, 2)}, "ends_on", f"le 31/05/{YEAR + 1} au plus tard"),
+    ],
+)
+def test_a_placement_falls_within_its_offer_s_semester(coordinator, fields, field, message):
+    place = TrainingPlaceFactory(year=YEAR, season="november")
+
+    with pytest.raises(ValidationError) as refused:
+        services.placement_record(by=coordinator, place_id=place.pk, **placement_fields(**fields))
+
+    assert message in refused.value.message_dict[field][0]
+    assert not Placement.objects.exists()
+    # The change-over day of early May is within it.
+    services.placement_record(
+        by=coordinator, place_id=place.pk, **placement_fields(ends_on=date(YEAR + 1, 5, 4))
+    )
+
+
+def test_a_placement_is_corrected_and_checked_as_when_recorded(coordinator, specialist):
+    placement = PlacementFactory(place=TrainingPlaceFactory(year=YEAR), resident_name="Camile")
+
+    services.placement_update(
+        by=coordinator, placement_id=placement.pk, **placement_fields(phase="Phase socle")
+    )
+    with pytest.raises(ValidationError):
+        services.placement_update(
+            by=coordinator,
+            placement_id=placement.pk,
+            **placement_fields(resident_name="Autre", starts_on=date(YEAR + 1, 11, 2)),
+        )
+    with pytest.raises(PermissionDenied):
+        services.placement_update(
+            by=specialist, placement_id=placement.pk, **placement_fields(resident_name="Autre")
+        )
+
+    placement.refresh_from_db()
+    assert (placement.resident_name, placement.phase) == ("Camille Lefèvre", "Phase socle")
+
+
+def test_removing_a_placement_frees_its_place(coordinator, specialist):
+    place = TrainingPlaceFactory(year=YEAR, places=1)
+    placement = PlacementFactory(place=place)
+    with pytest.raises(PermissionDenied):
+        services.placement_remove(by=specialist, placement_id=placement.pk)
+
+    services.placement_remove(by=coordinator, placement_id=placement.pk)
+    services.placement_remove(by=coordinator, placement_id=placement.pk)  # a retried request
+
+    assert not Placement.objects.exists()
+    services.placement_record(by=coordinator, place_id=place.pk, **placement_fields())
+
+
+def test_an_offer_keeps_at_least_the_places_it_has_filled(coordinator):
+    place = TrainingPlaceFactory(year=YEAR, places=3)
+    PlacementFactory.create_batch(2, place=place)
+
+    with pytest.raises(ValidationError) as refused:
+        services.training_place_update(by=coordinator, place_id=place.pk, places=1)
+    assert "2 internes sont placés : gardez au moins 2 places." in refused.value.messages
+
+    services.training_place_update(by=coordinator, place_id=place.pk, places=2, site="CH Gien")
+    place.refresh_from_db()
+    assert (place.places, place.site) == (2, "CH Gien")
+
+
+def test_a_supervisor_changes_their_own_offer_only(specialist, other_specialist):
+    own = TrainingPlaceFactory(supervisor=ResidentSupervisorFactory(member=specialist))
+    theirs = TrainingPlaceFactory(supervisor=ResidentSupervisorFactory(member=other_specialist))
+
+    services.training_place_update(by=specialist, place_id=own.pk, places=2)
+    with pytest.raises(PermissionDenied):
+        services.training_place_update(by=specialist, place_id=theirs.pk, places=2)
+
+    theirs.refresh_from_db()
+    assert theirs.places == 1
+
+
+def test_a_supervisor_s_approval_is_corrected_but_never_ends_before_an_offer(coordinator):
+    supervisor = ResidentSupervisorFactory(approval_number="MSU-45-O001")
+    TrainingPlaceFactory(supervisor=supervisor, year=YEAR + 1, season="may")
+
+    with pytest.raises(ValidationError) as refused:
+        services.supervisor_update(
+            by=coordinator,
+            supervisor_id=supervisor.pk,
+            approval_number="MSU-45-0001",
+            approved_until=date(YEAR + 1, 4, 30),
+        )
+    assert f"semestre d'été (mai) {YEAR + 1}" in refused.value.message_dict["approved_until"][0]
+    supervisor.refresh_from_db()
+    assert supervisor.approval_number == "MSU-45-O001"
+
+    services.supervisor_update(
+        by=coordinator,
+        supervisor_id=supervisor.pk,
+        approval_number=" MSU-45-0001 ",
+        approved_until=date(YEAR + 1, 10, 31),
+    )
+    supervisor.refresh_from_db()
+    assert (supervisor.approval_number, supervisor.approved_until) == (
+        "MSU-45-0001",
+        date(YEAR + 1, 10, 31),
+    )
+
+
 def test_a_supervisor_does_not_place_residents(specialist):
     place = TrainingPlaceFactory(supervisor=ResidentSupervisorFactory(member=specialist))
 
@@ -345,6 +458,64 @@ def test_a_resident_is_placed_from_the_form(coordinator, client_for):
     assert second.status_code == 200
     assert "Toutes les places de ce semestre sont pourvues." in second.text
     assert list(Placement.objects.values_list("resident_name", flat=True)) == ["Camille Lefèvre"]
+
+
+def test_the_coordination_corrects_and_removes_a_placement_from_the_page(coordinator, client_for):
+    place = TrainingPlaceFactory(year=YEAR, places=2)
+    placement = PlacementFactory(place=place, resident_name="Camile Lefèvre")
+    client = client_for(coordinator)
+    page = client.get(RESIDENTS, {"annee": YEAR}).text
+    edit = reverse("events:placement_edit", args=[placement.public_id])
+    remove = reverse("events:placement_delete", args=[placement.public_id])
+    assert edit in page and remove in page
+    assert 'value="Camile Lefèvre"' in client.get(edit).text
+
+    a_year_late = {"starts_on": f"{YEAR + 1}-11-02", "ends_on": f"{YEAR + 2}-04-30"}
+    refused = client.post(edit, {**placement_fields(), **a_year_late})
+    corrected = client.post(edit, {**placement_fields(), "starts_on": f"{YEAR}-11-02"})
+    removed = client.post(remove)
+
+    assert refused.status_code == 200
+    assert "Le stage commence pendant le semestre d&#x27;hiver (novembre)" in refused.text
+    assert corrected.status_code == 302
+    assert removed.status_code == 302
+    assert not Placement.objects.exists()
+    messages = client.get(removed.url).text
+    assert "Stage de Camille Lefèvre retiré : sa place est de nouveau libre." in messages
+
+
+def test_the_edit_links_follow_who_may_use_them(specialist, coordinator, client_for):
+    own = TrainingPlaceFactory(year=YEAR, supervisor=ResidentSupervisorFactory(member=specialist))
+    other = TrainingPlaceFactory(year=YEAR)
+    PlacementFactory(place=own)
+
+    as_specialist = client_for(specialist).get(RESIDENTS, {"annee": YEAR}).text
+    as_coordinator = client_for(coordinator).get(RESIDENTS, {"annee": YEAR}).text
+
+    own_offer = reverse("events:training_place_edit", args=[own.public_id])
+    other_offer = reverse("events:training_place_edit", args=[other.public_id])
+    supervisor = reverse("events:supervisor_edit", args=[own.supervisor.public_id])
+    assert own_offer in as_specialist and other_offer not in as_specialist
+    assert supervisor not in as_specialist and "/stages/" not in as_specialist
+    assert all(url in as_coordinator for url in (own_offer, other_offer, supervisor))
+    response = client_for(specialist).post(own_offer, {"places": "3", "site": "Cabinet"})
+    assert response.status_code == 302
+    own.refresh_from_db()
+    assert own.places == 3
+    assert client_for(specialist).post(other_offer, {"places": "3"}).status_code == 403
+
+
+def test_the_approval_is_corrected_from_its_page(coordinator, client_for):
+    supervisor = ResidentSupervisorFactory(approval_number="MSU-45-O001")
+    url = reverse("events:supervisor_edit", args=[supervisor.public_id])
+    client = client_for(coordinator)
+    assert 'value="MSU-45-O001"' in client.get(url).text
+
+    response = client.post(url, {"approval_number": "MSU-45-0001", "university": "Tours"})
+
+    assert response.status_code == 302
+    supervisor.refresh_from_db()
+    assert (supervisor.approval_number, supervisor.university) == ("MSU-45-0001", "Tours")
 
 
 @pytest.mark.parametrize("persona", ["requester", "paramedic"])

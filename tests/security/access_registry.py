@@ -611,6 +611,14 @@ REGISTRY: dict[str, Access] = {
         ACTIVITY_READERS, note="a specialist only for their own supervision, if registered"
     ),
     "events:placement_create": page(EVENT_MANAGERS, **on("training_place")),
+    "events:supervisor_edit": page(EVENT_MANAGERS, **on("resident_supervisor")),
+    "events:training_place_edit": page(
+        EVENT_MANAGERS,
+        **on("training_place"),
+        note="and the supervisor for their own offer",
+    ),
+    "events:placement_edit": page(EVENT_MANAGERS, **on("placement")),
+    "events:placement_delete": page(EVENT_MANAGERS, **on("placement")),
     # --- Care pathways -----------------------------------------------------------------------
     "pathways:list": page(
         CARE_CIRCLE, note="the pathways of the caller's circles (all: coordination)"

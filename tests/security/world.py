@@ -10,7 +10,7 @@ referrals, the patient data that must never reach anyone else.
 import hashlib
 import uuid
 from dataclasses import dataclass, field
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
@@ -853,7 +853,7 @@ def build_world() -> World:
         add("campaign_action", Thing(f"action of the campaign ({label})", ids, event_managers))
     # --- ETP programmes and residents: read by the management, the coordination and the
     # specialists, nobody else.
-    from tests.factories import EtpSessionFactory, TrainingPlaceFactory
+    from tests.factories import EtpSessionFactory, PlacementFactory, TrainingPlaceFactory
 
     activity_readers = frozenset({"manager", "coordinator", "specialist", "other_specialist"})
     etp_session = EtpSessionFactory()
@@ -869,12 +869,27 @@ def build_world() -> World:
         "etp_session",
         Thing("ETP session", {"etp_session": str(etp_session.public_id)}, activity_readers),
     )
-    place = TrainingPlaceFactory(year=now.year)
+    place = TrainingPlaceFactory(year=now.year, places=2)
     add(
         "training_place",
         Thing(
             "offer of a training place", {"training_place": str(place.public_id)}, activity_readers
         ),
+    )
+    add(
+        "resident_supervisor",
+        Thing(
+            "supervisor of residents",
+            {"resident_supervisor": str(place.supervisor.public_id)},
+            activity_readers,
+        ),
+    )
+    placement = PlacementFactory(
+        place=place, starts_on=date(now.year, 11, 2), ends_on=date(now.year + 1, 5, 3)
+    )
+    add(
+        "placement",
+        Thing("placement of a resident", {"placement": str(placement.public_id)}, activity_readers),
     )
 
     # --- Funding: a grant and an expense with its receipt, the management's only; the
