@@ -7,7 +7,13 @@ app_name = "events"
 
 # Public-health campaigns and their actions: /evenements/campagnes/…
 campaign_pages = [
-    *object_urls("", campaigns, "campaign", new="nouvelle/"),
+    *object_urls(
+        "",
+        campaigns,
+        "campaign",
+        pages=("list", "create", "detail", "edit", "delete"),
+        new="nouvelle/",
+    ),
     path("<uuid:public_id>/actions.csv", campaigns.campaign_export, name="campaign_export"),
     *object_urls(
         "<uuid:public_id>/actions/",

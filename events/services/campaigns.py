@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ess import workflow
+from ess.errors import Conflict
 from ess.permissions import require
 from ess.text import required_text
 from events.models import Campaign, CampaignAction, CampaignKind
@@ -226,6 +227,27 @@ def campaign_action_update(*, action_id: int, by, **fields) -> CampaignAction:
         setattr(action, name, value)
     action.save(update_fields=list(fields))
     return action
+
+
+@transaction.atomic
+def campaign_delete(*, campaign_id: int, by) -> None:
+    """Delete a campaign planned by mistake, while nothing refers to it (Conflict): no action
+    recorded, for they count in the indicators, and no action of the health project carrying
+    it out. Requires `can_manage_campaigns` (PermissionDenied)."""
+    campaign = workflow.locked(Campaign, campaign_id)
+    require(can_manage_campaigns(by))
+    if campaign.actions.exists():
+        raise Conflict(
+            _(
+                "Des actions sont enregistrées pour cette campagne : elle ne se supprime pas. "
+                "Pour la retirer du site public, décochez « Affichée publiquement »."
+            )
+        )
+    if campaign.project_actions.exists():
+        raise Conflict(
+            _("Une action du projet de santé cite cette campagne : elle ne se supprime pas.")
+        )
+    campaign.delete()
 
 
 @transaction.atomic

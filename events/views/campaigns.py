@@ -176,6 +176,20 @@ def campaign_action_edit(request, public_id, action_id):
 
 @login_required
 @require_POST
+def campaign_delete(request, public_id):
+    campaign = selectors.campaign_get_for_user(request.user, public_id)
+    require(can_manage_campaigns(request.user))
+    return post_action(
+        request,
+        lambda data: services.campaign_delete(campaign_id=campaign.pk, by=request.user),
+        success=_("Campagne « %(title)s » supprimée.") % {"title": campaign.title},
+        back=_detail_url(campaign),
+        done=reverse("events:campaign_list"),
+    )
+
+
+@login_required
+@require_POST
 def campaign_action_delete(request, public_id, action_id):
     action = selectors.campaign_action_get_for_user(request.user, public_id, action_id)
     campaign = action.campaign

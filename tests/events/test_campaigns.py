@@ -676,3 +676,50 @@ def test_the_demo_campaigns_are_played_through_the_services_once(territory):
     planned = Campaign.objects.get(title="Cœur de femme")
     assert planned.starts_on > TODAY() and not planned.actions.exists()
     assert Campaign.objects.count() == 2
+
+
+# ---------------------------------------------------------------------------------------------
+# Deleting a campaign planned by mistake
+# ---------------------------------------------------------------------------------------------
+def test_a_campaign_planned_by_mistake_is_deleted_from_its_page(coordinator, client_for):
+    campaign = CampaignFactory(title="Campagne en double")
+    client = client_for(coordinator)
+    url = reverse("events:campaign_delete", args=[campaign.public_id])
+    assert url in client.get(reverse("events:campaign_detail", args=[campaign.public_id])).text
+
+    response = client.post(url)
+
+    assert response.url == reverse("events:campaign_list")
+    assert not Campaign.objects.exists()
+    assert "Campagne « Campagne en double » supprimée." in client.get(response.url).text
+
+
+def test_a_campaign_with_recorded_actions_or_in_the_project_stays(manager, client_for):
+    counted = CampaignActionFactory().campaign
+    cited = CampaignFactory()
+    _project_action(1, "Dépister l'hypertension", cited, validated=True, by=manager)
+    client = client_for(manager)
+
+    for campaign, message in [
+        (counted, "Des actions sont enregistrées pour cette campagne"),
+        (cited, "Une action du projet de santé cite cette campagne"),
+    ]:
+        detail = reverse("events:campaign_detail", args=[campaign.public_id])
+        url = reverse("events:campaign_delete", args=[campaign.public_id])
+        assert url not in client.get(detail).text
+        response = client.post(url)
+        assert response.url == detail
+        assert message in client.get(detail).text
+
+    assert Campaign.objects.count() == 2
+    assert cited.project_actions.count() == 1
+
+
+@pytest.mark.parametrize("persona", ["specialist", "requester"])
+def test_only_managers_and_coordinators_delete_campaigns(persona, request):
+    campaign = CampaignFactory()
+
+    with pytest.raises(PermissionDenied):
+        services.campaign_delete(campaign_id=campaign.pk, by=request.getfixturevalue(persona))
+
+    assert Campaign.objects.filter(pk=campaign.pk).exists()

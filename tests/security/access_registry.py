@@ -476,6 +476,7 @@ REGISTRY: dict[str, Access] = {
     ),
     "events:campaign_create": page(EVENT_MANAGERS),
     "events:campaign_edit": page(EVENT_MANAGERS, **on("campaign")),
+    "events:campaign_delete": page(EVENT_MANAGERS, **on("campaign")),
     "events:campaign_export": page(EVENT_MANAGERS, **on("campaign")),
     "events:campaign_action_create": page(EVENT_MANAGERS, **on("campaign")),
     "events:campaign_action_edit": page(
