@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from association.permissions import can_manage_association
 from ess.permissions import can_invite_users, can_view_audit
@@ -67,7 +68,8 @@ NAVIGATION = (
     NavItem(_("Mes dossiers"), "referrals:inbox", can_view_inbox),
     # Care pathways: the professionals of care circles and the coordination (the GP follows
     # theirs on the referral page too); the delegated professional's worklist.
-    NavItem(_("Parcours"), "pathways:list", can_list_pathways),
+    # "Parcours" is also one pathway elsewhere: the menu's is the list of them.
+    NavItem(pgettext_lazy("menu", "Parcours"), "pathways:list", can_list_pathways),
     NavItem(_("Mes tâches"), "pathways:worklist", can_view_worklist),
     NavItem(_("Mes disponibilités"), "scheduling:availability", can_publish_slots, AGENDA),
     # Advanced consultations: planned and booked by the ESS's staff.

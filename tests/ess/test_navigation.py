@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from ess.navigation import NAVIGATION, navigation_for
 from tests.menu import menu_links
@@ -127,3 +128,11 @@ def test_the_api_documentation_is_in_the_user_s_menu(requester, client_for):
     page = client_for(requester).get("/").text
 
     assert f'href="{reverse("api_docs")}">Documentation de l\'API</a>' in page
+
+
+def test_the_menu_reads_in_english_too(coordinator):
+    with translation.override("en"):
+        labels = [str(e["label"]) for e in navigation_for(coordinator, "/")]
+
+    assert labels[:3] == ["Home", "Triage", "Care pathways"]
+    assert "Steering" in labels
