@@ -151,15 +151,14 @@ def navigation_for(user, current_path: str = "") -> list[dict]:
     if _width(entries) <= room:
         return entries
     bar = _grouped(visible, entries)
-    more = _group(MORE, [])
-    while _width([*bar, more] if more["children"] else bar) > room:
+    moved: list[dict] = []  # into "Plus", from the end of the bar
+    while _width([*bar, _group(MORE, moved)] if moved else bar) > room:
         plain = [e for e in bar[1:] if "children" not in e]
         if not plain:
             break
         bar.remove(plain[-1])
-        more["children"].insert(0, plain[-1])
-        more["active"] = more["active"] or plain[-1]["active"]
-    return [*bar, more] if more["children"] else bar
+        moved.insert(0, plain[-1])
+    return [*bar, _group(MORE, moved)] if moved else bar
 
 
 def _group(label, children: list[dict]) -> dict:
@@ -167,20 +166,26 @@ def _group(label, children: list[dict]) -> dict:
 
 
 def _grouped(visible: list[NavItem], entries: list[dict]) -> list[dict]:
-    bar: list[dict | list[dict]] = []  # an entry, or the entries of a group
-    groups: dict[str, list[dict]] = {}
+    bar: list[dict] = []
+    groups: dict[str, dict] = {}
     for item, entry in zip(visible, entries, strict=True):
         if not item.group:
             bar.append(entry)
         elif str(item.group) in groups:
-            groups[str(item.group)].append(entry)
+            groups[str(item.group)]["children"].append(entry)
         else:
-            groups[str(item.group)] = [entry]
+            groups[str(item.group)] = {"label": item.group, "children": [entry]}
             bar.append(groups[str(item.group)])
-    labels = {id(children): label for label, children in groups.items()}
-    return [
-        e if isinstance(e, dict) else e[0] if len(e) == 1 else _group(labels[id(e)], e) for e in bar
-    ]
+    return [_settled(e) for e in bar]
+
+
+def _settled(entry: dict) -> dict:
+    """A plain entry as it is; a group of one entry, that entry; a group, with its state."""
+    if "children" not in entry:
+        return entry
+    if len(entry["children"]) == 1:
+        return entry["children"][0]
+    return _group(entry["label"], entry["children"])
 
 
 def _width(bar: list[dict]) -> int:
