@@ -7,6 +7,7 @@ registered as a supervisor declares their own offers (`permissions.can_declare_t
 An offer the caller may not see is a 404."""
 
 from django.contrib.auth.decorators import login_required
+from django.forms.models import model_to_dict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -62,7 +63,7 @@ def _page(request, form, save, *, success, done, heading, **context):
 
 def _filled(form_class, obj, data):
     """The form bound to `data` (a POST), or showing `obj`'s values."""
-    return form_class(data, initial={name: getattr(obj, name) for name in form_class.base_fields})
+    return form_class(data, initial=model_to_dict(obj, fields=form_class.base_fields))
 
 
 @login_required
@@ -74,13 +75,14 @@ def residents(request):
     year = _year(request, current)
     own = supervision_of(user)
     supervisors = list(supervisors_overview(user, year=year))
+    for supervisor in supervisors:
+        supervisor.offers_editable = perms.can_declare_training_place(user, supervisor)
     context = {
         "year": year,
         "years": offer_years(user, around=current),
         "supervisors": supervisors,
         "can_manage": perms.can_manage_residents(user),
         "can_declare": perms.can_declare_training_place(user, own),
-        "own": own,
     }
     return render(request, "events/residents_list.html", context)
 
