@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from ess.roles import Role
 from events import permissions as perms
-from events.models import Registration, RegistrationStatus, Training
+from events.models import Registration, RegistrationStatus, Training, TrainingStatus
 from members.models import Membership, MembershipStatus, User
 
 
@@ -61,6 +61,16 @@ def trainings_attended_by(user) -> QuerySet[Training]:
     if not (user and user.is_authenticated):
         return Training.objects.none()
     return Training.objects.filter(speakers=user)
+
+
+def trainings_spoken_at(user) -> QuerySet[Training]:
+    """The published or held trainings `user` speaks at, the latest first: where they take the
+    attendance."""
+    if not (user and user.is_authenticated):
+        return Training.objects.none()
+    return Training.objects.filter(
+        speakers=user, status__in=(TrainingStatus.PUBLISHED, TrainingStatus.HELD)
+    ).order_by("-starts_at", "-pk")
 
 
 def training_get_for_attendance(user, public_id: UUID) -> Training:

@@ -25,7 +25,8 @@ from ess.web.forms import add_service_errors
 from events.forms import RegistrationForm
 from events.ical import trainings_calendar
 from events.models import RegistrationStatus, TrainingKind, TrainingStatus
-from events.permissions import can_manage_events
+from events.permissions import can_manage_events, can_take_attendance
+from events.selectors.manage import trainings_spoken_at
 from events.selectors.trainings import (
     current_public_campaigns,
     ical_trainings,
@@ -79,6 +80,8 @@ def _detail_context(request, training, form=None) -> dict:
         "my_registration": registration,
         "form": form,
         "can_manage": can_manage_events(request.user),
+        "can_take_attendance": training.status in (TrainingStatus.PUBLISHED, TrainingStatus.HELD)
+        and can_take_attendance(request.user, training),
     }
 
 
@@ -189,7 +192,10 @@ def my_registrations(request):
     return render(
         request,
         "events/registrations_mine.html",
-        {"registrations": list(registrations_of(request.user))},
+        {
+            "registrations": list(registrations_of(request.user)),
+            "speaking": list(trainings_spoken_at(request.user)),
+        },
     )
 
 

@@ -140,6 +140,36 @@ def test_another_specialist_never_finds_the_attendance(
     assert alice.attended is None
 
 
+def test_a_speaker_reaches_the_attendance_from_their_trainings_and_the_training_page(
+    today_training, specialist, client_for
+):
+    client = client_for(specialist)
+    cancelled = TrainingFactory(
+        title="Annulée entre-temps", status="cancelled", cancel_reason="Salle"
+    )
+    cancelled.speakers.add(specialist)
+
+    mine = client.get(reverse("events:my_registrations"))
+    detail = client.get(reverse("events:detail", args=[today_training.public_id]))
+
+    assert "Mes interventions" in mine.text
+    assert today_training.title in mine.text and url(today_training) in mine.text
+    assert "Annulée entre-temps" not in mine.text
+    assert url(today_training) in detail.text
+
+
+def test_nobody_else_is_shown_the_way_to_the_attendance(
+    today_training, other_specialist, client_for
+):
+    client = client_for(other_specialist)
+
+    mine = client.get(reverse("events:my_registrations"))
+    detail = client.get(reverse("events:detail", args=[today_training.public_id]))
+
+    assert "Mes interventions" not in mine.text
+    assert url(today_training) not in detail.text
+
+
 # --- The sign-in sheet ------------------------------------------------------------------------
 def test_the_sign_in_sheet_lists_the_confirmed_registrants(today_training, specialist, client_for):
     response = client_for(specialist).get(

@@ -18,6 +18,7 @@ from ess.workflow import locked
 from events import tasks
 from events.models import Registration, Training
 from events.services import registrations as services
+from events.services.trainings import training_cancel
 from tests.factories import OrganisationFactory, RegistrationFactory, TrainingFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -417,6 +418,19 @@ def test_my_registrations_lists_the_users_own(client_for):
     body = text(response)
     assert mine.training.title in body
     assert other.training.title not in body
+
+
+def test_my_registrations_say_when_a_training_was_cancelled(client_for, manager):
+    gp = UserFactory(requester=True)
+    kept = services.registration_create(training_id=TrainingFactory().pk, by=gp)
+    dropped = services.registration_create(training_id=TrainingFactory().pk, by=gp)
+    training_cancel(training_id=dropped.training_id, by=manager, reason="Salle indisponible")
+
+    page = text(client_for(gp).get(reverse("events:my_registrations")))
+    rows = page.split("<tr>")
+
+    assert "Formation annulée" in next(r for r in rows if dropped.training.title in r)
+    assert "Formation annulée" not in next(r for r in rows if kept.training.title in r)
 
 
 def test_my_registrations_needs_signing_in(client):
