@@ -47,7 +47,7 @@ def _signed_in(user) -> bool:
 
 
 MANAGEMENT = _("Gestion")
-AGENDA = _("Agenda")
+AGENDA = pgettext_lazy("menu", "Agenda")
 TRAINING = _("Formation")
 NETWORK = _("Réseau")
 STEERING = _("Pilotage")

@@ -136,3 +136,4 @@ def test_the_menu_reads_in_english_too(coordinator):
 
     assert labels[:3] == ["Home", "Triage", "Care pathways"]
     assert "Steering" in labels
+    assert "Schedule" in labels
