@@ -144,6 +144,12 @@ def email_queue(
     return email
 
 
+def text_engine(template_name: str) -> str | None:
+    """The template engine for `template_name`: plain text (.txt, never HTML-escaped) or the
+    default one."""
+    return "text" if template_name.endswith(".txt") else None
+
+
 def email_queue_rendered(
     *, to: str, template: str, context: dict, html: bool = True
 ) -> OutboundEmail:
@@ -151,7 +157,7 @@ def email_queue_rendered(
     _body.html, rendered with `context`."""
 
     def render(part: str) -> str:
-        return render_to_string(f"emails/{template}_{part}", context)
+        return render_to_string(f"emails/{template}_{part}", context, using=text_engine(part))
 
     return email_queue(
         to=to,

@@ -198,7 +198,16 @@ TEMPLATES = [
                 "ess.context_processors.platform",
             ],
         },
-    }
+    },
+    {
+        # Plain text (the subjects and text bodies of emails): nothing in it is HTML, so nothing
+        # is escaped (a title "l'ECG" stays "l'ECG", not "l&#x27;ECG").
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 # ---------------------------------------------------------------------------------------------

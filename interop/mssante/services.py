@@ -79,7 +79,7 @@ def secure_message_record_answer(*, referral, by) -> list[SecureMessage]:
         subject = _("Réponse de l'ESS à votre demande %(reference)s") % {
             "reference": referral.reference
         }
-        body = render_to_string("interop/mssante_answer_body.txt", context)
+        body = render_to_string("interop/mssante_answer_body.txt", context, using="text")
     html = answer_report_html(
         referral,
         specialist=by,

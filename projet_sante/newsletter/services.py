@@ -197,8 +197,8 @@ def newsletter_render(
         "unsubscribe_url": unsubscribe_url,
     }
     return RenderedEmail(
-        subject=render_to_string("emails/newsletter_subject.txt", context).strip(),
-        body_text=render_to_string("emails/newsletter_body.txt", context),
+        subject=render_to_string("emails/newsletter_subject.txt", context, using="text").strip(),
+        body_text=render_to_string("emails/newsletter_body.txt", context, using="text"),
         body_html=render_to_string("emails/newsletter_body.html", context),
         headers={
             "List-Unsubscribe": f"<{unsubscribe_url}>",

@@ -126,6 +126,18 @@ def test_registering_again_after_cancelling_is_possible(client_for):
 # ---------------------------------------------------------------------------------------------
 # Without an account: the form, then the emailed link
 # ---------------------------------------------------------------------------------------------
+def test_a_title_with_an_apostrophe_reads_as_typed_in_the_email_s_subject_and_text(client):
+    training = TrainingFactory(title="Webinaire : l'ECG & <les> « bases »")
+
+    client.post(register_url(training), FORM)
+
+    [email] = emails_to("claire.martin@exemple.fr")
+    assert email.subject == (
+        "[ESS] Confirmez votre inscription : Webinaire : l'ECG & <les> « bases »"
+    )
+    assert "Webinaire : l'ECG & <les> « bases »" in email.body_text
+
+
 def test_anyone_registers_with_the_form_and_confirms_through_the_emailed_link(client):
     training = TrainingFactory()
 
