@@ -2,7 +2,7 @@
 answer; then the requester's feedback.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -107,6 +107,26 @@ def referral_decline(*, referral_id: int, by, reason: str) -> Referral:
     return referral
 
 
+# How far ahead an appointment may be set: further is taken for a typing error in the year.
+APPOINTMENT_HORIZON = timedelta(days=366)
+
+
+def _check_appointment_time(starts_at: datetime) -> None:
+    now = timezone.now()
+    if starts_at <= now:
+        raise ValidationError(
+            {
+                "starts_at": _(
+                    "Le rendez-vous doit être à venir : indiquez une date et une heure futures."
+                )
+            }
+        )
+    if starts_at > now + APPOINTMENT_HORIZON:
+        raise ValidationError(
+            {"starts_at": _("Le rendez-vous doit avoir lieu dans l'année qui vient.")}
+        )
+
+
 @transaction.atomic
 def referral_schedule(*, referral_id: int, by, starts_at: datetime, location: str) -> Referral:
     """The specialist holding the case sets (or moves) the appointment."""
@@ -118,6 +138,7 @@ def referral_schedule(*, referral_id: int, by, starts_at: datetime, location: st
         and (referral.appointment_location == location)
     ):
         return referral
+    _check_appointment_time(starts_at)
     note = _("Rendez-vous le %(when)s — %(where)s") % {
         "when": timezone.localtime(starts_at).strftime("%d/%m/%Y %H:%M"),
         "where": location,

@@ -1,5 +1,6 @@
 """Every transition from every state, by the right actor and by the wrong ones."""
 
+import html
 from datetime import timedelta
 
 import pytest
@@ -525,3 +526,50 @@ def test_a_specialist_who_declines_on_the_page_lands_on_their_inbox(
     assert response.redirect_chain == [(reverse("referrals:inbox"), 302)]
     assert response.status_code == 200
     assert "Demande refusée : elle retourne à la coordination." in response.text
+
+
+@pytest.mark.parametrize(
+    "when, message",
+    [
+        (-timedelta(days=30), "Le rendez-vous doit être à venir"),
+        (-timedelta(minutes=1), "Le rendez-vous doit être à venir"),
+        (timedelta(days=400), "dans l'année qui vient"),
+    ],
+)
+def test_an_appointment_in_the_past_or_years_ahead_is_refused_and_changes_nothing(
+    cast, client_for, when, message
+):
+    referral = bring_to("accepted", cast)
+    starts = timezone.localtime(timezone.now() + when)
+
+    response = client_for(cast["specialist"]).post(
+        reverse("referrals:schedule", args=[referral.public_id]),
+        {
+            "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
+            "location": "Cabinet, Orléans",
+            "version": referral.updated_at.isoformat(),
+        },
+        follow=True,
+    )
+
+    assert message in html.unescape(response.text)
+    referral.refresh_from_db()
+    assert (referral.status, referral.appointment_at) == ("accepted", None)
+    assert not referral.events.filter(to_status="scheduled").exists()
+
+
+def test_an_appointment_the_day_after_is_set(cast, client_for):
+    referral = bring_to("accepted", cast)
+    starts = timezone.localtime(timezone.now() + timedelta(days=1)).replace(second=0, microsecond=0)
+
+    client_for(cast["specialist"]).post(
+        reverse("referrals:schedule", args=[referral.public_id]),
+        {
+            "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
+            "location": "Cabinet, Orléans",
+            "version": referral.updated_at.isoformat(),
+        },
+    )
+
+    referral.refresh_from_db()
+    assert (referral.status, referral.appointment_at) == ("scheduled", starts)
