@@ -75,10 +75,17 @@ def pending_attachment_path(instance, filename: str) -> str:
 
 class PendingAttachment(StoredFile):
     """A checked file sent with a new-referral form that was refused for another reason: kept for
-    the same user in the same browser session, offered again with the corrected form, attached
-    when it is sent, deleted when it expires."""
+    the same user (or sender without an account) in the same browser session, offered again with
+    the corrected form, attached when it is sent, deleted when it expires."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # None for a professional without an account (the public form): the session alone.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
     session_key = models.CharField(max_length=64)
     file = models.FileField(upload_to=pending_attachment_path, max_length=200)
     expires_at = models.DateTimeField(db_index=True)

@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ess.audit import audit_record, audit_record_many, audit_refusal
@@ -40,7 +40,12 @@ from referrals.selectors import (
     referral_timeline,
     requester_contact_for,
 )
-from referrals.views_common import referral_actions, referral_for_request, send_request
+from referrals.views_common import (
+    referral_actions,
+    referral_for_request,
+    send_keeping_files,
+    send_request,
+)
 from referrals.views_ess import ess_actions_context
 from referrals.views_immediate import immediate_panel
 
@@ -85,34 +90,11 @@ def referral_create(request):
     form = forms.ReferralForm(request.POST or None, request.FILES or None, user=request.user)
     kept = []
     if request.method == "POST":
-        if request.session.session_key is None:
-            request.session.save()  # the kept files are bound to this browser session
-        session = {"user": request.user, "session_key": request.session.session_key}
-        kept = services.pending_attachments_for(
-            **session, public_ids=request.POST.getlist("kept_files")
+        response, kept = send_keeping_files(
+            request, form, request.user, lambda kept: _referral_submit(request, form, kept)
         )
-        if form.is_valid():
-            response = _referral_submit(request, form, kept)
-            if response:
-                return response
-        # Refused: the new files that pass the checks are kept for the corrected form.
-        added, refusals = services.pending_attachments_keep(
-            **session, uploads=form.files.getlist("files")
-        )
-        kept += added
-        if not form.has_error("files"):  # the service already named the refused files
-            for refusal in refusals:
-                form.add_error("files", refusal)
-    if kept and form.errors:
-        messages.info(
-            request,
-            ngettext(
-                "Votre pièce jointe est conservée : inutile de la joindre à nouveau.",
-                "Vos %(count)s pièces jointes sont conservées : inutile de les joindre à nouveau.",
-                len(kept),
-            )
-            % {"count": len(kept)},
-        )
+        if response is not None:
+            return response
     context = {"form": form, "kept_files": kept}
     return render(request, "referrals/referral_form.html", context)
 

@@ -5,9 +5,12 @@ case, and how a form that sends a new request shows the service's refusal."""
 from collections.abc import Callable
 from typing import TypeVar
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import ngettext
 
 from ess.errors import IdempotencyConflict
 from ess.web.actions import PageActions, post_action
@@ -16,6 +19,7 @@ from ess.web.lookups import object_for_request
 from referrals.forms import SENT_WITH_OTHER_DATA
 from referrals.models import Referral
 from referrals.selectors import referral_get_for_accept, referral_get_for_user
+from referrals.services.pending import pending_attachments_for, pending_attachments_keep
 
 T = TypeVar("T")
 
@@ -60,6 +64,40 @@ def send_request(form, send: Callable[[], T]) -> T | None:
     except IdempotencyConflict:
         form.add_error(None, SENT_WITH_OTHER_DATA)
     return None
+
+
+def send_keeping_files(request, form, user, send: Callable[[list], HttpResponse | None]):
+    """The POST of a form that sends a new request with files, as (response, kept files).
+
+    `send(kept)` sends the valid form with the files kept from an earlier attempt: its response,
+    or None with the service's refusal on the form. A refused form (any field, here or in the
+    service) keeps the new files that pass the checks for this browser session
+    (referrals.services.pending), for `user` (None without an account): the corrected form
+    offers them again, ticked; the files refused are named on the form at once."""
+    if request.session.session_key is None:
+        request.session.save()  # the kept files are bound to this browser session
+    session = {"user": user, "session_key": request.session.session_key}
+    kept = pending_attachments_for(**session, public_ids=request.POST.getlist("kept_files"))
+    if form.is_valid():
+        response = send(kept)
+        if response is not None:
+            return response, kept
+    added, refusals = pending_attachments_keep(**session, uploads=form.files.getlist("files"))
+    kept += added
+    if not form.has_error("files"):  # the service already named the refused files
+        for refusal in refusals:
+            form.add_error("files", refusal)
+    if kept and form.errors:
+        messages.info(
+            request,
+            ngettext(
+                "Votre pièce jointe est conservée : inutile de la joindre à nouveau.",
+                "Vos %(count)s pièces jointes sont conservées : inutile de les joindre à nouveau.",
+                len(kept),
+            )
+            % {"count": len(kept)},
+        )
+    return None, kept
 
 
 referral_actions = PageActions(

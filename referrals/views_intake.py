@@ -12,7 +12,7 @@ from ess.throttle import throttled_response
 from referrals import forms, services
 from referrals import permissions as perms
 from referrals.models import Status
-from referrals.views_common import send_request
+from referrals.views_common import send_keeping_files, send_request
 
 
 @require_http_methods(["GET", "POST"])
@@ -24,21 +24,32 @@ def referral_without_account(request):
     if throttled := throttled_response(request, action="referral_without_account"):
         return throttled
     form = forms.ReferralWithoutAccountForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        sent = send_request(
-            form,
-            lambda: services.referral_submit_without_account(
-                rpps=data["rpps"],
-                email=data["email"],
-                data=forms.referral_input(data),
-                submission_key=f"public:{data['submission_key']}",
-            ),
+    kept = []
+    if request.method == "POST":
+        response, kept = send_keeping_files(
+            request, form, None, lambda kept: _send_without_account(request, form, kept)
         )
-        if sent is not None:
-            request.session["referral_without_account_email"] = data["email"]
-            return redirect("referrals:without_account_sent")
-    return render(request, "referrals/referral_without_account.html", {"form": form})
+        if response is not None:
+            return response
+    context = {"form": form, "kept_files": kept}
+    return render(request, "referrals/referral_without_account.html", context)
+
+
+def _send_without_account(request, form, kept):
+    data = form.cleaned_data
+    sent = send_request(
+        form,
+        lambda: services.referral_submit_without_account(
+            rpps=data["rpps"],
+            email=data["email"],
+            data=forms.referral_input(data, kept),
+            submission_key=f"public:{data['submission_key']}",
+        ),
+    )
+    if sent is None:
+        return None
+    request.session["referral_without_account_email"] = data["email"]
+    return redirect("referrals:without_account_sent")
 
 
 @require_GET
@@ -73,26 +84,37 @@ def referral_record(request):
     if not perms.can_record_referral(request.user):
         raise PermissionDenied
     form = forms.RecordReferralForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        referral = send_request(
-            form,
-            lambda: services.referral_record_for_caller(
-                by=request.user,
-                channel=data["channel"],
-                data=forms.referral_input(data),
-                caller=data["caller"],
-                rpps=data["rpps"],
-                email=data["email"],
-                phone=data["caller_phone"],
-                submission_key=f"recorded:{data['submission_key']}",
-            ),
+    kept = []
+    if request.method == "POST":
+        response, kept = send_keeping_files(
+            request, form, request.user, lambda kept: _record(request, form, kept)
         )
-        if referral is not None:
-            messages.success(
-                request,
-                _("Demande %(ref)s enregistrée ; l'accusé de réception part au demandeur.")
-                % {"ref": referral.reference},
-            )
-            return redirect("referrals:detail", public_id=referral.public_id)
-    return render(request, "referrals/referral_record.html", {"form": form})
+        if response is not None:
+            return response
+    context = {"form": form, "kept_files": kept}
+    return render(request, "referrals/referral_record.html", context)
+
+
+def _record(request, form, kept):
+    data = form.cleaned_data
+    referral = send_request(
+        form,
+        lambda: services.referral_record_for_caller(
+            by=request.user,
+            channel=data["channel"],
+            data=forms.referral_input(data, kept),
+            caller=data["caller"],
+            rpps=data["rpps"],
+            email=data["email"],
+            phone=data["caller_phone"],
+            submission_key=f"recorded:{data['submission_key']}",
+        ),
+    )
+    if referral is None:
+        return None
+    messages.success(
+        request,
+        _("Demande %(ref)s enregistrée ; l'accusé de réception part au demandeur.")
+        % {"ref": referral.reference},
+    )
+    return redirect("referrals:detail", public_id=referral.public_id)

@@ -9,8 +9,9 @@ from django.urls import reverse
 
 from ess.models import Notification, OutboundEmail
 from referrals import services
-from referrals.models import Referral, RequesterContact, Status
+from referrals.models import PendingAttachment, Referral, RequesterContact, Status
 from tests.factories import DirectoryEntryFactory, UserFactory, valid_rpps
+from tests.referrals.conftest import pdf_upload
 
 URL = reverse("referrals:record")
 CALLER_EMAIL = "dr.telephone@exemple.fr"
@@ -219,3 +220,21 @@ def test_the_same_recording_form_sent_again_with_other_data_is_refused(
     assert response.status_code == 200
     assert "déjà été envoyé avec d'autres données" in text(response)
     assert Referral.objects.count() == 1
+
+
+def test_a_refused_recording_keeps_the_scanned_letter_for_the_corrected_form(
+    client_for, coordinator, phone_data
+):
+    client = client_for(coordinator)
+
+    refused = client.post(URL, {**phone_data, "question": "", "files": [pdf_upload("fax.pdf")]})
+
+    kept = PendingAttachment.objects.get()
+    assert (kept.user, kept.original_name) == (coordinator, "fax.pdf")
+    assert f'name="kept_files" value="{kept.public_id}"' in text(refused)
+
+    sent = client.post(URL, {**phone_data, "kept_files": [str(kept.public_id)]})
+
+    assert sent.status_code == 302
+    assert [a.original_name for a in Referral.objects.get().attachments.all()] == ["fax.pdf"]
+    assert not PendingAttachment.objects.exists()

@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from allauth.account.models import EmailAddress
 from allauth.account.signals import email_confirmed
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +25,14 @@ from members.services.registration import (
 from projet_sante.indicators.compute import indicators_compute
 from projet_sante.indicators.periods import current_quarter
 from referrals import services
-from referrals.models import Patient, Referral, ReferralEvent, RequesterContact, Status
+from referrals.models import (
+    Patient,
+    PendingAttachment,
+    Referral,
+    ReferralEvent,
+    RequesterContact,
+    Status,
+)
 from tests.factories import DirectoryEntryFactory, UserFactory, valid_rpps
 from tests.referrals.conftest import pdf_upload
 
@@ -340,3 +348,40 @@ def test_the_public_form_sent_twice_makes_one_request_and_one_email(public_data)
     assert first.status_code == second.status_code == 302
     assert Referral.all_objects.count() == 1
     assert OutboundEmail.objects.filter(to=EMAIL).count() == 1
+
+
+# Files kept across a refused attempt -----------------------------------------------------------
+def test_a_refused_public_form_keeps_its_file_and_names_a_refused_one_at_once(public_data):
+    client = Client()
+    data = {**public_data, "question": ""}
+    page = SimpleUploadedFile("page.html", b"<html><body>x</body></html>", "text/html")
+
+    refused = client.post(URL, {**data, "files": [pdf_upload("ecg.pdf"), page]})
+
+    body = text(refused)
+    assert "Ce champ est obligatoire." in body  # the question left empty
+    assert "« page.html »" in body  # the refused file named in the same answer
+    kept = PendingAttachment.objects.get()
+    assert (kept.user, kept.original_name) == (None, "ecg.pdf")
+    assert "Votre pièce jointe est conservée : inutile de la joindre à nouveau." in body
+    assert f'name="kept_files" value="{kept.public_id}"' in body
+    assert not Referral.all_objects.exists()
+
+    sent = client.post(URL, {**public_data, "kept_files": [str(kept.public_id)]})
+
+    assert sent.status_code == 302
+    (attachment,) = unconfirmed().attachments.all()
+    assert attachment.original_name == "ecg.pdf"
+    assert attachment.file.read().startswith(b"%PDF")
+    assert not PendingAttachment.objects.exists()
+
+
+def test_a_file_kept_for_one_visitor_cannot_be_claimed_by_another(public_data):
+    Client().post(URL, {**public_data, "question": "", "files": [pdf_upload()]})
+    theirs = PendingAttachment.objects.get()
+
+    sent = Client().post(URL, {**public_data, "kept_files": [str(theirs.public_id)]})
+
+    assert sent.status_code == 302
+    assert not unconfirmed().attachments.exists()
+    assert PendingAttachment.objects.get() == theirs
