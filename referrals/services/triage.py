@@ -77,6 +77,8 @@ def referral_triage(
         )
     if referral.status not in (Status.SUBMITTED, Status.TRIAGED):
         raise _refuse(referral, Status.TRIAGED)
+    if _triaged_alike(referral, priority, response_mode, specialist, note):
+        return referral
     _transition(referral, to=Status.TRIAGED, by=by, note=note)
     # Recomputed from submission with the priority set now. The same due time (the urgency
     # asked for confirmed) keeps its escalations; a new one is escalated afresh, each
@@ -101,6 +103,22 @@ def referral_triage(
         actor=by,
     )
     return referral
+
+
+def _triaged_alike(referral, priority, response_mode, specialist, note) -> bool:
+    """The referral is triaged so already, with this note, and nobody declined it since: the
+    same form sent again (a double click, the browser's Back) changes and notifies nothing."""
+    if referral.status != Status.TRIAGED or referral.last_declined_at is not None:
+        return False
+    if (referral.priority, referral.response_mode) != (priority, response_mode):
+        return False
+    if (referral.offered_to_id, referral.offered_to_pool) != (
+        specialist.pk if specialist else None,
+        specialist is None,
+    ):
+        return False
+    last = referral.events.filter(to_status=Status.TRIAGED).order_by("-at", "-pk").first()
+    return last is not None and last.note.strip() == note.strip()
 
 
 @transaction.atomic

@@ -288,6 +288,29 @@ def test_a_stale_triage_form_is_refused(cast):
     assert referral.priority == "P2"
 
 
+def test_the_same_triage_sent_again_writes_and_notifies_nothing(cast):
+    referral = bring_to("submitted", cast)
+    triage = {
+        "referral_id": referral.pk,
+        "by": cast["coordinator"],
+        "priority": "P1",
+        "response_mode": "teleexpertise_async",
+        "specialist": cast["specialist"],
+        "note": "Urgent : FA rapide",
+    }
+    services.referral_triage(**triage)
+    events, notified = referral.events.count(), cast["specialist"].notifications.count()
+
+    services.referral_triage(**triage)  # the browser's Back, then the same form again
+
+    assert referral.events.count() == events
+    assert cast["specialist"].notifications.count() == notified
+    # Another note, or the pool instead of the specialist, is a new triage.
+    services.referral_triage(**{**triage, "note": "Rappeler le médecin"})
+    services.referral_triage(**{**triage, "note": "Rappeler le médecin", "specialist": None})
+    assert referral.events.filter(to_status="triaged").count() == 3
+
+
 def test_a_decline_needs_a_reason_and_returns_the_case_to_the_queue(cast):
     referral = bring_to("triaged", cast)
 
