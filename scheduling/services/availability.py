@@ -14,6 +14,7 @@ from ess.errors import TransitionNotAllowed
 from members.models import User
 from scheduling import permissions as perms
 from scheduling.models import Absence, AvailabilitySlot, Booking
+from scheduling.rota import Availability, SessionSlot
 from scheduling.services.common import SlotFull, release_place
 from scheduling.services.common import require as _require
 from scheduling.services.common import starts as _when
@@ -56,6 +57,7 @@ def slot_publish(
         errors.setdefault("day", _("Le créneau doit être à venir."))
     if errors:
         raise ValidationError(errors)
+    User.objects.select_for_update().filter(pk=by.pk).first()  # one publication at a time
     series = uuid.uuid4() if weeks > 1 else None
     slots = []
     for week in range(weeks):
@@ -74,7 +76,24 @@ def slot_publish(
                 sas_open=sas_open,
             )
         )
+    _check_free(by, slots)
     return AvailabilitySlot.objects.bulk_create(slots)
+
+
+def _check_free(by: User, slots: list[AvailabilitySlot]) -> None:
+    """A specialist is never in two places at once: no new slot may overlap one of their slots,
+    a session of advanced consultation they run, or an absence (ValidationError naming the
+    first week that does)."""
+    agenda = Availability([by.pk], slots[0].starts_at, slots[-1].ends_at)
+    for slot in slots:
+        why = agenda.conflict(by.pk, SessionSlot(None, slot.starts_at, slot.ends_at))
+        if why:
+            raise ValidationError(
+                {
+                    "start": _("Le créneau du %(when)s est impossible : %(why)s.")
+                    % {"when": _when(slot), "why": why}
+                }
+            )
 
 
 @transaction.atomic

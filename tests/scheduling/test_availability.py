@@ -1,7 +1,8 @@
 """Availability: specialists publish slots and absences, never beyond a slot's capacity (the
 bookings of referrals into slots: tests/referrals/booking/test_slots.py)."""
 
-from datetime import date, time, timedelta
+import html
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -10,7 +11,12 @@ from django.utils import timezone
 
 from referrals.booking import services
 from scheduling.models import Absence, AvailabilitySlot
-from tests.factories import ReferralFactory, SlotFactory
+from tests.factories import (
+    ConsultationSessionFactory,
+    ConsultationSiteFactory,
+    ReferralFactory,
+    SlotFactory,
+)
 
 PAGE = reverse("scheduling:availability")
 
@@ -61,6 +67,55 @@ def test_a_slot_needs_a_place_or_teleconsultation_and_an_end_after_its_start(
     assert "Le créneau doit être à venir." in past.text
     assert tele.status_code == 302
     assert AvailabilitySlot.objects.get().where == "Téléconsultation"
+
+
+def test_a_slot_overlapping_the_specialist_s_agenda_is_refused_and_nothing_is_written(
+    client_for, specialist, other_specialist
+):
+    client = client_for(specialist)
+    publish(client)  # next Monday 14:00–16:00
+    monday = next_monday()
+    ConsultationSessionFactory(
+        specialist=specialist,
+        site=ConsultationSiteFactory(name="Gien"),
+        date=monday + timedelta(days=1),
+        starts_at=timezone.make_aware(datetime.combine(monday + timedelta(days=1), time(14))),
+        ends_at=timezone.make_aware(datetime.combine(monday + timedelta(days=1), time(17))),
+    )
+    Absence.objects.create(
+        specialist=specialist,
+        starts_on=monday + timedelta(days=2),
+        ends_on=monday + timedelta(days=2),
+    )
+
+    slot = publish(client, **{"slot-start": "15:30", "slot-end": "17:00"})
+    session = publish(
+        client,
+        **{
+            "slot-day": (monday + timedelta(days=1)).isoformat(),
+            "slot-start": "16:00",
+            "slot-end": "18:00",
+        },
+    )
+    away = publish(client, **{"slot-day": (monday + timedelta(days=2)).isoformat()})
+    later = monday + timedelta(weeks=1)
+    SlotFactory(
+        specialist=specialist,
+        starts_at=timezone.make_aware(datetime.combine(later, time(10))),
+        ends_at=timezone.make_aware(datetime.combine(later, time(11))),
+    )
+    series = publish(  # a weekly series whose second week falls on that slot
+        client, **{"slot-start": "10:00", "slot-end": "11:00", "slot-weeks": "2"}
+    )
+
+    assert "un créneau de disponibilité est publié" in html.unescape(slot.text)
+    assert "déjà en consultation avancée à Gien" in html.unescape(session.text)
+    assert "absent ce jour-là" in html.unescape(away.text)
+    assert f"Le créneau du {later:%d/%m/%Y} 10:00 est impossible" in html.unescape(series.text)
+    assert AvailabilitySlot.objects.count() == 2  # the first publication's and the later one
+    # Back to back is not an overlap, nor a colleague's slot at the same time.
+    assert publish(client, **{"slot-start": "16:00", "slot-end": "18:00"}).status_code == 302
+    assert publish(client_for(other_specialist)).status_code == 302
 
 
 @pytest.mark.parametrize("persona", ["requester", "coordinator", "manager", "authority"])
