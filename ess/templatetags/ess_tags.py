@@ -1,7 +1,11 @@
+from datetime import datetime
+
 from django import template
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ess import money
@@ -38,19 +42,36 @@ def fields(form, names):
     return [form[name] for name in names.split() if name in form.fields]
 
 
-@register.filter
-def long_date(value):
-    """ "1er juillet 2026", "14 juillet 2026": the French long date (the first of the month is
-    written "1er"); the plain long date in other languages."""
-    from django.utils.formats import date_format
-    from django.utils.translation import get_language
+def _local_date(value, fmt: str) -> str:
+    """`value` (a date, or a datetime shown in the current time zone) in the date format `fmt`;
+    in French, the first of the month written "1er" ("1er juillet 2026")."""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    if value.day == 1 and (get_language() or "fr").startswith("fr"):
+        fmt = fmt.replace("j F", r"j\e\r F")
+    return date_format(value, fmt)
 
+
+@register.filter
+def long_date(value, fmt="j F Y"):
+    """ "1er juillet 2026", "14 juillet 2026" (or another format with the month in words, such
+    as "l j F Y"): the French long date, the first of the month written "1er"; the plain long
+    date in other languages."""
     if not value:
         return ""
-    text = date_format(value, "j F Y")
-    if value.day == 1 and (get_language() or "fr").startswith("fr"):
-        text = "1er" + text[1:]
-    return text
+    return _local_date(value, fmt)
+
+
+@register.filter
+def date_at(value, fmt="l d/m/Y"):
+    """A date (format `fmt`) and its time joined as the language says it: "lundi 07/12/2026 à
+    22:19", "Monday 07/12/2026 at 22:19"."""
+    if not value:
+        return ""
+    return _("%(date)s à %(time)s") % {
+        "date": _local_date(value, fmt),
+        "time": timezone.localtime(value).strftime("%H:%M"),
+    }
 
 
 @register.filter

@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -144,8 +144,8 @@ def test_the_register_pdf_lists_conventions_with_french_dates(db, client_for, ma
         active=True,
         parties=[PartnerFactory(name="EHPAD Les Tilleuls")],
         title="Protocole de coopération",
-        signed_on=timezone.localdate().replace(month=3, day=2) - timedelta(days=366),
-        effective_on=timezone.localdate().replace(month=3, day=2) - timedelta(days=366),
+        signed_on=date(timezone.localdate().year - 1, 2, 14),
+        effective_on=date(timezone.localdate().year - 1, 3, 1),
     )
 
     response = client_for(manager).get("/partenaires/conventions/registre.pdf")
@@ -157,7 +157,8 @@ def test_the_register_pdf_lists_conventions_with_french_dates(db, client_for, ma
     assert "Protocole de coopération" in text
     assert "EHPAD Les Tilleuls" in text
     assert "En vigueur" in text
-    assert f"{convention.signed_on.day} mars {convention.signed_on.year}" in text
+    assert f"14 février {convention.signed_on.year}" in text
+    assert f"1er mars {convention.effective_on.year}" in text
     assert "Page 1 sur 1" in text
     assert AuditEvent.objects.filter(actor=manager, action="print").count() == 1
 
