@@ -152,7 +152,9 @@ class NotificationPreferencesForm(forms.ModelForm):
         model = get_user_model()
         fields = ["notification_email", "mssante_email"]
         widgets = {"notification_email": forms.RadioSelect(attrs={"class": "form-check-input"})}
-        help_texts = {"notification_email": "Les urgences (P1, échéances) sont toujours envoyées."}
+        help_texts = {
+            "notification_email": _("Les urgences (P1, échéances) sont toujours envoyées.")
+        }
 
     def clean_mssante_email(self) -> str:
         return self.cleaned_data["mssante_email"].strip().lower()

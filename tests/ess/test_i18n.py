@@ -1,3 +1,8 @@
+from django.urls import reverse
+
+from tests.factories import ReferralFactory
+
+
 def test_pages_are_in_french_by_default(client_for, requester):
     response = client_for(requester).get("/")
 
@@ -13,3 +18,37 @@ def test_english_is_available(client_for, requester):
 
     assert '<html lang="en">' in response.text
     assert "Requester area" in response.text
+
+
+def in_english(client):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    return client
+
+
+def test_each_language_is_offered_in_its_own_name(db, client):
+    page = client.get("/").text
+
+    assert '<option value="en" lang="en">English</option>' in page
+    assert '<option value="fr" lang="fr" selected>Français</option>' in page
+
+
+def test_english_pages_keep_no_french_label(client_for, requester):
+    client = in_english(client_for(requester))
+
+    tokens = client.get(reverse("api_tokens")).text
+    preferences = client.get(reverse("notification_preferences")).text
+
+    assert '<th scope="col">Name</th>' in tokens
+    assert "Urgent matters (P1, due times) are always sent." in preferences
+
+
+def test_the_referral_page_in_english_says_when_the_answer_is_due_in_english(client_for, requester):
+    referral = ReferralFactory(requester=requester)
+
+    page = in_english(client_for(requester)).get(
+        reverse("referrals:detail", args=[referral.public_id])
+    )
+
+    assert "· due: " in page.text
+    assert "provisional identity" in page.text
+    assert " à " not in page.text.split("<main", 1)[1]
