@@ -14,7 +14,7 @@ from ess.forms import (
 )
 from ess.models import Specialty
 from ess.roles import Institution, Role
-from ess.validators import normalize_identifier, validate_adeli, validate_rpps
+from ess.validators import format_phone, normalize_identifier, validate_adeli, validate_rpps
 from members.models import (
     PUBLISHABLE_FIELDS,
     Competence,
@@ -205,7 +205,7 @@ class EntryForm(forms.Form):
             "email": membership.email,
             "first_name": membership.first_name,
             "last_name": membership.last_name,
-            "phone": membership.phone,
+            "phone": format_phone(membership.phone),
             "profession": membership.profession,
             "rpps": membership.rpps,
             "adeli": membership.adeli,
@@ -256,7 +256,7 @@ def site_inputs(formset) -> list[SiteInput]:
 
 def site_initial(membership) -> list[dict]:
     return [
-        {"address": s.address, "commune": s.commune.label, "phone": s.phone}
+        {"address": s.address, "commune": s.commune.label, "phone": format_phone(s.phone)}
         for s in membership.sites.all()
     ]
 

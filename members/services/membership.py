@@ -23,7 +23,7 @@ from ess.models import Commune, Specialty
 from ess.outbox import email_queue_rendered
 from ess.permissions import require
 from ess.roles import Role
-from ess.validators import normalize_identifier, validate_adeli, validate_rpps
+from ess.validators import normalize_identifier, normalize_phone, validate_adeli, validate_rpps
 from members import permissions as perms
 from members.models import (
     OPEN_MEMBERSHIP_STATUSES,
@@ -98,6 +98,19 @@ def application_errors(data: ApplicationInput) -> dict[str, list[str]]:
         add("last_name", _("Le nom et le prénom sont requis."))
     if data.profession not in Profession.values:
         add("profession", _("Profession inconnue."))
+    try:
+        normalize_phone(data.phone)
+    except ValidationError as exc:
+        add("phone", exc.messages[0])
+    for site in data.sites:
+        try:
+            normalize_phone(site.phone)
+        except ValidationError as exc:
+            add(
+                "sites",
+                _("Téléphone de %(address)s : %(message)s")
+                % {"address": site.address.strip(), "message": exc.messages[0]},
+            )
     rpps, adeli = normalize_identifier(data.rpps), normalize_identifier(data.adeli)
     if rpps:
         try:
@@ -144,7 +157,7 @@ def _fill(membership: Membership, data: ApplicationInput, *, regulated: bool = T
     """Copy the declared values onto the row (regulated fields only when allowed)."""
     membership.first_name = data.first_name.strip()
     membership.last_name = data.last_name.strip()
-    membership.phone = data.phone.strip()
+    membership.phone = normalize_phone(data.phone)
     membership.practice_mode = data.practice_mode
     membership.sector = data.sector
     membership.languages = data.languages.strip()
@@ -167,7 +180,7 @@ def _save_sites(membership: Membership, sites: list[SiteInput]) -> None:
                 membership=membership,
                 address=s.address.strip(),
                 commune=s.commune,
-                phone=s.phone.strip(),
+                phone=normalize_phone(s.phone),
             )
             for s in sites
         ]

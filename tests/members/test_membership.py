@@ -1,5 +1,7 @@
 """Joining the ESS: the public application, its review, the member's life (history kept)."""
 
+import html
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
@@ -294,6 +296,30 @@ def test_a_member_edits_their_entry_and_a_new_rpps_waits_for_a_manager(
     assert membership.rpps == new_rpps
     assert membership.pending_changes == {}
     assert User.objects.get(pk=membership.user_id).rpps == new_rpps
+
+
+def test_a_member_s_phones_are_checked_stored_as_numbers_and_shown_in_french(
+    client_for, application_data
+):
+    membership = MembershipFactory(active=True, email="lea.moreau@exemple.fr", phone="")
+    client = client_for(membership.user)
+
+    refused = client.post(
+        reverse("members:profile"),
+        profile_data(application_data, phone="abc123", **{"sites-0-phone": "12"}),
+    )
+    membership.refresh_from_db()
+    assert membership.phone == ""
+    assert "Numéro de téléphone invalide : ex. 06 12 34 56 78" in html.unescape(refused.text)
+    assert "Téléphone de 12 rue Bannier" in html.unescape(refused.text)
+
+    client.post(reverse("members:profile"), profile_data(application_data, phone="0612345678"))
+    membership.refresh_from_db()
+    assert membership.phone == "+33612345678"
+    assert membership.sites.get().phone == "+33238112233"
+    page = client.get(reverse("members:profile")).text
+    assert 'value="06 12 34 56 78"' in page
+    assert 'value="02 38 11 22 33"' in page
 
 
 def test_a_rejected_change_leaves_the_entry_as_it_was(client_for, manager, application_data):
