@@ -98,7 +98,7 @@ def test_territory_members_sites_partners_and_letters_are_the_platform_s_own(cli
 
     assert "Loiret (45)" in page and re.search(r"\d+ communes", page)
     assert "2 spécialistes membres de l'ESS" in page
-    assert "MSP de Pithiviers" in page and "Pithiviers" in page and "mardi 09h00–12h00" in page
+    assert "MSP de Pithiviers" in page and "Pithiviers" in page and "mardi 09:00–12:00" in page
     assert "Ancien site" not in page
     assert "CPTS Sologne Val de Loire" in page
     assert "Clinique en discussion" not in page
