@@ -8,7 +8,7 @@ from django import forms
 from ess.forms import CommuneField
 from ess.selectors import commune_from_label, communes_matching
 from ess.territory import countries, country_label
-from ess.validators import normalize_birth_place_code
+from ess.validators import format_phone, normalize_birth_place_code
 
 
 def gp_label(user) -> str:
@@ -57,6 +57,6 @@ def patient_initial(patient) -> dict:
         "born_abroad": abroad,
         "birth_country": (country_label(code, country) if country else code) if abroad else "",
         "commune": patient.commune.label if patient.commune else "",
-        "phone": patient.phone,
+        "phone": format_phone(patient.phone),
         "gp_name": patient.gp_name,
     }

@@ -107,7 +107,11 @@ def test_a_patient_already_referred_by_this_requester_is_filled_in_from_the_ins(
     client_for, requester
 ):
     patient = PatientFactory(
-        ins=NIR, birth_name="DURAND", first_names="JEANNE MARIE", birth_date=date(1969, 5, 12)
+        ins=NIR,
+        birth_name="DURAND",
+        first_names="JEANNE MARIE",
+        birth_date=date(1969, 5, 12),
+        phone="+33261912123",
     )
     ReferralFactory(requester=requester, patient=patient)
 
@@ -119,6 +123,7 @@ def test_a_patient_already_referred_by_this_requester_is_filled_in_from_the_ins(
     assert 'value="JEANNE MARIE"' in response.text
     assert 'value="1969-05-12"' in response.text
     assert 'value="45234 — Orléans (45000)"' in response.text
+    assert 'value="02 61 91 21 23"' in response.text  # as the referral page writes it
     assert "Patient déjà adressé par vous" in unescape(response.text)
     event = AuditEvent.objects.get(object_type="referrals.patient")
     assert (event.actor, event.action, event.object_id) == (
