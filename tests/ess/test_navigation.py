@@ -137,3 +137,13 @@ def test_the_menu_reads_in_english_too(coordinator):
     assert labels[:3] == ["Home", "Triage", "Care pathways"]
     assert "Steering" in labels
     assert "Schedule" in labels
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/demandes/sans-compte/", "/inscription/", "/lettre/", "/adhesion/"]
+)
+def test_every_public_page_offers_to_sign_in_but_the_sign_in_page(db, client, path):
+    link = '<a class="nav-link text-white ms-auto" href="/accounts/login/">Se connecter</a>'
+
+    assert link in client.get(path).text
+    assert link not in client.get("/accounts/login/").text
