@@ -24,7 +24,11 @@ from referrals.deadlines import (
     with_effective_priority,
 )
 from referrals.models import OPEN_STATUSES, Patient, Priority, Referral, Status
-from referrals.selectors import references_searched, referrals_visible_to
+from referrals.selectors import (
+    patient_name_conditions,
+    references_searched,
+    referrals_visible_to,
+)
 
 
 def _view_conditions(now) -> dict[str, Q]:
@@ -181,13 +185,11 @@ def _matching_patients(q: str) -> QuerySet:
     """The patients a search designates, read from their indexes one after the other (names in
     alphabetical order) and never all of them: `UNION ALL`, unsorted, so that a limit stops
     the reading (a patient found twice only repeats an `IN` value)."""
-    name = q.strip().upper()
-    patients = (
-        Patient.objects.filter(birth_name__startswith=name)
-        .order_by()
-        .values("pk")
-        .union(Patient.objects.filter(used_name__startswith=name).order_by().values("pk"), all=True)
+    first, *others = (
+        Patient.objects.filter(condition).order_by().values("pk")
+        for condition in patient_name_conditions(q)
     )
+    patients = first.union(*others, all=True)
     if ins := q.strip().replace(" ", ""):
         patients = patients.union(Patient.objects.filter(ins=ins).order_by().values("pk"), all=True)
     return patients

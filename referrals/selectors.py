@@ -166,15 +166,30 @@ def referral_get_for_accept(user, public_id) -> Referral:
     )
 
 
-def referral_search_condition(q: str) -> Q:
-    """Reference (full, or its number for recent years), INS, or start of the patient's name.
+def patient_name_conditions(q: str) -> list[Q]:
+    """The ways a search names patients (names are stored upper-case: each is a prefix match
+    on an index): the start of the birth name or of the used name; for several words, also
+    the name then first names, as the lists write a patient ("Fontaine Yvette", "FONTAINE Y")."""
+    name = q.strip().upper()
+    conditions = [Q(birth_name__startswith=name), Q(used_name__startswith=name)]
+    surname, *first_names = name.split() or [""]
+    if first_names:
+        named = Q(birth_name__startswith=surname) | Q(used_name__startswith=surname)
+        for word in first_names:
+            named &= Q(first_names__startswith=word) | Q(first_names__contains=f" {word}")
+        conditions.append(named)
+    return conditions
 
-    Patients are matched in a subquery (names are stored upper-case: a prefix match on the
-    index), so the OR never forces a scan of every referral joined to its patient."""
+
+def referral_search_condition(q: str) -> Q:
+    """Reference (full, or its number for recent years), INS, or the patient's name
+    (`patient_name_conditions`).
+
+    Patients are matched in a subquery, so the OR never forces a scan of every referral joined
+    to its patient."""
     q = q.strip()
-    name = q.upper()
     patients = Patient.objects.filter(
-        Q(birth_name__startswith=name) | Q(used_name__startswith=name) | Q(ins=q.replace(" ", ""))
+        reduce(operator.or_, patient_name_conditions(q), Q(ins=q.replace(" ", "")))
     ).values("pk")
     return Q(reference__in=references_searched(q)) | Q(patient__in=patients)
 

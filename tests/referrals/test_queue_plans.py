@@ -46,6 +46,14 @@ def test_a_search_reads_patients_by_name_and_their_referrals_by_patient(coordina
     assert "SubPlan" not in plan  # no referral is tested against the matching patients
 
 
+def test_a_name_with_first_names_also_reads_the_patients_by_name_prefix(coordinator):
+    plan = plan_without_seqscan(queue_referrals(coordinator, view="toutes", q="dupont jean")[:25])
+
+    assert plan.count("patient_name_prefix") == 2  # "DUPONT JEAN", and "DUPONT" then "JEAN"
+    assert plan.count("patient_used_name_prefix") == 2
+    assert "referral_by_patient" in plan
+
+
 def test_the_page_reads_its_ids_then_its_rows(
     client_for, coordinator, cardiology, django_assert_max_num_queries
 ):

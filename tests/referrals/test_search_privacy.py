@@ -49,6 +49,22 @@ def test_a_search_by_name_finds_the_patient_without_putting_the_name_in_the_url(
     assert AuditEvent.objects.filter(object_label=named.reference).exists()
 
 
+@pytest.mark.parametrize("typed", ["Zylberstein Yvette", "ZYLBERSTEIN Y", "zylb anne"])
+def test_a_name_followed_by_first_names_finds_the_patient_as_the_lists_write_them(setting, typed):
+    client, url, named, other = setting
+    named.patient.first_names = "YVETTE ANNE"
+    named.patient.save()
+    homonym = ReferralFactory(
+        patient=PatientFactory(birth_name=NAME.upper(), first_names="PAUL"),
+        requester=named.requester,
+    )
+
+    response = client.post(url, {"q": typed}, follow=True)
+
+    assert named.reference in response.text
+    assert homonym.reference not in response.text and other.reference not in response.text
+
+
 def test_the_opaque_url_works_again_for_reloads_and_pagination_links(setting):
     client, url, named, other = setting
     result = client.post(url, {"q": NAME}, follow=True).redirect_chain[-1][0]
