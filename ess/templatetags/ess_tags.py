@@ -1,4 +1,5 @@
 from datetime import datetime
+from decimal import Decimal
 
 from django import template
 from django.utils import timezone
@@ -72,6 +73,19 @@ def date_at(value, fmt="l d/m/Y"):
         "date": _local_date(value, fmt),
         "time": timezone.localtime(value).strftime("%H:%M"),
     }
+
+
+@register.filter
+def duration_hours(hours):
+    """ "1 h 30", "2 h", "45 min": a duration given in hours (a number), as people say it."""
+    if hours in (None, ""):
+        return ""
+    h, m = divmod(round(Decimal(str(hours)) * 60), 60)
+    if not m:
+        return _("%(h)d h") % {"h": h}
+    if not h:
+        return _("%(m)d min") % {"m": m}
+    return _("%(h)d h %(m)02d") % {"h": h, "m": m}
 
 
 @register.filter

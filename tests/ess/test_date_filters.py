@@ -1,5 +1,6 @@
-"""Dates as the pages, emails and PDFs write them: the first of the month is "1er" in French,
-and a date's time is joined by "à" in French, "at" in English, in Paris time."""
+"""Dates and durations as the pages, emails and PDFs write them: the first of the month is "1er"
+in French, a date's time is joined by "à" in French, "at" in English, in Paris time; hours read
+as "1 h 30"."""
 
 from datetime import UTC, date, datetime
 
@@ -34,3 +35,14 @@ def test_a_date_and_its_time_read_in_paris_time_in_the_page_s_language():
 
 def test_no_date_writes_nothing():
     assert render("{{ t|date_at }}{{ t|long_date }}", t=None) == ""
+
+
+def test_a_duration_in_hours_reads_as_people_say_it():
+    durations = ["1.5", "2", "0.75", "2.25"]
+
+    assert [render("{{ h|duration_hours }}", h=h) for h in durations] == [
+        "1 h 30",
+        "2 h",
+        "45 min",
+        "2 h 15",
+    ]
