@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ess.permissions import can_invite_users, require
-from ess.roles import Institution
+from ess.roles import Institution, Role
 from ess.web.actions import form_page, post_action
 from ess.web.paging import page_of
 from members import services
@@ -54,9 +55,13 @@ def invitation_revoke(request, public_id):
 
 
 def invitation_accept(request, token):
+    """The invitation's link: choose a password to open the account or, for an address that has
+    one, accept the roles signed in as that account."""
     invitation = services.invitation_from_token(token)
     if invitation is None:
         return render(request, "members/invitation_invalid.html", status=404)
+    if services.invitation_for_account(invitation) is not None:
+        return _invitation_roles_accept(request, token, invitation)
     return form_page(
         request,
         PasswordSetForm(request.POST or None, person=invitation),
@@ -66,6 +71,30 @@ def invitation_accept(request, token):
         template="members/invitation_accept.html",
         context={"invitation": invitation},
     )
+
+
+def _invitation_roles_accept(request, token, invitation):
+    if not request.user.is_authenticated:
+        messages.info(
+            request,
+            _("Connectez-vous avec le compte %(email)s pour accepter l'invitation.")
+            % {"email": invitation.email},
+        )
+        return redirect_to_login(request.get_full_path())
+    if request.method == "POST":
+        return post_action(
+            request,
+            lambda _data: services.invitation_accept_roles(token=token, by=request.user),
+            success=_("Invitation acceptée : vos nouveaux rôles sont actifs."),
+            back=request.path,
+            done="home",
+        )
+    context = {
+        "invitation": invitation,
+        "roles": [Role(role).label for role in invitation.roles],
+        "other_account": request.user.email.lower() != invitation.email,
+    }
+    return render(request, "members/invitation_roles.html", context)
 
 
 @login_required

@@ -47,17 +47,22 @@ def invitation_create(
     organisation: Organisation | None = None,
     base_url: str,
 ) -> Invitation:
-    """A manager invites someone. Raises PermissionDenied (not a manager) or ValidationError
-    (address already has an account or a pending invitation). After commit: the invitation
+    """A manager invites someone: to open an account, or an account that exists already (a
+    requester who takes on the coordination) to take on more roles, which its holder accepts
+    signed in. Raises PermissionDenied (not a manager) or ValidationError (a disabled account,
+    an account holding every role asked, a pending invitation). After commit: the invitation
     email is delivered from the outbox.
     """
     require(can_invite_users(by))
     email = email.strip().lower()
-    if User.objects.filter(email=email).exists():
-        raise ValidationError({"email": _("Un compte existe déjà pour cette adresse.")})
     roles = sorted({Role(r).value for r in roles})
     if not roles:
         raise ValidationError({"roles": _("Choisissez au moins un rôle.")})
+    account = User.objects.filter(email=email).first()
+    if account is not None and not account.is_active:
+        raise ValidationError({"email": _("Le compte de cette adresse est désactivé.")})
+    if account is not None and set(roles) <= account.roles:
+        raise ValidationError({"roles": _("Ce compte a déjà ces rôles.")})
     try:
         with transaction.atomic():
             invitation = Invitation.objects.create(
@@ -76,7 +81,12 @@ def invitation_create(
     link = base_url.rstrip("/") + reverse(
         "members:invitation_accept", kwargs={"token": invitation_token(invitation)}
     )
-    context = {"invitation": invitation, "link": link, "days": settings.ESS_INVITATION_DAYS}
+    context = {
+        "invitation": invitation,
+        "link": link,
+        "days": settings.ESS_INVITATION_DAYS,
+        "has_account": account is not None,
+    }
     email_queue_rendered(to=email, template="invitation", context=context)
     return invitation
 
@@ -89,6 +99,35 @@ def invitation_revoke(*, by: User, invitation_id: int) -> Invitation:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
     return invitation
+
+
+def invitation_for_account(invitation: Invitation) -> User | None:
+    """The account an invitation adds roles to (its address has one), else None."""
+    return User.objects.filter(email=invitation.email).first()
+
+
+@transaction.atomic
+def invitation_accept_roles(*, token: str, by: User) -> User:
+    """The holder of the invited address's account, signed in, takes on the invited roles.
+    Raises ValidationError when the link is no longer valid or is addressed to another
+    account."""
+    invitation = invitation_from_token(token)
+    if invitation is not None:
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation is None or not invitation.is_usable:
+        raise ValidationError(
+            _("Ce lien d'invitation n'est plus valable (déjà utilisé, révoqué ou expiré).")
+        )
+    if by.email.lower() != invitation.email:
+        raise ValidationError(
+            _("Cette invitation est adressée à %(email)s : connectez-vous avec ce compte.")
+            % {"email": invitation.email}
+        )
+    roles_grant(user=by, roles=invitation.roles, by=invitation.invited_by)
+    invitation.accepted_at = timezone.now()
+    invitation.user = by
+    invitation.save(update_fields=["accepted_at", "user"])
+    return by
 
 
 @transaction.atomic
@@ -108,6 +147,10 @@ def invitation_accept(*, token: str, password: str) -> User:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_usable:
         raise ValidationError(_("Cette invitation a déjà été utilisée."))
+    if invitation_for_account(invitation) is not None:
+        raise ValidationError(
+            _("Un compte existe déjà pour cette adresse : connectez-vous pour accepter.")
+        )
     user = User.objects.create_user(
         email=invitation.email,
         password=password,

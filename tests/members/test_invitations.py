@@ -1,12 +1,15 @@
+import html
 import re
 from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Invitation, User
+from tests.factories import UserFactory
 
 
 def invite(client, **overrides):
@@ -95,16 +98,52 @@ def test_a_weak_password_is_refused_and_no_account_is_created(
     assert not User.objects.filter(email="nouveau@exemple.fr").exists()
 
 
-def test_inviting_an_existing_account_or_twice_is_refused(client_for, manager, requester):
+def test_inviting_an_account_to_roles_it_has_or_twice_is_refused(client_for, manager, requester):
     client = client_for(manager)
 
-    existing = invite(client, email=requester.email)
+    same_roles = invite(client, email=requester.email, roles=["requester"])
+    disabled = invite(client, email=UserFactory(is_active=False).email)
     invite(client)
     twice = invite(client)
 
-    assert "Un compte existe déjà pour cette adresse." in existing.text
+    assert "Ce compte a déjà ces rôles." in html.unescape(same_roles.text)
+    assert "Le compte de cette adresse est désactivé." in html.unescape(disabled.text)
     assert "Une invitation est déjà en attente pour cette adresse." in twice.text
     assert Invitation.objects.count() == 1
+
+
+def test_a_requester_invited_to_the_coordination_accepts_signed_in_and_keeps_their_account(
+    client_for, manager, requester, other_requester, client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(client_for(manager), email=requester.email, roles=["coordinator"])
+    (message,) = mail.outbox
+    assert "connecté·e" in message.body
+    link = link_in(message).replace("http://testserver", "")
+    client.logout()
+
+    signed_out = client.get(link)
+    stranger = client_for(other_requester).get(link)
+    refused = client_for(other_requester).post(link, follow=True)
+    with_password = accept(Client(), link)  # no second account for the address
+
+    assert signed_out.status_code == 302 and signed_out.url.startswith("/accounts/login/")
+    assert f"adressée au compte {requester.email}" in html.unescape(stranger.text)
+    assert "connectez-vous avec ce compte" in html.unescape(refused.text)
+    assert with_password.status_code == 302
+    assert User.objects.filter(email=requester.email).count() == 1
+    assert Invitation.objects.get().accepted_at is None
+
+    mine = client_for(requester)
+    page = mine.get(link)
+    done = mine.post(link, follow=True)
+
+    assert "Coordination" in page.text
+    assert "Invitation acceptée : vos nouveaux rôles sont actifs." in html.unescape(done.text)
+    assert User.objects.get(pk=requester.pk).roles == {"requester", "coordinator"}
+    assert Invitation.objects.get().user == requester
+    assert Client().get(link).status_code == 404  # used once
+    assert mine.get("/").url == "/accounts/2fa/totp/activate/"  # a coordinator enrols
 
 
 def test_a_revoked_invitation_can_no_longer_be_used(
