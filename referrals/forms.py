@@ -401,6 +401,8 @@ class ReferralWithoutAccountForm(ReferralForm):
         super().__init__(*args, **kwargs)
         # The platform's users are not listed to the public.
         self.gps = []
+        # The sender comes first on the page: their errors head the summary too.
+        self.order_fields(["rpps", "email"])
 
 
 class RecordReferralForm(ReferralForm):
@@ -439,6 +441,7 @@ class RecordReferralForm(ReferralForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["caller"].queryset = requester_choices()
+        self.order_fields(["channel", "caller", "rpps", "email", "caller_phone"])
 
     def clean(self):
         cleaned = super().clean()

@@ -350,6 +350,16 @@ def test_the_public_form_sent_twice_makes_one_request_and_one_email(public_data)
     assert OutboundEmail.objects.filter(to=EMAIL).count() == 1
 
 
+def test_the_error_summary_follows_the_page_the_sender_first(public_data):
+    data = {**public_data, "rpps": "12345678901", "email": "pas-une-adresse", "question": ""}
+
+    page = text(send(data))
+
+    summary = page.split('id="form-errors"', 1)[1].split("</div>", 1)[0]
+    order = [summary.index(label) for label in ("RPPS", "adresse électronique", "Question")]
+    assert order == sorted(order)
+
+
 # Files kept across a refused attempt -----------------------------------------------------------
 def test_a_refused_public_form_keeps_its_file_and_names_a_refused_one_at_once(public_data):
     client = Client()
