@@ -30,9 +30,10 @@ def _team_changed(**kwargs):
 
 def platform(request):
     user = getattr(request, "user", None)
+    unread = unread_count(user) if user and user.is_authenticated else 0
     return {
         "ess_team": team_masthead(),
         "ess_demo": settings.ESS_DEMO,
-        "nav_items": navigation_for(user, request.path) if user is not None else [],
-        "unread_notifications": unread_count(user) if user and user.is_authenticated else 0,
+        "nav_items": navigation_for(user, request.path, unread=unread) if user else [],
+        "unread_notifications": unread,
     }

@@ -128,11 +128,12 @@ NAVIGATION = (
 )
 
 
-def navigation_for(user, current_path: str = "") -> list[dict]:
+def navigation_for(user, current_path: str = "", *, unread: int = 0) -> list[dict]:
     """Entries for the bar: {"label", "url", "active"}, or a group {"label", "children",
     "active"} whose children are entries.
 
-    A bar too wide for one line (MAX_BAR_WIDTH, with the user's name) groups its entries by
+    A bar too wide for one line (MAX_BAR_WIDTH, with the user's name and the count of `unread`
+    notifications beside the bell) groups its entries by
     their `group`, each group at the place of its first entry (a group of one entry stays a plain
     entry); if it is still too wide, its last plain entries go into a last drop-down, "Plus"."""
     if not user.is_authenticated:
@@ -147,7 +148,7 @@ def navigation_for(user, current_path: str = "") -> list[dict]:
     ]
     if matches:
         max(matches, key=lambda e: len(e["url"]))["active"] = True
-    room = MAX_BAR_WIDTH - len(user.display_name)
+    room = MAX_BAR_WIDTH - len(user.display_name) - (len(str(unread)) + 3 if unread else 0)
     if _width(entries) <= room:
         return entries
     bar = _grouped(visible, entries)

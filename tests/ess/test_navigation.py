@@ -124,6 +124,16 @@ def test_what_still_does_not_fit_goes_into_plus_and_a_long_name_leaves_less_room
     )
 
 
+def test_unread_notifications_beside_the_bell_leave_less_room(requester):
+    requester.first_name, requester.last_name = "Claire", "Martin"
+    with translation.override("en"):
+        quiet = [str(e["label"]) for e in navigation_for(requester, "/")]
+        busy = [str(e["label"]) for e in navigation_for(requester, "/", unread=15)]
+
+    assert "Newsletter" in quiet
+    assert busy[-1] == "More" and "Newsletter" not in busy
+
+
 def test_the_api_documentation_is_in_the_user_s_menu(requester, client_for):
     page = client_for(requester).get("/").text
 
