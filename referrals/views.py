@@ -43,7 +43,7 @@ from referrals.selectors import (
 from referrals.views_common import (
     referral_actions,
     referral_for_request,
-    send_keeping_files,
+    request_form_page,
     send_request,
 )
 from referrals.views_ess import ess_actions_context
@@ -88,15 +88,13 @@ def referral_create(request):
     if not perms.can_submit_referral(request.user):
         raise PermissionDenied
     form = forms.ReferralForm(request.POST or None, request.FILES or None, user=request.user)
-    kept = []
-    if request.method == "POST":
-        response, kept = send_keeping_files(
-            request, form, request.user, lambda kept: _referral_submit(request, form, kept)
-        )
-        if response is not None:
-            return response
-    context = {"form": form, "kept_files": kept}
-    return render(request, "referrals/referral_form.html", context)
+    return request_form_page(
+        request,
+        form,
+        request.user,
+        lambda kept: _referral_submit(request, form, kept),
+        "referrals/referral_form.html",
+    )
 
 
 def _referral_submit(request, form, kept):

@@ -8,6 +8,7 @@ from typing import TypeVar
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import ngettext
@@ -66,27 +67,28 @@ def send_request(form, send: Callable[[], T]) -> T | None:
     return None
 
 
-def send_keeping_files(request, form, user, send: Callable[[list], HttpResponse | None]):
-    """The POST of a form that sends a new request with files, as (response, kept files).
-
-    `send(kept)` sends the valid form with the files kept from an earlier attempt: its response,
-    or None with the service's refusal on the form. A refused form (any field, here or in the
-    service) keeps the new files that pass the checks for this browser session
-    (referrals.services.pending), for `user` (None without an account): the corrected form
-    offers them again, ticked; the files refused are named on the form at once."""
-    if request.session.session_key is None:
-        request.session.save()  # the kept files are bound to this browser session
-    session = {"user": user, "session_key": request.session.session_key}
-    kept = pending_attachments_for(**session, public_ids=request.POST.getlist("kept_files"))
-    if form.is_valid():
-        response = send(kept)
-        if response is not None:
-            return response, kept
-    added, refusals = pending_attachments_keep(**session, uploads=form.files.getlist("files"))
-    kept += added
-    if not form.has_error("files"):  # the service already named the refused files
-        for refusal in refusals:
-            form.add_error("files", refusal)
+def request_form_page(request, form, user, send: Callable[[list], HttpResponse | None], template):
+    """The page of a form that sends a new request with files. A POST calls `send(kept)` with the
+    valid form and the files kept from an earlier attempt: its response, or None with the
+    service's refusal on the form. A refused form (any field, here or in the service) keeps the
+    new files that pass the checks for this browser session (referrals.services.pending), for
+    `user` (None without an account): `template` shows the form again with them, ticked, and
+    names the files refused at once."""
+    kept = []
+    if request.method == "POST":
+        if request.session.session_key is None:
+            request.session.save()  # the kept files are bound to this browser session
+        session = {"user": user, "session_key": request.session.session_key}
+        kept = pending_attachments_for(**session, public_ids=request.POST.getlist("kept_files"))
+        if form.is_valid():
+            response = send(kept)
+            if response is not None:
+                return response
+        added, refusals = pending_attachments_keep(**session, uploads=form.files.getlist("files"))
+        kept += added
+        if not form.has_error("files"):  # the service already named the refused files
+            for refusal in refusals:
+                form.add_error("files", refusal)
     if kept and form.errors:
         messages.info(
             request,
@@ -97,7 +99,7 @@ def send_keeping_files(request, form, user, send: Callable[[list], HttpResponse 
             )
             % {"count": len(kept)},
         )
-    return None, kept
+    return render(request, template, {"form": form, "kept_files": kept})
 
 
 referral_actions = PageActions(

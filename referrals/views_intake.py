@@ -12,7 +12,7 @@ from ess.throttle import throttled_response
 from referrals import forms, services
 from referrals import permissions as perms
 from referrals.models import Status
-from referrals.views_common import send_keeping_files, send_request
+from referrals.views_common import request_form_page, send_request
 
 
 @require_http_methods(["GET", "POST"])
@@ -24,15 +24,13 @@ def referral_without_account(request):
     if throttled := throttled_response(request, action="referral_without_account"):
         return throttled
     form = forms.ReferralWithoutAccountForm(request.POST or None, request.FILES or None)
-    kept = []
-    if request.method == "POST":
-        response, kept = send_keeping_files(
-            request, form, None, lambda kept: _send_without_account(request, form, kept)
-        )
-        if response is not None:
-            return response
-    context = {"form": form, "kept_files": kept}
-    return render(request, "referrals/referral_without_account.html", context)
+    return request_form_page(
+        request,
+        form,
+        None,
+        lambda kept: _send_without_account(request, form, kept),
+        "referrals/referral_without_account.html",
+    )
 
 
 def _send_without_account(request, form, kept):
@@ -84,15 +82,13 @@ def referral_record(request):
     if not perms.can_record_referral(request.user):
         raise PermissionDenied
     form = forms.RecordReferralForm(request.POST or None, request.FILES or None)
-    kept = []
-    if request.method == "POST":
-        response, kept = send_keeping_files(
-            request, form, request.user, lambda kept: _record(request, form, kept)
-        )
-        if response is not None:
-            return response
-    context = {"form": form, "kept_files": kept}
-    return render(request, "referrals/referral_record.html", context)
+    return request_form_page(
+        request,
+        form,
+        request.user,
+        lambda kept: _record(request, form, kept),
+        "referrals/referral_record.html",
+    )
 
 
 def _record(request, form, kept):
