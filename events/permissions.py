@@ -74,10 +74,14 @@ def can_record_attendance(user, training: Training) -> bool:
 
 
 def can_download_certificate(user, registration: Registration) -> bool:
-    """A certificate of attendance: for a confirmed registrant marked present."""
-    if registration.status != RegistrationStatus.CONFIRMED:
+    """A certificate of attendance: for a confirmed registrant marked present at a training that
+    took place (held, or published and begun; never a cancelled one)."""
+    if registration.status != RegistrationStatus.CONFIRMED or registration.attended is not True:
         return False
-    return registration.attended is True
+    training = registration.training
+    if training.status == TrainingStatus.HELD:
+        return True
+    return training.status == TrainingStatus.PUBLISHED and training.starts_at <= timezone.now()
 
 
 TRAINING_ACTIONS = workflow.register(

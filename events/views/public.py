@@ -25,7 +25,7 @@ from ess.web.forms import add_service_errors
 from events.forms import RegistrationForm
 from events.ical import trainings_calendar
 from events.models import RegistrationStatus, TrainingKind, TrainingStatus
-from events.permissions import can_manage_events, can_take_attendance
+from events.permissions import can_download_certificate, can_manage_events, can_take_attendance
 from events.selectors.manage import trainings_spoken_at
 from events.selectors.trainings import (
     current_public_campaigns,
@@ -146,6 +146,7 @@ def registration_page(request, public_id):
         and training.status == TrainingStatus.PUBLISHED
         and training.starts_at > timezone.now(),
         "is_pending": registration.status == RegistrationStatus.PENDING,
+        "can_download_certificate": can_download_certificate(request.user, registration),
     }
     return render(request, "events/registrations_registration.html", context)
 
@@ -193,7 +194,10 @@ def my_registrations(request):
         request,
         "events/registrations_mine.html",
         {
-            "registrations": list(registrations_of(request.user)),
+            "registrations": [
+                (registration, can_download_certificate(request.user, registration))
+                for registration in registrations_of(request.user)
+            ],
             "speaking": list(trainings_spoken_at(request.user)),
         },
     )

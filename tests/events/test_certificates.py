@@ -112,6 +112,33 @@ def test_no_certificate_without_a_confirmed_attendance(state, client_for, manage
     assert response.status_code == 404
 
 
+@pytest.mark.parametrize(
+    "training",
+    [
+        {"status": "cancelled", "cancel_reason": "Salle indisponible"},
+        {"starts_at": timezone.now() + timedelta(hours=2)},  # marked present ahead of time
+    ],
+    ids=["cancelled", "not-begun"],
+)
+def test_no_certificate_for_a_training_that_did_not_take_place(training, client_for, manager):
+    registration = RegistrationFactory(training=TrainingFactory(**training), attended=True)
+    gp = client_for(registration.user or manager)
+
+    response = client_for(manager).get(url(registration))
+    own_page = gp.get(reverse("events:registration", args=[registration.public_id]))
+
+    assert response.status_code == 404
+    assert url(registration) not in own_page.text
+
+
+def test_my_trainings_offers_the_certificate_once_the_training_took_place(attended, client_for):
+    registrant = UserFactory(requester=True, email=attended.email)
+
+    page = client_for(registrant).get(reverse("events:my_registrations")).text
+
+    assert url(attended) in page
+
+
 def test_an_unknown_registration_has_no_certificate(client):
     response = client.get(
         reverse("events:certificate", args=["00000000-0000-4000-8000-000000000000"])
