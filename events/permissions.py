@@ -43,6 +43,9 @@ def can_edit_training(user, training: Training) -> bool:
 
 
 def can_publish_training(user, training: Training) -> bool:
+    """Published before it begins."""
+    if training.starts_at <= timezone.now():
+        return False
     return can_manage_events(user)
 
 

@@ -185,15 +185,15 @@ def training_update(*, training_id: int, by, speakers=(), partners=(), **data) -
 
 @transaction.atomic
 def training_publish(*, training_id: int, by) -> Training:
-    """Open a draft to the public and to registrations (`can_publish_training`:
-    PermissionDenied; TransitionNotAllowed once held or cancelled; Conflict when it has already
-    begun). Again: no-op."""
+    """Open a draft to the public and to registrations (`can_manage_events`: PermissionDenied;
+    TransitionNotAllowed once held or cancelled; Conflict when it has already begun,
+    `can_publish_training`). Again: no-op."""
     training = _locked(training_id)
-    require(perms.can_publish_training(by, training))
+    require(perms.can_manage_events(by))
     if training.status == TrainingStatus.PUBLISHED:
         return training
     workflow.check(training, TrainingStatus.PUBLISHED, refused=_refused)
-    if training.starts_at <= timezone.now():
+    if not perms.can_publish_training(by, training):
         raise Conflict(_("Cette formation a déjà commencé : elle ne se publie plus."))
     _advance(training, TrainingStatus.PUBLISHED, by=by, published_at=timezone.now())
     return training

@@ -194,14 +194,16 @@ def test_publishing_opens_the_draft_and_keeps_its_history(manager):
     assert (event.from_status, event.to_status, event.actor) == ("draft", "published", manager)
 
 
-def test_a_training_already_begun_is_not_published(manager):
+def test_a_training_already_begun_is_not_published_nor_offered_to_be(manager, client_for):
     training = TrainingFactory(draft=True, starts_at=timezone.now() - timedelta(hours=1))
+    publish = reverse("events:publish", args=[training.public_id])
 
     with pytest.raises(Conflict):
         services.training_publish(training_id=training.pk, by=manager)
 
     training.refresh_from_db()
     assert training.status == "draft"
+    assert publish not in client_for(manager).get(reverse("events:manage")).text
 
 
 def test_cancelling_needs_a_reason_and_tells_the_registrants(manager):

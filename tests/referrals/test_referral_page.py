@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from referrals import services
-from tests.factories import ReferralFactory, SlotFactory
+from tests.factories import PatientFactory, ReferralFactory, SlotFactory
 
 
 def _held(specialist, **fields):
@@ -115,3 +115,15 @@ def test_a_case_not_yet_triaged_shows_slots_unless_only_an_opinion_is_asked(
 
     assert "Prochains créneaux libres" in _page(client, consultation)
     assert "Prochains créneaux libres" not in _page(client, opinion)
+
+
+def test_the_patient_is_said_born_in_the_grammar_of_their_sex(client_for, requester):
+    her = ReferralFactory(requester=requester, patient=PatientFactory(sex="F"))
+    him = ReferralFactory(requester=requester, patient=PatientFactory(sex="M"))
+    client = client_for(requester)
+
+    hers = client.get(reverse("referrals:detail", args=[her.public_id])).text
+    his = client.get(reverse("referrals:detail", args=[him.public_id])).text
+
+    assert "Féminin, née le" in hers and "né(e)" not in hers
+    assert "Masculin, né le" in his
