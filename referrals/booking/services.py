@@ -106,6 +106,15 @@ def slot_book(*, slot_id: int, referral_id: int, by: User) -> Booking:
             % {"ref": referral.reference, "status": referral.get_status_display()}
         )
     _require_consultation(referral)
+    if referral.response_mode == ResponseMode.ADVANCED_CONSULTATION:
+        raise TransitionNotAllowed(
+            _(
+                "La demande %(ref)s est régulée en consultation avancée : réservez-lui une place "
+                "d'une consultation avancée, ou changez d'abord son mode de réponse à la "
+                "régulation pour un créneau au cabinet."
+            )
+            % {"ref": referral.reference}
+        )
     booking = scheduling.slot_reserve(
         by=by, slot_id=slot_id, referral_id=referral.pk, specialty_id=referral.specialty_id
     )

@@ -15,7 +15,7 @@ from ess.permissions import require
 from referrals import permissions as perms
 from referrals.booking import forms, services
 from referrals.booking.selectors import sessions_for_referral
-from referrals.models import Status
+from referrals.models import ResponseMode, Status
 from referrals.selectors import referral_get_for_user
 from referrals.views_common import referral_for_request
 from scheduling import permissions as scheduling_perms
@@ -38,14 +38,16 @@ def booking_panels(user, referral) -> dict:
         scheduling_perms.can_book_slot(user)
         and booking is None
         and referral.status in (Status.SUBMITTED, Status.TRIAGED)
-        # An asynchronous opinion has no appointment: no slot to book for it.
+        # An asynchronous opinion has no appointment: no slot to book for it; an advanced
+        # consultation is booked into a session, below.
         and referral.is_consultation
+        and referral.response_mode != ResponseMode.ADVANCED_CONSULTATION
     )
     appointment = scheduling_selectors.appointment_for(referral) if staff else None
     can_book_session = (
         scheduling_perms.can_book_session(user)
         and appointment is None
-        and referral.response_mode == "advanced_consultation"
+        and referral.response_mode == ResponseMode.ADVANCED_CONSULTATION
         and referral.status in (Status.TRIAGED, Status.ACCEPTED)
     )
     return {

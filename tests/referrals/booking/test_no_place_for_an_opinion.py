@@ -125,3 +125,18 @@ def test_an_advanced_consultation_appointment_is_refused_to_a_teleexpertise(
     referral.refresh_from_db()
     assert referral.status == Status.TRIAGED and referral.response_mode == "teleexpertise_async"
     assert not Appointment.objects.exists()
+
+
+def test_an_advanced_consultation_is_booked_into_a_session_never_a_slot(
+    client_for, coordinator, territory
+):
+    referral = ReferralFactory(triaged=True, response_mode="advanced_consultation")
+    slot = SlotFactory(specialist__specialty=referral.specialty)
+
+    with pytest.raises(TransitionNotAllowed, match="réservez-lui une place d'une consultation"):
+        services.slot_book(slot_id=slot.pk, referral_id=referral.pk, by=coordinator)
+    page = client_for(coordinator).get(reverse("referrals:detail", args=[referral.public_id]))
+
+    slot.refresh_from_db()
+    assert slot.booked == 0 and not Booking.objects.exists()
+    assert str(slot.public_id) not in page.text  # no slot offered on the page

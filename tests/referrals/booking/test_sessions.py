@@ -12,7 +12,7 @@ from ess.errors import TransitionNotAllowed
 from ess.models import Notification
 from referrals import services as referral_services
 from referrals.booking import selectors, services
-from referrals.models import ReferralEvent
+from referrals.models import Referral, ReferralEvent
 from scheduling.models import Appointment
 from tests.factories import (
     ConsultationSessionFactory,
@@ -180,9 +180,11 @@ def test_the_place_is_freed_when_the_case_leaves_the_appointment(how, session, c
 def test_booking_into_a_session_frees_a_slot_held_before(session, coordinator):
     from referrals.booking.services import slot_book
 
-    referral = advanced()
+    referral = ReferralFactory(triaged=True, response_mode="urgent_consultation")
     slot = SlotFactory(specialist=session.specialist)
     slot_book(slot_id=slot.pk, referral_id=referral.pk, by=coordinator)
+    # Then the coordination decides on an advanced consultation instead.
+    Referral.objects.filter(pk=referral.pk).update(response_mode="advanced_consultation")
 
     services.session_book(by=coordinator, session_id=session.pk, referral_id=referral.pk)
 
