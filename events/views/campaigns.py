@@ -49,6 +49,12 @@ def campaign_list(request):
 @require_GET
 def campaign_detail(request, public_id):
     campaign = selectors.campaign_get_for_user(request.user, public_id)
+    return render(request, "events/campaign_detail.html", _detail_context(request, campaign))
+
+
+def _detail_context(request, campaign: Campaign, action_form=None) -> dict:
+    """The campaign's page; for its managers, the form recording an action (`action_form`: the
+    one sent and refused, shown again as typed)."""
     can_manage = can_manage_campaigns(request.user)
     context = {
         "campaign": selectors.campaign_detail(campaign),
@@ -59,8 +65,10 @@ def campaign_detail(request, public_id):
     }
     if can_manage:
         context["actions"] = list(selectors.campaign_actions(campaign))
-        context["action_form"] = CampaignActionForm(initial={"held_on": _default_day(campaign)})
-    return render(request, "events/campaign_detail.html", context)
+        context["action_form"] = action_form or CampaignActionForm(
+            initial={"held_on": _default_day(campaign)}
+        )
+    return context
 
 
 def _default_day(campaign: Campaign):
@@ -145,14 +153,17 @@ def campaign_export(request, public_id):
 def campaign_action_create(request, public_id):
     campaign = selectors.campaign_get_for_user(request.user, public_id)
     require(can_manage_campaigns(request.user))
-    return post_action(
+    form = CampaignActionForm(request.POST)
+    return form_page(
         request,
+        form,
         lambda data: services.campaign_action_record(
             campaign_id=campaign.pk, by=request.user, **data
         ),
-        form=CampaignActionForm(request.POST),
         success=lambda a: _("Action « %(title)s » enregistrée.") % {"title": a.title},
-        back=_detail_url(campaign),
+        done=_detail_url(campaign),
+        template="events/campaign_detail.html",
+        context=_detail_context(request, campaign, action_form=form),
     )
 
 

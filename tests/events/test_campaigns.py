@@ -568,6 +568,11 @@ def test_an_action_dated_outside_the_campaign_is_refused_on_the_page(client_for,
 
     assert f"Le {held_on:%d/%m/%Y} est hors de la période de la campagne" in response.text
     assert not CampaignAction.objects.exists()
+    # The form comes back as typed, to be corrected rather than typed again.
+    assert response.redirect_chain == []
+    assert 'value="Stand au marché"' in response.text
+    assert f'value="{held_on:%Y-%m-%d}"' in response.text
+    assert 'value="100"' in response.text
 
 
 def test_a_negative_count_is_refused_on_the_page(client_for, coordinator):
