@@ -90,6 +90,11 @@ class OnCallShift(Stateful, PublicIdModel):
         return self.status == ShiftStatus.PUBLISHED
 
     @property
+    def has_started(self) -> bool:
+        """Begun: it stays on the roster (never deleted)."""
+        return self.starts_at <= timezone.now()
+
+    @property
     def span(self) -> str:
         """ "07/12/2026 08:00 – 13:00", or with the end's date when it ends another day."""
         start, end = timezone.localtime(self.starts_at), timezone.localtime(self.ends_at)

@@ -88,14 +88,20 @@ def _overlapping(specialty_id: int, start: datetime, end: datetime):
 def on_call_shift_create(
     *, by, specialty: Specialty, starts_at: datetime, ends_at: datetime, note: str = ""
 ) -> OnCallShift:
-    """A manager adds one shift (a draft). Raises PermissionDenied, ValidationError (the end
-    before the start, longer than MAX_SHIFT_HOURS, overlapping another shift of the specialty)."""
+    """A manager adds one shift (a draft); one already begun is allowed (someone took the call
+    just now), not one already over. Raises PermissionDenied, ValidationError (the end before
+    the start, longer than MAX_SHIFT_HOURS, already over, overlapping another shift of the
+    specialty)."""
     _require(perms.can_manage_on_call(by))
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": _("La fin de la garde doit suivre son début.")})
     if ends_at - starts_at > timedelta(hours=MAX_SHIFT_HOURS):
         raise ValidationError(
             {"ends_at": _("Une garde dure %(n)d heures au plus.") % {"n": MAX_SHIFT_HOURS}}
+        )
+    if ends_at <= timezone.now():
+        raise ValidationError(
+            {"ends_at": _("Cette garde est déjà finie : le tableau est pour l'avenir.")}
         )
     roster_locked(specialty.pk)
     other = _overlapping(specialty.pk, starts_at, ends_at).first()
@@ -133,10 +139,15 @@ def on_call_shifts_create(
 ) -> ShiftsResult:
     """A manager adds preset shifts (drafts) on the chosen weekdays (0 = Monday) of a period,
     e.g. every weekday morning and afternoon. A span an existing shift of the specialty already
-    covers is skipped, so repeating the request adds nothing. Raises PermissionDenied,
-    ValidationError (the period, no preset or no day chosen)."""
+    covers is skipped, so repeating the request adds nothing, and so is a span already over.
+    Raises PermissionDenied, ValidationError (the period, over or too long, no preset or no day
+    chosen)."""
     _require(perms.can_manage_on_call(by))
     period_bounds(first_day, last_day)
+    if last_day < timezone.localdate():
+        raise ValidationError(
+            {"last_day": _("Cette période est passée : le tableau est pour aujourd'hui et après.")}
+        )
     if not presets:
         raise ValidationError({"presets": _("Choisissez au moins une garde type.")})
     if not weekdays:
@@ -148,7 +159,8 @@ def on_call_shifts_create(
         if day.weekday() in weekdays:
             spans.extend(preset_span(day, p) for p in presets)
         day += timedelta(days=1)
-    spans.sort()
+    now = timezone.now()
+    spans = sorted(span for span in spans if span[1] > now)  # what is over is not planned
     taken = list(
         _overlapping(specialty.pk, spans[0][0], spans[-1][1]).values_list("starts_at", "ends_at")
         if spans
@@ -174,7 +186,7 @@ def on_call_shift_delete(*, by, shift_id: int) -> None:
     shift = OnCallShift.objects.select_related("specialty").get(pk=shift_id)
     roster_locked(shift.specialty_id)
     shift = OnCallShift.objects.select_for_update().get(pk=shift_id)
-    if shift.starts_at <= timezone.now():
+    if shift.has_started:
         raise TransitionNotAllowed(_("Cette garde a commencé : elle reste au tableau."))
     if shift.is_published:
         notify(

@@ -14,7 +14,9 @@ from tests.factories import UserFactory
 from tests.menu import menu_labels
 
 PAGE = "/garde/"
-MONDAY = date(2027, 1, 11)
+# A Monday five weeks ahead or more: shifts are planned for the future.
+MONDAY = date.today() + timedelta(days=35 + 7 - date.today().weekday())
+FRIDAY = MONDAY + timedelta(days=4)
 
 
 def at(day: date, hour: int) -> datetime:
@@ -113,7 +115,7 @@ def test_the_manager_creates_generates_and_publishes_a_week(client_for, manager,
     assert response.status_code == 302
     assert OnCallShift.objects.filter(status=ShiftStatus.DRAFT).count() == 10
 
-    period = {"specialite": cardiology.pk, "first_day": "2027-01-11", "last_day": "2027-01-15"}
+    period = {"specialite": cardiology.pk, "first_day": f"{MONDAY}", "last_day": f"{FRIDAY}"}
     client.post("/garde/tableau/generer/", period)
     page = client.get(week(cardiology)).content.decode()
     assert "Brouillon" in page
@@ -129,8 +131,8 @@ def test_a_bad_period_shows_a_french_error_and_creates_nothing(client_for, manag
         "/garde/gardes/periode/",
         {
             "specialty": cardiology.pk,
-            "first_day": "2027-01-15",
-            "last_day": "2027-01-11",
+            "first_day": f"{FRIDAY}",
+            "last_day": f"{MONDAY}",
             "presets": ["morning"],
             "weekdays": ["0"],
         },
@@ -146,13 +148,13 @@ def test_a_custom_shift_and_its_gap_on_the_roster(client_for, manager, cardiolog
         "/garde/gardes/nouvelle/",
         {
             "specialty": cardiology.pk,
-            "starts_at": "2027-01-16T09:00",
-            "ends_at": "2027-01-16T12:00",
+            "starts_at": f"{MONDAY + timedelta(days=5)}T09:00",
+            "ends_at": f"{MONDAY + timedelta(days=5)}T12:00",
             "note": "Samedi matin",
         },
     )
     shift = OnCallShift.objects.get()
-    assert timezone.localtime(shift.starts_at) == at(date(2027, 1, 16), 9)
+    assert timezone.localtime(shift.starts_at) == at(MONDAY + timedelta(days=5), 9)
     page = client.get(week(cardiology)).content.decode()
     assert "1 garde sans personne cette semaine." in page
 

@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from ess.errors import TransitionNotAllowed
@@ -16,7 +17,8 @@ from scheduling.models import Absence, OnCallDuty, OnCallShift, ShiftPreset, Shi
 from scheduling.selectors import on_call_at, on_call_gaps
 from tests.factories import ConsultationSessionFactory, UserFactory
 
-MONDAY = date(2027, 1, 11)
+# A Monday five weeks ahead or more: shifts are planned for the future.
+MONDAY = date.today() + timedelta(days=35 + 7 - date.today().weekday())
 FRIDAY = MONDAY + timedelta(days=4)
 WEEKDAYS = [0, 1, 2, 3, 4]
 HALF_DAYS = [ShiftPreset.MORNING, ShiftPreset.AFTERNOON]
@@ -278,3 +280,56 @@ def test_a_started_shift_stays(manager, cardiology):
     )
     services.on_call_shift_delete(by=manager, shift_id=later.pk)
     assert list(OnCallShift.objects.all()) == [shift]
+
+
+def test_what_is_over_is_not_planned(manager, cardiology):
+    today = timezone.localdate()
+    past_week = today - timedelta(days=30)
+
+    every_day = list(range(7))
+
+    def plan(first_day, last_day):
+        return services.on_call_shifts_create(
+            by=manager,
+            specialty=cardiology,
+            first_day=first_day,
+            last_day=last_day,
+            presets=HALF_DAYS,
+            weekdays=every_day,
+        )
+
+    with pytest.raises(ValidationError, match="Cette période est passée"):
+        plan(past_week, past_week)
+    with pytest.raises(ValidationError, match="Cette garde est déjà finie"):
+        services.on_call_shift_create(
+            by=manager,
+            specialty=cardiology,
+            starts_at=timezone.now() - timedelta(hours=5),
+            ends_at=timezone.now() - timedelta(hours=1),
+        )
+    assert not OnCallShift.objects.exists()
+    # A period from yesterday plans only what is not over yet.
+    plan(today - timedelta(days=1), today + timedelta(days=1))
+    assert OnCallShift.objects.exists()
+    assert not OnCallShift.objects.filter(ends_at__lte=timezone.now()).exists()
+
+
+def test_a_started_shift_is_not_offered_for_deletion(manager, cardiology, client_for):
+    started = OnCallShift.objects.create(
+        specialty=cardiology,
+        starts_at=timezone.now() - timedelta(hours=1),
+        ends_at=timezone.now() + timedelta(hours=1),
+    )
+    later = services.on_call_shift_create(
+        by=manager,
+        specialty=cardiology,
+        starts_at=timezone.now() + timedelta(hours=2),
+        ends_at=timezone.now() + timedelta(hours=4),
+    )
+
+    page = (
+        client_for(manager).get(reverse("scheduling:on_call"), {"specialite": cardiology.pk}).text
+    )
+
+    assert reverse("scheduling:on_call_shift_delete", args=[started.public_id]) not in page
+    assert reverse("scheduling:on_call_shift_delete", args=[later.public_id]) in page

@@ -15,7 +15,8 @@ from scheduling.selectors import on_call_at
 from scheduling.tasks import warn_on_call_gaps
 from tests.factories import UserFactory
 
-MONDAY = date(2027, 1, 11)
+# A Monday five weeks ahead or more: shifts are planned for the future.
+MONDAY = date.today() + timedelta(days=35 + 7 - date.today().weekday())
 
 
 def at(day: date, hour: int) -> datetime:
