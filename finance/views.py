@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from ess.audit import audit_record
@@ -156,7 +157,11 @@ def expense_import(request):
         except ValidationError as exc:
             flash_error(request, exc)
         else:
-            messages.success(request, _("%(n)s dépense(s) importée(s).") % {"n": len(imported)})
+            messages.success(
+                request,
+                ngettext("%(n)s dépense importée.", "%(n)s dépenses importées.", len(imported))
+                % {"n": len(imported)},
+            )
             return redirect("finance:expenses")
     return render(request, "finance/expense_import.html", {"form": form})
 

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from ess.forms import ReasonForm
@@ -307,7 +307,11 @@ def membership_import(request):
         except ValidationError as exc:
             errors = exc.messages
         else:
-            messages.success(request, _("%(n)d membre(s) importé(s).") % {"n": len(imported)})
+            messages.success(
+                request,
+                ngettext("%(n)d membre importé.", "%(n)d membres importés.", len(imported))
+                % {"n": len(imported)},
+            )
             return redirect("members:membership_list")
     return render(
         request,

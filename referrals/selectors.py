@@ -18,6 +18,8 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ess.db import known_rows
 from ess.roles import Role
@@ -252,10 +254,12 @@ def specialists_for_triage(referral):
     )
     rows = list(specialists)
     for s in rows:
-        s.triage_label = f"{s.display_name} — {s.load} dossier(s) en cours"
+        s.triage_label = ngettext(
+            "%(name)s — %(n)d dossier en cours", "%(name)s — %(n)d dossiers en cours", s.load
+        ) % {"name": s.display_name, "n": s.load}
         if s.next_slot:
             when = timezone.localtime(s.next_slot).strftime("%d/%m %H:%M")
-            s.triage_label += f" — prochain créneau le {when}"
+            s.triage_label += _(" — prochain créneau le %(when)s") % {"when": when}
     return rows
 
 

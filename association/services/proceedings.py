@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from association import permissions as perms
 from association.models import Attendance, AttendanceMode, GeneralAssembly, Resolution
@@ -68,9 +68,12 @@ def attendance_record(
         if held.count() >= assembly.max_proxies:
             raise ValidationError(
                 {
-                    "proxy_holder": _(
-                        "%(name)s détient déjà %(count)s procuration(s), le maximum pour cette "
-                        "assemblée."
+                    "proxy_holder": ngettext(
+                        "%(name)s détient déjà %(count)s procuration, le maximum pour cette "
+                        "assemblée.",
+                        "%(name)s détient déjà %(count)s procurations, le maximum pour cette "
+                        "assemblée.",
+                        assembly.max_proxies,
                     )
                     % {"name": holder.display_name, "count": assembly.max_proxies}
                 }

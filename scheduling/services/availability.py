@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ess.errors import TransitionNotAllowed
 from members.models import User
@@ -118,7 +119,11 @@ def slot_delete(*, by: User, slot_id: int) -> None:
     _require(perms.can_manage_slot(by, slot))
     if slot.booked:
         raise ValidationError(
-            _("Ce créneau a %(n)d réservation(s) : demandez à la coordination de les déplacer.")
+            ngettext(
+                "Ce créneau a %(n)d réservation : demandez à la coordination de la déplacer.",
+                "Ce créneau a %(n)d réservations : demandez à la coordination de les déplacer.",
+                slot.booked,
+            )
             % {"n": slot.booked}
         )
     slot.delete()

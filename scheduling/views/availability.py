@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from ess.permissions import require
@@ -26,7 +27,11 @@ def availability(request):
         except ValidationError as exc:
             forms.add_service_errors(slot_form, exc)
         else:
-            messages.success(request, _("%(n)d créneau(x) publié(s).") % {"n": len(created)})
+            messages.success(
+                request,
+                ngettext("%(n)d créneau publié.", "%(n)d créneaux publiés.", len(created))
+                % {"n": len(created)},
+            )
             return redirect("scheduling:availability")
     return render(
         request,

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ess.audit import audit_record, audit_record_many, audit_refusal
@@ -168,14 +168,22 @@ def plan_detail(request, public_id):
 
 def _generate(request, plan) -> None:
     n = services.plan_generate_sessions(by=request.user, plan_id=plan.pk)
-    messages.success(request, _("%(n)d consultation(s) créée(s).") % {"n": n})
+    messages.success(
+        request,
+        ngettext("%(n)d consultation créée.", "%(n)d consultations créées.", n) % {"n": n},
+    )
 
 
 def _propose_rota(request, plan) -> None:
     result = services.rota_propose(by=request.user, plan_id=plan.pk)
     messages.success(
         request,
-        _("Rotation proposée : %(n)d consultation(s) attribuée(s).") % {"n": result.assigned},
+        ngettext(
+            "Rotation proposée : %(n)d consultation attribuée.",
+            "Rotation proposée : %(n)d consultations attribuées.",
+            result.assigned,
+        )
+        % {"n": result.assigned},
     )
     for session in result.unassigned:
         messages.warning(
@@ -187,11 +195,20 @@ def _propose_rota(request, plan) -> None:
 
 def _publish(request, plan) -> None:
     published, left = services.sessions_publish(by=request.user, plan_id=plan.pk)
-    messages.success(request, _("%(n)d consultation(s) publiée(s).") % {"n": published})
+    messages.success(
+        request,
+        ngettext("%(n)d consultation publiée.", "%(n)d consultations publiées.", published)
+        % {"n": published},
+    )
     if left:
         messages.warning(
             request,
-            _("%(n)d consultation(s) sans spécialiste restent en brouillon.") % {"n": left},
+            ngettext(
+                "%(n)d consultation sans spécialiste reste en brouillon.",
+                "%(n)d consultations sans spécialiste restent en brouillon.",
+                left,
+            )
+            % {"n": left},
         )
 
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ess import workflow
@@ -117,7 +117,11 @@ def shifts_create(request):
         form,
         save,
         success=lambda r: (
-            _("%(n)d garde(s) créée(s), %(skipped)d déjà au tableau.")
+            ngettext(
+                "%(n)d garde créée, %(skipped)d déjà au tableau.",
+                "%(n)d gardes créées, %(skipped)d déjà au tableau.",
+                r[0].created,
+            )
             % {"n": r[0].created, "skipped": r[0].skipped}
         ),
         done=lambda r: r[1],
@@ -201,16 +205,21 @@ def roster_action(request, action):
         period = {"first_day": data["first_day"], "last_day": data["last_day"]}
         if action == "publier":
             n = services.on_call_roster_publish(by=request.user, specialty=specialty, **period)
-            messages.success(request, _("%(n)d garde(s) publiée(s).") % {"n": n})
+            messages.success(
+                request, ngettext("%(n)d garde publiée.", "%(n)d gardes publiées.", n) % {"n": n}
+            )
             return
         result = services.on_call_roster_generate(
             by=request.user, specialty=specialty, backup=data["backup"], **period
         )
         messages.success(
             request,
-            _(
-                "Proposition : %(assigned)d garde(s) sur %(shifts)d attribuée(s), "
-                "%(backups)d renfort(s). Vérifiez-la puis publiez."
+            ngettext(
+                "Proposition : %(assigned)d garde sur %(shifts)d attribuée, "
+                "%(backups)d en renfort. Vérifiez-la puis publiez.",
+                "Proposition : %(assigned)d gardes sur %(shifts)d attribuées, "
+                "%(backups)d en renfort. Vérifiez-la puis publiez.",
+                result.assigned,
             )
             % {"assigned": result.assigned, "shifts": result.shifts, "backups": result.backups},
         )

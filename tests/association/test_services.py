@@ -175,7 +175,7 @@ def test_a_present_member_holds_proxies_up_to_the_maximum(scene):
     with pytest.raises(ValidationError) as refused:
         scene.proxy(assembly, d, a)
 
-    assert "détient déjà 2 procuration(s)" in str(refused.value.message_dict["proxy_holder"])
+    assert "détient déjà 2 procurations" in str(refused.value.message_dict["proxy_holder"])
     assert not Attendance.objects.filter(membership=d).exists()
     assert assembly.attendances.filter(proxy_holder=a).count() == 2
 

@@ -31,11 +31,13 @@ def test_manager_publishes_a_week_and_approves_a_swap(demo_accounts, page, sign_
     page.follow(page.get_by_role("button", name="Afficher"))
     page.follow(page.get_by_role("link", name="Créer des gardes sur une période"))
     page.follow(page.get_by_role("button", name="Enregistrer"))
-    expect(page.get_by_text("10 garde(s) créée(s), 0 déjà au tableau.")).to_be_visible()
+    expect(page.get_by_text("10 gardes créées, 0 déjà au tableau.")).to_be_visible()
     page.follow(page.get_by_role("button", name="Générer la proposition"))
-    expect(page.get_by_text(re.compile(r"Proposition : 10 garde\(s\) sur 10"))).to_be_visible()
+    expect(
+        page.get_by_text(re.compile(r"Proposition : 10 gardes sur 10 attribuées"))
+    ).to_be_visible()
     page.follow(page.get_by_role("button", name="Publier"))
-    expect(page.get_by_text("10 garde(s) publiée(s).")).to_be_visible()
+    expect(page.get_by_text("10 gardes publiées.")).to_be_visible()
     week_url = page.url
 
     duty = (
