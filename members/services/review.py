@@ -38,8 +38,23 @@ from members.services.membership import (
 # ---------------------------------------------------------------------------------------------
 def _sync_account(membership: Membership, user: User) -> None:
     """The account carries the professional identity the rest of the platform reads."""
-    if membership.rpps and User.objects.filter(rpps=membership.rpps).exclude(pk=user.pk).exists():
-        raise ValidationError({"rpps": _("Ce numéro RPPS est déjà celui d'un autre compte.")})
+    holder = (
+        User.objects.filter(rpps=membership.rpps).exclude(pk=user.pk).first()
+        if membership.rpps
+        else None
+    )
+    if holder is not None:
+        # Said to the manager reviewing the application, who runs the accounts anyway.
+        raise ValidationError(
+            {
+                "rpps": _(
+                    "Ce numéro RPPS est déjà celui du compte de %(name)s (%(email)s) : demandez "
+                    "une candidature depuis cette adresse, ou des compléments, plutôt que de "
+                    "valider celle-ci."
+                )
+                % {"name": holder.display_name, "email": holder.email}
+            }
+        )
     user.first_name = membership.first_name
     user.last_name = membership.last_name
     user.phone = membership.phone or user.phone

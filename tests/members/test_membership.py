@@ -164,6 +164,24 @@ def test_validating_someone_who_already_has_an_account_activates_at_once(
     assert existing.has_usable_password()
 
 
+def test_an_rpps_held_by_another_account_tells_the_manager_whose_it_is(
+    client, client_for, manager, application_data
+):
+    holder = UserFactory(email="l.moreau@autre.fr", first_name="Léa", last_name="Moreau", rpps=RPPS)
+    apply(client, application_data)  # from another address
+    membership = Membership.objects.get()
+
+    response = client_for(manager).post(
+        reverse("members:membership_validate", args=[membership.public_id]), follow=True
+    )
+
+    membership.refresh_from_db()
+    assert membership.status == "applied"
+    assert f"déjà celui du compte de {holder.display_name} (l.moreau@autre.fr)" in html.unescape(
+        response.text
+    )
+
+
 def test_a_nurse_becomes_a_paramedic(client, client_for, manager, application_data):
     nurse = {**application_data, "profession": "ipa", "rpps": "", "specialty": ""}
     apply(client, {**nurse, "adeli": "451234567", "competences": []})
