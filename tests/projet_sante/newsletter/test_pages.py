@@ -133,7 +133,7 @@ def test_progress_shows_sent_over_total_and_htmx_gets_the_fragment(
     page = client.get(url)
     fragment = client.get(url, headers={"HX-Request": "true"})
 
-    assert "1 envoi(s) sur 3" in page.text
+    assert "Envois : 1 sur 3" in page.text
     assert 'hx-trigger="every 5s"' in page.text
     assert fragment.text.strip().startswith('<div id="newsletter-progress"')
     assert fragment.text.strip() in page.text
