@@ -133,9 +133,9 @@ def navigation_for(user, current_path: str = "", *, unread: int = 0) -> list[dic
     "active"} whose children are entries.
 
     A bar too wide for one line (MAX_BAR_WIDTH, with the user's name and the count of `unread`
-    notifications beside the bell) groups its entries by
-    their `group`, each group at the place of its first entry (a group of one entry stays a plain
-    entry); if it is still too wide, its last plain entries go into a last drop-down, "Plus"."""
+    notifications beside the bell) groups its entries by their `group`, each group at the place
+    of its first entry (a group of one entry stays a plain entry); if it is still too wide, its
+    last plain entries go into a last drop-down, "Plus"."""
     if not user.is_authenticated:
         return []
     visible = [item for item in NAVIGATION if item.allowed(user)]
