@@ -36,6 +36,7 @@ from referrals.services.common import (
     _store_files,
     _transition,
 )
+from scheduling.selectors import agenda_conflict
 
 # What the specialist's answer sets (referral_complete).
 ANSWER_FIELDS = ("answer", "recommended_actions", "consultation_needed", "answered_at")
@@ -139,6 +140,13 @@ def referral_schedule(*, referral_id: int, by, starts_at: datetime, location: st
     ):
         return referral
     _check_appointment_time(starts_at)
+    if why := agenda_conflict(by.pk, starts_at):
+        raise ValidationError(
+            {
+                "starts_at": _("Le rendez-vous du %(when)s est impossible : %(why)s.")
+                % {"when": timezone.localtime(starts_at).strftime("%d/%m/%Y %H:%M"), "why": why}
+            }
+        )
     note = _("Rendez-vous le %(when)s — %(where)s") % {
         "when": timezone.localtime(starts_at).strftime("%d/%m/%Y %H:%M"),
         "where": location,

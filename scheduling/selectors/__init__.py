@@ -3,7 +3,7 @@ sessions, calendar feeds. `sessions_visible_to` is the only definition of who se
 session. On-call rosters are in oncall.py, opening hours and the opening calendar in hours.py,
 re-exported here."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import (
     Case,
@@ -37,6 +37,7 @@ from scheduling.models import (
     SwapRequest,
     SwapStatus,
 )
+from scheduling.rota import Availability, SessionSlot
 from scheduling.selectors.hours import (  # noqa: F401  (re-exported for the callers)
     OPENING_CALENDAR_CACHE_KEY,
     closures_to_come,
@@ -67,6 +68,13 @@ from scheduling.selectors.oncall import (  # noqa: F401  (re-exported for the ca
 # ---------------------------------------------------------------------------------------------
 # Availability
 # ---------------------------------------------------------------------------------------------
+def agenda_conflict(specialist_id: int, at: datetime) -> str:
+    """Why the specialist cannot see a patient at `at` ("" when they can): a session of advanced
+    consultation they run then (not cancelled), or a day of absence."""
+    agenda = Availability([specialist_id], at, at + timedelta(minutes=1), slots=False)
+    return agenda.conflict(specialist_id, SessionSlot(None, at, at + timedelta(minutes=1)))
+
+
 def absent_on(day: date) -> Exists:
     """A condition on users: absent on `day`."""
     return Exists(

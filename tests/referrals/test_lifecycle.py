@@ -1,7 +1,7 @@
 """Every transition from every state, by the right actor and by the wrong ones."""
 
 import html
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,8 +12,9 @@ from django.utils import timezone
 from ess.errors import TransitionNotAllowed
 from referrals import services
 from referrals.models import Referral, ReferralEvent, TeleexpertiseAct
+from scheduling.models import Absence
 from tests.conftest import signed_in
-from tests.factories import ReferralFactory
+from tests.factories import ConsultationSessionFactory, ConsultationSiteFactory, ReferralFactory
 
 
 @pytest.fixture
@@ -596,3 +597,30 @@ def test_an_appointment_the_day_after_is_set(cast, client_for):
 
     referral.refresh_from_db()
     assert (referral.status, referral.appointment_at) == ("scheduled", starts)
+
+
+def test_an_appointment_while_the_specialist_is_elsewhere_is_refused(cast):
+    referral = bring_to("accepted", cast)
+    specialist = cast["specialist"]
+    session = ConsultationSessionFactory(
+        specialist=specialist, site=ConsultationSiteFactory(name="Gien")
+    )
+    away = timezone.localdate() + timedelta(days=10)
+    Absence.objects.create(specialist=specialist, starts_on=away, ends_on=away)
+
+    def schedule(starts_at):
+        return services.referral_schedule(
+            referral_id=referral.pk, by=specialist, starts_at=starts_at, location="Cabinet"
+        )
+
+    with pytest.raises(ValidationError, match="déjà en consultation avancée à Gien"):
+        schedule(session.starts_at + timedelta(minutes=30))
+    with pytest.raises(ValidationError, match="absent ce jour-là"):
+        schedule(timezone.make_aware(datetime.combine(away, time(10))))
+    referral.refresh_from_db()
+    assert (referral.status, referral.appointment_at) == ("accepted", None)
+
+    schedule(session.ends_at + timedelta(hours=1))  # once back from Gien
+
+    referral.refresh_from_db()
+    assert referral.status == "scheduled"
