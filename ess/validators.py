@@ -6,6 +6,7 @@ to store.
 """
 
 import re
+import unicodedata
 from datetime import date
 
 import phonenumbers
@@ -26,6 +27,19 @@ _SEPARATORS = re.compile(r"[\s.\-/]")
 
 def _compact(value: str) -> str:
     return _SEPARATORS.sub("", value or "").upper()
+
+
+# Letters the decomposition leaves whole, written as identity vigilance writes them.
+_LIGATURES = str.maketrans({"Œ": "OE", "Æ": "AE", "ß": "SS"})
+
+
+def identity_name(value: str) -> str:
+    """A name or first names as the identity traits hold them (the national identity vigilance
+    rules): upper case without accents or ligatures, single spaces ("Éloïse  Lœtitia" is
+    "ELOISE LOETITIA"). Searches fold what is typed the same way."""
+    decomposed = unicodedata.normalize("NFKD", " ".join((value or "").split()).upper())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return plain.translate(_LIGATURES)
 
 
 def normalize_nir(value: str) -> str:

@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 
 from ess.db import known_rows
 from ess.roles import Role
-from ess.validators import normalize_nir
+from ess.validators import identity_name, normalize_nir
 from members.models import User
 from partners.models import Partner
 from referrals.models import (
@@ -172,7 +172,7 @@ def patient_name_conditions(q: str) -> list[Q]:
     """The ways a search names patients (names are stored upper-case: each is a prefix match
     on an index): the start of the birth name or of the used name; for several words, also
     the name then first names, as the lists write a patient ("Fontaine Yvette", "FONTAINE Y")."""
-    name = q.strip().upper()
+    name = identity_name(q)
     conditions = [Q(birth_name__startswith=name), Q(used_name__startswith=name)]
     surname, *first_names = name.split() or [""]
     if first_names:

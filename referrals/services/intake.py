@@ -18,6 +18,7 @@ from ess.models import Commune, Specialty
 from ess.models import NotificationKind as Kind
 from ess.uploads import check_uploads
 from ess.validators import (
+    identity_name,
     normalize_birth_place_code,
     normalize_nir,
     normalize_phone,
@@ -115,15 +116,15 @@ def _patient_resolve(data: PatientInput) -> tuple[Patient, dict | None]:
     """The patient this submission is about: the same INS (or, without INS, the same five strict
     traits) is the same patient. Conflicting traits for a known INS are returned, not written."""
     traits = {
-        "birth_name": data.birth_name.strip().upper(),
-        "first_names": " ".join(data.first_names.split()).upper(),
+        "birth_name": identity_name(data.birth_name),
+        "first_names": identity_name(data.first_names),
         "sex": data.sex,
         "birth_date": data.birth_date,
         "birth_place_code": data.birth_place_code.strip().upper(),
     }
     ins = normalize_nir(data.ins)
     extra = {
-        "used_name": data.used_name.strip().upper(),
+        "used_name": identity_name(data.used_name),
         "phone": data.phone.strip(),
         "commune": data.commune,
         "gp_name": data.gp_name.strip(),
