@@ -117,9 +117,19 @@ def _clean(
 def training_create(*, by, speakers=(), partners=(), **data) -> Training:
     """A new training, as a draft, organised by `by`. Requires `can_manage_events`
     (PermissionDenied); a ValidationError names every field to correct (no title, end before
-    start, no place and no video link, no places, a speaker who is not a member…)."""
+    start, a start already past, no place and no video link, no places, a speaker who is not a
+    member…)."""
     require(perms.can_manage_events(by))
     fields, speakers, partners = _clean(speakers=speakers, partners=partners, **data)
+    if fields["starts_at"] <= timezone.now():
+        raise ValidationError(
+            {
+                "starts_at": _(
+                    "Ce début est déjà passé : une formation se crée avant d'avoir lieu, pour être "
+                    "publiée."
+                )
+            }
+        )
     training = Training.objects.create(**fields, organiser=by)
     training.speakers.set(speakers)
     training.partners.set(partners)

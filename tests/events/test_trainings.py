@@ -2,6 +2,7 @@
 the waiting list served when places open), published, cancelled with its registrants told,
 held once begun; the management list with its counts; refusals that change nothing."""
 
+import html
 from datetime import timedelta
 from decimal import Decimal
 
@@ -343,6 +344,22 @@ def test_a_manager_creates_a_training_from_the_form(manager, specialist, client_
     assert training.target_professions == ["infirmier"]
     assert timezone.localtime(training.starts_at).strftime("%H:%M") == "19:30"
     assert "enregistrée en brouillon" in response.text
+
+
+def test_a_training_starting_in_the_past_is_refused_on_the_form(manager, client_for):
+    yesterday = timezone.localtime(timezone.now() - timedelta(days=1))
+
+    response = client_for(manager).post(
+        reverse("events:create"),
+        form_data(
+            starts_at=yesterday.strftime("%Y-%m-%dT19:30"),
+            ends_at=yesterday.strftime("%Y-%m-%dT21:30"),
+        ),
+    )
+
+    assert "Ce début est déjà passé" in html.unescape(response.text)
+    assert 'value="Soirée ECG pour les IDE"' in response.text  # the form as typed
+    assert not Training.objects.exists()
 
 
 def test_the_form_says_in_french_what_is_wrong_and_writes_nothing(manager, client_for):
