@@ -54,7 +54,8 @@ def form_page(request, form, save: Callable[[dict], object], *, success, done, t
     """A page with a form: shown on GET; a valid POST calls `save(cleaned_data)` (the service).
     Its ValidationError lands on the form's fields, another refusal on the whole form; on
     success `success` is flashed and the user goes to `done`. `success` and `done` may be
-    functions of what the service returned."""
+    functions of what the service returned; `context` may be a function too, called only when
+    the page is shown (a page that reads much, not read for a POST that succeeds)."""
     if request.method == "POST" and form.is_valid():
         try:
             result = save(form.cleaned_data)
@@ -65,7 +66,9 @@ def form_page(request, form, save: Callable[[dict], object], *, success, done, t
         else:
             messages.success(request, success(result) if callable(success) else success)
             return redirect(done(result) if callable(done) else done)
-    return render(request, template, {"form": form, **context})
+    return render(
+        request, template, {"form": form, **(context() if callable(context) else context)}
+    )
 
 
 class PageActions:

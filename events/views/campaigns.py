@@ -163,7 +163,7 @@ def campaign_action_create(request, public_id):
         success=lambda a: _("Action « %(title)s » enregistrée.") % {"title": a.title},
         done=_detail_url(campaign),
         template="events/campaign_detail.html",
-        context=_detail_context(request, campaign, action_form=form),
+        context=lambda: _detail_context(request, campaign, action_form=form),
     )
 
 
