@@ -67,6 +67,14 @@ def can_take_attendance(user, training: Training) -> bool:
     return is_speaker(user, training)
 
 
+def attendance_offered(user, training: Training) -> bool:
+    """The pages link the attendance (and its sign-in sheet) of a published or held training
+    for those who take it."""
+    if training.status not in (TrainingStatus.PUBLISHED, TrainingStatus.HELD):
+        return False
+    return can_take_attendance(user, training)
+
+
 def can_record_attendance(user, training: Training) -> bool:
     """Ticked from the training's first day on; never on a draft or a cancelled one."""
     if training.status not in (TrainingStatus.PUBLISHED, TrainingStatus.HELD):

@@ -38,6 +38,7 @@ def manage(request):
             "training": training,
             "actions": available_actions(request.user, training),
             "can_edit": perms.can_edit_training(request.user, training),
+            "attendance": perms.attendance_offered(request.user, training),
         }
         for training in trainings
     ]

@@ -25,7 +25,7 @@ from ess.web.forms import add_service_errors
 from events.forms import RegistrationForm
 from events.ical import trainings_calendar
 from events.models import RegistrationStatus, TrainingKind, TrainingStatus
-from events.permissions import can_download_certificate, can_manage_events, can_take_attendance
+from events.permissions import attendance_offered, can_download_certificate, can_manage_events
 from events.selectors.manage import trainings_spoken_at
 from events.selectors.trainings import (
     current_public_campaigns,
@@ -80,8 +80,7 @@ def _detail_context(request, training, form=None) -> dict:
         "my_registration": registration,
         "form": form,
         "can_manage": can_manage_events(request.user),
-        "can_take_attendance": training.status in (TrainingStatus.PUBLISHED, TrainingStatus.HELD)
-        and can_take_attendance(request.user, training),
+        "can_take_attendance": attendance_offered(request.user, training),
     }
 
 
