@@ -150,8 +150,11 @@ class CheckboxTypedChoiceField(_CheckBoxes, forms.TypedMultipleChoiceField):
 class NotificationPreferencesForm(forms.ModelForm):
     class Meta:
         model = get_user_model()
-        fields = ["notification_email", "mssante_email"]
-        widgets = {"notification_email": forms.RadioSelect(attrs={"class": "form-check-input"})}
+        fields = ["notification_email", "language", "mssante_email"]
+        widgets = {
+            "notification_email": forms.RadioSelect(attrs={"class": "form-check-input"}),
+            "language": forms.RadioSelect(attrs={"class": "form-check-input"}),
+        }
         help_texts = {
             "notification_email": _("Les urgences (P1, échéances) sont toujours envoyées.")
         }

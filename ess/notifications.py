@@ -5,16 +5,24 @@ their email rows commit (or roll back) with it, and delivery is queued after com
 no patient data: the title names the referral by its reference and the link asks to sign in.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ess.models import EmailChoice, Notification, NotificationEmail, NotificationKind
-from ess.outbox import email_queue_rendered
+from ess.outbox import email_queue_rendered, language_of
+
+# What a notification says, written for each recipient in their language: a function returning
+# the text (it calls gettext when it runs), or a text that needs no translation.
+Text = str | Callable[[], str]
+
+
+def _written(text: Text) -> str:
+    return str(text() if callable(text) else text)
 
 
 def _email_state(user, urgent: bool) -> str:
@@ -29,15 +37,16 @@ def notify(
     *,
     recipients: Iterable,
     kind: NotificationKind,
-    title: str,
+    title: Text,
     url: str,
     actor=None,
     urgent: bool = False,
     dedupe_key: str = "",
-    detail: str = "",
+    detail: Text = "",
 ) -> list[Notification]:
-    """Notify each recipient once (the actor excepted). With `dedupe_key`, a recipient already
-    notified with that key is skipped. Immediate emails are queued after commit."""
+    """Notify each recipient once (the actor excepted), in the recipient's language (`title`
+    and `detail` are functions run in it). With `dedupe_key`, a recipient already notified with
+    that key is skipped. Immediate emails are queued after commit."""
     created = []
     seen = set()
     for user in recipients:
@@ -46,36 +55,43 @@ def notify(
         seen.add(user.pk)
         if actor is not None and user.pk == actor.pk:
             continue
-        state = _email_state(user, urgent)
-        notification = Notification(
-            recipient=user,
-            kind=kind,
-            title=title[:200],
-            detail=detail[:200],
-            url=url,
-            urgent=urgent,
-            dedupe_key=dedupe_key,
-            email_state=state,
-        )
-        immediate = state == NotificationEmail.PENDING_IMMEDIATE
-        if dedupe_key:
-            try:
-                with transaction.atomic():
-                    notification.save(force_insert=True)
-            except IntegrityError:  # already notified under this key
-                continue
+        with translation.override(language_of(user)):
+            notification = _notify_one(user, kind, title, detail, url, urgent, dedupe_key)
+        if notification is not None:
+            created.append(notification)
+    return created
+
+
+def _notify_one(user, kind, title: Text, detail: Text, url, urgent, dedupe_key):
+    state = _email_state(user, urgent)
+    notification = Notification(
+        recipient=user,
+        kind=kind,
+        title=_written(title)[:200],
+        detail=_written(detail)[:200],
+        url=url,
+        urgent=urgent,
+        dedupe_key=dedupe_key,
+        email_state=state,
+    )
+    immediate = state == NotificationEmail.PENDING_IMMEDIATE
+    if dedupe_key:
+        try:
+            with transaction.atomic():
+                notification.save(force_insert=True)
+        except IntegrityError:  # already notified under this key
+            return None
+        if immediate:
+            notification.email = _queue_email(user, [notification])
+            notification.save(update_fields=["email"])
+    else:
+        # Nothing to undo on a conflict: the email first, then the notification naming it, in
+        # one INSERT each (within the caller's transaction, or one of their own).
+        with transaction.atomic(savepoint=False):
             if immediate:
                 notification.email = _queue_email(user, [notification])
-                notification.save(update_fields=["email"])
-        else:
-            # Nothing to undo on a conflict: the email first, then the notification naming
-            # it, in one INSERT each (within the caller's transaction, or one of their own).
-            with transaction.atomic(savepoint=False):
-                if immediate:
-                    notification.email = _queue_email(user, [notification])
-                notification.save(force_insert=True)
-        created.append(notification)
-    return created
+            notification.save(force_insert=True)
+    return notification
 
 
 def _queue_email(user, notifications: list[Notification]):
@@ -85,7 +101,9 @@ def _queue_email(user, notifications: list[Notification]):
         "base_url": settings.ESS_BASE_URL,
         "digest": len(notifications) > 1,
     }
-    return email_queue_rendered(to=user.email, template="notification", context=context)
+    return email_queue_rendered(
+        to=user.email, template="notification", context=context, language=language_of(user)
+    )
 
 
 def notifications_send_digests() -> int:

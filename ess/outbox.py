@@ -17,11 +17,12 @@ from contextvars import ContextVar
 from datetime import timedelta
 
 from celery import current_app
+from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Min, Q
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ess.models import OutboundEmail, OutboundTask
 
@@ -150,21 +151,29 @@ def text_engine(template_name: str) -> str | None:
     return "text" if template_name.endswith(".txt") else None
 
 
+def language_of(user) -> str:
+    """The language a person is written to in: the one they chose (the language switch or
+    their notification preferences), French for everyone else."""
+    return getattr(user, "language", "") or settings.LANGUAGE_CODE
+
+
 def email_queue_rendered(
-    *, to: str, template: str, context: dict, html: bool = True
+    *, to: str, template: str, context: dict, html: bool = True, language: str = ""
 ) -> OutboundEmail:
     """Queue the email of templates emails/<template>_subject.txt, _body.txt and, with `html`,
-    _body.html, rendered with `context`."""
+    _body.html, rendered with `context`: in `language` when given (the recipient's), otherwise
+    in the language of the moment (the person writing to themselves through a form)."""
 
     def render(part: str) -> str:
         return render_to_string(f"emails/{template}_{part}", context, using=text_engine(part))
 
-    return email_queue(
-        to=to,
-        subject=render("subject.txt").strip(),
-        body_text=render("body.txt"),
-        body_html=render("body.html") if html else "",
-    )
+    with translation.override(language or translation.get_language()):
+        return email_queue(
+            to=to,
+            subject=render("subject.txt").strip(),
+            body_text=render("body.txt"),
+            body_html=render("body.html") if html else "",
+        )
 
 
 def email_queue_message(message: EmailMessage) -> list[OutboundEmail]:

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views import defaults
+from django.views import defaults, i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from rest_framework.exceptions import NotFound
@@ -176,6 +176,23 @@ def notification_read(request, public_id=None):
         if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
             return redirect(url)
     return redirect("notification_list")
+
+
+def set_language(request):
+    """Django's language switch; a signed-in person's choice also becomes the language of the
+    notifications and emails they receive."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language", "")
+    user = request.user
+    if (
+        request.method == "POST"
+        and user.is_authenticated
+        and language in dict(settings.LANGUAGES)
+        and user.language != language
+    ):
+        user.language = language
+        user.save(update_fields=["language"])
+    return response
 
 
 @login_required

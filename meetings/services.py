@@ -185,8 +185,8 @@ def meeting_participant_add(*, meeting_id: int, by, user=None, contact=None) -> 
                 recipients=[user],
                 kind=NotificationKind.CASE_MEETING,
                 actor=by,
-                title=_("Invitation à la télé-RCP : %(title)s") % {"title": meeting.title},
-                detail=_when(meeting),
+                title=lambda: _("Invitation à la télé-RCP : %(title)s") % {"title": meeting.title},
+                detail=lambda: _when(meeting),
                 url=meeting_url(meeting),
             )
         return participant
@@ -236,8 +236,8 @@ def _tell_participants(meeting: CaseMeeting, *, by, change: str) -> None:
         recipients=[p.user for p in participants if p.user_id],
         kind=NotificationKind.CASE_MEETING,
         actor=by,
-        title=_CHANGE_TITLES[change] % {"title": meeting.title},
-        detail=_when(meeting),
+        title=lambda: _CHANGE_TITLES[change] % {"title": meeting.title},
+        detail=lambda: _when(meeting),
         url=meeting_url(meeting),
     )
     for participant in participants:
@@ -359,10 +359,12 @@ def meeting_case_decide(*, case_id: int, by, decision: str) -> MeetingCase:
         referral_services.referral_meeting_decision_record(
             referral_id=case.referral_id, by=by, text=line
         )
-    if case.referral_id:
-        title = _("Décision de télé-RCP : %(ref)s") % {"ref": case.referral.reference}
-    else:
-        title = _("Décision de télé-RCP sur un parcours de soins")
+
+    def title() -> str:
+        if case.referral_id:
+            return _("Décision de télé-RCP : %(ref)s") % {"ref": case.referral.reference}
+        return _("Décision de télé-RCP sur un parcours de soins")
+
     notify(
         recipients=_case_gps(case),
         kind=NotificationKind.CASE_MEETING,

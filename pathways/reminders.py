@@ -53,9 +53,11 @@ def _remind_owner(task: PathwayTask, now: datetime) -> bool:
         notify(
             recipients=[task.assignee],
             kind=NotificationKind.PATHWAY_TASK,
-            title=_("Tâche en retard : %(task)s") % {"task": task.label},
-            detail=_("Échéance le %(due)s · parcours « %(pathway)s »")
-            % {"due": _due(task), "pathway": task.pathway.title},
+            title=lambda: _("Tâche en retard : %(task)s") % {"task": task.label},
+            detail=lambda: (
+                _("Échéance le %(due)s · parcours « %(pathway)s »")
+                % {"due": _due(task), "pathway": task.pathway.title}
+            ),
             url=reverse("pathways:worklist"),
             dedupe_key=f"pathway-task-late:{task.pk}",
         )
@@ -75,13 +77,15 @@ def _escalate(task: PathwayTask, now: datetime) -> bool:
         notify(
             recipients=[*coordinators(), *circle_coordinators],
             kind=NotificationKind.PATHWAY_TASK,
-            title=_("Tâche déléguée toujours en retard : %(task)s") % {"task": task.label},
-            detail=_("Confiée à %(owner)s, échéance le %(due)s · parcours « %(pathway)s »")
-            % {
-                "owner": task.assignee.get_full_name() or task.assignee.email,
-                "due": _due(task),
-                "pathway": task.pathway.title,
-            },
+            title=lambda: _("Tâche déléguée toujours en retard : %(task)s") % {"task": task.label},
+            detail=lambda: (
+                _("Confiée à %(owner)s, échéance le %(due)s · parcours « %(pathway)s »")
+                % {
+                    "owner": task.assignee.get_full_name() or task.assignee.email,
+                    "due": _due(task),
+                    "pathway": task.pathway.title,
+                }
+            ),
             url=reverse("pathways:detail", args=[task.pathway.public_id]),
             dedupe_key=f"pathway-task-escalated:{task.pk}",
         )

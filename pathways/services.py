@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from ess import workflow
 from ess.errors import Conflict
@@ -220,7 +221,7 @@ def pathway_open(
     notify(
         recipients=_circle_users(pathway),
         kind=NotificationKind.PATHWAY,
-        title=_("Nouveau parcours : %(title)s") % {"title": title},
+        title=lambda: _("Nouveau parcours : %(title)s") % {"title": title},
         url=url,
         actor=by,
     )
@@ -228,23 +229,26 @@ def pathway_open(
         notify(
             recipients=[delegate],
             kind=NotificationKind.PATHWAY_TASK,
-            title=ngettext(
-                "%(count)d tâche vous est confiée dans le parcours « %(title)s »",
-                "%(count)d tâches vous sont confiées dans le parcours « %(title)s »",
-                len(tasks),
-            )
-            % {"count": len(tasks), "title": title},
+            title=lambda: (
+                ngettext(
+                    "%(count)d tâche vous est confiée dans le parcours « %(title)s »",
+                    "%(count)d tâches vous sont confiées dans le parcours « %(title)s »",
+                    len(tasks),
+                )
+                % {"count": len(tasks), "title": title}
+            ),
             url=reverse("pathways:worklist"),
             actor=by,
         )
     return pathway
 
 
-def _status_told(pathway: Pathway, by, title: str) -> None:
+def _status_told(pathway: Pathway, by, title: Promise) -> None:
+    """Tell the circle of care; `title` names the pathway as %(title)s."""
     notify(
         recipients=_circle_users(pathway),
         kind=NotificationKind.PATHWAY,
-        title=title,
+        title=lambda: title % {"title": pathway.title},
         url=_url(pathway),
         actor=by,
     )
@@ -258,7 +262,7 @@ def pathway_pause(*, pathway_id: int, by, note: str = "") -> Pathway:
     require(perms.can_manage_pathway(by, pathway))
     if not _advance(pathway, PathwayStatus.PAUSED, by=by, note=(note or "").strip()):
         return pathway
-    _status_told(pathway, by, _("Parcours mis en pause : %(title)s") % {"title": pathway.title})
+    _status_told(pathway, by, gettext_lazy("Parcours mis en pause : %(title)s"))
     return pathway
 
 
@@ -269,7 +273,7 @@ def pathway_resume(*, pathway_id: int, by) -> Pathway:
     require(perms.can_manage_pathway(by, pathway))
     if not _advance(pathway, PathwayStatus.ACTIVE, by=by):
         return pathway
-    _status_told(pathway, by, _("Parcours repris : %(title)s") % {"title": pathway.title})
+    _status_told(pathway, by, gettext_lazy("Parcours repris : %(title)s"))
     return pathway
 
 
@@ -283,7 +287,7 @@ def pathway_close(*, pathway_id: int, by, reason: str) -> Pathway:
     if not _advance(pathway, PathwayStatus.CLOSED, by=by, note=reason, close_reason=reason):
         return pathway
     pathway.tasks.filter(status=TaskStatus.TODO).update(status=TaskStatus.CANCELLED)
-    _status_told(pathway, by, _("Parcours clos : %(title)s") % {"title": pathway.title})
+    _status_told(pathway, by, gettext_lazy("Parcours clos : %(title)s"))
     return pathway
 
 
@@ -310,8 +314,10 @@ def circle_add(*, pathway_id: int, by, user, role: str) -> CircleMember:
         notify(
             recipients=[user],
             kind=NotificationKind.PATHWAY,
-            title=_("Vous êtes dans le cercle de soins du parcours « %(title)s »")
-            % {"title": pathway.title},
+            title=lambda: (
+                _("Vous êtes dans le cercle de soins du parcours « %(title)s »")
+                % {"title": pathway.title}
+            ),
             url=_url(pathway),
             actor=by,
         )
@@ -365,8 +371,10 @@ def task_record(*, task_id: int, by, result: str, out_of_range: bool) -> Pathway
         notify(
             recipients=[doctor],
             kind=NotificationKind.PATHWAY_ALERT,
-            title=_("Résultat hors des valeurs attendues : %(task)s (parcours « %(title)s »)")
-            % {"task": task.label, "title": pathway.title},
+            title=lambda: (
+                _("Résultat hors des valeurs attendues : %(task)s (parcours « %(title)s »)")
+                % {"task": task.label, "title": pathway.title}
+            ),
             url=reverse("pathways:alert", args=[alert.public_id]),
             actor=by,
             urgent=True,
@@ -394,7 +402,7 @@ def task_cancel(*, task_id: int, by, reason: str) -> PathwayTask:
     notify(
         recipients=[task.assignee],
         kind=NotificationKind.PATHWAY_TASK,
-        title=_("Tâche annulée : %(task)s") % {"task": task.label},
+        title=lambda: _("Tâche annulée : %(task)s") % {"task": task.label},
         url=_url(task.pathway),
         actor=by,
     )
@@ -421,8 +429,10 @@ def alert_answer(*, alert_id: int, by, answer: str) -> PathwayAlert:
     notify(
         recipients=[alert.task.assignee, *_circle_users(pathway, roles=[CircleRole.GP])],
         kind=NotificationKind.PATHWAY_ALERT,
-        title=_("Le médecin a répondu à l'alerte : %(task)s (parcours « %(title)s »)")
-        % {"task": alert.task.label, "title": pathway.title},
+        title=lambda: (
+            _("Le médecin a répondu à l'alerte : %(task)s (parcours « %(title)s »)")
+            % {"task": alert.task.label, "title": pathway.title}
+        ),
         url=_url(pathway),
         actor=by,
     )

@@ -1,8 +1,9 @@
 """Who hears about what happens to a referral (docs/design.md §5). Called by the services inside
 their transaction; see ess.notifications.notify for delivery."""
 
+from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ess.models import NotificationKind as Kind
@@ -75,10 +76,10 @@ def referral_detail_line(referral) -> str:
     return " · ".join(parts)
 
 
-def _tell_contact(referral, kind: Kind, title: str) -> None:
+def _tell_contact(referral, kind: Kind) -> None:
     """A requester without an account (a stand-in that cannot sign in) is told by email at the
-    address they gave, without health data; an answer comes with the personal link that shows
-    it once they give their RPPS/ADELI number (referrals/answer_links.py)."""
+    address they gave, in French, without health data; an answer comes with the personal link
+    that shows it once they give their RPPS/ADELI number (referrals/answer_links.py)."""
     if referral.requester.is_active:
         return
     contact = RequesterContact.objects.filter(
@@ -87,7 +88,13 @@ def _tell_contact(referral, kind: Kind, title: str) -> None:
     if contact is not None:
         answered = kind in (Kind.REFERRAL_ANSWERED, Kind.REFERRAL_COMPLETED)
         link = answer_link_url(contact=contact, referral=referral) if answered else ""
-        emails.contact_update_email(to=contact.email, referral=referral, title=title, link=link)
+        with translation.override(settings.LANGUAGE_CODE):
+            emails.contact_update_email(
+                to=contact.email,
+                referral=referral,
+                title=f"{Kind(kind).label} : {referral.reference}",
+                link=link,
+            )
 
 
 def referral_notify(referral, kind: Kind, *, actor=None, dedupe_key: str = "") -> None:
@@ -97,7 +104,7 @@ def referral_notify(referral, kind: Kind, *, actor=None, dedupe_key: str = "") -
             recipients += [referral.specialist, referral.offered_to]
     elif kind in REQUESTER_KINDS:
         recipients = _requester_side(referral)
-        _tell_contact(referral, kind, f"{Kind(kind).label} : {referral.reference}")
+        _tell_contact(referral, kind)
     elif kind in (Kind.REFERRAL_OFFERED, Kind.REFERRAL_ASSIGNED):
         recipients = _offered_specialists(referral)
     else:
@@ -112,8 +119,8 @@ def referral_notify(referral, kind: Kind, *, actor=None, dedupe_key: str = "") -
         actor=actor,
         urgent=urgent,
         dedupe_key=dedupe_key,
-        title=f"{Kind(kind).label} : {referral.reference}",
-        detail=referral_detail_line(referral),
+        title=lambda: f"{Kind(kind).label} : {referral.reference}",
+        detail=lambda: referral_detail_line(referral),
         url=reverse("referrals:detail", args=[referral.public_id]),
     )
 
@@ -154,7 +161,7 @@ def message_notify(message) -> None:
         recipients=recipients,
         kind=Kind.MESSAGE_NEW,
         actor=message.author,
-        title=f"{Kind.MESSAGE_NEW.label} : {referral.reference}",
-        detail=referral_detail_line(referral),
+        title=lambda: f"{Kind.MESSAGE_NEW.label} : {referral.reference}",
+        detail=lambda: referral_detail_line(referral),
         url=reverse("referrals:detail", args=[referral.public_id]) + "#thread-title",
     )

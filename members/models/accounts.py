@@ -2,6 +2,7 @@
 
 from functools import cached_property
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
@@ -125,6 +126,14 @@ class User(AbstractBaseUser, PermissionsMixin, PublicIdModel):
             "Les réponses des spécialistes (texte et compte rendu PDF) y sont aussi envoyées, "
             "par exemple prenom.nom@medecin.mssante.fr."
         ),
+    )
+    # The language of the notifications and emails this person receives: the one they last
+    # chose in the language switch or in their preferences (the pages follow the browser).
+    language = models.CharField(
+        _("langue des notifications et des courriels"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
     )
     # Demo accounts exist only on demonstration instances: refused unless ESS_DEMO is on.
     is_demo = models.BooleanField(_("compte de démonstration"), default=False)

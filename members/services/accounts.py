@@ -171,7 +171,9 @@ def email_role_holders(role: Role, *, template: str, context: dict) -> None:
     """The plain-text email `template` to every active holder of `role`, from the outbox after
     commit (managers told of an application, coordinators of a registration to review)."""
     for user in User.objects.filter(role_grants__role=role, is_active=True).distinct():
-        email_queue_rendered(to=user.email, template=template, context=context, html=False)
+        email_queue_rendered(
+            to=user.email, template=template, context=context, html=False, language=user.language
+        )
 
 
 def roles_grant(*, user: User, roles, by: User | None = None) -> None:

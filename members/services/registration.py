@@ -283,13 +283,17 @@ def _tell_coordinators(registration: Registration) -> None:
             role_grants__role=Role.COORDINATOR, is_active=True
         ).distinct(),
         kind=NotificationKind.REGISTRATION,
-        title=_("Inscription à valider : %(name)s (%(profession)s, %(place)s)")
-        % {
-            "name": f"{entry.first_name.title()} {entry.last_name.upper()}",
-            "profession": entry.profession_label,
-            "place": entry.commune_name,
-        },
-        detail=_("Exerce hors des départements de l'ESS : son compte attend votre décision."),
+        title=lambda: (
+            _("Inscription à valider : %(name)s (%(profession)s, %(place)s)")
+            % {
+                "name": f"{entry.first_name.title()} {entry.last_name.upper()}",
+                "profession": entry.profession_label,
+                "place": entry.commune_name,
+            }
+        ),
+        detail=lambda: _(
+            "Exerce hors des départements de l'ESS : son compte attend votre décision."
+        ),
         url=reverse("members:registration_list"),
         dedupe_key=_review_key(registration),
     )

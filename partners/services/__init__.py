@@ -491,7 +491,7 @@ def conventions_send_reminders(*, today: date | None = None) -> int:
                 notify(
                     recipients=[convention.referent, *_managers()],
                     kind=NotificationKind.CONVENTION_REMINDER,
-                    title=_reminder_title(convention, kind, target, days_left),
+                    title=partial(_reminder_title, convention, kind, target, days_left),
                     url=reverse("partners:convention_detail", args=[convention.public_id]),
                     dedupe_key=f"conv:{convention.pk}:{kind}:{reached[0]}:{target.isoformat()}",
                 )

@@ -213,11 +213,13 @@ def session_book(*, by, session_id: int, referral_id: int) -> Appointment:
     notify(
         recipients=[session.specialist],
         kind=NotificationKind.CONSULTATION,
-        title=_("Nouveau rendez-vous en consultation avancée : %(ref)s, %(when)s")
-        % {
-            "ref": referral.reference,
-            "when": timezone.localtime(starts_at).strftime("%d/%m %H:%M"),
-        },
+        title=lambda: (
+            _("Nouveau rendez-vous en consultation avancée : %(ref)s, %(when)s")
+            % {
+                "ref": referral.reference,
+                "when": timezone.localtime(starts_at).strftime("%d/%m %H:%M"),
+            }
+        ),
         url=reverse("referrals:detail", args=[referral.public_id]),
         actor=by,
     )

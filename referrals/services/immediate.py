@@ -195,24 +195,34 @@ def _alert(referral: Referral, request: ImmediateRequest, *, level: int, recipie
     phone = format_phone(request.callback_phone)
     if recipient is not None:
         people = [recipient]
-        title = _("Avis immédiat demandé : %(ref)s") % {"ref": referral.reference}
-        detail = _("%(specialty)s · rappeler le %(phone)s") % {
-            "specialty": referral.specialty.label,
-            "phone": phone,
-        }
+
+        def title() -> str:
+            return _("Avis immédiat demandé : %(ref)s") % {"ref": referral.reference}
+
+        def detail() -> str:
+            return _("%(specialty)s · rappeler le %(phone)s") % {
+                "specialty": referral.specialty.label,
+                "phone": phone,
+            }
+
         # A number the profile got wrong sends no SMS: the in-app alert and the email remain.
         with suppress(ValidationError):
             if number := normalize_phone(recipient.phone):
                 sms_queue(to=number, body=_sms_text(referral, request))
     else:
         people = list(coordinators())
-        title = _("Avis immédiat sans réponse du spécialiste de garde : %(ref)s") % {
-            "ref": referral.reference
-        }
-        detail = _("%(specialty)s · le demandeur attend au %(phone)s") % {
-            "specialty": referral.specialty.label,
-            "phone": phone,
-        }
+
+        def title() -> str:
+            return _("Avis immédiat sans réponse du spécialiste de garde : %(ref)s") % {
+                "ref": referral.reference
+            }
+
+        def detail() -> str:
+            return _("%(specialty)s · le demandeur attend au %(phone)s") % {
+                "specialty": referral.specialty.label,
+                "phone": phone,
+            }
+
     notify(
         recipients=people,
         kind=Kind.IMMEDIATE,

@@ -192,7 +192,7 @@ def on_call_shift_delete(*, by, shift_id: int) -> None:
         notify(
             recipients=User.objects.filter(on_call_duties__shift=shift),
             kind=NotificationKind.ON_CALL,
-            title=_("Garde supprimée : %(span)s") % {"span": shift.span},
+            title=lambda: _("Garde supprimée : %(span)s") % {"span": shift.span},
             url=roster_url(shift),
             actor=by,
         )
@@ -339,12 +339,14 @@ def on_call_roster_publish(*, by, specialty: Specialty, first_day: date, last_da
         notify(
             recipients=User.objects.filter(on_call_duties__shift__in=drafts).distinct(),
             kind=NotificationKind.ON_CALL,
-            title=_("Tableau de garde publié (%(specialty)s) : du %(first)s au %(last)s")
-            % {
-                "specialty": specialty,
-                "first": first_day.strftime("%d/%m/%Y"),
-                "last": last_day.strftime("%d/%m/%Y"),
-            },
+            title=lambda: (
+                _("Tableau de garde publié (%(specialty)s) : du %(first)s au %(last)s")
+                % {
+                    "specialty": specialty,
+                    "first": first_day.strftime("%d/%m/%Y"),
+                    "last": last_day.strftime("%d/%m/%Y"),
+                }
+            ),
             url=roster_url(),
             actor=by,
         )
@@ -372,7 +374,7 @@ def on_call_duty_assign(*, by, shift_id: int, rank: int, specialist: User) -> On
         notify(
             recipients=[specialist],
             kind=NotificationKind.ON_CALL,
-            title=_("Vous êtes de garde : %(span)s") % {"span": shift.span},
+            title=lambda: _("Vous êtes de garde : %(span)s") % {"span": shift.span},
             url=roster_url(shift),
             actor=by,
         )

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ess import workflow
 from ess.errors import TransitionNotAllowed
@@ -54,7 +55,7 @@ def on_call_swap_request(*, by, duty_id: int, replacement: User, reason: str = "
     notify(
         recipients=[*managers(), replacement],
         kind=NotificationKind.ON_CALL,
-        title=_("Échange de garde demandé : %(span)s") % {"span": shift.span},
+        title=lambda: _("Échange de garde demandé : %(span)s") % {"span": shift.span},
         url=roster_url(shift),
         actor=by,
     )
@@ -93,12 +94,13 @@ def on_call_swap_decide(*, by, swap_id: int, approve: bool, note: str = "") -> O
         save_duty(duty, "replacement")
     workflow.transition(swap, to=wanted, by=by, history=False, refused=_refused)
     swap.record_decision(by=by, note=note)
-    verdict = _("accepté") if approve else _("refusé")
+    verdict = gettext_lazy("accepté") if approve else gettext_lazy("refusé")
     notify(
         recipients=User.objects.filter(pk__in=[swap.requested_by_id, swap.replacement_id]),
         kind=NotificationKind.ON_CALL,
-        title=_("Échange de garde %(verdict)s : %(span)s")
-        % {"verdict": verdict, "span": shift.span},
+        title=lambda: (
+            _("Échange de garde %(verdict)s : %(span)s") % {"verdict": verdict, "span": shift.span}
+        ),
         url=roster_url(shift),
         actor=by,
     )
@@ -125,8 +127,10 @@ def on_call_gaps_warn(*, now: datetime | None = None) -> int:
                 notify(
                     recipients=recipients,
                     kind=NotificationKind.ON_CALL,
-                    title=_("Garde sans personne (%(specialty)s) : %(span)s")
-                    % {"specialty": shift.specialty, "span": shift.span},
+                    title=lambda shift=shift: (
+                        _("Garde sans personne (%(specialty)s) : %(span)s")
+                        % {"specialty": shift.specialty, "span": shift.span}
+                    ),
                     url=roster_url(shift),
                     dedupe_key=f"oncall-gap:{shift.pk}",
                 )

@@ -177,7 +177,7 @@ def sessions_publish(*, by, plan_id: int) -> tuple[int, int]:
     notify(
         recipients=User.objects.filter(pk__in={s.specialist_id for s in ready}),
         kind=NotificationKind.CONSULTATION,
-        title=_("Consultations avancées publiées : %(site)s") % {"site": plan.site.name},
+        title=lambda: _("Consultations avancées publiées : %(site)s") % {"site": plan.site.name},
         url=consultations_url(),
         actor=by,
     )
@@ -201,8 +201,10 @@ def session_cancel(*, by, session_id: int) -> ConsultationSession:
         notify(
             recipients=[session.specialist],
             kind=NotificationKind.CONSULTATION,
-            title=_("Consultation avancée annulée : %(site)s, %(when)s")
-            % {"site": session.site.name, "when": _when(session)},
+            title=lambda: (
+                _("Consultation avancée annulée : %(site)s, %(when)s")
+                % {"site": session.site.name, "when": _when(session)}
+            ),
             url=consultations_url(),
             actor=by,
         )

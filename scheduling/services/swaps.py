@@ -5,6 +5,7 @@ from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ess.errors import TransitionNotAllowed
 from ess.models import NotificationKind
@@ -50,7 +51,9 @@ def swap_request(*, by, session_id: int, replacement: User, reason: str = "") ->
     notify(
         recipients=[*managers(), replacement],
         kind=NotificationKind.CONSULTATION,
-        title=_("Échange demandé : consultation avancée du %(when)s") % {"when": _when(session)},
+        title=lambda: (
+            _("Échange demandé : consultation avancée du %(when)s") % {"when": _when(session)}
+        ),
         url=consultations_url(),
         actor=by,
     )
@@ -88,12 +91,14 @@ def swap_decide(*, by, swap_id: int, approve: bool, note: str = "") -> SwapReque
         session_handed_over.send(ConsultationSession, session=session, specialist=replacement)
     swap.status = wanted
     swap.record_decision(by=by, note=note)
-    verdict = _("accepté") if approve else _("refusé")
+    verdict = gettext_lazy("accepté") if approve else gettext_lazy("refusé")
     notify(
         recipients=[swap.requested_by, swap.replacement],
         kind=NotificationKind.CONSULTATION,
-        title=_("Échange %(verdict)s : consultation avancée du %(when)s")
-        % {"verdict": verdict, "when": _when(session)},
+        title=lambda: (
+            _("Échange %(verdict)s : consultation avancée du %(when)s")
+            % {"verdict": verdict, "when": _when(session)}
+        ),
         url=consultations_url(),
         actor=by,
     )

@@ -250,7 +250,9 @@ def test_the_api_lists_only_the_callers_notifications(cast, api_client):
 def test_preferences_page_saves_the_choice(cast, client_for):
     client = client_for(cast["coordinator"])
 
-    client.post(reverse("notification_preferences"), {"notification_email": "digest"})
+    client.post(
+        reverse("notification_preferences"), {"notification_email": "digest", "language": "fr"}
+    )
 
     cast["coordinator"].refresh_from_db()
     assert cast["coordinator"].notification_email == "digest"

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from ess import workflow
 from ess.errors import TransitionNotAllowed
 from ess.models import NotificationKind
-from ess.notifications import notify
+from ess.notifications import Text, notify
 from ess.permissions import require
 from ess.roles import Role
 from members.models import User
@@ -19,7 +19,7 @@ from projet_sante.project.models import ProjectVersion
 locked = partial(workflow.locked, ProjectVersion)
 
 
-def notify_version(version: ProjectVersion, *, recipients, title: str, by) -> None:
+def notify_version(version: ProjectVersion, *, recipients, title: Text, by) -> None:
     """Tell the other side of the review, with a link to the version (recorded in this
     transaction, delivered after commit)."""
     notify(

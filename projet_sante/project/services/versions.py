@@ -13,11 +13,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ess import workflow
 from ess.errors import TransitionNotAllowed
+from ess.notifications import Text
 from ess.permissions import require
 from ess.roles import SIGNING_INSTITUTIONS, Role
 from ess.text import required_text
@@ -140,8 +142,9 @@ def version_submit(*, version_id: int, by) -> ProjectVersion:
     notify_version(
         version,
         recipients=[*users_with(Role.AUTHORITY), *users_with(Role.MANAGER)],
-        title=_("Projet de santé %(version)s soumis à votre validation")
-        % {"version": version.label},
+        title=lambda: (
+            _("Projet de santé %(version)s soumis à votre validation") % {"version": version.label}
+        ),
         by=by,
     )
     return version
@@ -188,7 +191,7 @@ def version_validate(*, version_id: int, by, note: str = "") -> ProjectVersion:
             to=VersionStatus.VALIDATED,
             by=by,
             note=note,
-            title=_("Projet de santé %(version)s validé par %(who)s"),
+            title=gettext_lazy("Projet de santé %(version)s validé par %(who)s"),
             validated_at=timezone.now(),
             validated_by=by,
         )
@@ -198,8 +201,10 @@ def version_validate(*, version_id: int, by, note: str = "") -> ProjectVersion:
     notify_version(
         version,
         recipients=[version.submitted_by, *users_with(Role.MANAGER), *others],
-        title=_("Projet de santé %(version)s : %(signatures)s")
-        % {"version": version.label, "signatures": version_signatures(version)["summary"]},
+        title=lambda: (
+            _("Projet de santé %(version)s : %(signatures)s")
+            % {"version": version.label, "signatures": version_signatures(version)["summary"]}
+        ),
         by=by,
     )
     return version
@@ -222,12 +227,12 @@ def version_request_revision(*, version_id: int, by, reason: str) -> ProjectVers
         to=VersionStatus.REVISION_REQUESTED,
         by=by,
         note=reason,
-        title=_("Projet de santé %(version)s : révision demandée par %(who)s"),
+        title=gettext_lazy("Projet de santé %(version)s : révision demandée par %(who)s"),
         revision_reason=reason,
     )
 
 
-def _decide(version: ProjectVersion, *, to: str, by, note: str, title: str, **changes):
+def _decide(version: ProjectVersion, *, to: str, by, note: str, title: Promise, **changes):
     """The authorities' answer to a submitted version: move it to `to` with the `changes` of
     its fields, and tell the submitter and the managers (`title` names the version and `by`)."""
     _transition(version, to=to, by=by, note=note)
@@ -235,12 +240,12 @@ def _decide(version: ProjectVersion, *, to: str, by, note: str, title: str, **ch
         setattr(version, name, value)
     version.save(update_fields=["status", *changes, "updated_at"])
     _notify_submitter_and_managers(
-        version, title=title % {"version": version.label, "who": by.display_name}, by=by
+        version, title=lambda: title % {"version": version.label, "who": by.display_name}, by=by
     )
     return version
 
 
-def _notify_submitter_and_managers(version: ProjectVersion, *, title: str, by) -> None:
+def _notify_submitter_and_managers(version: ProjectVersion, *, title: Text, by) -> None:
     """The authorities' answer goes to whoever submitted the version and to every manager."""
     notify_version(
         version, recipients=[version.submitted_by, *users_with(Role.MANAGER)], title=title, by=by
@@ -275,12 +280,14 @@ def comment_add(*, version_id: int, by, body: str, section: str = "") -> Project
         ]
     else:
         recipients = users_with(Role.AUTHORITY)
-    where = SectionKey(section).label if section else _("la version")
+    where = SectionKey(section).label if section else gettext_lazy("la version")
     notify_version(
         version,
         recipients=recipients,
-        title=_("Projet de santé %(version)s : commentaire de %(who)s sur %(where)s")
-        % {"version": version.label, "who": by.display_name, "where": where},
+        title=lambda: (
+            _("Projet de santé %(version)s : commentaire de %(who)s sur %(where)s")
+            % {"version": version.label, "who": by.display_name, "where": where}
+        ),
         by=by,
     )
     return comment
