@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from association.models import GeneralAssembly
 from ess.models import Team
-from ess.outbox import email_queue_rendered
+from ess.outbox import email_queue_rendered, language_of
 from members.models import Membership
 
 
@@ -23,4 +23,5 @@ def convocation_email(assembly: GeneralAssembly, membership: Membership) -> None
             + reverse("association:assembly_detail", args=[assembly.public_id]),
         },
         html=False,
+        language=language_of(membership.user),
     )

@@ -5,7 +5,7 @@ cancel. Sent through the outbox, in the transaction of the change they tell."""
 from django.conf import settings
 from django.urls import reverse
 
-from ess.outbox import email_queue_rendered
+from ess.outbox import email_queue_rendered, language_of
 from events.models import Registration
 
 
@@ -13,7 +13,9 @@ def _link(name: str, registration: Registration) -> str:
     return settings.ESS_BASE_URL + reverse(name, args=[registration.public_id])
 
 
-def _send(registration: Registration, *, template: str, **context) -> None:
+def _send(registration: Registration, *, template: str, language: str = "", **context) -> None:
+    """`language`: the registrant's for what others do (French without an account); by
+    default the language of the moment, the registrant's own when they register."""
     email_queue_rendered(
         to=registration.email,
         template=template,
@@ -24,6 +26,7 @@ def _send(registration: Registration, *, template: str, **context) -> None:
             **context,
         },
         html=False,
+        language=language,
     )
 
 
@@ -43,20 +46,26 @@ def registered_email(registration: Registration) -> None:
 
 def place_freed_email(registration: Registration) -> None:
     """A waitlisted registrant got the place someone gave up."""
-    _send(registration, template="training_place_freed")
+    _send(registration, template="training_place_freed", language=language_of(registration.user))
 
 
 def reminder_email(registration: Registration) -> None:
     """The day before the training: when, where or how to join."""
-    _send(registration, template="training_reminder")
+    _send(registration, template="training_reminder", language=language_of(registration.user))
 
 
 def training_changed_email(registration: Registration, *, before: dict, changed: list) -> None:
     """A published training's dates, place or video link changed: the new ones, and the old
     date where it moved."""
-    _send(registration, template="training_changed", before=before, changed=changed)
+    _send(
+        registration,
+        template="training_changed",
+        language=language_of(registration.user),
+        before=before,
+        changed=changed,
+    )
 
 
 def training_cancelled_email(registration: Registration) -> None:
     """The training is cancelled: its reason, and nothing left to do."""
-    _send(registration, template="training_cancelled")
+    _send(registration, template="training_cancelled", language=language_of(registration.user))

@@ -219,6 +219,7 @@ def _email_contact(meeting: CaseMeeting, contact, *, change: str) -> None:
             "base_url": settings.ESS_BASE_URL,
         },
         html=False,
+        language=settings.LANGUAGE_CODE,
     )
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ess.outbox import email_queue_rendered
+from ess.outbox import email_queue_rendered, language_of
 from ess.permissions import can_invite_users, require
 from ess.roles import Institution, Role
 from members import permissions as perms
@@ -87,7 +87,9 @@ def invitation_create(
         "days": settings.ESS_INVITATION_DAYS,
         "has_account": account is not None,
     }
-    email_queue_rendered(to=email, template="invitation", context=context)
+    email_queue_rendered(
+        to=email, template="invitation", context=context, language=language_of(account)
+    )
     return invitation
 
 

@@ -192,8 +192,8 @@ def _save_relations(membership: Membership, data: ApplicationInput) -> None:
     _save_sites(membership, data.sites)
 
 
-def _email(*, to: str, template: str, context: dict) -> None:
-    email_queue_rendered(to=to, template=template, context=context, html=False)
+def _email(*, to: str, template: str, context: dict, language: str = "") -> None:
+    email_queue_rendered(to=to, template=template, context=context, html=False, language=language)
 
 
 def _link(base_url: str, url_name: str, token: str) -> str:

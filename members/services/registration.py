@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from ess import workflow
 from ess.models import NotificationKind, Team
 from ess.notifications import notifications_settled, notify
-from ess.outbox import email_queue_rendered
+from ess.outbox import email_queue_rendered, language_of
 from ess.permissions import require
 from ess.roles import Role
 from ess.text import required_text
@@ -171,8 +171,8 @@ def _link(url_name: str, **kwargs) -> str:
     return settings.ESS_BASE_URL + reverse(url_name, kwargs=kwargs)
 
 
-def _email(*, to: str, template: str, context: dict) -> None:
-    email_queue_rendered(to=to, template=template, context=context, html=False)
+def _email(*, to: str, template: str, context: dict, language: str = "") -> None:
+    email_queue_rendered(to=to, template=template, context=context, html=False, language=language)
 
 
 def registration_submit(*, identifier: str, email: str, submission_key: str = "") -> Registration:
@@ -322,6 +322,7 @@ def registration_accept(*, registration_id: int, by: User) -> Registration:
         to=registration.email,
         template="registration_accepted",
         context={"registration": registration, "link": _link("account_login")},
+        language=language_of(registration.user),
     )
     return registration
 
@@ -349,5 +350,6 @@ def registration_refuse(*, registration_id: int, by: User, reason: str) -> Regis
         to=registration.email,
         template="registration_refused",
         context={"registration": registration, "reason": reason},
+        language=language_of(account),
     )
     return registration

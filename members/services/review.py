@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ess.errors import TransitionNotAllowed
+from ess.outbox import language_of
 from ess.permissions import require
 from ess.text import required_text
 from members import permissions as perms
@@ -113,11 +114,15 @@ def membership_admit(membership: Membership, *, by: User, base_url: str) -> None
             to=membership.email,
             template="membership_activation",
             context={"membership": membership, "link": link, "days": settings.ESS_INVITATION_DAYS},
+            language=language_of(user),
         )
     else:
         _transition(membership, to=MembershipStatus.ACTIVE, by=by, note=_("Compte existant"))
         _email(
-            to=membership.email, template="membership_welcome", context={"membership": membership}
+            to=membership.email,
+            template="membership_welcome",
+            context={"membership": membership},
+            language=language_of(user),
         )
 
 
@@ -162,6 +167,7 @@ def membership_request_changes(
         to=membership.email,
         template="membership_changes_requested",
         context={"membership": membership, "link": link, "note": membership.note},
+        language=language_of(membership.user),
     )
     return membership
 
@@ -181,6 +187,7 @@ def membership_refuse(*, membership_id: int, by: User, reason: str) -> Membershi
         to=membership.email,
         template="membership_refused",
         context={"membership": membership, "reason": membership.note},
+        language=language_of(membership.user),
     )
     return membership
 

@@ -9,7 +9,9 @@ from ess.outbox import email_queue_rendered
 from projet_sante.indicators.models import Transmission
 
 
-def transmission_email(transmission: Transmission, *, to: str, institution_label: str) -> None:
+def transmission_email(
+    transmission: Transmission, *, to: str, institution_label, language: str
+) -> None:
     """What was sent, by whom, with the message, and the archive's link (the PDF itself is
     downloaded there, after signing in: never attached to an email)."""
     email_queue_rendered(
@@ -22,4 +24,5 @@ def transmission_email(transmission: Transmission, *, to: str, institution_label
             "link": settings.ESS_BASE_URL + reverse("projet_sante:transmissions"),
         },
         html=False,
+        language=language,
     )

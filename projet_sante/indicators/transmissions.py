@@ -158,6 +158,9 @@ def report_transmit(
         ).distinct()
         for reader in readers.order_by("pk"):
             transmission_email(
-                transmission, to=reader.email, institution_label=str(labels[reader.institution])
+                transmission,
+                to=reader.email,
+                institution_label=labels[reader.institution],
+                language=reader.language,
             )
     return transmission

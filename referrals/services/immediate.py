@@ -17,13 +17,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ess.errors import TransitionNotAllowed
 from ess.models import NotificationKind as Kind
 from ess.notifications import notify
-from ess.outbox import enqueue_on_commit
+from ess.outbox import enqueue_on_commit, language_of
 from ess.permissions import require
 from ess.sms import sms_queue
 from ess.validators import format_phone, normalize_phone
@@ -208,7 +208,8 @@ def _alert(referral: Referral, request: ImmediateRequest, *, level: int, recipie
         # A number the profile got wrong sends no SMS: the in-app alert and the email remain.
         with suppress(ValidationError):
             if number := normalize_phone(recipient.phone):
-                sms_queue(to=number, body=_sms_text(referral, request))
+                with translation.override(language_of(recipient)):
+                    sms_queue(to=number, body=_sms_text(referral, request))
     else:
         people = list(coordinators())
 

@@ -239,6 +239,22 @@ def test_a_refusal_needs_a_reason_and_is_sent_to_the_applicant(
     assert not User.objects.filter(email=membership.email).exists()
 
 
+def test_the_applicant_is_written_to_in_french_whatever_the_managers_language(
+    client, client_for, manager, application_data
+):
+    apply(client, application_data)
+    membership = Membership.objects.get()
+    manager_client = client_for(manager)
+    manager_client.post(reverse("set_language"), {"language": "en", "next": "/"})
+
+    manager_client.post(
+        reverse("members:membership_refuse", args=[membership.public_id]),
+        {"reason": "Exercice exclusivement hospitalier."},
+    )
+
+    assert emails_to(membership.email)[-1].subject == "[ESS] Votre candidature à l'ESS"
+
+
 def test_a_refused_application_cannot_be_validated(client_for, manager, territory):
     membership = MembershipFactory(status="refused")
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ess import sms
 from ess.errors import TransitionNotAllowed
@@ -78,6 +78,18 @@ def test_the_text_message_has_the_question_and_number_but_no_patient_identity(
     for identity in ("DURAND", "Durand", "Jeanne", "1969", referral.patient.ins):
         assert identity not in body
     assert OutboundSms.objects.get().sent_at is not None
+
+
+def test_the_alert_is_written_in_the_language_of_the_specialist_not_of_the_requester(
+    requester, on_call, django_capture_on_commit_callbacks
+):
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        referral, _ = ask(requester, on_call)
+
+    [(_to, body)] = sms.sent
+    assert body.startswith("ESS – avis immédiat")
+    alert = Notification.objects.get(recipient=on_call.first)
+    assert alert.title == f"Avis immédiat demandé : {referral.reference}"
 
 
 def test_the_alert_rows_are_written_with_the_request_or_not_at_all(requester, on_call):
