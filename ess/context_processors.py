@@ -6,6 +6,7 @@ from django.dispatch import receiver
 from ess.models import Team
 from ess.navigation import navigation_for
 from ess.notifications import unread_count
+from ess.web.refill import take_refused
 
 MASTHEAD_KEY = "ess:team-masthead"
 
@@ -36,4 +37,5 @@ def platform(request):
         "ess_demo": settings.ESS_DEMO,
         "nav_items": navigation_for(user, request.path, unread=unread) if user else [],
         "unread_notifications": unread,
+        "refused_form": take_refused(request),
     }

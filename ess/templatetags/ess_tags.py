@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from ess import money
 from ess.validators import format_phone
+from ess.web import refill
 
 register = template.Library()
 
@@ -33,7 +34,15 @@ def bootstrap(field):
     attrs = {"class": css} if css else {}
     if field.errors:
         attrs["aria-describedby"] = f"{field.auto_id}-errors"
+        attrs["aria-invalid"] = "true"
     return field.as_widget(attrs=attrs)
+
+
+@register.simple_tag(takes_context=True)
+def refilled(context, form, action=""):
+    """`form` as it was sent to `action`, with its errors, when that action was just refused
+    (ess.web.refill); otherwise `form` itself."""
+    return refill.refilled(form, context.get("refused_form"), action)
 
 
 @register.filter

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from ess.errors import ServiceError
 from ess.flash import flash_error, flash_form_errors
 from ess.web.forms import add_service_errors
+from ess.web.refill import keep_refused
 
 
 def post_action(
@@ -29,7 +30,7 @@ def post_action(
     (a ValidationError or an `ess.errors.ServiceError`) or `success` (a text, a function of
     what the service returned, or None when the call flashes its own messages), then redirect
     to `back`, or on success to `done` when given (a URL, or a function of what the service
-    returned)."""
+    returned). A refused form is shown again on `back` as it was sent (ess.web.refill)."""
     if form is not None and not form.is_valid():
         if label_errors:
             flash_form_errors(request, form)
@@ -37,11 +38,13 @@ def post_action(
             for errors in form.errors.values():
                 for error in errors:
                     messages.error(request, error)
+        keep_refused(request, form, None, back=back)
         return redirect(back)
     try:
         result = call(form.cleaned_data if form is not None else {})
     except (ValidationError, ServiceError) as exc:
         flash_error(request, exc)
+        keep_refused(request, form, exc, back=back)
         return redirect(back)
     if success is not None:
         messages.success(request, success(result) if callable(success) else success)
