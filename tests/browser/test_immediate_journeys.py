@@ -93,6 +93,8 @@ def test_the_gp_asks_the_cardiologist_on_call_who_calls_back_and_answers(
     )
     page.follow(page.get_by_role("button", name="Je rappelle"))
     expect(page.get_by_text("le demandeur sait que vous le rappelez")).to_be_visible()
+    page.goto(page.base_url + "/mes-dossiers/")  # his list, on the phone: nothing off-screen
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.set_viewport_size(DESKTOP)
     sign_out()
 
