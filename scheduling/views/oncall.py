@@ -30,9 +30,13 @@ def _posted(request):
 
 
 def _week_start(raw: str | None) -> date:
+    """The Monday of the week asked for (?semaine=), this week's for a date that is not one or
+    lies outside the years a roster can cover."""
     try:
         day = date.fromisoformat(raw) if raw else timezone.localdate()
     except ValueError:
+        day = timezone.localdate()
+    if not 2000 <= day.year <= 2100:
         day = timezone.localdate()
     return day - timedelta(days=day.weekday())
 

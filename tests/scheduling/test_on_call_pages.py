@@ -51,6 +51,15 @@ def published_week(manager, cardiology):
 # ---------------------------------------------------------------------------------------------
 # Who opens what
 # ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("asked", ["9999-12-31", "0001-01-01", "2026-13-45"])
+def test_a_week_no_roster_can_cover_shows_this_week(asked, client_for, coordinator, cardiology):
+    response = client_for(coordinator).get(f"{PAGE}?specialite={cardiology.pk}&semaine={asked}")
+
+    assert response.status_code == 200
+    monday = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
+    assert response.context["monday"] == monday
+
+
 @pytest.mark.parametrize("persona", ["manager", "coordinator", "specialist"])
 def test_staff_see_the_entry_and_the_page(persona, request, client_for, cardiology):
     user = request.getfixturevalue(persona)
