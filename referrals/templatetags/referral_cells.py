@@ -15,16 +15,17 @@ register = template.Library()
 
 @register.simple_tag
 def due_cell(referral):
-    """The due time (red when overdue), "(provisoire)" before triage, and how far it is."""
+    """The due time (red when overdue), "(provisoire)" before triage, and, while the ESS owes
+    its answer, how far it is."""
     if not referral.due_at:
         return format_html('<span class="text-body-secondary">{}</span>', _("à réguler"))
     overdue = referral.is_overdue
     provisional = distance = ""
-    if referral.is_open:
-        if not referral.priority:
-            provisional = format_html(
-                ' <span class="small text-body-secondary">({})</span>', _("provisoire")
-            )
+    if referral.is_open and not referral.priority:
+        provisional = format_html(
+            ' <span class="small text-body-secondary">({})</span>', _("provisoire")
+        )
+    if referral.is_waiting:
         if overdue:
             text = _("dépassée de %(d)s") % {"d": timesince(referral.due_at)}
         else:

@@ -20,7 +20,7 @@ from referrals.deadlines import due_times
 from referrals.models import Referral, Status
 from scheduling import services as scheduling
 from scheduling.hours import PARIS
-from tests.factories import DirectoryEntryFactory, ReferralFactory, opening_week
+from tests.factories import DirectoryEntryFactory, ReferralFactory, UserFactory, opening_week
 from tests.referrals.test_without_account import EMAIL, confirmation_path
 
 OPENING_P3 = {"P1": "calendar", "P2": "calendar", "P3": "opening", "P4": "opening"}
@@ -284,3 +284,18 @@ def test_the_migration_gives_waiting_requests_their_provisional_due_time(cardiol
     assert waiting.escalate_at == paris(2026, 7, 12, 4, 0)
     assert triaged.due_at == submitted + timedelta(hours=48)  # untouched
     assert closed.due_at is None
+
+
+def test_a_scheduled_referral_past_its_due_time_does_not_say_it_is_due_in_no_time(db):
+    from referrals.templatetags.referral_cells import due_cell
+
+    past = timezone.now() - timedelta(days=7)
+    specialist = UserFactory(specialist=True)
+    waiting = ReferralFactory(status="accepted", priority="P3", due_at=past, specialist=specialist)
+    scheduled = ReferralFactory(
+        status="scheduled", priority="P3", due_at=past, specialist=specialist
+    )
+
+    assert "dépassée de 1" in unescape(str(due_cell(waiting)))
+    cell = unescape(str(due_cell(scheduled)))
+    assert "dans" not in cell and "dépassée" not in cell
