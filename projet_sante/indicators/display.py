@@ -105,16 +105,30 @@ DISTRIBUTION_LABELS = {
 
 
 def _distribution_parts(ind: Indicator, value: dict, *, mask: bool) -> list:
+    """(label, count or None, hidden, shown) per part. A small part is hidden; when it is the
+    only one, the smallest other part is hidden too (« masqué »): the total is shown, and the
+    small part must not be found again by subtracting the others from it."""
     labels = DISTRIBUTION_LABELS.get(ind.code, {})
+    counts = {key: count for key, count in (value or {}).items()}
+    small = {
+        key
+        for key, count in counts.items()
+        if mask and ind.patient_data and 0 < count < small_count_threshold()
+    }
+    companion = set()
+    if len(small) == 1:
+        others = sorted((count, key) for key, count in counts.items() if key not in small and count)
+        companion = {others[0][1]} if others else set()
     parts = []
-    for key, count in (value or {}).items():
-        hidden = mask and ind.patient_data and 0 < count < small_count_threshold()
+    for key, count in counts.items():
+        hidden = key in small or key in companion
+        shown = mask_label() if key in small else str(_("masqué")) if hidden else None
         parts.append(
             (
                 str(labels.get(key, key)),
                 None if hidden else count,
                 hidden,
-                mask_label() if hidden else format_number(count, Unit.COUNT),
+                shown or format_number(count, Unit.COUNT),
             )
         )
     # Largest first (a JSONB snapshot does not keep key order).

@@ -24,6 +24,7 @@ from projet_sante.indicators import permissions as perms
 from projet_sante.indicators.display import (
     decimal_comma,
     indicators_context,
+    mask_label,
     present,
     small_count_threshold,
     viewer_masks,
@@ -134,6 +135,8 @@ def dashboard_csv(request):
     # A masked figure leaves its value empty and says so in a column of its own: "< 10" in a
     # rate's column would read as "under 10 %".
     masked = _("masqué : moins de %(n)s cas") % {"n": small_count_threshold()}
+    # A part hidden with a small one so that it cannot be found again from the total.
+    companion = _("masqué avec une petite valeur (sinon déductible du total)")
     rows = [
         [_("Période"), period.label],
         [_("Filtres"), filters.key or _("aucun")],
@@ -160,7 +163,7 @@ def dashboard_csv(request):
         if ind.unit == Unit.DISTRIBUTION:
             if row.masked:
                 rows.append([ind.code, ind.label, "", "", "", "", "", "", masked])
-            for label, value, hidden, _display in row.parts:
+            for label, value, hidden, display in row.parts:
                 rows.append(
                     [
                         ind.code,
@@ -171,7 +174,7 @@ def dashboard_csv(request):
                         "",
                         "",
                         "",
-                        masked if hidden else "",
+                        (masked if display == mask_label() else companion) if hidden else "",
                     ]
                 )
             continue

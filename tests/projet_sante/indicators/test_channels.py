@@ -96,3 +96,22 @@ def test_a_count_under_the_threshold_is_masked_alone(channels, authority, client
     assert "requests_by_channel;Demandes par canal de réception;Formulaire web;3;;;;;" in csv
     masked = "requests_by_channel;Demandes par canal de réception;Téléphone;;;;;;masqué : moins"
     assert masked in csv
+
+
+def test_a_lone_small_count_hides_the_next_smallest_so_the_total_does_not_give_it_away(
+    authority, client_for, api_client
+):
+    for channel, count in (("web", 14), ("phone", 11), ("fax", 4)):
+        for _ in range(count):
+            ReferralFactory(submitted_at=T0, specialty=cardiology(), channel=channel)
+
+    csv = csv_for(client_for(authority))
+
+    assert "requests_by_channel;Demandes par canal de réception;Formulaire web;14;" in csv
+    assert "Télécopie;;;;;;masqué : moins de 10 cas" in csv
+    assert "Téléphone;;;;;;masqué avec une petite valeur (sinon déductible du total)" in csv
+    assert "Téléphone;11" not in csv
+    api_client.force_authenticate(authority)
+    data = api_client.get("/api/v1/indicators/", {"period": "2026-Q1"}).json()
+    by_channel = {i["code"]: i for i in data["indicators"]}["requests_by_channel"]
+    assert by_channel["value"] == {"Formulaire web": 14, "Téléphone": None, "Télécopie": None}
