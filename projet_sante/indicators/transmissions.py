@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -124,7 +124,8 @@ def report_transmit(
     report_kind = KINDS[kind]
     if refusal := report_kind.not_transmittable(key):
         raise ValidationError(refusal)
-    title = report_kind.title(key)
+    with translation.override(settings.LANGUAGE_CODE):  # the document's title: it is in French
+        title = report_kind.title(key)
     # A second click is refused at once, without rendering anything.
     if refusal := _already_sent(kind, key, chosen):
         raise ValidationError(refusal)

@@ -113,6 +113,21 @@ def test_manager_sends_the_quarterly_report_to_the_ars(
     assert "(ARS)" in email.body_text
 
 
+def test_sent_from_the_english_pages_the_document_and_its_email_stay_french(
+    manager, ars, quarter_key, django_capture_on_commit_callbacks
+):
+    client = as_user(manager)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(SEND, {"periode": quarter_key, "institutions": ["ars"]}, follow=True)
+
+    transmission = Transmission.objects.get()
+    assert transmission.title.startswith("Rapport d'activité")
+    (email,) = OutboundEmail.objects.all()
+    assert "Document transmis" in email.subject
+
+
 def test_the_ars_downloads_the_very_bytes_sent_even_after_the_data_changed(
     manager, ars, cpam, quarter_key
 ):
