@@ -95,7 +95,9 @@ def _indicator_payload(row) -> dict:
     description=(
         "Chiffres agrégés calculés par la base ; un trimestre clos est lu dans son instantané "
         "figé. Pour les utilisateurs ARS/CPAM, les valeurs portant sur moins de "
-        "ESS_SMALL_COUNT_THRESHOLD cas sont masquées (`masked`, `value` null, `display` « < N »)."
+        "ESS_SMALL_COUNT_THRESHOLD cas sont masquées (`masked`, `value` null, `display` « < N »)"
+        " ; dans une répartition, une petite part seule masque aussi la plus petite des autres "
+        "(null), pour qu'on ne la retrouve pas en soustrayant les autres du total."
     ),
     parameters=[
         OpenApiParameter(
