@@ -1,5 +1,7 @@
 """The pathway pages' forms: shape only; the services decide the rest."""
 
+import uuid
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -56,6 +58,8 @@ class PathwayOpenForm(forms.Form):
         label=_("Début du parcours (J0)"),
         widget=DateInput(),
     )
+    # Drawn once per form shown: sending it again (Back, a double click) opens nothing more.
+    submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
 
     def __init__(self, *args, user, referral=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -74,6 +78,8 @@ class PathwayOpenForm(forms.Form):
             .order_by("last_name", "first_name")
         )
         self.fields["started_on"].initial = timezone.localdate()
+        if not self.is_bound:
+            self.initial.setdefault("submission_key", uuid.uuid4().hex)
         if referral is not None:
             del self.fields["reference"]
 
@@ -91,6 +97,7 @@ class PathwayOpenForm(forms.Form):
             "protocol": data["protocol"],
             "delegate": data["delegate"],
             "started_on": data["started_on"],
+            "submission_key": data["submission_key"],
         }
 
 

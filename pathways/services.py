@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from ess import workflow
+from ess.db import insert_unless_conflict
 from ess.errors import Conflict
 from ess.models import NotificationKind
 from ess.notifications import notify
@@ -158,6 +159,7 @@ def pathway_open(
     protocol: Protocol | None = None,
     delegate=None,
     started_on: date | None = None,
+    submission_key: str = "",
 ) -> Pathway:
     """Open a patient's pathway, from a referral (`can_open_pathway`: the coordinators, the
     referral's specialist) or by a coordinator for a patient.
@@ -167,7 +169,10 @@ def pathway_open(
     circle gets the referral's requester (and the GP it was sent for) as GP, its specialist,
     the delegate and the opener; the protocol's task templates become tasks assigned to the
     delegate, due `started_on` + their day. The delegate is told of their tasks, the circle of
-    the new pathway."""
+    the new pathway.
+
+    The same form sent again (same `submission_key`, by the same person) returns the pathway it
+    opened, and nothing more is written or sent."""
     if referral is not None:
         require(perms.can_open_pathway(by, referral))
         patient = referral.patient
@@ -175,6 +180,10 @@ def pathway_open(
         require(has_role(by, Role.COORDINATOR))
         if patient is None:
             raise ValidationError({"patient": _("Choisissez le patient du parcours.")})
+    if submission_key:
+        opened = _opened_with(submission_key, by)
+        if opened is not None:
+            return opened
     title = required_text(title, "title", _("Donnez un intitulé au parcours."))
     started_on = started_on or timezone.localdate()
     if protocol is not None:
@@ -184,14 +193,18 @@ def pathway_open(
             {"delegate": _("Un professionnel délégué n'est désigné que sous un protocole.")}
         )
 
-    pathway = Pathway.objects.create(
+    pathway = Pathway(
         patient=patient,
         title=title,
         protocol=protocol,
         origin=referral,
         started_on=started_on,
         opened_by=by,
+        submission_key=submission_key or None,
     )
+    if not insert_unless_conflict(pathway):
+        # The same form, sent twice at once: the other request opened it.
+        return _opened_with(submission_key, by)
     PathwayEvent.objects.create(
         pathway=pathway, actor=by, from_status="", to_status=PathwayStatus.ACTIVE
     )
@@ -240,6 +253,17 @@ def pathway_open(
             url=reverse("pathways:worklist"),
             actor=by,
         )
+    return pathway
+
+
+def _opened_with(submission_key: str, by) -> Pathway | None:
+    """The pathway the opening form with this key opened, or None. A key someone else sent
+    is refused (it is drawn by the form: only a forged request reuses it)."""
+    pathway = Pathway.objects.filter(submission_key=submission_key).first()
+    if pathway is None:
+        return None
+    if pathway.opened_by_id != by.pk:
+        raise Conflict(_("Ce formulaire a déjà servi : rechargez la page pour en ouvrir un autre."))
     return pathway
 
 
