@@ -1,6 +1,7 @@
 """Forms of the télé-RCP pages: shape validation only; the services write and refuse."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ess.forms import DateTimeField, TextAreaField
@@ -77,7 +78,8 @@ class ParticipantForm(forms.Form):
 
 class _MeetingChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.title} — {obj.starts_at:%d/%m/%Y %H:%M}"
+        # The local time (Europe/Paris), as every page shows it.
+        return f"{obj.title} — {timezone.localtime(obj.starts_at):%d/%m/%Y %H:%M}"
 
 
 class CaseForm(forms.Form):
