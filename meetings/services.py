@@ -98,9 +98,21 @@ def _clean_fields(
 def meeting_create(*, by, **fields) -> CaseMeeting:
     """Plan a télé-RCP, per specialty or theme (`_clean_fields`). Requires
     `can_organise_meeting` (coordinators and specialists: PermissionDenied otherwise); a
-    ValidationError names a missing field. The organiser is its first participant."""
+    ValidationError names a missing field, or a start already past (a planned meeting is to
+    come; once begun it is marked held, and its time may still be corrected with
+    `meeting_update`). The organiser is its first participant."""
     require(perms.can_organise_meeting(by))
-    meeting = CaseMeeting.objects.create(**_clean_fields(**fields), organiser=by)
+    fields = _clean_fields(**fields)
+    if fields["starts_at"] < timezone.now().replace(second=0, microsecond=0):
+        raise ValidationError(
+            {
+                "starts_at": _(
+                    "Cette date est passée : une télé-RCP se programme à une date et une heure "
+                    "à venir."
+                )
+            }
+        )
+    meeting = CaseMeeting.objects.create(**fields, organiser=by)
     MeetingParticipant.objects.create(meeting=meeting, user=by)
     return meeting
 
