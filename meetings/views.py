@@ -249,14 +249,22 @@ def case_decide(request, public_id, case_id):
     if revealed:
         subject = case.referral if case.referral_id else case.pathway
         audit_record(request=request, action=AuditAction.VIEW, obj=subject)
+    # A case already decided shows its decision; a form sent again still reaches the service
+    # (the same decision is a retry, another one is refused with its reason).
+    context = {
+        "meeting": meeting,
+        "case": case,
+        "revealed": revealed,
+        "can_decide": perms.can_decide_case(request.user, case),
+    }
     return form_page(
         request,
-        forms.DecisionForm(request.POST or None, initial={"decision": case.decision}),
+        forms.DecisionForm(request.POST or None),
         lambda data: services.meeting_case_decide(case_id=case.pk, by=request.user, **data),
         success=_("Décision enregistrée et transmise au médecin traitant."),
         done=_meeting_url(meeting),
         template="meetings/case_decision.html",
-        context={"meeting": meeting, "case": case, "revealed": revealed},
+        context=context,
     )
 
 
