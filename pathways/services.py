@@ -436,13 +436,23 @@ def task_cancel(*, task_id: int, by, reason: str) -> PathwayTask:
 @transaction.atomic
 def alert_answer(*, alert_id: int, by, answer: str) -> PathwayAlert:
     """The doctor's answer to an alert (`can_answer_alert`: the doctor alerted or a specialist
-    of the circle). The same answer sent twice by its author: a no-op; an alert already answered
-    by someone else: Conflict. The delegated professional and the GP are told."""
+    of the circle). The same answer sent twice by its author: a no-op; another answer to an
+    alert already answered (by them or someone else): Conflict, the first answer kept. The
+    delegated professional and the GP are told."""
     alert = locked(PathwayAlert, alert_id)
     if alert.answered_at is not None:
-        if alert.answered_by_id == getattr(by, "pk", None):
+        if alert.answered_by_id == getattr(by, "pk", None) and alert.answer == (answer or "").strip():
             return alert  # a retried request
-        raise Conflict(_("Cette alerte a déjà reçu une réponse."))
+        raise Conflict(
+            _(
+                "Cette alerte a déjà reçu une réponse (%(name)s, le %(date)s) : elle ne se "
+                "modifie plus. Pour compléter, écrivez une note dans le parcours."
+            )
+            % {
+                "name": alert.answered_by.display_name if alert.answered_by else "—",
+                "date": timezone.localtime(alert.answered_at).strftime("%d/%m/%Y %H:%M"),
+            }
+        )
     require(perms.can_answer_alert(by, alert))
     answer = required_text(answer, "answer", _("Écrivez votre réponse."))
     alert.answer = answer

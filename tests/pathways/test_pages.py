@@ -294,3 +294,21 @@ def test_the_pathway_page_costs_the_same_whatever_its_timeline_holds(
         services.alert_answer(alert_id=alert.pk, by=scene.cardiologist, answer="ok")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def test_a_second_answer_to_an_answered_alert_is_refused_and_the_first_kept(scene, client_for):
+    task = scene.open().tasks.first()
+    services.task_record(task_id=task.pk, by=scene.ipa, result="Poids +3 kg", out_of_range=True)
+    alert = PathwayAlert.objects.get()
+    client = client_for(scene.cardiologist)
+    url = reverse("pathways:alert_answer", args=[alert.public_id])
+    client.post(url, {"answer": "Furosémide 40 mg"})
+
+    again = _html(client.post(url, {"answer": "Furosémide 40 mg"}, follow=True))  # a retry
+    other = _html(client.post(url, {"answer": "Plutôt 80 mg"}, follow=True))  # Back, new text
+
+    assert "Réponse envoyée au professionnel délégué" in again
+    assert "Cette alerte a déjà reçu une réponse" in other
+    assert "Réponse envoyée au professionnel délégué" not in other
+    alert.refresh_from_db()
+    assert alert.answer == "Furosémide 40 mg"
