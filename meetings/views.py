@@ -139,7 +139,6 @@ def meeting_detail(request, public_id):
         "can_add_case": perms.can_add_case(user, meeting),
         "can_record_attendance": perms.can_record_attendance(user, meeting),
         "can_record_decision": can_record_decision,
-        "participant_form": forms.ParticipantForm(),
         "case_form": forms.CaseForm(user=user, meeting=meeting),
         "attendance_form": forms.AttendanceForm(participants=participants),
         "cancel_form": ReasonForm(),
@@ -153,7 +152,7 @@ def participant_add(request, public_id):
     require(perms.can_edit_meeting(request.user, meeting))
     return form_page(
         request,
-        forms.ParticipantForm(request.POST or None),
+        forms.ParticipantForm(request.POST or None, meeting=meeting),
         lambda data: services.meeting_participant_add(
             meeting_id=meeting.pk, by=request.user, **data
         ),
