@@ -441,7 +441,8 @@ def alert_answer(*, alert_id: int, by, answer: str) -> PathwayAlert:
     delegated professional and the GP are told."""
     alert = locked(PathwayAlert, alert_id)
     if alert.answered_at is not None:
-        if alert.answered_by_id == getattr(by, "pk", None) and alert.answer == (answer or "").strip():
+        same_author = alert.answered_by_id == getattr(by, "pk", None)
+        if same_author and alert.answer == (answer or "").strip():
             return alert  # a retried request
         raise Conflict(
             _(
