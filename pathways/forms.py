@@ -11,6 +11,7 @@ from ess.forms import DateInput, ReasonForm, TextAreaField
 from ess.roles import Role
 from pathways.models import CircleRole, PathwayStatus
 from pathways.selectors import protocols_applicable_by
+from pathways.services import DAY_ZERO_AFTER, DAY_ZERO_BEFORE
 from referrals.selectors import referral_visible_by_reference
 
 # A reference the user cannot see reads like one that does not exist.
@@ -77,7 +78,12 @@ class PathwayOpenForm(forms.Form):
             .distinct()
             .order_by("last_name", "first_name")
         )
-        self.fields["started_on"].initial = timezone.localdate()
+        today = timezone.localdate()
+        self.fields["started_on"].initial = today
+        # The bounds the service holds to, for the browser's date picker too.
+        self.fields["started_on"].widget.attrs.update(
+            min=(today - DAY_ZERO_BEFORE).isoformat(), max=(today + DAY_ZERO_AFTER).isoformat()
+        )
         if not self.is_bound:
             self.initial.setdefault("submission_key", uuid.uuid4().hex)
         if referral is not None:

@@ -149,6 +149,26 @@ def _check_protocol(*, by, protocol: Protocol, delegate, today: date) -> None:
         )
 
 
+# How far day zero may be from today: a pathway recorded after it began, or planned ahead.
+# Further is taken for a typing error in the year (every task would be overdue, or years away).
+DAY_ZERO_BEFORE = timedelta(days=183)
+DAY_ZERO_AFTER = timedelta(days=366)
+
+
+def _check_day_zero(started_on: date, today: date) -> None:
+    earliest, latest = today - DAY_ZERO_BEFORE, today + DAY_ZERO_AFTER
+    if not earliest <= started_on <= latest:
+        raise ValidationError(
+            {
+                "started_on": _(
+                    "Le début du parcours (J0) doit se situer entre le %(earliest)s et le "
+                    "%(latest)s : six mois en arrière au plus, un an à l'avance au plus."
+                )
+                % {"earliest": f"{earliest:%d/%m/%Y}", "latest": f"{latest:%d/%m/%Y}"}
+            }
+        )
+
+
 @transaction.atomic
 def pathway_open(
     *,
@@ -164,8 +184,10 @@ def pathway_open(
     """Open a patient's pathway, from a referral (`can_open_pathway`: the coordinators, the
     referral's specialist) or by a coordinator for a patient.
 
-    With a protocol: its convention must be in force, `by` one of its people, `delegate` one of
-    its delegates holding the paramedic role (else ValidationError, nothing written). The care
+    Day zero (`started_on`, today unless told) is at most six months back and a year ahead
+    (ValidationError otherwise). With a protocol: its convention must be in force, `by` one of
+    its people, `delegate` one of its delegates holding the paramedic role (else
+    ValidationError, nothing written). The care
     circle gets the referral's requester (and the GP it was sent for) as GP, its specialist,
     the delegate and the opener; the protocol's task templates become tasks assigned to the
     delegate, due `started_on` + their day. The delegate is told of their tasks, the circle of
@@ -186,6 +208,7 @@ def pathway_open(
             return opened
     title = required_text(title, "title", _("Donnez un intitulé au parcours."))
     started_on = started_on or timezone.localdate()
+    _check_day_zero(started_on, timezone.localdate())
     if protocol is not None:
         _check_protocol(by=by, protocol=protocol, delegate=delegate, today=timezone.localdate())
     elif delegate is not None:

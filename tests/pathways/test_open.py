@@ -2,6 +2,7 @@
 must be a plausible date."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -70,3 +71,33 @@ def test_another_persons_key_opens_nothing(scene, client_for, coordinator):
 
     assert "Ce formulaire a déjà servi" in _html(response)
     assert Pathway.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("days", "opens"), [(-184, False), (-183, True), (0, True), (366, True), (367, False)]
+)
+def test_day_zero_is_at_most_six_months_back_and_a_year_ahead(scene, client_for, days, opens):
+    client = client_for(scene.cardiologist)
+    url = reverse("pathways:open", args=[scene.referral.public_id])
+    day_zero = timezone.localdate() + timedelta(days=days)
+    data = _form_data(
+        client,
+        url,
+        title="Suivi IPA IC",
+        protocol=scene.protocol.pk,
+        delegate=scene.ipa.pk,
+        started_on=day_zero.isoformat(),
+    )
+
+    response = client.post(url, data)
+
+    assert Pathway.objects.exists() is opens
+    if not opens:
+        earliest = timezone.localdate() - timedelta(days=183)
+        latest = timezone.localdate() + timedelta(days=366)
+        assert response.status_code == 200
+        assert (
+            f"Le début du parcours (J0) doit se situer entre le {earliest:%d/%m/%Y} et le "
+            f"{latest:%d/%m/%Y}"
+        ) in _html(response)
+        assert not PathwayTask.objects.exists()

@@ -3,6 +3,7 @@ the doctor's answer, and the section of the referral page."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from ess.models import AuditEvent
 from pathways import services
@@ -94,7 +95,7 @@ def test_a_specialist_opens_a_pathway_from_the_referral_page(scene, client_for):
             "title": "Suivi IPA IC",
             "protocol": scene.protocol.pk,
             "delegate": scene.ipa.pk,
-            "started_on": "2026-12-01",
+            "started_on": timezone.localdate().isoformat(),
         },
     )
     pathway = Pathway.objects.get()
@@ -172,13 +173,13 @@ def test_the_gp_cannot_open_a_pathway(scene, client_for):
 def test_a_coordinator_opens_a_pathway_by_the_referrals_reference(scene, client_for, coordinator):
     client = client_for(coordinator)
     url = reverse("pathways:create")
-    response = client.post(
-        url, {"reference": "ESS-0000-000000", "title": "x", "started_on": "2026-12-01"}
-    )
+    today = timezone.localdate().isoformat()
+    response = client.post(url, {"reference": "ESS-0000-000000", "title": "x", "started_on": today})
     assert "Aucune demande de ce numéro" in _html(response)
 
     response = client.post(
-        url, {"reference": scene.referral.reference, "title": "Suivi", "started_on": "2026-12-01"}
+        url,
+        {"reference": scene.referral.reference, "title": "Suivi", "started_on": today},
     )
     assert response.status_code == 302
     assert Pathway.objects.get().circle.filter(user=coordinator).exists()
