@@ -217,3 +217,21 @@ def test_the_dashboard_and_the_inbox_read_the_same_queries_whatever_the_immediat
         client = client_for(user)
         with django_assert_max_num_queries(counts[url]):
             client.get(reverse(url))
+
+
+def test_the_history_says_the_platform_triaged_it_not_the_requester(
+    client_for, requester, on_call, immediate_form
+):
+    client = client_for(requester)
+    client.post(URL, immediate_form)
+    referral = Referral.objects.get()
+
+    text = page(client, referral)
+
+    rows = [row for row in text.split("<li") if "passée à" in row]
+    sent = next(row for row in rows if "« Reçue »" in row)
+    triaged = next(row for row in rows if "« Régulée »" in row)
+    assert requester.display_name in sent
+    assert requester.display_name not in triaged
+    assert "Avis immédiat : régulation automatique" in triaged
+    assert on_call.first.display_name in triaged
