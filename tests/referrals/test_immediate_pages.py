@@ -72,9 +72,16 @@ def test_the_requester_asks_and_reads_that_the_specialist_is_alerted(
     assert response.status_code == 302
     assert response.url == reverse("referrals:detail", args=[referral.public_id])
     assert referral.immediate and referral.offered_to == on_call.first
-    text = page(client, referral)
-    assert f"{on_call.first.display_name}, de garde, est alerté" in text
-    assert "06 98 76 54 32" in text
+    text = page(client, referral)  # the message flashed, then the panel
+    # Words that agree with anyone on call, woman or man (accounts hold no sex).
+    who = on_call.first.display_name
+    assert f"{who}, de garde, a reçu l'alerte et vous rappelle au 06 98 76 54 32." in text
+    assert (
+        f"{who}, de garde, a reçu l'alerte et vous rappelle au 06 98 76 54 32 dans les minutes"
+        in text
+    )
+    assert "la personne suppléante puis la coordination sont alertées" in text
+    assert "est alerté" not in text and "il vous rappelle" not in text
 
 
 def test_a_form_sent_twice_makes_one_request(client_for, requester, on_call, immediate_form):
