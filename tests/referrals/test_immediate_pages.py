@@ -242,3 +242,19 @@ def test_the_history_says_the_platform_triaged_it_not_the_requester(
     assert requester.display_name not in triaged
     assert "Avis immédiat : régulation automatique" in triaged
     assert on_call.first.display_name in triaged
+
+
+def test_my_cases_gives_the_number_to_call_back_beside_je_rappelle(client_for, requester, on_call):
+    referral = ask(requester, on_call)
+    client = client_for(on_call.first)
+
+    text = unescape(client.get(reverse("referrals:inbox")).text)
+
+    row = next(row for row in text.split("<tr") if referral.reference in row)
+    assert 'href="tel:+33698765432"' in row and ">06 98 76 54 32</a>" in row
+    assert "Je rappelle" in row
+    # Taken by calling back: the number stays on its row among the cases held.
+    client.post(reverse("referrals:immediate_callback", args=[referral.public_id]))
+    text = unescape(client.get(reverse("referrals:inbox")).text)
+    row = next(row for row in text.split("<tr") if referral.reference in row)
+    assert 'href="tel:+33698765432"' in row
