@@ -1,6 +1,7 @@
 """Forms of the télé-RCP pages: shape validation only; the services write and refuse."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ess.forms import DateTimeField, TextAreaField
@@ -8,6 +9,8 @@ from ess.models import Specialty
 from meetings.models import CaseMeeting
 from meetings.selectors import (
     contacts_who_may_be_invited,
+    meeting_participant_contacts,
+    meeting_participant_users,
     meetings_open_to_cases,
     members_who_may_take_part,
 )
@@ -46,38 +49,69 @@ class MeetingForm(forms.Form):
         return cls(data, initial=initial)
 
 
-class _PersonChoiceField(forms.ModelChoiceField):
+class _InviteeChoiceField(forms.ModelChoiceField):
+    """Someone to invite, among those not in the meeting yet. `already` (set by the form) is who
+    is in it: choosing one of them (a form sent again, or from an older page) says so."""
+
+    already = None
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            if self.already is not None and str(value).isdigit():
+                person = self.already.filter(pk=value).first()
+                if person is not None:
+                    raise forms.ValidationError(
+                        _("%(name)s fait déjà partie des participants de cette télé-RCP.")
+                        % {"name": self.name_of(person)},
+                        code="already_invited",
+                    ) from None
+            raise
+
     def label_from_instance(self, obj):
+        return self.name_of(obj)
+
+
+class _PersonChoiceField(_InviteeChoiceField):
+    def name_of(self, obj) -> str:
         return obj.display_name
 
 
-class _ContactChoiceField(forms.ModelChoiceField):
+class _ContactChoiceField(_InviteeChoiceField):
+    def name_of(self, obj) -> str:
+        return obj.name
+
     def label_from_instance(self, obj):
         role = f", {obj.role}" if obj.role else ""
         return f"{obj.name} ({obj.partner.name}{role})"
 
 
 class ParticipantForm(forms.Form):
-    user = _PersonChoiceField(
-        label=_("Membre de l'ESS"), queryset=members_who_may_take_part(), required=False
-    )
+    """Someone to invite to `meeting`: only those not in it yet (its organiser and the people
+    already invited are not offered)."""
+
+    user = _PersonChoiceField(label=_("Membre de l'ESS"), queryset=None, required=False)
     contact = _ContactChoiceField(
         label=_("Ou un professionnel d'un partenaire (par son contact)"),
-        queryset=contacts_who_may_be_invited(),
+        queryset=None,
         required=False,
         help_text=_("Il reçoit l'invitation par courriel, sans aucune donnée de santé."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, meeting: CaseMeeting, **kwargs):
         super().__init__(*args, **kwargs)
-        # Read again for each form: members and contacts added since start-up are offered.
-        self.fields["user"].queryset = members_who_may_take_part()
-        self.fields["contact"].queryset = contacts_who_may_be_invited()
+        # Read for each form: members and contacts added since start-up are offered.
+        self.fields["user"].queryset = members_who_may_take_part(meeting)
+        self.fields["user"].already = meeting_participant_users(meeting)
+        self.fields["contact"].queryset = contacts_who_may_be_invited(meeting)
+        self.fields["contact"].already = meeting_participant_contacts(meeting)
 
 
 class _MeetingChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.title} — {obj.starts_at:%d/%m/%Y %H:%M}"
+        # The local time (Europe/Paris), as every page shows it.
+        return f"{obj.title} — {timezone.localtime(obj.starts_at):%d/%m/%Y %H:%M}"
 
 
 class CaseForm(forms.Form):

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from ess import workflow
 from ess.roles import STAFF_ROLES, Role, has_any_role, has_role
-from meetings.models import CaseMeeting, MeetingStatus
+from meetings.models import CaseMeeting, MeetingCase, MeetingStatus
 from members.models import Membership, MembershipStatus
 
 # Who organises a télé-RCP: the coordination, and the specialists who lead the discussion.
@@ -96,6 +96,14 @@ def can_record_decision(user, meeting: CaseMeeting) -> bool:
     if meeting.status == MeetingStatus.CANCELLED:
         return False
     return can_manage_meeting(user, meeting)
+
+
+def can_decide_case(user, case: MeetingCase) -> bool:
+    """The decision form of a case on the agenda: while it has none (a decision once recorded
+    is told to the GP and stays as it is)."""
+    if case.decided_at is not None:
+        return False
+    return can_record_decision(user, case.meeting)
 
 
 def can_hold_meeting(user, meeting: CaseMeeting) -> bool:

@@ -157,12 +157,36 @@ def referral_by_reference_for_user(user, reference: str) -> Referral:
     return referral
 
 
-def members_who_may_take_part() -> QuerySet[User]:
+def members_who_may_take_part(meeting: CaseMeeting | None = None) -> QuerySet[User]:
     """The people who may be invited with their account: active members of the ESS and its
-    staff (permissions.can_take_part_in_meetings is the same rule for one person)."""
-    return ess_members()
+    staff (permissions.can_take_part_in_meetings is the same rule for one person); for a
+    `meeting`, those not in it yet (its organiser and participants left out)."""
+    members = ess_members()
+    if meeting is not None:
+        members = members.exclude(pk=meeting.organiser_id).exclude(
+            Exists(MeetingParticipant.objects.filter(meeting=meeting, user=OuterRef("pk")))
+        )
+    return members
 
 
-def contacts_who_may_be_invited() -> QuerySet[Contact]:
-    """Partners' professionals, through their contact: those with an address to write to."""
-    return Contact.objects.exclude(email="").select_related("partner").order_by("name", "pk")
+def contacts_who_may_be_invited(meeting: CaseMeeting | None = None) -> QuerySet[Contact]:
+    """Partners' professionals, through their contact: those with an address to write to; for
+    a `meeting`, those not invited to it yet."""
+    contacts = Contact.objects.exclude(email="")
+    if meeting is not None:
+        contacts = contacts.exclude(
+            Exists(MeetingParticipant.objects.filter(meeting=meeting, contact=OuterRef("pk")))
+        )
+    return contacts.select_related("partner").order_by("name", "pk")
+
+
+def meeting_participant_users(meeting: CaseMeeting) -> QuerySet[User]:
+    """The accounts already in the meeting: its organiser and its participants."""
+    return User.objects.filter(
+        Q(pk=meeting.organiser_id) | Q(meeting_participations__meeting=meeting)
+    ).distinct()
+
+
+def meeting_participant_contacts(meeting: CaseMeeting) -> QuerySet[Contact]:
+    """The partners' contacts already invited to the meeting."""
+    return Contact.objects.filter(meeting_participations__meeting=meeting).distinct()

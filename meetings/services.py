@@ -98,9 +98,21 @@ def _clean_fields(
 def meeting_create(*, by, **fields) -> CaseMeeting:
     """Plan a télé-RCP, per specialty or theme (`_clean_fields`). Requires
     `can_organise_meeting` (coordinators and specialists: PermissionDenied otherwise); a
-    ValidationError names a missing field. The organiser is its first participant."""
+    ValidationError names a missing field, or a start already past (a planned meeting is to
+    come; once begun it is marked held, and its time may still be corrected with
+    `meeting_update`). The organiser is its first participant."""
     require(perms.can_organise_meeting(by))
-    meeting = CaseMeeting.objects.create(**_clean_fields(**fields), organiser=by)
+    fields = _clean_fields(**fields)
+    if fields["starts_at"] < timezone.now().replace(second=0, microsecond=0):
+        raise ValidationError(
+            {
+                "starts_at": _(
+                    "Cette date est passée : une télé-RCP se programme à une date et une heure "
+                    "à venir."
+                )
+            }
+        )
+    meeting = CaseMeeting.objects.create(**fields, organiser=by)
     MeetingParticipant.objects.create(meeting=meeting, user=by)
     return meeting
 
@@ -276,7 +288,8 @@ def meeting_case_add(
     """Put a case on the agenda of a planned meeting, from a referral or a pathway, with the
     question asked of the meeting. Requires `can_add_case` (PermissionDenied); the case is
     looked up as `by` sees it (Http404 for a referral or pathway they may not see). A case
-    already on the agenda is left as it is."""
+    already on the agenda is left as it is: sent again with the same question, a no-op; with
+    another one, refused (Conflict, naming the question it has)."""
     meeting = _locked(meeting_id)
     require(perms.can_view_meeting(by, meeting))
     if meeting.status != MeetingStatus.PLANNED:
@@ -290,9 +303,17 @@ def meeting_case_add(
     else:
         pathway = pathway_get_for_user(by, pathway_public_id)
         existing = meeting.cases.filter(pathway=pathway).first()
-    if existing is not None:
-        return existing
     question = required_text(question, "question", _("Indiquez la question posée à la RCP."))
+    if existing is not None:
+        if existing.question == question:
+            return existing  # a retried request
+        raise Conflict(
+            _(
+                "Ce dossier est déjà à l'ordre du jour de cette télé-RCP, avec la question : "
+                "« %(question)s »."
+            )
+            % {"question": existing.question}
+        )
     last = meeting.cases.aggregate(last=Max("position"))["last"] or 0
     return MeetingCase.objects.create(
         meeting=meeting,

@@ -139,7 +139,6 @@ def meeting_detail(request, public_id):
         "can_add_case": perms.can_add_case(user, meeting),
         "can_record_attendance": perms.can_record_attendance(user, meeting),
         "can_record_decision": can_record_decision,
-        "participant_form": forms.ParticipantForm(),
         "case_form": forms.CaseForm(user=user, meeting=meeting),
         "attendance_form": forms.AttendanceForm(participants=participants),
         "cancel_form": ReasonForm(),
@@ -153,7 +152,7 @@ def participant_add(request, public_id):
     require(perms.can_edit_meeting(request.user, meeting))
     return form_page(
         request,
-        forms.ParticipantForm(request.POST or None),
+        forms.ParticipantForm(request.POST or None, meeting=meeting),
         lambda data: services.meeting_participant_add(
             meeting_id=meeting.pk, by=request.user, **data
         ),
@@ -249,14 +248,22 @@ def case_decide(request, public_id, case_id):
     if revealed:
         subject = case.referral if case.referral_id else case.pathway
         audit_record(request=request, action=AuditAction.VIEW, obj=subject)
+    # A case already decided shows its decision; a form sent again still reaches the service
+    # (the same decision is a retry, another one is refused with its reason).
+    context = {
+        "meeting": meeting,
+        "case": case,
+        "revealed": revealed,
+        "can_decide": perms.can_decide_case(request.user, case),
+    }
     return form_page(
         request,
-        forms.DecisionForm(request.POST or None, initial={"decision": case.decision}),
+        forms.DecisionForm(request.POST or None),
         lambda data: services.meeting_case_decide(case_id=case.pk, by=request.user, **data),
         success=_("Décision enregistrée et transmise au médecin traitant."),
         done=_meeting_url(meeting),
         template="meetings/case_decision.html",
-        context={"meeting": meeting, "case": case, "revealed": revealed},
+        context=context,
     )
 
 

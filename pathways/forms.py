@@ -1,5 +1,7 @@
 """The pathway pages' forms: shape only; the services decide the rest."""
 
+import uuid
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -9,6 +11,7 @@ from ess.forms import DateInput, ReasonForm, TextAreaField
 from ess.roles import Role
 from pathways.models import CircleRole, PathwayStatus
 from pathways.selectors import protocols_applicable_by
+from pathways.services import DAY_ZERO_AFTER, DAY_ZERO_BEFORE
 from referrals.selectors import referral_visible_by_reference
 
 # A reference the user cannot see reads like one that does not exist.
@@ -56,6 +59,8 @@ class PathwayOpenForm(forms.Form):
         label=_("Début du parcours (J0)"),
         widget=DateInput(),
     )
+    # Drawn once per form shown: sending it again (Back, a double click) opens nothing more.
+    submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
 
     def __init__(self, *args, user, referral=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -73,7 +78,14 @@ class PathwayOpenForm(forms.Form):
             .distinct()
             .order_by("last_name", "first_name")
         )
-        self.fields["started_on"].initial = timezone.localdate()
+        today = timezone.localdate()
+        self.fields["started_on"].initial = today
+        # The bounds the service holds to, for the browser's date picker too.
+        self.fields["started_on"].widget.attrs.update(
+            min=(today - DAY_ZERO_BEFORE).isoformat(), max=(today + DAY_ZERO_AFTER).isoformat()
+        )
+        if not self.is_bound:
+            self.initial.setdefault("submission_key", uuid.uuid4().hex)
         if referral is not None:
             del self.fields["reference"]
 
@@ -91,6 +103,7 @@ class PathwayOpenForm(forms.Form):
             "protocol": data["protocol"],
             "delegate": data["delegate"],
             "started_on": data["started_on"],
+            "submission_key": data["submission_key"],
         }
 
 

@@ -52,6 +52,11 @@ class Pathway(Stateful, Titled, Timestamped, PublicIdModel):
     # Day zero of the protocol's plan: task due dates count from it.
     started_on = models.DateField(_("début"), default=timezone.localdate)
     opened_by = actor_fk()
+    # The opening form's hidden key: the same form sent again (Back, a double click) finds
+    # the pathway it opened instead of opening a second one.
+    submission_key = models.CharField(
+        max_length=64, null=True, blank=True, unique=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("parcours")

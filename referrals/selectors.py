@@ -266,10 +266,11 @@ def specialists_for_triage(referral):
 def specialist_inbox(user) -> dict[str, list[Referral]]:
     """Cases offered to the specialist (or their specialty pool), the ones they hold, and those
     they recently closed. Six queries whatever the number of cases (each list, then its
-    patients for its rows only)."""
+    patients for its rows only); an immediate opinion's number to call back comes with its
+    row."""
     base = (
         referrals_visible_to(user)
-        .select_related("specialty", "requester")
+        .select_related("specialty", "requester", "immediate_request")
         .prefetch_related("patient")
     )
     return {

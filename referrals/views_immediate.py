@@ -67,8 +67,8 @@ def immediate_request(request):
                 messages.success(
                     request,
                     _(
-                        "Demande d'avis immédiat %(ref)s envoyée : %(who)s, de garde, est alerté "
-                        "et vous rappelle au %(phone)s."
+                        "Demande d'avis immédiat %(ref)s envoyée : %(who)s, de garde, a reçu "
+                        "l'alerte et vous rappelle au %(phone)s."
                     )
                     % {
                         "ref": referral.reference,

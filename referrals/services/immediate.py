@@ -140,8 +140,9 @@ def _immediate_create(*, by, data, checked, number: str, channel: str) -> Referr
         actor=by,
         channel=channel,
         status=Status.TRIAGED,
-        note=_("Avis immédiat : proposé au spécialiste de garde, %(name)s.")
+        note=_("Avis immédiat : régulation automatique, proposé au spécialiste de garde, %(name)s.")
         % {"name": first.display_name},
+        triaged_by_platform=True,
     )
     due_at, escalate_at = due_times(referral.submitted_at, Priority.P1)
     referral.immediate = True

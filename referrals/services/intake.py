@@ -209,11 +209,16 @@ def referral_create(
     status: str = Status.SUBMITTED,
     recorded_by=None,
     note: str = "",
+    triaged_by_platform: bool = False,
 ) -> Referral:
     """Write a checked submission (inside the caller's transaction): the patient, the referral
     in `status`, its first history row (with `note`), its files. Coordinators are told only of
     a referral that enters the queue (`submitted`), by a worker after commit; one awaiting
-    confirmation is told of when confirmed."""
+    confirmation is told of when confirmed.
+
+    `triaged_by_platform` (an immediate opinion, which skips the coordinators' triage): the
+    history says what happened in two rows, sent by `actor`, then triaged by no one (the
+    platform, without an actor) with `note`."""
     patient, conflict = _patient_resolve(data.patient)
     now = timezone.now()
     # The clock runs from the first minute: a provisional due time from the urgency asked for
@@ -241,11 +246,26 @@ def referral_create(
         due_at=due_at,
         escalate_at=escalate_at,
     )
-    events = [
-        ReferralEvent.objects.create(
-            referral=referral, actor=actor, to_status=status, at=now, note=note
-        )
-    ]
+    if triaged_by_platform:
+        events = [
+            ReferralEvent.objects.create(
+                referral=referral, actor=actor, to_status=Status.SUBMITTED, at=now
+            ),
+            ReferralEvent.objects.create(
+                referral=referral,
+                actor=None,
+                from_status=Status.SUBMITTED,
+                to_status=status,
+                at=now,
+                note=note,
+            ),
+        ]
+    else:
+        events = [
+            ReferralEvent.objects.create(
+                referral=referral, actor=actor, to_status=status, at=now, note=note
+            )
+        ]
     if conflict:
         events.append(
             ReferralEvent.objects.create(

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from meetings import services
@@ -20,14 +21,20 @@ class Scene:
     pathway: object
 
     def meeting(self, *, starts_at=None, **kwargs):
+        """A meeting planned for `starts_at` (in three days unless told); one already begun was
+        planned the day before it, as a meeting is planned ahead."""
+        starts_at = starts_at or timezone.now() + timedelta(days=3)
         fields = {
             "by": self.organiser,
             "title": "RCP insuffisance cardiaque",
-            "starts_at": starts_at or timezone.now() + timedelta(days=3),
+            "starts_at": starts_at,
             "specialty": cardiology(),
             "video_url": "https://visio.exemple.fr/rcp-ic",
         }
-        return services.meeting_create(**(fields | kwargs))
+        if starts_at > timezone.now():
+            return services.meeting_create(**(fields | kwargs))
+        with time_machine.travel(starts_at - timedelta(days=1)):
+            return services.meeting_create(**(fields | kwargs))
 
     def held_meeting_with_cases(self):
         """A meeting that began an hour ago, with the referral and the pathway on its agenda."""

@@ -110,3 +110,39 @@ def test_only_the_organiser_or_a_coordinator_records_a_decision(scene, paramedic
     services.meeting_case_decide(case_id=on_pathway.pk, by=coordinator, decision=DECISION)
 
     assert PathwayNote.objects.get().author == coordinator
+
+
+def test_a_decided_case_shows_its_decision_instead_of_the_form(scene, client_for):
+    meeting, on_referral, on_pathway = scene.held_meeting_with_cases()
+    client = client_for(scene.organiser)
+    url = reverse("meetings:case_decide", args=[meeting.public_id, on_referral.public_id])
+    client.post(url, {"decision": DECISION})
+
+    page = client.get(url).text  # Back, or the link opened again
+
+    assert DECISION in page
+    assert scene.organiser.display_name in page
+    assert 'name="decision"' not in page and "Enregistrer" not in page
+    # Sent again with another text: refused with its reason, the first decision kept.
+    again = client.post(url, {"decision": "Autre chose."}).text
+    assert "La décision de ce dossier est déjà enregistrée." in again
+    assert 'name="decision"' not in again
+    on_referral.refresh_from_db()
+    assert on_referral.decision == DECISION
+    # A case still to decide offers the form.
+    other = reverse("meetings:case_decide", args=[meeting.public_id, on_pathway.public_id])
+    assert 'name="decision"' in client.get(other).text
+
+
+@pytest.mark.parametrize("persona", ["organiser", "coordinator", "paramedic", "gp"])
+def test_who_may_decide_a_case(scene, persona, request):
+    from meetings.permissions import can_decide_case
+
+    _meeting, on_referral, _ = scene.held_meeting_with_cases()
+    user = getattr(scene, persona, None) or request.getfixturevalue(persona)
+    may = persona in ("organiser", "coordinator")
+
+    assert can_decide_case(user, on_referral) is may
+    services.meeting_case_decide(case_id=on_referral.pk, by=scene.organiser, decision=DECISION)
+    on_referral.refresh_from_db()
+    assert can_decide_case(user, on_referral) is False

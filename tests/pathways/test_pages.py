@@ -3,6 +3,7 @@ the doctor's answer, and the section of the referral page."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from ess.models import AuditEvent
 from pathways import services
@@ -94,7 +95,7 @@ def test_a_specialist_opens_a_pathway_from_the_referral_page(scene, client_for):
             "title": "Suivi IPA IC",
             "protocol": scene.protocol.pk,
             "delegate": scene.ipa.pk,
-            "started_on": "2026-12-01",
+            "started_on": timezone.localdate().isoformat(),
         },
     )
     pathway = Pathway.objects.get()
@@ -172,13 +173,13 @@ def test_the_gp_cannot_open_a_pathway(scene, client_for):
 def test_a_coordinator_opens_a_pathway_by_the_referrals_reference(scene, client_for, coordinator):
     client = client_for(coordinator)
     url = reverse("pathways:create")
-    response = client.post(
-        url, {"reference": "ESS-0000-000000", "title": "x", "started_on": "2026-12-01"}
-    )
+    today = timezone.localdate().isoformat()
+    response = client.post(url, {"reference": "ESS-0000-000000", "title": "x", "started_on": today})
     assert "Aucune demande de ce numéro" in _html(response)
 
     response = client.post(
-        url, {"reference": scene.referral.reference, "title": "Suivi", "started_on": "2026-12-01"}
+        url,
+        {"reference": scene.referral.reference, "title": "Suivi", "started_on": today},
     )
     assert response.status_code == 302
     assert Pathway.objects.get().circle.filter(user=coordinator).exists()
@@ -294,3 +295,21 @@ def test_the_pathway_page_costs_the_same_whatever_its_timeline_holds(
         services.alert_answer(alert_id=alert.pk, by=scene.cardiologist, answer="ok")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def test_a_second_answer_to_an_answered_alert_is_refused_and_the_first_kept(scene, client_for):
+    task = scene.open().tasks.first()
+    services.task_record(task_id=task.pk, by=scene.ipa, result="Poids +3 kg", out_of_range=True)
+    alert = PathwayAlert.objects.get()
+    client = client_for(scene.cardiologist)
+    url = reverse("pathways:alert_answer", args=[alert.public_id])
+    client.post(url, {"answer": "Furosémide 40 mg"})
+
+    again = _html(client.post(url, {"answer": "Furosémide 40 mg"}, follow=True))  # a retry
+    other = _html(client.post(url, {"answer": "Plutôt 80 mg"}, follow=True))  # Back, new text
+
+    assert "Réponse envoyée au professionnel délégué" in again
+    assert "Cette alerte a déjà reçu une réponse" in other
+    assert "Réponse envoyée au professionnel délégué" not in other
+    alert.refresh_from_db()
+    assert alert.answer == "Furosémide 40 mg"

@@ -72,9 +72,16 @@ def test_the_requester_asks_and_reads_that_the_specialist_is_alerted(
     assert response.status_code == 302
     assert response.url == reverse("referrals:detail", args=[referral.public_id])
     assert referral.immediate and referral.offered_to == on_call.first
-    text = page(client, referral)
-    assert f"{on_call.first.display_name}, de garde, est alerté" in text
-    assert "06 98 76 54 32" in text
+    text = page(client, referral)  # the message flashed, then the panel
+    # Words that agree with anyone on call, woman or man (accounts hold no sex).
+    who = on_call.first.display_name
+    assert f"{who}, de garde, a reçu l'alerte et vous rappelle au 06 98 76 54 32." in text
+    assert (
+        f"{who}, de garde, a reçu l'alerte et vous rappelle au 06 98 76 54 32 dans les minutes"
+        in text
+    )
+    assert "la personne suppléante puis la coordination sont alertées" in text
+    assert "est alerté" not in text and "il vous rappelle" not in text
 
 
 def test_a_form_sent_twice_makes_one_request(client_for, requester, on_call, immediate_form):
@@ -217,3 +224,37 @@ def test_the_dashboard_and_the_inbox_read_the_same_queries_whatever_the_immediat
         client = client_for(user)
         with django_assert_max_num_queries(counts[url]):
             client.get(reverse(url))
+
+
+def test_the_history_says_the_platform_triaged_it_not_the_requester(
+    client_for, requester, on_call, immediate_form
+):
+    client = client_for(requester)
+    client.post(URL, immediate_form)
+    referral = Referral.objects.get()
+
+    text = page(client, referral)
+
+    rows = [row for row in text.split("<li") if "passée à" in row]
+    sent = next(row for row in rows if "« Reçue »" in row)
+    triaged = next(row for row in rows if "« Régulée »" in row)
+    assert requester.display_name in sent
+    assert requester.display_name not in triaged
+    assert "Avis immédiat : régulation automatique" in triaged
+    assert on_call.first.display_name in triaged
+
+
+def test_my_cases_gives_the_number_to_call_back_beside_je_rappelle(client_for, requester, on_call):
+    referral = ask(requester, on_call)
+    client = client_for(on_call.first)
+
+    text = unescape(client.get(reverse("referrals:inbox")).text)
+
+    row = next(row for row in text.split("<tr") if referral.reference in row)
+    assert 'href="tel:+33698765432"' in row and ">06 98 76 54 32</a>" in row
+    assert "Je rappelle" in row
+    # Taken by calling back: the number stays on its row among the cases held.
+    client.post(reverse("referrals:immediate_callback", args=[referral.public_id]))
+    text = unescape(client.get(reverse("referrals:inbox")).text)
+    row = next(row for row in text.split("<tr") if referral.reference in row)
+    assert 'href="tel:+33698765432"' in row

@@ -1,10 +1,10 @@
 """Every write of the pathways app: one function per action, keyword-only. Each one runs in one
 transaction, re-reads its row locked, checks the actor (`PermissionDenied`), refuses bad input
 with a French `ValidationError` or `ess.errors.Conflict` (nothing written), and records its
-notifications in the same transaction (emails go through the outbox after commit)."""
+notifications in the same transaction (emails go through the outbox after commit).
 
-from datetime import date, timedelta
-from functools import partial
+A package: the shared helpers are in `common`, opening a pathway in `opening`; every service
+is imported from here."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from ess import workflow
 from ess.errors import Conflict
@@ -22,8 +22,6 @@ from ess.permissions import require
 from ess.roles import Role, has_role
 from ess.text import required_text
 from ess.workflow import locked
-from ess.workflow_steps import advance
-from partners.models import Protocol
 from pathways import permissions as perms
 from pathways.models import (
     CircleMember,
@@ -31,216 +29,38 @@ from pathways.models import (
     NoteKind,
     Pathway,
     PathwayAlert,
-    PathwayEvent,
     PathwayNote,
     PathwayStatus,
     PathwayTask,
     TaskStatus,
 )
+from pathways.services.common import (
+    CIRCLE_ROLES,
+    _advance,
+    _circle_users,
+    _member_add,
+    _refused,
+    _url,
+    delegating_doctor,
+)
+from pathways.services.opening import DAY_ZERO_AFTER, DAY_ZERO_BEFORE, pathway_open
 
-# People who may be put in a care circle: the professionals the platform knows by a role.
-CIRCLE_ROLES = frozenset({Role.REQUESTER, Role.SPECIALIST, Role.PARAMEDIC, Role.COORDINATOR})
-
-
-def _url(pathway: Pathway) -> str:
-    return reverse("pathways:detail", args=[pathway.public_id])
-
-
-def _refused(obj, to: str) -> str:
-    if isinstance(obj, PathwayTask):
-        return _("Action impossible : la tâche « %(task)s » est « %(status)s ».") % {
-            "task": obj.label,
-            "status": obj.get_status_display(),
-        }
-    return _("Action impossible : le parcours « %(title)s » est « %(status)s ».") % {
-        "title": obj.title,
-        "status": obj.get_status_display(),
-    }
-
-
-_advance = partial(advance, refused=_refused)
-
-
-def _circle_users(pathway: Pathway, roles=None) -> list:
-    members = pathway.circle.select_related("user")
-    if roles is not None:
-        members = members.filter(role__in=roles)
-    return [m.user for m in members]
-
-
-def _member_add(pathway: Pathway, user, role: str, by) -> tuple[CircleMember | None, bool]:
-    """Put `user` in the circle with `role` unless they are in it already: their place in it,
-    and whether they were added now."""
-    if user is None:
-        return None, False
-    return CircleMember.objects.get_or_create(
-        pathway=pathway, user=user, defaults={"role": role, "added_by": by}
-    )
-
-
-def _opener_role(user) -> str:
-    if has_role(user, Role.COORDINATOR):
-        return CircleRole.COORDINATOR
-    if has_role(user, Role.SPECIALIST):
-        return CircleRole.SPECIALIST
-    if has_role(user, Role.PARAMEDIC):
-        return CircleRole.DELEGATE
-    if has_role(user, Role.REQUESTER):
-        return CircleRole.GP
-    return CircleRole.OTHER
-
-
-def delegating_doctor(pathway: Pathway):
-    """Who answers for the delegated work: the pathway's specialist who is a delegating doctor
-    of its protocol, else whoever opened it."""
-    if pathway.protocol_id:
-        doctor = (
-            CircleMember.objects.filter(
-                pathway=pathway,
-                role=CircleRole.SPECIALIST,
-                user__protocols_delegating=pathway.protocol_id,
-            )
-            .select_related("user")
-            .order_by("added_at", "pk")
-            .first()
-        )
-        if doctor is not None:
-            return doctor.user
-    return pathway.opened_by
-
-
-def _check_protocol(*, by, protocol: Protocol, delegate, today: date) -> None:
-    """A protocol applies only while its convention is in force, only by its own people, with
-    one of its delegates (a paramedic) to do the work."""
-    if not protocol.convention.is_in_force(today):
-        raise ValidationError(
-            {
-                "protocol": _(
-                    "Le protocole « %(title)s » ne peut pas être appliqué : sa convention n'est "
-                    "pas en vigueur."
-                )
-                % {"title": protocol.convention.title}
-            }
-        )
-    if not perms.can_apply_protocol(by, protocol):
-        raise ValidationError(
-            {
-                "protocol": _(
-                    "Seuls les médecins délégants et les professionnels délégués du protocole "
-                    "peuvent l'appliquer."
-                )
-            }
-        )
-    if delegate is None:
-        raise ValidationError(
-            {"delegate": _("Choisissez le professionnel délégué qui suivra le patient.")}
-        )
-    if not (
-        protocol.delegates.filter(pk=delegate.pk).exists() and has_role(delegate, Role.PARAMEDIC)
-    ):
-        raise ValidationError(
-            {
-                "delegate": _(
-                    "%(name)s n'est pas un professionnel délégué (IPA, IDE) de ce protocole."
-                )
-                % {"name": delegate.display_name}
-            }
-        )
-
-
-@transaction.atomic
-def pathway_open(
-    *,
-    by,
-    referral=None,
-    patient=None,
-    title: str,
-    protocol: Protocol | None = None,
-    delegate=None,
-    started_on: date | None = None,
-) -> Pathway:
-    """Open a patient's pathway, from a referral (`can_open_pathway`: the coordinators, the
-    referral's specialist) or by a coordinator for a patient.
-
-    With a protocol: its convention must be in force, `by` one of its people, `delegate` one of
-    its delegates holding the paramedic role (else ValidationError, nothing written). The care
-    circle gets the referral's requester (and the GP it was sent for) as GP, its specialist,
-    the delegate and the opener; the protocol's task templates become tasks assigned to the
-    delegate, due `started_on` + their day. The delegate is told of their tasks, the circle of
-    the new pathway."""
-    if referral is not None:
-        require(perms.can_open_pathway(by, referral))
-        patient = referral.patient
-    else:
-        require(has_role(by, Role.COORDINATOR))
-        if patient is None:
-            raise ValidationError({"patient": _("Choisissez le patient du parcours.")})
-    title = required_text(title, "title", _("Donnez un intitulé au parcours."))
-    started_on = started_on or timezone.localdate()
-    if protocol is not None:
-        _check_protocol(by=by, protocol=protocol, delegate=delegate, today=timezone.localdate())
-    elif delegate is not None:
-        raise ValidationError(
-            {"delegate": _("Un professionnel délégué n'est désigné que sous un protocole.")}
-        )
-
-    pathway = Pathway.objects.create(
-        patient=patient,
-        title=title,
-        protocol=protocol,
-        origin=referral,
-        started_on=started_on,
-        opened_by=by,
-    )
-    PathwayEvent.objects.create(
-        pathway=pathway, actor=by, from_status="", to_status=PathwayStatus.ACTIVE
-    )
-    if referral is not None:
-        pathway.referrals.add(referral)
-        _member_add(pathway, referral.requester, CircleRole.GP, by)
-        _member_add(pathway, referral.referring_gp, CircleRole.GP, by)
-        _member_add(pathway, referral.specialist, CircleRole.SPECIALIST, by)
-    _member_add(pathway, delegate, CircleRole.DELEGATE, by)
-    _member_add(pathway, by, _opener_role(by), by)
-
-    tasks = []
-    if protocol is not None:
-        tasks = PathwayTask.objects.bulk_create(
-            PathwayTask(
-                pathway=pathway,
-                template=template,
-                label=template.label,
-                kind=template.kind,
-                instructions=template.instructions,
-                due_on=started_on + timedelta(days=template.day),
-                assignee=delegate,
-            )
-            for template in protocol.task_templates.all()
-        )
-    url = _url(pathway)
-    notify(
-        recipients=_circle_users(pathway),
-        kind=NotificationKind.PATHWAY,
-        title=lambda: _("Nouveau parcours : %(title)s") % {"title": title},
-        url=url,
-        actor=by,
-    )
-    if tasks:
-        notify(
-            recipients=[delegate],
-            kind=NotificationKind.PATHWAY_TASK,
-            title=lambda: (
-                ngettext(
-                    "%(count)d tâche vous est confiée dans le parcours « %(title)s »",
-                    "%(count)d tâches vous sont confiées dans le parcours « %(title)s »",
-                    len(tasks),
-                )
-                % {"count": len(tasks), "title": title}
-            ),
-            url=reverse("pathways:worklist"),
-            actor=by,
-        )
-    return pathway
+__all__ = [
+    "CIRCLE_ROLES",
+    "DAY_ZERO_AFTER",
+    "DAY_ZERO_BEFORE",
+    "alert_answer",
+    "circle_add",
+    "delegating_doctor",
+    "pathway_close",
+    "pathway_note_add",
+    "pathway_open",
+    "pathway_pause",
+    "pathway_referral_link",
+    "pathway_resume",
+    "task_cancel",
+    "task_record",
+]
 
 
 def _status_told(pathway: Pathway, by, title: Promise) -> None:
@@ -412,13 +232,24 @@ def task_cancel(*, task_id: int, by, reason: str) -> PathwayTask:
 @transaction.atomic
 def alert_answer(*, alert_id: int, by, answer: str) -> PathwayAlert:
     """The doctor's answer to an alert (`can_answer_alert`: the doctor alerted or a specialist
-    of the circle). The same answer sent twice by its author: a no-op; an alert already answered
-    by someone else: Conflict. The delegated professional and the GP are told."""
+    of the circle). The same answer sent twice by its author: a no-op; another answer to an
+    alert already answered (by them or someone else): Conflict, the first answer kept. The
+    delegated professional and the GP are told."""
     alert = locked(PathwayAlert, alert_id)
     if alert.answered_at is not None:
-        if alert.answered_by_id == getattr(by, "pk", None):
+        same_author = alert.answered_by_id == getattr(by, "pk", None)
+        if same_author and alert.answer == (answer or "").strip():
             return alert  # a retried request
-        raise Conflict(_("Cette alerte a déjà reçu une réponse."))
+        raise Conflict(
+            _(
+                "Cette alerte a déjà reçu une réponse (%(name)s, le %(date)s) : elle ne se "
+                "modifie plus. Pour compléter, écrivez une note dans le parcours."
+            )
+            % {
+                "name": alert.answered_by.display_name if alert.answered_by else "—",
+                "date": timezone.localtime(alert.answered_at).strftime("%d/%m/%Y %H:%M"),
+            }
+        )
     require(perms.can_answer_alert(by, alert))
     answer = required_text(answer, "answer", _("Écrivez votre réponse."))
     alert.answer = answer
