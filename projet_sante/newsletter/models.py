@@ -6,6 +6,8 @@ frozen in `figures`), edited by a manager, then sent: the audience is snapshotte
 before its email leaves so that a crashed worker resumes without sending twice.
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -81,6 +83,17 @@ class Newsletter(Stateful, Timestamped, PublicIdModel):
     @property
     def period(self) -> str:
         return f"{self.year}-T{self.quarter}"
+
+    @property
+    def sendable_from(self) -> date:
+        """The first day after the quarter it tells of: its figures are complete then."""
+        if self.quarter == 4:
+            return date(self.year + 1, 1, 1)
+        return date(self.year, 3 * self.quarter + 1, 1)
+
+    @property
+    def quarter_over(self) -> bool:
+        return timezone.localdate() >= self.sendable_from
 
     @property
     def period_label(self) -> str:

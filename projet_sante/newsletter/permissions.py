@@ -17,10 +17,13 @@ def can_view_newsletter(user, newsletter) -> bool:
     return can_manage_newsletters(user)
 
 
-_MANAGER = workflow.actor(can_manage_newsletters)
+def can_send_newsletter(user, newsletter) -> bool:
+    """A manager, once the quarter it tells of is over (its figures are complete)."""
+    return can_manage_newsletters(user) and newsletter.quarter_over
+
 
 # The letter's one action a person takes (sending ends by itself), for its page.
 ACTIONS = workflow.register(
     Newsletter,
-    [workflow.Action("send", to=NewsletterStatus.SENDING, allowed=_MANAGER)],
+    [workflow.Action("send", to=NewsletterStatus.SENDING, allowed=can_send_newsletter)],
 )

@@ -20,6 +20,7 @@ from ess.errors import TransitionNotAllowed
 from ess.models import Team
 from ess.outbox import email_queue_rendered, enqueue_on_commit, send_claimed
 from ess.permissions import require
+from ess.templatetags.ess_tags import long_date
 from members.models import User
 from projet_sante.newsletter.models import (
     Audience,
@@ -215,13 +216,22 @@ def newsletter_send(*, newsletter_id: int, by: User, base_url: str) -> Newslette
     """A manager sends a draft: its audience is snapshotted (one delivery row per address, in
     this transaction) and the batches start after commit.
 
-    Raises PermissionDenied (not a manager). Sending a letter already sending or sent is a
+    Raises PermissionDenied (not a manager), ValidationError (the quarter it tells of is not
+    over: its figures are not complete). Sending a letter already sending or sent is a
     no-op (a double submit sends nothing twice).
     """
     require(can_manage_newsletters(by))
     newsletter = workflow.locked(Newsletter, newsletter_id)
     if not newsletter.can_become(NewsletterStatus.SENDING):
         return newsletter
+    if not newsletter.quarter_over:
+        raise ValidationError(
+            _(
+                "La lettre du %(period)s présente les chiffres du trimestre : elle s'envoie une "
+                "fois celui-ci terminé, à partir du %(day)s."
+            )
+            % {"period": newsletter.period_label, "day": long_date(newsletter.sendable_from)}
+        )
     audience = newsletter_audience()
     NewsletterDelivery.objects.bulk_create(
         [

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ess.flash import flash_error
 from ess.permissions import require
 from ess.throttle import throttled_response
 from ess.web.actions import post_action
@@ -150,17 +151,21 @@ def newsletter_send(request, public_id):
     newsletter = _managed(request, public_id)
     if request.method == "POST":
         was_draft = newsletter.status == NewsletterStatus.DRAFT
-        services.newsletter_send(
-            newsletter_id=newsletter.pk,
-            by=request.user,
-            base_url=request.build_absolute_uri("/"),
-        )
+        try:
+            services.newsletter_send(
+                newsletter_id=newsletter.pk,
+                by=request.user,
+                base_url=request.build_absolute_uri("/"),
+            )
+        except ValidationError as exc:
+            flash_error(request, exc)
+            return redirect(_manage_url(newsletter))
         if was_draft:
             messages.success(request, _("Envoi lancé."))
         else:
             messages.info(request, _("Cette lettre est déjà envoyée ou en cours d'envoi."))
         return redirect(_manage_url(newsletter))
-    if newsletter.status != NewsletterStatus.DRAFT:
+    if "send" not in available_actions(request.user, newsletter):
         return redirect(_manage_url(newsletter))
     audience = newsletter_audience()
     counts = {kind: 0 for kind in Audience}

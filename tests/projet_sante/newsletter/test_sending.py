@@ -4,6 +4,7 @@ letter twice, unsubscribed and unconfirmed addresses get none."""
 import smtplib
 from contextlib import nullcontext
 from datetime import timedelta
+from html import unescape
 from unittest import mock
 
 import pytest
@@ -199,3 +200,31 @@ def test_partner_contacts_who_chose_the_letter_are_in_the_audience(db):
     audience = newsletter_audience()
 
     assert audience == {"coordination@cpts-orleans.example.org": "partner"}
+
+
+def test_the_letter_of_the_quarter_in_progress_is_not_sent_before_it_ends(
+    client_for, manager, audience, time_machine
+):
+    time_machine.move_to("2026-12-05 10:00 +01:00")
+    letter = services.newsletter_draft(year=2026, quarter=4)
+    client = client_for(manager)
+
+    page = client.get(reverse("projet_sante:newsletter_manage", args=[letter.public_id])).text
+    refused = client.post(
+        reverse("projet_sante:newsletter_send", args=[letter.public_id]), follow=True
+    )
+
+    assert reverse("projet_sante:newsletter_send", args=[letter.public_id]) not in page
+    assert "pourra être envoyée à partir du 1er janvier 2027" in page
+    assert "elle s'envoie une fois celui-ci terminé, à partir du 1er janvier 2027" in unescape(
+        refused.text
+    )
+    letter.refresh_from_db()
+    assert letter.status == "draft" and not NewsletterDelivery.objects.exists()
+    time_machine.move_to("2027-01-01 08:00 +01:00")
+    page = (
+        client_for(manager)
+        .get(reverse("projet_sante:newsletter_manage", args=[letter.public_id]))
+        .text
+    )
+    assert reverse("projet_sante:newsletter_send", args=[letter.public_id]) in page
