@@ -111,6 +111,15 @@ def _action_clean(fields: dict) -> dict:
     progress = fields.get("progress") or 0
     if not isinstance(progress, int) or not 0 <= progress <= 100:
         errors["progress"] = _("L'avancement est un pourcentage entre 0 et 100.")
+    elif status == ActionStatus.DONE and progress not in (0, 100):
+        errors["progress"] = _(
+            "Une action réalisée est avancée à 100 % : corrigez l'avancement ou l'état."
+        )
+    elif status in (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS) and progress == 100:
+        errors["progress"] = _(
+            "À 100 %, l'action est réalisée : choisissez l'état « Réalisée » ou corrigez "
+            "l'avancement."
+        )
     codes = [c.strip() for c in fields.get("indicator_codes") or [] if c and c.strip()]
     wrong = [c for c in codes if c not in BY_CODE]
     if wrong:

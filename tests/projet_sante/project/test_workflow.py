@@ -359,3 +359,27 @@ def test_version_events_record_who(project_validated, project_cpam):
     assert VersionEvent.objects.filter(
         version=project_validated, to_status="validated", actor=project_cpam
     ).exists()
+
+
+@pytest.mark.parametrize(
+    ("status", "progress"), [("done", 20), ("planned", 100), ("in_progress", 100)]
+)
+def test_an_action_whose_state_and_progress_disagree_is_refused(
+    project_draft, project_manager, status, progress
+):
+    action = project_draft.missions.get().actions.get()
+
+    with pytest.raises(ValidationError) as refused:
+        ps.action_save(
+            version_id=project_draft.pk,
+            mission_id=action.mission_id,
+            action_id=action.pk,
+            by=project_manager,
+            title=action.title,
+            status=status,
+            progress=progress,
+        )
+
+    assert "progress" in refused.value.message_dict
+    action.refresh_from_db()
+    assert (action.status, action.progress) == ("in_progress", 40)
