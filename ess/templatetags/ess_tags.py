@@ -45,6 +45,13 @@ def refilled(context, form, action=""):
     return refill.refilled(form, context.get("refused_form"), action)
 
 
+@register.simple_tag
+def colon():
+    """The colon after a label: a no-break space before it in French ("Décision : …"), none in
+    English ("Decision: …")."""
+    return "\u00a0:" if (get_language() or "fr").startswith("fr") else ":"
+
+
 @register.filter
 def fields(form, names):
     """The form's bound fields named in `names` (space-separated), in that order; a name the

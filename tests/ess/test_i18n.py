@@ -1,6 +1,9 @@
-from django.urls import reverse
+from datetime import timedelta
 
-from tests.factories import ReferralFactory
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import ReferralFactory, UserFactory
 
 
 def test_pages_are_in_french_by_default(client_for, requester):
@@ -52,3 +55,20 @@ def test_the_referral_page_in_english_says_when_the_answer_is_due_in_english(cli
     assert "· due: " in page.text
     assert "provisional identity" in page.text
     assert " à " not in page.text.split("<main", 1)[1]
+
+
+def test_a_label_s_colon_follows_each_language_s_typography(client_for, requester):
+    referral = ReferralFactory(
+        requester=requester,
+        status="scheduled",
+        specialist=UserFactory(specialist=True),
+        appointment_at=timezone.now() + timedelta(days=3),
+        appointment_location="Cabinet des Carmes",
+    )
+    url = reverse("referrals:detail", args=[referral.public_id])
+
+    french = client_for(requester).get(url).text
+    english = in_english(client_for(requester)).get(url).text
+
+    assert "<strong>Rendez-vous\u00a0:</strong>" in french
+    assert "<strong>Appointment:</strong>" in english
