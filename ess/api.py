@@ -1,3 +1,5 @@
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import api_view
@@ -16,6 +18,19 @@ class Conflict(APIException):
 
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
+
+
+class PayloadTooLarge(APIException):
+    """413: a request body larger than the endpoint reads, refused before it is parsed."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "payload_too_large"
+
+    def __init__(self, max_bytes: int):
+        super().__init__(
+            _("La requête dépasse la taille acceptée (%(limit)s au plus) : elle a été refusée.")
+            % {"limit": filesizeformat(max_bytes)}
+        )
 
 
 class FieldsBuiltOnce:

@@ -30,6 +30,7 @@ _ISSUE_CODES = {
     406: "not-supported",
     409: "conflict",
     412: "conflict",
+    413: "too-long",
     415: "not-supported",
     422: "processing",
     429: "throttled",
