@@ -20,6 +20,7 @@ from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.response import Response
 
+from ess.api_auth import HashedTokenAuthentication
 from ess.audit import audit_record, audit_refusal
 from ess.models import AuditAction, AuditEvent
 from ess.permissions import can_view_audit, require
@@ -84,7 +85,12 @@ class AuditEventSearch(FhirView):
     """`GET /fhir/AuditEvent`: a Bundle (searchset) of the trail's rows, newest first, paged by
     a cursor (`next` link)."""
 
-    authentication_classes = [*FhirView.authentication_classes, SessionReadAuthentication]
+    # People of the ESS read the trail too: their API token, or their session for a read.
+    authentication_classes = [
+        *FhirView.authentication_classes,
+        HashedTokenAuthentication,
+        SessionReadAuthentication,
+    ]
 
     def get(self, request):
         _may_read_trail(request)
