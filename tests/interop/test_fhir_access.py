@@ -163,3 +163,24 @@ def test_a_persons_api_token_opens_nothing_a_platform_uses(client, requester, me
     assert response.status_code == 401
     assert response["WWW-Authenticate"].startswith("Bearer")
     assert OperationOutcome.model_validate_json(response.content).issue[0].code == "login"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/fhir/Patient/0b6d9a3e-1c2f-4d5e-8a9b-000000000001",
+        "/fhir/DocumentReference/0b6d9a3e-1c2f-4d5e-8a9b-000000000005",
+        "/fhir/Foo",
+        "/fhir/Slot/1/extra",
+    ],
+)
+def test_a_url_no_fhir_resource_answers_is_an_operation_outcome_404(client, url):
+    _, token = register_platform(name="Plateforme régionale", scopes=["teleexpertise", "slots"])
+
+    response = client.get(url, HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/fhir+json")
+    issue = OperationOutcome.model_validate_json(response.content).issue[0]
+    assert issue.code == "not-found"
+    assert issue.diagnostics.startswith("Aucune ressource à cette adresse")
