@@ -17,10 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from fhir.resources.R4B.bundle import Bundle
 from rest_framework import exceptions
-from rest_framework.authentication import SessionAuthentication
 from rest_framework.response import Response
 
-from ess.api_auth import HashedTokenAuthentication
+from ess.api_auth import FrenchCsrfSessionAuthentication, HashedTokenAuthentication
 from ess.audit import audit_record, audit_refusal
 from ess.models import AuditAction, AuditEvent
 from ess.permissions import can_view_audit, require
@@ -53,7 +52,7 @@ class _Trail:
 TRAIL = _Trail()
 
 
-class SessionReadAuthentication(SessionAuthentication):
+class SessionReadAuthentication(FrenchCsrfSessionAuthentication):
     """A signed-in person's session, for reads only (the trail is searched from a browser too);
     no write of `/fhir/` ever rests on a cookie."""
 

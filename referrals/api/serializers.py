@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -97,7 +98,8 @@ class PatientInSerializer(FieldsBuiltOnce, serializers.Serializer):
             commune = Commune.objects.filter(code=code).first()
         if commune is None:
             raise serializers.ValidationError(
-                f"Commune inconnue : « {value} » n'est pas un code INSEE de commune actuelle."
+                _("Commune inconnue : « %(code)s » n'est pas un code INSEE de commune actuelle.")
+                % {"code": value}
             )
         return commune
 
@@ -106,7 +108,10 @@ class PatientInSerializer(FieldsBuiltOnce, serializers.Serializer):
             raise serializers.ValidationError(
                 {
                     "birth_place_code": [
-                        "Sans INS, le lieu de naissance est obligatoire pour identifier le patient."
+                        _(
+                            "Sans INS, le lieu de naissance est obligatoire pour identifier le "
+                            "patient."
+                        )
                     ]
                 }
             )
@@ -204,13 +209,15 @@ class ReferralInSerializer(FieldsBuiltOnce, serializers.Serializer):
 
     def validate_consent(self, value):
         if value is not True:
-            raise serializers.ValidationError("Le consentement du patient au partage est requis.")
+            raise serializers.ValidationError(
+                _("Le consentement du patient au partage est requis.")
+            )
         return value
 
     def validate(self, attrs):
         if attrs.get("immediate") and attrs.get("urgency") != Priority.P1:
             raise serializers.ValidationError(
-                {"urgency": "Un avis immédiat est une demande d'urgence P1."}
+                {"urgency": _("Un avis immédiat est une demande d'urgence P1.")}
             )
         return attrs
 

@@ -326,3 +326,18 @@ def test_a_retry_that_loses_the_race_answers_with_the_winners_referral(requester
 
     assert answer == (winner, False)
     assert not Referral.objects.filter(pk=mine[0].pk).exists()
+
+
+def test_field_messages_follow_the_callers_language(api_client, requester, api_body):
+    api_client.force_authenticate(requester)
+    patient = {k: v for k, v in api_body["patient"].items() if k != "ins"}
+    body = {**api_body, "consent": False, "patient": patient}
+
+    response = api_client.post(LIST, body, format="json", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 400
+    errors = response.json()
+    assert errors["consent"] == ["The patient's consent to sharing is required."]
+    assert errors["patient"]["birth_place_code"] == [
+        "Without an INS, the place of birth is required to identify the patient."
+    ]
