@@ -5,6 +5,7 @@ from typing import NamedTuple
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -141,6 +142,8 @@ class Named(NamedTuple):
 class SpecialtyField(serializers.SlugRelatedField):
     """A specialty by its code, taken from what the submission already read when it can be."""
 
+    default_error_messages = {"does_not_exist": gettext_lazy("Spécialité inconnue : « {value} ».")}
+
     def to_internal_value(self, data):
         named = self.context.get("named")
         if named is None or named.specialty_code != data:
@@ -177,6 +180,12 @@ class ReferralInSerializer(FieldsBuiltOnce, serializers.Serializer):
         required=False,
         allow_null=True,
         queryset=User.objects.filter(is_active=True, role_grants__role="requester"),
+        error_messages={
+            "does_not_exist": gettext_lazy(
+                "Médecin traitant inconnu : l'identifiant « {value} » n'est celui d'aucun "
+                "médecin traitant inscrit sur la plateforme."
+            )
+        },
         help_text="Identifiant du médecin traitant inscrit pour le compte duquel la demande est "
         "envoyée : il la voit et est tenu informé.",
     )
@@ -397,6 +406,11 @@ class TriageSerializer(serializers.Serializer):
         queryset=User.objects.filter(is_active=True),
         required=False,
         allow_null=True,
+        error_messages={
+            "does_not_exist": gettext_lazy(
+                "Spécialiste inconnu : aucun compte actif n'a l'identifiant « {value} »."
+            )
+        },
         help_text="Identifiant du spécialiste ; omis : proposée à la spécialité.",
     )
     note = serializers.CharField(required=False, allow_blank=True, default="")

@@ -110,7 +110,13 @@ def test_the_same_key_with_a_different_body_is_a_conflict(api_client, requester,
         ({"consent": False}, ["consent"], "consentement du patient"),
         ({"patient": {"commune": "99999"}}, ["patient", "commune"], "Commune inconnue"),
         ({"urgency": "P9"}, ["urgency"], "n'est pas un choix valide"),
-        ({"specialty": "astrologie"}, ["specialty"], "n'existe pas"),
+        ({"specialty": "astrologie"}, ["specialty"], "Spécialité inconnue : « astrologie »."),
+        (
+            {"referring_gp": "0b6d9a3e-1c2f-4d5e-8a9b-000000000099"},
+            ["referring_gp"],
+            "Médecin traitant inconnu : l'identifiant « 0b6d9a3e-1c2f-4d5e-8a9b-000000000099 » "
+            "n'est celui d'aucun médecin traitant inscrit sur la plateforme.",
+        ),
     ],
 )
 def test_invalid_bodies_get_field_messages_and_write_nothing(
@@ -341,3 +347,21 @@ def test_field_messages_follow_the_callers_language(api_client, requester, api_b
     assert errors["patient"]["birth_place_code"] == [
         "Without an INS, the place of birth is required to identify the patient."
     ]
+
+
+def test_a_triage_naming_an_unknown_specialist_says_so(api_client, coordinator, specialist):
+    referral = ReferralFactory(specialty=specialist.specialty)
+    api_client.force_authenticate(coordinator)
+
+    response = api_client.post(
+        f"/api/v1/referrals/{referral.public_id}/triage/",
+        {"priority": "P3", "response_mode": "teleexpertise_async", "specialist": 5},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "specialist": ["Spécialiste inconnu : aucun compte actif n'a l'identifiant « 5 »."]
+    }
+    referral.refresh_from_db()
+    assert referral.status == "submitted"
