@@ -33,11 +33,11 @@ class PayloadTooLarge(APIException):
         )
 
 
+# Mixed into a serializer whose fields depend on nothing but its class: they are worked out once
+# per class (for a ModelSerializer, the introspection of the model's fields, the costliest part of
+# serializing one object), then each instance gets fresh ones to bind. A comment, not a
+# docstring: the OpenAPI document would show it as the description of every such serializer.
 class FieldsBuiltOnce:
-    """Mixed into a serializer whose fields depend on nothing but its class: they are worked
-    out once per class (for a ModelSerializer, the introspection of the model's fields, the
-    costliest part of serializing one object), then each instance gets fresh ones to bind."""
-
     def get_fields(self):
         cls = type(self)
         if "_fields_built" not in cls.__dict__:

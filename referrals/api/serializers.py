@@ -323,8 +323,9 @@ class ReferralListSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
 
 
 class ReferralStateSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
-    """Where a referral stands, without patient data: the answer to a caller who loses sight of
-    it by their own action (a specialist declining)."""
+    # Where a referral stands, without patient data: the answer to a caller who loses sight of
+    # it by their own action (a specialist declining). Not a docstring: the OpenAPI document
+    # would publish it.
 
     id = serializers.UUIDField(source="public_id", read_only=True)
 
