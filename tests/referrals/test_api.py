@@ -365,3 +365,16 @@ def test_a_triage_naming_an_unknown_specialist_says_so(api_client, coordinator, 
     }
     referral.refresh_from_db()
     assert referral.status == "submitted"
+
+
+def test_an_unknown_status_filter_is_refused_with_the_valid_values(api_client, requester):
+    ReferralFactory(requester=requester)
+    api_client.force_authenticate(requester)
+
+    response = api_client.get(LIST, {"status": "foo"})
+
+    assert response.status_code == 400
+    (message,) = response.json()["status"]
+    assert message.startswith("Statut inconnu : « foo ». Valeurs possibles : submitted, ")
+    assert "unconfirmed" not in message
+    assert api_client.get(LIST, {"status": "submitted"}).json()["count"] == 1
