@@ -141,6 +141,12 @@ def issues(response) -> list[tuple[str, str]]:
         ({"consent": False}, "Bundle.entry", "consentement"),
         ({"pdf": b"MZ\x90\x00 not a pdf at all"}, "Bundle.entry[4].resource.content", ""),
         ({"rpps": "12345"}, "Bundle.entry[2].resource.identifier", "RPPS"),
+        # A mistyped number is said as such, not as unknown to the directory.
+        (
+            {"rpps": "10000000008"},
+            "Bundle.entry[2].resource.identifier",
+            "La clé du numéro RPPS est incorrecte",
+        ),
     ],
 )
 def test_an_invalid_bundle_says_which_element_and_writes_nothing(
