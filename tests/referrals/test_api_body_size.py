@@ -36,3 +36,14 @@ def test_a_form_post_over_the_limit_keeps_its_french_page(client_for, requester)
 
     assert response.status_code == 400
     assert "trop volumineux" in response.content.decode()
+
+
+def test_the_schema_documents_the_413_of_a_body(client):
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+
+    create = schema["paths"]["/api/v1/referrals/"]["post"]["responses"]
+    listing = schema["paths"]["/api/v1/referrals/"]["get"]["responses"]
+    assert create["413"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Error"
+    }
+    assert "413" not in listing
