@@ -1,3 +1,5 @@
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import api_view
@@ -18,11 +20,24 @@ class Conflict(APIException):
     default_code = "conflict"
 
 
-class FieldsBuiltOnce:
-    """Mixed into a serializer whose fields depend on nothing but its class: they are worked
-    out once per class (for a ModelSerializer, the introspection of the model's fields, the
-    costliest part of serializing one object), then each instance gets fresh ones to bind."""
+class PayloadTooLarge(APIException):
+    """413: a request body larger than the endpoint reads, refused before it is parsed."""
 
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "payload_too_large"
+
+    def __init__(self, max_bytes: int):
+        super().__init__(
+            _("La requête dépasse la taille acceptée (%(limit)s au plus) : elle a été refusée.")
+            % {"limit": filesizeformat(max_bytes)}
+        )
+
+
+# Mixed into a serializer whose fields depend on nothing but its class: they are worked out once
+# per class (for a ModelSerializer, the introspection of the model's fields, the costliest part of
+# serializing one object), then each instance gets fresh ones to bind. A comment, not a
+# docstring: the OpenAPI document would show it as the description of every such serializer.
+class FieldsBuiltOnce:
     def get_fields(self):
         cls = type(self)
         if "_fields_built" not in cls.__dict__:

@@ -10,8 +10,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from drf_spectacular.authentication import SessionScheme
 from rest_framework import exceptions
-from rest_framework.authentication import TokenAuthentication
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.permissions import SAFE_METHODS
 
 from ess.auth import DEMO_DISABLED_MESSAGE, demo_accounts_allowed
@@ -22,6 +23,30 @@ from ess.models import ApiToken, TokenScope
 TOKEN_MAX_DAYS = 365
 # last_used_at is bookkeeping: one write per token and minute is enough.
 LAST_USED_PRECISION = timedelta(minutes=1)
+
+
+class FrenchCsrfSessionAuthentication(SessionAuthentication):
+    """A signed-in browser's session, as DRF's, with the CSRF refusal said in French (DRF's is
+    "CSRF Failed: CSRF token missing.", whatever the language)."""
+
+    def enforce_csrf(self, request):
+        try:
+            super().enforce_csrf(request)
+        except exceptions.PermissionDenied:
+            raise exceptions.PermissionDenied(
+                _(
+                    "Requête refusée par la protection contre la falsification de requêtes "
+                    "(CSRF) : une requête faite avec la session d'un navigateur doit venir de ce "
+                    "site et porter l'en-tête X-CSRFToken. Un logiciel utilise un jeton d'API "
+                    "(Authorization: Token)."
+                )
+            ) from None
+
+
+class FrenchCsrfSessionScheme(SessionScheme):
+    """Described in the OpenAPI document as DRF's session (`cookieAuth`)."""
+
+    target_class = FrenchCsrfSessionAuthentication
 
 
 class HashedTokenAuthentication(TokenAuthentication):

@@ -5,17 +5,19 @@
   with the service's French message;
 - Django's `ValidationError` → 400, field by field (or under the view's `service_error_field`);
 - Django's `PermissionDenied` → 403 with the view's `service_denied_message` when it has one;
-- `Http404` → 404 in French; throttling → 429 in French with Retry-After.
+- `Http404` → 404 in French; throttling → 429 in French with Retry-After;
+- a body over `DATA_UPLOAD_MAX_MEMORY_SIZE` (Django's `RequestDataTooBig`) → 413 in French.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from ess import errors
-from ess.api import Conflict
+from ess.api import Conflict, PayloadTooLarge
 from ess.api_throttling import ApiThrottled
 
 
@@ -34,6 +36,9 @@ def _as_api_exception(exc, view):
     if isinstance(exc, Http404):
         # Django's sentence is English and names the model ("No Referral matches…").
         return exceptions.NotFound()
+    if isinstance(exc, RequestDataTooBig):
+        # Raised when the view first reads the body; Django's answer would be an HTML 400.
+        return PayloadTooLarge(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
     if isinstance(exc, exceptions.Throttled) and not isinstance(exc, ApiThrottled):
         return ApiThrottled(wait=exc.wait)
     return exc

@@ -1,5 +1,6 @@
 """Request-body parsers of the API."""
 
+import json
 import re
 
 from django.utils.translation import gettext as _
@@ -61,6 +62,9 @@ class DepthLimitedJSONParser(JSONParser):
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:
             raise _too_deep() from None
+        except ParseError as exc:
+            # DRF's "JSON parse error - Expecting value: line 1 column 12 (char 11)", in English.
+            raise _unreadable(exc.__context__) from None
         refusal = _refusal(data)
         if refusal is not None:
             raise refusal
@@ -72,6 +76,20 @@ def _too_deep() -> ParseError:
         _("Le JSON envoyé est imbriqué trop profondément : %(max)s niveaux au plus.")
         % {"max": MAX_JSON_DEPTH}
     )
+
+
+def _unreadable(cause) -> ParseError:
+    if isinstance(cause, UnicodeDecodeError):
+        return ParseError(_not_utf8())
+    if isinstance(cause, json.JSONDecodeError):
+        return ParseError(
+            _(
+                "Le corps de la requête n'est pas un JSON valide (ligne %(line)s, colonne "
+                "%(column)s) : elle a été refusée."
+            )
+            % {"line": cause.lineno, "column": cause.colno}
+        )
+    return ParseError(_("Le corps de la requête n'est pas un JSON valide : elle a été refusée."))
 
 
 def _not_utf8() -> str:

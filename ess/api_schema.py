@@ -25,6 +25,8 @@ DESCRIPTIONS = {
     "403": "Action ou ressource non permise à cet utilisateur.",
     "404": "Inexistant, ou non visible par l'appelant (les deux cas sont indiscernables).",
     "409": "Transition impossible dans l'état actuel.",
+    "413": "Corps de la requête trop volumineux (5 Mio au plus ; les fichiers s'envoient en "
+    "multipart, 20 Mio par fichier).",
     "429": "Trop de requêtes : la limite du compte (ou de l'adresse, sans authentification) est "
     "atteinte. Réessayer après le délai donné par l'en-tête Retry-After.",
 }
@@ -50,7 +52,8 @@ def _paginated(operation: dict) -> bool:
 
 def add_error_responses(result, generator, request, public):
     """Every operation: 400, 401, 403 and 429 (API throttling, with Retry-After); on a path with
-    an identifier or a paginated list, 404; a documented 409 gets its body. A response a view
+    an identifier or a paginated list, 404; with a request body, 413; a documented 409 gets its
+    body. A response a view
     already documents keeps its description."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas["Error"] = ERROR
@@ -61,6 +64,7 @@ def add_error_responses(result, generator, request, public):
         "403": {"$ref": "#/components/schemas/Error"},
         "404": {"$ref": "#/components/schemas/Error"},
         "409": {"$ref": "#/components/schemas/Error"},
+        "413": {"$ref": "#/components/schemas/Error"},
         "429": {"$ref": "#/components/schemas/Error"},
     }
     for path, item in result.get("paths", {}).items():
@@ -71,6 +75,7 @@ def add_error_responses(result, generator, request, public):
             wanted = ["400", "401", "403", "429"]
             wanted += ["404"] if "{" in path or _paginated(operation) else []
             wanted += ["409"] if "409" in responses else []
+            wanted += ["413"] if "requestBody" in operation else []
             for code in wanted:
                 description = DESCRIPTIONS[code]
                 if code == "404" and "{" not in path:

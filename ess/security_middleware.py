@@ -105,16 +105,34 @@ def _check_form(request) -> None:
                 raise _Refused(control_message(name))
 
 
+def fhir_error(message: str, *, status: int, code: str) -> JsonResponse:
+    """An error of `/fhir/` answered before or outside its views: an OperationOutcome of one
+    issue, as `interop.fhir.outcome` builds them (the core does not import interop)."""
+    outcome = {
+        "resourceType": "OperationOutcome",
+        "issue": [
+            {
+                "severity": "error",
+                "code": code,
+                "diagnostics": message,
+                "details": {"text": message},
+            }
+        ],
+    }
+    return JsonResponse(
+        outcome,
+        status=status,
+        content_type="application/fhir+json",
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
 def bad_request(request, message: str) -> HttpResponse:
     """400 in the shape the caller reads: JSON for the API, FHIR OperationOutcome, else a page."""
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message}, status=400)
     if request.path.startswith("/fhir/"):
-        outcome = {
-            "resourceType": "OperationOutcome",
-            "issue": [{"severity": "error", "code": "invalid", "diagnostics": message}],
-        }
-        return JsonResponse(outcome, status=400, content_type="application/fhir+json")
+        return fhir_error(message, status=400, code="invalid")
     return HttpResponse(render_to_string("ess/bad_request.html", {"message": message}), status=400)
 
 

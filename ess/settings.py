@@ -405,7 +405,7 @@ USE_TZ = True
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "ess.api_auth.HashedTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "ess.api_auth.FrenchCsrfSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": [

@@ -147,6 +147,9 @@ ESS_IMAGE_MAX_PIXELS = env.int("ESS_IMAGE_MAX_PIXELS", default=60_000_000)
 CLAMD_SOCKET = env.str("CLAMD_SOCKET", default="")  # e.g. /run/clamav/clamd.ctl
 CLAMD_URL = env.str("CLAMD_URL", default="")  # e.g. tcp://clamav:3310
 CLAMD_TIMEOUT = env.float("CLAMD_TIMEOUT", default=20.0)  # seconds, per connection step
+# A request body read whole into memory (a form, an API call's JSON) is refused beyond this (413
+# for the API). The one JSON body that carries documents, the FHIR transaction Bundle, has its own
+# bound below.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Immediate opinions ("avis immédiat"): minutes without acknowledgement before the next person
@@ -207,6 +210,13 @@ ESS_ASSEMBLY_MAX_PROXIES = env.int("ESS_ASSEMBLY_MAX_PROXIES", default=2)
 # Mutual TLS is terminated by the reverse proxy (listed in ESS_TRUSTED_PROXIES), which passes the
 # verified client certificate (URL-encoded PEM, nginx's $ssl_client_escaped_cert) and its
 # verdict ($ssl_client_verify) in these headers.
+# The largest FHIR transaction Bundle read (its documents travel in it as base64, 4/3 of their
+# size): by default what the documents of one referral may weigh, in base64, plus 1 MiB for the
+# rest of the Bundle. Beyond: 413 with an OperationOutcome, the body not read.
+ESS_FHIR_BUNDLE_MAX_BYTES = env.int(
+    "ESS_FHIR_BUNDLE_MAX_BYTES",
+    default=-(-ESS_REFERRAL_ATTACHMENTS_MAX_BYTES * 4 // 3) + 1024 * 1024,
+)
 ESS_FHIR_CLIENT_CERT_HEADER = env.str("ESS_FHIR_CLIENT_CERT_HEADER", default="X-SSL-Client-Cert")
 ESS_FHIR_CLIENT_VERIFY_HEADER = env.str(
     "ESS_FHIR_CLIENT_VERIFY_HEADER", default="X-SSL-Client-Verify"

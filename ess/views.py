@@ -26,6 +26,7 @@ from ess.models import AuditOutcome, Notification
 from ess.notifications import notification_mark_read
 from ess.outbox import outbox_oldest_pending_age
 from ess.permissions import can_view_audit, require
+from ess.security_middleware import fhir_error
 from ess.selectors import audit_events_visible_to, communes_search
 from ess.web.form_pages import shown_once_page
 from ess.web.paging import page_of
@@ -247,7 +248,18 @@ def api_token_revoke(request, public_id):
 
 def page_not_found(request, exception):
     """No URL matches: under /api/, the JSON body every API 404 has (an identifier that is not
-    one, such as `/api/v1/referrals/0.5/`, never reaches a view); elsewhere Django's page."""
+    one, such as `/api/v1/referrals/0.5/`, never reaches a view); under /fhir/, an
+    OperationOutcome (a resource type it does not serve, such as `Patient/<id>`); elsewhere
+    Django's page."""
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
+    if request.path.startswith("/fhir/"):
+        return fhir_error(
+            _(
+                "Aucune ressource à cette adresse : l'interface FHIR ne sert que les ressources "
+                "et les recherches de sa déclaration de capacités (/fhir/metadata)."
+            ),
+            status=404,
+            code="not-found",
+        )
     return defaults.page_not_found(request, exception)

@@ -26,6 +26,7 @@ def answer_report_html(referral, *, specialist=None, reports=(), reports_attache
             "reports": reports,
             "reports_attached": reports_attached,
             "answered_at": timezone.localtime(referral.answered_at or timezone.now()),
+            "today": timezone.localdate(),  # the sheet's footer: "Édité le …"
         },
     )
 

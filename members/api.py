@@ -22,7 +22,7 @@ class SiteSerializer(serializers.ModelSerializer):
 class MemberSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     name = serializers.CharField(source="display_name")
-    specialty = serializers.CharField(source="specialty.code", default=None)
+    specialty = serializers.CharField(source="specialty.code", default=None, allow_null=True)
     competences = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     participations = serializers.SerializerMethodField()
     sites = SiteSerializer(many=True, read_only=True)

@@ -75,7 +75,8 @@ class TaskTemplateSerializer(serializers.ModelSerializer):
 
 
 class ProtocolSerializer(serializers.ModelSerializer):
-    """A protocol's people and task plan; `applicable`: its convention is in force today."""
+    # A protocol's people and task plan; `applicable`: its convention is in force today. Not a
+    # docstring: the OpenAPI document would publish it.
 
     specialty = serializers.CharField(source="specialty.code", allow_null=True, default=None)
     applicable = serializers.SerializerMethodField()

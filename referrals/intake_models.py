@@ -25,6 +25,18 @@ class Channel(models.TextChoices):
     PLATFORM = "platform", _("Plateforme de télé-expertise")
 
 
+# How the referral's page says where a request came from, the web form aside: a whole phrase
+# per channel, since the labels above are list entries ("API", "Téléphone") that no filter can
+# turn into a sentence.
+RECEIVED_BY = {
+    Channel.API: _("reçue par l'API"),
+    Channel.WEB_NO_ACCOUNT: _("reçue par le formulaire web sans compte"),
+    Channel.PHONE: _("reçue par téléphone"),
+    Channel.FAX: _("reçue par télécopie"),
+    Channel.MAIL: _("reçue par courrier"),
+    Channel.PLATFORM: _("reçue d'une plateforme de télé-expertise"),
+}
+
 # What a coordinator may record on behalf of a caller.
 RECORDED_CHANNELS = (Channel.PHONE, Channel.FAX, Channel.MAIL)
 

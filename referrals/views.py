@@ -23,6 +23,7 @@ from referrals import case_forms, forms, services
 from referrals import permissions as perms
 from referrals.deadlines import due_times
 from referrals.hooks import referral_page_sections
+from referrals.intake_models import RECEIVED_BY
 from referrals.models import (
     URGENCY_HELP,
     VISIBLE_STATUS_CHOICES,
@@ -169,6 +170,7 @@ def _detail_context(request, referral):
         "immediate": immediate_panel(user, referral),
         "actions": actions,
         "referral": referral,
+        "received_by": RECEIVED_BY.get(referral.channel, ""),
         "patient": referral.patient,
         "timeline": referral_timeline(user, referral),
         "thread": referral_messages(referral),

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from fhir.resources.R4B.bundle import Bundle
 from rest_framework import exceptions
-from rest_framework.authentication import SessionAuthentication
 from rest_framework.response import Response
 
+from ess.api_auth import FrenchCsrfSessionAuthentication, HashedTokenAuthentication
 from ess.audit import audit_record, audit_refusal
 from ess.models import AuditAction, AuditEvent
 from ess.permissions import can_view_audit, require
@@ -52,7 +52,7 @@ class _Trail:
 TRAIL = _Trail()
 
 
-class SessionReadAuthentication(SessionAuthentication):
+class SessionReadAuthentication(FrenchCsrfSessionAuthentication):
     """A signed-in person's session, for reads only (the trail is searched from a browser too);
     no write of `/fhir/` ever rests on a cookie."""
 
@@ -84,7 +84,12 @@ class AuditEventSearch(FhirView):
     """`GET /fhir/AuditEvent`: a Bundle (searchset) of the trail's rows, newest first, paged by
     a cursor (`next` link)."""
 
-    authentication_classes = [*FhirView.authentication_classes, SessionReadAuthentication]
+    # People of the ESS read the trail too: their API token, or their session for a read.
+    authentication_classes = [
+        *FhirView.authentication_classes,
+        HashedTokenAuthentication,
+        SessionReadAuthentication,
+    ]
 
     def get(self, request):
         _may_read_trail(request)

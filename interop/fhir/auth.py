@@ -1,5 +1,5 @@
 """Who calls `/fhir/`: a registered platform, by its token or by its client certificate, or a
-person of the ESS with an API token or a session (the access-trace search).
+person of the ESS with an API token or a session (the access-trace search only).
 
 Mutual TLS is terminated by the reverse proxy, which passes the verified certificate in a header
 (`ESS_FHIR_CLIENT_CERT_HEADER`, nginx's `$ssl_client_escaped_cert`) together with its verdict

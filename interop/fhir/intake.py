@@ -20,6 +20,7 @@ from ess.audit import audit_record
 from ess.models import AuditAction
 from interop.fhir.intake_bundle import BundleRefused, Parsed, model_issues, parse_bundle
 from interop.fhir.intake_fields import platform_identifier, read_referral_input, service_issues
+from interop.fhir.media import BUNDLE_PARSERS
 from interop.fhir.outcome import outcome_of_issues
 from interop.fhir.views import FhirView, register_capability
 from interop.models import PlatformRequest, PlatformScope
@@ -40,6 +41,8 @@ class Transaction(FhirView):
     """`POST /fhir/`: a `transaction` Bundle asking for a télé-expertise."""
 
     validated_root = "Bundle"
+    # Its documents travel in the body: a larger bound than other bodies (docs/interop.md).
+    parser_classes = BUNDLE_PARSERS
 
     def post(self, request):
         platform = self.require_platform_scope(request, PlatformScope.TELEEXPERTISE)

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from ess.validators import validate_rpps
 from interop.fhir.intake_bundle import BundleRefused, Parsed, issue
 from members.models import User
 from referrals import permissions as referral_perms
@@ -161,6 +162,13 @@ def _requester(parsed: Parsed, request_index: int) -> Requester:
                 )
             ]
         )
+    try:
+        # A mistyped number is said as such, before the directory is asked about it.
+        validate_rpps(rpps)
+    except DjangoValidationError as refused:
+        raise BundleRefused(
+            [issue(" ".join(refused.messages), parsed.path(index, "identifier"))]
+        ) from None
     user = (
         User.objects.filter(rpps=rpps, is_active=True)
         .order_by("pk")

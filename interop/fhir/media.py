@@ -1,10 +1,13 @@
 """`application/fhir+json` in and out."""
 
+import io
 import json
 
+from django.conf import settings
 from rest_framework.parsers import BaseParser
 from rest_framework.renderers import BaseRenderer
 
+from ess.api import PayloadTooLarge
 from ess.api_parsers import DepthLimitedJSONParser
 
 FHIR_JSON = "application/fhir+json"
@@ -37,3 +40,40 @@ class PlainJSONParser(DepthLimitedJSONParser):
 
 
 PARSERS: list[type[BaseParser]] = [FhirJSONParser, PlainJSONParser]
+
+
+class _BundleParser(BaseParser):
+    """A JSON body of up to `ESS_FHIR_BUNDLE_MAX_BYTES`, the documents it carries in base64
+    included, instead of Django's `DATA_UPLOAD_MAX_MEMORY_SIZE` for every other body; beyond,
+    a 413 before the body is read. Not a JSONParser: DRF reads a JSONParser's body through
+    `request.body`, which holds Django's limit."""
+
+    json_parser: type[DepthLimitedJSONParser]
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        limit = settings.ESS_FHIR_BUNDLE_MAX_BYTES
+        request = (parser_context or {}).get("request")
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0) if request else 0
+        except ValueError:
+            declared = 0
+        if declared > limit:
+            raise PayloadTooLarge(limit)
+        body = stream.read(limit + 1)
+        if len(body) > limit:
+            raise PayloadTooLarge(limit)
+        return self.json_parser().parse(io.BytesIO(body), media_type, parser_context)
+
+
+class FhirBundleParser(_BundleParser):
+    media_type = FHIR_JSON
+    json_parser = FhirJSONParser
+
+
+class PlainBundleParser(_BundleParser):
+    media_type = "application/json"
+    json_parser = PlainJSONParser
+
+
+# For the endpoint that receives documents (the transaction Bundle).
+BUNDLE_PARSERS: list[type[BaseParser]] = [FhirBundleParser, PlainBundleParser]

@@ -195,12 +195,15 @@ def _page_url(request, offset: int) -> str:
 def searchset(
     request, matches: list[dict], includes: list[dict], *, total: int, offset: int, count: int
 ):
-    """The page of a search: its matches, then the resources they include (each once)."""
+    """The page of a search: its matches, then the resources they include (each once).
+
+    `_count=0` asks for the total only (FHIR search, "_count"): no entries, and no `next` or
+    `previous` link, which would lead back to the same empty page."""
     base = _base(request)
     links = [{"relation": "self", "url": request.build_absolute_uri()}]
-    if offset + count < total:
+    if count > 0 and offset + count < total:
         links.append({"relation": "next", "url": _page_url(request, offset + count)})
-    if offset > 0:
+    if count > 0 and offset > 0:
         links.append({"relation": "previous", "url": _page_url(request, max(0, offset - count))})
     entries = [
         {

@@ -8,7 +8,6 @@ from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ess.api_auth import HashedTokenAuthentication
 from ess.api_errors import exception_handler as api_exception_handler
 from ess.audit import audit_record
 from ess.models import AuditAction, AuditOutcome, Team
@@ -30,6 +29,7 @@ _ISSUE_CODES = {
     406: "not-supported",
     409: "conflict",
     412: "conflict",
+    413: "too-long",
     415: "not-supported",
     422: "processing",
     429: "throttled",
@@ -59,16 +59,13 @@ def fhir_exception_handler(exc, context):
 
 
 class FhirView(APIView):
-    """JSON FHIR in and out; errors as OperationOutcome; platforms (token or certificate) and
-    people (API token, session) may call, each view saying whom it serves."""
+    """JSON FHIR in and out; errors as OperationOutcome; registered platforms (token or
+    certificate) only: a person's API token or session is not authenticated here (401). A view
+    a person may call (the access-trace search) adds their authentication."""
 
     renderer_classes = [FhirJSONRenderer]
     parser_classes = PARSERS
-    authentication_classes = [
-        PlatformTokenAuthentication,
-        PlatformCertificateAuthentication,
-        HashedTokenAuthentication,
-    ]
+    authentication_classes = [PlatformTokenAuthentication, PlatformCertificateAuthentication]
     permission_classes = [IsAuthenticated]
     # Described by the CapabilityStatement (/fhir/metadata), not by the REST API's OpenAPI
     # document (/api/schema/), whose errors are plain JSON, not OperationOutcome.
@@ -144,8 +141,8 @@ class Metadata(FhirView):
                             "cors": False,
                             "description": (
                                 "Plateformes raccordées : jeton (Authorization: Bearer) ou "
-                                "certificat client (TLS mutuel). Professionnels de l'ESS : "
-                                "jeton d'API (Authorization: Token)."
+                                "certificat client (TLS mutuel). Professionnels de l'ESS, pour "
+                                "AuditEvent seulement : jeton d'API (Authorization: Token)."
                             ),
                         },
                         "interaction": [{"code": "transaction"}],

@@ -4,6 +4,8 @@ from collections.abc import Mapping
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -97,7 +99,8 @@ class PatientInSerializer(FieldsBuiltOnce, serializers.Serializer):
             commune = Commune.objects.filter(code=code).first()
         if commune is None:
             raise serializers.ValidationError(
-                f"Commune inconnue : « {value} » n'est pas un code INSEE de commune actuelle."
+                _("Commune inconnue : « %(code)s » n'est pas un code INSEE de commune actuelle.")
+                % {"code": value}
             )
         return commune
 
@@ -106,7 +109,10 @@ class PatientInSerializer(FieldsBuiltOnce, serializers.Serializer):
             raise serializers.ValidationError(
                 {
                     "birth_place_code": [
-                        "Sans INS, le lieu de naissance est obligatoire pour identifier le patient."
+                        _(
+                            "Sans INS, le lieu de naissance est obligatoire pour identifier le "
+                            "patient."
+                        )
                     ]
                 }
             )
@@ -135,6 +141,8 @@ class Named(NamedTuple):
 
 class SpecialtyField(serializers.SlugRelatedField):
     """A specialty by its code, taken from what the submission already read when it can be."""
+
+    default_error_messages = {"does_not_exist": gettext_lazy("Spécialité inconnue : « {value} ».")}
 
     def to_internal_value(self, data):
         named = self.context.get("named")
@@ -172,6 +180,12 @@ class ReferralInSerializer(FieldsBuiltOnce, serializers.Serializer):
         required=False,
         allow_null=True,
         queryset=User.objects.filter(is_active=True, role_grants__role="requester"),
+        error_messages={
+            "does_not_exist": gettext_lazy(
+                "Médecin traitant inconnu : l'identifiant « {value} » n'est celui d'aucun "
+                "médecin traitant inscrit sur la plateforme."
+            )
+        },
         help_text="Identifiant du médecin traitant inscrit pour le compte duquel la demande est "
         "envoyée : il la voit et est tenu informé.",
     )
@@ -204,13 +218,15 @@ class ReferralInSerializer(FieldsBuiltOnce, serializers.Serializer):
 
     def validate_consent(self, value):
         if value is not True:
-            raise serializers.ValidationError("Le consentement du patient au partage est requis.")
+            raise serializers.ValidationError(
+                _("Le consentement du patient au partage est requis.")
+            )
         return value
 
     def validate(self, attrs):
         if attrs.get("immediate") and attrs.get("urgency") != Priority.P1:
             raise serializers.ValidationError(
-                {"urgency": "Un avis immédiat est une demande d'urgence P1."}
+                {"urgency": _("Un avis immédiat est une demande d'urgence P1.")}
             )
         return attrs
 
@@ -307,8 +323,9 @@ class ReferralListSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
 
 
 class ReferralStateSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
-    """Where a referral stands, without patient data: the answer to a caller who loses sight of
-    it by their own action (a specialist declining)."""
+    # Where a referral stands, without patient data: the answer to a caller who loses sight of
+    # it by their own action (a specialist declining). Not a docstring: the OpenAPI document
+    # would publish it.
 
     id = serializers.UUIDField(source="public_id", read_only=True)
 
@@ -390,6 +407,11 @@ class TriageSerializer(serializers.Serializer):
         queryset=User.objects.filter(is_active=True),
         required=False,
         allow_null=True,
+        error_messages={
+            "does_not_exist": gettext_lazy(
+                "Spécialiste inconnu : aucun compte actif n'a l'identifiant « {value} »."
+            )
+        },
         help_text="Identifiant du spécialiste ; omis : proposée à la spécialité.",
     )
     note = serializers.CharField(required=False, allow_blank=True, default="")

@@ -2,13 +2,14 @@
 ess.api_errors."""
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import status
+from rest_framework import exceptions, status
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
@@ -106,6 +107,17 @@ class ReferralViewSet(ServiceActionsMixin, PublicReadViewSet):
     def list(self, request, *args, **kwargs):
         # The page's ids from each visibility branch's index, then its rows (referrals.pages).
         wanted = request.query_params.get("status")
+        statuses = [value for value, _label in VISIBLE_STATUS_CHOICES]
+        if wanted and wanted not in statuses:
+            # An empty list would read as "none in that status".
+            raise exceptions.ValidationError(
+                {
+                    "status": [
+                        _("Statut inconnu : « %(value)s ». Valeurs possibles : %(values)s.")
+                        % {"value": wanted, "values": ", ".join(statuses)}
+                    ]
+                }
+            )
         referrals = ReferralPages(
             request.user,
             filters=Q(status=wanted) if wanted else None,

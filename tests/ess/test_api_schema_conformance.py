@@ -14,6 +14,7 @@ from openapi_core.testing import MockRequest, MockResponse
 from rest_framework.test import APIClient
 
 from ess.models import Notification, Specialty, Team
+from members.models import Profession
 from partners import services as partner_services
 from pathways import services as pathway_services
 from projet_sante.indicators.services import indicator_target_set
@@ -137,6 +138,8 @@ def world(db, territory):
         "authority": UserFactory(authority=True),
     }
     MembershipFactory(active=True)
+    # A member without a specialty (an advanced-practice nurse): `specialty` is null.
+    MembershipFactory(active=True, profession=Profession.ADVANCED_NURSE, specialty=None)
     return w
 
 

@@ -11,6 +11,7 @@ from fhir.resources.R4B.capabilitystatement import CapabilityStatement
 from fhir.resources.R4B.operationoutcome import OperationOutcome
 from rest_framework.response import Response
 
+from ess.api_auth import token_issue
 from interop.fhir.auth import certificate_fingerprint
 from interop.fhir.views import FhirView
 from interop.models import Platform, PlatformScope
@@ -139,3 +140,47 @@ def test_the_fhir_interface_is_not_in_the_rest_apis_openapi_document():
 
     assert schema["paths"]
     assert not [path for path in schema["paths"] if path.startswith("/fhir")]
+
+
+@pytest.mark.parametrize(
+    "method, url",
+    [
+        ("get", "/fhir/Slot"),
+        ("get", "/fhir/Schedule"),
+        ("get", "/fhir/ServiceRequest/0b6d9a3e-1c2f-4d5e-8a9b-000000000001"),
+        ("get", "/fhir/DiagnosticReport?based-on=ServiceRequest/1"),
+        ("post", "/fhir/"),
+    ],
+)
+def test_a_persons_api_token_opens_nothing_a_platform_uses(client, requester, method, url):
+    # /fhir/ is for platforms: a person is not authenticated there, as with a session.
+    _, key = token_issue(user=requester, name="Logiciel du cabinet", scope="read_write")
+
+    response = getattr(client, method)(
+        url, content_type="application/fhir+json", HTTP_AUTHORIZATION=f"Token {key}"
+    )
+
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Bearer")
+    assert OperationOutcome.model_validate_json(response.content).issue[0].code == "login"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/fhir/Patient/0b6d9a3e-1c2f-4d5e-8a9b-000000000001",
+        "/fhir/DocumentReference/0b6d9a3e-1c2f-4d5e-8a9b-000000000005",
+        "/fhir/Foo",
+        "/fhir/Slot/1/extra",
+    ],
+)
+def test_a_url_no_fhir_resource_answers_is_an_operation_outcome_404(client, url):
+    _, token = register_platform(name="Plateforme régionale", scopes=["teleexpertise", "slots"])
+
+    response = client.get(url, HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/fhir+json")
+    issue = OperationOutcome.model_validate_json(response.content).issue[0]
+    assert issue.code == "not-found"
+    assert issue.diagnostics.startswith("Aucune ressource à cette adresse")

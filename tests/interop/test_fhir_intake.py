@@ -132,11 +132,21 @@ def issues(response) -> list[tuple[str, str]]:
         # The INS says a woman born in May 1969: the traits must agree.
         ({"birth_date": "1971-05-12"}, "Bundle.entry[1].resource.birthDate", "naissance"),
         ({"ins": NIR[:-2] + "00"}, "Bundle.entry[1].resource.identifier", "clé"),
-        ({"specialty": "astrologie"}, "Bundle.entry[0].resource.performerType", "astrologie"),
+        (
+            {"specialty": "astrologie"},
+            "Bundle.entry[0].resource.performerType",
+            "Spécialité inconnue : « astrologie ».",
+        ),
         ({"urgency": "P9"}, "Bundle.entry[0].resource.priority", "P9"),
         ({"consent": False}, "Bundle.entry", "consentement"),
         ({"pdf": b"MZ\x90\x00 not a pdf at all"}, "Bundle.entry[4].resource.content", ""),
         ({"rpps": "12345"}, "Bundle.entry[2].resource.identifier", "RPPS"),
+        # A mistyped number is said as such, not as unknown to the directory.
+        (
+            {"rpps": "10000000008"},
+            "Bundle.entry[2].resource.identifier",
+            "La clé du numéro RPPS est incorrecte",
+        ),
     ],
 )
 def test_an_invalid_bundle_says_which_element_and_writes_nothing(

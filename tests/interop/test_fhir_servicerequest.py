@@ -3,8 +3,11 @@ cancellation, the answer as a DiagnosticReport with its PDF, and nothing of anyo
 
 import io
 import json
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.diagnosticreport import DiagnosticReport
@@ -199,3 +202,26 @@ def test_the_status_search_runs_a_constant_number_of_queries(
         response = fhir_get(client, token, "/fhir/ServiceRequest?identifier=DEM-1")
 
     assert Bundle.model_validate_json(response.content).total == 1
+
+
+def test_the_answer_pdf_says_the_day_it_was_issued(client, platform, coordinator, specialist):
+    _, token = platform
+    referral = send(client, token)
+    services.referral_triage(
+        referral_id=referral.pk,
+        by=coordinator,
+        priority="P3",
+        response_mode="teleexpertise_async",
+        specialist=specialist,
+    )
+    services.referral_accept(referral_id=referral.pk, by=specialist)
+    services.referral_complete(
+        referral_id=referral.pk, by=specialist, answer="Pas d'argument pour une cardiopathie."
+    )
+
+    with time_machine.travel(datetime(2026, 12, 5, 9, 30, tzinfo=ZoneInfo("Europe/Paris"))):
+        answer = fhir_get(client, token, f"/fhir/DiagnosticReport/{referral.public_id}")
+
+    pdf = DiagnosticReport.model_validate_json(answer.content).presentedForm[0]
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "Édité le 5 décembre 2026" in text

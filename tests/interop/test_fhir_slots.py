@@ -369,3 +369,12 @@ def test_the_capability_statement_lists_slot_and_schedule(client):
     types = {r["type"]: r for r in statement["rest"][0]["resource"]}
     assert {"Slot", "Schedule"} <= set(types)
     assert "Slot:schedule" in types["Slot"]["searchInclude"]
+
+
+@pytest.mark.parametrize("resource", ["Slot", "Schedule"])
+def test_a_count_of_zero_gives_the_total_without_entries_or_a_next_page(sas, world, resource):
+    bundle = bundle_of(sas.get(f"/fhir/{resource}", {"_count": 0, "_offset": 1}))
+
+    assert bundle.total > 1
+    assert not bundle.entry
+    assert {link.relation for link in bundle.link} == {"self"}

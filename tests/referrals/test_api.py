@@ -110,7 +110,13 @@ def test_the_same_key_with_a_different_body_is_a_conflict(api_client, requester,
         ({"consent": False}, ["consent"], "consentement du patient"),
         ({"patient": {"commune": "99999"}}, ["patient", "commune"], "Commune inconnue"),
         ({"urgency": "P9"}, ["urgency"], "n'est pas un choix valide"),
-        ({"specialty": "astrologie"}, ["specialty"], "n'existe pas"),
+        ({"specialty": "astrologie"}, ["specialty"], "Spécialité inconnue : « astrologie »."),
+        (
+            {"referring_gp": "0b6d9a3e-1c2f-4d5e-8a9b-000000000099"},
+            ["referring_gp"],
+            "Médecin traitant inconnu : l'identifiant « 0b6d9a3e-1c2f-4d5e-8a9b-000000000099 » "
+            "n'est celui d'aucun médecin traitant inscrit sur la plateforme.",
+        ),
     ],
 )
 def test_invalid_bodies_get_field_messages_and_write_nothing(
@@ -326,3 +332,49 @@ def test_a_retry_that_loses_the_race_answers_with_the_winners_referral(requester
 
     assert answer == (winner, False)
     assert not Referral.objects.filter(pk=mine[0].pk).exists()
+
+
+def test_field_messages_follow_the_callers_language(api_client, requester, api_body):
+    api_client.force_authenticate(requester)
+    patient = {k: v for k, v in api_body["patient"].items() if k != "ins"}
+    body = {**api_body, "consent": False, "patient": patient}
+
+    response = api_client.post(LIST, body, format="json", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 400
+    errors = response.json()
+    assert errors["consent"] == ["The patient's consent to sharing is required."]
+    assert errors["patient"]["birth_place_code"] == [
+        "Without an INS, the place of birth is required to identify the patient."
+    ]
+
+
+def test_a_triage_naming_an_unknown_specialist_says_so(api_client, coordinator, specialist):
+    referral = ReferralFactory(specialty=specialist.specialty)
+    api_client.force_authenticate(coordinator)
+
+    response = api_client.post(
+        f"/api/v1/referrals/{referral.public_id}/triage/",
+        {"priority": "P3", "response_mode": "teleexpertise_async", "specialist": 5},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "specialist": ["Spécialiste inconnu : aucun compte actif n'a l'identifiant « 5 »."]
+    }
+    referral.refresh_from_db()
+    assert referral.status == "submitted"
+
+
+def test_an_unknown_status_filter_is_refused_with_the_valid_values(api_client, requester):
+    ReferralFactory(requester=requester)
+    api_client.force_authenticate(requester)
+
+    response = api_client.get(LIST, {"status": "foo"})
+
+    assert response.status_code == 400
+    (message,) = response.json()["status"]
+    assert message.startswith("Statut inconnu : « foo ». Valeurs possibles : submitted, ")
+    assert "unconfirmed" not in message
+    assert api_client.get(LIST, {"status": "submitted"}).json()["count"] == 1

@@ -127,3 +127,25 @@ def test_the_patient_is_said_born_in_the_grammar_of_their_sex(client_for, reques
 
     assert "Féminin, née le" in hers and "né(e)" not in hers
     assert "Masculin, né le" in his
+
+
+@pytest.mark.parametrize(
+    ("channel", "phrase"),
+    [
+        ("api", "reçue par l'API"),
+        ("platform", "reçue d'une plateforme de télé-expertise"),
+        ("phone", "reçue par téléphone"),
+    ],
+)
+def test_the_header_says_how_the_request_came_in_a_sentence(client_for, requester, channel, phrase):
+    referral = ReferralFactory(requester=requester, channel=channel)
+
+    page = _page(client_for(requester), referral)
+
+    assert phrase in page.replace("&#x27;", "'")
+
+
+def test_a_request_from_the_web_form_does_not_say_how_it_came(client_for, requester):
+    page = _page(client_for(requester), ReferralFactory(requester=requester, channel="web"))
+
+    assert "reçue par" not in page and "reçue d'une" not in page
