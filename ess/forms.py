@@ -159,6 +159,13 @@ class NotificationPreferencesForm(forms.ModelForm):
             "notification_email": _("Les urgences (P1, échéances) sont toujours envoyées.")
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].required = False  # not sent: unchanged
+
+    def clean_language(self) -> str:
+        return self.cleaned_data["language"] or self.instance.language
+
     def clean_mssante_email(self) -> str:
         return self.cleaned_data["mssante_email"].strip().lower()
 
