@@ -4,14 +4,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ess.forms import DateInput, TextAreaField
-from ess.money import parse_amount, plain
+from ess.money import check_fits, parse_amount, plain
 from finance.models import Activity, BudgetCategory, Funder, FundingKind, Grant
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
 class AmountField(forms.CharField):
-    """Euros in French ("1 234,56"), as Decimal."""
+    """Euros in French ("1 234,56"), as Decimal, small enough for the budget's columns."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 20)
@@ -28,7 +28,7 @@ class AmountField(forms.CharField):
         amount = parse_amount(text)
         if amount is None:
             raise forms.ValidationError(_("Indiquez un montant en euros (ex. 1 234,56)."))
-        return amount
+        return check_fits(amount)
 
 
 def _date(label, required=False):

@@ -16,7 +16,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from ess.money import parse_amount
+from ess.money import check_fits, fits, parse_amount
 from ess.permissions import require
 from ess.uploads import check_upload
 from finance.models import (
@@ -59,7 +59,7 @@ GRANT_FIELDS = (
 def _positive(amount, field_name: str) -> Decimal:
     if not isinstance(amount, Decimal) or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
         raise ValidationError({field_name: _("Indiquez un montant positif, au centime près.")})
-    return amount
+    return check_fits(amount, field_name)
 
 
 @transaction.atomic
@@ -110,6 +110,7 @@ def budget_set(*, by, year: int, amounts: dict[str, Decimal]) -> list[BudgetLine
             raise ValidationError(_("Poste de budget inconnu : %(c)s.") % {"c": category})
         if not isinstance(amount, Decimal) or amount < 0:
             raise ValidationError({category: _("Indiquez un montant positif ou nul.")})
+        check_fits(amount, category)
     lines = []
     for category, amount in amounts.items():
         line, _created = BudgetLine.objects.update_or_create(
@@ -247,6 +248,11 @@ def expenses_import(*, by, content: bytes) -> list[Expense]:
                 )
                 % {"n": number, "value": raw_amount}
             )
+        if not fits(amount):
+            raise ValidationError(
+                _("Ligne %(n)s : le montant « %(value)s » est trop élevé.")
+                % {"n": number, "value": raw_amount}
+            )
         key = _fingerprint(day, category, label, amount, supplier)
         if key in seen:
             raise ValidationError(
@@ -294,6 +300,7 @@ def rates_set(*, by, amounts: dict[str, Decimal]) -> list[ActivityRate]:
             raise ValidationError(_("Activité inconnue : %(a)s.") % {"a": activity})
         if not isinstance(amount, Decimal) or amount < 0:
             raise ValidationError({activity: _("Indiquez un montant positif ou nul.")})
+        check_fits(amount, activity)
     return [
         ActivityRate.objects.update_or_create(activity=a, defaults={"amount": amount})[0]
         for a, amount in amounts.items()

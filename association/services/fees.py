@@ -12,7 +12,7 @@ from association import permissions as perms
 from association.models import FeePayment, FeeYear, PaymentMeans
 from association.services.common import active_member
 from ess.errors import Conflict
-from ess.money import parse_amount
+from ess.money import check_fits, parse_amount
 from ess.permissions import require
 
 
@@ -24,9 +24,7 @@ def _fee_amount(value) -> Decimal:
         raise ValidationError(
             {"amount": _("Indiquez un montant en euros supérieur à zéro, au centime près.")}
         )
-    if amount >= Decimal("1000000"):
-        raise ValidationError({"amount": _("Ce montant est trop élevé.")})
-    return amount
+    return check_fits(amount, "amount", max_digits=8, decimal_places=2)
 
 
 def _year(year) -> int:
