@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ess.money import cents
+from ess.roles import Role
 from events.models import Training, TrainingStatus
 from finance.models import (
     Activity,
@@ -161,7 +162,9 @@ def _hours(duration: timedelta | None) -> Decimal:
 
 
 def activity_counts(period: Period, member_id: int | None = None) -> dict[int, dict[str, Decimal]]:
-    """{member id: {activity: quantity}} for the period, one query per activity."""
+    """{member id: {activity: quantity}} for the period, one query per activity. Only
+    specialists are paid: a coordinator attending a case meeting or giving a training is not
+    counted."""
     start, end, now = period.start, period.end, timezone.now()
     counts: dict[int, dict[str, Decimal]] = defaultdict(dict)
 
@@ -204,7 +207,7 @@ def activity_counts(period: Period, member_id: int | None = None) -> dict[int, d
             "meeting__starts_at",
             "meeting_id",
             attended=True,
-            user__isnull=False,
+            user__role_grants__role=Role.SPECIALIST,
             meeting__status=MeetingStatus.HELD,
         ),
         Activity.TRAINING: per_member(
@@ -212,6 +215,7 @@ def activity_counts(period: Period, member_id: int | None = None) -> dict[int, d
             "user_id",
             "training__starts_at",
             "training_id",
+            user__role_grants__role=Role.SPECIALIST,
             training__status=TrainingStatus.HELD,
         ),
     }
