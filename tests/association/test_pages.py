@@ -4,6 +4,7 @@ a PDF, the fees' CSV export, lists in a constant number of queries."""
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,7 +13,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from association import services
-from association.models import Attendance, FeeYear, Statutes
+from association.models import AssemblyStatus, Attendance, FeeYear, Statutes
+from ess.models import OutboundEmail
 from tests.factories import MembershipFactory, UserFactory
 from tests.referrals.conftest import PDF_BYTES
 
@@ -337,3 +339,20 @@ def test_the_statutes_are_uploaded_as_a_pdf_and_read_by_members(scene, client_fo
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF_BYTES
     assert "statuts-2024.pdf" in response["Content-Disposition"]
+
+
+def test_an_assembly_whose_date_is_past_cannot_be_convened(scene, client_for):
+    past = scene.assembly(starts_at=timezone.now() - timedelta(days=2))
+    client = client_for(scene.manager)
+    page = client.get(reverse("association:assembly_detail", args=[past.public_id]))
+    assert "Convoquer les membres" not in page.content.decode()
+
+    response = client.post(reverse("association:convene", args=[past.public_id]), follow=True)
+
+    assert "La date de cette assemblée est passée" in response.content.decode()
+    assert not OutboundEmail.objects.exists()
+    past.refresh_from_db()
+    assert past.status == AssemblyStatus.PLANNED
+    upcoming = scene.assembly()
+    page = client.get(reverse("association:assembly_detail", args=[upcoming.public_id]))
+    assert "Convoquer les membres" in page.content.decode()
