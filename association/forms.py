@@ -107,7 +107,8 @@ class ResolutionForm(forms.Form):
         max_length=10,
         required=False,
         help_text=_(
-            "Vide : majorité simple. Ex. : 0,67 pour les deux tiers des suffrages exprimés."
+            "Vide : majorité simple. Sinon, la part des suffrages exprimés requise, au centième "
+            "près : ex. 0,67 pour les deux tiers, 0,75 pour les trois quarts."
         ),
     )
 

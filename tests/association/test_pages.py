@@ -356,3 +356,26 @@ def test_an_assembly_whose_date_is_past_cannot_be_convened(scene, client_for):
     upcoming = scene.assembly()
     page = client.get(reverse("association:assembly_detail", args=[upcoming.public_id]))
     assert "Convoquer les membres" in page.content.decode()
+
+
+def test_a_two_thirds_vote_is_shown_adopted_with_a_majority_of_0_67(scene, client_for):
+    assembly = scene.convened()
+    a, b, c, _ = scene.members
+    scene.present(assembly, a, b, c)
+    client = client_for(scene.manager)
+
+    response = client.post(
+        reverse("association:resolution", args=[assembly.public_id]),
+        {
+            "title": "Modification des statuts",
+            "votes_for": "2",
+            "votes_against": "1",
+            "abstentions": "0",
+            "qualified_majority": "0,67",
+        },
+        follow=True,
+    )
+
+    html = response.content.decode()
+    assert "Modification des statuts" in html
+    assert "adoptée" in html and "rejetée" not in html
