@@ -379,3 +379,15 @@ def test_a_two_thirds_vote_is_shown_adopted_with_a_majority_of_0_67(scene, clien
     html = response.content.decode()
     assert "Modification des statuts" in html
     assert "adoptée" in html and "rejetée" not in html
+
+
+def test_the_assemblies_are_listed_latest_first(scene, client_for):
+    now = timezone.now()
+    for days in (30, -400, 200, -10):
+        scene.assembly(starts_at=now + timedelta(days=days))
+
+    page = client_for(scene.manager).get(reverse("association:home"))
+
+    listed = [a.starts_at for a in page.context["assemblies"]]
+    assert len(listed) == 4
+    assert listed == sorted(listed, reverse=True)
