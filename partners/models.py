@@ -2,6 +2,7 @@
 and protocols that bind the ESS to them, with their lifecycle, documents and reminders."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -107,6 +108,25 @@ class Partner(Timestamped, PublicIdModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        """A FINESS or SIRET already held by another partner is refused beside its field,
+        naming that partner (the unique constraints are then not checked again)."""
+        super().clean()
+        errors = {}
+        messages = {
+            "finess": _("Ce numéro FINESS est déjà celui du partenaire « %(name)s »."),
+            "siret": _("Ce numéro SIRET est déjà celui du partenaire « %(name)s »."),
+        }
+        for field, message in messages.items():
+            value = getattr(self, field)
+            if not value:
+                continue
+            holder = Partner.objects.filter(**{field: value}).exclude(pk=self.pk).first()
+            if holder is not None:
+                errors[field] = message % {"name": holder.name}
+        if errors:
+            raise ValidationError(errors)
 
 
 class Contact(PublicIdModel):
