@@ -5,7 +5,15 @@ from django.utils.translation import gettext_lazy as _
 
 from ess.forms import DateInput, TextAreaField
 from ess.money import check_fits, parse_amount, plain
-from finance.models import Activity, BudgetCategory, Funder, FundingKind, Grant
+from finance.models import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    Activity,
+    BudgetCategory,
+    Funder,
+    FundingKind,
+    Grant,
+)
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
@@ -47,7 +55,7 @@ class GrantForm(forms.Form):
         help_text=_("Pour un autre financeur (collectivité, fondation…)."),
     )
     label = forms.CharField(label=_("Intitulé"), max_length=200)
-    year = forms.IntegerField(label=_("Exercice"), min_value=2000, max_value=2100)
+    year = forms.IntegerField(label=_("Exercice"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
     amount = AmountField(label=_("Montant (€)"))
     decided_on = _date(_("Date de décision"))
     received_on = _date(_("Date de versement"))
@@ -63,7 +71,7 @@ class GrantForm(forms.Form):
 class BudgetForm(forms.Form):
     """The year's planned amount per category."""
 
-    year = forms.IntegerField(widget=forms.HiddenInput, min_value=2000, max_value=2100)
+    year = forms.IntegerField(widget=forms.HiddenInput, min_value=FIRST_YEAR, max_value=LAST_YEAR)
 
     def __init__(self, *args, planned: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)

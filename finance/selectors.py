@@ -28,6 +28,8 @@ from ess.money import cents
 from ess.roles import Role
 from events.models import Training, TrainingStatus
 from finance.models import (
+    FIRST_YEAR,
+    LAST_YEAR,
     Activity,
     ActivityRate,
     BudgetCategory,
@@ -93,7 +95,7 @@ def period_from(year, quarter=None) -> Period:
         year = int(year)
     except (TypeError, ValueError):
         year = today.year
-    if not 2000 <= year <= 2100:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
         year = today.year
     try:
         quarter = int(quarter) if quarter else None

@@ -20,6 +20,8 @@ from ess.money import check_fits, fits, parse_amount
 from ess.permissions import require
 from ess.uploads import check_upload
 from finance.models import (
+    FIRST_YEAR,
+    LAST_YEAR,
     Activity,
     ActivityRate,
     BudgetCategory,
@@ -54,6 +56,20 @@ GRANT_FIELDS = (
     "reporting",
     "reporting_due",
 )
+
+
+_YEARS = {"first": FIRST_YEAR, "last": LAST_YEAR}
+
+
+def _expense_date(day: date) -> date:
+    """An expense's date, within the years the pages show."""
+    if day is None:
+        raise ValidationError({"date": _("Indiquez la date de la dépense.")})
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValidationError(
+            {"date": _("La date d'une dépense est comprise entre %(first)s et %(last)s.") % _YEARS}
+        )
+    return day
 
 
 def _positive(amount, field_name: str) -> Decimal:
@@ -103,7 +119,7 @@ def budget_set(*, by, year: int, amounts: dict[str, Decimal]) -> list[BudgetLine
     """Set the year's planned amount for each category given (0 is a plan of nothing).
     Raises PermissionDenied or ValidationError (nothing is written)."""
     require(can_manage_finance(by))
-    if not 2000 <= int(year) <= 2100:
+    if not FIRST_YEAR <= int(year) <= LAST_YEAR:
         raise ValidationError({"year": _("Indiquez un exercice entre 2000 et 2100.")})
     for category, amount in amounts.items():
         if category not in BudgetCategory.values:
@@ -136,6 +152,7 @@ def expense_create(
     require(can_manage_finance(by))
     if category not in BudgetCategory.values:
         raise ValidationError({"category": _("Choisissez le poste de la dépense.")})
+    _expense_date(date)
     label = (label or "").strip()
     if not label:
         raise ValidationError({"label": _("Donnez un libellé à la dépense.")})
@@ -231,6 +248,11 @@ def expenses_import(*, by, content: bytes) -> list[Expense]:
                 _("Ligne %(n)s : la date « %(value)s » n'est pas au format JJ/MM/AAAA.")
                 % {"n": number, "value": raw_date}
             ) from None
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise ValidationError(
+                _("Ligne %(n)s : la date « %(value)s » n'est pas entre %(first)s et %(last)s.")
+                % {"n": number, "value": raw_date, **_YEARS}
+            )
         category = _category(raw_category)
         if category is None:
             raise ValidationError(
