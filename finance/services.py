@@ -81,7 +81,8 @@ def _positive(amount, field_name: str) -> Decimal:
 @transaction.atomic
 def grant_save(*, by, grant_id: int | None = None, **data) -> Grant:
     """Record a grant, or change one (`grant_id`). Requires the management; an "other" funder
-    is named; the amount is positive; money is not received before it is decided.
+    is named; the amount is positive; money is not received, nor the report due, before it is
+    decided.
     Raises PermissionDenied or ValidationError (nothing is written)."""
     require(can_manage_finance(by))
     unknown = set(data) - set(GRANT_FIELDS)
@@ -104,6 +105,15 @@ def grant_save(*, by, grant_id: int | None = None, **data) -> Grant:
     if decided and received and received < decided:
         raise ValidationError(
             {"received_on": _("Le versement ne peut précéder la décision de financement.")}
+        )
+    due = data.get("reporting_due")
+    if decided and due and due < decided:
+        raise ValidationError(
+            {
+                "reporting_due": _(
+                    "Le compte rendu ne peut être dû avant la décision de financement."
+                )
+            }
         )
     if grant_id is None:
         return Grant.objects.create(created_by=by, **data)

@@ -192,6 +192,21 @@ SIGNED_STATUSES = frozenset(
 )
 
 
+def convention_date_errors(effective_on, end_on, next_evaluation_on) -> dict:
+    """{field: French message} for a convention's dates out of order: the end before the
+    effect, the next evaluation before the effect or after the end. Empty when in order."""
+    errors = {}
+    if effective_on and end_on and end_on < effective_on:
+        errors["end_on"] = _("L'échéance ne peut précéder la date de prise d'effet.")
+    if next_evaluation_on and effective_on and next_evaluation_on < effective_on:
+        errors["next_evaluation_on"] = _(
+            "La prochaine évaluation ne peut précéder la date de prise d'effet."
+        )
+    elif next_evaluation_on and end_on and next_evaluation_on > end_on:
+        errors["next_evaluation_on"] = _("La prochaine évaluation ne peut suivre l'échéance.")
+    return errors
+
+
 class Convention(Stateful, Titled, Timestamped, PublicIdModel):
     transitions = CONVENTION_TRANSITIONS
 

@@ -41,6 +41,7 @@ from partners.models import (
     DocumentType,
     Partner,
     ReminderKind,
+    convention_date_errors,
 )
 from partners.services.protocols import (
     MAX_TASK_DAY,
@@ -166,14 +167,11 @@ TRACKED_FIELDS = (
 def _convention_check(convention: Convention, parties) -> None:
     if not parties:
         raise ValidationError({"parties": _("Une convention engage au moins un partenaire.")})
-    if (
-        convention.end_on
-        and convention.effective_on
-        and convention.end_on < convention.effective_on
-    ):
-        raise ValidationError(
-            {"end_on": _("L'échéance ne peut précéder la date de prise d'effet.")}
-        )
+    errors = convention_date_errors(
+        convention.effective_on, convention.end_on, convention.next_evaluation_on
+    )
+    if errors:
+        raise ValidationError(errors)
     convention.full_clean(exclude=["parties", "created_by"])
 
 
