@@ -24,6 +24,7 @@ from ess.models import NotificationKind
 from ess.notifications import notify
 from ess.permissions import require
 from ess.roles import Role
+from ess.templatetags.ess_tags import long_date
 from ess.text import required_text
 from ess.uploads import check_uploads
 from ess.workflow_steps import advance
@@ -346,7 +347,7 @@ def convention_sign(
             convention,
             to=ConventionStatus.ACTIVE,
             by=by,
-            note=_("En vigueur depuis le %(date)s.") % {"date": date_format(effective_on)},
+            note=_("En vigueur depuis le %(date)s.") % {"date": long_date(effective_on)},
         )
     convention.save(update_fields=["status", "signed_on", "effective_on", "updated_at"])
     return convention
@@ -370,7 +371,7 @@ def _on_its_date(convention_id: int, to: str, *, by, today: date | None, too_ear
 def _not_in_effect_yet(convention: Convention, today: date) -> str:
     if convention.effective_on and convention.effective_on > today:
         return _("La convention ne prend effet que le %(date)s.") % {
-            "date": date_format(convention.effective_on)
+            "date": long_date(convention.effective_on)
         }
     return ""
 

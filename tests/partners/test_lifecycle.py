@@ -233,3 +233,20 @@ def test_a_png_is_refused_as_the_signed_convention(db, manager):
         )
 
     assert not convention.documents.exists()
+
+
+def test_the_history_says_in_force_since_the_first_of_the_month_as_in_french(
+    db, client_for, manager
+):
+    convention = with_signed_pdf(ConventionFactory(), manager)
+    first = (TODAY() - timedelta(days=40)).replace(day=1)
+    client = client_for(manager)
+
+    client.post(
+        f"/partenaires/conventions/{convention.public_id}/signer/",
+        {"signed_on": first.isoformat(), "effective_on": first.isoformat()},
+    )
+    page = client.get(f"/partenaires/conventions/{convention.public_id}/")
+
+    assert "En vigueur depuis le 1er " in page.text
+    assert "En vigueur depuis le 1 " not in page.text
