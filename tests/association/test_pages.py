@@ -73,7 +73,7 @@ def test_the_management_sees_assemblies_attendance_and_quorum(scene, client_for)
     assert "W451012345" in home
     assert "Programmer une assemblée" in home
     text = page.content.decode()
-    assert "2 présents et 1 représentés sur 4 membres." in text
+    assert "2 présents et 1 représenté sur 4 membres." in text
     assert "Quorum : 2 membres présents ou représentés." in text
     assert "représenté par" in text
     assert "adoptée" in text and "rejetée" in text
@@ -189,7 +189,7 @@ def test_the_minutes_pdf_carries_the_identity_attendance_quorum_and_votes(scene,
         "Procès-verbal de l'assemblée générale ordinaire",
         "RNA W451012345",
         "SIRET 91234567500017",
-        "2 membres présents et 1 représentés, sur 4 membres",
+        "2 présents et 1 représenté sur 4 membres.",
         "Quorum requis : 2",
         "atteint",
         a.display_name,
@@ -391,3 +391,14 @@ def test_the_assemblies_are_listed_latest_first(scene, client_for):
     listed = [a.starts_at for a in page.context["assemblies"]]
     assert len(listed) == 4
     assert listed == sorted(listed, reverse=True)
+
+
+def test_attendance_counts_agree_with_their_number(scene, client_for):
+    assembly = scene.convened()
+    scene.present(assembly, scene.members[0])
+
+    page = client_for(scene.manager).get(
+        reverse("association:assembly_detail", args=[assembly.public_id])
+    )
+
+    assert "1 présent et " in page.content.decode()
