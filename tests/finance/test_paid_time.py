@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from ess.models import Team
 from ess.money import NBSP, euros, parse_amount
 from finance import services
 from finance.selectors import Period, financial_summary, paid_time, statement_of
@@ -151,3 +152,21 @@ def test_a_coordinator_attending_a_case_meeting_is_not_paid(activity, manager, c
     assert "Bernard" not in page.content.decode()
     assert [s.member for s in paid_time(Q2)] == [activity.durand, activity.colleague]
     assert financial_summary(2025).paid_time == Decimal("971.45")  # unchanged
+
+
+def test_the_statement_names_the_platform_in_good_french(activity, client_for):
+    Team.objects.update_or_create(
+        pk=1, defaults={"name": "ESS Cardiologie du Loiret", "short_name": "ESS"}
+    )
+
+    response = client_for(activity.durand).get(
+        reverse("finance:statement", args=[activity.durand.public_id])
+    )
+
+    text = " ".join(
+        " ".join(
+            page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages
+        ).split()
+    )
+    assert "sur la plateforme « ESS Cardiologie du Loiret »." in text
+    assert "plateforme de ESS" not in text
