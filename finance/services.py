@@ -6,6 +6,7 @@ and writes nothing."""
 import csv
 import hashlib
 import io
+import re
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -197,6 +198,7 @@ def expense_create(
 # The accountant's CSV
 # ---------------------------------------------------------------------------------------------
 IMPORT_COLUMNS = ("date", "poste", "libellé", "montant", "fournisseur")
+_DAY_MONTH_YEAR = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")
 
 
 def _category(text: str) -> str | None:
@@ -254,6 +256,11 @@ def expenses_import(*, by, content: bytes) -> list[Expense]:
         try:
             day = datetime.strptime(raw_date, "%d/%m/%Y").date()
         except ValueError:
+            if _DAY_MONTH_YEAR.fullmatch(raw_date):  # the right shape, a day that does not exist
+                raise ValidationError(
+                    _("Ligne %(n)s : la date « %(value)s » n'existe pas.")
+                    % {"n": number, "value": raw_date}
+                ) from None
             raise ValidationError(
                 _("Ligne %(n)s : la date « %(value)s » n'est pas au format JJ/MM/AAAA.")
                 % {"n": number, "value": raw_date}
