@@ -402,3 +402,21 @@ def test_attendance_counts_agree_with_their_number(scene, client_for):
     )
 
     assert "1 présent et " in page.content.decode()
+
+
+def test_the_association_s_statutes_are_not_called_statuses_in_english(scene, client_for, settings):
+    services.legal_identity_update(
+        by=scene.manager,
+        rna="W451012345",
+        siret="91234567500017",
+        seat_address="Orléans",
+        signatory_name="Dr Marc Rousseau",
+        signatory_function="Président",
+    )
+    client = client_for(scene.manager)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    home = client.get(reverse("association:home")).content.decode()
+
+    assert "Dr Marc Rousseau" in home and 'lang="en"' in home
+    assert "Statuses" not in home
