@@ -64,7 +64,7 @@ def fee_payment_record(
     *, by, year, membership_id: int, paid_on: date, amount=None, means: str
 ) -> FeePayment:
     """Record a member's fee for a year (once: a second payment is refused), by default the
-    year's amount. Raises PermissionDenied, ValidationError."""
+    year's amount, paid during that year or since. Raises PermissionDenied, ValidationError."""
     require(perms.can_manage_association(by))
     year = _year(year)
     fee_year = FeeYear.objects.select_for_update().filter(year=year).first()
@@ -79,6 +79,13 @@ def fee_payment_record(
         raise ValidationError({"paid_on": _("Indiquez la date du paiement.")})
     if paid_on > timezone.localdate():
         raise ValidationError({"paid_on": _("La date du paiement ne peut pas être à venir.")})
+    if paid_on.year < year:
+        raise ValidationError(
+            {
+                "paid_on": _("Un paiement de la cotisation %(year)s date de %(year)s au plus tôt.")
+                % {"year": year}
+            }
+        )
     amount = fee_year.amount if amount in (None, "") else _fee_amount(amount)
     if fee_year.payments.filter(membership=membership).exists():
         raise ValidationError(

@@ -420,3 +420,34 @@ def test_the_association_s_statutes_are_not_called_statuses_in_english(scene, cl
 
     assert "Dr Marc Rousseau" in home and 'lang="en"' in home
     assert "Statuses" not in home
+
+
+def test_the_payment_form_offers_only_the_members_who_have_not_paid(scene, client_for):
+    services.fee_year_set(by=scene.manager, year=2026, amount="30")
+    paid, unpaid = scene.members[0], scene.members[1]
+    services.fee_payment_record(
+        by=scene.manager,
+        year=2026,
+        membership_id=paid.pk,
+        paid_on=timezone.localdate(),
+        means="cash",
+    )
+
+    page = client_for(scene.manager).get(reverse("association:fees", args=[2026]))
+
+    offered = list(page.context["payment_form"].fields["membership"].queryset)
+    assert unpaid in offered and paid not in offered
+    assert f'<option value="{paid.pk}"' not in page.content.decode()
+
+
+def test_a_payment_dated_before_the_fee_s_year_is_refused(scene, client_for):
+    services.fee_year_set(by=scene.manager, year=2026, amount="30")
+
+    response = client_for(scene.manager).post(
+        reverse("association:fee_payment", args=[2026]),
+        {"membership": scene.members[0].pk, "paid_on": "2019-12-01", "means": "cheque"},
+        follow=True,
+    )
+
+    assert "date de 2026 au plus tôt" in response.content.decode()
+    assert not FeeYear.objects.get(year=2026).payments.exists()
