@@ -119,13 +119,29 @@ def _contact_check(contact: Contact) -> None:
                 )
             }
         )
+    contact.email = (contact.email or "").strip()
+    if contact.email:
+        same = (
+            Contact.objects.filter(partner_id=contact.partner_id, email__iexact=contact.email)
+            .exclude(pk=contact.pk)
+            .first()
+        )
+        if same is not None:
+            raise ValidationError(
+                {
+                    "email": _("Ce partenaire a déjà un contact à ce courriel : %(name)s.")
+                    % {"name": same.name}
+                }
+            )
     contact.full_clean()
 
 
 @transaction.atomic
 def contact_add(*, partner_id: int, by, **fields) -> Contact:
-    """Name, role, email, phone, newsletter subscription (needs an email)."""
+    """Name, role, email (one contact per address and partner), phone, newsletter
+    subscription (needs an email)."""
     require(perms.can_manage_partners(by))
+    Partner.objects.select_for_update().filter(pk=partner_id).first()  # one add at a time
     contact = Contact(partner_id=partner_id, **fields)
     _contact_check(contact)
     contact.save()
