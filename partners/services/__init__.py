@@ -251,9 +251,15 @@ def convention_update(*, convention_id: int, by, parties=None, **fields) -> Conv
 def convention_document_add(*, convention_id: int, by, doc_type: str, upload) -> ConventionDocument:
     """Store a new version of one of the convention's documents (drafts, the signed PDF,
     annexes): the file is checked by its content (ess.uploads), the signed one must be a PDF.
-    Earlier versions are kept. Raises PermissionDenied, ValidationError."""
+    Earlier versions are kept; an expired or terminated convention takes no more documents.
+    Raises PermissionDenied, ValidationError, TransitionNotAllowed."""
     convention = Convention.objects.select_for_update().get(pk=convention_id)
     require(perms.can_manage_conventions(by))
+    if convention.is_closed:
+        raise TransitionNotAllowed(
+            _("La convention est « %(status)s » : elle n'est plus modifiable.")
+            % {"status": convention.get_status_display()}
+        )
     if doc_type not in DocumentType.values:
         raise ValidationError({"doc_type": _("Type de document inconnu.")})
     (checked,) = check_uploads([upload])
