@@ -32,7 +32,6 @@ from members.models import User
 from partners import permissions as perms
 from partners.models import (
     REMINDER_THRESHOLDS,
-    Contact,
     Convention,
     ConventionDocument,
     ConventionEvent,
@@ -44,6 +43,7 @@ from partners.models import (
     ReminderKind,
     convention_date_errors,
 )
+from partners.services.contacts import contact_add, contact_delete, contact_update
 from partners.services.protocols import (
     MAX_TASK_DAY,
     TaskTemplateInput,
@@ -56,6 +56,9 @@ from partners.services.protocols import (
 __all__ = [
     "MAX_TASK_DAY",
     "TaskTemplateInput",
+    "contact_add",
+    "contact_delete",
+    "contact_update",
     "protocol_task_template_add",
     "protocol_task_template_remove",
     "protocol_task_template_update",
@@ -63,7 +66,7 @@ __all__ = [
 ]
 
 # ---------------------------------------------------------------------------------------------
-# Partners and contacts
+# Partners (their contacts: contacts.py)
 # ---------------------------------------------------------------------------------------------
 PARTNER_RELATIONS = ("covered_departements", "covered_communes", "organisations")
 
@@ -108,61 +111,6 @@ def partner_update(*, partner_id: int, by, **fields) -> Partner:
     partner.save()
     _partner_relations_set(partner, relations)
     return partner
-
-
-def _contact_check(contact: Contact) -> None:
-    if contact.newsletter and not contact.email:
-        raise ValidationError(
-            {
-                "email": _(
-                    "Pour recevoir la lettre d'information, le contact a besoin d'un courriel."
-                )
-            }
-        )
-    contact.email = (contact.email or "").strip()
-    if contact.email:
-        same = (
-            Contact.objects.filter(partner_id=contact.partner_id, email__iexact=contact.email)
-            .exclude(pk=contact.pk)
-            .first()
-        )
-        if same is not None:
-            raise ValidationError(
-                {
-                    "email": _("Ce partenaire a déjà un contact à ce courriel : %(name)s.")
-                    % {"name": same.name}
-                }
-            )
-    contact.full_clean()
-
-
-@transaction.atomic
-def contact_add(*, partner_id: int, by, **fields) -> Contact:
-    """Name, role, email (one contact per address and partner), phone, newsletter
-    subscription (needs an email)."""
-    require(perms.can_manage_partners(by))
-    Partner.objects.select_for_update().filter(pk=partner_id).first()  # one add at a time
-    contact = Contact(partner_id=partner_id, **fields)
-    _contact_check(contact)
-    contact.save()
-    return contact
-
-
-@transaction.atomic
-def contact_update(*, contact_id: int, by, **fields) -> Contact:
-    require(perms.can_manage_partners(by))
-    contact = Contact.objects.select_for_update().get(pk=contact_id)
-    for name, value in fields.items():
-        setattr(contact, name, value)
-    _contact_check(contact)
-    contact.save()
-    return contact
-
-
-@transaction.atomic
-def contact_delete(*, contact_id: int, by) -> None:
-    require(perms.can_manage_partners(by))
-    Contact.objects.filter(pk=contact_id).delete()
 
 
 # ---------------------------------------------------------------------------------------------
