@@ -216,3 +216,21 @@ def test_signing_again_says_the_institution_had_already_signed(
     assert "Votre institution avait déjà signé cette version : rien n&#x27;a changé." in again
     assert "Signature enregistrée." not in again
     assert VersionSignature.objects.filter(version=submitted).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("first_name", "of_who"),
+    [("Isabelle", "commentaire d'Isabelle Petit sur"), ("Marc", "commentaire de Marc Petit sur")],
+)
+def test_the_comment_notification_elides_before_a_vowel(
+    client_for, project_draft, project_manager, first_name, of_who
+):
+    author = UserFactory(authority=True, first_name=first_name, last_name="Petit")
+    ps.version_submit(version_id=project_draft.pk, by=project_manager)
+    client_for(author).post(
+        f"/projet-sante/versions/{project_draft.public_id}/commentaires/",
+        {"section": "diagnostic", "body": "Citez vos sources."},
+    )
+
+    title = Notification.objects.get(recipient=project_manager).title
+    assert of_who in title

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from ess.models import AuditEvent, Notification
+from ess.models import AuditEvent
 from projet_sante.indicators.models import GeneratedReport
 from projet_sante.project import services as ps
 from projet_sante.project.models import ProjectAnnex, ProjectVersion, VersionStatus
@@ -195,24 +195,6 @@ def test_the_authority_comments_a_section(client_for, project_draft, authority, 
     html = response.content.decode()
     assert "Commentaire enregistré." in html
     assert "Citez vos sources &lt;b&gt;svp&lt;/b&gt;." in html
-
-
-@pytest.mark.parametrize(
-    ("first_name", "of_who"),
-    [("Isabelle", "commentaire d'Isabelle Petit sur"), ("Marc", "commentaire de Marc Petit sur")],
-)
-def test_the_comment_notification_elides_before_a_vowel(
-    client_for, project_draft, project_manager, first_name, of_who
-):
-    author = UserFactory(authority=True, first_name=first_name, last_name="Petit")
-    ps.version_submit(version_id=project_draft.pk, by=project_manager)
-    client_for(author).post(
-        f"/projet-sante/versions/{project_draft.public_id}/commentaires/",
-        {"section": "diagnostic", "body": "Citez vos sources."},
-    )
-
-    title = Notification.objects.get(recipient=project_manager).title
-    assert of_who in title
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
