@@ -107,7 +107,8 @@ class ResolutionForm(forms.Form):
         max_length=10,
         required=False,
         help_text=_(
-            "Vide : majorité simple. Ex. : 0,67 pour les deux tiers des suffrages exprimés."
+            "Vide : majorité simple. Sinon, la part des suffrages exprimés requise, au centième "
+            "près : ex. 0,67 pour les deux tiers, 0,75 pour les trois quarts."
         ),
     )
 
@@ -129,3 +130,11 @@ class FeePaymentForm(forms.Form):
         help_text=_("Vide : le montant de la cotisation de l'année."),
     )
     means = forms.ChoiceField(label=_("Moyen de paiement"), choices=PaymentMeans.choices)
+
+    def __init__(self, *args, unpaid_of=None, **kwargs):
+        """`unpaid_of` (a FeeYear): offer only the members who have not paid it yet."""
+        super().__init__(*args, **kwargs)
+        if unpaid_of is not None:
+            self.fields["membership"].queryset = _members().exclude(
+                fee_payments__fee_year=unpaid_of
+            )

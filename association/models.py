@@ -4,7 +4,7 @@ attendance, proxies, quorum, resolutions and their votes, and the members' yearl
 Members are `members.Membership` rows (an active membership is a member of the association);
 amounts are euros as `Decimal`, never floats."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_DOWN, Decimal
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -263,10 +263,16 @@ class Resolution(PublicIdModel):
 
     @property
     def adopted(self) -> bool:
+        """More votes for than against; with a qualified majority, the share of the votes
+        cast that are for, to the hundredth as the majority is given (2 of 3 is 0,67: the two
+        thirds; halves round down, so 0,665 is not 0,67), reaches it."""
         if self.qualified_majority is None:
             return self.votes_for > self.votes_against
         cast = self.votes_for + self.votes_against
-        return cast > 0 and Decimal(self.votes_for) >= self.qualified_majority * cast
+        if cast == 0:
+            return False
+        share = (Decimal(self.votes_for) / cast).quantize(Decimal("0.01"), ROUND_HALF_DOWN)
+        return share >= self.qualified_majority
 
 
 class FeeYear(models.Model):

@@ -66,6 +66,9 @@ def can_record_attendance(user, assembly: GeneralAssembly) -> bool:
 
 
 def can_convene_assembly(user, assembly: GeneralAssembly) -> bool:
+    """Convened before it begins: a past date is changed first."""
+    if assembly.starts_at <= timezone.now():
+        return False
     return can_manage_association(user)
 
 

@@ -41,15 +41,18 @@ def active_members() -> QuerySet[Membership]:
 
 
 def assembly_list(user) -> list[GeneralAssembly]:
-    """The assemblies the user sees, each with its counts of present and represented members
-    (one query)."""
+    """The assemblies the user sees, the latest first, each with its counts of present and
+    represented members (one query; a GROUP BY query ignores the model's ordering, hence the
+    explicit one)."""
     return list(
-        assemblies_visible_to(user).annotate(
+        assemblies_visible_to(user)
+        .annotate(
             present_count=Count("attendances", filter=Q(attendances__mode=AttendanceMode.PRESENT)),
             represented_count=Count(
                 "attendances", filter=Q(attendances__mode=AttendanceMode.REPRESENTED)
             ),
         )
+        .order_by("-starts_at", "-pk")
     )
 
 

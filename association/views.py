@@ -277,7 +277,9 @@ def fees(request, year: int):
     fee_year = _fee_year(request, year)
     context = {
         "status": selectors.fee_status(fee_year),
-        "payment_form": forms.FeePaymentForm(initial={"paid_on": timezone.localdate()}),
+        "payment_form": forms.FeePaymentForm(
+            initial={"paid_on": timezone.localdate()}, unpaid_of=fee_year
+        ),
     }
     return render(request, "association/fees.html", context)
 

@@ -4,6 +4,9 @@
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
 CENT = Decimal("0.01")
 NBSP = "\u00a0"  # no-break space, before the euro sign
 THOUSANDS = "\u202f"  # narrow no-break space, between thousands (as Django's French format)
@@ -27,6 +30,32 @@ def parse_amount(text: str) -> Decimal | None:
         return Decimal(raw.replace(",", ".")).quantize(CENT)
     except InvalidOperation:
         return None
+
+
+def fits(value: Decimal, max_digits: int = 12, decimal_places: int = 2) -> bool:
+    """Whether `value`, rounded to `decimal_places`, fits a `DecimalField(max_digits,
+    decimal_places)` column (the database refuses with an error what does not). The
+    defaults are those of the budget's amounts."""
+    if not isinstance(value, Decimal) or not value.is_finite():
+        return False
+    half_unit = Decimal(5).scaleb(-decimal_places - 1)
+    return abs(value) + half_unit < Decimal(10) ** (max_digits - decimal_places)
+
+
+def check_fits(
+    value: Decimal,
+    field_name: str | None = None,
+    *,
+    max_digits: int = 12,
+    decimal_places: int = 2,
+    message=None,
+) -> Decimal:
+    """`value` when it `fits` the column; otherwise a ValidationError ("Ce montant est trop
+    élevé.", or `message`), on `field_name` when given."""
+    if fits(value, max_digits, decimal_places):
+        return value
+    message = message or _("Ce montant est trop élevé.")
+    raise ValidationError({field_name: message} if field_name else message)
 
 
 def plain(value) -> str:

@@ -23,3 +23,10 @@ def required_text(value: str | None, field: str, message) -> str:
     if not value:
         raise ValidationError({field: message})
     return value
+
+
+def elides(word: str) -> bool:
+    """Whether French elides "de", "le"… before `word`: it begins with a vowel or a mute h
+    ("d'Isabelle", "d'Hélène", "d'Yves"; "de Marc")."""
+    first = fold(word)[:1]
+    return bool(first) and first in "aeiouyh"

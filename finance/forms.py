@@ -4,14 +4,22 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ess.forms import DateInput, TextAreaField
-from ess.money import parse_amount, plain
-from finance.models import Activity, BudgetCategory, Funder, FundingKind, Grant
+from ess.money import check_fits, parse_amount, plain
+from finance.models import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    Activity,
+    BudgetCategory,
+    Funder,
+    FundingKind,
+    Grant,
+)
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
 class AmountField(forms.CharField):
-    """Euros in French ("1 234,56"), as Decimal."""
+    """Euros in French ("1 234,56"), as Decimal, small enough for the budget's columns."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 20)
@@ -28,7 +36,7 @@ class AmountField(forms.CharField):
         amount = parse_amount(text)
         if amount is None:
             raise forms.ValidationError(_("Indiquez un montant en euros (ex. 1 234,56)."))
-        return amount
+        return check_fits(amount)
 
 
 def _date(label, required=False):
@@ -47,7 +55,7 @@ class GrantForm(forms.Form):
         help_text=_("Pour un autre financeur (collectivité, fondation…)."),
     )
     label = forms.CharField(label=_("Intitulé"), max_length=200)
-    year = forms.IntegerField(label=_("Exercice"), min_value=2000, max_value=2100)
+    year = forms.IntegerField(label=_("Exercice"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
     amount = AmountField(label=_("Montant (€)"))
     decided_on = _date(_("Date de décision"))
     received_on = _date(_("Date de versement"))
@@ -63,7 +71,7 @@ class GrantForm(forms.Form):
 class BudgetForm(forms.Form):
     """The year's planned amount per category."""
 
-    year = forms.IntegerField(widget=forms.HiddenInput, min_value=2000, max_value=2100)
+    year = forms.IntegerField(widget=forms.HiddenInput, min_value=FIRST_YEAR, max_value=LAST_YEAR)
 
     def __init__(self, *args, planned: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)

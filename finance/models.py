@@ -13,6 +13,8 @@ from ess.model_bases import Timestamped
 from ess.stored_files import StoredFile
 
 AMOUNT = {"max_digits": 12, "decimal_places": 2}
+# The years the funding pages show: a budget, a grant or an expense belongs to one of them.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 class FundingKind(models.TextChoices):

@@ -25,8 +25,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ess.money import cents
+from ess.roles import Role
 from events.models import Training, TrainingStatus
 from finance.models import (
+    FIRST_YEAR,
+    LAST_YEAR,
     Activity,
     ActivityRate,
     BudgetCategory,
@@ -92,7 +95,7 @@ def period_from(year, quarter=None) -> Period:
         year = int(year)
     except (TypeError, ValueError):
         year = today.year
-    if not 2000 <= year <= 2100:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
         year = today.year
     try:
         quarter = int(quarter) if quarter else None
@@ -161,7 +164,9 @@ def _hours(duration: timedelta | None) -> Decimal:
 
 
 def activity_counts(period: Period, member_id: int | None = None) -> dict[int, dict[str, Decimal]]:
-    """{member id: {activity: quantity}} for the period, one query per activity."""
+    """{member id: {activity: quantity}} for the period, one query per activity. Only
+    specialists are paid: a coordinator attending a case meeting or giving a training is not
+    counted."""
     start, end, now = period.start, period.end, timezone.now()
     counts: dict[int, dict[str, Decimal]] = defaultdict(dict)
 
@@ -204,7 +209,7 @@ def activity_counts(period: Period, member_id: int | None = None) -> dict[int, d
             "meeting__starts_at",
             "meeting_id",
             attended=True,
-            user__isnull=False,
+            user__role_grants__role=Role.SPECIALIST,
             meeting__status=MeetingStatus.HELD,
         ),
         Activity.TRAINING: per_member(
@@ -212,6 +217,7 @@ def activity_counts(period: Period, member_id: int | None = None) -> dict[int, d
             "user_id",
             "training__starts_at",
             "training_id",
+            user__role_grants__role=Role.SPECIALIST,
             training__status=TrainingStatus.HELD,
         ),
     }

@@ -6,6 +6,7 @@ and writes nothing."""
 import csv
 import hashlib
 import io
+import re
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -16,10 +17,12 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from ess.money import parse_amount
+from ess.money import check_fits, fits, parse_amount
 from ess.permissions import require
 from ess.uploads import check_upload
 from finance.models import (
+    FIRST_YEAR,
+    LAST_YEAR,
     Activity,
     ActivityRate,
     BudgetCategory,
@@ -56,16 +59,31 @@ GRANT_FIELDS = (
 )
 
 
+_YEARS = {"first": FIRST_YEAR, "last": LAST_YEAR}
+
+
+def _expense_date(day: date) -> date:
+    """An expense's date, within the years the pages show."""
+    if day is None:
+        raise ValidationError({"date": _("Indiquez la date de la dépense.")})
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValidationError(
+            {"date": _("La date d'une dépense est comprise entre %(first)s et %(last)s.") % _YEARS}
+        )
+    return day
+
+
 def _positive(amount, field_name: str) -> Decimal:
     if not isinstance(amount, Decimal) or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
         raise ValidationError({field_name: _("Indiquez un montant positif, au centime près.")})
-    return amount
+    return check_fits(amount, field_name)
 
 
 @transaction.atomic
 def grant_save(*, by, grant_id: int | None = None, **data) -> Grant:
     """Record a grant, or change one (`grant_id`). Requires the management; an "other" funder
-    is named; the amount is positive; money is not received before it is decided.
+    is named; the amount is positive; money is not received, nor the report due, before it is
+    decided.
     Raises PermissionDenied or ValidationError (nothing is written)."""
     require(can_manage_finance(by))
     unknown = set(data) - set(GRANT_FIELDS)
@@ -89,6 +107,15 @@ def grant_save(*, by, grant_id: int | None = None, **data) -> Grant:
         raise ValidationError(
             {"received_on": _("Le versement ne peut précéder la décision de financement.")}
         )
+    due = data.get("reporting_due")
+    if decided and due and due < decided:
+        raise ValidationError(
+            {
+                "reporting_due": _(
+                    "Le compte rendu ne peut être dû avant la décision de financement."
+                )
+            }
+        )
     if grant_id is None:
         return Grant.objects.create(created_by=by, **data)
     grant = Grant.objects.select_for_update().get(pk=grant_id)
@@ -103,13 +130,14 @@ def budget_set(*, by, year: int, amounts: dict[str, Decimal]) -> list[BudgetLine
     """Set the year's planned amount for each category given (0 is a plan of nothing).
     Raises PermissionDenied or ValidationError (nothing is written)."""
     require(can_manage_finance(by))
-    if not 2000 <= int(year) <= 2100:
+    if not FIRST_YEAR <= int(year) <= LAST_YEAR:
         raise ValidationError({"year": _("Indiquez un exercice entre 2000 et 2100.")})
     for category, amount in amounts.items():
         if category not in BudgetCategory.values:
             raise ValidationError(_("Poste de budget inconnu : %(c)s.") % {"c": category})
         if not isinstance(amount, Decimal) or amount < 0:
             raise ValidationError({category: _("Indiquez un montant positif ou nul.")})
+        check_fits(amount, category)
     lines = []
     for category, amount in amounts.items():
         line, _created = BudgetLine.objects.update_or_create(
@@ -135,6 +163,7 @@ def expense_create(
     require(can_manage_finance(by))
     if category not in BudgetCategory.values:
         raise ValidationError({"category": _("Choisissez le poste de la dépense.")})
+    _expense_date(date)
     label = (label or "").strip()
     if not label:
         raise ValidationError({"label": _("Donnez un libellé à la dépense.")})
@@ -169,6 +198,7 @@ def expense_create(
 # The accountant's CSV
 # ---------------------------------------------------------------------------------------------
 IMPORT_COLUMNS = ("date", "poste", "libellé", "montant", "fournisseur")
+_DAY_MONTH_YEAR = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")
 
 
 def _category(text: str) -> str | None:
@@ -226,10 +256,20 @@ def expenses_import(*, by, content: bytes) -> list[Expense]:
         try:
             day = datetime.strptime(raw_date, "%d/%m/%Y").date()
         except ValueError:
+            if _DAY_MONTH_YEAR.fullmatch(raw_date):  # the right shape, a day that does not exist
+                raise ValidationError(
+                    _("Ligne %(n)s : la date « %(value)s » n'existe pas.")
+                    % {"n": number, "value": raw_date}
+                ) from None
             raise ValidationError(
                 _("Ligne %(n)s : la date « %(value)s » n'est pas au format JJ/MM/AAAA.")
                 % {"n": number, "value": raw_date}
             ) from None
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise ValidationError(
+                _("Ligne %(n)s : la date « %(value)s » n'est pas entre %(first)s et %(last)s.")
+                % {"n": number, "value": raw_date, **_YEARS}
+            )
         category = _category(raw_category)
         if category is None:
             raise ValidationError(
@@ -245,6 +285,11 @@ def expenses_import(*, by, content: bytes) -> list[Expense]:
                     "Ligne %(n)s : le montant « %(value)s » n'est pas un montant positif "
                     "(ex. 1 234,56)."
                 )
+                % {"n": number, "value": raw_amount}
+            )
+        if not fits(amount):
+            raise ValidationError(
+                _("Ligne %(n)s : le montant « %(value)s » est trop élevé.")
                 % {"n": number, "value": raw_amount}
             )
         key = _fingerprint(day, category, label, amount, supplier)
@@ -294,6 +339,7 @@ def rates_set(*, by, amounts: dict[str, Decimal]) -> list[ActivityRate]:
             raise ValidationError(_("Activité inconnue : %(a)s.") % {"a": activity})
         if not isinstance(amount, Decimal) or amount < 0:
             raise ValidationError({activity: _("Indiquez un montant positif ou nul.")})
+        check_fits(amount, activity)
     return [
         ActivityRate.objects.update_or_create(activity=a, defaults={"amount": amount})[0]
         for a, amount in amounts.items()

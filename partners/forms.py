@@ -20,6 +20,7 @@ from partners.models import (
     Partner,
     PartnerType,
     ProtocolTaskKind,
+    convention_date_errors,
 )
 
 
@@ -211,9 +212,9 @@ class ConventionForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        start, end = data.get("effective_on"), data.get("end_on")
-        if start and end and end < start:
-            self.add_error("end_on", _("L'échéance ne peut précéder la date de prise d'effet."))
+        dates = (data.get(f) for f in ("effective_on", "end_on", "next_evaluation_on"))
+        for field, message in convention_date_errors(*dates).items():
+            self.add_error(field, message)
         return data
 
     def _post_clean(self):

@@ -2,6 +2,7 @@
 and protocols that bind the ESS to them, with their lifecycle, documents and reminders."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -108,6 +109,25 @@ class Partner(Timestamped, PublicIdModel):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self):
+        """A FINESS or SIRET already held by another partner is refused beside its field,
+        naming that partner (the unique constraints are then not checked again)."""
+        super().clean()
+        errors = {}
+        messages = {
+            "finess": _("Ce numéro FINESS est déjà celui du partenaire « %(name)s »."),
+            "siret": _("Ce numéro SIRET est déjà celui du partenaire « %(name)s »."),
+        }
+        for field, message in messages.items():
+            value = getattr(self, field)
+            if not value:
+                continue
+            holder = Partner.objects.filter(**{field: value}).exclude(pk=self.pk).first()
+            if holder is not None:
+                errors[field] = message % {"name": holder.name}
+        if errors:
+            raise ValidationError(errors)
+
 
 class Contact(PublicIdModel):
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="contacts")
@@ -170,6 +190,21 @@ SIGNED_STATUSES = frozenset(
         ConventionStatus.EXPIRED,
     }
 )
+
+
+def convention_date_errors(effective_on, end_on, next_evaluation_on) -> dict:
+    """{field: French message} for a convention's dates out of order: the end before the
+    effect, the next evaluation before the effect or after the end. Empty when in order."""
+    errors = {}
+    if effective_on and end_on and end_on < effective_on:
+        errors["end_on"] = _("L'échéance ne peut précéder la date de prise d'effet.")
+    if next_evaluation_on and effective_on and next_evaluation_on < effective_on:
+        errors["next_evaluation_on"] = _(
+            "La prochaine évaluation ne peut précéder la date de prise d'effet."
+        )
+    elif next_evaluation_on and end_on and next_evaluation_on > end_on:
+        errors["next_evaluation_on"] = _("La prochaine évaluation ne peut suivre l'échéance.")
+    return errors
 
 
 class Convention(Stateful, Titled, Timestamped, PublicIdModel):

@@ -1,15 +1,15 @@
 from django.urls import include, path
 
 from ess.routing import object_urls
-from partners import views
+from partners import views, views_register
 
 app_name = "partners"
 
 # The conventions: /partenaires/conventions/…
 conventions = [
-    path("", views.register, name="register"),
-    path("registre.csv", views.register_csv, name="register_csv"),
-    path("registre.pdf", views.register_pdf, name="register_pdf"),
+    path("", views_register.register, name="register"),
+    path("registre.csv", views_register.register_csv, name="register_csv"),
+    path("registre.pdf", views_register.register_pdf, name="register_pdf"),
     *object_urls("", views, "convention", pages=("create", "detail", "edit"), new="nouvelle/"),
     path("<uuid:public_id>/protocole/", views.protocol_edit, name="protocol_edit"),
     *views.convention_actions.urlpatterns,

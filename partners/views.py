@@ -1,13 +1,11 @@
-"""Partner pages: the list, a partner's page, conventions with their documents and lifecycle, and
-the convention register (page, CSV, PDF).
+"""Partner pages: the list, a partner's page, conventions with their documents and lifecycle
+(the convention register, page, CSV and PDF, is views_register.py).
 
 Each view validates the shape of the input, calls one service, renders. Access starts from
 selectors.*_get_for_user (404 for what the caller may not see) and permissions.can_* (403).
 """
 
-import itertools
 import uuid
-from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,33 +13,29 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from ess.audit import audit_record_many
 from ess.errors import ServiceError
-from ess.models import AuditAction, Departement, Team
-from ess.pdf import pdf_attachment, render_pdf
+from ess.models import Departement, Team
 from ess.permissions import require
 from ess.web.actions import PageActions, form_page
 from ess.web.form_pages import ObjectFormPages
 from ess.web.forms import add_service_errors
 from ess.web.paging import page_of
-from ess.web.spreadsheet import csv_response
+from ess.web.repeats import noting_repeat, once
 from ess.workflow import available_actions
 from partners import forms, services
 from partners import permissions as perms
 from partners.hooks import partner_page_sections
-from partners.models import Convention, ConventionKind, ConventionStatus, Partner, PartnerType
+from partners.models import Convention, ConventionStatus, Partner, PartnerType
 from partners.selectors import (
     contact_get,
     convention_documents,
     convention_get_for_user,
     convention_history,
     convention_protocol,
-    convention_register,
     document_get_for_user,
     partner_detail,
     partner_get_for_user,
@@ -351,11 +345,27 @@ convention_negotiate = convention_actions.view(
     services.convention_submit_for_negotiation,
     gettext_lazy("Convention passée en négociation."),
 )
+
+
+def _convention_already(*statuses):
+    """Whether the convention was already in one of `statuses` (a step asked again)."""
+    return lambda convention_id, by: Convention.objects.filter(
+        pk=convention_id, status__in=statuses
+    ).exists()
+
+
 convention_sign = convention_actions.view(
     "signer/",
     "convention_sign",
-    services.convention_sign,
-    gettext_lazy("Convention marquée signée."),
+    noting_repeat(
+        services.convention_sign,
+        "convention_id",
+        _convention_already(ConventionStatus.SIGNED, ConventionStatus.ACTIVE),
+    ),
+    once(
+        gettext_lazy("Convention marquée signée."),
+        gettext_lazy("Cette convention était déjà marquée signée : rien n'a changé."),
+    ),
     forms.SignForm,
 )
 convention_activate = convention_actions.view(
@@ -373,8 +383,15 @@ convention_expire = convention_actions.view(
 convention_terminate = convention_actions.view(
     "resilier/",
     "convention_terminate",
-    services.convention_terminate,
-    gettext_lazy("Convention résiliée."),
+    noting_repeat(
+        services.convention_terminate,
+        "convention_id",
+        _convention_already(ConventionStatus.TERMINATED),
+    ),
+    once(
+        gettext_lazy("Convention résiliée."),
+        gettext_lazy("Cette convention était déjà résiliée : rien n'a changé."),
+    ),
     forms.TerminateForm,
 )
 
@@ -386,108 +403,3 @@ def convention_document_download(request, public_id, document_id):
     return document.download(
         request, label=f"{document.get_doc_type_display()} v{document.version}"
     )
-
-
-# ---------------------------------------------------------------------------------------------
-# The convention register
-# ---------------------------------------------------------------------------------------------
-def _register_filters(request) -> dict:
-    status = request.GET.get("statut", "")
-    return {
-        "status": status if status in ConventionStatus.values else "",
-        "kind": request.GET.get("type", ""),
-    }
-
-
-@login_required
-@require_GET
-def register(request):
-    require(perms.can_view_convention_register(request.user))
-    filters = _register_filters(request)
-    page = page_of(request, convention_register(request.user, **filters), 50)
-    context = {
-        "page": page,
-        "filters": filters,
-        "statuses": ConventionStatus.choices,
-        "kinds": ConventionKind.objects.all(),
-        "query": request.GET.urlencode(),
-    }
-    return render(request, "partners/register.html", context)
-
-
-def _party_names(conventions) -> dict[int, list[str]]:
-    names = defaultdict(list)
-    for convention_id, name in (
-        Convention.parties.through.objects.filter(convention__in=conventions.values("pk"))
-        .order_by("partner__name", "partner_id")
-        .values_list("convention_id", "partner__name")
-    ):
-        names[convention_id].append(name)
-    return names
-
-
-def _d(value) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
-
-
-@login_required
-@require_GET
-def register_csv(request):
-    """The register for a spreadsheet: UTF-8 with a BOM (Excel opens it right), `;` separated."""
-    require(perms.can_view_convention_register(request.user))
-    register = convention_register(request.user, **_register_filters(request))
-    # The conventions are read once, their parties' names as plain values in one more query
-    # (prefetched partners cost a query set per convention), and audited in one INSERT, one
-    # line per exported convention; the CSV is then streamed.
-    conventions = list(register.prefetch_related(None))
-    parties = _party_names(register)
-    audit_record_many(request=request, action=AuditAction.EXPORT, objects=conventions)
-    header = [
-        "Intitulé",
-        "Type",
-        "Partenaires",
-        "Statut",
-        "Signée le",
-        "Prise d'effet",
-        "Échéance",
-        "Prochaine évaluation",
-        "Référent ESS",
-        "Motif de résiliation",
-    ]
-    rows = (
-        [
-            c.title,
-            c.kind.label,
-            ", ".join(parties[c.pk]),
-            c.get_status_display(),
-            _d(c.signed_on),
-            _d(c.effective_on),
-            _d(c.end_on),
-            _d(c.next_evaluation_on),
-            c.referent.display_name if c.referent else "",
-            c.termination_reason,
-        ]
-        for c in conventions
-    )
-    return csv_response(
-        itertools.chain([header], rows), f"registre-conventions-{timezone.localdate():%Y-%m-%d}.csv"
-    )
-
-
-@login_required
-@require_GET
-def register_pdf(request):
-    """The register, printable: an A4 landscape PDF (WeasyPrint), French dates, page numbers."""
-    require(perms.can_view_convention_register(request.user))
-    conventions = list(convention_register(request.user, **_register_filters(request)))
-    pdf = render_pdf(
-        "pdf/convention_register.html",
-        {
-            "conventions": conventions,
-            "team": Team.current(),
-            "today": timezone.localdate(),
-            "by": request.user,
-        },
-    )
-    audit_record_many(request=request, action=AuditAction.PRINT, objects=conventions)
-    return pdf_attachment(pdf, f"registre-conventions-{timezone.localdate():%Y-%m-%d}.pdf")

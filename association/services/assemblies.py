@@ -120,10 +120,20 @@ def assembly_update(*, assembly_id: int, by, minutes_notes: str = "", **fields) 
 @transaction.atomic
 def assembly_convene(*, assembly_id: int, by) -> GeneralAssembly:
     """Convene the members: each active member is emailed the convocation once (a row per
-    member in the same transaction). Again: no-op. Raises PermissionDenied,
-    TransitionNotAllowed."""
+    member in the same transaction), before it begins. Again: no-op. Raises PermissionDenied,
+    TransitionNotAllowed, Conflict (its date is past)."""
     assembly = locked(assembly_id)
-    require(perms.can_convene_assembly(by, assembly))
+    require(perms.can_manage_association(by))
+    if assembly.status == AssemblyStatus.CONVENED:
+        return assembly
+    workflow.check(assembly, AssemblyStatus.CONVENED, refused=_refused)
+    if not perms.can_convene_assembly(by, assembly):
+        raise Conflict(
+            _(
+                "La date de cette assemblée est passée : elle ne peut plus être convoquée. "
+                "Modifiez d'abord sa date."
+            )
+        )
     if _advance(assembly, AssemblyStatus.CONVENED, by=by, convened_at=timezone.now()):
         convene_missing(assembly)
     return assembly

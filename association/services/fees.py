@@ -12,7 +12,7 @@ from association import permissions as perms
 from association.models import FeePayment, FeeYear, PaymentMeans
 from association.services.common import active_member
 from ess.errors import Conflict
-from ess.money import parse_amount
+from ess.money import check_fits, parse_amount
 from ess.permissions import require
 
 
@@ -24,9 +24,7 @@ def _fee_amount(value) -> Decimal:
         raise ValidationError(
             {"amount": _("Indiquez un montant en euros supérieur à zéro, au centime près.")}
         )
-    if amount >= Decimal("1000000"):
-        raise ValidationError({"amount": _("Ce montant est trop élevé.")})
-    return amount
+    return check_fits(amount, "amount", max_digits=8, decimal_places=2)
 
 
 def _year(year) -> int:
@@ -66,7 +64,7 @@ def fee_payment_record(
     *, by, year, membership_id: int, paid_on: date, amount=None, means: str
 ) -> FeePayment:
     """Record a member's fee for a year (once: a second payment is refused), by default the
-    year's amount. Raises PermissionDenied, ValidationError."""
+    year's amount, paid during that year or since. Raises PermissionDenied, ValidationError."""
     require(perms.can_manage_association(by))
     year = _year(year)
     fee_year = FeeYear.objects.select_for_update().filter(year=year).first()
@@ -81,6 +79,13 @@ def fee_payment_record(
         raise ValidationError({"paid_on": _("Indiquez la date du paiement.")})
     if paid_on > timezone.localdate():
         raise ValidationError({"paid_on": _("La date du paiement ne peut pas être à venir.")})
+    if paid_on.year < year:
+        raise ValidationError(
+            {
+                "paid_on": _("Un paiement de la cotisation %(year)s date de %(year)s au plus tôt.")
+                % {"year": year}
+            }
+        )
     amount = fee_year.amount if amount in (None, "") else _fee_amount(amount)
     if fee_year.payments.filter(membership=membership).exists():
         raise ValidationError(

@@ -24,6 +24,7 @@ from ess.models import NotificationKind
 from ess.notifications import notify
 from ess.permissions import require
 from ess.roles import Role
+from ess.templatetags.ess_tags import long_date
 from ess.text import required_text
 from ess.uploads import check_uploads
 from ess.workflow_steps import advance
@@ -31,7 +32,6 @@ from members.models import User
 from partners import permissions as perms
 from partners.models import (
     REMINDER_THRESHOLDS,
-    Contact,
     Convention,
     ConventionDocument,
     ConventionEvent,
@@ -41,7 +41,9 @@ from partners.models import (
     DocumentType,
     Partner,
     ReminderKind,
+    convention_date_errors,
 )
+from partners.services.contacts import contact_add, contact_delete, contact_update
 from partners.services.protocols import (
     MAX_TASK_DAY,
     TaskTemplateInput,
@@ -54,6 +56,9 @@ from partners.services.protocols import (
 __all__ = [
     "MAX_TASK_DAY",
     "TaskTemplateInput",
+    "contact_add",
+    "contact_delete",
+    "contact_update",
     "protocol_task_template_add",
     "protocol_task_template_remove",
     "protocol_task_template_update",
@@ -61,7 +66,7 @@ __all__ = [
 ]
 
 # ---------------------------------------------------------------------------------------------
-# Partners and contacts
+# Partners (their contacts: contacts.py)
 # ---------------------------------------------------------------------------------------------
 PARTNER_RELATIONS = ("covered_departements", "covered_communes", "organisations")
 
@@ -108,45 +113,6 @@ def partner_update(*, partner_id: int, by, **fields) -> Partner:
     return partner
 
 
-def _contact_check(contact: Contact) -> None:
-    if contact.newsletter and not contact.email:
-        raise ValidationError(
-            {
-                "email": _(
-                    "Pour recevoir la lettre d'information, le contact a besoin d'un courriel."
-                )
-            }
-        )
-    contact.full_clean()
-
-
-@transaction.atomic
-def contact_add(*, partner_id: int, by, **fields) -> Contact:
-    """Name, role, email, phone, newsletter subscription (needs an email)."""
-    require(perms.can_manage_partners(by))
-    contact = Contact(partner_id=partner_id, **fields)
-    _contact_check(contact)
-    contact.save()
-    return contact
-
-
-@transaction.atomic
-def contact_update(*, contact_id: int, by, **fields) -> Contact:
-    require(perms.can_manage_partners(by))
-    contact = Contact.objects.select_for_update().get(pk=contact_id)
-    for name, value in fields.items():
-        setattr(contact, name, value)
-    _contact_check(contact)
-    contact.save()
-    return contact
-
-
-@transaction.atomic
-def contact_delete(*, contact_id: int, by) -> None:
-    require(perms.can_manage_partners(by))
-    Contact.objects.filter(pk=contact_id).delete()
-
-
 # ---------------------------------------------------------------------------------------------
 # Conventions: content
 # ---------------------------------------------------------------------------------------------
@@ -166,14 +132,11 @@ TRACKED_FIELDS = (
 def _convention_check(convention: Convention, parties) -> None:
     if not parties:
         raise ValidationError({"parties": _("Une convention engage au moins un partenaire.")})
-    if (
-        convention.end_on
-        and convention.effective_on
-        and convention.end_on < convention.effective_on
-    ):
-        raise ValidationError(
-            {"end_on": _("L'échéance ne peut précéder la date de prise d'effet.")}
-        )
+    errors = convention_date_errors(
+        convention.effective_on, convention.end_on, convention.next_evaluation_on
+    )
+    if errors:
+        raise ValidationError(errors)
     convention.full_clean(exclude=["parties", "created_by"])
 
 
@@ -236,9 +199,15 @@ def convention_update(*, convention_id: int, by, parties=None, **fields) -> Conv
 def convention_document_add(*, convention_id: int, by, doc_type: str, upload) -> ConventionDocument:
     """Store a new version of one of the convention's documents (drafts, the signed PDF,
     annexes): the file is checked by its content (ess.uploads), the signed one must be a PDF.
-    Earlier versions are kept. Raises PermissionDenied, ValidationError."""
+    Earlier versions are kept; an expired or terminated convention takes no more documents.
+    Raises PermissionDenied, ValidationError, TransitionNotAllowed."""
     convention = Convention.objects.select_for_update().get(pk=convention_id)
     require(perms.can_manage_conventions(by))
+    if convention.is_closed:
+        raise TransitionNotAllowed(
+            _("La convention est « %(status)s » : elle n'est plus modifiable.")
+            % {"status": convention.get_status_display()}
+        )
     if doc_type not in DocumentType.values:
         raise ValidationError({"doc_type": _("Type de document inconnu.")})
     (checked,) = check_uploads([upload])
@@ -348,7 +317,7 @@ def convention_sign(
             convention,
             to=ConventionStatus.ACTIVE,
             by=by,
-            note=_("En vigueur depuis le %(date)s.") % {"date": date_format(effective_on)},
+            note=_("En vigueur depuis le %(date)s.") % {"date": long_date(effective_on)},
         )
     convention.save(update_fields=["status", "signed_on", "effective_on", "updated_at"])
     return convention
@@ -372,7 +341,7 @@ def _on_its_date(convention_id: int, to: str, *, by, today: date | None, too_ear
 def _not_in_effect_yet(convention: Convention, today: date) -> str:
     if convention.effective_on and convention.effective_on > today:
         return _("La convention ne prend effet que le %(date)s.") % {
-            "date": date_format(convention.effective_on)
+            "date": long_date(convention.effective_on)
         }
     return ""
 

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ess.money import check_fits
 from ess.outbox import enqueue_on_commit
 from ess.permissions import require
 from members.models import User
@@ -29,7 +30,8 @@ def indicator_target_set(
     """Set (or, with `value` None, remove) the target of one indicator.
 
     Raises PermissionDenied (not a manager) or ValidationError (unknown indicator, a
-    distribution, a percentage outside 0-100, an unknown comparison)."""
+    distribution, a percentage outside 0-100, a value too large to store, an unknown
+    comparison)."""
     require(can_edit_indicator_targets(by))
     ind = BY_CODE.get(code)
     if ind is None or ind.unit == Unit.DISTRIBUTION:
@@ -41,6 +43,9 @@ def indicator_target_set(
         raise ValidationError({"comparison": _("Choisissez « au moins » ou « au plus ».")})
     if value < 0 or (ind.unit == Unit.PERCENT and value > 100):
         raise ValidationError({"value": _("Un pourcentage est compris entre 0 et 100.")})
+    check_fits(
+        value, "value", max_digits=10, decimal_places=1, message=_("Cette valeur est trop élevée.")
+    )
     target, _created = IndicatorTarget.objects.update_or_create(
         code=code,
         defaults={

@@ -187,3 +187,12 @@ def sections_diff(old: ProjectVersion, new: ProjectVersion) -> list[dict]:
             rows.extend({"op": "added", "text": line} for line in after[j1:j2])
         result.append({"key": key, "label": label, "changed": before != after, "rows": rows})
     return result
+
+
+def version_signed_for(version_id: int, institution: str) -> bool:
+    """Whether the version is validated, or signed already for `institution`."""
+    return (
+        ProjectVersion.objects.filter(pk=version_id)
+        .filter(Q(status=VersionStatus.VALIDATED) | Q(signatures__institution=institution))
+        .exists()
+    )

@@ -22,6 +22,7 @@ from ess.flash import flash_error
 from ess.permissions import require
 from ess.web.actions import PageActions, post_action
 from ess.web.forms import add_service_errors
+from ess.web.repeats import noting_repeat, once
 from ess.workflow import available_actions
 from projet_sante.indicators.forms import TransmissionForm
 from projet_sante.indicators.periods import report_quarters
@@ -41,6 +42,7 @@ from projet_sante.project.selectors import (
     version_get_for_user,
     version_list,
     version_signatures,
+    version_signed_for,
 )
 
 
@@ -194,12 +196,19 @@ version_submit = version_actions.view(
 version_validate = version_actions.view(
     "valider/",
     "project_version_validate",
-    services.version_validate,
-    lambda version: (
-        _("Version validée par l'ARS et la CPAM : elle est désormais figée.")
-        if version.is_frozen
-        else _("Signature enregistrée. %(summary)s.")
-        % {"summary": version_signatures(version)["summary"]}
+    noting_repeat(
+        services.version_validate,
+        "version_id",
+        lambda version_id, by: version_signed_for(version_id, by.institution),
+    ),
+    once(
+        lambda version: (
+            _("Version validée par l'ARS et la CPAM : elle est désormais figée.")
+            if version.is_frozen
+            else _("Signature enregistrée. %(summary)s.")
+            % {"summary": version_signatures(version)["summary"]}
+        ),
+        gettext_lazy("Votre institution avait déjà signé cette version : rien n'a changé."),
     ),
     forms.ValidateForm,
 )

@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from association import services
+from association.models import GeneralAssembly
 from tests.factories import MembershipFactory, UserFactory
 
 
@@ -32,9 +33,16 @@ class Scene:
         )
 
     def convened(self, *, days: int = -1, **fields):
-        """A convened assembly, begun `days` from now (in the past by default)."""
-        assembly = self.assembly(starts_at=timezone.now() + timedelta(days=days), **fields)
-        return services.assembly_convene(assembly_id=assembly.pk, by=self.manager)
+        """A convened assembly, begun `days` from now (in the past by default): convened
+        while it was to come, its date then reached."""
+        starts_at = timezone.now() + timedelta(days=days)
+        assembly = self.assembly(
+            starts_at=max(starts_at, timezone.now() + timedelta(days=1)), **fields
+        )
+        services.assembly_convene(assembly_id=assembly.pk, by=self.manager)
+        GeneralAssembly.objects.filter(pk=assembly.pk).update(starts_at=starts_at)
+        assembly.refresh_from_db()
+        return assembly
 
     def present(self, assembly, *members):
         for m in members:

@@ -4,6 +4,7 @@ a PDF, the fees' CSV export, lists in a constant number of queries."""
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,7 +13,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from association import services
-from association.models import Attendance, FeeYear, Statutes
+from association.models import AssemblyStatus, Attendance, FeeYear, Statutes
+from ess.models import OutboundEmail
 from tests.factories import MembershipFactory, UserFactory
 from tests.referrals.conftest import PDF_BYTES
 
@@ -71,7 +73,7 @@ def test_the_management_sees_assemblies_attendance_and_quorum(scene, client_for)
     assert "W451012345" in home
     assert "Programmer une assemblée" in home
     text = page.content.decode()
-    assert "2 présents et 1 représentés sur 4 membres." in text
+    assert "2 présents et 1 représenté sur 4 membres." in text
     assert "Quorum : 2 membres présents ou représentés." in text
     assert "représenté par" in text
     assert "adoptée" in text and "rejetée" in text
@@ -187,7 +189,7 @@ def test_the_minutes_pdf_carries_the_identity_attendance_quorum_and_votes(scene,
         "Procès-verbal de l'assemblée générale ordinaire",
         "RNA W451012345",
         "SIRET 91234567500017",
-        "2 membres présents et 1 représentés, sur 4 membres",
+        "2 présents et 1 représenté sur 4 membres.",
         "Quorum requis : 2",
         "atteint",
         a.display_name,
@@ -337,3 +339,115 @@ def test_the_statutes_are_uploaded_as_a_pdf_and_read_by_members(scene, client_fo
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF_BYTES
     assert "statuts-2024.pdf" in response["Content-Disposition"]
+
+
+def test_an_assembly_whose_date_is_past_cannot_be_convened(scene, client_for):
+    past = scene.assembly(starts_at=timezone.now() - timedelta(days=2))
+    client = client_for(scene.manager)
+    page = client.get(reverse("association:assembly_detail", args=[past.public_id]))
+    assert "Convoquer les membres" not in page.content.decode()
+
+    response = client.post(reverse("association:convene", args=[past.public_id]), follow=True)
+
+    assert "La date de cette assemblée est passée" in response.content.decode()
+    assert not OutboundEmail.objects.exists()
+    past.refresh_from_db()
+    assert past.status == AssemblyStatus.PLANNED
+    upcoming = scene.assembly()
+    page = client.get(reverse("association:assembly_detail", args=[upcoming.public_id]))
+    assert "Convoquer les membres" in page.content.decode()
+
+
+def test_a_two_thirds_vote_is_shown_adopted_with_a_majority_of_0_67(scene, client_for):
+    assembly = scene.convened()
+    a, b, c, _ = scene.members
+    scene.present(assembly, a, b, c)
+    client = client_for(scene.manager)
+
+    response = client.post(
+        reverse("association:resolution", args=[assembly.public_id]),
+        {
+            "title": "Modification des statuts",
+            "votes_for": "2",
+            "votes_against": "1",
+            "abstentions": "0",
+            "qualified_majority": "0,67",
+        },
+        follow=True,
+    )
+
+    html = response.content.decode()
+    assert "Modification des statuts" in html
+    assert "adoptée" in html and "rejetée" not in html
+
+
+def test_the_assemblies_are_listed_latest_first(scene, client_for):
+    now = timezone.now()
+    for days in (30, -400, 200, -10):
+        scene.assembly(starts_at=now + timedelta(days=days))
+
+    page = client_for(scene.manager).get(reverse("association:home"))
+
+    listed = [a.starts_at for a in page.context["assemblies"]]
+    assert len(listed) == 4
+    assert listed == sorted(listed, reverse=True)
+
+
+def test_attendance_counts_agree_with_their_number(scene, client_for):
+    assembly = scene.convened()
+    scene.present(assembly, scene.members[0])
+
+    page = client_for(scene.manager).get(
+        reverse("association:assembly_detail", args=[assembly.public_id])
+    )
+
+    assert "1 présent et " in page.content.decode()
+
+
+def test_the_association_s_statutes_are_not_called_statuses_in_english(scene, client_for, settings):
+    services.legal_identity_update(
+        by=scene.manager,
+        rna="W451012345",
+        siret="91234567500017",
+        seat_address="Orléans",
+        signatory_name="Dr Marc Rousseau",
+        signatory_function="Président",
+    )
+    client = client_for(scene.manager)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    home = client.get(reverse("association:home")).content.decode()
+
+    assert "Dr Marc Rousseau" in home and 'lang="en"' in home
+    assert "Statuses" not in home
+
+
+def test_the_payment_form_offers_only_the_members_who_have_not_paid(scene, client_for):
+    services.fee_year_set(by=scene.manager, year=2026, amount="30")
+    paid, unpaid = scene.members[0], scene.members[1]
+    services.fee_payment_record(
+        by=scene.manager,
+        year=2026,
+        membership_id=paid.pk,
+        paid_on=timezone.localdate(),
+        means="cash",
+    )
+
+    page = client_for(scene.manager).get(reverse("association:fees", args=[2026]))
+
+    offered = list(page.context["payment_form"].fields["membership"].queryset)
+    assert unpaid in offered and paid not in offered
+    assert f'<option value="{paid.pk}"' not in page.content.decode()
+
+
+def test_a_payment_dated_before_the_fee_s_year_is_refused(scene, client_for):
+    services.fee_year_set(by=scene.manager, year=2026, amount="30")
+
+    response = client_for(scene.manager).post(
+        reverse("association:fee_payment", args=[2026]),
+        {"membership": scene.members[0].pk, "paid_on": "2019-12-01", "means": "cheque"},
+        follow=True,
+    )
+
+    assert "date de 2026 au plus tôt" in response.content.decode()
+    assert not FeeYear.objects.get(year=2026).payments.exists()

@@ -261,9 +261,18 @@ def test_a_resolution_is_adopted_by_a_simple_or_a_qualified_majority(scene):
 
     assert _vote(scene, assembly, 3, 1).adopted
     assert not _vote(scene, assembly, 2, 2).adopted
-    assert not _vote(scene, assembly, 2, 1, 1, qualified_majority="0.67").adopted
+    assert not _vote(scene, assembly, 2, 1, 1, qualified_majority="0.75").adopted
     assert _vote(scene, assembly, 3, 1, qualified_majority="0.67").adopted
     assert list(assembly.resolutions.values_list("position", flat=True)) == [1, 2, 3, 4]
+
+
+def test_two_thirds_of_the_votes_cast_reach_a_majority_of_0_67(scene):
+    assembly = scene.convened()
+    scene.present(assembly, *scene.members)
+
+    assert _vote(scene, assembly, 2, 1, 1, qualified_majority="0.67").adopted
+    assert not _vote(scene, assembly, 1, 1, qualified_majority="0.67").adopted
+    assert _vote(scene, assembly, 3, 1, qualified_majority="0.75").adopted
 
 
 def test_more_votes_than_voters_are_refused(scene):

@@ -45,7 +45,11 @@ def test_a_spreadsheet_s_windows_encoding_is_read(manager):
     [
         (
             "31/02/2025;Communication;Affiches;10,00;X\n",
-            "Ligne 3 : la date « 31/02/2025 » n'est pas au format JJ/MM/AAAA.",
+            "Ligne 3 : la date « 31/02/2025 » n'existe pas.",
+        ),
+        (
+            "2025-03-01;Communication;Affiches;10,00;X\n",
+            "Ligne 3 : la date « 2025-03-01 » n'est pas au format JJ/MM/AAAA.",
         ),
         (
             "01/03/2025;Publicité;Affiches;10,00;X\n",

@@ -9,9 +9,12 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from ess.models import Team
 from ess.money import NBSP, euros, parse_amount
 from finance import services
 from finance.selectors import Period, financial_summary, paid_time, statement_of
+from meetings.models import MeetingParticipant
+from tests.factories import CaseMeetingFactory, TrainingFactory, UserFactory
 from tests.finance.conftest import at
 
 pytestmark = pytest.mark.django_db
@@ -135,3 +138,35 @@ def test_the_paid_time_page_lists_every_member_in_constant_queries(
         page = client.get(reverse("finance:paid_time"), {"annee": 2025, "trimestre": 2})
     assert page.status_code == 200
     assert euros(Decimal("911.45")) in page.content.decode()
+
+
+def test_a_coordinator_attending_a_case_meeting_is_not_paid(activity, manager, client_for):
+    coordinator = UserFactory(coordinator=True, first_name="Sophie", last_name="Bernard")
+    meeting = CaseMeetingFactory(held=True, starts_at=at(5, 21, 18))
+    MeetingParticipant.objects.create(meeting=meeting, user=coordinator, attended=True)
+    training = TrainingFactory(held=True, starts_at=at(6, 6, 19))
+    training.speakers.add(coordinator)
+
+    page = client_for(manager).get(reverse("finance:paid_time"), {"annee": 2025})
+
+    assert "Bernard" not in page.content.decode()
+    assert [s.member for s in paid_time(Q2)] == [activity.durand, activity.colleague]
+    assert financial_summary(2025).paid_time == Decimal("971.45")  # unchanged
+
+
+def test_the_statement_names_the_platform_in_good_french(activity, client_for):
+    Team.objects.update_or_create(
+        pk=1, defaults={"name": "ESS Cardiologie du Loiret", "short_name": "ESS"}
+    )
+
+    response = client_for(activity.durand).get(
+        reverse("finance:statement", args=[activity.durand.public_id])
+    )
+
+    text = " ".join(
+        " ".join(
+            page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages
+        ).split()
+    )
+    assert "sur la plateforme « ESS Cardiologie du Loiret »." in text
+    assert "plateforme de ESS" not in text

@@ -91,3 +91,21 @@ def test_a_wrong_siret_on_edit_is_refused_with_the_french_message(client_for, ma
     assert "La clé du SIRET est incorrecte" in unescape(response.text)
     partner.refresh_from_db()
     assert partner.siret != "80123456800014"
+
+
+def test_the_same_contact_submitted_twice_is_refused_the_second_time(client_for, manager, partner):
+    client = client_for(manager)
+    url = reverse("partners:contact_create", args=[partner.public_id])
+    data = {"name": "Jean QA", "email": "jean.qa@exemple.fr", "newsletter": "on"}
+
+    assert client.post(url, data).status_code == 302
+    again = client.post(url, {**data, "email": "Jean.QA@exemple.fr"})
+
+    assert again.status_code == 200
+    assert again.context["form"].errors["email"] == [
+        "Ce partenaire a déjà un contact à ce courriel : Jean QA."
+    ]
+    assert Contact.objects.filter(partner=partner).count() == 1
+    other = PartnerFactory()
+    other_url = reverse("partners:contact_create", args=[other.public_id])
+    assert client.post(other_url, data).status_code == 302  # another partner's contact

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ess.models import AuditEvent
 from partners import services
+from partners.models import ConventionDocument
 from partners.permissions import can_download_convention_document
 from tests.factories import ConventionFactory, UserFactory
 from tests.partners.conftest import signed_pdf
@@ -84,3 +85,19 @@ def test_documents_are_downloadable_only_by_allowed_roles(
             # not learn that a document they may not download exists.
             assert response.status_code == 404
             assert not AuditEvent.objects.filter(object_id=str(document.public_id)).exists()
+
+
+def test_a_terminated_convention_takes_no_more_documents(db, client_for, manager):
+    convention = ConventionFactory(active=True)
+    services.convention_terminate(convention_id=convention.pk, by=manager, reason="Fusion")
+
+    response = client_for(manager).post(
+        f"/partenaires/conventions/{convention.public_id}/documents/",
+        {"doc_type": "annex", "file": signed_pdf("annexe.pdf")},
+        follow=True,
+    )
+
+    assert "Document déposé." not in response.text
+    assert "elle n&#x27;est plus modifiable" in response.text
+    assert not ConventionDocument.objects.filter(convention=convention).exists()
+    assert not convention.events.filter(kind="document").exists()

@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from ess.validators import validate_finess, validate_siret
-from partners.models import PartnerType
+from partners.models import Partner, PartnerType
+from tests.factories import PartnerFactory
 
 VALID_FINESS = ["450000120", "450102033", "2A0000014", "750712184"]
 VALID_SIRET = ["73282932000074", "80123456800013", "356 000 000 00048"]
@@ -62,8 +63,6 @@ def test_the_partner_form_shows_identifier_errors_and_creates_nothing(client_for
     assert response.status_code == 200
     assert "La clé du numéro FINESS est incorrecte" in response.text
     assert "La clé du SIRET est incorrecte" in response.text
-    from partners.models import Partner
-
     assert not Partner.objects.exists()
 
 
@@ -80,8 +79,6 @@ def test_a_partner_is_created_with_identifiers_typed_with_spaces(client_for, man
         },
     )
 
-    from partners.models import Partner
-
     partner = Partner.objects.get()
     assert response.status_code == 302
     assert (partner.finess, partner.siret, partner.commune_id) == (
@@ -90,3 +87,32 @@ def test_a_partner_is_created_with_identifiers_typed_with_spaces(client_for, man
         "45234",
     )
     assert set(partner.covered_communes.values_list("code", flat=True)) == {"45234", "45232"}
+
+
+def test_a_finess_or_siret_already_held_names_the_partner_beside_the_field(client_for, manager):
+    PartnerFactory(name="CH de Pithiviers", finess="450000120", siret="80123456800013")
+    client = client_for(manager)
+
+    response = client.post(
+        "/partenaires/nouveau/",
+        {
+            "type": PartnerType.objects.get(code="ehpad").pk,
+            "name": "EHPAD Les Acacias",
+            "finess": "450 000 120",
+            "siret": "80123456800013",
+        },
+    )
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    held = "est déjà celui du partenaire « CH de Pithiviers »."
+    assert errors["finess"] == [f"Ce numéro FINESS {held}"]
+    assert errors["siret"] == [f"Ce numéro SIRET {held}"]
+    assert "__all__" not in errors
+    assert Partner.objects.count() == 1
+    other = PartnerFactory(name="EHPAD Les Acacias")
+    response = client.post(
+        f"/partenaires/{other.public_id}/modifier/",
+        {"type": other.type.pk, "name": other.name, "finess": "450000120"},
+    )
+    assert "Ce numéro FINESS est déjà celui du partenaire" in response.text

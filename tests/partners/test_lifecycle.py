@@ -233,3 +233,43 @@ def test_a_png_is_refused_as_the_signed_convention(db, manager):
         )
 
     assert not convention.documents.exists()
+
+
+def test_the_history_says_in_force_since_the_first_of_the_month_as_in_french(
+    db, client_for, manager
+):
+    convention = with_signed_pdf(ConventionFactory(), manager)
+    first = (TODAY() - timedelta(days=40)).replace(day=1)
+    client = client_for(manager)
+
+    client.post(
+        f"/partenaires/conventions/{convention.public_id}/signer/",
+        {"signed_on": first.isoformat(), "effective_on": first.isoformat()},
+    )
+    page = client.get(f"/partenaires/conventions/{convention.public_id}/")
+
+    assert "En vigueur depuis le 1er " in page.text
+    assert "En vigueur depuis le 1 " not in page.text
+
+
+def test_signing_or_terminating_again_says_it_was_already_done(db, client_for, manager):
+    convention = with_signed_pdf(ConventionFactory(), manager)
+    client = client_for(manager)
+    base = f"/partenaires/conventions/{convention.public_id}/"
+    sign = {"signed_on": (TODAY() - timedelta(days=2)).isoformat()}
+
+    first = client.post(base + "signer/", sign, follow=True).text
+    again = client.post(base + "signer/", sign, follow=True).text
+
+    assert "Convention marquée signée." in first
+    assert "Cette convention était déjà marquée signée : rien n&#x27;a changé." in again
+    assert "Convention marquée signée." not in again
+
+    first = client.post(base + "resilier/", {"reason": "Fusion"}, follow=True).text
+    again = client.post(base + "resilier/", {"reason": "Fusion"}, follow=True).text
+
+    assert "Convention résiliée." in first
+    assert "Cette convention était déjà résiliée : rien n&#x27;a changé." in again
+    assert "Convention résiliée." not in again
+    assert history(convention)[-1] == ("active", "terminated")
+    assert len(history(convention)) == 3

@@ -22,7 +22,7 @@ from ess.errors import TransitionNotAllowed
 from ess.notifications import Text
 from ess.permissions import require
 from ess.roles import SIGNING_INSTITUTIONS, Role
-from ess.text import required_text
+from ess.text import elides, required_text
 from projet_sante.project import permissions as perms
 from projet_sante.project.models import (
     OPEN_STATUSES,
@@ -285,7 +285,11 @@ def comment_add(*, version_id: int, by, body: str, section: str = "") -> Project
         version,
         recipients=recipients,
         title=lambda: (
-            _("Projet de santé %(version)s : commentaire de %(who)s sur %(where)s")
+            (
+                _("Projet de santé %(version)s : commentaire d'%(who)s sur %(where)s")
+                if elides(by.display_name)
+                else _("Projet de santé %(version)s : commentaire de %(who)s sur %(where)s")
+            )
             % {"version": version.label, "who": by.display_name, "where": where}
         ),
         by=by,

@@ -166,6 +166,16 @@ def test_bad_targets_are_refused_with_a_french_message(manager, client_for):
     assert not IndicatorTarget.objects.filter(code="p2_within_due_pct").exists()
 
 
+def test_a_target_too_large_to_store_is_refused_beside_it(manager, client_for):
+    response = client_for(manager).post(
+        reverse("projet_sante:indicator_targets"),
+        {"partners-value": "99999999999999", "partners-comparison": "gte"},
+    )
+    assert response.status_code == 400
+    assert "Cette valeur est trop élevée." in response.content.decode()
+    assert not IndicatorTarget.objects.filter(code="partners").exists()
+
+
 # ---------------------------------------------------------------------------------------------
 # Snapshots
 # ---------------------------------------------------------------------------------------------

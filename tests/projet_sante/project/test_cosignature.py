@@ -201,3 +201,36 @@ def test_the_authorities_home_shows_where_the_signatures_stand(
 
     assert "Projet de santé, version 1 : Soumise à l&#x27;ARS et à la CPAM" in html
     assert f"Signée par l&#x27;ARS le {day}, en attente de la CPAM" in html
+
+
+def test_signing_again_says_the_institution_had_already_signed(
+    submitted, project_authority, client_for
+):
+    client = client_for(project_authority)
+    url = f"/projet-sante/versions/{submitted.public_id}/valider/"
+
+    first = client.post(url, {"note": ""}, follow=True).content.decode()
+    again = client.post(url, {"note": ""}, follow=True).content.decode()
+
+    assert "Signature enregistrée." in first
+    assert "Votre institution avait déjà signé cette version : rien n&#x27;a changé." in again
+    assert "Signature enregistrée." not in again
+    assert VersionSignature.objects.filter(version=submitted).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("first_name", "of_who"),
+    [("Isabelle", "commentaire d'Isabelle Petit sur"), ("Marc", "commentaire de Marc Petit sur")],
+)
+def test_the_comment_notification_elides_before_a_vowel(
+    client_for, project_draft, project_manager, first_name, of_who
+):
+    author = UserFactory(authority=True, first_name=first_name, last_name="Petit")
+    ps.version_submit(version_id=project_draft.pk, by=project_manager)
+    client_for(author).post(
+        f"/projet-sante/versions/{project_draft.public_id}/commentaires/",
+        {"section": "diagnostic", "body": "Citez vos sources."},
+    )
+
+    title = Notification.objects.get(recipient=project_manager).title
+    assert of_who in title
