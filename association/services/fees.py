@@ -79,11 +79,14 @@ def fee_payment_record(
         raise ValidationError({"paid_on": _("Indiquez la date du paiement.")})
     if paid_on > timezone.localdate():
         raise ValidationError({"paid_on": _("La date du paiement ne peut pas être à venir.")})
-    if paid_on.year < year:
+    if paid_on.year < year - 1:  # paid in advance during the year before, at the earliest
         raise ValidationError(
             {
-                "paid_on": _("Un paiement de la cotisation %(year)s date de %(year)s au plus tôt.")
-                % {"year": year}
+                "paid_on": _(
+                    "Un paiement de la cotisation %(year)s date de %(before)s au plus tôt "
+                    "(une cotisation se paie au plus tôt l'année qui la précède)."
+                )
+                % {"year": year, "before": year - 1}
             }
         )
     amount = fee_year.amount if amount in (None, "") else _fee_amount(amount)

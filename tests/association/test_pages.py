@@ -440,14 +440,20 @@ def test_the_payment_form_offers_only_the_members_who_have_not_paid(scene, clien
     assert f'<option value="{paid.pk}"' not in page.content.decode()
 
 
-def test_a_payment_dated_before_the_fee_s_year_is_refused(scene, client_for):
+def test_a_payment_dated_years_before_the_fee_is_refused_one_in_advance_is_not(scene, client_for):
     services.fee_year_set(by=scene.manager, year=2026, amount="30")
+    url = reverse("association:fee_payment", args=[2026])
+    client = client_for(scene.manager)
 
-    response = client_for(scene.manager).post(
-        reverse("association:fee_payment", args=[2026]),
+    response = client.post(
+        url,
         {"membership": scene.members[0].pk, "paid_on": "2019-12-01", "means": "cheque"},
         follow=True,
     )
-
-    assert "date de 2026 au plus tôt" in response.content.decode()
+    assert "date de 2025 au plus tôt" in response.content.decode()
     assert not FeeYear.objects.get(year=2026).payments.exists()
+
+    client.post(
+        url, {"membership": scene.members[0].pk, "paid_on": "2025-12-15", "means": "cheque"}
+    )
+    assert FeeYear.objects.get(year=2026).payments.get().paid_on.isoformat() == "2025-12-15"
