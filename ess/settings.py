@@ -61,9 +61,8 @@ CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
-# Joining the browsers' preload list is hard to undo: a deliberate choice, not a default.
-# models.W040: the queue's covering indexes (INCLUDE) are a PostgreSQL optimisation; SQLite, the
-# demo's database, builds them without their non-key columns.
+# W021: joining the browsers' preload list is hard to undo, a deliberate choice. W040: covering
+# indexes (INCLUDE) are a PostgreSQL optimisation; SQLite (the demo) builds them without them.
 SILENCED_SYSTEM_CHECKS = ["security.W021", "models.W040"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -58,7 +58,7 @@ def ask_immediate_opinion(page, question: str) -> str:
     expect(page.get_by_label("Numéro où vous rappeler")).to_have_value("02 38 11 22 33")
     page.get_by_label("Le patient a été informé").check()
     page.follow(page.get_by_role("button", name="Alerter le spécialiste de garde"))
-    expect(page.get_by_text("Dr Antoine Dubois, de garde, est alerté").first).to_be_visible()
+    expect(page.get_by_text("Dr Antoine Dubois, de garde, a reçu l'alerte").first).to_be_visible()
     return Referral.objects.get(question=question).reference
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from meetings.models import CaseMeeting
 from tests.factories import ReferralFactory, cardiology
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -23,9 +24,10 @@ def test_coordinator_holds_a_case_meeting_and_the_gp_reads_the_decision(
     demo_accounts, page, sign_in, sign_out
 ):
     referral = ReferralFactory(triaged=True, requester=demo_accounts["medecin"])
-    # Begun (it can be marked held) and today (cases are put on meetings from today on), even
-    # just after midnight.
+    # Planned a few minutes ahead (a meeting is planned for a time to come), then begun (it can
+    # be marked held), today (cases are put on meetings from today on), even just after midnight.
     now = timezone.localtime()
+    planned = now + timedelta(minutes=10)
     started = max(now - timedelta(hours=1), now.replace(hour=0, minute=0, second=0, microsecond=0))
 
     sign_in("coordination@demo.example.org", PASSWORD)
@@ -33,7 +35,7 @@ def test_coordinator_holds_a_case_meeting_and_the_gp_reads_the_decision(
     page.get_by_role("link", name="Programmer une télé-RCP").click()
     page.get_by_label("Intitulé").fill("RCP insuffisance cardiaque")
     page.get_by_label("Spécialité").select_option(str(cardiology().pk))
-    page.get_by_label("Date et heure").fill(f"{started:%Y-%m-%dT%H:%M}")
+    page.get_by_label("Date et heure").fill(f"{planned:%Y-%m-%dT%H:%M}")
     page.get_by_label("Lien de visioconférence").fill("https://visio.exemple.fr/rcp")
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_text("Télé-RCP « RCP insuffisance cardiaque » programmée.")).to_be_visible()
@@ -44,6 +46,8 @@ def test_coordinator_holds_a_case_meeting_and_the_gp_reads_the_decision(
     page.get_by_role("button", name="Inscrire à l'ordre du jour").click()
     expect(page.get_by_text("Dossier inscrit à l'ordre du jour.")).to_be_visible()
     expect(page.get_by_text(referral.patient.display_name)).to_be_visible()
+    CaseMeeting.objects.filter(title="RCP insuffisance cardiaque").update(starts_at=started)
+    page.reload()  # the meeting has begun
 
     page.get_by_label("Décision de la RCP").fill(DECISION)
     page.get_by_role("button", name="Enregistrer la décision").click()

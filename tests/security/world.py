@@ -934,6 +934,7 @@ def build_world() -> World:
     # held one, read by the members ("specialist" and "other_specialist" hold active
     # memberships); the fee of the registry's year.
     from association import services as association_services
+    from association.models import GeneralAssembly
     from tests.security.access_registry import FEE_YEAR
 
     association_readers = frozenset({"manager", "specialist", "other_specialist"})
@@ -942,13 +943,16 @@ def build_world() -> World:
         ("convened", now + timedelta(days=20), ("convene",), association_readers),
         ("held", now - timedelta(days=2), ("convene", "hold"), association_readers),
     ):
+        # Convened while to come, then its date reached (a past assembly is not convened).
         assembly = association_services.assembly_create(
             by=manager,
-            starts_at=starts,
+            starts_at=max(starts, now + timedelta(days=1)),
             place="Salle de contrôle",
             agenda=f"Ordre du jour de contrôle ({label})",
         )
         for step in steps:
+            if step == "hold":
+                GeneralAssembly.objects.filter(pk=assembly.pk).update(starts_at=starts)
             getattr(association_services, f"assembly_{step}")(assembly_id=assembly.pk, by=manager)
         kind = "held_assembly" if label == "held" else "assembly"
         add(kind, Thing(f"{label} assembly", {"assembly": str(assembly.public_id)}, visible))
