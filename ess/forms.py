@@ -2,6 +2,8 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse_lazy
+from django.utils.text import capfirst
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from ess.api_auth import TOKEN_MAX_DAYS
@@ -162,6 +164,11 @@ class NotificationPreferencesForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["language"].required = False  # not sent: unchanged
+        # Each language in its own name, as the language switch offers them.
+        self.fields["language"].choices = [
+            (code, capfirst(get_language_info(code)["name_local"]))
+            for code, _name in settings.LANGUAGES
+        ]
 
     def clean_language(self) -> str:
         return self.cleaned_data["language"] or self.instance.language

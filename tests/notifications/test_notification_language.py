@@ -43,6 +43,7 @@ def test_the_preferences_page_sets_the_language_of_notifications(client_for, spe
     assert specialist.language == "en"
     page = client.get(reverse("notification_preferences")).text
     assert "Langue des notifications et des courriels" in page
+    assert ">English</label>" in page and ">Français</label>" in page
 
 
 def test_an_english_speaking_coordinator_does_not_write_english_to_a_french_specialist(
