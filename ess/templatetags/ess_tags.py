@@ -27,7 +27,8 @@ _WIDGET_CLASSES = {
 
 @register.filter
 def bootstrap(field):
-    """Render a bound field's widget with the Bootstrap class its type calls for."""
+    """Render a bound field's widget with the Bootstrap class its type calls for; a field in
+    error is marked invalid, tied to its messages, and focused when it is the form's first."""
     css = _WIDGET_CLASSES.get(field.widget_type, "form-control")
     if field.errors:
         css = f"{css} is-invalid".strip()
@@ -35,6 +36,8 @@ def bootstrap(field):
     if field.errors:
         attrs["aria-describedby"] = f"{field.auto_id}-errors"
         attrs["aria-invalid"] = "true"
+        if field.name == next((n for n in field.form.errors if n in field.form.fields), None):
+            attrs["autofocus"] = True  # the form's first field in error takes the focus
     return field.as_widget(attrs=attrs)
 
 

@@ -76,7 +76,4 @@ def refilled(form, kept: dict | None, action: str = ""):
     again._errors = ErrorDict(
         {name: ErrorList(messages) for name, messages in kept["errors"].items()}
     )
-    first = next(iter(again._errors), None)
-    if first is not None:
-        again.fields[first].widget.attrs["autofocus"] = True
     return again

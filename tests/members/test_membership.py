@@ -346,6 +346,8 @@ def test_a_member_s_phones_are_checked_stored_as_numbers_and_shown_in_french(
     assert membership.phone == ""
     assert "Numéro de téléphone invalide : ex. 06 12 34 56 78" in html.unescape(refused.text)
     assert "Téléphone de 12 rue Bannier" in html.unescape(refused.text)
+    phone_input = refused.text.split('name="phone"', 1)[1].split(">", 1)[0]
+    assert "autofocus" in phone_input  # the first field in error takes the focus
 
     client.post(reverse("members:profile"), profile_data(application_data, phone="0612345678"))
     membership.refresh_from_db()
