@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from ess.flash import flash_error
 from ess.forms import ReasonForm
 from ess.models import Specialty
 from ess.permissions import require
@@ -24,7 +25,7 @@ from ess.web.paging import page_of
 from ess.workflow import available_actions
 from members import forms, services
 from members import permissions as perms
-from members.models import GovernanceRole, MembershipStatus
+from members.models import GovernanceRole, MembershipStatus, User
 from members.selectors import (
     LISTED_STATUSES,
     governance_history,
@@ -110,12 +111,15 @@ def apply_again(request, token):
 
 
 def activate(request, token):
-    """The validated applicant sets the password of their new account."""
+    """The validated applicant sets the password of their new account, or, when the address
+    was already an account's, its holder confirms the membership signed in."""
     membership = services.membership_from_token(
         token, salt=services.ACTIVATION_SALT, status=MembershipStatus.VALIDATED
     )
     if membership is None:
         return render(request, "members/link_invalid.html", status=404)
+    if services.membership_for_existing_account(membership):
+        return _confirm(request, token, membership)
     return form_page(
         request,
         forms.PasswordSetForm(request.POST or None, person=membership),
@@ -125,6 +129,20 @@ def activate(request, token):
         template="members/activate.html",
         context={"membership": membership},
     )
+
+
+def _confirm(request, token, membership):
+    signed_in_as_holder = request.user.is_authenticated and request.user.pk == membership.user_id
+    if request.method == "POST" and signed_in_as_holder:
+        try:
+            services.membership_confirm(token=token, by=request.user)
+        except ValidationError as exc:
+            flash_error(request, exc)
+            return redirect(request.path)
+        messages.success(request, _("Votre adhésion est confirmée : bienvenue dans l'ESS."))
+        return redirect("members:profile")
+    context = {"membership": membership, "signed_in_as_holder": signed_in_as_holder}
+    return render(request, "members/membership_confirm.html", context)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -167,6 +185,12 @@ def membership_detail(request, public_id):
         "note_form": forms.NoteForm(),
         "reason_form": ReasonForm(),
         "optional_reason_form": forms.OptionalReasonForm(),
+        # An application sent with the address of an existing account: its holder confirms.
+        "existing_account": (
+            User.objects.filter(email=membership.email).first()
+            if manager and membership.user_id is None
+            else None
+        ),
     }
     return render(request, "members/membership_detail.html", context)
 

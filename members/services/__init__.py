@@ -38,6 +38,8 @@ from members.services.membership import (
 )
 from members.services.review import (
     membership_activate,
+    membership_confirm,
+    membership_for_existing_account,
     membership_leave,
     membership_refuse,
     membership_reinstate,
@@ -69,6 +71,8 @@ __all__ = [
     "membership_apply",
     "membership_changes_approve",
     "membership_changes_reject",
+    "membership_confirm",
+    "membership_for_existing_account",
     "membership_from_token",
     "membership_leave",
     "membership_profile_update",

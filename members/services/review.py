@@ -89,17 +89,32 @@ def membership_validate(*, membership_id: int, by: User, base_url: str) -> Membe
     if membership.status in (MembershipStatus.VALIDATED, MembershipStatus.ACTIVE):
         return membership  # retried request
     _transition(membership, to=MembershipStatus.VALIDATED, by=by)
-    membership_admit(membership, by=by, base_url=base_url)
+    membership_admit(membership, by=by, base_url=base_url, holder_confirms=True)
     membership.save(update_fields=["status", "user", "joined_at", "updated_at"])
     return membership
 
 
-def membership_admit(membership: Membership, *, by: User, base_url: str) -> None:
+def membership_admit(
+    membership: Membership, *, by: User, base_url: str, holder_confirms: bool = False
+) -> None:
     """Give a validated membership its account and member role (the caller saves the row).
 
     A new account gets an email with a link to set its password (the membership stays
-    "validated" until then); an existing account with this email becomes active at once."""
+    "validated" until then). An existing account with this email: with `holder_confirms` (an
+    application anyone may have sent with that address), nothing of the account changes until
+    its holder, signed in, confirms from the link emailed to it (`membership_confirm`);
+    otherwise (the manager's own import) it becomes active at once."""
     user = User.objects.filter(email=membership.email).first()
+    if user is not None and holder_confirms:
+        membership.user = user
+        link = _link(base_url, "members:activate", membership_token(membership, ACTIVATION_SALT))
+        _email(
+            to=membership.email,
+            template="membership_confirm",
+            context={"membership": membership, "link": link, "days": settings.ESS_INVITATION_DAYS},
+            language=language_of(user),
+        )
+        return
     is_new = user is None
     if is_new:
         user = User.objects.create_user(email=membership.email, password=None)
@@ -126,6 +141,13 @@ def membership_admit(membership: Membership, *, by: User, base_url: str) -> None
         )
 
 
+def membership_for_existing_account(membership: Membership) -> bool:
+    """A validated membership whose address was an account's before (its holder confirms,
+    signed in), rather than an account created for it (the new member sets its password)."""
+    user = membership.user
+    return user is not None and (user.has_usable_password() or user.last_login is not None)
+
+
 @transaction.atomic
 def membership_activate(*, token: str, password: str) -> User:
     """The validated applicant sets their password from the emailed link: the membership
@@ -140,6 +162,8 @@ def membership_activate(*, token: str, password: str) -> User:
     if membership.status != MembershipStatus.VALIDATED:
         raise ValidationError(_("Ce compte est déjà activé."))
     user = User.objects.select_for_update().get(pk=membership.user_id)
+    if membership_for_existing_account(membership):
+        raise ValidationError(_("Ce compte existait déjà : connectez-vous pour confirmer."))
     password_validation.validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
@@ -147,6 +171,32 @@ def membership_activate(*, token: str, password: str) -> User:
     _transition(membership, to=MembershipStatus.ACTIVE, by=user, note=_("Compte activé"))
     membership.save(update_fields=["status", "updated_at"])
     return user
+
+
+@transaction.atomic
+def membership_confirm(*, token: str, by: User) -> Membership:
+    """The holder of an existing account, signed in, confirms the application validated for
+    their address: the account takes the application's professional identity and the member
+    role, the membership is active. Raises ValidationError (link no longer valid, another
+    account signed in, RPPS held by another account). The link works once."""
+    found = membership_from_token(token, salt=ACTIVATION_SALT, status=MembershipStatus.VALIDATED)
+    if found is None:
+        raise ValidationError(_("Ce lien n'est plus valable (déjà utilisé ou expiré)."))
+    membership = _locked(found.pk)
+    if membership.status != MembershipStatus.VALIDATED:
+        raise ValidationError(_("Cette adhésion est déjà confirmée."))
+    if membership.user_id != by.pk:
+        raise ValidationError(
+            _("Ce lien confirme l'adhésion du compte %(email)s : connectez-vous avec ce compte.")
+            % {"email": membership.email}
+        )
+    user = User.objects.select_for_update().get(pk=by.pk)
+    _sync_account(membership, user)
+    roles_grant(user=user, roles=[member_role_for(membership.profession)], by=user)
+    membership.joined_at = membership.joined_at or timezone.now()
+    _transition(membership, to=MembershipStatus.ACTIVE, by=user, note=_("Confirmée par le compte"))
+    membership.save(update_fields=["status", "joined_at", "updated_at"])
+    return membership
 
 
 @transaction.atomic

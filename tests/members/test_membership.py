@@ -4,6 +4,7 @@ import html
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.test import Client
 from django.urls import reverse
 
 from ess.models import OutboundEmail
@@ -143,25 +144,52 @@ def test_validation_creates_the_account_with_its_roles_and_an_activation_link(
     user.refresh_from_db()
     assert user.check_password("un-mot-de-passe-solide")
     assert user.emailaddress_set.get().verified
-    assert client.get(link).status_code == 404  # the link works once
+    assert Client().get(link).status_code == 404  # the link works once
     assert [e.to_status for e in membership.events.all()] == ["applied", "validated", "active"]
 
 
-def test_validating_someone_who_already_has_an_account_activates_at_once(
+def test_an_existing_account_changes_only_once_its_holder_confirms_signed_in(
     client, client_for, manager, application_data
 ):
-    existing = UserFactory(email="lea.moreau@exemple.fr", requester=True)
-    apply(client, application_data)
+    existing = UserFactory(
+        email="lea.moreau@exemple.fr", requester=True, first_name="Claire", last_name="Martin"
+    )
+    apply(client, application_data)  # anyone may send an application with this address
     membership = Membership.objects.get()
+    manager_client = client_for(manager)
+    detail = manager_client.get(reverse("members:membership_detail", args=[membership.public_id]))
+    assert f"est celle du compte existant de {existing.display_name}" in html.unescape(detail.text)
 
-    validate(client_for(manager), membership)
+    validate(manager_client, membership)
 
     membership.refresh_from_db()
-    assert membership.status == "active"
-    assert membership.user == existing
     existing.refresh_from_db()
-    assert existing.roles == {"requester", "specialist"}
+    assert membership.status == "validated" and membership.user == existing
+    assert (existing.last_name, existing.rpps, existing.roles) == ("Martin", "", {"requester"})
+    email = emails_to(existing.email)[-1]
+    assert "confirmez-la" in email.subject
+    link = link_in(email.body_text, "/adhesion/activer/")
+    client.logout()
+    assert "Me connecter pour confirmer" in client.get(link).text
+    intruder = client_for(UserFactory(requester=True))
+    assert "connectez-vous avec le compte lea.moreau@exemple.fr" in html.unescape(
+        intruder.get(link).text
+    )
+    intruder.post(link)
+    assert User.objects.get(pk=existing.pk).roles == {"requester"}
+
+    holder = client_for(existing)
+    assert "Confirmer mon adhésion" in holder.get(link).text
+    confirmed = holder.post(link)
+
+    assert confirmed.status_code == 302
+    membership.refresh_from_db()
+    existing.refresh_from_db()
+    assert membership.status == "active"
+    assert (existing.last_name, existing.rpps) == ("Moreau", RPPS)
+    assert User.objects.get(pk=existing.pk).roles == {"requester", "specialist"}
     assert existing.has_usable_password()
+    assert Client().get(link).status_code == 404  # the link works once
 
 
 def test_an_rpps_held_by_another_account_tells_the_manager_whose_it_is(
