@@ -214,8 +214,9 @@ TEMPLATES = [
 # ---------------------------------------------------------------------------------------------
 VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'ess.sqlite3'}")}
-# Persistent connections: measured ~8x throughput on a one-row insert view (docs/performance.md).
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# Persistent connections: ~8x throughput on a one-row insert view (docs/performance.md); none
+# in development, whose server keeps one per request thread until PostgreSQL has no more.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False  # services own their transactions
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -231,8 +232,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Uploaded patient documents never live under a public path: they are served by a view that
-# checks access and writes the audit trail.
+# Uploaded documents never live under a public path: a view checks access and audits them.
 PRIVATE_STORAGE_ROOT = Path(env.str("PRIVATE_STORAGE_ROOT", default=str(VAR_DIR / "private")))
 MEDIA_ROOT = PRIVATE_STORAGE_ROOT
 STORAGES = {

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict, ErrorList
+from django.shortcuts import resolve_url
 from django.utils.datastructures import MultiValueDict
 
 SESSION_KEY = "ess.refused_form"
@@ -28,7 +29,7 @@ def keep_refused(request, form, exc: Exception | None, *, back: str) -> None:
     request.session[SESSION_KEY] = {
         "action": request.path,
         "form": _kind(form),
-        "back": urlsplit(back).path,
+        "back": urlsplit(resolve_url(back)).path,
         "data": {k: request.POST.getlist(k) for k in request.POST if k != "csrfmiddlewaretoken"},
         "errors": {name: msgs for name, msgs in errors.items() if name in form.fields},
     }
