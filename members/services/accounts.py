@@ -63,6 +63,7 @@ def invitation_create(
         raise ValidationError({"email": _("Le compte de cette adresse est désactivé.")})
     if account is not None and set(roles) <= account.roles:
         raise ValidationError({"roles": _("Ce compte a déjà ces rôles.")})
+    check_authority_alone({*roles, *(account.roles if account else ())})
     try:
         with transaction.atomic():
             invitation = Invitation.objects.create(
@@ -178,9 +179,25 @@ def email_role_holders(role: Role, *, template: str, context: dict) -> None:
         )
 
 
+def check_authority_alone(roles) -> None:
+    """An ARS/CPAM account reads aggregates only: its role goes with no other (each of the
+    others opens nominative data). Raises ValidationError."""
+    if Role.AUTHORITY in roles and len(set(roles)) > 1:
+        raise ValidationError(
+            {
+                "roles": _(
+                    "Le rôle Autorité (ARS/CPAM) ne se cumule avec aucun autre : un compte "
+                    "d'autorité ne voit que des chiffres agrégés, jamais de données nominatives."
+                )
+            }
+        )
+
+
 def roles_grant(*, user: User, roles, by: User | None = None) -> None:
-    """Give `user` these roles (those already held are kept as they are)."""
+    """Give `user` these roles (those already held are kept as they are). Raises
+    ValidationError for a combination an account may not hold (check_authority_alone)."""
     held = set(RoleGrant.objects.filter(user=user).values_list("role", flat=True))
+    check_authority_alone(held | {Role(r).value for r in roles})
     for role in set(roles) - held:  # one by one: what lists people by role hears of it
         RoleGrant.objects.create(user=user, role=Role(role), granted_by=by)
     user.__dict__.pop("roles", None)

@@ -4,10 +4,12 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from members import services
 from members.models import Invitation, User
 from tests.factories import UserFactory
 
@@ -110,6 +112,21 @@ def test_inviting_an_account_to_roles_it_has_or_twice_is_refused(client_for, man
     assert "Le compte de cette adresse est désactivé." in html.unescape(disabled.text)
     assert "Une invitation est déjà en attente pour cette adresse." in twice.text
     assert Invitation.objects.count() == 1
+
+
+def test_the_authority_role_goes_with_no_other(client_for, manager, authority, requester):
+    client = client_for(manager)
+
+    mixed = invite(client, email="mix@exemple.fr", roles=["coordinator", "authority"])
+    authority_to_clinic = invite(client, email=authority.email, roles=["coordinator"])
+    clinic_to_authority = invite(client, email=requester.email, roles=["authority"])
+
+    for refused in (mixed, authority_to_clinic, clinic_to_authority):
+        assert "ne se cumule avec aucun autre" in html.unescape(refused.text)
+    assert not Invitation.objects.exists()
+    with pytest.raises(ValidationError):
+        services.roles_grant(user=authority, roles=["specialist"], by=manager)
+    assert User.objects.get(pk=authority.pk).roles == {"authority"}
 
 
 def test_a_requester_invited_to_the_coordination_accepts_signed_in_and_keeps_their_account(
