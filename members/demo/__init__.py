@@ -159,17 +159,19 @@ def _account(member: MemberData) -> User:
 
 
 def _member(member, user: User, data, competences, manager, travel) -> Membership:
-    """A founding member: applied, validated by the manager (an existing account: active at
-    once, with the member's role)."""
+    """A founding member: applied, validated by the manager, confirmed by the holder of the
+    existing account (which then gets the member's role)."""
     membership = Membership.objects.filter(user=user).first()
     if membership:
         return membership
     travel(member.applied or data.applied)
     membership = _apply(member, data, competences, public=True, user=user)
     travel(member.validated or data.validated)
-    return services.membership_validate(
+    membership = services.membership_validate(
         membership_id=membership.pk, by=manager, base_url=settings.ESS_BASE_URL
     )
+    token = services.membership_token(membership, services.ACTIVATION_SALT)
+    return services.membership_confirm(token=token, by=user)
 
 
 def _apply(member, data, competences, *, public: bool, user: User | None = None) -> Membership:
