@@ -4,13 +4,15 @@ redirects back to itself)."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 
+from ess.text import labelled
+
 
 def flash_form_errors(request, form) -> None:
     """Each error of an invalid form, prefixed with its field's label."""
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
         for error in errors:
-            messages.error(request, f"{label} : {error}" if label else error)
+            messages.error(request, labelled(label, error) if label else error)
 
 
 def flash_error(request, exc: Exception) -> None:

@@ -1,6 +1,7 @@
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 
 def fold(text: str) -> str:
@@ -30,3 +31,9 @@ def elides(word: str) -> bool:
     ("d'Isabelle", "d'Hélène", "d'Yves"; "de Marc")."""
     first = fold(word)[:1]
     return bool(first) and first in "aeiouyh"
+
+
+def labelled(label, text) -> str:
+    """`text` after its `label`, with the colon each language writes ("Motif : …", "Reason:
+    …")."""
+    return _("%(label)s : %(text)s") % {"label": label, "text": text}

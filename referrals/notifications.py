@@ -10,6 +10,7 @@ from ess.models import NotificationKind as Kind
 from ess.notifications import notify
 from ess.outbox import task_queue
 from ess.roles import Role
+from ess.text import labelled
 from members.models import User
 from referrals import emails
 from referrals.answer_links import answer_link_url
@@ -92,7 +93,7 @@ def _tell_contact(referral, kind: Kind) -> None:
             emails.contact_update_email(
                 to=contact.email,
                 referral=referral,
-                title=f"{Kind(kind).label} : {referral.reference}",
+                title=labelled(Kind(kind).label, referral.reference),
                 link=link,
             )
 
@@ -119,7 +120,7 @@ def referral_notify(referral, kind: Kind, *, actor=None, dedupe_key: str = "") -
         actor=actor,
         urgent=urgent,
         dedupe_key=dedupe_key,
-        title=lambda: f"{Kind(kind).label} : {referral.reference}",
+        title=lambda: labelled(Kind(kind).label, referral.reference),
         detail=lambda: referral_detail_line(referral),
         url=reverse("referrals:detail", args=[referral.public_id]),
     )
@@ -161,7 +162,7 @@ def message_notify(message) -> None:
         recipients=recipients,
         kind=Kind.MESSAGE_NEW,
         actor=message.author,
-        title=lambda: f"{Kind.MESSAGE_NEW.label} : {referral.reference}",
+        title=lambda: labelled(Kind.MESSAGE_NEW.label, referral.reference),
         detail=lambda: referral_detail_line(referral),
         url=reverse("referrals:detail", args=[referral.public_id]) + "#thread-title",
     )

@@ -49,3 +49,14 @@ def test_a_gp_on_a_phone_sees_what_to_complete_and_their_referrals_as_cards(
     assert first.evaluate("row => getComputedStyle(row).display") == "block"
     assert page.locator("#referral-table thead").evaluate("h => h.offsetHeight") <= 1
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+@pytest.mark.parametrize("path", ["/membres/adhesions/", "/budget/", "/compte/jetons/"])
+def test_the_management_s_pages_fit_a_phone(page, demo_accounts, sign_in, path):
+    page.set_viewport_size(PHONE)
+    sign_in("direction@demo.example.org", settings.ESS_DEMO_PASSWORD)
+
+    page.goto(page.base_url + path)
+
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

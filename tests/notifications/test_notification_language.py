@@ -85,7 +85,8 @@ def test_a_specialist_who_reads_english_is_written_to_in_english(
         )
 
     notification = Notification.objects.get(recipient=specialist)
-    assert notification.title.startswith("Referral assigned")
+    assert notification.title == f"Referral assigned to you: {referral.reference}"
     (email,) = [m for m in mail.outbox if m.to == [specialist.email]]
     assert email.subject.startswith("[ESS] Referral assigned")
     assert "Demande" not in email.body
+    assert '<html lang="en">' in email.alternatives[0][0]
