@@ -1,10 +1,13 @@
 """Pages built around one form: the pair that creates one kind of object and changes one, and
 the page that issues a secret shown once."""
 
+import uuid
 from collections.abc import Callable
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from ess.web.actions import form_page
 from ess.web.forms import add_service_errors
@@ -62,6 +65,10 @@ class ObjectFormPages:
         )
 
 
+# The forms of shown_once_page already used, by their one-time key (the key, not the secret).
+ISSUED_KEY = "ess.shown_once_issued"
+
+
 def shown_once_page(
     request, form_class, issue: Callable[[dict], dict], *, template: str, context: Callable
 ):
@@ -69,14 +76,29 @@ def shown_once_page(
     this response only: the page is rendered, not redirected, so the secret is never stored
     server-side. A valid POST calls `issue(cleaned_data)`: its refusal lands on the form; what
     it returns is the template's `created`, beside a blank form. `context()` is read after the
-    issue, so the list holds the new one."""
+    issue, so the list holds the new one. Each form carries a one-time key (`once`): sent again
+    (the page reloaded), it issues nothing more."""
     form = form_class(request.POST or None)
     created = None
-    if request.method == "POST" and form.is_valid():
+    sent = request.POST.get("once", "") if request.method == "POST" else ""
+    issued = request.session.get(ISSUED_KEY, [])
+    if sent and sent in issued:  # the same form again (reloading the page that showed it)
+        form = form_class()
+        messages.error(
+            request,
+            _(
+                "Ce formulaire a déjà servi : rien de plus n'est créé. Une clé n'est montrée "
+                "qu'une fois ; si vous ne l'avez pas notée, révoquez-la et créez-en une autre."
+            ),
+        )
+    elif request.method == "POST" and form.is_valid():
         try:
             created = issue(form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             form = form_class()
-    return render(request, template, {"form": form, "created": created, **context()})
+            if sent:
+                request.session[ISSUED_KEY] = [*issued, sent][-20:]
+    shown = {"form": form, "created": created, "once": uuid.uuid4().hex, **context()}
+    return render(request, template, shown)

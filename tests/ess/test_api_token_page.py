@@ -154,3 +154,16 @@ def test_the_page_requires_sign_in(client, db):
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_login"))
+
+
+def test_reloading_the_page_that_showed_a_new_key_creates_no_second_token(client_for, requester):
+    client = client_for(requester)
+    once = client.get(PAGE).context["once"]
+    data = {"name": "Script d'export", "scope": "read", "days": "30", "once": once}
+
+    client.post(PAGE, data)
+    again = client.post(PAGE, data)  # the browser's "send the form again"
+
+    assert ApiToken.objects.filter(user=requester).count() == 1
+    assert "Ce formulaire a déjà servi : rien de plus n'est créé." in unescape(again.text)
+    assert again.context["created"] is None
