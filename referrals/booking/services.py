@@ -165,7 +165,7 @@ def session_book(*, by, session_id: int, referral_id: int) -> Appointment:
     if existing:
         raise TransitionNotAllowed(
             _("La demande %(ref)s a déjà rendez-vous le %(when)s : libérez-le d'abord.")
-            % {"ref": referral.reference, "when": _when(existing.session)}
+            % {"ref": referral.reference, "when": _when(existing)}
         )
     if referral.status not in (Status.TRIAGED, Status.ACCEPTED):
         raise TransitionNotAllowed(

@@ -1,6 +1,8 @@
 """The printable day sheet: patients' names for the session's specialist, coordinators and
 managers only; every view audited."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
@@ -76,3 +78,11 @@ def test_the_pdf_is_refused_like_the_page(booked, client_for, other_specialist):
     session, _ = booked
     response = client_for(other_specialist).get(url(session) + "?format=pdf")
     assert response.status_code == 404
+
+
+def test_the_sheet_writes_its_day_the_french_way(cardiology, client_for, coordinator):
+    session = ConsultationSessionFactory(date=date(2027, 3, 2))
+
+    page = client_for(coordinator).get(url(session)).text
+
+    assert "mardi 2 mars 2027" in page

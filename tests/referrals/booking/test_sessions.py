@@ -264,3 +264,19 @@ def test_an_approved_swap_hands_the_booked_referrals_to_the_colleague(
     elsewhere.refresh_from_db()
     assert booked.specialist == colleague
     assert elsewhere.specialist != colleague
+
+
+def test_a_referral_already_booked_is_told_its_own_appointment_time(session, coordinator):
+    services.session_book(by=coordinator, session_id=session.pk, referral_id=advanced().pk)
+    referral = advanced()
+    appointment = services.session_book(
+        by=coordinator, session_id=session.pk, referral_id=referral.pk
+    )
+    other = ConsultationSessionFactory(date=timezone.localdate() + timedelta(days=20))
+
+    with pytest.raises(TransitionNotAllowed) as refused:
+        services.session_book(by=coordinator, session_id=other.pk, referral_id=referral.pk)
+
+    when = timezone.localtime(appointment.starts_at).strftime("%d/%m/%Y %H:%M")
+    assert appointment.starts_at != session.starts_at
+    assert f"a déjà rendez-vous le {when}" in str(refused.value)
