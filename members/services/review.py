@@ -94,6 +94,17 @@ def membership_validate(*, membership_id: int, by: User, base_url: str) -> Membe
     return membership
 
 
+def _email_link(membership: Membership, user: User, *, template: str, base_url: str) -> None:
+    """The email carrying the membership's activation link (`members:activate`)."""
+    link = _link(base_url, "members:activate", membership_token(membership, ACTIVATION_SALT))
+    _email(
+        to=membership.email,
+        template=template,
+        context={"membership": membership, "link": link, "days": settings.ESS_INVITATION_DAYS},
+        language=language_of(user),
+    )
+
+
 def membership_admit(
     membership: Membership, *, by: User, base_url: str, holder_confirms: bool = False
 ) -> None:
@@ -107,13 +118,7 @@ def membership_admit(
     user = User.objects.filter(email=membership.email).first()
     if user is not None and holder_confirms:
         membership.user = user
-        link = _link(base_url, "members:activate", membership_token(membership, ACTIVATION_SALT))
-        _email(
-            to=membership.email,
-            template="membership_confirm",
-            context={"membership": membership, "link": link, "days": settings.ESS_INVITATION_DAYS},
-            language=language_of(user),
-        )
+        _email_link(membership, user, template="membership_confirm", base_url=base_url)
         return
     is_new = user is None
     if is_new:
@@ -124,13 +129,7 @@ def membership_admit(
     membership.user = user
     membership.joined_at = membership.joined_at or timezone.now()
     if is_new:
-        link = _link(base_url, "members:activate", membership_token(membership, ACTIVATION_SALT))
-        _email(
-            to=membership.email,
-            template="membership_activation",
-            context={"membership": membership, "link": link, "days": settings.ESS_INVITATION_DAYS},
-            language=language_of(user),
-        )
+        _email_link(membership, user, template="membership_activation", base_url=base_url)
     else:
         _transition(membership, to=MembershipStatus.ACTIVE, by=by, note=_("Compte existant"))
         _email(
